@@ -1,0 +1,70 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+// The one place that reads process.env. Web and worker processes parse it at boot; a
+// missing or malformed setting stops start-up with a message naming it and its fix.
+
+const url = (what: string) =>
+  z.url({ message: `must be a URL (${what})` });
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    SHOPIFY_API_KEY: z.string().min(1, "is the app's client id from the Partner Dashboard"),
+    SHOPIFY_API_SECRET: z.string().min(1, "is the app's client secret from the Partner Dashboard"),
+    SHOPIFY_APP_URL: url("the public https address of this app"),
+    SCOPES: z
+      .string()
+      .default(
+        "read_customers,write_customers,read_orders,read_products,write_discounts,read_discounts,write_app_proxy",
+      ),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// connection string"),
+    SHOPIFY_API_ORIGIN: url("the Shopify emulator, e.g. http://127.0.0.1:4100").optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    PORT: z.coerce.number().int().positive().default(3000),
+    WORKER_CONCURRENCY: z.coerce.number().int().positive().max(256).default(8),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: url("an OpenAI-compatible API").optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.SHOPIFY_API_ORIGIN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SHOPIFY_API_ORIGIN"],
+        message: "points the app at the Shopify emulator, which is refused in production; unset it",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    const problem = source[name] === undefined || source[name] === "" ? "is missing" : "is invalid";
+    return `  - ${name} ${problem}: ${issue.message}`;
+  });
+  throw new EnvError(
+    `Configuration error. Fix these settings (see .env.example) and start again:\n${lines.join("\n")}`,
+  );
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    if (existsSync(".env") && process.env.NODE_ENV !== "test") process.loadEnvFile(".env");
+    cached = parseEnv(process.env);
+  }
+  return cached;
+}

@@ -1,0 +1,46 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  ApiVersion,
+  AppDistribution,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { prisma } from "./db.server";
+import { env } from "./env.server";
+import { routeShopifyTo } from "./shopify/emulator-origin.server";
+import { PrismaSessionStorage } from "./shopify/session-storage.server";
+import { recordInstall } from "./shopify/install.server";
+
+// The one shopifyApp(...) call. The API version is pinned here and in shopify.app.toml.
+export const API_VERSION = ApiVersion.October25;
+
+const config = env();
+if (config.SHOPIFY_API_ORIGIN) routeShopifyTo(config.SHOPIFY_API_ORIGIN);
+
+const shopify = shopifyApp({
+  apiKey: config.SHOPIFY_API_KEY,
+  apiSecretKey: config.SHOPIFY_API_SECRET,
+  apiVersion: API_VERSION,
+  scopes: config.SCOPES.split(","),
+  appUrl: config.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(prisma),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
+  },
+  hooks: {
+    afterAuth: async ({ session, admin }) => {
+      await recordInstall(prisma(), session, admin.graphql);
+    },
+  },
+  ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

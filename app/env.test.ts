@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env.server";
+
+const valid = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://app.example.com",
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/loyalty",
+  REDIS_URL: "redis://127.0.0.1:6379",
+};
+
+describe("parseEnv", () => {
+  it("accepts a complete environment and applies defaults", () => {
+    const env = parseEnv(valid);
+    expect(env.NODE_ENV).toBe("development");
+    expect(env.PORT).toBe(3000);
+    expect(env.SCOPES).toContain("read_orders");
+    expect(env.SHOPIFY_API_ORIGIN).toBeUndefined();
+  });
+
+  it.each([
+    ["SHOPIFY_API_SECRET", undefined, /SHOPIFY_API_SECRET is missing/],
+    ["DATABASE_URL", "mysql://x", /DATABASE_URL is invalid: must be a postgresql:\/\//],
+    ["SHOPIFY_APP_URL", "not a url", /SHOPIFY_APP_URL is invalid/],
+    ["PORT", "-1", /PORT is invalid/],
+  ])("names %s when it is wrong", (name, value, message) => {
+    expect(() => parseEnv({ ...valid, [name]: value })).toThrow(message);
+    expect(() => parseEnv({ ...valid, [name]: value })).toThrow(EnvError);
+  });
+
+  it("lists every problem at once and points to .env.example", () => {
+    expect(() => parseEnv({})).toThrow(/\.env\.example[\s\S]*SHOPIFY_API_KEY[\s\S]*DATABASE_URL[\s\S]*REDIS_URL/);
+  });
+
+  it("refuses the Shopify emulator in production", () => {
+    expect(() =>
+      parseEnv({ ...valid, NODE_ENV: "production", SHOPIFY_API_ORIGIN: "http://127.0.0.1:4100" }),
+    ).toThrow(/SHOPIFY_API_ORIGIN .*refused in production/);
+    expect(parseEnv({ ...valid, NODE_ENV: "development", SHOPIFY_API_ORIGIN: "http://127.0.0.1:4100" }).SHOPIFY_API_ORIGIN).toBe(
+      "http://127.0.0.1:4100",
+    );
+  });
+
+  it("never echoes a secret's value in its message", () => {
+    try {
+      parseEnv({ ...valid, DATABASE_URL: "mysql://user:hunter2@db" });
+    } catch (error) {
+      expect(String(error)).not.toContain("hunter2");
+    }
+  });
+});

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env } from "../env.server";
 import { ensureDatabase, migrate, readMigrations } from "./migrator.server";
 
-const url = new URL(process.env.DATABASE_URL!);
+const url = new URL(env().DATABASE_URL);
 url.pathname = `/${url.pathname.slice(1)}_migrator`;
 const scratch = url.href;
 

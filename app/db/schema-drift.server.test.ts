@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import prismaInternals from "@prisma/internals";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env } from "../env.server";
 
 // The migrated database must match schema.prisma: every model, column, type,
 // nullability, default presence, primary key, unique and index. Migrations are written by
@@ -104,7 +105,7 @@ function udtName(udt: string): string {
 }
 
 describe("migrations match schema.prisma", () => {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: env().DATABASE_URL });
   beforeAll(() => client.connect());
   afterAll(() => client.end());
 

@@ -1,9 +1,10 @@
 import { Session } from "@shopify/shopify-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "../db.server";
+import { env } from "../env.server";
 import { PrismaSessionStorage } from "./session-storage.server";
 
-const db = createPrisma(process.env.DATABASE_URL!);
+const db = createPrisma(env().DATABASE_URL);
 const storage = new PrismaSessionStorage(() => db);
 const shop = `sessions-${Date.now()}.myshopify.com`;
 

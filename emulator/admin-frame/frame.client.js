@@ -1,0 +1,46 @@
+// Runs in the admin frame page: renders the app's NavMenu links, forwards clicks on them
+// to the app (which navigates like a shopify:navigate event), and shows toasts and the
+// loading bar App Bridge asks for. Messages are accepted only from the app's origin.
+(function adminFrame() {
+  const appOrigin = document.body.dataset.appOrigin;
+  const frame = document.getElementById("app-frame");
+  const nav = document.getElementById("app-nav");
+  const toasts = document.getElementById("toasts");
+  const loading = document.getElementById("loading");
+
+  function renderNav(items, path) {
+    nav.replaceChildren(
+      ...items
+        .filter((item) => !item.home)
+        .map((item) => {
+          const li = document.createElement("li");
+          const link = document.createElement("a");
+          link.textContent = item.label;
+          link.href = "#";
+          if (path === item.href) link.className = "active";
+          link.addEventListener("click", (click) => {
+            click.preventDefault();
+            frame.contentWindow.postMessage({ type: "navigate", href: item.href }, appOrigin);
+          });
+          li.append(link);
+          return li;
+        }),
+    );
+  }
+
+  function showToast(message, isError) {
+    const toast = document.createElement("div");
+    toast.className = isError ? "toast error" : "toast";
+    toast.textContent = message;
+    toasts.append(toast);
+    setTimeout(() => toast.remove(), 5000);
+  }
+
+  window.addEventListener("message", (event) => {
+    const data = event.data;
+    if (event.origin !== appOrigin || !data || data.source !== "app-bridge-stand-in") return;
+    if (data.type === "nav-menu") renderNav(data.items, data.path);
+    else if (data.type === "toast") showToast(data.message, data.isError);
+    else if (data.type === "loading") loading.hidden = !data.isLoading;
+  });
+})();

@@ -1,0 +1,48 @@
+import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
+
+// Every queue, the jobs it carries and the shape of their JSON payloads. A feature adds
+// its queue (ingest, shopify-sync, analytics, campaigns) by adding a key to QUEUE and
+// its jobs to JOBS; producers, workers and health checks pick it up from here.
+
+export const QUEUE = {
+  webhooks: "webhooks",
+  maintenance: "maintenance",
+} as const;
+
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+export const JOBS = {
+  webhooks: {
+    // Process one inbox row; the job id is the row id, so BullMQ dedupes re-enqueues.
+    "process-webhook": z.object({ eventId: z.uuid() }).strict(),
+  },
+  maintenance: {
+    "sweep-inbox": z.object({}).strict(),
+  },
+} as const satisfies Record<QueueName, Record<string, z.ZodType>>;
+
+export type JobName<Q extends QueueName> = keyof (typeof JOBS)[Q] & string;
+export type JobData<Q extends QueueName, N extends JobName<Q>> = z.infer<(typeof JOBS)[Q][N]>;
+export type AnyJobData<Q extends QueueName> = { [N in JobName<Q>]: JobData<Q, N> }[JobName<Q>];
+
+export const QUEUE_NAMES: QueueName[] = Object.values(QUEUE);
+
+/**
+ * Validates a job's payload as the worker receives it. A job that does not match its
+ * schema will never succeed, so it fails at once instead of burning its retries.
+ */
+export function parseJobData<Q extends QueueName, N extends JobName<Q>>(
+  queue: Q,
+  name: string,
+  data: unknown,
+): JobData<Q, N> {
+  const schemas = JOBS[queue] as Record<string, z.ZodType>;
+  const schema = schemas[name];
+  if (!schema) throw new UnrecoverableError(`Queue "${queue}" has no job named "${name}"`);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(`Invalid payload for ${queue}/${name}: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data as JobData<Q, N>;
+}

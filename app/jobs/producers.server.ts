@@ -1,0 +1,21 @@
+import type { JobsOptions } from "bullmq";
+import { QUEUE, type JobData, type JobName, type QueueName } from "./definitions";
+import { queue } from "./queue.server";
+
+/** Adds a typed job. With a jobId, adding a job that already exists is a no-op. */
+export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
+  queueName: Q,
+  name: N,
+  data: JobData<Q, N>,
+  opts?: JobsOptions,
+): Promise<void> {
+  const q = queue(queueName);
+  // BullMQ's add() is typed over the union of the queue's payloads; the generics above
+  // already tie this payload to this job name.
+  await (q.add as (n: string, d: unknown, o?: JobsOptions) => Promise<unknown>).call(q, name, data, opts);
+}
+
+/** Processes one inbox row. jobId = row id, so a second enqueue of the same row is dropped. */
+export async function enqueueWebhook(eventId: string): Promise<void> {
+  await enqueue(QUEUE.webhooks, "process-webhook", { eventId }, { jobId: eventId });
+}

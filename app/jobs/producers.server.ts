@@ -1,6 +1,6 @@
 import type { JobsOptions } from "bullmq";
 import { QUEUE, type JobData, type JobName, type QueueName } from "./definitions";
-import { queue } from "./queue.server";
+import { queue, type TypedQueue } from "./queue.server";
 
 /** Adds a typed job. With a jobId, adding a job that already exists is a no-op. */
 export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
@@ -18,4 +18,15 @@ export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
 /** Processes one inbox row. jobId = row id, so a second enqueue of the same row is dropped. */
 export async function enqueueWebhook(eventId: string): Promise<void> {
   await enqueue(QUEUE.webhooks, "process-webhook", { eventId }, { jobId: eventId });
+}
+
+/**
+ * Enqueues an inbox row again even when BullMQ still holds a finished job under its id
+ * (which would make a plain add a silent no-op). Used by the sweeper for rows that are
+ * still `received`; a job waiting, delayed or active is left alone.
+ */
+export async function requeueWebhook(q: TypedQueue<typeof QUEUE.webhooks>, eventId: string): Promise<void> {
+  const state = await q.getJobState(eventId);
+  if (state === "completed" || state === "failed") await q.remove(eventId);
+  await q.add("process-webhook", { eventId }, { jobId: eventId });
 }

@@ -1,0 +1,19 @@
+import type { WebhookHandler } from "../handler";
+import { appScopesUpdate } from "./app-scopes-update.server";
+import { appUninstalled } from "./app-uninstalled.server";
+import { customersDataRequest } from "./customers-data-request.server";
+import { customersRedact } from "./customers-redact.server";
+import { shopRedact } from "./shop-redact.server";
+
+// Topic → handler. Features register their topics here (ingest adds orders/*,
+// customers/create, refunds/create, products/*). A topic with no entry is marked
+// processed and logged at warn by process.server.ts: it can only arrive when
+// shopify.app.toml subscribes a topic before its handler lands, and the payload stays
+// in the inbox, so it can be replayed once the handler exists.
+export const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
+  "app/uninstalled": appUninstalled,
+  "app/scopes_update": appScopesUpdate,
+  "customers/data_request": customersDataRequest,
+  "customers/redact": customersRedact,
+  "shop/redact": shopRedact,
+};

@@ -1,0 +1,27 @@
+import type { PrismaClient } from "../db.server";
+import { logger } from "../logger.server";
+import { findUnfinished } from "./inbox.server";
+
+export const SWEEP_AFTER_MINUTES = 5;
+const BATCH = 500;
+
+export type SweepDeps = {
+  db: PrismaClient;
+  /** Enqueues by job id = row id, so a row whose job is still queued is not doubled. */
+  enqueue: (eventId: string) => Promise<void>;
+  now: () => Date;
+  afterMinutes?: number;
+};
+
+/**
+ * Re-enqueues inbox rows still `received` after a few minutes: their enqueue failed
+ * after the row was committed, or their job was lost. Rows in retry backoff still have
+ * their job, so re-adding it is a no-op. Returns how many rows were swept.
+ */
+export async function sweepInbox({ db, enqueue, now, afterMinutes = SWEEP_AFTER_MINUTES }: SweepDeps) {
+  const olderThan = new Date(now().getTime() - afterMinutes * 60_000);
+  const rows = await findUnfinished(db, olderThan, BATCH);
+  for (const row of rows) await enqueue(row.id);
+  if (rows.length > 0) logger().info({ swept: rows.length }, "Re-enqueued unfinished webhook events");
+  return { swept: rows.length };
+}

@@ -1,0 +1,47 @@
+import { prisma } from "~/db.server";
+import { env, EnvError } from "~/env.server";
+import { logger } from "~/logger.server";
+import { createRedis } from "~/redis.server";
+import { startWorkers } from "./runtime";
+
+// `npm run worker`: processes every queue until SIGTERM/SIGINT, then lets jobs in
+// flight finish, closes queues, Redis and the database, and exits 0.
+
+async function main() {
+  const config = env();
+  const log = logger();
+  const connection = createRedis(config.REDIS_URL);
+  const db = prisma();
+  const runtime = await startWorkers({ connection, db, concurrency: config.WORKER_CONCURRENCY });
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      // A second signal means the operator will not wait; active jobs are retried later.
+      log.warn({ signal }, "Second signal; exiting without waiting for jobs");
+      process.exit(1);
+    }
+    log.info({ signal }, "Shutting down");
+    runtime
+      .stop()
+      .then(() => connection.quit())
+      .then(() => db.$disconnect())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        log.error({ err }, "Shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof EnvError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    logger().fatal({ err }, "Worker failed to start");
+  }
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import type { PrismaClient } from "~/db.server";
+import { parseJobData, QUEUE } from "~/jobs/definitions";
+import { requeueWebhook } from "~/jobs/producers.server";
+import type { TypedQueue } from "~/jobs/queue.server";
+import { sweepInbox } from "~/webhooks/sweeper.server";
+
+export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<typeof QUEUE.webhooks>) {
+  return async (job: Job) => {
+    parseJobData(QUEUE.maintenance, job.name, job.data);
+    switch (job.name) {
+      case "sweep-inbox":
+        return sweepInbox({ db, enqueue: (eventId) => requeueWebhook(webhooks, eventId), now: () => new Date() });
+      default:
+        // parseJobData already rejects names without a schema; this keeps the two in step.
+        throw new UnrecoverableError(`maintenance job "${job.name}" has a schema but no processor`);
+    }
+  };
+}

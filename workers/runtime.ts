@@ -1,0 +1,79 @@
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { PrismaClient } from "~/db.server";
+import { QUEUE, QUEUE_NAMES, type QueueName } from "~/jobs/definitions";
+import { startHeartbeat } from "~/jobs/heartbeat.server";
+import { createQueue, warnOnEvictionPolicy } from "~/jobs/queue.server";
+import { upsertSchedules } from "~/jobs/schedules.server";
+import { logger, withLogContext } from "~/logger.server";
+import { maintenanceProcessor } from "./processors/maintenance";
+import { webhooksProcessor } from "./processors/webhooks";
+
+type Processor = (job: Job) => Promise<unknown>;
+
+export type WorkerRuntimeOptions = {
+  connection: Redis;
+  db: PrismaClient;
+  concurrency: number;
+  /** Replaces a queue's processor; tests use it to hold a job in flight. */
+  processors?: Partial<Record<QueueName, Processor>>;
+};
+
+export type WorkerRuntime = { workers: Worker[]; stop: () => Promise<void> };
+
+/** Starts one BullMQ Worker per queue, the schedules and the heartbeat. */
+export async function startWorkers(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { connection, db, concurrency } = options;
+  const log = logger();
+  await warnOnEvictionPolicy(connection);
+
+  const queues = {
+    webhooks: createQueue(QUEUE.webhooks, connection),
+    maintenance: createQueue(QUEUE.maintenance, connection),
+  };
+  await upsertSchedules(queues);
+
+  const processors: Record<QueueName, Processor> = {
+    webhooks: webhooksProcessor(db),
+    maintenance: maintenanceProcessor(db, queues.webhooks),
+    ...options.processors,
+  };
+  // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.
+  const concurrencyOf = (name: QueueName) => (name === QUEUE.maintenance ? 1 : concurrency);
+
+  const workers = QUEUE_NAMES.map((name) => {
+    const worker = new Worker(name, logged(name, processors[name]), { connection, concurrency: concurrencyOf(name) });
+    worker.on("error", (err) => log.error({ err, queue: name }, "Worker error"));
+    return worker;
+  });
+  const heartbeat = await startHeartbeat(connection, { queues: QUEUE_NAMES });
+  log.info({ queues: QUEUE_NAMES, concurrency, worker: heartbeat.id }, "Workers started");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info("Workers closing; waiting for jobs in flight");
+      // close() stops taking new jobs and resolves once the active ones have finished.
+      await Promise.all(workers.map((w) => w.close()));
+      await heartbeat.stop();
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      log.info("Workers closed");
+    })());
+  return { workers, stop };
+}
+
+function logged(queue: string, processor: Processor): Processor {
+  return (job) =>
+    withLogContext({ queue, jobId: job.id ?? "", job: job.name }, async () => {
+      const log = logger();
+      const started = performance.now();
+      try {
+        const result = await processor(job);
+        log.info({ ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1, result }, "Job completed");
+        return result;
+      } catch (err) {
+        log.warn({ err, ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1 }, "Job failed");
+        throw err;
+      }
+    });
+}

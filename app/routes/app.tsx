@@ -1,0 +1,45 @@
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { env } from "../env.server";
+import { authenticate } from "../shopify.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+// Every page under /app is embedded in Shopify admin. In emulator mode App Bridge comes
+// from the emulator's stand-in, which hands out the emulator's session tokens; otherwise
+// from Shopify's CDN, as AppProvider does by default.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  const { SHOPIFY_API_KEY, SHOPIFY_API_ORIGIN } = env();
+  return {
+    apiKey: SHOPIFY_API_KEY,
+    appBridgeUrl: SHOPIFY_API_ORIGIN ? new URL("/app-bridge.js", SHOPIFY_API_ORIGIN).href : undefined,
+  };
+};
+
+export default function App() {
+  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  return (
+    <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+      <NavMenu>
+        <Link to="/app" rel="home">
+          Dashboard
+        </Link>
+        <Link to="/app/privacy">Privacy requests</Link>
+      </NavMenu>
+      <Outlet />
+    </AppProvider>
+  );
+}
+
+// The library answers some requests by throwing a Response (bounce page, re-auth); its
+// boundary renders them and keeps their headers.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

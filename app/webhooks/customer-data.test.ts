@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { redactLineItems, toJson } from "./customer-data.server";
+
+describe("redactLineItems", () => {
+  it("keeps what sold for how much and drops free text such as custom properties", () => {
+    const items = [
+      {
+        id: 1,
+        productId: "10",
+        variantId: "11",
+        title: "Mug",
+        quantity: 2,
+        priceMinor: 1500,
+        properties: [{ name: "Engraving", value: "For Jane Roe, 12 Elm St" }],
+        customAttributes: { giftMessage: "Love, Jane" },
+      },
+    ];
+    expect(redactLineItems(items)).toEqual([
+      { id: 1, productId: "10", variantId: "11", title: "Mug", quantity: 2, priceMinor: 1500 },
+    ]);
+  });
+
+  it("turns anything that is not a list of objects into something harmless", () => {
+    expect(redactLineItems(null)).toEqual([]);
+    expect(redactLineItems({ note: "Jane" })).toEqual([]);
+    expect(redactLineItems(["Jane Roe"])).toEqual([{}]);
+  });
+});
+
+describe("toJson", () => {
+  it("writes BigInt ids as strings and dates as ISO strings", () => {
+    expect(toJson({ id: 9007199254740993n, at: new Date("2025-01-02T03:04:05.000Z") })).toEqual({
+      id: "9007199254740993",
+      at: "2025-01-02T03:04:05.000Z",
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import { DEFAULT_SCOPES, emulatorConfig } from "./config";
+import { createEmulator } from "./server";
+
+// `npm run emulator`: a local stand-in for the Shopify Admin API. Point the app at it with
+// SHOPIFY_API_ORIGIN=<the address it logs>. It holds fake shops and must never face users,
+// so it refuses to start in production.
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`Configuration error: ${name} is missing. The emulator needs the app's ${name} to sign and verify tokens.`);
+    process.exit(1);
+  }
+  return value;
+}
+
+if (process.env.NODE_ENV === "production") {
+  console.error("The Shopify emulator refuses to run with NODE_ENV=production.");
+  process.exit(1);
+}
+if (process.env.NODE_ENV !== "test") {
+  try {
+    process.loadEnvFile(".env");
+  } catch {
+    // No .env file: settings come from the environment alone.
+  }
+}
+
+const port = Number(process.env.EMULATOR_PORT ?? 4100);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Configuration error: EMULATOR_PORT must be a port number, got ${process.env.EMULATOR_PORT}.`);
+  process.exit(1);
+}
+
+const emulator = await createEmulator(
+  emulatorConfig({
+    port,
+    host: process.env.EMULATOR_HOST ?? "127.0.0.1",
+    apiKey: required("SHOPIFY_API_KEY"),
+    apiSecret: required("SHOPIFY_API_SECRET"),
+    appUrl: required("SHOPIFY_APP_URL"),
+    defaultShop: process.env.EMULATOR_SHOP ?? "demo-loyalty.myshopify.com",
+    scopes: process.env.SCOPES ?? DEFAULT_SCOPES,
+  }),
+);
+console.log(`Shopify emulator listening on ${emulator.url} (shop ${emulator.store.listShops()[0]?.domain})`);
+console.log(`Point the app at it with SHOPIFY_API_ORIGIN=${emulator.url}; admin frame at ${emulator.url}/admin-frame`);
+
+let closing = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("emulator did not close cleanly", error);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { handleAdminFrame } from "./admin-frame/handler";
+import type { EmulatorConfig } from "./config";
+import { handleControl } from "./control";
+import { GRAPHQL_PATH, handleAdminGraphql } from "./graphql/endpoint";
+import { buildAdminSchema } from "./graphql/schema";
+import { LeakyBuckets } from "./graphql/throttle";
+import { BodyTooLargeError, sendJson } from "./http";
+import { ACCESS_TOKEN_PATH, handleAccessToken } from "./oauth/endpoint";
+import { EmulatorStore } from "./store";
+import { sendWebhook, type WebhookDelivery, type WebhookResult } from "./webhooks";
+
+// The emulator's HTTP server: Shopify's OAuth and Admin GraphQL endpoints, the control
+// API under /_emulator/, and the admin frame (delegated to admin-frame/handler.ts).
+
+export type Emulator = {
+  server: Server;
+  store: EmulatorStore;
+  /** Origin the emulator listens on, e.g. http://127.0.0.1:4100 (set SHOPIFY_API_ORIGIN to it). */
+  url: string;
+  close(): Promise<void>;
+  sendWebhook(delivery: WebhookDelivery): Promise<WebhookResult>;
+};
+
+const ADMIN_FRAME_PREFIXES = ["/admin-frame", "/store/", "/app-bridge.js", "/session-token"];
+
+export async function createEmulator(
+  config: EmulatorConfig,
+  options: { onError?: (error: unknown) => void } = {},
+): Promise<Emulator> {
+  const onError = options.onError ?? ((error: unknown) => console.error("emulator request failed", error));
+  const store = new EmulatorStore(config.now);
+  store.createShop({ domain: config.defaultShop });
+  const admin = buildAdminSchema();
+  const buckets = new LeakyBuckets(config.throttle, config.now);
+  const deliver = (delivery: WebhookDelivery) =>
+    sendWebhook({ appUrl: config.appUrl, apiSecret: config.apiSecret, apiVersion: config.webhookApiVersion, now: config.now }, delivery);
+  let url = "";
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestUrl = new URL(req.url ?? "/", url);
+    const path = requestUrl.pathname;
+    if (ADMIN_FRAME_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+      if (await handleAdminFrame(req, res, { config, store, url })) return;
+      return sendJson(res, 404, { errors: "Not Found" });
+    }
+    if (path.startsWith("/_emulator/")) return handleControl(req, res, requestUrl, { store, sendWebhook: deliver });
+    if (path === ACCESS_TOKEN_PATH && req.method === "POST") return handleAccessToken(req, res, { config, store });
+    const graphql = GRAPHQL_PATH.exec(path);
+    if (graphql && req.method === "POST") return handleAdminGraphql(req, res, graphql[1] ?? "", { config, store, admin, buckets });
+    if (path === "/" && req.method === "GET") {
+      return sendJson(res, 200, { emulator: "shopify-admin", shops: store.listShops().map((s) => s.domain) });
+    }
+    sendJson(res, 404, { errors: "Not Found" });
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { errors: error.message });
+      onError(error);
+      if (!res.headersSent) sendJson(res, 500, { errors: "Internal Server Error" });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
+
+  return {
+    server,
+    store,
+    url,
+    sendWebhook: deliver,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "../db.server";
+import { webhookHmac } from "./hmac";
+
+// Test support for webhook integration tests: signed deliveries exactly as Shopify
+// sends them, a clean database, and a scan of every column for personal data.
+
+export const TEST_SECRET = "test-api-secret";
+
+export type DeliveryInput = {
+  topic: string;
+  shop: string;
+  payload: unknown;
+  webhookId?: string;
+  secret?: string;
+  triggeredAt?: string;
+};
+
+export function signedDelivery(input: DeliveryInput) {
+  const rawBody = new TextEncoder().encode(JSON.stringify(input.payload));
+  const headers = new Headers({
+    "Content-Type": "application/json",
+    "X-Shopify-Topic": input.topic,
+    "X-Shopify-Hmac-Sha256": webhookHmac(input.secret ?? TEST_SECRET, rawBody),
+    "X-Shopify-Shop-Domain": input.shop,
+    "X-Shopify-Webhook-Id": input.webhookId ?? randomUUID(),
+    "X-Shopify-Event-Id": randomUUID(),
+    "X-Shopify-API-Version": "2025-10",
+    "X-Shopify-Triggered-At": input.triggeredAt ?? new Date().toISOString(),
+  });
+  return { headers, rawBody };
+}
+
+export async function resetDatabase(db: PrismaClient) {
+  const tables = await db.$queryRaw<{ name: string }[]>`
+    SELECT tablename AS name FROM pg_tables
+    WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  if (tables.length === 0) return;
+  await db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(", ")} CASCADE`);
+}
+
+/** Every `table.column` (text, varchar, arrays, json, jsonb) whose value contains needle. */
+export async function columnsContaining(db: PrismaClient, needle: string): Promise<string[]> {
+  const columns = await db.$queryRaw<{ table: string; column: string }[]>`
+    SELECT c.table_name AS "table", c.column_name AS "column"
+    FROM information_schema.columns c
+    JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+    WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+      AND (c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY'))
+    ORDER BY 1, 2`;
+  const hits: string[] = [];
+  for (const { table, column } of columns) {
+    const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM "${table}" WHERE strpos(lower("${column}"::text), lower($1)) > 0`,
+      needle,
+    );
+    if (row && row.n > 0n) hits.push(`${table}.${column}`);
+  }
+  return hits;
+}
+
+/** Tables with a `shop` column that still hold rows for the shop. */
+export async function tablesWithShopRows(db: PrismaClient, shop: string): Promise<string[]> {
+  const tables = await db.$queryRaw<{ table: string }[]>`
+    SELECT table_name AS "table" FROM information_schema.columns
+    WHERE table_schema = 'public' AND column_name = 'shop' ORDER BY 1`;
+  const hits: string[] = [];
+  for (const { table } of tables) {
+    const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE "shop" = $1`, shop);
+    if (row && row.n > 0n) hits.push(table);
+  }
+  return hits;
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EmulatorStore } from "../store";
 import { framePage } from "./frame-page";
 import { createSessionToken } from "./session-token";
 
@@ -8,8 +9,8 @@ import { createSessionToken } from "./session-token";
 // The emulator server delegates /admin-frame, /store/, /app-bridge.js and /session-token here.
 
 export type AdminFrameContext = {
-  config: { apiKey: string; apiSecret: string; appUrl: string; port?: number; defaultShop?: string };
-  store: unknown;
+  config: { apiKey: string; apiSecret: string; appUrl: string; port?: number; defaultShop?: string; now?: () => number };
+  store: Pick<EmulatorStore, "findShop">;
   url: string;
 };
 
@@ -22,6 +23,8 @@ export async function handleAdminFrame(req: IncomingMessage, res: ServerResponse
   if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS") return false;
   const url = new URL(req.url ?? "/", ctx.url);
   const { apiKey, apiSecret, appUrl } = ctx.config;
+  // The emulator's clock, so its token exchange accepts the tokens handed out here.
+  const now = (ctx.config.now ?? Date.now)();
   const appOrigin = new URL(appUrl).origin;
 
   if (url.pathname === "/admin-frame" || url.pathname === "/admin-frame/") {
@@ -42,7 +45,7 @@ export async function handleAdminFrame(req: IncomingMessage, res: ServerResponse
     if (req.method === "OPTIONS") return send(res, 204, "", cors);
     const shop = url.searchParams.get("shop") ?? "";
     if (!isShopDomain(shop)) return sendJson(res, 400, { error: "shop must be a <name>.myshopify.com domain" }, cors);
-    return sendJson(res, 200, createSessionToken(shop, apiKey, apiSecret), { ...cors, "Cache-Control": "no-store" });
+    return sendJson(res, 200, createSessionToken(shop, apiKey, apiSecret, now), { ...cors, "Cache-Control": "no-store" });
   }
 
   const match = /^\/store\/([^/]+)\/apps\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -53,8 +56,10 @@ export async function handleAdminFrame(req: IncomingMessage, res: ServerResponse
       return send(res, 404, `No app with client id ${key} is installed on this emulator.`, { "Content-Type": "text/plain" });
     }
     const shop = `${name}.myshopify.com`;
-    const iframeSrc = embeddedAppUrl(appUrl, shop, rest, createSessionToken(shop, apiKey, apiSecret).token);
-    const html = framePage({ shop, shopName: shopNameOf(ctx.store, shop), appTitle: APP_TITLE, appOrigin, iframeSrc });
+    const state = ctx.store.findShop(shop);
+    if (!state) return send(res, 404, `There is no store ${shop} in this emulator.`, { "Content-Type": "text/plain" });
+    const iframeSrc = embeddedAppUrl(appUrl, shop, rest, createSessionToken(shop, apiKey, apiSecret, now).token);
+    const html = framePage({ shop, shopName: state.shop.name, appTitle: APP_TITLE, appOrigin, iframeSrc });
     return send(res, 200, html, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   }
   return false;
@@ -74,18 +79,6 @@ export function embeddedAppUrl(appUrl: string, shop: string, subPath: string, id
 
 const storeName = (shop: string) => shop.replace(/\.myshopify\.com$/, "");
 const isShopDomain = (shop: string) => /^[a-zA-Z0-9][a-zA-Z0-9-]*\.myshopify\.com$/.test(shop);
-
-// The store's own name when the emulator's store knows the shop; otherwise one derived
-// from the domain, as admin shows before the shop is named.
-function shopNameOf(store: unknown, shop: string): string {
-  const candidate = store as { shop?: (domain: string) => { name?: string } | undefined } | null;
-  const known = typeof candidate?.shop === "function" ? candidate.shop(shop)?.name : undefined;
-  if (known) return known;
-  return storeName(shop)
-    .split("-")
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(" ");
-}
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): true {
   res.writeHead(status, headers);

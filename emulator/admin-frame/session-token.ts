@@ -1,4 +1,5 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { signJwt } from "../oauth/jwt";
 
 // Signs the session token Shopify admin hands an embedded app: an HS256 JWT keyed by the
 // app's secret, with the claims @shopify/shopify-api's decodeSessionToken checks (aud is
@@ -16,8 +17,6 @@ export type SessionTokenClaims = {
   jti: string;
   sid: string;
 };
-
-const base64url = (input: string | Buffer) => Buffer.from(input).toString("base64url");
 
 export function sessionTokenClaims(
   shop: string,
@@ -37,13 +36,6 @@ export function sessionTokenClaims(
     jti: randomUUID(),
     sid: `emulator-${shop}`,
   };
-}
-
-export function signJwt(claims: object, secret: string): string {
-  const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const payload = base64url(JSON.stringify(claims));
-  const signature = createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url");
-  return `${header}.${payload}.${signature}`;
 }
 
 export function createSessionToken(shop: string, apiKey: string, apiSecret: string, now = Date.now()) {

@@ -16,11 +16,12 @@ afterEach(() => emulator.close());
 
 describe("authentication", () => {
   it("answers 401 without a token, with an unknown token, and with another shop's header", async () => {
-    for (const headers of [
+    const attempts: Array<Record<string, string>> = [
       {},
       { "X-Shopify-Access-Token": "shpat_unknown" },
       { "X-Shopify-Access-Token": token, "X-Shopify-Shop-Domain": "other.myshopify.com" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await fetch(`${emulator.url}/admin/api/2025-10/graphql.json`, {
         method: "POST",
         headers: { "Content-Type": "application/json", ...headers },

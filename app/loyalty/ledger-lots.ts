@@ -12,7 +12,7 @@ export interface LotState {
   released: boolean;
   /** Points the lot was credited with. */
   credited: number;
-  /** Points already taken back from it by reversals (positive). */
+  /** Points already taken back from it by reversals, including any written off (positive). */
   reversed: number;
   /** Which balance the next reversal of this lot debits. */
   reversalBucket: "pending" | "available";
@@ -30,7 +30,8 @@ export function lotState(entries: readonly LedgerEntry[], lotKey: string): LotSt
   const { entries: unique } = dedupeEntries(entries);
   const lot = unique.find((e) => e.key === lotKey);
   const released = !lot || lot.bucket === "available" || unique.some((e) => e.kind === "release" && e.lotKey === lotKey);
-  const reversed = -unique.filter((e) => e.lotKey === lotKey && isReversal(e)).reduce((sum, e) => sum + e.points, 0);
+  // Written-off points count as reversed, or a later refund of the same lot would try to take them again.
+  const reversed = unique.filter((e) => e.lotKey === lotKey && isReversal(e)).reduce((sum, e) => sum - e.points + (e.writtenOff ?? 0), 0);
   return { exists: Boolean(lot), released, credited: lot?.points ?? 0, reversed, reversalBucket: released ? "available" : "pending" };
 }
 

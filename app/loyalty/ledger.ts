@@ -23,6 +23,8 @@ export interface LedgerEntry {
   availableAt?: Date | null;
   /** The earn or bonus entry a release or reversal acts on. */
   lotKey?: string | null;
+  /** On a reversal under the clamp-at-zero policy: points forgiven rather than debited (positive). */
+  writtenOff?: number | null;
   programVersion: number;
   variantId?: string | null;
   staffId?: string | null;

@@ -39,20 +39,30 @@ export async function resetDatabase(db: PrismaClient) {
   await db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(", ")} CASCADE`);
 }
 
-/** Every `table.column` (text, varchar, arrays, json, jsonb) whose value contains needle. */
-export async function columnsContaining(db: PrismaClient, needle: string): Promise<string[]> {
-  const columns = await db.$queryRaw<{ table: string; column: string }[]>`
-    SELECT c.table_name AS "table", c.column_name AS "column"
+/**
+ * Every `table.column` (text, varchar, arrays, json, jsonb) holding needle, compared
+ * case-insensitively. With `shop`, rows of other shops are left out (tables keyed by
+ * `shop`, and Shop by `domain`); tables with neither are scanned whole.
+ */
+export async function columnsContaining(db: PrismaClient, needle: string, options: { shop?: string } = {}): Promise<string[]> {
+  const columns = await db.$queryRaw<{ table: string; column: string; scope: string | null }[]>`
+    SELECT c.table_name AS "table", c.column_name AS "column",
+      (SELECT k.column_name FROM information_schema.columns k
+        WHERE k.table_schema = 'public' AND k.table_name = c.table_name
+          AND k.column_name IN ('shop', 'domain') ORDER BY k.column_name DESC LIMIT 1) AS "scope"
     FROM information_schema.columns c
     JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-      AND (c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY'))
+      AND c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY')
     ORDER BY 1, 2`;
   const hits: string[] = [];
-  for (const { table, column } of columns) {
+  for (const { table, column, scope } of columns) {
+    const scoped = options.shop !== undefined && scope !== null;
     const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM "${table}" WHERE strpos(lower("${column}"::text), lower($1)) > 0`,
+      `SELECT count(*) AS n FROM "${table}" WHERE strpos(lower("${column}"::text), lower($1)) > 0` +
+        (scoped ? ` AND "${scope}" = $2` : ""),
       needle,
+      ...(scoped ? [options.shop] : []),
     );
     if (row && row.n > 0n) hits.push(`${table}.${column}`);
   }

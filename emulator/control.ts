@@ -39,7 +39,10 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
     if (path === "/_emulator/shops") return sendJson(res, 201, { shop: store.createShop(body as never) });
     if (path === "/_emulator/webhooks") {
       const delivery = webhookInput.parse(body);
-      return sendJson(res, 200, await ctx.sendWebhook(delivery as WebhookDelivery));
+      // A delivery the app never answered is the caller's news, not an emulator fault.
+      const result = await ctx.sendWebhook(delivery as WebhookDelivery).catch((error: unknown) => error as Error);
+      if (result instanceof Error) return sendJson(res, 502, { error: `delivery failed: ${result.message}` });
+      return sendJson(res, 200, result);
     }
     const match = SHOP_RESOURCE.exec(path);
     if (!match) return sendJson(res, 404, { error: `no control endpoint POST ${path}` });

@@ -32,6 +32,24 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
+function optionalNumber(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`Configuration error: ${name} must be a positive number, got ${raw}.`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const defaults = emulatorConfig({ apiKey: "", apiSecret: "", appUrl: "" }).throttle;
+const throttle = {
+  ...defaults,
+  maximumAvailable: optionalNumber("EMULATOR_BUCKET_SIZE") ?? defaults.maximumAvailable,
+  restoreRate: optionalNumber("EMULATOR_RESTORE_RATE") ?? defaults.restoreRate,
+};
+
 const emulator = await createEmulator(
   emulatorConfig({
     port,
@@ -41,6 +59,7 @@ const emulator = await createEmulator(
     appUrl: required("SHOPIFY_APP_URL"),
     defaultShop: process.env.EMULATOR_SHOP ?? "demo-loyalty.myshopify.com",
     scopes: process.env.SCOPES ?? DEFAULT_SCOPES,
+    throttle,
   }),
 );
 console.log(`Shopify emulator listening on ${emulator.url} (shop ${emulator.store.listShops()[0]?.domain})`);

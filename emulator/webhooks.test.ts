@@ -80,6 +80,20 @@ describe("webhook delivery", () => {
     expect(received[0]).toMatchObject({ path: "/webhooks/customers", body: '{"id":1}' });
   });
 
+  it("answers 502 from the control endpoint when the app cannot be reached", async () => {
+    const unreachable = await startTestEmulator({ appUrl: "http://127.0.0.1:9" });
+    try {
+      const response = await fetch(`${unreachable.url}/_emulator/webhooks`, {
+        method: "POST",
+        body: JSON.stringify({ shop: "demo-loyalty.myshopify.com", topic: "orders/paid", payload: {} }),
+      });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual({ error: expect.stringContaining("delivery failed") });
+    } finally {
+      await unreachable.close();
+    }
+  });
+
   it("signs bodies with base64 HMAC-SHA256 (reference value from openssl dgst -sha256 -hmac)", () => {
     expect(signWebhookBody('{"a":1}', "secret")).toBe("qp4uNXX11wmLbKzNeQiIw21f22M0KnO62i1qUXR6hJQ=");
   });

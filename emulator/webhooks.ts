@@ -17,6 +17,9 @@ export type WebhookDelivery = {
 
 export type WebhookTarget = { appUrl: string; apiSecret: string; apiVersion: string; now: () => number };
 
+// Shopify gives an app five seconds to answer a webhook before counting the delivery as failed.
+const DELIVERY_TIMEOUT_MS = 5000;
+
 export type WebhookResult = { status: number; webhookId: string; eventId: string; body: string };
 
 export function signWebhookBody(body: string | Buffer, secret: string): string {
@@ -31,6 +34,7 @@ export async function sendWebhook(target: WebhookTarget, delivery: WebhookDelive
   const response = await fetch(url, {
     method: "POST",
     body,
+    signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     headers: {
       "Content-Type": "application/json",
       "User-Agent": "Shopify-Captain-Hook",

@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import { DEFAULT_SCOPES, emulatorConfig } from "./config";
 import { createEmulator } from "./server";
 
 // `npm run emulator`: a local stand-in for the Shopify Admin API. Point the app at it with
-// SHOPIFY_API_ORIGIN=<the address it logs>. It holds fake shops and must never face users,
+// SHOPIFY_API_ORIGIN=<the address it logs>. It holds synthetic shops and must never face real traffic,
 // so it refuses to start in production.
 
 function required(name: string): string {
@@ -14,16 +15,11 @@ function required(name: string): string {
   return value;
 }
 
+// Same rule as app/env.server.ts: a local .env supplies what the environment does not.
+if (existsSync(".env") && process.env.NODE_ENV !== "test") process.loadEnvFile(".env");
 if (process.env.NODE_ENV === "production") {
   console.error("The Shopify emulator refuses to run with NODE_ENV=production.");
   process.exit(1);
-}
-if (process.env.NODE_ENV !== "test") {
-  try {
-    process.loadEnvFile(".env");
-  } catch {
-    // No .env file: settings come from the environment alone.
-  }
 }
 
 const port = Number(process.env.EMULATOR_PORT ?? 4100);

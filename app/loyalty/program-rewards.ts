@@ -11,7 +11,10 @@ export const rewardValueSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("freeProduct"), productId: idSchema, variantId: idSchema }),
 ]);
 
-export const rewardSchema = z.object({
+const isoInstant = z.iso.datetime({ offset: true, error: "Use a date and time such as 2025-12-01T00:00:00Z." });
+
+export const rewardSchema = z
+  .object({
   id: idSchema,
   name: z.string().trim().min(1, { error: "Give the reward a name." }).max(80),
   active: z.boolean().default(true),
@@ -20,7 +23,14 @@ export const rewardSchema = z.object({
   minimumSubtotal: moneySchema.nullable().default(null),
   codeLifetimeDays: z.int({ error: "Enter whole days." }).min(1, { error: "At least 1 day." }).max(3650, { error: "At most 10 years." }).default(90),
   perMemberLimit: z.int({ error: "Enter a whole number." }).min(1, { error: "At least 1, or leave empty for no limit." }).nullable().default(null),
-});
+  // Optional window for seasonal rewards; outside it the reward is shown as unavailable.
+  availableFrom: isoInstant.nullable().default(null),
+  availableUntil: isoInstant.nullable().default(null),
+  })
+  .refine((r) => !r.availableFrom || !r.availableUntil || Date.parse(r.availableUntil) > Date.parse(r.availableFrom), {
+    error: "The reward must end after it starts.",
+    path: ["availableUntil"],
+  });
 
 export const rewardsSchema = z
   .array(rewardSchema)

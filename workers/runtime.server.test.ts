@@ -100,7 +100,6 @@ describe("worker runtime", () => {
     // The command package.json runs. Not the tsx CLI: it runs the script in a child and
     // SIGKILLs it when it does not acknowledge a relayed signal within 30 ms.
     const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
-      env: { ...process.env, LOG_LEVEL: "silent" },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";

@@ -48,7 +48,7 @@ export function framePage(input: FramePageInput): string {
     <ul>${sections}</ul>
     <p class="heading">Apps</p>
     <ul>
-      <li class="app"><span class="app-icon">L</span>${escapeHtml(input.appTitle)}</li>
+      <li><a class="app" id="app-home" href="#"><span class="app-icon">L</span>${escapeHtml(input.appTitle)}</a></li>
       <li><ul id="app-nav" class="app-nav" data-testid="app-nav"></ul></li>
     </ul>
     <p class="emulator">Shopify emulator · ${escapeHtml(input.shop)}</p>
@@ -76,7 +76,7 @@ html,body{margin:0;height:100%;font-family:-apple-system,BlinkMacSystemFont,"San
 .body{display:flex;height:calc(100% - 56px);background:#f1f1f1;border-radius:12px 12px 0 0;overflow:hidden}
 .sidebar{width:240px;flex:none;padding:12px 8px;background:#ebebeb;border-right:1px solid #e3e3e3;overflow:auto}
 .sidebar ul{list-style:none;margin:0;padding:0}
-.section,.app{padding:6px 8px;border-radius:8px;font-weight:550;color:#303030}
+.section,.app{padding:6px 8px;border-radius:8px;font-weight:550;color:#303030;text-decoration:none}
 .app{display:flex;align-items:center;gap:8px;background:#fafafa}
 .app-icon{display:inline-grid;place-items:center;width:20px;height:20px;border-radius:5px;background:#6d28d9;color:#fff;font-size:11px;font-weight:700}
 .heading{margin:16px 8px 4px;font-size:12px;font-weight:650;color:#616161}

@@ -1,14 +1,24 @@
 // Runs in the admin frame page: renders the app's NavMenu links, forwards clicks on them
-// to the app (which navigates like a shopify:navigate event), and shows toasts and the
-// loading bar App Bridge asks for. Messages are accepted only from the app's origin.
+// and on the app's own entry (its home link) to the app, which navigates as on a
+// shopify:navigate event, and shows the toasts and loading bar App Bridge asks for. Messages are accepted only from the app's origin.
 (function adminFrame() {
   const appOrigin = document.body.dataset.appOrigin;
   const frame = document.getElementById("app-frame");
   const nav = document.getElementById("app-nav");
   const toasts = document.getElementById("toasts");
   const loading = document.getElementById("loading");
+  const home = document.getElementById("app-home");
+  let homeHref = null;
+
+  const navigate = (href) => frame.contentWindow.postMessage({ type: "navigate", href }, appOrigin);
+  // As in admin, the app's own entry opens the app's home page.
+  home.addEventListener("click", (click) => {
+    click.preventDefault();
+    if (homeHref) navigate(homeHref);
+  });
 
   function renderNav(items, path) {
+    homeHref = (items.find((item) => item.home) || {}).href || null;
     nav.replaceChildren(
       ...items
         .filter((item) => !item.home)
@@ -20,7 +30,7 @@
           if (path === item.href) link.className = "active";
           link.addEventListener("click", (click) => {
             click.preventDefault();
-            frame.contentWindow.postMessage({ type: "navigate", href: item.href }, appOrigin);
+            navigate(item.href);
           });
           li.append(link);
           return li;

@@ -1,0 +1,161 @@
+import { mkdirSync } from "node:fs";
+import { chromium, type Browser, type FrameLocator, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma } from "../../app/db.server";
+import { emulatorConfig } from "../../emulator/config";
+import { createEmulator, type Emulator } from "../../emulator/server";
+import { ensureBuild, freePort, startAppServer, type AppServer } from "./support/app-server";
+import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./support/services";
+
+// The embedded app as a merchant meets it: the emulator's Shopify admin frames the built
+// app, which authenticates with the frame's session token (token exchange against the
+// emulator), records the install from the shop query, and renders the dashboard from
+// the database. Only Chromium, the app and the emulator are involved; nothing is mocked.
+
+const SHOP = "demo-loyalty.myshopify.com";
+const API_KEY = "browser-test-key";
+const API_SECRET = "browser-test-secret";
+const SCREENSHOTS = "test-results/screenshots";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let database: OwnedService | undefined;
+let redis: OwnedService | undefined;
+let db: ReturnType<typeof createPrisma> | undefined;
+let emulator: Emulator | undefined;
+let app: AppServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let frame: FrameLocator;
+const pageErrors: string[] = [];
+const dataRequests: Array<{ url: string; authorization: string | undefined }> = [];
+
+async function seedMirrors(db: ReturnType<typeof createPrisma>) {
+  for (const shop of [SHOP, "someone-else.myshopify.com"]) {
+    const n = shop === SHOP ? 1 : 10;
+    await db.customer.createMany({ data: Array.from({ length: 3 * n }, (_, i) => ({ shop, id: BigInt(i + 1) })) });
+    await db.product.createMany({ data: Array.from({ length: 4 * n }, (_, i) => ({ shop, id: BigInt(i + 1), title: `P${i}` })) });
+    await db.order.createMany({
+      data: Array.from({ length: 2 * n }, (_, i) => ({
+        shop,
+        id: BigInt(i + 1),
+        name: `#${1001 + i}`,
+        currencyCode: "EUR",
+        subtotalMinor: 4200n,
+        totalMinor: 4990n,
+      })),
+    });
+  }
+}
+
+beforeAll(async () => {
+  ensureBuild();
+  database = await createOwnedDatabase();
+  redis = await startOwnedRedis();
+  db = createPrisma(database.url, 2);
+  await seedMirrors(db);
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  emulator = await createEmulator(emulatorConfig({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, appUrl }));
+  emulator.store.createShop({
+    domain: SHOP,
+    name: "Northwind Outfitters",
+    currencyCode: "EUR",
+    ianaTimezone: "Europe/Berlin",
+    planDisplayName: "Shopify Plus",
+  });
+  app = await startAppServer(appPort, {
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    SHOPIFY_API_KEY: API_KEY,
+    SHOPIFY_API_SECRET: API_SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    SHOPIFY_API_ORIGIN: emulator.url,
+    // The library's own bounce page loads App Bridge from here (read by its node adapter).
+    APP_BRIDGE_URL: `${emulator.url}/app-bridge.js`,
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+  });
+
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  // Headless Chromium names itself HeadlessChrome, which the library rejects as a bot (410).
+  const userAgent = (await browser.newBrowserCDPSession().then((cdp) => cdp.send("Browser.getVersion"))).userAgent;
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 960 },
+    userAgent: userAgent.replace("HeadlessChrome", "Chrome"),
+  });
+  // No internet here: Shopify's CDN (the Inter font) fails fast instead of hanging.
+  await context.route(/^https:\/\/cdn\.shopify\.com\//, (route) => route.abort());
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.endsWith(".data")) {
+      dataRequests.push({ url: request.url(), authorization: request.headers()["authorization"] });
+    }
+  });
+  await page.goto(`${emulator.url}/admin-frame`);
+  frame = page.frameLocator("#app-frame");
+  try {
+    await frame.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor({ timeout: 90_000 });
+  } catch (error) {
+    throw new Error(`The dashboard did not render: ${String(error)}\n--- app output ---\n${app.output()}`);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await emulator?.close();
+  await db?.$disconnect();
+  await redis?.stop();
+  await database?.stop();
+});
+
+describe("the embedded admin", () => {
+  it("shows the store recorded from the emulator's shop query", async () => {
+    await expect.poll(() => frame.getByRole("heading", { name: "Northwind Outfitters" }).count()).toBe(1);
+    for (const fact of ["demo-loyalty.myshopify.com", "Shopify Plus", "EUR", "Installed"]) {
+      expect(await frame.getByText(fact, { exact: true }).count(), fact).toBe(1);
+    }
+    expect(await page.getByTestId("store-name").innerText()).toContain("Northwind Outfitters");
+    const row = await db!.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    expect(row).toMatchObject({ name: "Northwind Outfitters", status: "installed", ianaTimezone: "Europe/Berlin" });
+  });
+
+  it("shows this shop's mirrored counts and no other shop's", async () => {
+    const metric = (label: string) => frame.locator(`[data-metric="${label}"]`).innerText();
+    expect(await metric("Customers")).toBe("3");
+    expect(await metric("Orders")).toBe("2");
+    expect(await metric("Products")).toBe("4");
+  });
+
+  it("says honestly that no worker is running and counts a real webhook waiting in the inbox", async () => {
+    expect(await frame.getByText("No worker running").count()).toBe(1);
+    const delivery = await emulator!.sendWebhook({ shop: SHOP, topic: "products/update", payload: { id: 9001, title: "Gift card" } });
+    expect(delivery.status).toBe(200);
+    // Opening the app's home from the admin nav is a client-side navigation: its data
+    // request carries the App Bridge stand-in's session token in the Authorization header.
+    await page.locator("#app-home").click();
+    await frame.getByText("1 event waiting").waitFor({ timeout: 60_000 });
+    expect(dataRequests.length).toBeGreaterThan(0);
+    expect(dataRequests.every((r) => r.authorization?.startsWith("Bearer ey"))).toBe(true);
+  });
+
+  it("lists the app's NavMenu in the admin and renders without script errors", async () => {
+    const nav = await page.getByTestId("app-nav").innerText();
+    expect(nav).toContain("Privacy requests");
+    expect(nav).not.toContain("Dashboard"); // the home link is the app's own entry in admin
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard.png` });
+    expect(pageErrors).toEqual([]);
+  });
+});

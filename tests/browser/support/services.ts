@@ -1,0 +1,83 @@
+import { spawn } from "node:child_process";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { freePort } from "./app-server";
+
+// The browser test owns its PostgreSQL database and its Redis server, so no other test
+// run on the machine (sharing the per-worker databases or Redis db numbers) can add
+// rows, truncate tables or show its own workers' heartbeats on the dashboard under test.
+
+const TEMPLATE_URL = process.env.TEST_DATABASE_TEMPLATE_URL ?? "postgresql://postgres@127.0.0.1:5432/loyalty_test_template";
+
+export type OwnedService = { url: string; stop: () => Promise<void> };
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(TEMPLATE_URL);
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.href });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createOwnedDatabase(): Promise<OwnedService> {
+  const templateName = new URL(TEMPLATE_URL).pathname.slice(1);
+  const name = `loyalty_browser_${process.pid}`;
+  await withAdmin(async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // Cloning fails while anyone is connected to the template; other runs connect briefly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
+        return;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  });
+  const url = new URL(TEMPLATE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    stop: () => withAdmin(async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+  };
+}
+
+export async function startOwnedRedis(): Promise<OwnedService> {
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
+  const url = `redis://127.0.0.1:${port}/0`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => undefined); // refused until the server listens
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        break;
+      } catch (error) {
+        if (attempt >= 40 || child.exitCode !== null) throw new Error(`redis-server did not start: ${String(error)}`);
+        probe.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    probe.disconnect();
+  }
+  return { url, stop };
+}

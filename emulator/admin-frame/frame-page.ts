@@ -54,6 +54,7 @@ export function framePage(input: FramePageInput): string {
     <p class="emulator">Shopify emulator · ${escapeHtml(input.shop)}</p>
   </nav>
   <main class="content">
+    <div class="app-bar"><span class="app-icon">L</span>${escapeHtml(input.appTitle)}</div>
     <div class="loading" id="loading" hidden></div>
     <iframe id="app-frame" name="app-iframe" title="${escapeHtml(input.appTitle)}" src="${escapeHtml(input.iframeSrc)}"></iframe>
   </main>
@@ -84,9 +85,10 @@ html,body{margin:0;height:100%;font-family:-apple-system,BlinkMacSystemFont,"San
 .app-nav a:hover{background:#fafafa}
 .app-nav a.active{color:#303030;font-weight:650;background:#fafafa}
 .emulator{margin:24px 8px 0;font-size:11px;color:#8a8a8a}
-.content{flex:1;position:relative;display:flex}
+.content{flex:1;position:relative;display:flex;flex-direction:column}
+.app-bar{height:48px;flex:none;display:flex;align-items:center;gap:8px;padding:0 20px;background:#fff;border-bottom:1px solid #e3e3e3;font-weight:650;font-size:14px}
 .content iframe{flex:1;border:0;width:100%;height:100%;background:#f1f1f1}
-.loading{position:absolute;top:0;left:0;right:0;height:3px;background:linear-gradient(90deg,#1a1a1a,#8a8a8a)}
+.loading{position:absolute;top:48px;left:0;right:0;height:3px;background:linear-gradient(90deg,#1a1a1a,#8a8a8a)}
 .toasts{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);display:flex;flex-direction:column;gap:8px}
 .toast{background:#1a1a1a;color:#fff;padding:10px 16px;border-radius:10px;font-weight:550;box-shadow:0 4px 12px rgba(0,0,0,.25)}
 .toast.error{background:#8e1f0b}

@@ -36,7 +36,7 @@ let browser: Browser | undefined;
 let page: Page;
 let frame: FrameLocator;
 const pageErrors: string[] = [];
-const dataRequests: Array<{ url: string; authorization: string | undefined }> = [];
+const dataRequests: Array<{ authorization: string | undefined; requestId: string | undefined; status: number }> = [];
 
 async function seedMirrors(db: ReturnType<typeof createPrisma>) {
   for (const shop of [SHOP, "someone-else.myshopify.com"]) {
@@ -97,10 +97,13 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("request", (request) => {
-    if (new URL(request.url()).pathname.endsWith(".data")) {
-      dataRequests.push({ url: request.url(), authorization: request.headers()["authorization"] });
-    }
+  page.on("response", (response) => {
+    if (!new URL(response.url()).pathname.endsWith(".data")) return;
+    dataRequests.push({
+      authorization: response.request().headers()["authorization"],
+      requestId: response.headers()["x-request-id"],
+      status: response.status(),
+    });
   });
   await page.goto(`${emulator.url}/admin-frame`);
   frame = page.frameLocator("#app-frame");
@@ -147,7 +150,9 @@ describe("the embedded admin", () => {
     await page.locator("#app-home").click();
     await frame.getByText("1 event waiting").waitFor({ timeout: 60_000 });
     expect(dataRequests.length).toBeGreaterThan(0);
-    expect(dataRequests.every((r) => r.authorization?.startsWith("Bearer ey"))).toBe(true);
+    for (const request of dataRequests) {
+      expect(request).toMatchObject({ status: 200, authorization: expect.stringMatching(/^Bearer ey/), requestId: expect.any(String) });
+    }
   });
 
   it("lists the app's NavMenu in the admin and renders without script errors", async () => {

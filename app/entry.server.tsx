@@ -9,9 +9,9 @@ import {
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { env } from "./env.server";
 import { logger, withLogContext } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { allowEmulatorFrame } from "./shopify/emulator-frame.server";
 
 export const streamTimeout = 5000;
 
@@ -33,18 +33,6 @@ function logRequest(request: Request, status: number, kind: "document" | "data")
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop") ?? undefined;
   logger().info({ method: request.method, path: url.pathname, status, kind, shop }, "request");
-}
-
-// In emulator mode the admin frame is served by the emulator, so it must be allowed to
-// frame the app, and the App Bridge preload points at the emulator's stand-in.
-function allowEmulatorFrame(headers: Headers) {
-  const origin = env().SHOPIFY_API_ORIGIN;
-  if (!origin) return;
-  const csp = headers.get("Content-Security-Policy");
-  if (csp?.startsWith("frame-ancestors")) {
-    headers.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${new URL(origin).origin}`));
-  }
-  if (headers.has("Link")) headers.set("Link", `<${new URL("/app-bridge.js", origin).href}>; rel="preload"; as="script";`);
 }
 
 export default async function handleRequest(

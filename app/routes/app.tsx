@@ -6,6 +6,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
+import { emulatorAppBridgeUrl } from "../shopify/emulator-frame.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -14,11 +15,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisSty
 // from Shopify's CDN, as AppProvider does by default.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  const { SHOPIFY_API_KEY, SHOPIFY_API_ORIGIN } = env();
-  return {
-    apiKey: SHOPIFY_API_KEY,
-    appBridgeUrl: SHOPIFY_API_ORIGIN ? new URL("/app-bridge.js", SHOPIFY_API_ORIGIN).href : undefined,
-  };
+  return { apiKey: env().SHOPIFY_API_KEY, appBridgeUrl: emulatorAppBridgeUrl() };
 };
 
 export default function App() {

@@ -79,8 +79,6 @@ beforeAll(async () => {
     SHOPIFY_API_SECRET: API_SECRET,
     SHOPIFY_APP_URL: appUrl,
     SHOPIFY_API_ORIGIN: emulator.url,
-    // The library's own bounce page loads App Bridge from here (read by its node adapter).
-    APP_BRIDGE_URL: `${emulator.url}/app-bridge.js`,
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
   });
@@ -153,6 +151,20 @@ describe("the embedded admin", () => {
     for (const request of dataRequests) {
       expect(request).toMatchObject({ status: 200, authorization: expect.stringMatching(/^Bearer ey/), requestId: expect.any(String) });
     }
+  });
+
+  it("recovers a session token through the library's bounce page when the URL has none", async () => {
+    const appUrl = new URL(await page.locator("#app-frame").getAttribute("src").then((src) => src!));
+    appUrl.searchParams.delete("id_token");
+    const bounced = page.waitForResponse((r) => new URL(r.url()).pathname === "/auth/session-token", { timeout: 60_000 });
+    const reloaded = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === "/app" && new URL(r.url()).searchParams.has("id_token"),
+      { timeout: 60_000 },
+    );
+    await page.locator("#app-frame").evaluate((iframe, src) => ((iframe as HTMLIFrameElement).src = src), appUrl.href);
+    expect((await bounced).status()).toBe(200);
+    expect((await reloaded).status()).toBe(200);
+    await frame.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor({ timeout: 60_000 });
   });
 
   it("lists the app's NavMenu in the admin and renders without script errors", async () => {

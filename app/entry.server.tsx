@@ -15,9 +15,10 @@ import { allowEmulatorFrame } from "./shopify/emulator-frame.server";
 
 export const streamTimeout = 5000;
 
-// One id per request: taken from a trusted proxy's X-Request-Id when it looks like one,
-// otherwise new. It is on every log line of the request and on the response, so a
-// merchant's support ticket can be matched to the logs.
+// One id per request: an upstream proxy's X-Request-Id when it looks like one, otherwise
+// new. It is on the response, on the request's log line, on lines written while
+// rendering and on handleError's line, so a support ticket can be matched to the logs.
+// (Loaders run before these hooks; Remix offers no earlier hook under remix-serve.)
 const requestIds = new WeakMap<Request, string>();
 function requestIdOf(request: Request): string {
   let id = requestIds.get(request);

@@ -1,13 +1,15 @@
 import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { inject } from "vitest";
 import { freePort } from "./app-server";
 
 // The browser test owns its PostgreSQL database and its Redis server, so no other test
 // run on the machine (sharing the per-worker databases or Redis db numbers) can add
 // rows, truncate tables or show its own workers' heartbeats on the dashboard under test.
 
-const TEMPLATE_URL = process.env.TEST_DATABASE_TEMPLATE_URL ?? "postgresql://postgres@127.0.0.1:5432/loyalty_test_template";
+// The run's migrated template (tests/setup/database.global.ts).
+const TEMPLATE_URL = `postgresql://postgres@127.0.0.1:5432/loyalty_test_${inject("testRunId")}_template`;
 
 export type OwnedService = { url: string; stop: () => Promise<void> };
 

@@ -69,8 +69,8 @@ await run("Prisma client", ["scripts/prisma-generate.mjs"]);
 await run("Migrations", ["node_modules/tsx/dist/cli.mjs", "scripts/migrate.ts"]);
 
 const emulatorPort = new URL(settings.SHOPIFY_API_ORIGIN).port || "4100";
-start("emulator", ["node_modules/tsx/dist/cli.mjs", "emulator/main.ts"], { EMULATOR_PORT: emulatorPort });
-start("worker", ["node_modules/tsx/dist/cli.mjs", "workers/main.ts"]);
+start("emulator", ["--import", "tsx", "emulator/main.ts"], { EMULATOR_PORT: emulatorPort });
+start("worker", ["--import", "tsx", "workers/main.ts"]);
 start("web", ["node_modules/@remix-run/dev/dist/cli.js", "vite:dev", "--host", "127.0.0.1", "--port", String(settings.PORT)]);
 
 console.log(`

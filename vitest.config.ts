@@ -14,7 +14,12 @@ export default defineConfig({
         ...shared,
         test: {
           name: "unit",
-          include: ["app/**/*.test.{ts,tsx}", "emulator/**/*.test.ts", "scripts/**/*.test.ts", "workers/**/*.test.ts"],
+          include: [
+            "app/**/*.test.{ts,tsx}",
+            "emulator/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "workers/**/*.test.ts",
+          ],
           exclude: ["**/*.server.test.{ts,tsx}", "node_modules/**"],
           setupFiles: ["tests/setup/console.ts", "tests/setup/env.ts"],
         },

@@ -51,23 +51,29 @@ export default async function handleRequest(
   return withLogContext({ requestId }, () => {
     logRequest(request, responseStatusCode, "document");
     return new Promise<Response>((resolve, reject) => {
-      const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
-        [callbackName]: () => {
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
-          );
-          pipe(body);
+      const { pipe, abort } = renderToPipeableStream(
+        <RemixServer context={remixContext} url={request.url} />,
+        {
+          [callbackName]: () => {
+            const body = new PassThrough();
+            responseHeaders.set("Content-Type", "text/html");
+            resolve(
+              new Response(createReadableStreamFromReadable(body), {
+                headers: responseHeaders,
+                status: responseStatusCode,
+              }),
+            );
+            pipe(body);
+          },
+          onShellError(error: unknown) {
+            reject(error);
+          },
+          onError(error: unknown) {
+            responseStatusCode = 500;
+            logger().error({ err: error, path: new URL(request.url).pathname }, "render failed");
+          },
         },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          logger().error({ err: error, path: new URL(request.url).pathname }, "render failed");
-        },
-      });
+      );
       // Abort a stream that outlives the loaders' deferred data, one second later.
       setTimeout(abort, streamTimeout + 1000);
     });
@@ -85,6 +91,9 @@ export const handleDataRequest: HandleDataRequestFunction = (response, { request
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   withLogContext({ requestId: requestIdOf(request) }, () => {
-    logger().error({ err: error, method: request.method, path: new URL(request.url).pathname }, "request failed");
+    logger().error(
+      { err: error, method: request.method, path: new URL(request.url).pathname },
+      "request failed",
+    );
   });
 };

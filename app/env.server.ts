@@ -4,8 +4,7 @@ import { z } from "zod";
 // The one place that reads process.env. Web and worker processes parse it at boot; a
 // missing or malformed setting stops start-up with a message naming it and its fix.
 
-const url = (what: string) =>
-  z.url({ message: `must be a URL (${what})` });
+const url = (what: string) => z.url({ message: `must be a URL (${what})` });
 
 const schema = z
   .object({
@@ -19,9 +18,7 @@ const schema = z
         "read_customers,write_customers,read_orders,read_products,write_discounts,read_discounts,write_app_proxy",
       ),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// connection string"),
     SHOPIFY_API_ORIGIN: url("the Shopify emulator, e.g. http://127.0.0.1:4100").optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

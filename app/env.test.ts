@@ -29,16 +29,19 @@ describe("parseEnv", () => {
   });
 
   it("lists every problem at once and points to .env.example", () => {
-    expect(() => parseEnv({})).toThrow(/\.env\.example[\s\S]*SHOPIFY_API_KEY[\s\S]*DATABASE_URL[\s\S]*REDIS_URL/);
+    expect(() => parseEnv({})).toThrow(
+      /\.env\.example[\s\S]*SHOPIFY_API_KEY[\s\S]*DATABASE_URL[\s\S]*REDIS_URL/,
+    );
   });
 
   it("refuses the Shopify emulator in production", () => {
     expect(() =>
       parseEnv({ ...valid, NODE_ENV: "production", SHOPIFY_API_ORIGIN: "http://127.0.0.1:4100" }),
     ).toThrow(/SHOPIFY_API_ORIGIN .*refused in production/);
-    expect(parseEnv({ ...valid, NODE_ENV: "development", SHOPIFY_API_ORIGIN: "http://127.0.0.1:4100" }).SHOPIFY_API_ORIGIN).toBe(
-      "http://127.0.0.1:4100",
-    );
+    expect(
+      parseEnv({ ...valid, NODE_ENV: "development", SHOPIFY_API_ORIGIN: "http://127.0.0.1:4100" })
+        .SHOPIFY_API_ORIGIN,
+    ).toBe("http://127.0.0.1:4100");
   });
 
   it("never echoes a secret's value in its message", () => {

@@ -13,13 +13,26 @@ function build() {
     level: LOG_LEVEL,
     base: undefined,
     redact: {
-      paths: ["accessToken", "*.accessToken", "refreshToken", "*.refreshToken", "secret", "*.secret", "authorization", "*.authorization", "headers.authorization"],
+      paths: [
+        "accessToken",
+        "*.accessToken",
+        "refreshToken",
+        "*.refreshToken",
+        "secret",
+        "*.secret",
+        "authorization",
+        "*.authorization",
+        "headers.authorization",
+      ],
       censor: "[redacted]",
     },
     mixin: () => context.getStore() ?? {},
     transport:
       NODE_ENV === "development"
-        ? { target: "pino-pretty", options: { colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" } }
+        ? {
+            target: "pino-pretty",
+            options: { colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" },
+          }
         : undefined,
   });
 }

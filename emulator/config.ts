@@ -34,7 +34,9 @@ export type EmulatorConfig = {
 export const DEFAULT_SCOPES =
   "read_customers,write_customers,read_orders,read_products,write_discounts,read_discounts,write_app_proxy";
 
-export function emulatorConfig(overrides: Partial<EmulatorConfig> & Pick<EmulatorConfig, "apiKey" | "apiSecret" | "appUrl">): EmulatorConfig {
+export function emulatorConfig(
+  overrides: Partial<EmulatorConfig> & Pick<EmulatorConfig, "apiKey" | "apiSecret" | "appUrl">,
+): EmulatorConfig {
   return {
     port: 4100,
     host: "127.0.0.1",

@@ -25,22 +25,31 @@ const webhookInput = z.object({
 
 const SHOP_RESOURCE = /^\/_emulator\/shops\/([^/]+)\/(reset|customers|orders|products)$/;
 
-export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ControlContext): Promise<void> {
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: ControlContext,
+): Promise<void> {
   try {
     const path = url.pathname;
     const { store } = ctx;
-    if (req.method === "GET" && path === "/_emulator/shops") return sendJson(res, 200, { shops: store.listShops() });
+    if (req.method === "GET" && path === "/_emulator/shops")
+      return sendJson(res, 200, { shops: store.listShops() });
     if (req.method === "GET" && path === "/_emulator/tokens") {
       return sendJson(res, 200, { tokens: store.tokens.list(url.searchParams.get("shop") ?? undefined) });
     }
-    if (req.method !== "POST") return sendJson(res, 404, { error: `no control endpoint ${req.method} ${path}` });
+    if (req.method !== "POST")
+      return sendJson(res, 404, { error: `no control endpoint ${req.method} ${path}` });
     const text = await readBody(req);
     const body: unknown = text ? JSON.parse(text) : {};
     if (path === "/_emulator/shops") return sendJson(res, 201, { shop: store.createShop(body as never) });
     if (path === "/_emulator/webhooks") {
       const delivery = webhookInput.parse(body);
       // A delivery the app never answered is the caller's news, not an emulator fault.
-      const result = await ctx.sendWebhook(delivery as WebhookDelivery).catch((error: unknown) => error as Error);
+      const result = await ctx
+        .sendWebhook(delivery as WebhookDelivery)
+        .catch((error: unknown) => error as Error);
       if (result instanceof Error) return sendJson(res, 502, { error: `delivery failed: ${result.message}` });
       return sendJson(res, 200, result);
     }
@@ -64,7 +73,8 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
       return sendJson(res, 400, { error: "invalid input", issues });
     }
     if (error instanceof StoreError) return sendJson(res, error.status, { error: error.message });
-    if (error instanceof SyntaxError) return sendJson(res, 400, { error: `body is not JSON: ${error.message}` });
+    if (error instanceof SyntaxError)
+      return sendJson(res, 400, { error: `body is not JSON: ${error.message}` });
     throw error;
   }
 }

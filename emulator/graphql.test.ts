@@ -28,7 +28,9 @@ describe("authentication", () => {
         body: JSON.stringify({ query: "{ shop { name } }" }),
       });
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ errors: expect.stringContaining("Invalid API key or access token") });
+      expect(await response.json()).toEqual({
+        errors: expect.stringContaining("Invalid API key or access token"),
+      });
     }
   });
 
@@ -36,7 +38,12 @@ describe("authentication", () => {
     const [issued] = emulator.store.tokens.list();
     expect(issued?.expiresAt).toBeNull();
     const expiring = emulator.store.tokens.issue({
-      shop: SHOP, clientId: "emulator-test-key", kind: "offline", scope: "read_customers", lifetimeSeconds: 60, refreshLifetimeSeconds: null,
+      shop: SHOP,
+      clientId: "emulator-test-key",
+      kind: "offline",
+      scope: "read_customers",
+      lifetimeSeconds: 60,
+      refreshLifetimeSeconds: null,
     });
     expect((await adminQuery(emulator, expiring.accessToken, "{ shop { id } }")).status).toBe(200);
     clock.advance(60_000);
@@ -46,14 +53,27 @@ describe("authentication", () => {
 
 describe("queries", () => {
   it("answers shop with the seeded shop", async () => {
-    const { body } = await adminQuery(emulator, token, "{ shop { name myshopifyDomain currencyCode ianaTimezone plan { displayName } } }");
+    const { body } = await adminQuery(
+      emulator,
+      token,
+      "{ shop { name myshopifyDomain currencyCode ianaTimezone plan { displayName } } }",
+    );
     expect(body.data).toEqual({
-      shop: { name: "demo-loyalty", myshopifyDomain: SHOP, currencyCode: "USD", ianaTimezone: "America/New_York", plan: { displayName: "Basic" } },
+      shop: {
+        name: "demo-loyalty",
+        myshopifyDomain: SHOP,
+        currencyCode: "USD",
+        ianaTimezone: "America/New_York",
+        plan: { displayName: "Basic" },
+      },
     });
   });
 
   it("walks every customer exactly once with cursor pagination", async () => {
-    emulator.store.addCustomers(SHOP, Array.from({ length: 23 }, (_, i) => ({ email: `c${i}@example.com` })));
+    emulator.store.addCustomers(
+      SHOP,
+      Array.from({ length: 23 }, (_, i) => ({ email: `c${i}@example.com` })),
+    );
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
@@ -64,7 +84,14 @@ describe("queries", () => {
         `query Page($after: String) { customers(first: 5, after: $after) { edges { cursor node { id email } } pageInfo { hasNextPage endCursor } } }`,
         { after },
       );
-      const page = (body.data as { customers: { edges: Array<{ node: { email: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } }).customers;
+      const page = (
+        body.data as {
+          customers: {
+            edges: Array<{ node: { email: string } }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        }
+      ).customers;
       seen.push(...page.edges.map((e) => e.node.email));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       pages += 1;
@@ -81,18 +108,29 @@ describe("queries", () => {
       { email: "other@example.com", firstName: "Bob", updatedAt: "2025-04-01T00:00:00Z" },
     ]);
     const emails = async (args: string) => {
-      const { body } = await adminQuery(emulator, token, `{ customers(first: 10, ${args}) { nodes { email } } }`);
-      return (body.data as { customers: { nodes: Array<{ email: string }> } }).customers.nodes.map((n) => n.email);
+      const { body } = await adminQuery(
+        emulator,
+        token,
+        `{ customers(first: 10, ${args}) { nodes { email } } }`,
+      );
+      return (body.data as { customers: { nodes: Array<{ email: string }> } }).customers.nodes.map(
+        (n) => n.email,
+      );
     };
     expect(await emails(`query: "tag:vip updated_at:>=2025-01-01"`)).toEqual(["new@example.com"]);
     expect(await emails(`query: "tag:vip", sortKey: NAME`)).toEqual(["new@example.com", "old@example.com"]);
     expect(await emails(`query: "-tag:vip"`)).toEqual(["other@example.com"]);
-    expect(await emails(`query: "email:old* OR email:other*"`)).toEqual(["old@example.com", "other@example.com"]);
+    expect(await emails(`query: "email:old* OR email:other*"`)).toEqual([
+      "old@example.com",
+      "other@example.com",
+    ]);
   });
 
   it("derives order money from lines and discount codes, and customer totals from orders", async () => {
     const [customer] = emulator.store.addCustomers(SHOP, [{ email: "buyer@example.com" }]);
-    const [product] = emulator.store.addProducts(SHOP, [{ title: "Coffee Beans", variants: [{ price: "12.50", sku: "BEAN" }] }]);
+    const [product] = emulator.store.addProducts(SHOP, [
+      { title: "Coffee Beans", variants: [{ price: "12.50", sku: "BEAN" }] },
+    ]);
     emulator.store.addOrders(SHOP, [
       {
         customerId: customer!.id,
@@ -104,7 +142,11 @@ describe("queries", () => {
         shippingPrice: "4.99",
         taxPrice: "3.20",
       },
-      { customerId: customer!.id, lineItems: [{ title: "Mug", quantity: 1, unitPrice: "15.00" }], cancelledAt: "2025-06-01T13:00:00Z" },
+      {
+        customerId: customer!.id,
+        lineItems: [{ title: "Mug", quantity: 1, unitPrice: "15.00" }],
+        cancelledAt: "2025-06-01T13:00:00Z",
+      },
     ]);
     const { body } = await adminQuery(
       emulator,
@@ -121,7 +163,11 @@ describe("queries", () => {
     expect(first).toMatchObject({
       name: "#1001",
       email: "buyer@example.com",
-      customer: { id: customer!.id, numberOfOrders: "2", amountSpent: { amount: "43.19", currencyCode: "USD" } },
+      customer: {
+        id: customer!.id,
+        numberOfOrders: "2",
+        amountSpent: { amount: "43.19", currencyCode: "USD" },
+      },
       discountCodes: ["WELCOME5"],
       displayFinancialStatus: "PAID",
       currentSubtotalPriceSet: { shopMoney: { amount: "35.0", currencyCode: "USD" } },
@@ -129,8 +175,20 @@ describe("queries", () => {
       totalPriceSet: { shopMoney: { amount: "43.19" } },
       lineItems: {
         nodes: [
-          { quantity: 2, product: { id: product!.id }, variant: { id: product!.variants[0]!.id, sku: "BEAN" }, originalUnitPriceSet: { shopMoney: { amount: "12.5" } }, discountedTotalSet: { shopMoney: { amount: "21.87" } } },
-          { quantity: 1, product: null, variant: null, originalUnitPriceSet: { shopMoney: { amount: "15.0" } }, discountedTotalSet: { shopMoney: { amount: "13.13" } } },
+          {
+            quantity: 2,
+            product: { id: product!.id },
+            variant: { id: product!.variants[0]!.id, sku: "BEAN" },
+            originalUnitPriceSet: { shopMoney: { amount: "12.5" } },
+            discountedTotalSet: { shopMoney: { amount: "21.87" } },
+          },
+          {
+            quantity: 1,
+            product: null,
+            variant: null,
+            originalUnitPriceSet: { shopMoney: { amount: "15.0" } },
+            discountedTotalSet: { shopMoney: { amount: "13.13" } },
+          },
         ],
       },
     });
@@ -141,8 +199,12 @@ describe("queries", () => {
   it("returns GraphQL errors for invalid queries and pagination misuse", async () => {
     const invalid = await adminQuery(emulator, token, "{ shop { nope } }");
     expect(invalid.status).toBe(200);
-    expect(invalid.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining("nope") })]);
+    expect(invalid.body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("nope") }),
+    ]);
     const noSize = await adminQuery(emulator, token, "{ customers { nodes { id } } }");
-    expect(noSize.body.errors).toEqual([expect.objectContaining({ message: "you must provide one of first or last" })]);
+    expect(noSize.body.errors).toEqual([
+      expect.objectContaining({ message: "you must provide one of first or last" }),
+    ]);
   });
 });

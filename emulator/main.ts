@@ -9,7 +9,9 @@ import { createEmulator } from "./server";
 function required(name: string): string {
   const value = process.env[name];
   if (!value) {
-    console.error(`Configuration error: ${name} is missing. The emulator needs the app's ${name} to sign and verify tokens.`);
+    console.error(
+      `Configuration error: ${name} is missing. The emulator needs the app's ${name} to sign and verify tokens.`,
+    );
     process.exit(1);
   }
   return value;
@@ -24,7 +26,9 @@ if (process.env.NODE_ENV === "production") {
 
 const port = Number(process.env.EMULATOR_PORT ?? 4100);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`Configuration error: EMULATOR_PORT must be a port number, got ${process.env.EMULATOR_PORT}.`);
+  console.error(
+    `Configuration error: EMULATOR_PORT must be a port number, got ${process.env.EMULATOR_PORT}.`,
+  );
   process.exit(1);
 }
 
@@ -59,7 +63,9 @@ const emulator = await createEmulator(
   }),
 );
 console.log(`Shopify emulator listening on ${emulator.url} (shop ${emulator.store.listShops()[0]?.domain})`);
-console.log(`Point the app at it with SHOPIFY_API_ORIGIN=${emulator.url}; admin frame at ${emulator.url}/admin-frame`);
+console.log(
+  `Point the app at it with SHOPIFY_API_ORIGIN=${emulator.url}; admin frame at ${emulator.url}/admin-frame`,
+);
 
 let closing = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

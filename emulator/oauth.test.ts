@@ -1,7 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ID_TOKEN_TYPE, OFFLINE_TOKEN_TYPE, ONLINE_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from "./oauth/access-token";
+import {
+  ID_TOKEN_TYPE,
+  OFFLINE_TOKEN_TYPE,
+  ONLINE_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+} from "./oauth/access-token";
 import type { Emulator } from "./server";
-import { sessionToken, startTestEmulator, TEST_API_KEY, TEST_API_SECRET, testClock, type TestClock } from "./testing";
+import {
+  sessionToken,
+  startTestEmulator,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  testClock,
+  type TestClock,
+} from "./testing";
 
 const SHOP = "demo-loyalty.myshopify.com";
 let emulator: Emulator;
@@ -39,13 +51,20 @@ describe("token exchange", () => {
   it("issues a non-expiring offline token and records it", async () => {
     const { status, body } = await exchange();
     expect(status).toBe(200);
-    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_/), scope: expect.stringContaining("read_customers") });
+    expect(body).toEqual({
+      access_token: expect.stringMatching(/^shpat_/),
+      scope: expect.stringContaining("read_customers"),
+    });
     expect(emulator.store.tokens.list(SHOP).map((t) => t.accessToken)).toEqual([body.access_token]);
   });
 
   it("issues an expiring offline token with a refresh token when expiring=1", async () => {
     const { body } = await exchange({ expiring: "1" });
-    expect(body).toMatchObject({ expires_in: 3600, refresh_token: expect.stringMatching(/^shprt_/), refresh_token_expires_in: 7_776_000 });
+    expect(body).toMatchObject({
+      expires_in: 3600,
+      refresh_token: expect.stringMatching(/^shprt_/),
+      refresh_token_expires_in: 7_776_000,
+    });
   });
 
   it("issues an online token with the staff user from the session token's sub", async () => {
@@ -53,7 +72,11 @@ describe("token exchange", () => {
       requested_token_type: ONLINE_TOKEN_TYPE,
       subject_token: sessionToken(SHOP, { nowMs: clock.now(), claims: { sub: "42" } }),
     });
-    expect(body).toMatchObject({ expires_in: 86399, associated_user: { id: 42 }, associated_user_scope: body.scope });
+    expect(body).toMatchObject({
+      expires_in: 86399,
+      associated_user: { id: 42 },
+      associated_user_scope: body.scope,
+    });
   });
 
   it("rejects a wrong client secret with 401 invalid_client", async () => {
@@ -64,9 +87,14 @@ describe("token exchange", () => {
   });
 
   it("rejects a session token signed with another secret", async () => {
-    const { status, body } = await exchange({ subject_token: sessionToken(SHOP, { nowMs: clock.now(), secret: "other" }) });
+    const { status, body } = await exchange({
+      subject_token: sessionToken(SHOP, { nowMs: clock.now(), secret: "other" }),
+    });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ error: "invalid_subject_token", error_description: expect.stringContaining("signature") });
+    expect(body).toMatchObject({
+      error: "invalid_subject_token",
+      error_description: expect.stringContaining("signature"),
+    });
   });
 
   it("rejects an expired session token, allowing Shopify's 10 s clock tolerance", async () => {
@@ -95,7 +123,12 @@ describe("refresh token grant", () => {
   it("rotates the refresh token and refuses to redeem one twice", async () => {
     const { body: first } = await exchange({ expiring: "1" });
     const refresh = (token: unknown) =>
-      postToken({ client_id: TEST_API_KEY, client_secret: TEST_API_SECRET, grant_type: "refresh_token", refresh_token: String(token) });
+      postToken({
+        client_id: TEST_API_KEY,
+        client_secret: TEST_API_SECRET,
+        grant_type: "refresh_token",
+        refresh_token: String(token),
+      });
     clock.advance(3_600_000);
     const renewed = await refresh(first.refresh_token);
     expect(renewed.status).toBe(200);

@@ -12,7 +12,10 @@ afterEach(() => emulator.close());
 describe("emulator server", () => {
   it("listens on an ephemeral port and seeds the default shop", async () => {
     expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(emulator.url)).json()).toEqual({ emulator: "shopify-admin", shops: ["seeded.myshopify.com"] });
+    expect(await (await fetch(emulator.url)).json()).toEqual({
+      emulator: "shopify-admin",
+      shops: ["seeded.myshopify.com"],
+    });
   });
 
   it("delegates admin frame paths to the admin frame handler", async () => {
@@ -31,7 +34,12 @@ describe("emulator server", () => {
 
   it("answers 400 for a GraphQL request without a query", async () => {
     const token = emulator.store.tokens.issue({
-      shop: "seeded.myshopify.com", clientId: "emulator-test-key", kind: "offline", scope: "", lifetimeSeconds: null, refreshLifetimeSeconds: null,
+      shop: "seeded.myshopify.com",
+      clientId: "emulator-test-key",
+      kind: "offline",
+      scope: "",
+      lifetimeSeconds: null,
+      refreshLifetimeSeconds: null,
     });
     const graphql = await fetch(`${emulator.url}/admin/api/2025-10/graphql.json`, {
       method: "POST",

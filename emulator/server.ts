@@ -35,7 +35,15 @@ export async function createEmulator(
   const admin = buildAdminSchema();
   const buckets = new LeakyBuckets(config.throttle, config.now);
   const deliver = (delivery: WebhookDelivery) =>
-    sendWebhook({ appUrl: config.appUrl, apiSecret: config.apiSecret, apiVersion: config.webhookApiVersion, now: config.now }, delivery);
+    sendWebhook(
+      {
+        appUrl: config.appUrl,
+        apiSecret: config.apiSecret,
+        apiVersion: config.webhookApiVersion,
+        now: config.now,
+      },
+      delivery,
+    );
   let url = "";
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -45,10 +53,13 @@ export async function createEmulator(
       if (await handleAdminFrame(req, res, { config, store, url })) return;
       return sendJson(res, 404, { errors: "Not Found" });
     }
-    if (path.startsWith("/_emulator/")) return handleControl(req, res, requestUrl, { store, sendWebhook: deliver });
-    if (path === ACCESS_TOKEN_PATH && req.method === "POST") return handleAccessToken(req, res, { config, store });
+    if (path.startsWith("/_emulator/"))
+      return handleControl(req, res, requestUrl, { store, sendWebhook: deliver });
+    if (path === ACCESS_TOKEN_PATH && req.method === "POST")
+      return handleAccessToken(req, res, { config, store });
     const graphql = GRAPHQL_PATH.exec(path);
-    if (graphql && req.method === "POST") return handleAdminGraphql(req, res, graphql[1] ?? "", { config, store, admin, buckets });
+    if (graphql && req.method === "POST")
+      return handleAdminGraphql(req, res, graphql[1] ?? "", { config, store, admin, buckets });
     if (path === "/" && req.method === "GET") {
       return sendJson(res, 200, { emulator: "shopify-admin", shops: store.listShops().map((s) => s.domain) });
     }

@@ -26,7 +26,10 @@ const api = shopifyApi({
 beforeAll(async () => {
   emulator = await startTestEmulator({ scopes: "read_customers,read_orders" });
   routeShopifyTo(emulator.url);
-  emulator.store.addCustomers(SHOP, Array.from({ length: 7 }, (_, i) => ({ email: `member${i}@example.com` })));
+  emulator.store.addCustomers(
+    SHOP,
+    Array.from({ length: 7 }, (_, i) => ({ email: `member${i}@example.com` })),
+  );
 });
 afterAll(() => emulator.close());
 
@@ -43,11 +46,18 @@ async function offlineSession(expiring: boolean) {
 describe("@shopify/shopify-api against the emulator", () => {
   it("exchanges a session token for an offline session the library considers active", async () => {
     const session = await offlineSession(true);
-    expect(session).toMatchObject({ shop: SHOP, isOnline: false, accessToken: expect.stringMatching(/^shpat_/) });
+    expect(session).toMatchObject({
+      shop: SHOP,
+      isOnline: false,
+      accessToken: expect.stringMatching(/^shpat_/),
+    });
     expect(session.refreshToken).toMatch(/^shprt_/);
     expect(session.isActive(["read_customers", "read_orders"])).toBe(true);
 
-    const { session: refreshed } = await api.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! });
+    const { session: refreshed } = await api.auth.refreshToken({
+      shop: SHOP,
+      refreshToken: session.refreshToken!,
+    });
     expect(refreshed.accessToken).not.toBe(session.accessToken);
   });
 
@@ -62,12 +72,18 @@ describe("@shopify/shopify-api against the emulator", () => {
     const emails: string[] = [];
     let after: string | null = null;
     do {
-      const page: { data?: { customers: { nodes: Array<{ email: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } =
-        await client.request(
-          `#graphql
+      const page: {
+        data?: {
+          customers: {
+            nodes: Array<{ email: string }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
+        };
+      } = await client.request(
+        `#graphql
           query Members($after: String) { customers(first: 3, after: $after) { nodes { email } pageInfo { hasNextPage endCursor } } }`,
-          { variables: { after } },
-        );
+        { variables: { after } },
+      );
       emails.push(...(page.data?.customers.nodes.map((n) => n.email) ?? []));
       after = page.data?.customers.pageInfo.hasNextPage ? page.data.customers.pageInfo.endCursor : null;
     } while (after);

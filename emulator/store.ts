@@ -79,28 +79,37 @@ export class EmulatorStore {
   addCustomers(domain: string, inputs: CustomerInput[]): CustomerRecord[] {
     const state = this.requireShop(domain);
     const now = shopifyDateTime(this.now());
-    return customerInput.array().parse(inputs).map((input) => {
-      const customer = buildCustomer(input, this.ids, now);
-      state.customers.set(customer.legacyId, customer);
-      return customer;
-    });
+    return customerInput
+      .array()
+      .parse(inputs)
+      .map((input) => {
+        const customer = buildCustomer(input, this.ids, now);
+        state.customers.set(customer.legacyId, customer);
+        return customer;
+      });
   }
 
   addProducts(domain: string, inputs: ProductInput[]): ProductRecord[] {
     const state = this.requireShop(domain);
     const now = shopifyDateTime(this.now());
-    return productInput.array().parse(inputs).map((input) => {
-      const product = buildProduct(input, this.ids, now, state.shop.currencyCode);
-      state.products.set(product.legacyId, product);
-      return product;
-    });
+    return productInput
+      .array()
+      .parse(inputs)
+      .map((input) => {
+        const product = buildProduct(input, this.ids, now, state.shop.currencyCode);
+        state.products.set(product.legacyId, product);
+        return product;
+      });
   }
 
   addOrders(domain: string, inputs: OrderInput[]): OrderRecord[] {
     const state = this.requireShop(domain);
     const now = shopifyDateTime(this.now());
     // Build the whole batch first so a dangling reference rejects it without a partial write.
-    const orders = orderInput.array().parse(inputs).map((input) => buildOrder(input, state, this.ids, now));
+    const orders = orderInput
+      .array()
+      .parse(inputs)
+      .map((input) => buildOrder(input, state, this.ids, now));
     for (const order of orders) {
       const previous = state.orders.get(order.legacyId);
       if (previous?.customerId) state.ordersByCustomer.get(previous.customerId)?.delete(order.legacyId);
@@ -116,5 +125,12 @@ export class EmulatorStore {
 }
 
 function emptyState(shop: ShopRecord): ShopState {
-  return { shop, customers: new Map(), orders: new Map(), products: new Map(), ordersByCustomer: new Map(), nextOrderNumber: 1001 };
+  return {
+    shop,
+    customers: new Map(),
+    orders: new Map(),
+    products: new Map(),
+    ordersByCustomer: new Map(),
+    nextOrderNumber: 1001,
+  };
 }

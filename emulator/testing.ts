@@ -24,7 +24,13 @@ export function testClock(start = Date.parse("2025-06-01T12:00:00Z")): TestClock
 
 export function startTestEmulator(overrides: Partial<EmulatorConfig> = {}): Promise<Emulator> {
   return createEmulator(
-    emulatorConfig({ port: 0, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, appUrl: "http://127.0.0.1:9", ...overrides }),
+    emulatorConfig({
+      port: 0,
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+      appUrl: "http://127.0.0.1:9",
+      ...overrides,
+    }),
   );
 }
 
@@ -66,7 +72,8 @@ export async function installApp(emulator: Emulator, shop: string, nowMs?: numbe
     }),
   });
   const body = (await response.json()) as { access_token?: string };
-  if (!response.ok || !body.access_token) throw new Error(`token exchange failed: ${response.status} ${JSON.stringify(body)}`);
+  if (!response.ok || !body.access_token)
+    throw new Error(`token exchange failed: ${response.status} ${JSON.stringify(body)}`);
   return body.access_token;
 }
 
@@ -76,7 +83,14 @@ export async function adminQuery(
   token: string,
   query: string,
   variables?: Record<string, unknown>,
-): Promise<{ status: number; body: Record<string, unknown> & { data?: unknown; errors?: unknown[]; extensions?: Record<string, unknown> } }> {
+): Promise<{
+  status: number;
+  body: Record<string, unknown> & {
+    data?: unknown;
+    errors?: unknown[];
+    extensions?: Record<string, unknown>;
+  };
+}> {
   const response = await fetch(`${emulator.url}/admin/api/2025-10/graphql.json`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },

@@ -19,7 +19,11 @@ beforeEach(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      received.push({ path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      received.push({
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
       res.writeHead(answer).end();
     });
   });
@@ -34,7 +38,8 @@ afterEach(async () => {
 });
 
 // Independent of signWebhookBody, so a bug there cannot hide in both sides.
-const expectedHmac = (body: string) => createHmac("sha256", TEST_API_SECRET).update(Buffer.from(body, "utf8")).digest("base64");
+const expectedHmac = (body: string) =>
+  createHmac("sha256", TEST_API_SECRET).update(Buffer.from(body, "utf8")).digest("base64");
 
 describe("webhook delivery", () => {
   it("posts the payload to /webhooks with Shopify's headers and a verifiable HMAC", async () => {
@@ -65,7 +70,11 @@ describe("webhook delivery", () => {
 
   it("returns the app's status, so tests can see a rejected delivery", async () => {
     answer = 401;
-    const result = await emulator.sendWebhook({ shop: "demo-loyalty.myshopify.com", topic: "app/uninstalled", payload: {} });
+    const result = await emulator.sendWebhook({
+      shop: "demo-loyalty.myshopify.com",
+      topic: "app/uninstalled",
+      payload: {},
+    });
     expect(result.status).toBe(401);
     expect(received[0]?.headers["x-shopify-webhook-id"]).toBe(result.webhookId);
   });
@@ -73,7 +82,12 @@ describe("webhook delivery", () => {
   it("is available as a control endpoint", async () => {
     const response = await fetch(`${emulator.url}/_emulator/webhooks`, {
       method: "POST",
-      body: JSON.stringify({ shop: "demo-loyalty.myshopify.com", topic: "customers/update", payload: { id: 1 }, path: "/webhooks/customers" }),
+      body: JSON.stringify({
+        shop: "demo-loyalty.myshopify.com",
+        topic: "customers/update",
+        payload: { id: 1 },
+        path: "/webhooks/customers",
+      }),
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 200 });

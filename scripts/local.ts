@@ -13,18 +13,24 @@ process.loadEnvFile(".env");
 const { env } = await import("../app/env.server");
 const settings = env();
 if (!settings.SHOPIFY_API_ORIGIN) {
-  throw new Error("npm run local drives the Shopify emulator: set SHOPIFY_API_ORIGIN in .env (see .env.example).");
+  throw new Error(
+    "npm run local drives the Shopify emulator: set SHOPIFY_API_ORIGIN in .env (see .env.example).",
+  );
 }
 
 const node = process.execPath;
 const children: ChildProcess[] = [];
 
 function start(name: string, args: string[], extraEnv: Record<string, string> = {}) {
-  const child = spawn(node, args, { env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(node, args, {
+    env: { ...process.env, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const prefix = `[${name}]`.padEnd(10);
   for (const stream of [child.stdout, child.stderr]) {
     stream?.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) process.stdout.write(`${prefix}${line}\n`);
+      for (const line of chunk.toString().split("\n"))
+        if (line.trim()) process.stdout.write(`${prefix}${line}\n`);
     });
   }
   child.on("exit", (code, signal) => {
@@ -71,7 +77,14 @@ await run("Migrations", ["node_modules/tsx/dist/cli.mjs", "scripts/migrate.ts"])
 const emulatorPort = new URL(settings.SHOPIFY_API_ORIGIN).port || "4100";
 start("emulator", ["--import", "tsx", "emulator/main.ts"], { EMULATOR_PORT: emulatorPort });
 start("worker", ["--import", "tsx", "workers/main.ts"]);
-start("web", ["node_modules/@remix-run/dev/dist/cli.js", "vite:dev", "--host", "127.0.0.1", "--port", String(settings.PORT)]);
+start("web", [
+  "node_modules/@remix-run/dev/dist/cli.js",
+  "vite:dev",
+  "--host",
+  "127.0.0.1",
+  "--port",
+  String(settings.PORT),
+]);
 
 console.log(`
   Loyalty Optimizer is starting.

@@ -1,5 +1,5 @@
 // npm test — the whole gate, as CI runs it: generate the Prisma client, typecheck,
-// lint, then every Vitest project (unit, integration on the real PostgreSQL and Redis,
+// lint, check formatting, then every Vitest project (unit, integration on the real PostgreSQL and Redis,
 // browser in Chromium). A run that executes no test fails.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -21,22 +21,37 @@ if (!extra.length) {
   run("Prisma client", node, ["scripts/prisma-generate.mjs"]);
   run("Typecheck", node, ["node_modules/typescript/bin/tsc", "--noEmit"]);
   run("Lint", node, ["node_modules/eslint/bin/eslint.js", "--max-warnings=0", "."]);
+  run("Formatting", node, ["node_modules/prettier/bin/prettier.cjs", "--check", "--log-level=warn", "."]);
 }
 mkdirSync("test-results", { recursive: true });
 const report = "test-results/vitest.json";
 const vitest = spawnSync(
   node,
-  ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra],
+  [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...extra,
+  ],
   { stdio: "inherit", env: process.env },
 );
-let summary: { numTotalTests: number; numPassedTests: number; numFailedTests: number; numPendingTests: number };
+let summary: {
+  numTotalTests: number;
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+};
 try {
   summary = JSON.parse(readFileSync(report, "utf8"));
 } catch {
   console.error("✖ Vitest wrote no report; treating the run as failed.");
   process.exit(1);
 }
-console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`);
+console.log(
+  `\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`,
+);
 if (summary.numTotalTests === 0) {
   console.error("✖ No tests ran. A test run that executes nothing is a failure.");
   process.exit(1);

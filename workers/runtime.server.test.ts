@@ -20,7 +20,10 @@ let runtime: WorkerRuntime | undefined;
 
 async function receive(topic: string, payload: unknown) {
   const result = await receiveWebhook(signedDelivery({ topic, shop: SHOP, payload }), {
-    db, enqueue: enqueueWebhook, secret: TEST_SECRET, now: () => new Date(),
+    db,
+    enqueue: enqueueWebhook,
+    secret: TEST_SECRET,
+    now: () => new Date(),
   });
   expect(result.status).toBe(200);
   return result.body.eventId!;
@@ -91,7 +94,10 @@ describe("worker runtime", () => {
     await inFlight;
     await runtime.stop();
 
-    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "processed", attempts: 1 });
+    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "processed",
+      attempts: 1,
+    });
     expect(await queue(QUEUE.webhooks).getJobState(id)).toBe("completed");
     expect(await db.session.count({ where: { shop: SHOP } })).toBe(0);
   });

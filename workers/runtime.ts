@@ -42,7 +42,10 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   const concurrencyOf = (name: QueueName) => (name === QUEUE.maintenance ? 1 : concurrency);
 
   const workers = QUEUE_NAMES.map((name) => {
-    const worker = new Worker(name, logged(name, processors[name]), { connection, concurrency: concurrencyOf(name) });
+    const worker = new Worker(name, logged(name, processors[name]), {
+      connection,
+      concurrency: concurrencyOf(name),
+    });
     worker.on("error", (err) => log.error({ err, queue: name }, "Worker error"));
     return worker;
   });
@@ -69,10 +72,16 @@ function logged(queue: string, processor: Processor): Processor {
       const started = performance.now();
       try {
         const result = await processor(job);
-        log.info({ ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1, result }, "Job completed");
+        log.info(
+          { ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1, result },
+          "Job completed",
+        );
         return result;
       } catch (err) {
-        log.warn({ err, ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1 }, "Job failed");
+        log.warn(
+          { err, ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1 },
+          "Job failed",
+        );
         throw err;
       }
     });

@@ -9,7 +9,9 @@ const now = new Date("2026-03-02T15:00:00Z");
 const noJobs = { queueHealth: async () => [], workerHeartbeats: async () => [] };
 
 async function seed(shop: string, n: { customers: number; orders: number; products: number }) {
-  await db.customer.createMany({ data: Array.from({ length: n.customers }, (_, i) => ({ shop, id: BigInt(i + 1) })) });
+  await db.customer.createMany({
+    data: Array.from({ length: n.customers }, (_, i) => ({ shop, id: BigInt(i + 1) })),
+  });
   await db.order.createMany({
     data: Array.from({ length: n.orders }, (_, i) => ({
       shop,
@@ -20,10 +22,17 @@ async function seed(shop: string, n: { customers: number; orders: number; produc
       totalMinor: 1200n,
     })),
   });
-  await db.product.createMany({ data: Array.from({ length: n.products }, (_, i) => ({ shop, id: BigInt(i + 1), title: `P${i}` })) });
+  await db.product.createMany({
+    data: Array.from({ length: n.products }, (_, i) => ({ shop, id: BigInt(i + 1), title: `P${i}` })),
+  });
 }
 
-function event(shop: string, webhookId: string, status: "received" | "processed" | "failed", processedAt?: Date) {
+function event(
+  shop: string,
+  webhookId: string,
+  status: "received" | "processed" | "failed",
+  processedAt?: Date,
+) {
   return { shop, webhookId, topic: "orders/paid", payload: {}, status, processedAt };
 }
 

@@ -48,7 +48,10 @@ export async function loadDashboard(shop: string, deps: Partial<DashboardDeps> =
       ...sync,
       status: syncStatus(sync),
       lastProcessed: sync.lastProcessedAt
-        ? { at: formatDateTime(sync.lastProcessedAt, timeZone), ago: formatRelative(sync.lastProcessedAt, at) }
+        ? {
+            at: formatDateTime(sync.lastProcessedAt, timeZone),
+            ago: formatRelative(sync.lastProcessedAt, at),
+          }
         : null,
     },
     jobs: {
@@ -90,7 +93,10 @@ export async function loadSyncCounts(db: PrismaClient, shop: string): Promise<Sy
 }
 
 // Redis may be down; its client then queues commands, so the wait is bounded here.
-async function loadJobs(readQueues: DashboardDeps["queueHealth"], readWorkers: DashboardDeps["workerHeartbeats"]): Promise<JobsState> {
+async function loadJobs(
+  readQueues: DashboardDeps["queueHealth"],
+  readWorkers: DashboardDeps["workerHeartbeats"],
+): Promise<JobsState> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   const timeout = new Promise<never>((_, reject) => {
@@ -105,7 +111,12 @@ async function loadJobs(readQueues: DashboardDeps["queueHealth"], readWorkers: D
   } catch (error) {
     logger().warn({ err: error }, "dashboard could not read queue health");
     // The merchant sees what failed, not error text that may name internal hosts.
-    return { ok: false, reason: timedOut ? "Redis did not answer within 3 seconds." : "Reading the queues failed; the app logs have the details." };
+    return {
+      ok: false,
+      reason: timedOut
+        ? "Redis did not answer within 3 seconds."
+        : "Reading the queues failed; the app logs have the details.",
+    };
   } finally {
     clearTimeout(timer);
   }

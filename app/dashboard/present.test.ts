@@ -14,10 +14,22 @@ const worker = (lastBeatAt: string): Heartbeat => ({
 
 describe("syncStatus", () => {
   it.each([
-    [{ backlog: 0, failed: 0 }, { tone: "success", label: "Up to date" }],
-    [{ backlog: 1, failed: 0 }, { tone: "attention", label: "1 event waiting" }],
-    [{ backlog: 1200, failed: 0 }, { tone: "attention", label: "1,200 events waiting" }],
-    [{ backlog: 5, failed: 2 }, { tone: "critical", label: "2 events failed" }],
+    [
+      { backlog: 0, failed: 0 },
+      { tone: "success", label: "Up to date" },
+    ],
+    [
+      { backlog: 1, failed: 0 },
+      { tone: "attention", label: "1 event waiting" },
+    ],
+    [
+      { backlog: 1200, failed: 0 },
+      { tone: "attention", label: "1,200 events waiting" },
+    ],
+    [
+      { backlog: 5, failed: 2 },
+      { tone: "critical", label: "2 events failed" },
+    ],
   ])("%o → %o", (counts, expected) => {
     expect(syncStatus({ ...sync, ...counts })).toEqual(expected);
   });
@@ -25,8 +37,14 @@ describe("syncStatus", () => {
 
 describe("workerStatus", () => {
   it("is critical when no worker beats, or Redis cannot be read", () => {
-    expect(workerStatus({ ok: true, queues: [], workers: [] }, now)).toEqual({ tone: "critical", label: "No worker running" });
-    expect(workerStatus({ ok: false, reason: "x" }, now)).toEqual({ tone: "critical", label: "Queue status unavailable" });
+    expect(workerStatus({ ok: true, queues: [], workers: [] }, now)).toEqual({
+      tone: "critical",
+      label: "No worker running",
+    });
+    expect(workerStatus({ ok: false, reason: "x" }, now)).toEqual({
+      tone: "critical",
+      label: "Queue status unavailable",
+    });
   });
 
   it("counts running workers and warns about late ones", () => {

@@ -14,14 +14,30 @@ export type SyncCounts = {
   lastProcessedAt: string | null;
 };
 
-export type QueueCounts = { name: string; waiting: number; active: number; delayed: number; failed: number; completed: number };
-export type Heartbeat = { id: string; host: string; pid: number; startedAt: string; lastBeatAt: string; queues: string[] };
-export type JobsState = { ok: true; queues: QueueCounts[]; workers: Heartbeat[] } | { ok: false; reason: string };
+export type QueueCounts = {
+  name: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+};
+export type Heartbeat = {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: string;
+  lastBeatAt: string;
+  queues: string[];
+};
+export type JobsState =
+  { ok: true; queues: QueueCounts[]; workers: Heartbeat[] } | { ok: false; reason: string };
 
 /** Workers beat every 10 s; a beat older than this means the process is stuck or dying. */
 export const LATE_HEARTBEAT_MS = 25_000;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 export function syncStatus(sync: SyncCounts): Status {
   if (sync.failed > 0) return { tone: "critical", label: `${plural(sync.failed, "event")} failed` };
@@ -44,7 +60,9 @@ export function workerStatus(jobs: JobsState, now: Date): Status {
 export function formatDateTime(iso: string, timeZone: string | null | undefined): string {
   const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
   try {
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: timeZone ?? "UTC" }).format(new Date(iso));
+    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: timeZone ?? "UTC" }).format(
+      new Date(iso),
+    );
   } catch {
     // A time zone this runtime does not know: fall back to UTC rather than fail the page.
     return new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" }).format(new Date(iso));

@@ -8,7 +8,11 @@ const loaderArgs = { request: new Request("http://app.test/healthz"), params: {}
 
 // Real services on ports where nothing listens: the probes must fail, fast and quietly.
 const deadDb = createPrisma("postgresql://postgres@127.0.0.1:1/nothing", 1);
-const deadRedis = new Redis("redis://127.0.0.1:1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+const deadRedis = new Redis("redis://127.0.0.1:1", {
+  lazyConnect: true,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => null,
+});
 // The refused connection is the point of these tests; the probe reports it.
 deadRedis.on("error", () => undefined);
 

@@ -29,6 +29,9 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
 export async function checkServices(deps: { db?: PrismaClient; redis?: Redis } = {}): Promise<ServiceHealth> {
   const db = deps.db ?? prisma();
   const client = deps.redis ?? redis();
-  const [database, cache] = await Promise.all([probe(() => db.$queryRaw`SELECT 1`), probe(() => client.ping())]);
+  const [database, cache] = await Promise.all([
+    probe(() => db.$queryRaw`SELECT 1`),
+    probe(() => client.ping()),
+  ]);
   return { status: database.ok && cache.ok ? "ok" : "degraded", database, redis: cache };
 }

@@ -57,10 +57,16 @@ describe("migrator", () => {
     expect(await migrate(scratch, { dir })).toEqual([]);
     const [first] = await readMigrations(dir);
     const rows = await withClient((c) =>
-      c.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`),
+      c.query(
+        `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+      ),
     );
     expect(rows.rows).toHaveLength(2);
-    expect(rows.rows[0]).toMatchObject({ migration_name: "20260101000000_a", checksum: first!.checksum, applied_steps_count: 1 });
+    expect(rows.rows[0]).toMatchObject({
+      migration_name: "20260101000000_a",
+      checksum: first!.checksum,
+      applied_steps_count: 1,
+    });
     expect(rows.rows[0].finished_at).toBeInstanceOf(Date);
   });
 

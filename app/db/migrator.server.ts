@@ -28,7 +28,10 @@ export type Migration = { name: string; sql: string; checksum: string };
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -37,7 +40,12 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   );
 }
 
-type Applied = { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null };
+type Applied = {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+};
 
 export async function migrate(
   databaseUrl: string,
@@ -59,7 +67,9 @@ export async function migrate(
       );
     }
     const done = new Map(
-      rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => [r.migration_name, r]),
+      rows
+        .filter((r) => r.finished_at !== null && r.rolled_back_at === null)
+        .map((r) => [r.migration_name, r]),
     );
     const applied: string[] = [];
     for (const migration of migrations) {

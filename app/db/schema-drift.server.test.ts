@@ -36,14 +36,21 @@ function expectedFromSchema(dmmf: Awaited<ReturnType<typeof prismaInternals.getD
           ? field.type
           : native === "Uuid"
             ? "uuid"
-            : SCALAR_TO_PG[field.type] ?? field.type;
+            : (SCALAR_TO_PG[field.type] ?? field.type);
       if (field.isList) type += "[]";
       columns.push({
         table,
         column: field.dbName ?? field.name,
         type,
         nullable: field.isList ? true : !field.isRequired,
-        hasDefault: field.hasDefaultValue && !(typeof field.default === "object" && field.default && "name" in field.default && ["uuid", "cuid"].includes(String(field.default.name))),
+        hasDefault:
+          field.hasDefaultValue &&
+          !(
+            typeof field.default === "object" &&
+            field.default &&
+            "name" in field.default &&
+            ["uuid", "cuid"].includes(String(field.default.name))
+          ),
       });
     }
   }
@@ -53,13 +60,24 @@ function expectedFromSchema(dmmf: Awaited<ReturnType<typeof prismaInternals.getD
     const kind = index.type === "id" ? "primary" : index.type === "unique" ? "unique" : "index";
     indexes.push(`${table}:${kind}:${index.fields.map((f) => f.name).join(",")}`);
   }
-  return { columns: columns.sort(byKey), indexes: indexes.sort(), enums: dmmf.datamodel.enums.map((e) => `${e.name}:${e.values.map((v) => v.name).join(",")}`).sort() };
+  return {
+    columns: columns.sort(byKey),
+    indexes: indexes.sort(),
+    enums: dmmf.datamodel.enums.map((e) => `${e.name}:${e.values.map((v) => v.name).join(",")}`).sort(),
+  };
 }
 
 const byKey = (a: Column, b: Column) => `${a.table}.${a.column}`.localeCompare(`${b.table}.${b.column}`);
 
 async function actualFromDatabase(client: pg.Client) {
-  const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null }>(`
+  const { rows } = await client.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+  }>(`
     SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
     FROM information_schema.columns
     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`);
@@ -75,7 +93,13 @@ async function actualFromDatabase(client: pg.Client) {
     nullable: r.is_nullable === "YES",
     hasDefault: r.column_default !== null,
   }));
-  const idx = await client.query<{ tablename: string; indexdef: string; isprimary: boolean; isunique: boolean; cols: string[] }>(`
+  const idx = await client.query<{
+    tablename: string;
+    indexdef: string;
+    isprimary: boolean;
+    isunique: boolean;
+    cols: string[];
+  }>(`
     SELECT t.relname AS tablename, ix.indisprimary AS isprimary, ix.indisunique AS isunique,
            array_agg(a.attname::text ORDER BY k.ord) AS cols, '' AS indexdef
     FROM pg_index ix
@@ -100,7 +124,17 @@ async function actualFromDatabase(client: pg.Client) {
 
 function udtName(udt: string): string {
   return (
-    { text: "text", int4: "integer", int8: "bigint", bool: "boolean", jsonb: "jsonb", timestamp: "timestamp without time zone", uuid: "uuid", float8: "double precision", numeric: "numeric" }[udt] ?? udt
+    {
+      text: "text",
+      int4: "integer",
+      int8: "bigint",
+      bool: "boolean",
+      jsonb: "jsonb",
+      timestamp: "timestamp without time zone",
+      uuid: "uuid",
+      float8: "double precision",
+      numeric: "numeric",
+    }[udt] ?? udt
   );
 }
 

@@ -25,9 +25,20 @@ export type HeartbeatOptions = { queues: string[]; now?: () => Date; intervalMs?
 export async function startHeartbeat(connection: Redis, options: HeartbeatOptions) {
   const now = options.now ?? (() => new Date());
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const base = { id, host: hostname(), pid: process.pid, startedAt: now().toISOString(), queues: options.queues };
+  const base = {
+    id,
+    host: hostname(),
+    pid: process.pid,
+    startedAt: now().toISOString(),
+    queues: options.queues,
+  };
   const beat = () =>
-    connection.set(PREFIX + id, JSON.stringify({ ...base, lastBeatAt: now().toISOString() }), "EX", HEARTBEAT_TTL_SECONDS);
+    connection.set(
+      PREFIX + id,
+      JSON.stringify({ ...base, lastBeatAt: now().toISOString() }),
+      "EX",
+      HEARTBEAT_TTL_SECONDS,
+    );
   await beat();
   const timer = setInterval(() => {
     // A missed beat only makes the dashboard show the worker as gone for a moment.

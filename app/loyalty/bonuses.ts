@@ -22,18 +22,26 @@ export function birthdayIn(year: number, birthday: Birthday): Date {
 }
 
 /** Whether this year's birthday bonus is due at `now`; the ledger key (one per year) stops a second grant. */
-export function birthdayBonusDue(birthday: Birthday | null, birthdaySetAt: Date | null, program: Program, now: Date): BirthdayBonusDecision {
+export function birthdayBonusDue(
+  birthday: Birthday | null,
+  birthdaySetAt: Date | null,
+  program: Program,
+  now: Date,
+): BirthdayBonusDecision {
   const points = program.earning.bonuses.birthday;
   if (points <= 0) return { due: false, reason: "noBonus" };
-  if (!birthday || birthday.month < 1 || birthday.month > 12 || birthday.day < 1 || birthday.day > 31) return { due: false, reason: "noBirthday" };
+  if (!birthday || birthday.month < 1 || birthday.month > 12 || birthday.day < 1 || birthday.day > 31)
+    return { due: false, reason: "noBirthday" };
   const year = now.getUTCFullYear();
   // Early January can still be inside the grace after a late-December birthday.
   for (const y of [year, year - 1]) {
     const date = birthdayIn(y, birthday);
     const since = now.getTime() - date.getTime();
     if (since < 0) continue;
-    if (since >= BIRTHDAY_GRACE_DAYS * DAY_MS) return y === year ? { due: false, reason: "windowPassed" } : { due: false, reason: "notYet" };
-    if (birthdaySetAt && date.getTime() - birthdaySetAt.getTime() < BIRTHDAY_NOTICE_DAYS * DAY_MS) return { due: false, reason: "setTooRecently" };
+    if (since >= BIRTHDAY_GRACE_DAYS * DAY_MS)
+      return y === year ? { due: false, reason: "windowPassed" } : { due: false, reason: "notYet" };
+    if (birthdaySetAt && date.getTime() - birthdaySetAt.getTime() < BIRTHDAY_NOTICE_DAYS * DAY_MS)
+      return { due: false, reason: "setTooRecently" };
     return { due: true, points, year: y };
   }
   return { due: false, reason: "notYet" };

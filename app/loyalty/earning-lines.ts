@@ -28,11 +28,15 @@ export function lineNetMinor(line: EarningLine): number {
 export function lineMultiplier(line: EarningLine, earning: EarningConfig): LineDecision {
   const ex = earning.exclusions;
   const excluded =
-    line.giftCard && ex.giftCards ? "giftCard"
-    : line.productId !== null && ex.productIds.includes(line.productId) ? "product"
-    : line.collectionIds.some((c) => ex.collectionIds.includes(c)) ? "collection"
-    : line.tags.some((t) => ex.tags.includes(t)) ? "tag"
-    : null;
+    line.giftCard && ex.giftCards
+      ? "giftCard"
+      : line.productId !== null && ex.productIds.includes(line.productId)
+        ? "product"
+        : line.collectionIds.some((c) => ex.collectionIds.includes(c))
+          ? "collection"
+          : line.tags.some((t) => ex.tags.includes(t))
+            ? "tag"
+            : null;
   if (excluded) return { excluded, amountMinor: 0, multiplier: 0 };
   const amountMinor = lineNetMinor(line);
   if (amountMinor === 0) return { excluded: "noAmount", amountMinor: 0, multiplier: 0 };
@@ -40,9 +44,11 @@ export function lineMultiplier(line: EarningLine, earning: EarningConfig): LineD
   let multiplier: number | null = null;
   for (const rule of earning.multipliers) {
     const matches =
-      rule.target === "product" ? rule.value === line.productId
-      : rule.target === "collection" ? line.collectionIds.includes(rule.value)
-      : line.tags.includes(rule.value);
+      rule.target === "product"
+        ? rule.value === line.productId
+        : rule.target === "collection"
+          ? line.collectionIds.includes(rule.value)
+          : line.tags.includes(rule.value);
     if (matches && (multiplier === null || rule.multiplier > multiplier)) multiplier = rule.multiplier;
   }
   return { excluded: null, amountMinor, multiplier: multiplier ?? 1 };

@@ -16,9 +16,16 @@ export function previewEarning(amountMinor: number, program: Program, tierId?: s
 }
 
 /** "An order of $80.00 earns 160 points." in the admin's locale. */
-export function previewEarningText(amountMinor: number, program: Program, locale = "en", tierId?: string | null): string {
+export function previewEarningText(
+  amountMinor: number,
+  program: Program,
+  locale = "en",
+  tierId?: string | null,
+): string {
   const points = previewEarning(amountMinor, program, tierId);
-  const money = new Intl.NumberFormat(locale, { style: "currency", currency: program.currency }).format(amountMinor / minorUnitsPerMajor(program.currency));
+  const money = new Intl.NumberFormat(locale, { style: "currency", currency: program.currency }).format(
+    amountMinor / minorUnitsPerMajor(program.currency),
+  );
   const count = new Intl.NumberFormat(locale).format(points);
   const tier = program.tiers.levels.find((l) => l.id === tierId);
   return `An order of ${money} earns ${count} ${points === 1 ? "point" : "points"}${tier ? ` for ${tier.name} members` : ""}.`;

@@ -15,7 +15,11 @@ const tiers = {
 describe("pointsForOrder", () => {
   it("earns per currency unit on merchandise after discounts, excluding shipping and tax by default", () => {
     const p = program({ earning: { pointsPerCurrencyUnit: 2 } });
-    const o = order({ lines: [line({ quantity: 2, unitPriceMinor: 5000, discountAllocationsMinor: [1500, 500] })], shippingMinor: 900, taxMinor: 640 });
+    const o = order({
+      lines: [line({ quantity: 2, unitPriceMinor: 5000, discountAllocationsMinor: [1500, 500] })],
+      shippingMinor: 900,
+      taxMinor: 640,
+    });
     const r = pointsForOrder(o, member, p, NOW);
     expect(r).toMatchObject({ points: 160, orderPoints: 160, bonuses: [], reason: "earned", pending: true });
     expect(r.components).toEqual([{ key: "line:l1", amountMinor: 8000, exactPoints: 160 }]);
@@ -30,7 +34,12 @@ describe("pointsForOrder", () => {
 
   it("uses the currency's own minor unit (JPY has none)", () => {
     const p = program({ currency: "JPY", earning: { pointsPerCurrencyUnit: 0.01 } });
-    const r = pointsForOrder(order({ currency: "JPY", lines: [line({ unitPriceMinor: 12_345 })] }), member, p, NOW);
+    const r = pointsForOrder(
+      order({ currency: "JPY", lines: [line({ unitPriceMinor: 12_345 })] }),
+      member,
+      p,
+      NOW,
+    );
     expect(r.orderPoints).toBe(123);
   });
 
@@ -40,7 +49,9 @@ describe("pointsForOrder", () => {
   });
 
   it("skips excluded lines and gift cards, and says why", () => {
-    const p = program({ earning: { exclusions: { productIds: ["p2"], collectionIds: ["c-sale"], tags: ["no-points"] } } });
+    const p = program({
+      earning: { exclusions: { productIds: ["p2"], collectionIds: ["c-sale"], tags: ["no-points"] } },
+    });
     const lines = [
       line({ id: "a" }),
       line({ id: "gift", giftCard: true }),
@@ -51,8 +62,16 @@ describe("pointsForOrder", () => {
     ];
     const r = pointsForOrder(order({ lines }), member, p, NOW);
     expect(r.orderPoints).toBe(10);
-    expect(r.breakdown.filter((b) => b.kind === "lineExcluded").map((b) => b.kind === "lineExcluded" && [b.lineId, b.reason])).toEqual([
-      ["gift", "giftCard"], ["b", "product"], ["c", "collection"], ["d", "tag"], ["free", "noAmount"],
+    expect(
+      r.breakdown
+        .filter((b) => b.kind === "lineExcluded")
+        .map((b) => b.kind === "lineExcluded" && [b.lineId, b.reason]),
+    ).toEqual([
+      ["gift", "giftCard"],
+      ["b", "product"],
+      ["c", "collection"],
+      ["d", "tag"],
+      ["free", "noAmount"],
     ]);
   });
 
@@ -66,12 +85,29 @@ describe("pointsForOrder", () => {
           { target: "tag", value: "new", multiplier: 1.5 },
         ],
         campaigns: [
-          { id: "double", name: "Double", kind: "multiplier", multiplier: 2, startsAt: "2025-05-01T00:00:00Z", endsAt: "2025-07-01T00:00:00Z" },
-          { id: "small", name: "Small", kind: "multiplier", multiplier: 1.2, startsAt: "2025-05-01T00:00:00Z", endsAt: "2025-07-01T00:00:00Z" },
+          {
+            id: "double",
+            name: "Double",
+            kind: "multiplier",
+            multiplier: 2,
+            startsAt: "2025-05-01T00:00:00Z",
+            endsAt: "2025-07-01T00:00:00Z",
+          },
+          {
+            id: "small",
+            name: "Small",
+            kind: "multiplier",
+            multiplier: 1.2,
+            startsAt: "2025-05-01T00:00:00Z",
+            endsAt: "2025-07-01T00:00:00Z",
+          },
         ],
       },
     });
-    const lines = [line({ id: "a", collectionIds: ["summer"], tags: ["new"] }), line({ id: "b", productId: "p9" })];
+    const lines = [
+      line({ id: "a", collectionIds: ["summer"], tags: ["new"] }),
+      line({ id: "b", productId: "p9" }),
+    ];
     const r = pointsForOrder(order({ lines }), { tierId: "gold", previousOrderCount: 1 }, p, NOW);
     // a: 10 × 3 × 1.5 × 2 = 90; b: 10 × 1 × 1.5 × 2 = 30
     expect(r.orderPoints).toBe(120);
@@ -80,18 +116,38 @@ describe("pointsForOrder", () => {
   });
 
   it("judges campaigns by when the order was placed, half-open at the end", () => {
-    const campaigns = [{ id: "bf", name: "BF", kind: "fixed" as const, points: 50, startsAt: "2025-05-01T00:00:00Z", endsAt: "2025-06-01T12:00:00Z" }];
+    const campaigns = [
+      {
+        id: "bf",
+        name: "BF",
+        kind: "fixed" as const,
+        points: 50,
+        startsAt: "2025-05-01T00:00:00Z",
+        endsAt: "2025-06-01T12:00:00Z",
+      },
+    ];
     const p = program({ earning: { campaigns } });
-    expect(pointsForOrder(order({ placedAt: new Date("2025-06-01T11:59:59Z") }), member, p, NOW).bonuses).toEqual([{ cause: "campaign", campaignId: "bf", points: 50 }]);
-    expect(pointsForOrder(order({ placedAt: new Date("2025-06-01T12:00:00Z") }), member, p, NOW).bonuses).toEqual([]);
+    expect(
+      pointsForOrder(order({ placedAt: new Date("2025-06-01T11:59:59Z") }), member, p, NOW).bonuses,
+    ).toEqual([{ cause: "campaign", campaignId: "bf", points: 50 }]);
+    expect(
+      pointsForOrder(order({ placedAt: new Date("2025-06-01T12:00:00Z") }), member, p, NOW).bonuses,
+    ).toEqual([]);
   });
 
   it("adds the first-order bonus only to a first order that earns", () => {
     const p = program({ earning: { bonuses: { firstOrder: 100 } } });
-    expect(pointsForOrder(order(), { tierId: null, previousOrderCount: 0 }, p, NOW)).toMatchObject({ points: 110, orderPoints: 10, bonuses: [{ cause: "firstOrder", points: 100 }] });
+    expect(pointsForOrder(order(), { tierId: null, previousOrderCount: 0 }, p, NOW)).toMatchObject({
+      points: 110,
+      orderPoints: 10,
+      bonuses: [{ cause: "firstOrder", points: 100 }],
+    });
     expect(pointsForOrder(order(), member, p, NOW).points).toBe(10);
     const giftOnly = order({ lines: [line({ giftCard: true })] });
-    expect(pointsForOrder(giftOnly, { tierId: null, previousOrderCount: 0 }, p, NOW)).toMatchObject({ points: 0, reason: "nothingEligible" });
+    expect(pointsForOrder(giftOnly, { tierId: null, previousOrderCount: 0 }, p, NOW)).toMatchObject({
+      points: 0,
+      reason: "nothingEligible",
+    });
   });
 
   it.each([
@@ -106,8 +162,12 @@ describe("pointsForOrder", () => {
   });
 
   it("does not let float error push ceil up a point", () => {
-    const p = program({ earning: { rounding: "ceil", multipliers: [{ target: "product", value: "p1", multiplier: 1.1 }] } });
-    expect(pointsForOrder(order({ lines: [line({ unitPriceMinor: 10_000 })] }), member, p, NOW).orderPoints).toBe(110);
+    const p = program({
+      earning: { rounding: "ceil", multipliers: [{ target: "product", value: "p1", multiplier: 1.1 }] },
+    });
+    expect(
+      pointsForOrder(order({ lines: [line({ unitPriceMinor: 10_000 })] }), member, p, NOW).orderPoints,
+    ).toBe(110);
   });
 
   it("makes points spendable at once for orders whose return window has passed", () => {
@@ -127,7 +187,14 @@ describe("pointsForOrder", () => {
       discountAllocationsMinor: fc.array(fc.integer({ min: 0, max: 2_000_000 }), { maxLength: 3 }),
       giftCard: fc.boolean(),
     });
-    const p = program({ tiers, earning: { pointsPerCurrencyUnit: 1.25, rounding: "round", multipliers: [{ target: "collection", value: "c1", multiplier: 2.5 }] } });
+    const p = program({
+      tiers,
+      earning: {
+        pointsPerCurrencyUnit: 1.25,
+        rounding: "round",
+        multipliers: [{ target: "collection", value: "c1", multiplier: 2.5 }],
+      },
+    });
     fc.assert(
       fc.property(fc.array(arbLine, { maxLength: 8 }), fc.constantFrom("gold", null), (lines, tierId) => {
         const r = pointsForOrder(order({ lines }), { tierId, previousOrderCount: 1 }, p, NOW);
@@ -143,17 +210,25 @@ describe("previewEarning", () => {
     expect(previewEarning(8000, p)).toBe(160);
     expect(previewEarning(8000, p, "gold")).toBe(240);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.constantFrom("gold", "silver", null), (amount, tierId) => {
-        const o = order({ lines: [line({ unitPriceMinor: amount })] });
-        expect(previewEarning(amount, p, tierId)).toBe(pointsForOrder(o, { tierId, previousOrderCount: 1 }, p, NOW).orderPoints);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.constantFrom("gold", "silver", null),
+        (amount, tierId) => {
+          const o = order({ lines: [line({ unitPriceMinor: amount })] });
+          expect(previewEarning(amount, p, tierId)).toBe(
+            pointsForOrder(o, { tierId, previousOrderCount: 1 }, p, NOW).orderPoints,
+          );
+        },
+      ),
     );
   });
 
   it("writes the admin sentence", () => {
     const p = program({ tiers, earning: { pointsPerCurrencyUnit: 2 } });
     expect(previewEarningText(8000, p)).toBe("An order of $80.00 earns 160 points.");
-    expect(previewEarningText(8000, p, "en", "gold")).toBe("An order of $80.00 earns 240 points for Gold members.");
+    expect(previewEarningText(8000, p, "en", "gold")).toBe(
+      "An order of $80.00 earns 240 points for Gold members.",
+    );
     expect(previewEarningText(50, p)).toBe("An order of $0.50 earns 1 point.");
     expect(previewEarning(Number.NaN, p)).toBe(0);
   });

@@ -31,11 +31,16 @@ export interface EarningComponent {
   exactPoints: number;
 }
 
-export type EarningBonus = { cause: "firstOrder"; points: number } | { cause: "campaign"; campaignId: string; points: number };
+export type EarningBonus =
+  { cause: "firstOrder"; points: number } | { cause: "campaign"; campaignId: string; points: number };
 
 export type BreakdownItem =
   | { kind: "line"; lineId: string; amountMinor: number; productMultiplier: number; exactPoints: number }
-  | { kind: "lineExcluded"; lineId: string; reason: "giftCard" | "product" | "collection" | "tag" | "noAmount" }
+  | {
+      kind: "lineExcluded";
+      lineId: string;
+      reason: "giftCard" | "product" | "collection" | "tag" | "noAmount";
+    }
   | { kind: "shipping" | "tax"; amountMinor: number; exactPoints: number }
   | { kind: "tierMultiplier"; tierId: string; multiplier: number }
   | { kind: "campaignMultiplier"; campaignId: string; multiplier: number }
@@ -74,11 +79,24 @@ export function activeCampaigns(campaigns: readonly Campaign[], at: Date): Campa
  * - exclusions beat multipliers; rounding happens once, on the order total;
  * - fixed bonuses (first order, fixed campaigns) are whole points added after rounding.
  */
-export function pointsForOrder(order: EarningOrder, member: EarningMember, program: Program, now: Date): EarningResult {
+export function pointsForOrder(
+  order: EarningOrder,
+  member: EarningMember,
+  program: Program,
+  now: Date,
+): EarningResult {
   const availableAt = new Date(order.placedAt.getTime() + program.earning.pendingDays * DAY_MS);
   // Historic orders (backfill, late deliveries) whose return window has passed credit spendable points.
   const pending = availableAt.getTime() > now.getTime();
-  const empty = { points: 0, orderPoints: 0, bonuses: [], components: [], breakdown: [], availableAt, pending };
+  const empty = {
+    points: 0,
+    orderPoints: 0,
+    bonuses: [],
+    components: [],
+    breakdown: [],
+    availableAt,
+    pending,
+  };
   if (order.currency !== program.currency) return { ...empty, reason: "currencyMismatch" };
 
   const { earning } = program;
@@ -86,12 +104,21 @@ export function pointsForOrder(order: EarningOrder, member: EarningMember, progr
   const breakdown: BreakdownItem[] = [];
   const tier = program.tiers.levels.find((l) => l.id === member.tierId);
   const tierMultiplier = tier?.benefits.earnMultiplier ?? 1;
-  if (tier && tierMultiplier !== 1) breakdown.push({ kind: "tierMultiplier", tierId: tier.id, multiplier: tierMultiplier });
+  if (tier && tierMultiplier !== 1)
+    breakdown.push({ kind: "tierMultiplier", tierId: tier.id, multiplier: tierMultiplier });
   const campaigns = activeCampaigns(earning.campaigns, order.placedAt);
   const topCampaign = campaigns
     .flatMap((c) => (c.kind === "multiplier" ? [c] : []))
-    .reduce<{ id: string; multiplier: number } | null>((best, c) => (best && best.multiplier >= c.multiplier ? best : c), null);
-  if (topCampaign) breakdown.push({ kind: "campaignMultiplier", campaignId: topCampaign.id, multiplier: topCampaign.multiplier });
+    .reduce<{ id: string; multiplier: number } | null>(
+      (best, c) => (best && best.multiplier >= c.multiplier ? best : c),
+      null,
+    );
+  if (topCampaign)
+    breakdown.push({
+      kind: "campaignMultiplier",
+      campaignId: topCampaign.id,
+      multiplier: topCampaign.multiplier,
+    });
   const orderMultiplier = tierMultiplier * (topCampaign?.multiplier ?? 1);
 
   const components: EarningComponent[] = [];
@@ -102,7 +129,13 @@ export function pointsForOrder(order: EarningOrder, member: EarningMember, progr
       continue;
     }
     const exactPoints = snap(decision.amountMinor * perMinor * decision.multiplier * orderMultiplier);
-    breakdown.push({ kind: "line", lineId: line.id, amountMinor: decision.amountMinor, productMultiplier: decision.multiplier, exactPoints });
+    breakdown.push({
+      kind: "line",
+      lineId: line.id,
+      amountMinor: decision.amountMinor,
+      productMultiplier: decision.multiplier,
+      exactPoints,
+    });
     components.push({ key: `line:${line.id}`, amountMinor: decision.amountMinor, exactPoints });
   }
   for (const [kind, counted, amount] of [
@@ -118,14 +151,26 @@ export function pointsForOrder(order: EarningOrder, member: EarningMember, progr
 
   const exact = snap(components.reduce((sum, c) => sum + c.exactPoints, 0));
   const orderPoints = Math.max(0, roundPoints(exact, earning.rounding));
-  if (components.length) breakdown.push({ kind: "rounding", policy: earning.rounding, exactPoints: exact, points: orderPoints });
+  if (components.length)
+    breakdown.push({ kind: "rounding", policy: earning.rounding, exactPoints: exact, points: orderPoints });
 
   const bonuses: EarningBonus[] = [];
   if (components.length) {
-    if (member.previousOrderCount === 0 && earning.bonuses.firstOrder > 0) bonuses.push({ cause: "firstOrder", points: earning.bonuses.firstOrder });
-    for (const c of campaigns) if (c.kind === "fixed") bonuses.push({ cause: "campaign", campaignId: c.id, points: c.points });
+    if (member.previousOrderCount === 0 && earning.bonuses.firstOrder > 0)
+      bonuses.push({ cause: "firstOrder", points: earning.bonuses.firstOrder });
+    for (const c of campaigns)
+      if (c.kind === "fixed") bonuses.push({ cause: "campaign", campaignId: c.id, points: c.points });
   }
   for (const bonus of bonuses) breakdown.push({ kind: "bonus", ...bonus });
   const points = orderPoints + bonuses.reduce((sum, b) => sum + b.points, 0);
-  return { points, orderPoints, bonuses, components, breakdown, availableAt, pending, reason: components.length ? "earned" : "nothingEligible" };
+  return {
+    points,
+    orderPoints,
+    bonuses,
+    components,
+    breakdown,
+    availableAt,
+    pending,
+    reason: components.length ? "earned" : "nothingEligible",
+  };
 }

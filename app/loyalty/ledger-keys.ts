@@ -6,18 +6,24 @@
  */
 export const earnKey = (shop: string, orderId: string) => `${shop}:order:${orderId}:earn`;
 
-export const refundReversalKey = (shop: string, orderId: string, refundId: string) => `${shop}:order:${orderId}:refund:${refundId}:reverse`;
+export const refundReversalKey = (shop: string, orderId: string, refundId: string) =>
+  `${shop}:order:${orderId}:refund:${refundId}:reverse`;
 
-export const cancellationReversalKey = (shop: string, orderId: string) => `${shop}:order:${orderId}:cancel:reverse`;
+export const cancellationReversalKey = (shop: string, orderId: string) =>
+  `${shop}:order:${orderId}:cancel:reverse`;
 
-export const firstOrderBonusKey = (shop: string, customerId: string) => `${shop}:customer:${customerId}:bonus:first-order`;
+export const firstOrderBonusKey = (shop: string, customerId: string) =>
+  `${shop}:customer:${customerId}:bonus:first-order`;
 
-export const campaignBonusKey = (shop: string, orderId: string, campaignId: string) => `${shop}:order:${orderId}:bonus:campaign:${campaignId}`;
+export const campaignBonusKey = (shop: string, orderId: string, campaignId: string) =>
+  `${shop}:order:${orderId}:bonus:campaign:${campaignId}`;
 
-export const signupBonusKey = (shop: string, customerId: string) => `${shop}:customer:${customerId}:bonus:signup`;
+export const signupBonusKey = (shop: string, customerId: string) =>
+  `${shop}:customer:${customerId}:bonus:signup`;
 
 /** One birthday bonus per calendar year, whichever day the job happens to run. */
-export const birthdayBonusKey = (shop: string, customerId: string, year: number) => `${shop}:customer:${customerId}:bonus:birthday:${year}`;
+export const birthdayBonusKey = (shop: string, customerId: string, year: number) =>
+  `${shop}:customer:${customerId}:bonus:birthday:${year}`;
 
 /** A bonus tied to an order is reversed at most once, whether a full refund or the cancellation does it. */
 export const bonusReversalKey = (bonusKey: string) => `${bonusKey}:reverse`;
@@ -28,13 +34,15 @@ export const releaseKey = (lotKey: string) => `${lotKey}:release`;
 export const redeemKey = (shop: string, redemptionId: string) => `${shop}:redemption:${redemptionId}:redeem`;
 
 /** Points come back once per redemption: Shopify refused the code, or it expired unused. */
-export const redemptionReturnKey = (shop: string, redemptionId: string) => `${shop}:redemption:${redemptionId}:return`;
+export const redemptionReturnKey = (shop: string, redemptionId: string) =>
+  `${shop}:redemption:${redemptionId}:return`;
 
 /** The form submits a fresh adjustment id, so a double click or a retried request applies once. */
 export const adjustmentKey = (shop: string, adjustmentId: string) => `${shop}:adjustment:${adjustmentId}`;
 
 /** Fixed-age expiry removes what is left of one lot. */
-export const lotExpiryKey = (shop: string, customerId: string, lotKey: string) => `${shop}:customer:${customerId}:expiry:lot:${lotKey}`;
+export const lotExpiryKey = (shop: string, customerId: string, lotKey: string) =>
+  `${shop}:customer:${customerId}:expiry:lot:${lotKey}`;
 
 /** Inactivity expiry happens once per period of inactivity, identified by the last activity instant. */
 export const inactivityExpiryKey = (shop: string, customerId: string, lastActivityAt: Date) =>

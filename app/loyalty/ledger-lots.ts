@@ -29,19 +29,32 @@ const isReversal = (e: LedgerEntry) => e.kind === "refundReversal" || e.kind ===
 export function lotState(entries: readonly LedgerEntry[], lotKey: string): LotState {
   const { entries: unique } = dedupeEntries(entries);
   const lot = unique.find((e) => e.key === lotKey);
-  const released = !lot || lot.bucket === "available" || unique.some((e) => e.kind === "release" && e.lotKey === lotKey);
+  const released =
+    !lot || lot.bucket === "available" || unique.some((e) => e.kind === "release" && e.lotKey === lotKey);
   // Written-off points count as reversed, or a later refund of the same lot would try to take them again.
-  const reversed = unique.filter((e) => e.lotKey === lotKey && isReversal(e)).reduce((sum, e) => sum - e.points + (e.writtenOff ?? 0), 0);
-  return { exists: Boolean(lot), released, credited: lot?.points ?? 0, reversed, reversalBucket: released ? "available" : "pending" };
+  const reversed = unique
+    .filter((e) => e.lotKey === lotKey && isReversal(e))
+    .reduce((sum, e) => sum - e.points + (e.writtenOff ?? 0), 0);
+  return {
+    exists: Boolean(lot),
+    released,
+    credited: lot?.points ?? 0,
+    reversed,
+    reversalBucket: released ? "available" : "pending",
+  };
 }
 
 /** Pending lots whose return window has passed at `now`, with what is left of each to release. */
-export function dueReleases(entries: readonly LedgerEntry[], now: Date): { lotKey: string; points: number }[] {
+export function dueReleases(
+  entries: readonly LedgerEntry[],
+  now: Date,
+): { lotKey: string; points: number }[] {
   const { entries: unique } = dedupeEntries(entries);
   const released = new Set(unique.filter((e) => e.kind === "release").map((e) => e.lotKey));
   const pendingReversals = new Map<string, number>();
   for (const e of unique) {
-    if (e.lotKey && e.bucket === "pending" && isReversal(e)) pendingReversals.set(e.lotKey, (pendingReversals.get(e.lotKey) ?? 0) + e.points);
+    if (e.lotKey && e.bucket === "pending" && isReversal(e))
+      pendingReversals.set(e.lotKey, (pendingReversals.get(e.lotKey) ?? 0) + e.points);
   }
   return unique
     .filter((e) => e.bucket === "pending" && e.points > 0 && (e.kind === "earn" || e.kind === "bonus"))
@@ -52,7 +65,11 @@ export function dueReleases(entries: readonly LedgerEntry[], now: Date): { lotKe
 
 function chronological(a: LedgerEntry, b: LedgerEntry): number {
   // At the same instant credits go first, so a redemption written in the same millisecond as a release can use it.
-  return a.occurredAt.getTime() - b.occurredAt.getTime() || Math.sign(b.points) - Math.sign(a.points) || a.key.localeCompare(b.key);
+  return (
+    a.occurredAt.getTime() - b.occurredAt.getTime() ||
+    Math.sign(b.points) - Math.sign(a.points) ||
+    a.key.localeCompare(b.key)
+  );
 }
 
 /**
@@ -60,7 +77,10 @@ function chronological(a: LedgerEntry, b: LedgerEntry): number {
  * except a reversal or lot expiry, which takes from its own lot first. A debit larger
  * than all lots leaves a deficit (a negative balance) that later credits repay first.
  */
-export function availableLots(entries: readonly LedgerEntry[], now: Date): { lots: AvailableLot[]; deficit: number } {
+export function availableLots(
+  entries: readonly LedgerEntry[],
+  now: Date,
+): { lots: AvailableLot[]; deficit: number } {
   const { entries: unique } = dedupeEntries(entries);
   const lots: AvailableLot[] = [];
   let deficit = 0;
@@ -76,7 +96,8 @@ export function availableLots(entries: readonly LedgerEntry[], now: Date): { lot
       const repaid = Math.min(deficit, e.points);
       deficit -= repaid;
       const lotKey = e.kind === "release" && e.lotKey ? e.lotKey : e.key;
-      if (e.points > repaid) lots.push({ lotKey, availableSince: e.occurredAt, remaining: e.points - repaid });
+      if (e.points > repaid)
+        lots.push({ lotKey, availableSince: e.occurredAt, remaining: e.points - repaid });
       continue;
     }
     let wanted = -e.points;

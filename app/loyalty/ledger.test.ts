@@ -7,7 +7,13 @@ import { availableLots, dueReleases, lotState } from "./ledger-lots";
 const T0 = Date.parse("2025-01-01T00:00:00Z");
 const at = (day: number) => new Date(T0 + day * 86_400_000);
 
-function entry(key: string, kind: LedgerKind, points: number, day: number, extra: Partial<LedgerEntry> = {}): LedgerEntry {
+function entry(
+  key: string,
+  kind: LedgerKind,
+  points: number,
+  day: number,
+  extra: Partial<LedgerEntry> = {},
+): LedgerEntry {
   return { key, kind, points, bucket: "available", occurredAt: at(day), programVersion: 1, ...extra };
 }
 
@@ -15,7 +21,17 @@ function entry(key: string, kind: LedgerKind, points: number, day: number, extra
 const arbLedger = fc
   .array(
     fc.record({
-      kind: fc.constantFrom<LedgerKind>("earn", "bonus", "release", "redeem", "redemptionReturn", "refundReversal", "cancellationReversal", "expiry", "adjustment"),
+      kind: fc.constantFrom<LedgerKind>(
+        "earn",
+        "bonus",
+        "release",
+        "redeem",
+        "redemptionReturn",
+        "refundReversal",
+        "cancellationReversal",
+        "expiry",
+        "adjustment",
+      ),
       points: fc.integer({ min: 0, max: 5_000 }),
       day: fc.integer({ min: 0, max: 400 }),
       pending: fc.boolean(),
@@ -25,7 +41,9 @@ const arbLedger = fc
   )
   .map((rows) =>
     rows.map((r, i): LedgerEntry => {
-      const debit = ["redeem", "refundReversal", "cancellationReversal", "expiry"].includes(r.kind) || (r.kind === "adjustment" && r.negative);
+      const debit =
+        ["redeem", "refundReversal", "cancellationReversal", "expiry"].includes(r.kind) ||
+        (r.kind === "adjustment" && r.negative);
       const pendingOk = ["earn", "bonus", "refundReversal", "cancellationReversal"].includes(r.kind);
       return entry(`shop:${r.kind}:${i}`, r.kind, debit ? -r.points : r.points, r.day, {
         bucket: pendingOk && r.pending ? "pending" : "available",
@@ -47,8 +65,20 @@ describe("balancesFromLedger", () => {
       entry("s:redeem", "redeem", -120, 40),
       entry("s:expiry", "expiry", -10, 50),
     ];
-    expect(balancesFromLedger(entries, at(60))).toEqual({ available: 120, pending: 0, lifetimeEarned: 250, redeemed: 120, expired: 10, conflicts: [] });
-    expect(balancesFromLedger(entries, at(10))).toMatchObject({ available: 100, pending: 150, lifetimeEarned: 250, redeemed: 0 });
+    expect(balancesFromLedger(entries, at(60))).toEqual({
+      available: 120,
+      pending: 0,
+      lifetimeEarned: 250,
+      redeemed: 120,
+      expired: 10,
+      conflicts: [],
+    });
+    expect(balancesFromLedger(entries, at(10))).toMatchObject({
+      available: 100,
+      pending: 150,
+      lifetimeEarned: 250,
+      redeemed: 0,
+    });
   });
 
   it("gives identical balances for any permutation and duplication of the same entries", () => {
@@ -111,7 +141,12 @@ describe("pending lots", () => {
     const reversal = entry("s:rev", "refundReversal", -100, 3, { bucket: "pending", lotKey: lot });
     expect(dueReleases([earned, reversal], at(29))).toEqual([]);
     expect(dueReleases([earned, reversal], at(30))).toEqual([{ lotKey: lot, points: 200 }]);
-    expect(lotState([earned, reversal], lot)).toMatchObject({ released: false, credited: 300, reversed: 100, reversalBucket: "pending" });
+    expect(lotState([earned, reversal], lot)).toMatchObject({
+      released: false,
+      credited: 300,
+      reversed: 100,
+      reversalBucket: "pending",
+    });
     const release = entry(releaseKey(lot), "release", 200, 30, { lotKey: lot });
     expect(dueReleases([earned, reversal, release], at(40))).toEqual([]);
     expect(lotState([earned, reversal, release], lot).reversalBucket).toBe("available");
@@ -121,11 +156,17 @@ describe("pending lots", () => {
     const older = entry("s:old", "bonus", 100, 0);
     const mine = entry("s:mine", "earn", 100, 1);
     const rev = entry("s:rev", "refundReversal", -60, 2, { lotKey: "s:mine" });
-    expect(availableLots([older, mine, rev], at(3)).lots.map((l) => [l.lotKey, l.remaining])).toEqual([["s:old", 100], ["s:mine", 40]]);
+    expect(availableLots([older, mine, rev], at(3)).lots.map((l) => [l.lotKey, l.remaining])).toEqual([
+      ["s:old", 100],
+      ["s:mine", 40],
+    ]);
   });
 
   it("repays a negative balance from the next credits before they form a lot", () => {
-    const lots = availableLots([entry("a", "bonus", 50, 0), entry("b", "redeem", -80, 1), entry("c", "bonus", 100, 2)], at(3));
+    const lots = availableLots(
+      [entry("a", "bonus", 50, 0), entry("b", "redeem", -80, 1), entry("c", "bonus", 100, 2)],
+      at(3),
+    );
     expect(lots).toEqual({ lots: [{ lotKey: "c", availableSince: at(2), remaining: 70 }], deficit: 0 });
   });
 });

@@ -53,19 +53,37 @@ export function entryProblem(entry: LedgerEntry): EntryProblem | null {
   if (!Number.isSafeInteger(entry.points)) return "notWholePoints";
   if (CREDITS.includes(entry.kind) && entry.points < 0) return "wrongSign";
   if (DEBITS.includes(entry.kind) && entry.points > 0) return "wrongSign";
-  const availableOnly: readonly LedgerKind[] = ["release", "redeem", "redemptionReturn", "expiry", "adjustment"];
+  const availableOnly: readonly LedgerKind[] = [
+    "release",
+    "redeem",
+    "redemptionReturn",
+    "expiry",
+    "adjustment",
+  ];
   if (availableOnly.includes(entry.kind) && entry.bucket !== "available") return "wrongBucket";
-  if ((entry.kind === "release" || entry.kind === "refundReversal" || entry.kind === "cancellationReversal") && !entry.lotKey) return "missingLot";
+  if (
+    (entry.kind === "release" || entry.kind === "refundReversal" || entry.kind === "cancellationReversal") &&
+    !entry.lotKey
+  )
+    return "missingLot";
   if (entry.kind === "adjustment" && (!entry.staffId || !entry.reason?.trim())) return "missingStaffOrReason";
   return null;
 }
 
 function sameEffect(a: LedgerEntry, b: LedgerEntry): boolean {
-  return a.kind === b.kind && a.points === b.points && a.bucket === b.bucket && a.occurredAt.getTime() === b.occurredAt.getTime();
+  return (
+    a.kind === b.kind &&
+    a.points === b.points &&
+    a.bucket === b.bucket &&
+    a.occurredAt.getTime() === b.occurredAt.getTime()
+  );
 }
 
 /** One entry per key, deterministic whatever the input order: on a conflict the copy that sorts first by effect wins. */
-export function dedupeEntries(entries: readonly LedgerEntry[]): { entries: LedgerEntry[]; conflicts: string[] } {
+export function dedupeEntries(entries: readonly LedgerEntry[]): {
+  entries: LedgerEntry[];
+  conflicts: string[];
+} {
   const byKey = new Map<string, LedgerEntry>();
   const conflicts = new Set<string>();
   for (const entry of entries) {
@@ -73,7 +91,11 @@ export function dedupeEntries(entries: readonly LedgerEntry[]): { entries: Ledge
     if (!seen) byKey.set(entry.key, entry);
     else if (!sameEffect(seen, entry)) {
       conflicts.add(entry.key);
-      const tie = entry.occurredAt.getTime() - seen.occurredAt.getTime() || entry.points - seen.points || entry.kind.localeCompare(seen.kind) || entry.bucket.localeCompare(seen.bucket);
+      const tie =
+        entry.occurredAt.getTime() - seen.occurredAt.getTime() ||
+        entry.points - seen.points ||
+        entry.kind.localeCompare(seen.kind) ||
+        entry.bucket.localeCompare(seen.bucket);
       if (tie < 0) byKey.set(entry.key, entry);
     }
   }

@@ -14,10 +14,20 @@ describe("membershipDecision", () => {
     ["enrolls everyone automatically", customer, auto, { eligible: true }],
     ["keeps staff out", { ...customer, isStaff: true }, auto, { eligible: false, reason: "staff" }],
     ["keeps B2B buyers out", { ...customer, isB2B: true }, auto, { eligible: false, reason: "b2b" }],
-    ["keeps excluded tags out, whatever their case", { ...customer, tags: ["vip", "wholesale "] }, auto, { eligible: false, reason: "excludedTag", tag: "wholesale " }],
+    [
+      "keeps excluded tags out, whatever their case",
+      { ...customer, tags: ["vip", "wholesale "] },
+      auto,
+      { eligible: false, reason: "excludedTag", tag: "wholesale " },
+    ],
     ["waits for opt-in", customer, optIn, { eligible: false, reason: "notOptedIn" }],
     ["enrolls who opted in", { ...customer, optedIn: true }, optIn, { eligible: true }],
-    ["lets staff in when the merchant allows it", { ...customer, isStaff: true, optedIn: true }, optIn, { eligible: true }],
+    [
+      "lets staff in when the merchant allows it",
+      { ...customer, isStaff: true, optedIn: true },
+      optIn,
+      { eligible: true },
+    ],
   ])("%s", (_, c, config, expected) => {
     expect(membershipDecision(c, config)).toEqual(expected);
   });
@@ -38,19 +48,31 @@ describe("bonuses", () => {
   });
 
   it("pays a late-December birthday in early January against last year", () => {
-    expect(birthdayBonusDue({ month: 12, day: 28 }, longAgo, p, new Date("2026-01-05T00:00:00Z"))).toEqual({ due: true, points: 200, year: 2025 });
+    expect(birthdayBonusDue({ month: 12, day: 28 }, longAgo, p, new Date("2026-01-05T00:00:00Z"))).toEqual({
+      due: true,
+      points: 200,
+      year: 2025,
+    });
   });
 
   it("does not pay a birthday entered just before the date", () => {
-    expect(birthdayBonusDue(birthday, new Date("2025-03-01T00:00:00Z"), p, new Date("2025-03-10T00:00:00Z"))).toEqual({ due: false, reason: "setTooRecently" });
+    expect(
+      birthdayBonusDue(birthday, new Date("2025-03-01T00:00:00Z"), p, new Date("2025-03-10T00:00:00Z")),
+    ).toEqual({ due: false, reason: "setTooRecently" });
   });
 
   it("handles 29 February and missing data", () => {
     expect(birthdayIn(2025, { month: 2, day: 29 }).toISOString()).toBe("2025-02-28T00:00:00.000Z");
     expect(birthdayIn(2024, { month: 2, day: 29 }).toISOString()).toBe("2024-02-29T00:00:00.000Z");
     expect(birthdayBonusDue(null, null, p, new Date())).toEqual({ due: false, reason: "noBirthday" });
-    expect(birthdayBonusDue({ month: 13, day: 1 }, null, p, new Date())).toEqual({ due: false, reason: "noBirthday" });
-    expect(birthdayBonusDue(birthday, null, program(), new Date())).toEqual({ due: false, reason: "noBonus" });
+    expect(birthdayBonusDue({ month: 13, day: 1 }, null, p, new Date())).toEqual({
+      due: false,
+      reason: "noBirthday",
+    });
+    expect(birthdayBonusDue(birthday, null, program(), new Date())).toEqual({
+      due: false,
+      reason: "noBonus",
+    });
   });
 
   it("gives the signup bonus only when configured", () => {

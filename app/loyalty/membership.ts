@@ -16,12 +16,16 @@ export type MembershipDecision =
   | { eligible: false; reason: "excludedTag"; tag: string };
 
 /** Exclusions come first: an excluded customer stays out even after opting in. Tags compare case-insensitively, as Shopify's do. */
-export function membershipDecision(customer: CustomerForMembership, membership: MembershipConfig): MembershipDecision {
+export function membershipDecision(
+  customer: CustomerForMembership,
+  membership: MembershipConfig,
+): MembershipDecision {
   if (membership.excludeStaff && customer.isStaff) return { eligible: false, reason: "staff" };
   if (membership.excludeB2B && customer.isB2B) return { eligible: false, reason: "b2b" };
   const excluded = new Set(membership.excludedCustomerTags.map((t) => t.trim().toLowerCase()));
   const tag = customer.tags.find((t) => excluded.has(t.trim().toLowerCase()));
   if (tag !== undefined) return { eligible: false, reason: "excludedTag", tag };
-  if (membership.enrollment === "optIn" && !customer.optedIn) return { eligible: false, reason: "notOptedIn" };
+  if (membership.enrollment === "optIn" && !customer.optedIn)
+    return { eligible: false, reason: "notOptedIn" };
   return { eligible: true };
 }

@@ -1,12 +1,17 @@
 import { z } from "zod";
 
 const idSchema = z.string().trim().min(1, { error: "Required." });
-const pointsSchema = z.int({ error: "Points are whole numbers." }).min(0, { error: "Points cannot be negative." });
+const pointsSchema = z
+  .int({ error: "Points are whole numbers." })
+  .min(0, { error: "Points cannot be negative." });
 const multiplierSchema = z
   .number({ error: "Enter a number." })
   .min(0, { error: "A multiplier cannot be negative." })
   .max(100, { error: "A multiplier above 100 is almost certainly a typo." });
-const isoInstant = z.iso.datetime({ offset: true, error: "Use a date and time such as 2025-11-28T00:00:00Z." });
+const isoInstant = z.iso.datetime({
+  offset: true,
+  error: "Use a date and time such as 2025-11-28T00:00:00Z.",
+});
 
 /** A product-level multiplier: the rule matches a line by product, collection or tag. */
 export const earningMultiplierSchema = z.object({
@@ -35,10 +40,21 @@ const campaignBase = {
 /** Bonus campaigns run in [startsAt, endsAt): a multiplier on order points, or fixed points per order. */
 export const campaignSchema = z
   .discriminatedUnion("kind", [
-    z.object({ ...campaignBase, kind: z.literal("multiplier"), multiplier: multiplierSchema.min(1, { error: "A campaign multiplier is at least 1." }) }),
-    z.object({ ...campaignBase, kind: z.literal("fixed"), points: pointsSchema.min(1, { error: "A fixed bonus is at least 1 point." }) }),
+    z.object({
+      ...campaignBase,
+      kind: z.literal("multiplier"),
+      multiplier: multiplierSchema.min(1, { error: "A campaign multiplier is at least 1." }),
+    }),
+    z.object({
+      ...campaignBase,
+      kind: z.literal("fixed"),
+      points: pointsSchema.min(1, { error: "A fixed bonus is at least 1 point." }),
+    }),
   ])
-  .refine((c) => Date.parse(c.endsAt) > Date.parse(c.startsAt), { error: "The campaign must end after it starts.", path: ["endsAt"] });
+  .refine((c) => Date.parse(c.endsAt) > Date.parse(c.startsAt), {
+    error: "The campaign must end after it starts.",
+    path: ["endsAt"],
+  });
 
 export const earningSchema = z
   .object({
@@ -52,24 +68,42 @@ export const earningSchema = z
     multipliers: z.array(earningMultiplierSchema).default([]),
     exclusions: earningExclusionsSchema,
     bonuses: z
-      .object({ signup: pointsSchema.default(0), birthday: pointsSchema.default(0), firstOrder: pointsSchema.default(0) })
+      .object({
+        signup: pointsSchema.default(0),
+        birthday: pointsSchema.default(0),
+        firstOrder: pointsSchema.default(0),
+      })
       .prefault({}),
     campaigns: z.array(campaignSchema).default([]),
     rounding: z.enum(["floor", "round", "ceil"], { error: "Choose floor, round or ceil." }).default("floor"),
     // Points stay pending through the return window so a returned order cannot fund a reward.
-    pendingDays: z.int({ error: "Enter whole days." }).min(0, { error: "Cannot be negative." }).max(365, { error: "At most 365 days." }).default(30),
+    pendingDays: z
+      .int({ error: "Enter whole days." })
+      .min(0, { error: "Cannot be negative." })
+      .max(365, { error: "At most 365 days." })
+      .default(30),
   })
   .prefault({})
   .superRefine((earning, ctx) => {
     const ids = new Set<string>();
     earning.campaigns.forEach((c, i) => {
-      if (ids.has(c.id)) ctx.addIssue({ code: "custom", message: "Campaign ids must be unique.", path: ["campaigns", i, "id"] });
+      if (ids.has(c.id))
+        ctx.addIssue({
+          code: "custom",
+          message: "Campaign ids must be unique.",
+          path: ["campaigns", i, "id"],
+        });
       ids.add(c.id);
     });
     const rules = new Set<string>();
     earning.multipliers.forEach((m, i) => {
       const key = `${m.target}:${m.value}`;
-      if (rules.has(key)) ctx.addIssue({ code: "custom", message: `There is already a multiplier for this ${m.target}.`, path: ["multipliers", i, "value"] });
+      if (rules.has(key))
+        ctx.addIssue({
+          code: "custom",
+          message: `There is already a multiplier for this ${m.target}.`,
+          path: ["multipliers", i, "value"],
+        });
       rules.add(key);
     });
   });

@@ -5,32 +5,61 @@ const idSchema = z.string().trim().min(1, { error: "Required." });
 
 /** What the discount code gives; amounts are minor units in the shop currency. */
 export const rewardValueSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("fixedAmount"), amount: moneySchema.refine((m) => m.amountMinor > 0, { error: "The amount off must be above zero.", path: ["amountMinor"] }) }),
-  z.object({ kind: z.literal("percentage"), percent: z.number({ error: "Enter a number." }).gt(0, { error: "Above 0%." }).max(100, { error: "At most 100%." }) }),
+  z.object({
+    kind: z.literal("fixedAmount"),
+    amount: moneySchema.refine((m) => m.amountMinor > 0, {
+      error: "The amount off must be above zero.",
+      path: ["amountMinor"],
+    }),
+  }),
+  z.object({
+    kind: z.literal("percentage"),
+    percent: z
+      .number({ error: "Enter a number." })
+      .gt(0, { error: "Above 0%." })
+      .max(100, { error: "At most 100%." }),
+  }),
   z.object({ kind: z.literal("freeShipping") }),
   z.object({ kind: z.literal("freeProduct"), productId: idSchema, variantId: idSchema }),
 ]);
 
-const isoInstant = z.iso.datetime({ offset: true, error: "Use a date and time such as 2025-12-01T00:00:00Z." });
+const isoInstant = z.iso.datetime({
+  offset: true,
+  error: "Use a date and time such as 2025-12-01T00:00:00Z.",
+});
 
 export const rewardSchema = z
   .object({
-  id: idSchema,
-  name: z.string().trim().min(1, { error: "Give the reward a name." }).max(80),
-  active: z.boolean().default(true),
-  value: rewardValueSchema,
-  pointsCost: z.int({ error: "Points are whole numbers." }).min(1, { error: "A reward costs at least 1 point." }),
-  minimumSubtotal: moneySchema.nullable().default(null),
-  codeLifetimeDays: z.int({ error: "Enter whole days." }).min(1, { error: "At least 1 day." }).max(3650, { error: "At most 10 years." }).default(90),
-  perMemberLimit: z.int({ error: "Enter a whole number." }).min(1, { error: "At least 1, or leave empty for no limit." }).nullable().default(null),
-  // Optional window for seasonal rewards; outside it the reward is shown as unavailable.
-  availableFrom: isoInstant.nullable().default(null),
-  availableUntil: isoInstant.nullable().default(null),
+    id: idSchema,
+    name: z.string().trim().min(1, { error: "Give the reward a name." }).max(80),
+    active: z.boolean().default(true),
+    value: rewardValueSchema,
+    pointsCost: z
+      .int({ error: "Points are whole numbers." })
+      .min(1, { error: "A reward costs at least 1 point." }),
+    minimumSubtotal: moneySchema.nullable().default(null),
+    codeLifetimeDays: z
+      .int({ error: "Enter whole days." })
+      .min(1, { error: "At least 1 day." })
+      .max(3650, { error: "At most 10 years." })
+      .default(90),
+    perMemberLimit: z
+      .int({ error: "Enter a whole number." })
+      .min(1, { error: "At least 1, or leave empty for no limit." })
+      .nullable()
+      .default(null),
+    // Optional window for seasonal rewards; outside it the reward is shown as unavailable.
+    availableFrom: isoInstant.nullable().default(null),
+    availableUntil: isoInstant.nullable().default(null),
   })
-  .refine((r) => !r.availableFrom || !r.availableUntil || Date.parse(r.availableUntil) > Date.parse(r.availableFrom), {
-    error: "The reward must end after it starts.",
-    path: ["availableUntil"],
-  });
+  .refine(
+    (r) =>
+      !r.availableFrom || !r.availableUntil || Date.parse(r.availableUntil) > Date.parse(r.availableFrom),
+    {
+      error: "The reward must end after it starts.",
+      path: ["availableUntil"],
+    },
+  );
 
 export const rewardsSchema = z
   .array(rewardSchema)
@@ -38,7 +67,8 @@ export const rewardsSchema = z
   .superRefine((rewards, ctx) => {
     const ids = new Set<string>();
     rewards.forEach((r, i) => {
-      if (ids.has(r.id)) ctx.addIssue({ code: "custom", message: "Reward ids must be unique.", path: [i, "id"] });
+      if (ids.has(r.id))
+        ctx.addIssue({ code: "custom", message: "Reward ids must be unique.", path: [i, "id"] });
       ids.add(r.id);
     });
   });

@@ -10,18 +10,27 @@ export const expirySchema = z
     z.object({
       // Points expire when the member has neither earned nor redeemed for `days`.
       policy: z.literal("inactivity"),
-      days: z.int({ error: "Enter whole days." }).min(30, { error: "At least 30 days." }).max(3650, { error: "At most 10 years." }),
+      days: z
+        .int({ error: "Enter whole days." })
+        .min(30, { error: "At least 30 days." })
+        .max(3650, { error: "At most 10 years." }),
       noticeDays: z.int({ error: "Enter whole days." }).min(0, { error: "Cannot be negative." }).default(30),
     }),
     z.object({
       // Each batch of points expires `days` after it became spendable, oldest first.
       policy: z.literal("fixedAge"),
-      days: z.int({ error: "Enter whole days." }).min(30, { error: "At least 30 days." }).max(3650, { error: "At most 10 years." }),
+      days: z
+        .int({ error: "Enter whole days." })
+        .min(30, { error: "At least 30 days." })
+        .max(3650, { error: "At most 10 years." }),
       noticeDays: z.int({ error: "Enter whole days." }).min(0, { error: "Cannot be negative." }).default(30),
     }),
   ])
   .prefault({ policy: "none" })
-  .refine((e) => e.policy === "none" || e.noticeDays < e.days, { error: "The notice must come before the points expire.", path: ["noticeDays"] });
+  .refine((e) => e.policy === "none" || e.noticeDays < e.days, {
+    error: "The notice must come before the points expire.",
+    path: ["noticeDays"],
+  });
 
 export const membershipSchema = z
   .object({
@@ -36,7 +45,9 @@ export const refundPolicySchema = z
   .object({
     // "allow": a refund after redemption claws back every point, even below zero.
     // "clampAtZero": the member never owes points; the shortfall is written off.
-    negativeBalance: z.enum(["allow", "clampAtZero"], { error: "Choose allow or clamp at zero." }).default("allow"),
+    negativeBalance: z
+      .enum(["allow", "clampAtZero"], { error: "Choose allow or clamp at zero." })
+      .default("allow"),
   })
   .prefault({});
 
@@ -54,10 +65,16 @@ export const programSchema = z
   })
   .superRefine((program, ctx) => {
     program.rewards.forEach((reward, i) => {
-      const amounts = [reward.value.kind === "fixedAmount" ? reward.value.amount : null, reward.minimumSubtotal];
+      const amounts = [
+        reward.value.kind === "fixedAmount" ? reward.value.amount : null,
+        reward.minimumSubtotal,
+      ];
       for (const [j, money] of amounts.entries()) {
         if (money && money.currency !== program.currency) {
-          const path = j === 0 ? ["rewards", i, "value", "amount", "currency"] : ["rewards", i, "minimumSubtotal", "currency"];
+          const path =
+            j === 0
+              ? ["rewards", i, "value", "amount", "currency"]
+              : ["rewards", i, "minimumSubtotal", "currency"];
           ctx.addIssue({ code: "custom", message: `Use the shop currency (${program.currency}).`, path });
         }
       }

@@ -35,17 +35,28 @@ export function isRewardAvailable(reward: Reward, now: Date): boolean {
  * version: one removed or paused after the member opened the page cannot be bought with a
  * stale copy. Checks run cheapest-to-explain first, so the member sees the reason that matters.
  */
-export function canRedeem(member: RedeemingMember, reward: Reward, program: Program, now: Date, usage: RedemptionUsage): RedeemDecision {
+export function canRedeem(
+  member: RedeemingMember,
+  reward: Reward,
+  program: Program,
+  now: Date,
+  usage: RedemptionUsage,
+): RedeemDecision {
   if (!member.eligible) return { ok: false, reason: "notEligible" };
   const current = program.rewards.find((r) => r.id === reward.id);
   if (!current || !isRewardAvailable(current, now)) return { ok: false, reason: "rewardInactive" };
   if (current.perMemberLimit !== null && usage.redemptionsOfReward >= current.perMemberLimit) {
     return { ok: false, reason: "perMemberLimitReached", limit: current.perMemberLimit };
   }
-  if (current.minimumSubtotal && usage.cartSubtotalMinor != null && usage.cartSubtotalMinor < current.minimumSubtotal.amountMinor) {
+  if (
+    current.minimumSubtotal &&
+    usage.cartSubtotalMinor != null &&
+    usage.cartSubtotalMinor < current.minimumSubtotal.amountMinor
+  ) {
     return { ok: false, reason: "belowMinimumSubtotal", minimumSubtotal: current.minimumSubtotal };
   }
-  if (member.available < current.pointsCost) return { ok: false, reason: "insufficientPoints", shortBy: current.pointsCost - member.available };
+  if (member.available < current.pointsCost)
+    return { ok: false, reason: "insufficientPoints", shortBy: current.pointsCost - member.available };
   return { ok: true, pointsCost: current.pointsCost };
 }
 

@@ -51,9 +51,15 @@ export function pointsReversedAt(earned: EarnedOrder, refunded: RefundedAmounts)
  * everything taken back from the order's earn lot by any cause, so a refund that arrives
  * after the cancellation (Shopify sends both, in any order) reverses nothing more.
  */
-export function refundReversal(earned: EarnedOrder, refundedBefore: RefundedAmounts, refund: RefundedAmounts, alreadyReversed: number): RefundReversal {
+export function refundReversal(
+  earned: EarnedOrder,
+  refundedBefore: RefundedAmounts,
+  refund: RefundedAmounts,
+  alreadyReversed: number,
+): RefundReversal {
   const refundedAfter: Record<string, number> = { ...refundedBefore };
-  for (const [key, amount] of Object.entries(refund)) refundedAfter[key] = (refundedAfter[key] ?? 0) + Math.max(0, Math.trunc(amount));
+  for (const [key, amount] of Object.entries(refund))
+    refundedAfter[key] = (refundedAfter[key] ?? 0) + Math.max(0, Math.trunc(amount));
   const isFull = earned.components.length > 0 && fullyRefunded(earned, refundedAfter);
   const base = { refundedAfter, fullyRefunded: isFull };
   if (earned.orderPoints <= 0) return { ...base, points: 0, reason: "nothingEarned" };
@@ -75,7 +81,12 @@ export function remainingToReverse(credited: number, alreadyReversed: number): n
  * below zero after the member spent the points); "clampAtZero" takes what is there and
  * writes the rest off, recorded on the entry so the lot counts it as reversed.
  */
-export function debitUnderPolicy(points: number, bucket: "pending" | "available", available: number, policy: NegativeBalancePolicy): { debit: number; writtenOff: number } {
+export function debitUnderPolicy(
+  points: number,
+  bucket: "pending" | "available",
+  available: number,
+  policy: NegativeBalancePolicy,
+): { debit: number; writtenOff: number } {
   const wanted = Math.max(0, Math.trunc(points));
   if (bucket === "pending" || policy === "allow") return { debit: wanted, writtenOff: 0 };
   const debit = Math.min(wanted, Math.max(0, Math.trunc(available)));

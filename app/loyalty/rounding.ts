@@ -14,7 +14,8 @@ export function snap(value: number): number {
 export function roundPoints(value: number, policy: RoundingPolicy): number {
   if (!Number.isFinite(value)) return 0;
   const snapped = snap(value);
-  const rounded = policy === "floor" ? Math.floor(snapped) : policy === "ceil" ? Math.ceil(snapped) : Math.round(snapped);
+  const rounded =
+    policy === "floor" ? Math.floor(snapped) : policy === "ceil" ? Math.ceil(snapped) : Math.round(snapped);
   // Math.round(-0.4) is -0; keep ledger values plain integers.
   return rounded === 0 ? 0 : rounded;
 }

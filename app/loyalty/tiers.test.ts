@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { tiersSchema } from "./program-tiers";
-import { evaluateTier, nextEvaluationAt, progressToNext, qualifyingValue, type QualifyingEvent, type TierStanding } from "./tiers";
+import {
+  evaluateTier,
+  nextEvaluationAt,
+  progressToNext,
+  qualifyingValue,
+  type QualifyingEvent,
+  type TierStanding,
+} from "./tiers";
 
 const tiers = (overrides: object = {}) =>
   tiersSchema.parse({
@@ -16,11 +23,20 @@ const tiers = (overrides: object = {}) =>
     ...overrides,
   });
 
-const order = (iso: string, spendMinor: number, points = 0): QualifyingEvent => ({ at: new Date(iso), spendMinor, points, orders: 1 });
+const order = (iso: string, spendMinor: number, points = 0): QualifyingEvent => ({
+  at: new Date(iso),
+  spendMinor,
+  points,
+  orders: 1,
+});
 const fresh: TierStanding = { tierId: null, belowSince: null };
 
 describe("qualifyingValue", () => {
-  const history = [order("2024-03-01T00:00:00Z", 30_000, 60), order("2025-01-10T00:00:00Z", 5000, 10), order("2025-06-01T00:00:00Z", 10_000, 20)];
+  const history = [
+    order("2024-03-01T00:00:00Z", 30_000, 60),
+    order("2025-01-10T00:00:00Z", 5000, 10),
+    order("2025-06-01T00:00:00Z", 10_000, 20),
+  ];
   const now = new Date("2025-06-15T00:00:00Z");
 
   it.each([
@@ -42,7 +58,13 @@ describe("qualifyingValue", () => {
 
   it("counts refunds against spend, never below zero", () => {
     const refund = { at: new Date("2025-06-02T00:00:00Z"), spendMinor: -50_000, points: 0, orders: 0 };
-    expect(qualifyingValue([order("2025-06-01T00:00:00Z", 10_000), refund], tiers(), new Date("2025-06-03T00:00:00Z"))).toBe(0);
+    expect(
+      qualifyingValue(
+        [order("2025-06-01T00:00:00Z", 10_000), refund],
+        tiers(),
+        new Date("2025-06-03T00:00:00Z"),
+      ),
+    ).toBe(0);
   });
 });
 
@@ -50,8 +72,18 @@ describe("evaluateTier", () => {
   const now = new Date("2025-06-15T00:00:00Z");
 
   it("upgrades immediately", () => {
-    const e = evaluateTier([order("2025-06-14T00:00:00Z", 25_000)], { tierId: "bronze", belowSince: null }, tiers(), now);
-    expect(e).toMatchObject({ tierId: "silver", change: "upgrade", belowSince: null, progress: { nextTierId: "gold", remaining: 75_000, fraction: 0.25 } });
+    const e = evaluateTier(
+      [order("2025-06-14T00:00:00Z", 25_000)],
+      { tierId: "bronze", belowSince: null },
+      tiers(),
+      now,
+    );
+    expect(e).toMatchObject({
+      tierId: "silver",
+      change: "upgrade",
+      belowSince: null,
+      progress: { nextTierId: "gold", remaining: 75_000, fraction: 0.25 },
+    });
   });
 
   it("holds a tier through the grace period, then downgrades", () => {
@@ -59,36 +91,69 @@ describe("evaluateTier", () => {
     const history = [order("2024-07-01T00:00:00Z", 120_000)];
     const day = (iso: string) => new Date(iso);
     const first = evaluateTier(history, { tierId: "gold", belowSince: null }, t, day("2025-07-02T00:00:00Z"));
-    expect(first).toMatchObject({ tierId: "gold", qualifiedTierId: "bronze", change: "graceStarted", graceEndsAt: day("2025-08-01T00:00:00Z") });
+    expect(first).toMatchObject({
+      tierId: "gold",
+      qualifiedTierId: "bronze",
+      change: "graceStarted",
+      graceEndsAt: day("2025-08-01T00:00:00Z"),
+    });
     const during = evaluateTier(history, first, t, day("2025-07-31T23:59:59Z"));
-    expect(during).toMatchObject({ tierId: "gold", change: "inGrace", belowSince: day("2025-07-02T00:00:00Z") });
-    expect(evaluateTier(history, during, t, day("2025-08-01T00:00:00Z"))).toMatchObject({ tierId: "bronze", change: "downgrade", belowSince: null });
+    expect(during).toMatchObject({
+      tierId: "gold",
+      change: "inGrace",
+      belowSince: day("2025-07-02T00:00:00Z"),
+    });
+    expect(evaluateTier(history, during, t, day("2025-08-01T00:00:00Z"))).toMatchObject({
+      tierId: "bronze",
+      change: "downgrade",
+      belowSince: null,
+    });
   });
 
   it("ends the grace when the member qualifies again", () => {
-    const e = evaluateTier([order("2025-06-10T00:00:00Z", 100_000)], { tierId: "gold", belowSince: new Date("2025-06-01T00:00:00Z") }, tiers(), now);
-    expect(e).toMatchObject({ tierId: "gold", change: "unchanged", belowSince: null, graceEndsAt: null, progress: { reason: "topTier" } });
+    const e = evaluateTier(
+      [order("2025-06-10T00:00:00Z", 100_000)],
+      { tierId: "gold", belowSince: new Date("2025-06-01T00:00:00Z") },
+      tiers(),
+      now,
+    );
+    expect(e).toMatchObject({
+      tierId: "gold",
+      change: "unchanged",
+      belowSince: null,
+      graceEndsAt: null,
+      progress: { reason: "topTier" },
+    });
   });
 
   it("reassigns members whose tier the merchant removed", () => {
-    expect(evaluateTier([], { tierId: "platinum", belowSince: null }, tiers(), now)).toMatchObject({ tierId: "bronze", change: "reassigned" });
+    expect(evaluateTier([], { tierId: "platinum", belowSince: null }, tiers(), now)).toMatchObject({
+      tierId: "bronze",
+      change: "reassigned",
+    });
   });
 
   it("works with no tiers configured", () => {
-    expect(evaluateTier([order("2025-06-01T00:00:00Z", 5)], fresh, tiers({ levels: [] }), now)).toMatchObject({ tierId: null, change: "unchanged", progress: { reason: "noTiers" } });
+    expect(evaluateTier([order("2025-06-01T00:00:00Z", 5)], fresh, tiers({ levels: [] }), now)).toMatchObject(
+      { tierId: null, change: "unchanged", progress: { reason: "noTiers" } },
+    );
   });
 
   it("never lands a member above what they qualify for, nor below it once grace is over", () => {
     const t = tiers({ downgradeGraceDays: 0 });
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 60_000 }), { maxLength: 6 }), fc.constantFrom(null, "bronze", "silver", "gold"), (spends, tierId) => {
-        const history = spends.map((s, i) => order(`2025-0${1 + (i % 5)}-01T00:00:00Z`, s));
-        const e = evaluateTier(history, { tierId, belowSince: null }, t, now);
-        expect(e.tierId).toBe(e.qualifiedTierId);
-        const p = progressToNext(e.value, t.levels);
-        expect(p.fraction).toBeGreaterThanOrEqual(0);
-        expect(p.fraction).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 60_000 }), { maxLength: 6 }),
+        fc.constantFrom(null, "bronze", "silver", "gold"),
+        (spends, tierId) => {
+          const history = spends.map((s, i) => order(`2025-0${1 + (i % 5)}-01T00:00:00Z`, s));
+          const e = evaluateTier(history, { tierId, belowSince: null }, t, now);
+          expect(e.tierId).toBe(e.qualifiedTierId);
+          const p = progressToNext(e.value, t.levels);
+          expect(p.fraction).toBeGreaterThanOrEqual(0);
+          expect(p.fraction).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
 });
@@ -103,6 +168,8 @@ describe("nextEvaluationAt", () => {
     expect(nextEvaluationAt(schedule, wednesday).toISOString()).toBe(expected);
   });
   it("moves a Monday's weekly run to the next Monday", () => {
-    expect(nextEvaluationAt("weekly", new Date("2025-06-23T00:00:00Z")).toISOString()).toBe("2025-06-30T00:00:00.000Z");
+    expect(nextEvaluationAt("weekly", new Date("2025-06-23T00:00:00Z")).toISOString()).toBe(
+      "2025-06-30T00:00:00.000Z",
+    );
   });
 });

@@ -67,11 +67,21 @@ export function progressToNext(value: number, levels: readonly TierLevel[]): Tie
   if (levels.length === 0) return { nextTierId: null, remaining: 0, fraction: 1, reason: "noTiers" };
   const next = levels.find((l) => l.threshold > value);
   if (!next) return { nextTierId: null, remaining: 0, fraction: 1, reason: "topTier" };
-  return { nextTierId: next.id, remaining: next.threshold - value, fraction: Math.min(1, Math.max(0, value / next.threshold)), reason: "progressing" };
+  return {
+    nextTierId: next.id,
+    remaining: next.threshold - value,
+    fraction: Math.min(1, Math.max(0, value / next.threshold)),
+    reason: "progressing",
+  };
 }
 
 /** Upgrades take effect at once; a downgrade only once the member has stayed below for the grace period. */
-export function evaluateTier(history: readonly QualifyingEvent[], standing: TierStanding, tiers: TiersConfig, now: Date): TierEvaluation {
+export function evaluateTier(
+  history: readonly QualifyingEvent[],
+  standing: TierStanding,
+  tiers: TiersConfig,
+  now: Date,
+): TierEvaluation {
   const levels = tiers.levels;
   const value = qualifyingValue(history, tiers, now);
   const qualified = levels.filter((l) => l.threshold <= value).at(-1) ?? null;
@@ -86,14 +96,27 @@ export function evaluateTier(history: readonly QualifyingEvent[], standing: Tier
     return { ...base, tierId: qualifiedTierId, belowSince: null, graceEndsAt: null, change: "reassigned" };
   }
   if (qualifiedRank >= currentRank) {
-    return { ...base, tierId: qualifiedTierId, belowSince: null, graceEndsAt: null, change: qualifiedRank > currentRank ? "upgrade" : "unchanged" };
+    return {
+      ...base,
+      tierId: qualifiedTierId,
+      belowSince: null,
+      graceEndsAt: null,
+      change: qualifiedRank > currentRank ? "upgrade" : "unchanged",
+    };
   }
-  const belowSince = standing.belowSince && standing.belowSince.getTime() <= now.getTime() ? standing.belowSince : now;
+  const belowSince =
+    standing.belowSince && standing.belowSince.getTime() <= now.getTime() ? standing.belowSince : now;
   const graceEndsAt = new Date(belowSince.getTime() + tiers.downgradeGraceDays * DAY_MS);
   if (now.getTime() >= graceEndsAt.getTime()) {
     return { ...base, tierId: qualifiedTierId, belowSince: null, graceEndsAt: null, change: "downgrade" };
   }
-  return { ...base, tierId: standing.tierId, belowSince, graceEndsAt, change: standing.belowSince ? "inGrace" : "graceStarted" };
+  return {
+    ...base,
+    tierId: standing.tierId,
+    belowSince,
+    graceEndsAt,
+    change: standing.belowSince ? "inGrace" : "graceStarted",
+  };
 }
 
 /** When the scheduled re-evaluation next runs (UTC midnight; weeks start on Monday). */
@@ -102,6 +125,6 @@ export function nextEvaluationAt(schedule: TiersConfig["reevaluation"], now: Dat
   const m = now.getUTCMonth();
   const d = now.getUTCDate();
   if (schedule === "monthly") return new Date(Date.UTC(y, m + 1, 1));
-  if (schedule === "weekly") return new Date(Date.UTC(y, m, d + (((8 - now.getUTCDay()) % 7) || 7)));
+  if (schedule === "weekly") return new Date(Date.UTC(y, m, d + ((8 - now.getUTCDay()) % 7 || 7)));
   return new Date(Date.UTC(y, m, d + 1));
 }

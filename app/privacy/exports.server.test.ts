@@ -10,8 +10,12 @@ const OTHER = "privacy-other.myshopify.com";
 async function seed(shop: string, customerId: bigint, requestedAt: string) {
   return db.dataExport.create({
     data: {
-      shop, customerId, customerEmail: `c${customerId}@example.com`, ordersRequested: [7n],
-      requestedAt: new Date(requestedAt), data: { customers: [{ id: customerId.toString() }] },
+      shop,
+      customerId,
+      customerEmail: `c${customerId}@example.com`,
+      ordersRequested: [7n],
+      requestedAt: new Date(requestedAt),
+      data: { customers: [{ id: customerId.toString() }] },
     },
   });
 }
@@ -27,7 +31,12 @@ describe("data exports for the Privacy page", () => {
     await seed(OTHER, 3n, "2025-11-02T00:00:00Z");
     const list = await listDataExports(db, SHOP);
     expect(list.map((e) => e.customerId)).toEqual(["2", "1"]);
-    expect(list[0]).toMatchObject({ customerEmail: "c2@example.com", ordersRequested: ["7"], status: "ready", deliveredAt: null });
+    expect(list[0]).toMatchObject({
+      customerEmail: "c2@example.com",
+      ordersRequested: ["7"],
+      status: "ready",
+      deliveredAt: null,
+    });
   });
 
   it("serves the export as a file and marks it delivered once", async () => {

@@ -14,12 +14,24 @@ export type DataExportSummary = {
   deliveredAt: string | null;
 };
 
-export async function listDataExports(db: PrismaClient, shop: string, limit = 250): Promise<DataExportSummary[]> {
+export async function listDataExports(
+  db: PrismaClient,
+  shop: string,
+  limit = 250,
+): Promise<DataExportSummary[]> {
   const rows = await db.dataExport.findMany({
     where: { shop },
     orderBy: { requestedAt: "desc" },
     take: limit,
-    select: { id: true, customerId: true, customerEmail: true, ordersRequested: true, status: true, requestedAt: true, deliveredAt: true },
+    select: {
+      id: true,
+      customerId: true,
+      customerEmail: true,
+      ordersRequested: true,
+      status: true,
+      requestedAt: true,
+      deliveredAt: true,
+    },
   });
   return rows.map((row) => ({
     id: row.id,
@@ -45,7 +57,10 @@ export async function downloadDataExport(
   now: () => Date = () => new Date(),
 ): Promise<DataExportDownload | null> {
   if (!z.uuid().safeParse(id).success) return null;
-  const row = await db.dataExport.findFirst({ where: { id, shop }, select: { id: true, customerId: true, data: true } });
+  const row = await db.dataExport.findFirst({
+    where: { id, shop },
+    select: { id: true, customerId: true, data: true },
+  });
   if (!row) return null;
   await db.dataExport.updateMany({
     where: { id, shop, deliveredAt: null },

@@ -27,7 +27,9 @@ export default function Landing() {
           </Text>
           <Card>
             <List>
-              <List.Item>Points, tiers, rewards and referrals your customers see in the storefront and at checkout.</List.Item>
+              <List.Item>
+                Points, tiers, rewards and referrals your customers see in the storefront and at checkout.
+              </List.Item>
               <List.Item>Experiments against a holdout show the revenue the program really adds.</List.Item>
               <List.Item>Recommendations and campaigns act on what the experiments find.</List.Item>
             </List>

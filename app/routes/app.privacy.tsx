@@ -52,7 +52,12 @@ function ExportsTable({ exports }: { exports: DataExportSummary[] }) {
       resourceName={{ singular: "data request", plural: "data requests" }}
       itemCount={exports.length}
       selectable={false}
-      headings={[{ title: "Customer" }, { title: "Requested" }, { title: "Status" }, { title: "Export", alignment: "end" }]}
+      headings={[
+        { title: "Customer" },
+        { title: "Requested" },
+        { title: "Status" },
+        { title: "Export", alignment: "end" },
+      ]}
     >
       {exports.map((item, index) => (
         <IndexTable.Row id={item.id} key={item.id} position={index}>
@@ -70,7 +75,11 @@ function ExportsTable({ exports }: { exports: DataExportSummary[] }) {
           </IndexTable.Cell>
           <IndexTable.Cell>{new Date(item.requestedAt).toLocaleString()}</IndexTable.Cell>
           <IndexTable.Cell>
-            {item.status === "delivered" ? <Badge tone="success">Downloaded</Badge> : <Badge tone="attention">Ready</Badge>}
+            {item.status === "delivered" ? (
+              <Badge tone="success">Downloaded</Badge>
+            ) : (
+              <Badge tone="attention">Ready</Badge>
+            )}
           </IndexTable.Cell>
           <IndexTable.Cell>
             <DownloadButton id={item.id} />
@@ -91,7 +100,8 @@ function DownloadButton({ id }: { id: string }) {
     try {
       const response = await fetch(`/app/privacy/${id}`);
       if (!response.ok) throw new Error(`Download failed (${response.status})`);
-      const filename = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? `${id}.json`;
+      const filename =
+        /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? `${id}.json`;
       const url = URL.createObjectURL(await response.blob());
       const link = Object.assign(document.createElement("a"), { href: url, download: filename });
       link.click();
@@ -103,7 +113,11 @@ function DownloadButton({ id }: { id: string }) {
     }
   };
   return (
-    <Button onClick={download} loading={state === "loading"} tone={state === "error" ? "critical" : undefined}>
+    <Button
+      onClick={download}
+      loading={state === "loading"}
+      tone={state === "error" ? "critical" : undefined}
+    >
       {state === "error" ? "Retry download" : "Download"}
     </Button>
   );

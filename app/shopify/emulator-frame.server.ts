@@ -19,7 +19,10 @@ export function allowEmulatorFrame(headers: Headers): void {
   if (!origin || !script) return;
   const csp = headers.get("Content-Security-Policy");
   if (csp?.startsWith("frame-ancestors")) {
-    headers.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${new URL(origin).origin}`));
+    headers.set(
+      "Content-Security-Policy",
+      csp.replace("frame-ancestors", `frame-ancestors ${new URL(origin).origin}`),
+    );
   }
   if (headers.has("Link")) headers.set("Link", `<${script}>; rel="preload"; as="script";`);
 }

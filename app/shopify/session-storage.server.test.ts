@@ -58,15 +58,27 @@ describe("PrismaSessionStorage", () => {
     });
     await storage.storeSession(session);
     const loaded = await storage.loadSession(session.id);
-    expect(loaded?.onlineAccessInfo?.associated_user).toMatchObject({ id: 42, email: "ada@example.com", account_owner: true });
+    expect(loaded?.onlineAccessInfo?.associated_user).toMatchObject({
+      id: 42,
+      email: "ada@example.com",
+      account_owner: true,
+    });
     expect(loaded?.isOnline).toBe(true);
   });
 
   it("updates in place, finds by shop and deletes", async () => {
-    const session = new Session({ id: `offline_${shop}`, shop, state: "s2", isOnline: false, accessToken: "shpat_new" });
+    const session = new Session({
+      id: `offline_${shop}`,
+      shop,
+      state: "s2",
+      isOnline: false,
+      accessToken: "shpat_new",
+    });
     await storage.storeSession(session);
     expect((await storage.loadSession(session.id))?.accessToken).toBe("shpat_new");
-    expect((await storage.findSessionsByShop(shop)).map((s) => s.id).sort()).toEqual([`${shop}_42`, `offline_${shop}`].sort());
+    expect((await storage.findSessionsByShop(shop)).map((s) => s.id).sort()).toEqual(
+      [`${shop}_42`, `offline_${shop}`].sort(),
+    );
     await storage.deleteSessions([`${shop}_42`, `offline_${shop}`]);
     expect(await storage.findSessionsByShop(shop)).toEqual([]);
     expect(await storage.loadSession("missing")).toBeUndefined();

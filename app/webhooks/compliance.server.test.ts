@@ -2,18 +2,40 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { processWebhookEvent } from "./process.server";
 import { receiveWebhook } from "./receive.server";
-import { columnsContaining, resetDatabase, signedDelivery, tablesWithShopRows, TEST_SECRET } from "./testing.server";
+import {
+  columnsContaining,
+  resetDatabase,
+  signedDelivery,
+  tablesWithShopRows,
+  TEST_SECRET,
+} from "./testing.server";
 
 const db = prisma();
 const SHOP = "compliance-test.myshopify.com";
 const OTHER = "other-compliance.myshopify.com";
 
 // Distinctive values, so a scan of every column finds them wherever they hide.
-const JANE = { id: 1001, email: "Jane.Roeberg@example.com", phone: "+15557654321", first: "Janewyn", last: "Roeberg" };
+const JANE = {
+  id: 1001,
+  email: "Jane.Roeberg@example.com",
+  phone: "+15557654321",
+  first: "Janewyn",
+  last: "Roeberg",
+};
 const JANE_PII = [JANE.email, JANE.phone, JANE.first, JANE.last, "12 Elmwood Lane"];
-const BOB = { id: 1002, email: "bob.quist@example.com", phone: "+15550001111", first: "Bobbin", last: "Quistad" };
+const BOB = {
+  id: 1002,
+  email: "bob.quist@example.com",
+  phone: "+15550001111",
+  first: "Bobbin",
+  last: "Quistad",
+};
 
-const address = (who: typeof JANE) => ({ name: `${who.first} ${who.last}`, address1: who === JANE ? "12 Elmwood Lane" : "9 Oak Road", phone: who.phone });
+const address = (who: typeof JANE) => ({
+  name: `${who.first} ${who.last}`,
+  address1: who === JANE ? "12 Elmwood Lane" : "9 Oak Road",
+  phone: who.phone,
+});
 
 async function seedShop(shop: string) {
   await db.shop.create({ data: { domain: shop, email: `owner@${shop}` } });
@@ -22,16 +44,39 @@ async function seedShop(shop: string) {
   for (const who of [JANE, BOB]) {
     await db.customer.create({
       data: {
-        shop, id: BigInt(who.id), email: who.email, phone: who.phone, firstName: who.first, lastName: who.last,
-        tags: [`vip-${who.last}`], ordersCount: 2, amountSpentMinor: 4000n, currencyCode: "USD",
+        shop,
+        id: BigInt(who.id),
+        email: who.email,
+        phone: who.phone,
+        firstName: who.first,
+        lastName: who.last,
+        tags: [`vip-${who.last}`],
+        ordersCount: 2,
+        amountSpentMinor: 4000n,
+        currencyCode: "USD",
       },
     });
   }
   const order = (id: number, who: typeof JANE, customerId: number | null) => ({
-    shop, id: BigInt(id), customerId: customerId === null ? null : BigInt(customerId), name: `#${id}`,
-    email: who.email, currencyCode: "USD", subtotalMinor: 2000n, totalMinor: 2500n,
-    lineItems: [{ id: 1, productId: "1", quantity: 1, priceMinor: 2000, properties: [{ name: "Engraving", value: who.first }] }],
-    shippingAddress: address(who), billingAddress: address(who),
+    shop,
+    id: BigInt(id),
+    customerId: customerId === null ? null : BigInt(customerId),
+    name: `#${id}`,
+    email: who.email,
+    currencyCode: "USD",
+    subtotalMinor: 2000n,
+    totalMinor: 2500n,
+    lineItems: [
+      {
+        id: 1,
+        productId: "1",
+        quantity: 1,
+        priceMinor: 2000,
+        properties: [{ name: "Engraving", value: who.first }],
+      },
+    ],
+    shippingAddress: address(who),
+    billingAddress: address(who),
   });
   await db.order.createMany({
     data: [
@@ -45,7 +90,12 @@ async function seedShop(shop: string) {
 
 async function deliver(shop: string, topic: string, payload: unknown) {
   const delivery = signedDelivery({ topic, shop, payload });
-  const result = await receiveWebhook(delivery, { db, enqueue: async () => undefined, secret: TEST_SECRET, now: () => new Date() });
+  const result = await receiveWebhook(delivery, {
+    db,
+    enqueue: async () => undefined,
+    secret: TEST_SECRET,
+    now: () => new Date(),
+  });
   expect(result.status).toBe(200);
   return result.body.eventId!;
 }
@@ -67,15 +117,30 @@ beforeEach(async () => {
 describe("customers/data_request", () => {
   it("exports every row that holds the customer's data, including orders requested", async () => {
     await deliverAndProcess(SHOP, "customers/data_request", {
-      shop_domain: SHOP, customer: janeCustomer, orders_requested: [5003], data_request: { id: 9999 },
+      shop_domain: SHOP,
+      customer: janeCustomer,
+      orders_requested: [5003],
+      data_request: { id: 9999 },
     });
     const exports = await db.dataExport.findMany();
     expect(exports).toHaveLength(1);
     const [exported] = exports;
-    expect(exported).toMatchObject({ shop: SHOP, customerId: 1001n, customerEmail: JANE.email, ordersRequested: [5003n], status: "ready" });
-    const data = exported!.data as { customers: { id: string; email: string }[]; orders: { id: string }[]; dataRequestId: string };
+    expect(exported).toMatchObject({
+      shop: SHOP,
+      customerId: 1001n,
+      customerEmail: JANE.email,
+      ordersRequested: [5003n],
+      status: "ready",
+    });
+    const data = exported!.data as {
+      customers: { id: string; email: string }[];
+      orders: { id: string }[];
+      dataRequestId: string;
+    };
     expect(data.dataRequestId).toBe("9999");
-    expect(data.customers).toEqual([expect.objectContaining({ id: "1001", email: JANE.email, firstName: JANE.first })]);
+    expect(data.customers).toEqual([
+      expect.objectContaining({ id: "1001", email: JANE.email, firstName: JANE.first }),
+    ]);
     expect(data.orders.map((o) => o.id)).toEqual(["5001", "5002", "5003"]);
     expect(JSON.stringify(data)).not.toContain(BOB.email);
   });
@@ -85,15 +150,35 @@ describe("customers/redact", () => {
   it("leaves no personal data of the customer in any table of the shop, and keeps aggregates", async () => {
     // Her data also sits in the inbox: a processed order, a pending customer update and
     // an earlier export request whose export must go too.
-    await deliverAndProcess(SHOP, "orders/create", { id: 5001, email: JANE.email, customer: { id: JANE.id, first_name: JANE.first } });
-    await deliver(SHOP, "customers/update", { id: JANE.id, first_name: JANE.first, last_name: JANE.last, phone: JANE.phone });
-    await deliverAndProcess(SHOP, "customers/data_request", { customer: janeCustomer, orders_requested: [5001] });
-    for (const needle of JANE_PII) expect(await columnsContaining(db, needle, { shop: SHOP })).not.toEqual([]);
+    await deliverAndProcess(SHOP, "orders/create", {
+      id: 5001,
+      email: JANE.email,
+      customer: { id: JANE.id, first_name: JANE.first },
+    });
+    await deliver(SHOP, "customers/update", {
+      id: JANE.id,
+      first_name: JANE.first,
+      last_name: JANE.last,
+      phone: JANE.phone,
+    });
+    await deliverAndProcess(SHOP, "customers/data_request", {
+      customer: janeCustomer,
+      orders_requested: [5001],
+    });
+    for (const needle of JANE_PII)
+      expect(await columnsContaining(db, needle, { shop: SHOP })).not.toEqual([]);
 
-    await deliverAndProcess(SHOP, "customers/redact", { shop_domain: SHOP, customer: janeCustomer, orders_to_redact: [5003] });
+    await deliverAndProcess(SHOP, "customers/redact", {
+      shop_domain: SHOP,
+      customer: janeCustomer,
+      orders_to_redact: [5003],
+    });
 
     for (const needle of JANE_PII) {
-      expect({ needle, columns: await columnsContaining(db, needle, { shop: SHOP }) }).toEqual({ needle, columns: [] });
+      expect({ needle, columns: await columnsContaining(db, needle, { shop: SHOP }) }).toEqual({
+        needle,
+        columns: [],
+      });
     }
     expect(await db.dataExport.count({ where: { shop: SHOP } })).toBe(0);
     const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 1001n } } });
@@ -109,28 +194,53 @@ describe("customers/redact", () => {
     for (const needle of [BOB.email, BOB.phone, BOB.first, BOB.last, "9 Oak Road"]) {
       expect(await columnsContaining(db, needle, { shop: SHOP })).not.toEqual([]);
     }
-    expect(await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 1002n } } })).toMatchObject({
-      email: BOB.email, firstName: BOB.first, redactedAt: null,
+    expect(
+      await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 1002n } } }),
+    ).toMatchObject({
+      email: BOB.email,
+      firstName: BOB.first,
+      redactedAt: null,
     });
-    expect(await db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 5004n } } })).toMatchObject({
-      email: BOB.email, shippingAddress: address(BOB),
-    });
-    for (const needle of JANE_PII) expect(await columnsContaining(db, needle, { shop: OTHER })).not.toEqual([]);
+    expect(await db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 5004n } } })).toMatchObject(
+      {
+        email: BOB.email,
+        shippingAddress: address(BOB),
+      },
+    );
+    for (const needle of JANE_PII)
+      expect(await columnsContaining(db, needle, { shop: OTHER })).not.toEqual([]);
   });
 });
 
 describe("shop/redact", () => {
   it("erases every row of the shop in every table and nothing of other shops", async () => {
     await deliverAndProcess(SHOP, "customers/data_request", { customer: janeCustomer, orders_requested: [] });
-    await deliverAndProcess(OTHER, "customers/data_request", { customer: janeCustomer, orders_requested: [] });
-    expect(await tablesWithShopRows(db, SHOP)).toEqual(["Customer", "DataExport", "Order", "Product", "Session", "WebhookEvent"]);
+    await deliverAndProcess(OTHER, "customers/data_request", {
+      customer: janeCustomer,
+      orders_requested: [],
+    });
+    expect(await tablesWithShopRows(db, SHOP)).toEqual([
+      "Customer",
+      "DataExport",
+      "Order",
+      "Product",
+      "Session",
+      "WebhookEvent",
+    ]);
 
     const id = await deliverAndProcess(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
 
     expect(await tablesWithShopRows(db, SHOP)).toEqual([]);
     expect(await db.shop.findUnique({ where: { domain: SHOP } })).toBeNull();
     expect(await processWebhookEvent(db, id)).toBe("missing");
-    expect(await tablesWithShopRows(db, OTHER)).toEqual(["Customer", "DataExport", "Order", "Product", "Session", "WebhookEvent"]);
+    expect(await tablesWithShopRows(db, OTHER)).toEqual([
+      "Customer",
+      "DataExport",
+      "Order",
+      "Product",
+      "Session",
+      "WebhookEvent",
+    ]);
     expect(await db.shop.findUnique({ where: { domain: OTHER } })).not.toBeNull();
   });
 });

@@ -45,7 +45,10 @@ export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: 
     where: customerWhere(subject),
     data: { email: null, phone: null, firstName: null, lastName: null, tags: [], redactedAt: now },
   });
-  const orders = await tx.order.findMany({ where: orderWhere(subject), select: { id: true, lineItems: true } });
+  const orders = await tx.order.findMany({
+    where: orderWhere(subject),
+    select: { id: true, lineItems: true },
+  });
   for (const order of orders) {
     await tx.order.update({
       where: { shop_id: { shop: subject.shop, id: order.id } },
@@ -69,16 +72,36 @@ export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: 
 // Line items keep what products sold for how much; free-text fields (custom properties
 // such as engraving or gift messages) can carry personal data and are dropped.
 const LINE_ITEM_KEYS = new Set([
-  "id", "productId", "product_id", "variantId", "variant_id", "sku", "title", "variantTitle",
-  "variant_title", "vendor", "quantity", "price", "priceMinor", "totalMinor", "discountMinor",
-  "currencyCode", "taxable", "giftCard", "gift_card", "requiresShipping", "requires_shipping",
+  "id",
+  "productId",
+  "product_id",
+  "variantId",
+  "variant_id",
+  "sku",
+  "title",
+  "variantTitle",
+  "variant_title",
+  "vendor",
+  "quantity",
+  "price",
+  "priceMinor",
+  "totalMinor",
+  "discountMinor",
+  "currencyCode",
+  "taxable",
+  "giftCard",
+  "gift_card",
+  "requiresShipping",
+  "requires_shipping",
 ]);
 
 export function redactLineItems(lineItems: Prisma.JsonValue): Prisma.InputJsonValue {
   if (!Array.isArray(lineItems)) return [];
   return lineItems.map((item) => {
     if (typeof item !== "object" || item === null || Array.isArray(item)) return {};
-    return Object.fromEntries(Object.entries(item).filter(([key]) => LINE_ITEM_KEYS.has(key))) as Prisma.InputJsonObject;
+    return Object.fromEntries(
+      Object.entries(item).filter(([key]) => LINE_ITEM_KEYS.has(key)),
+    ) as Prisma.InputJsonObject;
   });
 }
 

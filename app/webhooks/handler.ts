@@ -25,7 +25,9 @@ export type WebhookHandler = (ctx: HandlerContext) => Promise<void>;
 export function parsePayload<S extends z.ZodType>(schema: S, event: WebhookEventForHandler): z.infer<S> {
   const parsed = schema.safeParse(event.payload);
   if (!parsed.success) {
-    throw new UnrecoverableError(`Invalid ${event.topic} payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new UnrecoverableError(
+      `Invalid ${event.topic} payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }

@@ -13,7 +13,9 @@ const complete = {
 
 describe("parseWebhookHeaders", () => {
   it("reads every Shopify header, case-insensitively, normalising topic and shop", () => {
-    const headers = new Headers(Object.entries(complete).map(([k, v]): [string, string] => [k.toLowerCase(), v]));
+    const headers = new Headers(
+      Object.entries(complete).map(([k, v]): [string, string] => [k.toLowerCase(), v]),
+    );
     expect(parseWebhookHeaders(headers)).toEqual({
       ok: true,
       value: {

@@ -11,9 +11,18 @@ const db = prisma();
 const SHOP = "process-test.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
 
-async function deliver(topic: string, payload: unknown, options: { shop?: string; webhookId?: string; triggeredAt?: string } = {}) {
+async function deliver(
+  topic: string,
+  payload: unknown,
+  options: { shop?: string; webhookId?: string; triggeredAt?: string } = {},
+) {
   const delivery = signedDelivery({ topic, shop: options.shop ?? SHOP, payload, ...options });
-  const result = await receiveWebhook(delivery, { db, enqueue: async () => undefined, secret: TEST_SECRET, now: () => new Date() });
+  const result = await receiveWebhook(delivery, {
+    db,
+    enqueue: async () => undefined,
+    secret: TEST_SECRET,
+    now: () => new Date(),
+  });
   expect(result.status).toBe(200);
   return result.body.eventId!;
 }
@@ -21,7 +30,9 @@ async function deliver(topic: string, payload: unknown, options: { shop?: string
 async function seedShop(domain: string, sessions: number) {
   await db.shop.create({ data: { domain, scopes: "read_customers" } });
   for (let i = 0; i < sessions; i += 1) {
-    await db.session.create({ data: { id: `${domain}-${i}`, shop: domain, state: "s", accessToken: "tok", scope: "read_customers" } });
+    await db.session.create({
+      data: { id: `${domain}-${i}`, shop: domain, state: "s", accessToken: "tok", scope: "read_customers" },
+    });
   }
 }
 
@@ -32,7 +43,11 @@ beforeEach(async () => {
 describe("processWebhookEvent", () => {
   it("applies a delivery received twice and processed twice exactly once", async () => {
     const webhookId = randomUUID();
-    const payload = { customer: { id: 7, email: "pat@example.com" }, orders_requested: [], data_request: { id: 1 } };
+    const payload = {
+      customer: { id: 7, email: "pat@example.com" },
+      orders_requested: [],
+      data_request: { id: 1 },
+    };
     const first = await deliver("customers/data_request", payload, { webhookId });
     const second = await deliver("customers/data_request", payload, { webhookId });
     expect(second).toBe(first);
@@ -55,7 +70,11 @@ describe("processWebhookEvent", () => {
   it("app/uninstalled marks the shop uninstalled and deletes only its sessions", async () => {
     await seedShop(SHOP, 2);
     await seedShop(OTHER, 1);
-    const id = await deliver("app/uninstalled", { id: 1, domain: SHOP }, { triggeredAt: "2025-11-02T08:00:00.000Z" });
+    const id = await deliver(
+      "app/uninstalled",
+      { id: 1, domain: SHOP },
+      { triggeredAt: "2025-11-02T08:00:00.000Z" },
+    );
     await processWebhookEvent(db, id);
 
     expect(await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).toMatchObject({
@@ -63,7 +82,9 @@ describe("processWebhookEvent", () => {
       uninstalledAt: new Date("2025-11-02T08:00:00.000Z"),
     });
     expect(await db.session.count({ where: { shop: SHOP } })).toBe(0);
-    expect(await db.shop.findUniqueOrThrow({ where: { domain: OTHER } })).toMatchObject({ status: "installed" });
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: OTHER } })).toMatchObject({
+      status: "installed",
+    });
     expect(await db.session.count({ where: { shop: OTHER } })).toBe(1);
   });
 
@@ -77,7 +98,9 @@ describe("processWebhookEvent", () => {
       updated_at: "2025-11-02T08:00:00.000Z",
     });
     await processWebhookEvent(db, id);
-    expect((await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).scopes).toBe("read_customers,read_orders");
+    expect((await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).scopes).toBe(
+      "read_customers,read_orders",
+    );
     expect((await db.session.findMany({ where: { shop: SHOP } })).map((s) => s.scope)).toEqual([
       "read_customers,read_orders",
       "read_customers,read_orders",
@@ -114,15 +137,26 @@ describe("processWebhookEvent", () => {
     });
 
     expect(await processWebhookEvent(db, id, { handlers })).toBe("processed");
-    expect((await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).planName).toBe("written by the handler");
-    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect((await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).planName).toBe(
+      "written by the handler",
+    );
+    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "processed",
+      attempts: 2,
+      lastError: null,
+    });
   });
 
   it("marks the row failed on the last attempt, and on bad input at once", async () => {
     const flaky = await deliver("test/always-fails", {});
     const handlers = { "test/always-fails": () => Promise.reject(new Error("still down")) };
-    await expect(processWebhookEvent(db, flaky, { handlers, finalAttempt: true })).rejects.toThrow("still down");
-    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: flaky } })).toMatchObject({ status: "failed", attempts: 1 });
+    await expect(processWebhookEvent(db, flaky, { handlers, finalAttempt: true })).rejects.toThrow(
+      "still down",
+    );
+    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: flaky } })).toMatchObject({
+      status: "failed",
+      attempts: 1,
+    });
 
     const malformed = await deliver("app/scopes_update", { previous: [] });
     await expect(processWebhookEvent(db, malformed)).rejects.toBeInstanceOf(UnrecoverableError);

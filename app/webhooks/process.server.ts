@@ -18,7 +18,11 @@ export type ProcessOptions = {
  * the handler's writes and the "processed" mark commit together, and a processed row is
  * skipped, so any number of deliveries, retries or sweeper re-enqueues apply it once.
  */
-export async function processWebhookEvent(db: PrismaClient, eventId: string, options: ProcessOptions = {}): Promise<ProcessOutcome> {
+export async function processWebhookEvent(
+  db: PrismaClient,
+  eventId: string,
+  options: ProcessOptions = {},
+): Promise<ProcessOutcome> {
   const now = (options.now ?? (() => new Date()))();
   const handlers = options.handlers ?? WEBHOOK_HANDLERS;
   try {
@@ -34,7 +38,10 @@ export async function processWebhookEvent(db: PrismaClient, eventId: string, opt
         if (handler) {
           await handler({ tx, event, now });
         } else {
-          logger().warn({ eventId, shop: event.shop, topic: event.topic }, "No handler for webhook topic; marked processed");
+          logger().warn(
+            { eventId, shop: event.shop, topic: event.topic },
+            "No handler for webhook topic; marked processed",
+          );
         }
         // updateMany: shop/redact deletes this very row along with the shop's others.
         await tx.webhookEvent.updateMany({
@@ -46,7 +53,12 @@ export async function processWebhookEvent(db: PrismaClient, eventId: string, opt
       { maxWait: 10_000, timeout: 60_000 },
     );
   } catch (error) {
-    await recordFailure(db, eventId, error, options.finalAttempt === true || error instanceof UnrecoverableError);
+    await recordFailure(
+      db,
+      eventId,
+      error,
+      options.finalAttempt === true || error instanceof UnrecoverableError,
+    );
     throw error;
   }
 }
@@ -56,7 +68,11 @@ async function recordFailure(db: PrismaClient, eventId: string, error: unknown, 
   try {
     await db.webhookEvent.updateMany({
       where: { id: eventId, status: { not: "processed" } },
-      data: { attempts: { increment: 1 }, lastError: message.slice(0, 4_000), ...(final ? { status: "failed" } : {}) },
+      data: {
+        attempts: { increment: 1 },
+        lastError: message.slice(0, 4_000),
+        ...(final ? { status: "failed" } : {}),
+      },
     });
   } catch (recordError) {
     // The database is likely down; the job's own retry carries the original error.

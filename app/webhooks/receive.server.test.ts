@@ -48,7 +48,12 @@ describe("receiveWebhook", () => {
   });
 
   it("answers 401 to a bad signature and stores and enqueues nothing", async () => {
-    const forged = signedDelivery({ topic: "orders/create", shop: SHOP, payload: order, secret: "not-the-secret" });
+    const forged = signedDelivery({
+      topic: "orders/create",
+      shop: SHOP,
+      payload: order,
+      secret: "not-the-secret",
+    });
     expect((await receiveWebhook(forged, deps())).status).toBe(401);
     const tampered = signedDelivery({ topic: "orders/create", shop: SHOP, payload: order });
     const body = new TextEncoder().encode(JSON.stringify({ ...order, total_price: "0.01" }));
@@ -66,7 +71,12 @@ describe("receiveWebhook", () => {
   });
 
   it("records the delivery with its Shopify metadata and enqueues it under the row id", async () => {
-    const delivery = signedDelivery({ topic: "orders/create", shop: SHOP, payload: order, triggeredAt: "2025-11-01T10:00:00.123Z" });
+    const delivery = signedDelivery({
+      topic: "orders/create",
+      shop: SHOP,
+      payload: order,
+      triggeredAt: "2025-11-01T10:00:00.123Z",
+    });
     const result = await receiveWebhook(delivery, deps());
     expect(result.status).toBe(200);
     const row = await db.webhookEvent.findFirstOrThrow();
@@ -112,7 +122,10 @@ describe("receiveWebhook", () => {
     const enqueued: string[] = [];
     try {
       const delivery = signedDelivery({ topic: "orders/create", shop: SHOP, payload: order });
-      const result = await receiveWebhook(delivery, deps({ db: unreachable, enqueue: async (id) => void enqueued.push(id) }));
+      const result = await receiveWebhook(
+        delivery,
+        deps({ db: unreachable, enqueue: async (id) => void enqueued.push(id) }),
+      );
       expect(result.status).toBe(503);
     } finally {
       await unreachable.$disconnect();
@@ -122,7 +135,10 @@ describe("receiveWebhook", () => {
 
   it("answers 200 when only the enqueue fails, and the sweeper enqueues the row later", async () => {
     const delivery = signedDelivery({ topic: "orders/create", shop: SHOP, payload: order });
-    const result = await receiveWebhook(delivery, deps({ enqueue: () => Promise.reject(new Error("Redis is down")) }));
+    const result = await receiveWebhook(
+      delivery,
+      deps({ enqueue: () => Promise.reject(new Error("Redis is down")) }),
+    );
     expect(result.status).toBe(200);
     expect(await jobIds()).toEqual([]);
 
@@ -159,7 +175,11 @@ describe("receiveWebhook", () => {
 describe("POST /webhooks", () => {
   it("answers a valid delivery with 200 in milliseconds", async () => {
     const post = async () => {
-      const { headers, rawBody } = signedDelivery({ topic: "app/uninstalled", shop: SHOP, payload: { id: 1 } });
+      const { headers, rawBody } = signedDelivery({
+        topic: "app/uninstalled",
+        shop: SHOP,
+        payload: { id: 1 },
+      });
       const request = new Request("http://localhost/webhooks", { method: "POST", headers, body: rawBody });
       const started = performance.now();
       const response = await action({ request, params: {}, context: {} });

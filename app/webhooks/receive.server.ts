@@ -28,7 +28,10 @@ export async function receiveWebhook(
   }
   const headers = parsed.value;
   if (!isValidWebhookHmac(deps.secret, request.rawBody, headers.hmac)) {
-    log.warn({ shop: headers.shop, topic: headers.topic, webhookId: headers.webhookId }, "Webhook HMAC rejected");
+    log.warn(
+      { shop: headers.shop, topic: headers.topic, webhookId: headers.webhookId },
+      "Webhook HMAC rejected",
+    );
     return { status: 401, body: { message: "Invalid webhook signature" } };
   }
   const rawJson = Buffer.from(request.rawBody).toString("utf8");
@@ -41,11 +44,19 @@ export async function receiveWebhook(
     entry = await recordDelivery(deps.db, headers, rawJson, deps.now());
   } catch (error) {
     // Not recorded means not acknowledged: Shopify retries a 5xx, so nothing is lost.
-    log.error({ err: error, shop: headers.shop, topic: headers.topic, webhookId: headers.webhookId }, "Webhook inbox write failed");
+    log.error(
+      { err: error, shop: headers.shop, topic: headers.topic, webhookId: headers.webhookId },
+      "Webhook inbox write failed",
+    );
     return { status: 503, body: { message: "Could not record the webhook; retry later" } };
   }
 
-  const context = { eventId: entry.id, shop: headers.shop, topic: headers.topic, webhookId: headers.webhookId };
+  const context = {
+    eventId: entry.id,
+    shop: headers.shop,
+    topic: headers.topic,
+    webhookId: headers.webhookId,
+  };
   // A duplicate that was already processed needs nothing; one still waiting is enqueued
   // again in case the first enqueue was lost (the job id makes this a no-op otherwise).
   if (entry.status === "received") {
@@ -57,7 +68,10 @@ export async function receiveWebhook(
     }
   }
   log.info({ ...context, duplicate: !entry.created }, "Webhook received");
-  return { status: 200, body: { message: entry.created ? "Recorded" : "Already recorded", eventId: entry.id } };
+  return {
+    status: 200,
+    body: { message: entry.created ? "Recorded" : "Already recorded", eventId: entry.id },
+  };
 }
 
 function isJsonObject(text: string): boolean {

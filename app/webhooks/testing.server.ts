@@ -44,7 +44,11 @@ export async function resetDatabase(db: PrismaClient) {
  * case-insensitively. With `shop`, rows of other shops are left out (tables keyed by
  * `shop`, and Shop by `domain`); tables with neither are scanned whole.
  */
-export async function columnsContaining(db: PrismaClient, needle: string, options: { shop?: string } = {}): Promise<string[]> {
+export async function columnsContaining(
+  db: PrismaClient,
+  needle: string,
+  options: { shop?: string } = {},
+): Promise<string[]> {
   const columns = await db.$queryRaw<{ table: string; column: string; scope: string | null }[]>`
     SELECT c.table_name AS "table", c.column_name AS "column",
       (SELECT k.column_name FROM information_schema.columns k
@@ -76,7 +80,10 @@ export async function tablesWithShopRows(db: PrismaClient, shop: string): Promis
     WHERE table_schema = 'public' AND column_name = 'shop' ORDER BY 1`;
   const hits: string[] = [];
   for (const { table } of tables) {
-    const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}" WHERE "shop" = $1`, shop);
+    const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM "${table}" WHERE "shop" = $1`,
+      shop,
+    );
     if (row && row.n > 0n) hits.push(table);
   }
   return hits;

@@ -20,7 +20,8 @@
   sessionStorage.setItem("app-bridge-stand-in", JSON.stringify({ shop, host, locale }));
 
   const originalFetch = window.fetch.bind(window);
-  const toParent = (message) => window.parent.postMessage({ source: "app-bridge-stand-in", ...message }, emulatorOrigin);
+  const toParent = (message) =>
+    window.parent.postMessage({ source: "app-bridge-stand-in", ...message }, emulatorOrigin);
 
   let cached = null;
   async function idToken() {
@@ -100,7 +101,9 @@
   window.addEventListener("message", (event) => {
     if (event.origin !== emulatorOrigin || !event.data || event.data.type !== "navigate") return;
     const href = event.data.href;
-    const anchor = Array.from(document.querySelectorAll("ui-nav-menu a")).find((a) => a.getAttribute("href") === href);
+    const anchor = Array.from(document.querySelectorAll("ui-nav-menu a")).find(
+      (a) => a.getAttribute("href") === href,
+    );
     if (anchor) anchor.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
     else window.location.assign(href);
     setTimeout(publishNavMenu, 50);

@@ -17,9 +17,22 @@ export type FramePageInput = {
 const FRAME_SCRIPT = readFileSync(new URL("./frame.client.js", import.meta.url), "utf8");
 
 const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
-const ADMIN_SECTIONS = ["Home", "Orders", "Products", "Customers", "Marketing", "Discounts", "Content", "Markets", "Analytics"];
+const ADMIN_SECTIONS = [
+  "Home",
+  "Orders",
+  "Products",
+  "Customers",
+  "Marketing",
+  "Discounts",
+  "Content",
+  "Markets",
+  "Analytics",
+];
 
 export function framePage(input: FramePageInput): string {
   const initials = input.shopName

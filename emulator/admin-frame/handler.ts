@@ -9,7 +9,14 @@ import { createSessionToken } from "./session-token";
 // The emulator server delegates /admin-frame, /store/, /app-bridge.js and /session-token here.
 
 export type AdminFrameContext = {
-  config: { apiKey: string; apiSecret: string; appUrl: string; port?: number; defaultShop?: string; now?: () => number };
+  config: {
+    apiKey: string;
+    apiSecret: string;
+    appUrl: string;
+    port?: number;
+    defaultShop?: string;
+    now?: () => number;
+  };
   store: Pick<EmulatorStore, "findShop">;
   url: string;
 };
@@ -19,7 +26,11 @@ const APP_TITLE = "Loyalty Optimizer";
 const SHOP_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 const APP_BRIDGE_SCRIPT = readFileSync(new URL("./app-bridge.client.js", import.meta.url), "utf8");
 
-export async function handleAdminFrame(req: IncomingMessage, res: ServerResponse, ctx: AdminFrameContext): Promise<boolean> {
+export async function handleAdminFrame(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: AdminFrameContext,
+): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS") return false;
   const url = new URL(req.url ?? "/", ctx.url);
   const { apiKey, apiSecret, appUrl } = ctx.config;
@@ -41,11 +52,19 @@ export async function handleAdminFrame(req: IncomingMessage, res: ServerResponse
   }
 
   if (url.pathname === "/session-token") {
-    const cors = { "Access-Control-Allow-Origin": appOrigin, "Access-Control-Allow-Methods": "GET", Vary: "Origin" };
+    const cors = {
+      "Access-Control-Allow-Origin": appOrigin,
+      "Access-Control-Allow-Methods": "GET",
+      Vary: "Origin",
+    };
     if (req.method === "OPTIONS") return send(res, 204, "", cors);
     const shop = url.searchParams.get("shop") ?? "";
-    if (!isShopDomain(shop)) return sendJson(res, 400, { error: "shop must be a <name>.myshopify.com domain" }, cors);
-    return sendJson(res, 200, createSessionToken(shop, apiKey, apiSecret, now), { ...cors, "Cache-Control": "no-store" });
+    if (!isShopDomain(shop))
+      return sendJson(res, 400, { error: "shop must be a <name>.myshopify.com domain" }, cors);
+    return sendJson(res, 200, createSessionToken(shop, apiKey, apiSecret, now), {
+      ...cors,
+      "Cache-Control": "no-store",
+    });
   }
 
   const match = /^\/store\/([^/]+)\/apps\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -53,12 +72,20 @@ export async function handleAdminFrame(req: IncomingMessage, res: ServerResponse
     const [, name = "", key = "", rest = ""] = match;
     if (!SHOP_NAME.test(name)) return send(res, 400, "Invalid store name", { "Content-Type": "text/plain" });
     if (decodeURIComponent(key) !== apiKey) {
-      return send(res, 404, `No app with client id ${key} is installed on this emulator.`, { "Content-Type": "text/plain" });
+      return send(res, 404, `No app with client id ${key} is installed on this emulator.`, {
+        "Content-Type": "text/plain",
+      });
     }
     const shop = `${name}.myshopify.com`;
     const state = ctx.store.findShop(shop);
-    if (!state) return send(res, 404, `There is no store ${shop} in this emulator.`, { "Content-Type": "text/plain" });
-    const iframeSrc = embeddedAppUrl(appUrl, shop, rest, createSessionToken(shop, apiKey, apiSecret, now).token);
+    if (!state)
+      return send(res, 404, `There is no store ${shop} in this emulator.`, { "Content-Type": "text/plain" });
+    const iframeSrc = embeddedAppUrl(
+      appUrl,
+      shop,
+      rest,
+      createSessionToken(shop, apiKey, apiSecret, now).token,
+    );
     const html = framePage({ shop, shopName: state.shop.name, appTitle: APP_TITLE, appOrigin, iframeSrc });
     return send(res, 200, html, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   }

@@ -37,7 +37,12 @@ describe("emulator session tokens", () => {
   });
 
   it("expire after a minute", async () => {
-    const stale = createSessionToken("demo-loyalty.myshopify.com", "frame-key", "frame-secret", Date.now() - 120_000).token;
+    const stale = createSessionToken(
+      "demo-loyalty.myshopify.com",
+      "frame-key",
+      "frame-secret",
+      Date.now() - 120_000,
+    ).token;
     await expect(api.session.decodeSessionToken(stale)).rejects.toThrow(/exp/);
   });
 });
@@ -49,11 +54,15 @@ describe("embeddedAppUrl", () => {
     expect(url.searchParams.get("embedded")).toBe("1");
     expect(url.searchParams.get("id_token")).toBe("tok");
     expect(api.utils.sanitizeHost(url.searchParams.get("host")!)).not.toBeNull();
-    expect(Buffer.from(url.searchParams.get("host")!, "base64").toString()).toBe("admin.shopify.com/store/demo-loyalty");
+    expect(Buffer.from(url.searchParams.get("host")!, "base64").toString()).toBe(
+      "admin.shopify.com/store/demo-loyalty",
+    );
   });
 
   it("maps an admin sub-path onto the app", () => {
-    const url = new URL(embeddedAppUrl("http://127.0.0.1:3000/", "demo-loyalty.myshopify.com", "/privacy", "tok"));
+    const url = new URL(
+      embeddedAppUrl("http://127.0.0.1:3000/", "demo-loyalty.myshopify.com", "/privacy", "tok"),
+    );
     expect(url.pathname).toBe("/app/privacy");
   });
 });

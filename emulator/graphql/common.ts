@@ -50,4 +50,5 @@ export function connectionTypes(name: string): string {
 }
 
 /** Arguments every paginated Admin API list takes. */
-export const PAGINATION_ARGS = "first: Int, after: String, last: Int, before: String, reverse: Boolean = false";
+export const PAGINATION_ARGS =
+  "first: Int, after: String, last: Int, before: String, reverse: Boolean = false";

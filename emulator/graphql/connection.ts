@@ -16,7 +16,12 @@ export const MAX_PAGE_SIZE = 250;
 export type Connection<T> = {
   edges: Array<{ cursor: string; node: T }>;
   nodes: T[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 };
 
 export function encodeCursor(legacyId: number): string {
@@ -30,7 +35,9 @@ function decodeCursor(cursor: string): number {
   } catch {
     // Falls through to the error below: a cursor the emulator did not issue.
   }
-  throw new GraphQLError("Invalid cursor for current pagination sort.", { extensions: { code: "BAD_REQUEST" } });
+  throw new GraphQLError("Invalid cursor for current pagination sort.", {
+    extensions: { code: "BAD_REQUEST" },
+  });
 }
 
 function checkSize(name: string, value: number): void {
@@ -47,13 +54,18 @@ export function paginate<T extends { legacyId: number }>(sorted: T[], args: Page
     throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
   }
   if (first != null && last != null) {
-    throw new GraphQLError("providing both first and last is not supported", { extensions: { code: "BAD_REQUEST" } });
+    throw new GraphQLError("providing both first and last is not supported", {
+      extensions: { code: "BAD_REQUEST" },
+    });
   }
   const items = args.reverse ? [...sorted].reverse() : sorted;
   const position = (cursor: string) => {
     const id = decodeCursor(cursor);
     const index = items.findIndex((item) => item.legacyId === id);
-    if (index < 0) throw new GraphQLError("Invalid cursor for current pagination sort.", { extensions: { code: "BAD_REQUEST" } });
+    if (index < 0)
+      throw new GraphQLError("Invalid cursor for current pagination sort.", {
+        extensions: { code: "BAD_REQUEST" },
+      });
     return index;
   };
   const start = args.after ? position(args.after) + 1 : 0;
@@ -87,7 +99,10 @@ export function paginate<T extends { legacyId: number }>(sorted: T[], args: Page
 }
 
 /** Sorts by the key, then by id, as Shopify breaks ties. */
-export function sortRecords<T extends { legacyId: number }>(items: Iterable<T>, key: (item: T) => string | number): T[] {
+export function sortRecords<T extends { legacyId: number }>(
+  items: Iterable<T>,
+  key: (item: T) => string | number,
+): T[] {
   return [...items].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);

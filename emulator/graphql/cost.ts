@@ -49,7 +49,13 @@ function fieldsOf(walk: Walk, set: SelectionSetNode): FieldNode[] {
   });
 }
 
-function selectionCost(walk: Walk, set: SelectionSetNode, parent: GraphQLCompositeType, data: unknown, actual: boolean): number {
+function selectionCost(
+  walk: Walk,
+  set: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  data: unknown,
+  actual: boolean,
+): number {
   if (!("getFields" in parent)) return 0;
   const fields = parent.getFields();
   let cost = 0;
@@ -59,12 +65,17 @@ function selectionCost(walk: Walk, set: SelectionSetNode, parent: GraphQLComposi
     if (!def || !children) continue;
     const type = getNamedType(def.type);
     if (!isCompositeType(type)) continue;
-    const value = actual ? (data as Record<string, unknown> | null)?.[node.alias?.value ?? node.name.value] : undefined;
+    const value = actual
+      ? (data as Record<string, unknown> | null)?.[node.alias?.value ?? node.name.value]
+      : undefined;
     if (actual && (value === null || value === undefined)) continue;
     if (type.name.endsWith("Connection") && "getFields" in type) {
       cost += connectionCost(walk, node, type, value, actual);
     } else if (Array.isArray(value)) {
-      cost += value.reduce((sum: number, item) => sum + 1 + selectionCost(walk, children, type, item, actual), 0);
+      cost += value.reduce(
+        (sum: number, item) => sum + 1 + selectionCost(walk, children, type, item, actual),
+        0,
+      );
     } else {
       cost += 1 + selectionCost(walk, children, type, value, actual);
     }
@@ -72,7 +83,13 @@ function selectionCost(walk: Walk, set: SelectionSetNode, parent: GraphQLComposi
   return cost;
 }
 
-function connectionCost(walk: Walk, node: FieldNode, type: GraphQLCompositeType, value: unknown, actual: boolean): number {
+function connectionCost(
+  walk: Walk,
+  node: FieldNode,
+  type: GraphQLCompositeType,
+  value: unknown,
+  actual: boolean,
+): number {
   const connection = value as { edges?: Array<{ node?: unknown }>; nodes?: unknown[] } | undefined;
   const size = actual
     ? Math.max(connection?.edges?.length ?? 0, connection?.nodes?.length ?? 0)
@@ -86,18 +103,27 @@ function connectionCost(walk: Walk, node: FieldNode, type: GraphQLCompositeType,
     const selections: Array<{ set: SelectionSetNode; items: unknown[] }> = [];
     const key = field.alias?.value ?? field.name.value;
     if (field.name.value === "nodes" && field.selectionSet) {
-      selections.push({ set: field.selectionSet, items: (connection as Record<string, unknown[]> | undefined)?.[key] ?? [] });
+      selections.push({
+        set: field.selectionSet,
+        items: (connection as Record<string, unknown[]> | undefined)?.[key] ?? [],
+      });
     }
     if (field.name.value === "edges" && field.selectionSet) {
       for (const inner of fieldsOf(walk, field.selectionSet)) {
         if (inner.name.value !== "node" || !inner.selectionSet) continue;
         const edges = (connection as Record<string, Array<Record<string, unknown>>> | undefined)?.[key] ?? [];
-        selections.push({ set: inner.selectionSet, items: edges.map((e) => e[inner.alias?.value ?? "node"]) });
+        selections.push({
+          set: inner.selectionSet,
+          items: edges.map((e) => e[inner.alias?.value ?? "node"]),
+        });
       }
     }
     for (const { set, items } of selections) {
       if (actual) {
-        total = Math.max(total, items.reduce((sum: number, item) => sum + 1 + selectionCost(walk, set, nodeType, item, true), 0));
+        total = Math.max(
+          total,
+          items.reduce((sum: number, item) => sum + 1 + selectionCost(walk, set, nodeType, item, true), 0),
+        );
       } else {
         perNode = Math.max(perNode, 1 + selectionCost(walk, set, nodeType, undefined, false));
       }

@@ -79,8 +79,17 @@ export const customersModule: GraphqlModule = {
   `,
   resolvers: {
     Query: {
-      customers: (_: unknown, args: PageArgs & { query?: string | null; sortKey: string }, ctx: GraphqlContext) => {
-        const matches = searchFilter(args.query, SEARCH_FIELDS, (c) => [c.email, c.firstName, c.lastName, c.phone]);
+      customers: (
+        _: unknown,
+        args: PageArgs & { query?: string | null; sortKey: string },
+        ctx: GraphqlContext,
+      ) => {
+        const matches = searchFilter(args.query, SEARCH_FIELDS, (c) => [
+          c.email,
+          c.firstName,
+          c.lastName,
+          c.phone,
+        ]);
         const key = SORT_KEYS[args.sortKey] ?? SORT_KEYS.ID!;
         return paginate(sortRecords([...ctx.shop.customers.values()].filter(matches), key), args);
       },
@@ -90,14 +99,19 @@ export const customersModule: GraphqlModule = {
     Customer: {
       legacyResourceId: (c: CustomerRecord) => String(c.legacyId),
       displayName: (c: CustomerRecord) =>
-        [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || gid("Customer", c.legacyId),
+        [c.firstName, c.lastName].filter(Boolean).join(" ") ||
+        c.email ||
+        c.phone ||
+        gid("Customer", c.legacyId),
       defaultEmailAddress: (c: CustomerRecord) =>
         c.email ? { emailAddress: c.email, marketingState: c.emailMarketingState } : null,
       defaultPhoneNumber: (c: CustomerRecord) => (c.phone ? { phoneNumber: c.phone } : null),
-      numberOfOrders: (c: CustomerRecord, _: unknown, ctx: GraphqlContext) => String(orderStats(c, ctx).count),
+      numberOfOrders: (c: CustomerRecord, _: unknown, ctx: GraphqlContext) =>
+        String(orderStats(c, ctx).count),
       amountSpent: (c: CustomerRecord, _: unknown, ctx: GraphqlContext) =>
         moneyBag(orderStats(c, ctx).spent, ctx.shop.shop.currencyCode).shopMoney,
-      emailMarketingConsent: (c: CustomerRecord) => (c.email ? { marketingState: c.emailMarketingState } : null),
+      emailMarketingConsent: (c: CustomerRecord) =>
+        c.email ? { marketingState: c.emailMarketingState } : null,
     },
   },
 };

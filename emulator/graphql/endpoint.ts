@@ -18,7 +18,9 @@ export type GraphqlEndpointContext = {
 
 export const GRAPHQL_PATH = /^\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/;
 
-const INVALID_TOKEN = { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
+const INVALID_TOKEN = {
+  errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+};
 
 export async function handleAdminGraphql(
   req: IncomingMessage,
@@ -37,7 +39,10 @@ export async function handleAdminGraphql(
   if (!body || typeof body.query !== "string" || !body.query.trim()) {
     return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } }, headers);
   }
-  const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : undefined;
+  const variables =
+    body.variables && typeof body.variables === "object"
+      ? (body.variables as Record<string, unknown>)
+      : undefined;
   const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
   const response = await executeAdminQuery(
     { query: body.query, variables, operationName },

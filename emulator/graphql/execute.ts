@@ -18,12 +18,18 @@ import type { LeakyBuckets, ThrottleStatus } from "./throttle";
 
 export type GraphqlRequest = { query: string; variables?: Record<string, unknown>; operationName?: string };
 export type GraphqlResponse = { data?: unknown; errors?: unknown[]; extensions?: { cost: CostExtension } };
-type CostExtension = { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus };
+type CostExtension = {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: ThrottleStatus;
+};
 
 const formatErrors = (errors: readonly GraphQLError[]) => errors.map((e) => e.toJSON());
 
 function pickOperation(document: DocumentNode, name: string | undefined): OperationDefinitionNode | null {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   if (name) return operations.find((op) => op.name?.value === name) ?? null;
   return operations.length === 1 ? (operations[0] ?? null) : null;
 }
@@ -44,8 +50,13 @@ export async function executeAdminQuery(
   const invalid = validate(admin.schema, document);
   if (invalid.length) return { errors: formatErrors(invalid) };
   const operation = pickOperation(document, request.operationName);
-  if (!operation) return { errors: [{ message: "An operation name is required when the document has several operations." }] };
-  const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  if (!operation)
+    return {
+      errors: [{ message: "An operation name is required when the document has several operations." }],
+    };
+  const fragments = document.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
   const variables = request.variables ?? {};
   const requested = queryCost(admin.schema, operation, fragments, variables);
   const { throttle } = ctx.config;
@@ -72,7 +83,9 @@ export async function executeAdminQuery(
           extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
         },
       ],
-      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: taken.status } },
+      extensions: {
+        cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: taken.status },
+      },
     };
   }
   const result = await execute({
@@ -83,7 +96,10 @@ export async function executeAdminQuery(
     operationName: request.operationName,
     fieldResolver: admin.fieldResolver,
   });
-  const actual = Math.min(requested, queryCost(admin.schema, operation, fragments, variables, result.data ?? null));
+  const actual = Math.min(
+    requested,
+    queryCost(admin.schema, operation, fragments, variables, result.data ?? null),
+  );
   const status = buckets.refund(bucketKey, requested - actual);
   return {
     ...(result.errors && { errors: formatErrors(result.errors) }),

@@ -102,7 +102,11 @@ export const ordersModule: GraphqlModule = {
   `,
   resolvers: {
     Query: {
-      orders: (_: unknown, args: PageArgs & { query?: string | null; sortKey: string }, ctx: GraphqlContext) => {
+      orders: (
+        _: unknown,
+        args: PageArgs & { query?: string | null; sortKey: string },
+        ctx: GraphqlContext,
+      ) => {
         const matches = searchFilter(args.query, SEARCH_FIELDS, (o) => [o.name, o.email]);
         const key = SORT_KEYS[args.sortKey] ?? SORT_KEYS.ID!;
         return paginate(sortRecords([...ctx.shop.orders.values()].filter(matches), key), args);
@@ -119,7 +123,11 @@ export const ordersModule: GraphqlModule = {
       displayFulfillmentStatus: (o: OrderRecord) => o.fulfillmentStatus,
       discountCode: (o: OrderRecord) => o.discountCodes[0]?.code ?? null,
       discountCodes: (o: OrderRecord) => o.discountCodes.map((c) => c.code),
-      lineItems: (o: OrderRecord, args: PageArgs) => paginate(o.lineItems.map((line) => ({ ...line, order: o })), args),
+      lineItems: (o: OrderRecord, args: PageArgs) =>
+        paginate(
+          o.lineItems.map((line) => ({ ...line, order: o })),
+          args,
+        ),
       subtotalPriceSet: money((o) => orderTotals(o).subtotal),
       currentSubtotalPriceSet: money((o) => orderTotals(o).subtotal),
       totalPriceSet: money((o) => orderTotals(o).total),
@@ -136,7 +144,8 @@ export const ordersModule: GraphqlModule = {
       currentQuantity: (l: LineItemRecord) => l.quantity,
       product: (l: LineItemRecord, _: unknown, ctx: GraphqlContext) =>
         ctx.shop.products.get(legacyIdOf("Product", l.productId ?? "") ?? -1) ?? null,
-      variant: (l: LineItemRecord, _: unknown, ctx: GraphqlContext) => (l.variantId ? findVariant(ctx.shop, l.variantId) : null),
+      variant: (l: LineItemRecord, _: unknown, ctx: GraphqlContext) =>
+        l.variantId ? findVariant(ctx.shop, l.variantId) : null,
       originalUnitPriceSet: lineMoney((l) => l.unitPriceMinor),
       discountedUnitPriceSet: lineMoney((l) => Math.floor(lineDiscountedTotal(l) / l.quantity)),
       originalTotalSet: lineMoney(lineOriginalTotal),

@@ -80,8 +80,17 @@ export const productsModule: GraphqlModule = {
   `,
   resolvers: {
     Query: {
-      products: (_: unknown, args: PageArgs & { query?: string | null; sortKey: string }, ctx: GraphqlContext) => {
-        const matches = searchFilter(args.query, SEARCH_FIELDS, (p) => [p.title, p.handle, p.vendor, p.productType]);
+      products: (
+        _: unknown,
+        args: PageArgs & { query?: string | null; sortKey: string },
+        ctx: GraphqlContext,
+      ) => {
+        const matches = searchFilter(args.query, SEARCH_FIELDS, (p) => [
+          p.title,
+          p.handle,
+          p.vendor,
+          p.productType,
+        ]);
         const key = SORT_KEYS[args.sortKey] ?? SORT_KEYS.ID!;
         return paginate(sortRecords([...ctx.shop.products.values()].filter(matches), key), args);
       },
@@ -90,12 +99,17 @@ export const productsModule: GraphqlModule = {
     },
     Product: {
       legacyResourceId: (p: ProductRecord) => String(p.legacyId),
-      variants: (p: ProductRecord, args: PageArgs) => paginate(p.variants.map((v) => ({ ...v, product: p })), args),
+      variants: (p: ProductRecord, args: PageArgs) =>
+        paginate(
+          p.variants.map((v) => ({ ...v, product: p })),
+          args,
+        ),
     },
     ProductVariant: {
       legacyResourceId: (v: VariantWithProduct) => String(v.legacyId),
       displayName: (v: VariantWithProduct) => `${v.product.title} - ${v.title}`,
-      price: (v: VariantWithProduct, _: unknown, ctx: GraphqlContext) => formatDecimal(v.priceMinor, ctx.shop.shop.currencyCode),
+      price: (v: VariantWithProduct, _: unknown, ctx: GraphqlContext) =>
+        formatDecimal(v.priceMinor, ctx.shop.shop.currencyCode),
     },
   },
 };

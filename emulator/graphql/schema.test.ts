@@ -9,9 +9,17 @@ import { LeakyBuckets } from "./throttle";
 // The extension point README promises: a module adding a mutation needs no other change.
 const tagsAdd: GraphqlModule = {
   typeDefs: /* GraphQL */ `
-    type UserError { field: [String!] message: String! }
-    type TagsAddPayload { node: Customer userErrors: [UserError!]! }
-    extend type Mutation { tagsAdd(id: ID!, tags: [String!]!): TagsAddPayload }
+    type UserError {
+      field: [String!]
+      message: String!
+    }
+    type TagsAddPayload {
+      node: Customer
+      userErrors: [UserError!]!
+    }
+    extend type Mutation {
+      tagsAdd(id: ID!, tags: [String!]!): TagsAddPayload
+    }
   `,
   resolvers: {
     Mutation: {
@@ -31,10 +39,21 @@ describe("schema modules", () => {
     const store = new EmulatorStore(config.now);
     store.createShop({ domain: "m.myshopify.com" });
     const [customer] = store.addCustomers("m.myshopify.com", [{ email: "a@example.com", tags: ["new"] }]);
-    const token = store.tokens.issue({ shop: "m.myshopify.com", clientId: "k", kind: "offline", scope: "", lifetimeSeconds: null, refreshLifetimeSeconds: null });
+    const token = store.tokens.issue({
+      shop: "m.myshopify.com",
+      clientId: "k",
+      kind: "offline",
+      scope: "",
+      lifetimeSeconds: null,
+      refreshLifetimeSeconds: null,
+    });
     const ctx = { config, store, shop: store.requireShop("m.myshopify.com"), token };
     const response = await executeAdminQuery(
-      { query: "mutation Tag($id: ID!) { tagsAdd(id: $id, tags: [\"vip\"]) { node { tags } userErrors { message } } }", variables: { id: customer!.id } },
+      {
+        query:
+          'mutation Tag($id: ID!) { tagsAdd(id: $id, tags: ["vip"]) { node { tags } userErrors { message } } }',
+        variables: { id: customer!.id },
+      },
       ctx,
       buildAdminSchema([...MODULES, tagsAdd]),
       new LeakyBuckets(config.throttle, config.now),

@@ -8,7 +8,13 @@ import { shopModule } from "./shop";
 
 // The Admin API subset the emulator answers. To add an operation, write a module (SDL
 // with `extend type Query` / `extend type Mutation` plus resolvers) and list it here.
-export const MODULES: GraphqlModule[] = [commonModule, shopModule, customersModule, ordersModule, productsModule];
+export const MODULES: GraphqlModule[] = [
+  commonModule,
+  shopModule,
+  customersModule,
+  ordersModule,
+  productsModule,
+];
 
 export type AdminSchema = {
   schema: GraphQLSchema;
@@ -28,7 +34,8 @@ export function buildAdminSchema(modules: GraphqlModule[] = MODULES): AdminSchem
   }
   const fieldResolver: GraphQLFieldResolver<unknown, GraphqlContext> = (source, args, ctx, info) => {
     const resolver = resolvers.get(info.parentType.name)?.[info.fieldName];
-    if (typeof resolver === "function") return (resolver as GraphQLFieldResolver<unknown, GraphqlContext>)(source, args, ctx, info);
+    if (typeof resolver === "function")
+      return (resolver as GraphQLFieldResolver<unknown, GraphqlContext>)(source, args, ctx, info);
     return defaultFieldResolver(source, args, ctx, info);
   };
   return { schema, fieldResolver };

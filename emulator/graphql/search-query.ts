@@ -27,14 +27,20 @@ function parse(query: string): Term[][] {
       continue;
     }
     const value = /^(["']).*\1$/.test(word) ? word.slice(1, -1) : word;
-    groups.at(-1)?.push({ negate: Boolean(minus) || negateNext, field: field?.toLowerCase() ?? null, op: (op as Term["op"]) ?? "=", value });
+    groups.at(-1)?.push({
+      negate: Boolean(minus) || negateNext,
+      field: field?.toLowerCase() ?? null,
+      op: (op as Term["op"]) ?? "=",
+      value,
+    });
     negateNext = false;
   }
   return groups.filter((group) => group.length > 0);
 }
 
 function compare(actual: FieldValue, term: Term): boolean {
-  if (term.value === "*" && term.op === "=") return actual !== null && actual !== "" && !(Array.isArray(actual) && !actual.length);
+  if (term.value === "*" && term.op === "=")
+    return actual !== null && actual !== "" && !(Array.isArray(actual) && !actual.length);
   if (Array.isArray(actual)) return actual.some((entry) => compare(entry, term));
   if (actual === null) return false;
   if (typeof actual === "boolean") return String(actual) === term.value.toLowerCase();

@@ -20,11 +20,19 @@ const oauthError = (status: number, error: string, description: string): GrantRe
   body: { error, error_description: description },
 });
 
-export function grantAccessToken(params: Record<string, string>, shop: string | undefined, ctx: Ctx): GrantResult {
+export function grantAccessToken(
+  params: Record<string, string>,
+  shop: string | undefined,
+  ctx: Ctx,
+): GrantResult {
   if (!shop) return oauthError(400, "invalid_request", "The shop is missing (X-Shopify-Shop-Domain header).");
   if (!ctx.store.findShop(shop)) return { status: 404, body: { errors: "Not Found" } };
   if (params.client_id !== ctx.config.apiKey || params.client_secret !== ctx.config.apiSecret) {
-    return oauthError(401, "invalid_client", "Client authentication failed: unknown client_id or wrong client_secret.");
+    return oauthError(
+      401,
+      "invalid_client",
+      "Client authentication failed: unknown client_id or wrong client_secret.",
+    );
   }
   switch (params.grant_type) {
     case TOKEN_EXCHANGE_GRANT:
@@ -34,7 +42,11 @@ export function grantAccessToken(params: Record<string, string>, shop: string | 
     case "refresh_token":
       return refresh(params, shop, ctx);
     default:
-      return oauthError(400, "unsupported_grant_type", `grant_type ${params.grant_type ?? "(missing)"} is not supported.`);
+      return oauthError(
+        400,
+        "unsupported_grant_type",
+        `grant_type ${params.grant_type ?? "(missing)"} is not supported.`,
+      );
   }
 }
 
@@ -43,9 +55,11 @@ function exchangeSessionToken(params: Record<string, string>, shop: string, ctx:
     return oauthError(400, "invalid_request", `subject_token_type must be ${ID_TOKEN_TYPE}.`);
   }
   const verified = verifyJwt(params.subject_token ?? "", ctx.config.apiSecret, ctx.config.now());
-  if (!verified.ok) return oauthError(400, "invalid_subject_token", `Invalid subject token: ${verified.reason}.`);
+  if (!verified.ok)
+    return oauthError(400, "invalid_subject_token", `Invalid subject token: ${verified.reason}.`);
   const { claims } = verified;
-  if (claims.aud !== ctx.config.apiKey) return oauthError(400, "invalid_subject_token", "Invalid subject token: aud is not this app.");
+  if (claims.aud !== ctx.config.apiKey)
+    return oauthError(400, "invalid_subject_token", "Invalid subject token: aud is not this app.");
   if (claims.dest !== `https://${shop}`) {
     return oauthError(400, "invalid_subject_token", `Invalid subject token: dest is not https://${shop}.`);
   }
@@ -64,7 +78,8 @@ function exchangeSessionToken(params: Record<string, string>, shop: string, ctx:
   }
   if (params.requested_token_type === ONLINE_TOKEN_TYPE) {
     const userId = typeof claims.sub === "string" ? claims.sub : "";
-    if (!/^\d+$/.test(userId)) return oauthError(400, "invalid_subject_token", "Invalid subject token: sub is not a user id.");
+    if (!/^\d+$/.test(userId))
+      return oauthError(400, "invalid_subject_token", "Invalid subject token: sub is not a user id.");
     const token = ctx.store.tokens.issue({
       shop,
       clientId: ctx.config.apiKey,
@@ -76,13 +91,21 @@ function exchangeSessionToken(params: Record<string, string>, shop: string, ctx:
     });
     return { status: 200, body: onlineBody(token, shop, userId, ctx) };
   }
-  return oauthError(400, "invalid_request", "requested_token_type must be an offline or online access token type.");
+  return oauthError(
+    400,
+    "invalid_request",
+    "requested_token_type must be an offline or online access token type.",
+  );
 }
 
 function migrateOfflineToken(params: Record<string, string>, shop: string, ctx: Ctx): GrantResult {
   const old = ctx.store.tokens.active(params.subject_token ?? "");
   if (!old || old.shop !== shop || old.kind !== "offline" || old.expiresAt !== null) {
-    return oauthError(400, "invalid_subject_token", "Invalid subject token: not a non-expiring offline token of this shop.");
+    return oauthError(
+      400,
+      "invalid_subject_token",
+      "Invalid subject token: not a non-expiring offline token of this shop.",
+    );
   }
   // Migration replaces the non-expiring token; Shopify revokes the old one.
   ctx.store.tokens.revoke(old.accessToken);
@@ -109,17 +132,19 @@ function issueExpiringOffline(shop: string, scope: string, ctx: Ctx): IssuedToke
   });
 }
 
-const secondsUntil = (epochMs: number, ctx: Ctx) => Math.max(0, Math.round((epochMs - ctx.config.now()) / 1000));
+const secondsUntil = (epochMs: number, ctx: Ctx) =>
+  Math.max(0, Math.round((epochMs - ctx.config.now()) / 1000));
 
 function offlineBody(token: IssuedToken, ctx: Ctx): Record<string, unknown> {
   return {
     access_token: token.accessToken,
     scope: token.scope,
     ...(token.expiresAt !== null && { expires_in: secondsUntil(token.expiresAt, ctx) }),
-    ...(token.refreshToken && token.refreshExpiresAt !== null && {
-      refresh_token: token.refreshToken,
-      refresh_token_expires_in: secondsUntil(token.refreshExpiresAt, ctx),
-    }),
+    ...(token.refreshToken &&
+      token.refreshExpiresAt !== null && {
+        refresh_token: token.refreshToken,
+        refresh_token_expires_in: secondsUntil(token.refreshExpiresAt, ctx),
+      }),
   };
 }
 

@@ -49,7 +49,8 @@ export class AccessTokenRegistry {
       issuedAt: new Date(now).toISOString(),
       expiresAt: input.lifetimeSeconds === null ? null : now + input.lifetimeSeconds * 1000,
       refreshToken: input.refreshLifetimeSeconds === null ? null : secret("shprt"),
-      refreshExpiresAt: input.refreshLifetimeSeconds === null ? null : now + input.refreshLifetimeSeconds * 1000,
+      refreshExpiresAt:
+        input.refreshLifetimeSeconds === null ? null : now + input.refreshLifetimeSeconds * 1000,
     };
     this.byAccess.set(token.accessToken, token);
     if (token.refreshToken) this.byRefresh.set(token.refreshToken, token);

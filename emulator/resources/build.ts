@@ -19,9 +19,14 @@ function resolveId(type: string, id: string | number | undefined, ids: IdSequenc
   return legacy;
 }
 
-const time = (value: string | undefined | null, fallback: string) => (value ? shopifyDateTime(value) : fallback);
+const time = (value: string | undefined | null, fallback: string) =>
+  value ? shopifyDateTime(value) : fallback;
 
-export function buildCustomer(input: z.output<typeof customerInput>, ids: IdSequence, now: string): CustomerRecord {
+export function buildCustomer(
+  input: z.output<typeof customerInput>,
+  ids: IdSequence,
+  now: string,
+): CustomerRecord {
   const legacyId = resolveId("Customer", input.id, ids);
   const createdAt = time(input.createdAt, now);
   return {
@@ -40,7 +45,12 @@ export function buildCustomer(input: z.output<typeof customerInput>, ids: IdSequ
   };
 }
 
-export function buildProduct(input: z.output<typeof productInput>, ids: IdSequence, now: string, currency: string): ProductRecord {
+export function buildProduct(
+  input: z.output<typeof productInput>,
+  ids: IdSequence,
+  now: string,
+  currency: string,
+): ProductRecord {
   const legacyId = resolveId("Product", input.id, ids);
   const createdAt = time(input.createdAt, now);
   return {
@@ -67,7 +77,12 @@ export function buildProduct(input: z.output<typeof productInput>, ids: IdSequen
   };
 }
 
-export function buildOrder(input: z.output<typeof orderInput>, state: ShopState, ids: IdSequence, now: string): OrderRecord {
+export function buildOrder(
+  input: z.output<typeof orderInput>,
+  state: ShopState,
+  ids: IdSequence,
+  now: string,
+): OrderRecord {
   const legacyId = resolveId("Order", input.id, ids);
   const currency = input.currencyCode ?? state.shop.currencyCode;
   const customer = input.customerId == null ? null : findCustomer(state, input.customerId);
@@ -80,16 +95,23 @@ export function buildOrder(input: z.output<typeof orderInput>, state: ShopState,
       title: line.title,
       quantity: line.quantity,
       sku: line.sku ?? null,
-      productId: variant?.productId ?? (line.productId === undefined ? null : requireProduct(state, line.productId)),
+      productId:
+        variant?.productId ?? (line.productId === undefined ? null : requireProduct(state, line.productId)),
       variantId: variant?.variantId ?? null,
       variantTitle: line.variantTitle ?? null,
       unitPriceMinor: toMinorUnits(line.unitPrice, currency),
       discountMinor: 0,
     };
   });
-  const codes = input.discountCodes.map((c) => ({ code: c.code, amountMinor: toMinorUnits(c.amount, currency) }));
+  const codes = input.discountCodes.map((c) => ({
+    code: c.code,
+    amountMinor: toMinorUnits(c.amount, currency),
+  }));
   const original = lines.map((l) => l.unitPriceMinor * l.quantity);
-  const discount = Math.min(codes.reduce((sum, c) => sum + c.amountMinor, 0), original.reduce((a, b) => a + b, 0));
+  const discount = Math.min(
+    codes.reduce((sum, c) => sum + c.amountMinor, 0),
+    original.reduce((a, b) => a + b, 0),
+  );
   allocate(discount, original).forEach((share, i) => {
     const line = lines[i];
     if (line) line.discountMinor = share;
@@ -129,16 +151,24 @@ function requireVariant(state: ShopState, id: string | number): { variantId: str
 
 function findCustomer(state: ShopState, id: string | number): CustomerRecord {
   const customer = state.customers.get(legacyIdOf("Customer", id) ?? -1);
-  if (!customer) throw new StoreError(`order refers to customer ${id}, which ${state.shop.domain} does not have`);
+  if (!customer)
+    throw new StoreError(`order refers to customer ${id}, which ${state.shop.domain} does not have`);
   return customer;
 }
 
 function requireProduct(state: ShopState, id: string | number): string {
   const product = state.products.get(legacyIdOf("Product", id) ?? -1);
-  if (!product) throw new StoreError(`order refers to product ${id}, which ${state.shop.domain} does not have`);
+  if (!product)
+    throw new StoreError(`order refers to product ${id}, which ${state.shop.domain} does not have`);
   return product.id;
 }
 
 function slug(title: string): string {
-  return title.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "product";
+  return (
+    title
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "product"
+  );
 }

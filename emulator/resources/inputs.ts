@@ -1,19 +1,31 @@
 import { z } from "zod";
-import { CUSTOMER_STATES, FINANCIAL_STATUSES, FULFILLMENT_STATUSES, MARKETING_STATES, PRODUCT_STATUSES } from "./records";
+import {
+  CUSTOMER_STATES,
+  FINANCIAL_STATUSES,
+  FULFILLMENT_STATUSES,
+  MARKETING_STATES,
+  PRODUCT_STATUSES,
+} from "./records";
 
 // The JSON the control endpoints accept (tests and the simulator send it). Ids are
 // optional: omitted ones are assigned; given ones (numeric or gid) upsert.
 
 const id = z.union([z.number().int().positive(), z.string().min(1)]);
 const dateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
-const decimal = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal string like 12.50"), z.number()]);
+const decimal = z.union([
+  z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal string like 12.50"),
+  z.number(),
+]);
 const nullableText = z.string().nullable().optional();
 
 export const shopInput = z.object({
   domain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be <name>.myshopify.com"),
   name: z.string().min(1).optional(),
   email: z.email().optional(),
-  currencyCode: z.string().regex(/^[A-Z]{3}$/).default("USD"),
+  currencyCode: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default("USD"),
   ianaTimezone: z.string().min(1).default("America/New_York"),
   planDisplayName: z.string().min(1).default("Basic"),
 });
@@ -53,7 +65,10 @@ export const orderInput = z.object({
   cancelledAt: dateTime.nullable().optional(),
   financialStatus: z.enum(FINANCIAL_STATUSES).default("PAID"),
   fulfillmentStatus: z.enum(FULFILLMENT_STATUSES).default("UNFULFILLED"),
-  currencyCode: z.string().regex(/^[A-Z]{3}$/).optional(),
+  currencyCode: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
   discountCodes: z.array(z.object({ code: z.string().min(1), amount: decimal })).default([]),
   lineItems: z.array(lineItemInput).min(1),
   shippingPrice: decimal.default("0"),
@@ -66,7 +81,10 @@ export const orderInput = z.object({
 export const productInput = z.object({
   id: id.optional(),
   title: z.string().min(1),
-  handle: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  handle: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
   productType: z.string().default(""),
   vendor: z.string().default(""),
   tags: z.array(z.string()).default([]),
@@ -74,7 +92,14 @@ export const productInput = z.object({
   createdAt: dateTime.optional(),
   updatedAt: dateTime.optional(),
   variants: z
-    .array(z.object({ id: id.optional(), title: z.string().default("Default Title"), sku: nullableText, price: decimal }))
+    .array(
+      z.object({
+        id: id.optional(),
+        title: z.string().default("Default Title"),
+        sku: nullableText,
+        price: decimal,
+      }),
+    )
     .min(1),
 });
 

@@ -26,7 +26,9 @@ export function formatDecimal(minor: number, currencyCode: string): string {
   const abs = Math.abs(minor);
   if (exponent === 0) return `${sign}${abs}.0`;
   const whole = Math.floor(abs / 10 ** exponent);
-  const fraction = String(abs % 10 ** exponent).padStart(exponent, "0").replace(/0+$/, "");
+  const fraction = String(abs % 10 ** exponent)
+    .padStart(exponent, "0")
+    .replace(/0+$/, "");
   return `${sign}${whole}.${fraction || "0"}`;
 }
 

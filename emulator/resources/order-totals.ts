@@ -11,7 +11,13 @@ export function lineDiscountedTotal(line: LineItemRecord): number {
   return lineOriginalTotal(line) - line.discountMinor;
 }
 
-export type OrderTotals = { subtotal: number; discounts: number; shipping: number; tax: number; total: number };
+export type OrderTotals = {
+  subtotal: number;
+  discounts: number;
+  shipping: number;
+  tax: number;
+  total: number;
+};
 
 export function orderTotals(order: OrderRecord): OrderTotals {
   const subtotal = order.lineItems.reduce((sum, line) => sum + lineDiscountedTotal(line), 0);

@@ -13,7 +13,14 @@ export type ShopRecord = {
 };
 
 export const CUSTOMER_STATES = ["DECLINED", "DISABLED", "ENABLED", "INVITED"] as const;
-export const MARKETING_STATES = ["INVALID", "NOT_SUBSCRIBED", "PENDING", "REDACTED", "SUBSCRIBED", "UNSUBSCRIBED"] as const;
+export const MARKETING_STATES = [
+  "INVALID",
+  "NOT_SUBSCRIBED",
+  "PENDING",
+  "REDACTED",
+  "SUBSCRIBED",
+  "UNSUBSCRIBED",
+] as const;
 
 export type CustomerRecord = {
   legacyId: number;
@@ -31,9 +38,22 @@ export type CustomerRecord = {
 };
 
 export const FINANCIAL_STATUSES = [
-  "AUTHORIZED", "EXPIRED", "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "PENDING", "REFUNDED", "VOIDED",
+  "AUTHORIZED",
+  "EXPIRED",
+  "PAID",
+  "PARTIALLY_PAID",
+  "PARTIALLY_REFUNDED",
+  "PENDING",
+  "REFUNDED",
+  "VOIDED",
 ] as const;
-export const FULFILLMENT_STATUSES = ["FULFILLED", "IN_PROGRESS", "ON_HOLD", "PARTIALLY_FULFILLED", "UNFULFILLED"] as const;
+export const FULFILLMENT_STATUSES = [
+  "FULFILLED",
+  "IN_PROGRESS",
+  "ON_HOLD",
+  "PARTIALLY_FULFILLED",
+  "UNFULFILLED",
+] as const;
 
 export type LineItemRecord = {
   legacyId: number;
@@ -73,7 +93,13 @@ export type OrderRecord = {
 
 export const PRODUCT_STATUSES = ["ACTIVE", "ARCHIVED", "DRAFT"] as const;
 
-export type VariantRecord = { legacyId: number; id: string; title: string; sku: string | null; priceMinor: number };
+export type VariantRecord = {
+  legacyId: number;
+  id: string;
+  title: string;
+  sku: string | null;
+  priceMinor: number;
+};
 
 export type ProductRecord = {
   legacyId: number;

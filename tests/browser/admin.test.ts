@@ -36,13 +36,21 @@ let browser: Browser | undefined;
 let page: Page;
 let frame: FrameLocator;
 const pageErrors: string[] = [];
-const dataRequests: Array<{ authorization: string | undefined; requestId: string | undefined; status: number }> = [];
+const dataRequests: Array<{
+  authorization: string | undefined;
+  requestId: string | undefined;
+  status: number;
+}> = [];
 
 async function seedMirrors(db: ReturnType<typeof createPrisma>) {
   for (const shop of [SHOP, "someone-else.myshopify.com"]) {
     const n = shop === SHOP ? 1 : 10;
-    await db.customer.createMany({ data: Array.from({ length: 3 * n }, (_, i) => ({ shop, id: BigInt(i + 1) })) });
-    await db.product.createMany({ data: Array.from({ length: 4 * n }, (_, i) => ({ shop, id: BigInt(i + 1), title: `P${i}` })) });
+    await db.customer.createMany({
+      data: Array.from({ length: 3 * n }, (_, i) => ({ shop, id: BigInt(i + 1) })),
+    });
+    await db.product.createMany({
+      data: Array.from({ length: 4 * n }, (_, i) => ({ shop, id: BigInt(i + 1), title: `P${i}` })),
+    });
     await db.order.createMany({
       data: Array.from({ length: 2 * n }, (_, i) => ({
         shop,
@@ -64,7 +72,9 @@ beforeAll(async () => {
   await seedMirrors(db);
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
-  emulator = await createEmulator(emulatorConfig({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, appUrl }));
+  emulator = await createEmulator(
+    emulatorConfig({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, appUrl }),
+  );
   emulator.store.createShop({
     domain: SHOP,
     name: "Northwind Outfitters",
@@ -83,9 +93,14 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
   });
 
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   // Headless Chromium names itself HeadlessChrome, which the library rejects as a bot (410).
-  const userAgent = (await browser.newBrowserCDPSession().then((cdp) => cdp.send("Browser.getVersion"))).userAgent;
+  const userAgent = (await browser.newBrowserCDPSession().then((cdp) => cdp.send("Browser.getVersion")))
+    .userAgent;
   const context = await browser.newContext({
     viewport: { width: 1440, height: 960 },
     userAgent: userAgent.replace("HeadlessChrome", "Chrome"),
@@ -129,7 +144,11 @@ describe("the embedded admin", () => {
     }
     expect(await page.getByTestId("store-name").innerText()).toContain("Northwind Outfitters");
     const row = await db!.shop.findUniqueOrThrow({ where: { domain: SHOP } });
-    expect(row).toMatchObject({ name: "Northwind Outfitters", status: "installed", ianaTimezone: "Europe/Berlin" });
+    expect(row).toMatchObject({
+      name: "Northwind Outfitters",
+      status: "installed",
+      ianaTimezone: "Europe/Berlin",
+    });
   });
 
   it("shows this shop's mirrored counts and no other shop's", async () => {
@@ -141,7 +160,11 @@ describe("the embedded admin", () => {
 
   it("says honestly that no worker is running and counts a real webhook waiting in the inbox", async () => {
     expect(await frame.getByText("No worker running").count()).toBe(1);
-    const delivery = await emulator!.sendWebhook({ shop: SHOP, topic: "products/update", payload: { id: 9001, title: "Gift card" } });
+    const delivery = await emulator!.sendWebhook({
+      shop: SHOP,
+      topic: "products/update",
+      payload: { id: 9001, title: "Gift card" },
+    });
     expect(delivery.status).toBe(200);
     // Opening the app's home from the admin nav is a client-side navigation: its data
     // request carries the App Bridge stand-in's session token in the Authorization header.
@@ -149,19 +172,32 @@ describe("the embedded admin", () => {
     await frame.getByText("1 event waiting").waitFor({ timeout: 60_000 });
     expect(dataRequests.length).toBeGreaterThan(0);
     for (const request of dataRequests) {
-      expect(request).toMatchObject({ status: 200, authorization: expect.stringMatching(/^Bearer ey/), requestId: expect.any(String) });
+      expect(request).toMatchObject({
+        status: 200,
+        authorization: expect.stringMatching(/^Bearer ey/),
+        requestId: expect.any(String),
+      });
     }
   });
 
   it("recovers a session token through the library's bounce page when the URL has none", async () => {
-    const appUrl = new URL(await page.locator("#app-frame").getAttribute("src").then((src) => src!));
+    const appUrl = new URL(
+      await page
+        .locator("#app-frame")
+        .getAttribute("src")
+        .then((src) => src!),
+    );
     appUrl.searchParams.delete("id_token");
-    const bounced = page.waitForResponse((r) => new URL(r.url()).pathname === "/auth/session-token", { timeout: 60_000 });
+    const bounced = page.waitForResponse((r) => new URL(r.url()).pathname === "/auth/session-token", {
+      timeout: 60_000,
+    });
     const reloaded = page.waitForResponse(
       (r) => new URL(r.url()).pathname === "/app" && new URL(r.url()).searchParams.has("id_token"),
       { timeout: 60_000 },
     );
-    await page.locator("#app-frame").evaluate((iframe, src) => ((iframe as HTMLIFrameElement).src = src), appUrl.href);
+    await page
+      .locator("#app-frame")
+      .evaluate((iframe, src) => ((iframe as HTMLIFrameElement).src = src), appUrl.href);
     expect((await bounced).status()).toBe(200);
     expect((await reloaded).status()).toBe(200);
     await frame.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor({ timeout: 60_000 });

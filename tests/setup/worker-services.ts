@@ -5,7 +5,9 @@ import { inject } from "vitest";
 // its own Redis logical database, before any app module reads the environment.
 const run = inject("testRunId");
 const worker = Number(process.env.VITEST_POOL_ID ?? "1");
-const server = new URL(process.env.TEST_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+const server = new URL(
+  process.env.TEST_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+);
 const name = `loyalty_test_${run}_w${worker}`;
 
 if (process.env.__TEST_DB_READY !== name) {

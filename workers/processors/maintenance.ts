@@ -10,7 +10,11 @@ export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<type
     parseJobData(QUEUE.maintenance, job.name, job.data);
     switch (job.name) {
       case "sweep-inbox":
-        return sweepInbox({ db, enqueue: (eventId) => requeueWebhook(webhooks, eventId), now: () => new Date() });
+        return sweepInbox({
+          db,
+          enqueue: (eventId) => requeueWebhook(webhooks, eventId),
+          now: () => new Date(),
+        });
       default:
         // parseJobData already rejects names without a schema; this keeps the two in step.
         throw new UnrecoverableError(`maintenance job "${job.name}" has a schema but no processor`);

@@ -11,7 +11,8 @@ export function InstallCard({ install }: { install: Dashboard["install"] }) {
             Store
           </Text>
           <Text as="p" tone="subdued">
-            The store's details have not been recorded yet. They are saved when the app is opened from Shopify admin.
+            The store's details have not been recorded yet. They are saved when the app is opened from Shopify
+            admin.
           </Text>
         </BlockStack>
       </Card>

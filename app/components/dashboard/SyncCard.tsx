@@ -36,7 +36,10 @@ export function SyncCard({ sync }: { sync: Dashboard["sync"] }) {
           items={[
             ["Webhook events waiting", count.format(sync.backlog)],
             ["Webhook events failed", count.format(sync.failed)],
-            ["Last event processed", sync.lastProcessed ? `${sync.lastProcessed.ago} (${sync.lastProcessed.at})` : "None yet"],
+            [
+              "Last event processed",
+              sync.lastProcessed ? `${sync.lastProcessed.ago} (${sync.lastProcessed.at})` : "None yet",
+            ],
           ]}
         />
       </BlockStack>

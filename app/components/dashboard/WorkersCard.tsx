@@ -34,11 +34,7 @@ export function WorkersCard({ jobs }: { jobs: Dashboard["jobs"] }) {
               `${w.host} (pid ${w.pid})`,
               w.queues.join(", "),
               w.runningSince,
-              w.late ? (
-                <Badge key={w.id} tone="warning">{`Late: ${w.lastBeat}`}</Badge>
-              ) : (
-                w.lastBeat
-              ),
+              w.late ? <Badge key={w.id} tone="warning">{`Late: ${w.lastBeat}`}</Badge> : w.lastBeat,
             ])}
           />
         )}

@@ -7,7 +7,10 @@ const payloadSchema = z
   .object({
     customer: complianceCustomer,
     orders_requested: z.array(shopifyId).default([]),
-    data_request: z.object({ id: z.union([z.number(), z.string()]) }).loose().optional(),
+    data_request: z
+      .object({ id: z.union([z.number(), z.string()]) })
+      .loose()
+      .optional(),
   })
   .loose();
 

@@ -45,15 +45,20 @@ export async function createOwnedDatabase(): Promise<OwnedService> {
   url.pathname = `/${name}`;
   return {
     url: url.href,
-    stop: () => withAdmin(async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+    stop: () =>
+      withAdmin(async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
   };
 }
 
 export async function startOwnedRedis(): Promise<OwnedService> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
   const url = `redis://127.0.0.1:${port}/0`;
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -70,7 +75,8 @@ export async function startOwnedRedis(): Promise<OwnedService> {
         await probe.ping();
         break;
       } catch (error) {
-        if (attempt >= 40 || child.exitCode !== null) throw new Error(`redis-server did not start: ${String(error)}`);
+        if (attempt >= 40 || child.exitCode !== null)
+          throw new Error(`redis-server did not start: ${String(error)}`);
         probe.disconnect();
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -2,6 +2,9 @@
 // Computed on the server with one clock and the shop's time zone, so the page reads
 // the same after hydration and in every test.
 
+import type { QueueHealth } from "~/jobs/health.server";
+import type { WorkerHeartbeat } from "~/jobs/heartbeat.server";
+
 export type Tone = "success" | "attention" | "warning" | "critical" | "info";
 export type Status = { tone: Tone; label: string };
 
@@ -14,22 +17,8 @@ export type SyncCounts = {
   lastProcessedAt: string | null;
 };
 
-export type QueueCounts = {
-  name: string;
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-  completed: number;
-};
-export type Heartbeat = {
-  id: string;
-  host: string;
-  pid: number;
-  startedAt: string;
-  lastBeatAt: string;
-  queues: string[];
-};
+export type QueueCounts = QueueHealth;
+export type Heartbeat = WorkerHeartbeat;
 export type JobsState =
   { ok: true; queues: QueueCounts[]; workers: Heartbeat[] } | { ok: false; reason: string };
 

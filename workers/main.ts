@@ -12,7 +12,9 @@ async function main() {
   const log = logger();
   const connection = createRedis(config.REDIS_URL);
   const db = prisma();
-  const runtime = await startWorkers({ connection, db, concurrency: config.WORKER_CONCURRENCY });
+  // Signal handlers go in before start-up finishes: a SIGTERM that arrives while workers
+  // are still starting must shut down cleanly, not kill the process mid-write.
+  const started = startWorkers({ connection, db, concurrency: config.WORKER_CONCURRENCY });
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -23,8 +25,8 @@ async function main() {
       process.exit(1);
     }
     log.info({ signal }, "Shutting down");
-    runtime
-      .stop()
+    started
+      .then((runtime) => runtime.stop())
       .then(() => connection.quit())
       .then(() => db.$disconnect())
       .then(() => process.exit(0))
@@ -35,6 +37,7 @@ async function main() {
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
+  await started;
 }
 
 main().catch((err: unknown) => {

@@ -1,24 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { at, entry as e } from "./fixtures";
 import { dueExpiries, expiryNotices, upcomingExpiries } from "./expiry";
 import { balancesFromLedger, type LedgerEntry, type LedgerKind } from "./ledger";
 import { expirySchema } from "./program";
 
-const T0 = Date.parse("2025-01-01T00:00:00Z");
-const at = (day: number) => new Date(T0 + day * 86_400_000);
 const member = { shop: "s.myshopify.com", customerId: "7" };
 const fixed = expirySchema.parse({ policy: "fixedAge", days: 90, noticeDays: 14 });
 const inactive = expirySchema.parse({ policy: "inactivity", days: 60, noticeDays: 7 });
-
-function e(
-  key: string,
-  kind: LedgerKind,
-  points: number,
-  day: number,
-  extra: Partial<LedgerEntry> = {},
-): LedgerEntry {
-  return { key, kind, points, bucket: "available", occurredAt: at(day), programVersion: 1, ...extra };
-}
 
 /** Appends the due expiries as the service would, so tests can check the resulting balances. */
 function apply(ledger: LedgerEntry[], due: ReturnType<typeof dueExpiries>): LedgerEntry[] {

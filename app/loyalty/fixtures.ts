@@ -1,5 +1,6 @@
 // Builders shared by this folder's tests: a valid program and order with only the fields a test cares about overridden.
 import type { EarningLine, EarningOrder } from "./earning";
+import type { LedgerEntry, LedgerKind } from "./ledger";
 import { programSchema, type Program, type ProgramInput } from "./program";
 
 export function program(overrides: Partial<ProgramInput> = {}): Program {
@@ -32,3 +33,19 @@ export function order(overrides: Partial<EarningOrder> = {}): EarningOrder {
 }
 
 export const NOW = new Date("2025-06-01T12:05:00Z");
+
+const T0 = Date.parse("2025-01-01T00:00:00Z");
+
+/** Day `day` after 2025-01-01, the ledger tests' time axis. */
+export const at = (day: number) => new Date(T0 + day * 86_400_000);
+
+/** An available ledger entry on day `day`; `extra` overrides any field. */
+export function entry(
+  key: string,
+  kind: LedgerKind,
+  points: number,
+  day: number,
+  extra: Partial<LedgerEntry> = {},
+): LedgerEntry {
+  return { key, kind, points, bucket: "available", occurredAt: at(day), programVersion: 1, ...extra };
+}

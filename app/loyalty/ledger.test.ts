@@ -1,21 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { at, entry } from "./fixtures";
 import { balancesFromLedger, entryProblem, type LedgerEntry, type LedgerKind } from "./ledger";
 import { earnKey, refundReversalKey, releaseKey } from "./ledger-keys";
 import { availableLots, dueReleases, lotState } from "./ledger-lots";
-
-const T0 = Date.parse("2025-01-01T00:00:00Z");
-const at = (day: number) => new Date(T0 + day * 86_400_000);
-
-function entry(
-  key: string,
-  kind: LedgerKind,
-  points: number,
-  day: number,
-  extra: Partial<LedgerEntry> = {},
-): LedgerEntry {
-  return { key, kind, points, bucket: "available", occurredAt: at(day), programVersion: 1, ...extra };
-}
 
 /** A plausible ledger: each generated entry gets its own key, kinds carry their sign and bucket rules. */
 const arbLedger = fc

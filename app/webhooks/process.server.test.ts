@@ -4,8 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import type { HandlerContext } from "./handler";
 import { processWebhookEvent } from "./process.server";
-import { receiveWebhook } from "./receive.server";
-import { resetDatabase, signedDelivery, TEST_SECRET } from "./testing.server";
+import { recordDelivery, resetDatabase } from "./testing.server";
 
 const db = prisma();
 const SHOP = "process-test.myshopify.com";
@@ -16,15 +15,7 @@ async function deliver(
   payload: unknown,
   options: { shop?: string; webhookId?: string; triggeredAt?: string } = {},
 ) {
-  const delivery = signedDelivery({ topic, shop: options.shop ?? SHOP, payload, ...options });
-  const result = await receiveWebhook(delivery, {
-    db,
-    enqueue: async () => undefined,
-    secret: TEST_SECRET,
-    now: () => new Date(),
-  });
-  expect(result.status).toBe(200);
-  return result.body.eventId!;
+  return recordDelivery(db, { topic, shop: options.shop ?? SHOP, payload, ...options });
 }
 
 async function seedShop(domain: string, sessions: number) {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db.server";
 import { webhookHmac } from "./hmac";
+import { receiveWebhook } from "./receive.server";
 
 // Test support for webhook integration tests: signed deliveries exactly as Shopify
 // sends them, a clean database, and a scan of every column for personal data.
@@ -29,6 +30,20 @@ export function signedDelivery(input: DeliveryInput) {
     "X-Shopify-Triggered-At": input.triggeredAt ?? new Date().toISOString(),
   });
   return { headers, rawBody };
+}
+
+/** Receives a signed delivery into the inbox (enqueue left to the test) and returns its row id. */
+export async function recordDelivery(db: PrismaClient, input: DeliveryInput): Promise<string> {
+  const result = await receiveWebhook(signedDelivery(input), {
+    db,
+    enqueue: async () => undefined,
+    secret: TEST_SECRET,
+    now: () => new Date(),
+  });
+  if (result.status !== 200 || !result.body.eventId) {
+    throw new Error(`delivery was not recorded: ${result.status} ${JSON.stringify(result.body)}`);
+  }
+  return result.body.eventId;
 }
 
 export async function resetDatabase(db: PrismaClient) {

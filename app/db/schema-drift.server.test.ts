@@ -36,7 +36,9 @@ function expectedFromSchema(dmmf: Awaited<ReturnType<typeof prismaInternals.getD
           ? field.type
           : native === "Uuid"
             ? "uuid"
-            : (SCALAR_TO_PG[field.type] ?? field.type);
+            : native === "Date"
+              ? "date"
+              : (SCALAR_TO_PG[field.type] ?? field.type);
       if (field.isList) type += "[]";
       columns.push({
         table,

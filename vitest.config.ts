@@ -18,6 +18,7 @@ export default defineConfig({
             "app/**/*.test.{ts,tsx}",
             "emulator/**/*.test.ts",
             "scripts/**/*.test.ts",
+            "simulator/**/*.test.ts",
             "workers/**/*.test.ts",
           ],
           exclude: ["**/*.server.test.{ts,tsx}", "node_modules/**"],

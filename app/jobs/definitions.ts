@@ -19,6 +19,11 @@ export const JOBS = {
   },
   maintenance: {
     "sweep-inbox": z.object({}).strict(),
+    // Dashboard aggregates (app/stats): every installed shop's changed days, or one shop;
+    // `full` recomputes every day (after a backfill).
+    "refresh-loyalty-stats": z
+      .object({ shop: z.string().min(1).optional(), full: z.boolean().optional() })
+      .strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

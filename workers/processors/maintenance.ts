@@ -1,13 +1,14 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
-import { parseJobData, QUEUE } from "~/jobs/definitions";
+import { parseJobData, QUEUE, type JobData } from "~/jobs/definitions";
 import { requeueWebhook } from "~/jobs/producers.server";
 import type { TypedQueue } from "~/jobs/queue.server";
+import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
 import { sweepInbox } from "~/webhooks/sweeper.server";
 
 export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<typeof QUEUE.webhooks>) {
   return async (job: Job) => {
-    parseJobData(QUEUE.maintenance, job.name, job.data);
+    const data = parseJobData(QUEUE.maintenance, job.name, job.data);
     switch (job.name) {
       case "sweep-inbox":
         return sweepInbox({
@@ -15,6 +16,11 @@ export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<type
           enqueue: (eventId) => requeueWebhook(webhooks, eventId),
           now: () => new Date(),
         });
+      case "refresh-loyalty-stats": {
+        const { shop, full } = data as JobData<typeof QUEUE.maintenance, "refresh-loyalty-stats">;
+        const now = new Date();
+        return shop ? refreshLoyaltyStats(db, shop, { now, full }) : refreshAllShops(db, now);
+      }
       default:
         // parseJobData already rejects names without a schema; this keeps the two in step.
         throw new UnrecoverableError(`maintenance job "${job.name}" has a schema but no processor`);

@@ -1,0 +1,176 @@
+import type { Prisma, PrismaClient } from "~/db.server";
+import type { Member } from "~/generated/prisma/client";
+import { logger } from "~/logger.server";
+import { birthdayBonusDue } from "./bonuses";
+import { dueExpiries, expiryNotices } from "./expiry";
+import type { LedgerEntry } from "./ledger";
+import { birthdayBonusKey, releaseKey } from "./ledger-keys";
+import { dueReleases } from "./ledger-lots";
+import { appendEntries, lockMember, memberLedger, type NewLedgerEntry } from "./ledger.server";
+import type { Program } from "./program";
+import { currentProgramVersion } from "./program.server";
+import { scheduledCandidates } from "./scheduled-candidates.server";
+
+// The time-driven half of the ledger, run per shop by the loyalty queue: pending lots
+// become spendable, points lapse, members hear about lapses in advance, birthdays pay.
+// Each member is handled in its own short transaction under the member lock, and every
+// effect carries an idempotency key, so a run that repeats, overlaps or comes late
+// writes exactly what one punctual run would have.
+
+type Tx = Prisma.TransactionClient;
+
+export const EXPIRY_NOTICE_EVENT = "pointsExpiring";
+
+export interface MemberRunResult {
+  released: number;
+  expired: number;
+  birthdays: number;
+  notices: number;
+}
+
+export interface ShopRunResult extends MemberRunResult {
+  members: number;
+  failed: number;
+}
+
+export interface ScheduledRunOptions {
+  now: Date;
+  /** Members selected per candidate query. */
+  batchSize?: number;
+  /** Member transactions in flight at once (each holds one pooled connection). */
+  parallel?: number;
+}
+
+const NOTHING: MemberRunResult = { released: 0, expired: 0, birthdays: 0, notices: 0 };
+
+/** Runs every due scheduled effect for one shop's members; one member's failure does not stop the others. */
+export async function runScheduledLoyalty(
+  db: PrismaClient,
+  shop: string,
+  options: ScheduledRunOptions,
+): Promise<ShopRunResult> {
+  const { now, batchSize = 500, parallel = 4 } = options;
+  const { version, program } = await currentProgramVersion(db, shop);
+  const totals: ShopRunResult = { ...NOTHING, members: 0, failed: 0 };
+  let after = -1n;
+  for (;;) {
+    const batch = await scheduledCandidates(db, shop, program, now, { after, limit: batchSize });
+    await eachLimited(batch, parallel, async (customerId) => {
+      try {
+        const result = await db.$transaction((tx) =>
+          runForMember(tx, shop, customerId, { program, version, now }),
+        );
+        totals.members += 1;
+        totals.released += result.released;
+        totals.expired += result.expired;
+        totals.birthdays += result.birthdays;
+        totals.notices += result.notices;
+      } catch (err) {
+        // The member stays a candidate, so the next run tries again.
+        totals.failed += 1;
+        logger().warn(
+          { err, shop, customerId: String(customerId) },
+          "Scheduled loyalty work failed for member",
+        );
+      }
+    });
+    if (batch.length < batchSize) break;
+    after = batch[batch.length - 1]!;
+  }
+  return totals;
+}
+
+/** One member under its lock: replays its ledger, appends what is due, records notices. */
+export async function runForMember(
+  tx: Tx,
+  shop: string,
+  customerId: bigint,
+  context: { program: Program; version: number; now: Date },
+): Promise<MemberRunResult> {
+  const { program, version, now } = context;
+  const member = await lockMember(tx, shop, customerId);
+  if (!member || member.status === "deleted") return NOTHING;
+  const ledger = await memberLedger(tx, shop, customerId);
+  const ref = { shop, customerId: String(customerId) };
+
+  const releases = releaseEntries(ledger, version, now);
+  const expiries: NewLedgerEntry[] = dueExpiries([...ledger, ...releases], program.expiry, ref, now).map(
+    (e) => ({
+      key: e.key,
+      kind: "expiry",
+      points: -e.points,
+      bucket: "available",
+      occurredAt: e.occurredAt,
+      lotKey: e.lotKey,
+      programVersion: version,
+    }),
+  );
+  const birthday = member.status === "active" ? birthdayEntry(member, program, version, now) : null;
+  const entries = [...releases, ...expiries, ...(birthday ? [birthday] : [])];
+  const { inserted } = await appendEntries(tx, member, entries);
+  const count = (kind: LedgerEntry["kind"]) => inserted.filter((e) => e.kind === kind).length;
+
+  let notices = 0;
+  if (member.status === "active") {
+    const due = expiryNotices([...ledger, ...entries], program.expiry, ref, now);
+    if (due.length) {
+      const { count: created } = await tx.loyaltyEvent.createMany({
+        data: due.map((n) => ({
+          shop,
+          customerId,
+          type: EXPIRY_NOTICE_EVENT,
+          key: n.key,
+          payload: {
+            points: n.points,
+            expiresAt: n.expiresAt.toISOString(),
+            notifyAt: n.notifyAt.toISOString(),
+          },
+          occurredAt: now,
+        })),
+        skipDuplicates: true,
+      });
+      notices = created;
+    }
+  }
+  return { released: count("release"), expired: count("expiry"), birthdays: count("bonus"), notices };
+}
+
+/** Releases dated when each lot became spendable, so lot ages (and fixed-age expiry) do not depend on the run's lateness. */
+function releaseEntries(ledger: readonly LedgerEntry[], version: number, now: Date): NewLedgerEntry[] {
+  const byKey = new Map(ledger.map((e) => [e.key, e]));
+  return dueReleases(ledger, now).map((r) => ({
+    key: releaseKey(r.lotKey),
+    kind: "release",
+    points: r.points,
+    bucket: "available",
+    occurredAt: byKey.get(r.lotKey)?.availableAt ?? now,
+    lotKey: r.lotKey,
+    programVersion: version,
+  }));
+}
+
+function birthdayEntry(member: Member, program: Program, version: number, now: Date): NewLedgerEntry | null {
+  const birthday =
+    member.birthdayMonth !== null && member.birthdayDay !== null
+      ? { month: member.birthdayMonth, day: member.birthdayDay }
+      : null;
+  const decision = birthdayBonusDue(birthday, member.birthdaySetAt, program, now);
+  if (!decision.due) return null;
+  return {
+    key: birthdayBonusKey(member.shop, String(member.customerId), decision.year),
+    kind: "bonus",
+    points: decision.points,
+    bucket: "available",
+    occurredAt: now,
+    programVersion: version,
+    details: { cause: "birthday", year: decision.year },
+  };
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}

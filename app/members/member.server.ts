@@ -1,0 +1,120 @@
+import type { PrismaClient } from "~/db.server";
+import type { Program } from "~/loyalty/program";
+import { currentProgramVersion } from "~/loyalty/program.server";
+
+// One member as the detail page shows them: balances and tier from the member row (the
+// cache of the ledger), a page of ledger history with the orders it refers to, and the
+// member's redemptions. Everything is scoped by shop; another shop's customer is null.
+
+export const LEDGER_PAGE_SIZE = 20;
+
+export interface LedgerLine {
+  id: string;
+  kind: string;
+  points: number;
+  bucket: "available" | "pending";
+  occurredAt: string;
+  availableAt: string | null;
+  programVersion: number;
+  orderName: string | null;
+  reason: string | null;
+  staffId: string | null;
+  writtenOff: number | null;
+}
+
+export interface RedemptionLine {
+  id: string;
+  rewardName: string;
+  pointsCost: number;
+  status: string;
+  code: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  usedAt: string | null;
+}
+
+export async function loadMemberDetail(
+  db: PrismaClient,
+  shop: string,
+  customerId: bigint,
+  options: { ledgerPage: number },
+) {
+  const where = { shop, customerId };
+  const member = await db.member.findUnique({ where: { shop_customerId: where } });
+  if (!member) return null;
+  const page = Math.max(1, Math.trunc(options.ledgerPage) || 1);
+  const [customer, { program, version }, entryCount, entries, redemptions] = await Promise.all([
+    db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
+    currentProgramVersion(db, shop),
+    db.ledgerEntry.count({ where }),
+    db.ledgerEntry.findMany({
+      where,
+      orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+      skip: (page - 1) * LEDGER_PAGE_SIZE,
+      take: LEDGER_PAGE_SIZE,
+    }),
+    db.redemption.findMany({ where, orderBy: { createdAt: "desc" }, take: 50 }),
+  ]);
+  const orderIds = [...new Set(entries.flatMap((e) => (e.orderId ? [e.orderId] : [])))];
+  const orders = orderIds.length
+    ? await db.order.findMany({ where: { shop, id: { in: orderIds } }, select: { id: true, name: true } })
+    : [];
+  const orderNames = new Map(orders.map((o) => [o.id, o.name]));
+
+  return {
+    programVersion: version,
+    program: program satisfies Program,
+    member: {
+      customerId: customerId.toString(),
+      name: [customer?.firstName, customer?.lastName].filter(Boolean).join(" ") || null,
+      email: customer?.email ?? null,
+      status: member.status,
+      statusReason: member.statusReason,
+      availablePoints: member.availablePoints,
+      pendingPoints: member.pendingPoints,
+      lifetimePoints: member.lifetimePoints,
+      redeemedPoints: member.redeemedPoints,
+      expiredPoints: member.expiredPoints,
+      tierId: member.tierId,
+      tierValue: Number(member.tierValue),
+      tierBelowSince: member.tierBelowSince?.toISOString() ?? null,
+      joinedAt: (member.enrolledAt ?? member.createdAt).toISOString(),
+      lastActivityAt: member.lastActivityAt?.toISOString() ?? null,
+    },
+    ledger: {
+      page,
+      pageCount: Math.max(1, Math.ceil(entryCount / LEDGER_PAGE_SIZE)),
+      total: entryCount,
+      entries: entries.map((e): LedgerLine => ({
+        id: e.id.toString(),
+        kind: e.kind,
+        points: e.points,
+        bucket: e.bucket,
+        occurredAt: e.occurredAt.toISOString(),
+        availableAt: e.availableAt?.toISOString() ?? null,
+        programVersion: e.programVersion,
+        orderName: e.orderId ? (orderNames.get(e.orderId) ?? `Order ${e.orderId}`) : null,
+        reason: e.reason,
+        staffId: e.staffId,
+        writtenOff: e.writtenOff,
+      })),
+    },
+    redemptions: redemptions.map((r): RedemptionLine => ({
+      id: r.id,
+      rewardName: rewardName(r.reward, r.rewardId),
+      pointsCost: r.pointsCost,
+      status: r.status,
+      code: r.code,
+      createdAt: r.createdAt.toISOString(),
+      expiresAt: r.expiresAt?.toISOString() ?? null,
+      usedAt: r.usedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export type MemberDetail = NonNullable<Awaited<ReturnType<typeof loadMemberDetail>>>;
+
+function rewardName(snapshot: unknown, fallback: string): string {
+  const name = (snapshot as { name?: unknown } | null)?.name;
+  return typeof name === "string" && name ? name : fallback;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { programSchema } from "~/loyalty/program";
+import { formatMoney, formatPoints, ledgerKindLabel, tierProgressView } from "./present";
+
+const tiers = (basis: "spend" | "points" | "orders") =>
+  programSchema.parse({
+    currency: "USD",
+    tiers: {
+      basis,
+      levels: [
+        { id: "silver", name: "Silver", threshold: 100 },
+        { id: "gold", name: "Gold", threshold: 500 },
+      ],
+    },
+  });
+
+describe("members presentation", () => {
+  it("says what each ledger kind means in plain words", () => {
+    expect(ledgerKindLabel("refundReversal")).toBe("Taken back for a refund");
+    expect(ledgerKindLabel("adjustment")).toBe("Adjusted by staff");
+  });
+
+  it.each([
+    [1, {}, "1 point"],
+    [1200, {}, "1,200 points"],
+    [25, { signed: true }, "+25 points"],
+    [-25, { signed: true }, "-25 points"],
+  ] as const)("formats %d points", (points, options, text) => {
+    expect(formatPoints(points, options)).toBe(text);
+  });
+
+  it("formats money from minor units by the currency's exponent", () => {
+    expect(formatMoney(8050, "USD")).toBe("$80.50");
+    expect(formatMoney(8050, "JPY")).toBe("¥8,050");
+  });
+
+  it.each([
+    ["spend", 40, "$0.60 more to Silver ($0.40 of $1.00).", 40],
+    ["points", 250, "250 points more to Gold (250 points of 500 points).", 50],
+    ["orders", 499, "1 order more to Gold (499 orders of 500 orders).", 100],
+  ] as const)("shows progress on a %s basis", (basis, value, text, percent) => {
+    expect(tierProgressView(null, value, tiers(basis))).toMatchObject({ text, percent });
+  });
+
+  it("names the tier and says when the top is reached or there are no tiers", () => {
+    expect(tierProgressView("gold", 900, tiers("points"))).toMatchObject({
+      tierName: "Gold",
+      percent: 100,
+      text: "Top tier reached.",
+    });
+    expect(tierProgressView(null, 0, programSchema.parse({ currency: "USD" })).text).toBe(
+      "The program has no tiers.",
+    );
+  });
+});

@@ -1,0 +1,101 @@
+import { minorUnitsPerMajor } from "~/loyalty/money";
+import type { Program } from "~/loyalty/program";
+import { progressToNext } from "~/loyalty/tiers";
+
+// Pure presentation for the members pages: plain words for ledger kinds and statuses,
+// points and money in the admin's locale, and tier progress in the tier basis's unit.
+
+const LEDGER_KIND_WORDS: Record<string, string> = {
+  earn: "Earned on an order",
+  bonus: "Bonus",
+  release: "Became spendable",
+  redeem: "Spent on a reward",
+  redemptionReturn: "Reward points returned",
+  refundReversal: "Taken back for a refund",
+  cancellationReversal: "Taken back for a cancellation",
+  expiry: "Expired",
+  adjustment: "Adjusted by staff",
+};
+
+export const ledgerKindLabel = (kind: string) => LEDGER_KIND_WORDS[kind] ?? kind;
+
+export const MEMBER_STATUS_LABELS: Record<
+  string,
+  { label: string; tone?: "success" | "attention" | "critical" }
+> = {
+  active: { label: "Active", tone: "success" },
+  excluded: { label: "Excluded", tone: "attention" },
+  notEnrolled: { label: "Not enrolled" },
+  deleted: { label: "Deleted", tone: "critical" },
+};
+
+export const REDEMPTION_STATUS_LABELS: Record<
+  string,
+  { label: string; tone?: "success" | "info" | "critical" | "attention" }
+> = {
+  pending: { label: "Creating code", tone: "attention" },
+  issued: { label: "Ready to use", tone: "info" },
+  used: { label: "Used", tone: "success" },
+  expired: { label: "Expired" },
+  failed: { label: "Failed, points returned", tone: "critical" },
+};
+
+const integer = new Intl.NumberFormat("en-US");
+
+export function formatPoints(points: number, options: { signed?: boolean } = {}): string {
+  const sign = options.signed && points > 0 ? "+" : "";
+  return `${sign}${integer.format(points)} ${Math.abs(points) === 1 ? "point" : "points"}`;
+}
+
+export function formatMoney(amountMinor: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(
+    amountMinor / minorUnitsPerMajor(currency),
+  );
+}
+
+export function formatDay(iso: string | null, timeZone?: string | null): string {
+  if (!iso) return "—";
+  try {
+    return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: timeZone ?? "UTC" }).format(
+      new Date(iso),
+    );
+  } catch {
+    return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+  }
+}
+
+/** A value in the tier basis's own unit: money for spend, points, or a count of orders. */
+export function formatTierValue(value: number, program: Pick<Program, "tiers" | "currency">): string {
+  if (program.tiers.basis === "spend") return formatMoney(value, program.currency);
+  if (program.tiers.basis === "orders") return `${integer.format(value)} ${value === 1 ? "order" : "orders"}`;
+  return formatPoints(value);
+}
+
+export interface TierProgressView {
+  tierName: string;
+  nextTierName: string | null;
+  /** 0–100 for a ProgressBar. */
+  percent: number;
+  text: string;
+}
+
+export function tierProgressView(
+  tierId: string | null,
+  value: number,
+  program: Pick<Program, "tiers" | "currency">,
+): TierProgressView {
+  const levels = program.tiers.levels;
+  const tierName = levels.find((l) => l.id === tierId)?.name ?? (levels.length ? "No tier yet" : "No tiers");
+  const progress = progressToNext(value, levels);
+  const next = levels.find((l) => l.id === progress.nextTierId);
+  const percent = Math.round(progress.fraction * 100);
+  if (progress.reason === "noTiers")
+    return { tierName, nextTierName: null, percent: 0, text: "The program has no tiers." };
+  if (!next) return { tierName, nextTierName: null, percent: 100, text: "Top tier reached." };
+  return {
+    tierName,
+    nextTierName: next.name,
+    percent,
+    text: `${formatTierValue(progress.remaining, program)} more to ${next.name} (${formatTierValue(value, program)} of ${formatTierValue(next.threshold, program)}).`,
+  };
+}

@@ -27,6 +27,17 @@ describe("program configuration", () => {
     });
     expect(p.membership).toMatchObject({ enrollment: "automatic", excludeStaff: true });
     expect(p.refunds.negativeBalance).toBe("allow");
+    expect(p.refunds.returnPointsOnExpiry).toBe(true);
+  });
+
+  it("keeps an explicit choice not to return points of lapsed reward codes, and refuses a non-boolean", () => {
+    expect(programSchema.parse({ currency: "USD", refunds: { returnPointsOnExpiry: false } }).refunds).toEqual({
+      negativeBalance: "allow",
+      returnPointsOnExpiry: false,
+    });
+    expect(errors({ currency: "USD", refunds: { returnPointsOnExpiry: "sometimes" } })).toEqual({
+      "refunds.returnPointsOnExpiry": "Choose yes or no.",
+    });
   });
 
   it("round-trips through JSON unchanged, so the stored version is the parsed one", () => {

@@ -48,6 +48,8 @@ export const refundPolicySchema = z
     negativeBalance: z
       .enum(["allow", "clampAtZero"], { error: "Choose allow or clamp at zero." })
       .default("allow"),
+    // A reward code that lapses unused gives its points back (once); off, the points stay spent.
+    returnPointsOnExpiry: z.boolean({ error: "Choose yes or no." }).default(true),
   })
   .prefault({});
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z, ZodError } from "zod";
+import { DISCOUNT_MUTATIONS } from "./graphql/discounts";
+import { pendingFaults, planFaults } from "./graphql/faults";
 import { readBody, sendJson } from "./http";
 import { StoreError, type EmulatorStore } from "./store";
 import type { WebhookDelivery, WebhookResult } from "./webhooks";
@@ -23,7 +25,13 @@ const webhookInput = z.object({
   path: z.string().startsWith("/").optional(),
 });
 
-const SHOP_RESOURCE = /^\/_emulator\/shops\/([^/]+)\/(reset|customers|orders|products)$/;
+const faultInput = z.object({
+  mutations: z.array(z.string().min(1)).min(1).default(DISCOUNT_MUTATIONS),
+  kind: z.enum(["userErrors", "serverError"]),
+  count: z.int().min(1).max(1000).default(1),
+});
+
+const SHOP_RESOURCE = /^\/_emulator\/shops\/([^/]+)\/(reset|customers|orders|products|faults)$/;
 
 export async function handleControl(
   req: IncomingMessage,
@@ -64,6 +72,11 @@ export async function handleControl(
         return sendJson(res, 201, { customers: store.addCustomers(domain, list()) });
       case "orders":
         return sendJson(res, 201, { orders: store.addOrders(domain, list()) });
+      case "faults": {
+        const state = store.requireShop(domain);
+        planFaults(state, faultInput.parse(body));
+        return sendJson(res, 201, { faults: pendingFaults(state) });
+      }
       default:
         return sendJson(res, 201, { products: store.addProducts(domain, list()) });
     }

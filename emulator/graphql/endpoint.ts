@@ -3,6 +3,7 @@ import type { EmulatorConfig } from "../config";
 import { headerValue, parseJsonObject, readBody, sendJson } from "../http";
 import type { EmulatorStore } from "../store";
 import { executeAdminQuery } from "./execute";
+import { takeServerFault } from "./faults";
 import type { AdminSchema } from "./schema";
 import type { LeakyBuckets } from "./throttle";
 
@@ -44,6 +45,9 @@ export async function handleAdminGraphql(
       ? (body.variables as Record<string, unknown>)
       : undefined;
   const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
+  // A planned outage (see faults.ts): Shopify answers 5xx and writes nothing.
+  if (takeServerFault(shop, body.query, operationName))
+    return sendJson(res, 500, { errors: "Internal Server Error" }, headers);
   const response = await executeAdminQuery(
     { query: body.query, variables, operationName },
     { config: ctx.config, store: ctx.store, shop, token },

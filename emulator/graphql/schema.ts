@@ -1,6 +1,8 @@
 import { buildSchema, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { commonModule } from "./common";
 import { customersModule } from "./customers";
+import { discountsModule } from "./discounts";
+import { metafieldsModule } from "./metafields";
 import type { GraphqlContext, GraphqlModule } from "./module";
 import { ordersModule } from "./orders";
 import { productsModule } from "./products";
@@ -14,6 +16,8 @@ export const MODULES: GraphqlModule[] = [
   customersModule,
   ordersModule,
   productsModule,
+  discountsModule,
+  metafieldsModule,
 ];
 
 export type AdminSchema = {

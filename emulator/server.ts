@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { handleAdminFrame } from "./admin-frame/handler";
 import type { EmulatorConfig } from "./config";
 import { handleControl } from "./control";
+import { BULK_RESULTS_PATH, bulkOperations, handleBulkResult } from "./graphql/bulk";
 import { GRAPHQL_PATH, handleAdminGraphql } from "./graphql/endpoint";
 import { buildAdminSchema } from "./graphql/schema";
 import { LeakyBuckets } from "./graphql/throttle";
@@ -53,6 +54,7 @@ export async function createEmulator(
       if (await handleAdminFrame(req, res, { config, store, url })) return;
       return sendJson(res, 404, { errors: "Not Found" });
     }
+    if (path.startsWith(BULK_RESULTS_PATH)) return handleBulkResult(req, res, store, path);
     if (path.startsWith("/_emulator/"))
       return handleControl(req, res, requestUrl, { store, sendWebhook: deliver });
     if (path === ACCESS_TOKEN_PATH && req.method === "POST")
@@ -80,6 +82,7 @@ export async function createEmulator(
   });
   const address = server.address() as AddressInfo;
   url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
+  bulkOperations(store).baseUrl = url;
 
   return {
     server,
@@ -88,6 +91,7 @@ export async function createEmulator(
     sendWebhook: deliver,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        bulkOperations(store).dispose();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -9,6 +9,8 @@ export type PageArgs = {
   last?: number | null;
   before?: string | null;
   reverse?: boolean | null;
+  /** Set only by the bulk operation executor (never from a request): every item, no page size. */
+  bulk?: boolean;
 };
 
 export const MAX_PAGE_SIZE = 250;
@@ -49,6 +51,7 @@ function checkSize(name: string, value: number): void {
 }
 
 export function paginate<T extends { legacyId: number }>(sorted: T[], args: PageArgs): Connection<T> {
+  if (args.bulk) return everything(args.reverse ? [...sorted].reverse() : sorted);
   const { first, last } = args;
   if (first == null && last == null) {
     throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
@@ -95,6 +98,22 @@ export function paginate<T extends { legacyId: number }>(sorted: T[], args: Page
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
+  };
+}
+
+class LazyEdge<T extends { legacyId: number }> {
+  constructor(readonly node: T) {}
+  get cursor(): string {
+    return encodeCursor(this.node.legacyId);
+  }
+}
+
+// A bulk export walks whole connections (a million orders); cursors are made only if selected.
+function everything<T extends { legacyId: number }>(items: T[]): Connection<T> {
+  return {
+    edges: items.map((node) => new LazyEdge(node)),
+    nodes: items,
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
   };
 }
 

@@ -1,4 +1,6 @@
 import { buildSchema, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import { bulkModule } from "./bulk";
+import { registerSchemaResolvers } from "./bulk-export";
 import { commonModule } from "./common";
 import { customersModule } from "./customers";
 import { discountsModule } from "./discounts";
@@ -16,6 +18,7 @@ export const MODULES: GraphqlModule[] = [
   customersModule,
   ordersModule,
   productsModule,
+  bulkModule,
   discountsModule,
   metafieldsModule,
 ];
@@ -36,6 +39,7 @@ export function buildAdminSchema(modules: GraphqlModule[] = MODULES): AdminSchem
       resolvers.set(type, { ...resolvers.get(type), ...fields });
     }
   }
+  registerSchemaResolvers(schema, resolvers);
   const fieldResolver: GraphQLFieldResolver<unknown, GraphqlContext> = (source, args, ctx, info) => {
     const resolver = resolvers.get(info.parentType.name)?.[info.fieldName];
     if (typeof resolver === "function")

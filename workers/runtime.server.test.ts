@@ -62,14 +62,17 @@ describe("worker runtime", () => {
     expect((await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).status).toBe("uninstalled");
 
     expect(await queue(QUEUE.maintenance).getJobScheduler("sweep-inbox")).toMatchObject({ every: 60_000 });
+    expect(await queue(QUEUE.loyalty).getJobScheduler("schedule-loyalty")).toMatchObject({
+      every: 3_600_000,
+    });
     const [beat] = await workerHeartbeats();
-    expect(beat).toMatchObject({ pid: process.pid, queues: ["webhooks", "maintenance"] });
+    expect(beat).toMatchObject({ pid: process.pid, queues: ["webhooks", "maintenance", "loyalty"] });
     expect(Date.parse(beat!.lastBeatAt)).toBeGreaterThan(Date.now() - 30_000);
     const health = await waitFor(async () => {
       const h = await queueHealth();
       return h.find((q) => q.name === "webhooks")?.completed === 1 && h;
     });
-    expect(health.map((q) => q.name)).toEqual(["webhooks", "maintenance"]);
+    expect(health.map((q) => q.name)).toEqual(["webhooks", "maintenance", "loyalty"]);
 
     await runtime.stop();
     expect(await workerHeartbeats()).toEqual([]);

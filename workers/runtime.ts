@@ -6,6 +6,7 @@ import { startHeartbeat } from "~/jobs/heartbeat.server";
 import { createQueue, warnOnEvictionPolicy } from "~/jobs/queue.server";
 import { upsertSchedules } from "~/jobs/schedules.server";
 import { logger, withLogContext } from "~/logger.server";
+import { loyaltyProcessor } from "./processors/loyalty";
 import { maintenanceProcessor } from "./processors/maintenance";
 import { webhooksProcessor } from "./processors/webhooks";
 
@@ -30,16 +31,20 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   const queues = {
     webhooks: createQueue(QUEUE.webhooks, connection),
     maintenance: createQueue(QUEUE.maintenance, connection),
+    loyalty: createQueue(QUEUE.loyalty, connection),
   };
   await upsertSchedules(queues);
 
   const processors: Record<QueueName, Processor> = {
     webhooks: webhooksProcessor(db),
     maintenance: maintenanceProcessor(db, queues.webhooks),
+    loyalty: loyaltyProcessor(db, queues.loyalty),
     ...options.processors,
   };
   // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.
-  const concurrencyOf = (name: QueueName) => (name === QUEUE.maintenance ? 1 : concurrency);
+  // A scheduled loyalty run already keeps several member transactions in flight.
+  const concurrencyOf = (name: QueueName) =>
+    name === QUEUE.maintenance ? 1 : name === QUEUE.loyalty ? Math.min(2, concurrency) : concurrency;
 
   const workers = QUEUE_NAMES.map((name) => {
     const worker = new Worker(name, logged(name, processors[name]), {

@@ -8,6 +8,7 @@ import { z } from "zod";
 export const QUEUE = {
   webhooks: "webhooks",
   maintenance: "maintenance",
+  loyalty: "loyalty",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -24,6 +25,13 @@ export const JOBS = {
     "refresh-loyalty-stats": z
       .object({ shop: z.string().min(1).optional(), full: z.boolean().optional() })
       .strict(),
+  },
+  loyalty: {
+    // Fans out: one run-scheduled-loyalty job per installed shop.
+    "schedule-loyalty": z.object({}).strict(),
+    // Pending releases, expiries, expiry notices, birthday bonuses and tier re-evaluation
+    // for one shop (app/loyalty/scheduled.server.ts); safe to repeat or run late.
+    "run-scheduled-loyalty": z.object({ shop: z.string().min(1) }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -6,8 +6,18 @@ import type { TypedQueue } from "./queue.server";
 // of workers may start at once, and changing an interval here updates Redis on deploy.
 export const SWEEP_INBOX_EVERY_MS = 60_000;
 export const REFRESH_LOYALTY_STATS_EVERY_MS = 60_000;
+// Releases and lapses are dated by the ledger rules, so hourly only bounds how soon they show.
+export const SCHEDULED_LOYALTY_EVERY_MS = 60 * 60_000;
 
-export async function upsertSchedules(queues: { maintenance: TypedQueue<typeof QUEUE.maintenance> }) {
+export async function upsertSchedules(queues: {
+  maintenance: TypedQueue<typeof QUEUE.maintenance>;
+  loyalty: TypedQueue<typeof QUEUE.loyalty>;
+}) {
+  await queues.loyalty.upsertJobScheduler(
+    "schedule-loyalty",
+    { every: SCHEDULED_LOYALTY_EVERY_MS },
+    { name: "schedule-loyalty", data: {}, opts: SCHEDULED_JOB_OPTIONS },
+  );
   await queues.maintenance.upsertJobScheduler(
     "sweep-inbox",
     { every: SWEEP_INBOX_EVERY_MS },

@@ -27,6 +27,8 @@ export default tseslint.config(
       "public/build",
       "test-results",
       "extensions/*/dist",
+      // Function input types: `shopify app function typegen` output (see its header).
+      "extensions/*/generated",
       ".cache",
     ],
   },

@@ -17,6 +17,7 @@ export default defineConfig({
           include: [
             "app/**/*.test.{ts,tsx}",
             "emulator/**/*.test.ts",
+            "extensions/**/*.test.ts",
             "scripts/**/*.test.ts",
             "simulator/**/*.test.ts",
             "workers/**/*.test.ts",

@@ -6,6 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { prisma, type PrismaClient } from "../app/db.server";
+import { EnvError } from "../app/env.server";
 import { rebuildMemberBalances, type BalanceDrift } from "../app/loyalty/ledger.server";
 
 export interface VerifyResult {
@@ -115,7 +116,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`ledger:verify failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      const detail = error instanceof EnvError ? error.message : error instanceof Error ? error.stack : error;
+      process.stderr.write(`ledger:verify failed: ${String(detail)}\n`);
       process.exit(1);
     },
   );

@@ -1,0 +1,97 @@
+import type { Prisma } from "~/db.server";
+import { customerIdForEmail, ensureMember, linkGuestOrders, markMemberDeleted } from "~/loyalty/members.server";
+import { settleOrder } from "~/loyalty/orders.server";
+import { currentProgram } from "~/loyalty/program.server";
+import type { CustomerDeletePayload, CustomerPayload } from "./customer-payload";
+import {
+  insertCustomerIfMissing,
+  insertRefund,
+  markCustomerB2B,
+  upsertCustomer,
+  upsertOrder,
+  upsertProduct,
+} from "./mirror.server";
+import type { OrderPayload } from "./order-payload";
+import { resourceId } from "./payload-common";
+import type { ProductPayload } from "./product-payload";
+import type { RefundPayload } from "./refund-payload";
+import { customerMirror, orderMirror, productMirror, refundMirror } from "./to-mirror";
+
+// What each webhook topic does, inside the inbox transaction: mirror the payload
+// (conditionally: stale deliveries change nothing), then let the loyalty services settle
+// whatever the mirror now says. Settling reads the stored rows, never the payload, so a
+// stale or duplicate delivery settles to the same state as the fresh one did.
+
+type Tx = Prisma.TransactionClient;
+
+export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, now: Date): Promise<void> {
+  const order = orderMirror(payload);
+  if (payload.customer) await insertCustomerIfMissing(tx, shop, customerMirror(payload.customer), now);
+  if (order.customerId !== null) {
+    const customer = await tx.customer.findUnique({
+      where: { shop_id: { shop, id: order.customerId } },
+      select: { redactedAt: true },
+    });
+    // The customer asked to be forgotten: keep what sold, not who bought it or where it went.
+    if (customer?.redactedAt) Object.assign(order, { email: null, shippingAddress: null, billingAddress: null });
+  } else {
+    order.customerId = await customerIdForEmail(tx, shop, order.email);
+  }
+  await upsertOrder(tx, shop, order, now);
+  for (const refund of payload.refunds) await insertRefund(tx, shop, refundMirror(refund, order.currencyCode), now);
+
+  const stored = await tx.order.findUnique({
+    where: { shop_id: { shop, id: order.id } },
+    select: { customerId: true, companyId: true },
+  });
+  const customerId = stored?.customerId ?? null;
+  if (customerId === null) return;
+  if (stored?.companyId !== null && stored?.companyId !== undefined) await markCustomerB2B(tx, shop, customerId);
+  const program = await currentProgram(tx, shop);
+  const orderIds = [order.id, ...(await linkGuestOrders(tx, shop, customerId))];
+  for (const id of orderIds) await settleOrder(tx, shop, id, program, now);
+}
+
+export async function ingestRefund(tx: Tx, shop: string, payload: RefundPayload, now: Date): Promise<void> {
+  const orderId = BigInt(payload.order_id);
+  const order = await tx.order.findUnique({
+    where: { shop_id: { shop, id: orderId } },
+    select: { currencyCode: true },
+  });
+  const shopRow = order ? null : await tx.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
+  const currency = order?.currencyCode ?? shopRow?.currencyCode ?? "USD";
+  await insertRefund(tx, shop, refundMirror(payload, currency), now);
+  // A refund that arrives before its order waits in the mirror; the order's settle applies it.
+  if (order) await settleOrder(tx, shop, orderId, await currentProgram(tx, shop), now);
+}
+
+export async function ingestCustomer(tx: Tx, shop: string, payload: CustomerPayload, now: Date): Promise<void> {
+  const customer = customerMirror(payload);
+  await upsertCustomer(tx, shop, customer, now);
+  const program = await currentProgram(tx, shop);
+  // Automatic enrollment happens here; an update re-checks exclusions (tags, staff).
+  await ensureMember(tx, shop, customer.id, program, now);
+  for (const id of await linkGuestOrders(tx, shop, customer.id)) await settleOrder(tx, shop, id, program, now);
+}
+
+/**
+ * customers/delete: the mirror keeps a tombstone (so a late create or update cannot
+ * bring the customer back as live) and the member stops earning. The ledger stays.
+ */
+export async function deleteCustomer(
+  tx: Tx,
+  shop: string,
+  payload: CustomerDeletePayload,
+  now: Date,
+): Promise<void> {
+  const id = resourceId(payload.id, payload.admin_graphql_api_id);
+  await tx.$executeRaw`
+    INSERT INTO "Customer" ("shop", "id", "deletedAt", "syncedAt")
+    VALUES (${shop}, ${id}, ${now.toISOString()}::timestamp, ${now.toISOString()}::timestamp)
+    ON CONFLICT ("shop", "id") DO UPDATE SET "deletedAt" = COALESCE("Customer"."deletedAt", EXCLUDED."deletedAt")`;
+  await markMemberDeleted(tx, shop, id, "deletedInShopify");
+}
+
+export async function ingestProduct(tx: Tx, shop: string, payload: ProductPayload, now: Date): Promise<void> {
+  await upsertProduct(tx, shop, productMirror(payload), now);
+}

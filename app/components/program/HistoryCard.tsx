@@ -1,0 +1,40 @@
+import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
+
+export interface VersionSummary {
+  version: number;
+  createdAt: string;
+  createdBy: string | null;
+  note: string | null;
+}
+
+const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+/** Every saved version, newest first: ledger entries name the version that credited them. */
+export function HistoryCard({ history, current }: { history: VersionSummary[]; current: number }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Version history
+        </Text>
+        {history.map((h) => (
+          <BlockStack key={h.version} gap="050">
+            <InlineStack align="space-between">
+              <Text as="span" fontWeight="semibold">
+                Version {h.version}
+                {h.version === current ? " (current)" : ""}
+              </Text>
+              <Text as="span" tone="subdued">
+                {when.format(new Date(h.createdAt))} UTC
+              </Text>
+            </InlineStack>
+            <Text as="span" tone="subdued">
+              {h.createdBy ? `Staff member ${h.createdBy}` : "Created by the app"}
+              {h.note ? ` · ${h.note}` : ""}
+            </Text>
+          </BlockStack>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}

@@ -30,24 +30,64 @@ function orderWhere(s: CustomerSubject): Prisma.OrderWhereInput {
   return { shop: s.shop, OR: match.length ? match : [{ id: -1n }] };
 }
 
+/** The customer ids the subject covers: the one named, and any mirrored customer with the email. */
+async function subjectCustomerIds(tx: Tx, s: CustomerSubject): Promise<bigint[]> {
+  const rows = await tx.customer.findMany({ where: customerWhere(s), select: { id: true } });
+  const ids = new Set(rows.map((r) => r.id));
+  if (s.customerId !== null) ids.add(s.customerId);
+  return [...ids];
+}
+
 export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
-  const [customers, orders] = await Promise.all([
+  const shop = subject.shop;
+  const customerIds = await subjectCustomerIds(tx, subject);
+  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents] = await Promise.all([
     tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
     tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
+    tx.member.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { customerId: "asc" } }),
+    tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+    tx.redemption.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { createdAt: "asc" } }),
+    tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
   ]);
-  return toJson({ customers, orders }) as Prisma.InputJsonObject;
+  const refunds = await tx.refund.findMany({
+    where: { shop, orderId: { in: orders.map((o) => o.id) } },
+    orderBy: { id: "asc" },
+  });
+  return toJson({
+    customers,
+    orders,
+    refunds,
+    members,
+    ledgerEntries,
+    redemptions,
+    loyaltyEvents,
+  }) as Prisma.InputJsonObject;
 }
 
 export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: Date) {
   // The customer row stays, without anything that identifies a person, so aggregates
   // (orders count, amount spent) keep adding up; redactedAt stops sync re-filling it.
+  const customerIds = await subjectCustomerIds(tx, subject);
   const customers = await tx.customer.updateMany({
     where: customerWhere(subject),
     data: { email: null, phone: null, firstName: null, lastName: null, tags: [], redactedAt: now },
   });
+  // A customer the mirror never saw gets a tombstone, so a late webhook cannot bring them in.
+  if (subject.customerId !== null)
+    await tx.customer.upsert({
+      where: { shop_id: { shop: subject.shop, id: subject.customerId } },
+      create: { shop: subject.shop, id: subject.customerId, redactedAt: now },
+      update: {},
+    });
+  const loyalty = await redactLoyaltyData(tx, subject.shop, customerIds);
   const orders = await tx.order.findMany({
     where: orderWhere(subject),
     select: { id: true, lineItems: true },
+  });
+  // Refund notes are free text typed by staff ("customer Jane said …").
+  await tx.refund.updateMany({
+    where: { shop: subject.shop, orderId: { in: orders.map((o) => o.id) }, note: { not: null } },
+    data: { note: null },
   });
   for (const order of orders) {
     await tx.order.update({
@@ -66,7 +106,48 @@ export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: 
   const exports = exportMatch.length
     ? await tx.dataExport.deleteMany({ where: { shop: subject.shop, OR: exportMatch } })
     : { count: 0 };
-  return { customers: customers.count, orders: orders.length, dataExports: exports.count };
+  return { customers: customers.count, orders: orders.length, dataExports: exports.count, ...loyalty };
+}
+
+/**
+ * Loyalty data is anonymised, not deleted, except events. The ledger and redemptions are
+ * the shop's books: points issued and redeemed, discount codes given out, liability.
+ * Deleting them would change the shop's totals after the fact, and they identify no one
+ * once the customer is gone from Shopify: what remains is a numeric id, amounts and
+ * dates. The free text on them (staff reasons, failure messages) is dropped, the member
+ * is marked deleted (it never earns again) and loses its birthday. Loyalty events exist
+ * to message and analyse a person, so they are deleted.
+ */
+async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
+  if (customerIds.length === 0) return { members: 0, ledgerEntries: 0, redemptions: 0, loyaltyEvents: 0 };
+  const customerId = { in: customerIds };
+  const members = await tx.member.updateMany({
+    where: { shop, customerId },
+    data: {
+      status: "deleted",
+      statusReason: "redacted",
+      birthdayMonth: null,
+      birthdayDay: null,
+      birthdaySetAt: null,
+      // Nothing to sync: the customer no longer exists in Shopify.
+      metafieldsDirty: false,
+    },
+  });
+  const ledgerEntries = await tx.ledgerEntry.updateMany({
+    where: { shop, customerId, reason: { not: null } },
+    data: { reason: null },
+  });
+  const redemptions = await tx.redemption.updateMany({
+    where: { shop, customerId, failureReason: { not: null } },
+    data: { failureReason: null },
+  });
+  const events = await tx.loyaltyEvent.deleteMany({ where: { shop, customerId } });
+  return {
+    members: members.count,
+    ledgerEntries: ledgerEntries.count,
+    redemptions: redemptions.count,
+    loyaltyEvents: events.count,
+  };
 }
 
 // Line items keep what products sold for how much; free-text fields (custom properties

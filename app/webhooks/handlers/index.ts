@@ -3,6 +3,10 @@ import { appScopesUpdate } from "./app-scopes-update.server";
 import { appUninstalled } from "./app-uninstalled.server";
 import { customersDataRequest } from "./customers-data-request.server";
 import { customersRedact } from "./customers-redact.server";
+import { customersDelete, customerWebhook } from "./customers.server";
+import { orderWebhook } from "./orders.server";
+import { productWebhook } from "./products.server";
+import { refundsCreate } from "./refunds-create.server";
 import { shopRedact } from "./shop-redact.server";
 
 // Topic → handler. Features register their topics here (ingest adds orders/*,
@@ -16,4 +20,14 @@ export const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
   "customers/data_request": customersDataRequest,
   "customers/redact": customersRedact,
   "shop/redact": shopRedact,
+  "orders/create": orderWebhook,
+  "orders/updated": orderWebhook,
+  "orders/paid": orderWebhook,
+  "orders/cancelled": orderWebhook,
+  "refunds/create": refundsCreate,
+  "customers/create": customerWebhook,
+  "customers/update": customerWebhook,
+  "customers/delete": customersDelete,
+  "products/create": productWebhook,
+  "products/update": productWebhook,
 };

@@ -1,0 +1,123 @@
+import { z } from "zod";
+import type { Prisma } from "~/db.server";
+import type { Member } from "~/generated/prisma/client";
+import { parseMirrorLineItems } from "~/ingest/mirror-format";
+import { lineNetMinor } from "./earning-lines";
+import { recordEvents } from "./events.server";
+import type { LedgerKind } from "./ledger";
+import type { Program } from "./program";
+import { evaluateTier, type QualifyingEvent } from "./tiers";
+
+// Re-evaluates a member's tier from what they qualify on, and caches it on the member.
+// Called after every credit and reversal, and by the scheduled re-evaluation (which is
+// what moves members down once their grace period is over, or out of a rolling window).
+
+type Tx = Prisma.TransactionClient;
+
+// Kinds that make up lifetime points (net of reversals), as balancesFromLedger counts them.
+const QUALIFYING_KINDS: LedgerKind[] = ["earn", "bonus", "refundReversal", "cancellationReversal", "adjustment"];
+const PAID = ["paid", "partially_refunded", "refunded"];
+
+const refundLines = z.array(z.object({ subtotalMinor: z.number() }).loose());
+
+/**
+ * Spend and orders come from the mirror: each paid, non-test order adds its merchandise
+ * net of discounts (gift cards excluded: they are spent later) and one order; its refunds
+ * subtract their merchandise; its cancellation subtracts the order. Points come from the
+ * ledger, net of reversals.
+ */
+async function qualifyingHistory(tx: Tx, member: Member, program: Program): Promise<QualifyingEvent[]> {
+  const { shop, customerId } = member;
+  if (program.tiers.basis === "points") {
+    const rows = await tx.ledgerEntry.groupBy({
+      by: ["occurredAt"],
+      where: { shop, customerId, kind: { in: QUALIFYING_KINDS } },
+      _sum: { points: true },
+    });
+    return rows.map((r) => ({ at: r.occurredAt, points: r._sum.points ?? 0, spendMinor: 0, orders: 0 }));
+  }
+  const orders = await tx.order.findMany({
+    where: { shop, customerId, test: false, financialStatus: { in: PAID } },
+    select: { id: true, lineItems: true, shopifyCreatedAt: true, processedAt: true, cancelledAt: true },
+  });
+  const refunds = orders.length
+    ? await tx.refund.findMany({
+        where: { shop, orderId: { in: orders.map((o) => o.id) } },
+        select: { lineItems: true, processedAt: true, shopifyCreatedAt: true },
+      })
+    : [];
+  const history: QualifyingEvent[] = [];
+  for (const order of orders) {
+    const at = order.shopifyCreatedAt ?? order.processedAt;
+    if (!at) continue;
+    const spendMinor = parseMirrorLineItems(order.lineItems)
+      .filter((l) => !l.giftCard)
+      .reduce(
+        (sum, l) =>
+          sum +
+          lineNetMinor({
+            ...l,
+            collectionIds: [],
+            tags: [],
+            unitPriceMinor: l.priceMinor,
+            discountAllocationsMinor: [l.discountMinor],
+          }),
+        0,
+      );
+    history.push({ at, spendMinor, points: 0, orders: 1 });
+    if (order.cancelledAt) history.push({ at: order.cancelledAt, spendMinor: 0, points: 0, orders: -1 });
+  }
+  for (const refund of refunds) {
+    const at = refund.processedAt ?? refund.shopifyCreatedAt;
+    if (!at) continue;
+    const spendMinor = refundLines.parse(refund.lineItems).reduce((sum, l) => sum + l.subtotalMinor, 0);
+    history.push({ at, spendMinor: -spendMinor, points: 0, orders: 0 });
+  }
+  return history;
+}
+
+/** Evaluates and stores the member's tier and progress; records a tierChanged event when it moves. */
+export async function refreshTier(tx: Tx, member: Member, program: Program, now: Date): Promise<Member> {
+  const history = await qualifyingHistory(tx, member, program);
+  const evaluation = evaluateTier(
+    history,
+    { tierId: member.tierId, belowSince: member.tierBelowSince },
+    program.tiers,
+    now,
+  );
+  const next = {
+    tierId: evaluation.tierId,
+    tierBelowSince: evaluation.belowSince,
+    tierValue: BigInt(Math.round(evaluation.value)),
+    nextTierId: evaluation.progress.nextTierId,
+    tierRemaining: BigInt(Math.round(evaluation.progress.remaining)),
+  };
+  const visibleChange =
+    next.tierId !== member.tierId ||
+    next.tierValue !== member.tierValue ||
+    next.nextTierId !== member.nextTierId ||
+    next.tierRemaining !== member.tierRemaining;
+  const updated = await tx.member.update({
+    where: { shop_customerId: { shop: member.shop, customerId: member.customerId } },
+    data: { ...next, tierEvaluatedAt: now, ...(visibleChange ? { metafieldsDirty: true } : {}) },
+  });
+  if (next.tierId !== member.tierId) {
+    await recordEvents(tx, member.shop, [
+      {
+        customerId: member.customerId,
+        type: "tierChanged",
+        key: `${member.shop}:customer:${member.customerId}:tier:${now.toISOString()}:${next.tierId ?? "none"}`,
+        payload: {
+          from: member.tierId,
+          to: next.tierId,
+          change: evaluation.change,
+          value: evaluation.value,
+          basis: program.tiers.basis,
+          programVersion: program.version,
+        },
+        occurredAt: now,
+      },
+    ]);
+  }
+  return updated;
+}

@@ -68,8 +68,20 @@ const references: Reference[] = [
     varianceTolerance: 0.04,
     ppf: [0.4896836934485084, 0.73555001670434, 0.9074047410868713],
   },
-  { name: "poisson(3.5)", draw: (rng) => poisson(rng, 3.5), mean: 3.5, variance: 3.5, varianceTolerance: 0.04 },
-  { name: "poisson(120)", draw: (rng) => poisson(rng, 120), mean: 120, variance: 120, varianceTolerance: 0.04 },
+  {
+    name: "poisson(3.5)",
+    draw: (rng) => poisson(rng, 3.5),
+    mean: 3.5,
+    variance: 3.5,
+    varianceTolerance: 0.04,
+  },
+  {
+    name: "poisson(120)",
+    draw: (rng) => poisson(rng, 120),
+    mean: 120,
+    variance: 120,
+    varianceTolerance: 0.04,
+  },
   {
     name: "lognormal(3, 0.5)",
     draw: (rng) => lognormal(rng, 3, 0.5),
@@ -86,7 +98,13 @@ const references: Reference[] = [
     varianceTolerance: 0.03,
     ppf: [-1.844654696633801, 2, 5.8446546966338015],
   },
-  { name: "binomial(40, 0.3)", draw: (rng) => binomial(rng, 40, 0.3), mean: 12, variance: 8.4, varianceTolerance: 0.04 },
+  {
+    name: "binomial(40, 0.3)",
+    draw: (rng) => binomial(rng, 40, 0.3),
+    mean: 12,
+    variance: 8.4,
+    varianceTolerance: 0.04,
+  },
 ];
 
 function sample(draw: (rng: Rng) => number, seed = 7): Float64Array {
@@ -123,9 +141,24 @@ describe("samplers against scipy reference moments", () => {
   it("poisson and binomial hit scipy's point probabilities", () => {
     const share = (xs: Float64Array, test: (x: number) => boolean) =>
       xs.reduce((n, x) => (test(x) ? n + 1 : n), 0) / xs.length;
-    expect(share(sample((r) => poisson(r, 3.5)), (x) => x === 3)).toBeCloseTo(0.215785469038651, 2);
-    expect(share(sample((r) => poisson(r, 120)), (x) => x <= 110)).toBeCloseTo(0.1938967933827624, 2);
-    expect(share(sample((r) => binomial(r, 40, 0.3)), (x) => x === 12)).toBeCloseTo(0.13657382060056153, 2);
+    expect(
+      share(
+        sample((r) => poisson(r, 3.5)),
+        (x) => x === 3,
+      ),
+    ).toBeCloseTo(0.215785469038651, 2);
+    expect(
+      share(
+        sample((r) => poisson(r, 120)),
+        (x) => x <= 110,
+      ),
+    ).toBeCloseTo(0.1938967933827624, 2);
+    expect(
+      share(
+        sample((r) => binomial(r, 40, 0.3)),
+        (x) => x === 12,
+      ),
+    ).toBeCloseTo(0.13657382060056153, 2);
   });
 
   it("logGamma matches scipy.special.gammaln", () => {

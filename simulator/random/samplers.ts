@@ -97,7 +97,10 @@ export function poisson(rng: Rng, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - logGamma(k + 1))
+    if (
+      Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+      -mean + k * loglam - logGamma(k + 1)
+    )
       return k;
   }
 }
@@ -142,7 +145,11 @@ export function categorical(rng: Rng, sums: Float64Array): number {
 }
 
 /** Dirichlet(alpha) written into `out` (allocation-free on the hot path). */
-export function dirichlet(rng: Rng, alpha: ArrayLike<number>, out = new Float64Array(alpha.length)): Float64Array {
+export function dirichlet(
+  rng: Rng,
+  alpha: ArrayLike<number>,
+  out = new Float64Array(alpha.length),
+): Float64Array {
   let sum = 0;
   for (let i = 0; i < alpha.length; i++) {
     const g = gamma(rng, alpha[i] as number);

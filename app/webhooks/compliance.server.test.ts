@@ -93,6 +93,65 @@ async function deliverAndProcess(shop: string, topic: string, payload: unknown) 
 
 const janeCustomer = { id: JANE.id, email: JANE.email, phone: JANE.phone };
 
+const usd = (amount: string) => ({
+  shop_money: { amount, currency_code: "USD" },
+  presentment_money: { amount, currency_code: "USD" },
+});
+
+/** Her order 5001 as orders/create delivers it: her name in a custom property and in a refund note. */
+function janeOrderPayload() {
+  return {
+    id: 5001,
+    admin_graphql_api_id: "gid://shopify/Order/5001",
+    name: "#5001",
+    email: JANE.email,
+    currency: "USD",
+    created_at: "2025-10-01T08:00:00-04:00",
+    updated_at: "2025-10-01T08:00:00-04:00",
+    processed_at: "2025-10-01T08:00:00-04:00",
+    financial_status: "paid",
+    test: false,
+    tags: "",
+    discount_codes: [],
+    subtotal_price: "20.00",
+    subtotal_price_set: usd("20.00"),
+    total_price: "25.00",
+    total_price_set: usd("25.00"),
+    total_tax_set: usd("0.00"),
+    total_discounts_set: usd("0.00"),
+    total_shipping_price_set: usd("5.00"),
+    line_items: [
+      {
+        id: 1,
+        product_id: 1,
+        variant_id: null,
+        title: "Mug",
+        quantity: 1,
+        price: "20.00",
+        price_set: usd("20.00"),
+        gift_card: false,
+        discount_allocations: [],
+        properties: [{ name: "Engraving", value: JANE.first }],
+      },
+    ],
+    shipping_lines: [{ price: "5.00", price_set: usd("5.00"), discounted_price_set: usd("5.00") }],
+    refunds: [
+      {
+        id: 7001,
+        order_id: 5001,
+        created_at: "2025-10-02T08:00:00-04:00",
+        note: `${JANE.first} ${JANE.last} changed her mind about the colour`,
+        refund_line_items: [],
+        order_adjustments: [],
+      },
+    ],
+    customer: { id: JANE.id, email: JANE.email, first_name: JANE.first, last_name: JANE.last },
+    company: null,
+    shipping_address: address(JANE),
+    billing_address: address(JANE),
+  };
+}
+
 beforeEach(async () => {
   await resetDatabase(db);
   await seedShop(SHOP);
@@ -101,6 +160,19 @@ beforeEach(async () => {
 
 describe("customers/data_request", () => {
   it("exports every row that holds the customer's data, including orders requested", async () => {
+    await db.member.create({ data: { shop: SHOP, customerId: 1001n, availablePoints: 10 } });
+    await db.ledgerEntry.create({
+      data: {
+        shop: SHOP,
+        customerId: 1001n,
+        key: `${SHOP}:customer:1001:bonus:signup`,
+        kind: "bonus",
+        points: 10,
+        bucket: "available",
+        occurredAt: new Date("2025-10-01T00:00:00Z"),
+        programVersion: 1,
+      },
+    });
     await deliverAndProcess(SHOP, "customers/data_request", {
       shop_domain: SHOP,
       customer: janeCustomer,
@@ -127,6 +199,9 @@ describe("customers/data_request", () => {
       expect.objectContaining({ id: "1001", email: JANE.email, firstName: JANE.first }),
     ]);
     expect(data.orders.map((o) => o.id)).toEqual(["5001", "5002", "5003"]);
+    const loyalty = exported!.data as { members: { customerId: string }[]; ledgerEntries: { points: number }[] };
+    expect(loyalty.members).toEqual([expect.objectContaining({ customerId: "1001", availablePoints: 10 })]);
+    expect(loyalty.ledgerEntries).toEqual([expect.objectContaining({ kind: "bonus", points: 10 })]);
     expect(JSON.stringify(data)).not.toContain(BOB.email);
   });
 });
@@ -135,10 +210,13 @@ describe("customers/redact", () => {
   it("leaves no personal data of the customer in any table of the shop, and keeps aggregates", async () => {
     // Her data also sits in the inbox: a processed order, a pending customer update and
     // an earlier export request whose export must go too.
-    await deliverAndProcess(SHOP, "orders/create", {
-      id: 5001,
-      email: JANE.email,
-      customer: { id: JANE.id, first_name: JANE.first },
+    await deliverAndProcess(SHOP, "orders/create", janeOrderPayload());
+    // She is a member who earned on that order: the loyalty tables hold her too.
+    expect(await db.ledgerEntry.count({ where: { shop: SHOP, customerId: 1001n } })).toBeGreaterThan(0);
+    expect(await db.loyaltyEvent.count({ where: { shop: SHOP, customerId: 1001n } })).toBeGreaterThan(0);
+    await db.member.update({
+      where: { shop_customerId: { shop: SHOP, customerId: 1001n } },
+      data: { birthdayMonth: 4, birthdayDay: 12 },
     });
     await deliver(SHOP, "customers/update", {
       id: JANE.id,
@@ -168,10 +246,23 @@ describe("customers/redact", () => {
     expect(await db.dataExport.count({ where: { shop: SHOP } })).toBe(0);
     const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 1001n } } });
     expect(customer).toMatchObject({ ordersCount: 2, amountSpentMinor: 4000n, redactedAt: expect.any(Date) });
-    const orders = await db.order.findMany({ where: { shop: SHOP, id: { in: [5001n, 5002n, 5003n] } } });
+    const orders = await db.order.findMany({
+      where: { shop: SHOP, id: { in: [5001n, 5002n, 5003n] } },
+      orderBy: { id: "asc" },
+    });
     expect(orders.map((o) => o.totalMinor)).toEqual([2500n, 2500n, 2500n]);
-    expect(orders[0]!.lineItems).toEqual([{ id: 1, productId: "1", quantity: 1, priceMinor: 2000 }]);
+    expect(orders[0]!.lineItems).toEqual([
+      expect.objectContaining({ id: "1", productId: "1", quantity: 1, priceMinor: 2000 }),
+    ]);
     expect(await db.webhookEvent.count({ where: { shop: SHOP, status: "processed" } })).toBe(4);
+    // The books stay (anonymous amounts), the member never earns again, events are gone.
+    const member = await db.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: SHOP, customerId: 1001n } },
+    });
+    expect(member).toMatchObject({ status: "deleted", statusReason: "redacted", birthdayMonth: null });
+    expect(await db.ledgerEntry.count({ where: { shop: SHOP, customerId: 1001n } })).toBeGreaterThan(0);
+    expect(await db.loyaltyEvent.count({ where: { shop: SHOP, customerId: 1001n } })).toBe(0);
+    expect(await db.refund.findFirst({ where: { shop: SHOP, orderId: 5001n } })).toMatchObject({ note: null });
   });
 
   it("keeps other customers' data and the same person's data in other shops", async () => {

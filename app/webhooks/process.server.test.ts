@@ -100,7 +100,7 @@ describe("processWebhookEvent", () => {
   });
 
   it("marks a topic without a handler processed and keeps its payload for replay", async () => {
-    const id = await deliver("orders/create", { id: 99, total_price: "5.00" });
+    const id = await deliver("inventory_levels/update", { id: 99, total_price: "5.00" });
     expect(await processWebhookEvent(db, id)).toBe("no-handler");
     expect(await db.webhookEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({
       status: "processed",

@@ -26,6 +26,8 @@ export default function App() {
         <Link to="/app" rel="home">
           Dashboard
         </Link>
+        <Link to="/app/program">Program</Link>
+        <Link to="/app/members">Members</Link>
         <Link to="/app/privacy">Privacy requests</Link>
       </NavMenu>
       <Outlet />

@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
+import { Badge, BlockStack, Layout, Page, Text } from "@shopify/polaris";
+import { AdjustmentCard, type AdjustmentAnswer } from "~/components/members/AdjustmentCard";
+import { BalanceCard, TierCard } from "~/components/members/BalanceCard";
+import { LedgerCard } from "~/components/members/LedgerCard";
+import { RedemptionsCard } from "~/components/members/RedemptionsCard";
+import { prisma } from "~/db.server";
+import { AdjustmentRefused, adjustPoints } from "~/loyalty/adjustments.server";
+import { parseAdjustmentForm } from "~/members/adjustment-form";
+import { loadMemberDetail } from "~/members/member.server";
+import { formatDay, MEMBER_STATUS_LABELS } from "~/members/present";
+import { authenticate } from "~/shopify.server";
+
+export const meta: MetaFunction = () => [{ title: "Member · Loyalty Optimizer" }];
+
+function customerIdFrom(param: string | undefined): bigint {
+  if (!param || !/^\d{1,19}$/.test(param)) throw new Response("Member not found", { status: 404 });
+  return BigInt(param);
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const customerId = customerIdFrom(params.customerId);
+  const ledgerPage = Number(new URL(request.url).searchParams.get("ledgerPage") ?? 1);
+  const db = prisma();
+  const [detail, shop] = await Promise.all([
+    loadMemberDetail(db, session.shop, customerId, { ledgerPage }),
+    db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
+  ]);
+  if (!detail) throw new Response("Member not found", { status: 404 });
+  // A fresh id per rendered form: the adjustment's idempotency key.
+  return { ...detail, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session, sessionToken } = await authenticate.admin(request);
+  const customerId = customerIdFrom(params.customerId);
+  const form = parseAdjustmentForm(await request.formData());
+  if (!form.ok) return data<AdjustmentAnswer>({ ok: false, fieldErrors: form.fieldErrors }, { status: 422 });
+  try {
+    const result = await adjustPoints(prisma(), {
+      shop: session.shop,
+      customerId,
+      ...form.value,
+      staffId: sessionToken?.sub ?? "staff",
+      now: new Date(),
+    });
+    return data<AdjustmentAnswer>({
+      ok: true,
+      applied: result.applied,
+      availablePoints: result.member.availablePoints,
+    });
+  } catch (error) {
+    if (error instanceof AdjustmentRefused) {
+      return data<AdjustmentAnswer>({ ok: false, fieldErrors: error.fieldErrors }, { status: error.status });
+    }
+    throw error;
+  }
+};
+
+export default function MemberPage() {
+  const detail = useLoaderData<typeof loader>();
+  const { member, program, timeZone } = detail;
+  const fetcher = useFetcher<typeof action>();
+  const navigate = useNavigate();
+  const status = MEMBER_STATUS_LABELS[member.status];
+  return (
+    <Page
+      title={member.name ?? member.email ?? `Customer ${member.customerId}`}
+      titleMetadata={<Badge tone={status?.tone}>{status?.label ?? member.status}</Badge>}
+      subtitle={[member.email, `Member since ${formatDay(member.joinedAt, timeZone)}`]
+        .filter(Boolean)
+        .join(" · ")}
+      backAction={{ content: "Members", url: "/app/members" }}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <BalanceCard member={member} />
+            <LedgerCard
+              ledger={detail.ledger}
+              timeZone={timeZone}
+              onPage={(page) => navigate(`?ledgerPage=${page}`, { preventScrollReset: true })}
+            />
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <TierCard member={member} program={program} />
+            <AdjustmentCard
+              key={detail.adjustmentId}
+              adjustmentId={detail.adjustmentId}
+              availablePoints={member.availablePoints}
+              answer={fetcher.data}
+              submitting={fetcher.state !== "idle"}
+              submit={(form) => fetcher.submit(form, { method: "post" })}
+            />
+            <RedemptionsCard redemptions={detail.redemptions} timeZone={timeZone} />
+            {member.statusReason && (
+              <Text as="p" tone="subdued">
+                Status reason: {member.statusReason}
+              </Text>
+            )}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,65 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData, useNavigate } from "@remix-run/react";
+import { BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
+import { MembersTable } from "~/components/members/MembersTable";
+import { prisma } from "~/db.server";
+import { currentProgram } from "~/loyalty/program.server";
+import { parseListParams } from "~/members/list-params";
+import { listMembers } from "~/members/members.server";
+import { authenticate } from "~/shopify.server";
+
+export const meta: MetaFunction = () => [{ title: "Members · Loyalty Optimizer" }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const db = prisma();
+  const params = parseListParams(new URL(request.url).searchParams);
+  const [page, program, shop, anyMember] = await Promise.all([
+    listMembers(db, session.shop, params),
+    currentProgram(db, session.shop),
+    db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
+    db.member.findFirst({ where: { shop: session.shop }, select: { customerId: true } }),
+  ]);
+  return {
+    page,
+    params,
+    hasMembers: anyMember !== null,
+    tiers: program.tiers.levels.map((l) => ({ id: l.id, name: l.name })),
+    timeZone: shop?.ianaTimezone ?? null,
+  };
+};
+
+export default function MembersPage() {
+  const { page, params, hasMembers, tiers, timeZone } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
+  return (
+    <Page title="Members">
+      <Layout>
+        <Layout.Section>
+          {hasMembers ? (
+            <Card padding="0">
+              <MembersTable
+                page={page}
+                params={params}
+                tiers={tiers}
+                timeZone={timeZone}
+                navigate={(search) => navigate(`/app/members${search}`)}
+              />
+            </Card>
+          ) : (
+            <Card>
+              <EmptyState heading="No members yet" image="">
+                <BlockStack gap="200">
+                  <Text as="p">
+                    Customers become members when they place an order or sign up, or when the store's history
+                    is imported after install. They will be listed here with their points and tier.
+                  </Text>
+                </BlockStack>
+              </EmptyState>
+            </Card>
+          )}
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -118,10 +118,15 @@
       attempts.delete(reward.id);
       const r = body.redemption;
       store.status.balance = body.balance;
+      // Spending only lowers the balance, so affordability can only drop; the refresh below
+      // brings limits and anything else the server knows.
       for (const item of store.status.rewards) {
         item.shortBy = Math.max(0, item.pointsCost - body.balance.available);
-        item.affordable = item.available && item.shortBy === 0;
+        item.affordable = item.affordable && item.shortBy === 0;
       }
+      api("/status")
+        .then((status) => ((store.status = status), render()))
+        .catch(() => {});
       store.result = { origin, name: r.rewardName || reward.name, code: r.code, expiresAt: r.expiresAt };
       announce(t("code_ready", { reward: store.result.name }) + " " + r.code + ". " + balanceText());
     } catch (error) {
@@ -229,6 +234,7 @@
         type: "button",
         class: "lw-button lw-button--small",
         "data-lw-result-focus": true,
+        "data-lw-key": "copy",
         "aria-label": t("copy_label", { code: r.code }),
         onclick: async () => {
           try {

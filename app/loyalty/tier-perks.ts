@@ -20,11 +20,9 @@ export const TIER_PERK_FUNCTION_HANDLE = "tier-perk-discount";
 export type DiscountClassName = "PRODUCT" | "ORDER" | "SHIPPING";
 
 const gid = (type: string) =>
-  z
-    .string()
-    .regex(new RegExp(`^gid://shopify/${type}/\\d+$`), {
-      error: `Use a ${type} id such as gid://shopify/${type}/1.`,
-    });
+  z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), {
+    error: `Use a ${type} id such as gid://shopify/${type}/1.`,
+  });
 
 export const tierPerkSchema = z.object({
   id: z.string().trim().min(1),

@@ -1,26 +1,37 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { InstallCard } from "../components/dashboard/InstallCard";
+import { LoyaltyCard } from "../components/dashboard/LoyaltyCard";
 import { SyncCard } from "../components/dashboard/SyncCard";
 import { WorkersCard } from "../components/dashboard/WorkersCard";
 import { loadDashboard } from "../dashboard/dashboard.server";
+import { prisma } from "../db.server";
+import { loadLoyaltyKpis } from "../stats/kpis.server";
 import { authenticate } from "../shopify.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Optimizer" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return loadDashboard(session.shop);
+  const [dashboard, loyalty] = await Promise.all([
+    loadDashboard(session.shop),
+    loadLoyaltyKpis(prisma(), session.shop, new Date()),
+  ]);
+  return { ...dashboard, loyalty };
 };
 
 export default function DashboardPage() {
-  const { install, sync, jobs } = useLoaderData<typeof loader>();
+  const { install, sync, jobs, loyalty } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <LoyaltyCard kpis={loyalty} />
             <SyncCard sync={sync} />
             <WorkersCard jobs={jobs} />
           </BlockStack>

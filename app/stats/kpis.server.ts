@@ -1,11 +1,9 @@
 import type { PrismaClient } from "~/db.server";
 import { currentProgram } from "~/loyalty/program.server";
-import { addDays, fillDays, liabilityMinor, localDay, pointValue, redemptionRate } from "./kpis";
+import { addDays, fillDays, KPI_DAYS, liabilityMinor, localDay, pointValue, redemptionRate } from "./kpis";
 
 // The dashboard's loyalty KPIs, read only from the prepared aggregates
 // (LoyaltyStatsDaily, LoyaltyStatsSnapshot) that refresh-loyalty-stats keeps current.
-
-export const KPI_DAYS = 90;
 
 export async function loadLoyaltyKpis(db: PrismaClient, shop: string, now: Date) {
   const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } });

@@ -2,6 +2,9 @@ import type { Program } from "~/loyalty/program";
 
 // Pure figures for the dashboard's loyalty KPIs, from the prepared aggregates.
 
+/** The period the dashboard's loyalty figures and chart cover. */
+export const KPI_DAYS = 90;
+
 export interface DailyStats {
   day: string; // YYYY-MM-DD in the shop's zone
   pointsIssued: number;

@@ -1,0 +1,138 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { balancesFromLedger } from "~/loyalty/ledger";
+import { memberLedger } from "~/loyalty/ledger.server";
+import { resetDatabase } from "~/webhooks/testing.server";
+import type { CustomerRecord, OrderRecord } from "../../emulator/resources/records";
+import type { RefundSpec } from "../../emulator/webhook-payloads";
+import { createWorld, type Delivery } from "./test-world.server";
+
+// Property: whatever order Shopify delivers one customer's webhooks in, and however many
+// times, the mirror and the member's balances end where in-order delivery puts them.
+
+const IN_ORDER = "in-order.myshopify.com";
+const SHUFFLED = "shuffled.myshopify.com";
+const inOrder = createWorld(IN_ORDER);
+const shuffled = createWorld(SHUFFLED);
+const { db } = inOrder;
+
+const PROGRAM = { earning: { bonuses: { firstOrder: 25, signup: 10 } } };
+const t = (minutes: number) => new Date(Date.parse("2025-10-01T12:00:00Z") + minutes * 60_000).toISOString();
+
+interface Scenario {
+  refunds: number[];
+  cancel: "none" | "refunded" | "paid";
+}
+
+/** The deliveries of one customer's order, in the order Shopify would send them. */
+function deliveries(w: ReturnType<typeof createWorld>, ana: CustomerRecord, order: OrderRecord, s: Scenario) {
+  const [mug, wrap] = order.lineItems;
+  const specs: RefundSpec[] = [
+    { id: 801, createdAt: t(60), lines: [{ lineItemId: mug!.legacyId, quantity: 1 }] },
+    { id: 802, createdAt: t(120), lines: [{ lineItemId: wrap!.legacyId, quantity: 1 }], shippingMinor: 499 },
+    { id: 803, createdAt: t(180), lines: [{ lineItemId: mug!.legacyId, quantity: 1 }] },
+  ];
+  const chosen = s.refunds.map((i) => specs[i]!);
+  const list: Delivery[] = [
+    { ...w.customer(ana), topic: "customers/create" },
+    w.order("orders/create", order, { financialStatus: "PENDING", updatedAt: t(0) }, { customer: ana }),
+    w.order("orders/paid", order, { financialStatus: "PAID", updatedAt: t(1) }, { customer: ana }),
+  ];
+  chosen.forEach((spec, i) => {
+    list.push(w.refund(order, spec));
+    const refunds = chosen.slice(0, i + 1);
+    const status = s.refunds.length === 3 && i === 2 ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    list.push(w.order("orders/updated", order, { financialStatus: status, updatedAt: t(61 + 60 * i) }, { customer: ana, refunds }));
+  });
+  if (s.cancel !== "none") {
+    list.push(
+      w.order(
+        "orders/cancelled",
+        order,
+        { financialStatus: s.cancel === "refunded" ? "REFUNDED" : "PAID", cancelledAt: t(300), updatedAt: t(300) },
+        { customer: ana, refunds: chosen },
+      ),
+    );
+  }
+  return list;
+}
+
+async function snapshot(shop: string, customerId: bigint) {
+  const strip = <T extends { syncedAt: Date; shop: string }>({ syncedAt: _s, shop: _shop, ...rest }: T) => rest;
+  const member = await db.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId } } });
+  const ledger = await memberLedger(db, shop, customerId);
+  const { conflicts, ...fromLedger } = balancesFromLedger(ledger, new Date(8.64e15));
+  return {
+    member: {
+      status: member.status,
+      available: member.availablePoints,
+      pending: member.pendingPoints,
+      lifetime: member.lifetimePoints,
+      ordersEarned: member.ordersEarned,
+    },
+    fromLedger,
+    conflicts,
+    customers: (await db.customer.findMany({ where: { shop } })).map(strip),
+    orders: (await db.order.findMany({ where: { shop } })).map(strip),
+    refunds: (await db.refund.findMany({ where: { shop }, orderBy: { id: "asc" } })).map(strip),
+  };
+}
+
+describe("delivery order and duplication", () => {
+  it("any permutation or duplication of a customer's deliveries yields the same balances and mirror rows", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          refunds: fc.subarray([0, 1, 2]),
+          cancel: fc.constantFrom<Scenario["cancel"]>("none", "refunded", "paid"),
+        }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        fc.array(fc.nat({ max: 11 }), { maxLength: 4 }),
+        async (scenario, sortKeys, duplicates) => {
+          await resetDatabase(db);
+          const results = [];
+          for (const w of [inOrder, shuffled]) {
+            const shop = w === inOrder ? IN_ORDER : SHUFFLED;
+            w.store.resetShop(shop);
+            await w.setup(PROGRAM);
+            const [ana] = w.store.addCustomers(shop, [{ id: 7001, email: "ana@example.com", updatedAt: t(-60) }]);
+            const [order] = w.store.addOrders(shop, [
+              {
+                id: 9001,
+                customerId: ana!.id,
+                createdAt: t(0),
+                financialStatus: "PAID",
+                discountCodes: [{ code: "TEN", amount: "10" }],
+                lineItems: [
+                  { title: "Mug", quantity: 2, unitPrice: "12.5" },
+                  { title: "Gift wrap", quantity: 1, unitPrice: "5" },
+                ],
+                shippingPrice: "4.99",
+                taxPrice: "2.4",
+              },
+            ]);
+            let list = deliveries(w, ana!, order!, scenario);
+            if (w === shuffled) {
+              const copies = duplicates.filter((i) => i < list.length).map((i) => list[i]!);
+              list = [...list, ...copies]
+                .map((d, i) => ({ d, k: sortKeys[i % sortKeys.length]! + i * 1e-9 }))
+                .sort((a, b) => a.k - b.k)
+                .map((x) => x.d);
+            }
+            for (const d of list) await w.deliver(d);
+            results.push(await snapshot(shop, 7001n));
+          }
+          const [expected, actual] = results;
+          expect(actual).toEqual(expected);
+          expect(actual!.conflicts).toEqual([]);
+          expect(actual!.fromLedger).toMatchObject({
+            available: actual!.member.available,
+            pending: actual!.member.pending,
+            lifetimeEarned: actual!.member.lifetime,
+          });
+        },
+      ),
+      { numRuns: 20 },
+    );
+  }, 240_000);
+});

@@ -108,6 +108,37 @@ describe("order ingest", () => {
     expect(reversed._sum.points).toBe(-9);
   });
 
+  it("marks the member's reward code used when an order carries it", async () => {
+    const [ana] = w.store.addCustomers(SHOP, [{ email: "coder@example.com" }]);
+    const redemption = await db.redemption.create({
+      data: {
+        shop: SHOP,
+        customerId: BigInt(ana!.legacyId),
+        rewardId: "five-off",
+        reward: { name: "$5 off" },
+        pointsCost: 500,
+        programVersion: 1,
+        status: "issued",
+        code: "LOYAL-5OFF-XYZ",
+      },
+    });
+    const [order] = w.store.addOrders(SHOP, [
+      {
+        customerId: ana!.id,
+        financialStatus: "PAID",
+        createdAt: PLACED,
+        discountCodes: [{ code: "loyal-5off-xyz", amount: "5" }],
+        lineItems: [{ title: "Candle", quantity: 1, unitPrice: "30" }],
+      },
+    ]);
+    await w.deliver(w.order("orders/create", order!, {}, { customer: ana! }));
+    expect(await db.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).toMatchObject({
+      status: "used",
+      usedOrderId: BigInt(order!.legacyId),
+      usedAt: new Date(PLACED),
+    });
+  });
+
   it("never credits test orders or unpaid orders", async () => {
     const { ana, order } = shopWorld();
     await w.deliver(w.order("orders/create", order, { test: true }, { customer: ana }));

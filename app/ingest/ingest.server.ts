@@ -2,6 +2,7 @@ import type { Prisma } from "~/db.server";
 import { customerIdForEmail, ensureMember, linkGuestOrders, markMemberDeleted } from "~/loyalty/members.server";
 import { settleOrder } from "~/loyalty/orders.server";
 import { currentProgram } from "~/loyalty/program.server";
+import { markRedemptionsUsed } from "~/loyalty/redemptions-lifecycle.server";
 import type { CustomerDeletePayload, CustomerPayload } from "./customer-payload";
 import {
   insertCustomerIfMissing,
@@ -42,9 +43,17 @@ export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, n
 
   const stored = await tx.order.findUnique({
     where: { shop_id: { shop, id: order.id } },
-    select: { customerId: true, companyId: true },
+    select: { customerId: true, companyId: true, discountCodes: true, shopifyCreatedAt: true },
   });
   const customerId = stored?.customerId ?? null;
+  // A reward code is spent when an order carries it, paid or not (Shopify counted the use at checkout).
+  if (stored?.discountCodes.length)
+    await markRedemptionsUsed(tx, shop, {
+      orderId: order.id,
+      customerId,
+      discountCodes: stored.discountCodes,
+      at: stored.shopifyCreatedAt ?? now,
+    });
   if (customerId === null) return;
   if (stored?.companyId !== null && stored?.companyId !== undefined) await markCustomerB2B(tx, shop, customerId);
   const program = await currentProgram(tx, shop);

@@ -6,6 +6,7 @@ import { startHeartbeat } from "~/jobs/heartbeat.server";
 import { createQueue, warnOnEvictionPolicy } from "~/jobs/queue.server";
 import { upsertSchedules } from "~/jobs/schedules.server";
 import { logger, withLogContext } from "~/logger.server";
+import { backfillProcessor } from "./processors/backfill";
 import { loyaltyProcessor } from "./processors/loyalty";
 import { maintenanceProcessor } from "./processors/maintenance";
 import { webhooksProcessor } from "./processors/webhooks";
@@ -32,6 +33,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     webhooks: createQueue(QUEUE.webhooks, connection),
     maintenance: createQueue(QUEUE.maintenance, connection),
     loyalty: createQueue(QUEUE.loyalty, connection),
+    backfill: createQueue(QUEUE.backfill, connection),
   };
   await upsertSchedules(queues);
 
@@ -39,12 +41,18 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     webhooks: webhooksProcessor(db),
     maintenance: maintenanceProcessor(db, queues.webhooks),
     loyalty: loyaltyProcessor(db, queues.loyalty),
+    backfill: backfillProcessor(db),
     ...options.processors,
   };
   // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.
   // A scheduled loyalty run already keeps several member transactions in flight.
+  // A backfill saturates the database on its own: one at a time per worker process.
   const concurrencyOf = (name: QueueName) =>
-    name === QUEUE.maintenance ? 1 : name === QUEUE.loyalty ? Math.min(2, concurrency) : concurrency;
+    name === QUEUE.maintenance || name === QUEUE.backfill
+      ? 1
+      : name === QUEUE.loyalty
+        ? Math.min(2, concurrency)
+        : concurrency;
 
   const workers = QUEUE_NAMES.map((name) => {
     const worker = new Worker(name, logged(name, processors[name]), {

@@ -9,6 +9,7 @@ export const QUEUE = {
   webhooks: "webhooks",
   maintenance: "maintenance",
   loyalty: "loyalty",
+  backfill: "backfill",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -32,6 +33,10 @@ export const JOBS = {
     // Pending releases, expiries, expiry notices, birthday bonuses and tier re-evaluation
     // for one shop (app/loyalty/scheduled.server.ts); safe to repeat or run late.
     "run-scheduled-loyalty": z.object({ shop: z.string().min(1) }).strict(),
+  },
+  backfill: {
+    // One import of a shop's history (app/backfill); job id = run id, resumable from the run row.
+    "run-backfill": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -179,8 +179,11 @@ export async function* jsonlBatches(
   let skip = options.skipLines ?? 0;
   let rest = "";
   const decoder = new TextDecoder();
-  for await (const chunk of response.body) {
-    const text = rest + decoder.decode(chunk as Uint8Array, { stream: true });
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const text = rest + decoder.decode(value, { stream: true });
     const end = text.lastIndexOf("\n");
     if (end < 0) {
       rest = text;

@@ -1,5 +1,7 @@
 import type { Session } from "@shopify/shopify-api";
+import { backfillOnInstall } from "../backfill/start.server";
 import type { PrismaClient } from "../db.server";
+import { logger } from "../logger.server";
 import { runGraphql, type AdminGraphql } from "./graphql.server";
 
 const SHOP_QUERY = `#graphql
@@ -43,4 +45,11 @@ export async function recordInstall(db: PrismaClient, session: Session, graphql:
     create: { domain: session.shop, ...fields },
     update: fields,
   });
+  // The first install imports the shop's history; a failure here must not fail sign-in
+  // (the dashboard's import card can start it).
+  try {
+    await backfillOnInstall(db, session.shop);
+  } catch (error) {
+    logger().warn({ err: error, shop: session.shop }, "Could not start the install backfill");
+  }
 }

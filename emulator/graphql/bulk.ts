@@ -152,7 +152,7 @@ function writeLines(stream: WriteStream) {
     const text = buffer.join("\n") + "\n";
     buffer = [];
     size = 0;
-    if (!stream.write(text)) await new Promise((resolve) => stream.once("drain", resolve));
+    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
   };
   return {
     write(line: string) {

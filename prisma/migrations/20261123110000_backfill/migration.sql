@@ -17,6 +17,7 @@ CREATE TABLE "BackfillRun" (
     "historyEarnsPoints" BOOLEAN NOT NULL DEFAULT false,
     "trigger" TEXT NOT NULL DEFAULT 'install',
     "programVersion" INTEGER,
+    "resource" TEXT,
     "bulkOperationId" TEXT,
     "fileUrl" TEXT,
     "objectCount" BIGINT,

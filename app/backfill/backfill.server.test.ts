@@ -1,0 +1,358 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { parseMirrorLineItems } from "~/ingest/mirror-format";
+import { settleOrder } from "~/loyalty/orders.server";
+import { currentProgram } from "~/loyalty/program.server";
+import { emulatorGraphql, seedProgram } from "~/loyalty/redemptions.testing.server";
+import type { AdminGraphql } from "~/shopify/graphql.server";
+import { resetDatabase } from "~/webhooks/testing.server";
+import type { Emulator } from "../../emulator/server";
+import { installApp, startTestEmulator } from "../../emulator/testing";
+import { loadJsonl } from "./load.server";
+import { createBackfillRun, runBackfill, type BackfillDeps } from "./run.server";
+
+const db = prisma();
+const SHOP = "backfill-test.myshopify.com";
+const NOW = new Date("2025-09-01T00:00:00Z");
+
+let emulator: Emulator;
+let graphql: AdminGraphql;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  emulator.store.createShop({ domain: SHOP });
+  graphql = emulatorGraphql(emulator, await installApp(emulator, SHOP));
+});
+afterAll(() => emulator.close());
+
+const deps = (extra: Partial<BackfillDeps> = {}): BackfillDeps => ({
+  db,
+  graphql,
+  now: () => NOW,
+  poll: { intervalMs: 5, maxIntervalMs: 20 },
+  ...extra,
+});
+
+let ids: { ana: bigint; ben: bigint; cara: bigint; mug: bigint };
+
+beforeEach(async () => {
+  await resetDatabase(db);
+  emulator.store.resetShop(SHOP);
+  await seedProgram(db, SHOP, {
+    earning: { pointsPerCurrencyUnit: 1, bonuses: { firstOrder: 25 }, pendingDays: 14 },
+  });
+  const [ana, ben, cara] = emulator.store.addCustomers(SHOP, [
+    { email: "ana@example.com", firstName: "Ana", tags: ["vip"] },
+    { email: "ben@example.com" },
+    { email: "cara@example.com", tags: ["wholesale"] },
+  ]);
+  const [mug] = emulator.store.addProducts(SHOP, [
+    { title: "Mug", tags: ["ceramics"], variants: [{ price: "12.50" }] },
+  ]);
+  emulator.store.addOrders(SHOP, [
+    {
+      customerId: ana!.id,
+      createdAt: "2025-01-02T10:00:00Z",
+      discountCodes: [{ code: "TEN", amount: "5.00" }],
+      lineItems: [
+        { title: "Mug", quantity: 2, unitPrice: "12.50", productId: mug!.id },
+        { title: "Tea", quantity: 1, unitPrice: "25.00" },
+      ],
+      shippingPrice: "4.00",
+    },
+    {
+      customerId: ana!.id,
+      createdAt: "2025-03-02T10:00:00Z",
+      lineItems: [{ title: "Tea", quantity: 3, unitPrice: "10.00" }],
+    },
+    {
+      customerId: ana!.id,
+      createdAt: "2025-04-02T10:00:00Z",
+      cancelledAt: "2025-04-03T10:00:00Z",
+      lineItems: [{ title: "Kettle", quantity: 1, unitPrice: "80.00" }],
+    },
+    {
+      customerId: ben!.id,
+      createdAt: "2025-05-01T10:00:00Z",
+      financialStatus: "PENDING",
+      lineItems: [{ title: "Tea", quantity: 1, unitPrice: "25.00" }],
+    },
+    {
+      customerId: ben!.id,
+      createdAt: "2025-08-25T10:00:00Z",
+      lineItems: [{ title: "Tea", quantity: 2, unitPrice: "25.00" }],
+    },
+    { customerId: ben!.id, test: true, lineItems: [{ title: "Tea", quantity: 1, unitPrice: "25.00" }] },
+    { email: "guest@example.com", lineItems: [{ title: "Tea", quantity: 1, unitPrice: "25.00" }] },
+  ]);
+  ids = {
+    ana: BigInt(ana!.legacyId),
+    ben: BigInt(ben!.legacyId),
+    cara: BigInt(cara!.legacyId),
+    mug: BigInt(mug!.legacyId),
+  };
+});
+
+const ledger = (customerId: bigint) =>
+  db.ledgerEntry.findMany({
+    where: { shop: SHOP, customerId },
+    orderBy: [{ occurredAt: "asc" }, { key: "asc" }],
+    select: {
+      key: true,
+      kind: true,
+      points: true,
+      bucket: true,
+      occurredAt: true,
+      availableAt: true,
+      lotKey: true,
+    },
+  });
+
+describe("backfill", () => {
+  it("exports, loads the mirror in the ingest shapes, enrolls members and credits history", async () => {
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    const done = await runBackfill(run.id, deps({ loadBatchRoots: 2, creditBatchCustomers: 2 }));
+    expect(done).toMatchObject({
+      status: "completed",
+      phase: "done",
+      customersLoaded: 3,
+      ordersLoaded: 7,
+      lineItemsLoaded: 8,
+      productsLoaded: 1,
+      customersTotal: 3,
+      customersCredited: 3,
+      membersEnrolled: 3,
+      error: null,
+    });
+
+    const first = await db.order.findFirstOrThrow({
+      where: { shop: SHOP, customerId: ids.ana },
+      orderBy: { id: "asc" },
+    });
+    expect(first).toMatchObject({
+      currencyCode: "USD",
+      subtotalMinor: 4500n,
+      totalMinor: 4900n,
+      totalDiscountsMinor: 500n,
+      totalShippingMinor: 400n,
+      financialStatus: "paid",
+      discountCodes: ["TEN"],
+      shopifyCreatedAt: new Date("2025-01-02T10:00:00Z"),
+    });
+    expect(parseMirrorLineItems(first.lineItems)).toEqual([
+      expect.objectContaining({
+        productId: ids.mug.toString(),
+        quantity: 2,
+        priceMinor: 1250,
+        discountMinor: 250,
+      }),
+      expect.objectContaining({ productId: null, quantity: 1, priceMinor: 2500, discountMinor: 250 }),
+    ]);
+    expect(
+      await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: ids.ana } } }),
+    ).toMatchObject({
+      email: "ana@example.com",
+      tags: ["vip"],
+      ordersCount: 3,
+    });
+    expect(
+      await db.product.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: ids.mug } } }),
+    ).toMatchObject({
+      title: "Mug",
+      tags: ["ceramics"],
+      status: "active",
+    });
+
+    const anaOrders = (
+      await db.order.findMany({ where: { shop: SHOP, customerId: ids.ana }, orderBy: { id: "asc" } })
+    ).map((o) => o.id.toString());
+    expect((await ledger(ids.ana)).map((e) => [e.key, e.kind, e.points, e.bucket])).toEqual([
+      [`${SHOP}:customer:${ids.ana}:bonus:first-order`, "bonus", 25, "available"],
+      [`${SHOP}:order:${anaOrders[0]}:earn`, "earn", 45, "available"],
+      [`${SHOP}:order:${anaOrders[1]}:earn`, "earn", 30, "available"],
+      [`${SHOP}:order:${anaOrders[2]}:earn`, "earn", 80, "available"],
+      [`${SHOP}:order:${anaOrders[2]}:cancel:reverse`, "cancellationReversal", -80, "available"],
+    ]);
+    // Ben: the pending order and the test order earn nothing; the recent one is still pending.
+    const ben = await ledger(ids.ben);
+    expect(ben.map((e) => [e.kind, e.points, e.bucket])).toEqual([
+      ["bonus", 25, "pending"],
+      ["earn", 50, "pending"],
+    ]);
+    expect(ben[1]!.availableAt).toEqual(new Date("2025-09-08T10:00:00Z"));
+
+    const members = await db.member.findMany({ where: { shop: SHOP }, orderBy: { customerId: "asc" } });
+    expect(
+      members.map((m) => [m.customerId, m.status, m.availablePoints, m.pendingPoints, m.ordersEarned]),
+    ).toEqual([
+      [ids.ana, "active", 100, 0, 3],
+      [ids.ben, "active", 0, 75, 1],
+      [ids.cara, "active", 0, 0, 0],
+    ]);
+    expect(await db.order.count({ where: { shop: SHOP, customerId: null } })).toBe(1);
+  });
+
+  it("writes the same entries the live path writes when it settles the same orders", async () => {
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    await runBackfill(run.id, deps());
+    const orders = await db.order.findMany({ where: { shop: SHOP, customerId: ids.ana } });
+    // A refund mirrored by webhook ingest: both paths read it from the same table.
+    await db.refund.create({
+      data: {
+        shop: SHOP,
+        id: 555n,
+        orderId: orders.sort((a, b) => Number(a.id - b.id))[1]!.id,
+        lineItems: [
+          { lineItemId: parseMirrorLineItems(orders[1]!.lineItems)[0]!.id, quantity: 1, subtotalMinor: 1000 },
+        ],
+        processedAt: new Date("2025-03-10T00:00:00Z"),
+      },
+    });
+    await db.ledgerEntry.deleteMany({ where: { shop: SHOP } });
+    await db.member.deleteMany({ where: { shop: SHOP } });
+    const again = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    await db.backfillRun.update({ where: { id: again.run.id }, data: { phase: "credit", resource: null } });
+    await runBackfill(again.run.id, deps());
+    const replayed = await ledger(ids.ana);
+
+    await db.ledgerEntry.deleteMany({ where: { shop: SHOP } });
+    await db.member.deleteMany({ where: { shop: SHOP } });
+    const program = await currentProgram(db, SHOP);
+    const chronological = [...orders].sort(
+      (a, b) => a.shopifyCreatedAt!.getTime() - b.shopifyCreatedAt!.getTime(),
+    );
+    for (const order of chronological)
+      await db.$transaction((tx) => settleOrder(tx, SHOP, order.id, program, NOW));
+    const live = await ledger(ids.ana);
+
+    expect(replayed.some((e) => e.kind === "refundReversal" && e.points === -10)).toBe(true);
+    expect(replayed).toEqual(live);
+  });
+
+  it("replaying history twice adds nothing and leaves balances as they were", async () => {
+    const first = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    await runBackfill(first.run.id, deps());
+    const entries = await db.ledgerEntry.count({ where: { shop: SHOP } });
+    const members = await db.member.findMany({ where: { shop: SHOP }, orderBy: { customerId: "asc" } });
+
+    const second = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    expect(second.created).toBe(true);
+    const done = await runBackfill(second.run.id, deps());
+    expect(done).toMatchObject({
+      status: "completed",
+      entriesWritten: 0,
+      membersEnrolled: 0,
+      customersCredited: 3,
+    });
+    expect(await db.ledgerEntry.count({ where: { shop: SHOP } })).toBe(entries);
+    const after = await db.member.findMany({ where: { shop: SHOP }, orderBy: { customerId: "asc" } });
+    expect(after.map((m) => [m.availablePoints, m.pendingPoints, m.lifetimePoints, m.ordersEarned])).toEqual(
+      members.map((m) => [m.availablePoints, m.pendingPoints, m.lifetimePoints, m.ordersEarned]),
+    );
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(7);
+  });
+
+  it("by default enrolls members with a zero balance and writes no ledger entries", async () => {
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: false, trigger: "install" });
+    const done = await runBackfill(run.id, deps());
+    expect(done).toMatchObject({ status: "completed", membersEnrolled: 3, entriesWritten: 0 });
+    expect(await db.ledgerEntry.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await db.member.count({ where: { shop: SHOP, availablePoints: 0, status: "active" } })).toBe(3);
+  });
+
+  it("resumes after the download dies mid-file: same rows, counts and line items, no duplicates", async () => {
+    emulator.store.addOrders(
+      SHOP,
+      Array.from({ length: 40 }, (_, i) => ({
+        customerId: Number(ids.cara),
+        createdAt: new Date(Date.UTC(2025, 0, 10 + i)).toISOString(),
+        lineItems: [
+          { title: "Tea", quantity: 1, unitPrice: "5.00" },
+          { title: "Mug", quantity: 1, unitPrice: "12.50", productId: Number(ids.mug) },
+        ],
+      })),
+    );
+    let cut = true;
+    const dying: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = String(input);
+      if (!cut || !url.includes("/bulk-operation-results/")) return response;
+      const text = await response.text();
+      if (!text.includes("gid://shopify/Order/")) return new Response(text);
+      cut = false;
+      // Half the file arrives, then the connection drops.
+      const half = new TextEncoder().encode(text.slice(0, Math.floor(text.length / 2)));
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) return controller.error(new Error("socket hang up"));
+          sent = true;
+          controller.enqueue(half);
+        },
+      });
+      return new Response(body);
+    };
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    await expect(runBackfill(run.id, deps({ fetch: dying, loadBatchRoots: 5 }))).rejects.toThrow(
+      /socket hang up/,
+    );
+    const crashed = await db.backfillRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(crashed).toMatchObject({ phase: "load", resource: "orders" });
+    expect(Number(crashed.linesLoaded)).toBeGreaterThan(0);
+    expect(crashed.ordersLoaded).toBeLessThan(47);
+
+    const done = await runBackfill(run.id, deps({ loadBatchRoots: 5 }));
+    expect(done).toMatchObject({ status: "completed", ordersLoaded: 47, lineItemsLoaded: 88, attempts: 2 });
+    const orders = await db.order.findMany({ where: { shop: SHOP } });
+    expect(orders).toHaveLength(47);
+    const lines = orders.flatMap((o) => parseMirrorLineItems(o.lineItems).map((l) => l.id));
+    expect(lines).toHaveLength(88);
+    expect(new Set(lines).size).toBe(88);
+    expect(await db.ledgerEntry.count({ where: { shop: SHOP, customerId: ids.cara, kind: "earn" } })).toBe(
+      40,
+    );
+  });
+
+  it("stages children that arrive after their parent's batch and merges them once", async () => {
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: false, trigger: "merchant" });
+    await db.backfillRun.update({
+      where: { id: run.id },
+      data: { status: "running", phase: "load", resource: "orders" },
+    });
+    const order = (id: number) =>
+      JSON.stringify({
+        id: `gid://shopify/Order/${id}`,
+        name: `#${id}`,
+        createdAt: "2025-01-01T00:00:00Z",
+        updatedAt: "2025-01-01T00:00:00Z",
+        displayFinancialStatus: "PAID",
+        subtotalPriceSet: { shopMoney: { amount: "10.0", currencyCode: "USD" } },
+      });
+    const item = (id: number, parent: number) =>
+      JSON.stringify({
+        id: `gid://shopify/LineItem/${id}`,
+        title: "Tea",
+        quantity: 1,
+        originalUnitPriceSet: { shopMoney: { amount: "10.0", currencyCode: "USD" } },
+        __parentId: `gid://shopify/Order/${parent}`,
+      });
+    // Ungrouped output: 901's child comes after 902 started a new batch.
+    const lines = [order(901), order(902), item(1, 902), item(2, 901)];
+    async function* batches() {
+      yield lines;
+    }
+    const counts = await loadJsonl(
+      db,
+      { runId: run.id, shop: SHOP, shopCurrency: "USD", resource: "orders", linesLoaded: 0 },
+      batches(),
+      { batchRoots: 1 },
+    );
+    expect(counts).toMatchObject({ lines: 4, orders: 2, lineItems: 2 });
+    expect(await db.backfillChild.count({ where: { runId: run.id } })).toBe(1);
+    const done = await runBackfill(run.id, deps());
+    expect(done.phase).toBe("done");
+    const stored = await db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 901n } } });
+    expect(parseMirrorLineItems(stored.lineItems).map((l) => l.id)).toEqual(["2"]);
+    expect(await db.backfillChild.count({ where: { runId: run.id } })).toBe(0);
+  });
+});

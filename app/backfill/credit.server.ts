@@ -1,0 +1,439 @@
+import type { Prisma, PrismaClient } from "~/db.server";
+import type { MemberStatus } from "~/generated/prisma/client";
+import {
+  earningOrderFromMirror,
+  parseMirrorLineItems,
+  refundedAmountsFromMirror,
+  type ProductFacts,
+} from "~/ingest/mirror-format";
+import { lineNetMinor } from "~/loyalty/earning-lines";
+import { membershipDecision } from "~/loyalty/membership";
+import { PAID_STATUSES } from "~/loyalty/orders.server";
+import type { Program } from "~/loyalty/program";
+import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
+
+// The credit phase: members for every loaded customer and, when the merchant chose so,
+// the ledger of their history (app/loyalty/replay.ts), a batch of customers per
+// transaction in id order. Each batch locks its members (as the live path does), inserts
+// the replayed entries with ON CONFLICT (shop, key) DO NOTHING, sets each member's
+// cached balances and tier from the ledger, and moves the run's cursor, all in one
+// commit: a crash resumes after the last committed customer, and replaying a batch
+// again inserts nothing.
+
+type Tx = Prisma.TransactionClient;
+
+export const CREDIT_BATCH_CUSTOMERS = 2000;
+
+export interface CreditTarget {
+  runId: string;
+  shop: string;
+  program: Program;
+  historyEarnsPoints: boolean;
+  /** Last customer id credited (resume after it). */
+  cursor: bigint | null;
+}
+
+export interface CreditCounts {
+  customers: number;
+  membersEnrolled: number;
+  entries: number;
+  points: number;
+}
+
+interface CustomerRowForCredit {
+  id: bigint;
+  email: string | null;
+  tags: string[];
+  isB2B: boolean;
+  deletedAt: Date | null;
+  redactedAt: Date | null;
+}
+
+interface OrderRowForCredit {
+  id: bigint;
+  customerId: bigint;
+  currencyCode: string;
+  lineItems: unknown;
+  totalShippingMinor: bigint;
+  totalTaxMinor: bigint;
+  shopifyCreatedAt: Date | null;
+  processedAt: Date | null;
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  financialStatus: string | null;
+  test: boolean;
+}
+
+interface RefundRowForCredit {
+  id: bigint;
+  orderId: bigint;
+  lineItems: unknown;
+  shippingMinor: bigint;
+  totalMinor: bigint;
+  processedAt: Date | null;
+  shopifyCreatedAt: Date | null;
+}
+
+interface LedgerRowForCredit {
+  customerId: bigint;
+  key: string;
+  kind: ReplayEntry["kind"];
+  points: number;
+  bucket: ReplayEntry["bucket"];
+  occurredAt: Date;
+  availableAt: Date | null;
+  lotKey: string | null;
+  writtenOff: number | null;
+  programVersion: number;
+  orderId: bigint | null;
+  details: unknown;
+}
+
+interface MemberRowForCredit {
+  customerId: bigint;
+  status: MemberStatus;
+  optedInAt: Date | null;
+  tierId: string | null;
+  tierBelowSince: Date | null;
+}
+
+/** Facts every batch needs once: products (earning multipliers) and staff emails (exclusions). */
+export async function creditContext(db: PrismaClient, shop: string) {
+  const [products, shopRow, sessions] = await Promise.all([
+    db.product.findMany({ where: { shop }, select: { id: true, tags: true, collectionIds: true } }),
+    db.shop.findUnique({ where: { domain: shop }, select: { email: true } }),
+    db.session.findMany({ where: { shop, email: { not: null } }, select: { email: true } }),
+  ]);
+  const facts: ProductFacts = new Map(
+    products.map((p) => [p.id.toString(), { tags: p.tags, collectionIds: p.collectionIds }]),
+  );
+  const staff = new Set(
+    [shopRow?.email, ...sessions.map((s) => s.email)].flatMap((e) => (e ? [e.trim().toLowerCase()] : [])),
+  );
+  return { facts, staff };
+}
+
+export type CreditContext = Awaited<ReturnType<typeof creditContext>>;
+
+/**
+ * Credits one batch of customers after `target.cursor`. Returns null when there are no
+ * customers left, else the counts and the new cursor.
+ */
+export async function creditBatch(
+  db: PrismaClient,
+  target: CreditTarget,
+  context: CreditContext,
+  now: Date,
+  limit = CREDIT_BATCH_CUSTOMERS,
+): Promise<(CreditCounts & { cursor: bigint }) | null> {
+  const { shop, program } = target;
+  return db.$transaction(
+    async (tx) => {
+      const customers = await tx.$queryRaw<CustomerRowForCredit[]>`
+        SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt" FROM "Customer"
+        WHERE "shop" = ${shop} AND "id" > ${target.cursor ?? -1n}
+        ORDER BY "id" LIMIT ${limit}`;
+      if (customers.length === 0) return null;
+      const ids = customers.map((c) => c.id);
+      const last = ids[ids.length - 1]!;
+
+      // Create the missing members, then lock every member of the batch in id order (as
+      // lockMember does one at a time), so live credits for them wait for this commit.
+      const created = await createMembers(tx, shop, customers, context, program, now);
+      const members = await tx.$queryRaw<MemberRowForCredit[]>`
+        SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" FROM "Member"
+        WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}::bigint[])
+        ORDER BY "customerId" FOR UPDATE`;
+      const [orders, ledger] = await Promise.all([
+        tx.$queryRaw<OrderRowForCredit[]>`
+          SELECT "id", "customerId", "currencyCode", "lineItems", "totalShippingMinor", "totalTaxMinor",
+                 "shopifyCreatedAt", "processedAt", "cancelledAt", "cancelReason", "financialStatus", "test"
+          FROM "Order" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}::bigint[])`,
+        tx.$queryRaw<LedgerRowForCredit[]>`
+          SELECT "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
+                 "writtenOff", "programVersion", "orderId", "details"
+          FROM "LedgerEntry" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}::bigint[])`,
+      ]);
+      const refunds = orders.length
+        ? await tx.$queryRaw<RefundRowForCredit[]>`
+            SELECT "id", "orderId", "lineItems", "shippingMinor", "totalMinor", "processedAt", "shopifyCreatedAt"
+            FROM "Refund" WHERE "shop" = ${shop} AND "orderId" = ANY(${orders.map((o) => o.id)}::bigint[])`
+        : [];
+
+      const ordersBy = groupBy(orders, (o) => o.customerId);
+      const refundsBy = groupBy(refunds, (r) => r.orderId);
+      const ledgerBy = groupBy(ledger, (e) => e.customerId);
+      const memberBy = new Map(members.map((m) => [m.customerId, m]));
+
+      const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
+      const updates: MemberUpdate[] = [];
+      for (const customer of customers) {
+        const member = memberBy.get(customer.id);
+        if (!member) continue;
+        const result = replayHistory({
+          shop,
+          customerId: customer.id.toString(),
+          program,
+          active: member.status === "active",
+          historyEarnsPoints: target.historyEarnsPoints,
+          orders: (ordersBy.get(customer.id) ?? []).flatMap((o) => {
+            const history = replayOrder(o, refundsBy.get(o.id) ?? [], context.facts);
+            return history ? [history] : [];
+          }),
+          existing: (ledgerBy.get(customer.id) ?? []).map(toReplayEntry),
+          standing: { tierId: member.tierId, belowSince: member.tierBelowSince },
+          now,
+        });
+        for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
+        updates.push({
+          customerId: customer.id,
+          available: result.balances.available,
+          pending: result.balances.pending,
+          lifetime: result.balances.lifetimeEarned,
+          redeemed: result.balances.redeemed,
+          expired: result.balances.expired,
+          ordersEarned: result.ordersEarned,
+          lastActivityAt: result.lastActivityAt,
+          tierId: result.tier.tierId,
+          tierBelowSince: result.tier.belowSince,
+          tierValue: Math.round(result.tier.value),
+          nextTierId: result.tier.progress.nextTierId,
+          tierRemaining: Math.round(result.tier.progress.remaining),
+        });
+      }
+      const inserted = await insertEntries(tx, shop, entries);
+      await updateMembers(tx, shop, updates, now);
+      const points = entries
+        .filter((e) => inserted.has(e.entry.key))
+        .reduce(
+          (sum, e) => sum + (e.entry.kind === "earn" || e.entry.kind === "bonus" ? e.entry.points : 0),
+          0,
+        );
+      const moved = await tx.$executeRaw`
+        UPDATE "BackfillRun" SET
+          "creditCursor" = ${last},
+          "customersCredited" = "customersCredited" + ${customers.length},
+          "membersEnrolled" = "membersEnrolled" + ${created},
+          "entriesWritten" = "entriesWritten" + ${inserted.size},
+          "pointsCredited" = "pointsCredited" + ${BigInt(points)},
+          "updatedAt" = ${now}
+        WHERE "id" = ${target.runId}::uuid AND "status" = 'running'
+          AND "creditCursor" IS NOT DISTINCT FROM ${target.cursor}::bigint`;
+      if (moved !== 1)
+        throw new Error(`Backfill ${target.runId} credit cursor moved: another worker is crediting it`);
+      return {
+        customers: customers.length,
+        membersEnrolled: created,
+        entries: inserted.size,
+        points,
+        cursor: last,
+      };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/** A mirrored order as the replay reads it; null for an order that cannot be placed in time. */
+export function replayOrder(
+  o: OrderRowForCredit,
+  refunds: RefundRowForCredit[],
+  facts: ProductFacts,
+): ReplayOrder | null {
+  if (!o.shopifyCreatedAt && !o.processedAt) return null;
+  const order = earningOrderFromMirror(o, facts);
+  const spendMinor = parseMirrorLineItems(o.lineItems)
+    .filter((l) => !l.giftCard)
+    .reduce(
+      (sum, l) =>
+        sum +
+        lineNetMinor({
+          id: l.id,
+          productId: l.productId,
+          collectionIds: [],
+          tags: [],
+          quantity: l.quantity,
+          unitPriceMinor: l.priceMinor,
+          discountAllocationsMinor: [l.discountMinor],
+        }),
+      0,
+    );
+  return {
+    order,
+    earns: !o.test && o.financialStatus !== null && PAID_STATUSES.has(o.financialStatus),
+    spendMinor,
+    cancelledAt: o.cancelledAt,
+    cancelReason: o.cancelReason,
+    refunds: refunds.map((r) => ({
+      id: r.id.toString(),
+      at: r.processedAt ?? r.shopifyCreatedAt,
+      amounts: refundedAmountsFromMirror(r),
+      spendMinor: (r.lineItems as { subtotalMinor?: number }[]).reduce(
+        (s, l) => s + (l.subtotalMinor ?? 0),
+        0,
+      ),
+    })),
+  };
+}
+
+function toReplayEntry(row: LedgerRowForCredit): ReplayEntry {
+  return {
+    key: row.key,
+    kind: row.kind,
+    points: row.points,
+    bucket: row.bucket,
+    occurredAt: row.occurredAt,
+    availableAt: row.availableAt,
+    lotKey: row.lotKey,
+    writtenOff: row.writtenOff,
+    programVersion: row.programVersion,
+    orderId: row.orderId?.toString() ?? null,
+    details: (row.details as Record<string, unknown> | null) ?? null,
+  };
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/** Members for customers the program has not seen, with the status the live path would give them. */
+async function createMembers(
+  tx: Tx,
+  shop: string,
+  customers: CustomerRowForCredit[],
+  context: CreditContext,
+  program: Program,
+  now: Date,
+): Promise<number> {
+  const rows = customers.map((c) => {
+    if (c.deletedAt) return { id: c.id, status: "deleted" as const, reason: "deletedInShopify" };
+    if (c.redactedAt) return { id: c.id, status: "deleted" as const, reason: "redacted" };
+    const decision = membershipDecision(
+      {
+        tags: c.tags,
+        isStaff: c.email !== null && context.staff.has(c.email.trim().toLowerCase()),
+        isB2B: c.isB2B,
+        optedIn: false,
+      },
+      program.membership,
+    );
+    if (decision.eligible) return { id: c.id, status: "active" as const, reason: null };
+    if (decision.reason === "notOptedIn") return { id: c.id, status: "notEnrolled" as const, reason: null };
+    return {
+      id: c.id,
+      status: "excluded" as const,
+      reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
+    };
+  });
+  const created = await tx.$queryRawUnsafe<{ status: MemberStatus }[]>(
+    `INSERT INTO "Member" ("shop", "customerId", "status", "statusReason", "enrolledAt", "updatedAt")
+     SELECT $1, t.id, t.status::"MemberStatus", t.reason,
+       CASE WHEN t.status = 'active' THEN $2::timestamptz AT TIME ZONE 'UTC' END, $2::timestamptz AT TIME ZONE 'UTC'
+     FROM UNNEST($3::bigint[], $4::text[], $5::text[]) AS t(id, status, reason)
+     ON CONFLICT ("shop", "customerId") DO NOTHING
+     RETURNING "status"`,
+    shop,
+    iso(now),
+    rows.map((r) => r.id),
+    rows.map((r) => r.status),
+    rows.map((r) => r.reason),
+  );
+  return created.filter((r) => r.status === "active").length;
+}
+
+async function insertEntries(
+  tx: Tx,
+  shop: string,
+  rows: { customerId: bigint; entry: ReplayEntry }[],
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000);
+    const keys = await tx.$queryRawUnsafe<{ key: string }[]>(
+      `INSERT INTO "LedgerEntry" ("shop", "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt",
+         "lotKey", "writtenOff", "programVersion", "orderId", "details")
+       SELECT $1, t.customer_id, t.key, t.kind::"LedgerKind", t.points, t.bucket::"LedgerBucket",
+         t.occurred AT TIME ZONE 'UTC', t.available AT TIME ZONE 'UTC', t.lot, t.written_off, t.version, t.order_id,
+         t.details
+       FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+         $9::text[], $10::int[], $11::int[], $12::bigint[], $13::jsonb[])
+         AS t(customer_id, key, kind, points, bucket, occurred, available, lot, written_off, version, order_id, details)
+       ON CONFLICT ("shop", "key") DO NOTHING
+       RETURNING "key"`,
+      shop,
+      chunk.map((r) => r.customerId),
+      chunk.map((r) => r.entry.key),
+      chunk.map((r) => r.entry.kind),
+      chunk.map((r) => r.entry.points),
+      chunk.map((r) => r.entry.bucket),
+      chunk.map((r) => iso(r.entry.occurredAt)),
+      chunk.map((r) => iso(r.entry.availableAt)),
+      chunk.map((r) => r.entry.lotKey ?? null),
+      chunk.map((r) => r.entry.writtenOff ?? null),
+      chunk.map((r) => r.entry.programVersion),
+      chunk.map((r) => (r.entry.orderId === null ? null : r.entry.orderId)),
+      chunk.map((r) => (r.entry.details === null ? null : JSON.stringify(r.entry.details))),
+    );
+    for (const k of keys) inserted.add(k.key);
+  }
+  return inserted;
+}
+
+interface MemberUpdate {
+  customerId: bigint;
+  available: number;
+  pending: number;
+  lifetime: number;
+  redeemed: number;
+  expired: number;
+  ordersEarned: number;
+  lastActivityAt: Date | null;
+  tierId: string | null;
+  tierBelowSince: Date | null;
+  tierValue: number;
+  nextTierId: string | null;
+  tierRemaining: number;
+}
+
+/** The member cache from the ledger (balancesFromLedger over every entry) and the tier the history earns. */
+async function updateMembers(tx: Tx, shop: string, rows: MemberUpdate[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `UPDATE "Member" m SET
+       "availablePoints" = t.available, "pendingPoints" = t.pending, "lifetimePoints" = t.lifetime,
+       "redeemedPoints" = t.redeemed, "expiredPoints" = t.expired, "ordersEarned" = t.orders_earned,
+       "lastActivityAt" = GREATEST(m."lastActivityAt", t.last_activity AT TIME ZONE 'UTC'),
+       "tierId" = t.tier_id, "tierBelowSince" = t.below_since AT TIME ZONE 'UTC', "tierValue" = t.tier_value,
+       "nextTierId" = t.next_tier_id, "tierRemaining" = t.tier_remaining,
+       "tierEvaluatedAt" = $2::timestamptz AT TIME ZONE 'UTC', "metafieldsDirty" = true,
+       "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC'
+     FROM UNNEST($3::bigint[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::timestamptz[],
+       $11::text[], $12::timestamptz[], $13::bigint[], $14::text[], $15::bigint[])
+       AS t(customer_id, available, pending, lifetime, redeemed, expired, orders_earned, last_activity, tier_id,
+         below_since, tier_value, next_tier_id, tier_remaining)
+     WHERE m."shop" = $1 AND m."customerId" = t.customer_id`,
+    shop,
+    iso(now),
+    rows.map((r) => r.customerId),
+    rows.map((r) => r.available),
+    rows.map((r) => r.pending),
+    rows.map((r) => r.lifetime),
+    rows.map((r) => r.redeemed),
+    rows.map((r) => r.expired),
+    rows.map((r) => r.ordersEarned),
+    rows.map((r) => iso(r.lastActivityAt)),
+    rows.map((r) => r.tierId),
+    rows.map((r) => iso(r.tierBelowSince)),
+    rows.map((r) => r.tierValue),
+    rows.map((r) => r.nextTierId),
+    rows.map((r) => r.tierRemaining),
+  );
+}

@@ -1,0 +1,261 @@
+import { toMinor } from "~/ingest/payload-common";
+import type { MirrorLineItem } from "~/ingest/mirror-format";
+
+// Bulk operation JSONL lines as mirror rows. Each line is one object; a node of a nested
+// connection (an order's line item) carries `__parentId` and follows its parent. The
+// shapes written here are the ones webhook ingest writes (app/ingest/to-mirror.ts): ids
+// are Shopify's numeric ids, money is shop-currency integer minor units, line items are
+// in the mirror format the ledger reads. Lines are parsed by hand rather than through a
+// schema: a million orders must not pay for a validator per line, and anything missing
+// or malformed still stops the load with the line number.
+
+export const RESOURCES = ["products", "customers", "orders"] as const;
+export type BackfillResource = (typeof RESOURCES)[number];
+
+const MONEY = "shopMoney { amount currencyCode }";
+
+/** One bulk query per resource, run in this order: products (earning facts), customers, orders. */
+export const BULK_QUERIES: Record<BackfillResource, string> = {
+  products: `{
+  products {
+    edges { node { id title handle productType vendor tags status updatedAt } }
+  }
+}`,
+  customers: `{
+  customers {
+    edges { node {
+      id email phone firstName lastName tags state createdAt updatedAt
+      emailMarketingConsent { marketingState }
+      numberOfOrders
+      amountSpent { amount currencyCode }
+    } }
+  }
+}`,
+  orders: `{
+  orders {
+    edges { node {
+      id name email createdAt processedAt updatedAt cancelledAt test tags sourceName
+      currencyCode displayFinancialStatus discountCodes
+      customer { id }
+      subtotalPriceSet { ${MONEY} }
+      totalPriceSet { ${MONEY} }
+      totalDiscountsSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} }
+      totalTaxSet { ${MONEY} }
+      lineItems {
+        edges { node {
+          id title quantity sku variantTitle
+          product { id }
+          originalUnitPriceSet { ${MONEY} }
+          totalDiscountSet { ${MONEY} }
+        } }
+      }
+    } }
+  }
+}`,
+};
+
+export class JsonlFormatError extends Error {
+  override name = "JsonlFormatError";
+  constructor(lineNumber: number, problem: string) {
+    super(`JSONL line ${lineNumber}: ${problem}`);
+  }
+}
+
+export interface CustomerRow {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  tags: string[];
+  state: string | null;
+  emailConsent: boolean;
+  ordersCount: number;
+  amountSpentMinor: number;
+  currencyCode: string | null;
+  shopifyCreatedAt: string | null;
+  shopifyUpdatedAt: string | null;
+}
+
+export interface OrderRow {
+  id: string;
+  customerId: string | null;
+  name: string;
+  email: string | null;
+  currencyCode: string;
+  subtotalMinor: number;
+  totalMinor: number;
+  totalDiscountsMinor: number;
+  totalShippingMinor: number;
+  totalTaxMinor: number;
+  financialStatus: string | null;
+  discountCodes: string[];
+  lineItems: MirrorLineItem[];
+  processedAt: string | null;
+  cancelledAt: string | null;
+  tags: string[];
+  test: boolean;
+  sourceName: string | null;
+  shopifyCreatedAt: string | null;
+  shopifyUpdatedAt: string | null;
+}
+
+export interface ProductRow {
+  id: string;
+  title: string;
+  handle: string | null;
+  productType: string | null;
+  vendor: string | null;
+  tags: string[];
+  status: string | null;
+  shopifyUpdatedAt: string | null;
+}
+
+export type ParsedLine =
+  | { type: "Customer"; row: CustomerRow }
+  | { type: "Order"; row: OrderRow }
+  | { type: "Product"; row: ProductRow }
+  | { type: "LineItem"; parentId: string; row: MirrorLineItem };
+
+type Obj = Record<string, unknown>;
+
+const GID = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)(?:\?.*)?$/;
+
+/** `gid://shopify/Order/123` → ["Order", "123"]. */
+export function parseGid(value: unknown): [type: string, id: string] | null {
+  if (typeof value !== "string") return null;
+  const match = GID.exec(value);
+  return match ? [match[1]!, match[2]!] : null;
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : null);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+const time = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
+
+function money(value: unknown, fallbackCurrency: string | null): number {
+  const shop = (value as { shopMoney?: { amount?: unknown; currencyCode?: unknown } } | null)?.shopMoney;
+  if (!shop) return 0;
+  const currency = typeof shop.currencyCode === "string" ? shop.currencyCode : fallbackCurrency;
+  if (typeof shop.amount !== "string" && typeof shop.amount !== "number") return 0;
+  return toMinor(shop.amount, currency ?? "USD");
+}
+
+function idOf(value: unknown, type: string, lineNumber: number, field: string): string {
+  const parsed = parseGid(value);
+  if (!parsed || parsed[0] !== type) throw new JsonlFormatError(lineNumber, `${field} is not a ${type} id`);
+  return parsed[1];
+}
+
+/** One JSONL object as a mirror row; lines of types the backfill does not load return null. */
+export function parseLine(object: unknown, lineNumber: number, shopCurrency: string): ParsedLine | null {
+  if (!object || typeof object !== "object") throw new JsonlFormatError(lineNumber, "not a JSON object");
+  const o = object as Obj;
+  const gid = parseGid(o.id);
+  if (!gid) throw new JsonlFormatError(lineNumber, "has no Shopify id");
+  const [type, id] = gid;
+  switch (type) {
+    case "Customer": {
+      const spent = o.amountSpent as { amount?: unknown; currencyCode?: unknown } | null | undefined;
+      const currency = typeof spent?.currencyCode === "string" ? spent.currencyCode : null;
+      return {
+        type,
+        row: {
+          id,
+          email: str(o.email),
+          phone: str(o.phone),
+          firstName: str(o.firstName),
+          lastName: str(o.lastName),
+          tags: strings(o.tags),
+          state: typeof o.state === "string" ? o.state.toLowerCase() : null,
+          emailConsent:
+            (o.emailMarketingConsent as { marketingState?: unknown } | null)?.marketingState === "SUBSCRIBED",
+          ordersCount: Number(o.numberOfOrders ?? 0) || 0,
+          amountSpentMinor:
+            spent && (typeof spent.amount === "string" || typeof spent.amount === "number")
+              ? toMinor(spent.amount, currency ?? shopCurrency)
+              : 0,
+          currencyCode: currency,
+          shopifyCreatedAt: time(o.createdAt),
+          shopifyUpdatedAt: time(o.updatedAt),
+        },
+      };
+    }
+    case "Order": {
+      const currency = (o.subtotalPriceSet as { shopMoney?: { currencyCode?: string } } | null)?.shopMoney
+        ?.currencyCode;
+      const orderCurrency = typeof currency === "string" ? currency : shopCurrency;
+      const customer = o.customer as { id?: unknown } | null | undefined;
+      if (typeof o.name !== "string") throw new JsonlFormatError(lineNumber, "order has no name");
+      return {
+        type,
+        row: {
+          id,
+          customerId: customer?.id ? idOf(customer.id, "Customer", lineNumber, "customer.id") : null,
+          name: o.name,
+          email: str(o.email),
+          currencyCode: orderCurrency,
+          subtotalMinor: money(o.subtotalPriceSet, orderCurrency),
+          totalMinor: money(o.totalPriceSet, orderCurrency),
+          totalDiscountsMinor: money(o.totalDiscountsSet, orderCurrency),
+          totalShippingMinor: money(o.totalShippingPriceSet, orderCurrency),
+          totalTaxMinor: money(o.totalTaxSet, orderCurrency),
+          financialStatus:
+            typeof o.displayFinancialStatus === "string" ? o.displayFinancialStatus.toLowerCase() : null,
+          discountCodes: strings(o.discountCodes),
+          lineItems: [],
+          processedAt: time(o.processedAt),
+          cancelledAt: time(o.cancelledAt),
+          tags: strings(o.tags),
+          test: o.test === true,
+          sourceName: str(o.sourceName),
+          shopifyCreatedAt: time(o.createdAt),
+          shopifyUpdatedAt: time(o.updatedAt),
+        },
+      };
+    }
+    case "LineItem": {
+      const parentId = idOf(o.__parentId, "Order", lineNumber, "__parentId");
+      const quantity = Number(o.quantity);
+      if (!Number.isInteger(quantity))
+        throw new JsonlFormatError(lineNumber, "line item quantity is not a whole number");
+      const product = o.product as { id?: unknown } | null | undefined;
+      return {
+        type,
+        parentId,
+        row: {
+          id,
+          productId: product?.id ? idOf(product.id, "Product", lineNumber, "product.id") : null,
+          variantId: null,
+          sku: str(o.sku),
+          title: typeof o.title === "string" ? o.title : "",
+          variantTitle: str(o.variantTitle),
+          vendor: null,
+          quantity,
+          priceMinor: money(o.originalUnitPriceSet, shopCurrency),
+          discountMinor: money(o.totalDiscountSet, shopCurrency),
+          giftCard: o.isGiftCard === true,
+        },
+      };
+    }
+    case "Product": {
+      if (typeof o.title !== "string") throw new JsonlFormatError(lineNumber, "product has no title");
+      return {
+        type,
+        row: {
+          id,
+          title: o.title,
+          handle: str(o.handle),
+          productType: str(o.productType),
+          vendor: str(o.vendor),
+          tags: strings(o.tags),
+          status: typeof o.status === "string" ? o.status.toLowerCase() : null,
+          shopifyUpdatedAt: time(o.updatedAt),
+        },
+      };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,342 @@
+import type { Prisma, PrismaClient } from "~/db.server";
+import type { MirrorLineItem } from "~/ingest/mirror-format";
+import {
+  JsonlFormatError,
+  parseLine,
+  type BackfillResource,
+  type CustomerRow,
+  type OrderRow,
+  type ProductRow,
+} from "./jsonl";
+
+// The JSONL load: lines arrive in batches off the download stream, are grouped into
+// mirror rows (an order with its line items) and written a few thousand rows per
+// statement with INSERT … SELECT FROM UNNEST(arrays) … ON CONFLICT, never row by row.
+// Each batch commits together with the run's line cursor and counts, so a crash loses
+// at most the batch in flight and the load resumes after the last committed line. The
+// upserts are keyed and skip rows a newer webhook already wrote (shopifyUpdatedAt), so
+// replaying a batch or racing live ingest converges to the same mirror.
+
+type Tx = Prisma.TransactionClient;
+
+/** Root objects per transaction: big enough to amortise a round trip, small enough to keep a crash cheap. */
+export const LOAD_BATCH_ROOTS = 4000;
+
+export interface LoadCounts {
+  lines: number;
+  customers: number;
+  orders: number;
+  lineItems: number;
+  products: number;
+}
+
+export interface LoadTarget {
+  runId: string;
+  shop: string;
+  shopCurrency: string;
+  resource: BackfillResource;
+  /** Lines already committed (the resume cursor). */
+  linesLoaded: number;
+}
+
+class Batch {
+  readonly customers = new Map<string, CustomerRow>();
+  readonly orders = new Map<string, OrderRow>();
+  readonly products = new Map<string, ProductRow>();
+  /** Children whose parent was written by an earlier batch (ungrouped JSONL). */
+  readonly late: { childId: string; parentId: string; kind: string; data: string }[] = [];
+  lineItems = 0;
+  lines = 0;
+
+  get roots(): number {
+    return this.customers.size + this.orders.size + this.products.size;
+  }
+}
+
+/**
+ * Loads one resource's JSONL into the mirror, resuming after `target.linesLoaded`.
+ * `batches` yields the file's lines after that cursor (jsonlBatches does the skipping).
+ * Returns what this call loaded.
+ */
+export async function loadJsonl(
+  db: PrismaClient,
+  target: LoadTarget,
+  batches: AsyncIterable<string[]>,
+  options: {
+    batchRoots?: number;
+    now?: () => Date;
+    onFlush?: (counts: LoadCounts) => void | Promise<void>;
+  } = {},
+): Promise<LoadCounts> {
+  const batchRoots = options.batchRoots ?? LOAD_BATCH_ROOTS;
+  const now = options.now ?? (() => new Date());
+  const total: LoadCounts = { lines: 0, customers: 0, orders: 0, lineItems: 0, products: 0 };
+  let cursor = target.linesLoaded;
+  let batch = new Batch();
+  // One batch is written while the next is parsed; they commit strictly in order.
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const flush = async (full: Batch) => {
+    await inFlight;
+    const from = cursor;
+    cursor += full.lines;
+    inFlight = writeBatch(db, target, full, from, cursor, now()).then(async () => {
+      total.lines += full.lines;
+      total.customers += full.customers.size;
+      total.orders += full.orders.size;
+      total.products += full.products.size;
+      total.lineItems += full.lineItems + full.late.length;
+      await options.onFlush?.({ ...total });
+    });
+    // Surface a failed write at the next await rather than as an unhandled rejection.
+    inFlight.catch(() => undefined);
+  };
+
+  let lineNumber = target.linesLoaded;
+  try {
+    await readAll();
+  } catch (error) {
+    // Let the batch being written finish (or fail) before the caller sees the error, so
+    // a retry in this process never races the previous attempt's last commit.
+    await inFlight.catch(() => undefined);
+    throw error;
+  }
+  if (batch.lines > 0) await flush(batch);
+  await inFlight;
+  return total;
+
+  async function readAll() {
+    for await (const lines of batches) {
+      for (const text of lines) {
+        lineNumber += 1;
+        let object: unknown;
+        try {
+          object = JSON.parse(text);
+        } catch {
+          throw new JsonlFormatError(lineNumber, "is not valid JSON");
+        }
+        const parsed = parseLine(object, lineNumber, target.shopCurrency);
+        if (parsed && parsed.type !== "LineItem" && batch.roots >= batchRoots) {
+          await flush(batch);
+          batch = new Batch();
+        }
+        batch.lines += 1;
+        if (!parsed) continue;
+        switch (parsed.type) {
+          case "Customer":
+            batch.customers.set(parsed.row.id, parsed.row);
+            break;
+          case "Product":
+            batch.products.set(parsed.row.id, parsed.row);
+            break;
+          case "Order":
+            batch.orders.set(parsed.row.id, parsed.row);
+            break;
+          case "LineItem": {
+            const order = batch.orders.get(parsed.parentId);
+            if (order) {
+              order.lineItems.push(parsed.row);
+              batch.lineItems += 1;
+            } else {
+              batch.late.push({
+                childId: `LineItem/${parsed.row.id}`,
+                parentId: parsed.parentId,
+                kind: "lineItem",
+                data: JSON.stringify(parsed.row),
+              });
+            }
+            break;
+          }
+        }
+      }
+    }
+  }
+}
+
+async function writeBatch(
+  db: PrismaClient,
+  target: LoadTarget,
+  batch: Batch,
+  from: number,
+  to: number,
+  now: Date,
+): Promise<void> {
+  await db.$transaction(
+    async (tx) => {
+      // The run row holds the cursor: a second worker on the same run finds it moved and stops here.
+      const moved = await tx.$executeRaw`
+        UPDATE "BackfillRun" SET
+          "linesLoaded" = ${BigInt(to)},
+          "customersLoaded" = "customersLoaded" + ${batch.customers.size},
+          "ordersLoaded" = "ordersLoaded" + ${batch.orders.size},
+          "lineItemsLoaded" = "lineItemsLoaded" + ${batch.lineItems + batch.late.length},
+          "productsLoaded" = "productsLoaded" + ${batch.products.size},
+          "updatedAt" = ${now}
+        WHERE "id" = ${target.runId}::uuid AND "linesLoaded" = ${BigInt(from)} AND "status" = 'running'`;
+      if (moved !== 1) throw new BackfillCursorMoved(target.runId, from);
+      // The mirror can be rebuilt from Shopify: a crash may lose this batch, never corrupt it.
+      await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = off`);
+      if (batch.customers.size) await upsertCustomers(tx, target.shop, [...batch.customers.values()], now);
+      if (batch.products.size) await upsertProducts(tx, target.shop, [...batch.products.values()], now);
+      if (batch.orders.size) await upsertOrders(tx, target.shop, [...batch.orders.values()], now);
+      if (batch.late.length) await stageChildren(tx, target.runId, batch.late);
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+export class BackfillCursorMoved extends Error {
+  override name = "BackfillCursorMoved";
+  constructor(runId: string, from: number) {
+    super(`Backfill ${runId} is no longer at line ${from}: another worker is loading it`);
+  }
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: Date) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Customer" ("shop", "id", "email", "phone", "firstName", "lastName", "tags", "state",
+       "emailConsent", "ordersCount", "amountSpentMinor", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
+     SELECT $1, t.id, t.email, t.phone, t.first_name, t.last_name,
+       ARRAY(SELECT jsonb_array_elements_text(t.tags)), t.state, t.email_consent, t.orders_count, t.spent,
+       t.currency, t.created AT TIME ZONE 'UTC', t.updated AT TIME ZONE 'UTC', $2
+     FROM UNNEST($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[],
+       $10::boolean[], $11::int[], $12::bigint[], $13::text[], $14::timestamptz[], $15::timestamptz[])
+       AS t(id, email, phone, first_name, last_name, tags, state, email_consent, orders_count, spent, currency, created, updated)
+     ON CONFLICT ("shop", "id") DO UPDATE SET
+       "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "firstName" = EXCLUDED."firstName",
+       "lastName" = EXCLUDED."lastName", "tags" = EXCLUDED."tags", "state" = EXCLUDED."state",
+       "emailConsent" = EXCLUDED."emailConsent", "ordersCount" = EXCLUDED."ordersCount",
+       "amountSpentMinor" = EXCLUDED."amountSpentMinor", "currencyCode" = EXCLUDED."currencyCode",
+       "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
+       "syncedAt" = EXCLUDED."syncedAt"
+     WHERE "Customer"."redactedAt" IS NULL
+       AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt")`,
+    shop,
+    now,
+    rows.map((r) => r.id),
+    rows.map((r) => r.email),
+    rows.map((r) => r.phone),
+    rows.map((r) => r.firstName),
+    rows.map((r) => r.lastName),
+    rows.map((r) => json(r.tags)),
+    rows.map((r) => r.state),
+    rows.map((r) => r.emailConsent),
+    rows.map((r) => r.ordersCount),
+    rows.map((r) => r.amountSpentMinor),
+    rows.map((r) => r.currencyCode),
+    rows.map((r) => r.shopifyCreatedAt),
+    rows.map((r) => r.shopifyUpdatedAt),
+  );
+}
+
+async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Date) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Product" ("shop", "id", "title", "handle", "productType", "vendor", "tags", "status",
+       "shopifyUpdatedAt", "syncedAt")
+     SELECT $1, t.id, t.title, t.handle, t.product_type, t.vendor, ARRAY(SELECT jsonb_array_elements_text(t.tags)),
+       t.status, t.updated AT TIME ZONE 'UTC', $2
+     FROM UNNEST($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::timestamptz[])
+       AS t(id, title, handle, product_type, vendor, tags, status, updated)
+     ON CONFLICT ("shop", "id") DO UPDATE SET
+       "title" = EXCLUDED."title", "handle" = EXCLUDED."handle", "productType" = EXCLUDED."productType",
+       "vendor" = EXCLUDED."vendor", "tags" = EXCLUDED."tags", "status" = EXCLUDED."status",
+       "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
+     WHERE "Product"."shopifyUpdatedAt" IS NULL OR "Product"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
+    shop,
+    now,
+    rows.map((r) => r.id),
+    rows.map((r) => r.title),
+    rows.map((r) => r.handle),
+    rows.map((r) => r.productType),
+    rows.map((r) => r.vendor),
+    rows.map((r) => json(r.tags)),
+    rows.map((r) => r.status),
+    rows.map((r) => r.shopifyUpdatedAt),
+  );
+}
+
+async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Order" ("shop", "id", "customerId", "name", "email", "currencyCode", "subtotalMinor", "totalMinor",
+       "totalDiscountsMinor", "totalShippingMinor", "totalTaxMinor", "financialStatus", "discountCodes", "lineItems",
+       "processedAt", "cancelledAt", "tags", "test", "sourceName", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
+     SELECT $1, t.id, t.customer_id, t.name, t.email, t.currency, t.subtotal, t.total, t.discounts, t.shipping, t.tax,
+       t.status, ARRAY(SELECT jsonb_array_elements_text(t.codes)), t.lines,
+       t.processed AT TIME ZONE 'UTC', t.cancelled AT TIME ZONE 'UTC', ARRAY(SELECT jsonb_array_elements_text(t.tags)),
+       t.test, t.source, t.created AT TIME ZONE 'UTC', t.updated AT TIME ZONE 'UTC', $2
+     FROM UNNEST($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
+       $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::jsonb[], $15::jsonb[], $16::timestamptz[],
+       $17::timestamptz[], $18::jsonb[], $19::boolean[], $20::text[], $21::timestamptz[], $22::timestamptz[])
+       AS t(id, customer_id, name, email, currency, subtotal, total, discounts, shipping, tax, status, codes, lines,
+         processed, cancelled, tags, test, source, created, updated)
+     ON CONFLICT ("shop", "id") DO UPDATE SET
+       "customerId" = COALESCE(EXCLUDED."customerId", "Order"."customerId"), "name" = EXCLUDED."name",
+       "email" = EXCLUDED."email", "currencyCode" = EXCLUDED."currencyCode", "subtotalMinor" = EXCLUDED."subtotalMinor",
+       "totalMinor" = EXCLUDED."totalMinor", "totalDiscountsMinor" = EXCLUDED."totalDiscountsMinor",
+       "totalShippingMinor" = EXCLUDED."totalShippingMinor", "totalTaxMinor" = EXCLUDED."totalTaxMinor",
+       "financialStatus" = EXCLUDED."financialStatus", "discountCodes" = EXCLUDED."discountCodes",
+       "lineItems" = EXCLUDED."lineItems", "processedAt" = EXCLUDED."processedAt",
+       "cancelledAt" = EXCLUDED."cancelledAt", "tags" = EXCLUDED."tags", "test" = EXCLUDED."test",
+       "sourceName" = EXCLUDED."sourceName", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+       "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
+     WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
+    shop,
+    now,
+    rows.map((r) => r.id),
+    rows.map((r) => r.customerId),
+    rows.map((r) => r.name),
+    rows.map((r) => r.email),
+    rows.map((r) => r.currencyCode),
+    rows.map((r) => r.subtotalMinor),
+    rows.map((r) => r.totalMinor),
+    rows.map((r) => r.totalDiscountsMinor),
+    rows.map((r) => r.totalShippingMinor),
+    rows.map((r) => r.totalTaxMinor),
+    rows.map((r) => r.financialStatus),
+    rows.map((r) => json(r.discountCodes)),
+    rows.map((r) => json(r.lineItems satisfies MirrorLineItem[])),
+    rows.map((r) => r.processedAt),
+    rows.map((r) => r.cancelledAt),
+    rows.map((r) => json(r.tags)),
+    rows.map((r) => r.test),
+    rows.map((r) => r.sourceName),
+    rows.map((r) => r.shopifyCreatedAt),
+    rows.map((r) => r.shopifyUpdatedAt),
+  );
+}
+
+async function stageChildren(tx: Tx, runId: string, rows: Batch["late"]) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "BackfillChild" ("runId", "childId", "parentId", "kind", "data")
+     SELECT $1::uuid, t.child, t.parent, t.kind, t.data
+     FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::jsonb[]) AS t(child, parent, kind, data)
+     ON CONFLICT ("runId", "childId") DO NOTHING`,
+    runId,
+    rows.map((r) => r.childId),
+    rows.map((r) => r.parentId),
+    rows.map((r) => r.kind),
+    rows.map((r) => r.data),
+  );
+}
+
+/**
+ * Appends staged line items to their orders (skipping any the order already has, as a
+ * webhook may have written it whole) and empties the staging rows, in one transaction.
+ */
+export async function mergeStagedChildren(tx: Tx, runId: string, shop: string): Promise<number> {
+  const merged = await tx.$executeRaw`
+    WITH agg AS (
+      SELECT "parentId", jsonb_agg("data" ORDER BY "childId") AS items
+      FROM "BackfillChild" WHERE "runId" = ${runId}::uuid AND "kind" = 'lineItem'
+      GROUP BY "parentId"
+    )
+    UPDATE "Order" o SET "lineItems" = o."lineItems" || COALESCE((
+      SELECT jsonb_agg(x) FROM jsonb_array_elements(agg.items) x
+      WHERE NOT o."lineItems" @> jsonb_build_array(jsonb_build_object('id', x->'id'))
+    ), '[]'::jsonb)
+    FROM agg WHERE o."shop" = ${shop} AND o."id" = agg."parentId"`;
+  await tx.$executeRaw`DELETE FROM "BackfillChild" WHERE "runId" = ${runId}::uuid`;
+  return merged;
+}

@@ -1,0 +1,216 @@
+import type { PrismaClient } from "~/db.server";
+import type { BackfillRun } from "~/generated/prisma/client";
+import { logger } from "~/logger.server";
+import { currentProgramVersion, programAtVersion } from "~/loyalty/program.server";
+import {
+  BulkOperationError,
+  currentBulkOperation,
+  jsonlBatches,
+  startBulkQuery,
+  waitForBulkOperation,
+  type PollOptions,
+} from "~/shopify/bulk.server";
+import { ShopifyUserError, type AdminGraphql } from "~/shopify/graphql.server";
+import { creditBatch, creditContext } from "./credit.server";
+import { BULK_QUERIES, RESOURCES, type BackfillResource } from "./jsonl";
+import { loadJsonl, mergeStagedChildren } from "./load.server";
+
+// One backfill run, phase by phase, each resumable from what the run row recorded:
+//   export  bulk query per resource (products, customers, orders): start it once (its id
+//           is stored before polling, so a restarted worker polls the same operation)
+//   load    stream its JSONL into the mirror from the committed line cursor
+//   credit  members and, if the merchant chose so, the ledger replay of history, a batch
+//           of customers at a time from the committed customer cursor
+// A job that dies anywhere re-runs this function; every step either finds its work
+// recorded as done or redoes it idempotently.
+
+export interface BackfillDeps {
+  db: PrismaClient;
+  graphql: AdminGraphql;
+  now?: () => Date;
+  poll?: PollOptions;
+  fetch?: typeof fetch;
+  /** Root objects per load transaction and customers per credit transaction (tests, tuning). */
+  loadBatchRoots?: number;
+  creditBatchCustomers?: number;
+  /** Runs once the run completes (the dashboard aggregates need a full refresh). */
+  afterCompleted?: (shop: string) => Promise<void>;
+}
+
+const ACTIVE = ["queued", "running"] as const;
+
+/** The shop's latest run, for the admin card. */
+export function latestBackfill(db: PrismaClient, shop: string): Promise<BackfillRun | null> {
+  return db.backfillRun.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } });
+}
+
+/**
+ * Creates a run unless one is queued or running (that one is returned, and `created`
+ * is false). The caller enqueues the job with the run id as job id.
+ */
+export async function createBackfillRun(
+  db: PrismaClient,
+  shop: string,
+  options: { historyEarnsPoints: boolean; trigger: "install" | "merchant" | "bench" },
+): Promise<{ run: BackfillRun; created: boolean }> {
+  return db.$transaction(async (tx) => {
+    // One run at a time per shop: serialise on the shop row.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`backfill:${shop}`}))`;
+    const active = await tx.backfillRun.findFirst({
+      where: { shop, status: { in: [...ACTIVE] } },
+      orderBy: { createdAt: "desc" },
+    });
+    if (active) return { run: active, created: false };
+    const run = await tx.backfillRun.create({
+      data: {
+        shop,
+        historyEarnsPoints: options.historyEarnsPoints,
+        trigger: options.trigger,
+        resource: RESOURCES[0],
+      },
+    });
+    return { run, created: true };
+  });
+}
+
+export async function runBackfill(runId: string, deps: BackfillDeps): Promise<BackfillRun> {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  let run = await db.backfillRun.findUniqueOrThrow({ where: { id: runId } });
+  if (run.status === "completed") return run;
+  run = await db.backfillRun.update({
+    where: { id: runId },
+    data: { status: "running", attempts: { increment: 1 }, startedAt: run.startedAt ?? now(), error: null },
+  });
+  const log = logger().child({ shop: run.shop, backfill: run.id });
+  const shopRow = await db.shop.findUnique({ where: { domain: run.shop }, select: { currencyCode: true } });
+  const shopCurrency = shopRow?.currencyCode ?? "USD";
+
+  while (run.phase === "export" || run.phase === "load") {
+    const resource = (run.resource ?? RESOURCES[0]) as BackfillResource;
+    if (run.phase === "export") run = await exportResource(run, resource, deps);
+    if (run.phase === "load") {
+      if (run.fileUrl) {
+        const started = performance.now();
+        const counts = await loadJsonl(
+          db,
+          { runId, shop: run.shop, shopCurrency, resource, linesLoaded: Number(run.linesLoaded) },
+          jsonlBatches(run.fileUrl, { skipLines: Number(run.linesLoaded), fetch: deps.fetch }),
+          { now, batchRoots: deps.loadBatchRoots },
+        );
+        log.info({ resource, ...counts, ms: Math.round(performance.now() - started) }, "Backfill loaded");
+      }
+      run = await nextResource(db, run, resource, now());
+    }
+  }
+
+  if (run.phase === "credit") {
+    if (run.programVersion === null) {
+      const { version } = await currentProgramVersion(db, run.shop);
+      const customersTotal = await db.customer.count({ where: { shop: run.shop } });
+      run = await db.backfillRun.update({
+        where: { id: runId },
+        data: { programVersion: version, customersTotal },
+      });
+    }
+    const program = await programAtVersion(db, run.shop, run.programVersion!);
+    if (!program) throw new Error(`Program version ${run.programVersion} of ${run.shop} is missing`);
+    const context = await creditContext(db, run.shop);
+    const started = performance.now();
+    let cursor = run.creditCursor;
+    for (;;) {
+      const batch = await creditBatch(
+        db,
+        { runId, shop: run.shop, program, historyEarnsPoints: run.historyEarnsPoints, cursor },
+        context,
+        now(),
+        deps.creditBatchCustomers,
+      );
+      if (!batch) break;
+      cursor = batch.cursor;
+    }
+    log.info({ ms: Math.round(performance.now() - started) }, "Backfill credited");
+    run = await db.backfillRun.update({
+      where: { id: runId },
+      data: { phase: "done", status: "completed", finishedAt: now() },
+    });
+    await deps.afterCompleted?.(run.shop);
+  }
+  return run;
+}
+
+async function exportResource(run: BackfillRun, resource: BackfillResource, deps: BackfillDeps) {
+  const { db, graphql } = deps;
+  let operationId = run.bulkOperationId;
+  if (!operationId) {
+    operationId = await startOrAdopt(graphql, BULK_QUERIES[resource]);
+    await db.backfillRun.update({ where: { id: run.id }, data: { bulkOperationId: operationId } });
+  }
+  const done = await waitForBulkOperation(graphql, operationId, {
+    ...deps.poll,
+    onProgress: async (op) => {
+      await db.backfillRun.update({ where: { id: run.id }, data: { objectCount: BigInt(op.objectCount) } });
+    },
+  });
+  return db.backfillRun.update({
+    where: { id: run.id },
+    data: {
+      phase: "load",
+      fileUrl: done.url,
+      objectCount: BigInt(done.objectCount),
+      fileSize: done.fileSize === null ? null : BigInt(done.fileSize),
+      linesLoaded: 0n,
+    },
+  });
+}
+
+/**
+ * Starts the bulk query. If this app already has one running on the shop (a job that
+ * died between starting it and recording its id), waits for that one to end first.
+ */
+async function startOrAdopt(graphql: AdminGraphql, query: string): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return (await startBulkQuery(graphql, query)).id;
+    } catch (error) {
+      const inProgress =
+        error instanceof ShopifyUserError &&
+        error.userErrors.some((e) => (e as { code?: string | null }).code === "OPERATION_IN_PROGRESS");
+      if (!inProgress) throw error;
+      const current = await currentBulkOperation(graphql);
+      if (current && (current.status === "CREATED" || current.status === "RUNNING")) {
+        await waitForBulkOperation(graphql, current.id).catch(() => undefined);
+      }
+    }
+  }
+  throw new BulkOperationError("another bulk query kept the shop busy", null, true);
+}
+
+async function nextResource(db: PrismaClient, run: BackfillRun, resource: BackfillResource, now: Date) {
+  const next = RESOURCES[RESOURCES.indexOf(resource) + 1];
+  return db.$transaction(async (tx) => {
+    if (resource === "orders") await mergeStagedChildren(tx, run.id, run.shop);
+    return tx.backfillRun.update({
+      where: { id: run.id },
+      data: next
+        ? {
+            phase: "export",
+            resource: next,
+            bulkOperationId: null,
+            fileUrl: null,
+            linesLoaded: 0n,
+            updatedAt: now,
+          }
+        : { phase: "credit", resource: null, bulkOperationId: null, fileUrl: null, updatedAt: now },
+    });
+  });
+}
+
+/** Records why the run stopped; `final` marks it failed (no retry left), else it stays resumable. */
+export async function recordBackfillError(db: PrismaClient, runId: string, error: unknown, final: boolean) {
+  const message = error instanceof Error ? error.message : String(error);
+  await db.backfillRun.update({
+    where: { id: runId },
+    data: { error: message.slice(0, 1000), ...(final ? { status: "failed", finishedAt: new Date() } : {}) },
+  });
+}

@@ -4,8 +4,15 @@ import { minorUnitsPerMajor } from "~/loyalty/money";
 // Building blocks shared by the REST webhook payload schemas (API 2025-10). Shopify adds
 // fields without notice, so every object is loose; what the app relies on is validated.
 
-/** Shopify sends numeric ids; tools that re-serialise payloads sometimes send strings. */
-export const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]);
+/**
+ * Shopify sends numeric ids; tools that re-serialise payloads sometimes send strings.
+ * Ids beyond 2^53 arrive rounded (JSON numbers are doubles), so they are accepted here
+ * and `resourceId` takes the exact digits from the gid beside them.
+ */
+export const numericId = z.union([
+  z.number().nonnegative().refine(Number.isInteger, { error: "Expected a whole-number id." }),
+  z.string().regex(/^\d+$/),
+]);
 
 /** `gid://shopify/Order/123`: the exact id even when the JSON number lost precision. */
 export const graphqlId = z.string().regex(/^gid:\/\/shopify\/\w+\/\d+/);

@@ -36,6 +36,8 @@ export interface RedeemInput {
   /** The caller's idempotency key: a retried request with it returns the same redemption. */
   clientKey: string;
   source: RedemptionSource;
+  /** The shopper's cart subtotal (storefront), checked against the reward's minimum; omitted when unknown. */
+  cartSubtotalMinor?: number | null;
   now?: Date;
 }
 
@@ -127,7 +129,7 @@ async function reserve(
         reward,
         program,
         now,
-        { redemptionsOfReward },
+        { redemptionsOfReward, cartSubtotalMinor: input.cartSubtotalMinor ?? null },
       );
       if (!decision.ok) {
         throw new RedemptionError(decision.reason, {

@@ -1,0 +1,55 @@
+import type { PrismaClient } from "~/db.server";
+import type { LedgerKind } from "~/loyalty/ledger";
+import { currentProgramVersion } from "~/loyalty/program.server";
+import { ACTIVITY_LIMIT, memberStatus, type MemberStatus, type StatusActivityRow } from "./member-status";
+
+// GET /apps/loyalty/status for one customer: four indexed reads run side by side (the
+// program, the member's cached balances and tier, the newest ledger entries with their
+// order names, redemptions that count against limits), then the pure presenter.
+
+export async function loadMemberStatus(
+  db: PrismaClient,
+  shop: string,
+  customerId: bigint,
+  now: Date,
+): Promise<MemberStatus> {
+  const [{ program }, member, activity, limited] = await Promise.all([
+    currentProgramVersion(db, shop),
+    db.member.findUnique({
+      where: { shop_customerId: { shop, customerId } },
+      select: { status: true, availablePoints: true, pendingPoints: true, tierId: true, tierValue: true },
+    }),
+    db.$queryRaw<Array<Omit<StatusActivityRow, "kind"> & { kind: LedgerKind }>>`
+      SELECT e."key", e."kind"::text AS "kind", e."points", e."bucket"::text AS "bucket",
+             e."occurredAt", o."name" AS "orderName"
+      FROM "LedgerEntry" e
+      LEFT JOIN "Order" o ON o."shop" = e."shop" AND o."id" = e."orderId"
+      WHERE e."shop" = ${shop} AND e."customerId" = ${customerId} AND e."kind" <> 'release'
+      ORDER BY e."occurredAt" DESC, e."id" DESC
+      LIMIT ${ACTIVITY_LIMIT}`,
+    db.redemption.groupBy({
+      by: ["rewardId"],
+      where: { shop, customerId, status: { not: "failed" }, returnedAt: null },
+      _count: { _all: true },
+    }),
+  ]);
+  return memberStatus({
+    currency: program.currency,
+    program,
+    member: member && { ...member, tierValue: Number(member.tierValue) },
+    activity,
+    redemptionsByReward: new Map(limited.map((r) => [r.rewardId, r._count._all])),
+    now,
+  });
+}
+
+/** What a guest's join call to action can promise, from the current program. */
+export async function loadJoinOffer(db: PrismaClient, shop: string) {
+  const { program } = await currentProgramVersion(db, shop);
+  return {
+    currency: program.currency,
+    enrollment: program.membership.enrollment,
+    pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
+    signupBonus: program.earning.bonuses.signup,
+  };
+}

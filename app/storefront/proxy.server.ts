@@ -1,0 +1,65 @@
+import type { Redis } from "ioredis";
+import type { PrismaClient } from "~/db.server";
+import { logger } from "~/logger.server";
+import { loadJoinOffer, loadMemberStatus } from "./member-status.server";
+import { authenticateProxy, ProxyRefused, type AppProxyAuthenticate } from "./proxy-auth.server";
+import { proxyError, proxyJson } from "./proxy-response";
+import { redeemFromStorefront } from "./redeem.server";
+import type { RateLimit } from "./rate-limit.server";
+
+// The app proxy endpoints (routes/proxy.status.ts, routes/proxy.redeem.ts) as plain
+// functions of a Request and their dependencies, so tests and the benchmark call exactly
+// what the routes call.
+
+export interface ProxyDeps {
+  db: PrismaClient;
+  redis: Redis;
+  appProxy: AppProxyAuthenticate;
+  now?: () => Date;
+  rateLimit?: RateLimit;
+}
+
+const loginRequired = (extra: Record<string, unknown> = {}) =>
+  proxyError(401, "login_required", "Log in to your customer account to see your points.", extra);
+
+async function guarded(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ProxyRefused) return error.response;
+    throw error;
+  }
+}
+
+export function proxyStatus(request: Request, deps: ProxyDeps): Promise<Response> {
+  return guarded(async () => {
+    const now = deps.now?.() ?? new Date();
+    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    // Guests get what the join call to action can promise, with the contract's 401.
+    if (who.customerId === null) return loginRequired({ join: await loadJoinOffer(deps.db, who.shop) });
+    return proxyJson(await loadMemberStatus(deps.db, who.shop, who.customerId, now));
+  });
+}
+
+export function proxyRedeem(request: Request, deps: ProxyDeps): Promise<Response> {
+  return guarded(async () => {
+    const now = deps.now?.() ?? new Date();
+    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    if (who.customerId === null) return loginRequired();
+    if (!who.graphql) {
+      logger().warn({ shop: who.shop }, "App proxy redemption for a shop without an offline session");
+      return proxyError(503, "shop_unavailable", "The loyalty app is not connected to this store right now.");
+    }
+    return redeemFromStorefront(
+      { db: deps.db, redis: deps.redis, now, graphql: who.graphql, rateLimit: deps.rateLimit },
+      who.shop,
+      who.customerId,
+      await request.text(),
+    );
+  });
+}
+
+/** Any method the endpoint does not serve. */
+export function methodNotAllowed(allow: string): Response {
+  return proxyError(405, "invalid_request", `Use ${allow}.`, { fields: {} }, { Allow: allow });
+}

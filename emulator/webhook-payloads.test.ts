@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { customerPayload as customerSchema, customerDeletePayload as deleteSchema } from "~/ingest/customer-payload";
+import {
+  customerPayload as customerSchema,
+  customerDeletePayload as deleteSchema,
+} from "~/ingest/customer-payload";
 import { refundedAmountsFromMirror } from "~/ingest/mirror-format";
 import { orderPayload as orderSchema } from "~/ingest/order-payload";
 import { productPayload as productSchema } from "~/ingest/product-payload";
@@ -21,7 +24,12 @@ function world(currencyCode = "USD") {
   const store = new EmulatorStore(() => Date.parse("2025-10-01T12:00:00Z"));
   store.createShop({ domain: SHOP, currencyCode });
   const [ana] = store.addCustomers(SHOP, [
-    { email: "ana@example.com", firstName: "Ana", tags: ["vip", "newsletter"], emailMarketingState: "SUBSCRIBED" },
+    {
+      email: "ana@example.com",
+      firstName: "Ana",
+      tags: ["vip", "newsletter"],
+      emailMarketingState: "SUBSCRIBED",
+    },
   ]);
   const [mug] = store.addProducts(SHOP, [
     { title: "Mug", tags: ["kitchen"], variants: [{ title: "Blue", sku: "MUG-B", price: "12.5" }] },
@@ -70,7 +78,12 @@ describe("emulator webhook payloads", () => {
   it("renders refunds (embedded and refunds/create) whose amounts are the lines' discounted shares", () => {
     const { order } = world();
     const line = order.lineItems[0]!;
-    const spec = { id: 77, createdAt: "2025-10-03T00:00:00Z", lines: [{ lineItemId: line.legacyId, quantity: 1 }], shippingMinor: 499 };
+    const spec = {
+      id: 77,
+      createdAt: "2025-10-03T00:00:00Z",
+      lines: [{ lineItemId: line.legacyId, quantity: 1 }],
+      shippingMinor: 499,
+    };
     const refund = refundMirror(refundSchema.parse(roundTrip(refundPayload(order, spec))), "USD");
     expect(refund).toMatchObject({ id: 77n, orderId: BigInt(order.legacyId), shippingMinor: 499n });
     expect(refundedAmountsFromMirror(refund)).toEqual({
@@ -94,13 +107,20 @@ describe("emulator webhook payloads", () => {
     });
     expect(deleteSchema.parse(roundTrip(customerDeletePayload(ana))).id).toBe(ana.legacyId);
     const product = productMirror(productSchema.parse(roundTrip(productPayload(mug, "USD"))));
-    expect(product).toMatchObject({ id: BigInt(mug.legacyId), title: "Mug", tags: ["kitchen"], status: "active" });
+    expect(product).toMatchObject({
+      id: BigInt(mug.legacyId),
+      title: "Mug",
+      tags: ["kitchen"],
+      status: "active",
+    });
   });
 
   it("keeps zero-decimal currencies exact", () => {
     const store = new EmulatorStore(() => Date.parse("2025-10-01T12:00:00Z"));
     store.createShop({ domain: SHOP, currencyCode: "JPY" });
-    const [order] = store.addOrders(SHOP, [{ financialStatus: "PAID", lineItems: [{ title: "Tea", quantity: 3, unitPrice: "1200" }] }]);
+    const [order] = store.addOrders(SHOP, [
+      { financialStatus: "PAID", lineItems: [{ title: "Tea", quantity: 3, unitPrice: "1200" }] },
+    ]);
     const mirror = orderMirror(orderSchema.parse(roundTrip(orderPayload(order!))));
     expect(mirror.subtotalMinor).toBe(3600n);
     expect(mirror.lineItems[0]!.priceMinor).toBe(1200);

@@ -44,7 +44,9 @@ export function customerPayload(customer: CustomerRecord, currency: string) {
     phone: customer.phone,
     addresses: [],
     tax_exemptions: [],
-    email_marketing_consent: customer.email ? consent(customer.emailMarketingState, customer.updatedAt) : null,
+    email_marketing_consent: customer.email
+      ? consent(customer.emailMarketingState, customer.updatedAt)
+      : null,
     sms_marketing_consent: null,
   };
 }
@@ -153,7 +155,13 @@ export function refundPayload(order: OrderRecord, spec: RefundSpec) {
     transactions: [],
     order_adjustments: [],
     refund_shipping_lines: shipping
-      ? [{ id: spec.id, subtotal_amount_set: moneySet(shipping, currency), tax_amount_set: moneySet(0, currency) }]
+      ? [
+          {
+            id: spec.id,
+            subtotal_amount_set: moneySet(shipping, currency),
+            tax_amount_set: moneySet(0, currency),
+          },
+        ]
       : [],
     refund_line_items: spec.lines.map((r, i) => {
       const index = order.lineItems.findIndex((l) => l.legacyId === r.lineItemId);
@@ -205,12 +213,17 @@ export function orderPayload(
     currency,
     presentment_currency: currency,
     financial_status: order.financialStatus.toLowerCase(),
-    fulfillment_status: order.fulfillmentStatus === "UNFULFILLED" ? null : order.fulfillmentStatus.toLowerCase(),
+    fulfillment_status:
+      order.fulfillmentStatus === "UNFULFILLED" ? null : order.fulfillmentStatus.toLowerCase(),
     test: order.test,
     tags: order.tags.join(", "),
     source_name: order.sourceName,
     taxes_included: false,
-    discount_codes: order.discountCodes.map((c) => ({ code: c.code, amount: money(c.amountMinor), type: "fixed_amount" })),
+    discount_codes: order.discountCodes.map((c) => ({
+      code: c.code,
+      amount: money(c.amountMinor),
+      type: "fixed_amount",
+    })),
     discount_applications: order.discountCodes.map((c) => ({
       type: "discount_code",
       code: c.code,

@@ -42,14 +42,25 @@ function deliveries(w: ReturnType<typeof createWorld>, ana: CustomerRecord, orde
     list.push(w.refund(order, spec));
     const refunds = chosen.slice(0, i + 1);
     const status = s.refunds.length === 3 && i === 2 ? "REFUNDED" : "PARTIALLY_REFUNDED";
-    list.push(w.order("orders/updated", order, { financialStatus: status, updatedAt: t(61 + 60 * i) }, { customer: ana, refunds }));
+    list.push(
+      w.order(
+        "orders/updated",
+        order,
+        { financialStatus: status, updatedAt: t(61 + 60 * i) },
+        { customer: ana, refunds },
+      ),
+    );
   });
   if (s.cancel !== "none") {
     list.push(
       w.order(
         "orders/cancelled",
         order,
-        { financialStatus: s.cancel === "refunded" ? "REFUNDED" : "PAID", cancelledAt: t(300), updatedAt: t(300) },
+        {
+          financialStatus: s.cancel === "refunded" ? "REFUNDED" : "PAID",
+          cancelledAt: t(300),
+          updatedAt: t(300),
+        },
         { customer: ana, refunds: chosen },
       ),
     );
@@ -58,7 +69,8 @@ function deliveries(w: ReturnType<typeof createWorld>, ana: CustomerRecord, orde
 }
 
 async function snapshot(shop: string, customerId: bigint) {
-  const strip = <T extends { syncedAt: Date; shop: string }>({ syncedAt: _s, shop: _shop, ...rest }: T) => rest;
+  const strip = <T extends { syncedAt: Date; shop: string }>({ syncedAt: _s, shop: _shop, ...rest }: T) =>
+    rest;
   const member = await db.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId } } });
   const ledger = await memberLedger(db, shop, customerId);
   const { conflicts, ...fromLedger } = balancesFromLedger(ledger, new Date(8.64e15));
@@ -95,7 +107,9 @@ describe("delivery order and duplication", () => {
             const shop = w === inOrder ? IN_ORDER : SHUFFLED;
             w.store.resetShop(shop);
             await w.setup(PROGRAM);
-            const [ana] = w.store.addCustomers(shop, [{ id: 7001, email: "ana@example.com", updatedAt: t(-60) }]);
+            const [ana] = w.store.addCustomers(shop, [
+              { id: 7001, email: "ana@example.com", updatedAt: t(-60) },
+            ]);
             const [order] = w.store.addOrders(shop, [
               {
                 id: 9001,

@@ -31,7 +31,10 @@ function shopWorld() {
 beforeEach(async () => {
   await resetDatabase(db);
   w.store.resetShop(SHOP);
-  await w.setup({ earning: { bonuses: { firstOrder: 25 } }, membership: { excludedCustomerTags: ["wholesale"] } });
+  await w.setup({
+    earning: { bonuses: { firstOrder: 25 } },
+    membership: { excludedCustomerTags: ["wholesale"] },
+  });
 });
 
 describe("order ingest", () => {
@@ -40,10 +43,21 @@ describe("order ingest", () => {
     for (const topic of ["orders/create", "orders/paid", "orders/paid", "orders/updated"])
       await w.deliver(w.order(topic, order, {}, { customer: ana }));
 
-    const row = await db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: BigInt(order.legacyId) } } });
-    expect(row).toMatchObject({ customerId: BigInt(ana.legacyId), subtotalMinor: 3000n, totalShippingMinor: 500n });
+    const row = await db.order.findUniqueOrThrow({
+      where: { shop_id: { shop: SHOP, id: BigInt(order.legacyId) } },
+    });
+    expect(row).toMatchObject({
+      customerId: BigInt(ana.legacyId),
+      subtotalMinor: 3000n,
+      totalShippingMinor: 500n,
+    });
     const member = await w.member(ana.legacyId);
-    expect(member).toMatchObject({ status: "active", pendingPoints: 30 + 25, availablePoints: 0, ordersEarned: 1 });
+    expect(member).toMatchObject({
+      status: "active",
+      pendingPoints: 30 + 25,
+      availablePoints: 0,
+      ordersEarned: 1,
+    });
     const ledger = await memberLedger(db, SHOP, member.customerId);
     expect(ledger.map((e) => [e.kind, e.points])).toEqual([
       ["earn", 30],
@@ -58,12 +72,16 @@ describe("order ingest", () => {
     const { ana, order } = shopWorld();
     await w.deliver(w.order("orders/updated", order, { tags: ["gift"], updatedAt: "2025-10-02T00:00:00Z" }));
     await w.deliver(w.order("orders/create", order, { tags: [], financialStatus: "PENDING" }));
-    const row = await db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: BigInt(order.legacyId) } } });
+    const row = await db.order.findUniqueOrThrow({
+      where: { shop_id: { shop: SHOP, id: BigInt(order.legacyId) } },
+    });
     expect(row).toMatchObject({ tags: ["gift"], financialStatus: "paid" });
 
     await w.deliver(w.customer(ana, { tags: ["vip"], updatedAt: "2025-10-02T00:00:00Z" }));
     await w.deliver(w.customer(ana, { tags: ["wholesale"], updatedAt: "2025-09-15T00:00:00Z" }));
-    const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: BigInt(ana.legacyId) } } });
+    const customer = await db.customer.findUniqueOrThrow({
+      where: { shop_id: { shop: SHOP, id: BigInt(ana.legacyId) } },
+    });
     expect(customer.tags).toEqual(["vip"]);
     expect((await w.member(ana.legacyId)).status).toBe("active");
   });
@@ -81,7 +99,10 @@ describe("order ingest", () => {
     // Fully refunded: the order's 30 points and its first-order bonus are gone.
     const member = await w.member(ana.legacyId);
     expect(member).toMatchObject({ pendingPoints: 0, lifetimePoints: 0, ordersEarned: 1 });
-    const reversals = await db.ledgerEntry.findMany({ where: { shop: SHOP, kind: "refundReversal" }, orderBy: { id: "asc" } });
+    const reversals = await db.ledgerEntry.findMany({
+      where: { shop: SHOP, kind: "refundReversal" },
+      orderBy: { id: "asc" },
+    });
     expect(reversals.map((r) => r.points)).toEqual([-10, -10, -10, -25]);
   });
 
@@ -99,7 +120,13 @@ describe("order ingest", () => {
     expect((await w.member(ana!.legacyId)).pendingPoints).toBe(9 + 25); // floor(9.99)
     const line = order!.lineItems[0]!.legacyId;
     for (const id of [11, 12, 13]) {
-      await w.deliver(w.refund(order!, { id, createdAt: "2025-10-02T00:00:00Z", lines: [{ lineItemId: line, quantity: 1 }] }));
+      await w.deliver(
+        w.refund(order!, {
+          id,
+          createdAt: "2025-10-02T00:00:00Z",
+          lines: [{ lineItemId: line, quantity: 1 }],
+        }),
+      );
     }
     const reversed = await db.ledgerEntry.aggregate({
       where: { shop: SHOP, kind: "refundReversal", lotKey: { endsWith: ":earn" } },
@@ -142,7 +169,18 @@ describe("order ingest", () => {
   it("never credits test orders or unpaid orders", async () => {
     const { ana, order } = shopWorld();
     await w.deliver(w.order("orders/create", order, { test: true }, { customer: ana }));
-    await w.deliver(w.order("orders/create", order, { financialStatus: "PENDING", legacyId: order.legacyId + 1, id: `gid://shopify/Order/${order.legacyId + 1}` }, { customer: ana }));
+    await w.deliver(
+      w.order(
+        "orders/create",
+        order,
+        {
+          financialStatus: "PENDING",
+          legacyId: order.legacyId + 1,
+          id: `gid://shopify/Order/${order.legacyId + 1}`,
+        },
+        { customer: ana },
+      ),
+    );
     expect(await db.ledgerEntry.count({ where: { shop: SHOP, kind: "earn" } })).toBe(0);
   });
 
@@ -150,12 +188,25 @@ describe("order ingest", () => {
     const { ana, order } = shopWorld();
     await w.deliver(w.order("orders/paid", order, {}, { customer: ana }));
     const line = order.lineItems[0]!.legacyId;
-    await w.deliver(w.refund(order, { id: 5, createdAt: "2025-10-02T00:00:00Z", lines: [{ lineItemId: line, quantity: 1 }] }));
     await w.deliver(
-      w.order("orders/cancelled", order, { cancelledAt: "2025-10-03T00:00:00Z", updatedAt: "2025-10-03T00:00:00Z", financialStatus: "REFUNDED" }),
+      w.refund(order, {
+        id: 5,
+        createdAt: "2025-10-02T00:00:00Z",
+        lines: [{ lineItemId: line, quantity: 1 }],
+      }),
+    );
+    await w.deliver(
+      w.order("orders/cancelled", order, {
+        cancelledAt: "2025-10-03T00:00:00Z",
+        updatedAt: "2025-10-03T00:00:00Z",
+        financialStatus: "REFUNDED",
+      }),
     );
     expect(await w.member(ana.legacyId)).toMatchObject({ pendingPoints: 0, lifetimePoints: 0 });
-    const cancel = await db.ledgerEntry.findMany({ where: { shop: SHOP, kind: "cancellationReversal" }, orderBy: { id: "asc" } });
+    const cancel = await db.ledgerEntry.findMany({
+      where: { shop: SHOP, kind: "cancellationReversal" },
+      orderBy: { id: "asc" },
+    });
     expect(cancel.map((e) => e.points)).toEqual([-20, -25]);
   });
 });
@@ -169,14 +220,32 @@ describe("members", () => {
     ]);
     for (const c of [tagged!, staff!]) {
       await w.deliver({ ...w.customer(c), topic: "customers/create" });
-      const [order] = w.store.addOrders(SHOP, [{ customerId: c.id, financialStatus: "PAID", lineItems: [{ title: "X", quantity: 1, unitPrice: "50" }] }]);
+      const [order] = w.store.addOrders(SHOP, [
+        {
+          customerId: c.id,
+          financialStatus: "PAID",
+          lineItems: [{ title: "X", quantity: 1, unitPrice: "50" }],
+        },
+      ]);
       await w.deliver(w.order("orders/paid", order!, {}, { customer: c }));
     }
-    const [b2b] = w.store.addOrders(SHOP, [{ customerId: buyer!.id, financialStatus: "PAID", lineItems: [{ title: "X", quantity: 1, unitPrice: "50" }] }]);
+    const [b2b] = w.store.addOrders(SHOP, [
+      {
+        customerId: buyer!.id,
+        financialStatus: "PAID",
+        lineItems: [{ title: "X", quantity: 1, unitPrice: "50" }],
+      },
+    ]);
     const payload = w.order("orders/paid", b2b!, {}, { customer: buyer! });
-    await w.deliver({ ...payload, payload: { ...(payload.payload as object), company: { id: 9001, location_id: 1 } } });
+    await w.deliver({
+      ...payload,
+      payload: { ...(payload.payload as object), company: { id: 9001, location_id: 1 } },
+    });
 
-    expect(await w.member(tagged!.legacyId)).toMatchObject({ status: "excluded", statusReason: "excludedTag:Wholesale" });
+    expect(await w.member(tagged!.legacyId)).toMatchObject({
+      status: "excluded",
+      statusReason: "excludedTag:Wholesale",
+    });
     expect(await w.member(staff!.legacyId)).toMatchObject({ status: "excluded", statusReason: "staff" });
     expect(await w.member(buyer!.legacyId)).toMatchObject({ status: "excluded", statusReason: "b2b" });
     expect(await db.ledgerEntry.count({ where: { shop: SHOP } })).toBe(0);
@@ -188,14 +257,21 @@ describe("members", () => {
 
   it("credits a guest order once a customer with the same email appears", async () => {
     const [guest] = w.store.addOrders(SHOP, [
-      { email: "Guest.Buyer@example.com", financialStatus: "PAID", createdAt: PLACED, lineItems: [{ title: "Y", quantity: 2, unitPrice: "20" }] },
+      {
+        email: "Guest.Buyer@example.com",
+        financialStatus: "PAID",
+        createdAt: PLACED,
+        lineItems: [{ title: "Y", quantity: 2, unitPrice: "20" }],
+      },
     ]);
     await w.deliver(w.order("orders/paid", guest!));
     expect(await db.member.count({ where: { shop: SHOP } })).toBe(0);
 
     const [later] = w.store.addCustomers(SHOP, [{ email: "guest.buyer@example.com" }]);
     await w.deliver({ ...w.customer(later!), topic: "customers/create" });
-    const order = await db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: BigInt(guest!.legacyId) } } });
+    const order = await db.order.findUniqueOrThrow({
+      where: { shop_id: { shop: SHOP, id: BigInt(guest!.legacyId) } },
+    });
     expect(order.customerId).toBe(BigInt(later!.legacyId));
     expect(await w.member(later!.legacyId)).toMatchObject({ pendingPoints: 40 + 25, ordersEarned: 1 });
     // A later delivery of the guest order (no customer in it) keeps the link and credits nothing more.
@@ -208,10 +284,18 @@ describe("members", () => {
     await w.deliver(w.order("orders/paid", order, {}, { customer: ana }));
     await w.deliver({ topic: "customers/delete", payload: customerDeletePayload(ana) });
     await w.deliver(w.customer(ana, { updatedAt: "2025-10-04T00:00:00Z" }));
-    const [second] = w.store.addOrders(SHOP, [{ customerId: ana.id, financialStatus: "PAID", lineItems: [{ title: "Z", quantity: 1, unitPrice: "99" }] }]);
+    const [second] = w.store.addOrders(SHOP, [
+      {
+        customerId: ana.id,
+        financialStatus: "PAID",
+        lineItems: [{ title: "Z", quantity: 1, unitPrice: "99" }],
+      },
+    ]);
     await w.deliver(w.order("orders/paid", second!, {}, { customer: ana }));
     expect(await w.member(ana.legacyId)).toMatchObject({ status: "deleted", pendingPoints: 55 });
-    const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: BigInt(ana.legacyId) } } });
+    const customer = await db.customer.findUniqueOrThrow({
+      where: { shop_id: { shop: SHOP, id: BigInt(ana.legacyId) } },
+    });
     expect(customer.deletedAt).toEqual(NOW);
   });
 });

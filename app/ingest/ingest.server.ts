@@ -1,5 +1,10 @@
 import type { Prisma } from "~/db.server";
-import { customerIdForEmail, ensureMember, linkGuestOrders, markMemberDeleted } from "~/loyalty/members.server";
+import {
+  customerIdForEmail,
+  ensureMember,
+  linkGuestOrders,
+  markMemberDeleted,
+} from "~/loyalty/members.server";
 import { settleOrder } from "~/loyalty/orders.server";
 import { currentProgram } from "~/loyalty/program.server";
 import { markRedemptionsUsed } from "~/loyalty/redemptions-lifecycle.server";
@@ -34,12 +39,14 @@ export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, n
       select: { redactedAt: true },
     });
     // The customer asked to be forgotten: keep what sold, not who bought it or where it went.
-    if (customer?.redactedAt) Object.assign(order, { email: null, shippingAddress: null, billingAddress: null });
+    if (customer?.redactedAt)
+      Object.assign(order, { email: null, shippingAddress: null, billingAddress: null });
   } else {
     order.customerId = await customerIdForEmail(tx, shop, order.email);
   }
   await upsertOrder(tx, shop, order, now);
-  for (const refund of payload.refunds) await insertRefund(tx, shop, refundMirror(refund, order.currencyCode), now);
+  for (const refund of payload.refunds)
+    await insertRefund(tx, shop, refundMirror(refund, order.currencyCode), now);
 
   const stored = await tx.order.findUnique({
     where: { shop_id: { shop, id: order.id } },
@@ -55,7 +62,8 @@ export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, n
       at: stored.shopifyCreatedAt ?? now,
     });
   if (customerId === null) return;
-  if (stored?.companyId !== null && stored?.companyId !== undefined) await markCustomerB2B(tx, shop, customerId);
+  if (stored?.companyId !== null && stored?.companyId !== undefined)
+    await markCustomerB2B(tx, shop, customerId);
   const program = await currentProgram(tx, shop);
   const orderIds = [order.id, ...(await linkGuestOrders(tx, shop, customerId))];
   for (const id of orderIds) await settleOrder(tx, shop, id, program, now);
@@ -67,20 +75,28 @@ export async function ingestRefund(tx: Tx, shop: string, payload: RefundPayload,
     where: { shop_id: { shop, id: orderId } },
     select: { currencyCode: true },
   });
-  const shopRow = order ? null : await tx.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
+  const shopRow = order
+    ? null
+    : await tx.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
   const currency = order?.currencyCode ?? shopRow?.currencyCode ?? "USD";
   await insertRefund(tx, shop, refundMirror(payload, currency), now);
   // A refund that arrives before its order waits in the mirror; the order's settle applies it.
   if (order) await settleOrder(tx, shop, orderId, await currentProgram(tx, shop), now);
 }
 
-export async function ingestCustomer(tx: Tx, shop: string, payload: CustomerPayload, now: Date): Promise<void> {
+export async function ingestCustomer(
+  tx: Tx,
+  shop: string,
+  payload: CustomerPayload,
+  now: Date,
+): Promise<void> {
   const customer = customerMirror(payload);
   await upsertCustomer(tx, shop, customer, now);
   const program = await currentProgram(tx, shop);
   // Automatic enrollment happens here; an update re-checks exclusions (tags, staff).
   await ensureMember(tx, shop, customer.id, program, now);
-  for (const id of await linkGuestOrders(tx, shop, customer.id)) await settleOrder(tx, shop, id, program, now);
+  for (const id of await linkGuestOrders(tx, shop, customer.id))
+    await settleOrder(tx, shop, id, program, now);
 }
 
 /**

@@ -5,9 +5,7 @@ import { refundPayload } from "./refund-payload";
 // The REST order resource as orders/create, orders/updated, orders/paid and
 // orders/cancelled deliver it (API 2025-10). Only what the mirror stores is validated.
 
-const discountAllocation = z
-  .object({ amount: decimal.optional(), amount_set: moneySet.optional() })
-  .loose();
+const discountAllocation = z.object({ amount: decimal.optional(), amount_set: moneySet.optional() }).loose();
 
 export const orderLineItemPayload = z
   .object({

@@ -51,7 +51,11 @@ export function toMinor(amount: string | number, currency: string): number {
 }
 
 /** Shop-currency minor units of a MoneyBag; the plain amount (always shop money in REST) when the bag is absent. */
-export function shopMinor(set: MoneySet | null | undefined, plain: string | number | null | undefined, currency: string): number {
+export function shopMinor(
+  set: MoneySet | null | undefined,
+  plain: string | number | null | undefined,
+  currency: string,
+): number {
   if (set) return toMinor(set.shop_money.amount, set.shop_money.currency_code);
   if (plain === null || plain === undefined) return 0;
   return toMinor(plain, currency);
@@ -62,7 +66,5 @@ export const tagList = z
   .union([z.string(), z.array(z.string())])
   .nullish()
   .transform((v) =>
-    (Array.isArray(v) ? v : (v ?? "").split(","))
-      .map((t) => t.trim())
-      .filter((t) => t.length > 0),
+    (Array.isArray(v) ? v : (v ?? "").split(",")).map((t) => t.trim()).filter((t) => t.length > 0),
   );

@@ -5,7 +5,12 @@ import { processWebhookEvent } from "~/webhooks/process.server";
 import { recordDelivery } from "~/webhooks/testing.server";
 import { EmulatorStore } from "../../emulator/store";
 import type { CustomerRecord, OrderRecord } from "../../emulator/resources/records";
-import { customerPayload, orderPayload, refundPayload, type RefundSpec } from "../../emulator/webhook-payloads";
+import {
+  customerPayload,
+  orderPayload,
+  refundPayload,
+  type RefundSpec,
+} from "../../emulator/webhook-payloads";
 
 // Test support for ingest integration tests: a shop in the emulator's store whose
 // records are rendered as real webhook payloads, recorded in the inbox and processed
@@ -51,7 +56,9 @@ export function createWorld(shop: string) {
   });
 
   async function member(customerId: number) {
-    return db.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: BigInt(customerId) } } });
+    return db.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop, customerId: BigInt(customerId) } },
+    });
   }
 
   return { store, db, setup, deliver, customer, order, refund, member };

@@ -42,7 +42,9 @@ const order = {
       price: "25.00",
       price_set: bag("25.00", "USD", "23.00", "EUR"),
       gift_card: false,
-      discount_allocations: [{ amount: "5.00", amount_set: bag("5.00", "USD", "4.60", "EUR"), discount_application_index: 0 }],
+      discount_allocations: [
+        { amount: "5.00", amount_set: bag("5.00", "USD", "4.60", "EUR"), discount_application_index: 0 },
+      ],
     },
     {
       id: 2,
@@ -87,14 +89,32 @@ describe("orderMirror", () => {
       shopifyUpdatedAt: new Date("2025-10-01T12:05:00Z"),
     });
     expect(mirror.lineItems).toEqual([
-      expect.objectContaining({ id: "1", productId: "632910392", variantId: "808950810", priceMinor: 2500, quantity: 2, discountMinor: 500, giftCard: false }),
-      expect.objectContaining({ id: "2", productId: null, priceMinor: 1000, discountMinor: 100, giftCard: true }),
+      expect.objectContaining({
+        id: "1",
+        productId: "632910392",
+        variantId: "808950810",
+        priceMinor: 2500,
+        quantity: 2,
+        discountMinor: 500,
+        giftCard: false,
+      }),
+      expect.objectContaining({
+        id: "2",
+        productId: null,
+        priceMinor: 1000,
+        discountMinor: 100,
+        giftCard: true,
+      }),
     ]);
   });
 
   it("takes the exact id from the gid when the JSON number has lost precision", () => {
     const mirror = orderMirror(
-      orderPayload.parse({ ...order, id: 820982911946154500, admin_graphql_api_id: "gid://shopify/Order/820982911946154508" }),
+      orderPayload.parse({
+        ...order,
+        id: 820982911946154500,
+        admin_graphql_api_id: "gid://shopify/Order/820982911946154508",
+      }),
     );
     expect(mirror.id).toBe(820982911946154508n);
   });
@@ -113,17 +133,35 @@ describe("refundMirror", () => {
     processed_at: "2025-10-03T10:00:00-04:00",
     note: "Damaged",
     refund_line_items: [
-      { line_item_id: 1, quantity: 1, subtotal: "22.50", subtotal_set: bag("22.50"), total_tax: "1.80", total_tax_set: bag("1.80") },
+      {
+        line_item_id: 1,
+        quantity: 1,
+        subtotal: "22.50",
+        subtotal_set: bag("22.50"),
+        total_tax: "1.80",
+        total_tax_set: bag("1.80"),
+      },
     ],
     order_adjustments: [
-      { kind: "shipping_refund", amount: "-7.00", amount_set: bag("-7.00"), tax_amount: "-0.56", tax_amount_set: bag("-0.56") },
+      {
+        kind: "shipping_refund",
+        amount: "-7.00",
+        amount_set: bag("-7.00"),
+        tax_amount: "-0.56",
+        tax_amount_set: bag("-0.56"),
+      },
       { kind: "refund_discrepancy", amount: "-2.00", amount_set: bag("-2.00") },
     ],
   };
 
   it("reads shipping from the shipping_refund adjustment on payloads without refund_shipping_lines", () => {
     const mirror = refundMirror(refundPayload.parse(refund), "USD");
-    expect(mirror).toMatchObject({ id: 929361464n, orderId: 450789469n, shippingMinor: 700n, totalMinor: 2250n + 180n + 700n + 56n - 200n });
+    expect(mirror).toMatchObject({
+      id: 929361464n,
+      orderId: 450789469n,
+      shippingMinor: 700n,
+      totalMinor: 2250n + 180n + 700n + 56n - 200n,
+    });
     expect(refundedAmountsFromMirror(mirror)).toEqual({ "line:1": 2250, shipping: 700, tax: 180 });
   });
 

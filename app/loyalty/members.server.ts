@@ -102,7 +102,8 @@ export async function ensureMember(
   }
   let member = await lockMember(tx, shop, customerId);
   if (!member) throw new Error(`Member ${shop}/${customerId} vanished inside its own transaction`);
-  if (enrolling && member.status === "active" && member.enrolledAt) member = await enroll(tx, member, program);
+  if (enrolling && member.status === "active" && member.enrolledAt)
+    member = await enroll(tx, member, program);
   return member;
 }
 

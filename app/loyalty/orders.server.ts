@@ -82,7 +82,8 @@ export async function settleOrder(
     changed: false,
   };
   const earned = state.rows.some((r) => r.entry.key === earnKey(shop, orderId.toString()));
-  if (!earned && member.status === "active" && orderEarns(order)) await creditOrder(tx, state, order, program, now);
+  if (!earned && member.status === "active" && orderEarns(order))
+    await creditOrder(tx, state, order, program, now);
   if (state.rows.some((r) => r.entry.key === earnKey(shop, orderId.toString()))) {
     const refunds = await tx.refund.findMany({
       where: { shop, orderId },
@@ -137,7 +138,9 @@ async function creditOrder(tx: Tx, state: OrderLedger, order: Order, program: Pr
   const products = productIds.length
     ? await tx.product.findMany({ where: { shop, id: { in: productIds } } })
     : [];
-  const facts = new Map(products.map((p) => [p.id.toString(), { tags: p.tags, collectionIds: p.collectionIds }]));
+  const facts = new Map(
+    products.map((p) => [p.id.toString(), { tags: p.tags, collectionIds: p.collectionIds }]),
+  );
   const result = pointsForOrder(
     earningOrderFromMirror(order, facts),
     { tierId: state.member.tierId, previousOrderCount: state.member.ordersEarned },

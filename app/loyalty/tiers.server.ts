@@ -15,7 +15,13 @@ import { evaluateTier, type QualifyingEvent } from "./tiers";
 type Tx = Prisma.TransactionClient;
 
 // Kinds that make up lifetime points (net of reversals), as balancesFromLedger counts them.
-const QUALIFYING_KINDS: LedgerKind[] = ["earn", "bonus", "refundReversal", "cancellationReversal", "adjustment"];
+const QUALIFYING_KINDS: LedgerKind[] = [
+  "earn",
+  "bonus",
+  "refundReversal",
+  "cancellationReversal",
+  "adjustment",
+];
 const PAID = ["paid", "partially_refunded", "refunded"];
 
 const refundLines = z.array(z.object({ subtotalMinor: z.number() }).loose());

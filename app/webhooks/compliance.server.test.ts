@@ -199,7 +199,10 @@ describe("customers/data_request", () => {
       expect.objectContaining({ id: "1001", email: JANE.email, firstName: JANE.first }),
     ]);
     expect(data.orders.map((o) => o.id)).toEqual(["5001", "5002", "5003"]);
-    const loyalty = exported!.data as { members: { customerId: string }[]; ledgerEntries: { points: number }[] };
+    const loyalty = exported!.data as {
+      members: { customerId: string }[];
+      ledgerEntries: { points: number }[];
+    };
     expect(loyalty.members).toEqual([expect.objectContaining({ customerId: "1001", availablePoints: 10 })]);
     expect(loyalty.ledgerEntries).toEqual([expect.objectContaining({ kind: "bonus", points: 10 })]);
     expect(JSON.stringify(data)).not.toContain(BOB.email);
@@ -262,7 +265,9 @@ describe("customers/redact", () => {
     expect(member).toMatchObject({ status: "deleted", statusReason: "redacted", birthdayMonth: null });
     expect(await db.ledgerEntry.count({ where: { shop: SHOP, customerId: 1001n } })).toBeGreaterThan(0);
     expect(await db.loyaltyEvent.count({ where: { shop: SHOP, customerId: 1001n } })).toBe(0);
-    expect(await db.refund.findFirst({ where: { shop: SHOP, orderId: 5001n } })).toMatchObject({ note: null });
+    expect(await db.refund.findFirst({ where: { shop: SHOP, orderId: 5001n } })).toMatchObject({
+      note: null,
+    });
   });
 
   it("keeps other customers' data and the same person's data in other shops", async () => {

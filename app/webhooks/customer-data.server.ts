@@ -46,7 +46,10 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
     tx.member.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { customerId: "asc" } }),
     tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-    tx.redemption.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { createdAt: "asc" } }),
+    tx.redemption.findMany({
+      where: { shop, customerId: { in: customerIds } },
+      orderBy: { createdAt: "asc" },
+    }),
     tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
   ]);
   const refunds = await tx.refund.findMany({

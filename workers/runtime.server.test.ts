@@ -3,7 +3,7 @@ import type { Job } from "bullmq";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
-import { QUEUE } from "~/jobs/definitions";
+import { QUEUE, QUEUE_NAMES } from "~/jobs/definitions";
 import { queueHealth, workerHeartbeats } from "~/jobs/health.server";
 import { enqueueWebhook } from "~/jobs/producers.server";
 import { closeQueues, queue } from "~/jobs/queue.server";
@@ -65,14 +65,17 @@ describe("worker runtime", () => {
     expect(await queue(QUEUE.loyalty).getJobScheduler("schedule-loyalty")).toMatchObject({
       every: 3_600_000,
     });
+    expect(await queue(QUEUE.shopifySync).getJobScheduler("schedule-shopify-sync")).toMatchObject({
+      every: 60_000,
+    });
     const [beat] = await workerHeartbeats();
-    expect(beat).toMatchObject({ pid: process.pid, queues: ["webhooks", "maintenance", "loyalty"] });
+    expect(beat).toMatchObject({ pid: process.pid, queues: QUEUE_NAMES });
     expect(Date.parse(beat!.lastBeatAt)).toBeGreaterThan(Date.now() - 30_000);
     const health = await waitFor(async () => {
       const h = await queueHealth();
       return h.find((q) => q.name === "webhooks")?.completed === 1 && h;
     });
-    expect(health.map((q) => q.name)).toEqual(["webhooks", "maintenance", "loyalty"]);
+    expect(health.map((q) => q.name)).toEqual(QUEUE_NAMES);
 
     await runtime.stop();
     expect(await workerHeartbeats()).toEqual([]);

@@ -6,9 +6,11 @@ import { startHeartbeat } from "~/jobs/heartbeat.server";
 import { createQueue, warnOnEvictionPolicy } from "~/jobs/queue.server";
 import { upsertSchedules } from "~/jobs/schedules.server";
 import { logger, withLogContext } from "~/logger.server";
+import { adminGraphqlFor } from "~/shopify/admin-client.server";
 import { backfillProcessor } from "./processors/backfill";
 import { loyaltyProcessor } from "./processors/loyalty";
 import { maintenanceProcessor } from "./processors/maintenance";
+import { shopifySyncProcessor, type AdminFor } from "./processors/shopify-sync";
 import { webhooksProcessor } from "./processors/webhooks";
 
 type Processor = (job: Job) => Promise<unknown>;
@@ -19,6 +21,8 @@ export type WorkerRuntimeOptions = {
   concurrency: number;
   /** Replaces a queue's processor; tests use it to hold a job in flight. */
   processors?: Partial<Record<QueueName, Processor>>;
+  /** The Admin GraphQL client of a shop (default: its offline session); tests point it at the emulator. */
+  shopifyAdmin?: AdminFor;
 };
 
 export type WorkerRuntime = { workers: Worker[]; stop: () => Promise<void> };
@@ -34,6 +38,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     maintenance: createQueue(QUEUE.maintenance, connection),
     loyalty: createQueue(QUEUE.loyalty, connection),
     backfill: createQueue(QUEUE.backfill, connection),
+    shopifySync: createQueue(QUEUE.shopifySync, connection),
   };
   await upsertSchedules(queues);
 
@@ -42,6 +47,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     maintenance: maintenanceProcessor(db, queues.webhooks),
     loyalty: loyaltyProcessor(db, queues.loyalty),
     backfill: backfillProcessor(db),
+    "shopify-sync": shopifySyncProcessor(db, queues.shopifySync, options.shopifyAdmin ?? adminGraphqlFor),
     ...options.processors,
   };
   // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.

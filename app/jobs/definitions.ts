@@ -10,6 +10,7 @@ export const QUEUE = {
   maintenance: "maintenance",
   loyalty: "loyalty",
   backfill: "backfill",
+  shopifySync: "shopify-sync",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -37,6 +38,14 @@ export const JOBS = {
   backfill: {
     // One import of a shop's history (app/backfill); job id = run id, resumable from the run row.
     "run-backfill": z.object({ runId: z.uuid() }).strict(),
+  },
+  "shopify-sync": {
+    // One shop's dirty members → customer metafields; deduplicated per shop (producers.server.ts).
+    "sync-metafields": z.object({ shop: z.string().min(1) }).strict(),
+    // One shop's interrupted redemption sagas and lapsed reward codes (app/loyalty/redemptions-lifecycle.server.ts).
+    "settle-redemptions": z.object({ shop: z.string().min(1) }).strict(),
+    // Every minute: enqueues the two above for the shops that need them.
+    "schedule-shopify-sync": z.object({}).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

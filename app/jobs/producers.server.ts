@@ -30,3 +30,21 @@ export async function requeueWebhook(q: TypedQueue<typeof QUEUE.webhooks>, event
   if (state === "completed" || state === "failed") await q.remove(eventId);
   await q.add("process-webhook", { eventId }, { jobId: eventId });
 }
+
+/**
+ * The metafield sync of one shop, debounced: while one waits, more changes add nothing;
+ * while one runs, exactly one more is kept to run after it, so no change is missed.
+ */
+export function metafieldSyncJob(shop: string) {
+  return {
+    name: "sync-metafields" as const,
+    data: { shop },
+    opts: { delay: 2_000, deduplication: { id: `sync-metafields_${shop}`, keepLastIfActive: true } },
+  };
+}
+
+/** Call after committing ledger changes: the shop's members' metafields follow within seconds. */
+export async function enqueueMetafieldSync(shop: string): Promise<void> {
+  const job = metafieldSyncJob(shop);
+  await enqueue(QUEUE.shopifySync, job.name, job.data, job.opts);
+}

@@ -8,11 +8,19 @@ export const SWEEP_INBOX_EVERY_MS = 60_000;
 export const REFRESH_LOYALTY_STATS_EVERY_MS = 60_000;
 // Releases and lapses are dated by the ledger rules, so hourly only bounds how soon they show.
 export const SCHEDULED_LOYALTY_EVERY_MS = 60 * 60_000;
+// Metafields of members missed by the debounced per-shop sync, interrupted redemptions, lapsed codes.
+export const SHOPIFY_SYNC_EVERY_MS = 60_000;
 
 export async function upsertSchedules(queues: {
   maintenance: TypedQueue<typeof QUEUE.maintenance>;
   loyalty: TypedQueue<typeof QUEUE.loyalty>;
+  shopifySync: TypedQueue<typeof QUEUE.shopifySync>;
 }) {
+  await queues.shopifySync.upsertJobScheduler(
+    "schedule-shopify-sync",
+    { every: SHOPIFY_SYNC_EVERY_MS },
+    { name: "schedule-shopify-sync", data: {}, opts: SCHEDULED_JOB_OPTIONS },
+  );
   await queues.loyalty.upsertJobScheduler(
     "schedule-loyalty",
     { every: SCHEDULED_LOYALTY_EVERY_MS },

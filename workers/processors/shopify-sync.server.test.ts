@@ -1,0 +1,97 @@
+import type { Job } from "bullmq";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { QUEUE } from "~/jobs/definitions";
+import { enqueueMetafieldSync } from "~/jobs/producers.server";
+import { closeQueues, queue } from "~/jobs/queue.server";
+import { redeemReward } from "~/loyalty/redemptions.server";
+import { emulatorGraphql, seedMember, seedProgram } from "~/loyalty/redemptions.testing.server";
+import { redis } from "~/redis.server";
+import { resetDatabase } from "~/webhooks/testing.server";
+import { discountsOf } from "../../emulator/graphql/discounts";
+import { metafieldsOf } from "../../emulator/graphql/metafields";
+import type { Emulator } from "../../emulator/server";
+import { installApp, startTestEmulator } from "../../emulator/testing";
+import { scheduleShopifySync, shopifySyncProcessor } from "./shopify-sync";
+
+const db = prisma();
+const SHOP = "sync-a.myshopify.com";
+const GONE = "sync-gone.myshopify.com";
+let emulator: Emulator;
+let token: string;
+const adminFor = async () => emulatorGraphql(emulator, token);
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  emulator.store.createShop({ domain: SHOP });
+  token = await installApp(emulator, SHOP);
+});
+afterAll(async () => {
+  await closeQueues();
+  await emulator.close();
+});
+beforeEach(async () => {
+  await resetDatabase(db);
+  await redis().flushdb();
+  emulator.store.resetShop(SHOP);
+  emulator.store.addCustomers(SHOP, [{ id: 1 }, { id: 2 }]);
+  await db.shop.create({ data: { domain: GONE, status: "uninstalled" } });
+  await seedProgram(db, SHOP, {
+    rewards: [
+      {
+        id: "r",
+        name: "$1 off",
+        value: { kind: "fixedAmount", amount: { amountMinor: 100, currency: "USD" } },
+        pointsCost: 10,
+        codeLifetimeDays: 1,
+      },
+    ],
+  });
+});
+
+describe("shopify-sync queue", () => {
+  it("debounces a shop's metafield sync: repeated enqueues leave one job", async () => {
+    await enqueueMetafieldSync(SHOP);
+    await enqueueMetafieldSync(SHOP);
+    await enqueueMetafieldSync("other.myshopify.com");
+    const jobs = await queue(QUEUE.shopifySync).getJobs(["delayed", "waiting"]);
+    expect(jobs.map((j) => j.data).sort((a, b) => a.shop.localeCompare(b.shop))).toEqual([
+      { shop: "other.myshopify.com" },
+      { shop: SHOP },
+    ]);
+  });
+
+  it("schedules work only for installed shops that need it, and the processor does it", async () => {
+    await seedMember(db, SHOP, 1n, 50);
+    await seedMember(db, GONE, 1n, 50);
+    const now = new Date();
+    const redemption = await redeemReward(
+      db,
+      {
+        shop: SHOP,
+        customerId: 1n,
+        rewardId: "r",
+        clientKey: "x",
+        source: "admin",
+        now: new Date(now.getTime() - 3 * 86_400_000),
+      },
+      { graphql: await adminFor() },
+    );
+    const q = queue(QUEUE.shopifySync);
+    expect(await scheduleShopifySync(db, q, now)).toEqual({ metafields: 1, redemptions: 1 });
+
+    const run = shopifySyncProcessor(db, q, adminFor);
+    expect(await run({ name: "sync-metafields", data: { shop: SHOP } } as Job)).toMatchObject({ synced: 1 });
+    expect(
+      metafieldsOf(emulator.store.requireShop(SHOP), "gid://shopify/Customer/1").map((m) => m.value),
+    ).toContain("40");
+    expect(await run({ name: "settle-redemptions", data: { shop: SHOP } } as Job)).toMatchObject({
+      expired: { expired: 1, pointsReturned: 10 },
+    });
+    expect(await db.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).toMatchObject({
+      status: "expired",
+    });
+    expect(discountsOf(emulator.store.requireShop(SHOP)).byId.size).toBe(0);
+    await expect(run({ name: "sync-metafields", data: {} } as Job)).rejects.toThrow(/Invalid payload/);
+  });
+});

@@ -1,0 +1,88 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import type { PrismaClient } from "~/db.server";
+import { parseJobData, QUEUE } from "~/jobs/definitions";
+import { metafieldSyncJob } from "~/jobs/producers.server";
+import type { TypedQueue } from "~/jobs/queue.server";
+import {
+  EXPIRY_GRACE_MS,
+  expireRedemptions,
+  PENDING_RECOVERY_AFTER_MS,
+  recoverPendingRedemptions,
+} from "~/loyalty/redemptions-lifecycle.server";
+import type { AdminGraphql } from "~/shopify/graphql.server";
+import { syncMemberMetafields } from "~/shopify/metafields.server";
+
+// The shopify-sync queue: everything the app writes to Shopify outside a request.
+//   sync-metafields       one shop's dirty members → customer metafields (debounced per shop)
+//   settle-redemptions    one shop's interrupted redemption sagas and lapsed reward codes
+//   schedule-shopify-sync every minute: enqueues the two above for the shops that need them
+
+export type AdminFor = (shop: string) => Promise<AdminGraphql>;
+
+export function shopifySyncProcessor(
+  db: PrismaClient,
+  queue: TypedQueue<typeof QUEUE.shopifySync>,
+  adminFor: AdminFor,
+) {
+  return async (job: Job) => {
+    switch (job.name) {
+      case "sync-metafields": {
+        const { shop } = parseJobData(QUEUE.shopifySync, "sync-metafields", job.data);
+        return syncMemberMetafields(db, shop, await adminFor(shop));
+      }
+      case "settle-redemptions": {
+        const { shop } = parseJobData(QUEUE.shopifySync, "settle-redemptions", job.data);
+        const deps = { graphql: await adminFor(shop) };
+        const now = new Date();
+        const recovered = await recoverPendingRedemptions(db, shop, now, deps);
+        const expired = await expireRedemptions(db, shop, now, deps);
+        return { recovered, expired };
+      }
+      case "schedule-shopify-sync":
+        parseJobData(QUEUE.shopifySync, job.name, job.data);
+        return scheduleShopifySync(db, queue, new Date());
+      default:
+        parseJobData(QUEUE.shopifySync, job.name, job.data);
+        throw new UnrecoverableError(`shopify-sync job "${job.name}" has a schema but no processor`);
+    }
+  };
+}
+
+/** Enqueues work for installed shops that have dirty members or redemptions to settle. */
+export async function scheduleShopifySync(
+  db: PrismaClient,
+  queue: TypedQueue<typeof QUEUE.shopifySync>,
+  now: Date,
+): Promise<{ metafields: number; redemptions: number }> {
+  const installed = {
+    in: (await db.shop.findMany({ where: { status: "installed" }, select: { domain: true } })).map(
+      (s) => s.domain,
+    ),
+  };
+  const dirty = await db.member.findMany({
+    where: { shop: installed, metafieldsDirty: true, status: { not: "deleted" } },
+    distinct: ["shop"],
+    select: { shop: true },
+  });
+  const settle = await db.redemption.findMany({
+    where: {
+      shop: installed,
+      OR: [
+        { status: "pending", createdAt: { lt: new Date(now.getTime() - PENDING_RECOVERY_AFTER_MS) } },
+        { status: "issued", expiresAt: { lte: new Date(now.getTime() - EXPIRY_GRACE_MS) } },
+      ],
+    },
+    distinct: ["shop"],
+    select: { shop: true },
+  });
+  const minute = Math.floor(now.getTime() / 60_000);
+  await queue.addBulk([
+    ...dirty.map(({ shop }) => metafieldSyncJob(shop)),
+    ...settle.map(({ shop }) => ({
+      name: "settle-redemptions" as const,
+      data: { shop },
+      opts: { jobId: `settle-redemptions_${shop}_${minute}` },
+    })),
+  ]);
+  return { metafields: dirty.length, redemptions: settle.length };
+}

@@ -66,6 +66,8 @@ describe("schema modules", () => {
 
   it("builds without a Mutation root when no module has mutations", () => {
     expect(buildAdminSchema([commonModule, shopModule]).schema.getMutationType()).toBeUndefined();
-    expect(buildAdminSchema().schema.getMutationType()?.getFields()).toHaveProperty("discountCodeBasicCreate");
+    expect(buildAdminSchema().schema.getMutationType()?.getFields()).toHaveProperty(
+      "discountCodeBasicCreate",
+    );
   });
 });

@@ -31,7 +31,9 @@ describe("program configuration", () => {
   });
 
   it("keeps an explicit choice not to return points of lapsed reward codes, and refuses a non-boolean", () => {
-    expect(programSchema.parse({ currency: "USD", refunds: { returnPointsOnExpiry: false } }).refunds).toEqual({
+    expect(
+      programSchema.parse({ currency: "USD", refunds: { returnPointsOnExpiry: false } }).refunds,
+    ).toEqual({
       negativeBalance: "allow",
       returnPointsOnExpiry: false,
     });

@@ -279,6 +279,43 @@ describe("members", () => {
     expect(await w.member(later!.legacyId)).toMatchObject({ pendingPoints: 65 });
   });
 
+  it("credits guest orders when the customer first appears on a later order", async () => {
+    const [guest] = w.store.addOrders(SHOP, [
+      {
+        email: "walkin@example.com",
+        financialStatus: "PAID",
+        createdAt: PLACED,
+        lineItems: [{ title: "Y", quantity: 1, unitPrice: "10" }],
+      },
+    ]);
+    await w.deliver(w.order("orders/paid", guest!));
+    const [buyer] = w.store.addCustomers(SHOP, [{ email: "WALKIN@example.com" }]);
+    const [next] = w.store.addOrders(SHOP, [
+      {
+        customerId: buyer!.id,
+        financialStatus: "PAID",
+        createdAt: "2025-10-03T00:00:00Z",
+        lineItems: [{ title: "Z", quantity: 1, unitPrice: "20" }],
+      },
+    ]);
+    await w.deliver(w.order("orders/paid", next!, {}, { customer: buyer! }));
+    // Both orders earn; the first-order bonus goes to the first one credited.
+    expect(await w.member(buyer!.legacyId)).toMatchObject({ pendingPoints: 10 + 20 + 25, ordersEarned: 2 });
+  });
+
+  it("keeps opt-in programs' customers out until they join", async () => {
+    await db.programVersion.deleteMany({ where: { shop: SHOP } });
+    await db.shop.deleteMany({ where: { domain: SHOP } });
+    await w.setup({ membership: { enrollment: "optIn" } });
+    const { ana, order } = shopWorld();
+    await w.deliver(w.order("orders/paid", order, {}, { customer: ana }));
+    expect(await w.member(ana.legacyId)).toMatchObject({
+      status: "notEnrolled",
+      enrolledAt: null,
+      pendingPoints: 0,
+    });
+  });
+
   it("customers/delete stops earning and keeps the ledger; a late update does not revive the member", async () => {
     const { ana, order } = shopWorld();
     await w.deliver(w.order("orders/paid", order, {}, { customer: ana }));

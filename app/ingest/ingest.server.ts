@@ -32,7 +32,9 @@ type Tx = Prisma.TransactionClient;
 
 export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, now: Date): Promise<void> {
   const order = orderMirror(payload);
-  if (payload.customer) await insertCustomerIfMissing(tx, shop, customerMirror(payload.customer), now);
+  const newCustomer = payload.customer
+    ? await insertCustomerIfMissing(tx, shop, customerMirror(payload.customer), now)
+    : false;
   if (order.customerId !== null) {
     const customer = await tx.customer.findUnique({
       where: { shop_id: { shop, id: order.customerId } },
@@ -65,7 +67,8 @@ export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, n
   if (stored?.companyId !== null && stored?.companyId !== undefined)
     await markCustomerB2B(tx, shop, customerId);
   const program = await currentProgram(tx, shop);
-  const orderIds = [order.id, ...(await linkGuestOrders(tx, shop, customerId))];
+  // A customer seen for the first time takes over their earlier guest checkouts.
+  const orderIds = [order.id, ...(newCustomer ? await linkGuestOrders(tx, shop, customerId) : [])];
   for (const id of orderIds) await settleOrder(tx, shop, id, program, now);
 }
 

@@ -36,13 +36,19 @@ export async function upsertCustomer(tx: Tx, shop: string, c: CustomerMirror, no
  * The customer embedded in an order only creates the row when it is missing: newer API
  * versions trim that object, so it must not overwrite what customers/* webhooks wrote.
  */
-export async function insertCustomerIfMissing(tx: Tx, shop: string, c: CustomerMirror, now: Date) {
-  await tx.$executeRaw`
+export async function insertCustomerIfMissing(
+  tx: Tx,
+  shop: string,
+  c: CustomerMirror,
+  now: Date,
+): Promise<boolean> {
+  const inserted = await tx.$executeRaw`
     INSERT INTO "Customer" ("shop", "id", "email", "phone", "firstName", "lastName", "tags", "state",
       "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
     VALUES (${shop}, ${c.id}, ${c.email}, ${c.phone}, ${c.firstName}, ${c.lastName}, ${c.tags}::text[],
       ${c.state}, ${c.currencyCode}, ${ts(c.shopifyCreatedAt)}::timestamp, NULL, ${ts(now)}::timestamp)
     ON CONFLICT ("shop", "id") DO NOTHING`;
+  return inserted > 0;
 }
 
 /** A B2B purchase marks its customer for good (the exclusion looks at the customer, not the order). */

@@ -42,7 +42,7 @@ async function wantedStatus(
   const decision = membershipDecision(
     {
       tags: customer?.tags ?? [],
-      isStaff: await isStaffEmail(tx, shop, customer?.email ?? null),
+      isStaff: program.membership.excludeStaff && (await isStaffEmail(tx, shop, customer?.email ?? null)),
       isB2B: customer?.isB2B ?? false,
       optedIn,
     },
@@ -149,7 +149,8 @@ async function enroll(tx: Tx, member: Member, program: Program): Promise<Member>
 /**
  * Guest checkouts carry only an email. Once a customer with that email exists, their
  * guest orders become theirs; the caller credits the returned orders through the same
- * path as any other order.
+ * path as any other order. Only the shop's guest orders are read (the (shop, customerId)
+ * index serves `customerId IS NULL`), and emails compare case-insensitively as Shopify's do.
  */
 export async function linkGuestOrders(tx: Tx, shop: string, customerId: bigint): Promise<bigint[]> {
   const rows = await tx.$queryRaw<{ id: bigint }[]>`

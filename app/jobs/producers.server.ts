@@ -20,6 +20,13 @@ export async function enqueueWebhook(eventId: string): Promise<void> {
   await enqueue(QUEUE.webhooks, "process-webhook", { eventId }, { jobId: eventId });
 }
 
+/** enqueueWebhook for many rows in one Redis round trip (the webhook route batches concurrent deliveries). */
+export async function enqueueWebhooks(eventIds: readonly string[]): Promise<void> {
+  await queue(QUEUE.webhooks).addBulk(
+    eventIds.map((eventId) => ({ name: "process-webhook", data: { eventId }, opts: { jobId: eventId } })),
+  );
+}
+
 /**
  * Enqueues an inbox row again even when BullMQ still holds a finished job under its id
  * (which would make a plain add a silent no-op). Used by the sweeper for rows that are

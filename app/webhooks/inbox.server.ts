@@ -5,6 +5,8 @@ import type { WebhookHeaders } from "./headers";
 
 export type InboxEntry = { id: string; created: boolean; status: WebhookEventStatus };
 
+export type Delivery = { headers: WebhookHeaders; rawJson: string; receivedAt: Date };
+
 /**
  * Records a delivery exactly once per (shop, webhook id). Shopify redelivers the same
  * webhook id when it did not see a 2xx in time; the second insert does nothing and the
@@ -16,25 +18,59 @@ export async function recordDelivery(
   rawJson: string,
   receivedAt: Date,
 ): Promise<InboxEntry> {
-  const id = randomUUID();
+  const [entry] = await recordDeliveries(db, [{ headers, rawJson, receivedAt }]);
+  return entry!;
+}
+
+/**
+ * recordDelivery for many deliveries in one INSERT (one round trip and one commit), in
+ * input order. The whole statement fails or succeeds; callers that must isolate a bad
+ * row retry its deliveries one by one.
+ */
+export async function recordDeliveries(
+  db: PrismaClient,
+  deliveries: readonly Delivery[],
+): Promise<InboxEntry[]> {
+  const ids = deliveries.map(() => randomUUID());
+  const column = <T>(pick: (d: Delivery) => T) => deliveries.map(pick);
   // Timestamps go in as UTC ISO strings cast to timestamp, the way Prisma stores them.
   const inserted = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO "WebhookEvent"
       ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "payload", "receivedAt")
-    VALUES (
-      ${id}::uuid, ${headers.shop}, ${headers.topic}, ${headers.webhookId}, ${headers.eventId},
-      ${headers.apiVersion}, ${headers.triggeredAt?.toISOString() ?? null}::timestamp,
-      ${rawJson}::jsonb, ${receivedAt.toISOString()}::timestamp
-    )
+    SELECT u.id::uuid, u.shop, u.topic, u.webhook_id, u.event_id, u.api_version, u.triggered_at::timestamp,
+      u.payload::jsonb, u.received_at::timestamp
+    FROM unnest(
+      ${ids}::text[], ${column((d) => d.headers.shop)}::text[], ${column((d) => d.headers.topic)}::text[],
+      ${column((d) => d.headers.webhookId)}::text[], ${column((d) => d.headers.eventId)}::text[],
+      ${column((d) => d.headers.apiVersion)}::text[],
+      ${column((d) => d.headers.triggeredAt?.toISOString() ?? null)}::text[],
+      ${column((d) => d.rawJson)}::text[], ${column((d) => d.receivedAt.toISOString())}::text[]
+    ) AS u(id, shop, topic, webhook_id, event_id, api_version, triggered_at, payload, received_at)
     ON CONFLICT ("shop", "webhookId") DO NOTHING
     RETURNING "id"::text AS "id"`;
-  if (inserted.length > 0) return { id, created: true, status: "received" };
-
-  const existing = await db.webhookEvent.findUniqueOrThrow({
-    where: { shop_webhookId: { shop: headers.shop, webhookId: headers.webhookId } },
-    select: { id: true, status: true },
-  });
-  return { id: existing.id, created: false, status: existing.status };
+  const created = new Set(inserted.map((r) => r.id));
+  const entries: (InboxEntry | undefined)[] = ids.map((id) =>
+    created.has(id) ? { id, created: true, status: "received" } : undefined,
+  );
+  const repeats = deliveries.filter((_, i) => !entries[i]);
+  if (repeats.length > 0) {
+    const existing = await db.$queryRaw<
+      { id: string; shop: string; webhookId: string; status: WebhookEventStatus }[]
+    >`
+      SELECT e."id"::text AS "id", e."shop", e."webhookId", e."status"::text AS "status"
+      FROM "WebhookEvent" e
+      JOIN unnest(${repeats.map((d) => d.headers.shop)}::text[], ${repeats.map((d) => d.headers.webhookId)}::text[])
+        AS r(shop, webhook_id) ON e."shop" = r.shop AND e."webhookId" = r.webhook_id`;
+    const byKey = new Map(existing.map((e) => [`${e.shop}\n${e.webhookId}`, e]));
+    deliveries.forEach((d, i) => {
+      if (entries[i]) return;
+      const row = byKey.get(`${d.headers.shop}\n${d.headers.webhookId}`);
+      // Only a concurrent shop/redact erasing the row between the two statements leaves it unfound.
+      if (!row) throw new Error(`Inbox row for webhook ${d.headers.webhookId} vanished while recording it`);
+      entries[i] = { id: row.id, created: false, status: row.status };
+    });
+  }
+  return entries as InboxEntry[];
 }
 
 /** Rows still waiting for a worker after `olderThan`: their job was lost or never added. */

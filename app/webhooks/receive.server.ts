@@ -2,7 +2,7 @@ import type { PrismaClient } from "../db.server";
 import { logger } from "../logger.server";
 import { parseWebhookHeaders } from "./headers";
 import { isValidWebhookHmac } from "./hmac";
-import { recordDelivery } from "./inbox.server";
+import { recordDelivery, type Delivery, type InboxEntry } from "./inbox.server";
 
 // Intake for every webhook topic: verify, record in the inbox, enqueue, answer. It runs
 // in milliseconds and never calls Shopify or loads a session; all work happens in the
@@ -13,6 +13,8 @@ export type ReceiveDeps = {
   enqueue: (eventId: string) => Promise<void>;
   secret: string;
   now: () => Date;
+  /** Writes the inbox row; the route batches concurrent deliveries (defaults to one INSERT per delivery). */
+  record?: (delivery: Delivery) => Promise<InboxEntry>;
 };
 
 export type ReceiveResult = { status: number; body: { message: string; eventId?: string } };
@@ -41,7 +43,10 @@ export async function receiveWebhook(
 
   let entry;
   try {
-    entry = await recordDelivery(deps.db, headers, rawJson, deps.now());
+    const delivery = { headers, rawJson, receivedAt: deps.now() };
+    entry = await (deps.record
+      ? deps.record(delivery)
+      : recordDelivery(deps.db, headers, rawJson, delivery.receivedAt));
   } catch (error) {
     // Not recorded means not acknowledged: Shopify retries a 5xx, so nothing is lost.
     log.error(

@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { ensureDatabase, migrate } from "../../app/db/migrator.server";
+
+// Benchmarks own their services: a freshly migrated scratch database on the machine's
+// PostgreSQL and a private redis-server, so they neither see nor disturb anyone's data
+// (tests use Redis logical databases 1–15; local runs use 0).
+
+const SERVER = process.env.BENCH_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export type Service = { url: string; stop: () => Promise<void> };
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: SERVER });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A migrated database named after the benchmark and this process; dropped by stop(). */
+export async function scratchDatabase(bench: string): Promise<Service> {
+  const name = `loyalty_bench_${bench}_${process.pid}`;
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await ensureDatabase(url.href);
+  await migrate(url.href);
+  return {
+    url: url.href,
+    stop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+  };
+}
+
+/** A private redis-server on a free port, without persistence. */
+export async function scratchRedis(): Promise<Service> {
+  const port = await freePort();
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  const url = `redis://127.0.0.1:${port}/0`;
+  const stop = () => stopChild(child);
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => undefined); // refused until the server listens
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        break;
+      } catch (error) {
+        if (attempt >= 50 || child.exitCode !== null)
+          throw new Error(`redis-server did not start: ${String(error)}`);
+        probe.disconnect();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    probe.disconnect();
+  }
+  return { url, stop };
+}
+
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+/** Starts a Node program with its output in a log file (a pipe into this process would cost the benchmark CPU). */
+export function spawnNode(args: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const out = openSync(logFile, "a");
+  const inherited = { ...process.env };
+  delete inherited.SHOPIFY_API_ORIGIN;
+  return spawn(process.execPath, args, {
+    cwd: process.cwd(),
+    env: { ...inherited, ...env },
+    stdio: ["ignore", out, out],
+  });
+}
+
+/**
+ * Settings the app and worker need, pointed at the scratch services. Production mode,
+ * unless a local .env points at the Shopify emulator (which production refuses): the two
+ * modes run the same code and log the same JSON lines.
+ */
+export function appEnv(database: string, redis: string, port: number): Record<string, string> {
+  const emulatorInDotenv =
+    existsSync(".env") && /^\s*SHOPIFY_API_ORIGIN\s*=/m.test(readFileSync(".env", "utf8"));
+  return {
+    NODE_ENV: emulatorInDotenv ? "test" : "production",
+    SHOPIFY_API_KEY: "bench-api-key",
+    SHOPIFY_API_SECRET: BENCH_SECRET,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: database,
+    REDIS_URL: redis,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+  };
+}
+
+export const BENCH_SECRET = "bench-api-secret";

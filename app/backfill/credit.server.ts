@@ -74,21 +74,6 @@ interface RefundRowForCredit {
   shopifyCreatedAt: Date | null;
 }
 
-interface LedgerRowForCredit {
-  customerId: bigint;
-  key: string;
-  kind: ReplayEntry["kind"];
-  points: number;
-  bucket: ReplayEntry["bucket"];
-  occurredAt: Date;
-  availableAt: Date | null;
-  lotKey: string | null;
-  writtenOff: number | null;
-  programVersion: number;
-  orderId: bigint | null;
-  details: unknown;
-}
-
 interface MemberRowForCredit {
   customerId: bigint;
   status: MemberStatus;
@@ -145,24 +130,39 @@ export async function creditBatch(
         WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}::bigint[])
         ORDER BY "customerId" FOR UPDATE`;
       const [orders, ledger] = await Promise.all([
-        tx.$queryRaw<OrderRowForCredit[]>`
-          SELECT "id", "customerId", "currencyCode", "lineItems", "totalShippingMinor", "totalTaxMinor",
-                 "shopifyCreatedAt", "processedAt", "cancelledAt", "cancelReason", "financialStatus", "test"
-          FROM "Order" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}::bigint[])`,
-        tx.$queryRaw<LedgerRowForCredit[]>`
-          SELECT "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
-                 "writtenOff", "programVersion", "orderId", "details"
-          FROM "LedgerEntry" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}::bigint[])`,
+        jsonRows<OrderJson>(
+          tx,
+          `SELECT "id"::text AS "id", "customerId"::text AS "customerId", "currencyCode", "lineItems",
+                  "totalShippingMinor", "totalTaxMinor", "shopifyCreatedAt", "processedAt", "cancelledAt",
+                  "cancelReason", "financialStatus", "test"
+           FROM "Order" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
+          shop,
+          ids,
+        ),
+        jsonRows<LedgerJson>(
+          tx,
+          `SELECT "customerId"::text AS "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt",
+                  "lotKey", "writtenOff", "programVersion", "orderId"::text AS "orderId", "details"
+           FROM "LedgerEntry" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
+          shop,
+          ids,
+        ),
       ]);
       const refunds = orders.length
-        ? await tx.$queryRaw<RefundRowForCredit[]>`
-            SELECT "id", "orderId", "lineItems", "shippingMinor", "totalMinor", "processedAt", "shopifyCreatedAt"
-            FROM "Refund" WHERE "shop" = ${shop} AND "orderId" = ANY(${orders.map((o) => o.id)}::bigint[])`
+        ? await jsonRows<RefundJson>(
+            tx,
+            `SELECT "id"::text AS "id", "orderId"::text AS "orderId", "lineItems", "shippingMinor", "totalMinor",
+                    "processedAt", "shopifyCreatedAt"
+             FROM "Refund" WHERE "shop" = $1 AND "orderId" = ANY($2::bigint[])`,
+            shop,
+            orders.map((o) => o.id),
+          )
         : [];
 
       const ordersBy = groupBy(orders, (o) => o.customerId);
       const refundsBy = groupBy(refunds, (r) => r.orderId);
       const ledgerBy = groupBy(ledger, (e) => e.customerId);
+      const key = (id: bigint) => id.toString();
       const memberBy = new Map(members.map((m) => [m.customerId, m]));
 
       const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
@@ -176,11 +176,15 @@ export async function creditBatch(
           program,
           active: member.status === "active",
           historyEarnsPoints: target.historyEarnsPoints,
-          orders: (ordersBy.get(customer.id) ?? []).flatMap((o) => {
-            const history = replayOrder(o, refundsBy.get(o.id) ?? [], context.facts);
+          orders: (ordersBy.get(key(customer.id)) ?? []).flatMap((o) => {
+            const history = replayOrder(
+              toOrderRow(o),
+              (refundsBy.get(o.id) ?? []).map(toRefundRow),
+              context.facts,
+            );
             return history ? [history] : [];
           }),
-          existing: (ledgerBy.get(customer.id) ?? []).map(toReplayEntry),
+          existing: (ledgerBy.get(key(customer.id)) ?? []).map(toReplayEntry),
           standing: { tierId: member.tierId, belowSince: member.tierBelowSince },
           now,
         });
@@ -201,20 +205,19 @@ export async function creditBatch(
           tierRemaining: Math.round(result.tier.progress.remaining),
         });
       }
+      // No wait for the WAL flush: a crash can only lose whole batches together with their
+      // cursor (the resume redoes them), and any later synchronous commit that builds on
+      // these rows flushes them first, since the WAL is written in order.
+      await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = off`);
       const inserted = await insertEntries(tx, shop, entries);
       await updateMembers(tx, shop, updates, now);
-      const points = entries
-        .filter((e) => inserted.has(e.entry.key))
-        .reduce(
-          (sum, e) => sum + (e.entry.kind === "earn" || e.entry.kind === "bonus" ? e.entry.points : 0),
-          0,
-        );
+      const points = inserted.points;
       const moved = await tx.$executeRaw`
         UPDATE "BackfillRun" SET
           "creditCursor" = ${last},
           "customersCredited" = "customersCredited" + ${customers.length},
           "membersEnrolled" = "membersEnrolled" + ${created},
-          "entriesWritten" = "entriesWritten" + ${inserted.size},
+          "entriesWritten" = "entriesWritten" + ${inserted.count},
           "pointsCredited" = "pointsCredited" + ${BigInt(points)},
           "updatedAt" = ${now}
         WHERE "id" = ${target.runId}::uuid AND "status" = 'running'
@@ -224,7 +227,7 @@ export async function creditBatch(
       return {
         customers: customers.length,
         membersEnrolled: created,
-        entries: inserted.size,
+        entries: inserted.count,
         points,
         cursor: last,
       };
@@ -275,19 +278,79 @@ export function replayOrder(
   };
 }
 
-function toReplayEntry(row: LedgerRowForCredit): ReplayEntry {
+function toReplayEntry(row: LedgerJson): ReplayEntry {
   return {
     key: row.key,
     kind: row.kind,
     points: row.points,
     bucket: row.bucket,
-    occurredAt: row.occurredAt,
-    availableAt: row.availableAt,
+    occurredAt: pgTime(row.occurredAt)!,
+    availableAt: pgTime(row.availableAt),
     lotKey: row.lotKey,
     writtenOff: row.writtenOff,
     programVersion: row.programVersion,
-    orderId: row.orderId?.toString() ?? null,
-    details: (row.details as Record<string, unknown> | null) ?? null,
+    orderId: row.orderId,
+    details: row.details,
+  };
+}
+
+// Rows read as one JSON document (json_agg) and parsed natively: thousands of orders with
+// their line items per batch would otherwise pay a driver conversion per field.
+type Json<T> = {
+  [K in keyof T]: T[K] extends bigint ? string : T[K] extends Date | null ? string | null : T[K];
+};
+type OrderJson = Json<OrderRowForCredit>;
+type RefundJson = Json<RefundRowForCredit>;
+interface LedgerJson {
+  customerId: string;
+  key: string;
+  kind: ReplayEntry["kind"];
+  points: number;
+  bucket: ReplayEntry["bucket"];
+  occurredAt: string;
+  availableAt: string | null;
+  lotKey: string | null;
+  writtenOff: number | null;
+  programVersion: number;
+  orderId: string | null;
+  details: Record<string, unknown> | null;
+}
+
+async function jsonRows<T>(tx: Tx, sql: string, ...params: unknown[]): Promise<T[]> {
+  const [row] = await tx.$queryRawUnsafe<{ rows: string | null }[]>(
+    `SELECT json_agg(q)::text AS "rows" FROM (${sql}) q`,
+    ...params,
+  );
+  return row?.rows ? (JSON.parse(row.rows) as T[]) : [];
+}
+
+/** A timestamp column as JSON ("2025-01-02T10:00:00", UTC without a zone) → Date. */
+function pgTime(value: string | null | undefined): Date | null {
+  return value ? new Date(`${value}Z`) : null;
+}
+
+function toOrderRow(o: OrderJson): OrderRowForCredit {
+  return {
+    ...o,
+    id: BigInt(o.id),
+    customerId: BigInt(o.customerId),
+    totalShippingMinor: BigInt(o.totalShippingMinor),
+    totalTaxMinor: BigInt(o.totalTaxMinor),
+    shopifyCreatedAt: pgTime(o.shopifyCreatedAt),
+    processedAt: pgTime(o.processedAt),
+    cancelledAt: pgTime(o.cancelledAt),
+  };
+}
+
+function toRefundRow(r: RefundJson): RefundRowForCredit {
+  return {
+    ...r,
+    id: BigInt(r.id),
+    orderId: BigInt(r.orderId),
+    shippingMinor: BigInt(r.shippingMinor),
+    totalMinor: BigInt(r.totalMinor),
+    processedAt: pgTime(r.processedAt),
+    shopifyCreatedAt: pgTime(r.shopifyCreatedAt),
   };
 }
 
@@ -353,38 +416,47 @@ async function insertEntries(
   tx: Tx,
   shop: string,
   rows: { customerId: bigint; entry: ReplayEntry }[],
-): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (let i = 0; i < rows.length; i += 5000) {
-    const chunk = rows.slice(i, i + 5000);
-    const keys = await tx.$queryRawUnsafe<{ key: string }[]>(
-      `INSERT INTO "LedgerEntry" ("shop", "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt",
-         "lotKey", "writtenOff", "programVersion", "orderId", "details")
-       SELECT $1, t.customer_id, t.key, t.kind::"LedgerKind", t.points, t.bucket::"LedgerBucket",
-         t.occurred AT TIME ZONE 'UTC', t.available AT TIME ZONE 'UTC', t.lot, t.written_off, t.version, t.order_id,
-         t.details
-       FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-         $9::text[], $10::int[], $11::int[], $12::bigint[], $13::jsonb[])
-         AS t(customer_id, key, kind, points, bucket, occurred, available, lot, written_off, version, order_id, details)
-       ON CONFLICT ("shop", "key") DO NOTHING
-       RETURNING "key"`,
+): Promise<{ count: number; points: number }> {
+  let count = 0;
+  let points = 0;
+  for (let i = 0; i < rows.length; i += 10_000) {
+    const chunk = rows.slice(i, i + 10_000).map(({ customerId, entry: e }) => ({
+      customerId: customerId.toString(),
+      key: e.key,
+      kind: e.kind,
+      points: e.points,
+      bucket: e.bucket,
+      occurredAt: e.occurredAt.toISOString(),
+      availableAt: e.availableAt ? e.availableAt.toISOString() : null,
+      lotKey: e.lotKey ?? null,
+      writtenOff: e.writtenOff ?? null,
+      programVersion: e.programVersion,
+      orderId: e.orderId,
+      details: e.details,
+    }));
+    const [result] = await tx.$queryRawUnsafe<{ count: number; points: number }[]>(
+      `WITH inserted AS (
+         INSERT INTO "LedgerEntry" ("shop", "customerId", "key", "kind", "points", "bucket", "occurredAt",
+           "availableAt", "lotKey", "writtenOff", "programVersion", "orderId", "details")
+         SELECT $1, t."customerId", t."key", t."kind"::"LedgerKind", t."points", t."bucket"::"LedgerBucket",
+           t."occurredAt" AT TIME ZONE 'UTC', t."availableAt" AT TIME ZONE 'UTC', t."lotKey", t."writtenOff",
+           t."programVersion", t."orderId", t."details"
+         FROM json_to_recordset($2::json) AS t("customerId" bigint, "key" text, "kind" text, "points" int,
+           "bucket" text, "occurredAt" timestamptz, "availableAt" timestamptz, "lotKey" text, "writtenOff" int,
+           "programVersion" int, "orderId" bigint, "details" jsonb)
+         ON CONFLICT ("shop", "key") DO NOTHING
+         RETURNING "kind", "points"
+       )
+       SELECT count(*)::int AS "count",
+              COALESCE(sum("points") FILTER (WHERE "kind" IN ('earn', 'bonus')), 0)::int AS "points"
+       FROM inserted`,
       shop,
-      chunk.map((r) => r.customerId),
-      chunk.map((r) => r.entry.key),
-      chunk.map((r) => r.entry.kind),
-      chunk.map((r) => r.entry.points),
-      chunk.map((r) => r.entry.bucket),
-      chunk.map((r) => iso(r.entry.occurredAt)),
-      chunk.map((r) => iso(r.entry.availableAt)),
-      chunk.map((r) => r.entry.lotKey ?? null),
-      chunk.map((r) => r.entry.writtenOff ?? null),
-      chunk.map((r) => r.entry.programVersion),
-      chunk.map((r) => (r.entry.orderId === null ? null : r.entry.orderId)),
-      chunk.map((r) => (r.entry.details === null ? null : JSON.stringify(r.entry.details))),
+      JSON.stringify(chunk),
     );
-    for (const k of keys) inserted.add(k.key);
+    count += result?.count ?? 0;
+    points += result?.points ?? 0;
   }
-  return inserted;
+  return { count, points };
 }
 
 interface MemberUpdate {
@@ -406,34 +478,29 @@ interface MemberUpdate {
 /** The member cache from the ledger (balancesFromLedger over every entry) and the tier the history earns. */
 async function updateMembers(tx: Tx, shop: string, rows: MemberUpdate[], now: Date): Promise<void> {
   if (rows.length === 0) return;
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      ...r,
+      customerId: r.customerId.toString(),
+      lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+      tierBelowSince: r.tierBelowSince?.toISOString() ?? null,
+    })),
+  );
   await tx.$executeRawUnsafe(
     `UPDATE "Member" m SET
-       "availablePoints" = t.available, "pendingPoints" = t.pending, "lifetimePoints" = t.lifetime,
-       "redeemedPoints" = t.redeemed, "expiredPoints" = t.expired, "ordersEarned" = t.orders_earned,
-       "lastActivityAt" = GREATEST(m."lastActivityAt", t.last_activity AT TIME ZONE 'UTC'),
-       "tierId" = t.tier_id, "tierBelowSince" = t.below_since AT TIME ZONE 'UTC', "tierValue" = t.tier_value,
-       "nextTierId" = t.next_tier_id, "tierRemaining" = t.tier_remaining,
+       "availablePoints" = t."available", "pendingPoints" = t."pending", "lifetimePoints" = t."lifetime",
+       "redeemedPoints" = t."redeemed", "expiredPoints" = t."expired", "ordersEarned" = t."ordersEarned",
+       "lastActivityAt" = GREATEST(m."lastActivityAt", t."lastActivityAt" AT TIME ZONE 'UTC'),
+       "tierId" = t."tierId", "tierBelowSince" = t."tierBelowSince" AT TIME ZONE 'UTC', "tierValue" = t."tierValue",
+       "nextTierId" = t."nextTierId", "tierRemaining" = t."tierRemaining",
        "tierEvaluatedAt" = $2::timestamptz AT TIME ZONE 'UTC', "metafieldsDirty" = true,
        "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC'
-     FROM UNNEST($3::bigint[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::timestamptz[],
-       $11::text[], $12::timestamptz[], $13::bigint[], $14::text[], $15::bigint[])
-       AS t(customer_id, available, pending, lifetime, redeemed, expired, orders_earned, last_activity, tier_id,
-         below_since, tier_value, next_tier_id, tier_remaining)
-     WHERE m."shop" = $1 AND m."customerId" = t.customer_id`,
+     FROM json_to_recordset($3::json) AS t("customerId" bigint, "available" int, "pending" int, "lifetime" int,
+       "redeemed" int, "expired" int, "ordersEarned" int, "lastActivityAt" timestamptz, "tierId" text,
+       "tierBelowSince" timestamptz, "tierValue" bigint, "nextTierId" text, "tierRemaining" bigint)
+     WHERE m."shop" = $1 AND m."customerId" = t."customerId"`,
     shop,
-    iso(now),
-    rows.map((r) => r.customerId),
-    rows.map((r) => r.available),
-    rows.map((r) => r.pending),
-    rows.map((r) => r.lifetime),
-    rows.map((r) => r.redeemed),
-    rows.map((r) => r.expired),
-    rows.map((r) => r.ordersEarned),
-    rows.map((r) => iso(r.lastActivityAt)),
-    rows.map((r) => r.tierId),
-    rows.map((r) => iso(r.tierBelowSince)),
-    rows.map((r) => r.tierValue),
-    rows.map((r) => r.nextTierId),
-    rows.map((r) => r.tierRemaining),
+    now.toISOString(),
+    json,
   );
 }

@@ -11,7 +11,8 @@ import {
 
 // The JSONL load: lines arrive in batches off the download stream, are grouped into
 // mirror rows (an order with its line items) and written a few thousand rows per
-// statement with INSERT … SELECT FROM UNNEST(arrays) … ON CONFLICT, never row by row.
+// statement with INSERT … SELECT FROM json_to_recordset(one JSON parameter) … ON
+// CONFLICT, never row by row.
 // Each batch commits together with the run's line cursor and counts, so a crash loses
 // at most the batch in flight and the load resumes after the last committed line. The
 // upserts are keyed and skip rows a newer webhook already wrote (shopifyUpdatedAt), so
@@ -44,7 +45,7 @@ class Batch {
   readonly orders = new Map<string, OrderRow>();
   readonly products = new Map<string, ProductRow>();
   /** Children whose parent was written by an earlier batch (ungrouped JSONL). */
-  readonly late: { childId: string; parentId: string; kind: string; data: string }[] = [];
+  readonly late: { childId: string; parentId: string; kind: string; data: MirrorLineItem }[] = [];
   lineItems = 0;
   lines = 0;
 
@@ -142,7 +143,7 @@ export async function loadJsonl(
                 childId: `LineItem/${parsed.row.id}`,
                 parentId: parsed.parentId,
                 kind: "lineItem",
-                data: JSON.stringify(parsed.row),
+                data: parsed.row,
               });
             }
             break;
@@ -192,18 +193,21 @@ export class BackfillCursorMoved extends Error {
   }
 }
 
-const json = (v: unknown) => JSON.stringify(v);
+// Each batch travels as one JSON parameter and is expanded server-side with
+// json_to_recordset into a multi-row INSERT … SELECT (the set-based equivalent of UNNEST
+// over column arrays, without serialising every element into an array literal in JS).
+const rowsJson = (rows: readonly object[]) => JSON.stringify(rows);
 
 async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: Date) {
   await tx.$executeRawUnsafe(
     `INSERT INTO "Customer" ("shop", "id", "email", "phone", "firstName", "lastName", "tags", "state",
        "emailConsent", "ordersCount", "amountSpentMinor", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
-     SELECT $1, t.id, t.email, t.phone, t.first_name, t.last_name,
-       ARRAY(SELECT jsonb_array_elements_text(t.tags)), t.state, t.email_consent, t.orders_count, t.spent,
-       t.currency, t.created AT TIME ZONE 'UTC', t.updated AT TIME ZONE 'UTC', $2
-     FROM UNNEST($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[],
-       $10::boolean[], $11::int[], $12::bigint[], $13::text[], $14::timestamptz[], $15::timestamptz[])
-       AS t(id, email, phone, first_name, last_name, tags, state, email_consent, orders_count, spent, currency, created, updated)
+     SELECT $1, t."id", t."email", t."phone", t."firstName", t."lastName", COALESCE(t."tags", '{}'), t."state",
+       t."emailConsent", t."ordersCount", t."amountSpentMinor", t."currencyCode",
+       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2
+     FROM json_to_recordset($3::json) AS t("id" bigint, "email" text, "phone" text, "firstName" text,
+       "lastName" text, "tags" text[], "state" text, "emailConsent" boolean, "ordersCount" int,
+       "amountSpentMinor" bigint, "currencyCode" text, "shopifyCreatedAt" timestamptz, "shopifyUpdatedAt" timestamptz)
      ON CONFLICT ("shop", "id") DO UPDATE SET
        "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "firstName" = EXCLUDED."firstName",
        "lastName" = EXCLUDED."lastName", "tags" = EXCLUDED."tags", "state" = EXCLUDED."state",
@@ -215,19 +219,7 @@ async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: D
        AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt")`,
     shop,
     now,
-    rows.map((r) => r.id),
-    rows.map((r) => r.email),
-    rows.map((r) => r.phone),
-    rows.map((r) => r.firstName),
-    rows.map((r) => r.lastName),
-    rows.map((r) => json(r.tags)),
-    rows.map((r) => r.state),
-    rows.map((r) => r.emailConsent),
-    rows.map((r) => r.ordersCount),
-    rows.map((r) => r.amountSpentMinor),
-    rows.map((r) => r.currencyCode),
-    rows.map((r) => r.shopifyCreatedAt),
-    rows.map((r) => r.shopifyUpdatedAt),
+    rowsJson(rows),
   );
 }
 
@@ -235,10 +227,10 @@ async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Dat
   await tx.$executeRawUnsafe(
     `INSERT INTO "Product" ("shop", "id", "title", "handle", "productType", "vendor", "tags", "status",
        "shopifyUpdatedAt", "syncedAt")
-     SELECT $1, t.id, t.title, t.handle, t.product_type, t.vendor, ARRAY(SELECT jsonb_array_elements_text(t.tags)),
-       t.status, t.updated AT TIME ZONE 'UTC', $2
-     FROM UNNEST($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::timestamptz[])
-       AS t(id, title, handle, product_type, vendor, tags, status, updated)
+     SELECT $1, t."id", t."title", t."handle", t."productType", t."vendor", COALESCE(t."tags", '{}'), t."status",
+       t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2
+     FROM json_to_recordset($3::json) AS t("id" bigint, "title" text, "handle" text, "productType" text,
+       "vendor" text, "tags" text[], "status" text, "shopifyUpdatedAt" timestamptz)
      ON CONFLICT ("shop", "id") DO UPDATE SET
        "title" = EXCLUDED."title", "handle" = EXCLUDED."handle", "productType" = EXCLUDED."productType",
        "vendor" = EXCLUDED."vendor", "tags" = EXCLUDED."tags", "status" = EXCLUDED."status",
@@ -246,14 +238,7 @@ async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Dat
      WHERE "Product"."shopifyUpdatedAt" IS NULL OR "Product"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
     shop,
     now,
-    rows.map((r) => r.id),
-    rows.map((r) => r.title),
-    rows.map((r) => r.handle),
-    rows.map((r) => r.productType),
-    rows.map((r) => r.vendor),
-    rows.map((r) => json(r.tags)),
-    rows.map((r) => r.status),
-    rows.map((r) => r.shopifyUpdatedAt),
+    rowsJson(rows),
   );
 }
 
@@ -262,15 +247,16 @@ async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
     `INSERT INTO "Order" ("shop", "id", "customerId", "name", "email", "currencyCode", "subtotalMinor", "totalMinor",
        "totalDiscountsMinor", "totalShippingMinor", "totalTaxMinor", "financialStatus", "discountCodes", "lineItems",
        "processedAt", "cancelledAt", "tags", "test", "sourceName", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
-     SELECT $1, t.id, t.customer_id, t.name, t.email, t.currency, t.subtotal, t.total, t.discounts, t.shipping, t.tax,
-       t.status, ARRAY(SELECT jsonb_array_elements_text(t.codes)), t.lines,
-       t.processed AT TIME ZONE 'UTC', t.cancelled AT TIME ZONE 'UTC', ARRAY(SELECT jsonb_array_elements_text(t.tags)),
-       t.test, t.source, t.created AT TIME ZONE 'UTC', t.updated AT TIME ZONE 'UTC', $2
-     FROM UNNEST($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
-       $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::jsonb[], $15::jsonb[], $16::timestamptz[],
-       $17::timestamptz[], $18::jsonb[], $19::boolean[], $20::text[], $21::timestamptz[], $22::timestamptz[])
-       AS t(id, customer_id, name, email, currency, subtotal, total, discounts, shipping, tax, status, codes, lines,
-         processed, cancelled, tags, test, source, created, updated)
+     SELECT $1, t."id", t."customerId", t."name", t."email", t."currencyCode", t."subtotalMinor", t."totalMinor",
+       t."totalDiscountsMinor", t."totalShippingMinor", t."totalTaxMinor", t."financialStatus",
+       COALESCE(t."discountCodes", '{}'), t."lineItems", t."processedAt" AT TIME ZONE 'UTC',
+       t."cancelledAt" AT TIME ZONE 'UTC', COALESCE(t."tags", '{}'), t."test", t."sourceName",
+       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2
+     FROM json_to_recordset($3::json) AS t("id" bigint, "customerId" bigint, "name" text, "email" text,
+       "currencyCode" text, "subtotalMinor" bigint, "totalMinor" bigint, "totalDiscountsMinor" bigint,
+       "totalShippingMinor" bigint, "totalTaxMinor" bigint, "financialStatus" text, "discountCodes" text[],
+       "lineItems" jsonb, "processedAt" timestamptz, "cancelledAt" timestamptz, "tags" text[], "test" boolean,
+       "sourceName" text, "shopifyCreatedAt" timestamptz, "shopifyUpdatedAt" timestamptz)
      ON CONFLICT ("shop", "id") DO UPDATE SET
        "customerId" = COALESCE(EXCLUDED."customerId", "Order"."customerId"), "name" = EXCLUDED."name",
        "email" = EXCLUDED."email", "currencyCode" = EXCLUDED."currencyCode", "subtotalMinor" = EXCLUDED."subtotalMinor",
@@ -284,40 +270,18 @@ async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
      WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
     shop,
     now,
-    rows.map((r) => r.id),
-    rows.map((r) => r.customerId),
-    rows.map((r) => r.name),
-    rows.map((r) => r.email),
-    rows.map((r) => r.currencyCode),
-    rows.map((r) => r.subtotalMinor),
-    rows.map((r) => r.totalMinor),
-    rows.map((r) => r.totalDiscountsMinor),
-    rows.map((r) => r.totalShippingMinor),
-    rows.map((r) => r.totalTaxMinor),
-    rows.map((r) => r.financialStatus),
-    rows.map((r) => json(r.discountCodes)),
-    rows.map((r) => json(r.lineItems satisfies MirrorLineItem[])),
-    rows.map((r) => r.processedAt),
-    rows.map((r) => r.cancelledAt),
-    rows.map((r) => json(r.tags)),
-    rows.map((r) => r.test),
-    rows.map((r) => r.sourceName),
-    rows.map((r) => r.shopifyCreatedAt),
-    rows.map((r) => r.shopifyUpdatedAt),
+    rowsJson(rows),
   );
 }
 
 async function stageChildren(tx: Tx, runId: string, rows: Batch["late"]) {
   await tx.$executeRawUnsafe(
     `INSERT INTO "BackfillChild" ("runId", "childId", "parentId", "kind", "data")
-     SELECT $1::uuid, t.child, t.parent, t.kind, t.data
-     FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::jsonb[]) AS t(child, parent, kind, data)
+     SELECT $1::uuid, t."childId", t."parentId", t."kind", t."data"
+     FROM json_to_recordset($2::json) AS t("childId" text, "parentId" bigint, "kind" text, "data" jsonb)
      ON CONFLICT ("runId", "childId") DO NOTHING`,
     runId,
-    rows.map((r) => r.childId),
-    rows.map((r) => r.parentId),
-    rows.map((r) => r.kind),
-    rows.map((r) => r.data),
+    rowsJson(rows),
   );
 }
 

@@ -161,7 +161,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
           key: lotKey,
           kind: "earn",
           points: result.orderPoints,
-          details: plain({ components: result.components, breakdown: result.breakdown }),
+          details: { components: result.components, breakdown: result.breakdown },
         };
         append(earn);
         for (const bonus of result.bonuses)
@@ -327,9 +327,4 @@ function componentsOf(earn: ReplayEntry) {
 function refundedOf(entry: ReplayEntry): Record<string, number> {
   const refunded = (entry.details as { refunded?: unknown } | null)?.refunded;
   return refunded && typeof refunded === "object" ? (refunded as Record<string, number>) : {};
-}
-
-/** Strips undefined and class instances so details compare and store like JSON. */
-function plain(value: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }

@@ -1,0 +1,266 @@
+// npm run bench:backfill [-- --orders 1000000 --customers 200000 --products 500 --history-earns true]
+// Backfill on install at scale: a synthetic shop (deterministic, 1M orders over 200k
+// customers by default) lives in an in-process Shopify emulator; the real backfill runs
+// against it on a scratch database: three bulk operations (products, customers, orders
+// with line items) polled to completion, their JSONL streamed over HTTP into the mirror
+// with UNNEST upserts, then the ledger replay credits history under the program's rules.
+// The clock runs from starting the run to the run completing (the emulator's export is
+// inside it, as Shopify's would be). Target: <= 120 s.
+import { parseArgs } from "node:util";
+import { gid, shopifyDateTime, type CustomerRecord, type OrderRecord } from "../emulator/resources/records";
+import { buildProduct } from "../emulator/resources/build";
+import type { Emulator } from "../emulator/server";
+import { installApp, startTestEmulator } from "../emulator/testing";
+import { scratchDatabase } from "./support/services";
+
+const { values: args } = parseArgs({
+  options: {
+    orders: { type: "string", default: "1000000" },
+    customers: { type: "string" },
+    products: { type: "string", default: "500" },
+    "history-earns": { type: "string", default: "true" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const ORDERS = Number(args.orders);
+const CUSTOMERS = Number(args.customers ?? Math.max(1, Math.round(ORDERS / 5)));
+const PRODUCTS = Number(args.products);
+const HISTORY_EARNS = args["history-earns"] !== "false";
+const SHOP = "bench-backfill.myshopify.com";
+const TARGET_S = 120;
+const NOW = Date.parse("2026-11-01T00:00:00Z");
+
+/** mulberry32: a small seeded generator, so every run builds the same shop. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Fills the emulator's store directly with records shaped as its builders make them (the
+ * control API validates each order, which would spend a minute on set-up alone).
+ */
+function seedShop(emulator: Emulator) {
+  const rand = random(20261123);
+  const state = emulator.store.requireShop(SHOP);
+  let nextId = 10_000_000;
+  const ids = { next: () => ++nextId, claim: () => undefined };
+  const created = shopifyDateTime(NOW - 3 * 365 * 86_400_000);
+  for (let i = 0; i < PRODUCTS; i += 1) {
+    const product = buildProduct(
+      {
+        title: `Product ${i}`,
+        productType: i % 4 === 0 ? "Tea" : "Ceramics",
+        vendor: "Bench",
+        tags: i % 10 === 0 ? ["featured"] : [],
+        status: "ACTIVE",
+        variants: [{ title: "Default Title", sku: `SKU-${i}`, price: `${5 + (i % 60)}.${(i * 37) % 100}` }],
+      },
+      ids,
+      created,
+      "USD",
+    );
+    state.products.set(product.legacyId, product);
+  }
+  const products = [...state.products.values()];
+  const customers: CustomerRecord[] = [];
+  for (let i = 0; i < CUSTOMERS; i += 1) {
+    const legacyId = ids.next();
+    const customer: CustomerRecord = {
+      legacyId,
+      id: gid("Customer", legacyId),
+      email: `member${i}@bench.example`,
+      phone: null,
+      firstName: "Bench",
+      lastName: `Member ${i}`,
+      tags: i % 50 === 0 ? ["vip"] : [],
+      state: "ENABLED",
+      verifiedEmail: true,
+      emailMarketingState: i % 3 === 0 ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
+      createdAt: created,
+      updatedAt: created,
+    };
+    state.customers.set(legacyId, customer);
+    customers.push(customer);
+  }
+  const span = 3 * 365 * 86_400_000;
+  for (let i = 0; i < ORDERS; i += 1) {
+    const legacyId = ids.next();
+    const customer = customers[Math.floor(rand() * customers.length)]!;
+    const placed = shopifyDateTime(NOW - span + Math.floor(rand() * span));
+    const lineCount = 1 + Math.floor(rand() * 3);
+    const lineItems = Array.from({ length: lineCount }, () => {
+      const product = products[Math.floor(rand() * products.length)]!;
+      const lineId = ids.next();
+      return {
+        legacyId: lineId,
+        id: gid("LineItem", lineId),
+        title: product.title,
+        quantity: 1 + Math.floor(rand() * 2),
+        sku: product.variants[0]!.sku,
+        productId: product.id,
+        variantId: product.variants[0]!.id,
+        variantTitle: null,
+        unitPriceMinor: product.variants[0]!.priceMinor,
+        discountMinor: 0,
+      };
+    });
+    const roll = rand();
+    const discounted = roll < 0.15;
+    if (discounted) {
+      // 10% off, allocated to the lines in proportion (as the emulator's builder does).
+      for (const line of lineItems)
+        line.discountMinor = Math.floor((line.unitPriceMinor * line.quantity) / 10);
+    }
+    const order: OrderRecord = {
+      legacyId,
+      id: gid("Order", legacyId),
+      name: `#${1000 + i}`,
+      email: customer.email,
+      customerId: customer.id,
+      createdAt: placed,
+      processedAt: placed,
+      updatedAt: placed,
+      cancelledAt: roll > 0.97 ? placed : null,
+      financialStatus: roll > 0.99 ? "PENDING" : roll > 0.98 ? "REFUNDED" : "PAID",
+      fulfillmentStatus: "FULFILLED",
+      currencyCode: "USD",
+      discountCodes: discounted
+        ? [{ code: "TEN", amountMinor: lineItems.reduce((sum, l) => sum + l.discountMinor, 0) }]
+        : [],
+      lineItems,
+      shippingMinor: 499,
+      taxMinor: 210,
+      tags: [],
+      test: false,
+      sourceName: "web",
+    };
+    state.orders.set(legacyId, order);
+    let set = state.ordersByCustomer.get(customer.id);
+    if (!set) state.ordersByCustomer.set(customer.id, (set = new Set()));
+    set.add(legacyId);
+  }
+}
+
+async function main() {
+  const database = await scratchDatabase("backfill");
+  const emulator = await startTestEmulator({
+    throttle: { maximumAvailable: 2000, restoreRate: 100, singleQueryMaxCost: 1000 },
+  });
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    SHOPIFY_API_KEY: "bench-api-key",
+    SHOPIFY_API_SECRET: "bench-api-secret",
+    SHOPIFY_APP_URL: "http://127.0.0.1:9",
+    DATABASE_URL: database.url,
+    REDIS_URL: "redis://127.0.0.1:6379/15",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  });
+  const { createPrisma } = await import("../app/db.server");
+  const { createBackfillRun, runBackfill } = await import("../app/backfill/run.server");
+  const { currentProgramVersion, saveProgram } = await import("../app/loyalty/program.server");
+  const db = createPrisma(database.url, 4);
+  try {
+    emulator.store.createShop({ domain: SHOP, currencyCode: "USD" });
+    const seeded = performance.now();
+    seedShop(emulator);
+    console.log(
+      `seeded ${ORDERS.toLocaleString("en-US")} orders, ${CUSTOMERS.toLocaleString("en-US")} customers, ` +
+        `${PRODUCTS} products in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+    );
+    const token = await installApp(emulator, SHOP);
+    const graphql = (query: string, options?: { variables?: Record<string, unknown> }) =>
+      fetch(`${emulator.url}/admin/api/2025-10/graphql.json`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },
+        body: JSON.stringify({ query, variables: options?.variables }),
+      });
+    await db.shop.create({ data: { domain: SHOP, currencyCode: "USD" } });
+    const { version, program } = await currentProgramVersion(db, SHOP);
+    await saveProgram(
+      db,
+      SHOP,
+      {
+        ...program,
+        earning: { ...program.earning, bonuses: { ...program.earning.bonuses, firstOrder: 50 } },
+        tiers: {
+          ...program.tiers,
+          basis: "spend",
+          window: "lifetime",
+          levels: [
+            {
+              id: "silver",
+              name: "Silver",
+              threshold: 50_000,
+              benefits: { earnMultiplier: 1.25, perkPercent: 0, freeShipping: false },
+            },
+            {
+              id: "gold",
+              name: "Gold",
+              threshold: 150_000,
+              benefits: { earnMultiplier: 1.5, perkPercent: 0, freeShipping: false },
+            },
+          ],
+        },
+      },
+      { basedOn: version },
+    );
+
+    const { run } = await createBackfillRun(db, SHOP, {
+      historyEarnsPoints: HISTORY_EARNS,
+      trigger: "bench",
+    });
+    const started = performance.now();
+    const marks: string[] = [];
+    let lastPhase = "";
+    const progress = setInterval(() => {
+      void db.backfillRun.findUnique({ where: { id: run.id } }).then((r) => {
+        if (!r) return;
+        const at = ((performance.now() - started) / 1000).toFixed(1);
+        const phase = `${r.phase}${r.resource ? `:${r.resource}` : ""}`;
+        if (phase !== lastPhase) marks.push(`${phase} from ${at} s`);
+        lastPhase = phase;
+        console.log(
+          `${at.padStart(6)} s  ${phase.padEnd(16)} exported ${String(r.objectCount ?? 0).padStart(8)}  ` +
+            `loaded c=${r.customersLoaded} o=${r.ordersLoaded} li=${r.lineItemsLoaded} p=${r.productsLoaded}  ` +
+            `credited ${r.customersCredited}/${r.customersTotal ?? "?"} entries=${r.entriesWritten}`,
+        );
+      });
+    }, 5_000);
+    let done;
+    try {
+      done = await runBackfill(run.id, { db, graphql, poll: { intervalMs: 100, maxIntervalMs: 500 } });
+    } finally {
+      clearInterval(progress);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const [orders, entries] = await Promise.all([
+      db.order.count({ where: { shop: SHOP } }),
+      db.ledgerEntry.count({ where: { shop: SHOP } }),
+    ]);
+    console.log(`phases: ${marks.join(", ")}`);
+    console.log(
+      `run ${done.status}: ${done.ordersLoaded} orders, ${done.lineItemsLoaded} line items, ${done.customersLoaded} customers, ` +
+        `${done.productsLoaded} products loaded; ${done.membersEnrolled} members enrolled, ${done.entriesWritten} ledger entries ` +
+        `(${done.pointsCredited} points); mirror holds ${orders} orders, ledger ${entries} entries`,
+    );
+    if (done.status !== "completed" || orders !== ORDERS)
+      throw new Error("the backfill did not load every order");
+    console.log(`backfill: ${seconds.toFixed(1)} s (target <= ${TARGET_S} s)`);
+  } finally {
+    await db.$disconnect();
+    await emulator.close();
+    if (!args.keep) await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -175,7 +175,7 @@ function lookup(
 export const metafieldsModule: GraphqlModule = {
   typeDefs: /* GraphQL */ `
     scalar JSON
-    enum MetafieldOwnerType { CUSTOMER }
+    enum MetafieldOwnerType { CUSTOMER DISCOUNT }
     type Metafield {
       id: ID!
       namespace: String!
@@ -241,7 +241,8 @@ export const metafieldsModule: GraphqlModule = {
         return m.value;
       },
       compareDigest: (m: MetafieldRecord) => digest(m),
-      ownerType: () => "CUSTOMER",
+      ownerType: (m: MetafieldRecord) =>
+        m.ownerId.startsWith("gid://shopify/DiscountAutomaticNode/") ? "DISCOUNT" : "CUSTOMER",
     },
   },
 };

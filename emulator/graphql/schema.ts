@@ -3,6 +3,7 @@ import { bulkModule } from "./bulk";
 import { registerSchemaResolvers } from "./bulk-export";
 import { commonModule } from "./common";
 import { customersModule } from "./customers";
+import { discountAutomaticModule } from "./discount-automatic";
 import { discountsModule } from "./discounts";
 import { metafieldsModule } from "./metafields";
 import type { GraphqlContext, GraphqlModule } from "./module";
@@ -21,6 +22,7 @@ export const MODULES: GraphqlModule[] = [
   bulkModule,
   discountsModule,
   metafieldsModule,
+  discountAutomaticModule,
 ];
 
 export type AdminSchema = {

@@ -34,15 +34,24 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 export default function ProgramPage() {
   const page = useLoaderData<typeof loader>();
-  // A save reloads the page data with the new version; remounting starts a clean draft.
-  return <ProgramEditor key={page.version} {...page} />;
-}
-
-function ProgramEditor({ version, draft: saved, history }: ReturnType<typeof useLoaderData<typeof loader>>) {
-  const [draft, setDraft] = useState<ProgramDraft>(saved);
-  const [note, setNote] = useState("");
+  // The save outlives the editor: a save reloads the page with the new version, and
+  // remounting the editor on it starts a clean draft.
   const fetcher = useFetcher<typeof action>();
   const shopify = useAppBridge();
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.ok)
+      shopify.toast.show(`Program saved as version ${fetcher.data.version}`);
+  }, [fetcher.state, fetcher.data, shopify]);
+  return <ProgramEditor key={page.version} {...page} fetcher={fetcher} />;
+}
+
+type EditorProps = ReturnType<typeof useLoaderData<typeof loader>> & {
+  fetcher: ReturnType<typeof useFetcher<typeof action>>;
+};
+
+function ProgramEditor({ version, draft: saved, history, fetcher }: EditorProps) {
+  const [draft, setDraft] = useState<ProgramDraft>(saved);
+  const [note, setNote] = useState("");
   const edit: Edit = (change) =>
     setDraft((current) => {
       const next = structuredClone(current);
@@ -58,11 +67,6 @@ function ProgramEditor({ version, draft: saved, history }: ReturnType<typeof use
   const failure = fetcher.data && !fetcher.data.ok ? fetcher.data : null;
   const errors = failure?.fieldErrors ?? {};
   const saving = fetcher.state !== "idle";
-
-  useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data?.ok)
-      shopify.toast.show(`Program saved as version ${fetcher.data.version}`);
-  }, [fetcher.state, fetcher.data, shopify]);
 
   const save = () =>
     fetcher.submit({ basedOn: String(version), note, program: JSON.stringify(draft) }, { method: "post" });

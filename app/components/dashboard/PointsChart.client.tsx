@@ -16,7 +16,7 @@ export default function PointsChart({
   });
   return (
     <PolarisVizProvider>
-      <div style={{ height: 280 }}>
+      <div style={{ height: 280 }} data-testid="points-chart">
         <LineChart
           theme="Light"
           data={[series("Points issued", "issued"), series("Points redeemed", "redeemed")]}

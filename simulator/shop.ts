@@ -16,7 +16,7 @@ import {
   type CustomerTables,
   type SimCustomer,
 } from "./customers/customers";
-import { buildCalendar, DAY_MS, type Calendar } from "./model/calendar";
+import { buildCalendar, DAY_MS, isoAt, type Calendar } from "./model/calendar";
 import { shopParams, type ShopParams, type ShopParamsInput } from "./model/params";
 import { Rng, hashString } from "./random/rng";
 import { customerTruth, type CustomerTruth } from "./truth/customer-truth";
@@ -99,7 +99,7 @@ export function* customerBatches(definition: ShopDefinition, batchSize = 2_000):
       batch.customers.push(customer);
       batch.histories.push(history);
       batch.customerInputs.push(
-        customerInput(customer, new Date(calendar.startMs + Math.floor(lastActivity * DAY_MS)).toISOString()),
+        customerInput(customer, isoAt(calendar, calendar.startMs + Math.floor(lastActivity * DAY_MS))),
       );
       batch.truths.push(customerTruth(calendar, catalog, customer, history));
     }

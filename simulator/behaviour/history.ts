@@ -1,7 +1,7 @@
 import type { OrderInput } from "../../emulator/resources/inputs";
 import type { Catalog, SimProduct } from "../catalog/catalog";
 import type { SimCustomer } from "../customers/customers";
-import { cumulativeAt, DAY_MS, timeAtCumulative, timeOfDayMs, type Calendar } from "../model/calendar";
+import { cumulativeAt, DAY_MS, isoAt, timeAtCumulative, timeOfDayMs, type Calendar } from "../model/calendar";
 import type { ShopParams } from "../model/params";
 import type { Rng } from "../random/rng";
 import { binomial, categorical, exponential, gamma, normal, poisson } from "../random/samplers";
@@ -133,7 +133,7 @@ function placeOrder(
   const { calendar, catalog, params } = ctx;
   const day = Math.floor(t);
   const createdMs = calendar.startMs + day * DAY_MS + timeOfDayMs(calendar, t - day);
-  const createdAt = new Date(createdMs).toISOString();
+  const createdAt = isoAt(calendar, createdMs);
 
   // Basket: a Gamma-Gamma order value split over lines from preferred categories.
   const targetMinor = gamma(rng, c.latent.spendShape, 1 / c.latent.spendRate) * 100;
@@ -245,12 +245,12 @@ function placeOrder(
         rating,
         title: text.title,
         body: text.body,
-        createdAt: new Date(calendar.startMs + reviewDay * DAY_MS).toISOString(),
+        createdAt: isoAt(calendar, calendar.startMs + reviewDay * DAY_MS),
       });
     }
   }
 
-  const iso = updatedMs === createdMs ? createdAt : new Date(updatedMs).toISOString();
+  const iso = updatedMs === createdMs ? createdAt : isoAt(calendar, updatedMs);
   sink.orders.push({
     id: orderId,
     name: `#${1000 + sink.orderSeq}`,
@@ -329,7 +329,7 @@ function buildRefund(
     id: REFUND_ID_BASE + sink.refundSeq,
     orderId,
     customerId: c.id,
-    createdAt: new Date(ctx.calendar.startMs + day * DAY_MS).toISOString(),
+    createdAt: isoAt(ctx.calendar, ctx.calendar.startMs + day * DAY_MS),
     restock: rng.chance(0.7),
     lines: refundLines,
     shippingMinor: refundShipping,
@@ -355,12 +355,14 @@ function chooseDiscount(
   first: boolean,
 ): { code: string; percent: number } | null {
   const propensity = c.latent.discountPropensity;
-  const bf = ctx.calendar.blackFridays.some((d) => day >= d && day <= d + 3);
+  let bf = false;
+  for (const d of ctx.calendar.blackFridays) if (day >= d && day <= d + 3) bf = true;
   if (bf) return rng.chance(Math.min(0.9, propensity * 4)) ? { code: "BFCM25", percent: 25 } : null;
   if (first && rng.chance(Math.min(0.9, propensity * 2.5))) return { code: "WELCOME10", percent: 10 };
   if (!rng.chance(propensity)) return null;
   const month = new Date(ctx.calendar.startMs + day * DAY_MS).getUTCMonth();
-  const seasonal = SEASONAL_CODES.find((s) => s.months.includes(month));
+  let seasonal: (typeof SEASONAL_CODES)[number] | undefined;
+  for (const s of SEASONAL_CODES) if (s.months.includes(month)) seasonal = s;
   if (seasonal && rng.chance(0.6)) return { code: seasonal.code, percent: seasonal.percent };
   return rng.chance(0.7) ? { code: "SAVE10", percent: 10 } : { code: "FRIENDS20", percent: 20 };
 }
@@ -394,7 +396,6 @@ function emailEngagement(ctx: HistoryContext, c: SimCustomer, rng: Rng, history:
   const from = Math.min(end, Math.ceil(c.acquiredDay));
   const last90 = Math.max(from, end - 90);
   const dead = history.dropoutDay === null ? end : Math.min(end, Math.ceil(history.dropoutDay));
-  const count = (a: number, b: number) => (b > a ? sends[b]! - sends[a]! : 0);
   const open = c.latent.openRate;
   const openDead = open * params.email.openFactorAfterDropout;
   // Four spans: before/after the last 90 days, alive/dropped out.
@@ -405,7 +406,7 @@ function emailEngagement(ctx: HistoryContext, c: SimCustomer, rng: Rng, history:
     [Math.max(last90, dead), end, openDead, true],
   ];
   for (const [a, b, rate, recent] of spans) {
-    const n = count(a, b);
+    const n = b > a ? sends[b]! - sends[a]! : 0;
     if (n === 0) continue;
     const opened = binomial(rng, n, rate);
     history.emails.received += n;

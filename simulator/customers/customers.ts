@@ -1,9 +1,9 @@
 import type { CustomerInput } from "../../emulator/resources/inputs";
 import type { Catalog } from "../catalog/catalog";
-import { acquisitionDay, DAY_MS, type Calendar } from "../model/calendar";
+import { acquisitionDay, DAY_MS, isoAt, type Calendar } from "../model/calendar";
 import { SEGMENTS, type Segment, type ShopParams } from "../model/params";
 import type { Rng } from "../random/rng";
-import { beta, categorical, cumulative, dirichlet, gamma, normal } from "../random/samplers";
+import { beta, categorical, cumulative, cumulativeList, dirichlet, gamma, normal } from "../random/samplers";
 import {
   COUNTRIES,
   EMAIL_DOMAINS,
@@ -33,7 +33,7 @@ export interface Latent {
   spendShape: number;
   spendRate: number;
   meanOrderValueMinor: number;
-  categoryPrefs: Float64Array;
+  categoryPrefs: number[];
   refundPropensity: number;
   reviewPropensity: number;
   discountPropensity: number;
@@ -71,7 +71,7 @@ export interface SimCustomer {
   profile: Profile;
   latent: Latent;
   /** Cumulative category preferences, for `categorical`. */
-  preferenceSums: Float64Array;
+  preferenceSums: number[];
 }
 
 export interface CustomerTables {
@@ -90,6 +90,9 @@ export interface CustomerTables {
 const SEGMENT_DISCOUNT: Record<Segment, number> = { dealSeeker: 2.2, loyalist: 0.6, casual: 0.9, engaged: 1 };
 const SEGMENT_OPEN: Record<Segment, number> = { dealSeeker: 1, loyalist: 1.2, casual: 0.7, engaged: 1.7 };
 const INCOME_BASE = [0.14, 0.24, 0.34, 0.18, 0.1];
+/** Scratch space: customers are drawn one at a time, synchronously. */
+const incomeSums = new Float64Array(INCOME_BASE.length);
+const asciiNames = new Map<string, string>();
 
 export function customerTables(params: ShopParams, catalog: Catalog): CustomerTables {
   const shares = SEGMENTS.map((s) => params.segmentShares[s]);
@@ -133,14 +136,16 @@ export function drawCustomer(
 
   const age = Math.round(Math.min(85, Math.max(18, normal(rng, 39, 13))));
   const alpha = age < 35 ? tables.youngAlpha : tables.olderAlpha;
-  const categoryPrefs = dirichlet(rng, alpha);
+  const categoryPrefs = dirichlet(rng, alpha, new Array<number>(alpha.length));
   const country = COUNTRIES[categorical(rng, tables.countrySums)] as Country;
   const region = rng.pick(country.regions) as Region;
   const gender = GENDERS[categorical(rng, tables.genderSums)] as Gender;
   const tilt = Math.log(meanOrderValue / tables.medianSpend);
-  const incomeBand = INCOME_BANDS[
-    categorical(rng, cumulative(INCOME_BASE.map((w, i) => w * Math.exp(0.9 * tilt * (i - 2)))))
-  ] as IncomeBand;
+  for (let i = 0, sum = 0; i < INCOME_BASE.length; i++) {
+    sum += INCOME_BASE[i]! * Math.exp(0.9 * tilt * (i - 2));
+    incomeSums[i] = sum;
+  }
+  const incomeBand = INCOME_BANDS[categorical(rng, incomeSums)] as IncomeBand;
 
   const names =
     gender === "female" ? FIRST_NAMES.female : gender === "male" ? FIRST_NAMES.male : FIRST_NAMES.neutral;
@@ -160,7 +165,7 @@ export function drawCustomer(
     email: `${ascii(firstName)}.${ascii(lastName)}.${index + 1}@${EMAIL_DOMAINS[index % EMAIL_DOMAINS.length]}`,
     phone: smsConsent ? `+1555${String(1_000_000 + (index % 9_000_000)).padStart(7, "0")}` : null,
     acquiredDay,
-    signupAt: new Date(calendar.startMs + Math.floor(acquiredDay * DAY_MS)).toISOString(),
+    signupAt: isoAt(calendar, calendar.startMs + Math.floor(acquiredDay * DAY_MS)),
     profile: {
       age,
       gender,
@@ -194,15 +199,20 @@ export function drawCustomer(
       ),
       dissatisfaction: Math.max(-2, Math.min(3, (dropoutP - tables.dropoutMean) / tables.dropoutSd)),
     },
-    preferenceSums: cumulative(Array.from(categoryPrefs)),
+    preferenceSums: cumulativeList(categoryPrefs),
   };
 }
 
 function ascii(name: string): string {
-  return name
-    .normalize("NFD")
-    .replace(/[^A-Za-z]/g, "")
-    .toLowerCase();
+  let out = asciiNames.get(name);
+  if (out === undefined) {
+    out = name
+      .normalize("NFD")
+      .replace(/[^A-Za-z]/g, "")
+      .toLowerCase();
+    asciiNames.set(name, out);
+  }
+  return out;
 }
 
 /** The emulator's customer input, as of the end of history. */

@@ -28,6 +28,8 @@ export interface Calendar {
   blackFridays: number[];
   /** Cumulative intraday distribution of order times over 24 hours (length 25). */
   intraday: Float64Array;
+  /** "YYYY-MM-DDT" of each day in the tables, for fast ISO timestamps. */
+  dayPrefix: string[];
 }
 
 const INTRADAY = [
@@ -86,6 +88,9 @@ export function buildCalendar(params: ShopParams): Calendar {
   const intradayTotal = INTRADAY.reduce((a, b) => a + b, 0);
   INTRADAY.forEach((w, h) => (intraday[h + 1] = (intraday[h] as number) + w / intradayTotal));
 
+  const dayPrefix = Array.from({ length: days }, (_, d) =>
+    new Date(startMs + d * DAY_MS).toISOString().slice(0, 11),
+  );
   return {
     startMs,
     endMs,
@@ -97,6 +102,7 @@ export function buildCalendar(params: ShopParams): Calendar {
     campaignsBefore,
     blackFridays,
     intraday,
+    dayPrefix,
   };
 }
 
@@ -159,4 +165,24 @@ export function timeOfDayMs(calendar: Calendar, fraction: number): number {
   while (h < 23 && (c[h + 1] as number) <= fraction) h++;
   const width = (c[h + 1] as number) - (c[h] as number);
   return Math.floor((h + (fraction - (c[h] as number)) / width) * 3_600_000);
+}
+
+/** Date#toISOString for a millisecond time, without allocating a Date (hot path). */
+export function isoAt(calendar: Calendar, ms: number): string {
+  const offset = ms - calendar.startMs;
+  const day = Math.floor(offset / DAY_MS);
+  const prefix = calendar.dayPrefix[day];
+  if (prefix === undefined) return new Date(ms).toISOString();
+  let rest = Math.floor(offset - day * DAY_MS);
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  return `${prefix}${two(hour)}:${two(minute)}:${two(second)}.${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }

@@ -13,7 +13,7 @@ const isoInstant = z.iso.datetime({
 export const SEGMENTS = ["dealSeeker", "loyalist", "casual", "engaged"] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
-export const shopParamsSchema = z.object({
+export const shopParamsSchema = z.strictObject({
   seed: z.int().default(20261101),
   customers: z.int().min(1).max(1_000_000).default(20_000),
   products: z.int().min(20).max(5_000).default(240),
@@ -35,11 +35,13 @@ export const shopParamsSchema = z.object({
   /** Customers acquired per day at the end of history relative to the start. */
   acquisitionGrowth: positive.default(1.8),
   /** BG/NBD: purchase rate λ (per year, seasonally averaged) ~ Gamma(shape r, rate α). */
-  purchase: z.object({ r: positive, alpha: positive }).default({ r: 1.4, alpha: 0.5 }),
+  purchase: z.strictObject({ r: positive, alpha: positive }).default({ r: 1.4, alpha: 0.5 }),
   /** BG/NBD: after each repeat purchase the customer drops out with p ~ Beta(a, b). */
-  dropout: z.object({ a: positive, b: positive }).default({ a: 1.3, b: 4.2 }),
+  dropout: z.strictObject({ a: positive, b: positive }).default({ a: 1.3, b: 4.2 }),
   /** Gamma-Gamma, in major currency units: order value ~ Gamma(p, rate ν), ν ~ Gamma(q, rate γ). */
-  spend: z.object({ p: positive, q: positive.min(1.01), gamma: positive }).default({ p: 6, q: 4, gamma: 40 }),
+  spend: z
+    .strictObject({ p: positive, q: positive.min(1.01), gamma: positive })
+    .default({ p: 6, q: 4, gamma: 40 }),
   /** Dirichlet concentration of each customer's category preferences (lower = more focused). */
   categoryConcentration: positive.default(0.6),
   /** Mean share of a customer's orders that get a refund (per-customer Beta around it). */

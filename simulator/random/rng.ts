@@ -4,15 +4,6 @@
 
 const U32 = 4294967296;
 
-/** splitmix32: spreads a 32-bit state into well-mixed words (used only for seeding). */
-function splitmix32(state: number): [next: number, out: number] {
-  const next = (state + 0x9e3779b9) | 0;
-  let z = next;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return [next, (z ^ (z >>> 16)) >>> 0];
-}
-
 /** FNV-1a over a string, for deriving stream ids from labels ("catalog", "scenario:x"). */
 export function hashString(text: string): number {
   let h = 0x811c9dc5;
@@ -32,16 +23,16 @@ export class Rng {
 
   /** Restart as the generator for (seed, stream), without allocating. */
   reseed(seed: number, stream = 0): this {
+    // Four splitmix32 outputs from a start that mixes seed and stream.
     let s = (fmix32(fmix32(seed >>> 0) + (stream >>> 0)) + Math.floor(stream / U32)) | 0;
-    let out: number;
-    [s, out] = splitmix32(s);
-    this.a = out;
-    [s, out] = splitmix32(s);
-    this.b = out;
-    [s, out] = splitmix32(s);
-    this.c = out;
-    [s, out] = splitmix32(s);
-    this.d = out;
+    s = (s + 0x9e3779b9) | 0;
+    this.a = fmix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.b = fmix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.c = fmix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.d = fmix32(s);
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
     return this;
   }

@@ -105,6 +105,20 @@ const references: Reference[] = [
     variance: 8.4,
     varianceTolerance: 0.04,
   },
+  {
+    name: "binomial(40, 0.7)",
+    draw: (rng) => binomial(rng, 40, 0.7),
+    mean: 28,
+    variance: 8.4,
+    varianceTolerance: 0.04,
+  },
+  {
+    name: "binomial(200, 0.05)",
+    draw: (rng) => binomial(rng, 200, 0.05),
+    mean: 10,
+    variance: 9.5,
+    varianceTolerance: 0.04,
+  },
 ];
 
 function sample(draw: (rng: Rng) => number, seed = 7): Float64Array {
@@ -159,6 +173,18 @@ describe("samplers against scipy reference moments", () => {
         (x) => x === 12,
       ),
     ).toBeCloseTo(0.13657382060056153, 2);
+    expect(
+      share(
+        sample((r) => binomial(r, 40, 0.7)),
+        (x) => x === 28,
+      ),
+    ).toBeCloseTo(0.13657382060056159, 2);
+    expect(
+      share(
+        sample((r) => binomial(r, 200, 0.05)),
+        (x) => x === 10,
+      ),
+    ).toBeCloseTo(0.12835737340035233, 2);
   });
 
   it("logGamma matches scipy.special.gammaln", () => {

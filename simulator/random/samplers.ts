@@ -105,13 +105,23 @@ export function poisson(rng: Rng, mean: number): number {
   }
 }
 
-/** Binomial(n, p): exact Bernoulli sum up to n = 1000, a clamped normal approximation above. */
+/**
+ * Binomial(n, p): exact up to n = 1000 (geometric waiting times between successes when
+ * p ≤ 0.5, so the cost is about n·p draws; the complement above), a clamped normal
+ * approximation beyond.
+ */
 export function binomial(rng: Rng, n: number, p: number): number {
   if (n <= 0 || p <= 0) return 0;
   if (p >= 1) return n;
+  if (p > 0.5 && n <= 1000) return n - binomial(rng, n, 1 - p);
   if (n <= 1000) {
+    const logQ = Math.log1p(-p);
     let k = 0;
-    for (let i = 0; i < n; i++) if (rng.float() < p) k++;
+    let position = Math.floor(Math.log(rng.open()) / logQ) + 1;
+    while (position <= n) {
+      k++;
+      position += Math.floor(Math.log(rng.open()) / logQ) + 1;
+    }
     return k;
   }
   const k = Math.round(normal(rng, n * p, Math.sqrt(n * p * (1 - p))));
@@ -119,20 +129,21 @@ export function binomial(rng: Rng, n: number, p: number): number {
 }
 
 /** Running sums of non-negative weights, for `categorical`. */
-export function cumulative(weights: readonly number[]): Float64Array {
+export function cumulative(weights: ArrayLike<number>): Float64Array {
   const out = new Float64Array(weights.length);
   let sum = 0;
-  weights.forEach((w, i) => {
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
     if (!(w >= 0)) throw new RangeError(`weight ${i} must be >= 0`);
     sum += w;
     out[i] = sum;
-  });
+  }
   if (!(sum > 0)) throw new RangeError("weights must not all be zero");
   return out;
 }
 
 /** An index drawn with probability proportional to its weight (binary search over running sums). */
-export function categorical(rng: Rng, sums: Float64Array): number {
+export function categorical(rng: Rng, sums: ArrayLike<number>): number {
   const target = rng.float() * (sums[sums.length - 1] as number);
   let lo = 0;
   let hi = sums.length - 1;
@@ -144,12 +155,12 @@ export function categorical(rng: Rng, sums: Float64Array): number {
   return lo;
 }
 
-/** Dirichlet(alpha) written into `out` (allocation-free on the hot path). */
-export function dirichlet(
+/** Dirichlet(alpha) written into `out`. */
+export function dirichlet<T extends { [i: number]: number; length: number }>(
   rng: Rng,
   alpha: ArrayLike<number>,
-  out = new Float64Array(alpha.length),
-): Float64Array {
+  out: T,
+): T {
   let sum = 0;
   for (let i = 0; i < alpha.length; i++) {
     const g = gamma(rng, alpha[i] as number);
@@ -157,5 +168,16 @@ export function dirichlet(
     sum += g;
   }
   for (let i = 0; i < alpha.length; i++) out[i] = (out[i] as number) / sum;
+  return out;
+}
+
+/** Running sums of a customer's weights as a plain array (cheaper than a typed array per customer). */
+export function cumulativeList(weights: ArrayLike<number>): number[] {
+  const out = new Array<number>(weights.length);
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) {
+    sum += weights[i]!;
+    out[i] = sum;
+  }
   return out;
 }

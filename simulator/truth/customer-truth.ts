@@ -62,7 +62,8 @@ export function customerTruth(
   const horizon = cumulativeAt(calendar, calendar.days) - cumulativeAt(calendar, end);
   const expectedOrders = pAlive * expectedPurchasesIfAlive(latent.lambdaPerYear, latent.dropoutP, horizon);
   let margin = 0;
-  latent.categoryPrefs.forEach((w, c) => (margin += w * catalog.categoryMargin[c]!));
+  for (let c = 0; c < latent.categoryPrefs.length; c++)
+    margin += latent.categoryPrefs[c]! * catalog.categoryMargin[c]!;
   const expectedRevenueMinor = expectedOrders * latent.meanOrderValueMinor;
   return {
     ...base,

@@ -1,0 +1,171 @@
+// npm run bench:credit [-- --orders 50000 --customers 10000 --concurrency 16]
+// Orders per second from the inbox to committed ledger entries, through the real worker
+// process (`npm run worker`: BullMQ webhooks queue → processWebhookEvent → the topic's
+// ingest handler → mirror + loyalty settle + ledger) on a scratch database and a private
+// Redis. Customers and products are delivered and processed first (untimed), as a shop
+// after its backfill; then N orders/paid deliveries sit in the inbox, are enqueued and
+// timed until every row is processed. Target: >= 2,000 orders/s.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { createPrisma, type PrismaClient } from "../app/db.server";
+import { DEFAULT_JOB_OPTIONS } from "../app/jobs/options";
+import { recordDeliveries, type Delivery } from "../app/webhooks/inbox.server";
+import { benchShop } from "./support/orders";
+import { appEnv, freePort, scratchDatabase, scratchRedis, spawnNode, stopChild } from "./support/services";
+
+const { values: args } = parseArgs({
+  options: {
+    orders: { type: "string", default: "50000" },
+    customers: { type: "string", default: "10000" },
+    products: { type: "string", default: "500" },
+    concurrency: { type: "string", default: "16" },
+    timeout: { type: "string", default: "900" },
+  },
+});
+const ORDERS = Number(args.orders);
+const SHOP = "bench-credit.myshopify.com";
+const TARGET = 2_000;
+const CHUNK = 1_000;
+
+function delivery(topic: string, body: string, at: Date): Delivery {
+  return {
+    headers: {
+      topic,
+      hmac: "",
+      shop: SHOP,
+      webhookId: randomUUID(),
+      eventId: randomUUID(),
+      apiVersion: "2025-10",
+      triggeredAt: at,
+    },
+    rawJson: body,
+    receivedAt: at,
+  };
+}
+
+async function store(db: PrismaClient, deliveries: Delivery[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < deliveries.length; i += CHUNK)
+    ids.push(...(await recordDeliveries(db, deliveries.slice(i, i + CHUNK))).map((e) => e.id));
+  return ids;
+}
+
+async function enqueue(queue: Queue, ids: string[]) {
+  for (let i = 0; i < ids.length; i += CHUNK)
+    await queue.addBulk(
+      ids.slice(i, i + CHUNK).map((eventId) => ({
+        name: "process-webhook",
+        data: { eventId },
+        opts: { ...DEFAULT_JOB_OPTIONS, jobId: eventId },
+      })),
+    );
+}
+
+/** Waits until every given row is processed or failed; returns the counts. */
+async function settled(db: PrismaClient, topics: string[], expected: number, deadline: number) {
+  for (;;) {
+    const [row] = await db.$queryRaw<{ processed: bigint; failed: bigint }[]>`
+      SELECT count(*) FILTER (WHERE "status" = 'processed') AS processed,
+             count(*) FILTER (WHERE "status" = 'failed') AS failed
+      FROM "WebhookEvent" WHERE "topic" = ANY(${topics})`;
+    const done = { processed: Number(row!.processed), failed: Number(row!.failed) };
+    if (done.processed + done.failed >= expected || Date.now() > deadline) return done;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main() {
+  const logDir = mkdtempSync(join(tmpdir(), "bench-credit-"));
+  const workerLog = join(logDir, "worker.log");
+  console.log(`Setting up: scratch database, private Redis, ${ORDERS} orders ...`);
+  const database = await scratchDatabase("credit");
+  const redis = await scratchRedis();
+  const db = createPrisma(database.url, 4);
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const queue = new Queue("webhooks", { connection });
+  let worker: ReturnType<typeof spawnNode> | undefined;
+  try {
+    const shop = benchShop(SHOP, {
+      customers: Number(args.customers),
+      products: Number(args.products),
+      orders: ORDERS,
+    });
+    await db.shop.create({ data: { domain: SHOP, currencyCode: "USD" } });
+    const now = new Date();
+    const prerequisites = await store(db, [
+      ...shop.customers.map((c) => delivery("customers/create", shop.customerBody(c), now)),
+      ...shop.products.map((p) => delivery("products/create", shop.productBody(p), now)),
+    ]);
+    const orders = await store(
+      db,
+      shop.orders.map((o) => delivery("orders/paid", shop.orderBody(o), now)),
+    );
+
+    const env = {
+      ...appEnv(database.url, redis.url, await freePort()),
+      WORKER_CONCURRENCY: args.concurrency,
+    };
+    worker = spawnNode(["--import", "tsx", "workers/main.ts"], env, workerLog);
+    const ready = Date.now() + 60_000;
+    while (!readFileSync(workerLog, "utf8").includes("Workers started")) {
+      if (worker.exitCode !== null || Date.now() > ready)
+        throw new Error(`The worker did not start; see ${workerLog}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const deadline = Date.now() + Number(args.timeout) * 1000;
+
+    console.log(
+      `Processing ${prerequisites.length} customers/create and products/create deliveries (untimed) ...`,
+    );
+    await enqueue(queue, prerequisites);
+    const pre = await settled(db, ["customers/create", "products/create"], prerequisites.length, deadline);
+    console.log(`  ${pre.processed} processed, ${pre.failed} failed`);
+
+    console.log(
+      `Timing ${orders.length} orders/paid deliveries at WORKER_CONCURRENCY=${args.concurrency} ...`,
+    );
+    const started = performance.now();
+    await enqueue(queue, orders);
+    const done = await settled(db, ["orders/paid"], orders.length, deadline);
+    const seconds = (performance.now() - started) / 1000;
+
+    const [ledger] = await db.$queryRaw<{ entries: bigint; orders: bigint; members: bigint }[]>`
+      SELECT count(*) AS entries, count(DISTINCT "orderId") AS orders, count(DISTINCT "customerId") AS members
+      FROM "LedgerEntry" WHERE "shop" = ${SHOP}`;
+    const rate = done.processed / seconds;
+    console.log(
+      `${done.processed} processed, ${done.failed} failed in ${seconds.toFixed(1)} s ` +
+        `(load average ${loadavg()[0]!.toFixed(1)}); ledger: ${ledger!.entries} entries ` +
+        `for ${ledger!.orders} orders and ${ledger!.members} members`,
+    );
+    if (done.processed + done.failed < orders.length) {
+      console.log(
+        `credit check FAILED: ${orders.length - done.processed - done.failed} rows unprocessed at timeout`,
+      );
+      process.exitCode = 1;
+    } else if (done.failed > 0 || Number(ledger!.orders) < done.processed) {
+      console.log(
+        `credit check FAILED: failed rows, or processed orders without ledger entries; see ${workerLog}`,
+      );
+      process.exitCode = 1;
+    }
+    console.log(`credit: ${Math.round(rate)} orders/s (target >= ${TARGET} orders/s)`);
+  } finally {
+    if (worker) await stopChild(worker);
+    await queue.close();
+    connection.disconnect();
+    await db.$disconnect();
+    await redis.stop();
+    await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -61,8 +61,7 @@ describe("adjustPoints", () => {
     );
     const applied = attempts.filter((a) => a.status === "fulfilled").length;
     expect(applied).toBe(3);
-    for (const a of attempts)
-      if (a.status === "rejected") expect(a.reason).toBeInstanceOf(AdjustmentRefused);
+    for (const a of attempts) if (a.status === "rejected") expect(a.reason).toBeInstanceOf(AdjustmentRefused);
     expect((await member()).availablePoints).toBe(10);
     expect(await rebuildMemberBalances(db, SHOP, CUSTOMER, { fix: false, now })).toEqual([]);
   });
@@ -71,7 +70,10 @@ describe("adjustPoints", () => {
     await adjustPoints(db, input({ points: 50 }));
     const refused = await adjustPoints(db, input({ points: -80 })).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AdjustmentRefused);
-    expect(refused).toMatchObject({ status: 422, fieldErrors: { points: expect.stringContaining("50 points") } });
+    expect(refused).toMatchObject({
+      status: 422,
+      fieldErrors: { points: expect.stringContaining("50 points") },
+    });
     expect((await member()).availablePoints).toBe(50);
 
     await adjustPoints(db, input({ points: -80, allowNegative: true }));

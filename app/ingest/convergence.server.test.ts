@@ -149,4 +149,78 @@ describe("delivery order and duplication", () => {
       { numRuns: 20 },
     );
   }, 240_000);
+
+  it("concurrent processing of the same deliveries settles to the in-order result", async () => {
+    await resetDatabase(db);
+    const scenario: Scenario = { refunds: [0, 1], cancel: "none" };
+    const results = [];
+    for (const w of [inOrder, shuffled]) {
+      const shop = w === inOrder ? IN_ORDER : SHUFFLED;
+      w.store.resetShop(shop);
+      await w.setup(PROGRAM);
+      const [ana] = w.store.addCustomers(shop, [{ id: 7001, email: "ana@example.com", updatedAt: t(-60) }]);
+      const [order] = w.store.addOrders(shop, [
+        {
+          id: 9001,
+          customerId: ana!.id,
+          createdAt: t(0),
+          financialStatus: "PAID",
+          lineItems: [
+            { title: "Mug", quantity: 2, unitPrice: "12.5" },
+            { title: "Gift wrap", quantity: 1, unitPrice: "5" },
+          ],
+        },
+      ]);
+      const list = deliveries(w, ana!, order!, scenario);
+      if (w === inOrder) for (const d of list) await w.deliver(d);
+      // Each delivery twice, all at once: the member lock and conditional upserts serialise them.
+      else await Promise.all([...list, ...list].map((d) => w.deliver(d)));
+      results.push(await snapshot(shop, 7001n));
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[1]!.member.pending).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("an order and its refund, or a guest order and its customer, processed at the same moment never miss each other", async () => {
+    await resetDatabase(db);
+    const w = inOrder;
+    w.store.resetShop(IN_ORDER);
+    await w.setup(PROGRAM);
+    for (let i = 0; i < 6; i++) {
+      const [ana] = w.store.addCustomers(IN_ORDER, [{ email: `racer${i}@example.com`, updatedAt: t(-60) }]);
+      const [order] = w.store.addOrders(IN_ORDER, [
+        {
+          customerId: ana!.id,
+          createdAt: t(0),
+          financialStatus: "PAID",
+          lineItems: [{ title: "Mug", quantity: 2, unitPrice: "10" }],
+        },
+      ]);
+      const refund = {
+        id: 5000 + i,
+        createdAt: t(30),
+        lines: [{ lineItemId: order!.lineItems[0]!.legacyId, quantity: 1 }],
+      };
+      const [guest] = w.store.addOrders(IN_ORDER, [
+        {
+          email: `walkin${i}@example.com`,
+          createdAt: t(0),
+          financialStatus: "PAID",
+          lineItems: [{ title: "Y", quantity: 1, unitPrice: "30" }],
+        },
+      ]);
+      const [walkin] = w.store.addCustomers(IN_ORDER, [
+        { email: `walkin${i}@example.com`, updatedAt: t(-60) },
+      ]);
+      await Promise.all([
+        w.deliver(w.order("orders/paid", order!, {}, { customer: ana! })),
+        w.deliver(w.refund(order!, refund)),
+        w.deliver(w.order("orders/paid", guest!)),
+        w.deliver({ ...w.customer(walkin!), topic: "customers/create" }),
+      ]);
+      // 20 points + 25 first-order bonus − the refunded half (10).
+      expect(await w.member(ana!.legacyId)).toMatchObject({ pendingPoints: 35 });
+      expect(await w.member(walkin!.legacyId)).toMatchObject({ pendingPoints: 30 + 25, availablePoints: 10 });
+    }
+  }, 120_000);
 });

@@ -10,7 +10,10 @@ import { currentProgram } from "~/loyalty/program.server";
 import { markRedemptionsUsed } from "~/loyalty/redemptions-lifecycle.server";
 import type { CustomerDeletePayload, CustomerPayload } from "./customer-payload";
 import {
+  emailLockKey,
   insertCustomerIfMissing,
+  lockIngestKeys,
+  orderLockKey,
   insertRefund,
   markCustomerB2B,
   upsertCustomer,
@@ -32,6 +35,12 @@ type Tx = Prisma.TransactionClient;
 
 export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, now: Date): Promise<void> {
   const order = orderMirror(payload);
+  const emails = [order.email, payload.customer?.email].flatMap((e) =>
+    e?.trim() ? [emailLockKey(shop, e)] : [],
+  );
+  // The order first, then emails: ingestRefund takes only the first, ingestCustomer only an email.
+  await lockIngestKeys(tx, [orderLockKey(shop, order.id)]);
+  await lockIngestKeys(tx, emails);
   const newCustomer = payload.customer
     ? await insertCustomerIfMissing(tx, shop, customerMirror(payload.customer), now)
     : false;
@@ -74,6 +83,7 @@ export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, n
 
 export async function ingestRefund(tx: Tx, shop: string, payload: RefundPayload, now: Date): Promise<void> {
   const orderId = BigInt(payload.order_id);
+  await lockIngestKeys(tx, [orderLockKey(shop, orderId)]);
   const order = await tx.order.findUnique({
     where: { shop_id: { shop, id: orderId } },
     select: { currencyCode: true },
@@ -94,12 +104,14 @@ export async function ingestCustomer(
   now: Date,
 ): Promise<void> {
   const customer = customerMirror(payload);
+  if (customer.email) await lockIngestKeys(tx, [emailLockKey(shop, customer.email)]);
   await upsertCustomer(tx, shop, customer, now);
   const program = await currentProgram(tx, shop);
+  // Orders are locked before the member, as order ingest does, so the two never deadlock.
+  const guestOrders = await linkGuestOrders(tx, shop, customer.id);
   // Automatic enrollment happens here; an update re-checks exclusions (tags, staff).
   await ensureMember(tx, shop, customer.id, program, now);
-  for (const id of await linkGuestOrders(tx, shop, customer.id))
-    await settleOrder(tx, shop, id, program, now);
+  for (const id of guestOrders) await settleOrder(tx, shop, id, program, now);
 }
 
 /**

@@ -9,6 +9,22 @@ import type { CustomerMirror, OrderMirror, ProductMirror, RefundMirror } from ".
 
 type Tx = Prisma.TransactionClient;
 
+/**
+ * Serialises ingest work on the same cause across concurrent transactions: an order and
+ * its refund (each would otherwise miss the other's uncommitted row and neither would
+ * apply the refund), a guest order and the customer whose email it carries. Keys are
+ * taken in sorted order so two transactions can never wait on each other.
+ */
+export async function lockIngestKeys(tx: Tx, keys: readonly string[]): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+  }
+}
+
+export const orderLockKey = (shop: string, orderId: bigint) => `ingest:${shop}:order:${orderId}`;
+export const emailLockKey = (shop: string, email: string) =>
+  `ingest:${shop}:email:${email.trim().toLowerCase()}`;
+
 // Timestamps are stored as UTC `timestamp(3)`: pass ISO text and let Postgres drop the "Z".
 const ts = (d: Date | null) => (d ? d.toISOString() : null);
 

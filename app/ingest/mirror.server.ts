@@ -4,8 +4,8 @@ import type { CustomerMirror, OrderMirror, ProductMirror, RefundMirror } from ".
 // Writes to the mirror. Shopify delivers webhooks at least once and in any order, so
 // each upsert is conditional in one SQL statement: a payload older than the stored row
 // (by Shopify's updated_at) changes nothing, an equal or newer one replaces it. Refunds
-// never change once created, so the first copy stands. Redacted customers are never
-// refilled. Each function says whether the payload was applied.
+// never change once created, so the first copy stands. Redacted and deleted customers
+// are never refilled. Each function says whether the payload was applied.
 
 type Tx = Prisma.TransactionClient;
 
@@ -42,7 +42,7 @@ export async function upsertCustomer(tx: Tx, shop: string, c: CustomerMirror, no
       "currencyCode" = COALESCE(EXCLUDED."currencyCode", "Customer"."currencyCode"),
       "shopifyCreatedAt" = COALESCE(EXCLUDED."shopifyCreatedAt", "Customer"."shopifyCreatedAt"),
       "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
-    WHERE "Customer"."redactedAt" IS NULL
+    WHERE "Customer"."redactedAt" IS NULL AND "Customer"."deletedAt" IS NULL
       AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt")
     RETURNING "id"`;
   return rows.length > 0;

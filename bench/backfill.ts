@@ -165,7 +165,7 @@ async function main() {
   const { createPrisma } = await import("../app/db.server");
   const { createBackfillRun, runBackfill } = await import("../app/backfill/run.server");
   const { currentProgramVersion, saveProgram } = await import("../app/loyalty/program.server");
-  const db = createPrisma(database.url, 4);
+  const db = createPrisma(database.url, 6);
   try {
     emulator.store.createShop({ domain: SHOP, currencyCode: "USD" });
     const seeded = performance.now();

@@ -100,26 +100,37 @@ export async function creditContext(db: PrismaClient, shop: string) {
 
 export type CreditContext = Awaited<ReturnType<typeof creditContext>>;
 
+/** The next page of customer ids after the cursor, in id order (the credit's unit of work). */
+export async function nextCustomerIds(
+  db: PrismaClient,
+  shop: string,
+  cursor: bigint | null,
+  limit = CREDIT_BATCH_CUSTOMERS,
+): Promise<bigint[]> {
+  const rows = await db.$queryRaw<{ id: bigint }[]>`
+    SELECT "id" FROM "Customer" WHERE "shop" = ${shop} AND "id" > ${cursor ?? -1n} ORDER BY "id" LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
+
 /**
- * Credits one batch of customers after `target.cursor`. Returns null when there are no
- * customers left, else the counts and the new cursor.
+ * Credits one page of customers (`ids`, the page after `target.cursor`). Its work runs
+ * at once; it commits only after `previous` (the page before) has, so the run's cursor
+ * moves in order while two pages are in flight.
  */
 export async function creditBatch(
   db: PrismaClient,
   target: CreditTarget,
   context: CreditContext,
   now: Date,
-  limit = CREDIT_BATCH_CUSTOMERS,
-): Promise<(CreditCounts & { cursor: bigint }) | null> {
+  ids: bigint[],
+  previous: Promise<unknown> = Promise.resolve(),
+): Promise<CreditCounts & { cursor: bigint }> {
   const { shop, program } = target;
   return db.$transaction(
     async (tx) => {
       const customers = await tx.$queryRaw<CustomerRowForCredit[]>`
         SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt" FROM "Customer"
-        WHERE "shop" = ${shop} AND "id" > ${target.cursor ?? -1n}
-        ORDER BY "id" LIMIT ${limit}`;
-      if (customers.length === 0) return null;
-      const ids = customers.map((c) => c.id);
+        WHERE "shop" = ${shop} AND "id" = ANY(${ids}::bigint[]) ORDER BY "id"`;
       const last = ids[ids.length - 1]!;
 
       // Create the missing members, then lock every member of the batch in id order (as
@@ -212,6 +223,7 @@ export async function creditBatch(
       const inserted = await insertEntries(tx, shop, entries);
       await updateMembers(tx, shop, updates, now);
       const points = inserted.points;
+      await previous;
       const moved = await tx.$executeRaw`
         UPDATE "BackfillRun" SET
           "creditCursor" = ${last},

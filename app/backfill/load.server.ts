@@ -13,8 +13,9 @@ import {
 // mirror rows (an order with its line items) and written a few thousand rows per
 // statement with INSERT … SELECT FROM json_to_recordset(one JSON parameter) … ON
 // CONFLICT, never row by row.
-// Each batch commits together with the run's line cursor and counts, so a crash loses
-// at most the batch in flight and the load resumes after the last committed line. The
+// Each batch commits together with the run's line cursor and counts (two batches are
+// written at once, committing in file order), so a crash loses at most the batches in
+// flight and the load resumes after the last committed line. The
 // upserts are keyed and skip rows a newer webhook already wrote (shopifyUpdatedAt), so
 // replaying a batch or racing live ingest converges to the same mirror.
 
@@ -22,6 +23,8 @@ type Tx = Prisma.TransactionClient;
 
 /** Root objects per transaction: big enough to amortise a round trip, small enough to keep a crash cheap. */
 export const LOAD_BATCH_ROOTS = 4000;
+/** Batches written concurrently (each on its own connection); commits stay in order. */
+export const LOAD_PIPELINE_DEPTH = 2;
 
 export interface LoadCounts {
   lines: number;
@@ -65,6 +68,7 @@ export async function loadJsonl(
   batches: AsyncIterable<string[]>,
   options: {
     batchRoots?: number;
+    depth?: number;
     now?: () => Date;
     onFlush?: (counts: LoadCounts) => void | Promise<void>;
   } = {},
@@ -74,14 +78,17 @@ export async function loadJsonl(
   const total: LoadCounts = { lines: 0, customers: 0, orders: 0, lineItems: 0, products: 0 };
   let cursor = target.linesLoaded;
   let batch = new Batch();
-  // One batch is written while the next is parsed; they commit strictly in order.
-  let inFlight: Promise<void> = Promise.resolve();
+  // Up to `depth` batches are written at once (parsing goes on meanwhile); each one
+  // commits only after the one before it, so the cursor only ever moves forward.
+  const depth = options.depth ?? LOAD_PIPELINE_DEPTH;
+  const pending: Promise<void>[] = [];
+  let lastCommit: Promise<void> = Promise.resolve();
 
   const flush = async (full: Batch) => {
-    await inFlight;
+    while (pending.length >= depth) await pending.shift();
     const from = cursor;
     cursor += full.lines;
-    inFlight = writeBatch(db, target, full, from, cursor, now()).then(async () => {
+    const commit = writeBatch(db, target, full, from, cursor, now(), lastCommit).then(async () => {
       total.lines += full.lines;
       total.customers += full.customers.size;
       total.orders += full.orders.size;
@@ -90,7 +97,9 @@ export async function loadJsonl(
       await options.onFlush?.({ ...total });
     });
     // Surface a failed write at the next await rather than as an unhandled rejection.
-    inFlight.catch(() => undefined);
+    commit.catch(() => undefined);
+    lastCommit = commit;
+    pending.push(commit);
   };
 
   let lineNumber = target.linesLoaded;
@@ -99,11 +108,11 @@ export async function loadJsonl(
   } catch (error) {
     // Let the batch being written finish (or fail) before the caller sees the error, so
     // a retry in this process never races the previous attempt's last commit.
-    await inFlight.catch(() => undefined);
+    await Promise.allSettled(pending);
     throw error;
   }
   if (batch.lines > 0) await flush(batch);
-  await inFlight;
+  await Promise.all(pending);
   return total;
 
   async function readAll() {
@@ -161,9 +170,18 @@ async function writeBatch(
   from: number,
   to: number,
   now: Date,
+  previous: Promise<void>,
 ): Promise<void> {
   await db.$transaction(
     async (tx) => {
+      // The mirror can be rebuilt from Shopify: a crash may lose this batch, never corrupt it.
+      await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = off`);
+      if (batch.customers.size) await upsertCustomers(tx, target.shop, [...batch.customers.values()], now);
+      if (batch.products.size) await upsertProducts(tx, target.shop, [...batch.products.values()], now);
+      if (batch.orders.size) await upsertOrders(tx, target.shop, [...batch.orders.values()], now);
+      if (batch.late.length) await stageChildren(tx, target.runId, batch.late);
+      // Commit in file order: the batch before this one first (its failure aborts this one).
+      await previous;
       // The run row holds the cursor: a second worker on the same run finds it moved and stops here.
       const moved = await tx.$executeRaw`
         UPDATE "BackfillRun" SET
@@ -175,12 +193,6 @@ async function writeBatch(
           "updatedAt" = ${now}
         WHERE "id" = ${target.runId}::uuid AND "linesLoaded" = ${BigInt(from)} AND "status" = 'running'`;
       if (moved !== 1) throw new BackfillCursorMoved(target.runId, from);
-      // The mirror can be rebuilt from Shopify: a crash may lose this batch, never corrupt it.
-      await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = off`);
-      if (batch.customers.size) await upsertCustomers(tx, target.shop, [...batch.customers.values()], now);
-      if (batch.products.size) await upsertProducts(tx, target.shop, [...batch.products.values()], now);
-      if (batch.orders.size) await upsertOrders(tx, target.shop, [...batch.orders.values()], now);
-      if (batch.late.length) await stageChildren(tx, target.runId, batch.late);
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

@@ -11,7 +11,7 @@ import {
   type PollOptions,
 } from "~/shopify/bulk.server";
 import { ShopifyUserError, type AdminGraphql } from "~/shopify/graphql.server";
-import { creditBatch, creditContext } from "./credit.server";
+import { creditBatch, creditContext, nextCustomerIds } from "./credit.server";
 import { BULK_QUERIES, RESOURCES, type BackfillResource } from "./jsonl";
 import { loadJsonl, mergeStagedChildren } from "./load.server";
 
@@ -38,6 +38,7 @@ export interface BackfillDeps {
 }
 
 const ACTIVE = ["queued", "running"] as const;
+const CREDIT_PIPELINE_DEPTH = 2;
 
 /** The shop's latest run, for the admin card. */
 export function latestBackfill(db: PrismaClient, shop: string): Promise<BackfillRun | null> {
@@ -117,17 +118,26 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
     if (!program) throw new Error(`Program version ${run.programVersion} of ${run.shop} is missing`);
     const context = await creditContext(db, run.shop);
     const started = performance.now();
+    // Two pages in flight: one computing and writing while the one before commits.
+    const target = { runId, shop: run.shop, program, historyEarnsPoints: run.historyEarnsPoints };
+    const pending: Promise<unknown>[] = [];
+    let previous: Promise<unknown> = Promise.resolve();
     let cursor = run.creditCursor;
-    for (;;) {
-      const batch = await creditBatch(
-        db,
-        { runId, shop: run.shop, program, historyEarnsPoints: run.historyEarnsPoints, cursor },
-        context,
-        now(),
-        deps.creditBatchCustomers,
-      );
-      if (!batch) break;
-      cursor = batch.cursor;
+    try {
+      for (;;) {
+        const ids = await nextCustomerIds(db, run.shop, cursor, deps.creditBatchCustomers);
+        if (ids.length === 0) break;
+        while (pending.length >= CREDIT_PIPELINE_DEPTH) await pending.shift();
+        const batch = creditBatch(db, { ...target, cursor }, context, now(), ids, previous);
+        batch.catch(() => undefined);
+        pending.push(batch);
+        previous = batch;
+        cursor = ids[ids.length - 1]!;
+      }
+      await Promise.all(pending);
+    } catch (error) {
+      await Promise.allSettled(pending);
+      throw error;
     }
     log.info({ ms: Math.round(performance.now() - started) }, "Backfill credited");
     run = await db.backfillRun.update({

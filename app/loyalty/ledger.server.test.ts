@@ -71,3 +71,14 @@ describe("appendEntries", () => {
     expect(await rebuildMemberBalances(db, SHOP, CUSTOMER, { fix: false })).toEqual([]);
   });
 });
+
+describe("currentProgramVersion", () => {
+  it("creates the default version once when many first reads race", async () => {
+    const { currentProgramVersion } = await import("./program.server");
+    const reads = await Promise.all(
+      Array.from({ length: 12 }, () => currentProgramVersion(db, "race.myshopify.com")),
+    );
+    expect(new Set(reads.map((r) => r.version))).toEqual(new Set([1]));
+    expect(await db.programVersion.count({ where: { shop: "race.myshopify.com" } })).toBe(1);
+  });
+});

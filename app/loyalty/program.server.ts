@@ -25,11 +25,13 @@ export async function currentProgramVersion(db: Db, shop: string): Promise<Progr
   if (row) return toInfo(row);
   const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
   const program = defaultProgram(shopRow?.currencyCode ?? "USD");
-  const created = await db.programVersion.upsert({
-    where: { shop_version: { shop, version: 1 } },
-    create: { shop, version: 1, config: program as unknown as Prisma.InputJsonObject, note: "Defaults" },
-    update: {},
+  // Two first reads at once (dashboard and program page) must both succeed: insert the
+  // defaults if nobody has, then read whichever version 1 won.
+  await db.programVersion.createMany({
+    data: [{ shop, version: 1, config: program as unknown as Prisma.InputJsonObject, note: "Defaults" }],
+    skipDuplicates: true,
   });
+  const created = await db.programVersion.findFirstOrThrow({ where: { shop }, orderBy: { version: "desc" } });
   return toInfo(created);
 }
 

@@ -1,0 +1,212 @@
+import { mkdirSync } from "node:fs";
+import { Session } from "@shopify/shopify-api";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma } from "../../app/db.server";
+import { lockMember } from "../../app/loyalty/ledger.server";
+import { currentProgramVersion } from "../../app/loyalty/program.server";
+import { seedMember, seedProgram } from "../../app/loyalty/redemptions.testing.server";
+import { refreshTier } from "../../app/loyalty/tiers.server";
+import { PrismaSessionStorage } from "../../app/shopify/session-storage.server";
+import { DEFAULT_SCOPES, emulatorConfig } from "../../emulator/config";
+import { discountsOf } from "../../emulator/graphql/discounts";
+import { createEmulator, type Emulator } from "../../emulator/server";
+import { installApp, TEST_API_KEY, TEST_API_SECRET } from "../../emulator/testing";
+import { ensureBuild, freePort, startAppServer, type AppServer } from "./support/app-server";
+import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./support/services";
+import { startStorefront, type StorefrontHarness } from "./support/storefront-harness";
+
+// The storefront widget as a shopper meets it: a storefront stand-in renders the theme app
+// extension's Liquid and forwards /apps/loyalty/* to the built app with Shopify's proxy
+// signature; the app verifies it, reads the member from PostgreSQL and redeems through the
+// saga, whose discount code is created in the emulator. Chromium drives it by keyboard
+// and mouse; nothing is mocked.
+
+const SHOP = "widget-store.myshopify.com";
+const CUSTOMER = 7001;
+const SCREENSHOTS = "test-results/screenshots";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+];
+
+let database: OwnedService | undefined;
+let redis: OwnedService | undefined;
+let db: ReturnType<typeof createPrisma> | undefined;
+let emulator: Emulator | undefined;
+let app: AppServer | undefined;
+let storefront: StorefrontHarness | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function seed(db: ReturnType<typeof createPrisma>, emulator: Emulator) {
+  await seedProgram(db, SHOP, {
+    currency: "USD",
+    tiers: {
+      basis: "points",
+      levels: [
+        { id: "bronze", name: "Bronze", threshold: 0 },
+        { id: "silver", name: "Silver", threshold: 1000, benefits: { perkPercent: 5 } },
+        { id: "gold", name: "Gold", threshold: 5000, benefits: { perkPercent: 10 } },
+      ],
+    },
+    rewards: [
+      {
+        id: "five-off",
+        name: "$5 off",
+        value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } },
+        pointsCost: 500,
+      },
+      { id: "ship", name: "Free shipping", value: { kind: "freeShipping" }, pointsCost: 300 },
+      {
+        id: "fifty-off",
+        name: "$50 off",
+        value: { kind: "fixedAmount", amount: { amountMinor: 5000, currency: "USD" } },
+        pointsCost: 5000,
+      },
+    ],
+  });
+  // Points through the ledger, then the tier the real rule gives them.
+  await seedMember(db, SHOP, BigInt(CUSTOMER), 1250, new Date());
+  await db.$transaction(async (tx) => {
+    const member = await lockMember(tx, SHOP, BigInt(CUSTOMER));
+    const { program } = await currentProgramVersion(tx, SHOP);
+    await refreshTier(tx, member!, program, new Date());
+  });
+  emulator.store.addCustomers(SHOP, [{ id: CUSTOMER, email: "mia@example.com", firstName: "Mia" }]);
+  const session = new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false });
+  session.accessToken = await installApp(emulator, SHOP);
+  session.scope = DEFAULT_SCOPES;
+  await new PrismaSessionStorage(() => db).storeSession(session);
+}
+
+beforeAll(async () => {
+  ensureBuild();
+  database = await createOwnedDatabase();
+  redis = await startOwnedRedis();
+  db = createPrisma(database.url, 2);
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  emulator = await createEmulator(
+    emulatorConfig({ port: 0, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, appUrl }),
+  );
+  emulator.store.createShop({ domain: SHOP, name: "Northwind Outfitters", currencyCode: "USD" });
+  await seed(db, emulator);
+  app = await startAppServer(appPort, {
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    SHOPIFY_API_KEY: TEST_API_KEY,
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    SHOPIFY_API_ORIGIN: emulator.url,
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+  });
+  storefront = await startStorefront({
+    appUrl,
+    shop: SHOP,
+    secret: TEST_API_SECRET,
+    customer: { id: CUSTOMER, first_name: "Mia" },
+  });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  // Cumulative layout shift as Core Web Vitals counts it: shifts not caused by recent input.
+  await context.addInitScript(() => {
+    const w = window as unknown as { __cls: number; __shifts: string[] };
+    w.__cls = 0;
+    w.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as Array<
+        PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: Array<{ node?: Node }> }
+      >) {
+        if (entry.hadRecentInput) continue;
+        w.__cls += entry.value;
+        w.__shifts.push(
+          `${entry.value.toFixed(4)} ${(entry.sources ?? []).map((s) => (s.node as Element | undefined)?.className ?? "?").join(",")}`,
+        );
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(storefront.url);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await storefront?.close();
+  await app?.stop();
+  await emulator?.close();
+  await db?.$disconnect();
+  await redis?.stop();
+  await database?.stop();
+});
+
+const cls = () => page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+const shifts = () => page.evaluate(() => (window as unknown as { __shifts: string[] }).__shifts);
+
+describe("the storefront loyalty widget", () => {
+  it("shows the member's balance in the points card without shifting the page", async () => {
+    const card = page.locator("[data-lw-card]");
+    await expect
+      .poll(() => card.locator(".lw-balance__value").textContent(), { timeout: 30_000 })
+      .toBe("1,250");
+    await expect.poll(() => card.innerText()).toContain("Silver");
+    expect(storefront!.proxied[0]).toEqual({ method: "GET", path: "/apps/loyalty/status", status: 200 });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-closed.png` });
+    expect(await shifts()).toEqual([]);
+    expect(await cls()).toBe(0);
+  });
+
+  it("opens with Enter, moves focus into the dialog and shows balance, tier and rewards", async () => {
+    const launcher = page.locator("[data-lw-launcher]");
+    await launcher.focus();
+    await page.keyboard.press("Enter");
+    const panel = page.getByRole("dialog");
+    await panel.waitFor({ state: "visible" });
+    expect(await launcher.getAttribute("aria-expanded")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-lw-title"))).toBe(true);
+    await expect.poll(() => panel.locator(".lw-balance__value").textContent()).toBe("1,250");
+    const text = await panel.innerText();
+    expect(text).toContain("$5 off");
+    expect(text).toContain("$50 off");
+    expect(await panel.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("25");
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-open.png` });
+  });
+
+  it("redeems a reward and shows its code, which exists in Shopify for this customer", async () => {
+    const panel = page.getByRole("dialog");
+    await panel.getByRole("button", { name: /\$5 off/ }).click();
+    const code = panel.locator(".lw-code__value");
+    await code.waitFor({ state: "visible" });
+    const shown = (await code.textContent())!.trim();
+    expect(shown).toMatch(/^LOY-[0-9A-Z]{4}-/);
+    await expect.poll(() => panel.locator(".lw-balance__value").textContent()).toBe("750");
+    const [discount] = [...discountsOf(emulator!.store.requireShop(SHOP)).byId.values()];
+    expect(discount).toMatchObject({ code: shown, customerIds: [`gid://shopify/Customer/${CUSTOMER}`] });
+    const redemption = await db!.redemption.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(redemption).toMatchObject({ code: shown, status: "issued", pointsCost: 500 });
+    expect(storefront!.proxied).toContainEqual({ method: "POST", path: "/apps/loyalty/redeem", status: 201 });
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-redeemed.png` });
+  });
+
+  it("closes with Escape and returns focus to the launcher, with no layout shift and no script errors", async () => {
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-lw-launcher"))).toBe(true);
+    expect(await page.locator("[data-lw-launcher]").getAttribute("aria-expanded")).toBe("false");
+    expect(await shifts()).toEqual([]);
+    expect(await cls()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -16,7 +16,16 @@ import { createPrisma, type PrismaClient } from "../app/db.server";
 import { DEFAULT_JOB_OPTIONS } from "../app/jobs/options";
 import { recordDeliveries, type Delivery } from "../app/webhooks/inbox.server";
 import { benchShop } from "./support/orders";
-import { appEnv, freePort, scratchDatabase, scratchRedis, spawnNode, stopChild } from "./support/services";
+import { currentProgramVersion } from "../app/loyalty/program.server";
+import {
+  appEnv,
+  freePort,
+  processCpuMs,
+  scratchDatabase,
+  scratchRedis,
+  spawnNode,
+  stopChild,
+} from "./support/services";
 
 const { values: args } = parseArgs({
   options: {
@@ -25,6 +34,8 @@ const { values: args } = parseArgs({
     products: { type: "string", default: "500" },
     concurrency: { type: "string", default: "16" },
     timeout: { type: "string", default: "900" },
+    // Extra node arguments for the worker, as JSON, e.g. '["--cpu-prof","--cpu-prof-dir=/tmp/prof"]'.
+    profile: { type: "string" },
   },
 });
 const ORDERS = Number(args.orders);
@@ -96,6 +107,8 @@ async function main() {
       orders: ORDERS,
     });
     await db.shop.create({ data: { domain: SHOP, currencyCode: "USD" } });
+    // An installed shop has its program (version 1, the defaults) before orders arrive.
+    await currentProgramVersion(db, SHOP);
     const now = new Date();
     const prerequisites = await store(db, [
       ...shop.customers.map((c) => delivery("customers/create", shop.customerBody(c), now)),
@@ -110,7 +123,8 @@ async function main() {
       ...appEnv(database.url, redis.url, await freePort()),
       WORKER_CONCURRENCY: args.concurrency,
     };
-    worker = spawnNode(["--import", "tsx", "workers/main.ts"], env, workerLog);
+    const nodeArgs = args.profile ? (JSON.parse(args.profile) as string[]) : [];
+    worker = spawnNode([...nodeArgs, "--import", "tsx", "workers/main.ts"], env, workerLog);
     const ready = Date.now() + 60_000;
     while (!readFileSync(workerLog, "utf8").includes("Workers started")) {
       if (worker.exitCode !== null || Date.now() > ready)
@@ -129,15 +143,21 @@ async function main() {
     console.log(
       `Timing ${orders.length} orders/paid deliveries at WORKER_CONCURRENCY=${args.concurrency} ...`,
     );
+    const cpuBefore = processCpuMs(worker.pid!);
     const started = performance.now();
     await enqueue(queue, orders);
     const done = await settled(db, ["orders/paid"], orders.length, deadline);
     const seconds = (performance.now() - started) / 1000;
+    const workerCpuMs = processCpuMs(worker.pid!) - cpuBefore;
 
     const [ledger] = await db.$queryRaw<{ entries: bigint; orders: bigint; members: bigint }[]>`
       SELECT count(*) AS entries, count(DISTINCT "orderId") AS orders, count(DISTINCT "customerId") AS members
       FROM "LedgerEntry" WHERE "shop" = ${SHOP}`;
     const rate = done.processed / seconds;
+    console.log(
+      `worker process CPU ${(workerCpuMs / 1000).toFixed(1)} s: ` +
+        `${(workerCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order`,
+    );
     console.log(
       `${done.processed} processed, ${done.failed} failed in ${seconds.toFixed(1)} s ` +
         `(load average ${loadavg()[0]!.toFixed(1)}); ledger: ${ledger!.entries} entries ` +

@@ -5,7 +5,7 @@
 // inbox and enqueued; the run checks afterwards that the inbox and the queue hold exactly
 // the acknowledged deliveries. Targets: >= 1,000 webhooks/s with p99 acknowledgement < 100 ms.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +16,14 @@ import pg from "pg";
 import { webhookHmac } from "../app/webhooks/hmac";
 import { startApp } from "./support/app";
 import { benchShop, percentile } from "./support/orders";
-import { appEnv, BENCH_SECRET, freePort, scratchDatabase, scratchRedis } from "./support/services";
+import {
+  appEnv,
+  BENCH_SECRET,
+  freePort,
+  processCpuMs,
+  scratchDatabase,
+  scratchRedis,
+} from "./support/services";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,13 +40,6 @@ const CONCURRENCY = Number(args.concurrency);
 const SHOP = "bench-intake.myshopify.com";
 const TARGET_RATE = 1_000;
 const TARGET_P99_MS = 100;
-
-/** CPU time (user + system) a process has used, from /proc. */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 type Signed = { body: Buffer; hmac: string };
 

@@ -127,3 +127,10 @@ export function appEnv(database: string, redis: string, port: number): Record<st
 }
 
 export const BENCH_SECRET = "bench-api-secret";
+
+/** CPU time (user + system) a process has used so far, from /proc, in milliseconds. */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

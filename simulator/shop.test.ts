@@ -49,7 +49,6 @@ describe("determinism", () => {
 
 describe("a generated shop", () => {
   let shop: GeneratedShop;
-  const buyers = () => shop.customers.filter((c) => c.latent.buyer);
   beforeAll(() => {
     shop = generateShop({ seed: 20261101, customers: 20_000 });
   });
@@ -136,8 +135,11 @@ describe("a generated shop", () => {
     const bf = calendar.blackFridays[0]!;
     const firstOrders = new Set<number>();
     const seen = new Set<unknown>();
-    for (const o of shop.orders)
-      if (!seen.has(o.customerId)) (seen.add(o.customerId), firstOrders.add(Number(o.id)));
+    for (const o of shop.orders) {
+      if (seen.has(o.customerId)) continue;
+      seen.add(o.customerId);
+      firstOrders.add(Number(o.id));
+    }
     const perDay = new Float64Array(calendar.historyDays);
     for (const o of shop.orders) {
       if (firstOrders.has(Number(o.id))) continue;

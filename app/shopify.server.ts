@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { routeShopifyTo } from "./shopify/emulator-origin.server";
@@ -12,7 +12,17 @@ export const API_VERSION = ApiVersion.October25;
 const config = env();
 if (config.SHOPIFY_API_ORIGIN) routeShopifyTo(config.SHOPIFY_API_ORIGIN);
 
+// The library logs a line per authenticated request at Info (every app proxy call, every
+// embedded page load); our own logger covers requests, so it speaks up from Warning, or
+// everything when debugging.
+const libraryLogLevel = ["debug", "trace"].includes(config.LOG_LEVEL)
+  ? LogSeverity.Debug
+  : ["fatal", "error", "silent"].includes(config.LOG_LEVEL)
+    ? LogSeverity.Error
+    : LogSeverity.Warning;
+
 const shopify = shopifyApp({
+  logger: { level: libraryLogLevel },
   apiKey: config.SHOPIFY_API_KEY,
   apiSecretKey: config.SHOPIFY_API_SECRET,
   apiVersion: API_VERSION,

@@ -216,3 +216,35 @@ describe("birthday bonus", () => {
     expect(await balances(SHOP, 9n)).toMatchObject({ availablePoints: 500 });
   });
 });
+
+describe("tier re-evaluation", () => {
+  it("downgrades only once the grace period has passed, on the program's schedule", async () => {
+    await useProgram(SHOP, {
+      tiers: {
+        basis: "points",
+        window: "rolling12m",
+        levels: [{ id: "silver", name: "Silver", threshold: 100 }],
+        downgradeGraceDays: 30,
+        reevaluation: "daily",
+      },
+    });
+    await member(SHOP, 20n, { tierId: "silver", tierValue: 150n, tierEvaluatedAt: day(0) });
+    await append(SHOP, 20n, [earn(SHOP, "200", 150, day(0))]);
+    const tier = async () =>
+      db.member.findUniqueOrThrow({
+        where: { shop_customerId: { shop: SHOP, customerId: 20n } },
+        select: { tierId: true, tierBelowSince: true, tierValue: true },
+      });
+
+    // The points left the rolling window: grace starts, the tier stays.
+    expect(await runScheduledLoyalty(db, SHOP, { now: day(370) })).toMatchObject({ tiersEvaluated: 1 });
+    expect(await tier()).toEqual({ tierId: "silver", tierBelowSince: day(370), tierValue: 0n });
+    // Evaluated today already: the same day's later runs leave it alone.
+    expect(await runScheduledLoyalty(db, SHOP, { now: day(370.5) })).toMatchObject({ members: 0 });
+    await runScheduledLoyalty(db, SHOP, { now: day(399) });
+    expect(await tier()).toMatchObject({ tierId: "silver", tierBelowSince: day(370) });
+    await runScheduledLoyalty(db, SHOP, { now: day(400) });
+    expect(await tier()).toMatchObject({ tierId: null, tierBelowSince: null });
+    expect(await db.loyaltyEvent.count({ where: { shop: SHOP, type: "tierChanged" } })).toBe(1);
+  });
+});

@@ -9,13 +9,15 @@ import { dueReleases } from "./ledger-lots";
 import { appendEntries, lockMember, memberLedger, type NewLedgerEntry } from "./ledger.server";
 import type { Program } from "./program";
 import { currentProgramVersion } from "./program.server";
-import { scheduledCandidates } from "./scheduled-candidates.server";
+import { lastEvaluationBoundary, scheduledCandidates } from "./scheduled-candidates.server";
+import { refreshTier } from "./tiers.server";
 
 // The time-driven half of the ledger, run per shop by the loyalty queue: pending lots
 // become spendable, points lapse, members hear about lapses in advance, birthdays pay.
-// Each member is handled in its own short transaction under the member lock, and every
-// effect carries an idempotency key, so a run that repeats, overlaps or comes late
-// writes exactly what one punctual run would have.
+// Tiers are re-evaluated on the program's schedule, which is what moves a member down once
+// a downgrade grace period has run out. Each member is handled in its own short
+// transaction under the member lock, and every effect carries an idempotency key, so a
+// run that repeats, overlaps or comes late writes exactly what one punctual run would have.
 
 type Tx = Prisma.TransactionClient;
 
@@ -26,6 +28,8 @@ export interface MemberRunResult {
   expired: number;
   birthdays: number;
   notices: number;
+  /** Tier re-evaluations done because the program's schedule called for one. */
+  tiersEvaluated: number;
 }
 
 export interface ShopRunResult extends MemberRunResult {
@@ -41,7 +45,7 @@ export interface ScheduledRunOptions {
   parallel?: number;
 }
 
-const NOTHING: MemberRunResult = { released: 0, expired: 0, birthdays: 0, notices: 0 };
+const NOTHING: MemberRunResult = { released: 0, expired: 0, birthdays: 0, notices: 0, tiersEvaluated: 0 };
 
 /** Runs every due scheduled effect for one shop's members; one member's failure does not stop the others. */
 export async function runScheduledLoyalty(
@@ -65,6 +69,7 @@ export async function runScheduledLoyalty(
         totals.expired += result.expired;
         totals.birthdays += result.birthdays;
         totals.notices += result.notices;
+        totals.tiersEvaluated += result.tiersEvaluated;
       } catch (err) {
         // The member stays a candidate, so the next run tries again.
         totals.failed += 1;
@@ -107,7 +112,8 @@ export async function runForMember(
   );
   const birthday = member.status === "active" ? birthdayEntry(member, program, version, now) : null;
   const entries = [...releases, ...expiries, ...(birthday ? [birthday] : [])];
-  const { inserted } = await appendEntries(tx, member, entries);
+  const appended = await appendEntries(tx, member, entries);
+  const { inserted } = appended;
   const count = (kind: LedgerEntry["kind"]) => inserted.filter((e) => e.kind === kind).length;
 
   let notices = 0;
@@ -132,7 +138,26 @@ export async function runForMember(
       notices = created;
     }
   }
-  return { released: count("release"), expired: count("expiry"), birthdays: count("bonus"), notices };
+  // Last, so a points-basis tier sees this run's entries. Upgrades happen as orders settle;
+  // this is what ends a grace period or lets spend leave a rolling window.
+  let tiersEvaluated = 0;
+  if (member.status === "active" && tierEvaluationDue(member, program, now)) {
+    await refreshTier(tx, appended.member, program, now);
+    tiersEvaluated = 1;
+  }
+  return {
+    released: count("release"),
+    expired: count("expiry"),
+    birthdays: count("bonus"),
+    notices,
+    tiersEvaluated,
+  };
+}
+
+function tierEvaluationDue(member: Member, program: Program, now: Date): boolean {
+  if (program.tiers.levels.length === 0) return false;
+  const boundary = lastEvaluationBoundary(program.tiers.reevaluation, now);
+  return member.tierEvaluatedAt === null || member.tierEvaluatedAt < boundary;
 }
 
 /** Releases dated when each lot became spendable, so lot ages (and fixed-age expiry) do not depend on the run's lateness. */

@@ -1,7 +1,10 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
+import { loadBackfillCard, startBackfillFromForm } from "../backfill/route.server";
+import { BackfillCard } from "../components/backfill/BackfillCard";
 import { InstallCard } from "../components/dashboard/InstallCard";
 import { LoyaltyCard } from "../components/dashboard/LoyaltyCard";
 import { SyncCard } from "../components/dashboard/SyncCard";
@@ -17,15 +20,22 @@ export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Optimize
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [dashboard, loyalty] = await Promise.all([
+  const [dashboard, loyalty, backfill] = await Promise.all([
     loadDashboard(session.shop),
     loadLoyaltyKpis(prisma(), session.shop, new Date()),
+    loadBackfillCard(prisma(), session.shop),
   ]);
-  return { ...dashboard, loyalty };
+  return { ...dashboard, loyalty, backfill };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const result = await startBackfillFromForm(prisma(), session.shop, await request.formData());
+  return data(result.body, { status: result.status });
 };
 
 export default function DashboardPage() {
-  const { install, sync, jobs, loyalty } = useLoaderData<typeof loader>();
+  const { install, sync, jobs, loyalty, backfill } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard">
       <Layout>
@@ -37,7 +47,10 @@ export default function DashboardPage() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <InstallCard install={install} />
+          <BlockStack gap="400">
+            <BackfillCard backfill={backfill} />
+            <InstallCard install={install} />
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>

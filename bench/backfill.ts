@@ -6,6 +6,7 @@
 // with UNNEST upserts, then the ledger replay credits history under the program's rules.
 // The clock runs from starting the run to the run completing (the emulator's export is
 // inside it, as Shopify's would be). Target: <= 120 s.
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { gid, shopifyDateTime, type CustomerRecord, type OrderRecord } from "../emulator/resources/records";
 import { buildProduct } from "../emulator/resources/build";
@@ -240,6 +241,8 @@ async function main() {
       clearInterval(progress);
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const [orders, entries] = await Promise.all([
       db.order.count({ where: { shop: SHOP } }),
       db.ledgerEntry.count({ where: { shop: SHOP } }),
@@ -249,6 +252,13 @@ async function main() {
       `run ${done.status}: ${done.ordersLoaded} orders, ${done.lineItemsLoaded} line items, ${done.customersLoaded} customers, ` +
         `${done.productsLoaded} products loaded; ${done.membersEnrolled} members enrolled, ${done.entriesWritten} ledger entries ` +
         `(${done.pointsCredited} points); mirror holds ${orders} orders, ledger ${entries} entries`,
+    );
+    const load = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ");
+    console.log(
+      `CPU of this process (emulator export + app): ${cpuSeconds.toFixed(1)} s, ` +
+        `${((cpuSeconds * 1e6) / ORDERS).toFixed(0)} µs per order; machine load average ${load}`,
     );
     if (done.status !== "completed" || orders !== ORDERS)
       throw new Error("the backfill did not load every order");

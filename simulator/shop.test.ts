@@ -66,10 +66,7 @@ describe("a generated shop", () => {
   it("draws latent purchase rates, dropout and spend from the stated priors (±4%)", () => {
     const { purchase, dropout, spend } = shop.params;
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    // SE of the mean: λ 0.6%, p 0.3%, 1/ν 0.6% at 20k customers.
-    expect(
-      mean(shop.customers.map((c) => c.latent.lambdaPerYear)) / (purchase.r / purchase.alpha),
-    ).toBeCloseTo(1, 1);
+    // Relative SE of the mean at 20k customers: λ 0.6%, p 0.5%, mean spend 0.6%.
     expect(
       Math.abs(mean(shop.customers.map((c) => c.latent.lambdaPerYear)) / (purchase.r / purchase.alpha) - 1),
     ).toBeLessThan(0.04);

@@ -79,6 +79,12 @@ describe("scenario files", () => {
       /baseline: Unknown baseline variant "nope"/,
     );
     expect(() => parseScenario({ name: "x", variants: [] })).toThrow(/variants: List at least one variant/);
+    expect(() =>
+      parseScenario({
+        name: "x",
+        variants: [{ key: "a", program: { tiers: [{ name: "Gold", thresholdMinor: 500 }] } }],
+      }),
+    ).toThrow(/variants\.0\.program\.tiers: The first tier starts at 0/);
   });
 
   it("reports unreadable files as a scenario error", () => {

@@ -115,6 +115,9 @@ const programVariantSchema = z.strictObject({
     .default([])
     .refine((tiers) => tiers.every((t, i) => i === 0 || t.thresholdMinor > tiers[i - 1]!.thresholdMinor), {
       error: "Tier thresholds must increase.",
+    })
+    .refine((tiers) => tiers.length === 0 || tiers[0]!.thresholdMinor === 0, {
+      error: "The first tier starts at 0 (everyone).",
     }),
 });
 

@@ -13,7 +13,7 @@ import { snap } from "./rounding";
 /** The discount metafield holding the config; also the function's input-query variables. */
 export const TIER_PERK_CONFIG_METAFIELD = { namespace: "$app:loyalty-perks", key: "function-configuration" };
 /** The customer metafield (single_line_text_field) holding the member's current tier id. */
-export const MEMBER_TIER_METAFIELD = { namespace: "$app:loyalty", key: "tier" };
+export const MEMBER_TIER_METAFIELD = { namespace: "$app", key: "tier" };
 /** The function's handle, for discountAutomaticAppCreate(functionHandle:). */
 export const TIER_PERK_FUNCTION_HANDLE = "tier-perk-discount";
 

@@ -217,6 +217,7 @@ async function main() {
       historyEarnsPoints: HISTORY_EARNS,
       trigger: "bench",
     });
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const marks: string[] = [];
     let lastPhase = "";

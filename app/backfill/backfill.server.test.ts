@@ -9,6 +9,7 @@ import { resetDatabase } from "~/webhooks/testing.server";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
 import { loadJsonl } from "./load.server";
+import { backfillPool, closeBackfillPools } from "./sql.server";
 import { createBackfillRun, runBackfill, type BackfillDeps } from "./run.server";
 
 const db = prisma();
@@ -23,7 +24,10 @@ beforeAll(async () => {
   emulator.store.createShop({ domain: SHOP });
   graphql = emulatorGraphql(emulator, await installApp(emulator, SHOP));
 });
-afterAll(() => emulator.close());
+afterAll(async () => {
+  await emulator.close();
+  await closeBackfillPools();
+});
 
 const deps = (extra: Partial<BackfillDeps> = {}): BackfillDeps => ({
   db,
@@ -342,7 +346,7 @@ describe("backfill", () => {
       yield lines;
     }
     const counts = await loadJsonl(
-      db,
+      backfillPool(),
       { runId: run.id, shop: SHOP, shopCurrency: "USD", resource: "orders", linesLoaded: 0 },
       batches(),
       { batchRoots: 1 },

@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from "~/db.server";
+import type pg from "pg";
+import type { PrismaClient } from "~/db.server";
 import type { MemberStatus } from "~/generated/prisma/client";
 import {
   earningOrderFromMirror,
@@ -11,6 +12,7 @@ import { membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/orders.server";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
+import { inTransaction, type SqlTx } from "./sql.server";
 
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per
@@ -20,7 +22,7 @@ import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/rep
 // commit: a crash resumes after the last committed customer, and replaying a batch
 // again inserts nothing.
 
-type Tx = Prisma.TransactionClient;
+type Tx = SqlTx;
 
 export const CREDIT_BATCH_CUSTOMERS = 2000;
 
@@ -118,7 +120,7 @@ export async function nextCustomerIds(
  * moves in order while two pages are in flight.
  */
 export async function creditBatch(
-  db: PrismaClient,
+  db: pg.Pool,
   target: CreditTarget,
   context: CreditContext,
   now: Date,
@@ -126,126 +128,138 @@ export async function creditBatch(
   previous: Promise<unknown> = Promise.resolve(),
 ): Promise<CreditCounts & { cursor: bigint }> {
   const { shop, program } = target;
-  return db.$transaction(
-    async (tx) => {
-      const customers = await tx.$queryRaw<CustomerRowForCredit[]>`
-        SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt" FROM "Customer"
-        WHERE "shop" = ${shop} AND "id" = ANY(${ids}::bigint[]) ORDER BY "id"`;
-      const last = ids[ids.length - 1]!;
+  return inTransaction(db, async (tx) => {
+    const customers = (
+      await tx.rows<Omit<CustomerRowForCredit, "id"> & { id: string }>(
+        `SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt" FROM "Customer"
+           WHERE "shop" = $1 AND "id" = ANY($2::bigint[]) ORDER BY "id"`,
+        [shop, ids.map(String)],
+      )
+    ).map((c) => ({ ...c, id: BigInt(c.id) }));
+    const last = ids[ids.length - 1]!;
 
-      // Create the missing members, then lock every member of the batch in id order (as
-      // lockMember does one at a time), so live credits for them wait for this commit.
-      const created = await createMembers(tx, shop, customers, context, program, now);
-      const members = await tx.$queryRaw<MemberRowForCredit[]>`
-        SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" FROM "Member"
-        WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}::bigint[])
-        ORDER BY "customerId" FOR UPDATE`;
-      const [orders, ledger] = await Promise.all([
-        jsonRows<OrderJson>(
-          tx,
-          `SELECT "id"::text AS "id", "customerId"::text AS "customerId", "currencyCode", "lineItems",
+    // Create the missing members, then lock every member of the batch in id order (as
+    // lockMember does one at a time), so live credits for them wait for this commit.
+    const created = await createMembers(tx, shop, customers, context, program, now);
+    const members = (
+      await tx.rows<Omit<MemberRowForCredit, "customerId"> & { customerId: string }>(
+        `SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" AT TIME ZONE 'UTC' AS "tierBelowSince"
+           FROM "Member" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])
+           ORDER BY "customerId" FOR UPDATE`,
+        [shop, ids.map(String)],
+      )
+    ).map((m) => ({ ...m, customerId: BigInt(m.customerId) }));
+    const [orders, ledger] = await Promise.all([
+      jsonRows<OrderJson>(
+        tx,
+        `SELECT "id"::text AS "id", "customerId"::text AS "customerId", "currencyCode", "lineItems",
                   "totalShippingMinor", "totalTaxMinor", "shopifyCreatedAt", "processedAt", "cancelledAt",
                   "cancelReason", "financialStatus", "test"
            FROM "Order" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
-          shop,
-          ids,
-        ),
-        jsonRows<LedgerJson>(
-          tx,
-          `SELECT "customerId"::text AS "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt",
+        shop,
+        ids.map(String),
+      ),
+      jsonRows<LedgerJson>(
+        tx,
+        `SELECT "customerId"::text AS "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt",
                   "lotKey", "writtenOff", "programVersion", "orderId"::text AS "orderId", "details"
            FROM "LedgerEntry" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
-          shop,
-          ids,
-        ),
-      ]);
-      const refunds = orders.length
-        ? await jsonRows<RefundJson>(
-            tx,
-            `SELECT "id"::text AS "id", "orderId"::text AS "orderId", "lineItems", "shippingMinor", "totalMinor",
+        shop,
+        ids.map(String),
+      ),
+    ]);
+    const refunds = orders.length
+      ? await jsonRows<RefundJson>(
+          tx,
+          `SELECT "id"::text AS "id", "orderId"::text AS "orderId", "lineItems", "shippingMinor", "totalMinor",
                     "processedAt", "shopifyCreatedAt"
              FROM "Refund" WHERE "shop" = $1 AND "orderId" = ANY($2::bigint[])`,
-            shop,
-            orders.map((o) => o.id),
-          )
-        : [];
-
-      const ordersBy = groupBy(orders, (o) => o.customerId);
-      const refundsBy = groupBy(refunds, (r) => r.orderId);
-      const ledgerBy = groupBy(ledger, (e) => e.customerId);
-      const key = (id: bigint) => id.toString();
-      const memberBy = new Map(members.map((m) => [m.customerId, m]));
-
-      const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
-      const updates: MemberUpdate[] = [];
-      for (const customer of customers) {
-        const member = memberBy.get(customer.id);
-        if (!member) continue;
-        const result = replayHistory({
           shop,
-          customerId: customer.id.toString(),
-          program,
-          active: member.status === "active",
-          historyEarnsPoints: target.historyEarnsPoints,
-          orders: (ordersBy.get(key(customer.id)) ?? []).flatMap((o) => {
-            const history = replayOrder(
-              toOrderRow(o),
-              (refundsBy.get(o.id) ?? []).map(toRefundRow),
-              context.facts,
-            );
-            return history ? [history] : [];
-          }),
-          existing: (ledgerBy.get(key(customer.id)) ?? []).map(toReplayEntry),
-          standing: { tierId: member.tierId, belowSince: member.tierBelowSince },
-          now,
-        });
-        for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
-        updates.push({
-          customerId: customer.id,
-          available: result.balances.available,
-          pending: result.balances.pending,
-          lifetime: result.balances.lifetimeEarned,
-          redeemed: result.balances.redeemed,
-          expired: result.balances.expired,
-          ordersEarned: result.ordersEarned,
-          lastActivityAt: result.lastActivityAt,
-          tierId: result.tier.tierId,
-          tierBelowSince: result.tier.belowSince,
-          tierValue: Math.round(result.tier.value),
-          nextTierId: result.tier.progress.nextTierId,
-          tierRemaining: Math.round(result.tier.progress.remaining),
-        });
-      }
-      // No wait for the WAL flush: a crash can only lose whole batches together with their
-      // cursor (the resume redoes them), and any later synchronous commit that builds on
-      // these rows flushes them first, since the WAL is written in order.
-      await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = off`);
-      const inserted = await insertEntries(tx, shop, entries);
-      await updateMembers(tx, shop, updates, now);
-      const points = inserted.points;
-      await previous;
-      const moved = await tx.$executeRaw`
-        UPDATE "BackfillRun" SET
-          "creditCursor" = ${last},
-          "customersCredited" = "customersCredited" + ${customers.length},
-          "membersEnrolled" = "membersEnrolled" + ${created},
-          "entriesWritten" = "entriesWritten" + ${inserted.count},
-          "pointsCredited" = "pointsCredited" + ${BigInt(points)},
-          "updatedAt" = ${now}
-        WHERE "id" = ${target.runId}::uuid AND "status" = 'running'
-          AND "creditCursor" IS NOT DISTINCT FROM ${target.cursor}::bigint`;
-      if (moved !== 1)
-        throw new Error(`Backfill ${target.runId} credit cursor moved: another worker is crediting it`);
-      return {
-        customers: customers.length,
-        membersEnrolled: created,
-        entries: inserted.count,
+          orders.map((o) => o.id),
+        )
+      : [];
+
+    const ordersBy = groupBy(orders, (o) => o.customerId);
+    const refundsBy = groupBy(refunds, (r) => r.orderId);
+    const ledgerBy = groupBy(ledger, (e) => e.customerId);
+    const key = (id: bigint) => id.toString();
+    const memberBy = new Map(members.map((m) => [m.customerId, m]));
+
+    const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
+    const updates: MemberUpdate[] = [];
+    for (const customer of customers) {
+      const member = memberBy.get(customer.id);
+      if (!member) continue;
+      const result = replayHistory({
+        shop,
+        customerId: customer.id.toString(),
+        program,
+        active: member.status === "active",
+        historyEarnsPoints: target.historyEarnsPoints,
+        orders: (ordersBy.get(key(customer.id)) ?? []).flatMap((o) => {
+          const history = replayOrder(
+            toOrderRow(o),
+            (refundsBy.get(o.id) ?? []).map(toRefundRow),
+            context.facts,
+          );
+          return history ? [history] : [];
+        }),
+        existing: (ledgerBy.get(key(customer.id)) ?? []).map(toReplayEntry),
+        standing: { tierId: member.tierId, belowSince: member.tierBelowSince },
+        now,
+      });
+      for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
+      updates.push({
+        customerId: customer.id,
+        available: result.balances.available,
+        pending: result.balances.pending,
+        lifetime: result.balances.lifetimeEarned,
+        redeemed: result.balances.redeemed,
+        expired: result.balances.expired,
+        ordersEarned: result.ordersEarned,
+        lastActivityAt: result.lastActivityAt,
+        tierId: result.tier.tierId,
+        tierBelowSince: result.tier.belowSince,
+        tierValue: Math.round(result.tier.value),
+        nextTierId: result.tier.progress.nextTierId,
+        tierRemaining: Math.round(result.tier.progress.remaining),
+      });
+    }
+    // No wait for the WAL flush: a crash can only lose whole batches together with their
+    // cursor (the resume redoes them), and any later synchronous commit that builds on
+    // these rows flushes them first, since the WAL is written in order.
+    await tx.exec(`SET LOCAL synchronous_commit = off`);
+    const inserted = await insertEntries(tx, shop, entries);
+    await updateMembers(tx, shop, updates, now);
+    const points = inserted.points;
+    await previous;
+    const moved = await tx.exec(
+      `UPDATE "BackfillRun" SET
+           "creditCursor" = $2, "customersCredited" = "customersCredited" + $3,
+           "membersEnrolled" = "membersEnrolled" + $4, "entriesWritten" = "entriesWritten" + $5,
+           "pointsCredited" = "pointsCredited" + $6, "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC'
+         WHERE "id" = $1::uuid AND "status" = 'running' AND "creditCursor" IS NOT DISTINCT FROM $8::bigint`,
+      [
+        target.runId,
+        last.toString(),
+        customers.length,
+        created,
+        inserted.count,
         points,
-        cursor: last,
-      };
-    },
-    { timeout: 120_000, maxWait: 30_000 },
-  );
+        now.toISOString(),
+        target.cursor === null ? null : target.cursor.toString(),
+      ],
+    );
+    if (moved !== 1)
+      throw new Error(`Backfill ${target.runId} credit cursor moved: another worker is crediting it`);
+    return {
+      customers: customers.length,
+      membersEnrolled: created,
+      entries: inserted.count,
+      points,
+      cursor: last,
+    };
+  });
 }
 
 /** A mirrored order as the replay reads it; null for an order that cannot be placed in time. */
@@ -329,9 +343,9 @@ interface LedgerJson {
 }
 
 async function jsonRows<T>(tx: Tx, sql: string, ...params: unknown[]): Promise<T[]> {
-  const [row] = await tx.$queryRawUnsafe<{ rows: string | null }[]>(
+  const [row] = await tx.rows<{ rows: string | null }>(
     `SELECT json_agg(q)::text AS "rows" FROM (${sql}) q`,
-    ...params,
+    params.map((p) => (Array.isArray(p) ? p.map(String) : p)),
   );
   return row?.rows ? (JSON.parse(row.rows) as T[]) : [];
 }
@@ -408,18 +422,14 @@ async function createMembers(
       reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
     };
   });
-  const created = await tx.$queryRawUnsafe<{ status: MemberStatus }[]>(
+  const created = await tx.rows<{ status: MemberStatus }>(
     `INSERT INTO "Member" ("shop", "customerId", "status", "statusReason", "enrolledAt", "updatedAt")
      SELECT $1, t.id, t.status::"MemberStatus", t.reason,
        CASE WHEN t.status = 'active' THEN $2::timestamptz AT TIME ZONE 'UTC' END, $2::timestamptz AT TIME ZONE 'UTC'
      FROM UNNEST($3::bigint[], $4::text[], $5::text[]) AS t(id, status, reason)
      ON CONFLICT ("shop", "customerId") DO NOTHING
      RETURNING "status"`,
-    shop,
-    iso(now),
-    rows.map((r) => r.id),
-    rows.map((r) => r.status),
-    rows.map((r) => r.reason),
+    [shop, iso(now), rows.map((r) => r.id.toString()), rows.map((r) => r.status), rows.map((r) => r.reason)],
   );
   return created.filter((r) => r.status === "active").length;
 }
@@ -446,7 +456,7 @@ async function insertEntries(
       orderId: e.orderId,
       details: e.details,
     }));
-    const [result] = await tx.$queryRawUnsafe<{ count: number; points: number }[]>(
+    const [result] = await tx.rows<{ count: number; points: number }>(
       `WITH inserted AS (
          INSERT INTO "LedgerEntry" ("shop", "customerId", "key", "kind", "points", "bucket", "occurredAt",
            "availableAt", "lotKey", "writtenOff", "programVersion", "orderId", "details")
@@ -462,8 +472,7 @@ async function insertEntries(
        SELECT count(*)::int AS "count",
               COALESCE(sum("points") FILTER (WHERE "kind" IN ('earn', 'bonus')), 0)::int AS "points"
        FROM inserted`,
-      shop,
-      JSON.stringify(chunk),
+      [shop, JSON.stringify(chunk)],
     );
     count += result?.count ?? 0;
     points += result?.points ?? 0;
@@ -498,7 +507,7 @@ async function updateMembers(tx: Tx, shop: string, rows: MemberUpdate[], now: Da
       tierBelowSince: r.tierBelowSince?.toISOString() ?? null,
     })),
   );
-  await tx.$executeRawUnsafe(
+  await tx.exec(
     `UPDATE "Member" m SET
        "availablePoints" = t."available", "pendingPoints" = t."pending", "lifetimePoints" = t."lifetime",
        "redeemedPoints" = t."redeemed", "expiredPoints" = t."expired", "ordersEarned" = t."ordersEarned",
@@ -511,8 +520,6 @@ async function updateMembers(tx: Tx, shop: string, rows: MemberUpdate[], now: Da
        "redeemed" int, "expired" int, "ordersEarned" int, "lastActivityAt" timestamptz, "tierId" text,
        "tierBelowSince" timestamptz, "tierValue" bigint, "nextTierId" text, "tierRemaining" bigint)
      WHERE m."shop" = $1 AND m."customerId" = t."customerId"`,
-    shop,
-    now.toISOString(),
-    json,
+    [shop, now.toISOString(), json],
   );
 }

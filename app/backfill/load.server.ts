@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "~/db.server";
+import type pg from "pg";
 import type { MirrorLineItem } from "~/ingest/mirror-format";
 import {
   JsonlFormatError,
@@ -8,6 +8,7 @@ import {
   type OrderRow,
   type ProductRow,
 } from "./jsonl";
+import { inTransaction, type SqlTx } from "./sql.server";
 
 // The JSONL load: lines arrive in batches off the download stream, are grouped into
 // mirror rows (an order with its line items) and written a few thousand rows per
@@ -19,7 +20,7 @@ import {
 // upserts are keyed and skip rows a newer webhook already wrote (shopifyUpdatedAt), so
 // replaying a batch or racing live ingest converges to the same mirror.
 
-type Tx = Prisma.TransactionClient;
+type Tx = SqlTx;
 
 /** Root objects per transaction: big enough to amortise a round trip, small enough to keep a crash cheap. */
 export const LOAD_BATCH_ROOTS = 4000;
@@ -63,7 +64,7 @@ class Batch {
  * Returns what this call loaded.
  */
 export async function loadJsonl(
-  db: PrismaClient,
+  db: pg.Pool,
   target: LoadTarget,
   batches: AsyncIterable<string[]>,
   options: {
@@ -164,7 +165,7 @@ export async function loadJsonl(
 }
 
 async function writeBatch(
-  db: PrismaClient,
+  db: pg.Pool,
   target: LoadTarget,
   batch: Batch,
   from: number,
@@ -172,30 +173,35 @@ async function writeBatch(
   now: Date,
   previous: Promise<void>,
 ): Promise<void> {
-  await db.$transaction(
-    async (tx) => {
-      // The mirror can be rebuilt from Shopify: a crash may lose this batch, never corrupt it.
-      await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit = off`);
-      if (batch.customers.size) await upsertCustomers(tx, target.shop, [...batch.customers.values()], now);
-      if (batch.products.size) await upsertProducts(tx, target.shop, [...batch.products.values()], now);
-      if (batch.orders.size) await upsertOrders(tx, target.shop, [...batch.orders.values()], now);
-      if (batch.late.length) await stageChildren(tx, target.runId, batch.late);
-      // Commit in file order: the batch before this one first (its failure aborts this one).
-      await previous;
-      // The run row holds the cursor: a second worker on the same run finds it moved and stops here.
-      const moved = await tx.$executeRaw`
-        UPDATE "BackfillRun" SET
-          "linesLoaded" = ${BigInt(to)},
-          "customersLoaded" = "customersLoaded" + ${batch.customers.size},
-          "ordersLoaded" = "ordersLoaded" + ${batch.orders.size},
-          "lineItemsLoaded" = "lineItemsLoaded" + ${batch.lineItems + batch.late.length},
-          "productsLoaded" = "productsLoaded" + ${batch.products.size},
-          "updatedAt" = ${now}
-        WHERE "id" = ${target.runId}::uuid AND "linesLoaded" = ${BigInt(from)} AND "status" = 'running'`;
-      if (moved !== 1) throw new BackfillCursorMoved(target.runId, from);
-    },
-    { timeout: 120_000, maxWait: 30_000 },
-  );
+  await inTransaction(db, async (tx) => {
+    // The mirror can be rebuilt from Shopify: a crash may lose this batch, never corrupt it.
+    await tx.exec(`SET LOCAL synchronous_commit = off`);
+    if (batch.customers.size) await upsertCustomers(tx, target.shop, [...batch.customers.values()], now);
+    if (batch.products.size) await upsertProducts(tx, target.shop, [...batch.products.values()], now);
+    if (batch.orders.size) await upsertOrders(tx, target.shop, [...batch.orders.values()], now);
+    if (batch.late.length) await stageChildren(tx, target.runId, batch.late);
+    // Commit in file order: the batch before this one first (its failure aborts this one).
+    await previous;
+    // The run row holds the cursor: a second worker on the same run finds it moved and stops here.
+    const moved = await tx.exec(
+      `UPDATE "BackfillRun" SET
+         "linesLoaded" = $2, "customersLoaded" = "customersLoaded" + $3, "ordersLoaded" = "ordersLoaded" + $4,
+         "lineItemsLoaded" = "lineItemsLoaded" + $5, "productsLoaded" = "productsLoaded" + $6,
+         "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC'
+       WHERE "id" = $1::uuid AND "linesLoaded" = $8 AND "status" = 'running'`,
+      [
+        target.runId,
+        to,
+        batch.customers.size,
+        batch.orders.size,
+        batch.lineItems + batch.late.length,
+        batch.products.size,
+        now.toISOString(),
+        from,
+      ],
+    );
+    if (moved !== 1) throw new BackfillCursorMoved(target.runId, from);
+  });
 }
 
 export class BackfillCursorMoved extends Error {
@@ -211,12 +217,12 @@ export class BackfillCursorMoved extends Error {
 const rowsJson = (rows: readonly object[]) => JSON.stringify(rows);
 
 async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: Date) {
-  await tx.$executeRawUnsafe(
+  await tx.exec(
     `INSERT INTO "Customer" ("shop", "id", "email", "phone", "firstName", "lastName", "tags", "state",
        "emailConsent", "ordersCount", "amountSpentMinor", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
      SELECT $1, t."id", t."email", t."phone", t."firstName", t."lastName", COALESCE(t."tags", '{}'), t."state",
        t."emailConsent", t."ordersCount", t."amountSpentMinor", t."currencyCode",
-       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2
+       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC'
      FROM json_to_recordset($3::json) AS t("id" bigint, "email" text, "phone" text, "firstName" text,
        "lastName" text, "tags" text[], "state" text, "emailConsent" boolean, "ordersCount" int,
        "amountSpentMinor" bigint, "currencyCode" text, "shopifyCreatedAt" timestamptz, "shopifyUpdatedAt" timestamptz)
@@ -229,18 +235,16 @@ async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: D
        "syncedAt" = EXCLUDED."syncedAt"
      WHERE "Customer"."redactedAt" IS NULL
        AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt")`,
-    shop,
-    now,
-    rowsJson(rows),
+    [shop, now.toISOString(), rowsJson(rows)],
   );
 }
 
 async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Date) {
-  await tx.$executeRawUnsafe(
+  await tx.exec(
     `INSERT INTO "Product" ("shop", "id", "title", "handle", "productType", "vendor", "tags", "status",
        "shopifyUpdatedAt", "syncedAt")
      SELECT $1, t."id", t."title", t."handle", t."productType", t."vendor", COALESCE(t."tags", '{}'), t."status",
-       t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2
+       t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC'
      FROM json_to_recordset($3::json) AS t("id" bigint, "title" text, "handle" text, "productType" text,
        "vendor" text, "tags" text[], "status" text, "shopifyUpdatedAt" timestamptz)
      ON CONFLICT ("shop", "id") DO UPDATE SET
@@ -248,14 +252,12 @@ async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Dat
        "vendor" = EXCLUDED."vendor", "tags" = EXCLUDED."tags", "status" = EXCLUDED."status",
        "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
      WHERE "Product"."shopifyUpdatedAt" IS NULL OR "Product"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
-    shop,
-    now,
-    rowsJson(rows),
+    [shop, now.toISOString(), rowsJson(rows)],
   );
 }
 
 async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
-  await tx.$executeRawUnsafe(
+  await tx.exec(
     `INSERT INTO "Order" ("shop", "id", "customerId", "name", "email", "currencyCode", "subtotalMinor", "totalMinor",
        "totalDiscountsMinor", "totalShippingMinor", "totalTaxMinor", "financialStatus", "discountCodes", "lineItems",
        "processedAt", "cancelledAt", "tags", "test", "sourceName", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
@@ -263,7 +265,8 @@ async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
        t."totalDiscountsMinor", t."totalShippingMinor", t."totalTaxMinor", t."financialStatus",
        COALESCE(t."discountCodes", '{}'), t."lineItems", t."processedAt" AT TIME ZONE 'UTC',
        t."cancelledAt" AT TIME ZONE 'UTC', COALESCE(t."tags", '{}'), t."test", t."sourceName",
-       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2
+       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC',
+       $2::timestamptz AT TIME ZONE 'UTC'
      FROM json_to_recordset($3::json) AS t("id" bigint, "customerId" bigint, "name" text, "email" text,
        "currencyCode" text, "subtotalMinor" bigint, "totalMinor" bigint, "totalDiscountsMinor" bigint,
        "totalShippingMinor" bigint, "totalTaxMinor" bigint, "financialStatus" text, "discountCodes" text[],
@@ -280,20 +283,17 @@ async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
        "sourceName" = EXCLUDED."sourceName", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
        "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
      WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
-    shop,
-    now,
-    rowsJson(rows),
+    [shop, now.toISOString(), rowsJson(rows)],
   );
 }
 
 async function stageChildren(tx: Tx, runId: string, rows: Batch["late"]) {
-  await tx.$executeRawUnsafe(
+  await tx.exec(
     `INSERT INTO "BackfillChild" ("runId", "childId", "parentId", "kind", "data")
      SELECT $1::uuid, t."childId", t."parentId", t."kind", t."data"
      FROM json_to_recordset($2::json) AS t("childId" text, "parentId" bigint, "kind" text, "data" jsonb)
      ON CONFLICT ("runId", "childId") DO NOTHING`,
-    runId,
-    rowsJson(rows),
+    [runId, rowsJson(rows)],
   );
 }
 
@@ -302,17 +302,19 @@ async function stageChildren(tx: Tx, runId: string, rows: Batch["late"]) {
  * webhook may have written it whole) and empties the staging rows, in one transaction.
  */
 export async function mergeStagedChildren(tx: Tx, runId: string, shop: string): Promise<number> {
-  const merged = await tx.$executeRaw`
-    WITH agg AS (
-      SELECT "parentId", jsonb_agg("data" ORDER BY "childId") AS items
-      FROM "BackfillChild" WHERE "runId" = ${runId}::uuid AND "kind" = 'lineItem'
-      GROUP BY "parentId"
-    )
-    UPDATE "Order" o SET "lineItems" = o."lineItems" || COALESCE((
-      SELECT jsonb_agg(x) FROM jsonb_array_elements(agg.items) x
-      WHERE NOT o."lineItems" @> jsonb_build_array(jsonb_build_object('id', x->'id'))
-    ), '[]'::jsonb)
-    FROM agg WHERE o."shop" = ${shop} AND o."id" = agg."parentId"`;
-  await tx.$executeRaw`DELETE FROM "BackfillChild" WHERE "runId" = ${runId}::uuid`;
+  const merged = await tx.exec(
+    `WITH agg AS (
+       SELECT "parentId", jsonb_agg("data" ORDER BY "childId") AS items
+       FROM "BackfillChild" WHERE "runId" = $1::uuid AND "kind" = 'lineItem'
+       GROUP BY "parentId"
+     )
+     UPDATE "Order" o SET "lineItems" = o."lineItems" || COALESCE((
+       SELECT jsonb_agg(x) FROM jsonb_array_elements(agg.items) x
+       WHERE NOT o."lineItems" @> jsonb_build_array(jsonb_build_object('id', x->'id'))
+     ), '[]'::jsonb)
+     FROM agg WHERE o."shop" = $2 AND o."id" = agg."parentId"`,
+    [runId, shop],
+  );
+  await tx.exec(`DELETE FROM "BackfillChild" WHERE "runId" = $1::uuid`, [runId]);
   return merged;
 }

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import type { BackfillRun } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
@@ -14,6 +15,7 @@ import { ShopifyUserError, type AdminGraphql } from "~/shopify/graphql.server";
 import { creditBatch, creditContext, nextCustomerIds } from "./credit.server";
 import { BULK_QUERIES, RESOURCES, type BackfillResource } from "./jsonl";
 import { loadJsonl, mergeStagedChildren } from "./load.server";
+import { backfillPool, inTransaction } from "./sql.server";
 
 // One backfill run, phase by phase, each resumable from what the run row recorded:
 //   export  bulk query per resource (products, customers, orders): start it once (its id
@@ -26,6 +28,8 @@ import { loadJsonl, mergeStagedChildren } from "./load.server";
 
 export interface BackfillDeps {
   db: PrismaClient;
+  /** Connections for the bulk statements (default: a small pool on DATABASE_URL). */
+  pool?: pg.Pool;
   graphql: AdminGraphql;
   now?: () => Date;
   poll?: PollOptions;
@@ -76,6 +80,7 @@ export async function createBackfillRun(
 
 export async function runBackfill(runId: string, deps: BackfillDeps): Promise<BackfillRun> {
   const { db } = deps;
+  const pool = deps.pool ?? backfillPool();
   const now = deps.now ?? (() => new Date());
   let run = await db.backfillRun.findUniqueOrThrow({ where: { id: runId } });
   if (run.status === "completed") return run;
@@ -94,14 +99,15 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
       if (run.fileUrl) {
         const started = performance.now();
         const counts = await loadJsonl(
-          db,
+          pool,
           { runId, shop: run.shop, shopCurrency, resource, linesLoaded: Number(run.linesLoaded) },
           jsonlBatches(run.fileUrl, { skipLines: Number(run.linesLoaded), fetch: deps.fetch }),
           { now, batchRoots: deps.loadBatchRoots },
         );
         log.info({ resource, ...counts, ms: Math.round(performance.now() - started) }, "Backfill loaded");
       }
-      run = await nextResource(db, run, resource, now());
+      await nextResource(pool, run, resource, now());
+      run = await db.backfillRun.findUniqueOrThrow({ where: { id: runId } });
     }
   }
 
@@ -128,7 +134,7 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
         const ids = await nextCustomerIds(db, run.shop, cursor, deps.creditBatchCustomers);
         if (ids.length === 0) break;
         while (pending.length >= CREDIT_PIPELINE_DEPTH) await pending.shift();
-        const batch = creditBatch(db, { ...target, cursor }, context, now(), ids, previous);
+        const batch = creditBatch(pool, { ...target, cursor }, context, now(), ids, previous);
         batch.catch(() => undefined);
         pending.push(batch);
         previous = batch;
@@ -196,23 +202,17 @@ async function startOrAdopt(graphql: AdminGraphql, query: string): Promise<strin
   throw new BulkOperationError("another bulk query kept the shop busy", null, true);
 }
 
-async function nextResource(db: PrismaClient, run: BackfillRun, resource: BackfillResource, now: Date) {
-  const next = RESOURCES[RESOURCES.indexOf(resource) + 1];
-  return db.$transaction(async (tx) => {
+async function nextResource(pool: pg.Pool, run: BackfillRun, resource: BackfillResource, now: Date) {
+  const next = RESOURCES[RESOURCES.indexOf(resource) + 1] ?? null;
+  await inTransaction(pool, async (tx) => {
     if (resource === "orders") await mergeStagedChildren(tx, run.id, run.shop);
-    return tx.backfillRun.update({
-      where: { id: run.id },
-      data: next
-        ? {
-            phase: "export",
-            resource: next,
-            bulkOperationId: null,
-            fileUrl: null,
-            linesLoaded: 0n,
-            updatedAt: now,
-          }
-        : { phase: "credit", resource: null, bulkOperationId: null, fileUrl: null, updatedAt: now },
-    });
+    await tx.exec(
+      `UPDATE "BackfillRun" SET "phase" = $2::"BackfillPhase", "resource" = $3, "bulkOperationId" = NULL,
+         "fileUrl" = NULL, "linesLoaded" = CASE WHEN $3::text IS NULL THEN "linesLoaded" ELSE 0 END,
+         "updatedAt" = $4::timestamptz AT TIME ZONE 'UTC'
+       WHERE "id" = $1::uuid`,
+      [run.id, next ? "export" : "credit", next, now.toISOString()],
+    );
   });
 }
 

@@ -9,7 +9,7 @@ export { productInput } from "./catalog/catalog";
 export type { Catalog, SimProduct, SimVariant } from "./catalog/catalog";
 export { customerInput } from "./customers/customers";
 export type { Latent, Profile, SimCustomer } from "./customers/customers";
-export { minorText } from "./behaviour/history";
+export { minorText, refundSpec } from "./behaviour/history";
 export type { CustomerHistory, SimRefund, SimRefundLine, SimReview } from "./behaviour/history";
 export type { CustomerTruth } from "./truth/customer-truth";
 export { expectedPurchasesIfAlive, probabilityAlive } from "./truth/alive";

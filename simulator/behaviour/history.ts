@@ -1,4 +1,6 @@
 import type { OrderInput } from "../../emulator/resources/inputs";
+import type { OrderRecord } from "../../emulator/resources/records";
+import type { RefundSpec } from "../../emulator/webhook-payloads";
 import type { Catalog, SimProduct } from "../catalog/catalog";
 import type { SimCustomer } from "../customers/customers";
 import { cumulativeAt, DAY_MS, isoAt, timeAtCumulative, timeOfDayMs, type Calendar } from "../model/calendar";
@@ -417,4 +419,19 @@ function emailEngagement(ctx: HistoryContext, c: SimCustomer, rng: Rng, history:
       history.emails.openedLast90 += opened;
     }
   }
+}
+
+/** The emulator's refund spec for a generated refund, once the order is in the store (it assigns line ids). */
+export function refundSpec(refund: SimRefund, order: OrderRecord): RefundSpec {
+  return {
+    id: refund.id,
+    createdAt: refund.createdAt,
+    note: refund.restock ? "Return" : "Refund without return",
+    lines: refund.lines.map((line) => {
+      const item = order.lineItems[line.lineIndex];
+      if (!item) throw new Error(`order ${order.name} has no line ${line.lineIndex}`);
+      return { lineItemId: item.legacyId, quantity: line.quantity };
+    }),
+    shippingMinor: refund.shippingMinor,
+  };
 }

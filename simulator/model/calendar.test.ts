@@ -58,3 +58,13 @@ describe("calendar", () => {
     expect(evening).toBeGreaterThan(17 * 3_600_000);
   });
 });
+
+describe("shop parameters", () => {
+  it("fill partial groups with defaults and reject unknown keys", () => {
+    const params = shopParams({ purchase: { r: 2 }, segmentShares: { casual: 1 } });
+    expect(params.purchase).toEqual({ r: 2, alpha: 0.5 });
+    expect(params.segmentShares).toEqual({ dealSeeker: 0.25, loyalist: 0.2, casual: 1, engaged: 0.15 });
+    expect(() => shopParams({ spend: { p: 6, gama: 40 } } as never)).toThrow(/gama/);
+    expect(() => shopParams({ spend: { q: 1 } })).toThrow();
+  });
+});

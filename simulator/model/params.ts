@@ -35,13 +35,13 @@ export const shopParamsSchema = z.strictObject({
   /** Customers acquired per day at the end of history relative to the start. */
   acquisitionGrowth: positive.default(1.8),
   /** BG/NBD: purchase rate λ (per year, seasonally averaged) ~ Gamma(shape r, rate α). */
-  purchase: z.strictObject({ r: positive, alpha: positive }).default({ r: 1.4, alpha: 0.5 }),
+  purchase: z.strictObject({ r: positive.default(1.4), alpha: positive.default(0.5) }).prefault({}),
   /** BG/NBD: after each repeat purchase the customer drops out with p ~ Beta(a, b). */
-  dropout: z.strictObject({ a: positive, b: positive }).default({ a: 1.3, b: 4.2 }),
+  dropout: z.strictObject({ a: positive.default(1.3), b: positive.default(4.2) }).prefault({}),
   /** Gamma-Gamma, in major currency units: order value ~ Gamma(p, rate ν), ν ~ Gamma(q, rate γ). */
   spend: z
-    .strictObject({ p: positive, q: positive.min(1.01), gamma: positive })
-    .default({ p: 6, q: 4, gamma: 40 }),
+    .strictObject({ p: positive.default(6), q: positive.min(1.01).default(4), gamma: positive.default(40) })
+    .prefault({}),
   /** Dirichlet concentration of each customer's category preferences (lower = more focused). */
   categoryConcentration: positive.default(0.6),
   /** Mean share of a customer's orders that get a refund (per-customer Beta around it). */
@@ -86,9 +86,15 @@ export const shopParamsSchema = z.strictObject({
       peakWeekend: positive.default(1.7),
     })
     .prefault({}),
+  /** Relative weights of the segments (normalised). */
   segmentShares: z
-    .object({ dealSeeker: positive, loyalist: positive, casual: positive, engaged: positive })
-    .default({ dealSeeker: 0.25, loyalist: 0.2, casual: 0.4, engaged: 0.15 }),
+    .strictObject({
+      dealSeeker: positive.default(0.25),
+      loyalist: positive.default(0.2),
+      casual: positive.default(0.4),
+      engaged: positive.default(0.15),
+    })
+    .prefault({}),
 });
 
 export type ShopParamsInput = z.input<typeof shopParamsSchema>;

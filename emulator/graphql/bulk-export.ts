@@ -230,8 +230,8 @@ function connectionNode(
   return { nodeType, selection, viaEdges: Boolean(nodeField) };
 }
 
-/** Where the lines go; `write` may return a promise to apply backpressure. */
-export type LineSink = { write(line: string): void | Promise<void> };
+/** Where the lines go: `write` buffers; `drain` is awaited between root objects (backpressure). */
+export type LineSink = { write(line: string): void; drain(): Promise<void> | undefined };
 
 export type ExportProgress = { objectCount: number; rootObjectCount: number };
 
@@ -250,7 +250,9 @@ export async function runBulkExport(
     const nodes = resolveConnection(root, {}, ctx);
     for (let i = 0; i < nodes.length; i += 1) {
       progress.rootObjectCount += 1;
-      await emit(root.sub!, nodes[i], null, ctx, sink, progress);
+      emit(root.sub!, nodes[i], null, ctx, sink, progress);
+      const pending = sink.drain();
+      if (pending) await pending;
       if (i % chunk === chunk - 1) await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -279,24 +281,23 @@ function project(plan: ObjectPlan, source: unknown, ctx: GraphqlContext): Record
   return out;
 }
 
-async function emit(
+function emit(
   plan: ObjectPlan,
   source: unknown,
   parentId: unknown,
   ctx: GraphqlContext,
   sink: LineSink,
   progress: ExportProgress,
-): Promise<void> {
+): void {
   const line = project(plan, source, ctx);
   if (parentId != null) line.__parentId = parentId;
   progress.objectCount += 1;
-  const pending = sink.write(JSON.stringify(line));
-  if (pending) await pending;
+  sink.write(JSON.stringify(line));
   if (plan.connections.length === 0) return;
   // Children name their parent by its id, whether or not the query selected it.
   const idField = plan.fields.find((f) => f.name === "id");
   const id = idField ? line[idField.key] : (source as { id?: unknown }).id;
   for (const connection of plan.connections)
     for (const child of resolveConnection(connection, source, ctx))
-      await emit(connection.sub!, child, id, ctx, sink, progress);
+      emit(connection.sub!, child, id, ctx, sink, progress);
 }

@@ -158,8 +158,8 @@ function writeLines(stream: WriteStream) {
     write(line: string) {
       buffer.push(line);
       size += line.length;
-      return size > 1 << 20 ? flush() : undefined;
     },
+    drain: () => (size > 1 << 20 ? flush() : undefined),
     async end() {
       await flush();
       await new Promise<void>((resolve, reject) =>

@@ -119,10 +119,14 @@ export function gid(type: string, legacyId: number | string): string {
   return `gid://shopify/${type}/${legacyId}`;
 }
 
+const ID_PATTERNS = new Map<string, RegExp>();
+
 /** Accepts a gid of the given type or a bare numeric id; returns the numeric id or null. */
 export function legacyIdOf(type: string, id: string | number): number | null {
   if (typeof id === "number") return Number.isSafeInteger(id) && id > 0 ? id : null;
-  const match = new RegExp(`^(?:gid://shopify/${type}/)?(\\d+)$`).exec(id);
+  let pattern = ID_PATTERNS.get(type);
+  if (!pattern) ID_PATTERNS.set(type, (pattern = new RegExp(`^(?:gid://shopify/${type}/)?(\\d+)$`)));
+  const match = pattern.exec(id);
   return match ? Number(match[1]) : null;
 }
 

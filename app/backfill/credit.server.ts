@@ -1,12 +1,7 @@
 import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import type { MemberStatus } from "~/generated/prisma/client";
-import {
-  earningOrderFromMirror,
-  parseMirrorLineItems,
-  refundedAmountsFromMirror,
-  type ProductFacts,
-} from "~/ingest/mirror-format";
+import { earningOrderFromMirror, refundedAmountsFromMirror, type ProductFacts } from "~/ingest/mirror-format";
 import { lineNetMinor } from "~/loyalty/earning-lines";
 import { membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/orders.server";
@@ -270,22 +265,8 @@ export function replayOrder(
 ): ReplayOrder | null {
   if (!o.shopifyCreatedAt && !o.processedAt) return null;
   const order = earningOrderFromMirror(o, facts);
-  const spendMinor = parseMirrorLineItems(o.lineItems)
-    .filter((l) => !l.giftCard)
-    .reduce(
-      (sum, l) =>
-        sum +
-        lineNetMinor({
-          id: l.id,
-          productId: l.productId,
-          collectionIds: [],
-          tags: [],
-          quantity: l.quantity,
-          unitPriceMinor: l.priceMinor,
-          discountAllocationsMinor: [l.discountMinor],
-        }),
-      0,
-    );
+  // Merchandise net of discounts, gift cards excluded: what tiers.server.ts counts as spend.
+  const spendMinor = order.lines.filter((l) => !l.giftCard).reduce((sum, l) => sum + lineNetMinor(l), 0);
   return {
     order,
     earns: !o.test && o.financialStatus !== null && PAID_STATUSES.has(o.financialStatus),

@@ -15,6 +15,10 @@ import { allowEmulatorFrame } from "./shopify/emulator-frame.server";
 
 export const streamTimeout = 5000;
 
+// For the production server (server.js): its settings, and POST /webhooks outside Remix.
+export { serverSettings } from "./server-settings.server";
+export { handleWebhookNode } from "./webhooks/intake.server";
+
 // One id per request: an upstream proxy's X-Request-Id when it looks like one, otherwise
 // new. It is on the response, on the request's log line, on lines written while
 // rendering and on handleError's line, so a support ticket can be matched to the logs.

@@ -19,7 +19,7 @@ export type WebhookHeaders = {
 
 export type ParsedWebhookHeaders = { ok: true; value: WebhookHeaders } | { ok: false; missing: string[] };
 
-export function parseWebhookHeaders(headers: Headers): ParsedWebhookHeaders {
+export function parseWebhookHeaders(headers: Pick<Headers, "get">): ParsedWebhookHeaders {
   const read = (name: string) => headers.get(name)?.trim() || null;
   const missing = REQUIRED_WEBHOOK_HEADERS.filter((name) => read(name) === null);
   if (missing.length > 0) return { ok: false, missing };

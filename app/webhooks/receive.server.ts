@@ -20,7 +20,7 @@ export type ReceiveDeps = {
 export type ReceiveResult = { status: number; body: { message: string; eventId?: string } };
 
 export async function receiveWebhook(
-  request: { headers: Headers; rawBody: Uint8Array },
+  request: { headers: Pick<Headers, "get">; rawBody: Uint8Array },
   deps: ReceiveDeps,
 ): Promise<ReceiveResult> {
   const log = logger();

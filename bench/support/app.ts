@@ -1,8 +1,8 @@
 import { ensureBuild } from "../../tests/browser/support/app-server";
 import { spawnNode, stopChild } from "./services";
 
-// The production server exactly as `npm run build && npm start` runs it: the Remix build
-// served by remix-serve (Express, compression, request logging) in its own process.
+// The production server exactly as `npm run build && npm start` runs it (server.js: the
+// Remix build behind Express, with the direct webhook path), in its own process.
 
 export type RunningApp = { url: string; pid: number; stop: () => Promise<void> };
 
@@ -12,15 +12,11 @@ export async function startApp(
   nodeArgs: string[] = [],
 ): Promise<RunningApp> {
   ensureBuild();
-  const child = spawnNode(
-    [...nodeArgs, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"],
-    env,
-    logFile,
-  );
+  const child = spawnNode([...nodeArgs, "server.js"], env, logFile);
   const url = `http://127.0.0.1:${env.PORT}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`remix-serve exited with ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode}; see ${logFile}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {

@@ -122,7 +122,6 @@ export function appEnv(database: string, redis: string, port: number): Record<st
     DATABASE_URL: database,
     REDIS_URL: redis,
     PORT: String(port),
-    HOST: "127.0.0.1",
   };
 }
 

@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { prisma } from "../db.server";
+import { env } from "../env.server";
+import { enqueueWebhooks } from "../jobs/producers.server";
+import { coalesce, ItemFailure } from "./coalesce";
+import { recordDeliveries, type Delivery } from "./inbox.server";
+import { receiveWebhook, type ReceiveDeps } from "./receive.server";
+
+// The webhook intake shared by the Remix route (app/routes/webhooks.tsx) and the
+// production server's direct path (server.js): deliveries that arrive together share one
+// inbox INSERT and one enqueue round trip, and each is still acknowledged only after its
+// own row is committed.
+
+const record = coalesce(async (deliveries: Delivery[]) => {
+  try {
+    return await recordDeliveries(prisma(), deliveries);
+  } catch (error) {
+    if (deliveries.length === 1) throw error;
+    // One unstorable delivery must not fail the others: retry them one by one.
+    return Promise.all(
+      deliveries.map((d) =>
+        recordDeliveries(prisma(), [d]).then(
+          ([entry]) => entry!,
+          (e: unknown) => new ItemFailure(e),
+        ),
+      ),
+    );
+  }
+});
+
+const enqueue = coalesce(async (eventIds: string[]) => {
+  await enqueueWebhooks(eventIds);
+  return eventIds.map(() => undefined);
+});
+
+export function intakeDeps(): ReceiveDeps {
+  return { db: prisma(), record, enqueue, secret: env().SHOPIFY_API_SECRET, now: () => new Date() };
+}
+
+/** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * POST /webhooks on a bare Node request, without the Fetch API round trip Remix makes:
+ * the production server sends webhook traffic here and everything else to Remix.
+ */
+export function handleWebhookNode(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reply = (status: number, body: object) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+    res.end(text);
+  };
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (size > MAX_BODY_BYTES) return reply(413, { message: "Webhook body too large" });
+    const headers = {
+      get: (name: string) => {
+        const value = req.headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+      },
+    };
+    receiveWebhook({ headers, rawBody: Buffer.concat(chunks, size) }, intakeDeps()).then(
+      (result) => reply(result.status, result.body),
+      () => reply(503, { message: "Could not record the webhook; retry later" }),
+    );
+  });
+  req.on("error", () => res.destroy());
+}

@@ -1,4 +1,4 @@
-// npm run bench:credit [-- --orders 50000 --customers 10000 --concurrency 16]
+// npm run bench:credit [-- --orders 50000 --customers 2000 --concurrency 16 --timeout 600]
 // Orders per second from the inbox to committed ledger entries, through the real worker
 // process (`npm run worker`: BullMQ webhooks queue → processWebhookEvent → the topic's
 // ingest handler → mirror + loyalty settle + ledger) on a scratch database and a private
@@ -30,10 +30,10 @@ import {
 const { values: args } = parseArgs({
   options: {
     orders: { type: "string", default: "50000" },
-    customers: { type: "string", default: "10000" },
-    products: { type: "string", default: "500" },
+    customers: { type: "string", default: "2000" },
+    products: { type: "string", default: "200" },
     concurrency: { type: "string", default: "16" },
-    timeout: { type: "string", default: "900" },
+    timeout: { type: "string", default: "600" },
     // Extra node arguments for the worker, as JSON, e.g. '["--cpu-prof","--cpu-prof-dir=/tmp/prof"]'.
     profile: { type: "string" },
   },

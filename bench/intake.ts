@@ -1,4 +1,4 @@
-// npm run bench:intake [-- --duration 20 --concurrency 48 --warmup 3]
+// npm run bench:intake [-- --duration 20 --concurrency 32 --warmup 3]
 // Sustained webhook intake through the real HTTP route: the production build served by
 // remix-serve, on a scratch database and a private Redis, receiving signed orders/create
 // deliveries over keep-alive connections. Every request is HMAC-verified, written to the
@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
   options: {
     duration: { type: "string", default: "20" },
     warmup: { type: "string", default: "3" },
-    concurrency: { type: "string", default: "48" },
+    concurrency: { type: "string", default: "32" },
     // Writes a V8 tick profile of the app process (node --prof-process <file> reads it).
     profile: { type: "string" },
   },

@@ -162,12 +162,21 @@ async function exportResource(run: BackfillRun, resource: BackfillResource, deps
     operationId = await startOrAdopt(graphql, BULK_QUERIES[resource]);
     await db.backfillRun.update({ where: { id: run.id }, data: { bulkOperationId: operationId } });
   }
-  const done = await waitForBulkOperation(graphql, operationId, {
-    ...deps.poll,
-    onProgress: async (op) => {
-      await db.backfillRun.update({ where: { id: run.id }, data: { objectCount: BigInt(op.objectCount) } });
-    },
-  });
+  let done;
+  try {
+    done = await waitForBulkOperation(graphql, operationId, {
+      ...deps.poll,
+      onProgress: async (op) => {
+        await db.backfillRun.update({ where: { id: run.id }, data: { objectCount: BigInt(op.objectCount) } });
+      },
+    });
+  } catch (error) {
+    // An operation that ended without a file (failed, canceled, expired) is forgotten, so
+    // the retry of this job starts a fresh one instead of polling a dead one forever.
+    if (error instanceof BulkOperationError && error.operation)
+      await db.backfillRun.update({ where: { id: run.id }, data: { bulkOperationId: null } });
+    throw error;
+  }
   return db.backfillRun.update({
     where: { id: run.id },
     data: {

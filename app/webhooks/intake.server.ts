@@ -11,6 +11,9 @@ import { receiveWebhook, type ReceiveDeps } from "./receive.server";
 // inbox INSERT and one enqueue round trip, and each is still acknowledged only after its
 // own row is committed.
 
+// Four batches in flight keep the pool's connections busy while each waits for its commit.
+const IN_FLIGHT = { maxInFlight: 4 };
+
 const record = coalesce(async (deliveries: Delivery[]) => {
   try {
     return await recordDeliveries(prisma(), deliveries);
@@ -26,12 +29,12 @@ const record = coalesce(async (deliveries: Delivery[]) => {
       ),
     );
   }
-});
+}, IN_FLIGHT);
 
 const enqueue = coalesce(async (eventIds: string[]) => {
   await enqueueWebhooks(eventIds);
   return eventIds.map(() => undefined);
-});
+}, IN_FLIGHT);
 
 export function intakeDeps(): ReceiveDeps {
   return { db: prisma(), record, enqueue, secret: env().SHOPIFY_API_SECRET, now: () => new Date() };

@@ -37,7 +37,7 @@ export interface EmbeddedAdmin {
 
 export async function startEmbeddedAdmin(
   shop: Shop,
-  seed: (db: ReturnType<typeof createPrisma>) => Promise<void>,
+  seed: (db: ReturnType<typeof createPrisma>, owned: { databaseUrl: string }) => Promise<void>,
 ): Promise<EmbeddedAdmin> {
   ensureBuild();
   const started: Array<() => Promise<unknown>> = [];
@@ -51,7 +51,7 @@ export async function startEmbeddedAdmin(
     started.push(redis.stop);
     const db = createPrisma(database.url, 2);
     started.push(() => db.$disconnect());
-    await seed(db);
+    await seed(db, { databaseUrl: database.url });
     const appPort = await freePort();
     const appUrl = `http://127.0.0.1:${appPort}`;
     const emulator = await createEmulator(

@@ -220,7 +220,6 @@ try {
   await supervisor.stop(1);
 }
 
-
 async function waitForApp(url: string) {
   for (let i = 0; i < 240; i++) {
     if (supervisor.isStopping) return;

@@ -19,7 +19,10 @@ export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<type
       case "refresh-loyalty-stats": {
         const { shop, full } = data as JobData<typeof QUEUE.maintenance, "refresh-loyalty-stats">;
         const now = new Date();
-        return shop ? refreshLoyaltyStats(db, shop, { now, full }) : refreshAllShops(db, now);
+        if (!shop) return refreshAllShops(db, now);
+        // A job's return value is stored as JSON: the ledger cursor (BigInt) goes as a string.
+        const result = await refreshLoyaltyStats(db, shop, { now, full });
+        return { ...result, lastLedgerId: String(result.lastLedgerId) };
       }
       default:
         // parseJobData already rejects names without a schema; this keeps the two in step.

@@ -1,0 +1,293 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { processWebhookEvent } from "~/webhooks/process.server";
+import { recordDelivery, resetDatabase } from "~/webhooks/testing.server";
+import { processWebhookJob } from "./batch-dispatch.server";
+import { batchPool, closeBatchPools, processOrderBatch } from "./batch.server";
+import { createWorld, NOW, type Delivery } from "./test-world.server";
+
+// The batch path (batch.server.ts) must leave exactly the state the per-row path leaves
+// for the same deliveries: the same deliveries go into two shops, one processed row by
+// row, the other by a batch (and the per-row path for the rows the batch leaves), and
+// every mirror, member, ledger and event row is compared.
+
+const PER_ROW = "per-row.myshopify.com";
+const BATCHED = "batched.myshopify.com";
+const w = createWorld(PER_ROW);
+const { db } = w;
+
+const PROGRAM = {
+  earning: { bonuses: { firstOrder: 25, signup: 10 } },
+  tiers: {
+    basis: "spend" as const,
+    window: "lifetime" as const,
+    downgradeGraceDays: 30,
+    levels: [{ id: "silver", name: "Silver", threshold: 5000, benefits: { earnMultiplier: 2 } }],
+  },
+};
+const t = (minutes: number) => new Date(Date.parse("2025-10-01T12:00:00Z") + minutes * 60_000).toISOString();
+
+async function setupShop(shop: string) {
+  await db.shop.create({ data: { domain: shop, email: `owner@${shop}`, currencyCode: "USD" } });
+  const { currentProgramVersion, saveProgram } = await import("~/loyalty/program.server");
+  const { version } = await currentProgramVersion(db, shop);
+  await saveProgram(db, shop, { currency: "USD", ...PROGRAM }, { basedOn: version });
+}
+
+/** Records the deliveries in the shop's inbox, received 1 ms apart in the given order. */
+async function record(shop: string, deliveries: Delivery[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, d] of deliveries.entries()) {
+    const id = await recordDelivery(db, { shop, ...d });
+    await db.webhookEvent.update({ where: { id }, data: { receivedAt: new Date(NOW.getTime() + i) } });
+    ids.push(id);
+  }
+  return ids;
+}
+
+function scenario() {
+  const [ana, ben, cy, dee] = w.store.addCustomers(PER_ROW, [
+    { email: "ana@example.com", firstName: "Ana", updatedAt: t(-600) },
+    { email: "ben@example.com", firstName: "Ben", updatedAt: t(-600) },
+    { email: "cy@example.com", firstName: "Cy", updatedAt: t(-600) },
+    { email: "dee@example.com", firstName: "Dee", updatedAt: t(-600) },
+  ]);
+  const line = (unitPrice: string, quantity = 1) => ({ title: "Item", quantity, unitPrice });
+  const orders = w.store.addOrders(PER_ROW, [
+    // Ana's first order lifts her to Silver (5000 minor); her second earns double.
+    {
+      customerId: ana!.id,
+      financialStatus: "PAID",
+      createdAt: t(0),
+      updatedAt: t(1),
+      lineItems: [line("60")],
+    },
+    {
+      customerId: ana!.id,
+      financialStatus: "PAID",
+      createdAt: t(10),
+      updatedAt: t(11),
+      lineItems: [line("20", 2)],
+    },
+    {
+      customerId: ben!.id,
+      financialStatus: "PAID",
+      createdAt: t(20),
+      updatedAt: t(22),
+      lineItems: [line("15")],
+    },
+    {
+      customerId: cy!.id,
+      financialStatus: "PAID",
+      createdAt: t(30),
+      updatedAt: t(31),
+      lineItems: [line("10"), line("30")],
+    },
+    {
+      customerId: dee!.id,
+      financialStatus: "PARTIALLY_REFUNDED",
+      createdAt: t(40),
+      updatedAt: t(45),
+      lineItems: [line("25"), line("5")],
+    },
+    // A guest checkout carrying Dee's email, and a buyer the mirror has never seen.
+    {
+      customerId: null,
+      email: "dee@example.com",
+      financialStatus: "PAID",
+      createdAt: t(50),
+      updatedAt: t(51),
+      lineItems: [line("12")],
+    },
+    {
+      customerId: null,
+      email: "pending@example.com",
+      financialStatus: "PENDING",
+      createdAt: t(55),
+      updatedAt: t(56),
+      lineItems: [line("8")],
+    },
+  ]);
+  const [a1, a2, b1, c1, d1, guest, pending] = orders as [(typeof orders)[0], ...typeof orders];
+  const [newcomer] = w.store.addCustomers(PER_ROW, [{ email: "new@example.com", updatedAt: t(-1) }]);
+  const n1 = w.store.addOrders(PER_ROW, [
+    {
+      customerId: newcomer!.id,
+      financialStatus: "PAID",
+      createdAt: t(60),
+      updatedAt: t(61),
+      lineItems: [line("9")],
+    },
+  ])[0]!;
+
+  const setup: Delivery[] = [ana, ben, cy, dee].map((c) => ({
+    ...w.customer(c!),
+    topic: "customers/create",
+  }));
+  const batch: Delivery[] = [
+    w.order("orders/paid", a1!, {}, { customer: ana }),
+    w.order("orders/paid", a2!, {}, { customer: ana }),
+    w.order("orders/create", b1!, { financialStatus: "PENDING", updatedAt: t(21) }, { customer: ben }),
+    w.order("orders/paid", b1!, {}, { customer: ben }), // the same order again in the batch
+    w.order("orders/paid", a1!, {}, { customer: ana }), // an exact duplicate
+    w.order("orders/paid", c1!, {}, { customer: cy }),
+    w.refund(c1!, {
+      id: 9001,
+      createdAt: t(35),
+      lines: [{ lineItemId: c1!.lineItems[1]!.legacyId, quantity: 1 }],
+    }),
+    w.order(
+      "orders/updated",
+      d1!,
+      {},
+      {
+        customer: dee,
+        refunds: [
+          { id: 9002, createdAt: t(44), lines: [{ lineItemId: d1!.lineItems[1]!.legacyId, quantity: 1 }] },
+        ],
+      },
+    ),
+    w.order("orders/paid", guest!, {}, { customer: null }),
+    w.order("orders/create", pending!, {}, { customer: null }),
+    w.order("orders/paid", n1, {}, { customer: newcomer }),
+  ];
+  return { setup, batch };
+}
+
+async function snapshot(shop: string) {
+  const norm = (v: unknown) =>
+    JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x}n` : x)).replaceAll(shop, "SHOP"));
+  const omit = <T extends object>(row: T, keys: string[]) =>
+    Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)));
+  const [orders, refunds, customers, members, ledger, events, inbox] = await Promise.all([
+    db.order.findMany({ where: { shop }, orderBy: { id: "asc" } }),
+    db.refund.findMany({ where: { shop }, orderBy: { id: "asc" } }),
+    db.customer.findMany({ where: { shop }, orderBy: { id: "asc" } }),
+    db.member.findMany({ where: { shop }, orderBy: { customerId: "asc" } }),
+    db.ledgerEntry.findMany({ where: { shop }, orderBy: { key: "asc" } }),
+    db.loyaltyEvent.findMany({ where: { shop }, orderBy: { key: "asc" } }),
+    db.webhookEvent.groupBy({ by: ["status", "attempts"], where: { shop }, _count: true }),
+  ]);
+  return norm({
+    orders: orders.map((r) => omit(r, ["syncedAt"])),
+    refunds: refunds.map((r) => omit(r, ["syncedAt"])),
+    customers: customers.map((r) => omit(r, ["syncedAt"])),
+    members: members.map((r) => omit(r, ["createdAt", "updatedAt"])),
+    ledger: ledger.map((r) => omit(r, ["id", "createdAt"])),
+    events: events.map((r) => omit(r, ["id", "createdAt"])),
+    inbox,
+  });
+}
+
+beforeEach(async () => {
+  await resetDatabase(db);
+  w.store.resetShop(PER_ROW);
+  await setupShop(PER_ROW);
+  await setupShop(BATCHED);
+});
+
+afterAll(async () => {
+  await closeBatchPools();
+});
+
+describe("order batch", () => {
+  it("leaves the same mirror, members, ledger and events as the per-row path", async () => {
+    const { setup, batch } = scenario();
+    const now = () => NOW;
+    for (const shop of [PER_ROW, BATCHED])
+      for (const id of await record(shop, setup)) await processWebhookEvent(db, id, { now });
+
+    const batched = await record(BATCHED, batch);
+    const perRow = await record(PER_ROW, batch);
+    const result = await processOrderBatch(batchPool(), BATCHED, batched[0]!, NOW);
+    // The plain orders went set-based; duplicates, refunds, guests and newcomers were left.
+    const fast = [0, 1, 2, 5];
+    expect([...result.processed].sort()).toEqual(fast.map((i) => batched[i]!).sort());
+    expect([...result.deferred].sort()).toEqual([3, 4, 7, 8, 9, 10].map((i) => batched[i]!).sort());
+    // The rest, one by one in delivery order (the refund's topic is never batched).
+    for (const [i, id] of batched.entries())
+      if (!fast.includes(i)) expect(await processWebhookEvent(db, id, { now })).toBe("processed");
+
+    // The per-row shop applies the same deliveries in the order the batch shop did.
+    const order = [...fast, ...[...batch.keys()].filter((i) => !fast.includes(i))];
+    for (const i of order) await processWebhookEvent(db, perRow[i]!, { now });
+
+    const expected = await snapshot(PER_ROW);
+    expect(await snapshot(BATCHED)).toEqual(expected);
+    // The scenario did what it claims: Ana reached Silver and her second order earned double.
+    const ana = (expected as { members: { tierId: string | null; ordersEarned: number }[] }).members;
+    expect(ana.some((m) => m.tierId === "silver" && m.ordersEarned === 2)).toBe(true);
+    const ledger = (expected as { ledger: { key: string; points: number }[] }).ledger;
+    expect(ledger.find((e) => /order:\d+:earn$/.test(e.key) && e.points === 80)).toBeDefined();
+    expect(ledger.some((e) => e.key.includes(":refund:"))).toBe(true);
+  });
+
+  it("processes every job's row exactly once through the worker's entry point, replays included", async () => {
+    const { setup, batch } = scenario();
+    const now = () => NOW;
+    for (const shop of [PER_ROW, BATCHED])
+      for (const id of await record(shop, setup)) await processWebhookEvent(db, id, { now });
+    const batched = await record(BATCHED, batch);
+    const perRow = await record(PER_ROW, batch);
+
+    // Jobs run concurrently, as the worker runs them, then all of them again (redelivery).
+    const outcomes = await Promise.all(batched.map((id) => processWebhookJob(db, id, { now })));
+    expect(outcomes.filter((o) => o === "processed").length).toBeGreaterThan(0);
+    expect(outcomes.every((o) => o === "processed" || o === "already-processed")).toBe(true);
+    const first = await snapshot(BATCHED);
+    for (const id of batched) expect(await processWebhookJob(db, id, { now })).toBe("already-processed");
+    expect(await snapshot(BATCHED)).toEqual(first);
+    expect(await db.webhookEvent.count({ where: { shop: BATCHED, status: { not: "processed" } } })).toBe(0);
+
+    // Balances equal a per-row run in delivery order (these deliveries converge in any order).
+    for (const id of perRow) await processWebhookEvent(db, id, { now });
+    const pick = (s: unknown) =>
+      (s as { members: object[]; ledger: object[]; orders: object[] }).members.map((m) =>
+        Object.fromEntries(
+          Object.entries(m).filter(([k]) => /Points$|ordersEarned|tierId|tierValue/.test(k)),
+        ),
+      );
+    expect(pick(first)).toEqual(pick(await snapshot(PER_ROW)));
+  });
+
+  it("a batch that fails changes nothing, and only the failing row fails on its own", async () => {
+    const { setup, batch } = scenario();
+    const now = () => NOW;
+    for (const id of await record(BATCHED, setup)) await processWebhookEvent(db, id, { now });
+    const ids = await record(BATCHED, batch);
+    const a2 = (batch[1]!.payload as { id: number }).id;
+    const badKey = `${BATCHED}:order:${a2}:earn`;
+    // The database refuses one order's earn entry, whichever path writes it.
+    await db.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION batch_test_refuse() RETURNS trigger AS $$
+      BEGIN
+        IF NEW."key" = '${badKey}' THEN RAISE EXCEPTION 'refused by test'; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER batch_test_refuse BEFORE INSERT ON "LedgerEntry" FOR EACH ROW EXECUTE FUNCTION batch_test_refuse()`,
+    );
+    try {
+      await expect(processOrderBatch(batchPool(), BATCHED, ids[0]!, NOW)).rejects.toThrow(/refused by test/);
+      expect(
+        await db.webhookEvent.count({ where: { shop: BATCHED, status: "processed", id: { in: ids } } }),
+      ).toBe(0);
+      expect(await db.ledgerEntry.count({ where: { shop: BATCHED, orderId: { not: null } } })).toBe(0);
+
+      const failed: string[] = [];
+      for (const id of ids)
+        await processWebhookJob(db, id, { now, finalAttempt: true }).catch(() => failed.push(id));
+      expect(failed).toEqual([ids[1]]);
+      const rows = await db.webhookEvent.findMany({ where: { id: { in: ids } } });
+      for (const row of rows) expect(row.status).toBe(row.id === ids[1] ? "failed" : "processed");
+      expect(await db.ledgerEntry.count({ where: { shop: BATCHED, key: badKey } })).toBe(0);
+      expect(
+        await db.ledgerEntry.count({
+          where: { shop: BATCHED, key: `${BATCHED}:order:${(batch[0]!.payload as { id: number }).id}:earn` },
+        }),
+      ).toBe(1);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS batch_test_refuse ON "LedgerEntry"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS batch_test_refuse()`);
+    }
+  });
+});

@@ -50,7 +50,9 @@ export class Supervisor {
   private stopping = false;
 
   constructor(private readonly what = "everything") {
-    process.on("SIGINT", () => void this.stop(0));
+    // Ctrl-C signals the whole process group: the children got SIGINT too and are shutting
+    // down their own way, so they get time before a SIGTERM (a second signal hurries them).
+    process.on("SIGINT", () => void this.stop(0, { childrenSignalled: true }));
     process.on("SIGTERM", () => void this.stop(0));
   }
 
@@ -87,7 +89,7 @@ export class Supervisor {
     return child;
   }
 
-  async stop(code = 0): Promise<never> {
+  async stop(code = 0, options: { childrenSignalled?: boolean } = {}): Promise<never> {
     if (this.stopping) return new Promise<never>(() => {});
     this.stopping = true;
     console.log(`\nStopping ${this.what} ...`);
@@ -104,8 +106,10 @@ export class Supervisor {
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-            setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+            const term = () => child.kill("SIGTERM");
+            if (options.childrenSignalled) setTimeout(term, 10_000).unref();
+            else term();
+            setTimeout(() => child.kill("SIGKILL"), 20_000).unref();
           }),
       ),
     );

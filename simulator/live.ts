@@ -64,7 +64,10 @@ export interface LiveStats {
   codesUsed: number;
   refunds: number;
   webhookFailures: number;
+  /** Redemptions the app refused after the customer asked (its answer is in `lastRefusal`). */
   redeemRefusals: number;
+  /** Rewards wanted that the app's status did not offer for this cart (balance, minimum, availability). */
+  redemptionsNotOffered: number;
 }
 
 interface LiveCustomer {
@@ -89,6 +92,7 @@ export class LiveSimulation {
     refunds: 0,
     webhookFailures: 0,
     redeemRefusals: 0,
+    redemptionsNotOffered: 0,
   };
   private readonly customers: LiveCustomer[] = [];
   private readonly waiting: SimCustomer[] = [];
@@ -107,6 +111,7 @@ export class LiveSimulation {
   private stopped = false;
   private running: Promise<void> | null = null;
   private refundSeq = 0;
+  private signupsPrepared = false;
   /** Why the latest redemption did not happen (proxy answer), for the log. */
   lastRefusal: string | null = null;
   private program: Program | null = null;
@@ -136,7 +141,6 @@ export class LiveSimulation {
   /** Starts the loop; `stop()` ends it after the event in flight. */
   start(): void {
     if (this.running) return;
-    this.prepareSignups();
     this.running = this.loop().catch((error: unknown) => {
       this.log(`live simulation stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -149,6 +153,7 @@ export class LiveSimulation {
 
   /** Runs one simulated day: decisions from the app's state, then every event at the set rate. */
   async runDay(): Promise<void> {
+    this.prepareSignups();
     const state = await this.options.readAppState();
     this.planDay(state);
     const gapMs = 60_000 / (this.options.ordersPerMinute ?? 60);
@@ -179,6 +184,8 @@ export class LiveSimulation {
 
   /** Customers who join during the live run: the same generator's next customers. */
   private prepareSignups() {
+    if (this.signupsPrepared) return;
+    this.signupsPrepared = true;
     const { params } = this.options.generated;
     const definition = defineShop({ ...params, customers: params.customers + EXTRA_CUSTOMERS });
     let index = 0;
@@ -254,16 +261,35 @@ export class LiveSimulation {
   }
 
   /** Asks the app what the customer can redeem (proxy status), then redeems (proxy redeem). */
-  private async redeem(customer: LiveCustomer, rewardId: string, orderValueMinor: number) {
+  private async redeem(customer: LiveCustomer, wanted: string, orderValueMinor: number) {
     const status = await this.proxy("GET", "status", customer);
     if (!status.ok) return this.refused(`status ${status.status} ${await status.text()}`);
     const body = (await status.json()) as {
       member?: boolean;
-      rewards?: Array<{ id: string; affordable: boolean; available: boolean }>;
+      rewards?: Array<{
+        id: string;
+        affordable: boolean;
+        available: boolean;
+        minimumSubtotal: { amountMinor: number } | null;
+      }>;
     };
-    const offered = body.member ? body.rewards?.find((r) => r.id === rewardId) : undefined;
-    if (!offered?.affordable || !offered.available)
-      return this.refused(`${rewardId} not offered: ${JSON.stringify(offered ?? body)}`.slice(0, 300));
+    // What the widget offers for this cart: the wanted reward if it fits, else the most
+    // valuable one that does (a reward's minimum subtotal is only known from the app).
+    const fits = (body.member ? (body.rewards ?? []) : []).filter(
+      (r) => r.affordable && r.available && (r.minimumSubtotal?.amountMinor ?? 0) <= orderValueMinor,
+    );
+    const value = (id: string) => {
+      const reward = this.program?.rewards.find((r) => r.id === id);
+      return reward ? rewardValueMinor(reward.value) : 0;
+    };
+    const choice =
+      fits.find((r) => r.id === wanted) ??
+      fits.filter((r) => value(r.id) < orderValueMinor).sort((a, b) => value(b.id) - value(a.id))[0];
+    if (!choice) {
+      this.stats.redemptionsNotOffered += 1;
+      return;
+    }
+    const rewardId = choice.id;
     const clientKey = randomUUID();
     const response = await this.proxy("POST", "redeem", customer, {
       rewardId,

@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import { Session } from "@shopify/shopify-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { runBackfill } from "~/backfill/run.server";
+import { closeBackfillPools } from "~/backfill/sql.server";
+import { adjustPoints } from "~/loyalty/adjustments.server";
+import { currentProgram } from "~/loyalty/program.server";
+import { emulatorGraphql } from "~/loyalty/redemptions.testing.server";
+import { action as redeemAction } from "~/routes/proxy.redeem";
+import { loader as statusLoader } from "~/routes/proxy.status";
+import { routeShopifyTo } from "~/shopify/emulator-origin.server";
+import { sessionStorage } from "~/shopify.server";
+import { processWebhookEvent } from "~/webhooks/process.server";
+import { recordDelivery, resetDatabase, TEST_SECRET } from "~/webhooks/testing.server";
+import type { Emulator } from "../emulator/server";
+import { installApp, startTestEmulator } from "../emulator/testing";
+import { loadShopIntoStore } from "./history";
+import { createHistoryRun, prepareShop } from "./history-app.server";
+import { LiveSimulation, type AppState } from "./live";
+import { responseSchema } from "./scenario/schema";
+import { generateShop } from "./shop";
+
+// Live mode against the app in-process: webhooks go through the app's inbox and handlers,
+// storefront calls through the real proxy routes (signed, the library's HMAC check), codes
+// are created in the emulator by the app, and customers' choices follow the app's state.
+
+const db = prisma();
+const DOMAIN = "live-e2e.myshopify.com";
+const NOW = new Date();
+const generated = generateShop({
+  seed: 21,
+  customers: 300,
+  historyMonths: 3,
+  historyEnd: `${NOW.toISOString().slice(0, 10)}T00:00:00Z`,
+  domain: DOMAIN,
+});
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  await resetDatabase(db);
+  emulator = await startTestEmulator();
+  routeShopifyTo(emulator.url);
+  loadShopIntoStore(emulator.store, generated);
+  const token = await installApp(emulator, DOMAIN);
+  const session = new Session({ id: `offline_${DOMAIN}`, shop: DOMAIN, state: "", isOnline: false });
+  session.accessToken = token;
+  session.scope = "read_customers,write_customers,read_orders,read_products,write_discounts,read_discounts";
+  await sessionStorage.storeSession(session);
+  await prepareShop(db, generated);
+  const run = await createHistoryRun(db, DOMAIN);
+  await runBackfill(run.id, { db, graphql: emulatorGraphql(emulator, token), poll: { intervalMs: 20 } });
+});
+afterAll(async () => {
+  await emulator.close();
+  await closeBackfillPools();
+});
+
+async function readAppState(): Promise<AppState> {
+  const [program, members] = await Promise.all([
+    currentProgram(db, DOMAIN),
+    db.member.findMany({ where: { shop: DOMAIN } }),
+  ]);
+  return {
+    program,
+    members: new Map(
+      members.map((m) => [
+        String(m.customerId),
+        {
+          active: m.status === "active",
+          availablePoints: m.availablePoints,
+          tierId: m.tierId,
+          tierValue: Number(m.tierValue),
+        },
+      ]),
+    ),
+  };
+}
+
+describe("live mode", () => {
+  it("sends orders, sign-ups and refunds the app credits, and redeems through the proxy", async () => {
+    // Buyers shop often and redeem whenever they can afford a reward; some hold enough points.
+    const buyers = generated.customers.filter((c) => c.latent.buyer).slice(0, 40);
+    for (const c of buyers)
+      await adjustPoints(db, {
+        shop: DOMAIN,
+        customerId: BigInt(c.id),
+        points: 2_000,
+        reason: "live test",
+        staffId: "test",
+        adjustmentId: randomUUID(),
+        now: new Date(),
+      });
+    const topics: string[] = [];
+    const live = new LiveSimulation({
+      emulator: {
+        store: emulator.store,
+        sendWebhook: async (delivery) => {
+          topics.push(delivery.topic);
+          const id = await recordDelivery(db, {
+            topic: delivery.topic,
+            shop: DOMAIN,
+            payload: delivery.payload,
+          });
+          const outcome = await processWebhookEvent(db, id);
+          return { status: outcome === "processed" ? 200 : 500, webhookId: id, eventId: id, body: "" };
+        },
+      },
+      generated,
+      readAppState,
+      appUrl: "https://app.test",
+      apiSecret: TEST_SECRET,
+      response: responseSchema.parse({
+        membership: { frequencyLift: 2 },
+        redemption: { intercept: 8, perCurrencyUnit: 0, maxProbability: 0.95 },
+      }),
+      ordersPerMinute: 60_000_000,
+      signupsPerDay: 1,
+      seed: 4,
+      fetch: async (input, init) => {
+        const request = new Request(String(input), init);
+        const path = new URL(request.url).pathname;
+        if (path === "/proxy/status") return statusLoader({ request, params: {}, context: {} });
+        if (path === "/proxy/redeem") return redeemAction({ request, params: {}, context: {} });
+        return new Response("not found", { status: 404 });
+      },
+    });
+    while (live.stats.days < 40 && (live.stats.orders < 25 || live.stats.redemptions < 3))
+      await live.runDay();
+    const s = live.stats;
+
+    expect(s.webhookFailures).toBe(0);
+    expect(s.signups).toBe(s.days);
+    expect(s.orders).toBeGreaterThanOrEqual(25);
+    expect(s.redemptions).toBeGreaterThanOrEqual(3);
+    expect(s.redeemRefusals, live.lastRefusal ?? "").toBe(0);
+    expect(topics.filter((t) => t === "orders/paid")).toHaveLength(s.orders);
+    expect(topics.filter((t) => t === "customers/create")).toHaveLength(s.days);
+
+    // The app mirrored every live order and credited it; the redeemed codes came back on orders.
+    const liveOrders = await db.order.count({ where: { shop: DOMAIN, shopifyCreatedAt: { gte: NOW } } });
+    expect(liveOrders).toBe(s.orders);
+    const redemptions = await db.redemption.findMany({ where: { shop: DOMAIN } });
+    expect(redemptions).toHaveLength(s.redemptions);
+    expect(redemptions.every((r) => r.code && r.status === "used")).toBe(true);
+    expect(s.codesUsed).toBe(s.redemptions);
+    const shop = emulator.store.requireShop(DOMAIN);
+    const withCodes = [...shop.orders.values()].filter((o) =>
+      o.discountCodes.some((d) => redemptions.some((r) => r.code === d.code)),
+    );
+    expect(withCodes).toHaveLength(s.redemptions);
+    const earned = await db.ledgerEntry.count({
+      where: { shop: DOMAIN, kind: "earn", occurredAt: { gte: NOW } },
+    });
+    expect(earned).toBe(s.orders);
+    // Returns arrive as refunds/create and are mirrored (history refunds were not sent here).
+    expect(await db.refund.count({ where: { shop: DOMAIN } })).toBe(s.refunds);
+    expect(topics.filter((t) => t === "refunds/create")).toHaveLength(s.refunds);
+  }, 120_000);
+});

@@ -17,7 +17,14 @@ export async function eraseShop(db: PrismaClient, shop: string): Promise<void> {
     (tx) =>
       shopRedact({
         tx,
-        event: { id: "demo-reset", shop, topic: "shop/redact", payload: {}, triggeredAt: null, receivedAt: new Date() },
+        event: {
+          id: "demo-reset",
+          shop,
+          topic: "shop/redact",
+          payload: {},
+          triggeredAt: null,
+          receivedAt: new Date(),
+        },
         now: new Date(),
       }),
     { timeout: 120_000 },

@@ -22,7 +22,13 @@ const db = prisma();
 const DOMAIN = "history-e2e.myshopify.com";
 const NOW = new Date();
 const HISTORY_END = `${NOW.toISOString().slice(0, 10)}T00:00:00Z`;
-const generated = generateShop({ seed: 5, customers: 300, historyMonths: 2, historyEnd: HISTORY_END, domain: DOMAIN });
+const generated = generateShop({
+  seed: 5,
+  customers: 300,
+  historyMonths: 2,
+  historyEnd: HISTORY_END,
+  domain: DOMAIN,
+});
 
 let emulator: Emulator;
 
@@ -74,7 +80,9 @@ describe("history mode on a small generated shop", () => {
     );
     expect(failures).toEqual([]);
     expect(await db.refund.count({ where: { shop: DOMAIN } })).toBe(deliveries.length);
-    expect(await db.ledgerEntry.count({ where: { shop: DOMAIN, kind: "refundReversal" } })).toBeGreaterThan(0);
+    expect(await db.ledgerEntry.count({ where: { shop: DOMAIN, kind: "refundReversal" } })).toBeGreaterThan(
+      0,
+    );
 
     await refreshLoyaltyStats(db, DOMAIN, { now: NOW, full: true });
     const kpis = await loadLoyaltyKpis(db, DOMAIN, NOW);

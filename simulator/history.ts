@@ -65,7 +65,11 @@ export function historyRefundDeliveries(shop: GeneratedShop, loaded: LoadedShop)
   for (const refund of shop.refunds) {
     const order = loaded.orders.get(refund.orderId);
     if (!order) continue;
-    deliveries.push({ topic: "refunds/create", refund, payload: refundPayload(order, refundSpec(refund, order)) });
+    deliveries.push({
+      topic: "refunds/create",
+      refund,
+      payload: refundPayload(order, refundSpec(refund, order)),
+    });
   }
   return deliveries.sort((a, b) => a.refund.createdAt.localeCompare(b.refund.createdAt));
 }
@@ -113,7 +117,12 @@ export function demoProgram(currency: string): ProgramInput {
       levels: [
         { id: "member", name: "Member", threshold: 0, benefits: { earnMultiplier: 1 } },
         { id: "silver", name: "Silver", threshold: 30_000, benefits: { earnMultiplier: 1.25 } },
-        { id: "gold", name: "Gold", threshold: 100_000, benefits: { earnMultiplier: 1.5, freeShipping: true } },
+        {
+          id: "gold",
+          name: "Gold",
+          threshold: 100_000,
+          benefits: { earnMultiplier: 1.5, freeShipping: true },
+        },
       ],
     },
     rewards: [

@@ -6,7 +6,9 @@
 // with UNNEST upserts, then the ledger replay credits history under the program's rules.
 // The clock runs from starting the run to the run completing (the emulator's export is
 // inside it, as Shopify's would be). Target: <= 120 s.
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import pg from "pg";
 import { parseArgs } from "node:util";
 import { gid, shopifyDateTime, type CustomerRecord, type OrderRecord } from "../emulator/resources/records";
 import { buildProduct } from "../emulator/resources/build";
@@ -21,6 +23,8 @@ const { values: args } = parseArgs({
     products: { type: "string", default: "500" },
     "history-earns": { type: "string", default: "true" },
     keep: { type: "boolean", default: false },
+    /** Sample pg_stat_activity every 250 ms and print what the backends were doing per phase. */
+    sample: { type: "boolean", default: false },
   },
 });
 const ORDERS = Number(args.orders);
@@ -149,6 +153,95 @@ function seedShop(emulator: Emulator) {
   }
 }
 
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a process has used, from /proc; null once it has exited. */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Per-phase accounting: wall time, this process's CPU (emulator export + app) and the CPU
+ * of the PostgreSQL backends serving the scratch database (read from /proc every sample,
+ * keeping each backend's last figure, so a backend that exits still counts). Optionally
+ * samples what the active backends were running (statement head and wait event).
+ */
+function phaseMeter(databaseUrl: string, sample: boolean) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const backendCpu = new Map<number, number>();
+  const samples = new Map<string, Map<string, number>>();
+  let phase = "start";
+  let phaseStarted = { wall: performance.now(), cpu: process.cpuUsage(), pg: 0 };
+  const rows: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const pgCpu = () => [...backendCpu.values()].reduce((a, b) => a + b, 0);
+  const poll = async () => {
+    const { rows: active } = await client.query<{
+      pid: number;
+      state: string;
+      wait: string | null;
+      query: string;
+    }>(
+      `SELECT pid, state, wait_event_type || ':' || wait_event AS wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query
+         FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [database],
+    );
+    for (const row of active) {
+      const cpu = processCpuSeconds(row.pid);
+      if (cpu !== null) backendCpu.set(row.pid, cpu);
+      if (sample && row.state === "active") {
+        const bucket = samples.get(phase) ?? new Map<string, number>();
+        samples.set(phase, bucket);
+        const key = `${row.wait ?? "CPU"}  ${row.query}`;
+        bucket.set(key, (bucket.get(key) ?? 0) + 1);
+      }
+    }
+  };
+  return {
+    async start() {
+      await client.connect();
+      const tick = () => {
+        timer = setTimeout(() => void poll().then(tick, tick), sample ? 250 : 1000);
+      };
+      tick();
+    },
+    /** Closes the current phase (if it changed) and opens `next`. */
+    async mark(next: string) {
+      if (next === phase) return;
+      await poll();
+      const cpu = process.cpuUsage(phaseStarted.cpu);
+      const pgNow = pgCpu();
+      if (phase !== "start")
+        rows.push(
+          `  ${phase.padEnd(18)} wall ${((performance.now() - phaseStarted.wall) / 1000).toFixed(1).padStart(6)} s  ` +
+            `node cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1).padStart(6)} s  ` +
+            `postgres cpu ${(pgNow - phaseStarted.pg).toFixed(1).padStart(6)} s`,
+        );
+      phase = next;
+      phaseStarted = { wall: performance.now(), cpu: process.cpuUsage(), pg: pgNow };
+    },
+    async stop() {
+      clearTimeout(timer);
+      await client.end();
+      const lines = ["per phase (CPU seconds are less noisy than wall time on a shared machine):", ...rows];
+      for (const [name, bucket] of samples) {
+        const total = [...bucket.values()].reduce((a, b) => a + b, 0);
+        lines.push(`  backend samples in ${name} (${total}):`);
+        for (const [key, n] of [...bucket].sort((a, b) => b[1] - a[1]).slice(0, 8))
+          lines.push(`    ${String(Math.round((100 * n) / total)).padStart(3)}%  ${key}`);
+      }
+      return lines.join("\n");
+    },
+  };
+}
+
 async function main() {
   const database = await scratchDatabase("backfill");
   const emulator = await startTestEmulator({
@@ -217,17 +310,28 @@ async function main() {
       historyEarnsPoints: HISTORY_EARNS,
       trigger: "bench",
     });
+    const meter = phaseMeter(database.url, args.sample);
+    await meter.start();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const marks: string[] = [];
     let lastPhase = "";
+    await meter.mark("export:products");
+    const phaseTimer = setInterval(() => {
+      void db.backfillRun.findUnique({ where: { id: run.id } }).then(async (r) => {
+        if (!r) return;
+        const phase = `${r.phase}${r.resource ? `:${r.resource}` : ""}`;
+        if (phase === lastPhase) return;
+        lastPhase = phase;
+        marks.push(`${phase} from ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        await meter.mark(phase);
+      });
+    }, 200);
     const progress = setInterval(() => {
       void db.backfillRun.findUnique({ where: { id: run.id } }).then((r) => {
         if (!r) return;
         const at = ((performance.now() - started) / 1000).toFixed(1);
         const phase = `${r.phase}${r.resource ? `:${r.resource}` : ""}`;
-        if (phase !== lastPhase) marks.push(`${phase} from ${at} s`);
-        lastPhase = phase;
         console.log(
           `${at.padStart(6)} s  ${phase.padEnd(16)} exported ${String(r.objectCount ?? 0).padStart(8)}  ` +
             `loaded c=${r.customersLoaded} o=${r.ordersLoaded} li=${r.lineItemsLoaded} p=${r.productsLoaded}  ` +
@@ -240,8 +344,11 @@ async function main() {
       done = await runBackfill(run.id, { db, graphql, poll: { intervalMs: 100, maxIntervalMs: 500 } });
     } finally {
       clearInterval(progress);
+      clearInterval(phaseTimer);
     }
     const seconds = (performance.now() - started) / 1000;
+    await meter.mark("done");
+    console.log(await meter.stop());
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const [orders, entries] = await Promise.all([

@@ -233,6 +233,52 @@ describe("backfill", () => {
     expect(replayed).toEqual(live);
   });
 
+  it("replays again, under its lock, a customer a live webhook enrolls and credits mid-batch", async () => {
+    const program = await currentProgram(db, SHOP);
+    let raced = false;
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    const done = await runBackfill(
+      run.id,
+      deps({
+        creditHooks: {
+          // After the batch has replayed Ana as a new member, before it inserts her.
+          beforeMemberInsert: async () => {
+            if (raced) return;
+            raced = true;
+            await db.member.create({
+              data: { shop: SHOP, customerId: ids.ana, status: "active", enrolledAt: NOW },
+            });
+            const [first] = await db.order.findMany({
+              where: { shop: SHOP, customerId: ids.ana },
+              orderBy: { shopifyCreatedAt: "asc" },
+            });
+            await db.$transaction((tx) => settleOrder(tx, SHOP, first!.id, program, NOW));
+          },
+        },
+      }),
+    );
+    expect(raced).toBe(true);
+    expect(done).toMatchObject({ status: "completed", membersEnrolled: 2, customersCredited: 3 });
+    const anaOrders = (
+      await db.order.findMany({ where: { shop: SHOP, customerId: ids.ana }, orderBy: { id: "asc" } })
+    ).map((o) => o.id.toString());
+    expect((await ledger(ids.ana)).map((e) => [e.key, e.kind, e.points])).toEqual([
+      [`${SHOP}:customer:${ids.ana}:bonus:first-order`, "bonus", 25],
+      [`${SHOP}:order:${anaOrders[0]}:earn`, "earn", 45],
+      [`${SHOP}:order:${anaOrders[1]}:earn`, "earn", 30],
+      [`${SHOP}:order:${anaOrders[2]}:earn`, "earn", 80],
+      [`${SHOP}:order:${anaOrders[2]}:cancel:reverse`, "cancellationReversal", -80],
+    ]);
+    // The entries the batch wrote for her count once; the live ones are not the backfill's.
+    expect(done.entriesWritten).toBe((await db.ledgerEntry.count({ where: { shop: SHOP } })) - 2);
+    const ana = await db.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: SHOP, customerId: ids.ana } },
+    });
+    expect([ana.availablePoints, ana.pendingPoints, ana.ordersEarned, ana.lifetimePoints]).toEqual([
+      100, 0, 3, 100,
+    ]);
+  });
+
   it("replaying history twice adds nothing and leaves balances as they were", async () => {
     const first = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
     await runBackfill(first.run.id, deps());

@@ -7,7 +7,7 @@ import { membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/orders.server";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
-import { inTransaction, type SqlTx } from "./sql.server";
+import { copyField, inTransaction, type SqlTx } from "./sql.server";
 
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per
@@ -121,29 +121,29 @@ export async function creditBatch(
   now: Date,
   ids: bigint[],
   previous: Promise<unknown> = Promise.resolve(),
+  hooks: CreditHooks = {},
 ): Promise<CreditCounts & { cursor: bigint }> {
   const { shop, program } = target;
   return inTransaction(db, async (tx) => {
+    // No wait for the WAL flush: a crash can only lose whole batches together with their
+    // cursor (the resume redoes them), and any later synchronous commit that builds on
+    // these rows flushes them first, since the WAL is written in order.
+    await tx.exec(`SET LOCAL synchronous_commit = off`);
+    const idText = ids.map(String);
     const customers = (
       await tx.rows<Omit<CustomerRowForCredit, "id"> & { id: string }>(
         `SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt" FROM "Customer"
            WHERE "shop" = $1 AND "id" = ANY($2::bigint[]) ORDER BY "id"`,
-        [shop, ids.map(String)],
+        [shop, idText],
       )
     ).map((c) => ({ ...c, id: BigInt(c.id) }));
     const last = ids[ids.length - 1]!;
 
-    // Create the missing members, then lock every member of the batch in id order (as
-    // lockMember does one at a time), so live credits for them wait for this commit.
-    const created = await createMembers(tx, shop, customers, context, program, now);
-    const members = (
-      await tx.rows<Omit<MemberRowForCredit, "customerId"> & { customerId: string }>(
-        `SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" AT TIME ZONE 'UTC' AS "tierBelowSince"
-           FROM "Member" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])
-           ORDER BY "customerId" FOR UPDATE`,
-        [shop, ids.map(String)],
-      )
-    ).map((m) => ({ ...m, customerId: BigInt(m.customerId) }));
+    // Members that exist already (live webhooks, an earlier attempt) are locked in id
+    // order, as lockMember does one at a time, so live credits for them wait for this
+    // commit. The others are inserted below with their replayed state in one statement
+    // (one write per member instead of an insert, a lock and an update).
+    const existing = await lockMembers(tx, shop, idText);
     const [orders, ledger] = await Promise.all([
       jsonRows<OrderJson>(
         tx,
@@ -152,16 +152,9 @@ export async function creditBatch(
                   "cancelReason", "financialStatus", "test"
            FROM "Order" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
         shop,
-        ids.map(String),
+        idText,
       ),
-      jsonRows<LedgerJson>(
-        tx,
-        `SELECT "customerId"::text AS "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt",
-                  "lotKey", "writtenOff", "programVersion", "orderId"::text AS "orderId", "details"
-           FROM "LedgerEntry" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
-        shop,
-        ids.map(String),
-      ),
+      readLedger(tx, shop, idText),
     ]);
     const refunds = orders.length
       ? await jsonRows<RefundJson>(
@@ -174,57 +167,71 @@ export async function creditBatch(
         )
       : [];
 
-    const ordersBy = groupBy(orders, (o) => o.customerId);
     const refundsBy = groupBy(refunds, (r) => r.orderId);
-    const ledgerBy = groupBy(ledger, (e) => e.customerId);
-    const key = (id: bigint) => id.toString();
-    const memberBy = new Map(members.map((m) => [m.customerId, m]));
-
-    const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
-    const updates: MemberUpdate[] = [];
-    for (const customer of customers) {
-      const member = memberBy.get(customer.id);
-      if (!member) continue;
-      const result = replayHistory({
+    const historyBy = new Map<string, ReplayOrder[]>();
+    for (const o of orders) {
+      const history = replayOrder(toOrderRow(o), (refundsBy.get(o.id) ?? []).map(toRefundRow), context.facts);
+      if (!history) continue;
+      const list = historyBy.get(o.customerId);
+      if (list) list.push(history);
+      else historyBy.set(o.customerId, [history]);
+    }
+    const replay = (customer: CustomerRowForCredit, member: MemberState, entries: readonly ReplayEntry[]) => {
+      const id = customer.id.toString();
+      return replayHistory({
         shop,
-        customerId: customer.id.toString(),
+        customerId: id,
         program,
         active: member.status === "active",
         historyEarnsPoints: target.historyEarnsPoints,
-        orders: (ordersBy.get(key(customer.id)) ?? []).flatMap((o) => {
-          const history = replayOrder(
-            toOrderRow(o),
-            (refundsBy.get(o.id) ?? []).map(toRefundRow),
-            context.facts,
-          );
-          return history ? [history] : [];
-        }),
-        existing: (ledgerBy.get(key(customer.id)) ?? []).map(toReplayEntry),
+        orders: historyBy.get(id) ?? [],
+        existing: entries,
         standing: { tierId: member.tierId, belowSince: member.tierBelowSince },
         now,
       });
+    };
+
+    const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
+    const updates: MemberUpdate[] = [];
+    const inserts: (MemberUpdate & { status: MemberStatus; reason: string | null })[] = [];
+    for (const customer of customers) {
+      const member = existing.get(customer.id);
+      const fresh = member ? null : newMemberStatus(customer, context, program);
+      const state: MemberState = member ?? { status: fresh!.status, tierId: null, tierBelowSince: null };
+      const result = replay(customer, state, ledger.get(customer.id.toString()) ?? []);
       for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
-      updates.push({
-        customerId: customer.id,
-        available: result.balances.available,
-        pending: result.balances.pending,
-        lifetime: result.balances.lifetimeEarned,
-        redeemed: result.balances.redeemed,
-        expired: result.balances.expired,
-        ordersEarned: result.ordersEarned,
-        lastActivityAt: result.lastActivityAt,
-        tierId: result.tier.tierId,
-        tierBelowSince: result.tier.belowSince,
-        tierValue: Math.round(result.tier.value),
-        nextTierId: result.tier.progress.nextTierId,
-        tierRemaining: Math.round(result.tier.progress.remaining),
-      });
+      const update = memberUpdate(customer.id, result);
+      if (fresh) inserts.push({ ...update, status: fresh.status, reason: fresh.reason });
+      else updates.push(update);
     }
-    // No wait for the WAL flush: a crash can only lose whole batches together with their
-    // cursor (the resume redoes them), and any later synchronous commit that builds on
-    // these rows flushes them first, since the WAL is written in order.
-    await tx.exec(`SET LOCAL synchronous_commit = off`);
-    const inserted = await insertEntries(tx, shop, entries);
+
+    await hooks.beforeMemberInsert?.();
+    const created = await insertMembers(tx, shop, inserts, now);
+    let enrolled = 0;
+    const raced: bigint[] = [];
+    for (const row of inserts) {
+      if (!created.has(row.customerId)) raced.push(row.customerId);
+      else if (row.status === "active") enrolled += 1;
+    }
+    let batchEntries = entries;
+    if (raced.length) {
+      // A live webhook enrolled some of these customers between the lock and the insert:
+      // their replay assumed no member and no ledger, so it is done again for them under
+      // their lock, from what they hold now.
+      const again = new Set(raced);
+      batchEntries = entries.filter((e) => !again.has(e.customerId));
+      const racedText = raced.map(String);
+      const members = await lockMembers(tx, shop, racedText);
+      const racedLedger = await readLedger(tx, shop, racedText);
+      for (const customer of customers) {
+        const member = again.has(customer.id) ? members.get(customer.id) : undefined;
+        if (!member) continue;
+        const result = replay(customer, member, racedLedger.get(customer.id.toString()) ?? []);
+        for (const entry of result.entries) batchEntries.push({ customerId: customer.id, entry });
+        updates.push(memberUpdate(customer.id, result));
+      }
+    }
+    const inserted = await insertEntries(tx, shop, batchEntries);
     await updateMembers(tx, shop, updates, now);
     const points = inserted.points;
     await previous;
@@ -238,7 +245,7 @@ export async function creditBatch(
         target.runId,
         last.toString(),
         customers.length,
-        created,
+        enrolled,
         inserted.count,
         points,
         now.toISOString(),
@@ -249,12 +256,66 @@ export async function creditBatch(
       throw new Error(`Backfill ${target.runId} credit cursor moved: another worker is crediting it`);
     return {
       customers: customers.length,
-      membersEnrolled: created,
+      membersEnrolled: enrolled,
       entries: inserted.count,
       points,
       cursor: last,
     };
   });
+}
+
+/** Test seams: runs between the replay and the member insert (to race a live enrollment). */
+export interface CreditHooks {
+  beforeMemberInsert?: () => Promise<void>;
+}
+
+type MemberState = Pick<MemberRowForCredit, "status" | "tierId" | "tierBelowSince">;
+type NewMember = { status: MemberStatus; reason: string | null };
+
+async function lockMembers(tx: Tx, shop: string, ids: string[]): Promise<Map<bigint, MemberRowForCredit>> {
+  const rows = await tx.rows<Omit<MemberRowForCredit, "customerId"> & { customerId: string }>(
+    `SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" AT TIME ZONE 'UTC' AS "tierBelowSince"
+       FROM "Member" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])
+       ORDER BY "customerId" FOR UPDATE`,
+    [shop, ids],
+  );
+  return new Map(rows.map((m) => [BigInt(m.customerId), { ...m, customerId: BigInt(m.customerId) }]));
+}
+
+async function readLedger(tx: Tx, shop: string, ids: string[]): Promise<Map<string, ReplayEntry[]>> {
+  const rows = await jsonRows<LedgerJson>(
+    tx,
+    `SELECT "customerId"::text AS "customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt",
+              "lotKey", "writtenOff", "programVersion", "orderId"::text AS "orderId", "details"
+       FROM "LedgerEntry" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
+    shop,
+    ids,
+  );
+  const by = new Map<string, ReplayEntry[]>();
+  for (const row of rows) {
+    const list = by.get(row.customerId);
+    if (list) list.push(toReplayEntry(row));
+    else by.set(row.customerId, [toReplayEntry(row)]);
+  }
+  return by;
+}
+
+function memberUpdate(customerId: bigint, result: ReturnType<typeof replayHistory>): MemberUpdate {
+  return {
+    customerId,
+    available: result.balances.available,
+    pending: result.balances.pending,
+    lifetime: result.balances.lifetimeEarned,
+    redeemed: result.balances.redeemed,
+    expired: result.balances.expired,
+    ordersEarned: result.ordersEarned,
+    lastActivityAt: result.lastActivityAt,
+    tierId: result.tier.tierId,
+    tierBelowSince: result.tier.belowSince,
+    tierValue: Math.round(result.tier.value),
+    nextTierId: result.tier.progress.nextTierId,
+    tierRemaining: Math.round(result.tier.progress.remaining),
+  };
 }
 
 /** A mirrored order as the replay reads it; null for an order that cannot be placed in time. */
@@ -361,8 +422,6 @@ function toRefundRow(r: RefundJson): RefundRowForCredit {
   };
 }
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-
 function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   const map = new Map<K, T[]>();
   for (const row of rows) {
@@ -374,91 +433,127 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   return map;
 }
 
-/** Members for customers the program has not seen, with the status the live path would give them. */
-async function createMembers(
+/** The status the live path would give a customer the program has not seen. */
+function newMemberStatus(c: CustomerRowForCredit, context: CreditContext, program: Program): NewMember {
+  if (c.deletedAt) return { status: "deleted", reason: "deletedInShopify" };
+  if (c.redactedAt) return { status: "deleted", reason: "redacted" };
+  const decision = membershipDecision(
+    {
+      tags: c.tags,
+      isStaff: c.email !== null && context.staff.has(c.email.trim().toLowerCase()),
+      isB2B: c.isB2B,
+      optedIn: false,
+    },
+    program.membership,
+  );
+  if (decision.eligible) return { status: "active", reason: null };
+  if (decision.reason === "notOptedIn") return { status: "notEnrolled", reason: null };
+  return {
+    status: "excluded",
+    reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
+  };
+}
+
+/**
+ * New members with their replayed balances and tier, in one statement. Returns the ids
+ * inserted: a customer missing from it was enrolled concurrently (ON CONFLICT skipped it).
+ */
+async function insertMembers(
   tx: Tx,
   shop: string,
-  customers: CustomerRowForCredit[],
-  context: CreditContext,
-  program: Program,
+  rows: (MemberUpdate & { status: MemberStatus; reason: string | null })[],
   now: Date,
-): Promise<number> {
-  const rows = customers.map((c) => {
-    if (c.deletedAt) return { id: c.id, status: "deleted" as const, reason: "deletedInShopify" };
-    if (c.redactedAt) return { id: c.id, status: "deleted" as const, reason: "redacted" };
-    const decision = membershipDecision(
-      {
-        tags: c.tags,
-        isStaff: c.email !== null && context.staff.has(c.email.trim().toLowerCase()),
-        isB2B: c.isB2B,
-        optedIn: false,
-      },
-      program.membership,
-    );
-    if (decision.eligible) return { id: c.id, status: "active" as const, reason: null };
-    if (decision.reason === "notOptedIn") return { id: c.id, status: "notEnrolled" as const, reason: null };
-    return {
-      id: c.id,
-      status: "excluded" as const,
-      reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
-    };
-  });
-  const created = await tx.rows<{ status: MemberStatus }>(
-    `INSERT INTO "Member" ("shop", "customerId", "status", "statusReason", "enrolledAt", "updatedAt")
-     SELECT $1, t.id, t.status::"MemberStatus", t.reason,
-       CASE WHEN t.status = 'active' THEN $2::timestamptz AT TIME ZONE 'UTC' END, $2::timestamptz AT TIME ZONE 'UTC'
-     FROM UNNEST($3::bigint[], $4::text[], $5::text[]) AS t(id, status, reason)
+): Promise<Set<bigint>> {
+  if (rows.length === 0) return new Set();
+  const created = await tx.rows<{ customerId: string }>(
+    `INSERT INTO "Member" ("shop", "customerId", "status", "statusReason", "enrolledAt",
+       "availablePoints", "pendingPoints", "lifetimePoints", "redeemedPoints", "expiredPoints", "ordersEarned",
+       "lastActivityAt", "tierId", "tierBelowSince", "tierValue", "nextTierId", "tierRemaining",
+       "tierEvaluatedAt", "metafieldsDirty", "updatedAt")
+     SELECT $1, t."customerId", t."status"::"MemberStatus", t."reason",
+       CASE WHEN t."status" = 'active' THEN $2::timestamptz AT TIME ZONE 'UTC' END,
+       t."available", t."pending", t."lifetime", t."redeemed", t."expired", t."ordersEarned",
+       t."lastActivityAt" AT TIME ZONE 'UTC', t."tierId", t."tierBelowSince" AT TIME ZONE 'UTC', t."tierValue",
+       t."nextTierId", t."tierRemaining", $2::timestamptz AT TIME ZONE 'UTC', true, $2::timestamptz AT TIME ZONE 'UTC'
+     FROM json_to_recordset($3::json) AS t("customerId" bigint, "status" text, "reason" text, "available" int,
+       "pending" int, "lifetime" int, "redeemed" int, "expired" int, "ordersEarned" int,
+       "lastActivityAt" timestamptz, "tierId" text, "tierBelowSince" timestamptz, "tierValue" bigint,
+       "nextTierId" text, "tierRemaining" bigint)
      ON CONFLICT ("shop", "customerId") DO NOTHING
-     RETURNING "status"`,
-    [shop, iso(now), rows.map((r) => r.id.toString()), rows.map((r) => r.status), rows.map((r) => r.reason)],
+     RETURNING "customerId"::text AS "customerId"`,
+    [shop, now.toISOString(), memberJson(rows)],
   );
-  return created.filter((r) => r.status === "active").length;
+  return new Set(created.map((r) => BigInt(r.customerId)));
 }
+
+function memberJson(rows: readonly MemberUpdate[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      ...r,
+      customerId: r.customerId.toString(),
+      lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+      tierBelowSince: r.tierBelowSince?.toISOString() ?? null,
+    })),
+  );
+}
+
+// The batch's entries travel by COPY into a session-local staging table (no WAL, no
+// indexes, emptied at commit), then move into the ledger in one INSERT … SELECT … ON
+// CONFLICT (shop, key) DO NOTHING. COPY's text format costs the server a fraction of
+// expanding a JSON document of the same rows (the earning details make up most of it),
+// and each details value is parsed once, into the staging table's jsonb column.
+const LEDGER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_ledger_stage" (
+  "customerId" bigint, "key" text, "kind" "LedgerKind", "points" int, "bucket" "LedgerBucket",
+  "occurredAt" timestamptz, "availableAt" timestamptz, "lotKey" text, "writtenOff" int,
+  "programVersion" int, "orderId" bigint, "details" jsonb
+) ON COMMIT DELETE ROWS`;
 
 async function insertEntries(
   tx: Tx,
   shop: string,
   rows: { customerId: bigint; entry: ReplayEntry }[],
 ): Promise<{ count: number; points: number }> {
-  let count = 0;
-  let points = 0;
-  for (let i = 0; i < rows.length; i += 10_000) {
-    const chunk = rows.slice(i, i + 10_000).map(({ customerId, entry: e }) => ({
-      customerId: customerId.toString(),
-      key: e.key,
-      kind: e.kind,
-      points: e.points,
-      bucket: e.bucket,
-      occurredAt: e.occurredAt.toISOString(),
-      availableAt: e.availableAt ? e.availableAt.toISOString() : null,
-      lotKey: e.lotKey ?? null,
-      writtenOff: e.writtenOff ?? null,
-      programVersion: e.programVersion,
-      orderId: e.orderId,
-      details: e.details,
-    }));
-    const [result] = await tx.rows<{ count: number; points: number }>(
-      `WITH inserted AS (
-         INSERT INTO "LedgerEntry" ("shop", "customerId", "key", "kind", "points", "bucket", "occurredAt",
-           "availableAt", "lotKey", "writtenOff", "programVersion", "orderId", "details")
-         SELECT $1, t."customerId", t."key", t."kind"::"LedgerKind", t."points", t."bucket"::"LedgerBucket",
-           t."occurredAt" AT TIME ZONE 'UTC', t."availableAt" AT TIME ZONE 'UTC', t."lotKey", t."writtenOff",
-           t."programVersion", t."orderId", t."details"
-         FROM json_to_recordset($2::json) AS t("customerId" bigint, "key" text, "kind" text, "points" int,
-           "bucket" text, "occurredAt" timestamptz, "availableAt" timestamptz, "lotKey" text, "writtenOff" int,
-           "programVersion" int, "orderId" bigint, "details" jsonb)
-         ON CONFLICT ("shop", "key") DO NOTHING
-         RETURNING "kind", "points"
-       )
-       SELECT count(*)::int AS "count",
-              COALESCE(sum("points") FILTER (WHERE "kind" IN ('earn', 'bonus')), 0)::int AS "points"
-       FROM inserted`,
-      [shop, JSON.stringify(chunk)],
+  if (rows.length === 0) return { count: 0, points: 0 };
+  // Key order: neighbouring keys share index pages, so the unique index is walked in order.
+  const sorted = [...rows].sort((a, b) =>
+    a.entry.key < b.entry.key ? -1 : a.entry.key > b.entry.key ? 1 : 0,
+  );
+  const lines: string[] = [];
+  for (const { customerId, entry: e } of sorted)
+    lines.push(
+      [
+        customerId.toString(),
+        copyField(e.key),
+        e.kind,
+        e.points,
+        e.bucket,
+        e.occurredAt.toISOString(),
+        e.availableAt ? e.availableAt.toISOString() : "\\N",
+        copyField(e.lotKey),
+        copyField(e.writtenOff),
+        e.programVersion,
+        copyField(e.orderId),
+        e.details === null ? "\\N" : copyField(JSON.stringify(e.details)),
+      ].join("\t"),
     );
-    count += result?.count ?? 0;
-    points += result?.points ?? 0;
-  }
-  return { count, points };
+  await tx.exec(LEDGER_STAGE);
+  await tx.copyFrom(`COPY "backfill_ledger_stage" FROM STDIN`, lines.join("\n") + "\n");
+  const [result] = await tx.rows<{ count: number; points: number }>(
+    `WITH inserted AS (
+       INSERT INTO "LedgerEntry" ("shop", "customerId", "key", "kind", "points", "bucket", "occurredAt",
+         "availableAt", "lotKey", "writtenOff", "programVersion", "orderId", "details")
+       SELECT $1, s."customerId", s."key", s."kind", s."points", s."bucket", s."occurredAt" AT TIME ZONE 'UTC',
+         s."availableAt" AT TIME ZONE 'UTC', s."lotKey", s."writtenOff", s."programVersion", s."orderId", s."details"
+       FROM "backfill_ledger_stage" s
+       ON CONFLICT ("shop", "key") DO NOTHING
+       RETURNING "kind", "points"
+     )
+     SELECT count(*)::int AS "count",
+            COALESCE(sum("points") FILTER (WHERE "kind" IN ('earn', 'bonus')), 0)::int AS "points"
+     FROM inserted`,
+    [shop],
+  );
+  return { count: result?.count ?? 0, points: result?.points ?? 0 };
 }
 
 interface MemberUpdate {
@@ -480,14 +575,7 @@ interface MemberUpdate {
 /** The member cache from the ledger (balancesFromLedger over every entry) and the tier the history earns. */
 async function updateMembers(tx: Tx, shop: string, rows: MemberUpdate[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  const json = JSON.stringify(
-    rows.map((r) => ({
-      ...r,
-      customerId: r.customerId.toString(),
-      lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
-      tierBelowSince: r.tierBelowSince?.toISOString() ?? null,
-    })),
-  );
+  const json = memberJson(rows);
   await tx.exec(
     `UPDATE "Member" m SET
        "availablePoints" = t."available", "pendingPoints" = t."pending", "lifetimePoints" = t."lifetime",

@@ -12,7 +12,7 @@ import {
   type PollOptions,
 } from "~/shopify/bulk.server";
 import { ShopifyUserError, type AdminGraphql } from "~/shopify/graphql.server";
-import { creditBatch, creditContext, nextCustomerIds } from "./credit.server";
+import { creditBatch, creditContext, nextCustomerIds, type CreditHooks } from "./credit.server";
 import { BULK_QUERIES, RESOURCES, type BackfillResource } from "./jsonl";
 import { loadJsonl, mergeStagedChildren } from "./load.server";
 import { backfillPool, inTransaction } from "./sql.server";
@@ -37,6 +37,8 @@ export interface BackfillDeps {
   /** Root objects per load transaction and customers per credit transaction (tests, tuning). */
   loadBatchRoots?: number;
   creditBatchCustomers?: number;
+  /** Test seams inside each credit batch. */
+  creditHooks?: CreditHooks;
   /** Runs once the run completes (the dashboard aggregates need a full refresh). */
   afterCompleted?: (shop: string) => Promise<void>;
 }
@@ -113,6 +115,8 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
 
   if (run.phase === "credit") {
     if (run.programVersion === null) {
+      // Fresh statistics after the bulk load: the credit's lookups by customer plan on them.
+      await pool.query(`ANALYZE "Customer", "Order", "Refund", "Member"`);
       const { version } = await currentProgramVersion(db, run.shop);
       const customersTotal = await db.customer.count({ where: { shop: run.shop } });
       run = await db.backfillRun.update({
@@ -134,7 +138,15 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
         const ids = await nextCustomerIds(db, run.shop, cursor, deps.creditBatchCustomers);
         if (ids.length === 0) break;
         while (pending.length >= CREDIT_PIPELINE_DEPTH) await pending.shift();
-        const batch = creditBatch(pool, { ...target, cursor }, context, now(), ids, previous);
+        const batch = creditBatch(
+          pool,
+          { ...target, cursor },
+          context,
+          now(),
+          ids,
+          previous,
+          deps.creditHooks,
+        );
         batch.catch(() => undefined);
         pending.push(batch);
         previous = batch;

@@ -9,6 +9,8 @@ export interface SqlTx {
   /** Runs a statement; returns the affected row count. */
   exec(sql: string, params?: unknown[]): Promise<number>;
   rows<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** `COPY … FROM STDIN` (text format) with `data` as the whole input; returns the rows copied. */
+  copyFrom(sql: string, data: string): Promise<number>;
 }
 
 declare global {
@@ -39,6 +41,7 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (tx: SqlTx) => Promise
   const tx: SqlTx = {
     exec: async (sql, params) => (await client.query(sql, params)).rowCount ?? 0,
     rows: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+    copyFrom: (sql, data) => copyFrom(client, sql, data),
   };
   try {
     await client.query("BEGIN");
@@ -51,4 +54,41 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (tx: SqlTx) => Promise
   } finally {
     client.release();
   }
+}
+
+interface CopyConnection {
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+}
+
+// node-postgres speaks the COPY sub-protocol but ships no writer for it (that is the
+// pg-copy-streams package): a Query whose copy-in handler sends the prepared input as
+// CopyData and ends it. The server answers as for any statement (CommandComplete "COPY n").
+function copyFrom(client: pg.PoolClient, sql: string, data: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const query = new pg.Query(sql) as pg.Query & {
+      handleCopyInResponse(connection: CopyConnection): void;
+      callback: (error: Error | null, result?: pg.QueryResult) => void;
+    };
+    const buffer = Buffer.from(data, "utf8");
+    query.handleCopyInResponse = (connection) => {
+      for (let at = 0; at < buffer.length; at += COPY_CHUNK)
+        connection.sendCopyFromChunk(buffer.subarray(at, at + COPY_CHUNK));
+      connection.endCopyFrom();
+    };
+    query.callback = (error, result) => (error ? reject(error) : resolve(result?.rowCount ?? 0));
+    void client.query(query);
+  });
+}
+
+const COPY_CHUNK = 1 << 20;
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** One field of COPY's text format: NULL as \N, backslash, tab and line breaks escaped. */
+export function copyField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "\\N";
+  const text = String(value);
+  return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
 }

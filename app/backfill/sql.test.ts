@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { copyField } from "./sql.server";
+
+describe("copyField (COPY text format)", () => {
+  it("writes NULL as \\N and leaves plain text alone", () => {
+    expect(copyField(null)).toBe("\\N");
+    expect(copyField(undefined)).toBe("\\N");
+    expect(copyField("shop.myshopify.com:order:1:earn")).toBe("shop.myshopify.com:order:1:earn");
+    expect(copyField(42)).toBe("42");
+  });
+
+  it("escapes backslashes, tabs and line breaks so a value cannot split a row or a column", () => {
+    expect(copyField('{"title":"a\\"b\\\\c"}')).toBe('{"title":"a\\\\"b\\\\\\\\c"}');
+    expect(copyField("a\tb\nc\rd")).toBe("a\\tb\\nc\\rd");
+    // The text "\N" itself is data, not NULL.
+    expect(copyField("\\N")).toBe("\\\\N");
+  });
+});

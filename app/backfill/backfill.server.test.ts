@@ -405,4 +405,61 @@ describe("backfill", () => {
     expect(parseMirrorLineItems(stored.lineItems).map((l) => l.id)).toEqual(["2"]);
     expect(await db.backfillChild.count({ where: { runId: run.id } })).toBe(0);
   });
+
+  it("loads text with quotes, backslashes, tabs and line breaks intact (COPY escaping)", async () => {
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: false, trigger: "merchant" });
+    await db.backfillRun.update({
+      where: { id: run.id },
+      data: { status: "running", phase: "load", resource: "customers" },
+    });
+    const odd = 'say "hi",\\ back\tslash\nnext {x}';
+    const lines = [
+      JSON.stringify({
+        id: "gid://shopify/Customer/77",
+        email: "odd@example.com",
+        firstName: odd,
+        lastName: "\\N",
+        tags: [odd, "NULL", "", "plain"],
+        updatedAt: "2025-01-01T00:00:00Z",
+      }),
+      JSON.stringify({
+        id: "gid://shopify/Order/78",
+        name: odd,
+        tags: ['a"b', "c\\d"],
+        discountCodes: ["TEN,OFF"],
+        createdAt: "2025-01-01T00:00:00Z",
+        updatedAt: "2025-01-01T00:00:00Z",
+        displayFinancialStatus: "PAID",
+        customer: { id: "gid://shopify/Customer/77" },
+      }),
+      JSON.stringify({
+        id: "gid://shopify/LineItem/79",
+        title: odd,
+        quantity: 1,
+        originalUnitPriceSet: { shopMoney: { amount: "10.0", currencyCode: "USD" } },
+        __parentId: "gid://shopify/Order/78",
+      }),
+    ];
+    async function* batches() {
+      yield lines;
+    }
+    const target = { runId: run.id, shop: SHOP, shopCurrency: "USD", linesLoaded: 0 };
+    await loadJsonl(backfillPool(), { ...target, resource: "customers" }, batches());
+    await db.backfillRun.update({ where: { id: run.id }, data: { resource: "orders", linesLoaded: 0 } });
+    await loadJsonl(backfillPool(), { ...target, resource: "orders" }, batches());
+    const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 77n } } });
+    expect([customer.firstName, customer.lastName, customer.tags]).toEqual([
+      odd,
+      "\\N",
+      [odd, "NULL", "", "plain"],
+    ]);
+    const order = await db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: 78n } } });
+    expect([order.name, order.tags, order.discountCodes, order.customerId]).toEqual([
+      odd,
+      ['a"b', "c\\d"],
+      ["TEN,OFF"],
+      77n,
+    ]);
+    expect(parseMirrorLineItems(order.lineItems).map((l) => l.title)).toEqual([odd]);
+  });
 });

@@ -92,3 +92,9 @@ export function copyField(value: string | number | boolean | null | undefined): 
   const text = String(value);
   return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
 }
+
+/** A text[] literal (`{"a","b \\"c\\""}`): every element quoted, backslashes and quotes escaped. */
+export function arrayLiteral(values: readonly string[]): string {
+  if (values.length === 0) return "{}";
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copyField } from "./sql.server";
+import { arrayLiteral, copyField } from "./sql.server";
 
 describe("copyField (COPY text format)", () => {
   it("writes NULL as \\N and leaves plain text alone", () => {
@@ -14,5 +14,13 @@ describe("copyField (COPY text format)", () => {
     expect(copyField("a\tb\nc\rd")).toBe("a\\tb\\nc\\rd");
     // The text "\N" itself is data, not NULL.
     expect(copyField("\\N")).toBe("\\\\N");
+  });
+});
+
+describe("arrayLiteral (text[] input)", () => {
+  it("quotes every element, so commas, braces, NULL and empty strings stay data", () => {
+    expect(arrayLiteral([])).toBe("{}");
+    expect(arrayLiteral(["a,b", "{c}", "NULL", ""])).toBe('{"a,b","{c}","NULL",""}');
+    expect(arrayLiteral(['say "hi"', "back\\slash"])).toBe('{"say \\"hi\\"","back\\\\slash"}');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { parseMirrorLineItems } from "~/ingest/mirror-format";
+import { earningOrderFromMirror, parseMirrorLineItems } from "~/ingest/mirror-format";
 import { settleOrder } from "~/loyalty/orders.server";
 import { currentProgram } from "~/loyalty/program.server";
 import { emulatorGraphql, seedProgram } from "~/loyalty/redemptions.testing.server";
@@ -8,6 +8,7 @@ import type { AdminGraphql } from "~/shopify/graphql.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
+import { earningOrderForReplay } from "./credit.server";
 import { loadJsonl } from "./load.server";
 import { backfillPool, closeBackfillPools } from "./sql.server";
 import { createBackfillRun, runBackfill, type BackfillDeps } from "./run.server";
@@ -461,5 +462,55 @@ describe("backfill", () => {
       77n,
     ]);
     expect(parseMirrorLineItems(order.lineItems).map((l) => l.title)).toEqual([odd]);
+  });
+});
+
+describe("earningOrderForReplay", () => {
+  const facts = new Map([["5", { tags: ["tea"], collectionIds: ["9"] }]]);
+  const order = (lineItems: unknown) => ({
+    id: 1n,
+    currencyCode: "USD",
+    lineItems,
+    totalShippingMinor: 400n,
+    totalTaxMinor: 90n,
+    shopifyCreatedAt: new Date("2025-01-01T00:00:00Z"),
+    processedAt: null,
+  });
+  const full = {
+    id: "11",
+    productId: "5",
+    variantId: null,
+    sku: "S",
+    title: "Tea",
+    variantTitle: null,
+    vendor: null,
+    quantity: 2,
+    priceMinor: 1250,
+    discountMinor: 250,
+    giftCard: false,
+  };
+
+  it("builds what earningOrderFromMirror builds, defaults included", () => {
+    const lines = [
+      full,
+      {
+        id: "12",
+        productId: null,
+        variantId: "7",
+        title: "Card",
+        quantity: 1,
+        priceMinor: 500,
+        giftCard: true,
+      },
+      { id: "13", productId: "404", variantId: null, title: "Gone", quantity: 1, priceMinor: 300 },
+    ];
+    expect(earningOrderForReplay(order(lines), facts)).toEqual(earningOrderFromMirror(order(lines), facts));
+  });
+
+  it("leaves anything off the mirror shape to earningOrderFromMirror (and its errors)", () => {
+    expect(() => earningOrderForReplay(order([{ ...full, quantity: 1.5 }]), facts)).toThrow();
+    expect(() => earningOrderForReplay(order([{ ...full, title: undefined }]), facts)).toThrow();
+    expect(() => earningOrderForReplay(order("nope"), facts)).toThrow();
+    expect(earningOrderForReplay(order([]), facts).lines).toEqual([]);
   });
 });

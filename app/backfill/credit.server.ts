@@ -1,7 +1,15 @@
 import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import type { MemberStatus } from "~/generated/prisma/client";
-import { earningOrderFromMirror, refundedAmountsFromMirror, type ProductFacts } from "~/ingest/mirror-format";
+import {
+  earningOrderFromMirror,
+  orderPlacedAt,
+  refundedAmountsFromMirror,
+  type MirroredOrder,
+  type ProductFacts,
+} from "~/ingest/mirror-format";
+import type { EarningOrder } from "~/loyalty/earning";
+import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";
 import { membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/orders.server";
@@ -325,7 +333,7 @@ export function replayOrder(
   facts: ProductFacts,
 ): ReplayOrder | null {
   if (!o.shopifyCreatedAt && !o.processedAt) return null;
-  const order = earningOrderFromMirror(o, facts);
+  const order = earningOrderForReplay(o, facts);
   // Merchandise net of discounts, gift cards excluded: what tiers.server.ts counts as spend.
   const spendMinor = order.lines.filter((l) => !l.giftCard).reduce((sum, l) => sum + lineNetMinor(l), 0);
   return {
@@ -344,6 +352,69 @@ export function replayOrder(
       ),
     })),
   };
+}
+
+/**
+ * earningOrderFromMirror without its schema pass when every line already has the exact
+ * mirror shape (the backfill's own load writes them so); an order with any other line
+ * goes through earningOrderFromMirror, its defaults and its errors.
+ */
+export function earningOrderForReplay(o: MirroredOrder, facts: ProductFacts): EarningOrder {
+  const raw = o.lineItems;
+  if (!Array.isArray(raw)) return earningOrderFromMirror(o, facts);
+  const lines: EarningLine[] = [];
+  for (const line of raw as unknown[]) {
+    if (!isMirrorLine(line)) return earningOrderFromMirror(o, facts);
+    const product = line.productId ? facts.get(line.productId) : undefined;
+    lines.push({
+      id: line.id,
+      productId: line.productId,
+      collectionIds: product?.collectionIds ?? [],
+      tags: product?.tags ?? [],
+      quantity: line.quantity,
+      unitPriceMinor: line.priceMinor,
+      discountAllocationsMinor: line.discountMinor ? [line.discountMinor] : [],
+      giftCard: line.giftCard ?? false,
+    });
+  }
+  return {
+    id: o.id.toString(),
+    currency: o.currencyCode,
+    placedAt: orderPlacedAt(o),
+    lines,
+    shippingMinor: Number(o.totalShippingMinor),
+    taxMinor: Number(o.totalTaxMinor),
+  };
+}
+
+type PlainLine = {
+  id: string;
+  productId: string | null;
+  quantity: number;
+  priceMinor: number;
+  discountMinor?: number;
+  giftCard?: boolean;
+};
+
+const optionalText = (v: unknown) => v === undefined || v === null || typeof v === "string";
+
+/** Exactly what mirrorLineItemSchema accepts, without its defaults applied. */
+function isMirrorLine(value: unknown): value is PlainLine {
+  if (typeof value !== "object" || value === null) return false;
+  const l = value as Record<string, unknown>;
+  return (
+    typeof l.id === "string" &&
+    (l.productId === null || typeof l.productId === "string") &&
+    (l.variantId === null || typeof l.variantId === "string") &&
+    typeof l.title === "string" &&
+    optionalText(l.sku) &&
+    optionalText(l.variantTitle) &&
+    optionalText(l.vendor) &&
+    Number.isSafeInteger(l.quantity) &&
+    Number.isSafeInteger(l.priceMinor) &&
+    (l.discountMinor === undefined || Number.isSafeInteger(l.discountMinor)) &&
+    (l.giftCard === undefined || typeof l.giftCard === "boolean")
+  );
 }
 
 function toReplayEntry(row: LedgerJson): ReplayEntry {

@@ -144,11 +144,31 @@ async function main() {
       `Timing ${orders.length} orders/paid deliveries at WORKER_CONCURRENCY=${args.concurrency} ...`,
     );
     const cpuBefore = processCpuMs(worker.pid!);
+    // The database's share: CPU of the server backends serving this scratch database.
+    const backends = async () =>
+      (
+        await db.$queryRaw<{ pid: number }[]>`
+          SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`
+      ).map((r) => r.pid);
+    const backendCpu = (pids: number[]) =>
+      new Map(
+        pids.flatMap((pid) => {
+          try {
+            return [[pid, processCpuMs(pid)] as const];
+          } catch {
+            return []; // ended meanwhile
+          }
+        }),
+      );
+    const dbCpuBefore = backendCpu(await backends());
     const started = performance.now();
     await enqueue(queue, orders);
     const done = await settled(db, ["orders/paid"], orders.length, deadline);
     const seconds = (performance.now() - started) / 1000;
     const workerCpuMs = processCpuMs(worker.pid!) - cpuBefore;
+    // Backends that started during the run count in full, ones that ended are lost: a floor.
+    let dbCpuMs = 0;
+    for (const [pid, ms] of backendCpu(await backends())) dbCpuMs += ms - (dbCpuBefore.get(pid) ?? 0);
 
     const [ledger] = await db.$queryRaw<{ entries: bigint; orders: bigint; members: bigint }[]>`
       SELECT count(*) AS entries, count(DISTINCT "orderId") AS orders, count(DISTINCT "customerId") AS members
@@ -156,7 +176,9 @@ async function main() {
     const rate = done.processed / seconds;
     console.log(
       `worker process CPU ${(workerCpuMs / 1000).toFixed(1)} s: ` +
-        `${(workerCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order`,
+        `${(workerCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order; ` +
+        `database backends CPU ${(dbCpuMs / 1000).toFixed(1)} s: ` +
+        `${(dbCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order`,
     );
     console.log(
       `${done.processed} processed, ${done.failed} failed in ${seconds.toFixed(1)} s ` +

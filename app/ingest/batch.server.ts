@@ -45,7 +45,7 @@ export const BATCH_TOPICS: ReadonlySet<string> = new Set([
 const TOPICS = [...BATCH_TOPICS];
 
 /** Rows claimed per transaction. */
-export const BATCH_LIMIT = 200;
+export const BATCH_LIMIT = 500;
 
 const QUALIFYING_KINDS: ReadonlySet<string> = new Set([
   "earn",

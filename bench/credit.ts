@@ -144,6 +144,7 @@ async function main() {
       `Timing ${orders.length} orders/paid deliveries at WORKER_CONCURRENCY=${args.concurrency} ...`,
     );
     const cpuBefore = processCpuMs(worker.pid!);
+    const redisCpuBefore = redis.pid ? processCpuMs(redis.pid) : 0;
     // The database's share: CPU of the server backends serving this scratch database.
     const backends = async () =>
       (
@@ -166,6 +167,7 @@ async function main() {
     const done = await settled(db, ["orders/paid"], orders.length, deadline);
     const seconds = (performance.now() - started) / 1000;
     const workerCpuMs = processCpuMs(worker.pid!) - cpuBefore;
+    const redisCpuMs = redis.pid ? processCpuMs(redis.pid) - redisCpuBefore : 0;
     // Backends that started during the run count in full, ones that ended are lost: a floor.
     let dbCpuMs = 0;
     for (const [pid, ms] of backendCpu(await backends())) dbCpuMs += ms - (dbCpuBefore.get(pid) ?? 0);
@@ -178,7 +180,8 @@ async function main() {
       `worker process CPU ${(workerCpuMs / 1000).toFixed(1)} s: ` +
         `${(workerCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order; ` +
         `database backends CPU ${(dbCpuMs / 1000).toFixed(1)} s: ` +
-        `${(dbCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order`,
+        `${(dbCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order; ` +
+        `redis ${(redisCpuMs / Math.max(1, done.processed)).toFixed(2)} ms per order`,
     );
     console.log(
       `${done.processed} processed, ${done.failed} failed in ${seconds.toFixed(1)} s ` +

@@ -11,7 +11,7 @@ import { ensureDatabase, migrate } from "../../app/db/migrator.server";
 
 const SERVER = process.env.BENCH_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-export type Service = { url: string; stop: () => Promise<void> };
+export type Service = { url: string; stop: () => Promise<void>; pid?: number };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,7 +79,7 @@ export async function scratchRedis(): Promise<Service> {
   } finally {
     probe.disconnect();
   }
-  return { url, stop };
+  return { url, stop, pid: child.pid };
 }
 
 export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {

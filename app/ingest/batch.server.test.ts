@@ -150,7 +150,36 @@ function scenario() {
     w.order("orders/create", pending!, {}, { customer: null }),
     w.order("orders/paid", n1, {}, { customer: newcomer }),
   ];
-  return { setup, batch };
+  // A second round: members whose earlier orders the first batch (or the per-row path) wrote.
+  const [a3, b2, d2] = w.store.addOrders(PER_ROW, [
+    {
+      customerId: ana!.id,
+      financialStatus: "PAID",
+      createdAt: t(70),
+      updatedAt: t(71),
+      lineItems: [line("7")],
+    },
+    {
+      customerId: ben!.id,
+      financialStatus: "PAID",
+      createdAt: t(72),
+      updatedAt: t(73),
+      lineItems: [line("44")],
+    },
+    {
+      customerId: dee!.id,
+      financialStatus: "PAID",
+      createdAt: t(74),
+      updatedAt: t(75),
+      lineItems: [line("30")],
+    },
+  ]);
+  const round2: Delivery[] = [
+    w.order("orders/paid", a3!, {}, { customer: ana }),
+    w.order("orders/paid", b2!, {}, { customer: ben }),
+    w.order("orders/paid", d2!, {}, { customer: dee }),
+  ];
+  return { setup, batch, round2 };
 }
 
 async function snapshot(shop: string) {
@@ -191,7 +220,8 @@ afterAll(async () => {
 
 describe("order batch", () => {
   it("leaves the same mirror, members, ledger and events as the per-row path", async () => {
-    const { setup, batch } = scenario();
+    const scenario2 = scenario();
+    const { setup, batch } = scenario2;
     const now = () => NOW;
     for (const shop of [PER_ROW, BATCHED])
       for (const id of await record(shop, setup)) await processWebhookEvent(db, id, { now });
@@ -210,6 +240,14 @@ describe("order batch", () => {
     // The per-row shop applies the same deliveries in the order the batch shop did.
     const order = [...fast, ...[...batch.keys()].filter((i) => !fast.includes(i))];
     for (const i of order) await processWebhookEvent(db, perRow[i]!, { now });
+
+    // A second batch reads the tier history the first one and the per-row path left.
+    const { round2 } = scenario2;
+    const batched2 = await record(BATCHED, round2);
+    const perRow2 = await record(PER_ROW, round2);
+    const second = await processOrderBatch(batchPool(), BATCHED, batched2[0]!, NOW);
+    expect(second.processed.size).toBe(3);
+    for (const id of perRow2) await processWebhookEvent(db, id, { now });
 
     const expected = await snapshot(PER_ROW);
     expect(await snapshot(BATCHED)).toEqual(expected);

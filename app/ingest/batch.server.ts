@@ -625,40 +625,60 @@ async function loadHistory(
         .set(`ledger:${e.key}`, [{ at: e.occurredAt, spendMinor: 0, points: e.points, orders: 0 }]);
     return out;
   }
+  // Spend needs every line item of every order; an order's spend is cached by its tuple
+  // version (xmin changes with every write to the row), so only new versions are summed.
   const history = await rows<{
     customerId: bigint;
     orderId: bigint;
     kind: "order" | "refund";
     at: Date | null;
     cancelledAt: Date | null;
-    spend: string;
+    spend: string | null;
+    xmin: string | null;
   }>(
     c,
     `WITH o AS (
-       SELECT "customerId", "id", COALESCE("shopifyCreatedAt", "processedAt") AS at, "cancelledAt", "lineItems"
+       SELECT "customerId", "id", COALESCE("shopifyCreatedAt", "processedAt") AS at, "cancelledAt", xmin::text AS xmin
        FROM "Order"
        WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[]) AND "test" = false
          AND "financialStatus" = ANY($3::text[]))
-     SELECT o."customerId", o."id" AS "orderId", 'order' AS kind, o.at, o."cancelledAt",
-       (SELECT COALESCE(sum(GREATEST(0, trunc((l->>'priceMinor')::numeric) * GREATEST(0, trunc((l->>'quantity')::numeric))
-                 - trunc(COALESCE((l->>'discountMinor')::numeric, 0)))), 0)
-        FROM jsonb_array_elements(o."lineItems") AS l
-        WHERE NOT COALESCE((l->>'giftCard')::boolean, false))::text AS spend
+     SELECT o."customerId", o."id" AS "orderId", 'order' AS kind, o.at, o."cancelledAt", NULL AS spend, o.xmin
      FROM o
      UNION ALL
      SELECT o."customerId", r."orderId", 'refund', COALESCE(r."processedAt", r."shopifyCreatedAt"), NULL,
-       (SELECT COALESCE(sum((l->>'subtotalMinor')::numeric), 0) FROM jsonb_array_elements(r."lineItems") AS l)::text
+       (SELECT COALESCE(sum((l->>'subtotalMinor')::numeric), 0) FROM jsonb_array_elements(r."lineItems") AS l)::text,
+       NULL
      FROM "Refund" r JOIN o ON r."orderId" = o."id"
      WHERE r."shop" = $1`,
     [shop, ids, [...PAID_STATUSES]],
   );
+  const spendKey = (orderId: bigint) => `${shop}:${orderId}`;
+  const missing = history.filter(
+    (h) => h.kind === "order" && spendCache.get(spendKey(h.orderId))?.xmin !== h.xmin,
+  );
+  if (missing.length) {
+    const summed = await rows<{ id: bigint; xmin: string; spend: string }>(
+      c,
+      `SELECT o."id", o.xmin::text AS xmin,
+         (SELECT COALESCE(sum(GREATEST(0, trunc((l->>'priceMinor')::numeric) * GREATEST(0, trunc((l->>'quantity')::numeric))
+                   - trunc(COALESCE((l->>'discountMinor')::numeric, 0)))), 0)
+          FROM jsonb_array_elements(o."lineItems") AS l
+          WHERE NOT COALESCE((l->>'giftCard')::boolean, false))::text AS spend
+       FROM "Order" o WHERE o."shop" = $1 AND o."id" = ANY($2::bigint[])`,
+      [shop, missing.map((h) => h.orderId.toString())],
+    );
+    for (const r of summed) rememberSpend(spendKey(r.id), r.xmin, Number(r.spend));
+  }
   for (const h of history) {
     if (!h.at) continue;
     const events = out.get(h.customerId)!;
     const key = `order:${h.orderId}`;
     const list = events.get(key) ?? [];
     if (h.kind === "order") {
-      list.push({ at: h.at, spendMinor: Number(h.spend), points: 0, orders: 1 });
+      // Possibly summed from a newer version than the first read saw: the latest committed one.
+      const cached = spendCache.get(spendKey(h.orderId));
+      if (!cached) throw new Error(`Order ${h.orderId} vanished while its member's history was read`);
+      list.push({ at: h.at, spendMinor: cached.spend, points: 0, orders: 1 });
       if (h.cancelledAt) list.push({ at: h.cancelledAt, spendMinor: 0, points: 0, orders: -1 });
     } else {
       list.push({ at: h.at, spendMinor: -Number(h.spend), points: 0, orders: 0 });
@@ -666,6 +686,15 @@ async function loadHistory(
     events.set(key, list);
   }
   return out;
+}
+
+/** Merchandise spend per order tuple version (`xmin`), shared by the process's batches. */
+const spendCache = new Map<string, { xmin: string; spend: number }>();
+const SPEND_CACHE_MAX = 500_000;
+
+function rememberSpend(key: string, xmin: string, spend: number) {
+  if (spendCache.size >= SPEND_CACHE_MAX) spendCache.clear();
+  spendCache.set(key, { xmin, spend });
 }
 
 /** What appendEntries adds to the cached balances for the entries it inserted. */
@@ -687,6 +716,7 @@ function applyDelta(member: MemberRow, inserted: readonly NewEntry[]) {
 }
 
 async function upsertOrders(c: Client, shop: string, fast: FastRow[], now: Date) {
+  const spend = new Map(fast.map(({ order }) => [order.id, spendOf(order)]));
   const data = fast.map(({ order: o }) => ({
     id: o.id.toString(),
     customerId: o.customerId.toString(),
@@ -713,7 +743,7 @@ async function upsertOrders(c: Client, shop: string, fast: FastRow[], now: Date)
     shopifyCreatedAt: iso(o.shopifyCreatedAt),
     shopifyUpdatedAt: iso(o.shopifyUpdatedAt),
   }));
-  await c.query(
+  const written = await c.query(
     `INSERT INTO "Order" ("shop", "id", "customerId", "name", "email", "currencyCode", "subtotalMinor",
       "totalMinor", "totalDiscountsMinor", "totalShippingMinor", "totalTaxMinor", "financialStatus",
       "discountCodes", "lineItems", "shippingAddress", "billingAddress", "processedAt", "cancelledAt",
@@ -744,9 +774,13 @@ async function upsertOrders(c: Client, shop: string, fast: FastRow[], now: Date)
       "tags" = EXCLUDED."tags", "test" = EXCLUDED."test", "sourceName" = EXCLUDED."sourceName",
       "companyId" = EXCLUDED."companyId", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
       "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
-    WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
+    WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
+    RETURNING "id", xmin::text AS xmin`,
     [shop, JSON.stringify(data), iso(now)],
   );
+  // This transaction's versions: if it rolls back, no committed row ever carries its xmin.
+  for (const row of written.rows as { id: bigint; xmin: string }[])
+    rememberSpend(`${shop}:${row.id}`, row.xmin, spend.get(row.id)!);
 }
 
 async function insertEntries(c: Client, shop: string, entries: NewEntry[]) {

@@ -137,6 +137,10 @@ export async function creditBatch(
     // cursor (the resume redoes them), and any later synchronous commit that builds on
     // these rows flushes them first, since the WAL is written in order.
     await tx.exec(`SET LOCAL synchronous_commit = off`);
+    // Every read below is a lookup by key on an index. The ledger grows by a million rows
+    // during the run, faster than autovacuum refreshes its statistics, and a plan made for
+    // the empty table it started as scans the whole table for each batch.
+    await tx.exec(`SET LOCAL enable_seqscan = off`);
     const idText = ids.map(String);
     const customers = (
       await tx.rows<Omit<CustomerRowForCredit, "id"> & { id: string }>(

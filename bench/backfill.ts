@@ -179,6 +179,11 @@ function processCpuSeconds(pid: number): number | null {
  */
 function phaseMeter(databaseUrl: string, sample: boolean) {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The meter is an observer: losing its connection must not end the benchmark.
+  let lost = false;
+  client.on("error", () => {
+    lost = true;
+  });
   const database = new URL(databaseUrl).pathname.slice(1);
   const backendCpu = new Map<number, number>();
   const samples = new Map<string, Map<string, number>>();
@@ -188,6 +193,7 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
   let timer: NodeJS.Timeout | undefined;
   const pgCpu = () => [...backendCpu.values()].reduce((a, b) => a + b, 0);
   const poll = async () => {
+    if (lost) return;
     const { rows: active } = await client.query<{
       pid: number;
       state: string;
@@ -213,14 +219,14 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
     async start() {
       await client.connect();
       const tick = () => {
-        timer = setTimeout(() => void poll().then(tick, tick), sample ? 250 : 1000);
+        timer = setTimeout(() => void poll().then(tick, () => (lost = true)), sample ? 250 : 1000);
       };
       tick();
     },
     /** Closes the current phase (if it changed) and opens `next`. */
     async mark(next: string) {
       if (next === phase) return;
-      await poll();
+      await poll().catch(() => (lost = true));
       const cpu = process.cpuUsage(phaseStarted.cpu);
       const pgNow = pgCpu();
       if (phase !== "start")
@@ -234,7 +240,9 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
     },
     async stop() {
       clearTimeout(timer);
-      await client.end();
+      await client.end().catch(() => undefined);
+      if (lost)
+        rows.push("  (the meter lost its database connection: later Postgres CPU figures are partial)");
       const lines = ["per phase (CPU seconds are less noisy than wall time on a shared machine):", ...rows];
       for (const [name, bucket] of samples) {
         const total = [...bucket.values()].reduce((a, b) => a + b, 0);

@@ -280,32 +280,6 @@ describe("backfill", () => {
     ]);
   });
 
-  it("starts each next export as a file begins loading, and polls that one instead of a new one", async () => {
-    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: false, trigger: "merchant" });
-    const seen: [string | null, string | null][] = [];
-    const exported: string[] = [];
-    const fetching: typeof fetch = async (input, init) => {
-      const row = await db.backfillRun.findUniqueOrThrow({ where: { id: run.id } });
-      seen.push([row.resource, row.bulkOperationId]);
-      exported.push(row.bulkOperationId ?? "");
-      return fetch(input, init);
-    };
-    const done = await runBackfill(run.id, deps({ fetch: fetching }));
-    expect(done).toMatchObject({
-      status: "completed",
-      customersLoaded: 3,
-      ordersLoaded: 7,
-      productsLoaded: 1,
-    });
-    // While products load, the customers export is already running; while customers load, the orders one.
-    expect(seen.map(([resource, op]) => [resource, op !== null])).toEqual([
-      ["products", true],
-      ["customers", true],
-      ["orders", false],
-    ]);
-    expect(new Set(exported.slice(0, 2)).size).toBe(2);
-  });
-
   it("replaying history twice adds nothing and leaves balances as they were", async () => {
     const first = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
     await runBackfill(first.run.id, deps());

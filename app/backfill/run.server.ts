@@ -20,9 +20,7 @@ import { backfillPool, inTransaction } from "./sql.server";
 // One backfill run, phase by phase, each resumable from what the run row recorded:
 //   export  bulk query per resource (products, customers, orders): start it once (its id
 //           is stored before polling, so a restarted worker polls the same operation)
-//   load    stream its JSONL into the mirror from the committed line cursor, while the
-//           next resource's bulk query (started as the load begins, its id stored in
-//           bulkOperationId) runs on Shopify's side
+//   load    stream its JSONL into the mirror from the committed line cursor
 //   credit  members and, if the merchant chose so, the ledger replay of history, a batch
 //           of customers at a time from the committed customer cursor
 // A job that dies anywhere re-runs this function; every step either finds its work
@@ -100,8 +98,6 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
     const resource = (run.resource ?? RESOURCES[0]) as BackfillResource;
     if (run.phase === "export") run = await exportResource(run, resource, deps);
     if (run.phase === "load") {
-      // The next resource's export runs on Shopify's side while this file loads.
-      if (!run.bulkOperationId) run = await startNextExport(run, resource, deps, log);
       if (run.fileUrl) {
         const started = performance.now();
         const counts = await loadJsonl(
@@ -197,38 +193,12 @@ async function exportResource(run: BackfillRun, resource: BackfillResource, deps
     where: { id: run.id },
     data: {
       phase: "load",
-      // Done with; from here on the column holds the next resource's export.
-      bulkOperationId: null,
       fileUrl: done.url,
       objectCount: BigInt(done.objectCount),
       fileSize: done.fileSize === null ? null : BigInt(done.fileSize),
       linesLoaded: 0n,
     },
   });
-}
-
-/**
- * Starts the export of the resource after `resource` (if any) and records its id, which
- * the export phase of that resource then polls instead of starting one. In the load
- * phase `bulkOperationId` means exactly that. Best effort: if Shopify refuses now (a
- * query of another app's making still running, throttling), the export phase starts it
- * later with its own retries.
- */
-async function startNextExport(
-  run: BackfillRun,
-  resource: BackfillResource,
-  deps: BackfillDeps,
-  log: ReturnType<typeof logger>,
-): Promise<BackfillRun> {
-  const next = RESOURCES[RESOURCES.indexOf(resource) + 1];
-  if (!next) return run;
-  try {
-    const { id } = await startBulkQuery(deps.graphql, BULK_QUERIES[next]);
-    return await deps.db.backfillRun.update({ where: { id: run.id }, data: { bulkOperationId: id } });
-  } catch (error) {
-    log.warn({ resource: next, err: error }, "Backfill could not start the next export early");
-    return run;
-  }
 }
 
 /**
@@ -259,7 +229,7 @@ async function nextResource(pool: pg.Pool, run: BackfillRun, resource: BackfillR
     if (resource === "orders") await mergeStagedChildren(tx, run.id, run.shop);
     await tx.exec(
       `UPDATE "BackfillRun" SET "phase" = $2::"BackfillPhase", "resource" = $3,
-         "bulkOperationId" = CASE WHEN $3::text IS NULL THEN NULL ELSE "bulkOperationId" END,
+         "bulkOperationId" = NULL,
          "fileUrl" = NULL, "linesLoaded" = CASE WHEN $3::text IS NULL THEN "linesLoaded" ELSE 0 END,
          "updatedAt" = $4::timestamptz AT TIME ZONE 'UTC'
        WHERE "id" = $1::uuid`,

@@ -1,4 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { rebuildMemberBalances } from "~/loyalty/ledger.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
 import { recordDelivery, resetDatabase } from "~/webhooks/testing.server";
 import { processWebhookJob } from "./batch-dispatch.server";
@@ -276,15 +277,23 @@ describe("order batch", () => {
     expect(await snapshot(BATCHED)).toEqual(first);
     expect(await db.webhookEvent.count({ where: { shop: BATCHED, status: { not: "processed" } } })).toBe(0);
 
-    // Balances equal a per-row run in delivery order (these deliveries converge in any order).
+    // The same causes are in the ledger as after a per-row run, and members end in the same
+    // tier with the same orders earned. Points may differ: which of Ana's orders is processed
+    // after her upgrade to Silver (and so earns double) depends on the order the concurrent
+    // jobs ran in, a documented limit of the live path (app/ingest/README.md).
     for (const id of perRow) await processWebhookEvent(db, id, { now });
-    const pick = (s: unknown) =>
-      (s as { members: object[]; ledger: object[]; orders: object[] }).members.map((m) =>
-        Object.fromEntries(
-          Object.entries(m).filter(([k]) => /Points$|ordersEarned|tierId|tierValue/.test(k)),
-        ),
-      );
+    type Snap = { members: Record<string, unknown>[]; ledger: { key: string }[] };
+    const pick = (s: unknown) => ({
+      members: (s as Snap).members.map((m) =>
+        Object.fromEntries(Object.entries(m).filter(([k]) => /ordersEarned|tierId|tierValue/.test(k))),
+      ),
+      keys: (s as Snap).ledger.map((e) => e.key),
+    });
     expect(pick(first)).toEqual(pick(await snapshot(PER_ROW)));
+    // And whatever order they ran in, every cached balance is what the ledger says.
+    const members = await db.member.findMany({ where: { shop: BATCHED }, select: { customerId: true } });
+    for (const m of members)
+      expect(await rebuildMemberBalances(db, BATCHED, m.customerId, { fix: false })).toEqual([]);
   });
 
   it("a batch that fails changes nothing, and only the failing row fails on its own", async () => {

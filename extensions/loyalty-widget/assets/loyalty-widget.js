@@ -130,7 +130,8 @@
       store.result = { origin, name: r.rewardName || reward.name, code: r.code, expiresAt: r.expiresAt };
       announce(t("code_ready", { reward: store.result.name }) + " " + r.code + ". " + balanceText());
     } catch (error) {
-      if (error && error.status) attempts.delete(reward.id);
+      // A pending code is finished by retrying with the same key; any other answer is final.
+      if (error && error.status && error.code !== "code_pending") attempts.delete(reward.id);
       const code = error && error.code;
       const message = code && T["error_" + code] ? t("error_" + code) : t("error_generic");
       store.result = { origin, error: message };

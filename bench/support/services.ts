@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrator.server";
+import { startPrivateRedis } from "../../scripts/private-redis";
+
+export { freePort, stopChild } from "../../scripts/private-redis";
 
 // Benchmarks own their services: a freshly migrated scratch database on the machine's
 // PostgreSQL and a private redis-server, so they neither see nor disturb anyone's data
@@ -12,17 +13,6 @@ import { ensureDatabase, migrate } from "../../app/db/migrator.server";
 const SERVER = process.env.BENCH_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export type Service = { url: string; stop: () => Promise<void>; pid?: number };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: SERVER });
@@ -49,50 +39,7 @@ export async function scratchDatabase(bench: string): Promise<Service> {
 }
 
 /** A private redis-server on a free port, without persistence. */
-export async function scratchRedis(): Promise<Service> {
-  const port = await freePort();
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  const url = `redis://127.0.0.1:${port}/0`;
-  const stop = () => stopChild(child);
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined); // refused until the server listens
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch (error) {
-        if (attempt >= 50 || child.exitCode !== null)
-          throw new Error(`redis-server did not start: ${String(error)}`);
-        probe.disconnect();
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  } finally {
-    probe.disconnect();
-  }
-  return { url, stop, pid: child.pid };
-}
-
-export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
+export const scratchRedis = startPrivateRedis;
 
 /** Starts a Node program with its output in a log file (a pipe into this process would cost the benchmark CPU). */
 export function spawnNode(args: string[], env: Record<string, string>, logFile: string): ChildProcess {

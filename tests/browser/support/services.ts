@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { inject } from "vitest";
-import { freePort } from "./app-server";
+import { startPrivateRedis } from "../../../scripts/private-redis";
 
 // The browser test owns its PostgreSQL database and its Redis server, so no other test
 // run on the machine (sharing the per-worker databases or Redis db numbers) can add
@@ -50,42 +48,4 @@ export async function createOwnedDatabase(): Promise<OwnedService> {
   };
 }
 
-export async function startOwnedRedis(): Promise<OwnedService> {
-  const port = await freePort();
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: "ignore",
-    },
-  );
-  const url = `redis://127.0.0.1:${port}/0`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined); // refused until the server listens
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch (error) {
-        if (attempt >= 40 || child.exitCode !== null)
-          throw new Error(`redis-server did not start: ${String(error)}`);
-        probe.disconnect();
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  } finally {
-    probe.disconnect();
-  }
-  return { url, stop };
-}
+export const startOwnedRedis: () => Promise<OwnedService> = startPrivateRedis;

@@ -4,12 +4,13 @@ import { earningOrderFromMirror, orderPlacedAt, type ProductFacts } from "~/inge
 import { pointsForOrder } from "~/loyalty/earning";
 import { balancesFromLedger, entryProblem, type LedgerEntry } from "~/loyalty/ledger";
 import { earnKey, campaignBonusKey, firstOrderBonusKey } from "~/loyalty/ledger-keys";
+import { ledgerEvent } from "~/loyalty/events.server";
 import { LedgerEntryError } from "~/loyalty/ledger.server";
 import { membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES, orderEarns } from "~/loyalty/orders.server";
 import { programSchema, type Program } from "~/loyalty/program";
 import { evaluateTier, type QualifyingEvent } from "~/loyalty/tiers";
-import { emailLockKey, orderLockKey } from "./mirror.server";
+import { emailLockKey, ORDER_UPSERT_CONFLICT, orderLockKey } from "./mirror.server";
 import { orderPayload, type OrderPayload } from "./order-payload";
 import { orderMirror, type OrderMirror } from "./to-mirror";
 
@@ -481,22 +482,7 @@ async function applyBatch(
         state.history.set(`ledger:${e.key}`, [
           { at: e.occurredAt, spendMinor: 0, points: e.points, orders: 0 },
         ]);
-      if (e.points !== 0 || e.writtenOff)
-        events.push({
-          customerId: order.customerId,
-          type: "pointsEarned",
-          key: e.key,
-          payload: {
-            kind: e.kind,
-            points: e.points,
-            bucket: e.bucket,
-            writtenOff: e.writtenOff ?? 0,
-            orderId: e.orderId?.toString() ?? null,
-            lotKey: e.lotKey ?? null,
-            programVersion: e.programVersion,
-          },
-          occurredAt: e.occurredAt,
-        });
+      if (e.points !== 0 || e.writtenOff) events.push(ledgerEvent(order.customerId, "pointsEarned", e));
     }
     state.changed = true;
     // refreshTier, on the history as it stands after this order.
@@ -761,20 +747,7 @@ async function upsertOrders(c: Client, shop: string, fast: FastRow[], now: Date)
       "lineItems" jsonb, "shippingAddress" jsonb, "billingAddress" jsonb, "processedAt" timestamp,
       "cancelledAt" timestamp, "cancelReason" text, "tags" jsonb, "test" boolean, "sourceName" text,
       "companyId" bigint, "shopifyCreatedAt" timestamp, "shopifyUpdatedAt" timestamp)
-    ON CONFLICT ("shop", "id") DO UPDATE SET
-      "customerId" = COALESCE(EXCLUDED."customerId", "Order"."customerId"),
-      "name" = EXCLUDED."name", "email" = EXCLUDED."email", "currencyCode" = EXCLUDED."currencyCode",
-      "subtotalMinor" = EXCLUDED."subtotalMinor", "totalMinor" = EXCLUDED."totalMinor",
-      "totalDiscountsMinor" = EXCLUDED."totalDiscountsMinor",
-      "totalShippingMinor" = EXCLUDED."totalShippingMinor", "totalTaxMinor" = EXCLUDED."totalTaxMinor",
-      "financialStatus" = EXCLUDED."financialStatus", "discountCodes" = EXCLUDED."discountCodes",
-      "lineItems" = EXCLUDED."lineItems", "shippingAddress" = EXCLUDED."shippingAddress",
-      "billingAddress" = EXCLUDED."billingAddress", "processedAt" = EXCLUDED."processedAt",
-      "cancelledAt" = EXCLUDED."cancelledAt", "cancelReason" = EXCLUDED."cancelReason",
-      "tags" = EXCLUDED."tags", "test" = EXCLUDED."test", "sourceName" = EXCLUDED."sourceName",
-      "companyId" = EXCLUDED."companyId", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
-      "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
-    WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
+    ${ORDER_UPSERT_CONFLICT}
     RETURNING "id", xmin::text AS xmin`,
     [shop, JSON.stringify(data), iso(now)],
   );

@@ -1,4 +1,4 @@
-import type { Prisma } from "~/db.server";
+import { Prisma } from "~/db.server";
 import type { CustomerMirror, OrderMirror, ProductMirror, RefundMirror } from "./to-mirror";
 
 // Writes to the mirror. Shopify delivers webhooks at least once and in any order, so
@@ -73,6 +73,26 @@ export async function markCustomerB2B(tx: Tx, shop: string, customerId: bigint) 
 }
 
 /**
+ * The conflict rule of every order upsert from a payload (this one and the batch path's):
+ * a stored customer id survives a payload without one, and an older payload changes nothing.
+ */
+export const ORDER_UPSERT_CONFLICT = `
+    ON CONFLICT ("shop", "id") DO UPDATE SET
+      "customerId" = COALESCE(EXCLUDED."customerId", "Order"."customerId"),
+      "name" = EXCLUDED."name", "email" = EXCLUDED."email", "currencyCode" = EXCLUDED."currencyCode",
+      "subtotalMinor" = EXCLUDED."subtotalMinor", "totalMinor" = EXCLUDED."totalMinor",
+      "totalDiscountsMinor" = EXCLUDED."totalDiscountsMinor",
+      "totalShippingMinor" = EXCLUDED."totalShippingMinor", "totalTaxMinor" = EXCLUDED."totalTaxMinor",
+      "financialStatus" = EXCLUDED."financialStatus", "discountCodes" = EXCLUDED."discountCodes",
+      "lineItems" = EXCLUDED."lineItems", "shippingAddress" = EXCLUDED."shippingAddress",
+      "billingAddress" = EXCLUDED."billingAddress", "processedAt" = EXCLUDED."processedAt",
+      "cancelledAt" = EXCLUDED."cancelledAt", "cancelReason" = EXCLUDED."cancelReason",
+      "tags" = EXCLUDED."tags", "test" = EXCLUDED."test", "sourceName" = EXCLUDED."sourceName",
+      "companyId" = EXCLUDED."companyId", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+      "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
+    WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`;
+
+/**
  * A stored customer id survives a newer payload without one: the app links guest
  * orders to the customer with the same email, and Shopify never detaches a customer.
  */
@@ -91,20 +111,7 @@ export async function upsertOrder(tx: Tx, shop: string, o: OrderMirror, now: Dat
       ${ts(o.cancelledAt)}::timestamp, ${o.cancelReason}, ${o.tags}::text[], ${o.test}, ${o.sourceName},
       ${o.companyId}, ${ts(o.shopifyCreatedAt)}::timestamp, ${ts(o.shopifyUpdatedAt)}::timestamp,
       ${ts(now)}::timestamp)
-    ON CONFLICT ("shop", "id") DO UPDATE SET
-      "customerId" = COALESCE(EXCLUDED."customerId", "Order"."customerId"),
-      "name" = EXCLUDED."name", "email" = EXCLUDED."email", "currencyCode" = EXCLUDED."currencyCode",
-      "subtotalMinor" = EXCLUDED."subtotalMinor", "totalMinor" = EXCLUDED."totalMinor",
-      "totalDiscountsMinor" = EXCLUDED."totalDiscountsMinor",
-      "totalShippingMinor" = EXCLUDED."totalShippingMinor", "totalTaxMinor" = EXCLUDED."totalTaxMinor",
-      "financialStatus" = EXCLUDED."financialStatus", "discountCodes" = EXCLUDED."discountCodes",
-      "lineItems" = EXCLUDED."lineItems", "shippingAddress" = EXCLUDED."shippingAddress",
-      "billingAddress" = EXCLUDED."billingAddress", "processedAt" = EXCLUDED."processedAt",
-      "cancelledAt" = EXCLUDED."cancelledAt", "cancelReason" = EXCLUDED."cancelReason",
-      "tags" = EXCLUDED."tags", "test" = EXCLUDED."test", "sourceName" = EXCLUDED."sourceName",
-      "companyId" = EXCLUDED."companyId", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
-      "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
-    WHERE "Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
+    ${Prisma.raw(ORDER_UPSERT_CONFLICT)}
     RETURNING "id"`;
   return rows.length > 0;
 }

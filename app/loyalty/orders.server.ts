@@ -3,7 +3,7 @@ import type { Prisma } from "~/db.server";
 import type { Member, Order, Refund } from "~/generated/prisma/client";
 import { earningOrderFromMirror, orderPlacedAt, refundedAmountsFromMirror } from "~/ingest/mirror-format";
 import { pointsForOrder } from "./earning";
-import { recordEvents, type NewLoyaltyEvent } from "./events.server";
+import { ledgerEvent, recordEvents, type NewLoyaltyEvent } from "./events.server";
 import type { LedgerEntry } from "./ledger";
 import {
   bonusReversalKey,
@@ -103,23 +103,7 @@ async function append(tx: Tx, state: OrderLedger, entries: NewLedgerEntry[], typ
   for (const e of result.inserted) {
     state.rows.push({ entry: e, details: e.details ?? null });
     state.changed = true;
-    if (e.points !== 0 || e.writtenOff) {
-      state.events.push({
-        customerId: state.member.customerId,
-        type,
-        key: e.key,
-        payload: {
-          kind: e.kind,
-          points: e.points,
-          bucket: e.bucket,
-          writtenOff: e.writtenOff ?? 0,
-          orderId: e.orderId?.toString() ?? null,
-          lotKey: e.lotKey ?? null,
-          programVersion: e.programVersion,
-        },
-        occurredAt: e.occurredAt,
-      });
-    }
+    if (e.points !== 0 || e.writtenOff) state.events.push(ledgerEvent(state.member.customerId, type, e));
   }
   return result;
 }

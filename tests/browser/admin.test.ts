@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type FrameLocator, type Page } from "playwright-core";
+import type { Browser, FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "../../app/db.server";
 import { emulatorConfig } from "../../emulator/config";
 import { createEmulator, type Emulator } from "../../emulator/server";
 import { ensureBuild, freePort, startAppServer, type AppServer } from "./support/app-server";
+import { adminContext, launchChromium } from "./support/chromium";
 import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./support/services";
 
 // The embedded app as a merchant meets it: the emulator's Shopify admin frames the built
@@ -16,16 +17,6 @@ const SHOP = "demo-loyalty.myshopify.com";
 const API_KEY = "browser-test-key";
 const API_SECRET = "browser-test-secret";
 const SCREENSHOTS = "test-results/screenshots";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let database: OwnedService | undefined;
 let redis: OwnedService | undefined;
@@ -93,20 +84,8 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
   });
 
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  // Headless Chromium names itself HeadlessChrome, which the library rejects as a bot (410).
-  const userAgent = (await browser.newBrowserCDPSession().then((cdp) => cdp.send("Browser.getVersion")))
-    .userAgent;
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 960 },
-    userAgent: userAgent.replace("HeadlessChrome", "Chrome"),
-  });
-  // No internet here: Shopify's CDN (the Inter font) fails fast instead of hanging.
-  await context.route(/^https:\/\/cdn\.shopify\.com\//, (route) => route.abort());
+  browser = await launchChromium();
+  const context = await adminContext(browser, { width: 1440, height: 960 });
   page = await context.newPage();
   page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));

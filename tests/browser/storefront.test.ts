@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { Session } from "@shopify/shopify-api";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "../../app/db.server";
 import { lockMember } from "../../app/loyalty/ledger.server";
@@ -13,6 +13,7 @@ import { discountsOf } from "../../emulator/graphql/discounts";
 import { createEmulator, type Emulator } from "../../emulator/server";
 import { installApp, TEST_API_KEY, TEST_API_SECRET } from "../../emulator/testing";
 import { ensureBuild, freePort, startAppServer, type AppServer } from "./support/app-server";
+import { launchChromium } from "./support/chromium";
 import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./support/services";
 import { startStorefront, type StorefrontHarness } from "./support/storefront-harness";
 
@@ -25,13 +26,6 @@ import { startStorefront, type StorefrontHarness } from "./support/storefront-ha
 const SHOP = "widget-store.myshopify.com";
 const CUSTOMER = 7001;
 const SCREENSHOTS = "test-results/screenshots";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-];
 
 let database: OwnedService | undefined;
 let redis: OwnedService | undefined;
@@ -112,11 +106,7 @@ beforeAll(async () => {
     secret: TEST_API_SECRET,
     customer: { id: CUSTOMER, first_name: "Mia" },
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   // Cumulative layout shift as Core Web Vitals counts it: shifts not caused by recent input.
   await context.addInitScript(() => {

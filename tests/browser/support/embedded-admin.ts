@@ -1,8 +1,9 @@
-import { chromium, type Browser, type FrameLocator, type Page } from "playwright-core";
+import type { Browser, FrameLocator, Page } from "playwright-core";
 import { createPrisma } from "../../../app/db.server";
 import { emulatorConfig } from "../../../emulator/config";
 import { createEmulator, type Emulator } from "../../../emulator/server";
 import { ensureBuild, freePort, startAppServer, type AppServer } from "./app-server";
+import { adminContext, launchChromium } from "./chromium";
 import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./services";
 
 // The built app embedded in the emulator's admin frame, in Chromium, over an owned
@@ -10,16 +11,6 @@ import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./servi
 
 const API_KEY = "browser-test-key";
 const API_SECRET = "browser-test-secret";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export type Shop = { domain: string; name: string; currencyCode: string; ianaTimezone: string };
 
@@ -70,21 +61,9 @@ export async function startEmbeddedAdmin(
       REDIS_URL: redis.url,
     });
     started.push(() => app.stop());
-    const browser: Browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    const browser: Browser = await launchChromium();
     started.push(() => browser.close());
-    // Headless Chromium names itself HeadlessChrome, which the library rejects as a bot (410).
-    const userAgent = (await browser.newBrowserCDPSession().then((cdp) => cdp.send("Browser.getVersion")))
-      .userAgent;
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 1100 },
-      userAgent: userAgent.replace("HeadlessChrome", "Chrome"),
-    });
-    // No internet here: Shopify's CDN (the Inter font) fails fast instead of hanging.
-    await context.route(/^https:\/\/cdn\.shopify\.com\//, (route) => route.abort());
+    const context = await adminContext(browser, { width: 1440, height: 1100 });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     const pageErrors: string[] = [];

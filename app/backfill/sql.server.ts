@@ -1,4 +1,5 @@
 import pg from "pg";
+import { closePgPools, sharedPgPool } from "~/db/pg-pools.server";
 import { env } from "~/env.server";
 
 // The backfill's bulk statements go straight to node-postgres: a batch is one JSON
@@ -13,26 +14,13 @@ export interface SqlTx {
   copyFrom(sql: string, data: string): Promise<number>;
 }
 
-declare global {
-  var __backfillPools: Map<string, pg.Pool> | undefined;
-}
-
 /** One small pool per database URL per process (the backfill keeps two batches in flight). */
 export function backfillPool(url: string = env().DATABASE_URL): pg.Pool {
-  globalThis.__backfillPools ??= new Map();
-  let pool = globalThis.__backfillPools.get(url);
-  if (!pool) {
-    pool = new pg.Pool({ connectionString: url, max: 4, allowExitOnIdle: true });
-    pool.on("error", () => undefined); // an idle client dropped by the server is replaced on next use
-    globalThis.__backfillPools.set(url, pool);
-  }
-  return pool;
+  return sharedPgPool("backfill", url);
 }
 
-export async function closeBackfillPools(): Promise<void> {
-  const pools = [...(globalThis.__backfillPools?.values() ?? [])];
-  globalThis.__backfillPools = undefined;
-  await Promise.all(pools.map((p) => p.end()));
+export function closeBackfillPools(): Promise<void> {
+  return closePgPools("backfill");
 }
 
 /** BEGIN … COMMIT on one pooled connection; ROLLBACK when `fn` throws. */

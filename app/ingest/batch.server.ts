@@ -1,4 +1,5 @@
 import pg from "pg";
+import { closePgPools, sharedPgPool } from "~/db/pg-pools.server";
 import { env } from "~/env.server";
 import { earningOrderFromMirror, orderPlacedAt, type ProductFacts } from "~/ingest/mirror-format";
 import { pointsForOrder } from "~/loyalty/earning";
@@ -60,10 +61,6 @@ const QUALIFYING_KINDS: ReadonlySet<string> = new Set([
 // Connection: node-postgres directly (Prisma's per-query cost is most of the per-row path's
 // CPU, and a batch hands over one JSON parameter per table).
 
-declare global {
-  var __ingestBatchPools: Map<string, pg.Pool> | undefined;
-}
-
 // timestamp(3) columns hold UTC; int8 columns are ids and money.
 const types = {
   getTypeParser(oid: number, format?: string) {
@@ -74,20 +71,11 @@ const types = {
 };
 
 export function batchPool(url: string = env().DATABASE_URL): pg.Pool {
-  globalThis.__ingestBatchPools ??= new Map();
-  let pool = globalThis.__ingestBatchPools.get(url);
-  if (!pool) {
-    pool = new pg.Pool({ connectionString: url, max: 4, allowExitOnIdle: true, types });
-    pool.on("error", () => undefined); // an idle client dropped by the server is replaced on next use
-    globalThis.__ingestBatchPools.set(url, pool);
-  }
-  return pool;
+  return sharedPgPool("ingest-batch", url, { types });
 }
 
-export async function closeBatchPools(): Promise<void> {
-  const pools = [...(globalThis.__ingestBatchPools?.values() ?? [])];
-  globalThis.__ingestBatchPools = undefined;
-  await Promise.all(pools.map((p) => p.end()));
+export function closeBatchPools(): Promise<void> {
+  return closePgPools("ingest-batch");
 }
 
 type Client = pg.PoolClient;

@@ -11,7 +11,7 @@ import {
 import type { EarningOrder } from "~/loyalty/earning";
 import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";
-import { membershipDecision } from "~/loyalty/membership";
+import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/orders.server";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
@@ -521,12 +521,7 @@ function newMemberStatus(c: CustomerRowForCredit, context: CreditContext, progra
     },
     program.membership,
   );
-  if (decision.eligible) return { status: "active", reason: null };
-  if (decision.reason === "notOptedIn") return { status: "notEnrolled", reason: null };
-  return {
-    status: "excluded",
-    reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
-  };
+  return memberStatusFor(decision);
 }
 
 /**

@@ -4,7 +4,7 @@ import { signupBonus } from "./bonuses";
 import { recordEvents } from "./events.server";
 import { signupBonusKey } from "./ledger-keys";
 import { appendEntries, lockMember } from "./ledger.server";
-import { membershipDecision } from "./membership";
+import { memberStatusFor, membershipDecision } from "./membership";
 import type { Program } from "./program";
 
 // Members: one row per customer the program has seen, with a status that decides
@@ -48,12 +48,7 @@ async function wantedStatus(
     },
     program.membership,
   );
-  if (decision.eligible) return { status: "active", reason: null };
-  if (decision.reason === "notOptedIn") return { status: "notEnrolled", reason: null };
-  return {
-    status: "excluded",
-    reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
-  };
+  return memberStatusFor(decision);
 }
 
 /**

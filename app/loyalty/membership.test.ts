@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { birthdayBonusDue, birthdayIn, signupBonus } from "./bonuses";
 import { program } from "./fixtures";
-import { membershipDecision } from "./membership";
+import { memberStatusFor, membershipDecision } from "./membership";
 import { membershipSchema } from "./program";
 
 const customer = { tags: [], isStaff: false, isB2B: false, optedIn: false };
@@ -78,5 +78,23 @@ describe("bonuses", () => {
   it("gives the signup bonus only when configured", () => {
     expect(signupBonus(p)).toBe(50);
     expect(signupBonus(program())).toBeNull();
+  });
+});
+
+describe("memberStatusFor", () => {
+  it("stores eligible as active, not opted in as not enrolled, and names the excluding tag", () => {
+    expect(memberStatusFor({ eligible: true })).toEqual({ status: "active", reason: null });
+    expect(memberStatusFor({ eligible: false, reason: "notOptedIn" })).toEqual({
+      status: "notEnrolled",
+      reason: null,
+    });
+    expect(memberStatusFor({ eligible: false, reason: "staff" })).toEqual({
+      status: "excluded",
+      reason: "staff",
+    });
+    expect(memberStatusFor({ eligible: false, reason: "excludedTag", tag: "Wholesale" })).toEqual({
+      status: "excluded",
+      reason: "excludedTag:Wholesale",
+    });
   });
 });

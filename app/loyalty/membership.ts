@@ -29,3 +29,16 @@ export function membershipDecision(
     return { eligible: false, reason: "notOptedIn" };
   return { eligible: true };
 }
+
+/** The member row's status and reason for a decision, as the live path and the backfill store them. */
+export function memberStatusFor(decision: MembershipDecision): {
+  status: "active" | "notEnrolled" | "excluded";
+  reason: string | null;
+} {
+  if (decision.eligible) return { status: "active", reason: null };
+  if (decision.reason === "notOptedIn") return { status: "notEnrolled", reason: null };
+  return {
+    status: "excluded",
+    reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
+  };
+}

@@ -166,7 +166,9 @@ export async function creditBatch(
         shop,
         idText,
       ),
-      readLedger(tx, shop, idText),
+      // Entries are only ever written under a member's lock (lockMember, lockMembers),
+      // so a customer with no member row has no ledger yet: only members are read.
+      existing.size ? readLedger(tx, shop, [...existing.keys()].map(String)) : new Map<string, ReplayEntry[]>(),
     ]);
     const refunds = orders.length
       ? await jsonRows<RefundJson>(

@@ -303,6 +303,40 @@ describe("backfill", () => {
     expect(await db.order.count({ where: { shop: SHOP } })).toBe(7);
   });
 
+  it("credits the rest of a batch when one of its keys is already in the ledger (an order that moved customer)", async () => {
+    // Ana's first order once belonged to Cara, who was credited for it: its earn key exists.
+    const state = emulator.store.requireShop(SHOP);
+    const anaFirst = [...state.orders.values()]
+      .filter((o) => o.customerId?.endsWith(`/${ids.ana}`))
+      .sort((a, b) => a.legacyId - b.legacyId)[0]!;
+    await db.member.create({ data: { shop: SHOP, customerId: ids.cara, status: "active", enrolledAt: NOW } });
+    await db.ledgerEntry.create({
+      data: {
+        shop: SHOP,
+        customerId: ids.cara,
+        key: `${SHOP}:order:${anaFirst.legacyId}:earn`,
+        kind: "earn",
+        points: 45,
+        bucket: "available",
+        occurredAt: new Date("2025-01-02T10:00:00Z"),
+        programVersion: 1,
+        orderId: BigInt(anaFirst.legacyId),
+      },
+    });
+
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    const done = await runBackfill(run.id, deps());
+    expect(done.status).toBe("completed");
+    const keys = (await ledger(ids.ana)).map((e) => e.key);
+    expect(keys).not.toContain(`${SHOP}:order:${anaFirst.legacyId}:earn`);
+    expect(keys).toContain(`${SHOP}:customer:${ids.ana}:bonus:first-order`);
+    expect(keys).toHaveLength(4);
+    expect(await db.ledgerEntry.count({ where: { shop: SHOP, customerId: ids.ben } })).toBeGreaterThan(0);
+    expect(done.entriesWritten).toBe(
+      (await db.ledgerEntry.count({ where: { shop: SHOP } })) - 1, // Cara's entry predates the run
+    );
+  });
+
   it("by default enrolls members with a zero balance and writes no ledger entries", async () => {
     const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: false, trigger: "install" });
     const done = await runBackfill(run.id, deps());

@@ -15,7 +15,7 @@ import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/orders.server";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
-import { copyField, inTransaction, type SqlTx } from "./sql.server";
+import { copyField, copyIfNew, inTransaction, type SqlTx } from "./sql.server";
 
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per
@@ -168,7 +168,9 @@ export async function creditBatch(
       ),
       // Entries are only ever written under a member's lock (lockMember, lockMembers),
       // so a customer with no member row has no ledger yet: only members are read.
-      existing.size ? readLedger(tx, shop, [...existing.keys()].map(String)) : new Map<string, ReplayEntry[]>(),
+      existing.size
+        ? readLedger(tx, shop, [...existing.keys()].map(String))
+        : new Map<string, ReplayEntry[]>(),
     ]);
     const refunds = orders.length
       ? await jsonRows<RefundJson>(
@@ -569,17 +571,20 @@ function memberJson(rows: readonly MemberUpdate[]): string {
   );
 }
 
-// The batch's entries travel by COPY into a session-local staging table (no WAL, no
-// indexes, emptied at commit), then move into the ledger in one INSERT … SELECT … ON
-// CONFLICT (shop, key) DO NOTHING. COPY's text format costs the server a fraction of
-// expanding a JSON document of the same rows (the earning details make up most of it),
-// and each details value is parsed once, into the staging table's jsonb column.
+// The batch's entries travel by COPY straight into the ledger, inside a savepoint: the
+// replay only produces keys the customer's ledger lacks, so COPY (no per-row conflict
+// check, no second copy of the rows) normally writes them all. Should a key exist after
+// all (an order that moved to another customer), the unique index refuses the COPY and
+// the batch goes the careful way instead: COPY into a session-local staging table (no
+// WAL, no indexes, emptied at commit), then INSERT … SELECT … ON CONFLICT (shop, key) DO
+// NOTHING.
+const LEDGER_COLUMNS = `"customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
+  "writtenOff", "programVersion", "orderId", "details"`;
 const LEDGER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_ledger_stage" (
   "customerId" bigint, "key" text, "kind" "LedgerKind", "points" int, "bucket" "LedgerBucket",
-  "occurredAt" timestamptz, "availableAt" timestamptz, "lotKey" text, "writtenOff" int,
+  "occurredAt" timestamp, "availableAt" timestamp, "lotKey" text, "writtenOff" int,
   "programVersion" int, "orderId" bigint, "details" jsonb
 ) ON COMMIT DELETE ROWS`;
-
 async function insertEntries(
   tx: Tx,
   shop: string,
@@ -590,6 +595,8 @@ async function insertEntries(
   const sorted = [...rows].sort((a, b) =>
     a.entry.key < b.entry.key ? -1 : a.entry.key > b.entry.key ? 1 : 0,
   );
+  // Timestamps as UTC without a zone: the ledger's columns are timestamp without time zone.
+  const utc = (d: Date) => d.toISOString().slice(0, -1);
   const lines: string[] = [];
   for (const { customerId, entry: e } of sorted)
     lines.push(
@@ -599,8 +606,8 @@ async function insertEntries(
         e.kind,
         e.points,
         e.bucket,
-        e.occurredAt.toISOString(),
-        e.availableAt ? e.availableAt.toISOString() : "\\N",
+        utc(e.occurredAt),
+        e.availableAt ? utc(e.availableAt) : "\\N",
         copyField(e.lotKey),
         copyField(e.writtenOff),
         e.programVersion,
@@ -608,15 +615,25 @@ async function insertEntries(
         e.details === null ? "\\N" : copyField(JSON.stringify(e.details)),
       ].join("\t"),
     );
+
+  const shopField = copyField(shop);
+  const copied = await copyIfNew(
+    tx,
+    `COPY "LedgerEntry" ("shop", ${LEDGER_COLUMNS}) FROM STDIN`,
+    lines.map((line) => `${shopField}\t${line}\n`).join(""),
+  );
+  if (copied !== null) {
+    let points = 0;
+    for (const { entry } of sorted)
+      if (entry.kind === "earn" || entry.kind === "bonus") points += entry.points;
+    return { count: copied, points };
+  }
   await tx.exec(LEDGER_STAGE);
   await tx.copyFrom(`COPY "backfill_ledger_stage" FROM STDIN`, lines.join("\n") + "\n");
   const [result] = await tx.rows<{ count: number; points: number }>(
     `WITH inserted AS (
-       INSERT INTO "LedgerEntry" ("shop", "customerId", "key", "kind", "points", "bucket", "occurredAt",
-         "availableAt", "lotKey", "writtenOff", "programVersion", "orderId", "details")
-       SELECT $1, s."customerId", s."key", s."kind", s."points", s."bucket", s."occurredAt" AT TIME ZONE 'UTC',
-         s."availableAt" AT TIME ZONE 'UTC', s."lotKey", s."writtenOff", s."programVersion", s."orderId", s."details"
-       FROM "backfill_ledger_stage" s
+       INSERT INTO "LedgerEntry" ("shop", ${LEDGER_COLUMNS})
+       SELECT $1, ${LEDGER_COLUMNS} FROM "backfill_ledger_stage"
        ON CONFLICT ("shop", "key") DO NOTHING
        RETURNING "kind", "points"
      )

@@ -8,7 +8,7 @@ import {
   type OrderRow,
   type ProductRow,
 } from "./jsonl";
-import { arrayLiteral, copyField, inTransaction, type SqlTx } from "./sql.server";
+import { arrayLiteral, copyField, copyIfNew, inTransaction, utcTimestamp, type SqlTx } from "./sql.server";
 
 // The JSONL load: lines arrive in batches off the download stream, are grouped into
 // mirror rows (an order with its line items) and written a few thousand rows per
@@ -216,15 +216,19 @@ export class BackfillCursorMoved extends Error {
 // over column arrays, without serialising every element into an array literal in JS).
 const rowsJson = (rows: readonly object[]) => JSON.stringify(rows);
 
-// Customers and orders (the bulk of a file) travel by COPY into a session-local staging
-// table (no WAL, no indexes, emptied at commit) and are upserted from it in one
-// INSERT … SELECT … ON CONFLICT: COPY's text format costs the server far less than
-// expanding a JSON document of the same rows, and line items are parsed once, as jsonb.
+// Customers and orders (the bulk of a file) travel by COPY. A first install's rows are
+// new, so they go straight into the mirror (copyIfNew). When a key exists already (a
+// webhook got there first, a second run), they go into a session-local staging table
+// (no WAL, no indexes, emptied at commit) and are upserted from it in one INSERT …
+// SELECT … ON CONFLICT. COPY's text format costs the server far less than expanding a
+// JSON document of the same rows, and line items are parsed once, as jsonb.
 const CUSTOMER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_customer_stage" (
   "id" bigint, "email" text, "phone" text, "firstName" text, "lastName" text, "tags" text[], "state" text,
   "emailConsent" boolean, "ordersCount" int, "amountSpentMinor" bigint, "currencyCode" text,
-  "shopifyCreatedAt" timestamptz, "shopifyUpdatedAt" timestamptz
+  "shopifyCreatedAt" timestamp, "shopifyUpdatedAt" timestamp
 ) ON COMMIT DELETE ROWS`;
+const CUSTOMER_COLUMNS = `"id", "email", "phone", "firstName", "lastName", "tags", "state", "emailConsent", "ordersCount",
+  "amountSpentMinor", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt"`;
 
 async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: Date) {
   const lines = rows.map((r) =>
@@ -240,19 +244,21 @@ async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: D
       r.ordersCount,
       r.amountSpentMinor,
       copyField(r.currencyCode),
-      copyField(r.shopifyCreatedAt),
-      copyField(r.shopifyUpdatedAt),
+      copyField(utcTimestamp(r.shopifyCreatedAt)),
+      copyField(utcTimestamp(r.shopifyUpdatedAt)),
     ].join("\t"),
   );
+  const copied = await copyIfNew(
+    tx,
+    `COPY "Customer" ("shop", ${CUSTOMER_COLUMNS}, "syncedAt") FROM STDIN`,
+    keyed(shop, lines, now),
+  );
+  if (copied !== null) return;
   await tx.exec(CUSTOMER_STAGE);
   await tx.copyFrom(`COPY "backfill_customer_stage" FROM STDIN`, copyText(lines));
   await tx.exec(
-    `INSERT INTO "Customer" ("shop", "id", "email", "phone", "firstName", "lastName", "tags", "state",
-       "emailConsent", "ordersCount", "amountSpentMinor", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
-     SELECT $1, t."id", t."email", t."phone", t."firstName", t."lastName", t."tags", t."state",
-       t."emailConsent", t."ordersCount", t."amountSpentMinor", t."currencyCode",
-       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC'
-     FROM "backfill_customer_stage" t
+    `INSERT INTO "Customer" ("shop", ${CUSTOMER_COLUMNS}, "syncedAt")
+     SELECT $1, ${CUSTOMER_COLUMNS}, $2::timestamptz AT TIME ZONE 'UTC' FROM "backfill_customer_stage" t
      ON CONFLICT ("shop", "id") DO UPDATE SET
        "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "firstName" = EXCLUDED."firstName",
        "lastName" = EXCLUDED."lastName", "tags" = EXCLUDED."tags", "state" = EXCLUDED."state",
@@ -286,10 +292,13 @@ async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Dat
 const ORDER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_order_stage" (
   "id" bigint, "customerId" bigint, "name" text, "email" text, "currencyCode" text, "subtotalMinor" bigint,
   "totalMinor" bigint, "totalDiscountsMinor" bigint, "totalShippingMinor" bigint, "totalTaxMinor" bigint,
-  "financialStatus" text, "discountCodes" text[], "lineItems" jsonb, "processedAt" timestamptz,
-  "cancelledAt" timestamptz, "tags" text[], "test" boolean, "sourceName" text,
-  "shopifyCreatedAt" timestamptz, "shopifyUpdatedAt" timestamptz
+  "financialStatus" text, "discountCodes" text[], "lineItems" jsonb, "processedAt" timestamp,
+  "cancelledAt" timestamp, "tags" text[], "test" boolean, "sourceName" text,
+  "shopifyCreatedAt" timestamp, "shopifyUpdatedAt" timestamp
 ) ON COMMIT DELETE ROWS`;
+const ORDER_COLUMNS = `"id", "customerId", "name", "email", "currencyCode", "subtotalMinor", "totalMinor",
+  "totalDiscountsMinor", "totalShippingMinor", "totalTaxMinor", "financialStatus", "discountCodes", "lineItems",
+  "processedAt", "cancelledAt", "tags", "test", "sourceName", "shopifyCreatedAt", "shopifyUpdatedAt"`;
 
 async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
   const lines = rows.map((r) =>
@@ -307,27 +316,26 @@ async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
       copyField(r.financialStatus),
       copyField(arrayLiteral(r.discountCodes)),
       copyField(JSON.stringify(r.lineItems)),
-      copyField(r.processedAt),
-      copyField(r.cancelledAt),
+      copyField(utcTimestamp(r.processedAt)),
+      copyField(utcTimestamp(r.cancelledAt)),
       copyField(arrayLiteral(r.tags)),
       r.test,
       copyField(r.sourceName),
-      copyField(r.shopifyCreatedAt),
-      copyField(r.shopifyUpdatedAt),
+      copyField(utcTimestamp(r.shopifyCreatedAt)),
+      copyField(utcTimestamp(r.shopifyUpdatedAt)),
     ].join("\t"),
   );
+  const copied = await copyIfNew(
+    tx,
+    `COPY "Order" ("shop", ${ORDER_COLUMNS}, "syncedAt") FROM STDIN`,
+    keyed(shop, lines, now),
+  );
+  if (copied !== null) return;
   await tx.exec(ORDER_STAGE);
   await tx.copyFrom(`COPY "backfill_order_stage" FROM STDIN`, copyText(lines));
   await tx.exec(
-    `INSERT INTO "Order" ("shop", "id", "customerId", "name", "email", "currencyCode", "subtotalMinor", "totalMinor",
-       "totalDiscountsMinor", "totalShippingMinor", "totalTaxMinor", "financialStatus", "discountCodes", "lineItems",
-       "processedAt", "cancelledAt", "tags", "test", "sourceName", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
-     SELECT $1, t."id", t."customerId", t."name", t."email", t."currencyCode", t."subtotalMinor", t."totalMinor",
-       t."totalDiscountsMinor", t."totalShippingMinor", t."totalTaxMinor", t."financialStatus",
-       t."discountCodes", t."lineItems", t."processedAt" AT TIME ZONE 'UTC',
-       t."cancelledAt" AT TIME ZONE 'UTC', t."tags", t."test", t."sourceName",
-       t."shopifyCreatedAt" AT TIME ZONE 'UTC', t."shopifyUpdatedAt" AT TIME ZONE 'UTC',
-       $2::timestamptz AT TIME ZONE 'UTC'
+    `INSERT INTO "Order" ("shop", ${ORDER_COLUMNS}, "syncedAt")
+     SELECT $1, ${ORDER_COLUMNS}, $2::timestamptz AT TIME ZONE 'UTC'
      FROM "backfill_order_stage" t
      ON CONFLICT ("shop", "id") DO UPDATE SET
        "customerId" = COALESCE(EXCLUDED."customerId", "Order"."customerId"), "name" = EXCLUDED."name",
@@ -345,6 +353,15 @@ async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
 }
 
 const copyText = (lines: string[]) => lines.join("\n") + "\n";
+
+/** COPY lines for a mirror table: the shop first, the sync time last. */
+function keyed(shop: string, lines: string[], syncedAt: Date): string {
+  const head = `${copyField(shop)}\t`;
+  const tail = `\t${syncedAt.toISOString().slice(0, -1)}\n`;
+  let text = "";
+  for (const line of lines) text += head + line + tail;
+  return text;
+}
 
 async function stageChildren(tx: Tx, runId: string, rows: Batch["late"]) {
   await tx.exec(

@@ -86,3 +86,35 @@ export function arrayLiteral(values: readonly string[]): string {
   if (values.length === 0) return "{}";
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
 }
+
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * COPY straight into a keyed table, for rows none of whose keys should exist yet: no
+ * staging copy and no per-row conflict check. Runs inside a savepoint; returns the rows
+ * copied, or null when the unique index refused one (a live webhook or an earlier run
+ * wrote it), with the savepoint rolled back so the caller can write them the careful way.
+ */
+export async function copyIfNew(tx: SqlTx, sql: string, data: string): Promise<number | null> {
+  await tx.exec(`SAVEPOINT "copy_if_new"`);
+  try {
+    const count = await tx.copyFrom(sql, data);
+    await tx.exec(`RELEASE SAVEPOINT "copy_if_new"`);
+    return count;
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await tx.exec(`ROLLBACK TO SAVEPOINT "copy_if_new"`);
+    return null;
+  }
+}
+
+/**
+ * A timestamp for a `timestamp without time zone` column holding UTC: Shopify's
+ * "…Z" times lose their zone letter, any other offset is converted. Text that is no
+ * date passes unchanged, for PostgreSQL to refuse.
+ */
+export function utcTimestamp(value: string | null): string | null {
+  if (value === null || value.endsWith("Z")) return value?.slice(0, -1) ?? null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString().slice(0, -1);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrayLiteral, copyField } from "./sql.server";
+import { arrayLiteral, copyField, utcTimestamp } from "./sql.server";
 
 describe("copyField (COPY text format)", () => {
   it("writes NULL as \\N and leaves plain text alone", () => {
@@ -22,5 +22,19 @@ describe("arrayLiteral (text[] input)", () => {
     expect(arrayLiteral([])).toBe("{}");
     expect(arrayLiteral(["a,b", "{c}", "NULL", ""])).toBe('{"a,b","{c}","NULL",""}');
     expect(arrayLiteral(['say "hi"', "back\\slash"])).toBe('{"say \\"hi\\"","back\\\\slash"}');
+  });
+});
+
+describe("utcTimestamp (UTC into timestamp without time zone)", () => {
+  it("drops Shopify's Z and converts any other offset to UTC", () => {
+    expect(utcTimestamp("2025-01-02T10:00:00Z")).toBe("2025-01-02T10:00:00");
+    expect(utcTimestamp("2025-01-02T10:00:00.250Z")).toBe("2025-01-02T10:00:00.250");
+    expect(utcTimestamp("2025-01-02T10:00:00-05:00")).toBe("2025-01-02T15:00:00.000");
+    expect(utcTimestamp("2025-01-02T00:30:00+01:00")).toBe("2025-01-01T23:30:00.000");
+    expect(utcTimestamp(null)).toBeNull();
+  });
+
+  it("passes text that is no date through, for PostgreSQL to refuse", () => {
+    expect(utcTimestamp("yesterday-ish")).toBe("yesterday-ish");
   });
 });

@@ -398,6 +398,56 @@ describe("backfill", () => {
     );
   });
 
+  it("exports a large shop's orders in slices, each started while the one before loads, and resumes mid-slice", async () => {
+    emulator.store.addOrders(
+      SHOP,
+      Array.from({ length: 40 }, (_, i) => ({
+        customerId: Number(ids.cara),
+        createdAt: new Date(Date.UTC(2025, 0, 10 + i)).toISOString(),
+        lineItems: [
+          { title: "Tea", quantity: 1, unitPrice: "5.00" },
+          { title: "Mug", quantity: 1, unitPrice: "12.50", productId: Number(ids.mug) },
+        ],
+      })),
+    );
+    // The second orders file dies halfway.
+    let orderFiles = 0;
+    const dying: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes("/bulk-operation-results/")) return response;
+      const text = await response.text();
+      if (!text.includes("gid://shopify/Order/") || ++orderFiles !== 2) return new Response(text);
+      const half = text.slice(0, text.indexOf("\n", Math.floor(text.length / 2)) + 1);
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) return controller.error(new Error("socket hang up"));
+          sent = true;
+          controller.enqueue(new TextEncoder().encode(half));
+        },
+      });
+      return new Response(body);
+    };
+    const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
+    const sliced = { ordersPerSlice: 10, loadBatchRoots: 3 };
+    await expect(runBackfill(run.id, deps({ ...sliced, fetch: dying }))).rejects.toThrow(/socket hang up/);
+    const crashed = await db.backfillRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(crashed).toMatchObject({ phase: "load", resource: "orders", slice: 1 });
+    expect(crashed.orderSlices.length).toBe(3); // 46 orders by the customers' counts: four slices
+    expect(crashed.nextBulkOperationId).not.toBeNull(); // slice 3 was exporting while slice 2 loaded
+    expect(crashed.ordersLoaded).toBeLessThan(47);
+
+    const done = await runBackfill(run.id, deps(sliced));
+    expect(done).toMatchObject({ status: "completed", ordersLoaded: 47, lineItemsLoaded: 88, attempts: 2 });
+    const orders = await db.order.findMany({ where: { shop: SHOP } });
+    expect(orders).toHaveLength(47);
+    const lines = orders.flatMap((o) => parseMirrorLineItems(o.lineItems).map((l) => l.id));
+    expect(new Set(lines).size).toBe(88);
+    expect(await db.ledgerEntry.count({ where: { shop: SHOP, customerId: ids.cara, kind: "earn" } })).toBe(
+      40,
+    );
+  });
+
   it("stages children that arrive after their parent's batch and merges them once", async () => {
     const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: false, trigger: "merchant" });
     await db.backfillRun.update({

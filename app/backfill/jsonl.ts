@@ -31,8 +31,13 @@ export const BULK_QUERIES: Record<BackfillResource, string> = {
     } }
   }
 }`,
-  orders: `{
-  orders {
+  orders: ordersQuery(null),
+};
+
+/** The orders bulk query, over all of them or those the search filter matches. */
+function ordersQuery(filter: string | null): string {
+  return `{
+  orders${filter ? `(query: ${JSON.stringify(filter)})` : ""} {
     edges { node {
       id name email createdAt processedAt updatedAt cancelledAt test tags sourceName
       currencyCode displayFinancialStatus discountCodes
@@ -52,8 +57,50 @@ export const BULK_QUERIES: Record<BackfillResource, string> = {
       }
     } }
   }
-}`,
-};
+}`;
+}
+
+/**
+ * Orders come in slices of their id range when a shop has many (see planOrderSlices):
+ * `boundaries` are the ids between slices, ascending; slice i holds ids from
+ * boundaries[i - 1] (inclusive) up to boundaries[i] (exclusive), the first and last
+ * slices open-ended, so together they hold every order exactly once, those placed during
+ * the import included.
+ */
+export function orderSliceFilter(boundaries: readonly bigint[], slice: number): string | null {
+  const terms: string[] = [];
+  if (slice > 0) terms.push(`id:>=${boundaries[slice - 1]}`);
+  if (slice < boundaries.length) terms.push(`id:<${boundaries[slice]}`);
+  return terms.length ? terms.join(" AND ") : null;
+}
+
+/** The bulk query for a resource; orders take the filter of their slice. */
+export function bulkQuery(resource: BackfillResource, filter: string | null = null): string {
+  return resource === "orders" ? ordersQuery(filter) : BULK_QUERIES[resource];
+}
+
+/** Orders per slice the import aims at: big enough that a slice's export overhead is small. */
+export const ORDERS_PER_SLICE = 150_000;
+/** At most this many slices, however large the shop. */
+export const MAX_ORDER_SLICES = 8;
+
+/**
+ * Splits the id range [minId, maxId] of a shop's orders into equal slices, about one per
+ * ORDERS_PER_SLICE of `expectedOrders`; returns the ids between them (none: one slice).
+ * Shopify's order ids grow with time, so equal id ranges are roughly equal stretches of
+ * the shop's history.
+ */
+export function planOrderSlices(
+  minId: bigint,
+  maxId: bigint,
+  expectedOrders: number,
+  perSlice = ORDERS_PER_SLICE,
+): bigint[] {
+  const slices = Math.min(MAX_ORDER_SLICES, Math.floor(expectedOrders / perSlice));
+  const span = maxId - minId + 1n;
+  if (slices < 2 || span < BigInt(slices)) return [];
+  return Array.from({ length: slices - 1 }, (_, i) => minId + (span * BigInt(i + 1)) / BigInt(slices));
+}
 
 export class JsonlFormatError extends Error {
   override name = "JsonlFormatError";

@@ -6,6 +6,8 @@ const run = (extra: Partial<BackfillRunFacts> = {}): BackfillRunFacts => ({
   status: "running",
   phase: "export",
   resource: "products",
+  orderSlices: [],
+  slice: 0,
   historyEarnsPoints: false,
   objectCount: null,
   linesLoaded: 0n,
@@ -51,6 +53,26 @@ describe("presentBackfill", () => {
       "Import finished",
     ]);
     expect(steps[4]!.progress).toBe(85);
+  });
+
+  it("names the part of orders exported in slices, each taking its share of the orders' progress", () => {
+    const sliced = { resource: "orders", orderSlices: [100n, 200n, 300n] };
+    const steps = [
+      run({ ...sliced, phase: "export", slice: 0 }),
+      run({ ...sliced, phase: "load", slice: 0, objectCount: 10n, linesLoaded: 10n }),
+      run({ ...sliced, phase: "export", slice: 1 }),
+      run({ ...sliced, phase: "load", slice: 3, objectCount: 10n, linesLoaded: 5n }),
+      run({ ...sliced, phase: "load", slice: 3, objectCount: 10n, linesLoaded: 10n }),
+    ].map((r) => presentBackfill(r)!);
+    expect(steps.map((s) => s.step)).toEqual([
+      "Shopify is exporting orders (part 1 of 4)",
+      "Loading orders (part 1 of 4)",
+      "Shopify is exporting orders (part 2 of 4)",
+      "Loading orders (part 4 of 4)",
+      "Loading orders (part 4 of 4)",
+    ]);
+    // Orders span 15–70: a quarter each.
+    expect(steps.map((s) => s.progress)).toEqual([15, 29, 29, 67, 70]);
   });
 
   it("names the credit step by the merchant's choice and shows counts", () => {

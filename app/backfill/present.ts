@@ -8,6 +8,9 @@ export interface BackfillRunFacts {
   status: "queued" | "running" | "completed" | "failed";
   phase: "export" | "load" | "credit" | "done";
   resource: string | null;
+  /** Ids between the slices orders are exported in (none: one export), and the slice at hand. */
+  orderSlices: readonly bigint[];
+  slice: number;
   historyEarnsPoints: boolean;
   objectCount: bigint | null;
   linesLoaded: bigint;
@@ -70,15 +73,22 @@ export function presentBackfill(run: BackfillRunFacts | null): BackfillView | nu
     step = run.historyEarnsPoints ? "Crediting members for their past orders" : "Enrolling members";
     progress = CREDIT[0] + (CREDIT[1] - CREDIT[0]) * share;
   } else if (resource) {
-    const [from, to] = SPAN[resource];
+    // Orders exported in slices: each slice takes its share of the orders' span, and the
+    // step names the part.
+    const parts = resource === "orders" ? run.orderSlices.length + 1 : 1;
+    const part = Math.min(run.slice, parts - 1);
+    const [spanFrom, spanTo] = SPAN[resource];
+    const from = spanFrom + ((spanTo - spanFrom) * part) / parts;
+    const to = spanFrom + ((spanTo - spanFrom) * (part + 1)) / parts;
     const middle = (from + to) / 2;
+    const noun = parts > 1 ? `${NOUN[resource]} (part ${part + 1} of ${parts})` : NOUN[resource];
     if (run.phase === "export") {
-      step = `Shopify is exporting ${NOUN[resource]}`;
+      step = `Shopify is exporting ${noun}`;
       progress = from;
     } else {
       const objects = Number(run.objectCount ?? 0);
       const share = objects > 0 ? Math.min(1, Number(run.linesLoaded) / objects) : 1;
-      step = `Loading ${NOUN[resource]}`;
+      step = `Loading ${noun}`;
       progress = middle + (to - middle) * share;
     }
   } else {

@@ -7,19 +7,23 @@ import {
   BulkOperationError,
   currentBulkOperation,
   jsonlBatches,
+  orderIdRange,
   startBulkQuery,
   waitForBulkOperation,
   type PollOptions,
 } from "~/shopify/bulk.server";
 import { ShopifyUserError, type AdminGraphql } from "~/shopify/graphql.server";
 import { creditBatch, creditContext, nextCustomerIds, type CreditHooks } from "./credit.server";
-import { BULK_QUERIES, RESOURCES, type BackfillResource } from "./jsonl";
+import { bulkQuery, orderSliceFilter, planOrderSlices, RESOURCES, type BackfillResource } from "./jsonl";
 import { loadJsonl, mergeStagedChildren } from "./load.server";
 import { backfillPool, inTransaction } from "./sql.server";
 
 // One backfill run, phase by phase, each resumable from what the run row recorded:
 //   export  bulk query per resource (products, customers, orders): start it once (its id
-//           is stored before polling, so a restarted worker polls the same operation)
+//           is stored before polling, so a restarted worker polls the same operation).
+//           A large shop's orders come in slices of their id range, and the next
+//           slice's export is started as soon as this one's file is ready, so Shopify
+//           exports while the app loads.
 //   load    stream its JSONL into the mirror from the committed line cursor
 //   credit  members and, if the merchant chose so, the ledger replay of history, a batch
 //           of customers at a time from the committed customer cursor
@@ -37,6 +41,8 @@ export interface BackfillDeps {
   /** Root objects per load transaction and customers per credit transaction (tests, tuning). */
   loadBatchRoots?: number;
   creditBatchCustomers?: number;
+  /** Orders per export slice (default ORDERS_PER_SLICE). */
+  ordersPerSlice?: number;
   /** Test seams inside each credit batch. */
   creditHooks?: CreditHooks;
   /** Runs once the run completes (the dashboard aggregates need a full refresh). */
@@ -96,8 +102,16 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
 
   while (run.phase === "export" || run.phase === "load") {
     const resource = (run.resource ?? RESOURCES[0]) as BackfillResource;
-    if (run.phase === "export") run = await exportResource(run, resource, deps);
+    if (run.phase === "export") {
+      if (resource === "orders" && run.slice === 0 && !run.bulkOperationId)
+        run = await sliceOrders(run, deps);
+      run = await exportResource(run, resource, deps);
+    }
     if (run.phase === "load") {
+      if (resource === "orders" && run.slice < run.orderSlices.length && !run.nextBulkOperationId) {
+        const next = await startOrAdopt(deps.graphql, sliceQuery(run.orderSlices, run.slice + 1));
+        run = await db.backfillRun.update({ where: { id: runId }, data: { nextBulkOperationId: next } });
+      }
       if (run.fileUrl) {
         const started = performance.now();
         const counts = await loadJsonl(
@@ -106,7 +120,10 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
           jsonlBatches(run.fileUrl, { skipLines: Number(run.linesLoaded), fetch: deps.fetch }),
           { now, batchRoots: deps.loadBatchRoots },
         );
-        log.info({ resource, ...counts, ms: Math.round(performance.now() - started) }, "Backfill loaded");
+        log.info(
+          { resource, slice: run.slice, ...counts, ms: Math.round(performance.now() - started) },
+          "Backfill loaded",
+        );
       }
       await nextResource(pool, run, resource, now());
       run = await db.backfillRun.findUniqueOrThrow({ where: { id: runId } });
@@ -171,7 +188,8 @@ async function exportResource(run: BackfillRun, resource: BackfillResource, deps
   const { db, graphql } = deps;
   let operationId = run.bulkOperationId;
   if (!operationId) {
-    operationId = await startOrAdopt(graphql, BULK_QUERIES[resource]);
+    const query = resource === "orders" ? sliceQuery(run.orderSlices, run.slice) : bulkQuery(resource);
+    operationId = await startOrAdopt(graphql, query);
     await db.backfillRun.update({ where: { id: run.id }, data: { bulkOperationId: operationId } });
   }
   let done;
@@ -201,6 +219,25 @@ async function exportResource(run: BackfillRun, resource: BackfillResource, deps
   });
 }
 
+const sliceQuery = (boundaries: readonly bigint[], slice: number) =>
+  bulkQuery("orders", orderSliceFilter(boundaries, slice));
+
+/**
+ * Plans the orders' slices before their first export: about one per ORDERS_PER_SLICE of
+ * the orders the loaded customers say they placed, over the shop's order id range.
+ */
+async function sliceOrders(run: BackfillRun, deps: BackfillDeps): Promise<BackfillRun> {
+  const [[expected], range] = await Promise.all([
+    deps.db.$queryRaw<{ orders: bigint | null }[]>`
+      SELECT sum("ordersCount")::bigint AS "orders" FROM "Customer" WHERE "shop" = ${run.shop}`,
+    orderIdRange(deps.graphql),
+  ]);
+  const boundaries = range
+    ? planOrderSlices(range.min, range.max, Number(expected?.orders ?? 0), deps.ordersPerSlice)
+    : [];
+  return deps.db.backfillRun.update({ where: { id: run.id }, data: { orderSlices: boundaries } });
+}
+
 /**
  * Starts the bulk query. If this app already has one running on the shop (a job that
  * died between starting it and recording its id), waits for that one to end first.
@@ -224,16 +261,20 @@ async function startOrAdopt(graphql: AdminGraphql, query: string): Promise<strin
 }
 
 async function nextResource(pool: pg.Pool, run: BackfillRun, resource: BackfillResource, now: Date) {
-  const next = RESOURCES[RESOURCES.indexOf(resource) + 1] ?? null;
+  // The next slice of orders (its export already started while this one loaded), or the
+  // next resource, or the credit.
+  const nextSlice = resource === "orders" && run.slice < run.orderSlices.length;
+  const next = nextSlice ? resource : (RESOURCES[RESOURCES.indexOf(resource) + 1] ?? null);
   await inTransaction(pool, async (tx) => {
     if (resource === "orders") await mergeStagedChildren(tx, run.id, run.shop);
     await tx.exec(
       `UPDATE "BackfillRun" SET "phase" = $2::"BackfillPhase", "resource" = $3,
-         "bulkOperationId" = NULL,
+         "slice" = $5, "bulkOperationId" = CASE WHEN $6 THEN "nextBulkOperationId" END,
+         "nextBulkOperationId" = NULL,
          "fileUrl" = NULL, "linesLoaded" = CASE WHEN $3::text IS NULL THEN "linesLoaded" ELSE 0 END,
          "updatedAt" = $4::timestamptz AT TIME ZONE 'UTC'
        WHERE "id" = $1::uuid`,
-      [run.id, next ? "export" : "credit", next, now.toISOString()],
+      [run.id, next ? "export" : "credit", next, now.toISOString(), nextSlice ? run.slice + 1 : 0, nextSlice],
     );
   });
 }

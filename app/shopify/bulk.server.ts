@@ -121,6 +121,23 @@ export async function currentBulkOperation(graphql: AdminGraphql): Promise<BulkO
   return data.currentBulkOperation ? fromRaw(data.currentBulkOperation) : null;
 }
 
+const ORDER_ID_RANGE_QUERY = `#graphql
+  query OrderIdRange {
+    first: orders(first: 1, sortKey: ID) { nodes { id } }
+    last: orders(first: 1, sortKey: ID, reverse: true) { nodes { id } }
+  }`;
+
+/** The lowest and highest order id of the shop (numeric), or null when it has no orders. */
+export async function orderIdRange(graphql: AdminGraphql): Promise<{ min: bigint; max: bigint } | null> {
+  type Page = { nodes: { id: string }[] };
+  const data = await call<{ first: Page; last: Page }>(graphql, "OrderIdRange", ORDER_ID_RANGE_QUERY);
+  const first = data.first.nodes[0]?.id;
+  const last = data.last.nodes[0]?.id;
+  if (!first || !last) return null;
+  const numeric = (gid: string) => BigInt(gid.slice(gid.lastIndexOf("/") + 1));
+  return { min: numeric(first), max: numeric(last) };
+}
+
 export interface PollOptions {
   /** First interval; it doubles up to `maxIntervalMs` while the operation runs. */
   intervalMs?: number;

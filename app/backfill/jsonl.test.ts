@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { searchFilter } from "../../emulator/graphql/search-query";
+import { bulkQuery, MAX_ORDER_SLICES, ORDERS_PER_SLICE, orderSliceFilter, planOrderSlices } from "./jsonl";
+
+describe("order slices", () => {
+  it("keeps one export for a shop with fewer orders than two slices", () => {
+    expect(planOrderSlices(1000n, 9_000_000n, 2 * ORDERS_PER_SLICE - 1)).toEqual([]);
+    expect(planOrderSlices(5n, 5n, 10 * ORDERS_PER_SLICE)).toEqual([]);
+    expect(orderSliceFilter([], 0)).toBeNull();
+    expect(bulkQuery("orders", null)).toBe(bulkQuery("orders"));
+    expect(bulkQuery("orders", "id:<5")).toContain('orders(query: "id:<5") {');
+  });
+
+  it("splits the id range into equal slices, one per ORDERS_PER_SLICE, at most MAX_ORDER_SLICES", () => {
+    expect(planOrderSlices(0n, 999n, 4 * ORDERS_PER_SLICE)).toEqual([250n, 500n, 750n]);
+    expect(planOrderSlices(1n, 1000n, 1000 * ORDERS_PER_SLICE)).toHaveLength(MAX_ORDER_SLICES - 1);
+  });
+
+  it("puts every order, those beyond the range planned included, in exactly one slice", () => {
+    const boundaries = planOrderSlices(10_000_000n, 11_000_000n, 5 * ORDERS_PER_SLICE);
+    expect(boundaries).toHaveLength(4);
+    const slices = boundaries.length + 1;
+    const filters = Array.from({ length: slices }, (_, i) =>
+      searchFilter(orderSliceFilter(boundaries, i), { id: (o: { id: number }) => o.id }, () => []),
+    );
+    const ids = [
+      1,
+      9_999_999,
+      10_000_000,
+      ...boundaries.flatMap((b) => [Number(b) - 1, Number(b)]),
+      11_000_000,
+      12_000_000,
+    ];
+    for (const id of ids) expect(filters.filter((matches) => matches({ id })).length, `order ${id}`).toBe(1);
+    expect(orderSliceFilter(boundaries, 0)).toBe(`id:<${boundaries[0]}`);
+    expect(orderSliceFilter(boundaries, 2)).toBe(`id:>=${boundaries[1]} AND id:<${boundaries[2]}`);
+    expect(orderSliceFilter(boundaries, 4)).toBe(`id:>=${boundaries[3]}`);
+  });
+});

@@ -539,6 +539,44 @@ async function insertMembers(
   now: Date,
 ): Promise<Set<bigint>> {
   if (rows.length === 0) return new Set();
+  // Customers the program has not seen: normally none is a member yet, so COPY writes
+  // them all; a member enrolled meanwhile sends the batch to the INSERT below.
+  const at = copyField(now.toISOString().slice(0, -1));
+  const time = (d: Date | null) => copyField(d ? d.toISOString().slice(0, -1) : null);
+  const shopField = copyField(shop);
+  let text = "";
+  for (const r of rows)
+    text += `${[
+      shopField,
+      r.customerId.toString(),
+      r.status,
+      copyField(r.reason),
+      r.status === "active" ? at : "\\N",
+      r.available,
+      r.pending,
+      r.lifetime,
+      r.redeemed,
+      r.expired,
+      r.ordersEarned,
+      time(r.lastActivityAt),
+      copyField(r.tierId),
+      time(r.tierBelowSince),
+      r.tierValue,
+      copyField(r.nextTierId),
+      r.tierRemaining,
+      at,
+      "t",
+      at,
+    ].join("\t")}\n`;
+  const copied = await copyIfNew(
+    tx,
+    `COPY "Member" ("shop", "customerId", "status", "statusReason", "enrolledAt", "availablePoints",
+       "pendingPoints", "lifetimePoints", "redeemedPoints", "expiredPoints", "ordersEarned", "lastActivityAt",
+       "tierId", "tierBelowSince", "tierValue", "nextTierId", "tierRemaining", "tierEvaluatedAt",
+       "metafieldsDirty", "updatedAt") FROM STDIN`,
+    text,
+  );
+  if (copied !== null) return new Set(rows.map((r) => r.customerId));
   const created = await tx.rows<{ customerId: string }>(
     `INSERT INTO "Member" ("shop", "customerId", "status", "statusReason", "enrolledAt",
        "availablePoints", "pendingPoints", "lifetimePoints", "redeemedPoints", "expiredPoints", "ordersEarned",

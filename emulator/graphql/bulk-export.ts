@@ -236,16 +236,18 @@ export type LineSink = { write(line: string): void; drain(): Promise<void> | und
 export type ExportProgress = { objectCount: number; rootObjectCount: number };
 
 /**
- * Projects every root connection into the sink. Yields to the event loop every `chunk`
- * root objects so the emulator keeps answering (polls, other requests) during an export.
+ * Projects every root connection into the sink. Yields to the event loop after each
+ * `sliceMs` of work, so the emulator keeps answering (polls, other requests, the
+ * download of an earlier export's file) while an export runs.
  */
 export async function runBulkExport(
   plan: BulkPlan,
   ctx: GraphqlContext,
   sink: LineSink,
   progress: ExportProgress,
-  chunk = 500,
+  sliceMs = 2,
 ): Promise<void> {
+  let since = performance.now();
   for (const root of plan.roots) {
     const nodes = resolveConnection(root, {}, ctx);
     for (let i = 0; i < nodes.length; i += 1) {
@@ -253,7 +255,10 @@ export async function runBulkExport(
       emit(root.sub!, nodes[i], null, ctx, sink, progress);
       const pending = sink.drain();
       if (pending) await pending;
-      if (i % chunk === chunk - 1) await new Promise((resolve) => setImmediate(resolve));
+      if ((i & 31) === 31 && performance.now() - since >= sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
     }
   }
 }

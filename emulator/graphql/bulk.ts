@@ -141,7 +141,9 @@ export function handleBulkResult(
   const file = token ? bulkOperations(store).fileFor(token) : null;
   if (req.method !== "GET" || !file) return sendJson(res, 404, { errors: "Not Found" });
   res.writeHead(200, { "Content-Type": "application/jsonl", "Content-Length": statSync(file).size });
-  createReadStream(file).pipe(res);
+  // Megabyte reads: a result file runs to gigabytes, and 64 KiB reads (the default) spend
+  // more on allocating and handing over buffers than on the bytes.
+  createReadStream(file, { highWaterMark: 1 << 20 }).pipe(res);
 }
 
 function writeLines(stream: WriteStream) {

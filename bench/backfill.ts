@@ -11,7 +11,7 @@
 // app's real CPU), which production, where the store is Shopify's, never pays. The
 // process CPU printed covers both threads.
 import { readFileSync } from "node:fs";
-import { loadavg, setPriority } from "node:os";
+import { loadavg } from "node:os";
 import pg from "pg";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
@@ -19,6 +19,7 @@ import { gid, shopifyDateTime, type CustomerRecord, type OrderRecord } from "../
 import { buildProduct } from "../emulator/resources/build";
 import type { Emulator } from "../emulator/server";
 import { installApp, startTestEmulator } from "../emulator/testing";
+import { describeHostSpeed, hostSpeed } from "./support/calibrate";
 import { scratchDatabase } from "./support/services";
 
 const { values: args } = parseArgs({
@@ -257,6 +258,7 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
 
 async function main() {
   const database = await scratchDatabase("backfill");
+  const speedBefore = await hostSpeed(database.url);
   const emulator = await emulatorThread();
   Object.assign(process.env, {
     NODE_ENV: "test",
@@ -376,6 +378,8 @@ async function main() {
       `CPU of this process (emulator export + app): ${cpuSeconds.toFixed(1)} s, ` +
         `${((cpuSeconds * 1e6) / ORDERS).toFixed(0)} µs per order; machine load average ${load}`,
     );
+    console.log(describeHostSpeed("before", speedBefore));
+    console.log(describeHostSpeed("after", await hostSpeed(database.url)));
     if (done.status !== "completed" || orders !== ORDERS)
       throw new Error("the backfill did not load every order");
     console.log(`backfill: ${seconds.toFixed(1)} s (target <= ${TARGET_S} s)`);
@@ -406,15 +410,6 @@ async function emulatorThread(): Promise<EmulatorReady & { close(): Promise<void
 }
 
 async function emulatorMain() {
-  // Shopify's export runs on Shopify's machines, not beside the app. Its stand-in here
-  // gets the lowest CPU priority (on Linux this applies to the calling thread only), so
-  // it takes the CPU the app leaves idle rather than slowing the app it serves; the clock
-  // still runs while the app waits for an export to finish.
-  try {
-    setPriority(19);
-  } catch {
-    // Not permitted here: the emulator competes with the app as an equal.
-  }
   const emulator = await startTestEmulator({
     throttle: { maximumAvailable: 2000, restoreRate: 100, singleQueryMaxCost: 1000 },
   });

@@ -26,6 +26,7 @@ import {
   spawnNode,
   stopChild,
 } from "./support/services";
+import { describeHostSpeed, hostSpeed } from "./support/calibrate";
 
 const { values: args } = parseArgs({
   options: {
@@ -95,6 +96,7 @@ async function main() {
   const workerLog = join(logDir, "worker.log");
   console.log(`Setting up: scratch database, private Redis, ${ORDERS} orders ...`);
   const database = await scratchDatabase("credit");
+  const speedBefore = await hostSpeed(database.url);
   const redis = await scratchRedis();
   const db = createPrisma(database.url, 4);
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -199,6 +201,8 @@ async function main() {
       );
       process.exitCode = 1;
     }
+    console.log(describeHostSpeed("before", speedBefore));
+    console.log(describeHostSpeed("after", await hostSpeed(database.url)));
     console.log(`credit: ${Math.round(rate)} orders/s (target >= ${TARGET} orders/s)`);
   } finally {
     if (worker) await stopChild(worker);

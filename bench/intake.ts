@@ -133,8 +133,18 @@ async function main() {
     await db.end();
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue("webhooks", { connection });
-    const counts = await queue.getJobCounts("waiting", "prioritized", "delayed", "active");
-    const queued = Object.values(counts).reduce((a, b) => a + b, 0);
+    // Rows recorded together share a job (webhookJobs): count the rows the jobs carry.
+    let jobs = 0;
+    let queued = 0;
+    for (let start = 0; ; start += 1000) {
+      const page = await queue.getJobs(["waiting", "prioritized", "delayed", "active"], start, start + 999);
+      jobs += page.length;
+      for (const job of page) {
+        const data = job.data as { eventId?: string; eventIds?: string[] };
+        queued += data.eventIds?.length ?? (data.eventId ? 1 : 0);
+      }
+      if (page.length < 1000) break;
+    }
     await queue.close();
     connection.disconnect();
     const acknowledged = warm.ok + run.ok;
@@ -154,7 +164,8 @@ async function main() {
         `${(appCpuMs / Math.max(1, run.ok)).toFixed(2)} ms per delivery (load average ${loadavg()[0]!.toFixed(1)})`,
     );
     console.log(
-      `inbox rows ${inbox}, queued jobs ${queued}, acknowledged ${acknowledged} (warm-up included)`,
+      `inbox rows ${inbox}, queued rows ${queued} in ${jobs} jobs (${(queued / Math.max(1, jobs)).toFixed(1)} a job), ` +
+        `acknowledged ${acknowledged} (warm-up included)`,
     );
     if (run.failed > 0 || inbox !== acknowledged || queued !== acknowledged) {
       console.log(

@@ -5,7 +5,7 @@ import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { QUEUE, QUEUE_NAMES } from "~/jobs/definitions";
 import { queueHealth, workerHeartbeats } from "~/jobs/health.server";
-import { enqueueWebhook } from "~/jobs/producers.server";
+import { enqueueWebhook, enqueueWebhooks } from "~/jobs/producers.server";
 import { closeQueues, queue } from "~/jobs/queue.server";
 import { createRedis, redis } from "~/redis.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
@@ -18,10 +18,10 @@ const SHOP = "worker-test.myshopify.com";
 const connection = createRedis(env().REDIS_URL);
 let runtime: WorkerRuntime | undefined;
 
-async function receive(topic: string, payload: unknown) {
+async function receive(topic: string, payload: unknown, enqueue = enqueueWebhook) {
   const result = await receiveWebhook(signedDelivery({ topic, shop: SHOP, payload }), {
     db,
-    enqueue: enqueueWebhook,
+    enqueue,
     secret: TEST_SECRET,
     now: () => new Date(),
   });
@@ -79,6 +79,34 @@ describe("worker runtime", () => {
 
     await runtime.stop();
     expect(await workerHeartbeats()).toEqual([]);
+  });
+
+  it("processes deliveries recorded together in one job", async () => {
+    runtime = await startWorkers({ connection, db, concurrency: 2 });
+    const later = async () => undefined;
+    const ids = [
+      await receive(
+        "customers/create",
+        { id: 501, email: "a@example.com", updated_at: "2025-01-01T00:00:00Z" },
+        later,
+      ),
+      await receive(
+        "customers/create",
+        { id: 502, email: "b@example.com", updated_at: "2025-01-01T00:00:00Z" },
+        later,
+      ),
+      await receive("products/create", { id: 601, title: "Mug", updated_at: "2025-01-01T00:00:00Z" }, later),
+    ];
+    await enqueueWebhooks(ids);
+    await waitFor(async () =>
+      (await db.webhookEvent.findMany({ where: { id: { in: ids } } })).every((e) => e.status === "processed"),
+    );
+    expect(await db.customer.count({ where: { shop: SHOP } })).toBe(2);
+    const health = await waitFor(async () => {
+      const h = await queueHealth();
+      return h.find((q) => q.name === "webhooks")?.completed === 1 && h;
+    });
+    expect(health.find((q) => q.name === "webhooks")).toMatchObject({ completed: 1, failed: 0 });
   });
 
   it("lets a job in flight finish when shutting down", async () => {

@@ -5,6 +5,9 @@ import { z } from "zod";
 // its queue (ingest, shopify-sync, analytics, campaigns) by adding a key to QUEUE and
 // its jobs to JOBS; producers, workers and health checks pick it up from here.
 
+/** Inbox rows per process-webhooks job at most. */
+export const MAX_WEBHOOK_GROUP = 200;
+
 export const QUEUE = {
   webhooks: "webhooks",
   maintenance: "maintenance",
@@ -19,6 +22,10 @@ export const JOBS = {
   webhooks: {
     // Process one inbox row; the job id is the row id, so BullMQ dedupes re-enqueues.
     "process-webhook": z.object({ eventId: z.uuid() }).strict(),
+    // Process the rows of deliveries that arrived together (the intake's coalesced
+    // enqueue): one job instead of one per row. A row another job processed first is
+    // skipped, as with process-webhook.
+    "process-webhooks": z.object({ eventIds: z.array(z.uuid()).min(1).max(MAX_WEBHOOK_GROUP) }).strict(),
   },
   maintenance: {
     "sweep-inbox": z.object({}).strict(),

@@ -7,7 +7,11 @@ const BATCH = 500;
 
 export type SweepDeps = {
   db: PrismaClient;
-  /** Enqueues by job id = row id, so a row whose job is still queued is not doubled. */
+  /**
+   * Enqueues by job id = row id, so a row whose own job is still queued is not doubled. A
+   * row that came in a group job (process-webhooks) still waiting after the sweep delay
+   * gets a job of its own too; whichever runs second finds the row processed.
+   */
   enqueue: (eventId: string) => Promise<void>;
   now: () => Date;
   afterMinutes?: number;

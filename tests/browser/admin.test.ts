@@ -117,7 +117,10 @@ afterAll(async () => {
 
 describe("the embedded admin", () => {
   it("shows the store recorded from the emulator's shop query", async () => {
-    await expect.poll(() => frame.getByRole("heading", { name: "Northwind Outfitters" }).count()).toBe(1);
+    // The store card fills in once the app has read the shop; a loaded machine takes seconds.
+    await expect
+      .poll(() => frame.getByRole("heading", { name: "Northwind Outfitters" }).count(), { timeout: 30_000 })
+      .toBe(1);
     for (const fact of ["demo-loyalty.myshopify.com", "Shopify Plus", "EUR", "Installed"]) {
       expect(await frame.getByText(fact, { exact: true }).count(), fact).toBe(1);
     }

@@ -46,8 +46,13 @@ export const BATCH_TOPICS: ReadonlySet<string> = new Set([
 ]);
 const TOPICS = [...BATCH_TOPICS];
 
-/** Rows claimed per transaction. */
-export const BATCH_LIMIT = 500;
+/**
+ * Rows claimed per transaction. Larger batches cost the database less per order (the
+ * members' history is read once per batch): bench:credit measured 0.46 ms of backend CPU
+ * per order at 500 rows and 0.31–0.37 ms at 1,000, on the same host within minutes.
+ * A batch holds its members' locks for well under a second.
+ */
+export const BATCH_LIMIT = 1000;
 
 const QUALIFYING_KINDS: ReadonlySet<string> = new Set([
   "earn",

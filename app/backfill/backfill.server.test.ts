@@ -113,6 +113,34 @@ const ledger = (customerId: bigint) =>
     },
   });
 
+/** Forty more orders for Cara, two lines each: 47 orders and 88 line items in all. */
+function addCaraOrders() {
+  emulator.store.addOrders(
+    SHOP,
+    Array.from({ length: 40 }, (_, i) => ({
+      customerId: Number(ids.cara),
+      createdAt: new Date(Date.UTC(2025, 0, 10 + i)).toISOString(),
+      lineItems: [
+        { title: "Tea", quantity: 1, unitPrice: "5.00" },
+        { title: "Mug", quantity: 1, unitPrice: "12.50", productId: Number(ids.mug) },
+      ],
+    })),
+  );
+}
+
+/** A download that delivers `text`, then loses its connection. */
+function halfThenHangUp(text: string): Response {
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent) return controller.error(new Error("socket hang up"));
+      sent = true;
+      controller.enqueue(new TextEncoder().encode(text));
+    },
+  });
+  return new Response(body);
+}
+
 describe("backfill", () => {
   it("exports, loads the mirror in the ingest shapes, enrolls members and credits history", async () => {
     const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
@@ -346,17 +374,7 @@ describe("backfill", () => {
   });
 
   it("resumes after the download dies mid-file: same rows, counts and line items, no duplicates", async () => {
-    emulator.store.addOrders(
-      SHOP,
-      Array.from({ length: 40 }, (_, i) => ({
-        customerId: Number(ids.cara),
-        createdAt: new Date(Date.UTC(2025, 0, 10 + i)).toISOString(),
-        lineItems: [
-          { title: "Tea", quantity: 1, unitPrice: "5.00" },
-          { title: "Mug", quantity: 1, unitPrice: "12.50", productId: Number(ids.mug) },
-        ],
-      })),
-    );
+    addCaraOrders();
     let cut = true;
     const dying: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
@@ -365,17 +383,7 @@ describe("backfill", () => {
       const text = await response.text();
       if (!text.includes("gid://shopify/Order/")) return new Response(text);
       cut = false;
-      // Half the file arrives, then the connection drops.
-      const half = new TextEncoder().encode(text.slice(0, Math.floor(text.length / 2)));
-      let sent = false;
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (sent) return controller.error(new Error("socket hang up"));
-          sent = true;
-          controller.enqueue(half);
-        },
-      });
-      return new Response(body);
+      return halfThenHangUp(text.slice(0, Math.floor(text.length / 2)));
     };
     const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
     await expect(runBackfill(run.id, deps({ fetch: dying, loadBatchRoots: 5 }))).rejects.toThrow(
@@ -399,17 +407,7 @@ describe("backfill", () => {
   });
 
   it("exports a large shop's orders in slices, each started while the one before loads, and resumes mid-slice", async () => {
-    emulator.store.addOrders(
-      SHOP,
-      Array.from({ length: 40 }, (_, i) => ({
-        customerId: Number(ids.cara),
-        createdAt: new Date(Date.UTC(2025, 0, 10 + i)).toISOString(),
-        lineItems: [
-          { title: "Tea", quantity: 1, unitPrice: "5.00" },
-          { title: "Mug", quantity: 1, unitPrice: "12.50", productId: Number(ids.mug) },
-        ],
-      })),
-    );
+    addCaraOrders();
     // The second orders file dies halfway.
     let orderFiles = 0;
     const dying: typeof fetch = async (input, init) => {
@@ -417,16 +415,7 @@ describe("backfill", () => {
       if (!String(input).includes("/bulk-operation-results/")) return response;
       const text = await response.text();
       if (!text.includes("gid://shopify/Order/") || ++orderFiles !== 2) return new Response(text);
-      const half = text.slice(0, text.indexOf("\n", Math.floor(text.length / 2)) + 1);
-      let sent = false;
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (sent) return controller.error(new Error("socket hang up"));
-          sent = true;
-          controller.enqueue(new TextEncoder().encode(half));
-        },
-      });
-      return new Response(body);
+      return halfThenHangUp(text.slice(0, text.indexOf("\n", Math.floor(text.length / 2)) + 1));
     };
     const { run } = await createBackfillRun(db, SHOP, { historyEarnsPoints: true, trigger: "merchant" });
     const sliced = { ordersPerSlice: 10, loadBatchRoots: 3 };

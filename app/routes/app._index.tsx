@@ -13,13 +13,22 @@ import { loadDashboard } from "../dashboard/dashboard.server";
 import { prisma } from "../db.server";
 import { loadLoyaltyKpis } from "../stats/kpis.server";
 import { authenticate } from "../shopify.server";
+import { recordInstall } from "../shopify/install.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Optimizer" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
+  // The first admin load can overtake the install being recorded: the request that
+  // exchanged the token stores the session before its afterAuth has read the shop.
+  // Recording it here (an idempotent upsert) keeps the store card from coming up empty.
+  const recorded = await prisma().shop.findUnique({
+    where: { domain: session.shop },
+    select: { domain: true },
+  });
+  if (!recorded) await recordInstall(prisma(), session, admin.graphql);
   const [dashboard, loyalty, backfill] = await Promise.all([
     loadDashboard(session.shop),
     loadLoyaltyKpis(prisma(), session.shop, new Date()),

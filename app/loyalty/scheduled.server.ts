@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
+import { eachLimited } from "~/jobs/each-limited";
 import { logger } from "~/logger.server";
 import { birthdayBonusDue } from "./bonuses";
 import { dueExpiries, expiryNotices } from "./expiry";
@@ -190,12 +191,4 @@ function birthdayEntry(member: Member, program: Program, version: number, now: D
     programVersion: version,
     details: { cause: "birthday", year: decision.year },
   };
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(lanes);
 }

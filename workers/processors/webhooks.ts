@@ -2,6 +2,7 @@ import type { Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
 import { processWebhookJob } from "~/ingest/batch-dispatch.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
+import { eachLimited } from "~/jobs/each-limited";
 import type { ProcessOutcome } from "~/webhooks/process.server";
 
 /** Rows of one process-webhooks job worked on at once (as many separate jobs would be). */
@@ -42,19 +43,14 @@ export async function processGroup(
 ): Promise<Record<string, number>> {
   const outcomes: Record<string, number> = {};
   const errors: unknown[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < eventIds.length) {
-      const eventId = eventIds[next++]!;
-      try {
-        const outcome = await processRow(eventId);
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      } catch (error) {
-        errors.push(error);
-      }
+  await eachLimited(eventIds, GROUP_CONCURRENCY, async (eventId) => {
+    try {
+      const outcome = await processRow(eventId);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    } catch (error) {
+      errors.push(error);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(GROUP_CONCURRENCY, eventIds.length) }, lane));
+  });
   if (errors.length) throw errors[0];
   return outcomes;
 }

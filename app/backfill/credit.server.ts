@@ -15,7 +15,7 @@ import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/orders.server";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
-import { copyField, copyIfNew, inTransaction, type SqlTx } from "./sql.server";
+import { copyField, copyIfNew, inTransaction, shopRows, utcText, type SqlTx } from "./sql.server";
 
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per
@@ -541,13 +541,10 @@ async function insertMembers(
   if (rows.length === 0) return new Set();
   // Customers the program has not seen: normally none is a member yet, so COPY writes
   // them all; a member enrolled meanwhile sends the batch to the INSERT below.
-  const at = copyField(now.toISOString().slice(0, -1));
-  const time = (d: Date | null) => copyField(d ? d.toISOString().slice(0, -1) : null);
-  const shopField = copyField(shop);
-  let text = "";
-  for (const r of rows)
-    text += `${[
-      shopField,
+  const at = utcText(now);
+  const time = (d: Date | null) => (d ? utcText(d) : "\\N");
+  const lines = rows.map((r) =>
+    [
       r.customerId.toString(),
       r.status,
       copyField(r.reason),
@@ -567,14 +564,15 @@ async function insertMembers(
       at,
       "t",
       at,
-    ].join("\t")}\n`;
+    ].join("\t"),
+  );
   const copied = await copyIfNew(
     tx,
     `COPY "Member" ("shop", "customerId", "status", "statusReason", "enrolledAt", "availablePoints",
        "pendingPoints", "lifetimePoints", "redeemedPoints", "expiredPoints", "ordersEarned", "lastActivityAt",
        "tierId", "tierBelowSince", "tierValue", "nextTierId", "tierRemaining", "tierEvaluatedAt",
        "metafieldsDirty", "updatedAt") FROM STDIN`,
-    text,
+    shopRows(shop, lines),
   );
   if (copied !== null) return new Set(rows.map((r) => r.customerId));
   const created = await tx.rows<{ customerId: string }>(
@@ -633,8 +631,6 @@ async function insertEntries(
   const sorted = [...rows].sort((a, b) =>
     a.entry.key < b.entry.key ? -1 : a.entry.key > b.entry.key ? 1 : 0,
   );
-  // Timestamps as UTC without a zone: the ledger's columns are timestamp without time zone.
-  const utc = (d: Date) => d.toISOString().slice(0, -1);
   const lines: string[] = [];
   for (const { customerId, entry: e } of sorted)
     lines.push(
@@ -644,8 +640,8 @@ async function insertEntries(
         e.kind,
         e.points,
         e.bucket,
-        utc(e.occurredAt),
-        e.availableAt ? utc(e.availableAt) : "\\N",
+        utcText(e.occurredAt),
+        e.availableAt ? utcText(e.availableAt) : "\\N",
         copyField(e.lotKey),
         copyField(e.writtenOff),
         e.programVersion,
@@ -654,11 +650,10 @@ async function insertEntries(
       ].join("\t"),
     );
 
-  const shopField = copyField(shop);
   const copied = await copyIfNew(
     tx,
     `COPY "LedgerEntry" ("shop", ${LEDGER_COLUMNS}) FROM STDIN`,
-    lines.map((line) => `${shopField}\t${line}\n`).join(""),
+    shopRows(shop, lines),
   );
   if (copied !== null) {
     let points = 0;

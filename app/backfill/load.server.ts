@@ -8,7 +8,16 @@ import {
   type OrderRow,
   type ProductRow,
 } from "./jsonl";
-import { arrayLiteral, copyField, copyIfNew, inTransaction, utcTimestamp, type SqlTx } from "./sql.server";
+import {
+  arrayLiteral,
+  copyField,
+  copyIfNew,
+  inTransaction,
+  shopRows,
+  utcText,
+  utcTimestamp,
+  type SqlTx,
+} from "./sql.server";
 
 // The JSONL load: lines arrive in batches off the download stream, are grouped into
 // mirror rows (an order with its line items) and written a few thousand rows per
@@ -354,14 +363,8 @@ async function upsertOrders(tx: Tx, shop: string, rows: OrderRow[], now: Date) {
 
 const copyText = (lines: string[]) => lines.join("\n") + "\n";
 
-/** COPY lines for a mirror table: the shop first, the sync time last. */
-function keyed(shop: string, lines: string[], syncedAt: Date): string {
-  const head = `${copyField(shop)}\t`;
-  const tail = `\t${syncedAt.toISOString().slice(0, -1)}\n`;
-  let text = "";
-  for (const line of lines) text += head + line + tail;
-  return text;
-}
+/** COPY input for a mirror table: the shop first, the sync time last. */
+const keyed = (shop: string, lines: string[], syncedAt: Date) => shopRows(shop, lines, utcText(syncedAt));
 
 async function stageChildren(tx: Tx, runId: string, rows: Batch["late"]) {
   await tx.exec(

@@ -116,5 +116,22 @@ export async function copyIfNew(tx: SqlTx, sql: string, data: string): Promise<n
 export function utcTimestamp(value: string | null): string | null {
   if (value === null || value.endsWith("Z")) return value?.slice(0, -1) ?? null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toISOString().slice(0, -1);
+  return Number.isNaN(date.getTime()) ? value : utcText(date);
+}
+
+/** An instant as COPY text for a `timestamp without time zone` column holding UTC. */
+export function utcText(date: Date): string {
+  return date.toISOString().slice(0, -1);
+}
+
+/**
+ * COPY input for a shop's table from rows that leave the shop out: the shop as each
+ * row's first field, `last` (already COPY text) appended as each row's last, if given.
+ */
+export function shopRows(shop: string, lines: readonly string[], last?: string): string {
+  const head = `${copyField(shop)}\t`;
+  const tail = last === undefined ? "\n" : `\t${last}\n`;
+  let text = "";
+  for (const line of lines) text += head + line + tail;
+  return text;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrayLiteral, copyField, utcTimestamp } from "./sql.server";
+import { arrayLiteral, copyField, shopRows, utcText, utcTimestamp } from "./sql.server";
 
 describe("copyField (COPY text format)", () => {
   it("writes NULL as \\N and leaves plain text alone", () => {
@@ -36,5 +36,19 @@ describe("utcTimestamp (UTC into timestamp without time zone)", () => {
 
   it("passes text that is no date through, for PostgreSQL to refuse", () => {
     expect(utcTimestamp("yesterday-ish")).toBe("yesterday-ish");
+  });
+});
+
+describe("shopRows and utcText (COPY input for a shop's table)", () => {
+  it("puts the shop first and the optional last field last on every row", () => {
+    expect(shopRows("a.myshopify.com", ["1\tx", "2\ty"])).toBe(
+      "a.myshopify.com\t1\tx\na.myshopify.com\t2\ty\n",
+    );
+    expect(shopRows("a\tb", ["1"], "z")).toBe("a\\tb\t1\tz\n");
+    expect(shopRows("a", [])).toBe("");
+  });
+
+  it("writes an instant as UTC without a zone", () => {
+    expect(utcText(new Date("2025-01-02T10:00:00.250Z"))).toBe("2025-01-02T10:00:00.250");
   });
 });

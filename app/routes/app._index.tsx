@@ -21,19 +21,20 @@ export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Optimize
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
-  // The first admin load can overtake the install being recorded: the request that
-  // exchanged the token stores the session before its afterAuth has read the shop.
-  // Recording it here (an idempotent upsert) keeps the store card from coming up empty.
-  const recorded = await prisma().shop.findUnique({
-    where: { domain: session.shop },
-    select: { domain: true },
-  });
-  if (!recorded) await recordInstall(prisma(), session, admin.graphql);
-  const [dashboard, loyalty, backfill] = await Promise.all([
-    loadDashboard(session.shop),
-    loadLoyaltyKpis(prisma(), session.shop, new Date()),
-    loadBackfillCard(prisma(), session.shop),
-  ]);
+  const load = () =>
+    Promise.all([
+      loadDashboard(session.shop),
+      loadLoyaltyKpis(prisma(), session.shop, new Date()),
+      loadBackfillCard(prisma(), session.shop),
+    ]);
+  let [dashboard, loyalty, backfill] = await load();
+  if (!dashboard.install) {
+    // The first admin load can overtake the install being recorded: the request that
+    // exchanged the token stores the session before its afterAuth has read the shop.
+    // Recording it here (an idempotent upsert) keeps the store card from coming up empty.
+    await recordInstall(prisma(), session, admin.graphql);
+    [dashboard, loyalty, backfill] = await load();
+  }
   return { ...dashboard, loyalty, backfill };
 };
 

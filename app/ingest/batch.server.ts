@@ -8,9 +8,9 @@ import { earnKey, campaignBonusKey, firstOrderBonusKey } from "~/loyalty/ledger-
 import { ledgerEvent } from "~/loyalty/events.server";
 import { LedgerEntryError } from "~/loyalty/ledger.server";
 import { membershipDecision } from "~/loyalty/membership";
-import { PAID_STATUSES, orderEarns } from "~/loyalty/orders.server";
+import { earnInstant, PAID_STATUSES, orderEarns } from "~/loyalty/orders.server";
 import { programSchema, type Program } from "~/loyalty/program";
-import { evaluateTier, type QualifyingEvent } from "~/loyalty/tiers";
+import { evaluateTier, tierHeldAt, type QualifyingEvent } from "~/loyalty/tiers";
 import { emailLockKey, ORDER_UPSERT_CONFLICT, orderLockKey } from "./mirror.server";
 import { orderPayload, type OrderPayload } from "./order-payload";
 import { orderMirror, type OrderMirror } from "./to-mirror";
@@ -60,6 +60,7 @@ const QUALIFYING_KINDS: ReadonlySet<string> = new Set([
   "refundReversal",
   "cancellationReversal",
   "adjustment",
+  "correction",
 ]);
 
 // ---------------------------------------------------------------------------------------
@@ -133,6 +134,8 @@ interface MemberState {
   changed: boolean;
   /** Qualifying history by source: `order:<id>` for mirrored orders (spend, orders), `ledger` for points. */
   history: Map<string, QualifyingEvent[]>;
+  /** Orders of the member credited so far (all placed before the batch's: see `latestEarn`). */
+  earned: number;
 }
 
 interface NewEntry extends LedgerEntry {
@@ -263,7 +266,7 @@ async function applyBatch(
   const customerIds = [...new Set(candidates.map((f) => f.order.customerId))].sort(cmpBig);
   const orderIds = candidates.map((f) => f.order.id);
   // One connection runs one statement at a time: these go in turn.
-  const [facts, members, programRow, staff] = await inTurn([
+  const [facts, members, programRow, staff, earns] = await inTurn([
     () =>
       candidates.length
         ? rows<{
@@ -320,6 +323,17 @@ async function applyBatch(
        UNION SELECT "email" FROM "Session" WHERE "shop" = $1 AND "email" IS NOT NULL`,
         [shop],
       ),
+    () =>
+      customerIds.length
+        ? rows<{ customerId: bigint; occurredAt: Date; orderId: bigint | null; n: number }>(
+            c,
+            `SELECT DISTINCT ON ("customerId") "customerId", "occurredAt", "orderId",
+                  (count(*) OVER (PARTITION BY "customerId"))::int AS n
+           FROM "LedgerEntry" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[]) AND "kind" = 'earn'
+           ORDER BY "customerId", "occurredAt" DESC, "orderId" DESC`,
+            [shop, customerIds.map(String)],
+          )
+        : [],
   ]);
   const programConfig = programRow[0];
   // No stored program yet: the per-row path writes version 1 on first read.
@@ -338,6 +352,23 @@ async function applyBatch(
   const memberRows = new Map(members.map((m) => [m.customerId, m]));
   const staffEmails = staff.map((s) => s.email.trim().toLowerCase());
 
+  // The member's latest credited order (placement, then id). An order placed before it may
+  // change its tier or take its first-order bonus: corrections are the per-row path's work.
+  const latestEarn = new Map(earns.map((e) => [e.customerId, { at: e.occurredAt, id: e.orderId ?? 0n }]));
+  const earnedBefore = new Map(earns.map((e) => [e.customerId, e.n]));
+  const inPlacementOrder = (f: FastRow) => {
+    if (!f.order.shopifyCreatedAt && !f.order.processedAt) return false;
+    const at = earnInstant(f.order, now);
+    const latest = latestEarn.get(f.order.customerId);
+    if (
+      latest &&
+      (at.getTime() < latest.at.getTime() ||
+        (at.getTime() === latest.at.getTime() && f.order.id <= latest.id))
+    )
+      return false;
+    latestEarn.set(f.order.customerId, { at, id: f.order.id });
+    return true;
+  };
   const fast: FastRow[] = [];
   for (const f of candidates) {
     const customer = customers.get(f.order.customerId);
@@ -352,7 +383,8 @@ async function applyBatch(
       !busy.has(f.order.id) &&
       (!prior ||
         ((prior.customerId === null || prior.customerId === f.order.customerId) &&
-          (prior.updatedAt === null || prior.updatedAt.getTime() <= f.order.shopifyUpdatedAt.getTime())));
+          (prior.updatedAt === null || prior.updatedAt.getTime() <= f.order.shopifyUpdatedAt.getTime()))) &&
+      inPlacementOrder(f);
     if (ok) fast.push(f);
     else deferred.add(f.row.id);
   }
@@ -398,7 +430,12 @@ async function applyBatch(
   const states = new Map<bigint, MemberState>(
     fastCustomers.map((id) => [
       id,
-      { row: { ...memberRows.get(id)! }, changed: false, history: history.get(id)! },
+      {
+        row: { ...memberRows.get(id)! },
+        changed: false,
+        history: history.get(id)!,
+        earned: earnedBefore.get(id) ?? 0,
+      },
     ]),
   );
 
@@ -423,18 +460,19 @@ async function applyBatch(
         { at: orderPlacedAt(order), spendMinor: spendOf(order), points: 0, orders: 1 },
       ]);
     if (!orderEarns(order)) continue;
+    // settleOrder's rule: the tier held when the order was placed, on the history before it.
+    const tierId = tierHeldAt([...state.history.values()].flat(), program.tiers, orderPlacedAt(order));
     const result = pointsForOrder(
       earningOrderFromMirror(order, productFacts),
-      { tierId: member.tierId, previousOrderCount: member.ordersEarned },
+      { tierId, previousOrderCount: state.earned },
       program,
       now,
     );
     if (result.reason !== "earned") continue;
-    const placedAt = orderPlacedAt(order);
     const lot = {
       bucket: result.pending ? ("pending" as const) : ("available" as const),
       availableAt: result.pending ? result.availableAt : null,
-      occurredAt: placedAt.getTime() > now.getTime() ? now : placedAt,
+      occurredAt: earnInstant(order, now),
       programVersion: program.version,
       orderId: order.id,
       customerId: order.customerId,
@@ -446,7 +484,9 @@ async function applyBatch(
         key: earnKey(shop, orderKey),
         kind: "earn",
         points: result.orderPoints,
-        details: JSON.parse(JSON.stringify({ components: result.components, breakdown: result.breakdown })),
+        details: JSON.parse(
+          JSON.stringify({ components: result.components, breakdown: result.breakdown, tierId }),
+        ),
       },
       ...result.bonuses.map((bonus) => ({
         ...lot,
@@ -469,7 +509,10 @@ async function applyBatch(
     for (const e of inserted) keys.add(e.key);
     entries.push(...inserted);
     applyDelta(member, inserted);
-    if (inserted.some((e) => e.kind === "earn")) member.ordersEarned += 1;
+    if (inserted.some((e) => e.kind === "earn")) {
+      member.ordersEarned += 1;
+      state.earned += 1;
+    }
     for (const e of inserted) {
       if (program.tiers.basis === "points" && QUALIFYING_KINDS.has(e.kind))
         state.history.set(`ledger:${e.key}`, [

@@ -15,6 +15,16 @@ export const cancellationReversalKey = (shop: string, orderId: string) =>
 export const firstOrderBonusKey = (shop: string, customerId: string) =>
   `${shop}:customer:${customerId}:bonus:first-order`;
 
+/** The first-order bonus after it moved to an earlier order that arrived late (placement.ts). */
+export const movedFirstOrderBonusKey = (shop: string, customerId: string, orderId: string) =>
+  `${firstOrderBonusKey(shop, customerId)}:order:${orderId}`;
+
+/** The n-th time an order's earn is redone under the tier it was placed in (placement.ts). */
+export const earnCorrectionKey = (earnLotKey: string, n: number) => `${earnLotKey}:correction:${n}`;
+
+/** A bonus lot emptied because the bonus moved to another order. */
+export const bonusMovedKey = (bonusKey: string) => `${bonusKey}:moved`;
+
 export const campaignBonusKey = (shop: string, orderId: string, campaignId: string) =>
   `${shop}:order:${orderId}:bonus:campaign:${campaignId}`;
 

@@ -10,7 +10,7 @@ export interface AvailableLot {
 export interface LotState {
   exists: boolean;
   released: boolean;
-  /** Points the lot was credited with. */
+  /** Points the lot was credited with, corrections included. */
   credited: number;
   /** Points already taken back from it by reversals, including any written off (positive). */
   reversed: number;
@@ -33,12 +33,16 @@ export function lotState(entries: readonly LedgerEntry[], lotKey: string): LotSt
     !lot || lot.bucket === "available" || unique.some((e) => e.kind === "release" && e.lotKey === lotKey);
   // Written-off points count as reversed, or a later refund of the same lot would try to take them again.
   const reversed = unique
-    .filter((e) => e.lotKey === lotKey && isReversal(e))
-    .reduce((sum, e) => sum - e.points + (e.writtenOff ?? 0), 0);
+    .filter((e) => e.lotKey === lotKey && (isReversal(e) || e.kind === "correction"))
+    .reduce((sum, e) => sum + (isReversal(e) ? -e.points : 0) + (e.writtenOff ?? 0), 0);
+  // A correction moves the lot by its points (placement.ts); what it wrote off counts as reversed.
+  const corrected = unique
+    .filter((e) => e.lotKey === lotKey && e.kind === "correction")
+    .reduce((sum, e) => sum + e.points, 0);
   return {
     exists: Boolean(lot),
     released,
-    credited: lot?.points ?? 0,
+    credited: (lot?.points ?? 0) + corrected,
     reversed,
     reversalBucket: released ? "available" : "pending",
   };
@@ -53,7 +57,7 @@ export function dueReleases(
   const released = new Set(unique.filter((e) => e.kind === "release").map((e) => e.lotKey));
   const pendingReversals = new Map<string, number>();
   for (const e of unique) {
-    if (e.lotKey && e.bucket === "pending" && isReversal(e))
+    if (e.lotKey && e.bucket === "pending" && (isReversal(e) || e.kind === "correction"))
       pendingReversals.set(e.lotKey, (pendingReversals.get(e.lotKey) ?? 0) + e.points);
   }
   return unique
@@ -95,7 +99,7 @@ export function availableLots(
     if (e.points > 0) {
       const repaid = Math.min(deficit, e.points);
       deficit -= repaid;
-      const lotKey = e.kind === "release" && e.lotKey ? e.lotKey : e.key;
+      const lotKey = (e.kind === "release" || e.kind === "correction") && e.lotKey ? e.lotKey : e.key;
       if (e.points > repaid)
         lots.push({ lotKey, availableSince: e.occurredAt, remaining: e.points - repaid });
       continue;

@@ -10,7 +10,8 @@ export type LedgerKind =
   | "refundReversal"
   | "cancellationReversal"
   | "expiry"
-  | "adjustment"; // manual, by staff with a reason
+  | "adjustment" // manual, by staff with a reason
+  | "correction"; // an order's earn redone under the tier it was placed in (app/loyalty/placement.ts)
 
 export interface LedgerEntry {
   key: string;
@@ -62,7 +63,10 @@ export function entryProblem(entry: LedgerEntry): EntryProblem | null {
   ];
   if (availableOnly.includes(entry.kind) && entry.bucket !== "available") return "wrongBucket";
   if (
-    (entry.kind === "release" || entry.kind === "refundReversal" || entry.kind === "cancellationReversal") &&
+    (entry.kind === "release" ||
+      entry.kind === "refundReversal" ||
+      entry.kind === "cancellationReversal" ||
+      entry.kind === "correction") &&
     !entry.lotKey
   )
     return "missingLot";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Prisma } from "~/db.server";
 import type { Member, Order, Refund } from "~/generated/prisma/client";
 import { earningOrderFromMirror, orderPlacedAt, refundedAmountsFromMirror } from "~/ingest/mirror-format";
-import { pointsForOrder } from "./earning";
+import { pointsForOrder, type EarningOrder } from "./earning";
 import { ledgerEvent, recordEvents, type NewLoyaltyEvent } from "./events.server";
 import type { LedgerEntry } from "./ledger";
 import {
@@ -10,15 +10,20 @@ import {
   campaignBonusKey,
   cancellationReversalKey,
   earnKey,
+  bonusMovedKey,
   firstOrderBonusKey,
+  movedFirstOrderBonusKey,
   refundReversalKey,
 } from "./ledger-keys";
 import { lotState } from "./ledger-lots";
 import { appendEntries, toLedgerEntry, type NewLedgerEntry } from "./ledger.server";
 import { ensureMember } from "./members.server";
+import { bonusMoveOut, earnCorrection, effectiveEarn } from "./placement";
 import type { Program } from "./program";
+import { programAtVersion } from "./program.server";
 import { debitUnderPolicy, refundReversal, remainingToReverse, type RefundedAmounts } from "./refunds";
-import { refreshTier } from "./tiers.server";
+import { tierHeldAt, type QualifyingEvent } from "./tiers";
+import { qualifyingHistory, refreshTier } from "./tiers.server";
 
 // The live path from a mirrored order to the ledger (app/loyalty/README.md). Every
 // delivery about an order (create, updated, paid, cancelled, a refund) ends in
@@ -45,11 +50,6 @@ export const PAID_STATUSES: ReadonlySet<string> = new Set(["paid", "partially_re
 export function orderEarns(order: Pick<Order, "test" | "financialStatus">): boolean {
   return !order.test && order.financialStatus !== null && PAID_STATUSES.has(order.financialStatus);
 }
-
-const earnDetails = z.object({
-  components: z.array(z.object({ key: z.string(), amountMinor: z.number(), exactPoints: z.number() })),
-});
-const reversalDetails = z.object({ refunded: z.record(z.string(), z.number()) });
 
 interface OrderLedger {
   member: Member;
@@ -81,9 +81,11 @@ export async function settleOrder(
     events: [],
     changed: false,
   };
+  // What counts toward tiers, from the mirror (or the ledger, for points): the tier an order earns with.
+  const history = await qualifyingHistory(tx, member, program);
   const earned = state.rows.some((r) => r.entry.key === earnKey(shop, orderId.toString()));
   if (!earned && member.status === "active" && orderEarns(order))
-    await creditOrder(tx, state, order, program, now);
+    await creditOrder(tx, state, order, program, now, history);
   if (state.rows.some((r) => r.entry.key === earnKey(shop, orderId.toString()))) {
     const refunds = await tx.refund.findMany({
       where: { shop, orderId },
@@ -92,8 +94,9 @@ export async function settleOrder(
     for (const refund of refunds) await reverseRefund(tx, state, order, refund, program, now);
     if (order.cancelledAt) await reverseCancellation(tx, state, order, program, now);
   }
+  await correctLaterOrders(tx, state, order, program, now);
   await recordEvents(tx, shop, state.events);
-  if (state.changed) state.member = await refreshTier(tx, state.member, program, now);
+  if (state.changed) state.member = await refreshTier(tx, state.member, program, now, history);
   return state.member;
 }
 
@@ -108,9 +111,8 @@ async function append(tx: Tx, state: OrderLedger, entries: NewLedgerEntry[], typ
   return result;
 }
 
-/** `pointsForOrder` on the mirrored order: an earn entry with its components, plus each bonus. */
-async function creditOrder(tx: Tx, state: OrderLedger, order: Order, program: Program, now: Date) {
-  const { shop, customerId } = state.member;
+/** The mirrored order as the earning rules read it, with its products' tags and collections. */
+async function earningOrder(tx: Tx, shop: string, order: Order): Promise<EarningOrder> {
   const productIds = [
     ...new Set(
       z
@@ -125,15 +127,56 @@ async function creditOrder(tx: Tx, state: OrderLedger, order: Order, program: Pr
   const facts = new Map(
     products.map((p) => [p.id.toString(), { tags: p.tags, collectionIds: p.collectionIds }]),
   );
+  return earningOrderFromMirror(order, facts);
+}
+
+/** The earn entry's instant: when the order was placed (never in the future). */
+export const earnInstant = (order: Pick<Order, "shopifyCreatedAt" | "processedAt">, now: Date) => {
+  const placedAt = orderPlacedAt(order);
+  return placedAt.getTime() > now.getTime() ? now : placedAt;
+};
+
+/** Earn entries of the member's orders placed before (or, with `after`, after) the instant, ties by order id. */
+function earnsAround(shop: string, customerId: bigint, at: Date, orderId: bigint, after: boolean) {
+  const cmp = after ? "gt" : "lt";
+  return {
+    shop,
+    customerId,
+    kind: "earn" as const,
+    OR: [{ occurredAt: { [cmp]: at } }, { occurredAt: at, orderId: { [cmp]: orderId } }],
+  };
+}
+
+/**
+ * `pointsForOrder` on the mirrored order: an earn entry with its components, plus each
+ * bonus. The tier is the one held when the order was placed, and the first-order bonus
+ * goes to the earliest-placed credited order, taken from a later one that got it first.
+ */
+async function creditOrder(
+  tx: Tx,
+  state: OrderLedger,
+  order: Order,
+  program: Program,
+  now: Date,
+  history: QualifyingEvent[],
+) {
+  const { shop, customerId } = state.member;
+  const occurredAt = earnInstant(order, now);
+  const tierId = tierHeldAt(history, program.tiers, orderPlacedAt(order));
+  const previousOrderCount = await tx.ledgerEntry.count({
+    where: earnsAround(shop, customerId, occurredAt, order.id, false),
+  });
   const result = pointsForOrder(
-    earningOrderFromMirror(order, facts),
-    { tierId: state.member.tierId, previousOrderCount: state.member.ordersEarned },
+    await earningOrder(tx, shop, order),
+    { tierId, previousOrderCount },
     program,
     now,
   );
   if (result.reason !== "earned") return;
-  const placedAt = orderPlacedAt(order);
-  const occurredAt = placedAt.getTime() > now.getTime() ? now : placedAt;
+  const holder = result.bonuses.some((b) => b.cause === "firstOrder")
+    ? await firstOrderBonusHolder(tx, shop, customerId)
+    : null;
+  const moving = holder && holder.orderId !== order.id ? holder : null;
   const lot = {
     bucket: result.pending ? ("pending" as const) : ("available" as const),
     availableAt: result.pending ? result.availableAt : null,
@@ -149,18 +192,20 @@ async function creditOrder(tx: Tx, state: OrderLedger, order: Order, program: Pr
       kind: "earn",
       points: result.orderPoints,
       details: JSON.parse(
-        JSON.stringify({ components: result.components, breakdown: result.breakdown }),
+        JSON.stringify({ components: result.components, breakdown: result.breakdown, tierId }),
       ) as Prisma.InputJsonObject,
     },
     ...result.bonuses.map((bonus) => ({
       ...lot,
       key:
-        bonus.cause === "firstOrder"
-          ? firstOrderBonusKey(shop, customerId.toString())
-          : campaignBonusKey(shop, orderKey, bonus.campaignId),
+        bonus.cause !== "firstOrder"
+          ? campaignBonusKey(shop, orderKey, bonus.campaignId)
+          : moving
+            ? movedFirstOrderBonusKey(shop, customerId.toString(), orderKey)
+            : firstOrderBonusKey(shop, customerId.toString()),
       kind: "bonus" as const,
       points: bonus.points,
-      details: { ...bonus },
+      details: moving ? { ...bonus, movedFrom: moving.key } : { ...bonus },
     })),
   ];
   const { inserted } = await append(tx, state, entries, "pointsEarned");
@@ -169,6 +214,102 @@ async function creditOrder(tx: Tx, state: OrderLedger, order: Order, program: Pr
       where: { shop_customerId: { shop, customerId } },
       data: { ordersEarned: { increment: 1 } },
     });
+  }
+  if (
+    moving &&
+    inserted.some((e) => e.key === movedFirstOrderBonusKey(shop, customerId.toString(), orderKey))
+  )
+    await appendCorrections(tx, state, [
+      {
+        ...bonusMoveOut(
+          moving.rows,
+          moving.key,
+          state.member.availablePoints,
+          program.refunds.negativeBalance,
+        ),
+        orderId: moving.orderId,
+        details: { movedTo: orderKey },
+      },
+    ]);
+}
+
+/** The first-order bonus entry standing now (not moved away), with the entries acting on it. */
+async function firstOrderBonusHolder(tx: Tx, shop: string, customerId: bigint) {
+  const prefix = firstOrderBonusKey(shop, customerId.toString());
+  // The member's own entries (the customer index), filtered here: a LIKE on key would not use an index.
+  const rows = (await tx.ledgerEntry.findMany({ where: { shop, customerId }, orderBy: { id: "asc" } }))
+    .filter((r) => r.key.startsWith(prefix))
+    .map((row) => ({ entry: toLedgerEntry(row), details: row.details, orderId: row.orderId }));
+  const holder = rows.find(
+    (r) => r.entry.kind === "bonus" && !rows.some((m) => m.entry.key === bonusMovedKey(r.entry.key)),
+  );
+  return holder && holder.orderId !== null ? { key: holder.entry.key, orderId: holder.orderId, rows } : null;
+}
+
+/** Appends corrections (other orders' lots), each with its event. */
+async function appendCorrections(tx: Tx, state: OrderLedger, entries: NewLedgerEntry[]) {
+  const result = await appendEntries(tx, state.member, entries);
+  state.member = result.member;
+  for (const e of result.inserted) {
+    state.changed = true;
+    state.events.push(ledgerEvent(state.member.customerId, "pointsCorrected", e));
+  }
+  return result.inserted;
+}
+
+/**
+ * Redoes the earn of the member's credited orders placed after this one whose tier at
+ * placement is no longer the one they earned under: this order (or its refund or
+ * cancellation) arrived after them. In placement order, so on a points basis each
+ * correction counts toward the next order's tier.
+ */
+async function correctLaterOrders(tx: Tx, state: OrderLedger, order: Order, program: Program, now: Date) {
+  const { shop, customerId } = state.member;
+  const later = await tx.ledgerEntry.findMany({
+    where: earnsAround(shop, customerId, earnInstant(order, now), order.id, true),
+    select: { orderId: true, programVersion: true },
+    orderBy: [{ occurredAt: "asc" }, { orderId: "asc" }],
+  });
+  const orderIds = later.flatMap((e) => (e.orderId === null ? [] : [e.orderId]));
+  if (orderIds.length === 0) return;
+  const history = await qualifyingHistory(tx, state.member, program);
+  const [mirrors, entries] = await Promise.all([
+    tx.order.findMany({ where: { shop, id: { in: orderIds } } }),
+    tx.ledgerEntry.findMany({ where: { shop, orderId: { in: orderIds } }, orderBy: { id: "asc" } }),
+  ]);
+  const programs = new Map<number, Program>([[program.version, program]]);
+  for (const { orderId, programVersion } of later) {
+    const mirror = mirrors.find((m) => m.id === orderId);
+    if (!mirror || orderId === null) continue;
+    if (!programs.has(programVersion))
+      programs.set(programVersion, (await programAtVersion(tx, shop, programVersion)) ?? program);
+    const earnedUnder = programs.get(programVersion)!;
+    const placedAt = orderPlacedAt(mirror);
+    const tierId = tierHeldAt(history, earnedUnder.tiers, placedAt);
+    const rows = entries
+      .filter((e) => e.orderId === orderId)
+      .map((row) => ({ entry: toLedgerEntry(row), details: row.details }));
+    const lotKey = earnKey(shop, orderId.toString());
+    if (effectiveEarn(rows, lotKey)?.tierId === tierId) continue;
+    const recomputed = pointsForOrder(
+      await earningOrder(tx, shop, mirror),
+      { tierId, previousOrderCount: 1 },
+      earnedUnder,
+      now,
+    );
+    const correction = earnCorrection({
+      rows,
+      lotKey,
+      recomputed,
+      tierId,
+      available: state.member.availablePoints,
+      policy: program.refunds.negativeBalance,
+    });
+    if (!correction) continue;
+    const details = JSON.parse(JSON.stringify(correction.details)) as Prisma.InputJsonObject;
+    await appendCorrections(tx, state, [{ ...correction, orderId, details }]);
+    if (program.tiers.basis === "points")
+      history.push({ at: correction.occurredAt, spendMinor: 0, points: correction.points, orders: 0 });
   }
 }
 
@@ -230,24 +371,19 @@ async function reverseRefund(
   const key = refundReversalKey(shop, orderKey, refund.id.toString());
   if (state.rows.some((r) => r.entry.key === key)) return;
   const lotKey = earnKey(shop, orderKey);
-  const earnRow = state.rows.find((r) => r.entry.key === lotKey);
-  if (!earnRow) return;
-  const { components } = earnDetails.parse(earnRow.details);
-  // What the ledger has already accounted for: the refunds reversed before this one, in whatever order they came.
-  const refundedBefore: Record<string, number> = {};
-  for (const r of state.rows) {
-    if (r.entry.kind !== "refundReversal" || r.entry.lotKey !== lotKey) continue;
-    for (const [k, v] of Object.entries(reversalDetails.parse(r.details).refunded))
-      refundedBefore[k] = (refundedBefore[k] ?? 0) + v;
-  }
+  // The earn as corrections left it, and the refunds reversed before this one, in whatever order they came.
+  const earned = effectiveEarn(state.rows, lotKey);
+  if (!earned) return;
   const amounts: RefundedAmounts = refundedAmountsFromMirror(refund);
-  const entries = state.rows.map((r) => r.entry);
-  const lot = lotState(entries, lotKey);
+  const lot = lotState(
+    state.rows.map((r) => r.entry),
+    lotKey,
+  );
   const reversal = refundReversal(
-    { orderPoints: earnRow.entry.points, components },
-    refundedBefore,
+    { orderPoints: earned.orderPoints, components: earned.components },
+    earned.refunded,
     amounts,
-    lot.reversed,
+    earned.alreadyReversed,
   );
   const { debit, writtenOff } = debitUnderPolicy(
     reversal.points,

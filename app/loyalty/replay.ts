@@ -13,7 +13,8 @@ import {
 import { lotState } from "./ledger-lots";
 import type { Program } from "./program";
 import { debitUnderPolicy, refundReversal, remainingToReverse, type RefundedAmounts } from "./refunds";
-import { evaluateTier, type QualifyingEvent, type TierEvaluation } from "./tiers";
+import { effectiveEarn } from "./placement";
+import { evaluateTier, tierHeldAt, type QualifyingEvent, type TierEvaluation } from "./tiers";
 
 // Ledger replay of a customer's history (backfill on install). For one member's orders,
 // oldest first, it writes exactly what the live path (orders.server.ts `settleOrder`)
@@ -85,6 +86,7 @@ const QUALIFYING_KINDS: ReadonlySet<LedgerEntry["kind"]> = new Set([
   "refundReversal",
   "cancellationReversal",
   "adjustment",
+  "correction",
 ]);
 
 const byTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? Infinity) - (b?.getTime() ?? Infinity);
@@ -129,7 +131,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
   for (const history of orders) {
     const { order } = history;
     const placedAt = order.placedAt;
-    // The tier held when the order was placed: everything that qualified before it.
+    // The member's standing as the order was placed (what the tier evaluation carries on from).
     const before = evaluateTier(
       qualifying.filter((e) => e.at.getTime() < placedAt.getTime()),
       standing,
@@ -137,17 +139,14 @@ export function replayHistory(input: ReplayInput): ReplayResult {
       placedAt,
     );
     standing = { tierId: before.tierId, belowSince: before.belowSince };
+    // The tier the order earns with, as the live path computes it (placement.ts).
+    const tierId = tierHeldAt(qualifying, program.tiers, placedAt);
     const lotKey = earnKey(shop, order.id);
     const orderEntries = () => ledger.filter((e) => e.orderId === order.id);
     let earn = ledger.find((e) => e.key === lotKey);
 
     if (!earn && history.earns && input.active && input.historyEarnsPoints) {
-      const result = pointsForOrder(
-        order,
-        { tierId: standing.tierId, previousOrderCount: ordersEarned },
-        program,
-        now,
-      );
+      const result = pointsForOrder(order, { tierId, previousOrderCount: ordersEarned }, program, now);
       if (result.reason === "earned") {
         const lot = {
           bucket: result.pending ? ("pending" as const) : ("available" as const),
@@ -161,7 +160,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
           key: lotKey,
           kind: "earn",
           points: result.orderPoints,
-          details: { components: result.components, breakdown: result.breakdown },
+          details: { components: result.components, breakdown: result.breakdown, tierId },
         };
         append(earn);
         for (const bonus of result.bonuses)
@@ -179,22 +178,21 @@ export function replayHistory(input: ReplayInput): ReplayResult {
     }
     if (earn) {
       ordersEarned += 1;
-      const components = componentsOf(earn);
       const refunds = [...history.refunds].sort((a, b) => byTime(a.at, b.at) || compareIds(a.id, b.id));
       for (const refund of refunds) {
         const key = refundReversalKey(shop, order.id, refund.id);
         if (keys.has(key)) continue;
-        const refundedBefore: Record<string, number> = {};
-        for (const e of orderEntries())
-          if (e.kind === "refundReversal" && e.lotKey === lotKey)
-            for (const [k, v] of Object.entries(refundedOf(e)))
-              refundedBefore[k] = (refundedBefore[k] ?? 0) + v;
+        // The earn as corrections left it, and the refunds reversed before this one.
+        const earned = effectiveEarn(
+          orderEntries().map((e) => ({ entry: e, details: e.details })),
+          lotKey,
+        )!;
         const lot = lotState(orderEntries(), lotKey);
         const reversal = refundReversal(
-          { orderPoints: earn.points, components },
-          refundedBefore,
+          { orderPoints: earned.orderPoints, components: earned.components },
+          earned.refunded,
           refund.amounts,
-          lot.reversed,
+          earned.alreadyReversed,
         );
         const { debit, writtenOff } = debitUnderPolicy(
           reversal.points,
@@ -315,16 +313,4 @@ function signup(input: ReplayInput, append: (e: ReplayEntry) => boolean) {
 
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function componentsOf(earn: ReplayEntry) {
-  const components = (earn.details as { components?: unknown } | null)?.components;
-  return Array.isArray(components)
-    ? (components as { key: string; amountMinor: number; exactPoints: number }[])
-    : [];
-}
-
-function refundedOf(entry: ReplayEntry): Record<string, number> {
-  const refunded = (entry.details as { refunded?: unknown } | null)?.refunded;
-  return refunded && typeof refunded === "object" ? (refunded as Record<string, number>) : {};
 }

@@ -78,7 +78,7 @@ function expiryCondition(expiry: Program["expiry"], now: Date): Prisma.Sql | nul
     (m."availablePoints" > 0 AND m."availablePoints" > COALESCE((
       SELECT SUM(e."points") FROM "LedgerEntry" e WHERE ${memberEntries("e")} AND e."occurredAt" > ${cutoff}
         AND (${AVAILABLE_CREDIT} OR (e."points" < 0 AND e."bucket" = 'available'
-          AND e."kind" IN ('refundReversal', 'cancellationReversal') AND EXISTS (
+          AND e."kind" IN ('refundReversal', 'cancellationReversal', 'correction') AND EXISTS (
             SELECT 1 FROM "LedgerEntry" c WHERE c."shop" = e."shop" AND c."occurredAt" > ${cutoff}
               AND ((c."key" = e."lotKey" AND c."bucket" = 'available') OR c."key" = e."lotKey" || ':release'))))
     ), 0))

@@ -21,6 +21,7 @@ const QUALIFYING_KINDS: LedgerKind[] = [
   "refundReversal",
   "cancellationReversal",
   "adjustment",
+  "correction",
 ];
 const PAID = ["paid", "partially_refunded", "refunded"];
 
@@ -32,7 +33,11 @@ const refundLines = z.array(z.object({ subtotalMinor: z.number() }).loose());
  * subtract their merchandise; its cancellation subtracts the order. Points come from the
  * ledger, net of reversals.
  */
-async function qualifyingHistory(tx: Tx, member: Member, program: Program): Promise<QualifyingEvent[]> {
+export async function qualifyingHistory(
+  tx: Tx,
+  member: Member,
+  program: Program,
+): Promise<QualifyingEvent[]> {
   const { shop, customerId } = member;
   if (program.tiers.basis === "points") {
     const rows = await tx.ledgerEntry.groupBy({
@@ -82,9 +87,22 @@ async function qualifyingHistory(tx: Tx, member: Member, program: Program): Prom
   return history;
 }
 
-/** Evaluates and stores the member's tier and progress; records a tierChanged event when it moves. */
-export async function refreshTier(tx: Tx, member: Member, program: Program, now: Date): Promise<Member> {
-  const history = await qualifyingHistory(tx, member, program);
+/**
+ * Evaluates and stores the member's tier and progress; records a tierChanged event when it
+ * moves. `mirrorHistory` is the member's `qualifyingHistory` when the caller has it and
+ * the basis is spend or orders (the ledger, for points, has changed since).
+ */
+export async function refreshTier(
+  tx: Tx,
+  member: Member,
+  program: Program,
+  now: Date,
+  mirrorHistory?: QualifyingEvent[],
+): Promise<Member> {
+  const history =
+    mirrorHistory && program.tiers.basis !== "points"
+      ? mirrorHistory
+      : await qualifyingHistory(tx, member, program);
   const evaluation = evaluateTier(
     history,
     { tierId: member.tierId, belowSince: member.tierBelowSince },

@@ -119,6 +119,33 @@ export function evaluateTier(
   };
 }
 
+/**
+ * The tier an order placed at `at` earns with: the highest tier the member qualified for
+ * at any instant of the grace period before it, counting only what happened strictly
+ * before `at`. It is what `evaluateTier` would hold with upgrades at once and downgrades
+ * after the grace period, but it depends on the history alone, not on when deliveries
+ * were processed, so out-of-order deliveries of the same history earn the same points.
+ */
+export function tierHeldAt(history: readonly QualifyingEvent[], tiers: TiersConfig, at: Date): string | null {
+  const levels = tiers.levels;
+  if (levels.length === 0) return null;
+  const t = at.getTime();
+  const prior = history.filter((e) => e.at.getTime() < t);
+  const from = t - tiers.downgradeGraceDays * DAY_MS;
+  // The value only rises where an event enters the total (leaving a window only lowers it),
+  // so its highest point in the period is at its start or at one of those instants.
+  const instants = [from, ...prior.map((e) => e.at.getTime()).filter((enters) => enters > from)];
+  let best = -1;
+  for (const instant of instants) {
+    const value = qualifyingValue(prior, tiers, new Date(instant));
+    best = Math.max(
+      best,
+      levels.findLastIndex((l) => l.threshold <= value),
+    );
+  }
+  return best < 0 ? null : levels[best]!.id;
+}
+
 /** When the scheduled re-evaluation next runs (UTC midnight; weeks start on Monday). */
 export function nextEvaluationAt(schedule: TiersConfig["reevaluation"], now: Date): Date {
   const y = now.getUTCFullYear();

@@ -15,6 +15,7 @@ const LEDGER_KIND_WORDS: Record<string, string> = {
   cancellationReversal: "Taken back for a cancellation",
   expiry: "Expired",
   adjustment: "Adjusted by staff",
+  correction: "Corrected for a late order",
 };
 
 export const ledgerKindLabel = (kind: string) => LEDGER_KIND_WORDS[kind] ?? kind;

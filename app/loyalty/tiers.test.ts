@@ -6,6 +6,7 @@ import {
   nextEvaluationAt,
   progressToNext,
   qualifyingValue,
+  tierHeldAt,
   type QualifyingEvent,
   type TierStanding,
 } from "./tiers";
@@ -170,6 +171,72 @@ describe("nextEvaluationAt", () => {
   it("moves a Monday's weekly run to the next Monday", () => {
     expect(nextEvaluationAt("weekly", new Date("2025-06-23T00:00:00Z")).toISOString()).toBe(
       "2025-06-30T00:00:00.000Z",
+    );
+  });
+});
+
+describe("tierHeldAt", () => {
+  const HOUR = 3_600_000;
+  const config = tiers({ downgradeGraceDays: 30 });
+
+  it("counts only what happened before the order, and keeps a tier through the grace period", () => {
+    const history = [order("2025-01-10T00:00:00Z", 25_000), order("2025-03-01T00:00:00Z", 80_000)];
+    // The order that reached Gold earns at Silver; the next one at Gold.
+    expect(tierHeldAt(history, config, new Date("2025-03-01T00:00:00Z"))).toBe("silver");
+    expect(tierHeldAt(history, config, new Date("2025-03-01T00:00:01Z"))).toBe("gold");
+    // A refund takes Gold away: the member keeps it for 30 days, then earns at Silver.
+    const refunded = [...history, { ...order("2025-04-01T00:00:00Z", -70_000), orders: 0 }];
+    expect(tierHeldAt(refunded, config, new Date("2025-04-30T23:00:00Z"))).toBe("gold");
+    expect(tierHeldAt(refunded, config, new Date("2025-05-01T01:00:00Z"))).toBe("silver");
+    // Without grace the refund counts at once.
+    expect(tierHeldAt(refunded, tiers({ downgradeGraceDays: 0 }), new Date("2025-04-01T01:00:00Z"))).toBe(
+      "silver",
+    );
+    // A rolling window lets old spend go (Gold's until 2026-01-10), after the grace period.
+    expect(tierHeldAt(history, config, new Date("2026-02-05T00:00:00Z"))).toBe("gold");
+    expect(tierHeldAt(history, config, new Date("2026-02-12T00:00:00Z"))).toBe("silver");
+    expect(tierHeldAt(history, config, new Date("2026-04-01T00:00:00Z"))).toBe("bronze");
+    expect(tierHeldAt([], tiers({ levels: [] }), new Date())).toBeNull();
+  });
+
+  it("is the highest tier the member qualified for at any hour of the grace period before the order", () => {
+    // Reference by brute force: events on whole hours make the value constant between
+    // hours, so sampling every hour of the period finds its highest point.
+    const start = Date.parse("2024-01-01T00:00:00Z");
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            hour: fc.nat({ max: 2 * 365 * 24 }),
+            spend: fc.integer({ min: -40_000, max: 60_000 }),
+          }),
+          { maxLength: 12 },
+        ),
+        fc.nat({ max: 2 * 365 * 24 }),
+        fc.nat({ max: 60 }),
+        fc.constantFrom<"lifetime" | "rolling12m" | "calendarYear">("lifetime", "rolling12m", "calendarYear"),
+        (events, atHour, graceDays, window) => {
+          const config = tiers({ downgradeGraceDays: graceDays, window });
+          const history = events.map((e) => ({
+            at: new Date(start + e.hour * HOUR),
+            spendMinor: e.spend,
+            points: 0,
+            orders: 1,
+          }));
+          const at = new Date(start + atHour * HOUR);
+          const prior = history.filter((e) => e.at < at);
+          let best = -1;
+          for (let h = atHour - graceDays * 24; h <= atHour; h++) {
+            const value = qualifyingValue(prior, config, new Date(start + h * HOUR));
+            best = Math.max(
+              best,
+              config.levels.findLastIndex((l) => l.threshold <= value),
+            );
+          }
+          expect(tierHeldAt(history, config, at)).toBe(best < 0 ? null : config.levels[best]!.id);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

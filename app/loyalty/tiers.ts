@@ -132,11 +132,22 @@ export function tierHeldAt(history: readonly QualifyingEvent[], tiers: TiersConf
   const t = at.getTime();
   const prior = history.filter((e) => e.at.getTime() < t);
   const from = t - tiers.downgradeGraceDays * DAY_MS;
-  // The value only rises where an event enters the total (leaving a window only lowers it),
-  // so its highest point in the period is at its start or at one of those instants.
-  const instants = [from, ...prior.map((e) => e.at.getTime()).filter((enters) => enters > from)];
+  // The value changes only where an event enters the total or leaves the rolling window
+  // (a calendar year's reset never raises it), so its highest point in the period is at
+  // its start or at one of those instants.
+  const instants = [from, t];
+  for (const e of prior) {
+    const enters = e.at.getTime();
+    instants.push(enters);
+    if (tiers.window === "rolling12m") {
+      const leaves = new Date(e.at);
+      leaves.setUTCFullYear(leaves.getUTCFullYear() + 1);
+      instants.push(leaves.getTime());
+    }
+  }
   let best = -1;
   for (const instant of instants) {
+    if (instant < from || instant > t) continue;
     const value = qualifyingValue(prior, tiers, new Date(instant));
     best = Math.max(
       best,

@@ -10,7 +10,6 @@ import {
   campaignBonusKey,
   cancellationReversalKey,
   earnKey,
-  bonusMovedKey,
   firstOrderBonusKey,
   movedFirstOrderBonusKey,
   refundReversalKey,
@@ -18,7 +17,7 @@ import {
 import { lotState } from "./ledger-lots";
 import { appendEntries, toLedgerEntry, type NewLedgerEntry } from "./ledger.server";
 import { ensureMember } from "./members.server";
-import { bonusMoveOut, earnCorrection, effectiveEarn } from "./placement";
+import { bonusMoveOut, earnCorrection, effectiveEarn, firstOrderHolder } from "./placement";
 import type { Program } from "./program";
 import { programAtVersion } from "./program.server";
 import { debitUnderPolicy, refundReversal, remainingToReverse, type RefundedAmounts } from "./refunds";
@@ -240,9 +239,7 @@ async function firstOrderBonusHolder(tx: Tx, shop: string, customerId: bigint) {
   const rows = (await tx.ledgerEntry.findMany({ where: { shop, customerId }, orderBy: { id: "asc" } }))
     .filter((r) => r.key.startsWith(prefix))
     .map((row) => ({ entry: toLedgerEntry(row), details: row.details, orderId: row.orderId }));
-  const holder = rows.find(
-    (r) => r.entry.kind === "bonus" && !rows.some((m) => m.entry.key === bonusMovedKey(r.entry.key)),
-  );
+  const holder = firstOrderHolder(rows, prefix);
   return holder && holder.orderId !== null ? { key: holder.entry.key, orderId: holder.orderId, rows } : null;
 }
 

@@ -32,12 +32,13 @@ export interface EffectiveEarn {
   alreadyReversed: number;
 }
 
-interface EarnDetails {
+// A type, not an interface: stored as a plain JSON record.
+type EarnDetails = {
   components?: EarningComponent[];
   breakdown?: BreakdownItem[];
   tierId?: string | null;
   orderPoints?: number;
-}
+};
 
 const asDetails = (details: unknown): EarnDetails =>
   details && typeof details === "object" ? (details as EarnDetails) : {};
@@ -94,7 +95,7 @@ export interface CorrectionInput {
 /**
  * The correction that brings an order's lot to what it would hold had the order earned
  * `recomputed` from the start and then been through the same refunds and cancellation;
- * null when the order already earned under that tier.
+ * null when the order already earned under that tier, or the tier changes nothing.
  */
 export function earnCorrection(input: CorrectionInput): (LedgerEntry & { details: EarnDetails }) | null {
   const { rows, lotKey, recomputed } = input;
@@ -113,6 +114,8 @@ export function earnCorrection(input: CorrectionInput): (LedgerEntry & { details
         earned.refunded,
       );
   const delta = target - (lot.credited - lot.reversed);
+  // Another tier with the same multiplier: every component scales alike, so nothing changes.
+  if (delta === 0 && recomputed.orderPoints === earned.orderPoints) return null;
   const { debit, writtenOff } =
     delta < 0
       ? debitUnderPolicy(-delta, lot.reversalBucket, input.available, input.policy)
@@ -134,6 +137,19 @@ export function earnCorrection(input: CorrectionInput): (LedgerEntry & { details
       breakdown: recomputed.breakdown,
     },
   };
+}
+
+/** The first-order bonus entry standing now (not moved away), among a customer's entries. */
+export function firstOrderHolder<T extends { entry: LedgerEntry }>(
+  rows: readonly T[],
+  firstOrderKey: string,
+): T | null {
+  const own = rows.filter((r) => r.entry.key.startsWith(firstOrderKey));
+  return (
+    own.find(
+      (r) => r.entry.kind === "bonus" && !own.some((m) => m.entry.key === bonusMovedKey(r.entry.key)),
+    ) ?? null
+  );
 }
 
 /**

@@ -176,6 +176,30 @@ describe("replayHistory", () => {
     expect(withLive.balances.available).toBe(100 + 50 - 50 + 30);
   });
 
+  it("moves the first-order bonus and corrects the tier of a live order credited before its history", () => {
+    const orders = [
+      history("1001", "2025-01-01T00:00:00Z", 25_000),
+      history("1002", "2025-02-01T00:00:00Z", 1_000),
+    ];
+    // The live webhook of 1002 came first: no tier yet, and it took the first-order bonus.
+    const live = replayHistory(input([orders[1]!])).entries;
+    expect(live.map((e) => [e.kind, e.points])).toEqual([
+      ["earn", 10],
+      ["bonus", 50],
+    ]);
+    const inOrder = replayHistory(input(orders));
+    const after = replayHistory(input(orders, { existing: live }));
+    expect(after.balances).toEqual(inOrder.balances);
+    expect(after.entries.map((e) => [e.key, e.kind, e.points, e.orderId])).toEqual([
+      [`${SHOP}:order:1001:earn`, "earn", 250, "1001"],
+      [`${SHOP}:customer:7:bonus:first-order:order:1001`, "bonus", 50, "1001"],
+      [`${SHOP}:customer:7:bonus:first-order:moved`, "correction", -50, "1002"],
+      [`${SHOP}:order:1002:earn:correction:1`, "correction", 10, "1002"],
+    ]);
+    // Replayed again, nothing more moves.
+    expect(replayHistory(input(orders, { existing: [...live, ...after.entries] })).entries).toEqual([]);
+  });
+
   it("gives the signup bonus when history earns", () => {
     const withSignup = program({ earning: { bonuses: { signup: 200 } } });
     const result = replayHistory(input([], { program: withSignup }));

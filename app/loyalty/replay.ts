@@ -7,13 +7,14 @@ import {
   cancellationReversalKey,
   earnKey,
   firstOrderBonusKey,
+  movedFirstOrderBonusKey,
   refundReversalKey,
   signupBonusKey,
 } from "./ledger-keys";
 import { lotState } from "./ledger-lots";
 import type { Program } from "./program";
 import { debitUnderPolicy, refundReversal, remainingToReverse, type RefundedAmounts } from "./refunds";
-import { effectiveEarn } from "./placement";
+import { bonusMoveOut, earnCorrection, effectiveEarn, firstOrderHolder } from "./placement";
 import { evaluateTier, tierHeldAt, type QualifyingEvent, type TierEvaluation } from "./tiers";
 
 // Ledger replay of a customer's history (backfill on install). For one member's orders,
@@ -163,17 +164,49 @@ export function replayHistory(input: ReplayInput): ReplayResult {
           details: { components: result.components, breakdown: result.breakdown, tierId },
         };
         append(earn);
-        for (const bonus of result.bonuses)
+        for (const bonus of result.bonuses) {
+          if (bonus.cause !== "firstOrder") {
+            append({
+              ...lot,
+              key: campaignBonusKey(shop, order.id, bonus.campaignId),
+              kind: "bonus",
+              points: bonus.points,
+              details: { ...bonus },
+            });
+            continue;
+          }
+          // A live order placed later got the first-order bonus before the history was replayed: it moves here.
+          const firstKey = firstOrderBonusKey(shop, customerId);
+          const holder = firstOrderHolder(asRows(ledger), firstKey);
+          const moving = holder && holder.entry.orderId !== order.id ? holder.entry : null;
           append({
             ...lot,
-            key:
-              bonus.cause === "firstOrder"
-                ? firstOrderBonusKey(shop, customerId)
-                : campaignBonusKey(shop, order.id, bonus.campaignId),
+            key: moving ? movedFirstOrderBonusKey(shop, customerId, order.id) : firstKey,
             kind: "bonus",
             points: bonus.points,
-            details: { ...bonus },
+            details: moving ? { ...bonus, movedFrom: moving.key } : { ...bonus },
           });
+          if (moving)
+            append({
+              ...bonusMoveOut(asRows(ledger), moving.key, available, program.refunds.negativeBalance),
+              orderId: moving.orderId,
+              details: { movedTo: order.id },
+            });
+        }
+      }
+    } else if (earn && history.earns) {
+      // Credited live before the history was replayed: redo it under the tier it was placed in.
+      const rows = asRows(orderEntries());
+      if (effectiveEarn(rows, lotKey)?.tierId !== tierId) {
+        const correction = earnCorrection({
+          rows,
+          lotKey,
+          recomputed: pointsForOrder(order, { tierId, previousOrderCount: 1 }, program, now),
+          tierId,
+          available,
+          policy: program.refunds.negativeBalance,
+        });
+        if (correction) append({ ...correction, orderId: order.id });
       }
     }
     if (earn) {
@@ -183,10 +216,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
         const key = refundReversalKey(shop, order.id, refund.id);
         if (keys.has(key)) continue;
         // The earn as corrections left it, and the refunds reversed before this one.
-        const earned = effectiveEarn(
-          orderEntries().map((e) => ({ entry: e, details: e.details })),
-          lotKey,
-        )!;
+        const earned = effectiveEarn(asRows(orderEntries()), lotKey)!;
         const lot = lotState(orderEntries(), lotKey);
         const reversal = refundReversal(
           { orderPoints: earned.orderPoints, components: earned.components },
@@ -314,3 +344,5 @@ function signup(input: ReplayInput, append: (e: ReplayEntry) => boolean) {
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
+
+const asRows = (entries: readonly ReplayEntry[]) => entries.map((e) => ({ entry: e, details: e.details }));

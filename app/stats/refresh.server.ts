@@ -107,7 +107,7 @@ async function upsertDays(tx: Tx, shop: string, timeZone: string, days: string[]
       FROM days),
     ledger AS (
       SELECT ${localDay(Prisma.sql`e."occurredAt"`, timeZone)} AS "day",
-        COALESCE(SUM(e."points") FILTER (WHERE e."kind" IN ('earn', 'bonus')), 0) AS issued,
+        COALESCE(SUM(e."points") FILTER (WHERE e."kind" IN ('earn', 'bonus', 'correction')), 0) AS issued,
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" IN ('redeem', 'redemptionReturn')), 0) AS redeemed,
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" = 'expiry'), 0) AS expired,
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" IN ('refundReversal', 'cancellationReversal')), 0) AS reversed,

@@ -90,14 +90,16 @@ describe("earnCorrection", () => {
           const late = [earnRow(earning(amounts, was), "silver")];
           const split = Math.min(correctedAfter, refunds.length);
           refunds.slice(0, split).forEach((r, i) => refund(late, i, r));
-          const correction = earnCorrection({
-            rows: late,
-            lotKey: LOT,
-            recomputed: truth,
-            tierId: "gold",
-            available: 0,
-            policy: "allow",
-          });
+          const toGold = () =>
+            earnCorrection({
+              rows: late,
+              lotKey: LOT,
+              recomputed: truth,
+              tierId: "gold",
+              available: 0,
+              policy: "allow",
+            });
+          const correction = toGold();
           // Null only when the other tier changes nothing.
           if (correction) late.push({ entry: correction, details: correction.details });
           else expect(earning(amounts, was).orderPoints).toBe(truth.orderPoints);
@@ -114,16 +116,7 @@ describe("earnCorrection", () => {
           };
           expect(remaining(late)).toBe(remaining(inOrder));
           // Already under the right tier: nothing more to correct.
-          expect(
-            earnCorrection({
-              rows: late,
-              lotKey: LOT,
-              recomputed: truth,
-              tierId: "gold",
-              available: 0,
-              policy: "allow",
-            }),
-          ).toBeNull();
+          expect(toGold()).toBeNull();
         },
       ),
       { numRuns: 500 },

@@ -262,6 +262,7 @@ async function appendCorrections(tx: Tx, state: OrderLedger, entries: NewLedgerE
  */
 async function correctLaterOrders(tx: Tx, state: OrderLedger, order: Order, program: Program, now: Date) {
   const { shop, customerId } = state.member;
+  if (!order.shopifyCreatedAt && !order.processedAt) return; // never placed, never earned: nothing after it
   const later = await tx.ledgerEntry.findMany({
     where: earnsAround(shop, customerId, earnInstant(order, now), order.id, true),
     select: { orderId: true, programVersion: true },

@@ -141,6 +141,8 @@ export async function creditBatch(
     // during the run, faster than autovacuum refreshes its statistics, and a plan made for
     // the empty table it started as scans the whole table for each batch.
     await tx.exec(`SET LOCAL enable_seqscan = off`);
+    // readOrders parses timestamps in ISO output.
+    await tx.exec(`SET LOCAL DateStyle = 'ISO, MDY'`);
     const idText = ids.map(String);
     const customers = (
       await tx.rows<Omit<CustomerRowForCredit, "id"> & { id: string }>(
@@ -157,15 +159,7 @@ export async function creditBatch(
     // (one write per member instead of an insert, a lock and an update).
     const existing = await lockMembers(tx, shop, idText);
     const [orders, ledger] = await Promise.all([
-      jsonRows<OrderJson>(
-        tx,
-        `SELECT "id"::text AS "id", "customerId"::text AS "customerId", "currencyCode", "lineItems",
-                  "totalShippingMinor", "totalTaxMinor", "shopifyCreatedAt", "processedAt", "cancelledAt",
-                  "cancelReason", "financialStatus", "test"
-           FROM "Order" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
-        shop,
-        idText,
-      ),
+      readOrders(tx, shop, idText),
       // Entries are only ever written under a member's lock (lockMember, lockMembers),
       // so a customer with no member row has no ledger yet: only members are read.
       existing.size
@@ -469,6 +463,38 @@ async function jsonRows<T>(tx: Tx, sql: string, ...params: unknown[]): Promise<T
     params.map((p) => (Array.isArray(p) ? p.map(String) : p)),
   );
   return row?.rows ? (JSON.parse(row.rows) as T[]) : [];
+}
+
+/**
+ * A batch's orders as plain rows, every column as text (so the driver converts nothing):
+ * aggregating them into one JSON document with their line items cost PostgreSQL a third
+ * more CPU (bench:backfill, a million orders: 12.1 s against 8.5–9.0 s). Timestamps come
+ * in ISO style ("2025-01-02 10:00:00", UTC without a zone; the batch sets DateStyle).
+ */
+async function readOrders(tx: Tx, shop: string, ids: string[]): Promise<OrderJson[]> {
+  const rows = await tx.rows<{ [K in keyof OrderJson]: string | null }>(
+    `SELECT "id"::text AS "id", "customerId"::text AS "customerId", "currencyCode", "lineItems"::text AS "lineItems",
+            "totalShippingMinor"::text AS "totalShippingMinor", "totalTaxMinor"::text AS "totalTaxMinor",
+            "shopifyCreatedAt"::text AS "shopifyCreatedAt", "processedAt"::text AS "processedAt",
+            "cancelledAt"::text AS "cancelledAt", "cancelReason", "financialStatus", "test"::text AS "test"
+       FROM "Order" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
+    [shop, ids],
+  );
+  const isoTime = (value: string | null) => (value === null ? null : value.replace(" ", "T"));
+  return rows.map((r) => ({
+    id: r.id!,
+    customerId: r.customerId!,
+    currencyCode: r.currencyCode!,
+    lineItems: JSON.parse(r.lineItems!) as unknown,
+    totalShippingMinor: r.totalShippingMinor!,
+    totalTaxMinor: r.totalTaxMinor!,
+    shopifyCreatedAt: isoTime(r.shopifyCreatedAt),
+    processedAt: isoTime(r.processedAt),
+    cancelledAt: isoTime(r.cancelledAt),
+    cancelReason: r.cancelReason,
+    financialStatus: r.financialStatus,
+    test: r.test === "true",
+  }));
 }
 
 /** A timestamp column as JSON ("2025-01-02T10:00:00", UTC without a zone) → Date. */

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { searchFilter } from "../../emulator/graphql/search-query";
-import { bulkQuery, MAX_ORDER_SLICES, ORDERS_PER_SLICE, orderSliceFilter, planOrderSlices } from "./jsonl";
+import { toMinor } from "~/ingest/payload-common";
+import {
+  bulkQuery,
+  MAX_ORDER_SLICES,
+  ORDERS_PER_SLICE,
+  orderSliceFilter,
+  parseLine,
+  planOrderSlices,
+} from "./jsonl";
 
 describe("order slices", () => {
   it("keeps one export for a shop with fewer orders than two slices", () => {
@@ -35,5 +43,46 @@ describe("order slices", () => {
     expect(orderSliceFilter(boundaries, 0)).toBe(`id:<${boundaries[0]}`);
     expect(orderSliceFilter(boundaries, 2)).toBe(`id:>=${boundaries[1]} AND id:<${boundaries[2]}`);
     expect(orderSliceFilter(boundaries, 4)).toBe(`id:>=${boundaries[3]}`);
+  });
+});
+
+describe("money", () => {
+  it("reads amounts as toMinor does, plain decimals by hand and anything else through it", () => {
+    const amounts = [
+      "0",
+      "0.0",
+      "45.37",
+      "45.3",
+      "45",
+      "0.05",
+      "00045.10",
+      "12.345",
+      "12.355",
+      "-3.5",
+      " 4.5",
+    ];
+    for (const currency of ["USD", "JPY", "KWD"])
+      for (const amount of amounts) {
+        const line = parseLine(
+          {
+            id: "gid://shopify/Order/1",
+            name: "#1",
+            totalPriceSet: { shopMoney: { amount, currencyCode: currency } },
+          },
+          1,
+          currency,
+        );
+        expect(line?.type === "Order" && line.row.totalMinor, `${amount} ${currency}`).toBe(
+          toMinor(amount, currency),
+        );
+      }
+    for (const amount of ["4.", ".5", "1.5.5", "abc"])
+      expect(() =>
+        parseLine(
+          { id: "gid://shopify/Order/1", name: "#1", totalPriceSet: { shopMoney: { amount } } },
+          1,
+          "USD",
+        ),
+      ).toThrow();
   });
 });

@@ -186,8 +186,32 @@ function money(value: unknown, fallbackCurrency: string | null): number {
   if (!shop) return 0;
   const currency = typeof shop.currencyCode === "string" ? shop.currencyCode : fallbackCurrency;
   if (typeof shop.amount !== "string" && typeof shop.amount !== "number") return 0;
-  return toMinor(shop.amount, currency ?? "USD");
+  return minorOf(shop.amount, currency ?? "USD");
 }
+
+const MINOR_DIGITS = new Map<string, number>();
+
+/**
+ * toMinor, with the common case read by hand: a plain decimal string ("45.37", "5.0")
+ * with no more fraction digits than the currency has, so no rounding applies. Anything
+ * else goes to toMinor.
+ */
+function minorOf(amount: string | number, currency: string): number {
+  if (typeof amount === "string") {
+    let digits = MINOR_DIGITS.get(currency);
+    if (digits === undefined)
+      MINOR_DIGITS.set(currency, (digits = String(toMinor("1", currency)).length - 1));
+    const dot = amount.indexOf(".");
+    const whole = dot < 0 ? amount : amount.slice(0, dot);
+    const fraction = dot < 0 ? "" : amount.slice(dot + 1);
+    const fits = whole.length > 0 && whole.length <= 15 && (dot < 0 || fraction.length > 0);
+    if (fits && fraction.length <= digits && PLAIN.test(whole + fraction))
+      return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+  }
+  return toMinor(amount, currency);
+}
+
+const PLAIN = /^\d+$/;
 
 function idOf(value: unknown, type: string, lineNumber: number, field: string): string {
   const parsed = parseGid(value);
@@ -221,7 +245,7 @@ export function parseLine(object: unknown, lineNumber: number, shopCurrency: str
           ordersCount: Number(o.numberOfOrders ?? 0) || 0,
           amountSpentMinor:
             spent && (typeof spent.amount === "string" || typeof spent.amount === "number")
-              ? toMinor(spent.amount, currency ?? shopCurrency)
+              ? minorOf(spent.amount, currency ?? shopCurrency)
               : 0,
           currencyCode: currency,
           shopifyCreatedAt: time(o.createdAt),

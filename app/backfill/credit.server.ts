@@ -645,7 +645,7 @@ const LEDGER_COLUMNS = `"customerId", "key", "kind", "points", "bucket", "occurr
 const LEDGER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_ledger_stage" (
   "customerId" bigint, "key" text, "kind" "LedgerKind", "points" int, "bucket" "LedgerBucket",
   "occurredAt" timestamp, "availableAt" timestamp, "lotKey" text, "writtenOff" int,
-  "programVersion" int, "orderId" bigint, "details" jsonb
+  "programVersion" int, "orderId" bigint, "details" json
 ) ON COMMIT DELETE ROWS`;
 async function insertEntries(
   tx: Tx,

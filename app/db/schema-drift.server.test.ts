@@ -36,9 +36,11 @@ function expectedFromSchema(dmmf: Awaited<ReturnType<typeof prismaInternals.getD
           ? field.type
           : native === "Uuid"
             ? "uuid"
-            : native === "Date"
-              ? "date"
-              : (SCALAR_TO_PG[field.type] ?? field.type);
+            : native === "Json"
+              ? "json"
+              : native === "Date"
+                ? "date"
+                : (SCALAR_TO_PG[field.type] ?? field.type);
       if (field.isList) type += "[]";
       columns.push({
         table,

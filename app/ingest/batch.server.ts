@@ -291,10 +291,15 @@ async function applyBatch(
            UNION ALL
            SELECT DISTINCT 'busy'::text, b."orderId", NULL::bigint, NULL::text, NULL::text[], NULL::boolean,
                   NULL::boolean, NULL::timestamp
-           FROM (SELECT "orderId" FROM "LedgerEntry" WHERE "shop" = $1 AND "orderId" = ANY($3::bigint[])
+           FROM (SELECT "orderId" FROM "LedgerEntry" WHERE "shop" = $1 AND "key" = ANY($4::text[])
                  UNION ALL
                  SELECT "orderId" FROM "Refund" WHERE "shop" = $1 AND "orderId" = ANY($3::bigint[])) AS b`,
-            [shop, customerIds.map(String), orderIds.map(String)],
+            [
+              shop,
+              customerIds.map(String),
+              orderIds.map(String),
+              orderIds.map((id) => earnKey(shop, id.toString())),
+            ],
           )
         : [],
     () =>
@@ -347,7 +352,7 @@ async function applyBatch(
 
   const customers = new Map(facts.filter((f) => f.kind === "customer").map((f) => [f.id, f]));
   const stored = new Map(facts.filter((f) => f.kind === "order").map((f) => [f.id, f]));
-  // Orders with ledger entries or mirrored refunds: reversals are the per-row path's work.
+  // Orders already credited (every entry of an order hangs on its earn) or with mirrored refunds: the per-row path's work.
   const busy = new Set(facts.filter((f) => f.kind === "busy").map((f) => f.id));
   const memberRows = new Map(members.map((m) => [m.customerId, m]));
   const staffEmails = staff.map((s) => s.email.trim().toLowerCase());
@@ -484,9 +489,7 @@ async function applyBatch(
         key: earnKey(shop, orderKey),
         kind: "earn",
         points: result.orderPoints,
-        details: JSON.parse(
-          JSON.stringify({ components: result.components, breakdown: result.breakdown, tierId }),
-        ),
+        details: JSON.parse(JSON.stringify({ breakdown: result.breakdown, tierId })),
       },
       ...result.bonuses.map((bonus) => ({
         ...lot,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { pointsForOrder } from "./earning";
+import { componentsOf, pointsForOrder } from "./earning";
 import { previewEarning, previewEarningText } from "./earning-preview";
 import { line, NOW, order, program } from "./fixtures";
 
@@ -176,7 +176,7 @@ describe("pointsForOrder", () => {
     expect(r).toMatchObject({ pending: false, availableAt: new Date("2025-01-31T00:00:00Z") });
   });
 
-  it("never earns negative or fractional points, whatever the order", () => {
+  it("never earns negative or fractional points, whatever the order, and its breakdown holds its components", () => {
     const arbLine = fc.record({
       id: fc.uuid(),
       productId: fc.option(fc.constantFrom("p1", "p2"), { nil: null }),
@@ -192,6 +192,8 @@ describe("pointsForOrder", () => {
       earning: {
         pointsPerCurrencyUnit: 1.25,
         rounding: "round",
+        includeShipping: true,
+        includeTax: true,
         multipliers: [{ target: "collection", value: "c1", multiplier: 2.5 }],
       },
     });
@@ -199,6 +201,8 @@ describe("pointsForOrder", () => {
       fc.property(fc.array(arbLine, { maxLength: 8 }), fc.constantFrom("gold", null), (lines, tierId) => {
         const r = pointsForOrder(order({ lines }), { tierId, previousOrderCount: 1 }, p, NOW);
         expect(Number.isInteger(r.points) && r.points >= 0).toBe(true);
+        // Earn entries store the breakdown only: the components come back from it exactly.
+        expect(componentsOf(r.breakdown)).toEqual(r.components);
       }),
     );
   });

@@ -64,6 +64,20 @@ export interface EarningResult {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The components again from a stored breakdown: each earning line, shipping and tax, with
+ * the same amounts and exact points. Earn entries store the breakdown only.
+ */
+export function componentsOf(breakdown: readonly BreakdownItem[]): EarningComponent[] {
+  return breakdown.flatMap((b) =>
+    b.kind === "line"
+      ? [{ key: `line:${b.lineId}`, amountMinor: b.amountMinor, exactPoints: b.exactPoints }]
+      : b.kind === "shipping" || b.kind === "tax"
+        ? [{ key: b.kind, amountMinor: b.amountMinor, exactPoints: b.exactPoints }]
+        : [],
+  );
+}
+
 /** Active campaigns at an instant; the window is half-open so back-to-back campaigns never overlap. */
 export function activeCampaigns(campaigns: readonly Campaign[], at: Date): Campaign[] {
   const t = at.getTime();

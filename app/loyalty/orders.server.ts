@@ -73,7 +73,20 @@ export async function settleOrder(
   const order = await tx.order.findUnique({ where: { shop_id: { shop, id: orderId } } });
   if (!order || order.customerId === null) return null;
   const member = await ensureMember(tx, shop, order.customerId, program, now);
-  const stored = await tx.ledgerEntry.findMany({ where: { shop, orderId }, orderBy: { id: "asc" } });
+  // The order's entries sit under the member its earn entry names and, once the order has
+  // moved to another customer, under the member settling it now: read through the member index.
+  const earnedBy = await tx.ledgerEntry.findUnique({
+    where: { shop_key: { shop, key: earnKey(shop, orderId.toString()) } },
+    select: { customerId: true },
+  });
+  const stored = await tx.ledgerEntry.findMany({
+    where: {
+      shop,
+      customerId: { in: [order.customerId, earnedBy?.customerId ?? order.customerId] },
+      orderId,
+    },
+    orderBy: { id: "asc" },
+  });
   const state: OrderLedger = {
     member,
     rows: stored.map((row) => ({ entry: toLedgerEntry(row), details: row.details })),
@@ -190,9 +203,7 @@ async function creditOrder(
       key: earnKey(shop, orderKey),
       kind: "earn",
       points: result.orderPoints,
-      details: JSON.parse(
-        JSON.stringify({ components: result.components, breakdown: result.breakdown, tierId }),
-      ) as Prisma.InputJsonObject,
+      details: JSON.parse(JSON.stringify({ breakdown: result.breakdown, tierId })) as Prisma.InputJsonObject,
     },
     ...result.bonuses.map((bonus) => ({
       ...lot,
@@ -273,12 +284,16 @@ async function correctLaterOrders(tx: Tx, state: OrderLedger, order: Order, prog
   const history = await qualifyingHistory(tx, state.member, program);
   const [mirrors, entries] = await Promise.all([
     tx.order.findMany({ where: { shop, id: { in: orderIds } } }),
-    tx.ledgerEntry.findMany({ where: { shop, orderId: { in: orderIds } }, orderBy: { id: "asc" } }),
+    tx.ledgerEntry.findMany({
+      where: { shop, customerId, orderId: { in: orderIds } },
+      orderBy: { id: "asc" },
+    }),
   ]);
   const programs = new Map<number, Program>([[program.version, program]]);
   for (const { orderId, programVersion } of later) {
     const mirror = mirrors.find((m) => m.id === orderId);
-    if (!mirror || orderId === null) continue;
+    // An order that moved to another customer is that customer's to settle.
+    if (!mirror || orderId === null || mirror.customerId !== customerId) continue;
     if (!programs.has(programVersion))
       programs.set(programVersion, (await programAtVersion(tx, shop, programVersion)) ?? program);
     const earnedUnder = programs.get(programVersion)!;

@@ -22,7 +22,7 @@ function earning(amounts: number[], multiplier: number): EarningResult {
     orderPoints,
     bonuses: [],
     components,
-    breakdown: [],
+    breakdown: components.map((c, i) => ({ kind: "line", lineId: String(i), productMultiplier: 1, ...c })),
     availableAt: at,
     pending: true,
     reason: "earned",
@@ -38,7 +38,7 @@ const earnRow = (result: EarningResult, tierId: string | null): LedgerRow => ({
     occurredAt: at,
     programVersion: 1,
   },
-  details: { components: result.components, breakdown: [], tierId },
+  details: { breakdown: result.breakdown, tierId },
 });
 
 /** Reverses one refund against the lot as it stands, as settleOrder does. */

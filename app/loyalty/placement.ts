@@ -1,4 +1,4 @@
-import type { BreakdownItem, EarningComponent, EarningResult } from "./earning";
+import { componentsOf, type BreakdownItem, type EarningComponent, type EarningResult } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { bonusMovedKey, earnCorrectionKey } from "./ledger-keys";
 import { lotState } from "./ledger-lots";
@@ -34,6 +34,7 @@ export interface EffectiveEarn {
 
 // A type, not an interface: stored as a plain JSON record.
 type EarnDetails = {
+  /** Written before the breakdown alone was stored (it repeats the breakdown's amounts). */
   components?: EarningComponent[];
   breakdown?: BreakdownItem[];
   tierId?: string | null;
@@ -73,7 +74,7 @@ export function effectiveEarn(rows: readonly LedgerRow[], lotKey: string): Effec
   );
   return {
     orderPoints,
-    components: latest.components ?? [],
+    components: latest.components ?? componentsOf(latest.breakdown ?? []),
     tierId: recordedTier(latest),
     refunded,
     cancelled,
@@ -130,12 +131,7 @@ export function earnCorrection(input: CorrectionInput): (LedgerEntry & { details
     writtenOff: writtenOff || null,
     occurredAt: earn.occurredAt,
     programVersion: earn.programVersion,
-    details: {
-      tierId: input.tierId,
-      orderPoints: recomputed.orderPoints,
-      components: recomputed.components,
-      breakdown: recomputed.breakdown,
-    },
+    details: { tierId: input.tierId, orderPoints: recomputed.orderPoints, breakdown: recomputed.breakdown },
   };
 }
 

@@ -63,7 +63,12 @@ describe("replayHistory", () => {
     ]);
     expect(result.entries[0]!.occurredAt).toEqual(new Date("2025-01-01T00:00:00Z"));
     expect(result.entries[0]!.details).toMatchObject({
-      components: [{ key: "line:1001-l", amountMinor: 25_000, exactPoints: 250 }],
+      breakdown: [
+        { kind: "line", lineId: "1001-l", amountMinor: 25_000, exactPoints: 250 },
+        { kind: "rounding" },
+        { kind: "bonus", cause: "firstOrder", points: 50 },
+      ],
+      tierId: null,
     });
     expect(result.ordersEarned).toBe(3);
     expect(result.balances).toMatchObject({ available: 420, pending: 0, lifetimeEarned: 420 });

@@ -161,7 +161,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
           key: lotKey,
           kind: "earn",
           points: result.orderPoints,
-          details: { components: result.components, breakdown: result.breakdown, tierId },
+          details: { breakdown: result.breakdown, tierId },
         };
         append(earn);
         for (const bonus of result.bonuses) {

@@ -145,7 +145,7 @@ describe("loadMemberDetail", () => {
       data: [
         {
           ...base,
-          key: "a",
+          key: `${SHOP}:a`,
           kind: "earn",
           points: 500,
           orderId: 77n,
@@ -153,7 +153,7 @@ describe("loadMemberDetail", () => {
         },
         {
           ...base,
-          key: "b",
+          key: `${SHOP}:b`,
           kind: "adjustment",
           points: -20,
           staffId: "s",
@@ -163,7 +163,7 @@ describe("loadMemberDetail", () => {
         {
           ...base,
           shop: OTHER,
-          key: "c",
+          key: `${OTHER}:c`,
           kind: "bonus",
           points: 9,
           occurredAt: new Date("2026-01-07T00:00:00Z"),

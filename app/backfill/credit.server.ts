@@ -20,7 +20,7 @@ import { copyField, copyIfNew, inTransaction, shopRows, utcText, type SqlTx } fr
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per
 // transaction in id order. Each batch locks its members (as the live path does), inserts
-// the replayed entries with ON CONFLICT (key) DO NOTHING, sets each member's
+// the replayed entries with ON CONFLICT (shop, key) DO NOTHING, sets each member's
 // cached balances and tier from the ledger, and moves the run's cursor, all in one
 // commit: a crash resumes after the last committed customer, and replaying a batch
 // again inserts nothing.
@@ -638,7 +638,7 @@ function memberJson(rows: readonly MemberUpdate[]): string {
 // check, no second copy of the rows) normally writes them all. Should a key exist after
 // all (an order that moved to another customer), the unique index refuses the COPY and
 // the batch goes the careful way instead: COPY into a session-local staging table (no
-// WAL, no indexes, emptied at commit), then INSERT … SELECT … ON CONFLICT (key) DO
+// WAL, no indexes, emptied at commit), then INSERT … SELECT … ON CONFLICT (shop, key) DO
 // NOTHING.
 const LEDGER_COLUMNS = `"customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
   "writtenOff", "programVersion", "orderId", "details"`;
@@ -693,7 +693,7 @@ async function insertEntries(
     `WITH inserted AS (
        INSERT INTO "LedgerEntry" ("shop", ${LEDGER_COLUMNS})
        SELECT $1, ${LEDGER_COLUMNS} FROM "backfill_ledger_stage"
-       ON CONFLICT ("key") DO NOTHING
+       ON CONFLICT ("shop", "key") DO NOTHING
        RETURNING "kind", "points"
      )
      SELECT count(*)::int AS "count",

@@ -824,7 +824,7 @@ async function insertEntries(c: Client, shop: string, entries: NewEntry[]) {
        AS v("customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
          "writtenOff", "programVersion", "orderId", "details", ord)
      ORDER BY v.ord
-     ON CONFLICT ("key") DO NOTHING
+     ON CONFLICT ("shop", "key") DO NOTHING
      RETURNING "key"`,
     [shop, JSON.stringify(data)],
   );

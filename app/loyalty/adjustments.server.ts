@@ -55,7 +55,7 @@ export async function adjustPoints(db: PrismaClient, input: AdjustmentInput): Pr
     // Read under the member lock: racing submits then see one program row, not two inserts.
     const { version } = await currentProgramVersion(tx, input.shop);
     // A replayed submit must answer as the first one did, even if the balance moved since.
-    const existing = await tx.ledgerEntry.findFirst({ where: { shop: input.shop, key } });
+    const existing = await tx.ledgerEntry.findUnique({ where: { shop_key: { shop: input.shop, key } } });
     if (existing) return { applied: false, member };
     if (input.points < 0 && -input.points > member.availablePoints && !input.allowNegative) {
       throw new AdjustmentRefused(422, {

@@ -4,7 +4,7 @@ import { logger } from "~/logger.server";
 import { balancesFromLedger, entryProblem, type Balances, type LedgerEntry } from "./ledger";
 
 // The one way points move: append entries to the ledger for a member whose row the
-// caller has locked, in the caller's transaction. The unique key (it begins with the shop) makes
+// caller has locked, in the caller's transaction. The unique (shop, key) index makes
 // every cause apply once; the member's balances are updated from exactly the rows that
 // were inserted, so the cache and the ledger commit together or not at all.
 

@@ -75,8 +75,8 @@ export async function settleOrder(
   const member = await ensureMember(tx, shop, order.customerId, program, now);
   // The order's entries sit under the member its earn entry names and, once the order has
   // moved to another customer, under the member settling it now: read through the member index.
-  const earnedBy = await tx.ledgerEntry.findFirst({
-    where: { shop, key: earnKey(shop, orderId.toString()) },
+  const earnedBy = await tx.ledgerEntry.findUnique({
+    where: { shop_key: { shop, key: earnKey(shop, orderId.toString()) } },
     select: { customerId: true },
   });
   const stored = await tx.ledgerEntry.findMany({

@@ -145,7 +145,7 @@ describe("loadMemberDetail", () => {
       data: [
         {
           ...base,
-          key: `${SHOP}:a`,
+          key: "a",
           kind: "earn",
           points: 500,
           orderId: 77n,
@@ -153,7 +153,7 @@ describe("loadMemberDetail", () => {
         },
         {
           ...base,
-          key: `${SHOP}:b`,
+          key: "b",
           kind: "adjustment",
           points: -20,
           staffId: "s",
@@ -163,7 +163,7 @@ describe("loadMemberDetail", () => {
         {
           ...base,
           shop: OTHER,
-          key: `${OTHER}:c`,
+          key: "c",
           kind: "bonus",
           points: 9,
           occurredAt: new Date("2026-01-07T00:00:00Z"),

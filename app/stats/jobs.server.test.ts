@@ -28,7 +28,7 @@ beforeEach(async () => {
     data: {
       shop: SHOP,
       customerId: 1n,
-      key: `${SHOP}:k`,
+      key: "k",
       kind: "bonus",
       points: 40,
       bucket: "available",

@@ -12,7 +12,7 @@ const now = new Date("2026-03-10T12:00:00Z");
 const entry = (key: string, kind: "earn" | "redeem", points: number, at: string) => ({
   shop: SHOP,
   customerId: 1n,
-  key: `${SHOP}:${key}`,
+  key,
   kind,
   points,
   bucket: "available" as const,

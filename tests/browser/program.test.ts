@@ -47,7 +47,7 @@ beforeAll(async () => {
       const entry = (customerId: bigint, key: string, points: number) => ({
         shop: SHOP,
         customerId,
-        key: `${SHOP}:${key}`,
+        key,
         kind: "bonus" as const,
         points,
         bucket: "available" as const,

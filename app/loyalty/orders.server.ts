@@ -160,7 +160,7 @@ function earnsAround(shop: string, customerId: bigint, at: Date, orderId: bigint
 }
 
 /**
- * `pointsForOrder` on the mirrored order: an earn entry with its components, plus each
+ * `pointsForOrder` on the mirrored order: an earn entry with its breakdown, plus each
  * bonus. The tier is the one held when the order was placed, and the first-order bonus
  * goes to the earliest-placed credited order, taken from a later one that got it first.
  */

@@ -1,4 +1,4 @@
-// npm run demo [-- --customers 20000 --seed 7 --months 18 --orders-per-minute 60 --scenario file.json --no-live]
+// npm run demo [-- --customers 20000 --seed 7 --months 18 --orders-per-minute 60 --scenario file.json --no-live --verbose]
 // The one-command demo: services, migrations, a generated shop with 18 months of history
 // loaded into the Shopify emulator and imported by the app's real backfill (bulk
 // operations → JSONL → mirror → ledger replay), its refunds delivered as webhooks, then the
@@ -18,6 +18,7 @@ const { values: args } = parseArgs({
     "orders-per-minute": { type: "string", default: "60" },
     scenario: { type: "string" },
     "no-live": { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
   },
 });
 const CUSTOMERS = positiveInt("customers", args.customers);
@@ -118,8 +119,11 @@ try {
   await prepareShop(db, generated);
   const run = await createHistoryRun(db, domain);
 
-  supervisor.start("worker", SERVICE_ARGS.worker);
-  supervisor.start("web", SERVICE_ARGS.web(settings.PORT));
+  // The app and worker log every request and job at info; the demo's own progress lines
+  // would drown in them, so they report warnings and errors only unless asked.
+  const childEnv: Record<string, string> = args.verbose ? {} : { LOG_LEVEL: "warn" };
+  supervisor.start("worker", SERVICE_ARGS.worker, childEnv);
+  supervisor.start("web", SERVICE_ARGS.web(settings.PORT), childEnv);
 
   say(`Waiting for the app at ${settings.SHOPIFY_APP_URL} ...`);
   await waitForApp(`${settings.SHOPIFY_APP_URL}/healthz`);

@@ -640,6 +640,8 @@ function memberJson(rows: readonly MemberUpdate[]): string {
 // the batch goes the careful way instead: COPY into a session-local staging table (no
 // WAL, no indexes, emptied at commit), then INSERT … SELECT … ON CONFLICT (shop, key) DO
 // NOTHING.
+/** What the progress counts as points credited: earns, bonuses and their corrections (ADR 0009). */
+const CREDITED_KINDS: ReadonlySet<string> = new Set(["earn", "bonus", "correction"]);
 const LEDGER_COLUMNS = `"customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
   "writtenOff", "programVersion", "orderId", "details"`;
 const LEDGER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_ledger_stage" (
@@ -683,8 +685,7 @@ async function insertEntries(
   );
   if (copied !== null) {
     let points = 0;
-    for (const { entry } of sorted)
-      if (entry.kind === "earn" || entry.kind === "bonus") points += entry.points;
+    for (const { entry } of sorted) if (CREDITED_KINDS.has(entry.kind)) points += entry.points;
     return { count: copied, points };
   }
   await tx.exec(LEDGER_STAGE);
@@ -697,7 +698,7 @@ async function insertEntries(
        RETURNING "kind", "points"
      )
      SELECT count(*)::int AS "count",
-            COALESCE(sum("points") FILTER (WHERE "kind" IN ('earn', 'bonus')), 0)::int AS "points"
+            COALESCE(sum("points") FILTER (WHERE "kind" IN ('earn', 'bonus', 'correction')), 0)::int AS "points"
      FROM inserted`,
     [shop],
   );

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
 import { currentProgramVersion } from "~/loyalty/program.server";
+import { correctionNote } from "./present";
 
 // One member as the detail page shows them: balances and tier from the member row (the
 // cache of the ledger), a page of ledger history with the orders it refers to, and the
@@ -20,6 +21,8 @@ export interface LedgerLine {
   reason: string | null;
   staffId: string | null;
   writtenOff: number | null;
+  /** Why a correction was written (a late order changed this order's tier, or moved the first-order bonus). */
+  note: string | null;
 }
 
 export interface RedemptionLine {
@@ -97,6 +100,7 @@ export async function loadMemberDetail(
         reason: e.reason,
         staffId: e.staffId,
         writtenOff: e.writtenOff,
+        note: e.kind === "correction" ? correctionNote(e.details, program.tiers.levels) : null,
       })),
     },
     redemptions: redemptions.map((r): RedemptionLine => ({

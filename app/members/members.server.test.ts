@@ -178,4 +178,28 @@ describe("loadMemberDetail", () => {
     ]);
     expect(await loadMemberDetail(db, SHOP, 9n, { ledgerPage: 1 })).toBeNull();
   });
+
+  it("says why a correction was written", async () => {
+    await db.ledgerEntry.create({
+      data: {
+        shop: SHOP,
+        customerId: 1n,
+        key: `${SHOP}:order:78:earn:correction:1`,
+        kind: "correction",
+        points: 40,
+        bucket: "pending",
+        lotKey: `${SHOP}:order:78:earn`,
+        orderId: 78n,
+        occurredAt: new Date("2026-01-08T00:00:00Z"),
+        programVersion: 1,
+        details: { tierId: null, orderPoints: 120, breakdown: [] },
+      },
+    });
+    const detail = await loadMemberDetail(db, SHOP, 1n, { ledgerPage: 1 });
+    expect(detail?.ledger.entries[0]).toMatchObject({
+      kind: "correction",
+      points: 40,
+      note: "Earns without a tier: no tier was reached before it was placed",
+    });
+  });
 });

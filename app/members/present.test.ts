@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { programSchema } from "~/loyalty/program";
-import { formatMoney, formatPoints, ledgerKindLabel, tierProgressView } from "./present";
+import { correctionNote, formatMoney, formatPoints, ledgerKindLabel, tierProgressView } from "./present";
 
 const tiers = (basis: "spend" | "points" | "orders") =>
   programSchema.parse({
@@ -51,5 +51,22 @@ describe("members presentation", () => {
     expect(tierProgressView(null, 0, programSchema.parse({ currency: "USD" })).text).toBe(
       "The program has no tiers.",
     );
+  });
+
+  it("says why a correction was written", () => {
+    const tiers = [{ id: "gold", name: "Gold" }];
+    expect(ledgerKindLabel("correction")).toBe("Corrected for a late order");
+    expect(correctionNote({ tierId: "gold", orderPoints: 80, breakdown: [] }, tiers)).toBe(
+      "Earns at Gold, the tier held when it was placed",
+    );
+    expect(correctionNote({ tierId: null, orderPoints: 40, breakdown: [] }, tiers)).toBe(
+      "Earns without a tier: no tier was reached before it was placed",
+    );
+    expect(correctionNote({ movedTo: "1001" }, tiers)).toBe(
+      "First-order bonus moved to an order placed earlier",
+    );
+    // A tier the merchant has since removed keeps its id.
+    expect(correctionNote({ tierId: "vip" }, tiers)).toBe("Earns at vip, the tier held when it was placed");
+    expect(correctionNote(null, tiers)).toBeNull();
   });
 });

@@ -20,6 +20,23 @@ const LEDGER_KIND_WORDS: Record<string, string> = {
 
 export const ledgerKindLabel = (kind: string) => LEDGER_KIND_WORDS[kind] ?? kind;
 
+/**
+ * Why a correction was written, from its details (app/loyalty/placement.ts): the tier the
+ * order earns under once an earlier order arrived, or the first-order bonus moving away.
+ */
+export function correctionNote(
+  details: unknown,
+  tiers: readonly { id: string; name: string }[],
+): string | null {
+  if (!details || typeof details !== "object") return null;
+  const d = details as { tierId?: unknown; movedTo?: unknown };
+  if (d.movedTo !== undefined) return "First-order bonus moved to an order placed earlier";
+  if (d.tierId === undefined) return null;
+  if (d.tierId === null) return "Earns without a tier: no tier was reached before it was placed";
+  const name = tiers.find((t) => t.id === d.tierId)?.name ?? String(d.tierId);
+  return `Earns at ${name}, the tier held when it was placed`;
+}
+
 export const MEMBER_STATUS_LABELS: Record<
   string,
   { label: string; tone?: "success" | "attention" | "critical" }

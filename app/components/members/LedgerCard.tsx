@@ -48,6 +48,11 @@ export function LedgerCard(props: {
                     {ledgerKindLabel(e.kind)}
                     {e.orderName ? ` · ${e.orderName}` : ""}
                   </Text>
+                  {e.note && (
+                    <Text as="span" tone="subdued">
+                      {e.note}
+                    </Text>
+                  )}
                   {e.reason && (
                     <Text as="span" tone="subdued">
                       “{e.reason}”{e.staffId ? ` by staff member ${e.staffId}` : ""}

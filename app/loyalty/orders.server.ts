@@ -388,10 +388,7 @@ async function reverseRefund(
   const earned = effectiveEarn(state.rows, lotKey);
   if (!earned) return;
   const amounts: RefundedAmounts = refundedAmountsFromMirror(refund);
-  const lot = lotState(
-    state.rows.map((r) => r.entry),
-    lotKey,
-  );
+  const { lot } = earned;
   const reversal = refundReversal(
     { orderPoints: earned.orderPoints, components: earned.components },
     earned.refunded,

@@ -1,7 +1,7 @@
 import { componentsOf, type BreakdownItem, type EarningComponent, type EarningResult } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { bonusMovedKey, earnCorrectionKey } from "./ledger-keys";
-import { lotState } from "./ledger-lots";
+import { lotState, type LotState } from "./ledger-lots";
 import type { NegativeBalancePolicy } from "./program";
 import { debitUnderPolicy, pointsReversedAt } from "./refunds";
 
@@ -30,6 +30,8 @@ export interface EffectiveEarn {
   cancelled: boolean;
   /** `orderPoints` less what is left of the lot: `refundReversal`'s `alreadyReversed`. */
   alreadyReversed: number;
+  /** The earn lot itself (corrections included): the bucket the next reversal debits. */
+  lot: LotState;
 }
 
 // A type, not an interface: stored as a plain JSON record.
@@ -79,6 +81,7 @@ export function effectiveEarn(rows: readonly LedgerRow[], lotKey: string): Effec
     refunded,
     cancelled,
     alreadyReversed: orderPoints - (lot.credited - lot.reversed),
+    lot,
   };
 }
 
@@ -103,10 +106,7 @@ export function earnCorrection(input: CorrectionInput): (LedgerEntry & { details
   const earned = effectiveEarn(rows, lotKey);
   const earn = rows.find((r) => r.entry.key === lotKey)?.entry;
   if (!earned || !earn || earned.tierId === input.tierId) return null;
-  const lot = lotState(
-    rows.map((r) => r.entry),
-    lotKey,
-  );
+  const { lot } = earned;
   const target = earned.cancelled
     ? 0
     : recomputed.orderPoints -

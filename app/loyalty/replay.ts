@@ -217,7 +217,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
         if (keys.has(key)) continue;
         // The earn as corrections left it, and the refunds reversed before this one.
         const earned = effectiveEarn(asRows(orderEntries()), lotKey)!;
-        const lot = lotState(orderEntries(), lotKey);
+        const { lot } = earned;
         const reversal = refundReversal(
           { orderPoints: earned.orderPoints, components: earned.components },
           earned.refunded,

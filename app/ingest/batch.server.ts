@@ -3,7 +3,7 @@ import { closePgPools, sharedPgPool } from "~/db/pg-pools.server";
 import { env } from "~/env.server";
 import { earningOrderFromMirror, orderPlacedAt, type ProductFacts } from "~/ingest/mirror-format";
 import { pointsForOrder } from "~/loyalty/earning";
-import { balancesFromLedger, entryProblem, type LedgerEntry } from "~/loyalty/ledger";
+import { balancesFromLedger, entryProblem, QUALIFYING_KINDS, type LedgerEntry } from "~/loyalty/ledger";
 import { earnKey, campaignBonusKey, firstOrderBonusKey } from "~/loyalty/ledger-keys";
 import { ledgerEvent } from "~/loyalty/events.server";
 import { LedgerEntryError } from "~/loyalty/ledger.server";
@@ -53,15 +53,6 @@ const TOPICS = [...BATCH_TOPICS];
  * A batch holds its members' locks for well under a second.
  */
 export const BATCH_LIMIT = 1000;
-
-const QUALIFYING_KINDS: ReadonlySet<string> = new Set([
-  "earn",
-  "bonus",
-  "refundReversal",
-  "cancellationReversal",
-  "adjustment",
-  "correction",
-]);
 
 // ---------------------------------------------------------------------------------------
 // Connection: node-postgres directly (Prisma's per-query cost is most of the per-row path's
@@ -517,7 +508,7 @@ async function applyBatch(
       state.earned += 1;
     }
     for (const e of inserted) {
-      if (program.tiers.basis === "points" && QUALIFYING_KINDS.has(e.kind))
+      if (program.tiers.basis === "points" && QUALIFYING_KINDS.includes(e.kind))
         state.history.set(`ledger:${e.key}`, [
           { at: e.occurredAt, spendMinor: 0, points: e.points, orders: 0 },
         ]);

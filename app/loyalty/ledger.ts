@@ -44,6 +44,19 @@ export interface Balances {
   conflicts: string[];
 }
 
+/**
+ * Kinds that make up lifetime points, net of reversals and corrections (what
+ * `balancesFromLedger` counts as `lifetimeEarned`): what tiers on a points basis count.
+ */
+export const QUALIFYING_KINDS: readonly LedgerKind[] = [
+  "earn",
+  "bonus",
+  "refundReversal",
+  "cancellationReversal",
+  "adjustment",
+  "correction",
+];
+
 type EntryProblem = "notWholePoints" | "wrongSign" | "wrongBucket" | "missingLot" | "missingStaffOrReason";
 
 const CREDITS: readonly LedgerKind[] = ["earn", "bonus", "release", "redemptionReturn"];

@@ -1,6 +1,6 @@
 import type { EarningOrder } from "./earning";
 import { pointsForOrder } from "./earning";
-import { balancesFromLedger, type Balances, type LedgerEntry } from "./ledger";
+import { balancesFromLedger, QUALIFYING_KINDS, type Balances, type LedgerEntry } from "./ledger";
 import {
   bonusReversalKey,
   campaignBonusKey,
@@ -81,15 +81,6 @@ export interface ReplayResult {
   tier: TierEvaluation;
 }
 
-const QUALIFYING_KINDS: ReadonlySet<LedgerEntry["kind"]> = new Set([
-  "earn",
-  "bonus",
-  "refundReversal",
-  "cancellationReversal",
-  "adjustment",
-  "correction",
-]);
-
 const byTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? Infinity) - (b?.getTime() ?? Infinity);
 
 /** The live path's instant for a reversal: its cause, never before the order was placed. */
@@ -108,7 +99,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
   // Spend and orders come from the orders, points from the ledger (net of reversals), as tiers.server.ts counts them.
   const qualifying: QualifyingEvent[] = [];
   const countPoints = (e: LedgerEntry) => {
-    if (QUALIFYING_KINDS.has(e.kind))
+    if (QUALIFYING_KINDS.includes(e.kind))
       qualifying.push({ at: e.occurredAt, spendMinor: 0, points: e.points, orders: 0 });
   };
   ledger.forEach(countPoints);

@@ -4,7 +4,7 @@ import type { Member } from "~/generated/prisma/client";
 import { parseMirrorLineItems } from "~/ingest/mirror-format";
 import { lineNetMinor } from "./earning-lines";
 import { recordEvents } from "./events.server";
-import type { LedgerKind } from "./ledger";
+import { QUALIFYING_KINDS } from "./ledger";
 import type { Program } from "./program";
 import { evaluateTier, type QualifyingEvent } from "./tiers";
 
@@ -14,15 +14,6 @@ import { evaluateTier, type QualifyingEvent } from "./tiers";
 
 type Tx = Prisma.TransactionClient;
 
-// Kinds that make up lifetime points (net of reversals), as balancesFromLedger counts them.
-const QUALIFYING_KINDS: LedgerKind[] = [
-  "earn",
-  "bonus",
-  "refundReversal",
-  "cancellationReversal",
-  "adjustment",
-  "correction",
-];
 const PAID = ["paid", "partially_refunded", "refunded"];
 
 const refundLines = z.array(z.object({ subtotalMinor: z.number() }).loose());
@@ -42,7 +33,7 @@ export async function qualifyingHistory(
   if (program.tiers.basis === "points") {
     const rows = await tx.ledgerEntry.groupBy({
       by: ["occurredAt"],
-      where: { shop, customerId, kind: { in: QUALIFYING_KINDS } },
+      where: { shop, customerId, kind: { in: [...QUALIFYING_KINDS] } },
       _sum: { points: true },
     });
     return rows.map((r) => ({ at: r.occurredAt, points: r._sum.points ?? 0, spendMinor: 0, orders: 0 }));

@@ -93,11 +93,14 @@ export async function settleOrder(
     events: [],
     changed: false,
   };
-  // What counts toward tiers, from the mirror (or the ledger, for points): the tier an order earns with.
-  const history = await qualifyingHistory(tx, member, program);
+  // What counts toward tiers (the mirror, or the ledger for points): read when crediting,
+  // and reused by the tier refresh; a delivery that changes nothing reads none of it.
+  let history: QualifyingEvent[] | undefined;
   const earned = state.rows.some((r) => r.entry.key === earnKey(shop, orderId.toString()));
-  if (!earned && member.status === "active" && orderEarns(order))
+  if (!earned && member.status === "active" && orderEarns(order)) {
+    history = await qualifyingHistory(tx, member, program);
     await creditOrder(tx, state, order, program, now, history);
+  }
   if (state.rows.some((r) => r.entry.key === earnKey(shop, orderId.toString()))) {
     const refunds = await tx.refund.findMany({
       where: { shop, orderId },

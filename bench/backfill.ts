@@ -271,7 +271,7 @@ async function main() {
   });
   const { createPrisma } = await import("../app/db.server");
   const { createBackfillRun, runBackfill } = await import("../app/backfill/run.server");
-  const { currentProgramVersion, saveProgram } = await import("../app/loyalty/program.server");
+  const { currentProgramVersion, saveProgram } = await import("../app/loyalty/services/program.server");
   const db = createPrisma(database.url, 6);
   try {
     console.log(

@@ -17,7 +17,7 @@ import { DEFAULT_JOB_OPTIONS } from "../app/jobs/options";
 import { webhookJobs } from "../app/jobs/producers.server";
 import { recordDeliveries, type Delivery } from "../app/webhooks/inbox.server";
 import { benchShop } from "./support/orders";
-import { currentProgramVersion } from "../app/loyalty/program.server";
+import { currentProgramVersion } from "../app/loyalty/services/program.server";
 import {
   appEnv,
   freePort,

@@ -116,7 +116,7 @@ try {
   await seed(database.url);
   // App modules read the environment when first imported, so they come after it is set.
   const { prisma } = await import("../app/db.server");
-  const { seedProgram } = await import("../app/loyalty/redemptions.testing.server");
+  const { seedProgram } = await import("../tests/support/loyalty-world.server");
   const { Session } = await import("@shopify/shopify-api");
   const { sessionStorage } = await import("../app/shopify.server");
   const { loader } = await import("../app/routes/proxy.status");

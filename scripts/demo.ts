@@ -58,7 +58,7 @@ try {
   const { createPrisma } = await import("../app/db.server");
   const { enqueueBackfill } = await import("../app/backfill/start.server");
   const { enqueueStatsRefresh } = await import("../app/stats/jobs.server");
-  const { currentProgram } = await import("../app/loyalty/program.server");
+  const { currentProgram } = await import("../app/loyalty/services/program.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
   const { createEmulator } = await import("../emulator/server");
   const { emulatorConfig, DEFAULT_SCOPES } = await import("../emulator/config");

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { prisma, type PrismaClient } from "../app/db.server";
 import { EnvError } from "../app/env.server";
-import { rebuildMemberBalances, type BalanceDrift } from "../app/loyalty/ledger.server";
+import { rebuildMemberBalances, type BalanceDrift } from "../app/loyalty/services/ledger.server";
 
 export interface VerifyResult {
   members: number;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { runBackfill } from "~/backfill/run.server";
 import { closeBackfillPools } from "~/backfill/sql.server";
-import { emulatorGraphql } from "~/loyalty/redemptions.testing.server";
+import { emulatorGraphql } from "../tests/support/loyalty-world.server";
 import { refreshLoyaltyStats } from "~/stats/refresh.server";
 import { loadLoyaltyKpis } from "~/stats/kpis.server";
 import { processWebhookEvent } from "~/webhooks/process.server";

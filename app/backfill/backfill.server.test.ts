@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { earningOrderFromMirror, parseMirrorLineItems } from "~/ingest/mirror-format";
-import { settleOrder } from "~/loyalty/orders.server";
-import { currentProgram } from "~/loyalty/program.server";
-import { emulatorGraphql, seedProgram } from "~/loyalty/redemptions.testing.server";
+import { settleOrder } from "~/loyalty/services/orders.server";
+import { currentProgram } from "~/loyalty/services/program.server";
+import { emulatorGraphql, seedProgram } from "../../tests/support/loyalty-world.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import type { Emulator } from "../../emulator/server";

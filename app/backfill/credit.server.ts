@@ -12,7 +12,7 @@ import type { EarningOrder } from "~/loyalty/earning";
 import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";
 import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
-import { PAID_STATUSES } from "~/loyalty/orders.server";
+import { PAID_STATUSES } from "~/loyalty/services/orders.server";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
 import { copyField, copyIfNew, inTransaction, shopRows, utcText, type SqlTx } from "./sql.server";

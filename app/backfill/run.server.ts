@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import type { BackfillRun } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { currentProgramVersion, programAtVersion } from "~/loyalty/program.server";
+import { currentProgramVersion, programAtVersion } from "~/loyalty/services/program.server";
 import {
   BulkOperationError,
   currentBulkOperation,

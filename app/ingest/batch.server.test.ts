@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { rebuildMemberBalances } from "~/loyalty/ledger.server";
+import { rebuildMemberBalances } from "~/loyalty/services/ledger.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
 import { recordDelivery, resetDatabase } from "~/webhooks/testing.server";
 import { processWebhookJob } from "./batch-dispatch.server";
@@ -29,7 +29,7 @@ const t = (minutes: number) => new Date(Date.parse("2025-10-01T12:00:00Z") + min
 
 async function setupShop(shop: string) {
   await db.shop.create({ data: { domain: shop, email: `owner@${shop}`, currencyCode: "USD" } });
-  const { currentProgramVersion, saveProgram } = await import("~/loyalty/program.server");
+  const { currentProgramVersion, saveProgram } = await import("~/loyalty/services/program.server");
   const { version } = await currentProgramVersion(db, shop);
   await saveProgram(db, shop, { currency: "USD", ...PROGRAM }, { basedOn: version });
 }

@@ -5,10 +5,10 @@ import { earningOrderFromMirror, orderPlacedAt, type ProductFacts } from "~/inge
 import { pointsForOrder } from "~/loyalty/earning";
 import { balancesFromLedger, entryProblem, QUALIFYING_KINDS, type LedgerEntry } from "~/loyalty/ledger";
 import { earnKey, campaignBonusKey, firstOrderBonusKey } from "~/loyalty/ledger-keys";
-import { ledgerEvent } from "~/loyalty/events.server";
-import { LedgerEntryError } from "~/loyalty/ledger.server";
+import { ledgerEvent } from "~/loyalty/services/events.server";
+import { LedgerEntryError } from "~/loyalty/services/ledger.server";
 import { membershipDecision } from "~/loyalty/membership";
-import { earnInstant, PAID_STATUSES, orderEarns } from "~/loyalty/orders.server";
+import { earnInstant, PAID_STATUSES, orderEarns } from "~/loyalty/services/orders.server";
 import { programSchema, type Program } from "~/loyalty/program";
 import { evaluateTier, tierHeldAt, type QualifyingEvent } from "~/loyalty/tiers";
 import { emailLockKey, ORDER_UPSERT_CONFLICT, orderLockKey } from "./mirror.server";

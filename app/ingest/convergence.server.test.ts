@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { balancesFromLedger } from "~/loyalty/ledger";
-import { memberLedger } from "~/loyalty/ledger.server";
+import { memberLedger } from "~/loyalty/services/ledger.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import type { CustomerRecord, OrderRecord } from "../../emulator/resources/records";
 import type { RefundSpec } from "../../emulator/webhook-payloads";

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { balancesFromLedger } from "~/loyalty/ledger";
-import { memberLedger } from "~/loyalty/ledger.server";
+import { memberLedger } from "~/loyalty/services/ledger.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { customerDeletePayload } from "../../emulator/webhook-payloads";
 import { createWorld, NOW } from "./test-world.server";

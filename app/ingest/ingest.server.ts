@@ -4,10 +4,10 @@ import {
   ensureMember,
   linkGuestOrders,
   markMemberDeleted,
-} from "~/loyalty/members.server";
-import { settleOrder } from "~/loyalty/orders.server";
-import { currentProgram } from "~/loyalty/program.server";
-import { markRedemptionsUsed } from "~/loyalty/redemptions-lifecycle.server";
+} from "~/loyalty/services/members.server";
+import { settleOrder } from "~/loyalty/services/orders.server";
+import { currentProgram } from "~/loyalty/services/program.server";
+import { markRedemptionsUsed } from "~/loyalty/services/redemptions-lifecycle.server";
 import type { CustomerDeletePayload, CustomerPayload } from "./customer-payload";
 import {
   emailLockKey,

@@ -1,5 +1,5 @@
 import { prisma } from "~/db.server";
-import { currentProgramVersion, saveProgram } from "~/loyalty/program.server";
+import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
 import type { ProgramInput } from "~/loyalty/program";
 import { processWebhookEvent } from "~/webhooks/process.server";
 import { recordDelivery } from "~/webhooks/testing.server";

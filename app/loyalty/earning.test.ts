@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { componentsOf, pointsForOrder } from "./earning";
 import { previewEarning, previewEarningText } from "./earning-preview";
-import { line, NOW, order, program } from "./fixtures";
+import { line, NOW, order, program } from "../../tests/support/loyalty-fixtures";
 
 const member = { tierId: null, previousOrderCount: 3 };
 const tiers = {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { at, entry as e } from "./fixtures";
+import { at, entry as e } from "../../tests/support/loyalty-fixtures";
 import { dueExpiries, expiryNotices, upcomingExpiries } from "./expiry";
 import { balancesFromLedger, type LedgerEntry, type LedgerKind } from "./ledger";
 import { expirySchema } from "./program";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { at, entry } from "./fixtures";
+import { at, entry } from "../../tests/support/loyalty-fixtures";
 import { balancesFromLedger, entryProblem, type LedgerEntry, type LedgerKind } from "./ledger";
 import { earnKey, refundReversalKey, releaseKey } from "./ledger-keys";
 import { availableLots, dueReleases, lotState } from "./ledger-lots";

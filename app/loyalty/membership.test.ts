@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { birthdayBonusDue, birthdayIn, signupBonus } from "./bonuses";
-import { program } from "./fixtures";
+import { program } from "../../tests/support/loyalty-fixtures";
 import { memberStatusFor, membershipDecision } from "./membership";
 import { membershipSchema } from "./program";
 

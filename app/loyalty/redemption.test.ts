@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { program } from "./fixtures";
+import { program } from "../../tests/support/loyalty-fixtures";
 import { canRedeem, discountSpecForReward } from "./redemption";
 
 const now = new Date("2025-06-01T12:00:00Z");

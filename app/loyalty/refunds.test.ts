@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pointsForOrder } from "./earning";
-import { line, NOW, order, program } from "./fixtures";
+import { line, NOW, order, program } from "../../tests/support/loyalty-fixtures";
 import {
   debitUnderPolicy,
   pointsReversedAt,

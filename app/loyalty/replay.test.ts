@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { line, order, program } from "./fixtures";
+import { line, order, program } from "../../tests/support/loyalty-fixtures";
 import { balancesFromLedger } from "./ledger";
 import { replayHistory, type ReplayInput, type ReplayOrder } from "./replay";
 

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
-import { currentProgramVersion } from "~/loyalty/program.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { correctionNote } from "./present";
 
 // One member as the detail page shows them: balances and tier from the member row (the

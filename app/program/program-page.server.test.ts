@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { currentProgramVersion } from "~/loyalty/program.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { loadProgramPage, saveProgramDraft } from "./program-page.server";
 

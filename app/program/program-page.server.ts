@@ -1,7 +1,11 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import { programFieldErrors } from "~/loyalty/program";
-import { currentProgramVersion, ProgramVersionConflict, saveProgram } from "~/loyalty/program.server";
+import {
+  currentProgramVersion,
+  ProgramVersionConflict,
+  saveProgram,
+} from "~/loyalty/services/program.server";
 import { formErrors, fromDraft, programDraftSchema, toDraft } from "./form";
 
 // The program page's data: the current version as an editable draft, and its history;

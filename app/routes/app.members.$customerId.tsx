@@ -7,7 +7,7 @@ import { BalanceCard, TierCard } from "~/components/members/BalanceCard";
 import { LedgerCard } from "~/components/members/LedgerCard";
 import { RedemptionsCard } from "~/components/members/RedemptionsCard";
 import { prisma } from "~/db.server";
-import { AdjustmentRefused, adjustPoints } from "~/loyalty/adjustments.server";
+import { AdjustmentRefused, adjustPoints } from "~/loyalty/services/adjustments.server";
 import { parseAdjustmentForm } from "~/members/adjustment-form";
 import { loadMemberDetail } from "~/members/member.server";
 import { formatDay, MEMBER_STATUS_LABELS } from "~/members/present";

@@ -3,7 +3,7 @@ import { useLoaderData, useNavigate } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { MembersTable } from "~/components/members/MembersTable";
 import { prisma } from "~/db.server";
-import { currentProgram } from "~/loyalty/program.server";
+import { currentProgram } from "~/loyalty/services/program.server";
 import { parseListParams } from "~/members/list-params";
 import { listMembers } from "~/members/members.server";
 import { authenticate } from "~/shopify.server";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { appendEntries, lockMember } from "~/loyalty/ledger.server";
-import { emulatorGraphql, seedMember, seedProgram } from "~/loyalty/redemptions.testing.server";
+import { appendEntries, lockMember } from "~/loyalty/services/ledger.server";
+import { emulatorGraphql, seedMember, seedProgram } from "../../tests/support/loyalty-world.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { planFaults } from "../../emulator/graphql/faults";
 import { metafieldsOf } from "../../emulator/graphql/metafields";

@@ -2,7 +2,7 @@ import type { PrismaClient } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
 import type { Program } from "~/loyalty/program";
-import { currentProgram } from "~/loyalty/program.server";
+import { currentProgram } from "~/loyalty/services/program.server";
 import { progressToNext } from "~/loyalty/tiers";
 import { adminCall, waitForBucket, type ThrottleStatus } from "./admin-call.server";
 import { customerGid } from "./discounts.server";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import type { ProgramInput } from "~/loyalty/program";
-import { currentProgramVersion, saveProgram } from "~/loyalty/program.server";
-import { emulatorGraphql, seedProgram } from "~/loyalty/redemptions.testing.server";
+import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
+import { emulatorGraphql, seedProgram } from "../../tests/support/loyalty-world.server";
 import { tierPerkConfigSchema } from "~/loyalty/tier-perks";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { automaticDiscountsOf } from "../../emulator/graphql/discount-automatic";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
-import { currentProgramVersion } from "~/loyalty/program.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import {
   discountClassesFor,
   TIER_PERK_CONFIG_METAFIELD,

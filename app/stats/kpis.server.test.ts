@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { saveProgram } from "~/loyalty/program.server";
+import { saveProgram } from "~/loyalty/services/program.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { loadLoyaltyKpis } from "./kpis.server";
 import { refreshLoyaltyStats } from "./refresh.server";

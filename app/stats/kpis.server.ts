@@ -1,5 +1,5 @@
 import type { PrismaClient } from "~/db.server";
-import { currentProgram } from "~/loyalty/program.server";
+import { currentProgram } from "~/loyalty/services/program.server";
 import { addDays, fillDays, KPI_DAYS, liabilityMinor, localDay, pointValue, redemptionRate } from "./kpis";
 
 // The dashboard's loyalty KPIs, read only from the prepared aggregates

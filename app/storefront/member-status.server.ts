@@ -1,6 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import type { LedgerKind } from "~/loyalty/ledger";
-import { currentProgramVersion } from "~/loyalty/program.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { ACTIVITY_LIMIT, memberStatus, type MemberStatus, type StatusActivityRow } from "./member-status";
 
 // GET /apps/loyalty/status for one customer: four indexed reads run side by side (the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { program } from "~/loyalty/fixtures";
+import { program } from "../../tests/support/loyalty-fixtures";
 import { memberStatus, type MemberStatusInput, type StatusActivityRow } from "./member-status";
 import { proxySignature, signedProxyQuery } from "./proxy-signature";
 import { proxyQueryProblem } from "./proxy-auth.server";

@@ -2,8 +2,8 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import type { Redemption } from "~/generated/prisma/client";
-import { currentProgram } from "~/loyalty/program.server";
-import { redeemReward, RedemptionError, type RedemptionDeps } from "~/loyalty/redemptions.server";
+import { currentProgram } from "~/loyalty/services/program.server";
+import { redeemReward, RedemptionError, type RedemptionDeps } from "~/loyalty/services/redemptions.server";
 import { proxyError, proxyJson } from "./proxy-response";
 import { hitRateLimit, redeemRateKey, STOREFRONT_REDEEM_LIMIT, type RateLimit } from "./rate-limit.server";
 

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBackfill } from "../../app/backfill/run.server";
-import { emulatorGraphql } from "../../app/loyalty/redemptions.testing.server";
+import { emulatorGraphql } from "../support/loyalty-world.server";
 import { refreshLoyaltyStats } from "../../app/stats/refresh.server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
 import { loadShopIntoStore } from "../../simulator/history";

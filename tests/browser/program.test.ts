@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveProgram } from "../../app/loyalty/program.server";
+import { saveProgram } from "../../app/loyalty/services/program.server";
 import { refreshLoyaltyStats } from "../../app/stats/refresh.server";
 import { startEmbeddedAdmin, type EmbeddedAdmin } from "./support/embedded-admin";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
-import { appendEntries, lockMember } from "~/loyalty/ledger.server";
+import { appendEntries, lockMember } from "~/loyalty/services/ledger.server";
 import { redis } from "~/redis.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { fanOut, loyaltyProcessor } from "./loyalty";

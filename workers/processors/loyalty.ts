@@ -3,7 +3,7 @@ import type { PrismaClient } from "~/db.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
 import { SCHEDULED_LOYALTY_EVERY_MS } from "~/jobs/schedules.server";
-import { runScheduledLoyalty } from "~/loyalty/scheduled.server";
+import { runScheduledLoyalty } from "~/loyalty/services/scheduled.server";
 
 const SHOP_PAGE = 1_000;
 

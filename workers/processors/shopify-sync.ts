@@ -8,7 +8,7 @@ import {
   expireRedemptions,
   PENDING_RECOVERY_AFTER_MS,
   recoverPendingRedemptions,
-} from "~/loyalty/redemptions-lifecycle.server";
+} from "~/loyalty/services/redemptions-lifecycle.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { syncMemberMetafields } from "~/shopify/metafields.server";
 

@@ -1,11 +1,11 @@
 import type { Prisma } from "~/db.server";
 import type { Customer, Member, MemberStatus } from "~/generated/prisma/client";
-import { signupBonus } from "./bonuses";
+import { signupBonus } from "../bonuses";
 import { recordEvents } from "./events.server";
-import { signupBonusKey } from "./ledger-keys";
+import { signupBonusKey } from "../ledger-keys";
 import { appendEntries, lockMember } from "./ledger.server";
-import { memberStatusFor, membershipDecision } from "./membership";
-import type { Program } from "./program";
+import { memberStatusFor, membershipDecision } from "../membership";
+import type { Program } from "../program";
 
 // Members: one row per customer the program has seen, with a status that decides
 // whether they earn. Enrollment is automatic unless the program is opt-in; staff, B2B

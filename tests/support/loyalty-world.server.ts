@@ -1,9 +1,9 @@
 import type { PrismaClient } from "~/db.server";
 import type { Emulator } from "../../emulator/server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
-import { appendEntries, lockMember } from "./ledger.server";
-import { currentProgramVersion, saveProgram } from "./program.server";
-import type { ProgramInput } from "./program";
+import { appendEntries, lockMember } from "../../app/loyalty/services/ledger.server";
+import { currentProgramVersion, saveProgram } from "../../app/loyalty/services/program.server";
+import type { ProgramInput } from "../../app/loyalty/program";
 
 // Set-up shared by the redemption and metafield-sync integration tests: a shop with a
 // program, members with points from a bonus entry, and an Admin GraphQL client that

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { appendEntries, lockMember, rebuildMemberBalances, type NewLedgerEntry } from "./ledger.server";
-import type { ProgramInput } from "./program";
+import type { ProgramInput } from "../program";
 import { currentProgramVersion, saveProgram } from "./program.server";
 import { scheduledCandidates } from "./scheduled-candidates.server";
 import { EXPIRY_NOTICE_EVENT, runScheduledLoyalty } from "./scheduled.server";

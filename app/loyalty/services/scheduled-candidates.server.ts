@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "~/db.server";
-import { BIRTHDAY_GRACE_DAYS, birthdayIn } from "./bonuses";
-import type { Program } from "./program";
+import { BIRTHDAY_GRACE_DAYS, birthdayIn } from "../bonuses";
+import type { Program } from "../program";
 
 // Which members the scheduled run must open, chosen in SQL from cached member columns and
 // the member's own ledger index, so a run touches the few members with something due

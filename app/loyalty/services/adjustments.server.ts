@@ -1,7 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
 import { appendEntries, lockMember } from "./ledger.server";
-import { adjustmentKey } from "./ledger-keys";
+import { adjustmentKey } from "../ledger-keys";
 import { currentProgramVersion } from "./program.server";
 
 // Manual adjustments by staff: one ledger entry of kind "adjustment" in the available

@@ -12,10 +12,10 @@ import {
 } from "~/shopify/discounts.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { appendEntries, lockMember } from "./ledger.server";
-import { redeemKey, redemptionReturnKey } from "./ledger-keys";
+import { redeemKey, redemptionReturnKey } from "../ledger-keys";
 import { currentProgramVersion } from "./program.server";
-import type { Reward } from "./program-rewards";
-import { canRedeem, discountSpecForReward } from "./redemption";
+import type { Reward } from "../program-rewards";
+import { canRedeem, discountSpecForReward } from "../redemption";
 
 // Redeeming a reward is one saga with a compensation (see app/loyalty/README.md):
 //   tx1  lock the member, check the rule, insert Redemption(pending) + its `redeem` entry

@@ -1,7 +1,7 @@
 // Builders shared by this folder's tests: a valid program and order with only the fields a test cares about overridden.
-import type { EarningLine, EarningOrder } from "./earning";
-import type { LedgerEntry, LedgerKind } from "./ledger";
-import { programSchema, type Program, type ProgramInput } from "./program";
+import type { EarningLine, EarningOrder } from "../../app/loyalty/earning";
+import type { LedgerEntry, LedgerKind } from "../../app/loyalty/ledger";
+import { programSchema, type Program, type ProgramInput } from "../../app/loyalty/program";
 
 export function program(overrides: Partial<ProgramInput> = {}): Program {
   return programSchema.parse({ currency: "USD", ...overrides });

@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "~/db.server";
 import type { LedgerEntry as LedgerRow, Member } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { balancesFromLedger, entryProblem, type Balances, type LedgerEntry } from "./ledger";
+import { balancesFromLedger, entryProblem, type Balances, type LedgerEntry } from "../ledger";
 
 // The one way points move: append entries to the ledger for a member whose row the
 // caller has locked, in the caller's transaction. The unique (shop, key) index makes

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "~/db.server";
-import { defaultProgram, programSchema, type Program, type ProgramInput } from "./program";
+import { defaultProgram, programSchema, type Program, type ProgramInput } from "../program";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

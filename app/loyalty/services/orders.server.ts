@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { Prisma } from "~/db.server";
 import type { Member, Order, Refund } from "~/generated/prisma/client";
 import { earningOrderFromMirror, orderPlacedAt, refundedAmountsFromMirror } from "~/ingest/mirror-format";
-import { pointsForOrder, type EarningOrder } from "./earning";
+import { pointsForOrder, type EarningOrder } from "../earning";
 import { ledgerEvent, recordEvents, type NewLoyaltyEvent } from "./events.server";
-import type { LedgerEntry } from "./ledger";
+import type { LedgerEntry } from "../ledger";
 import {
   bonusReversalKey,
   campaignBonusKey,
@@ -13,15 +13,15 @@ import {
   firstOrderBonusKey,
   movedFirstOrderBonusKey,
   refundReversalKey,
-} from "./ledger-keys";
-import { lotState } from "./ledger-lots";
+} from "../ledger-keys";
+import { lotState } from "../ledger-lots";
 import { appendEntries, toLedgerEntry, type NewLedgerEntry } from "./ledger.server";
 import { ensureMember } from "./members.server";
-import { bonusMoveOut, earnCorrection, effectiveEarn, firstOrderHolder } from "./placement";
-import type { Program } from "./program";
+import { bonusMoveOut, earnCorrection, effectiveEarn, firstOrderHolder } from "../placement";
+import type { Program } from "../program";
 import { programAtVersion } from "./program.server";
-import { debitUnderPolicy, refundReversal, remainingToReverse, type RefundedAmounts } from "./refunds";
-import { tierHeldAt, type QualifyingEvent } from "./tiers";
+import { debitUnderPolicy, refundReversal, remainingToReverse, type RefundedAmounts } from "../refunds";
+import { tierHeldAt, type QualifyingEvent } from "../tiers";
 import { qualifyingHistory, refreshTier } from "./tiers.server";
 
 // The live path from a mirrored order to the ledger (app/loyalty/README.md). Every

@@ -2,11 +2,11 @@ import { z } from "zod";
 import type { Prisma } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
 import { parseMirrorLineItems } from "~/ingest/mirror-format";
-import { lineNetMinor } from "./earning-lines";
+import { lineNetMinor } from "../earning-lines";
 import { recordEvents } from "./events.server";
-import { QUALIFYING_KINDS } from "./ledger";
-import type { Program } from "./program";
-import { evaluateTier, type QualifyingEvent } from "./tiers";
+import { QUALIFYING_KINDS } from "../ledger";
+import type { Program } from "../program";
+import { evaluateTier, type QualifyingEvent } from "../tiers";
 
 // Re-evaluates a member's tier from what they qualify on, and caches it on the member.
 // Called after every credit and reversal, and by the scheduled re-evaluation (which is

@@ -3,6 +3,7 @@ import type { PrismaClient } from "~/db.server";
 import { programFieldErrors } from "~/loyalty/program";
 import {
   currentProgramVersion,
+  programHistory,
   ProgramVersionConflict,
   saveProgram,
 } from "~/loyalty/services/program.server";
@@ -15,12 +16,7 @@ export const HISTORY_LENGTH = 25;
 
 export async function loadProgramPage(db: PrismaClient, shop: string) {
   const current = await currentProgramVersion(db, shop);
-  const history = await db.programVersion.findMany({
-    where: { shop },
-    orderBy: { version: "desc" },
-    take: HISTORY_LENGTH,
-    select: { version: true, createdAt: true, createdBy: true, note: true },
-  });
+  const history = await programHistory(db, shop, HISTORY_LENGTH);
   return {
     version: current.version,
     draft: toDraft(current.program),

@@ -1,5 +1,9 @@
+import type pg from "pg";
 import type { Prisma, PrismaClient } from "~/db.server";
 import { defaultProgram, programSchema, type Program, type ProgramInput } from "../program";
+
+// The one reader of ProgramVersion. Everything else asks for a member's program through
+// member-program.server.ts (or, for shop-level screens, `currentProgramVersion`).
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -12,7 +16,32 @@ export interface ProgramVersionInfo {
 }
 
 /**
- * The shop's current program: its highest version. A shop that never saved one gets
+ * Versions never change once written, so each is parsed with zod once per process. The
+ * hot paths then read only the live version number. Bounded, oldest evicted first.
+ */
+const parsed = new Map<string, ProgramVersionInfo>();
+const PARSED_LIMIT = 5_000;
+
+function cached(shop: string, version: number): ProgramVersionInfo | undefined {
+  return parsed.get(`${shop}\u0000${version}`);
+}
+
+function remember(shop: string, info: ProgramVersionInfo): ProgramVersionInfo {
+  if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+  parsed.set(`${shop}\u0000${info.version}`, info);
+  return info;
+}
+
+type VersionRow = {
+  version: number;
+  config: unknown;
+  createdAt: Date;
+  createdBy: string | null;
+  note: string | null;
+};
+
+/**
+ * The shop's live program: its highest version. A shop that never saved one gets
  * version 1 with the defaults in its currency, written on first read so every ledger
  * entry can point at a stored version.
  */
@@ -21,8 +50,12 @@ export async function currentProgram(db: Db, shop: string): Promise<Program> {
 }
 
 export async function currentProgramVersion(db: Db, shop: string): Promise<ProgramVersionInfo> {
-  const row = await db.programVersion.findFirst({ where: { shop }, orderBy: { version: "desc" } });
-  if (row) return toInfo(row);
+  const latest = await db.programVersion.findFirst({
+    where: { shop },
+    orderBy: { version: "desc" },
+    select: { version: true },
+  });
+  if (latest) return versionInfo(db, shop, latest.version);
   const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
   const program = defaultProgram(shopRow?.currencyCode ?? "USD");
   // Two first reads at once (dashboard and program page) must both succeed: insert the
@@ -32,13 +65,57 @@ export async function currentProgramVersion(db: Db, shop: string): Promise<Progr
     skipDuplicates: true,
   });
   const created = await db.programVersion.findFirstOrThrow({ where: { shop }, orderBy: { version: "desc" } });
-  return toInfo(created);
+  return remember(shop, toInfo(created));
+}
+
+async function versionInfo(db: Db, shop: string, version: number): Promise<ProgramVersionInfo> {
+  const hit = cached(shop, version);
+  if (hit) return hit;
+  const row = await db.programVersion.findUniqueOrThrow({ where: { shop_version: { shop, version } } });
+  return remember(shop, toInfo(row));
+}
+
+/**
+ * The live version through a node-postgres client, for the set-based paths that run
+ * on one (the webhook batch). Null when the shop has no version yet: the caller leaves
+ * its rows to the per-row path, which writes the defaults.
+ */
+export async function currentProgramVersionPg(
+  client: pg.PoolClient,
+  shop: string,
+): Promise<ProgramVersionInfo | null> {
+  const { rows } = await client.query<{ version: number }>(
+    `SELECT "version" FROM "ProgramVersion" WHERE "shop" = $1 ORDER BY "version" DESC LIMIT 1`,
+    [shop],
+  );
+  const version = rows[0]?.version;
+  if (version === undefined) return null;
+  const hit = cached(shop, version);
+  if (hit) return hit;
+  const full = await client.query<VersionRow>(
+    `SELECT "version", "config", "createdAt", "createdBy", "note" FROM "ProgramVersion"
+     WHERE "shop" = $1 AND "version" = $2`,
+    [shop, version],
+  );
+  return remember(shop, toInfo(full.rows[0]!));
 }
 
 /** A specific version, as entries written under it saw it. */
 export async function programAtVersion(db: Db, shop: string, version: number): Promise<Program | null> {
+  const hit = cached(shop, version);
+  if (hit) return hit.program;
   const row = await db.programVersion.findUnique({ where: { shop_version: { shop, version } } });
-  return row ? toInfo(row).program : null;
+  return row ? remember(shop, toInfo(row)).program : null;
+}
+
+/** The versions of a shop's program, newest first, for the program page's history. */
+export async function programHistory(db: Db, shop: string, take: number) {
+  return db.programVersion.findMany({
+    where: { shop },
+    orderBy: { version: "desc" },
+    take,
+    select: { version: true, createdAt: true, createdBy: true, note: true },
+  });
 }
 
 export class ProgramVersionConflict extends Error {
@@ -78,17 +155,11 @@ export async function saveProgram(
         note: options.note ?? null,
       },
     });
-    return toInfo(row);
+    return remember(shop, toInfo(row));
   });
 }
 
-function toInfo(row: {
-  version: number;
-  config: unknown;
-  createdAt: Date;
-  createdBy: string | null;
-  note: string | null;
-}): ProgramVersionInfo {
+function toInfo(row: VersionRow): ProgramVersionInfo {
   // Stored configs were valid when saved; parsing again applies defaults added since.
   const program = programSchema.parse({ ...(row.config as object), version: row.version });
   return {

@@ -27,7 +27,8 @@ export interface LedgerEntry {
   /** On a reversal under the clamp-at-zero policy: points forgiven rather than debited (positive). */
   writtenOff?: number | null;
   programVersion: number;
-  variantId?: string | null;
+  /** Keys of the experiment variants whose overrides shaped the program it was written under. */
+  experimentVariants?: string[] | null;
   staffId?: string | null;
   reason?: string | null;
 }

@@ -5,6 +5,7 @@ import {
   appendEntries,
   LedgerEntryError,
   lockMember,
+  memberLedger,
   rebuildMemberBalances,
   type NewLedgerEntry,
 } from "./ledger.server";
@@ -53,6 +54,21 @@ describe("appendEntries", () => {
     });
     expect(member.availablePoints).toBe((40 * 41) / 2);
     expect(await rebuildMemberBalances(db, SHOP, CUSTOMER, { fix: false })).toEqual([]);
+  });
+
+  it("records the experiment variants an entry was written under, and nothing when there were none", async () => {
+    await append([
+      credit("plain", 5),
+      credit("tested", 7, { experimentVariants: ["exp1:double", "exp2:b"] }),
+    ]);
+    const rows = await db.$queryRaw<{ key: string; experimentVariants: string[] | null }[]>`
+      SELECT "key", "experimentVariants" FROM "LedgerEntry" ORDER BY "key"`;
+    expect(rows).toEqual([
+      { key: `${SHOP}:plain`, experimentVariants: null },
+      { key: `${SHOP}:tested`, experimentVariants: ["exp1:double", "exp2:b"] },
+    ]);
+    const ledger = await memberLedger(db, SHOP, CUSTOMER);
+    expect(ledger.map((e) => e.experimentVariants)).toEqual([[], ["exp1:double", "exp2:b"]]);
   });
 
   it("refuses a malformed entry and writes nothing", async () => {

@@ -78,7 +78,7 @@ export async function appendEntries(
       lotKey: e.lotKey ?? null,
       writtenOff: e.writtenOff ?? null,
       programVersion: e.programVersion,
-      variantId: e.variantId ?? null,
+      experimentVariants: e.experimentVariants?.length ? e.experimentVariants : undefined,
       orderId: e.orderId ?? null,
       redemptionId: e.redemptionId ?? null,
       staffId: e.staffId ?? null,
@@ -166,7 +166,7 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     lotKey: row.lotKey,
     writtenOff: row.writtenOff,
     programVersion: row.programVersion,
-    variantId: row.variantId,
+    experimentVariants: row.experimentVariants ?? [],
     staffId: row.staffId,
     reason: row.reason,
   };

@@ -58,7 +58,6 @@ try {
   const { createPrisma } = await import("../app/db.server");
   const { enqueueBackfill } = await import("../app/backfill/start.server");
   const { enqueueStatsRefresh } = await import("../app/stats/jobs.server");
-  const { currentProgram } = await import("../app/loyalty/services/program.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
   const { createEmulator } = await import("../emulator/server");
   const { emulatorConfig, DEFAULT_SCOPES } = await import("../emulator/config");
@@ -66,7 +65,7 @@ try {
   const { embeddedAppUrl } = await import("../emulator/admin-frame/handler");
   const { generateShop, loadScenario } = await import("../simulator/index");
   const { deliverAll, historyRefundDeliveries, loadShopIntoStore } = await import("../simulator/history");
-  const { createHistoryRun, eraseShop, followBackfill, prepareShop } =
+  const { createHistoryRun, eraseShop, followBackfill, prepareShop, readAppState } =
     await import("../simulator/history-app.server");
   const { LiveSimulation } = await import("../simulator/live");
 
@@ -182,29 +181,7 @@ try {
       ordersPerMinute: RATE,
       seed: SEED,
       log: (line) => console.log(`[live]    ${line}`),
-      readAppState: async () => {
-        const [program, members] = await Promise.all([
-          currentProgram(db, domain),
-          db.member.findMany({
-            where: { shop: domain },
-            select: { customerId: true, status: true, availablePoints: true, tierId: true, tierValue: true },
-          }),
-        ]);
-        return {
-          program,
-          members: new Map(
-            members.map((m) => [
-              String(m.customerId),
-              {
-                active: m.status === "active",
-                availablePoints: m.availablePoints,
-                tierId: m.tierId,
-                tierValue: Number(m.tierValue),
-              },
-            ]),
-          ),
-        };
-      },
+      readAppState: () => readAppState(db, domain, new Date()),
     });
     supervisor.onStop(() => live.stop());
     live.start();

@@ -1,14 +1,17 @@
-// The app's side of history mode, shared by `npm run demo` and its end-to-end test: erase
+// The app's side of the simulation, shared by `npm run demo` and its end-to-end tests: erase
 // a previous demo shop with the app's own shop redaction, give it the demo program, create
-// the backfill run (history earns points), and follow the run's progress as the admin card
-// words it. Running the run is the app's job: the worker in the demo, `runBackfill` in tests.
+// the backfill run (history earns points), follow the run's progress as the admin card
+// words it, and read the member state live mode responds to. Running the run is the app's
+// job: the worker in the demo, `runBackfill` in tests.
 import type { PrismaClient } from "../app/db.server";
 import type { BackfillRun } from "../app/generated/prisma/client";
 import { createBackfillRun } from "../app/backfill/run.server";
 import { presentBackfill } from "../app/backfill/present";
+import { memberPrograms } from "../app/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "../app/loyalty/services/program.server";
 import { shopRedact } from "../app/webhooks/handlers/shop-redact.server";
 import { demoProgram } from "./history";
+import type { AppState } from "./live";
 import type { GeneratedShop } from "./shop";
 
 /** Removes everything the app holds for the shop (the shop/redact handler, in one transaction). */
@@ -81,4 +84,29 @@ export async function followBackfill(
     if (Date.now() > deadline) throw new Error(`The backfill did not finish in time (${line})`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1_000));
   }
+}
+
+/** What live mode's customers respond to each day: their program (variants included) and member row. */
+export async function readAppState(db: PrismaClient, shop: string, now: Date): Promise<AppState> {
+  const [programOf, members] = await Promise.all([
+    memberPrograms(db, shop, now),
+    db.member.findMany({
+      where: { shop },
+      select: { customerId: true, status: true, availablePoints: true, tierId: true, tierValue: true },
+    }),
+  ]);
+  return {
+    programOf: (customerId) => programOf(BigInt(customerId)).program,
+    members: new Map(
+      members.map((m) => [
+        String(m.customerId),
+        {
+          active: m.status === "active",
+          availablePoints: m.availablePoints,
+          tierId: m.tierId,
+          tierValue: Number(m.tierValue),
+        },
+      ]),
+    ),
+  };
 }

@@ -5,7 +5,6 @@ import { prisma } from "~/db.server";
 import { runBackfill } from "~/backfill/run.server";
 import { closeBackfillPools } from "~/backfill/sql.server";
 import { adjustPoints } from "~/loyalty/services/adjustments.server";
-import { currentProgram } from "~/loyalty/services/program.server";
 import { emulatorGraphql } from "../tests/support/loyalty-world.server";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { loader as statusLoader } from "~/routes/proxy.status";
@@ -16,8 +15,8 @@ import { recordDelivery, resetDatabase, TEST_SECRET } from "~/webhooks/testing.s
 import type { Emulator } from "../emulator/server";
 import { installApp, startTestEmulator } from "../emulator/testing";
 import { loadShopIntoStore } from "./history";
-import { createHistoryRun, prepareShop } from "./history-app.server";
-import { LiveSimulation, type AppState } from "./live";
+import { createHistoryRun, prepareShop, readAppState } from "./history-app.server";
+import { LiveSimulation } from "./live";
 import { responseSchema } from "./scenario/schema";
 import { generateShop } from "./shop";
 
@@ -57,27 +56,6 @@ afterAll(async () => {
   await closeBackfillPools();
 });
 
-async function readAppState(): Promise<AppState> {
-  const [program, members] = await Promise.all([
-    currentProgram(db, DOMAIN),
-    db.member.findMany({ where: { shop: DOMAIN } }),
-  ]);
-  return {
-    program,
-    members: new Map(
-      members.map((m) => [
-        String(m.customerId),
-        {
-          active: m.status === "active",
-          availablePoints: m.availablePoints,
-          tierId: m.tierId,
-          tierValue: Number(m.tierValue),
-        },
-      ]),
-    ),
-  };
-}
-
 describe("live mode", () => {
   it("sends orders, sign-ups and refunds the app credits, and redeems through the proxy", async () => {
     // Buyers shop often and redeem whenever they can afford a reward; some hold enough points.
@@ -108,7 +86,7 @@ describe("live mode", () => {
         },
       },
       generated,
-      readAppState,
+      readAppState: () => readAppState(db, DOMAIN, new Date()),
       appUrl: "https://app.test",
       apiSecret: TEST_SECRET,
       response: responseSchema.parse({

@@ -34,7 +34,12 @@ export interface MemberView {
 }
 
 export interface AppState {
-  program: Program;
+  /**
+   * The program the app gives a customer (numeric id, as a string): the live one merged with
+   * their experiment variants, as the app's `memberPrograms` resolves it. The simulated
+   * customer responds to the program they really get.
+   */
+  programOf: (customerId: string) => Program;
   /** By Shopify customer id (numeric, as a string). */
   members: Map<string, MemberView>;
 }
@@ -74,6 +79,8 @@ interface LiveCustomer {
   sim: SimCustomer;
   state: CustomerState;
   record: CustomerRecord | null;
+  /** The program the app gave the customer at the start of the day. */
+  program: Program | null;
   /** Codes the app issued to this customer, waiting for an order. */
   codes: Array<{ code: string; rewardId: string }>;
 }
@@ -114,7 +121,6 @@ export class LiveSimulation {
   private signupsPrepared = false;
   /** Why the latest redemption did not happen (proxy answer), for the log. */
   lastRefusal: string | null = null;
-  private program: Program | null = null;
 
   constructor(private readonly options: LiveOptions) {
     const { generated } = options;
@@ -124,7 +130,13 @@ export class LiveSimulation {
     this.rng = new Rng(options.seed ?? generated.params.seed, 0x11fe);
     generated.customers.forEach((sim, i) => {
       const record = options.emulator.store.findShop(this.domain)?.customers.get(sim.id) ?? null;
-      this.customers.push({ sim, state: customerState(sim, generated.histories[i]!), record, codes: [] });
+      this.customers.push({
+        sim,
+        state: customerState(sim, generated.histories[i]!),
+        record,
+        program: null,
+        codes: [],
+      });
     });
     this.variants = generated.catalog.products.flatMap((p) =>
       p.variants.map((v) => ({
@@ -195,12 +207,6 @@ export class LiveSimulation {
   }
 
   private planDay(app: AppState) {
-    const { program } = app;
-    this.program = program;
-    const rewards = program.rewards
-      .filter((r) => r.active)
-      .map((r) => ({ id: r.id, pointsCost: r.pointsCost, valueMinor: rewardValueMinor(r.value) }));
-    const levels = program.tiers.basis === "spend" ? program.tiers.levels : [];
     const signups =
       this.options.signupsPerDay ??
       Math.max(
@@ -211,13 +217,22 @@ export class LiveSimulation {
       );
     for (let i = 0; i < signups && this.waiting.length > 0; i++) {
       const sim = this.waiting.shift()!;
-      const live: LiveCustomer = { sim, state: customerState(sim, emptyHistory()), record: null, codes: [] };
+      const live: LiveCustomer = {
+        sim,
+        state: customerState(sim, emptyHistory()),
+        record: null,
+        program: null,
+        codes: [],
+      };
       live.state.alive = sim.latent.buyer;
       this.customers.push(live);
       this.queue.push(() => this.signUp(live, sim.latent.buyer ? 5_000 + this.rng.int(6_000) : 0));
     }
     for (const customer of this.customers) {
       if (!customer.state.alive || !customer.record) continue;
+      const program = app.programOf(String(customer.sim.id));
+      customer.program = program;
+      const { rewards, levels } = offerOf(program);
       const member = app.members.get(String(customer.sim.id));
       const active = member?.active ?? false;
       const tier = levels.find((l) => l.id === member?.tierId) ?? null;
@@ -279,7 +294,7 @@ export class LiveSimulation {
       (r) => r.affordable && r.available && (r.minimumSubtotal?.amountMinor ?? 0) <= orderValueMinor,
     );
     const value = (id: string) => {
-      const reward = this.program?.rewards.find((r) => r.id === id);
+      const reward = customer.program?.rewards.find((r) => r.id === id);
       return reward ? rewardValueMinor(reward.value) : 0;
     };
     const choice =
@@ -330,7 +345,7 @@ export class LiveSimulation {
     const code = customer.codes.shift() ?? null;
     let discount = 0;
     if (code) {
-      const reward = this.program?.rewards.find((r) => r.id === code.rewardId);
+      const reward = customer.program?.rewards.find((r) => r.id === code.rewardId);
       if (reward?.value.kind === "fixedAmount")
         discount = Math.min(subtotal, reward.value.amount.amountMinor);
       else if (reward?.value.kind === "percentage")
@@ -417,6 +432,24 @@ export class LiveSimulation {
       this.stats.webhookFailures += 1;
     }
   }
+}
+
+// Members of the same variants share one program object, so their offer is built once.
+const offers = new WeakMap<Program, ReturnType<typeof buildOffer>>();
+
+function buildOffer(program: Program) {
+  return {
+    rewards: program.rewards
+      .filter((r) => r.active)
+      .map((r) => ({ id: r.id, pointsCost: r.pointsCost, valueMinor: rewardValueMinor(r.value) })),
+    levels: program.tiers.basis === "spend" ? program.tiers.levels : [],
+  };
+}
+
+function offerOf(program: Program) {
+  let offer = offers.get(program);
+  if (!offer) offers.set(program, (offer = buildOffer(program)));
+  return offer;
 }
 
 function rewardValueMinor(value: Program["rewards"][number]["value"]): number {

@@ -5,6 +5,7 @@ import {
   linkGuestOrders,
   markMemberDeleted,
 } from "~/loyalty/services/members.server";
+import { memberProgram } from "~/loyalty/services/member-program.server";
 import { settleOrder } from "~/loyalty/services/orders.server";
 import { currentProgram } from "~/loyalty/services/program.server";
 import { markRedemptionsUsed } from "~/loyalty/services/redemptions-lifecycle.server";
@@ -110,7 +111,7 @@ export async function ingestCustomer(
   // Orders are locked before the member, as order ingest does, so the two never deadlock.
   const guestOrders = await linkGuestOrders(tx, shop, customer.id);
   // Automatic enrollment happens here; an update re-checks exclusions (tags, staff).
-  await ensureMember(tx, shop, customer.id, program, now);
+  await ensureMember(tx, shop, customer.id, await memberProgram(tx, shop, customer.id, now), now);
   for (const id of guestOrders) await settleOrder(tx, shop, id, program, now);
 }
 

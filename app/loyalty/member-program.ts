@@ -18,6 +18,14 @@ export interface MemberProgram {
   variants: string[];
 }
 
+/** Every program a shop's members get, for the surfaces that act on all of them at once. */
+export interface ShopPrograms {
+  /** The program of one member. */
+  of: (customerId: bigint) => MemberProgram;
+  /** Every program a member may get: the live one first, then one per combination of variants in play. */
+  all: readonly MemberProgram[];
+}
+
 export class InvalidOverride extends Error {
   constructor(
     readonly variantKey: string,

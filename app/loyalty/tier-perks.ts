@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { TiersConfig } from "./program-tiers";
+import type { MemberProgram } from "./member-program";
+import type { TierLevel, TiersConfig } from "./program-tiers";
 import { snap } from "./rounding";
 
 /**
@@ -37,7 +38,8 @@ export const tierPerkConfigSchema = z.object({
   discountClass: z
     .enum(["PRODUCT", "ORDER"], { error: "Choose product or order discount." })
     .default("PRODUCT"),
-  tiers: z.array(tierPerkSchema).max(10),
+  /** The live program's tiers (at most 10), then the tiers experiment variants give a perk of their own. */
+  tiers: z.array(tierPerkSchema).max(100),
   excludedProductIds: z.array(gid("Product")).max(100).default([]),
   excludedCollectionIds: z.array(gid("Collection")).max(50).default([]),
   excludedProductTags: z.array(z.string().trim().min(1).max(255)).max(50).default([]),
@@ -60,17 +62,54 @@ export const tierPerkConfigSchema = z.object({
 export type TierPerkConfig = z.output<typeof tierPerkConfigSchema>;
 export type TierPerkSettings = Omit<z.input<typeof tierPerkConfigSchema>, "version" | "tiers">;
 
+const perkOf = (level: TierLevel) => ({
+  id: level.id,
+  name: level.name,
+  perkPercent: level.benefits.perkPercent,
+  freeShipping: level.benefits.freeShipping,
+});
+
 /** The config the function runs with, from the program's tiers and the merchant's perk settings. */
 export function tierPerkConfig(tiers: TiersConfig, settings: TierPerkSettings = {}): TierPerkConfig {
+  return tierPerkConfigSchema.parse({ ...settings, version: 1, tiers: tiers.levels.map(perkOf) });
+}
+
+/**
+ * The id the checkout function finds a member's tier under (the `tier` customer metafield).
+ * One discount serves every member, so a tier whose perk an experiment variant changes (or
+ * adds) needs an entry of its own in the config: members of that variant get their tier id
+ * qualified by their variants (`gold@exp1:b`); everyone else's is the plain tier id.
+ */
+export function perkTierId(live: TiersConfig, member: MemberProgram, tierId: string): string {
+  if (!member.variants.length) return tierId;
+  const own = member.program.tiers.levels.find((l) => l.id === tierId);
+  const base = live.levels.find((l) => l.id === tierId);
+  if (!own || (base && JSON.stringify(perkOf(own)) === JSON.stringify(perkOf(base)))) return tierId;
+  return `${tierId}@${member.variants.join("+")}`;
+}
+
+/**
+ * The config for every program in play (the live one first, as `shopPrograms` lists them):
+ * the live tiers, then each variant tier whose perk differs under its `perkTierId`.
+ */
+export function tierPerkConfigFor(
+  programs: readonly MemberProgram[],
+  settings: TierPerkSettings = {},
+): TierPerkConfig {
+  const [live, ...variants] = programs;
+  if (!live) throw new Error("tierPerkConfigFor needs the live program");
+  const liveTiers = live.program.tiers;
+  const own = new Map<string, ReturnType<typeof perkOf>>();
+  for (const member of variants) {
+    for (const level of member.program.tiers.levels) {
+      const id = perkTierId(liveTiers, member, level.id);
+      if (id !== level.id) own.set(id, { ...perkOf(level), id });
+    }
+  }
   return tierPerkConfigSchema.parse({
     ...settings,
     version: 1,
-    tiers: tiers.levels.map((level) => ({
-      id: level.id,
-      name: level.name,
-      perkPercent: level.benefits.perkPercent,
-      freeShipping: level.benefits.freeShipping,
-    })),
+    tiers: [...liveTiers.levels.map(perkOf), ...own.values()],
   });
 }
 

@@ -1,11 +1,12 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
-import { currentProgramVersion } from "~/loyalty/services/program.server";
+import { memberProgram } from "~/loyalty/services/member-program.server";
 import { correctionNote } from "./present";
 
 // One member as the detail page shows them: balances and tier from the member row (the
 // cache of the ledger), a page of ledger history with the orders it refers to, and the
-// member's redemptions. Everything is scoped by shop; another shop's customer is null.
+// member's redemptions, all under the member's own program (their experiment variants
+// included). Everything is scoped by shop; another shop's customer is null.
 
 export const LEDGER_PAGE_SIZE = 20;
 
@@ -40,15 +41,15 @@ export async function loadMemberDetail(
   db: PrismaClient,
   shop: string,
   customerId: bigint,
-  options: { ledgerPage: number },
+  options: { ledgerPage: number; now?: Date },
 ) {
   const where = { shop, customerId };
   const member = await db.member.findUnique({ where: { shop_customerId: where } });
   if (!member) return null;
   const page = Math.max(1, Math.trunc(options.ledgerPage) || 1);
-  const [customer, { program, version }, entryCount, entries, redemptions] = await Promise.all([
+  const [customer, { program, version, variants }, entryCount, entries, redemptions] = await Promise.all([
     db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
-    currentProgramVersion(db, shop),
+    memberProgram(db, shop, customerId, options.now ?? new Date()),
     db.ledgerEntry.count({ where }),
     db.ledgerEntry.findMany({
       where,
@@ -67,6 +68,8 @@ export async function loadMemberDetail(
   return {
     programVersion: version,
     program: program satisfies Program,
+    /** The experiment variants shaping this member's program (empty: the live program as is). */
+    experimentVariants: variants,
     member: {
       customerId: customerId.toString(),
       name: [customer?.firstName, customer?.lastName].filter(Boolean).join(" ") || null,

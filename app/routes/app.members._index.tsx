@@ -3,7 +3,7 @@ import { useLoaderData, useNavigate } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { MembersTable } from "~/components/members/MembersTable";
 import { prisma } from "~/db.server";
-import { currentProgram } from "~/loyalty/services/program.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { parseListParams } from "~/members/list-params";
 import { listMembers } from "~/members/members.server";
 import { authenticate } from "~/shopify.server";
@@ -14,9 +14,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const db = prisma();
   const params = parseListParams(new URL(request.url).searchParams);
-  const [page, program, shop, anyMember] = await Promise.all([
+  // The tier filter lists the live program's tiers: the list is about the shop, not one member.
+  const [page, { program }, shop, anyMember] = await Promise.all([
     listMembers(db, session.shop, params),
-    currentProgram(db, session.shop),
+    currentProgramVersion(db, session.shop),
     db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
     db.member.findFirst({ where: { shop: session.shop }, select: { customerId: true } }),
   ]);

@@ -8,6 +8,7 @@ import { PerkPreviewCard } from "~/components/perks/PerkPreviewCard";
 import { TierPerksCard } from "~/components/perks/TierPerksCard";
 import { prisma } from "~/db.server";
 import { logger } from "~/logger.server";
+import { shopPrograms } from "~/loyalty/services/member-program.server";
 import { ShopifyUserError } from "~/shopify/graphql.server";
 import { loadPerksPage, syncTierPerkDiscount } from "~/shopify/perk-discount.server";
 import { authenticate } from "~/shopify.server";
@@ -16,7 +17,9 @@ export const meta: MetaFunction = () => [{ title: "Tier perks · Loyalty Optimiz
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
-  return loadPerksPage(prisma(), admin.graphql, session.shop);
+  const db = prisma();
+  const { all } = await shopPrograms(db, session.shop, new Date());
+  return loadPerksPage(db, admin.graphql, session.shop, all);
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -25,7 +28,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.ok)
     return data({ ok: false as const, fieldErrors: parsed.fieldErrors, error: null }, { status: 422 });
   try {
-    const result = await syncTierPerkDiscount(prisma(), admin.graphql, session.shop, {
+    const db = prisma();
+    const { all } = await shopPrograms(db, session.shop, new Date());
+    const result = await syncTierPerkDiscount(db, admin.graphql, session.shop, all, {
       settings: parsed.settings,
     });
     return data({ ok: true as const, action: result.action });

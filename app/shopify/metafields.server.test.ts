@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { appendEntries, lockMember } from "~/loyalty/services/ledger.server";
+import { shopPrograms } from "~/loyalty/services/member-program.server";
 import { emulatorGraphql, seedMember, seedProgram } from "../../tests/support/loyalty-world.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import { planFaults } from "../../emulator/graphql/faults";
@@ -62,6 +63,7 @@ const stored = (customerId: bigint) =>
       { namespace: m.namespace, type: m.type, value: m.value },
     ]),
   );
+const programs = () => shopPrograms(db, SHOP, new Date());
 const dirtyCount = () => db.member.count({ where: { shop: SHOP, metafieldsDirty: true } });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -80,7 +82,7 @@ describe("syncMemberMetafields", () => {
       if (body.errors?.some((e) => e.extensions?.code === "THROTTLED")) throttledAnswers += 1;
       return response;
     };
-    const summary = await syncMemberMetafields(db, SHOP, competing, {
+    const summary = await syncMemberMetafields(db, SHOP, competing, await programs(), {
       sleep: async (ms) => {
         waits.push(ms);
         await sleep(ms);
@@ -141,13 +143,13 @@ describe("syncMemberMetafields", () => {
       }
       return graphql(query, options);
     };
-    const summary = await syncMemberMetafields(db, SHOP, racing);
+    const summary = await syncMemberMetafields(db, SHOP, racing, await programs());
     expect(summary).toMatchObject({ synced: MEMBERS - 1, changedMeanwhile: 1 });
     expect(
       await db.member.findMany({ where: { metafieldsDirty: true }, select: { customerId: true } }),
     ).toEqual([{ customerId: changed }]);
     expect(stored(changed).balance!.value).toBe("40");
-    expect(await syncMemberMetafields(db, SHOP, graphql)).toMatchObject({ synced: 1 });
+    expect(await syncMemberMetafields(db, SHOP, graphql, await programs())).toMatchObject({ synced: 1 });
     expect(stored(changed).balance!.value).toBe("540");
     expect(await dirtyCount()).toBe(0);
   });
@@ -155,7 +157,7 @@ describe("syncMemberMetafields", () => {
   it("writes the others when Shopify refuses one member, and keeps that one dirty", async () => {
     const ghost = 9999n;
     await seedMember(db, SHOP, ghost, 5);
-    const summary = await syncMemberMetafields(db, SHOP, graphql);
+    const summary = await syncMemberMetafields(db, SHOP, graphql, await programs());
     expect(summary).toMatchObject({ synced: MEMBERS, refused: 1 });
     expect(
       await db.member.findMany({ where: { metafieldsDirty: true }, select: { customerId: true } }),
@@ -169,9 +171,14 @@ describe("syncMemberMetafields", () => {
       count: 3,
     });
     await expect(
-      syncMemberMetafields(db, SHOP, graphql, { maxRetries: 2, sleep: async () => undefined }),
+      syncMemberMetafields(db, SHOP, graphql, await programs(), {
+        maxRetries: 2,
+        sleep: async () => undefined,
+      }),
     ).rejects.toBeInstanceOf(MetafieldSyncInterrupted);
     expect(await dirtyCount()).toBe(MEMBERS);
-    expect(await syncMemberMetafields(db, SHOP, graphql)).toMatchObject({ synced: MEMBERS });
+    expect(await syncMemberMetafields(db, SHOP, graphql, await programs())).toMatchObject({
+      synced: MEMBERS,
+    });
   });
 });

@@ -1,8 +1,9 @@
 import type { PrismaClient } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
+import type { MemberProgram, ShopPrograms } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
-import { currentProgram } from "~/loyalty/services/program.server";
+import { perkTierId } from "~/loyalty/tier-perks";
 import { progressToNext } from "~/loyalty/tiers";
 import { adminCall, waitForBucket, type ThrottleStatus } from "./admin-call.server";
 import { customerGid } from "./discounts.server";
@@ -13,6 +14,8 @@ import type { AdminGraphql } from "./graphql.server";
 // Members whose balance or tier changed carry Member.metafieldsDirty; one sync per shop
 // writes them in metafieldsSet calls of at most 25 metafields, pacing itself by the
 // shop's leaky bucket, and clears the flag only where the member did not change meanwhile.
+// Each member's values come from their own program, which the caller resolves (loyalty's
+// `shopPrograms`): an experiment variant may name, space or perk the tiers differently.
 
 export const METAFIELD_NAMESPACE = "$app";
 export const METAFIELD_KEYS = { balance: "balance", tier: "tier", progress: "progress" } as const;
@@ -43,8 +46,12 @@ export interface TierProgressValue {
   basis: Program["tiers"]["basis"];
 }
 
-/** The three metafields of one member, as the current program names its tiers. */
-export function memberMetafields(member: Member, program: Program): MetafieldInput[] {
+/**
+ * The three metafields of one member, as their program names its tiers. `tier` is the id the
+ * checkout function finds the member's perk under (`perkTierId`, against the `live` tiers).
+ */
+export function memberMetafields(member: Member, resolved: MemberProgram, live: Program): MetafieldInput[] {
+  const { program } = resolved;
   const levels = program.tiers.levels;
   const progress = progressToNext(Number(member.tierValue), levels);
   const nameOf = (id: string | null) => levels.find((l) => l.id === id)?.name ?? null;
@@ -61,7 +68,12 @@ export function memberMetafields(member: Member, program: Program): MetafieldInp
   const base = { ownerId, namespace: METAFIELD_NAMESPACE };
   return [
     { ...base, key: METAFIELD_KEYS.balance, type: "number_integer", value: String(member.availablePoints) },
-    { ...base, key: METAFIELD_KEYS.tier, type: "single_line_text_field", value: member.tierId ?? NO_TIER },
+    {
+      ...base,
+      key: METAFIELD_KEYS.tier,
+      type: "single_line_text_field",
+      value: member.tierId ? perkTierId(live.tiers, resolved, member.tierId) : NO_TIER,
+    },
     { ...base, key: METAFIELD_KEYS.progress, type: "json", value: JSON.stringify(value) },
   ];
 }
@@ -110,25 +122,27 @@ export interface SyncSummary {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Writes the metafields of every dirty member of the shop. Throws MetafieldSyncInterrupted
- * when Shopify keeps failing; members not yet written stay dirty for the retry.
+ * Writes the metafields of every dirty member of the shop, each under their program in
+ * `programs`. Throws MetafieldSyncInterrupted when Shopify keeps failing; members not yet
+ * written stay dirty for the retry.
  */
 export async function syncMemberMetafields(
   db: PrismaClient,
   shop: string,
   graphql: AdminGraphql,
+  programs: ShopPrograms,
   options: SyncOptions = {},
 ): Promise<SyncSummary> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? (() => new Date());
   const maxRetries = options.maxRetries ?? 20;
   const summary: SyncSummary = { synced: 0, changedMeanwhile: 0, refused: 0, calls: 0, throttled: 0 };
-  const program = await currentProgram(db, shop);
+  const live = programs.all[0]!.program;
   let bucket: ThrottleStatus | null = null;
   let after = -1n;
 
   const write = async (members: Member[]): Promise<SetPayload["metafieldsSet"]> => {
-    const metafields = members.flatMap((m) => memberMetafields(m, program));
+    const metafields = members.flatMap((m) => memberMetafields(m, programs.of(m.customerId), live));
     for (let attempt = 0; ; attempt++) {
       // Leave a tenth of the bucket to requests shoppers are waiting on (redemptions).
       const reserve = bucket ? Math.ceil(bucket.maximumAvailable / 10) : 0;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import type { ProgramInput } from "~/loyalty/program";
+import { shopPrograms } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
 import { emulatorGraphql, seedProgram } from "../../tests/support/loyalty-world.server";
 import { tierPerkConfigSchema } from "~/loyalty/tier-perks";
@@ -39,13 +40,14 @@ beforeEach(async () => {
   await db.shop.update({ where: { domain: SHOP }, data: { settings: { unrelated: 1 } } });
 });
 
+const inPlay = async () => (await shopPrograms(db, SHOP, new Date())).all;
 const discounts = () => [...automaticDiscountsOf(emulator.store.requireShop(SHOP)).byId.values()];
 const storedConfig = () => tierPerkConfigSchema.parse(JSON.parse(discounts()[0]!.metafields[0]!.value));
 
 describe("tier-perk automatic discount", () => {
   it("creates the discount on the function with the program's tiers as its configuration", async () => {
-    expect((await loadPerksPage(db, graphql, SHOP)).state).toBe("missing");
-    const result = await syncTierPerkDiscount(db, graphql, SHOP, {
+    expect((await loadPerksPage(db, graphql, SHOP, await inPlay())).state).toBe("missing");
+    const result = await syncTierPerkDiscount(db, graphql, SHOP, await inPlay(), {
       settings: { combinesWith: { orderDiscounts: true }, excludedProductTags: ["gift"] },
     });
     expect(result.action).toBe("created");
@@ -73,11 +75,13 @@ describe("tier-perk automatic discount", () => {
     expect(stored).toMatchObject({ discountId: result.discount.id, programVersion: 2 });
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect((shop.settings as Record<string, unknown>).unrelated).toBe(1);
-    expect((await loadPerksPage(db, graphql, SHOP)).state).toBe("active");
+    expect((await loadPerksPage(db, graphql, SHOP, await inPlay())).state).toBe("active");
   });
 
   it("updates the same discount in place when the tiers change, keeping saved settings", async () => {
-    const first = await syncTierPerkDiscount(db, graphql, SHOP, { settings: { discountClass: "ORDER" } });
+    const first = await syncTierPerkDiscount(db, graphql, SHOP, await inPlay(), {
+      settings: { discountClass: "ORDER" },
+    });
     const { version, program } = await currentProgramVersion(db, SHOP);
     await saveProgram(
       db,
@@ -88,10 +92,10 @@ describe("tier-perk automatic discount", () => {
       },
       { basedOn: version },
     );
-    const page = await loadPerksPage(db, graphql, SHOP);
+    const page = await loadPerksPage(db, graphql, SHOP, await inPlay());
     expect(page.state).toBe("outOfDate");
     expect(page.discount?.discountClasses).toEqual(["ORDER", "SHIPPING"]);
-    const second = await syncTierPerkDiscount(db, graphql, SHOP);
+    const second = await syncTierPerkDiscount(db, graphql, SHOP, await inPlay());
     expect(second).toMatchObject({ action: "updated", discount: { id: first.discount.id } });
     expect(discounts()).toHaveLength(1);
     expect(discounts()[0]!.discountClasses).toEqual(["ORDER"]);
@@ -100,13 +104,13 @@ describe("tier-perk automatic discount", () => {
       discountClass: "ORDER",
       tiers: [{ id: "silver", perkPercent: 7 }],
     });
-    expect((await loadPerksPage(db, graphql, SHOP)).state).toBe("active");
+    expect((await loadPerksPage(db, graphql, SHOP, await inPlay())).state).toBe("active");
   });
 
   it("creates a new discount when the stored one was deleted in Shopify", async () => {
-    await syncTierPerkDiscount(db, graphql, SHOP);
+    await syncTierPerkDiscount(db, graphql, SHOP, await inPlay());
     automaticDiscountsOf(emulator.store.requireShop(SHOP)).byId.clear();
-    const again = await syncTierPerkDiscount(db, graphql, SHOP);
+    const again = await syncTierPerkDiscount(db, graphql, SHOP, await inPlay());
     expect(again.action).toBe("created");
     expect(discounts()).toHaveLength(1);
   });
@@ -117,7 +121,7 @@ describe("tier-perk automatic discount", () => {
       kind: "userErrors",
       count: 1,
     });
-    await expect(syncTierPerkDiscount(db, graphql, SHOP)).rejects.toThrow(
+    await expect(syncTierPerkDiscount(db, graphql, SHOP, await inPlay())).rejects.toThrow(
       /discountAutomaticAppCreate: discountAutomaticAppCreate failed/,
     );
     expect(discounts()).toHaveLength(0);

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
-import { currentProgramVersion } from "~/loyalty/services/program.server";
+import type { MemberProgram } from "~/loyalty/member-program";
 import {
   discountClassesFor,
   TIER_PERK_CONFIG_METAFIELD,
   TIER_PERK_FUNCTION_HANDLE,
-  tierPerkConfig,
+  tierPerkConfigFor,
   tierPerkConfigSchema,
   type DiscountClassName,
   type TierPerkConfig,
@@ -18,6 +18,8 @@ import { runGraphql, ShopifyUserError, type AdminGraphql } from "./graphql.serve
 // (extensions/tier-perk-discount). Created once with the function's handle; afterwards
 // updated in place whenever the program's tiers or the perk settings change. The shop
 // row remembers the discount id and the merchant's perk settings (Shop.settings.tierPerks).
+// The caller resolves the programs in play (loyalty's `shopPrograms`): the live one first,
+// then those of experiment variants, whose own tier perks the one config also carries.
 
 export const TIER_PERK_DISCOUNT_TITLE = "Loyalty tier perks";
 
@@ -140,20 +142,20 @@ export interface SyncResult {
 }
 
 /**
- * Creates the tier-perk discount, or updates the existing one, from the current program's
- * tiers and `settings` (default: the ones saved last time). Throws ShopifyUserError when
+ * Creates the tier-perk discount, or updates the existing one, from the tiers of `programs`
+ * and `settings` (default: the ones saved last time). Throws ShopifyUserError when
  * Shopify refuses, and the zod error when the settings are invalid; nothing is stored then.
  */
 export async function syncTierPerkDiscount(
   db: PrismaClient,
   graphql: AdminGraphql,
   shop: string,
+  programs: readonly MemberProgram[],
   options: { settings?: TierPerkSettings; now?: Date } = {},
 ): Promise<SyncResult> {
   const stored = await storedTierPerks(db, shop);
   const settings = options.settings ?? (stored.settings as TierPerkSettings);
-  const { version, program } = await currentProgramVersion(db, shop);
-  const config = tierPerkConfig(program.tiers, settings);
+  const config = tierPerkConfigFor(programs, settings);
   const existing = stored.discountId ? await loadPerkDiscount(graphql, stored.discountId) : null;
   const metafield = {
     ...(existing?.metafieldId
@@ -205,7 +207,7 @@ export async function syncTierPerkDiscount(
   await storeTierPerks(db, shop, {
     discountId: discount.id,
     settings: settings as Record<string, unknown>,
-    programVersion: version,
+    programVersion: programs[0]!.version,
     syncedAt: (options.now ?? new Date()).toISOString(),
   });
   return { action: existing ? "updated" : "created", discount, config };
@@ -215,7 +217,7 @@ export interface PerksPage {
   currency: string;
   programVersion: number;
   settings: TierPerkSettings;
-  /** The config the discount should run with (current tiers, saved settings). */
+  /** The config the discount should run with (the tiers of the programs in play, saved settings). */
   config: TierPerkConfig;
   discountClasses: DiscountClassName[];
   discount: Omit<PerkDiscount, "config"> | null;
@@ -228,11 +230,12 @@ export async function loadPerksPage(
   db: PrismaClient,
   graphql: AdminGraphql,
   shop: string,
+  programs: readonly MemberProgram[],
 ): Promise<PerksPage> {
   const stored = await storedTierPerks(db, shop);
   const settings = stored.settings as TierPerkSettings;
-  const { version, program } = await currentProgramVersion(db, shop);
-  const config = tierPerkConfig(program.tiers, settings);
+  const { version, program } = programs[0]!;
+  const config = tierPerkConfigFor(programs, settings);
   const discountClasses = discountClassesFor(config);
   const live = stored.discountId ? await loadPerkDiscount(graphql, stored.discountId) : null;
   let state: PerkDiscountState = "missing";

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "~/db.server";
-import { currentProgram } from "~/loyalty/services/program.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { addDays, fillDays, KPI_DAYS, liabilityMinor, localDay, pointValue, redemptionRate } from "./kpis";
 
 // The dashboard's loyalty KPIs, read only from the prepared aggregates
@@ -9,13 +9,14 @@ export async function loadLoyaltyKpis(db: PrismaClient, shop: string, now: Date)
   const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } });
   const to = localDay(now, shopRow?.ianaTimezone);
   const from = addDays(to, -(KPI_DAYS - 1));
-  const [snapshot, rows, program] = await Promise.all([
+  // Shop-wide numbers, so points are valued under the live program.
+  const [snapshot, rows, { program }] = await Promise.all([
     db.loyaltyStatsSnapshot.findUnique({ where: { shop } }),
     db.loyaltyStatsDaily.findMany({
       where: { shop, day: { gte: new Date(`${from}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) } },
       orderBy: { day: "asc" },
     }),
-    currentProgram(db, shop),
+    currentProgramVersion(db, shop),
   ]);
   const days = fillDays(
     rows.map((r) => ({

@@ -1,10 +1,11 @@
 import type { PrismaClient } from "~/db.server";
 import type { LedgerKind } from "~/loyalty/ledger";
+import { memberProgram } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { ACTIVITY_LIMIT, memberStatus, type MemberStatus, type StatusActivityRow } from "./member-status";
 
 // GET /apps/loyalty/status for one customer: four indexed reads run side by side (the
-// program, the member's cached balances and tier, the newest ledger entries with their
+// member's program, their cached balances and tier, the newest ledger entries with their
 // order names, redemptions that count against limits), then the pure presenter.
 
 export async function loadMemberStatus(
@@ -14,7 +15,7 @@ export async function loadMemberStatus(
   now: Date,
 ): Promise<MemberStatus> {
   const [{ program }, member, activity, limited] = await Promise.all([
-    currentProgramVersion(db, shop),
+    memberProgram(db, shop, customerId, now),
     db.member.findUnique({
       where: { shop_customerId: { shop, customerId } },
       select: { status: true, availablePoints: true, pendingPoints: true, tierId: true, tierValue: true },
@@ -43,7 +44,7 @@ export async function loadMemberStatus(
   });
 }
 
-/** What a guest's join call to action can promise, from the current program. */
+/** What a signed-out visitor's join call to action can promise: no customer, so the live program. */
 export async function loadJoinOffer(db: PrismaClient, shop: string) {
   const { program } = await currentProgramVersion(db, shop);
   return {

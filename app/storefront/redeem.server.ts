@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import type { Redemption } from "~/generated/prisma/client";
-import { currentProgram } from "~/loyalty/services/program.server";
+import { memberProgram } from "~/loyalty/services/member-program.server";
 import { redeemReward, RedemptionError, type RedemptionDeps } from "~/loyalty/services/redemptions.server";
 import { proxyError, proxyJson } from "./proxy-response";
 import { hitRateLimit, redeemRateKey, STOREFRONT_REDEEM_LIMIT, type RateLimit } from "./rate-limit.server";
@@ -53,7 +53,7 @@ export async function redeemFromStorefront(
     );
   }
   const { rewardId, clientKey, cartSubtotalMinor } = body.data;
-  const program = await currentProgram(deps.db, shop);
+  const { program } = await memberProgram(deps.db, shop, customerId, deps.now);
   const reward = program.rewards.find((r) => r.id === rewardId);
   const known = await deps.db.redemption.findUnique({
     where: { shop_clientKey: { shop, clientKey } },

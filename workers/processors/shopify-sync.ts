@@ -9,6 +9,7 @@ import {
   PENDING_RECOVERY_AFTER_MS,
   recoverPendingRedemptions,
 } from "~/loyalty/services/redemptions-lifecycle.server";
+import { shopPrograms } from "~/loyalty/services/member-program.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { syncMemberMetafields } from "~/shopify/metafields.server";
 
@@ -28,7 +29,8 @@ export function shopifySyncProcessor(
     switch (job.name) {
       case "sync-metafields": {
         const { shop } = parseJobData(QUEUE.shopifySync, "sync-metafields", job.data);
-        return syncMemberMetafields(db, shop, await adminFor(shop));
+        const programs = await shopPrograms(db, shop, new Date());
+        return syncMemberMetafields(db, shop, await adminFor(shop), programs);
       }
       case "settle-redemptions": {
         const { shop } = parseJobData(QUEUE.shopifySync, "settle-redemptions", job.data);

@@ -2,7 +2,7 @@ import type { PrismaClient } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
 import { appendEntries, lockMember } from "./ledger.server";
 import { adjustmentKey } from "../ledger-keys";
-import { currentProgramVersion } from "./program.server";
+import { memberProgram } from "./member-program.server";
 
 // Manual adjustments by staff: one ledger entry of kind "adjustment" in the available
 // bucket, keyed by the id the form was rendered with, so a double submit or a retried
@@ -53,7 +53,7 @@ export async function adjustPoints(db: PrismaClient, input: AdjustmentInput): Pr
     const member = await lockMember(tx, input.shop, input.customerId);
     if (!member) throw new AdjustmentRefused(404, { _form: "This customer is not a member of the program." });
     // Read under the member lock: racing submits then see one program row, not two inserts.
-    const { version } = await currentProgramVersion(tx, input.shop);
+    const { version, variants } = await memberProgram(tx, input.shop, input.customerId, input.now);
     // A replayed submit must answer as the first one did, even if the balance moved since.
     const existing = await tx.ledgerEntry.findUnique({ where: { shop_key: { shop: input.shop, key } } });
     if (existing) return { applied: false, member };
@@ -70,6 +70,7 @@ export async function adjustPoints(db: PrismaClient, input: AdjustmentInput): Pr
         bucket: "available",
         occurredAt: input.now,
         programVersion: version,
+        experimentVariants: variants,
         staffId: input.staffId,
         reason,
       },

@@ -1,29 +1,18 @@
 import type pg from "pg";
 import type { Prisma, PrismaClient } from "~/db.server";
-import { programResolver, type MemberProgram, type VariantOverride } from "../member-program";
+import { applyOverrides, programResolver, type MemberProgram, type ShopPrograms } from "../member-program";
+import { loadAssignment } from "./assignment.server";
 import { currentProgramVersion, currentProgramVersionPg } from "./program.server";
 
 // "Which program does this member get": the one answer every surface uses — earning on
 // every crediting path, refunds, tiers, redemption, expiry, the storefront, metafields,
 // the tier-perk discount, previews and the simulator's app rules. The live program version
-// merged with the overrides of the experiment variants the member is assigned to.
+// merged with the overrides of the experiment variants the member is assigned to
+// (assignment.server.ts).
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-export type { MemberProgram } from "../member-program";
-
-/**
- * The variant overrides each member of `shop` gets at `at`. Assignment is a pure function
- * of the shop's running experiments and the customer id, so one load serves a whole batch.
- * No experiment exists yet, so no member has overrides; the experiments room replaces this
- * with the running experiments' assignment (issue 13).
- */
-export async function loadAssignment(
-  _shop: string,
-  _at: Date,
-): Promise<(customerId: bigint) => readonly VariantOverride[]> {
-  return () => [];
-}
+export type { MemberProgram, ShopPrograms } from "../member-program";
 
 /** Resolves any number of `shop`'s members against one read of the live program. */
 export async function memberPrograms(
@@ -31,8 +20,8 @@ export async function memberPrograms(
   shop: string,
   at: Date,
 ): Promise<(customerId: bigint) => MemberProgram> {
-  const [live, assign] = await Promise.all([currentProgramVersion(db, shop), loadAssignment(shop, at)]);
-  return programResolver(live, assign);
+  const [live, assignment] = await Promise.all([currentProgramVersion(db, shop), loadAssignment(shop, at)]);
+  return programResolver(live, assignment.overridesFor);
 }
 
 /** The same for the set-based paths on node-postgres; null when the shop has no program yet. */
@@ -41,8 +30,11 @@ export async function memberProgramsPg(
   shop: string,
   at: Date,
 ): Promise<((customerId: bigint) => MemberProgram) | null> {
-  const [live, assign] = await Promise.all([currentProgramVersionPg(client, shop), loadAssignment(shop, at)]);
-  return live && programResolver(live, assign);
+  const [live, assignment] = await Promise.all([
+    currentProgramVersionPg(client, shop),
+    loadAssignment(shop, at),
+  ]);
+  return live && programResolver(live, assignment.overridesFor);
 }
 
 export async function memberProgram(
@@ -52,4 +44,24 @@ export async function memberProgram(
   at: Date,
 ): Promise<MemberProgram> {
   return (await memberPrograms(db, shop, at))(customerId);
+}
+
+/**
+ * For the surfaces that act on all of a shop's members at once and must cover every program
+ * in play: the scheduled run selects candidates under each, and the tier-perk discount's
+ * single config carries the tiers of each.
+ */
+export async function shopPrograms(db: Db, shop: string, at: Date): Promise<ShopPrograms> {
+  const [live, assignment] = await Promise.all([currentProgramVersion(db, shop), loadAssignment(shop, at)]);
+  const of = programResolver(live, assignment.overridesFor);
+  const all: MemberProgram[] = [{ program: live.program, version: live.version, variants: [] }];
+  for (const overrides of assignment.combinations) {
+    if (!overrides.length) continue;
+    all.push({
+      program: applyOverrides(live.program, overrides),
+      version: live.version,
+      variants: overrides.map((o) => o.variantKey),
+    });
+  }
+  return { of, all };
 }

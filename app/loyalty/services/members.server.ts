@@ -4,6 +4,7 @@ import { signupBonus } from "../bonuses";
 import { recordEvents } from "./events.server";
 import { signupBonusKey } from "../ledger-keys";
 import { appendEntries, lockMember } from "./ledger.server";
+import type { MemberProgram } from "../member-program";
 import { memberStatusFor, membershipDecision } from "../membership";
 import type { Program } from "../program";
 
@@ -56,14 +57,17 @@ async function wantedStatus(
  * the customer as the mirror knows them now (tags, staff, B2B, deletion), locked FOR
  * UPDATE for the rest of the transaction. Becoming active for the first time enrolls
  * the member and credits the signup bonus once (its key makes replays harmless).
+ * `resolved` is this customer's program (memberProgram): its rules decide membership and
+ * the bonus, and the bonus entry records its version and variants.
  */
 export async function ensureMember(
   tx: Tx,
   shop: string,
   customerId: bigint,
-  program: Program,
+  resolved: MemberProgram,
   now: Date,
 ): Promise<Member> {
+  const { program } = resolved;
   const existing = await lockMember(tx, shop, customerId);
   // A deleted member stays deleted whatever arrives later (a late customers/update included).
   if (existing?.status === "deleted") return existing;
@@ -98,11 +102,12 @@ export async function ensureMember(
   let member = await lockMember(tx, shop, customerId);
   if (!member) throw new Error(`Member ${shop}/${customerId} vanished inside its own transaction`);
   if (enrolling && member.status === "active" && member.enrolledAt)
-    member = await enroll(tx, member, program);
+    member = await enroll(tx, member, resolved);
   return member;
 }
 
-async function enroll(tx: Tx, member: Member, program: Program): Promise<Member> {
+async function enroll(tx: Tx, member: Member, resolved: MemberProgram): Promise<Member> {
+  const { program, version, variants } = resolved;
   const enrolledAt = member.enrolledAt ?? new Date();
   const points = signupBonus(program);
   await recordEvents(tx, member.shop, [
@@ -110,7 +115,7 @@ async function enroll(tx: Tx, member: Member, program: Program): Promise<Member>
       customerId: member.customerId,
       type: "memberEnrolled",
       key: `${member.shop}:customer:${member.customerId}:enrolled`,
-      payload: { programVersion: program.version },
+      payload: { programVersion: version },
       occurredAt: enrolledAt,
     },
   ]);
@@ -123,7 +128,8 @@ async function enroll(tx: Tx, member: Member, program: Program): Promise<Member>
       points,
       bucket: "available",
       occurredAt: enrolledAt,
-      programVersion: program.version,
+      programVersion: version,
+      experimentVariants: variants,
       details: { cause: "signup" },
     },
   ]);
@@ -133,7 +139,7 @@ async function enroll(tx: Tx, member: Member, program: Program): Promise<Member>
         customerId: member.customerId,
         type: "pointsEarned",
         key,
-        payload: { cause: "signup", points, programVersion: program.version },
+        payload: { cause: "signup", points, programVersion: version },
         occurredAt: enrolledAt,
       },
     ]);

@@ -16,6 +16,7 @@ import {
 } from "../ledger-keys";
 import { lotState } from "../ledger-lots";
 import { appendEntries, toLedgerEntry, type NewLedgerEntry } from "./ledger.server";
+import { memberProgram } from "./member-program.server";
 import { ensureMember } from "./members.server";
 import { bonusMoveOut, earnCorrection, effectiveEarn, firstOrderHolder } from "../placement";
 import type { Program } from "../program";
@@ -72,7 +73,13 @@ export async function settleOrder(
 ): Promise<Member | null> {
   const order = await tx.order.findUnique({ where: { shop_id: { shop, id: orderId } } });
   if (!order || order.customerId === null) return null;
-  const member = await ensureMember(tx, shop, order.customerId, program, now);
+  const member = await ensureMember(
+    tx,
+    shop,
+    order.customerId,
+    await memberProgram(tx, shop, order.customerId, now),
+    now,
+  );
   // The order's entries sit under the member its earn entry names and, once the order has
   // moved to another customer, under the member settling it now: read through the member index.
   const earnedBy = await tx.ledgerEntry.findUnique({

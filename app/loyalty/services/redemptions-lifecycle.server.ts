@@ -3,7 +3,7 @@ import { logger } from "~/logger.server";
 import { deleteRewardDiscount, DiscountRejected, type DiscountCallOptions } from "~/shopify/discounts.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { lockMember } from "./ledger.server";
-import { currentProgram } from "./program.server";
+import { memberPrograms } from "./member-program.server";
 import { recordEvent, returnPoints, settle } from "./redemptions.server";
 
 // What happens to a redemption after the request: orders that use its code, codes that
@@ -78,7 +78,7 @@ export async function expireRedemptions(
 ): Promise<ExpirySummary> {
   const summary: ExpirySummary = { expired: 0, pointsReturned: 0, deferred: 0 };
   const cutoff = new Date(now.getTime() - EXPIRY_GRACE_MS);
-  const program = await currentProgram(db, shop);
+  const programOf = await memberPrograms(db, shop, now);
   let after = "";
   for (;;) {
     const due = await db.redemption.findMany({
@@ -102,7 +102,8 @@ export async function expireRedemptions(
       }
       const returned = await db.$transaction(async (tx) => {
         const member = await lockMember(tx, shop, redemption.customerId);
-        const giveBack = program.refunds.returnPointsOnExpiry && member !== null;
+        const giveBack =
+          programOf(redemption.customerId).program.refunds.returnPointsOnExpiry && member !== null;
         const { count } = await tx.redemption.updateMany({
           where: { id: redemption.id, status: "issued" },
           data: { status: "expired", ...(giveBack ? { returnedAt: now } : {}) },

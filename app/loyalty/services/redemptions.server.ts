@@ -13,7 +13,7 @@ import {
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { appendEntries, lockMember } from "./ledger.server";
 import { redeemKey, redemptionReturnKey } from "../ledger-keys";
-import { currentProgramVersion } from "./program.server";
+import { memberProgram } from "./member-program.server";
 import type { Reward } from "../program-rewards";
 import { canRedeem, discountSpecForReward } from "../redemption";
 
@@ -115,7 +115,7 @@ async function reserve(
       const existing = await tx.redemption.findUnique({ where: { shop_clientKey: { shop, clientKey } } });
       if (existing) return { redemption: sameRequest(existing, input), replayed: true };
 
-      const { version, program } = await currentProgramVersion(tx, shop);
+      const { version, program, variants } = await memberProgram(tx, shop, customerId, now);
       const reward = program.rewards.find((r) => r.id === rewardId);
       if (!reward) throw new RedemptionError("rewardInactive");
       const redemptionsOfReward =
@@ -147,6 +147,7 @@ async function reserve(
           reward: reward as unknown as Prisma.InputJsonObject,
           pointsCost: decision.pointsCost,
           programVersion: version,
+          experimentVariants: variants.length ? variants : undefined,
           status: "pending",
           clientKey,
           code: newRewardCode(),
@@ -161,6 +162,7 @@ async function reserve(
           bucket: "available",
           occurredAt: now,
           programVersion: version,
+          experimentVariants: variants,
           redemptionId: id,
           details: { rewardId, source: input.source },
         },
@@ -296,7 +298,9 @@ export async function returnPoints(
       points: redemption.pointsCost,
       bucket: "available",
       occurredAt: now,
+      // Given back under the program that took them, so both halves count for the same variants.
       programVersion: redemption.programVersion,
+      experimentVariants: redemption.experimentVariants,
       redemptionId: redemption.id,
       details: { rewardId: redemption.rewardId, why },
     },

@@ -104,8 +104,8 @@ function noticeCondition(expiry: Program["expiry"], now: Date): Prisma.Sql | nul
       AND e."occurredAt" > ${from} AND e."occurredAt" <= ${to} AND ${unsent(Prisma.sql`e."occurredAt"`)}))`;
 }
 
-function birthdayCondition(program: Program, now: Date): Prisma.Sql | null {
-  if (program.earning.bonuses.birthday <= 0) return null;
+function birthdayCondition(programs: readonly Program[], now: Date): Prisma.Sql | null {
+  if (programs.every((p) => p.earning.bonuses.birthday <= 0)) return null;
   const window = birthdayWindow(now);
   const rows = Prisma.join(window.map((w) => Prisma.sql`(${w.month}::int, ${w.day}::int, ${w.year}::int)`));
   return Prisma.sql`(m."status" = 'active' AND m."birthdayMonth" IS NOT NULL AND EXISTS (
@@ -115,28 +115,37 @@ function birthdayCondition(program: Program, now: Date): Prisma.Sql | null {
         AND b."key" = m."shop" || ':customer:' || m."customerId" || ':bonus:birthday:' || w.year)))`;
 }
 
-function tierCondition(program: Program, now: Date): Prisma.Sql | null {
-  if (program.tiers.levels.length === 0) return null;
-  const boundary = lastEvaluationBoundary(program.tiers.reevaluation, now);
+function tierCondition(reevaluation: Program["tiers"]["reevaluation"], now: Date): Prisma.Sql {
+  const boundary = lastEvaluationBoundary(reevaluation, now);
   // Time alone can only lower a qualifying value, so members at zero without a tier have nothing to re-evaluate.
   return Prisma.sql`(m."status" = 'active' AND (m."tierEvaluatedAt" IS NULL OR (m."tierEvaluatedAt" < ${ts(boundary)}
     AND (m."tierId" IS NOT NULL OR m."tierValue" > 0 OR m."tierBelowSince" IS NOT NULL))))`;
 }
 
-/** Members of `shop` after `afterCustomerId` (keyset) with scheduled work due at `now`, in id order. */
+function distinct<T>(values: readonly T[]): T[] {
+  const seen = new Map(values.map((v) => [JSON.stringify(v), v]));
+  return [...seen.values()];
+}
+
+/**
+ * Members of `shop` after `afterCustomerId` (keyset) with scheduled work due at `now`, in id
+ * order, under any of `programs`: every program a member may get (live and experiment
+ * variants), so a variant's shorter expiry window or own tier schedule selects its members too.
+ */
 export async function scheduledCandidates(
   db: PrismaClient,
   shop: string,
-  program: Program,
+  programs: readonly Program[],
   now: Date,
   options: { after: bigint; limit: number },
 ): Promise<bigint[]> {
+  const expiries = distinct(programs.map((p) => p.expiry));
+  const schedules = distinct(programs.flatMap((p) => (p.tiers.levels.length ? [p.tiers.reevaluation] : [])));
   const conditions = [
     releaseCondition(now),
-    expiryCondition(program.expiry, now),
-    noticeCondition(program.expiry, now),
-    birthdayCondition(program, now),
-    tierCondition(program, now),
+    ...expiries.flatMap((expiry) => [expiryCondition(expiry, now), noticeCondition(expiry, now)]),
+    birthdayCondition(programs, now),
+    ...schedules.map((schedule) => tierCondition(schedule, now)),
   ].filter((c): c is Prisma.Sql => c !== null);
   const rows = await db.$queryRaw<{ customerId: bigint }[]>`
     SELECT m."customerId" FROM "Member" m

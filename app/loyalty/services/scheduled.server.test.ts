@@ -140,7 +140,7 @@ describe("expiry", () => {
       earn(SHOP, "41", 30, day(80)),
     ]);
     const program = (await currentProgramVersion(db, SHOP)).program;
-    expect(await scheduledCandidates(db, SHOP, program, day(120), { after: -1n, limit: 10 })).toEqual([]);
+    expect(await scheduledCandidates(db, SHOP, [program], day(120), { after: -1n, limit: 10 })).toEqual([]);
     expect(await runScheduledLoyalty(db, SHOP, { now: day(120) })).toMatchObject({ expired: 0 });
     // The young lot lapses in its turn.
     expect(await runScheduledLoyalty(db, SHOP, { now: day(171) })).toMatchObject({ expired: 1 });

@@ -9,7 +9,7 @@ import { birthdayBonusKey, releaseKey } from "../ledger-keys";
 import { dueReleases } from "../ledger-lots";
 import { appendEntries, lockMember, memberLedger, type NewLedgerEntry } from "./ledger.server";
 import type { Program } from "../program";
-import { currentProgramVersion } from "./program.server";
+import { shopPrograms, type MemberProgram } from "./member-program.server";
 import { lastEvaluationBoundary, scheduledCandidates } from "./scheduled-candidates.server";
 import { refreshTier } from "./tiers.server";
 
@@ -55,15 +55,16 @@ export async function runScheduledLoyalty(
   options: ScheduledRunOptions,
 ): Promise<ShopRunResult> {
   const { now, batchSize = 500, parallel = 4 } = options;
-  const { version, program } = await currentProgramVersion(db, shop);
+  const programs = await shopPrograms(db, shop, now);
+  const candidatePrograms = programs.all.map((p) => p.program);
   const totals: ShopRunResult = { ...NOTHING, members: 0, failed: 0 };
   let after = -1n;
   for (;;) {
-    const batch = await scheduledCandidates(db, shop, program, now, { after, limit: batchSize });
+    const batch = await scheduledCandidates(db, shop, candidatePrograms, now, { after, limit: batchSize });
     await eachLimited(batch, parallel, async (customerId) => {
       try {
         const result = await db.$transaction((tx) =>
-          runForMember(tx, shop, customerId, { program, version, now }),
+          runForMember(tx, shop, customerId, { ...programs.of(customerId), now }),
         );
         totals.members += 1;
         totals.released += result.released;
@@ -86,20 +87,21 @@ export async function runScheduledLoyalty(
   return totals;
 }
 
-/** One member under its lock: replays its ledger, appends what is due, records notices. */
+/** One member under its lock, under their own program: replays its ledger, appends what is due, records notices. */
 export async function runForMember(
   tx: Tx,
   shop: string,
   customerId: bigint,
-  context: { program: Program; version: number; now: Date },
+  context: MemberProgram & { now: Date },
 ): Promise<MemberRunResult> {
-  const { program, version, now } = context;
+  const { program, now } = context;
+  const written = { programVersion: context.version, experimentVariants: context.variants };
   const member = await lockMember(tx, shop, customerId);
   if (!member || member.status === "deleted") return NOTHING;
   const ledger = await memberLedger(tx, shop, customerId);
   const ref = { shop, customerId: String(customerId) };
 
-  const releases = releaseEntries(ledger, version, now);
+  const releases = releaseEntries(ledger, written, now);
   const expiries: NewLedgerEntry[] = dueExpiries([...ledger, ...releases], program.expiry, ref, now).map(
     (e) => ({
       key: e.key,
@@ -108,10 +110,10 @@ export async function runForMember(
       bucket: "available",
       occurredAt: e.occurredAt,
       lotKey: e.lotKey,
-      programVersion: version,
+      ...written,
     }),
   );
-  const birthday = member.status === "active" ? birthdayEntry(member, program, version, now) : null;
+  const birthday = member.status === "active" ? birthdayEntry(member, program, written, now) : null;
   const entries = [...releases, ...expiries, ...(birthday ? [birthday] : [])];
   const appended = await appendEntries(tx, member, entries);
   const { inserted } = appended;
@@ -161,8 +163,11 @@ function tierEvaluationDue(member: Member, program: Program, now: Date): boolean
   return member.tierEvaluatedAt === null || member.tierEvaluatedAt < boundary;
 }
 
+/** What every entry a run writes records: the program version and variants it was decided under. */
+type WrittenUnder = Pick<NewLedgerEntry, "programVersion" | "experimentVariants">;
+
 /** Releases dated when each lot became spendable, so lot ages (and fixed-age expiry) do not depend on the run's lateness. */
-function releaseEntries(ledger: readonly LedgerEntry[], version: number, now: Date): NewLedgerEntry[] {
+function releaseEntries(ledger: readonly LedgerEntry[], written: WrittenUnder, now: Date): NewLedgerEntry[] {
   const byKey = new Map(ledger.map((e) => [e.key, e]));
   return dueReleases(ledger, now).map((r) => ({
     key: releaseKey(r.lotKey),
@@ -171,11 +176,16 @@ function releaseEntries(ledger: readonly LedgerEntry[], version: number, now: Da
     bucket: "available",
     occurredAt: byKey.get(r.lotKey)?.availableAt ?? now,
     lotKey: r.lotKey,
-    programVersion: version,
+    ...written,
   }));
 }
 
-function birthdayEntry(member: Member, program: Program, version: number, now: Date): NewLedgerEntry | null {
+function birthdayEntry(
+  member: Member,
+  program: Program,
+  written: WrittenUnder,
+  now: Date,
+): NewLedgerEntry | null {
   const birthday =
     member.birthdayMonth !== null && member.birthdayDay !== null
       ? { month: member.birthdayMonth, day: member.birthdayDay }
@@ -188,7 +198,7 @@ function birthdayEntry(member: Member, program: Program, version: number, now: D
     points: decision.points,
     bucket: "available",
     occurredAt: now,
-    programVersion: version,
+    ...written,
     details: { cause: "birthday", year: decision.year },
   };
 }

@@ -133,7 +133,7 @@ async function redeem(customerId: bigint, rewardId: string, now = NOW) {
     customerId,
     JSON.stringify({ rewardId, clientKey: randomUUID() }),
   );
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 describe("one program resolution on every surface", () => {

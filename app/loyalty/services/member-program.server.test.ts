@@ -206,7 +206,15 @@ describe("one program resolution on every surface", () => {
     const earnedAt = new Date(NOW.getTime() - 40 * DAY);
     for (const id of [VARIANT, CONTROL]) {
       await db.member.create({
-        data: { shop: SHOP, customerId: id, enrolledAt: earnedAt, birthdayMonth: 9, birthdayDay: 15 },
+        // Tiers were just evaluated: only the variant's expiry and birthday make them candidates.
+        data: {
+          shop: SHOP,
+          customerId: id,
+          enrolledAt: earnedAt,
+          birthdayMonth: 9,
+          birthdayDay: 15,
+          tierEvaluatedAt: NOW,
+        },
       });
       await db.$transaction(async (tx) => {
         const member = await lockMember(tx, SHOP, id);

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { goldenCases } from "../../extensions/tier-perk-discount/tests/golden";
+import { program } from "../../tests/support/loyalty-fixtures";
+import { applyOverrides, type MemberProgram } from "./member-program";
 import { tiersSchema } from "./program-tiers";
 import {
   discountClassesFor,
   percentOfMinor,
   perkMessage,
+  perkTierId,
   previewTierPerk,
   tierPerkConfig,
+  tierPerkConfigFor,
   tierPerkConfigSchema,
 } from "./tier-perks";
 
@@ -68,6 +72,63 @@ describe("tierPerkConfig", () => {
     expect(() => tierPerkConfig(tiers, { excludedProductIds: ["gid://shopify/Collection/1"] })).toThrow(
       /Product id/,
     );
+  });
+});
+
+describe("perk tiers under experiment variants", () => {
+  const live = program({
+    tiers: {
+      levels: [
+        { id: "silver", name: "Silver", threshold: 10_000, benefits: { perkPercent: 5 } },
+        { id: "gold", name: "Gold", threshold: 50_000, benefits: { perkPercent: 10, freeShipping: true } },
+      ],
+    },
+  });
+  const member = (variants: string[], patch: Record<string, unknown>): MemberProgram => ({
+    program: applyOverrides(
+      live,
+      variants.map((variantKey) => ({ variantKey, patch })),
+    ),
+    version: live.version,
+    variants,
+  });
+  const plain: MemberProgram = { program: live, version: live.version, variants: [] };
+  // Same perks, lower thresholds: nothing checkout needs to tell apart.
+  const cheaper = member(["exp1:low"], {
+    tiers: {
+      levels: [
+        { id: "silver", name: "Silver", threshold: 5_000, benefits: { perkPercent: 5 } },
+        { id: "gold", name: "Gold", threshold: 20_000, benefits: { perkPercent: 10, freeShipping: true } },
+      ],
+    },
+  });
+  const richer = member(["exp2:perk"], {
+    tiers: {
+      levels: [
+        { id: "silver", name: "Silver", threshold: 10_000, benefits: { perkPercent: 8 } },
+        { id: "gold", name: "Gold", threshold: 50_000, benefits: { perkPercent: 10, freeShipping: true } },
+        { id: "vip", name: "VIP", threshold: 90_000, benefits: { perkPercent: 20 } },
+      ],
+    },
+  });
+
+  it("keeps the plain tier id unless the member's variants change that tier's perk", () => {
+    expect(perkTierId(live.tiers, plain, "silver")).toBe("silver");
+    expect(perkTierId(live.tiers, cheaper, "silver")).toBe("silver");
+    expect(perkTierId(live.tiers, richer, "silver")).toBe("silver@exp2:perk");
+    expect(perkTierId(live.tiers, richer, "gold")).toBe("gold");
+    expect(perkTierId(live.tiers, richer, "vip")).toBe("vip@exp2:perk");
+  });
+
+  it("lists the live tiers, then each variant tier whose perk differs, under its qualified id", () => {
+    const config = tierPerkConfigFor([plain, cheaper, richer]);
+    expect(config.tiers.map((t) => [t.id, t.perkPercent])).toEqual([
+      ["silver", 5],
+      ["gold", 10],
+      ["silver@exp2:perk", 8],
+      ["vip@exp2:perk", 20],
+    ]);
+    expect(tierPerkConfigFor([plain])).toEqual(tierPerkConfig(live.tiers));
   });
 });
 

@@ -17,18 +17,25 @@ export interface ProgramVersionInfo {
 
 /**
  * Versions never change once written, so each is parsed with zod once per process. The
- * hot paths then read only the live version number. Bounded, oldest evicted first.
+ * hot paths then read only the live version number and when it was written. Bounded,
+ * oldest evicted first. The write time is part of the key because a shop's redaction
+ * deletes its versions and a reinstall numbers them from 1 again: a long-running worker
+ * must not answer a new version 2 with the old one it parsed (ADR 0018).
  */
 const parsed = new Map<string, ProgramVersionInfo>();
 const PARSED_LIMIT = 5_000;
 
-function cached(shop: string, version: number): ProgramVersionInfo | undefined {
-  return parsed.get(`${shop}\u0000${version}`);
+type Written = { version: number; createdAt: Date };
+const keyOf = (shop: string, { version, createdAt }: Written) =>
+  `${shop}\u0000${version}\u0000${createdAt.getTime()}`;
+
+function cached(shop: string, written: Written): ProgramVersionInfo | undefined {
+  return parsed.get(keyOf(shop, written));
 }
 
 function remember(shop: string, info: ProgramVersionInfo): ProgramVersionInfo {
   if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
-  parsed.set(`${shop}\u0000${info.version}`, info);
+  parsed.set(keyOf(shop, info), info);
   return info;
 }
 
@@ -53,9 +60,9 @@ export async function currentProgramVersion(db: Db, shop: string): Promise<Progr
   const latest = await db.programVersion.findFirst({
     where: { shop },
     orderBy: { version: "desc" },
-    select: { version: true },
+    select: { version: true, createdAt: true },
   });
-  if (latest) return versionInfo(db, shop, latest.version);
+  if (latest) return versionInfo(db, shop, latest);
   const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
   const program = defaultProgram(shopRow?.currencyCode ?? "USD");
   // Two first reads at once (dashboard and program page) must both succeed: insert the
@@ -68,10 +75,12 @@ export async function currentProgramVersion(db: Db, shop: string): Promise<Progr
   return remember(shop, toInfo(created));
 }
 
-async function versionInfo(db: Db, shop: string, version: number): Promise<ProgramVersionInfo> {
-  const hit = cached(shop, version);
+async function versionInfo(db: Db, shop: string, written: Written): Promise<ProgramVersionInfo> {
+  const hit = cached(shop, written);
   if (hit) return hit;
-  const row = await db.programVersion.findUniqueOrThrow({ where: { shop_version: { shop, version } } });
+  const row = await db.programVersion.findUniqueOrThrow({
+    where: { shop_version: { shop, version: written.version } },
+  });
   return remember(shop, toInfo(row));
 }
 
@@ -84,28 +93,29 @@ export async function currentProgramVersionPg(
   client: pg.PoolClient,
   shop: string,
 ): Promise<ProgramVersionInfo | null> {
-  const { rows } = await client.query<{ version: number }>(
-    `SELECT "version" FROM "ProgramVersion" WHERE "shop" = $1 ORDER BY "version" DESC LIMIT 1`,
+  const { rows } = await client.query<Written>(
+    `SELECT "version", "createdAt" FROM "ProgramVersion" WHERE "shop" = $1 ORDER BY "version" DESC LIMIT 1`,
     [shop],
   );
-  const version = rows[0]?.version;
-  if (version === undefined) return null;
-  const hit = cached(shop, version);
+  const latest = rows[0];
+  if (latest === undefined) return null;
+  const hit = cached(shop, latest);
   if (hit) return hit;
   const full = await client.query<VersionRow>(
     `SELECT "version", "config", "createdAt", "createdBy", "note" FROM "ProgramVersion"
      WHERE "shop" = $1 AND "version" = $2`,
-    [shop, version],
+    [shop, latest.version],
   );
   return remember(shop, toInfo(full.rows[0]!));
 }
 
 /** A specific version, as entries written under it saw it. */
 export async function programAtVersion(db: Db, shop: string, version: number): Promise<Program | null> {
-  const hit = cached(shop, version);
-  if (hit) return hit.program;
-  const row = await db.programVersion.findUnique({ where: { shop_version: { shop, version } } });
-  return row ? remember(shop, toInfo(row)).program : null;
+  const written = await db.programVersion.findUnique({
+    where: { shop_version: { shop, version } },
+    select: { version: true, createdAt: true },
+  });
+  return written ? (await versionInfo(db, shop, written)).program : null;
 }
 
 /** The versions of a shop's program, newest first, for the program page's history. */

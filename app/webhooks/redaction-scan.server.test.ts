@@ -374,6 +374,10 @@ describe("customers/redact, then a scan of every column of every table", () => {
       ].sort(),
     );
     expect(await db.webhookEvent.count({ where: { shop: SHOP, status: { not: "processed" } } })).toBe(0);
+    // The refund that came after the redaction still reached the books.
+    expect(
+      await db.ledgerEntry.count({ where: { shop: SHOP, orderId: 9001n, kind: "refundReversal" } }),
+    ).toBe(2);
 
     // His data is where it was: mirror, refunds and inbox.
     const his = await scanDatabase(db, HIS_VALUES);

@@ -428,6 +428,33 @@ describe("customers/redact, then a scan of every column of every table", () => {
     expect((await scanDatabase(db, HER_VALUES)).hits).toEqual({});
   });
 
+  it("does not wait for a delivery a worker holds; the trigger erases it when the worker marks it", async () => {
+    await seedHistory();
+    const held = await deliver(
+      "orders/updated",
+      orderPayload(HER, 9001, { updatedAt: "2025-10-05T08:00:00Z" }),
+    );
+    const redact = await deliver("customers/redact", redactRequest);
+    await db.$transaction(
+      async (tx) => {
+        // A worker processing the row holds it (processWebhookEvent locks it FOR UPDATE) and
+        // may be waiting for the ingest locks the redaction takes: the redaction must not wait.
+        await tx.$queryRaw`SELECT 1 FROM "WebhookEvent" WHERE "id" = ${held}::uuid FOR UPDATE`;
+        expect(await processWebhookEvent(db, redact)).toBe("processed");
+        const payload = JSON.stringify(
+          (await tx.webhookEvent.findUniqueOrThrow({ where: { id: held } })).payload,
+        );
+        expect(payload).toContain(HER.address1);
+        await tx.webhookEvent.update({
+          where: { id: held },
+          data: { status: "processed", processedAt: new Date() },
+        });
+      },
+      { timeout: 30_000 },
+    );
+    expect((await scanDatabase(db, HER_VALUES)).hits).toEqual({});
+  });
+
   it("is one transaction: a failure after the handler's writes leaves everything as it was", async () => {
     await seedHistory();
     const before = await snapshot();

@@ -34,11 +34,16 @@ async function scrubInbox({ tx, event }: HandlerContext, s: CustomerSubject, per
   // Rows of the customer's own (their customer id, orders, refunds of those orders, their
   // email; see webhook_payload_is_redacted) lose every personal field, whatever their
   // status: one still waiting is then processed as the later deliveries are, so refunds
-  // and cancellations still reach the books.
+  // and cancellations still reach the books. A row a worker holds is skipped, not waited
+  // for (its worker may be waiting for this redaction's ingest locks): the inbox trigger
+  // erases it when that worker marks it processed or failed.
   const own = await tx.$queryRaw<{ id: string }[]>`
     UPDATE "WebhookEvent" SET "payload" = "redact_webhook_payload"("payload")
-    WHERE "shop" = ${s.shop} AND "id" <> ${event.id}::uuid
-      AND "webhook_payload_is_redacted"("shop", "topic", "payload")
+    WHERE "id" IN (
+      SELECT "id" FROM "WebhookEvent"
+      WHERE "shop" = ${s.shop} AND "id" <> ${event.id}::uuid
+        AND "webhook_payload_is_redacted"("shop", "topic", "payload")
+      FOR UPDATE SKIP LOCKED)
     RETURNING "id"::text AS "id"`;
   // Then the values themselves: in the customer's rows every value the mirror held
   // (names, address lines, notes), in anyone's rows the email and phone (another order's
@@ -49,7 +54,8 @@ async function scrubInbox({ tx, event }: HandlerContext, s: CustomerSubject, per
     SELECT "id"::text AS "id", "payload" FROM "WebhookEvent"
     WHERE "shop" = ${s.shop} AND "id" <> ${event.id}::uuid AND (
       "id" = ANY(${[...ownIds]}::uuid[])
-      OR EXISTS (SELECT 1 FROM unnest(${contacts}::text[]) AS v WHERE strpos(lower("payload"::text), lower(v)) > 0))`;
+      OR EXISTS (SELECT 1 FROM unnest(${contacts}::text[]) AS v WHERE strpos(lower("payload"::text), lower(v)) > 0))
+    FOR UPDATE SKIP LOCKED`;
   for (const row of rows) {
     const values = ownIds.has(row.id) ? [...personalValues, ...contacts] : contacts;
     if (!containsAny(row.payload, values)) continue;

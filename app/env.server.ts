@@ -24,6 +24,13 @@ const schema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORT: z.coerce.number().int().positive().default(3000),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().max(256).default(8),
+    // Shopify redelivers a webhook for up to 48 hours; a row must outlive that to dedupe it.
+    WEBHOOK_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(3, "must be at least 3 days (Shopify retries a delivery for 48 hours)")
+      .max(3650)
+      .default(14),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: url("an OpenAI-compatible API").optional(),
   })

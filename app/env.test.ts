@@ -14,6 +14,7 @@ describe("parseEnv", () => {
     const env = parseEnv(valid);
     expect(env.NODE_ENV).toBe("development");
     expect(env.PORT).toBe(3000);
+    expect(env.WEBHOOK_RETENTION_DAYS).toBe(14);
     expect(env.SCOPES).toContain("read_orders");
     expect(env.SHOPIFY_API_ORIGIN).toBeUndefined();
   });
@@ -23,6 +24,7 @@ describe("parseEnv", () => {
     ["DATABASE_URL", "mysql://x", /DATABASE_URL is invalid: must be a postgresql:\/\//],
     ["SHOPIFY_APP_URL", "not a url", /SHOPIFY_APP_URL is invalid/],
     ["PORT", "-1", /PORT is invalid/],
+    ["WEBHOOK_RETENTION_DAYS", "1", /WEBHOOK_RETENTION_DAYS is invalid: must be at least 3 days/],
   ])("names %s when it is wrong", (name, value, message) => {
     expect(() => parseEnv({ ...valid, [name]: value })).toThrow(message);
     expect(() => parseEnv({ ...valid, [name]: value })).toThrow(EnvError);

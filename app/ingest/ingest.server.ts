@@ -9,6 +9,7 @@ import { memberProgram } from "~/loyalty/services/member-program.server";
 import { settleOrder } from "~/loyalty/services/orders.server";
 import { currentProgram } from "~/loyalty/services/program.server";
 import { markRedemptionsUsed } from "~/loyalty/services/redemptions-lifecycle.server";
+import { isRedactedOrder } from "~/privacy/redacted-identities.server";
 import type { CustomerDeletePayload, CustomerPayload } from "./customer-payload";
 import {
   emailLockKey,
@@ -45,20 +46,19 @@ export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, n
   const newCustomer = payload.customer
     ? await insertCustomerIfMissing(tx, shop, customerMirror(payload.customer), now)
     : false;
-  if (order.customerId !== null) {
-    const customer = await tx.customer.findUnique({
-      where: { shop_id: { shop, id: order.customerId } },
-      select: { redactedAt: true },
-    });
-    // The customer asked to be forgotten: keep what sold, not who bought it or where it went.
-    if (customer?.redactedAt)
-      Object.assign(order, { email: null, shippingAddress: null, billingAddress: null });
-  } else {
-    order.customerId = await customerIdForEmail(tx, shop, order.email);
-  }
+  const redacted = await isRedactedOrder(tx, shop, {
+    id: order.id,
+    customerId: order.customerId,
+    emails: [order.email, payload.customer?.email],
+  });
+  // The customer asked to be forgotten: keep what sold, not who bought it or where it went.
+  // (The inbox already stored the payload erased; this covers one recorded while the
+  // redaction was running.)
+  if (redacted) Object.assign(order, { email: null, shippingAddress: null, billingAddress: null, tags: [] });
+  if (order.customerId === null) order.customerId = await customerIdForEmail(tx, shop, order.email);
   await upsertOrder(tx, shop, order, now);
   for (const refund of payload.refunds)
-    await insertRefund(tx, shop, refundMirror(refund, order.currencyCode), now);
+    await insertRefund(tx, shop, refundMirror(refund, order.currencyCode, { redacted }), now);
 
   const stored = await tx.order.findUnique({
     where: { shop_id: { shop, id: order.id } },
@@ -87,13 +87,18 @@ export async function ingestRefund(tx: Tx, shop: string, payload: RefundPayload,
   await lockIngestKeys(tx, [orderLockKey(shop, orderId)]);
   const order = await tx.order.findUnique({
     where: { shop_id: { shop, id: orderId } },
-    select: { currencyCode: true },
+    select: { currencyCode: true, customerId: true },
   });
   const shopRow = order
     ? null
     : await tx.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
   const currency = order?.currencyCode ?? shopRow?.currencyCode ?? "USD";
-  await insertRefund(tx, shop, refundMirror(payload, currency), now);
+  const redacted = await isRedactedOrder(tx, shop, {
+    id: orderId,
+    customerId: order?.customerId ?? null,
+    emails: [],
+  });
+  await insertRefund(tx, shop, refundMirror(payload, currency, { redacted }), now);
   // A refund that arrives before its order waits in the mirror; the order's settle applies it.
   if (order) await settleOrder(tx, shop, orderId, await currentProgram(tx, shop), now);
 }

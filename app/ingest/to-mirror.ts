@@ -152,11 +152,16 @@ export function orderMirror(p: OrderPayload): OrderMirror {
 }
 
 /**
- * `currency` is the order's shop currency, used only when a payload lacks money sets.
+ * `currency` is the order's shop currency, used only when a payload lacks money sets;
+ * `redacted` drops the note of a refund of an order customers/redact erased.
  * The total is what went back for merchandise, tax and shipping, plus any discrepancy
  * the merchant entered (Shopify records refunding less as a negative adjustment).
  */
-export function refundMirror(p: RefundPayload, currency: string): RefundMirror {
+export function refundMirror(
+  p: RefundPayload,
+  currency: string,
+  options: { redacted?: boolean } = {},
+): RefundMirror {
   const minor = (set: Parameters<typeof shopMinor>[0], plain?: string | number | null) =>
     shopMinor(set, plain, currency);
   const lineItems: MirrorRefundLine[] = p.refund_line_items.map((r) => ({
@@ -185,7 +190,8 @@ export function refundMirror(p: RefundPayload, currency: string): RefundMirror {
   return {
     id: resourceId(p.id, p.admin_graphql_api_id),
     orderId: BigInt(p.order_id),
-    note: blankToNull(p.note),
+    // Staff write notes about the customer; an erased customer's refunds keep none.
+    note: options.redacted ? null : blankToNull(p.note),
     lineItems,
     shippingMinor: BigInt(Math.max(0, shipping)),
     totalMinor: BigInt(lines + Math.max(0, shipping) + Math.max(0, shippingTax) + discrepancy),

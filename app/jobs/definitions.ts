@@ -29,6 +29,8 @@ export const JOBS = {
   },
   maintenance: {
     "sweep-inbox": z.object({}).strict(),
+    // Deletes processed inbox rows older than WEBHOOK_RETENTION_DAYS (app/webhooks/retention.server.ts).
+    "prune-inbox": z.object({}).strict(),
     // Dashboard aggregates (app/stats): every installed shop's changed days, or one shop;
     // `full` recomputes every day (after a backfill).
     "refresh-loyalty-stats": z

@@ -10,6 +10,8 @@ export const REFRESH_LOYALTY_STATS_EVERY_MS = 60_000;
 export const SCHEDULED_LOYALTY_EVERY_MS = 60 * 60_000;
 // Metafields of members missed by the debounced per-shop sync, interrupted redemptions, lapsed codes.
 export const SHOPIFY_SYNC_EVERY_MS = 60_000;
+// Retention is counted in days; hourly keeps each run's deletes small.
+export const PRUNE_INBOX_EVERY_MS = 60 * 60_000;
 
 export async function upsertSchedules(queues: {
   maintenance: TypedQueue<typeof QUEUE.maintenance>;
@@ -30,6 +32,11 @@ export async function upsertSchedules(queues: {
     "sweep-inbox",
     { every: SWEEP_INBOX_EVERY_MS },
     { name: "sweep-inbox", data: {}, opts: SCHEDULED_JOB_OPTIONS },
+  );
+  await queues.maintenance.upsertJobScheduler(
+    "prune-inbox",
+    { every: PRUNE_INBOX_EVERY_MS },
+    { name: "prune-inbox", data: {}, opts: SCHEDULED_JOB_OPTIONS },
   );
   await queues.maintenance.upsertJobScheduler(
     "refresh-loyalty-stats",

@@ -221,11 +221,12 @@ describe("customers/redact", () => {
       where: { shop_customerId: { shop: SHOP, customerId: 1001n } },
       data: { birthdayMonth: 4, birthdayDay: 12 },
     });
-    await deliver(SHOP, "customers/update", {
+    const pendingUpdate = await deliver(SHOP, "customers/update", {
       id: JANE.id,
       first_name: JANE.first,
       last_name: JANE.last,
       phone: JANE.phone,
+      updated_at: "2025-10-03T08:00:00-04:00",
     });
     await deliverAndProcess(SHOP, "customers/data_request", {
       customer: janeCustomer,
@@ -257,7 +258,13 @@ describe("customers/redact", () => {
     expect(orders[0]!.lineItems).toEqual([
       expect.objectContaining({ id: "1", productId: "1", quantity: 1, priceMinor: 2000 }),
     ]);
-    expect(await db.webhookEvent.count({ where: { shop: SHOP, status: "processed" } })).toBe(4);
+    // The update still waiting was erased, not dropped: processed now, it brings nothing back.
+    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: pendingUpdate } })).toMatchObject({
+      status: "received",
+      payload: expect.objectContaining({ id: JANE.id, first_name: null, phone: null }),
+    });
+    expect(await processWebhookEvent(db, pendingUpdate)).toBe("processed");
+    for (const needle of JANE_PII) expect(await columnsContaining(db, needle, { shop: SHOP })).toEqual([]);
     // The books stay (anonymous amounts), the member never earns again, events are gone.
     const member = await db.member.findUniqueOrThrow({
       where: { shop_customerId: { shop: SHOP, customerId: 1001n } },

@@ -1,3 +1,5 @@
+import { emailLockKey, lockIngestKeys, orderLockKey } from "~/ingest/mirror.server";
+import { rememberRedacted } from "~/privacy/redacted-identities.server";
 import { Prisma } from "../generated/prisma/client";
 
 // Every table that holds a shop's customer data, in one place, for the two GDPR topics:
@@ -67,49 +69,135 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   }) as Prisma.InputJsonObject;
 }
 
+/**
+ * Erases the subject's personal data from the mirror and the loyalty tables and remembers
+ * whom it erased (app/privacy/redacted-identities.server.ts), in the caller's transaction.
+ * Running it again changes nothing. Returns the personal values it erased, so the inbox
+ * scrub can look for them in places no field name gives away.
+ */
 export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: Date) {
+  const shop = subject.shop;
+  // Ingest of the same orders or emails waits for this transaction (the locks ingestOrder
+  // takes, in its order), so it sees the marks and cannot mirror the data back meanwhile.
+  const before = await subjectScope(tx, subject);
+  await lockIngestKeys(
+    tx,
+    before.orderIds.map((id) => orderLockKey(shop, id)),
+  );
+  await lockIngestKeys(
+    tx,
+    before.emails.map((email) => emailLockKey(shop, email)),
+  );
+  const scope = await subjectScope(tx, subject);
+
   // The customer row stays, without anything that identifies a person, so aggregates
   // (orders count, amount spent) keep adding up; redactedAt stops sync re-filling it.
-  const customerIds = await subjectCustomerIds(tx, subject);
-  const customers = await tx.customer.updateMany({
-    where: customerWhere(subject),
-    data: { email: null, phone: null, firstName: null, lastName: null, tags: [], redactedAt: now },
+  await tx.customer.updateMany({
+    where: { ...customerWhere(subject), redactedAt: null },
+    data: { redactedAt: now },
+  });
+  await tx.customer.updateMany({
+    where: { shop, id: { in: scope.customerIds } },
+    data: { email: null, phone: null, firstName: null, lastName: null, tags: [] },
   });
   // A customer the mirror never saw gets a tombstone, so a late webhook cannot bring them in.
   if (subject.customerId !== null)
     await tx.customer.upsert({
-      where: { shop_id: { shop: subject.shop, id: subject.customerId } },
-      create: { shop: subject.shop, id: subject.customerId, redactedAt: now },
+      where: { shop_id: { shop, id: subject.customerId } },
+      create: { shop, id: subject.customerId, redactedAt: now },
       update: {},
     });
-  const loyalty = await redactLoyaltyData(tx, subject.shop, customerIds);
-  const orders = await tx.order.findMany({
-    where: orderWhere(subject),
-    select: { id: true, lineItems: true },
-  });
+  await redactLoyaltyData(tx, shop, scope.customerIds);
   // Refund notes are free text typed by staff ("customer Jane said …").
   await tx.refund.updateMany({
-    where: { shop: subject.shop, orderId: { in: orders.map((o) => o.id) }, note: { not: null } },
+    where: { shop, orderId: { in: scope.orderIds }, note: { not: null } },
     data: { note: null },
   });
-  for (const order of orders) {
+  for (const order of scope.orders) {
     await tx.order.update({
-      where: { shop_id: { shop: subject.shop, id: order.id } },
+      where: { shop_id: { shop, id: order.id } },
       data: {
         email: null,
         shippingAddress: Prisma.DbNull,
         billingAddress: Prisma.DbNull,
         lineItems: redactLineItems(order.lineItems),
+        // Staff tag orders in their own words ("gift for Jane's 40th").
+        tags: [],
       },
     });
   }
   const exportMatch: Prisma.DataExportWhereInput[] = [];
   if (subject.customerId !== null) exportMatch.push({ customerId: subject.customerId });
   if (subject.email) exportMatch.push({ customerEmail: { equals: subject.email, mode: "insensitive" } });
-  const exports = exportMatch.length
-    ? await tx.dataExport.deleteMany({ where: { shop: subject.shop, OR: exportMatch } })
-    : { count: 0 };
-  return { customers: customers.count, orders: orders.length, dataExports: exports.count, ...loyalty };
+  if (exportMatch.length) await tx.dataExport.deleteMany({ where: { shop, OR: exportMatch } });
+  await rememberRedacted(tx, shop, scope, now);
+  return { personalValues: scope.personalValues };
+}
+
+/** Everything the subject covers in the mirror, and the personal values it holds there. */
+async function subjectScope(tx: Tx, subject: CustomerSubject) {
+  const [customers, orders] = await Promise.all([
+    tx.customer.findMany({
+      where: customerWhere(subject),
+      select: { id: true, email: true, phone: true, firstName: true, lastName: true, tags: true },
+    }),
+    tx.order.findMany({
+      where: orderWhere(subject),
+      select: {
+        id: true,
+        email: true,
+        lineItems: true,
+        shippingAddress: true,
+        billingAddress: true,
+        tags: true,
+      },
+      orderBy: { id: "asc" },
+    }),
+  ]);
+  const orderIds = [...new Set([...orders.map((o) => o.id), ...subject.orderIds])];
+  const notes = await tx.refund.findMany({
+    where: { shop: subject.shop, orderId: { in: orderIds }, note: { not: null } },
+    select: { note: true },
+  });
+  const customerIds = new Set(customers.map((c) => c.id));
+  if (subject.customerId !== null) customerIds.add(subject.customerId);
+  const emails = [subject.email, ...customers.map((c) => c.email), ...orders.map((o) => o.email)];
+  return {
+    customerIds: [...customerIds],
+    orders,
+    orderIds,
+    emails: [...new Set(emails.flatMap((e) => (e?.trim() ? [e.trim().toLowerCase()] : [])))],
+    personalValues: personalValues([
+      subject.email,
+      subject.phone,
+      ...customers.flatMap((c) => [c.email, c.phone, c.firstName, c.lastName, ...c.tags]),
+      ...orders.flatMap((o) => [
+        o.email,
+        ...o.tags,
+        ...addressValues(o.shippingAddress),
+        ...addressValues(o.billingAddress),
+      ]),
+      ...notes.map((r) => r.note),
+    ]),
+  };
+}
+
+const ADDRESS_KEYS = ["name", "first_name", "last_name", "company", "address1", "address2", "phone"];
+
+function addressValues(address: Prisma.JsonValue): unknown[] {
+  if (typeof address !== "object" || address === null || Array.isArray(address)) return [];
+  return ADDRESS_KEYS.map((key) => (address as Record<string, unknown>)[key]);
+}
+
+/**
+ * Values worth looking for elsewhere: a name, an address line, an email, a phone number.
+ * Short strings and numbers shorter than a phone number (a zip, "US", an order number)
+ * would match unrelated text, so they are left to the field-based erasure.
+ */
+export function personalValues(values: readonly unknown[]): string[] {
+  const distinctive = (v: string) => v.length >= 4 && (/\p{L}/u.test(v) || v.replace(/\D/g, "").length >= 7);
+  const kept = values.flatMap((v) => (typeof v === "string" && distinctive(v.trim()) ? [v.trim()] : []));
+  return [...new Set(kept)];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactLineItems, toJson } from "./customer-data.server";
+import { personalValues, redactLineItems, toJson } from "./customer-data.server";
 
 describe("redactLineItems", () => {
   it("keeps what sold for how much and drops free text such as custom properties", () => {
@@ -33,5 +33,27 @@ describe("toJson", () => {
       id: "9007199254740993",
       at: "2025-01-02T03:04:05.000Z",
     });
+  });
+});
+
+describe("personalValues", () => {
+  it("keeps names, address lines, emails and phone numbers, once each", () => {
+    expect(
+      personalValues([
+        "Jane",
+        " Jane ",
+        "12 Elm Street",
+        "jane@example.com",
+        "+1 555 010 0199",
+        "5550100199",
+        "Flat 9Q",
+      ]),
+    ).toEqual(["Jane", "12 Elm Street", "jane@example.com", "+1 555 010 0199", "5550100199", "Flat 9Q"]);
+  });
+
+  it("drops what would match unrelated text: short strings, zips, order numbers, non-strings", () => {
+    expect(
+      personalValues(["Al", "US", "90210", "#1001", "1001", null, undefined, 42, { a: "Jane" }]),
+    ).toEqual([]);
   });
 });

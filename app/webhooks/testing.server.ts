@@ -103,3 +103,30 @@ export async function tablesWithShopRows(db: PrismaClient, shop: string): Promis
   }
   return hits;
 }
+
+/**
+ * Every text, varchar, char, array, json and jsonb column of every table in the database
+ * (all schemas but PostgreSQL's own, enumerated from information_schema), searched for
+ * each needle case-insensitively: `needle -> ["schema.table.column", …]` for the needles
+ * found anywhere. Tables added by later features are scanned without touching this.
+ */
+export async function scanDatabase(db: PrismaClient, needles: readonly string[]) {
+  const columns = await db.$queryRaw<{ schema: string; table: string; column: string }[]>`
+    SELECT c.table_schema AS "schema", c.table_name AS "table", c.column_name AS "column"
+    FROM information_schema.columns c
+    JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+    WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema') AND t.table_type = 'BASE TABLE'
+      AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')
+    ORDER BY 1, 2, 3`;
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const hits: Record<string, string[]> = {};
+  for (const { schema, table, column } of columns) {
+    const found = await db.$queryRawUnsafe<{ needle: string }[]>(
+      `SELECT n AS needle FROM unnest($1::text[]) AS n WHERE EXISTS (
+         SELECT 1 FROM ${quote(schema)}.${quote(table)} WHERE strpos(lower(${quote(column)}::text), lower(n)) > 0)`,
+      [...needles],
+    );
+    for (const { needle } of found) (hits[needle] ??= []).push(`${schema}.${table}.${column}`);
+  }
+  return { columns: columns.length, hits };
+}

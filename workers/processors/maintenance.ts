@@ -1,9 +1,11 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
+import { env } from "~/env.server";
 import { parseJobData, QUEUE, type JobData } from "~/jobs/definitions";
 import { requeueWebhook } from "~/jobs/producers.server";
 import type { TypedQueue } from "~/jobs/queue.server";
 import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
+import { pruneInbox } from "~/webhooks/retention.server";
 import { sweepInbox } from "~/webhooks/sweeper.server";
 
 export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<typeof QUEUE.webhooks>) {
@@ -16,6 +18,8 @@ export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<type
           enqueue: (eventId) => requeueWebhook(webhooks, eventId),
           now: () => new Date(),
         });
+      case "prune-inbox":
+        return pruneInbox({ db, now: () => new Date(), retentionDays: env().WEBHOOK_RETENTION_DAYS });
       case "refresh-loyalty-stats": {
         const { shop, full } = data as JobData<typeof QUEUE.maintenance, "refresh-loyalty-stats">;
         const now = new Date();

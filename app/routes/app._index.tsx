@@ -12,8 +12,7 @@ import { WorkersCard } from "../components/dashboard/WorkersCard";
 import { loadDashboard } from "../dashboard/dashboard.server";
 import { prisma } from "../db.server";
 import { loadLoyaltyKpis } from "../stats/kpis.server";
-import { authenticate } from "../shopify.server";
-import { recordInstall } from "../shopify/install.server";
+import { authenticate, recordShopInstall } from "../shopify.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
@@ -32,7 +31,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     // The first admin load can overtake the install being recorded: the request that
     // exchanged the token stores the session before its afterAuth has read the shop.
     // Recording it here (an idempotent upsert) keeps the store card from coming up empty.
-    await recordInstall(prisma(), session, admin.graphql);
+    await recordShopInstall(prisma(), session, admin.graphql);
     [dashboard, loyalty, backfill] = await load();
   }
   return { ...dashboard, loyalty, backfill };

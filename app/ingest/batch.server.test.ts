@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { rebuildMemberBalances } from "~/loyalty/ledger.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
 import { recordDelivery, resetDatabase } from "~/webhooks/testing.server";
-import { processWebhookJob } from "./batch-dispatch.server";
+import { processWebhookJob } from "~/webhooks/batch-dispatch.server";
 import { batchPool, closeBatchPools, processOrderBatch } from "./batch.server";
 import { createWorld, NOW, type Delivery } from "./test-world.server";
 

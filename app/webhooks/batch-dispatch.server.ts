@@ -1,8 +1,8 @@
 import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import { logger } from "~/logger.server";
-import { processWebhookEvent, type ProcessOptions, type ProcessOutcome } from "~/webhooks/process.server";
-import { BATCH_TOPICS, batchPool, processOrderBatch, type BatchResult } from "./batch.server";
+import { processWebhookEvent, type ProcessOptions, type ProcessOutcome } from "./process.server";
+import { BATCH_TOPICS, batchPool, processOrderBatch, type BatchResult } from "~/ingest/batch.server";
 
 // The webhooks job: one inbox row id. Order deliveries go through a batch that claims the
 // row with up to BATCH_LIMIT of the shop's other received order rows (batch.server.ts);

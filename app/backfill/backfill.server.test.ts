@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { earningOrderFromMirror, parseMirrorLineItems } from "~/ingest/mirror-format";
+import { earningOrderFromMirror, parseMirrorLineItems } from "~/mirror/format";
 import { settleOrder } from "~/loyalty/orders.server";
 import { currentProgram } from "~/loyalty/program.server";
 import { emulatorGraphql, seedProgram } from "~/loyalty/redemptions.testing.server";

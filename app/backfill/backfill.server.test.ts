@@ -5,7 +5,7 @@ import { settleOrder } from "~/loyalty/orders.server";
 import { currentProgram } from "~/loyalty/program.server";
 import { emulatorGraphql, seedProgram } from "~/loyalty/redemptions.testing.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
 import { earningOrderForReplay } from "./credit.server";

@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { closeQueues, queue } from "~/jobs/queue.server";
 import { QUEUE } from "~/jobs/definitions";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { loadBackfillCard, startBackfillFromForm } from "./route.server";
 import { backfillOnInstall } from "./start.server";
 

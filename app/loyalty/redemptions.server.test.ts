@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { discountsOf } from "../../emulator/graphql/discounts";
 import { planFaults } from "../../emulator/graphql/faults";
 import type { Emulator } from "../../emulator/server";

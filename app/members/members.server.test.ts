@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { parseListParams, PAGE_SIZE } from "./list-params";
 import { loadMemberDetail } from "./member.server";
 import { listMembers } from "./members.server";

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { currentProgramVersion } from "~/loyalty/program.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { loadProgramPage, saveProgramDraft } from "./program-page.server";
 
 const db = prisma();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { appendEntries, lockMember } from "~/loyalty/ledger.server";
 import { emulatorGraphql, seedMember, seedProgram } from "~/loyalty/redemptions.testing.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { planFaults } from "../../emulator/graphql/faults";
 import { metafieldsOf } from "../../emulator/graphql/metafields";
 import type { Emulator } from "../../emulator/server";

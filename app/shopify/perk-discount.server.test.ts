@@ -4,7 +4,7 @@ import type { ProgramInput } from "~/loyalty/program";
 import { currentProgramVersion, saveProgram } from "~/loyalty/program.server";
 import { emulatorGraphql, seedProgram } from "~/loyalty/redemptions.testing.server";
 import { tierPerkConfigSchema } from "~/loyalty/tier-perks";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { automaticDiscountsOf } from "../../emulator/graphql/discount-automatic";
 import { planFaults } from "../../emulator/graphql/faults";
 import type { Emulator } from "../../emulator/server";

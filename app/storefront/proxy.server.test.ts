@@ -10,7 +10,7 @@ import { action as redeemAction, loader as redeemLoader } from "~/routes/proxy.r
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { routeShopifyTo } from "~/shopify/emulator-origin.server";
 import { sessionStorage } from "~/shopify.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { discountsOf } from "../../emulator/graphql/discounts";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";

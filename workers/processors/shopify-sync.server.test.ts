@@ -7,7 +7,7 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { redeemReward } from "~/loyalty/redemptions.server";
 import { emulatorGraphql, seedMember, seedProgram } from "~/loyalty/redemptions.testing.server";
 import { redis } from "~/redis.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { discountsOf } from "../../emulator/graphql/discounts";
 import { metafieldsOf } from "../../emulator/graphql/metafields";
 import type { Emulator } from "../../emulator/server";

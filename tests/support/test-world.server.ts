@@ -2,7 +2,7 @@ import { prisma } from "~/db.server";
 import { currentProgramVersion, saveProgram } from "~/loyalty/program.server";
 import type { ProgramInput } from "~/loyalty/program";
 import { processWebhookEvent } from "~/webhooks/process.server";
-import { recordDelivery } from "~/webhooks/testing.server";
+import { recordDelivery } from "./webhooks.server";
 import { EmulatorStore } from "../../emulator/store";
 import type { CustomerRecord, OrderRecord } from "../../emulator/resources/records";
 import {

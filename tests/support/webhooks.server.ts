@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "../db.server";
-import { webhookHmac } from "./hmac";
-import { receiveWebhook } from "./receive.server";
+import type { PrismaClient } from "~/db.server";
+import { webhookHmac } from "~/webhooks/hmac";
+import { receiveWebhook } from "~/webhooks/receive.server";
 
 // Test support for webhook integration tests: signed deliveries exactly as Shopify
 // sends them, a clean database, and a scan of every column for personal data.

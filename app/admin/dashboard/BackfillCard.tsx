@@ -13,6 +13,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { KpiTile } from "~/admin/components/KpiTile";
 import type { BackfillView } from "./backfill-present";
 
 // The history import on the dashboard: where it is, what it has loaded and credited,
@@ -71,14 +72,13 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
             />
             <InlineGrid columns={{ xs: 2, sm: 4 }} gap="300">
               {backfill.counts.map((c) => (
-                <BlockStack gap="050" key={c.label}>
-                  <Text as="span" tone="subdued" variant="bodySm">
-                    {c.label}
-                  </Text>
-                  <Text as="span" variant="headingSm" numeric>
-                    <span data-backfill-count={c.label}>{count.format(c.value)}</span>
-                  </Text>
-                </BlockStack>
+                <KpiTile
+                  key={c.label}
+                  size="small"
+                  label={c.label}
+                  value={count.format(c.value)}
+                  marker={{ "data-backfill-count": c.label }}
+                />
               ))}
             </InlineGrid>
             <Text as="p" tone="subdued" variant="bodySm">

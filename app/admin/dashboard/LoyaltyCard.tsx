@@ -1,4 +1,5 @@
 import { BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from "@shopify/polaris";
+import { KpiTile } from "~/admin/components/KpiTile";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { formatMoney } from "~/admin/members/present";
 import { KPI_DAYS } from "~/stats/kpis";
@@ -7,24 +8,6 @@ import type { LoyaltyKpis } from "~/stats/kpis.server";
 const PointsChart = lazy(() => import("./PointsChart.client"));
 const count = new Intl.NumberFormat("en-US");
 const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
-
-function Kpi({ label, value, note }: { label: string; value: string; note?: string }) {
-  return (
-    <BlockStack gap="100">
-      <Text as="span" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingLg" numeric>
-        <span data-kpi={label}>{value}</span>
-      </Text>
-      {note && (
-        <Text as="p" variant="bodySm" tone="subdued">
-          {note}
-        </Text>
-      )}
-    </BlockStack>
-  );
-}
 
 /** The chart renders only in the browser; the server sends a placeholder of the same size. */
 function ClientChart({ days }: { days: LoyaltyKpis["days"] }) {
@@ -59,24 +42,28 @@ export function LoyaltyCard({ kpis }: { kpis: LoyaltyKpis }) {
           Loyalty program
         </Text>
         <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-          <Kpi
+          <KpiTile
             label="Members"
             value={count.format(kpis.members)}
             note={`${count.format(kpis.newMembers)} joined in the last ${KPI_DAYS} days`}
           />
-          <Kpi label="Points issued" value={count.format(kpis.pointsIssued)} note={`Last ${KPI_DAYS} days`} />
-          <Kpi
+          <KpiTile
+            label="Points issued"
+            value={count.format(kpis.pointsIssued)}
+            note={`Last ${KPI_DAYS} days`}
+          />
+          <KpiTile
             label="Points redeemed"
             value={count.format(kpis.pointsRedeemed)}
             note={`${count.format(kpis.redemptions)} rewards in the last ${KPI_DAYS} days`}
           />
-          <Kpi
+          <KpiTile
             label="Redemption rate"
             value={kpis.redemptionRate === null ? "—" : percent.format(kpis.redemptionRate)}
             note="Points redeemed per point issued"
           />
         </InlineGrid>
-        <Kpi label="Outstanding liability" value={liability} note={basis} />
+        <KpiTile label="Outstanding liability" value={liability} note={basis} />
         <ClientChart days={kpis.days} />
         <Text as="p" variant="bodySm" tone="subdued">
           {kpis.refreshedAt

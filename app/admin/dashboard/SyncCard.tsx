@@ -1,21 +1,9 @@
 import { Badge, BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { KpiTile } from "~/admin/components/KpiTile";
 import type { Dashboard } from "./dashboard.server";
 import { Facts } from "./Facts";
 
 const count = new Intl.NumberFormat("en-US");
-
-function Metric({ label, value }: { label: string; value: number }) {
-  return (
-    <BlockStack gap="100">
-      <Text as="span" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingLg" numeric>
-        <span data-metric={label}>{count.format(value)}</span>
-      </Text>
-    </BlockStack>
-  );
-}
 
 export function SyncCard({ sync }: { sync: Dashboard["sync"] }) {
   return (
@@ -28,9 +16,17 @@ export function SyncCard({ sync }: { sync: Dashboard["sync"] }) {
           <Badge tone={sync.status.tone}>{sync.status.label}</Badge>
         </InlineStack>
         <InlineGrid columns={3} gap="400">
-          <Metric label="Customers" value={sync.customers} />
-          <Metric label="Orders" value={sync.orders} />
-          <Metric label="Products" value={sync.products} />
+          <KpiTile
+            label="Customers"
+            value={count.format(sync.customers)}
+            marker={{ "data-metric": "Customers" }}
+          />
+          <KpiTile label="Orders" value={count.format(sync.orders)} marker={{ "data-metric": "Orders" }} />
+          <KpiTile
+            label="Products"
+            value={count.format(sync.products)}
+            marker={{ "data-metric": "Products" }}
+          />
         </InlineGrid>
         <Facts
           items={[

@@ -1,19 +1,7 @@
 import { BlockStack, Card, InlineGrid, ProgressBar, Text } from "@shopify/polaris";
+import { KpiTile } from "~/admin/components/KpiTile";
 import type { MemberDetail } from "./member.server";
 import { formatPoints, tierProgressView } from "./present";
-
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
-  return (
-    <BlockStack gap="100">
-      <Text as="span" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingLg" numeric>
-        <span data-testid={testId}>{value}</span>
-      </Text>
-    </BlockStack>
-  );
-}
 
 export function BalanceCard({ member }: { member: MemberDetail["member"] }) {
   return (
@@ -23,14 +11,26 @@ export function BalanceCard({ member }: { member: MemberDetail["member"] }) {
           Points
         </Text>
         <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-          <Figure label="Available" value={formatPoints(member.availablePoints)} testId="available-points" />
-          <Figure label="Pending" value={formatPoints(member.pendingPoints)} testId="pending-points" />
-          <Figure
+          <KpiTile
+            label="Available"
+            value={formatPoints(member.availablePoints)}
+            marker={{ "data-testid": "available-points" }}
+          />
+          <KpiTile
+            label="Pending"
+            value={formatPoints(member.pendingPoints)}
+            marker={{ "data-testid": "pending-points" }}
+          />
+          <KpiTile
             label="Earned in total"
             value={formatPoints(member.lifetimePoints)}
-            testId="lifetime-points"
+            marker={{ "data-testid": "lifetime-points" }}
           />
-          <Figure label="Spent" value={formatPoints(member.redeemedPoints)} testId="redeemed-points" />
+          <KpiTile
+            label="Spent"
+            value={formatPoints(member.redeemedPoints)}
+            marker={{ "data-testid": "redeemed-points" }}
+          />
         </InlineGrid>
         {member.pendingPoints > 0 && (
           <Text as="p" tone="subdued">

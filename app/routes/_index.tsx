@@ -28,10 +28,15 @@ export default function Landing() {
           <Card>
             <List>
               <List.Item>
-                Points, tiers, rewards and referrals your customers see in the storefront and at checkout.
+                Points, tiers and rewards your customers see in the storefront, in their account and at
+                checkout.
               </List.Item>
-              <List.Item>Experiments against a holdout show the revenue the program really adds.</List.Item>
-              <List.Item>Recommendations and campaigns act on what the experiments find.</List.Item>
+              <List.Item>
+                Your customers and past orders imported on install, with points for history if you choose.
+              </List.Item>
+              <List.Item>
+                Coming next: experiments against a holdout that show the revenue the program really adds.
+              </List.Item>
             </List>
           </Card>
           <Card>

@@ -4,11 +4,14 @@ import { fileURLToPath } from "node:url";
 import { Liquid, type TagToken, type TopLevelToken } from "liquidjs";
 
 /**
- * Renders this theme app extension's Liquid the way a Shopify storefront would, closely enough
+ * Renders the theme app extension's Liquid (extensions/loyalty-widget) the way a Shopify storefront would, closely enough
  * for tests and the browser harness: `t` reads locales/, `asset_url` points at assets/,
  * `{% schema %}` is captured rather than printed, and snippets resolve from snippets/.
  */
-export const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const EXTENSION_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../extensions/loyalty-widget",
+);
 export const BLOCKS = ["loyalty-launcher", "points-card", "rewards-list"] as const;
 export type BlockName = (typeof BLOCKS)[number];
 export const LOCALES = ["en", "fr", "de", "es"] as const;

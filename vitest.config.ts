@@ -21,6 +21,7 @@ export default defineConfig({
             "scripts/**/*.test.ts",
             "simulator/**/*.test.ts",
             "workers/**/*.test.ts",
+            "tests/lint/**/*.test.ts",
           ],
           exclude: ["**/*.server.test.{ts,tsx}", "node_modules/**"],
           setupFiles: ["tests/setup/console.ts", "tests/setup/env.ts"],

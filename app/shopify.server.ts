@@ -1,9 +1,12 @@
 import "@shopify/shopify-app-remix/adapters/node";
+import type { Session } from "@shopify/shopify-api";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { prisma } from "./db.server";
+import { backfillOnInstall } from "./backfill/start.server";
+import { prisma, type PrismaClient } from "./db.server";
 import { env } from "./env.server";
 import { routeShopifyTo } from "./shopify/emulator-origin.server";
 import { PrismaSessionStorage } from "./shopify/session-storage.server";
+import type { AdminGraphql } from "./shopify/graphql.server";
 import { recordInstall } from "./shopify/install.server";
 
 // The one shopifyApp(...) call. The API version is pinned here and in shopify.app.toml.
@@ -21,6 +24,11 @@ const libraryLogLevel = ["debug", "trace"].includes(config.LOG_LEVEL)
     ? LogSeverity.Error
     : LogSeverity.Warning;
 
+/** Records the install and starts the shop's first backfill (after auth and on the first admin load). */
+export function recordShopInstall(db: PrismaClient, session: Session, graphql: AdminGraphql) {
+  return recordInstall(db, session, graphql, (shop) => backfillOnInstall(db, shop));
+}
+
 const shopify = shopifyApp({
   logger: { level: libraryLogLevel },
   apiKey: config.SHOPIFY_API_KEY,
@@ -37,7 +45,7 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session, admin }) => {
-      await recordInstall(prisma(), session, admin.graphql);
+      await recordShopInstall(prisma(), session, admin.graphql);
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

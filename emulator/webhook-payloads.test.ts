@@ -3,7 +3,7 @@ import {
   customerPayload as customerSchema,
   customerDeletePayload as deleteSchema,
 } from "~/ingest/customer-payload";
-import { refundedAmountsFromMirror } from "~/ingest/mirror-format";
+import { refundedAmountsFromMirror } from "~/mirror/format";
 import { orderPayload as orderSchema } from "~/ingest/order-payload";
 import { productPayload as productSchema } from "~/ingest/product-payload";
 import { refundPayload as refundSchema } from "~/ingest/refund-payload";

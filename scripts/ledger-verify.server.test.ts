@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { appendEntries, lockMember, type NewLedgerEntry } from "~/loyalty/services/ledger.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { verifyLedger } from "./ledger-verify";
 
 const db = prisma();

@@ -6,7 +6,7 @@ import { emulatorGraphql } from "../tests/support/loyalty-world.server";
 import { refreshLoyaltyStats } from "~/stats/refresh.server";
 import { loadLoyaltyKpis } from "~/stats/kpis.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
-import { recordDelivery, resetDatabase } from "~/webhooks/testing.server";
+import { recordDelivery, resetDatabase } from "~tests/support/webhooks.server";
 import type { Emulator } from "../emulator/server";
 import { installApp, startTestEmulator } from "../emulator/testing";
 import { deliverAll, historyRefundDeliveries, loadShopIntoStore } from "./history";

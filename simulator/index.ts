@@ -25,6 +25,7 @@ export type {
   RateComponents,
   Respond,
 } from "./scenario/respond";
-export { customerState, groundTruth, loadScenario } from "./scenario/ground-truth";
+export { customerState, groundTruth } from "./scenario/ground-truth";
+export { loadScenario } from "./scenario/load";
 export type { GroundTruthReport } from "./scenario/ground-truth";
 export { Rng } from "./random/rng";

@@ -11,7 +11,7 @@ import { loader as statusLoader } from "~/routes/proxy.status";
 import { routeShopifyTo } from "~/shopify/emulator-origin.server";
 import { sessionStorage } from "~/shopify.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
-import { recordDelivery, resetDatabase, TEST_SECRET } from "~/webhooks/testing.server";
+import { recordDelivery, resetDatabase, TEST_SECRET } from "~tests/support/webhooks.server";
 import type { Emulator } from "../emulator/server";
 import { installApp, startTestEmulator } from "../emulator/testing";
 import { loadShopIntoStore } from "./history";

@@ -10,7 +10,7 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { createRedis, redis } from "~/redis.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
 import { receiveWebhook } from "~/webhooks/receive.server";
-import { resetDatabase, signedDelivery, TEST_SECRET } from "~/webhooks/testing.server";
+import { resetDatabase, signedDelivery, TEST_SECRET } from "~tests/support/webhooks.server";
 import { startWorkers, type WorkerRuntime } from "./runtime";
 
 const db = prisma();

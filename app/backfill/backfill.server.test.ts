@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { earningOrderFromMirror, parseMirrorLineItems } from "~/ingest/mirror-format";
+import { earningOrderFromMirror, parseMirrorLineItems } from "~/mirror/format";
 import { settleOrder } from "~/loyalty/services/orders.server";
 import { currentProgram } from "~/loyalty/services/program.server";
-import { emulatorGraphql, seedProgram } from "../../tests/support/loyalty-world.server";
+import { emulatorGraphql, seedProgram } from "~tests/support/loyalty-world.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
 import { earningOrderForReplay } from "./credit.server";

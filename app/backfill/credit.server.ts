@@ -7,7 +7,7 @@ import {
   refundedAmountsFromMirror,
   type MirroredOrder,
   type ProductFacts,
-} from "~/ingest/mirror-format";
+} from "~/mirror/format";
 import type { EarningOrder } from "~/loyalty/earning";
 import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";

@@ -1,5 +1,5 @@
 import { toMinor } from "~/ingest/payload-common";
-import type { MirrorLineItem } from "~/ingest/mirror-format";
+import type { MirrorLineItem } from "~/mirror/format";
 
 // Bulk operation JSONL lines as mirror rows. Each line is one object; a node of a nested
 // connection (an order's line item) carries `__parentId` and follows its parent. The

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { MirrorLineItem } from "~/ingest/mirror-format";
+import type { MirrorLineItem } from "~/mirror/format";
 import {
   JsonlFormatError,
   parseLine,

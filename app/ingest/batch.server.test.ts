@@ -1,10 +1,10 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { rebuildMemberBalances } from "~/loyalty/services/ledger.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
-import { recordDelivery, resetDatabase } from "~/webhooks/testing.server";
-import { processWebhookJob } from "./batch-dispatch.server";
+import { recordDelivery, resetDatabase } from "~tests/support/webhooks.server";
+import { processWebhookJob } from "~/webhooks/batch-dispatch.server";
 import { batchPool, closeBatchPools, processOrderBatch } from "./batch.server";
-import { createWorld, NOW, type Delivery } from "./test-world.server";
+import { createWorld, NOW, type Delivery } from "~tests/support/test-world.server";
 
 // The batch path (batch.server.ts) must leave exactly the state the per-row path leaves
 // for the same deliveries: the same deliveries go into two shops, one processed row by

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { closePgPools, sharedPgPool } from "~/db/pg-pools.server";
 import { env } from "~/env.server";
-import { earningOrderFromMirror, orderPlacedAt, type ProductFacts } from "~/ingest/mirror-format";
+import { earningOrderFromMirror, orderPlacedAt, type ProductFacts } from "~/mirror/format";
 import { pointsForOrder } from "~/loyalty/earning";
 import { balancesFromLedger, entryProblem, QUALIFYING_KINDS, type LedgerEntry } from "~/loyalty/ledger";
 import { earnKey, campaignBonusKey, firstOrderBonusKey } from "~/loyalty/ledger-keys";

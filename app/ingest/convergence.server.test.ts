@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { balancesFromLedger } from "~/loyalty/ledger";
 import { memberLedger } from "~/loyalty/services/ledger.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import type { CustomerRecord, OrderRecord } from "../../emulator/resources/records";
 import type { RefundSpec } from "../../emulator/webhook-payloads";
-import { createWorld, type Delivery } from "./test-world.server";
+import { createWorld, type Delivery } from "~tests/support/test-world.server";
 
 // Property: whatever order Shopify delivers one customer's webhooks in, and however many
 // times, the mirror and the member's balances end where in-order delivery puts them.

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { balancesFromLedger } from "~/loyalty/ledger";
 import { memberLedger } from "~/loyalty/services/ledger.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { customerDeletePayload } from "../../emulator/webhook-payloads";
-import { createWorld, NOW } from "./test-world.server";
+import { createWorld, NOW } from "~tests/support/test-world.server";
 
 const SHOP = "ingest-test.myshopify.com";
 const w = createWorld(SHOP);

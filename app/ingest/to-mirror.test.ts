@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refundedAmountsFromMirror } from "./mirror-format";
+import { refundedAmountsFromMirror } from "~/mirror/format";
 import { orderPayload } from "./order-payload";
 import { toMinor } from "./payload-common";
 import { refundPayload } from "./refund-payload";

@@ -1,4 +1,4 @@
-import type { MirrorLineItem, MirrorRefundLine } from "./mirror-format";
+import type { MirrorLineItem, MirrorRefundLine } from "~/mirror/format";
 import type { CustomerPayload } from "./customer-payload";
 import type { EmbeddedCustomerPayload, OrderPayload } from "./order-payload";
 import { resourceId, shopMinor } from "./payload-common";

@@ -2,7 +2,7 @@ import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunctio
 import { BlockStack, Card, List, Page, Text } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
-import { ShopLoginForm } from "../components/ShopLoginForm";
+import { ShopLoginForm } from "~/admin/components/ShopLoginForm";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const meta: MetaFunction = () => [{ title: "Loyalty Optimizer for Shopify" }];
@@ -28,10 +28,15 @@ export default function Landing() {
           <Card>
             <List>
               <List.Item>
-                Points, tiers, rewards and referrals your customers see in the storefront and at checkout.
+                Points, tiers and rewards your customers see in the storefront, in their account and at
+                checkout.
               </List.Item>
-              <List.Item>Experiments against a holdout show the revenue the program really adds.</List.Item>
-              <List.Item>Recommendations and campaigns act on what the experiments find.</List.Item>
+              <List.Item>
+                Your customers and past orders imported on install, with points for history if you choose.
+              </List.Item>
+              <List.Item>
+                Coming next: experiments against a holdout that show the revenue the program really adds.
+              </List.Item>
             </List>
           </Card>
           <Card>

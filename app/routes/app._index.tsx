@@ -3,17 +3,16 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
-import { loadBackfillCard, startBackfillFromForm } from "../backfill/route.server";
-import { BackfillCard } from "../components/backfill/BackfillCard";
-import { InstallCard } from "../components/dashboard/InstallCard";
-import { LoyaltyCard } from "../components/dashboard/LoyaltyCard";
-import { SyncCard } from "../components/dashboard/SyncCard";
-import { WorkersCard } from "../components/dashboard/WorkersCard";
-import { loadDashboard } from "../dashboard/dashboard.server";
+import { loadBackfillCard, startBackfillFromForm } from "~/admin/dashboard/backfill-card.server";
+import { BackfillCard } from "~/admin/dashboard/BackfillCard";
+import { InstallCard } from "~/admin/dashboard/InstallCard";
+import { LoyaltyCard } from "~/admin/dashboard/LoyaltyCard";
+import { SyncCard } from "~/admin/dashboard/SyncCard";
+import { WorkersCard } from "~/admin/dashboard/WorkersCard";
+import { loadDashboard } from "~/admin/dashboard/dashboard.server";
 import { prisma } from "../db.server";
 import { loadLoyaltyKpis } from "../stats/kpis.server";
-import { authenticate } from "../shopify.server";
-import { recordInstall } from "../shopify/install.server";
+import { authenticate, recordShopInstall } from "../shopify.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
@@ -32,7 +31,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     // The first admin load can overtake the install being recorded: the request that
     // exchanged the token stores the session before its afterAuth has read the shop.
     // Recording it here (an idempotent upsert) keeps the store card from coming up empty.
-    await recordInstall(prisma(), session, admin.graphql);
+    await recordShopInstall(prisma(), session, admin.graphql);
     [dashboard, loyalty, backfill] = await load();
   }
   return { ...dashboard, loyalty, backfill };

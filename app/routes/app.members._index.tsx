@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
-import { MembersTable } from "~/components/members/MembersTable";
+import { MembersTable } from "~/admin/members/MembersTable";
 import { prisma } from "~/db.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
-import { parseListParams } from "~/members/list-params";
-import { listMembers } from "~/members/members.server";
+import { parseListParams } from "~/admin/members/list-params";
+import { listMembers } from "~/admin/members/members.server";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Members · Loyalty Optimizer" }];

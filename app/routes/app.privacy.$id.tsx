@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "~/db.server";
-import { downloadDataExport } from "~/privacy/exports.server";
+import { downloadDataExport } from "~/admin/privacy/exports.server";
 import { authenticate } from "~/shopify.server";
 
 // GET /app/privacy/:id: the customer data export as a JSON attachment, for the signed-in

@@ -3,7 +3,7 @@ import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, IndexTable, Layout, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { prisma } from "~/db.server";
-import { listDataExports, type DataExportSummary } from "~/privacy/exports.server";
+import { listDataExports, type DataExportSummary } from "~/admin/privacy/exports.server";
 import { authenticate } from "~/shopify.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,5 +1,4 @@
 import type { Session } from "@shopify/shopify-api";
-import { backfillOnInstall } from "../backfill/start.server";
 import type { PrismaClient } from "../db.server";
 import { logger } from "../logger.server";
 import { runGraphql, type AdminGraphql } from "./graphql.server";
@@ -27,8 +26,14 @@ type ShopForInstall = {
 };
 
 // Called after every successful authentication: (re)marks the shop installed and keeps
-// its currency, plan and time zone current.
-export async function recordInstall(db: PrismaClient, session: Session, graphql: AdminGraphql) {
+// its currency, plan and time zone current. `afterInstall` is what the app does next (the
+// first backfill); it is passed in so this Shopify room imports no domain.
+export async function recordInstall(
+  db: PrismaClient,
+  session: Session,
+  graphql: AdminGraphql,
+  afterInstall: (shop: string) => Promise<void>,
+) {
   const { shop } = await runGraphql<ShopForInstall>(graphql, "ShopForInstall", SHOP_QUERY);
   const fields = {
     status: "installed" as const,
@@ -48,7 +53,7 @@ export async function recordInstall(db: PrismaClient, session: Session, graphql:
   // The first install imports the shop's history; a failure here must not fail sign-in
   // (the dashboard's import card can start it).
   try {
-    await backfillOnInstall(db, session.shop);
+    await afterInstall(session.shop);
   } catch (error) {
     logger().warn({ err: error, shop: session.shop }, "Could not start the install backfill");
   }

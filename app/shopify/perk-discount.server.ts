@@ -11,7 +11,6 @@ import {
   type TierPerkConfig,
   type TierPerkSettings,
 } from "~/loyalty/tier-perks";
-import type { PerkDiscountState } from "~/components/perks/form";
 import { runGraphql, ShopifyUserError, type AdminGraphql } from "./graphql.server";
 
 // The one automatic app discount that gives members their tier perk at checkout
@@ -22,6 +21,9 @@ import { runGraphql, ShopifyUserError, type AdminGraphql } from "./graphql.serve
 // then those of experiment variants, whose own tier perks the one config also carries.
 
 export const TIER_PERK_DISCOUNT_TITLE = "Loyalty tier perks";
+
+/** Whether the automatic discount exists in Shopify and runs with what the program says now. */
+export type PerkDiscountState = "missing" | "active" | "outOfDate" | "inactive";
 
 const storedSchema = z.object({
   discountId: z.string().nullable().default(null),

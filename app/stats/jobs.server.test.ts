@@ -5,7 +5,7 @@ import { prisma } from "~/db.server";
 import { QUEUE } from "~/jobs/definitions";
 import { createQueue } from "~/jobs/queue.server";
 import { redis } from "~/redis.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 
 const db = prisma();
 const SHOP = "stats-job.myshopify.com";

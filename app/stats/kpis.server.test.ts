@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { saveProgram } from "~/loyalty/services/program.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { loadLoyaltyKpis } from "./kpis.server";
 import { refreshLoyaltyStats } from "./refresh.server";
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import type { LedgerKind } from "~/generated/prisma/client";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { refreshLoyaltyStats } from "./refresh.server";
 
 const db = prisma();

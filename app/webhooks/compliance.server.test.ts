@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { processWebhookEvent } from "./process.server";
-import { columnsContaining, resetDatabase, recordDelivery, tablesWithShopRows } from "./testing.server";
+import {
+  columnsContaining,
+  resetDatabase,
+  recordDelivery,
+  tablesWithShopRows,
+} from "~tests/support/webhooks.server";
 
 const db = prisma();
 const SHOP = "compliance-test.myshopify.com";

@@ -6,7 +6,7 @@ import { customerPayload as customerSchema } from "~/ingest/customer-payload";
 import { orderMirror, refundMirror, customerMirror } from "~/ingest/to-mirror";
 import { rememberRedacted } from "~/privacy/redacted-identities.server";
 import { processWebhookEvent } from "./process.server";
-import { recordDelivery, resetDatabase } from "./testing.server";
+import { recordDelivery, resetDatabase } from "~tests/support/webhooks.server";
 
 // The inbox side of customers/redact (migration 20261206010000_redaction_marks): a delivery
 // for someone erased is stored without personal data, in a shape ingest still processes.

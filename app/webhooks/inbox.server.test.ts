@@ -6,7 +6,7 @@ import { redis } from "~/redis.server";
 import { action } from "~/routes/webhooks";
 import { parseWebhookHeaders } from "./headers";
 import { recordDeliveries } from "./inbox.server";
-import { resetDatabase, signedDelivery } from "./testing.server";
+import { resetDatabase, signedDelivery } from "~tests/support/webhooks.server";
 
 const db = prisma();
 const SHOP = "inbox-batch.myshopify.com";

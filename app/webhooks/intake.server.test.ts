@@ -6,7 +6,7 @@ import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
 import { redis } from "~/redis.server";
 import { handleWebhookNode } from "./intake.server";
-import { resetDatabase, signedDelivery } from "./testing.server";
+import { resetDatabase, signedDelivery } from "~tests/support/webhooks.server";
 
 // The production server's direct path for POST /webhooks, over a real HTTP connection.
 

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import type { HandlerContext } from "./handler";
 import { processWebhookEvent } from "./process.server";
-import { recordDelivery, resetDatabase } from "./testing.server";
+import { recordDelivery, resetDatabase } from "~tests/support/webhooks.server";
 
 const db = prisma();
 const SHOP = "process-test.myshopify.com";

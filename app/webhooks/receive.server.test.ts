@@ -9,7 +9,7 @@ import { action } from "~/routes/webhooks";
 import { webhookHmac } from "./hmac";
 import { receiveWebhook, type ReceiveDeps } from "./receive.server";
 import { sweepInbox } from "./sweeper.server";
-import { resetDatabase, signedDelivery, TEST_SECRET } from "./testing.server";
+import { resetDatabase, signedDelivery, TEST_SECRET } from "~tests/support/webhooks.server";
 
 const SHOP = "receive-test.myshopify.com";
 const db = prisma();

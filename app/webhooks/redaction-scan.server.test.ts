@@ -3,7 +3,7 @@ import { prisma } from "~/db.server";
 import { customersRedact } from "./handlers/customers-redact.server";
 import { WEBHOOK_HANDLERS } from "./handlers";
 import { processWebhookEvent } from "./process.server";
-import { recordDelivery, resetDatabase, scanDatabase } from "./testing.server";
+import { recordDelivery, resetDatabase, scanDatabase } from "~tests/support/webhooks.server";
 
 // A realistic customers/redact: a customer with orders, a guest order under her email, an
 // order linked only through orders_to_redact, refunds with staff notes, tags, custom

@@ -7,7 +7,7 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { PRUNE_INBOX_EVERY_MS, upsertSchedules } from "~/jobs/schedules.server";
 import { maintenanceProcessor } from "../../workers/processors/maintenance";
 import { pruneInbox } from "./retention.server";
-import { resetDatabase } from "./testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 
 const db = prisma();
 const NOW = new Date("2026-03-01T12:00:00Z");

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import type { CustomerHistory } from "../behaviour/history";
 import type { SimCustomer } from "../customers/customers";
 import { customerBatches, defineShop } from "../shop";
 import type { CustomerTruth } from "../truth/customer-truth";
 import { baselineKey, variantTruth, type PopulationMember, type VariantTruth } from "../truth/variants";
 import type { CustomerState } from "./respond";
-import { parseScenario, ScenarioError, type Scenario } from "./schema";
+import type { Scenario } from "./schema";
 
 export interface GroundTruthReport {
   scenario: { name: string; description: string; seed: number; baseline: string };
@@ -90,15 +89,4 @@ export function groundTruth(scenario: Scenario): GroundTruthReport {
     variants: variantTruth(scenario, population, calendar),
     customers,
   };
-}
-
-/** Read and validate a scenario file; a ScenarioError lists every bad field. */
-export function loadScenario(path: string): Scenario {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ScenarioError(path, [`not readable JSON: ${(error as Error).message}`]);
-  }
-  return parseScenario(json, path);
 }

@@ -2,7 +2,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../random/rng";
-import { groundTruth, loadScenario } from "./ground-truth";
+import { groundTruth } from "./ground-truth";
+import { loadScenario } from "./load";
 import {
   rateComponents,
   redemptionProbability,

@@ -1,7 +1,10 @@
 import type { Job } from "bullmq";
+import { recordBackfillError, runBackfill } from "~/backfill/run.server";
 import type { PrismaClient } from "~/db.server";
-import { runBackfillJob } from "~/backfill/start.server";
+import type { BackfillRun } from "~/generated/prisma/client";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
+import { adminGraphqlFor } from "~/shopify/admin-client.server";
+import { enqueueStatsRefresh } from "~/stats/jobs.server";
 
 export function backfillProcessor(db: PrismaClient) {
   return async (job: Job) => {
@@ -17,4 +20,24 @@ export function backfillProcessor(db: PrismaClient) {
       entries: run.entriesWritten,
     };
   };
+}
+
+/** Runs (or resumes) the run with the shop's offline session. */
+async function runBackfillJob(
+  db: PrismaClient,
+  runId: string,
+  options: { finalAttempt: boolean },
+): Promise<BackfillRun> {
+  const run = await db.backfillRun.findUnique({ where: { id: runId } });
+  if (!run) throw new Error(`Backfill run ${runId} does not exist`);
+  try {
+    return await runBackfill(runId, {
+      db,
+      graphql: await adminGraphqlFor(run.shop),
+      afterCompleted: (shop) => enqueueStatsRefresh(shop, { full: true }),
+    });
+  } catch (error) {
+    await recordBackfillError(db, runId, error, options.finalAttempt);
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
 import { appendEntries, lockMember } from "~/loyalty/services/ledger.server";
 import { redis } from "~/redis.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { fanOut, loyaltyProcessor } from "./loyalty";
 
 const db = prisma();

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
-import { processWebhookJob } from "~/ingest/batch-dispatch.server";
+import { processWebhookJob } from "~/webhooks/batch-dispatch.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import { eachLimited } from "~/jobs/each-limited";
 import type { ProcessOutcome } from "~/webhooks/process.server";

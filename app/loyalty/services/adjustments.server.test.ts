@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { AdjustmentRefused, adjustPoints, type AdjustmentInput } from "./adjustments.server";
 import { rebuildMemberBalances } from "./ledger.server";
 

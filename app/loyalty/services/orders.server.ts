@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "~/db.server";
 import type { Member, Order, Refund } from "~/generated/prisma/client";
-import { earningOrderFromMirror, orderPlacedAt, refundedAmountsFromMirror } from "~/ingest/mirror-format";
+import { earningOrderFromMirror, orderPlacedAt, refundedAmountsFromMirror } from "~/mirror/format";
 import { pointsForOrder, type EarningOrder } from "../earning";
 import { ledgerEvent, recordEvents, type NewLoyaltyEvent } from "./events.server";
 import type { LedgerEntry } from "../ledger";

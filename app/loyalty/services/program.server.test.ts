@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma, type Prisma } from "~/db.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { program } from "../../../tests/support/loyalty-fixtures";
 import { currentProgramVersion, programAtVersion } from "./program.server";
 

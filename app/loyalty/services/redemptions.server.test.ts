@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { discountsOf } from "../../../emulator/graphql/discounts";
 import { planFaults } from "../../../emulator/graphql/faults";
 import type { Emulator } from "../../../emulator/server";
@@ -15,7 +15,7 @@ import {
   recoverPendingRedemptions,
 } from "./redemptions-lifecycle.server";
 import { redeemReward, RedemptionError, type RedeemInput, type RedemptionDeps } from "./redemptions.server";
-import { emulatorGraphql, seedMember, seedProgram } from "../../../tests/support/loyalty-world.server";
+import { emulatorGraphql, seedMember, seedProgram } from "~tests/support/loyalty-world.server";
 
 const db = prisma();
 const SHOP = "redemptions-test.myshopify.com";

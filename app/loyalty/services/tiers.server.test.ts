@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createWorld, NOW } from "~/ingest/test-world.server";
-import { resetDatabase } from "~/webhooks/testing.server";
+import { createWorld, NOW } from "~tests/support/test-world.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
 import { lockMember } from "./ledger.server";
 import { currentProgram } from "./program.server";
 import { refreshTier } from "./tiers.server";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
-import { parseMirrorLineItems } from "~/ingest/mirror-format";
+import { parseMirrorLineItems } from "~/mirror/format";
 import { lineNetMinor } from "../earning-lines";
 import { recordEvents } from "./events.server";
 import { QUALIFYING_KINDS } from "../ledger";

@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Card, Page } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
-import { ShopLoginForm } from "../../components/ShopLoginForm";
+import { ShopLoginForm } from "~/admin/components/ShopLoginForm";
 import { login } from "../../shopify.server";
 import { loginErrorMessage } from "./error.server";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Script } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { EXTENSION_DIR } from "../testing/liquid";
+import { EXTENSION_DIR } from "../../../tests/support/widget-liquid";
 
 const BUDGET_BYTES = 10 * 1024;
 const assets = readdirSync(path.join(EXTENSION_DIR, "assets"));

@@ -9,7 +9,7 @@ import {
   localeFile,
   lookup,
   renderBlock,
-} from "../testing/liquid";
+} from "../../../tests/support/widget-liquid";
 
 function keys(tree: unknown, prefix = ""): string[] {
   if (typeof tree !== "object" || tree === null) return [prefix];

@@ -1,11 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
-import {
-  EXTENSION_DIR,
-  renderBlock,
-  type RenderOptions,
-} from "../../../extensions/loyalty-widget/testing/liquid";
+import { EXTENSION_DIR, renderBlock, type RenderOptions } from "../../support/widget-liquid";
 import { signedProxyQuery } from "../../../app/storefront/proxy-signature";
 
 // A stand-in for a Shopify storefront with the loyalty widget installed: it renders the

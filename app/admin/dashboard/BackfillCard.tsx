@@ -1,0 +1,129 @@
+import { useFetcher, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  InlineGrid,
+  InlineStack,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { KpiTile } from "~/admin/components/KpiTile";
+import type { BackfillView } from "./backfill-present";
+
+// The history import on the dashboard: where it is, what it has loaded and credited,
+// and the form that starts one (with the merchant's choice on past orders). While a run
+// is active the page revalidates every few seconds, so progress moves without a reload.
+
+const count = new Intl.NumberFormat("en-US");
+const POLL_MS = 3000;
+
+type StartResult = { ok: true; created: boolean } | { ok: false; error: string };
+
+export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
+  const revalidator = useRevalidator();
+  const fetcher = useFetcher<StartResult>();
+  const [historyEarnsPoints, setHistoryEarnsPoints] = useState(backfill?.historyEarnsPoints ?? false);
+  const active = backfill?.active ?? false;
+  const starting = fetcher.state !== "idle";
+
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [active, revalidator]);
+
+  const failure = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text variant="headingMd" as="h2">
+            Import history
+          </Text>
+          {backfill ? <Badge tone={backfill.tone}>{backfill.statusLabel}</Badge> : null}
+        </InlineStack>
+        {backfill ? (
+          <BlockStack gap="300">
+            <InlineStack align="space-between">
+              <Text as="p">{backfill.step}</Text>
+              <Text as="span" tone="subdued" numeric>
+                {backfill.progress}%
+              </Text>
+            </InlineStack>
+            <ProgressBar
+              progress={backfill.progress}
+              tone={
+                backfill.status === "failed"
+                  ? "critical"
+                  : backfill.status === "completed"
+                    ? "success"
+                    : "highlight"
+              }
+              size="small"
+            />
+            <InlineGrid columns={{ xs: 2, sm: 4 }} gap="300">
+              {backfill.counts.map((c) => (
+                <KpiTile
+                  key={c.label}
+                  size="small"
+                  label={c.label}
+                  value={count.format(c.value)}
+                  marker={{ "data-backfill-count": c.label }}
+                />
+              ))}
+            </InlineGrid>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {backfill.historyEarnsPoints
+                ? "Past orders earn points under the current program."
+                : "Members start with a zero balance; past orders earn no points."}
+            </Text>
+            {backfill.error ? (
+              <Banner tone={backfill.status === "failed" ? "critical" : "warning"}>
+                <p>{backfill.error}</p>
+              </Banner>
+            ) : null}
+          </BlockStack>
+        ) : (
+          <Text as="p" tone="subdued">
+            No import yet. Importing loads the shop&apos;s customers, orders and products and enrolls
+            customers as members.
+          </Text>
+        )}
+        {failure ? (
+          <Banner tone="critical">
+            <p>{failure}</p>
+          </Banner>
+        ) : null}
+        <Box>
+          <fetcher.Form method="post">
+            <input type="hidden" name="intent" value="start-backfill" />
+            <input type="hidden" name="historyEarnsPoints" value={historyEarnsPoints ? "true" : "false"} />
+            <BlockStack gap="200">
+              <Checkbox
+                label="Past orders earn points"
+                helpText="Credits each past order as if the program had been running, with tiers and bonuses. Otherwise members start at zero."
+                checked={historyEarnsPoints}
+                onChange={setHistoryEarnsPoints}
+                disabled={active}
+              />
+              <InlineStack>
+                <Button submit variant="primary" loading={starting} disabled={active}>
+                  Start import
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </fetcher.Form>
+        </Box>
+      </BlockStack>
+    </Card>
+  );
+}

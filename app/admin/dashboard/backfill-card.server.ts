@@ -1,0 +1,46 @@
+import { z } from "zod";
+import type { PrismaClient } from "~/db.server";
+import { logger } from "~/logger.server";
+import { presentBackfill } from "./backfill-present";
+import { latestBackfill } from "~/backfill/run.server";
+import { startBackfill } from "~/backfill/start.server";
+
+// The dashboard's loader and action parts for the import card.
+
+export async function loadBackfillCard(db: PrismaClient, shop: string) {
+  return presentBackfill(await latestBackfill(db, shop));
+}
+
+const startForm = z.object({
+  intent: z.literal("start-backfill"),
+  historyEarnsPoints: z.enum(["true", "false"]).transform((v) => v === "true"),
+});
+
+export type StartBackfillResponse = {
+  status: number;
+  body: { ok: true; created: boolean } | { ok: false; error: string };
+};
+
+/** Starts an import from the dashboard form; 400 on a malformed form, 503 when the queue is unreachable. */
+export async function startBackfillFromForm(
+  db: PrismaClient,
+  shop: string,
+  form: FormData,
+): Promise<StartBackfillResponse> {
+  const parsed = startForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success)
+    return { status: 400, body: { ok: false, error: "The import form was not understood." } };
+  try {
+    const { created } = await startBackfill(db, shop, {
+      historyEarnsPoints: parsed.data.historyEarnsPoints,
+      trigger: "merchant",
+    });
+    return { status: created ? 202 : 200, body: { ok: true, created } };
+  } catch (error) {
+    logger().warn({ err: error, shop }, "Could not start a backfill");
+    return {
+      status: 503,
+      body: { ok: false, error: "The import could not be queued right now. Try again in a minute." },
+    };
+  }
+}

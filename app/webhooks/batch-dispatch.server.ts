@@ -1,0 +1,142 @@
+import type pg from "pg";
+import type { PrismaClient } from "~/db.server";
+import { logger } from "~/logger.server";
+import { processWebhookEvent, type ProcessOptions, type ProcessOutcome } from "./process.server";
+import { BATCH_TOPICS, batchPool, processOrderBatch, type BatchResult } from "~/ingest/batch.server";
+
+// The webhooks job: one inbox row id. Order deliveries go through a batch that claims the
+// row with up to BATCH_LIMIT of the shop's other received order rows (batch.server.ts);
+// the jobs of rows a batch already processed find them processed and finish at once.
+// Everything else — other topics, rows a batch left for the per-row path, a batch that
+// failed — runs `processWebhookEvent`, alone, with its own retries and failure record.
+
+/** Rows claimed by a batch running in this process: their jobs wait for it, not for the row lock. */
+const inFlight = new Map<string, Promise<BatchResult | null>>();
+/** Rows of batches that failed: processed one by one from now on, so one bad row cannot sink batch after batch. */
+const suspects = new Set<string>();
+const MAX_SUSPECTS = 50_000;
+/** Rows committed as processed by batches in this process (processed is final): their jobs need no query. */
+let recentlyProcessed = new Set<string>();
+let previouslyProcessed = new Set<string>();
+const RECENT_GENERATION = 100_000;
+
+function rememberProcessed(ids: Iterable<string>) {
+  for (const id of ids) {
+    if (recentlyProcessed.size >= RECENT_GENERATION) {
+      previouslyProcessed = recentlyProcessed;
+      recentlyProcessed = new Set();
+    }
+    recentlyProcessed.add(id);
+  }
+}
+
+export type BatchProcessOptions = ProcessOptions & { pool?: pg.Pool; batchLimit?: number };
+
+export async function processWebhookJob(
+  db: PrismaClient,
+  eventId: string,
+  options: BatchProcessOptions = {},
+): Promise<ProcessOutcome> {
+  const pool = options.pool ?? batchPool();
+  let row: { shop: string; topic: string; status: string } | undefined;
+  let slot = false;
+  let attempts = 0;
+  try {
+    // A batch in this process holds the row: wait for it rather than for the row lock.
+    // Otherwise wait for a batch slot (a few large batches beat many small ones that
+    // queue on each other's locks), then look again: the batch before may have taken it.
+    for (;;) {
+      if (recentlyProcessed.has(eventId) || previouslyProcessed.has(eventId)) return "already-processed";
+      const pending = inFlight.get(eventId);
+      if (pending) {
+        const result = await pending;
+        if (result?.processed.has(eventId)) return "already-processed";
+        return await processWebhookEvent(db, eventId, options);
+      }
+      if (suspects.has(eventId)) return await processWebhookEvent(db, eventId, options);
+      const { rows } = await pool.query<{ shop: string; topic: string; status: string }>(
+        `SELECT "shop", "topic", "status"::text AS "status" FROM "WebhookEvent" WHERE "id" = $1::uuid`,
+        [eventId],
+      );
+      row = rows[0];
+      // Gone (erased by a redact) or done: processed is final, so no lock is needed to trust it.
+      if (!row) return "missing";
+      if (row.status === "processed") return "already-processed";
+      if (row.status !== "received" || !BATCH_TOPICS.has(row.topic))
+        return await processWebhookEvent(db, eventId, options);
+      if (!slot) {
+        await acquireSlot();
+        slot = true;
+        continue;
+      }
+      const outcome = await runBatch(db, pool, row, eventId, options);
+      if (outcome !== "not-claimed") return outcome;
+      // Another batch took the row between the look and the claim: wait for that one instead.
+      releaseSlot();
+      slot = false;
+      if (attempts++ > 0) return await processWebhookEvent(db, eventId, options);
+    }
+  } finally {
+    if (slot) releaseSlot();
+  }
+}
+
+/** Batches running at once in this process. */
+const MAX_BATCHES = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function acquireSlot() {
+  if (running < MAX_BATCHES) {
+    running++;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function releaseSlot() {
+  const next = waiting.shift();
+  if (next) next();
+  else running--;
+}
+
+async function runBatch(
+  db: PrismaClient,
+  pool: pg.Pool,
+  row: { shop: string },
+  eventId: string,
+  options: BatchProcessOptions,
+): Promise<ProcessOutcome | "not-claimed"> {
+  const now = (options.now ?? (() => new Date()))();
+  let settle!: (result: BatchResult | null) => void;
+  const done = new Promise<BatchResult | null>((resolve) => (settle = resolve));
+  const claimed: string[] = [];
+  let result: BatchResult | null = null;
+  try {
+    result = await processOrderBatch(pool, row.shop, eventId, now, {
+      limit: options.batchLimit,
+      exclude: suspects,
+      onClaim: (ids) => {
+        for (const id of ids) {
+          claimed.push(id);
+          inFlight.set(id, done);
+        }
+      },
+    });
+  } catch (error) {
+    logger().warn(
+      { err: error, eventId, shop: row.shop, rows: claimed.length },
+      "Webhook batch failed; its rows are processed one by one",
+    );
+    if (suspects.size + claimed.length > MAX_SUSPECTS) suspects.clear();
+    for (const id of claimed) suspects.add(id);
+  } finally {
+    if (result) rememberProcessed(result.processed);
+    for (const id of claimed) inFlight.delete(id);
+    settle(result);
+  }
+  if (result?.processed.has(eventId)) return "processed";
+  if (result && !claimed.includes(eventId)) return "not-claimed";
+  // Left for the per-row path, or the batch failed.
+  return processWebhookEvent(db, eventId, options);
+}

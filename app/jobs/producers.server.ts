@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { JobsOptions } from "bullmq";
 import { MAX_WEBHOOK_GROUP, QUEUE, type JobData, type JobName, type QueueName } from "./definitions";
 import { queue, type TypedQueue } from "./queue.server";
@@ -38,14 +39,24 @@ export function webhookJobs(eventIds: readonly string[]) {
   const jobs = [];
   for (let i = 0; i < eventIds.length; i += MAX_WEBHOOK_GROUP) {
     const group = eventIds.slice(i, i + MAX_WEBHOOK_GROUP);
-    // Each row is recorded and enqueued once, so its first row names the group uniquely.
     jobs.push({
       name: "process-webhooks" as const,
       data: { eventIds: group },
-      opts: { jobId: `group-${group[0]}` },
+      opts: { jobId: groupJobId(group) },
     });
   }
   return jobs;
+}
+
+/**
+ * A group's job id is a digest of all its rows. A row is enqueued again when Shopify
+ * redelivers it while it is still `received`, and may then head a group of new rows: an id
+ * named after the first row alone would be taken by its first group, and BullMQ would
+ * silently drop the new group (issue 11 #5). The same rows enqueued together again still
+ * add nothing.
+ */
+function groupJobId(eventIds: readonly string[]): string {
+  return `group-${createHash("sha256").update(eventIds.join(",")).digest("base64url")}`;
 }
 
 /**

@@ -19,15 +19,15 @@ export function createRedis(url = env().REDIS_URL): Redis {
 }
 
 /**
- * A connection for producers: while Redis is unreachable a command fails at once (no
- * offline queue), and one Redis does not answer fails after PRODUCER_COMMAND_TIMEOUT_MS.
- * Callers treat the failure as "not enqueued": the inbox sweeper enqueues the row later.
+ * A connection for producers: every command fails after PRODUCER_COMMAND_TIMEOUT_MS,
+ * whether Redis does not answer or is unreachable (the offline queue, which carries the
+ * first commands until the connection is ready, is bounded by that timeout too). Callers
+ * treat the failure as "not enqueued": the inbox sweeper enqueues the row later.
  */
 export function createProducerRedis(url = env().REDIS_URL): Redis {
   return watched(
     new Redis(url, {
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
       commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS,
       enableReadyCheck: true,
     }),

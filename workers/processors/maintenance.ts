@@ -6,7 +6,11 @@ import type { TypedQueue } from "~/jobs/queue.server";
 import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
 import { sweepInbox } from "~/webhooks/sweeper.server";
 
-export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<typeof QUEUE.webhooks>) {
+export function maintenanceProcessor(
+  db: PrismaClient,
+  webhooks: TypedQueue<typeof QUEUE.webhooks>,
+  options: { sweepAfterMinutes?: number } = {},
+) {
   return async (job: Job) => {
     const data = parseJobData(QUEUE.maintenance, job.name, job.data);
     switch (job.name) {
@@ -15,6 +19,7 @@ export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<type
           db,
           enqueue: (eventId) => requeueWebhook(webhooks, eventId),
           now: () => new Date(),
+          afterMinutes: options.sweepAfterMinutes,
         });
       case "refresh-loyalty-stats": {
         const { shop, full } = data as JobData<typeof QUEUE.maintenance, "refresh-loyalty-stats">;

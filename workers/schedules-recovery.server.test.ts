@@ -1,7 +1,8 @@
+import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { QUEUE } from "~/jobs/definitions";
+import { QUEUE, type QueueName } from "~/jobs/definitions";
 import { webhookJobs } from "~/jobs/producers.server";
 import { createQueue } from "~/jobs/queue.server";
 import { missingSchedules } from "~/jobs/schedules.server";
@@ -78,7 +79,7 @@ async function expectAllProcessed(ids: string[]) {
   expect(await db.customer.count({ where: { shop: SHOP } })).toBe(ROWS);
 }
 
-const queueOf = (name: Parameters<typeof createQueue>[0]) => createQueue(name, producer);
+const queueOf = (name: QueueName) => createQueue(name, producer) as unknown as Queue;
 
 beforeEach(async () => {
   await resetDatabase(db);

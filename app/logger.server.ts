@@ -26,7 +26,7 @@ function build() {
       ],
       censor: "[redacted]",
     },
-    mixin: () => context.getStore() ?? {},
+    mixin: logContext,
     transport:
       NODE_ENV === "development"
         ? {
@@ -46,4 +46,9 @@ export function logger(): pino.Logger {
 
 export function withLogContext<T>(fields: Record<string, string>, fn: () => T): T {
   return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
+/** The fields the current context adds to every line (the request or job it belongs to). */
+export function logContext(): Readonly<Record<string, string>> {
+  return context.getStore() ?? {};
 }

@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 
 // The real logger, in a child process at level info (tests run silent), writing JSON lines.
 function linesOf(script: string): Array<Record<string, unknown>> {
-  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "info" },
-    encoding: "utf8",
-  });
+  const settings = `Object.assign(process.env, { NODE_ENV: "production", LOG_LEVEL: "info" });`;
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", `${settings}\n${script}`],
+    { encoding: "utf8" },
+  );
   expect(child.stderr).toBe("");
   return child.stdout
     .trim()
@@ -17,7 +19,7 @@ function linesOf(script: string): Array<Record<string, unknown>> {
 describe("logger", () => {
   it("puts the context's fields on every line, and a line's own fields on that line only", () => {
     const lines = linesOf(`
-      import { logger, withLogContext } from "./app/logger.server.ts";
+      const { logger, withLogContext } = await import("./app/logger.server.ts");
       withLogContext({ requestId: "r-12345678" }, () => {
         logger().info({ shop: "a.myshopify.com" }, "first");
         logger().info("second");

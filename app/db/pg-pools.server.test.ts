@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { env } from "~/env.server";
 
 // Issue 11 #2: PostgreSQL restarting under the worker crashed it ("Emitted 'error' event on
 // Client instance"), because a client checked out of a node-postgres pool had no 'error'
@@ -28,7 +27,6 @@ await admin.end();
 describe("sharedPgPool", () => {
   it("survives the server ending a checked-out client's connection", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-      env: { ...process.env, DATABASE_URL: env().DATABASE_URL },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

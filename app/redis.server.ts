@@ -54,6 +54,24 @@ function watched(connection: Redis, role: string): Redis {
   return connection;
 }
 
+const NETWORK_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+
+/**
+ * Whether an error only says Redis cannot be reached right now. Every client of a lost
+ * Redis reports one on each reconnect attempt; the connections above log the outage once.
+ */
+export function isRedisUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && NETWORK_ERRORS.has(code);
+}
+
 declare global {
   var __redis: Redis | undefined;
 }

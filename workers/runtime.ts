@@ -6,6 +6,7 @@ import { startHeartbeat } from "~/jobs/heartbeat.server";
 import { createQueue, warnOnEvictionPolicy } from "~/jobs/queue.server";
 import { keepSchedules, upsertSchedules } from "~/jobs/schedules.server";
 import { logger, withLogContext } from "~/logger.server";
+import { isRedisUnreachable } from "~/redis.server";
 import { adminGraphqlFor } from "~/shopify/admin-client.server";
 import { backfillProcessor } from "./processors/backfill";
 import { loyaltyProcessor } from "./processors/loyalty";
@@ -71,7 +72,9 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       connection,
       concurrency: concurrencyOf(name),
     });
-    worker.on("error", (err) => log.error({ err, queue: name }, "Worker error"));
+    worker.on("error", (err) => {
+      if (!isRedisUnreachable(err)) log.error({ err, queue: name }, "Worker error");
+    });
     return worker;
   });
   const heartbeat = await startHeartbeat(connection, { queues: QUEUE_NAMES });

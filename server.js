@@ -1,14 +1,15 @@
 // npm start: the production server. It is remix-serve's Express setup (compression,
-// static assets, request log, the Remix handler) with one addition: POST /webhooks is
-// answered directly by the app's intake (app/webhooks/intake.server.ts, exported by the
-// server build), skipping Express and the Fetch API round trip that Remix makes for every
-// request. Webhooks are most of this app's traffic (docs/decisions/0007-webhook-fast-path.md).
+// static assets, the Remix handler) with two additions from the server build: every request
+// runs inside its request context (app/request-context.server.ts: its id on every log line,
+// loaders included, and one access line through the app's logger), and POST /webhooks is
+// answered directly by the app's intake (app/webhooks/intake.server.ts), skipping Express
+// and the Fetch API round trip that Remix makes for every request. Webhooks are most of
+// this app's traffic (docs/decisions/0007-webhook-fast-path.md).
 import http from "node:http";
 import { createRequestHandler } from "@remix-run/express";
 import { installGlobals } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import morgan from "morgan";
 
 let build, settings;
 try {
@@ -27,12 +28,14 @@ app.disable("x-powered-by");
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.use(morgan("tiny"));
 app.all("*", createRequestHandler({ build, mode: settings.mode }));
 
+const { handleWithRequestContext, handleWebhookNode } = build.entry.module;
 const server = http.createServer((req, res) => {
-  if (req.method === "POST" && req.url === "/webhooks") build.entry.module.handleWebhookNode(req, res);
-  else app(req, res);
+  const webhook = req.method === "POST" && req.url === "/webhooks";
+  handleWithRequestContext(req, res, () => (webhook ? handleWebhookNode(req, res) : app(req, res)), {
+    accessLog: !webhook,
+  });
 });
 
 server.listen(settings.port, () =>

@@ -1,11 +1,31 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
+}
+
+// `npm run local` serves the app through Vite: wrap each app request in its request context
+// (app/request-context.server.ts), as server.js does in production, so the request id is
+// on every line loaders and actions log. The module comes from Vite's SSR module graph, the
+// same instance (and log context) the Remix handler uses. Vite's own requests (sources,
+// dependencies, HMR) are left alone.
+function requestContext(): Plugin {
+  const viteOwn = /^\/(@|node_modules\/)|\.(?!data$)[a-z0-9]+$/i;
+  return {
+    name: "loyalty-request-context",
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (viteOwn.test((req.url ?? "/").split("?")[0]!)) return next();
+        server
+          .ssrLoadModule("/app/request-context.server.ts")
+          .then((module) => module.handleWithRequestContext(req, res, next), next);
+      });
+    },
+  };
 }
 
 // Every Remix v3 future flag is on, so a later move to React Router 7 is mechanical
@@ -18,6 +38,7 @@ export default defineConfig({
     fs: { allow: ["app", "node_modules"] },
   },
   plugins: [
+    requestContext(),
     remix({
       future: {
         v3_fetcherPersist: true,

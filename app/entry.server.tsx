@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { PassThrough } from "node:stream";
 import {
   createReadableStreamFromReadable,
@@ -10,6 +9,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger, withLogContext } from "./logger.server";
+import { requestIdFrom } from "./request-context.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { allowEmulatorFrame } from "./shopify/emulator-frame.server";
 
@@ -18,26 +18,19 @@ export const streamTimeout = 5000;
 // For the production server (server.js): its settings, and POST /webhooks outside Remix.
 export { serverSettings } from "./server-settings.server";
 export { handleWebhookNode } from "./webhooks/intake.server";
+export { handleWithRequestContext } from "./request-context.server";
 
-// One id per request: an upstream proxy's X-Request-Id when it looks like one, otherwise
-// new. It is on the response, on the request's log line, on lines written while
-// rendering and on handleError's line, so a support ticket can be matched to the logs.
-// (Loaders run before these hooks; Remix offers no earlier hook under remix-serve.)
+// The request id: the servers set it on the request before Remix sees it (and log each
+// request with it, app/request-context.server.ts); requestIdOf reads it back so the
+// response header and the lines written here carry the same id.
 const requestIds = new WeakMap<Request, string>();
 function requestIdOf(request: Request): string {
   let id = requestIds.get(request);
   if (!id) {
-    const incoming = request.headers.get("X-Request-Id");
-    id = incoming && /^[\w.-]{8,128}$/.test(incoming) ? incoming : randomUUID();
+    id = requestIdFrom(request.headers.get("X-Request-Id"));
     requestIds.set(request, id);
   }
   return id;
-}
-
-function logRequest(request: Request, status: number, kind: "document" | "data") {
-  const url = new URL(request.url);
-  const shop = url.searchParams.get("shop") ?? undefined;
-  logger().info({ method: request.method, path: url.pathname, status, kind, shop }, "request");
 }
 
 export default async function handleRequest(
@@ -53,7 +46,6 @@ export default async function handleRequest(
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return withLogContext({ requestId }, () => {
-    logRequest(request, responseStatusCode, "document");
     return new Promise<Response>((resolve, reject) => {
       const { pipe, abort } = renderToPipeableStream(
         <RemixServer context={remixContext} url={request.url} />,
@@ -85,9 +77,7 @@ export default async function handleRequest(
 }
 
 export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
-  const requestId = requestIdOf(request);
-  response.headers.set("X-Request-Id", requestId);
-  withLogContext({ requestId }, () => logRequest(request, response.status, "data"));
+  response.headers.set("X-Request-Id", requestIdOf(request));
   return response;
 };
 

@@ -121,7 +121,8 @@ try {
   // The app and worker log every request and job at info; the demo's own progress lines
   // would drown in them, so they report warnings and errors only unless asked.
   const childEnv: Record<string, string> = args.verbose ? {} : { LOG_LEVEL: "warn" };
-  supervisor.start("worker", SERVICE_ARGS.worker, childEnv);
+  // A crashed worker comes back (with backoff) and the inbox sweeper catches up.
+  supervisor.start("worker", SERVICE_ARGS.worker, childEnv, { restart: true });
   supervisor.start("web", SERVICE_ARGS.web(settings.PORT), childEnv);
 
   say(`Waiting for the app at ${settings.SHOPIFY_APP_URL} ...`);

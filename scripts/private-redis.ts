@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 // persistence, so it neither sees nor disturbs anyone's data (tests use Redis logical
 // databases 1–15 of the machine's server; local runs use 0).
 
-export type PrivateRedis = { url: string; stop: () => Promise<void>; pid?: number };
+export type PrivateRedis = { url: string; port: number; stop: () => Promise<void>; pid?: number };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,9 +32,12 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM
   });
 }
 
-/** Starts redis-server on a free port and resolves once it answers PING. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+/**
+ * Starts redis-server on a free port (or the given one: a restart after stop(), empty) and
+ * resolves once it answers PING.
+ */
+export async function startPrivateRedis(options: { port?: number } = {}): Promise<PrivateRedis> {
+  const port = options.port ?? (await freePort());
   const child = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -63,5 +66,5 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   } finally {
     probe.disconnect();
   }
-  return { url, stop, pid: child.pid };
+  return { url, port, stop, pid: child.pid };
 }

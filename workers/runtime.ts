@@ -1,11 +1,12 @@
-import { Worker, type Job } from "bullmq";
+import { Worker, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "~/db.server";
 import { QUEUE, QUEUE_NAMES, type QueueName } from "~/jobs/definitions";
 import { startHeartbeat } from "~/jobs/heartbeat.server";
 import { createQueue, warnOnEvictionPolicy } from "~/jobs/queue.server";
-import { upsertSchedules } from "~/jobs/schedules.server";
+import { keepSchedules, upsertSchedules } from "~/jobs/schedules.server";
 import { logger, withLogContext } from "~/logger.server";
+import { isRedisUnreachable } from "~/redis.server";
 import { adminGraphqlFor } from "~/shopify/admin-client.server";
 import { backfillProcessor } from "./processors/backfill";
 import { loyaltyProcessor } from "./processors/loyalty";
@@ -23,6 +24,10 @@ export type WorkerRuntimeOptions = {
   processors?: Partial<Record<QueueName, Processor>>;
   /** The Admin GraphQL client of a shop (default: its offline session); tests point it at the emulator. */
   shopifyAdmin?: AdminFor;
+  /** How often the schedules are checked and upserted while running (default every minute). */
+  keepSchedulesEveryMs?: number;
+  /** Age at which the sweeper re-enqueues an unfinished inbox row (default SWEEP_AFTER_MINUTES). */
+  sweepAfterMinutes?: number;
 };
 
 export type WorkerRuntime = { workers: Worker[]; stop: () => Promise<void> };
@@ -40,11 +45,13 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     backfill: createQueue(QUEUE.backfill, connection),
     shopifySync: createQueue(QUEUE.shopifySync, connection),
   };
-  await upsertSchedules(queues);
+  const queueOf = (name: QueueName) => Object.values(queues).find((q) => q.name === name) as unknown as Queue;
+  await upsertSchedules(queueOf);
+  const stopKeepingSchedules = keepSchedules(connection, queueOf, options.keepSchedulesEveryMs);
 
   const processors: Record<QueueName, Processor> = {
     webhooks: webhooksProcessor(db),
-    maintenance: maintenanceProcessor(db, queues.webhooks),
+    maintenance: maintenanceProcessor(db, queues.webhooks, { sweepAfterMinutes: options.sweepAfterMinutes }),
     loyalty: loyaltyProcessor(db, queues.loyalty),
     backfill: backfillProcessor(db),
     "shopify-sync": shopifySyncProcessor(db, queues.shopifySync, options.shopifyAdmin ?? adminGraphqlFor),
@@ -65,7 +72,9 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       connection,
       concurrency: concurrencyOf(name),
     });
-    worker.on("error", (err) => log.error({ err, queue: name }, "Worker error"));
+    worker.on("error", (err) => {
+      if (!isRedisUnreachable(err)) log.error({ err, queue: name }, "Worker error");
+    });
     return worker;
   });
   const heartbeat = await startHeartbeat(connection, { queues: QUEUE_NAMES });
@@ -76,6 +85,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     (stopping ??= (async () => {
       log.info("Workers closing; waiting for jobs in flight");
       // close() stops taking new jobs and resolves once the active ones have finished.
+      stopKeepingSchedules();
       await Promise.all(workers.map((w) => w.close()));
       await heartbeat.stop();
       await Promise.all(Object.values(queues).map((q) => q.close()));

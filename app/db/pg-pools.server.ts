@@ -18,7 +18,13 @@ export function sharedPgPool(
   let pool = globalThis.__pgPools.get(key);
   if (!pool) {
     pool = new pg.Pool({ connectionString: url, max: 4, allowExitOnIdle: true, ...config });
-    pool.on("error", () => undefined); // an idle client dropped by the server is replaced on next use
+    // The pool's own handler covers idle clients only. A client checked out when the
+    // server ends its connection (a PostgreSQL restart, pg_terminate_backend) emits
+    // 'error' too, and an EventEmitter error without a listener kills the process. Its
+    // query in flight already rejects with the same error (the job fails and retries),
+    // and a dead client is dropped from the pool when released, so both are ignored.
+    pool.on("error", () => undefined);
+    pool.on("connect", (client) => client.on("error", () => undefined));
     globalThis.__pgPools.set(key, pool);
   }
   return pool;

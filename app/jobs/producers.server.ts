@@ -1,6 +1,29 @@
+import { createHash } from "node:crypto";
 import type { JobsOptions } from "bullmq";
+import { PRODUCER_COMMAND_TIMEOUT_MS } from "../redis.server";
 import { MAX_WEBHOOK_GROUP, QUEUE, type JobData, type JobName, type QueueName } from "./definitions";
 import { queue, type TypedQueue } from "./queue.server";
+
+/**
+ * Fails an enqueue Redis has not confirmed within PRODUCER_COMMAND_TIMEOUT_MS. The producer
+ * connection already fails its own commands fast; this also covers a queue still waiting
+ * for its first connection (a process started while Redis was down). The job may still
+ * land later, which is harmless: job ids make enqueues idempotent.
+ */
+async function inTime<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Redis did not confirm the enqueue within ${PRODUCER_COMMAND_TIMEOUT_MS} ms`)),
+      PRODUCER_COMMAND_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Adds a typed job. With a jobId, adding a job that already exists is a no-op. */
 export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
@@ -12,7 +35,9 @@ export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
   const q = queue(queueName);
   // BullMQ's add() is typed over the union of the queue's payloads; the generics above
   // already tie this payload to this job name.
-  await (q.add as (n: string, d: unknown, o?: JobsOptions) => Promise<unknown>).call(q, name, data, opts);
+  await inTime(
+    (q.add as (n: string, d: unknown, o?: JobsOptions) => Promise<unknown>).call(q, name, data, opts),
+  );
 }
 
 /** Processes one inbox row. jobId = row id, so a second enqueue of the same row is dropped. */
@@ -26,7 +51,7 @@ export async function enqueueWebhook(eventId: string): Promise<void> {
  * (a job's own cost in the worker and Redis is a fifth to a quarter of crediting an order).
  */
 export async function enqueueWebhooks(eventIds: readonly string[]): Promise<void> {
-  await queue(QUEUE.webhooks).addBulk(webhookJobs(eventIds));
+  await inTime(queue(QUEUE.webhooks).addBulk(webhookJobs(eventIds)));
 }
 
 /** The jobs for rows recorded together: one per row alone, else one per MAX_WEBHOOK_GROUP rows. */
@@ -38,14 +63,24 @@ export function webhookJobs(eventIds: readonly string[]) {
   const jobs = [];
   for (let i = 0; i < eventIds.length; i += MAX_WEBHOOK_GROUP) {
     const group = eventIds.slice(i, i + MAX_WEBHOOK_GROUP);
-    // Each row is recorded and enqueued once, so its first row names the group uniquely.
     jobs.push({
       name: "process-webhooks" as const,
       data: { eventIds: group },
-      opts: { jobId: `group-${group[0]}` },
+      opts: { jobId: groupJobId(group) },
     });
   }
   return jobs;
+}
+
+/**
+ * A group's job id is a digest of all its rows. A row is enqueued again when Shopify
+ * redelivers it while it is still `received`, and may then head a group of new rows: an id
+ * named after the first row alone would be taken by its first group, and BullMQ would
+ * silently drop the new group (issue 11 #5). The same rows enqueued together again still
+ * add nothing.
+ */
+function groupJobId(eventIds: readonly string[]): string {
+  return `group-${createHash("sha256").update(eventIds.join(",")).digest("base64url")}`;
 }
 
 /**

@@ -9,10 +9,14 @@ import { checkRedisEvictionPolicy } from "./redis-policy.server";
 export type TypedQueue<Q extends QueueName> = Queue<AnyJobData<Q>, unknown, JobName<Q>>;
 
 export function createQueue<Q extends QueueName>(name: Q, connection: Redis): TypedQueue<Q> {
-  return new Queue<AnyJobData<Q>, unknown, JobName<Q>>(name, {
+  const created = new Queue<AnyJobData<Q>, unknown, JobName<Q>>(name, {
     connection,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
+  // A Queue re-emits its connection's errors (every failed reconnect while Redis is away)
+  // and prints them when nobody listens; the connection logs the outage once (redis.server).
+  created.on("error", () => undefined);
+  return created;
 }
 
 // Producers share one Queue per name per process (on globalThis, so development reloads

@@ -1,9 +1,14 @@
-import { QUEUE } from "./definitions";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { logger } from "../logger.server";
+import { QUEUE, type QueueName } from "./definitions";
 import { SCHEDULED_JOB_OPTIONS } from "./options";
-import type { TypedQueue } from "./queue.server";
 
-// Recurring jobs, upserted at every worker boot: upserting is idempotent, so any number
-// of workers may start at once, and changing an interval here updates Redis on deploy.
+// Recurring jobs. Upserting is idempotent (an unchanged schedule keeps its next run), so
+// any number of workers may upsert at once, and changing an interval here updates Redis on
+// deploy. The schedules live only in Redis: the worker upserts them at boot, whenever its
+// connection comes back (Redis restarted, possibly empty) and every minute (Redis flushed
+// under a live connection), so the inbox sweeper cannot silently stop (issue 11 #1).
 export const SWEEP_INBOX_EVERY_MS = 60_000;
 export const REFRESH_LOYALTY_STATS_EVERY_MS = 60_000;
 // Releases and lapses are dated by the ledger rules, so hourly only bounds how soon they show.
@@ -13,34 +18,71 @@ export const SHOPIFY_SYNC_EVERY_MS = 60_000;
 // Retention is counted in days; hourly keeps each run's deletes small.
 export const PRUNE_INBOX_EVERY_MS = 60 * 60_000;
 
-export async function upsertSchedules(queues: {
-  maintenance: TypedQueue<typeof QUEUE.maintenance>;
-  loyalty: TypedQueue<typeof QUEUE.loyalty>;
-  shopifySync: TypedQueue<typeof QUEUE.shopifySync>;
-}) {
-  await queues.shopifySync.upsertJobScheduler(
-    "schedule-shopify-sync",
-    { every: SHOPIFY_SYNC_EVERY_MS },
-    { name: "schedule-shopify-sync", data: {}, opts: SCHEDULED_JOB_OPTIONS },
+/** How often a running worker makes sure the schedules are still in Redis. */
+export const KEEP_SCHEDULES_EVERY_MS = 60_000;
+
+/** Every schedule: its queue, its id (= the name of the job it adds) and its interval. */
+export const SCHEDULES = [
+  { queue: QUEUE.shopifySync, id: "schedule-shopify-sync", every: SHOPIFY_SYNC_EVERY_MS },
+  { queue: QUEUE.loyalty, id: "schedule-loyalty", every: SCHEDULED_LOYALTY_EVERY_MS },
+  { queue: QUEUE.maintenance, id: "sweep-inbox", every: SWEEP_INBOX_EVERY_MS },
+  { queue: QUEUE.maintenance, id: "prune-inbox", every: PRUNE_INBOX_EVERY_MS },
+  { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
+] as const satisfies ReadonlyArray<{ queue: QueueName; id: string; every: number }>;
+
+/** The queue of a name (schedules span several queues with different job types). */
+type QueueOf = (name: QueueName) => Queue;
+
+export async function upsertSchedules(queueOf: QueueOf): Promise<void> {
+  for (const schedule of SCHEDULES) {
+    await queueOf(schedule.queue).upsertJobScheduler(
+      schedule.id,
+      { every: schedule.every },
+      { name: schedule.id, data: {}, opts: SCHEDULED_JOB_OPTIONS },
+    );
+  }
+}
+
+/** The ids of the schedules Redis does not hold (empty when all are registered). */
+export async function missingSchedules(queueOf: QueueOf): Promise<string[]> {
+  const found = await Promise.all(
+    SCHEDULES.map((schedule) => queueOf(schedule.queue).getJobScheduler(schedule.id)),
   );
-  await queues.loyalty.upsertJobScheduler(
-    "schedule-loyalty",
-    { every: SCHEDULED_LOYALTY_EVERY_MS },
-    { name: "schedule-loyalty", data: {}, opts: SCHEDULED_JOB_OPTIONS },
-  );
-  await queues.maintenance.upsertJobScheduler(
-    "sweep-inbox",
-    { every: SWEEP_INBOX_EVERY_MS },
-    { name: "sweep-inbox", data: {}, opts: SCHEDULED_JOB_OPTIONS },
-  );
-  await queues.maintenance.upsertJobScheduler(
-    "prune-inbox",
-    { every: PRUNE_INBOX_EVERY_MS },
-    { name: "prune-inbox", data: {}, opts: SCHEDULED_JOB_OPTIONS },
-  );
-  await queues.maintenance.upsertJobScheduler(
-    "refresh-loyalty-stats",
-    { every: REFRESH_LOYALTY_STATS_EVERY_MS },
-    { name: "refresh-loyalty-stats", data: {}, opts: SCHEDULED_JOB_OPTIONS },
-  );
+  return SCHEDULES.filter((_, i) => !found[i]).map((schedule) => schedule.id);
+}
+
+/**
+ * Keeps the schedules registered while the worker runs: upserts them when `connection`
+ * becomes ready again after losing Redis, and every `everyMs`. A failure is logged and
+ * tried again at the next occasion. Returns the function that stops it.
+ */
+export function keepSchedules(
+  connection: Redis,
+  queueOf: QueueOf,
+  everyMs: number = KEEP_SCHEDULES_EVERY_MS,
+): () => void {
+  const log = logger();
+  let running: Promise<void> | undefined;
+  const refresh = (reason: "reconnected" | "periodic") => {
+    running ??= (async () => {
+      try {
+        const missing = await missingSchedules(queueOf);
+        await upsertSchedules(queueOf);
+        if (missing.length > 0)
+          log.warn({ missing, reason }, "Schedules were missing from Redis; registered them again");
+      } catch (err) {
+        log.warn({ err, reason }, "Could not register the schedules; trying again later");
+      } finally {
+        running = undefined;
+      }
+    })();
+  };
+  const onReady = () => refresh("reconnected");
+  connection.on("ready", onReady);
+  const timer = setInterval(() => refresh("periodic"), everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    connection.off("ready", onReady);
+  };
 }

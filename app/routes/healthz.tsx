@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { checkServices } from "../dashboard/service-health.server";
 
-// Liveness and readiness for load balancers and uptime checks: 200 when PostgreSQL and
-// Redis both answer, 503 otherwise. Public, so it says nothing beyond ok and latency.
+// Liveness: 200 whenever this process answers, so a restart policy never restarts a
+// healthy web process because PostgreSQL or Redis is away (that would not bring them
+// back). The body still says whether both answer and how fast; /readyz is the check that
+// fails when the deployment cannot do its work. Public, so it says nothing beyond ok and latency.
 export const loader = async (_args: LoaderFunctionArgs) => {
   const health = await checkServices();
-  return Response.json(health, {
-    status: health.status === "ok" ? 200 : 503,
-    headers: { "Cache-Control": "no-store" },
-  });
+  return Response.json(health, { headers: { "Cache-Control": "no-store" } });
 };

@@ -4,7 +4,7 @@ import { createPrisma, prisma } from "~/db.server";
 import { QUEUE } from "~/jobs/definitions";
 import { enqueueWebhook, requeueWebhook } from "~/jobs/producers.server";
 import { closeQueues, queue } from "~/jobs/queue.server";
-import { redis } from "~/redis.server";
+import { createRedis, redis } from "~/redis.server";
 import { action } from "~/routes/webhooks";
 import { webhookHmac } from "./hmac";
 import { receiveWebhook, type ReceiveDeps } from "./receive.server";
@@ -159,9 +159,12 @@ describe("receiveWebhook", () => {
     const { body } = await receiveWebhook(delivery, deps());
     const eventId = body.eventId!;
     // A job that completes without touching the row, as when its work was lost.
-    const worker = new Worker(QUEUE.webhooks, async () => undefined, { connection: redis() });
+    // A worker's connection: the producer connection (redis()) fails fast instead of waiting.
+    const connection = createRedis();
+    const worker = new Worker(QUEUE.webhooks, async () => undefined, { connection });
     await new Promise((resolve) => worker.once("completed", resolve));
     await worker.close();
+    await connection.quit();
     const webhooks = queue(QUEUE.webhooks);
     expect(await webhooks.getJobState(eventId)).toBe("completed");
 

@@ -8,7 +8,11 @@ import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
 import { pruneInbox } from "~/webhooks/retention.server";
 import { sweepInbox } from "~/webhooks/sweeper.server";
 
-export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<typeof QUEUE.webhooks>) {
+export function maintenanceProcessor(
+  db: PrismaClient,
+  webhooks: TypedQueue<typeof QUEUE.webhooks>,
+  options: { sweepAfterMinutes?: number } = {},
+) {
   return async (job: Job) => {
     const data = parseJobData(QUEUE.maintenance, job.name, job.data);
     switch (job.name) {
@@ -17,6 +21,7 @@ export function maintenanceProcessor(db: PrismaClient, webhooks: TypedQueue<type
           db,
           enqueue: (eventId) => requeueWebhook(webhooks, eventId),
           now: () => new Date(),
+          afterMinutes: options.sweepAfterMinutes,
         });
       case "prune-inbox":
         return pruneInbox({ db, now: () => new Date(), retentionDays: env().WEBHOOK_RETENTION_DAYS });

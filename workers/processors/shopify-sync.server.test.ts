@@ -7,6 +7,7 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { redeemReward } from "~/loyalty/services/redemptions.server";
 import { emulatorGraphql, seedMember, seedProgram } from "~tests/support/loyalty-world.server";
 import { redis } from "~/redis.server";
+import { adminGraphqlFor, NoOfflineSessionError } from "~/shopify/admin-client.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { discountsOf } from "../../emulator/graphql/discounts";
 import { metafieldsOf } from "../../emulator/graphql/metafields";
@@ -93,5 +94,18 @@ describe("shopify-sync queue", () => {
     });
     expect(discountsOf(emulator.store.requireShop(SHOP)).byId.size).toBe(0);
     await expect(run({ name: "sync-metafields", data: {} } as Job)).rejects.toThrow(/Invalid payload/);
+  });
+
+  it("skips, without retrying, the sync of a shop that has no offline session", async () => {
+    await seedMember(db, GONE, 1n, 50);
+    // The real lookup: the test database holds no session for GONE.
+    await expect(adminGraphqlFor(GONE)).rejects.toBeInstanceOf(NoOfflineSessionError);
+
+    const run = shopifySyncProcessor(db, queue(QUEUE.shopifySync), adminGraphqlFor);
+    for (const name of ["sync-metafields", "settle-redemptions"])
+      expect(await run({ name, data: { shop: GONE } } as Job)).toEqual({ skipped: "no offline session" });
+    expect(await db.member.findFirstOrThrow({ where: { shop: GONE } })).toMatchObject({
+      metafieldsDirty: true,
+    });
   });
 });

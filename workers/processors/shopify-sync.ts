@@ -10,6 +10,8 @@ import {
   recoverPendingRedemptions,
 } from "~/loyalty/services/redemptions-lifecycle.server";
 import { shopPrograms } from "~/loyalty/services/member-program.server";
+import { logger } from "~/logger.server";
+import { NoOfflineSessionError } from "~/shopify/admin-client.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { syncMemberMetafields } from "~/shopify/metafields.server";
 
@@ -30,15 +32,16 @@ export function shopifySyncProcessor(
       case "sync-metafields": {
         const { shop } = parseJobData(QUEUE.shopifySync, "sync-metafields", job.data);
         const programs = await shopPrograms(db, shop, new Date());
-        return syncMemberMetafields(db, shop, await adminFor(shop), programs);
+        return withAdmin(adminFor, shop, (graphql) => syncMemberMetafields(db, shop, graphql, programs));
       }
       case "settle-redemptions": {
         const { shop } = parseJobData(QUEUE.shopifySync, "settle-redemptions", job.data);
-        const deps = { graphql: await adminFor(shop) };
-        const now = new Date();
-        const recovered = await recoverPendingRedemptions(db, shop, now, deps);
-        const expired = await expireRedemptions(db, shop, now, deps);
-        return { recovered, expired };
+        return withAdmin(adminFor, shop, async (graphql) => {
+          const now = new Date();
+          const recovered = await recoverPendingRedemptions(db, shop, now, { graphql });
+          const expired = await expireRedemptions(db, shop, now, { graphql });
+          return { recovered, expired };
+        });
       }
       case "schedule-shopify-sync":
         parseJobData(QUEUE.shopifySync, job.name, job.data);
@@ -48,6 +51,27 @@ export function shopifySyncProcessor(
         throw new UnrecoverableError(`shopify-sync job "${job.name}" has a schema but no processor`);
     }
   };
+}
+
+/**
+ * Runs `work` with the shop's Admin API client. A shop without an offline session (a sync
+ * enqueued just before it uninstalled, or a session lost) is skipped with a log line:
+ * retrying cannot help, and its members' state is synced again once it is reinstalled.
+ */
+async function withAdmin<T>(
+  adminFor: AdminFor,
+  shop: string,
+  work: (graphql: AdminGraphql) => Promise<T>,
+): Promise<T | { skipped: "no offline session" }> {
+  let graphql: AdminGraphql;
+  try {
+    graphql = await adminFor(shop);
+  } catch (error) {
+    if (!(error instanceof NoOfflineSessionError)) throw error;
+    logger().info({ shop }, "Skipped: the shop has no offline session");
+    return { skipped: "no offline session" };
+  }
+  return work(graphql);
 }
 
 /** Enqueues work for installed shops that have dirty members or redemptions to settle. */

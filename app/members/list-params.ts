@@ -33,6 +33,11 @@ export function parseListParams(search: URLSearchParams): MemberListParams {
   });
 }
 
+/** The member page's `ledgerPage`: a page number from 1 to 100,000, anything else is 1. */
+export function parseLedgerPage(search: URLSearchParams): number {
+  return listParamsSchema.shape.page.parse(search.get("ledgerPage") ?? undefined);
+}
+
 /** The query string for params, leaving defaults out so URLs stay short. */
 export function listParamsToSearch(params: Partial<MemberListParams>): string {
   const search = new URLSearchParams();

@@ -11,6 +11,7 @@ import { SyncCard } from "../components/dashboard/SyncCard";
 import { WorkersCard } from "../components/dashboard/WorkersCard";
 import { loadDashboard } from "../dashboard/dashboard.server";
 import { prisma } from "../db.server";
+import { readForm } from "../request-body.server";
 import { loadLoyaltyKpis } from "../stats/kpis.server";
 import { authenticate } from "../shopify.server";
 import { recordInstall } from "../shopify/install.server";
@@ -40,7 +41,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const result = await startBackfillFromForm(prisma(), session.shop, await request.formData());
+  const result = await startBackfillFromForm(prisma(), session.shop, await readForm(request));
   return data(result.body, { status: result.status });
 };
 

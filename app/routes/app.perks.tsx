@@ -7,6 +7,7 @@ import { draftFromSettings, settingsFromForm } from "~/components/perks/form";
 import { PerkPreviewCard } from "~/components/perks/PerkPreviewCard";
 import { TierPerksCard } from "~/components/perks/TierPerksCard";
 import { prisma } from "~/db.server";
+import { readForm } from "~/request-body.server";
 import { logger } from "~/logger.server";
 import { ShopifyUserError } from "~/shopify/graphql.server";
 import { loadPerksPage, syncTierPerkDiscount } from "~/shopify/perk-discount.server";
@@ -21,7 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
-  const parsed = settingsFromForm(Object.fromEntries(await request.formData()));
+  const parsed = settingsFromForm(Object.fromEntries(await readForm(request)));
   if (!parsed.ok)
     return data({ ok: false as const, fieldErrors: parsed.fieldErrors, error: null }, { status: 422 });
   try {

@@ -14,8 +14,9 @@ export function parseShopifyId(text: string): bigint | null {
   return /^[1-9]\d{0,18}$/.test(text) && BigInt(text) <= MAX_ID ? BigInt(text) : null;
 }
 
+// zod runs every check of a schema even after one fails, so this guards its own input.
 function fitsBigint(digits: string): boolean {
-  return digits.replace(/^0+/, "").length <= 19 && BigInt(digits) <= MAX_ID;
+  return /^\d+$/.test(digits) && digits.replace(/^0+/, "").length <= 19 && BigInt(digits) <= MAX_ID;
 }
 
 /**

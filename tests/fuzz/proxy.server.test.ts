@@ -13,7 +13,14 @@ import { proxyRedeem, proxyStatus } from "~/storefront/proxy.server";
 import { resetDatabase } from "~/webhooks/testing.server";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
-import { expectLedgerConsistent, fuzzParams, nastyNumber, nastyString, nastyValue } from "./support";
+import {
+  expectLedgerConsistent,
+  fuzzParams,
+  nastyNumber,
+  nastyString,
+  nastyValue,
+  FUZZ_TEST_TIMEOUT_MS,
+} from "./support";
 
 // The app proxy's parameters and bodies at random, signed as Shopify signs them so they
 // get past the signature check: the signed customer id, extra signed parameters, and the
@@ -103,80 +110,95 @@ async function expectOneDebitPerRedemption() {
 }
 
 describe("app proxy fuzz", () => {
-  it("GET status answers any signed customer id and extra parameters without a 5xx", async () => {
-    await fc.assert(
-      fc.asyncProperty(customerIds, extraParams, async (customerId, extra) => {
-        const response = await proxyStatus(new Request(signedUrl("status", customerId, extra)), proxyDeps());
-        await expectNoServerError(response);
-      }),
-      fuzzParams(),
-    );
-    expect(seen).toContain(200);
-  });
-
-  it("POST redeem answers any signed body without a 5xx, and never debits without a redemption", async () => {
-    const body = fc.oneof(
-      fc
-        .record(
-          {
-            rewardId: fc.oneof(fc.constantFrom("five-off", "ship", "big"), nastyString),
-            clientKey: fc.oneof(fc.uuid(), nastyString),
-            cartSubtotalMinor: fc.oneof(nastyNumber, fc.constant(null)),
-            extra: nastyValue,
-          },
-          { requiredKeys: [] },
-        )
-        .map((value) => JSON.stringify(value)),
-      nastyValue.map((value) => JSON.stringify(value) ?? ""),
-      nastyString,
-    );
-    await fc.assert(
-      fc.asyncProperty(customerIds, body, fc.boolean(), async (customerId, text, replay) => {
-        const send = () =>
-          proxyRedeem(
-            new Request(signedUrl("redeem", customerId, []), {
-              method: "POST",
-              headers: { "Content-Type": "application/json" },
-              body: text,
-            }),
-            { ...proxyDeps(), rateLimit: NO_RATE_LIMIT },
+  it(
+    "GET status answers any signed customer id and extra parameters without a 5xx",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(customerIds, extraParams, async (customerId, extra) => {
+          const response = await proxyStatus(
+            new Request(signedUrl("status", customerId, extra)),
+            proxyDeps(),
           );
-        await expectNoServerError(await send());
-        if (replay) await expectNoServerError(await send());
-        await expectOneDebitPerRedemption();
-      }),
-      fuzzParams(),
-    );
-    expect(seen).toContain(400);
-  });
+          await expectNoServerError(response);
+        }),
+        fuzzParams(),
+      );
+      expect(seen).toContain(200);
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 
-  it("a valid redemption and its replays are one redemption, one debit", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom("five-off", "ship"),
-        fc.integer({ min: 1, max: 3 }),
-        async (rewardId, n) => {
-          const clientKey = randomUUID();
-          const statuses: number[] = [];
-          for (let i = 0; i < n; i++) {
-            const response = await proxyRedeem(
-              new Request(signedUrl("redeem", String(MEMBER), []), {
+  it(
+    "POST redeem answers any signed body without a 5xx, and never debits without a redemption",
+    async () => {
+      const body = fc.oneof(
+        fc
+          .record(
+            {
+              rewardId: fc.oneof(fc.constantFrom("five-off", "ship", "big"), nastyString),
+              clientKey: fc.oneof(fc.uuid(), nastyString),
+              cartSubtotalMinor: fc.oneof(nastyNumber, fc.constant(null)),
+              extra: nastyValue,
+            },
+            { requiredKeys: [] },
+          )
+          .map((value) => JSON.stringify(value)),
+        nastyValue.map((value) => JSON.stringify(value) ?? ""),
+        nastyString,
+      );
+      await fc.assert(
+        fc.asyncProperty(customerIds, body, fc.boolean(), async (customerId, text, replay) => {
+          const send = () =>
+            proxyRedeem(
+              new Request(signedUrl("redeem", customerId, []), {
                 method: "POST",
-                body: JSON.stringify({ rewardId, clientKey }),
+                headers: { "Content-Type": "application/json" },
+                body: text,
               }),
               { ...proxyDeps(), rateLimit: NO_RATE_LIMIT },
             );
-            statuses.push(response.status);
-            await expectNoServerError(response);
-          }
-          // The first answer decides (201 new, or 422 once the limit is used); replays repeat it.
-          if (statuses[0] === 201) expect(statuses.slice(1).every((s) => s === 200)).toBe(true);
-          expect(await db.redemption.count({ where: { clientKey } })).toBe(statuses[0] === 201 ? 1 : 0);
+          await expectNoServerError(await send());
+          if (replay) await expectNoServerError(await send());
           await expectOneDebitPerRedemption();
-        },
-      ),
-      fuzzParams(),
-    );
-    expect(seen).toContain(201);
-  });
+        }),
+        fuzzParams(),
+      );
+      expect(seen).toContain(400);
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "a valid redemption and its replays are one redemption, one debit",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom("five-off", "ship"),
+          fc.integer({ min: 1, max: 3 }),
+          async (rewardId, n) => {
+            const clientKey = randomUUID();
+            const statuses: number[] = [];
+            for (let i = 0; i < n; i++) {
+              const response = await proxyRedeem(
+                new Request(signedUrl("redeem", String(MEMBER), []), {
+                  method: "POST",
+                  body: JSON.stringify({ rewardId, clientKey }),
+                }),
+                { ...proxyDeps(), rateLimit: NO_RATE_LIMIT },
+              );
+              statuses.push(response.status);
+              await expectNoServerError(response);
+            }
+            // The first answer decides (201 new, or 422 once the limit is used); replays repeat it.
+            if (statuses[0] === 201) expect(statuses.slice(1).every((s) => s === 200)).toBe(true);
+            expect(await db.redemption.count({ where: { clientKey } })).toBe(statuses[0] === 201 ? 1 : 0);
+            await expectOneDebitPerRedemption();
+          },
+        ),
+        fuzzParams(),
+      );
+      expect(seen).toContain(201);
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 });

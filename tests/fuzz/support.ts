@@ -9,8 +9,18 @@ import { verifyLedger } from "../../scripts/ledger-verify";
 const requested = Number(process.env.FUZZ_RUNS);
 export const FUZZ_RUNS = Number.isInteger(requested) && requested > 0 ? requested : 20;
 
-/** fast-check parameters: the run count, and a seed in the failure report to replay it. */
-export const fuzzParams = (runs = FUZZ_RUNS) => ({ numRuns: runs, endOnFailure: true });
+/** A single case taking longer than this is a hang, and fails with its counterexample. */
+const CASE_TIMEOUT_MS = 10_000;
+
+/** fast-check parameters: the run count, a per-case time limit, and a seed in the failure report to replay it. */
+export const fuzzParams = (runs = FUZZ_RUNS) => ({
+  numRuns: runs,
+  endOnFailure: true,
+  timeout: CASE_TIMEOUT_MS,
+});
+
+/** vitest's limit for a whole property, growing with FUZZ_RUNS (the default 30 s suits the default runs). */
+export const FUZZ_TEST_TIMEOUT_MS = Math.max(30_000, FUZZ_RUNS * 1_000);
 
 /** Any UTF-16 code unit: NUL, controls, lone surrogates and everything else. */
 const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));

@@ -17,6 +17,7 @@ import {
   jsonBigint,
   mutations,
   tableCounts,
+  FUZZ_TEST_TIMEOUT_MS,
 } from "./support";
 
 // Webhook payloads of every subscribed topic, mutated at random (values replaced by
@@ -155,30 +156,35 @@ describe("webhook fuzz", () => {
         fuzzParams(),
       );
     },
+    FUZZ_TEST_TIMEOUT_MS,
   );
 
-  it("raw bodies of any shape are recorded or recorded as failed, never a 5xx", async () => {
-    const body = fc.oneof(
-      fc.json().map((text) => ({ text })),
-      fc.string({ maxLength: 200 }).map((text) => ({ text })),
-      fc.integer({ min: 60, max: 300_000 }).map((depth) => ({
-        text: `{"a": ${"[".repeat(depth)}${"]".repeat(depth)}}`,
-      })),
-      fc
-        .constantFrom('{"id": 1e200000}', '{"id": -1e400}', '{"a": "\\ud800\\u0000"}', "", "{", "null")
-        .map((text) => ({ text })),
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...topics), body, async (topic, { text }) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        await deliverAndProcess(topic, new TextEncoder().encode(text), parsed);
-      }),
-      fuzzParams(),
-    );
-  });
+  it(
+    "raw bodies of any shape are recorded or recorded as failed, never a 5xx",
+    async () => {
+      const body = fc.oneof(
+        fc.json().map((text) => ({ text })),
+        fc.string({ maxLength: 200 }).map((text) => ({ text })),
+        fc.integer({ min: 60, max: 300_000 }).map((depth) => ({
+          text: `{"a": ${"[".repeat(depth)}${"]".repeat(depth)}}`,
+        })),
+        fc
+          .constantFrom('{"id": 1e200000}', '{"id": -1e400}', '{"a": "\\ud800\\u0000"}', "", "{", "null")
+          .map((text) => ({ text })),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...topics), body, async (topic, { text }) => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          await deliverAndProcess(topic, new TextEncoder().encode(text), parsed);
+        }),
+        fuzzParams(),
+      );
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
 });

@@ -70,7 +70,11 @@ describe("bodies PostgreSQL cannot store (these answered 503, so Shopify retried
   });
 
   it("records a number beyond PostgreSQL's numeric as failed with the SQLSTATE", async () => {
-    const row = await failedRow(await receiveWebhook(rawDelivery('{"id": 1e200000}'), deps()));
+    const result = await receiveWebhook(rawDelivery('{"id": 1e200000}'), deps());
+    expect(result.body.message).toBe(
+      "Recorded as failed: Not processed: PostgreSQL cannot store the body (SQLSTATE 22003)",
+    );
+    const row = await failedRow(result);
     expect(row.lastError).toBe("Not processed: PostgreSQL cannot store the body (SQLSTATE 22003)");
   });
 

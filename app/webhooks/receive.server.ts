@@ -69,7 +69,7 @@ export async function receiveWebhook(
     return refused(body.refusal);
   }
 
-  const delivery: Delivery = {
+  let delivery: Delivery = {
     headers,
     rawJson: body.rawJson,
     failure: body.failure,
@@ -80,8 +80,9 @@ export async function receiveWebhook(
   try {
     entry = await record(delivery);
   } catch (error) {
-    entry = await recordUnstorable(record, delivery, request.rawBody, error);
-    if (!entry) {
+    const unstorable = await recordUnstorable(record, delivery, request.rawBody, error);
+    if (unstorable) [entry, delivery] = unstorable;
+    else {
       // Not recorded means not acknowledged: Shopify retries a 5xx, so nothing is lost.
       log.error(
         { err: error, shop: headers.shop, topic: headers.topic, webhookId: headers.webhookId },
@@ -113,7 +114,7 @@ export async function receiveWebhook(
     log.warn({ ...context, reason: delivery.failure }, "Webhook recorded as failed");
     return {
       status: 200,
-      body: { message: `Recorded as failed: ${delivery.failure ?? "unstorable body"}`, eventId: entry.id },
+      body: { message: `Recorded as failed: ${delivery.failure}`, eventId: entry.id },
     };
   }
   log.info({ ...context, duplicate: !entry.created }, "Webhook received");
@@ -175,15 +176,16 @@ async function recordUnstorable(
   delivery: Delivery,
   rawBody: Uint8Array,
   error: unknown,
-): Promise<InboxEntry | null> {
+): Promise<[InboxEntry, Delivery] | null> {
   if (!isPermanentDataError(error)) return null;
   const reason = `PostgreSQL cannot store the body (SQLSTATE ${sqlState(error)})`;
+  const standIn = {
+    ...delivery,
+    rawJson: placeholderBody(rawBody, reason),
+    failure: `Not processed: ${reason}`,
+  };
   try {
-    return await record({
-      ...delivery,
-      rawJson: placeholderBody(rawBody, reason),
-      failure: `Not processed: ${reason}`,
-    });
+    return [await record(standIn), standIn];
   } catch {
     return null;
   }

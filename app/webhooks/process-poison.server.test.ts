@@ -82,4 +82,21 @@ describe("payloads with numbers the app cannot store fail at once, never retried
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(row.lastError).toContain("out of range");
   });
+
+  it("keeps transient failures retryable: a deadlock or a dropped connection leaves the row received", async () => {
+    const transient = [
+      Object.assign(new Error("deadlock detected"), { code: "40P01" }),
+      new Error("Connection terminated unexpectedly"),
+    ];
+    for (const error of transient) {
+      const id = await recordDelivery(db, { shop: SHOP, topic: "test/transient", payload: {} });
+      const handlers = { "test/transient": () => Promise.reject(error) };
+      const thrown = await processWebhookEvent(db, id, { handlers }).catch((e: unknown) => e);
+      expect(thrown).toBe(error);
+      expect(await db.webhookEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "received",
+        attempts: 1,
+      });
+    }
+  });
 });

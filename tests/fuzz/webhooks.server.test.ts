@@ -17,6 +17,7 @@ import {
   jsonBigint,
   mutations,
   tableCounts,
+  FUZZ_RUNS,
   FUZZ_TEST_TIMEOUT_MS,
 } from "./support";
 
@@ -153,7 +154,8 @@ describe("webhook fuzz", () => {
           const payload = applyMutations(base, list);
           await deliverAndProcess(topic, encode(payload), payload);
         }),
-        fuzzParams(),
+        // Half the runs per topic: fifteen topics share the suite's budget.
+        fuzzParams(Math.ceil(FUZZ_RUNS / 2)),
       );
     },
     FUZZ_TEST_TIMEOUT_MS,

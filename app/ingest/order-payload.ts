@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimal, graphqlId, instant, moneySet, numericId, tagList } from "./payload-common";
+import { decimal, graphqlId, instant, moneySet, numericId, quantity, tagList } from "./payload-common";
 import { refundPayload } from "./refund-payload";
 
 // The REST order resource as orders/create, orders/updated, orders/paid and
@@ -17,7 +17,7 @@ export const orderLineItemPayload = z
     variant_title: z.string().nullish(),
     sku: z.string().nullish(),
     vendor: z.string().nullish(),
-    quantity: z.number().int(),
+    quantity,
     price: decimal,
     price_set: moneySet.nullish(),
     gift_card: z.boolean().default(false),

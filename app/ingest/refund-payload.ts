@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimal, graphqlId, instant, moneySet, numericId } from "./payload-common";
+import { decimal, graphqlId, instant, moneySet, numericId, quantity } from "./payload-common";
 
 // refunds/create, and the refunds embedded in order payloads (API 2025-10). Line
 // amounts come from refund_line_items (subtotal after the line's discounts, and tax);
@@ -9,7 +9,7 @@ import { decimal, graphqlId, instant, moneySet, numericId } from "./payload-comm
 export const refundLinePayload = z
   .object({
     line_item_id: numericId,
-    quantity: z.number().int(),
+    quantity,
     subtotal: decimal.nullish(),
     subtotal_set: moneySet.nullish(),
     total_tax: decimal.nullish(),

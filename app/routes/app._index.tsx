@@ -11,6 +11,7 @@ import { SyncCard } from "~/admin/dashboard/SyncCard";
 import { WorkersCard } from "~/admin/dashboard/WorkersCard";
 import { loadDashboard } from "~/admin/dashboard/dashboard.server";
 import { prisma } from "../db.server";
+import { readForm } from "../request-body.server";
 import { loadLoyaltyKpis } from "../stats/kpis.server";
 import { authenticate, recordShopInstall } from "../shopify.server";
 
@@ -39,7 +40,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const result = await startBackfillFromForm(prisma(), session.shop, await request.formData());
+  const result = await startBackfillFromForm(prisma(), session.shop, await readForm(request));
   return data(result.body, { status: result.status });
 };
 

@@ -7,8 +7,11 @@ import { BalanceCard, TierCard } from "~/admin/members/BalanceCard";
 import { LedgerCard } from "~/admin/members/LedgerCard";
 import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
 import { prisma } from "~/db.server";
+import { readForm } from "~/request-body.server";
 import { AdjustmentRefused, adjustPoints } from "~/loyalty/services/adjustments.server";
+import { parseShopifyId } from "~/ingest/payload-common";
 import { parseAdjustmentForm } from "~/admin/members/adjustment-form";
+import { parseLedgerPage } from "~/admin/members/list-params";
 import { loadMemberDetail } from "~/admin/members/member.server";
 import { formatDay, MEMBER_STATUS_LABELS } from "~/admin/members/present";
 import { authenticate } from "~/shopify.server";
@@ -16,14 +19,15 @@ import { authenticate } from "~/shopify.server";
 export const meta: MetaFunction = () => [{ title: "Member · Loyalty Optimizer" }];
 
 function customerIdFrom(param: string | undefined): bigint {
-  if (!param || !/^\d{1,19}$/.test(param)) throw new Response("Member not found", { status: 404 });
-  return BigInt(param);
+  const id = parseShopifyId(param ?? "");
+  if (id === null) throw new Response("Member not found", { status: 404 });
+  return id;
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const customerId = customerIdFrom(params.customerId);
-  const ledgerPage = Number(new URL(request.url).searchParams.get("ledgerPage") ?? 1);
+  const ledgerPage = parseLedgerPage(new URL(request.url).searchParams);
   const db = prisma();
   const [detail, shop] = await Promise.all([
     loadMemberDetail(db, session.shop, customerId, { ledgerPage }),
@@ -37,7 +41,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
   const customerId = customerIdFrom(params.customerId);
-  const form = parseAdjustmentForm(await request.formData());
+  const form = parseAdjustmentForm(await readForm(request));
   if (!form.ok) return data<AdjustmentAnswer>({ ok: false, fieldErrors: form.fieldErrors }, { status: 422 });
   try {
     const result = await adjustPoints(prisma(), {

@@ -9,6 +9,7 @@ import { TierPerksCard } from "~/admin/perks/TierPerksCard";
 import { prisma } from "~/db.server";
 import { logger } from "~/logger.server";
 import { shopPrograms } from "~/loyalty/services/member-program.server";
+import { readForm } from "~/request-body.server";
 import { ShopifyUserError } from "~/shopify/graphql.server";
 import { loadPerksPage, syncTierPerkDiscount } from "~/shopify/perk-discount.server";
 import { authenticate } from "~/shopify.server";
@@ -24,7 +25,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
-  const parsed = settingsFromForm(Object.fromEntries(await request.formData()));
+  const parsed = settingsFromForm(Object.fromEntries(await readForm(request)));
   if (!parsed.ok)
     return data({ ok: false as const, fieldErrors: parsed.fieldErrors, error: null }, { status: 422 });
   try {

@@ -13,6 +13,7 @@ import { PreviewCard, type PreviewSource } from "~/admin/program/PreviewCard";
 import { RewardsCard } from "~/admin/program/RewardsCard";
 import { TiersCard } from "~/admin/program/TiersCard";
 import { prisma } from "~/db.server";
+import { readForm } from "~/request-body.server";
 import { programSchema } from "~/loyalty/program";
 import { fromDraft, type ProgramDraft } from "~/admin/program/form";
 import { loadProgramPage, saveProgramDraft } from "~/admin/program/program-page.server";
@@ -27,7 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const outcome = await saveProgramDraft(prisma(), session.shop, form, sessionToken?.sub ?? null);
   return data(outcome, { status: outcome.ok ? 200 : outcome.status });
 };

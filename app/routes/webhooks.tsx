@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { BODY_LIMITS, PayloadTooLarge, readBody } from "~/request-body.server";
 import { intakeDeps } from "~/webhooks/intake.server";
 import { receiveWebhook } from "~/webhooks/receive.server";
 
@@ -10,7 +11,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") {
     return Response.json({ message: "Method not allowed" }, { status: 405, headers: { Allow: "POST" } });
   }
-  const rawBody = new Uint8Array(await request.arrayBuffer());
+  let rawBody: Uint8Array;
+  try {
+    rawBody = await readBody(request, BODY_LIMITS.webhook);
+  } catch (error) {
+    if (error instanceof PayloadTooLarge) return Response.json({ message: error.message }, { status: 413 });
+    throw error;
+  }
   const result = await receiveWebhook({ headers: request.headers, rawBody }, intakeDeps());
   return Response.json(result.body, { status: result.status });
 }

@@ -1,3 +1,4 @@
+import { parseShopifyId } from "~/ingest/payload-common";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { proxyError } from "./proxy-response";
 
@@ -74,7 +75,9 @@ export async function authenticateProxy(
     throw error;
   }
   const customer = params.get("logged_in_customer_id") ?? "";
-  if (customer !== "" && !/^[1-9]\d{0,19}$/.test(customer)) {
+  // An id beyond bigint could never be a stored customer; a query with it would fail.
+  const customerId = customer === "" ? null : parseShopifyId(customer);
+  if (customer !== "" && customerId === null) {
     throw new ProxyRefused(
       proxyError(400, "invalid_request", "logged_in_customer_id is not a customer id.", {
         fields: { logged_in_customer_id: "Not a customer id." },
@@ -83,7 +86,7 @@ export async function authenticateProxy(
   }
   return {
     shop: params.get("shop")!.toLowerCase(),
-    customerId: customer === "" ? null : BigInt(customer),
+    customerId,
     graphql: context.admin ? context.admin.graphql : null,
   };
 }

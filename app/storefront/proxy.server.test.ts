@@ -14,7 +14,9 @@ import { resetDatabase } from "~tests/support/webhooks.server";
 import { discountsOf } from "../../emulator/graphql/discounts";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
+import { proxyDeps } from "./proxy-deps.server";
 import { proxySignature, signedProxyQuery } from "./proxy-signature";
+import { proxyRedeem } from "./proxy.server";
 import { redeemRateKey } from "./rate-limit.server";
 
 // The app proxy routes as Shopify calls them: signed queries, the library's HMAC check,
@@ -371,5 +373,53 @@ describe("POST redeem", () => {
       proxyUrl("redeem", { customerId: NEWCOMER }),
     );
     expect(other.status).toBe(201);
+  });
+});
+
+describe("untrusted input (issue 11 #8)", () => {
+  it("answers 400 to a signed logged_in_customer_id beyond bigint (was a 500)", async () => {
+    for (const customerId of ["9223372036854775808", "99999999999999999999"]) {
+      const error = await expectError(
+        await status(proxyUrl("status", { customerId })),
+        400,
+        "invalid_request",
+      );
+      expect(error.fields).toEqual({ logged_in_customer_id: "Not a customer id." });
+      await expectError(
+        await redeem({ rewardId: "five-off", clientKey: randomUUID() }, proxyUrl("redeem", { customerId })),
+        400,
+        "invalid_request",
+      );
+    }
+    // The largest bigint is a customer id like any other (not a member here).
+    const largest = await status(proxyUrl("status", { customerId: "9223372036854775807" }));
+    expect(largest.status).toBe(200);
+  });
+
+  it("refuses a redeem body over 16 KB with 413 before reading it, and writes nothing", async () => {
+    const body = JSON.stringify({ rewardId: "five-off", clientKey: randomUUID(), pad: "x".repeat(20 << 20) });
+    const error = await expectError(await redeem(body), 413, "invalid_request");
+    expect(error.message).toContain("16 KB");
+    expect(await db.redemption.count()).toBe(0);
+  });
+
+  it("answers a replay in the same millisecond as a replay (was 201 replayed:false)", async () => {
+    const at = new Date();
+    const clientKey = randomUUID();
+    const send = () =>
+      proxyRedeem(
+        new Request(proxyUrl("redeem"), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ rewardId: "five-off", clientKey }),
+        }),
+        { ...proxyDeps(), now: () => at },
+      );
+    const first = await send();
+    expect(first.status).toBe(201);
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { redemption: { replayed: boolean } }).redemption.replayed).toBe(true);
+    expect(await db.redemption.count()).toBe(1);
   });
 });

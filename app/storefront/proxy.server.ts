@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "~/db.server";
 import { logger } from "~/logger.server";
+import { BODY_LIMITS, PayloadTooLarge, readText } from "~/request-body.server";
 import { loadJoinOffer, loadMemberStatus } from "./member-status.server";
 import { authenticateProxy, ProxyRefused, type AppProxyAuthenticate } from "./proxy-auth.server";
 import { proxyError, proxyJson } from "./proxy-response";
@@ -46,6 +47,13 @@ export function proxyRedeem(request: Request, deps: ProxyDeps): Promise<Response
     const now = deps.now?.() ?? new Date();
     const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
     if (who.customerId === null) return loginRequired();
+    let body: string;
+    try {
+      body = await readText(request, BODY_LIMITS.proxy);
+    } catch (error) {
+      if (!(error instanceof PayloadTooLarge)) throw error;
+      return proxyError(413, "invalid_request", error.message, { fields: {} });
+    }
     if (!who.graphql) {
       logger().warn({ shop: who.shop }, "App proxy redemption for a shop without an offline session");
       return proxyError(503, "shop_unavailable", "The loyalty app is not connected to this store right now.");
@@ -54,7 +62,7 @@ export function proxyRedeem(request: Request, deps: ProxyDeps): Promise<Response
       { db: deps.db, redis: deps.redis, now, graphql: who.graphql, rateLimit: deps.rateLimit },
       who.shop,
       who.customerId,
-      await request.text(),
+      body,
     );
   });
 }

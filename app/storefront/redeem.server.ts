@@ -3,7 +3,11 @@ import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import type { Redemption } from "~/generated/prisma/client";
 import { memberProgram } from "~/loyalty/services/member-program.server";
-import { redeemReward, RedemptionError, type RedemptionDeps } from "~/loyalty/services/redemptions.server";
+import {
+  redeemRewardOutcome,
+  RedemptionError,
+  type RedemptionDeps,
+} from "~/loyalty/services/redemptions.server";
 import { proxyError, proxyJson } from "./proxy-response";
 import { hitRateLimit, redeemRateKey, STOREFRONT_REDEEM_LIMIT, type RateLimit } from "./rate-limit.server";
 
@@ -63,9 +67,9 @@ export async function redeemFromStorefront(
   if (!reward && !known)
     return proxyError(404, "reward_not_found", `No reward "${rewardId}" in this program.`);
 
-  let redemption: Redemption;
+  let outcome: { redemption: Redemption; replayed: boolean };
   try {
-    redemption = await redeemReward(
+    outcome = await redeemRewardOutcome(
       deps.db,
       { shop, customerId, rewardId, clientKey, cartSubtotalMinor, source: "storefront", now: deps.now },
       { graphql: deps.graphql, discountOptions: deps.discountOptions },
@@ -74,8 +78,7 @@ export async function redeemFromStorefront(
     if (error instanceof RedemptionError) return refusal(error, reward?.minimumSubtotal ?? null);
     throw error;
   }
-  // The saga stamps a new redemption with our `now`; anything older is the first request's result.
-  const replayed = redemption.createdAt.getTime() !== deps.now.getTime();
+  const { redemption, replayed } = outcome;
   if (redemption.status === "failed")
     return proxyError(
       502,

@@ -51,4 +51,11 @@ describe("parseWebhookHeaders", () => {
     const parsed = parseWebhookHeaders(headers);
     expect(parsed.ok && parsed.value).toMatchObject({ eventId: null, apiVersion: null, triggeredAt: null });
   });
+
+  it("reads Triggered-At as Shopify writes it, with nanoseconds (the intake's freshness check needs it)", () => {
+    const headers = new Headers(complete);
+    headers.set("X-Shopify-Triggered-At", "2023-03-29T18:00:27.877041743Z");
+    const parsed = parseWebhookHeaders(headers);
+    expect(parsed.ok && parsed.value.triggeredAt).toEqual(new Date("2023-03-29T18:00:27.877Z"));
+  });
 });

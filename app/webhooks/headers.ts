@@ -37,7 +37,8 @@ export function parseWebhookHeaders(headers: Pick<Headers, "get">): ParsedWebhoo
   };
 }
 
-// Informational only: a malformed timestamp must not cost us the event.
+// Null when absent or malformed; receive.server.ts refuses such a delivery (it cannot be
+// told from a replay).
 function parseTimestamp(value: string | null): Date | null {
   if (value === null) return null;
   const date = new Date(value);

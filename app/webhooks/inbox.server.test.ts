@@ -6,7 +6,8 @@ import { redis } from "~/redis.server";
 import { action } from "~/routes/webhooks";
 import { parseWebhookHeaders } from "./headers";
 import { recordDeliveries } from "./inbox.server";
-import { resetDatabase, signedDelivery } from "~tests/support/webhooks.server";
+import { webhookHmac } from "./hmac";
+import { resetDatabase, signedDelivery, TEST_SECRET } from "~tests/support/webhooks.server";
 
 const db = prisma();
 const SHOP = "inbox-batch.myshopify.com";
@@ -49,8 +50,16 @@ describe("recordDeliveries", () => {
 });
 
 describe("POST /webhooks under concurrency", () => {
+  /** A payload, or the exact body text when given as a string. */
   const post = (webhookId: string, payload: unknown) => {
-    const { headers, rawBody } = signedDelivery({ topic: "orders/create", shop: SHOP, payload, webhookId });
+    const { headers, rawBody: signed } = signedDelivery({
+      topic: "orders/create",
+      shop: SHOP,
+      payload,
+      webhookId,
+    });
+    const rawBody = typeof payload === "string" ? new TextEncoder().encode(payload) : signed;
+    headers.set("X-Shopify-Hmac-Sha256", webhookHmac(TEST_SECRET, rawBody));
     return action({
       request: new Request("http://localhost/webhooks", { method: "POST", headers, body: rawBody }),
       params: {},
@@ -61,13 +70,18 @@ describe("POST /webhooks under concurrency", () => {
   it("acknowledges every simultaneous delivery after recording and enqueuing it; a poison row fails alone", async () => {
     const responses = await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => post(`c${i}`, { id: i })),
-      // Valid JSON that PostgreSQL's jsonb refuses.
-      post("poison", { note: "\u0000" }),
+      // Valid JSON that PostgreSQL's jsonb refuses: recorded apart as failed, not enqueued.
+      post("poison", '{"id": 1e200000}'),
     ]);
-    expect(responses.slice(0, 30).map((r) => r.status)).toEqual(Array(30).fill(200));
-    expect(responses[30]!.status).toBe(503);
-    expect(await db.webhookEvent.count()).toBe(30);
-    const ids = (await db.webhookEvent.findMany({ select: { id: true } })).map((r) => r.id).sort();
+    expect(responses.map((r) => r.status)).toEqual(Array(31).fill(200));
+    expect(await db.webhookEvent.count({ where: { status: "received" } })).toBe(30);
+    expect(await db.webhookEvent.findFirstOrThrow({ where: { webhookId: "poison" } })).toMatchObject({
+      status: "failed",
+      lastError: "Not processed: PostgreSQL cannot store the body (SQLSTATE 22003)",
+    });
+    const ids = (await db.webhookEvent.findMany({ where: { status: "received" }, select: { id: true } }))
+      .map((r) => r.id)
+      .sort();
     // Rows recorded together share a job: every row is in exactly one waiting job.
     const queued = (await queue(QUEUE.webhooks).getJobs(["waiting"]))
       .flatMap((j) => {

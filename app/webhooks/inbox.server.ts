@@ -5,27 +5,20 @@ import type { WebhookHeaders } from "./headers";
 
 export type InboxEntry = { id: string; created: boolean; status: WebhookEventStatus };
 
-export type Delivery = { headers: WebhookHeaders; rawJson: string; receivedAt: Date };
+export type Delivery = {
+  headers: WebhookHeaders;
+  rawJson: string;
+  receivedAt: Date;
+  /** Why the delivery can never be processed: it is recorded as failed with this reason, never enqueued. */
+  failure?: string | null;
+};
 
 /**
- * Records a delivery exactly once per (shop, webhook id). Shopify redelivers the same
- * webhook id when it did not see a 2xx in time; the second insert does nothing and the
- * existing row is returned, so the caller can tell a duplicate from a new event.
- */
-export async function recordDelivery(
-  db: PrismaClient,
-  headers: WebhookHeaders,
-  rawJson: string,
-  receivedAt: Date,
-): Promise<InboxEntry> {
-  const [entry] = await recordDeliveries(db, [{ headers, rawJson, receivedAt }]);
-  return entry!;
-}
-
-/**
- * recordDelivery for many deliveries in one INSERT (one round trip and one commit), in
- * input order. The whole statement fails or succeeds; callers that must isolate a bad
- * row retry its deliveries one by one.
+ * Records deliveries exactly once per (shop, webhook id), in one INSERT (one round trip
+ * and one commit), in input order. Shopify redelivers the same webhook id when it did not
+ * see a 2xx in time; the second insert does nothing and the existing row is returned, so
+ * the caller can tell a duplicate from a new event. The whole statement fails or
+ * succeeds; callers that must isolate a bad row retry its deliveries one by one.
  */
 export async function recordDeliveries(
   db: PrismaClient,
@@ -36,21 +29,26 @@ export async function recordDeliveries(
   // Timestamps go in as UTC ISO strings cast to timestamp, the way Prisma stores them.
   const inserted = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO "WebhookEvent"
-      ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "payload", "receivedAt")
+      ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "payload", "receivedAt",
+       "status", "lastError")
     SELECT u.id::uuid, u.shop, u.topic, u.webhook_id, u.event_id, u.api_version, u.triggered_at::timestamp,
-      u.payload::jsonb, u.received_at::timestamp
+      u.payload::jsonb, u.received_at::timestamp,
+      (CASE WHEN u.failure IS NULL THEN 'received' ELSE 'failed' END)::"WebhookEventStatus", u.failure
     FROM unnest(
       ${ids}::text[], ${column((d) => d.headers.shop)}::text[], ${column((d) => d.headers.topic)}::text[],
       ${column((d) => d.headers.webhookId)}::text[], ${column((d) => d.headers.eventId)}::text[],
       ${column((d) => d.headers.apiVersion)}::text[],
       ${column((d) => d.headers.triggeredAt?.toISOString() ?? null)}::text[],
-      ${column((d) => d.rawJson)}::text[], ${column((d) => d.receivedAt.toISOString())}::text[]
-    ) AS u(id, shop, topic, webhook_id, event_id, api_version, triggered_at, payload, received_at)
+      ${column((d) => d.rawJson)}::text[], ${column((d) => d.receivedAt.toISOString())}::text[],
+      ${column((d) => d.failure ?? null)}::text[]
+    ) AS u(id, shop, topic, webhook_id, event_id, api_version, triggered_at, payload, received_at, failure)
     ON CONFLICT ("shop", "webhookId") DO NOTHING
     RETURNING "id"::text AS "id"`;
   const created = new Set(inserted.map((r) => r.id));
-  const entries: (InboxEntry | undefined)[] = ids.map((id) =>
-    created.has(id) ? { id, created: true, status: "received" } : undefined,
+  const entries: (InboxEntry | undefined)[] = ids.map((id, i) =>
+    created.has(id)
+      ? { id, created: true, status: deliveries[i]!.failure ? "failed" : "received" }
+      : undefined,
   );
   const repeats = deliveries.filter((_, i) => !entries[i]);
   if (repeats.length > 0) {

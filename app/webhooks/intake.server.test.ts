@@ -56,14 +56,16 @@ describe("handleWebhookNode", () => {
     const forged = signedDelivery({ topic: "orders/paid", shop: SHOP, payload: { id: 1 }, secret: "wrong" });
     expect((await post(forged)).status).toBe(401);
     const bare = await fetch(url, { method: "POST", body: "{}" });
-    expect(bare.status).toBe(400);
-    expect(await bare.json()).toMatchObject({ message: expect.stringContaining("X-Shopify-Topic") });
+    expect(bare.status).toBe(401);
+    expect(await bare.json()).toMatchObject({ message: expect.stringContaining("X-Shopify-Hmac-Sha256") });
     const huge = signedDelivery({
       topic: "orders/paid",
       shop: SHOP,
       payload: { pad: "x".repeat(11 * 1024 * 1024) },
     });
-    expect((await post(huge)).status).toBe(413);
+    const refused = await post(huge);
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toEqual({ message: "The request body is larger than 10 MB." });
     expect(await db.webhookEvent.count()).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { prisma } from "../db.server";
 import { env } from "../env.server";
 import { enqueueWebhooks } from "../jobs/producers.server";
+import { BODY_LIMITS, PayloadTooLarge } from "../request-body.server";
 import { coalesce, ItemFailure } from "./coalesce";
 import { recordDeliveries, type Delivery } from "./inbox.server";
 import { receiveWebhook, type ReceiveDeps } from "./receive.server";
@@ -40,8 +41,7 @@ export function intakeDeps(): ReceiveDeps {
   return { db: prisma(), record, enqueue, secret: env().SHOPIFY_API_SECRET, now: () => new Date() };
 }
 
-/** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_BODY_BYTES = BODY_LIMITS.webhook;
 
 /**
  * POST /webhooks on a bare Node request, without the Fetch API round trip Remix makes:
@@ -55,12 +55,17 @@ export function handleWebhookNode(req: IncomingMessage, res: ServerResponse): vo
     res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
     res.end(text);
   };
+  // A declared size over the cap is refused before a byte is read (the rest is drained unread).
+  if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) {
+    req.resume();
+    return reply(413, { message: new PayloadTooLarge(MAX_BODY_BYTES).message });
+  }
   req.on("data", (chunk: Buffer) => {
     size += chunk.length;
     if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   });
   req.on("end", () => {
-    if (size > MAX_BODY_BYTES) return reply(413, { message: "Webhook body too large" });
+    if (size > MAX_BODY_BYTES) return reply(413, { message: new PayloadTooLarge(MAX_BODY_BYTES).message });
     const headers = {
       get: (name: string) => {
         const value = req.headers[name.toLowerCase()];

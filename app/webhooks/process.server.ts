@@ -3,8 +3,9 @@ import type { PrismaClient } from "../db.server";
 import { logger } from "../logger.server";
 import type { WebhookHandler } from "./handler";
 import { WEBHOOK_HANDLERS } from "./handlers";
+import { isPermanentDataError } from "./permanent-error";
 
-export type ProcessOutcome = "processed" | "no-handler" | "already-processed" | "missing";
+export type ProcessOutcome = "processed" | "no-handler" | "already-processed" | "already-failed" | "missing";
 
 export type ProcessOptions = {
   now?: () => Date;
@@ -17,6 +18,11 @@ export type ProcessOptions = {
  * Processes one inbox row exactly once. The row is locked for the whole transaction,
  * the handler's writes and the "processed" mark commit together, and a processed row is
  * skipped, so any number of deliveries, retries or sweeper re-enqueues apply it once.
+ * A failed row is skipped too: failed is final until someone sets it back to received.
+ *
+ * Failures the input causes (a payload its schema refuses, a value PostgreSQL refuses
+ * such as a quantity beyond int4) mark the row failed at once and are rethrown as
+ * UnrecoverableError, so BullMQ does not retry what can only fail again.
  */
 export async function processWebhookEvent(
   db: PrismaClient,
@@ -33,6 +39,7 @@ export async function processWebhookEvent(
         // Gone: erased by shop/redact or customers/redact after the job was queued.
         if (!event) return "missing";
         if (event.status === "processed") return "already-processed";
+        if (event.status === "failed") return "already-failed";
 
         const handler = handlers[event.topic];
         if (handler) {
@@ -53,18 +60,20 @@ export async function processWebhookEvent(
       { maxWait: 10_000, timeout: 60_000 },
     );
   } catch (error) {
-    await recordFailure(
-      db,
-      eventId,
-      error,
-      options.finalAttempt === true || error instanceof UnrecoverableError,
-    );
+    const permanent = error instanceof UnrecoverableError || isPermanentDataError(error);
+    await recordFailure(db, eventId, error, options.finalAttempt === true || permanent);
+    if (permanent && !(error instanceof UnrecoverableError))
+      throw new UnrecoverableError(failureMessage(error));
     throw error;
   }
 }
 
+function failureMessage(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 async function recordFailure(db: PrismaClient, eventId: string, error: unknown, final: boolean) {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const message = failureMessage(error);
   try {
     await db.webhookEvent.updateMany({
       where: { id: eventId, status: { not: "processed" } },

@@ -62,12 +62,19 @@ describe("receiveWebhook", () => {
     expect(await jobIds()).toEqual([]);
   });
 
-  it("answers 400 to a correctly signed body that is not a JSON object", async () => {
+  it("records a correctly signed body that is not a JSON object as failed, answered 200 (was 400)", async () => {
     const delivery = signedDelivery({ topic: "orders/create", shop: SHOP, payload: order });
     const rawBody = new TextEncoder().encode("not json {");
     delivery.headers.set("X-Shopify-Hmac-Sha256", webhookHmac(TEST_SECRET, rawBody));
-    expect((await receiveWebhook({ headers: delivery.headers, rawBody }, deps())).status).toBe(400);
-    expect(await db.webhookEvent.count()).toBe(0);
+    const result = await receiveWebhook({ headers: delivery.headers, rawBody }, deps());
+    expect(result.status).toBe(200);
+    const row = await db.webhookEvent.findUniqueOrThrow({ where: { id: result.body.eventId } });
+    expect(row).toMatchObject({
+      status: "failed",
+      lastError: "Not processed: the body is not a JSON object",
+    });
+    expect(row.payload).toMatchObject({ unstorable: true, bytes: rawBody.length });
+    expect(await jobIds()).toEqual([]);
   });
 
   it("records the delivery with its Shopify metadata and enqueues it under the row id", async () => {
@@ -77,7 +84,7 @@ describe("receiveWebhook", () => {
       payload: order,
       triggeredAt: "2025-11-01T10:00:00.123Z",
     });
-    const result = await receiveWebhook(delivery, deps());
+    const result = await receiveWebhook(delivery, deps({ now: () => new Date("2025-11-01T10:00:02Z") }));
     expect(result.status).toBe(200);
     const row = await db.webhookEvent.findFirstOrThrow();
     expect(row).toMatchObject({

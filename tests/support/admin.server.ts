@@ -30,21 +30,48 @@ export async function storeOfflineSession(emulator: Emulator, shop: string): Pro
   await sessionStorage.storeSession(session);
 }
 
-/** A request to the embedded admin at `path`, authenticated as `shop`'s staff; a form makes it a POST. */
-export function adminRequest(shop: string, path: string, form?: Record<string, string>): Request {
+/**
+ * Stores an offline session whose token no Shopify accepts, for routes that authenticate
+ * but never call the Admin API (a test that needs admin.graphql uses storeOfflineSession).
+ */
+export async function storeSessionWithoutShopify(shop: string): Promise<void> {
+  const session = new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false });
+  session.accessToken = "offline-token-for-tests";
+  session.scope = env().SCOPES;
+  await sessionStorage.storeSession(session);
+}
+
+/**
+ * A request to the embedded admin at `path`, authenticated as `shop`'s staff: a form makes
+ * it a form POST; a RequestInit is used as given (raw or streamed bodies).
+ */
+export function adminRequest(
+  shop: string,
+  path: string,
+  body?: Record<string, string> | RequestInit,
+): Request {
   const config = env();
   const token = sessionToken(shop, {
     apiKey: config.SHOPIFY_API_KEY,
     secret: config.SHOPIFY_API_SECRET,
     claims: { sub: STAFF_ID },
   });
-  const headers = new Headers({ Authorization: `Bearer ${token}` });
-  if (!form) return new Request(new URL(path, config.SHOPIFY_APP_URL), { headers });
-  return new Request(new URL(path, config.SHOPIFY_APP_URL), {
+  const url = new URL(path, config.SHOPIFY_APP_URL);
+  if (!body) return new Request(url, { headers: { Authorization: `Bearer ${token}` } });
+  if (isRequestInit(body)) {
+    const headers = new Headers(body.headers);
+    headers.set("Authorization", `Bearer ${token}`);
+    return new Request(url, { ...body, headers });
+  }
+  return new Request(url, {
     method: "POST",
-    headers,
-    body: new URLSearchParams(form),
+    headers: { Authorization: `Bearer ${token}` },
+    body: new URLSearchParams(body),
   });
+}
+
+function isRequestInit(value: Record<string, string> | RequestInit): value is RequestInit {
+  return "method" in value || "body" in value || "headers" in value;
 }
 
 /** Loader/action arguments as Remix passes them. */

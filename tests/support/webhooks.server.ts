@@ -38,7 +38,8 @@ export async function recordDelivery(db: PrismaClient, input: DeliveryInput): Pr
     db,
     enqueue: async () => undefined,
     secret: TEST_SECRET,
-    now: () => new Date(),
+    // A delivery of a given time is received then: the intake refuses stale deliveries.
+    now: () => (input.triggeredAt ? new Date(input.triggeredAt) : new Date()),
   });
   if (result.status !== 200 || !result.body.eventId) {
     throw new Error(`delivery was not recorded: ${result.status} ${JSON.stringify(result.body)}`);

@@ -38,7 +38,35 @@ export function SyncCard({ sync }: { sync: Dashboard["sync"] }) {
             ],
           ]}
         />
+        {sync.failedEvents.length > 0 && <FailedEvents events={sync.failedEvents} />}
       </BlockStack>
     </Card>
+  );
+}
+
+// Failed events are never retried on their own: the merchant (or support) needs the
+// reason to act on, such as a payload the app could not store or read.
+function FailedEvents({ events }: { events: Dashboard["sync"]["failedEvents"] }) {
+  return (
+    <BlockStack gap="200">
+      <Text variant="headingSm" as="h3">
+        Latest failed events
+      </Text>
+      {events.map((event) => (
+        <BlockStack key={event.id} gap="050">
+          <InlineStack align="space-between" gap="400" wrap={false}>
+            <Text as="span" fontWeight="semibold">
+              {event.topic}
+            </Text>
+            <Text as="span" tone="subdued">
+              {event.receivedAt}
+            </Text>
+          </InlineStack>
+          <Text as="p" tone="critical" breakWord>
+            <span data-failed-event={event.id}>{event.reason}</span>
+          </Text>
+        </BlockStack>
+      ))}
+    </BlockStack>
   );
 }

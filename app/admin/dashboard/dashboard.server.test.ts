@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { recordDelivery } from "~tests/support/webhooks.server";
 import { loadDashboard, loadSyncCounts } from "./dashboard.server";
 
 const SHOP = "dash-one.myshopify.com";
@@ -113,6 +114,41 @@ describe("loadDashboard", () => {
       lastProcessed: { ago: "2 minutes ago", at: "Mar 2, 2026, 3:58 PM" },
     });
     expect(dashboard.jobs.status).toEqual({ tone: "critical", label: "No worker running" });
+  });
+
+  it("lists the latest failed events with their reasons, newest first, for this shop only", async () => {
+    await db.shop.create({ data: { domain: SHOP, ianaTimezone: "Europe/Berlin" } });
+    // A delivery whose body PostgreSQL cannot store, through the real intake.
+    await recordDelivery(db, {
+      topic: "customers/update",
+      shop: SHOP,
+      payload: { id: 1, first_name: "A\u0000" },
+      triggeredAt: "2026-03-02T14:00:00Z",
+    });
+    await db.webhookEvent.create({
+      data: {
+        ...event(SHOP, "bad-input", "failed"),
+        receivedAt: new Date("2026-03-02T14:30:00Z"),
+        lastError: "UnrecoverableError: Invalid orders/paid payload: line_items.0.quantity: Too big",
+      },
+    });
+    await db.webhookEvent.create({ data: { ...event(OTHER, "theirs", "failed"), lastError: "not yours" } });
+
+    const { sync } = await loadDashboard(SHOP, { db, now: () => now, ...noJobs });
+    expect(sync.failed).toBe(2);
+    expect(sync.status).toEqual({ tone: "critical", label: "2 events failed" });
+    expect(sync.failedEvents.map((e) => [e.topic, e.receivedAt, e.reason])).toEqual([
+      [
+        "orders/paid",
+        "Mar 2, 2026, 3:30 PM",
+        "UnrecoverableError: Invalid orders/paid payload: line_items.0.quantity: Too big",
+      ],
+      [
+        "customers/update",
+        "Mar 2, 2026, 3:00 PM",
+        expect.stringMatching(/^Not processed: the body holds 1 \\u0000/),
+      ],
+    ]);
   });
 
   it("says so when the shop has not been recorded", async () => {

@@ -28,9 +28,10 @@ const JOBS_TIMEOUT_MS = 3000;
 
 export async function loadDashboard(shop: string, deps: Partial<DashboardDeps> = {}) {
   const { db = prisma(), now = () => new Date() } = deps;
-  const [install, sync, jobs] = await Promise.all([
+  const [install, sync, failedEvents, jobs] = await Promise.all([
     loadInstall(db, shop),
     loadSyncCounts(db, shop),
+    loadFailedEvents(db, shop),
     loadJobs(deps.queueHealth ?? queueHealth, deps.workerHeartbeats ?? workerHeartbeats),
   ]);
   const at = now();
@@ -53,6 +54,12 @@ export async function loadDashboard(shop: string, deps: Partial<DashboardDeps> =
             ago: formatRelative(sync.lastProcessedAt, at),
           }
         : null,
+      failedEvents: failedEvents.map((e) => ({
+        id: e.id,
+        topic: e.topic,
+        receivedAt: formatDateTime(e.receivedAt.toISOString(), timeZone),
+        reason: e.lastError ?? "No reason recorded",
+      })),
     },
     jobs: {
       status: workerStatus(jobs, at),
@@ -90,6 +97,18 @@ export async function loadSyncCounts(db: PrismaClient, shop: string): Promise<Sy
   ]);
   const last = processed._max.processedAt;
   return { customers, orders, products, backlog, failed, lastProcessedAt: last ? last.toISOString() : null };
+}
+
+/** Failed inbox rows shown with their reasons; the count above says how many there are in all. */
+export const FAILED_EVENTS_SHOWN = 5;
+
+function loadFailedEvents(db: PrismaClient, shop: string) {
+  return db.webhookEvent.findMany({
+    where: { shop, status: "failed" },
+    orderBy: { receivedAt: "desc" },
+    take: FAILED_EVENTS_SHOWN,
+    select: { id: true, topic: true, receivedAt: true, lastError: true },
+  });
 }
 
 // Redis may be down; its client then queues commands, so the wait is bounded here.

@@ -11,9 +11,17 @@ export const PAGE_SIZE = 25;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 export type MemberStatusFilter = (typeof MEMBER_STATUSES)[number];
 
+// PostgreSQL text cannot hold NUL: a search for it would fail the query, and matches nothing.
+const searchText = (max: number) =>
+  z
+    .string()
+    .transform((v) => v.replaceAll("\0", "").trim())
+    .pipe(z.string().max(max))
+    .catch("");
+
 const listParamsSchema = z.object({
-  query: z.string().trim().max(100).catch(""),
-  tier: z.string().trim().max(64).catch(""),
+  query: searchText(100),
+  tier: searchText(64),
   status: z.enum(MEMBER_STATUSES).nullable().catch(null),
   sort: z.enum(MEMBER_SORTS).catch("points"),
   direction: z.enum(["asc", "desc"]).catch("desc"),
@@ -31,6 +39,11 @@ export function parseListParams(search: URLSearchParams): MemberListParams {
     direction: search.get("direction") ?? undefined,
     page: search.get("page") ?? undefined,
   });
+}
+
+/** The member page's `ledgerPage`: a page number from 1 to 100,000, anything else is 1. */
+export function parseLedgerPage(search: URLSearchParams): number {
+  return listParamsSchema.shape.page.parse(search.get("ledgerPage") ?? undefined);
 }
 
 /** The query string for params, leaving defaults out so URLs stay short. */

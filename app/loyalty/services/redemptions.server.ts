@@ -96,10 +96,23 @@ export async function redeemReward(
   input: RedeemInput,
   deps: RedemptionDeps,
 ): Promise<Redemption> {
+  return (await redeemRewardOutcome(db, input, deps)).redemption;
+}
+
+/**
+ * redeemReward, also saying whether this call made the redemption or found the one an
+ * earlier request with the same clientKey made (`replayed`), as the reservation saw it:
+ * timestamps cannot tell, since two requests can share a millisecond.
+ */
+export async function redeemRewardOutcome(
+  db: PrismaClient,
+  input: RedeemInput,
+  deps: RedemptionDeps,
+): Promise<{ redemption: Redemption; replayed: boolean }> {
   const now = input.now ?? new Date();
   const { redemption, replayed } = await reserve(db, input, now);
-  if (replayed && redemption.status !== "pending") return redemption;
-  return settle(db, redemption, deps, now);
+  if (replayed && redemption.status !== "pending") return { redemption, replayed };
+  return { redemption: await settle(db, redemption, deps, now), replayed };
 }
 
 async function reserve(

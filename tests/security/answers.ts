@@ -45,6 +45,10 @@ export async function callRoute(
     return await answerOf(await handler(args));
   } catch (thrown) {
     if (thrown instanceof Response) return answerOf(thrown);
-    return { status: 500, headers: new Headers(), body: String(thrown instanceof Error ? thrown.stack : thrown) };
+    return {
+      status: 500,
+      headers: new Headers(),
+      body: String(thrown instanceof Error ? thrown.stack : thrown),
+    };
   }
 }

@@ -30,7 +30,10 @@ async function routeConfig(): Promise<RouteConfigEntry[]> {
   return await config;
 }
 
-function flatten(entries: RouteConfigEntry[], parentPath: string): Array<Omit<AppRoute, "loader" | "action">> {
+function flatten(
+  entries: RouteConfigEntry[],
+  parentPath: string,
+): Array<Omit<AppRoute, "loader" | "action">> {
   return entries.flatMap((entry) => {
     const path = entry.path ? `${parentPath.replace(/\/$/, "")}/${entry.path}` : parentPath;
     const id = entry.id ?? entry.file.replace(/\.[jt]sx?$/, "");
@@ -39,7 +42,9 @@ function flatten(entries: RouteConfigEntry[], parentPath: string): Array<Omit<Ap
 }
 
 function rootFile(): string {
-  const file = ["root.tsx", "root.ts", "root.jsx", "root.js"].find((name) => existsSync(join(APP_DIRECTORY, name)));
+  const file = ["root.tsx", "root.ts", "root.jsx", "root.js"].find((name) =>
+    existsSync(join(APP_DIRECTORY, name)),
+  );
   if (!file) throw new Error("app/root.* is missing");
   return file;
 }

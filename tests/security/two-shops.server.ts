@@ -17,10 +17,11 @@ export const SHOP_B = "security-b.myshopify.com";
 export const B_MARKER = "bsecret";
 
 export const A_MEMBER = 77000000000001n;
+export const A_REWARD = "a-reward";
 export const B = {
   customerId: 99000000000001n,
   points: 48213,
-  rewardId: "bsecret-reward",
+  rewardId: "b-reward",
   exportId: randomUUID(),
   redemptionClientKey: randomUUID(),
   code: "BSECRET-CODE-0001",
@@ -28,7 +29,7 @@ export const B = {
 
 const SCOPES = "read_customers,write_customers,read_orders,read_products,write_discounts,read_discounts";
 
-const reward = (id: string, name: string): ProgramInput["rewards"][number] => ({
+const reward = (id: string, name: string): NonNullable<ProgramInput["rewards"]>[number] => ({
   id,
   name,
   value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } },
@@ -48,7 +49,7 @@ export async function seedTwoShops(db: PrismaClient, emulator: Emulator) {
     emulator.store.createShop({ domain: shop });
     await storeOfflineSession(shop, await installApp(emulator, shop));
   }
-  await seedProgram(db, SHOP_A, { rewards: [reward("a-reward", "A reward")] });
+  await seedProgram(db, SHOP_A, { rewards: [reward(A_REWARD, "A reward")] });
   await seedMember(db, SHOP_A, A_MEMBER, 0);
 
   await seedProgram(db, SHOP_B, { rewards: [reward(B.rewardId, "Bsecret reward")] });

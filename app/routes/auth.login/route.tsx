@@ -13,9 +13,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => ({
   errors: loginErrorMessage(await login(request)),
 });
 
-export const action = async ({ request }: ActionFunctionArgs) => ({
-  errors: loginErrorMessage(await login(request)),
-});
+// login() parses the body itself and throws (a 500) when it is not a form or the shop is
+// a file; the action hands it a clean form holding only the shop text, if there is one.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const shop = await request.formData().then(
+    (form) => form.get("shop"),
+    () => null,
+  );
+  const form = new URLSearchParams(typeof shop === "string" ? { shop } : {});
+  return { errors: loginErrorMessage(await login(new Request(request.url, { method: "POST", body: form }))) };
+};
 
 export default function Auth() {
   const loaderData = useLoaderData<typeof loader>();

@@ -27,7 +27,10 @@ app.disable("x-powered-by");
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.use(morgan("tiny"));
+// morgan's "tiny" line without the query string: embedded page loads carry the session
+// token there (id_token), and app proxy requests the customer's id.
+morgan.token("path", (req) => req.originalUrl.split("?")[0]);
+app.use(morgan(":method :path :status :res[content-length] - :response-time ms"));
 app.all("*", createRequestHandler({ build, mode: settings.mode }));
 
 const server = http.createServer((req, res) => {

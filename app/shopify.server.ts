@@ -3,6 +3,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { routeShopifyTo } from "./shopify/emulator-origin.server";
+import { logLibraryLine } from "./shopify/library-log.server";
 import { PrismaSessionStorage } from "./shopify/session-storage.server";
 import { recordInstall } from "./shopify/install.server";
 
@@ -14,7 +15,7 @@ if (config.SHOPIFY_API_ORIGIN) routeShopifyTo(config.SHOPIFY_API_ORIGIN);
 
 // The library logs a line per authenticated request at Info (every app proxy call, every
 // embedded page load); our own logger covers requests, so it speaks up from Warning, or
-// everything when debugging.
+// everything when debugging, through our logger with session tokens masked.
 const libraryLogLevel = ["debug", "trace"].includes(config.LOG_LEVEL)
   ? LogSeverity.Debug
   : ["fatal", "error", "silent"].includes(config.LOG_LEVEL)
@@ -22,7 +23,7 @@ const libraryLogLevel = ["debug", "trace"].includes(config.LOG_LEVEL)
     : LogSeverity.Warning;
 
 const shopify = shopifyApp({
-  logger: { level: libraryLogLevel },
+  logger: { level: libraryLogLevel, log: logLibraryLine },
   apiKey: config.SHOPIFY_API_KEY,
   apiSecretKey: config.SHOPIFY_API_SECRET,
   apiVersion: API_VERSION,

@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleWebhookNode } from "~/webhooks/intake.server";
+import { signedDelivery } from "~/webhooks/testing.server";
+import { callRoute, type Answer } from "./answers";
+import type { AppRoute } from "./route-table";
+import { request, routesOf, unchanged, urlOf, useTwoShops } from "./suite.server";
+import { A_MEMBER, adminToken, B, SHOP_A, SHOP_B } from "./two-shops.server";
+
+// Every webhook route, through Remix and through server.js's direct path, against forged,
+// missing, tampered and replayed signatures.
+
+useTwoShops();
+
+/** A signed delivery of shop A's customer update, as Shopify sends it. */
+function delivery(overrides: { secret?: string; triggeredAt?: string } = {}) {
+  return signedDelivery({
+    topic: "customers/update",
+    shop: SHOP_A,
+    payload: {
+      id: Number(A_MEMBER),
+      email: "a-customer@example.com",
+      admin_graphql_api_id: `gid://shopify/Customer/${A_MEMBER}`,
+    },
+    ...overrides,
+  });
+}
+
+type Delivery = ReturnType<typeof delivery>;
+
+/** The two ways a webhook reaches the app: the Remix route, and server.js's direct path. */
+function webhookTargets(route: AppRoute) {
+  let server: Server;
+  let origin = "";
+  beforeAll(async () => {
+    server = createServer(handleWebhookNode);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return [
+    {
+      name: "the Remix route",
+      send: (d: Delivery) =>
+        callRoute(route, "POST", request(urlOf(route), "POST", { headers: d.headers, body: d.rawBody }), {}),
+    },
+    {
+      name: "server.js's direct path",
+      send: async (d: Delivery): Promise<Answer> => {
+        const response = await fetch(`${origin}${route.pattern}`, {
+          method: "POST",
+          headers: d.headers,
+          body: d.rawBody,
+        });
+        return { status: response.status, headers: response.headers, body: await response.text() };
+      },
+    },
+  ];
+}
+
+describe.each(routesOf("webhook").map((route) => [route.pattern, route] as const))(
+  "webhooks %s",
+  (_name, route) => {
+    const targets = webhookTargets(route);
+    describe.each(targets.map((t) => [t.name, t] as const))("through %s", (_target, { send }) => {
+      it("refuses a delivery signed with another secret", async () => {
+        const answer = await unchanged(() => send(delivery({ secret: "not-the-app-secret" })));
+        expect(answer.status).toBe(401);
+      });
+
+      it("refuses a signed body changed to name shop B's customer", async () => {
+        const d = delivery();
+        const body = JSON.parse(new TextDecoder().decode(d.rawBody)) as Record<string, unknown>;
+        const tampered = {
+          ...d,
+          rawBody: new TextEncoder().encode(JSON.stringify({ ...body, id: Number(B.customerId) })),
+        };
+        expect((await unchanged(() => send(tampered))).status).toBe(401);
+      });
+
+      // Issue 11 finding #8 (branch poison): a missing HMAC answers 400, not 401. Remove
+      // `.fails` when that fix is merged.
+      it.fails("refuses a delivery without an HMAC with 401", async () => {
+        const d = delivery();
+        d.headers.delete("X-Shopify-Hmac-Sha256");
+        expect((await unchanged(() => send(d))).status).toBe(401);
+      });
+
+      // Same finding: an admin session token is not a webhook signature (today 400).
+      it.fails("refuses an admin session token in place of the HMAC with 401", async () => {
+        const d = delivery();
+        d.headers.delete("X-Shopify-Hmac-Sha256");
+        d.headers.set("Authorization", `Bearer ${adminToken(SHOP_A)}`);
+        expect((await unchanged(() => send(d))).status).toBe(401);
+      });
+
+      // Issue 11 finding #8 (branch poison): Shopify signs only the body, so shop A's signed
+      // delivery replayed with shop B's domain header is today recorded into shop B.
+      it.fails("refuses shop A's signed delivery replayed as shop B's", async () => {
+        const d = delivery();
+        d.headers.set("X-Shopify-Shop-Domain", SHOP_B);
+        d.headers.set("X-Shopify-Webhook-Id", randomUUID());
+        const answer = await unchanged(() => send(d));
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+      });
+
+      // Same finding: X-Shopify-Triggered-At is not checked for freshness, so a delivery
+      // captured two days ago is recorded again under a new webhook id.
+      it.fails("refuses a signed delivery replayed two days later", async () => {
+        const d = delivery({ triggeredAt: new Date(Date.now() - 2 * 86_400_000).toISOString() });
+        const answer = await unchanged(() => send(d));
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+      });
+    });
+  },
+);

@@ -109,19 +109,26 @@ export async function unchanged(attack: () => Promise<Answer>, scope?: string): 
   return answer;
 }
 
-/** Shops A and B installed in an emulator the app's Shopify library talks to, for one test file. */
-export function useTwoShops(): void {
+/**
+ * Shops A and B installed in an emulator the app's Shopify library talks to, for one test
+ * file; `reseed` starts them over for tests that let an attack through.
+ */
+export function useTwoShops(): { reseed: () => Promise<void> } {
   let emulator: Emulator | undefined;
-  beforeAll(async () => {
+  const reseed = async () => {
     await resetDatabase(db);
+    await seedTwoShops(db, emulator!);
+  };
+  beforeAll(async () => {
     await redis().flushdb();
     emulator = await startTestEmulator();
     routeShopifyTo(emulator.url);
-    await seedTwoShops(db, emulator);
+    await reseed();
   });
   afterAll(async () => {
     await emulator?.close();
     // Jobs the attacks' legitimate side (shop A's own actions) enqueued.
     await redis().flushdb();
   });
+  return { reseed };
 }

@@ -46,7 +46,7 @@ async function storeOfflineSession(shop: string, accessToken: string) {
 /** Installs both shops in the emulator and the app, and seeds B with data worth stealing. */
 export async function seedTwoShops(db: PrismaClient, emulator: Emulator) {
   for (const shop of [SHOP_A, SHOP_B]) {
-    emulator.store.createShop({ domain: shop });
+    if (!emulator.store.findShop(shop)) emulator.store.createShop({ domain: shop });
     await storeOfflineSession(shop, await installApp(emulator, shop));
   }
   await seedProgram(db, SHOP_A, { rewards: [reward(A_REWARD, "A reward")] });

@@ -1,18 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleWebhookNode } from "~/webhooks/intake.server";
+import { processWebhookEvent } from "~/webhooks/process.server";
 import { signedDelivery } from "~/webhooks/testing.server";
 import { callRoute, type Answer } from "./answers";
 import type { AppRoute } from "./route-table";
-import { request, routesOf, unchanged, urlOf, useTwoShops } from "./suite.server";
+import { snapshot } from "./snapshot.server";
+import { db, request, routesOf, unchanged, urlOf, useTwoShops } from "./suite.server";
 import { A_MEMBER, adminToken, B, SHOP_A, SHOP_B } from "./two-shops.server";
 
 // Every webhook route, through Remix and through server.js's direct path, against forged,
-// missing, tampered and replayed signatures.
+// missing, tampered and replayed signatures; and signed bodies replayed under the topics
+// that erase or disconnect a shop, processed as the worker would.
 
-useTwoShops();
+const { reseed } = useTwoShops();
 
 /** A signed delivery of shop A's customer update, as Shopify sends it. */
 function delivery(overrides: { secret?: string; triggeredAt?: string } = {}) {
@@ -118,3 +121,75 @@ describe.each(routesOf("webhook").map((route) => [route.pattern, route] as const
     });
   },
 );
+
+// Shopify signs only the body, so a body captured from any delivery can be sent again
+// under another topic's header. The topics that erase or disconnect a shop must not act
+// on a body that is not their own: the payload itself must say what it is and which shop.
+describe("a signed body replayed under a destructive topic", () => {
+  beforeEach(reseed);
+  const route = routesOf("webhook")[0]!;
+  const bOrder = {
+    id: 99000000000101,
+    name: "#BSECRET-1001",
+    customer: { id: Number(B.customerId), email: "bsecret-customer@example.com" },
+  };
+
+  /** Sends the captured delivery with another topic (and shop) header, and processes whatever is recorded. */
+  async function replay(captured: { topic: string; shop: string; payload: unknown }, topic: string) {
+    const d = signedDelivery(captured);
+    d.headers.set("X-Shopify-Topic", topic);
+    d.headers.set("X-Shopify-Shop-Domain", SHOP_B);
+    d.headers.set("X-Shopify-Webhook-Id", randomUUID());
+    const sent = request(urlOf(route), "POST", { headers: d.headers, body: d.rawBody });
+    const answer = await callRoute(route, "POST", sent, {});
+    if (answer.status !== 200) return;
+    const { eventId } = JSON.parse(answer.body) as { eventId: string };
+    // A payload that is not the topic's fails for good; the error is on the inbox row.
+    await processWebhookEvent(db, eventId).catch(() => undefined);
+  }
+
+  /** Shop B's rows, all but the inbox (which records the replayed delivery). */
+  async function shopB() {
+    const { WebhookEvent: _inbox, ...rest } = await snapshot(db, SHOP_B);
+    return rest;
+  }
+
+  it("does not erase shop B when its order body is replayed as shop/redact", async () => {
+    const before = await shopB();
+    await replay({ topic: "orders/paid", shop: SHOP_B, payload: bOrder }, "shop/redact");
+    expect(await shopB()).toEqual(before);
+  });
+
+  it("does not erase shop B when shop A's shop/redact body is replayed as B's", async () => {
+    const before = await shopB();
+    await replay(
+      { topic: "shop/redact", shop: SHOP_A, payload: { shop_id: 1, shop_domain: SHOP_A } },
+      "shop/redact",
+    );
+    expect(await shopB()).toEqual(before);
+  });
+
+  // customers/redact accepts any body with a `customer` (app/webhooks/handlers/
+  // customers-redact.server.ts, branch redaction's room): an order body replayed under it
+  // erases that customer's data. The fix: require the payload's shop_domain to be the
+  // delivery's shop and `orders_to_redact` to be present, as Shopify always sends it.
+  it.fails(
+    "does not erase shop B's customer when an order body is replayed as customers/redact",
+    async () => {
+      const before = await shopB();
+      await replay({ topic: "orders/paid", shop: SHOP_B, payload: bOrder }, "customers/redact");
+      expect(await shopB()).toEqual(before);
+    },
+  );
+
+  // app/uninstalled accepts any body and drops the shop's sessions; the shop's proxy
+  // redemptions and background syncs stop until staff open the app again (token exchange
+  // re-creates the session). The fix: require the payload's myshopify_domain to be the
+  // delivery's shop (app/webhooks/handlers/app-uninstalled.server.ts; its tests post
+  // bodies without it, in app/webhooks/process.server.test.ts).
+  it.fails("does not disconnect shop B when its order body is replayed as app/uninstalled", async () => {
+    const before = await shopB();
+    await replay({ topic: "orders/paid", shop: SHOP_B, payload: bOrder }, "app/uninstalled");
+    expect(await shopB()).toEqual(before);
+  });
+});

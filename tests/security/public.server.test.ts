@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "~/env.server";
 import { callRoute } from "./answers";
 import {
+  APP_URL,
   casesOf,
   embeddedQuery,
   type Handler,
@@ -69,6 +70,30 @@ describe("the login route", () => {
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body)).toEqual({ errors: { shop: "Enter your store's domain to log in" } });
     }
+  });
+});
+
+describe("the library's auth pages", () => {
+  const auth = ROUTES.find((route) => route.id === "routes/auth.$")!;
+  const get = (path: string, query: Record<string, string>) =>
+    unchanged(() =>
+      callRoute(auth, "GET", request(`${APP_URL}${path}?${new URLSearchParams(query)}`, "GET"), {
+        "*": path.slice("/auth/".length),
+      }),
+    );
+
+  it("refuse to leave the frame for a destination outside the app and the admin, with 400", async () => {
+    const answer = await get("/auth/exit-iframe", { shop: SHOP_A, exitIframe: "https://evil.example/phish" });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get("Location")).toBeNull();
+    expect(answer.body).not.toContain("evil.example");
+  });
+
+  it("render the exit-iframe page for a destination in Shopify admin", async () => {
+    const destination = "https://admin.shopify.com/store/security-a/apps";
+    const answer = await get("/auth/exit-iframe", { shop: SHOP_A, exitIframe: destination });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(destination);
   });
 });
 

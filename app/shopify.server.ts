@@ -5,6 +5,7 @@ import { backfillOnInstall } from "./backfill/start.server";
 import { prisma, type PrismaClient } from "./db.server";
 import { env } from "./env.server";
 import { routeShopifyTo } from "./shopify/emulator-origin.server";
+import { logLibraryLine } from "./shopify/library-log.server";
 import { PrismaSessionStorage } from "./shopify/session-storage.server";
 import type { AdminGraphql } from "./shopify/graphql.server";
 import { recordInstall } from "./shopify/install.server";
@@ -17,7 +18,7 @@ if (config.SHOPIFY_API_ORIGIN) routeShopifyTo(config.SHOPIFY_API_ORIGIN);
 
 // The library logs a line per authenticated request at Info (every app proxy call, every
 // embedded page load); our own logger covers requests, so it speaks up from Warning, or
-// everything when debugging.
+// everything when debugging, through our logger with session tokens masked.
 const libraryLogLevel = ["debug", "trace"].includes(config.LOG_LEVEL)
   ? LogSeverity.Debug
   : ["fatal", "error", "silent"].includes(config.LOG_LEVEL)
@@ -30,7 +31,7 @@ export function recordShopInstall(db: PrismaClient, session: Session, graphql: A
 }
 
 const shopify = shopifyApp({
-  logger: { level: libraryLogLevel },
+  logger: { level: libraryLogLevel, log: logLibraryLine },
   apiKey: config.SHOPIFY_API_KEY,
   apiSecretKey: config.SHOPIFY_API_SECRET,
   apiVersion: API_VERSION,

@@ -24,7 +24,7 @@ export async function eraseShop(db: PrismaClient, shop: string): Promise<void> {
           id: "demo-reset",
           shop,
           topic: "shop/redact",
-          payload: {},
+          payload: { shop_domain: shop },
           triggeredAt: null,
           receivedAt: new Date(),
         },

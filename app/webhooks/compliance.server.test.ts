@@ -283,7 +283,11 @@ describe("customers/redact", () => {
   });
 
   it("keeps other customers' data and the same person's data in other shops", async () => {
-    await deliverAndProcess(SHOP, "customers/redact", { customer: janeCustomer, orders_to_redact: [] });
+    await deliverAndProcess(SHOP, "customers/redact", {
+      shop_domain: SHOP,
+      customer: janeCustomer,
+      orders_to_redact: [],
+    });
     for (const needle of [BOB.email, BOB.phone, BOB.first, BOB.last, "9 Oak Road"]) {
       expect(await columnsContaining(db, needle, { shop: SHOP })).not.toEqual([]);
     }

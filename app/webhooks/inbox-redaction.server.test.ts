@@ -199,7 +199,7 @@ describe("the inbox trigger", () => {
     const request = await recordDelivery(db, {
       shop: SHOP,
       topic: "customers/redact",
-      payload: { customer: { id: 41, email: EMAIL }, orders_to_redact: [] },
+      payload: { shop_domain: SHOP, customer: { id: 41, email: EMAIL }, orders_to_redact: [] },
     });
     expect(personalIn(await stored(otherShop))).toEqual(PERSONAL);
     expect(await stored(otherCustomer)).toMatchObject({

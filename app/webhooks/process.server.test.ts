@@ -63,7 +63,7 @@ describe("processWebhookEvent", () => {
     await seedShop(OTHER, 1);
     const id = await deliver(
       "app/uninstalled",
-      { id: 1, domain: SHOP },
+      { id: 1, domain: SHOP, myshopify_domain: SHOP },
       { triggeredAt: "2025-11-02T08:00:00.000Z" },
     );
     await processWebhookEvent(db, id);

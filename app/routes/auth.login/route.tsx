@@ -14,10 +14,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => ({
   errors: loginErrorMessage(await login(request)),
 });
 
-// The form is public: its body is read within a small cap before the library parses it.
-export const action = async ({ request }: ActionFunctionArgs) => ({
-  errors: loginErrorMessage(await login(await boundedRequest(request, BODY_LIMITS.loginForm))),
-});
+// The form is public: its body is read within a small cap, and login() (which throws a
+// 500 when the body is not a form or the shop is a file) gets a clean form holding only
+// the shop text, if there is one.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const bounded = await boundedRequest(request, BODY_LIMITS.loginForm);
+  const shop = await bounded.formData().then(
+    (form) => form.get("shop"),
+    () => null,
+  );
+  const form = new URLSearchParams(typeof shop === "string" ? { shop } : {});
+  return { errors: loginErrorMessage(await login(new Request(request.url, { method: "POST", body: form }))) };
+};
 
 export default function Auth() {
   const loaderData = useLoaderData<typeof loader>();

@@ -1,13 +1,17 @@
+import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { redactCustomerData, type CustomerSubject } from "../customer-data.server";
 import { containsAny, eraseValues, type Json } from "../erase-values";
 import { parsePayload, type HandlerContext, type WebhookHandler } from "../handler";
 import { complianceCustomer, shopifyId, subjectOf } from "./compliance-payload";
 
+// Shopify signs only the body: an order body replayed under this topic would erase its
+// customer. The request Shopify sends names its shop and always lists orders_to_redact.
 const payloadSchema = z
   .object({
+    shop_domain: z.string(),
     customer: complianceCustomer,
-    orders_to_redact: z.array(shopifyId).default([]),
+    orders_to_redact: z.array(shopifyId),
   })
   .loose();
 
@@ -19,6 +23,11 @@ const payloadSchema = z
 // aggregates such as order totals stay.
 export const customersRedact: WebhookHandler = async (ctx) => {
   const payload = parsePayload(payloadSchema, ctx.event);
+  if (payload.shop_domain.toLowerCase() !== ctx.event.shop) {
+    throw new UnrecoverableError(
+      `customers/redact payload names ${payload.shop_domain}, not ${ctx.event.shop}; nothing erased`,
+    );
+  }
   const subject = subjectOf(ctx.event, payload.customer, payload.orders_to_redact);
   const { personalValues } = await redactCustomerData(ctx.tx, subject, ctx.now);
   await scrubInbox(ctx, subject, personalValues);

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { checkServices } from "../dashboard/service-health.server";
+import { checkServices } from "~/health/service-health.server";
 
 // Liveness: 200 whenever this process answers, so a restart policy never restarts a
 // healthy web process because PostgreSQL or Redis is away (that would not bring them

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { checkReadiness } from "../dashboard/readiness.server";
+import { checkReadiness } from "~/health/readiness.server";
 
 // Readiness for load balancers, orchestrators and uptime checks: 200 when the database and
 // Redis answer, a worker is alive and the schedules are registered; 503 with the reasons

@@ -57,7 +57,7 @@ afterAll(async () => {
 describe("worker runtime", () => {
   it("processes webhooks, schedules the sweeper and reports heartbeats and queue health", async () => {
     runtime = await startWorkers({ connection, db, concurrency: 2 });
-    const id = await receive("app/uninstalled", { id: 1 });
+    const id = await receive("app/uninstalled", { id: 1, myshopify_domain: SHOP });
     await waitFor(async () => (await db.webhookEvent.findUnique({ where: { id } }))?.status === "processed");
     expect((await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).status).toBe("uninstalled");
 
@@ -124,7 +124,7 @@ describe("worker runtime", () => {
         },
       },
     });
-    const id = await receive("app/uninstalled", { id: 1 });
+    const id = await receive("app/uninstalled", { id: 1, myshopify_domain: SHOP });
     await inFlight;
     await runtime.stop();
 

@@ -2,6 +2,8 @@ import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import type { BackfillRun } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
+import { programResolver } from "~/loyalty/member-program";
+import { loadAssignment } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion, programAtVersion } from "~/loyalty/services/program.server";
 import {
   BulkOperationError,
@@ -146,7 +148,12 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
     const context = await creditContext(db, run.shop);
     const started = performance.now();
     // Two pages in flight: one computing and writing while the one before commits.
-    const target = { runId, shop: run.shop, program, historyEarnsPoints: run.historyEarnsPoints };
+    // The one program resolution, on the version the run pinned: its program merged with each member's variants.
+    const programs = programResolver(
+      { version: run.programVersion!, program },
+      await loadAssignment(run.shop, now()),
+    );
+    const target = { runId, shop: run.shop, programs, historyEarnsPoints: run.historyEarnsPoints };
     const pending: Promise<unknown>[] = [];
     let previous: Promise<unknown> = Promise.resolve();
     let cursor = run.creditCursor;

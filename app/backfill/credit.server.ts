@@ -16,7 +16,15 @@ import { PAID_STATUSES } from "~/loyalty/services/orders.server";
 import type { MemberProgram } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
-import { arrayLiteral, copyField, copyIfNew, inTransaction, shopRows, utcText, type SqlTx } from "./sql.server";
+import {
+  arrayLiteral,
+  copyField,
+  copyIfNew,
+  inTransaction,
+  shopRows,
+  utcText,
+  type SqlTx,
+} from "./sql.server";
 
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per

@@ -12,7 +12,7 @@ import { LedgerEntryError } from "~/loyalty/services/ledger.server";
 import { memberProgramsPg } from "~/loyalty/services/member-program.server";
 import { earnInstant, orderEarns } from "~/loyalty/services/orders.server";
 import { settleOrder } from "~/loyalty/settle";
-import { evaluateTier, type QualifyingEvent } from "~/loyalty/tiers";
+import { tierStanding, type QualifyingEvent } from "~/loyalty/tiers";
 import {
   cmpBig,
   inTurn,
@@ -577,12 +577,10 @@ function refreshTierInBatch(
 ): NewEvent[] {
   const member = state.row;
   const { program } = mp;
-  const evaluation = evaluateTier(
-    [...state.history.values()].flat(),
-    { tierId: member.tierId, belowSince: member.tierBelowSince },
-    program.tiers,
-    now,
-  );
+  const evaluation = tierStanding([...state.history.values()].flat(), program.tiers, now, {
+    tierId: member.tierId,
+    belowSince: member.tierBelowSince,
+  });
   const nextTierId = evaluation.tierId;
   const events: NewEvent[] = [];
   if (nextTierId !== member.tierId)

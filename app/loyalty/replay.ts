@@ -5,7 +5,7 @@ import type { MemberProgram } from "./member-program";
 import type { Program } from "./program";
 import type { RefundedAmounts } from "./refunds";
 import { compareIds, settleOrder, type SettleEntry } from "./settle";
-import { evaluateTier, type QualifyingEvent, type TierEvaluation } from "./tiers";
+import { tierStanding, type QualifyingEvent, type TierEvaluation } from "./tiers";
 
 // Ledger replay of a customer's history (backfill on install). For one member's orders,
 // oldest first, it decides each order through the one settle decision (settle.ts), as
@@ -54,7 +54,7 @@ export interface ReplayInput {
   orders: readonly ReplayOrder[];
   /** The member's entries already in the ledger, with their details (live webhooks, an earlier replay). */
   existing?: readonly ReplayEntry[];
-  /** The tier the member holds now, if any (an existing member). */
+  /** The tier the member holds now, if any (an existing member): what the tier change is measured from. */
   standing?: { tierId: string | null; belowSince: Date | null };
   now: Date;
 }
@@ -93,7 +93,6 @@ export function replayHistory(input: ReplayInput): ReplayResult {
     if (entry.bucket === "available" && entry.kind !== "release") available += entry.points;
     return true;
   };
-  let standing = input.standing ?? { tierId: null, belowSince: null };
   let ordersEarned = 0;
 
   const orders = [...input.orders].sort(
@@ -105,14 +104,6 @@ export function replayHistory(input: ReplayInput): ReplayResult {
   for (const history of orders) {
     const { order } = history;
     const placedAt = order.placedAt;
-    // The member's standing as the order was placed (what the tier evaluation carries on from).
-    const before = evaluateTier(
-      qualifying.filter((e) => e.at.getTime() < placedAt.getTime()),
-      standing,
-      program.tiers,
-      placedAt,
-    );
-    standing = { tierId: before.tierId, belowSince: before.belowSince };
     const decision = settleOrder({
       shop,
       customerId,
@@ -149,7 +140,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
     }
   }
 
-  const tier = evaluateTier(qualifying, standing, program.tiers, now);
+  const tier = tierStanding(qualifying, program.tiers, now, input.standing);
   const activity = ledger
     .filter((e) => e.kind === "earn" || e.kind === "redeem")
     .map((e) => e.occurredAt.getTime());

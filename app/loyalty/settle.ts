@@ -24,6 +24,8 @@ import { tierHeldAt, type QualifyingEvent } from "./tiers";
 // - an order earns once, when it earns and the member may earn: `pointsForOrder` with the
 //   tier held when it was placed (`tierHeldAt`) and the first-order bonus when no credited
 //   order came before it, taken from a later order that got it first (ADR 0009);
+// - an order earning more than the program's `reviewAbovePoints` is held: its lots are
+//   pending with no release date until staff release or reject them (services/review.server.ts);
 // - an order credited under another tier than the one it was placed in is corrected;
 // - each refund is reversed against the refunds before it, a full refund or the
 //   cancellation takes back the bonuses, and the cancellation whatever refunds left.
@@ -141,18 +143,21 @@ export function settleOrder(input: SettleInput): SettleResult {
   };
 
   if (!earnedBefore && order.earns && input.mayEarn) {
-    const held = tierId();
+    const tier = tierId();
     const result = pointsForOrder(
       earning(),
-      { tierId: held, previousOrderCount: input.previousOrderCount },
+      { tierId: tier, previousOrderCount: input.previousOrderCount },
       program,
       now,
     );
     if (result.reason === "earned") {
       credited = true;
+      // Over the program's sanity bound: held for review, pending with no release date (ADR 0011).
+      const bound = program.earning.reviewAbovePoints;
+      const held = bound !== null && result.points > bound;
       const lot = {
-        bucket: result.pending ? ("pending" as const) : ("available" as const),
-        availableAt: result.pending ? result.availableAt : null,
+        bucket: result.pending || held ? ("pending" as const) : ("available" as const),
+        availableAt: result.pending && !held ? result.availableAt : null,
         occurredAt: earnInstant(order.placedAt, now),
         programVersion: mp.version,
         orderId: order.id,
@@ -163,7 +168,11 @@ export function settleOrder(input: SettleInput): SettleResult {
           key: lotKey,
           kind: "earn",
           points: result.orderPoints,
-          details: { breakdown: result.breakdown, tierId: held },
+          details: {
+            breakdown: result.breakdown,
+            tierId: tier,
+            ...(held ? { review: { heldAbove: bound } } : {}),
+          },
         },
         "pointsEarned",
       );

@@ -71,7 +71,7 @@ export function dueReleases(
 /**
  * Lots held for review: pending earn and bonus lots with no release date (settle.ts holds
  * an order over the program's sanity bound so), neither released nor rejected, with what
- * is left of each. The scheduled release never touches them; only staff do.
+ * is left of each (a lot refunds emptied has nothing left to decide). The scheduled release never touches them; only staff do.
  */
 export function heldLots(entries: readonly LedgerEntry[]): { lotKey: string; points: number }[] {
   const { entries: unique } = dedupeEntries(entries);
@@ -85,8 +85,9 @@ export function heldLots(entries: readonly LedgerEntry[]): { lotKey: string; poi
     .filter((e) => !settled.has(e.key))
     .map((e) => {
       const lot = lotState(unique, e.key);
-      return { lotKey: e.key, points: Math.max(0, lot.credited - lot.reversed) };
-    });
+      return { lotKey: e.key, points: lot.credited - lot.reversed };
+    })
+    .filter((l) => l.points > 0);
 }
 
 function chronological(a: LedgerEntry, b: LedgerEntry): number {

@@ -4,6 +4,7 @@ import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { AdjustmentCard, type AdjustmentAnswer } from "~/components/members/AdjustmentCard";
 import { BalanceCard, TierCard } from "~/components/members/BalanceCard";
+import { HeldOrdersCard } from "~/components/members/HeldOrdersCard";
 import { LedgerCard } from "~/components/members/LedgerCard";
 import { RedemptionsCard } from "~/components/members/RedemptionsCard";
 import { prisma } from "~/db.server";
@@ -79,6 +80,7 @@ export default function MemberPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <BalanceCard member={member} />
+            <HeldOrdersCard customerId={member.customerId} timeZone={timeZone} />
             <LedgerCard
               ledger={detail.ledger}
               timeZone={timeZone}

@@ -99,6 +99,9 @@ export async function settleOrder(
   // What counts toward tiers (the mirror, or the ledger for points): read when crediting,
   // and reused by the tier refresh; a delivery that changes nothing reads none of it.
   let history: QualifyingEvent[] | undefined;
+  // A refund or cancellation counts toward the tier even when it moves no points (a lot
+  // already emptied): the tier is refreshed whenever the order carries one.
+  let reversible = false;
   const earned = stored.some((r) => r.key === lotKey);
   const mayEarn = member.status === "active" && orderEarns(order);
   if (earned || mayEarn) {
@@ -110,7 +113,7 @@ export async function settleOrder(
       previousOrderCount = await tx.ledgerEntry.count({
         where: earnsAround(shop, member.customerId, earnInstant(order, now), order.id, false),
       });
-      if (previousOrderCount === 0)
+      if (previousOrderCount === 0 && program.earning.bonuses.firstOrder > 0)
         firstOrderBonus = await firstOrderBonusEntries(tx, shop, member.customerId);
       earning = await earningOrder(tx, shop, order);
     }
@@ -133,10 +136,11 @@ export async function settleOrder(
       now,
     });
     await append(tx, state, decision.entries);
+    reversible = refunds.length > 0 || order.cancelledAt !== null;
   }
   await correctLaterOrders(tx, state, order, mp, now);
   await recordEvents(tx, shop, state.events);
-  if (state.changed) state.member = await refreshTier(tx, state.member, program, now, history);
+  if (state.changed || reversible) state.member = await refreshTier(tx, state.member, program, now, history);
   return state.member;
 }
 

@@ -114,126 +114,159 @@ export const earnInstant = (placedAt: Date, now: Date) =>
 
 const asRows = (entries: readonly SettleEntry[]) => entries.map((e) => ({ entry: e, details: e.details }));
 
-export function settleOrder(input: SettleInput): SettleResult {
-  const { shop, customerId, mp, order, now } = input;
-  const { program } = mp;
-  const policy = program.refunds.negativeBalance;
+/** The order's ledger as the decision goes: what it holds, what is appended, the balance that moves. */
+interface Draft {
+  input: SettleInput;
+  lotKey: string;
+  rows: SettleEntry[];
+  out: SettleResult["entries"];
+  available: number;
+  has(key: string): boolean;
+  append(entry: SettleEntry, cause: SettleCause): void;
+}
+
+function draft(input: SettleInput): Draft {
+  const { mp, order } = input;
   const stamp = mp.variants.length ? { experimentVariants: [...mp.variants] } : {};
-  const rows: SettleEntry[] = [...input.entries];
-  const out: SettleResult["entries"] = [];
-  let available = input.available;
+  const d: Draft = {
+    input,
+    lotKey: earnKey(input.shop, order.id),
+    rows: [...input.entries],
+    out: [],
+    available: input.available,
+    has: (key) => d.rows.some((e) => e.key === key) || d.out.some((e) => e.key === key),
+    append(entry, cause) {
+      if (d.has(entry.key)) return;
+      const stamped = { ...entry, ...stamp };
+      if (entry.orderId === order.id) d.rows.push(stamped);
+      d.out.push({ ...stamped, cause });
+      if (entry.bucket === "available" && entry.kind !== "release") d.available += entry.points;
+    },
+  };
+  return d;
+}
+
+export function settleOrder(input: SettleInput): SettleResult {
+  const { order } = input;
+  const d = draft(input);
   let credited = false;
-  const has = (key: string) => rows.some((e) => e.key === key);
-  const append = (entry: SettleEntry, cause: SettleCause) => {
-    if (has(entry.key) || out.some((e) => e.key === entry.key)) return;
-    const stamped = { ...entry, ...stamp };
-    if (entry.orderId === order.id) rows.push(stamped);
-    out.push({ ...stamped, cause });
-    if (entry.bucket === "available" && entry.kind !== "release") available += entry.points;
-  };
-
-  const lotKey = earnKey(shop, order.id);
-  const earnedBefore = has(lotKey);
-  const earnedUnder = input.earnedUnder ?? program;
-  const tierId = () =>
-    tierHeldAt(input.history, (earnedBefore ? earnedUnder : program).tiers, order.placedAt);
-  const earning = () => {
-    if (!order.earning) throw new Error(`Order ${order.id} is settled without its earning view`);
-    return order.earning;
-  };
-
-  if (!earnedBefore && order.earns && input.mayEarn) {
-    const tier = tierId();
-    const result = pointsForOrder(
-      earning(),
-      { tierId: tier, previousOrderCount: input.previousOrderCount },
-      program,
-      now,
-    );
-    if (result.reason === "earned") {
-      credited = true;
-      // Over the program's sanity bound: held for review, pending with no release date (ADR 0011).
-      const bound = program.earning.reviewAbovePoints;
-      const held = bound !== null && result.points > bound;
-      const lot = {
-        bucket: result.pending || held ? ("pending" as const) : ("available" as const),
-        availableAt: result.pending && !held ? result.availableAt : null,
-        occurredAt: earnInstant(order.placedAt, now),
-        programVersion: mp.version,
-        orderId: order.id,
-      };
-      append(
-        {
-          ...lot,
-          key: lotKey,
-          kind: "earn",
-          points: result.orderPoints,
-          details: {
-            breakdown: result.breakdown,
-            tierId: tier,
-            ...(held ? { review: { heldAbove: bound } } : {}),
-          },
-        },
-        "pointsEarned",
-      );
-      const firstKey = firstOrderBonusKey(shop, customerId);
-      const holder = result.bonuses.some((b) => b.cause === "firstOrder")
-        ? firstOrderHolder(asRows(input.firstOrderBonus), firstKey)
-        : null;
-      const moving = holder && holder.entry.orderId !== order.id ? holder.entry : null;
-      for (const bonus of result.bonuses)
-        append(
-          {
-            ...lot,
-            key:
-              bonus.cause !== "firstOrder"
-                ? campaignBonusKey(shop, order.id, bonus.campaignId)
-                : moving
-                  ? movedFirstOrderBonusKey(shop, customerId, order.id)
-                  : firstKey,
-            kind: "bonus",
-            points: bonus.points,
-            details:
-              moving && bonus.cause === "firstOrder" ? { ...bonus, movedFrom: moving.key } : { ...bonus },
-          },
-          "pointsEarned",
-        );
-      // A later order got the first-order bonus before this earlier one arrived: it moves here.
-      if (moving && out.some((e) => e.key === movedFirstOrderBonusKey(shop, customerId, order.id)))
-        append(
-          {
-            ...bonusMoveOut(asRows(input.firstOrderBonus), moving.key, available, policy),
-            orderId: moving.orderId,
-            details: { movedTo: order.id },
-          },
-          "pointsCorrected",
-        );
-    }
-  } else if (earnedBefore && order.earns && input.correct) {
-    // Credited before its history was known: redo it under the tier it was placed in.
-    const held = tierId();
-    const current = asRows(rows);
-    if (effectiveEarn(current, lotKey)?.tierId !== held) {
-      const correction = earnCorrection({
-        rows: current,
-        lotKey,
-        recomputed: pointsForOrder(earning(), { tierId: held, previousOrderCount: 1 }, earnedUnder, now),
-        tierId: held,
-        available,
-        policy,
-      });
-      if (correction) append({ ...correction, orderId: order.id }, "pointsCorrected");
-    }
+  if (!d.has(d.lotKey) && order.earns && input.mayEarn) credited = credit(d);
+  else if (d.has(d.lotKey) && order.earns && input.correct) correct(d);
+  if (d.has(d.lotKey)) {
+    reverseRefunds(d);
+    if (order.cancelledAt) reverseCancellation(d, order.cancelledAt);
   }
+  return { entries: d.out, credited, available: d.available };
+}
 
-  if (!has(lotKey)) return { entries: out, credited, available };
+/** The order as the earning rules read it: needed to credit or correct it. */
+function earningOf(order: SettleOrder): EarningOrder {
+  if (!order.earning) throw new Error(`Order ${order.id} is settled without its earning view`);
+  return order.earning;
+}
 
+/**
+ * `pointsForOrder` with the tier held at placement: an earn entry with its breakdown, each
+ * bonus, and the first-order bonus moved off a later order that got it first. Held for
+ * review when over the program's bound. Whether it earned.
+ */
+function credit(d: Draft): boolean {
+  const { shop, customerId, mp, order, now } = d.input;
+  const { program } = mp;
+  const tierId = tierHeldAt(d.input.history, program.tiers, order.placedAt);
+  const result = pointsForOrder(
+    earningOf(order),
+    { tierId, previousOrderCount: d.input.previousOrderCount },
+    program,
+    now,
+  );
+  if (result.reason !== "earned") return false;
+  // Over the program's sanity bound: held for review, pending with no release date (ADR 0011).
+  const bound = program.earning.reviewAbovePoints;
+  const held = bound !== null && result.points > bound;
+  const lot = {
+    bucket: result.pending || held ? ("pending" as const) : ("available" as const),
+    availableAt: result.pending && !held ? result.availableAt : null,
+    occurredAt: earnInstant(order.placedAt, now),
+    programVersion: mp.version,
+    orderId: order.id,
+  };
+  d.append(
+    {
+      ...lot,
+      key: d.lotKey,
+      kind: "earn",
+      points: result.orderPoints,
+      details: { breakdown: result.breakdown, tierId, ...(held ? { review: { heldAbove: bound } } : {}) },
+    },
+    "pointsEarned",
+  );
+  const firstKey = firstOrderBonusKey(shop, customerId);
+  const movedKey = movedFirstOrderBonusKey(shop, customerId, order.id);
+  const holder = result.bonuses.some((b) => b.cause === "firstOrder")
+    ? firstOrderHolder(asRows(d.input.firstOrderBonus), firstKey)
+    : null;
+  const moving = holder && holder.entry.orderId !== order.id ? holder.entry : null;
+  for (const bonus of result.bonuses)
+    d.append(
+      {
+        ...lot,
+        key:
+          bonus.cause !== "firstOrder"
+            ? campaignBonusKey(shop, order.id, bonus.campaignId)
+            : moving
+              ? movedKey
+              : firstKey,
+        kind: "bonus",
+        points: bonus.points,
+        details: moving && bonus.cause === "firstOrder" ? { ...bonus, movedFrom: moving.key } : { ...bonus },
+      },
+      "pointsEarned",
+    );
+  // A later order got the first-order bonus before this earlier one arrived: it moves here.
+  if (moving && d.out.some((e) => e.key === movedKey))
+    d.append(
+      {
+        ...bonusMoveOut(
+          asRows(d.input.firstOrderBonus),
+          moving.key,
+          d.available,
+          program.refunds.negativeBalance,
+        ),
+        orderId: moving.orderId,
+        details: { movedTo: order.id },
+      },
+      "pointsCorrected",
+    );
+  return true;
+}
+
+/** Credited before its history was known: the earn redone under the tier it was placed in. */
+function correct(d: Draft) {
+  const { mp, order, now } = d.input;
+  const earnedUnder = d.input.earnedUnder ?? mp.program;
+  const tierId = tierHeldAt(d.input.history, earnedUnder.tiers, order.placedAt);
+  const rows = asRows(d.rows);
+  if (effectiveEarn(rows, d.lotKey)?.tierId === tierId) return;
+  const correction = earnCorrection({
+    rows,
+    lotKey: d.lotKey,
+    recomputed: pointsForOrder(earningOf(order), { tierId, previousOrderCount: 1 }, earnedUnder, now),
+    tierId,
+    available: d.available,
+    policy: mp.program.refunds.negativeBalance,
+  });
+  if (correction) d.append({ ...correction, orderId: order.id }, "pointsCorrected");
+}
+
+/** Each refund against the earn as corrections left it and the refunds reversed before it, in whatever order they came. */
+function reverseRefunds(d: Draft) {
+  const { shop, mp, order, now } = d.input;
   const refunds = [...order.refunds].sort((a, b) => byTime(a.at, b.at) || compareIds(a.id, b.id));
   for (const refund of refunds) {
     const key = refundReversalKey(shop, order.id, refund.id);
-    if (has(key)) continue;
-    // The earn as corrections left it, and the refunds reversed before this one, in whatever order they came.
-    const earned = effectiveEarn(asRows(rows), lotKey)!;
+    if (d.has(key)) continue;
+    const earned = effectiveEarn(asRows(d.rows), d.lotKey)!;
     const { lot } = earned;
     const reversal = refundReversal(
       { orderPoints: earned.orderPoints, components: earned.components },
@@ -241,16 +274,21 @@ export function settleOrder(input: SettleInput): SettleResult {
       refund.amounts,
       earned.alreadyReversed,
     );
-    const { debit, writtenOff } = debitUnderPolicy(reversal.points, lot.reversalBucket, available, policy);
+    const { debit, writtenOff } = debitUnderPolicy(
+      reversal.points,
+      lot.reversalBucket,
+      d.available,
+      mp.program.refunds.negativeBalance,
+    );
     const occurredAt = entryAt(order.placedAt, refund.at, now);
     // Written even when it takes nothing back: its amounts are what the next refund is measured against.
-    append(
+    d.append(
       {
         key,
         kind: "refundReversal",
         points: -debit || 0,
         bucket: lot.reversalBucket,
-        lotKey,
+        lotKey: d.lotKey,
         writtenOff: writtenOff || null,
         occurredAt,
         programVersion: mp.version,
@@ -259,58 +297,71 @@ export function settleOrder(input: SettleInput): SettleResult {
       },
       "pointsReversed",
     );
-    if (reversal.fullyRefunded) reverseBonuses("refundReversal", occurredAt);
+    if (reversal.fullyRefunded) reverseBonuses(d, "refundReversal", occurredAt);
   }
-  if (order.cancelledAt) {
-    const occurredAt = entryAt(order.placedAt, order.cancelledAt, now);
-    const key = cancellationReversalKey(shop, order.id);
-    const lot = lotState(rows, lotKey);
-    const points = remainingToReverse(lot.credited, lot.reversed);
-    if (points > 0 && !has(key)) {
-      const { debit, writtenOff } = debitUnderPolicy(points, lot.reversalBucket, available, policy);
-      append(
-        {
-          key,
-          kind: "cancellationReversal",
-          points: -debit || 0,
-          bucket: lot.reversalBucket,
-          lotKey,
-          writtenOff: writtenOff || null,
-          occurredAt,
-          programVersion: mp.version,
-          orderId: order.id,
-          details: { cancelReason: order.cancelReason },
-        },
-        "pointsReversed",
-      );
-    }
-    reverseBonuses("cancellationReversal", occurredAt);
-  }
-  return { entries: out, credited, available };
+}
 
-  /** Each bonus lot of the order still standing, reversed in full (a full refund or the cancellation). */
-  function reverseBonuses(kind: "refundReversal" | "cancellationReversal", occurredAt: Date) {
-    for (const bonus of rows.filter((e) => e.kind === "bonus")) {
-      const key = bonusReversalKey(bonus.key);
-      const lot = lotState(rows, bonus.key);
-      const points = remainingToReverse(lot.credited, lot.reversed);
-      if (points <= 0 || has(key)) continue;
-      const { debit, writtenOff } = debitUnderPolicy(points, lot.reversalBucket, available, policy);
-      append(
-        {
-          key,
-          kind,
-          points: -debit || 0,
-          bucket: lot.reversalBucket,
-          lotKey: bonus.key,
-          writtenOff: writtenOff || null,
-          occurredAt,
-          programVersion: mp.version,
-          orderId: order.id,
-          details: null,
-        },
-        "pointsReversed",
-      );
-    }
+/** A cancelled order gives back whatever refunds have not already taken, bonuses included. */
+function reverseCancellation(d: Draft, cancelledAt: Date) {
+  const { shop, mp, order, now } = d.input;
+  const occurredAt = entryAt(order.placedAt, cancelledAt, now);
+  const key = cancellationReversalKey(shop, order.id);
+  const lot = lotState(d.rows, d.lotKey);
+  const points = remainingToReverse(lot.credited, lot.reversed);
+  if (points > 0 && !d.has(key)) {
+    const { debit, writtenOff } = debitUnderPolicy(
+      points,
+      lot.reversalBucket,
+      d.available,
+      mp.program.refunds.negativeBalance,
+    );
+    d.append(
+      {
+        key,
+        kind: "cancellationReversal",
+        points: -debit || 0,
+        bucket: lot.reversalBucket,
+        lotKey: d.lotKey,
+        writtenOff: writtenOff || null,
+        occurredAt,
+        programVersion: mp.version,
+        orderId: order.id,
+        details: { cancelReason: order.cancelReason },
+      },
+      "pointsReversed",
+    );
+  }
+  reverseBonuses(d, "cancellationReversal", occurredAt);
+}
+
+/** Each bonus lot of the order still standing, reversed in full (a full refund or the cancellation). */
+function reverseBonuses(d: Draft, kind: "refundReversal" | "cancellationReversal", occurredAt: Date) {
+  const { mp, order } = d.input;
+  for (const bonus of d.rows.filter((e) => e.kind === "bonus")) {
+    const key = bonusReversalKey(bonus.key);
+    const lot = lotState(d.rows, bonus.key);
+    const points = remainingToReverse(lot.credited, lot.reversed);
+    if (points <= 0 || d.has(key)) continue;
+    const { debit, writtenOff } = debitUnderPolicy(
+      points,
+      lot.reversalBucket,
+      d.available,
+      mp.program.refunds.negativeBalance,
+    );
+    d.append(
+      {
+        key,
+        kind,
+        points: -debit || 0,
+        bucket: lot.reversalBucket,
+        lotKey: bonus.key,
+        writtenOff: writtenOff || null,
+        occurredAt,
+        programVersion: mp.version,
+        orderId: order.id,
+        details: null,
+      },
+      "pointsReversed",
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createWorld, NOW } from "~/ingest/test-world.server";
 import { resetDatabase } from "~/webhooks/testing.server";
-import { heldOrders, reviewHeldOrder } from "./review.server";
+import { heldOrders, heldOrdersForPage, reviewFromForm, reviewHeldOrder } from "./review.server";
 import { runScheduledLoyalty } from "./scheduled.server";
 
 // Issue 11 #7: a $30M order credited 30,000,000 points with no sanity bound. An order over
@@ -94,5 +94,46 @@ describe("orders held for review", () => {
     expect(await earnOf(customerId)).toMatchObject({ bucket: "pending", availableAt: expect.any(Date) });
     const small = await customerWithOrder("small@example.com", 50);
     expect(await earnOf(small.customerId)).toMatchObject({ points: 50, availableAt: expect.any(Date) });
+  });
+
+  it("the member page's form: 422 for a form naming no held order or decision, 404 for a non-member, then the decision once", async () => {
+    await w.setup();
+    const { customerId, order } = await customerWithOrder("page@example.com", 30_000_000);
+    const form = (fields: Record<string, string>) => {
+      const body = new FormData();
+      for (const [k, v] of Object.entries(fields)) body.set(k, v);
+      return body;
+    };
+    const submit = (fields: Record<string, string>, id = customerId.toString()) =>
+      reviewFromForm(db, { shop: SHOP, customerId: id, form: form(fields), staffId: "staff-1", now: NOW });
+    const orderId = order.legacyId.toString();
+
+    expect(await heldOrdersForPage(db, SHOP, customerId.toString())).toEqual([
+      { orderId, points: 30_000_000, placedAt: "2025-10-01T10:00:00.000Z" },
+    ]);
+    expect(await heldOrdersForPage(db, SHOP, "1e30")).toBeNull();
+    expect(await submit({ orderId, decision: "approve" })).toMatchObject({
+      status: 422,
+      answer: { ok: false, fieldErrors: { decision: expect.any(String) } },
+    });
+    expect(await submit({ orderId: "99999999999999999999", decision: "release" })).toMatchObject({
+      status: 422,
+      answer: { fieldErrors: { orderId: "Choose a held order." } },
+    });
+    expect(await submit({ orderId, decision: "release" }, "123")).toMatchObject({ status: 404 });
+    expect(await submit({ orderId, decision: "release" }, "1e30")).toMatchObject({ status: 404 });
+    expect(await submit({ orderId, decision: "reject" })).toEqual({
+      status: 200,
+      answer: { ok: true, applied: true },
+    });
+    expect(await submit({ orderId, decision: "reject" })).toEqual({
+      status: 200,
+      answer: { ok: true, applied: false },
+    });
+    expect(await w.member(Number(customerId))).toMatchObject({ pendingPoints: 0, availablePoints: 0 });
+    const rejected = await db.ledgerEntry.findMany({ where: { shop: SHOP, customerId, kind: "correction" } });
+    expect(rejected.map((e) => [e.points, e.staffId, e.reason])).toEqual([
+      [-30_000_000, "staff-1", "Rejected after review"],
+    ]);
   });
 });

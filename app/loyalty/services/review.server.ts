@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import type { Member } from "~/generated/prisma/client";
 import { releaseKey, reviewRejectedKey } from "../ledger-keys";
@@ -106,4 +107,57 @@ export async function reviewHeldOrder(db: PrismaClient, input: ReviewInput): Pro
     const updated = await refreshTier(tx, result.member, program, now);
     return { applied: result.inserted.length > 0, member: updated };
   });
+}
+
+const INT64_MAX = 9_223_372_036_854_775_807n;
+const isId = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= INT64_MAX;
+
+const reviewForm = z.object({
+  orderId: z.string().refine(isId, { error: "Choose a held order." }),
+  decision: z.enum(["release", "reject"], { error: "Choose release or reject." }),
+});
+
+export type ReviewAnswer =
+  { ok: true; applied: boolean } | { ok: false; fieldErrors: Record<string, string> };
+
+/**
+ * The member page's review form: 422 with field errors for a form that names no order or
+ * decision, 404 when the customer is not a member, else the decision (applied false when
+ * the order had nothing held, as on a double submit).
+ */
+export async function reviewFromForm(
+  db: PrismaClient,
+  input: { shop: string; customerId: string | undefined; form: FormData; staffId: string; now: Date },
+): Promise<{ status: 200 | 404 | 422; answer: ReviewAnswer }> {
+  if (!input.customerId || !isId(input.customerId))
+    return { status: 404, answer: { ok: false, fieldErrors: { _form: "Member not found." } } };
+  const parsed = reviewForm.safeParse(Object.fromEntries(input.form));
+  if (!parsed.success) {
+    const fieldErrors = Object.fromEntries(
+      parsed.error.issues.map((i) => [String(i.path[0] ?? "_form"), i.message]),
+    );
+    return { status: 422, answer: { ok: false, fieldErrors } };
+  }
+  const result = await reviewHeldOrder(db, {
+    shop: input.shop,
+    customerId: BigInt(input.customerId),
+    orderId: BigInt(parsed.data.orderId),
+    decision: parsed.data.decision,
+    staffId: input.staffId,
+    now: input.now,
+  });
+  if (!result.member)
+    return { status: 404, answer: { ok: false, fieldErrors: { _form: "Member not found." } } };
+  return { status: 200, answer: { ok: true, applied: result.applied } };
+}
+
+/** The member page's list of held orders, as plain JSON; null when the id cannot be a customer's. */
+export async function heldOrdersForPage(db: PrismaClient, shop: string, customerId: string | undefined) {
+  if (!customerId || !isId(customerId)) return null;
+  const held = await heldOrders(db, shop, BigInt(customerId));
+  return held.map((h) => ({
+    orderId: h.orderId.toString(),
+    points: h.points,
+    placedAt: h.placedAt.toISOString(),
+  }));
 }

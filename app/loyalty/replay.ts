@@ -10,10 +10,10 @@ import { tierStanding, type QualifyingEvent, type TierEvaluation } from "./tiers
 // Ledger replay of a customer's history (backfill on install). For one member's orders,
 // oldest first, it decides each order through the one settle decision (settle.ts), as
 // the live path (services/orders.server.ts `settleOrder`) does when it settles each order
-// in turn: the same keys, points, buckets, dates and details. What the replay knows that a late delivery would not is time: each order earns
-// with the tier the member held when it was placed (qualifying history before it), and
-// with the count of orders that earned before it (the first-order bonus goes to the
-// first one). Entries already in the ledger (a live webhook got there first) are taken
+// in turn: the same keys, points, buckets, dates and details. What the replay knows that
+// a late delivery would not is time: each order earns with the tier the member held when
+// it was placed (qualifying history before it), and with the count of orders that earned
+// before it (the first-order bonus goes to the first one). Entries already in the ledger (a live webhook got there first) are taken
 // as they are; the caller inserts with ON CONFLICT DO NOTHING, so a second replay adds
 // nothing.
 
@@ -122,7 +122,8 @@ export function replayHistory(input: ReplayInput): ReplayResult {
       history: qualifying,
       previousOrderCount: ordersEarned,
       entries: ledger.filter((e) => e.orderId === order.id),
-      firstOrderBonus: ledger.filter((e) => e.key.startsWith(firstKey)),
+      // Only an order with no credited order before it may take the first-order bonus.
+      firstOrderBonus: ordersEarned === 0 ? ledger.filter((e) => e.key.startsWith(firstKey)) : [],
       available,
       now,
     });

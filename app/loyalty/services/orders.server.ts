@@ -45,8 +45,9 @@ export function orderEarns(order: Pick<Order, "test" | "financialStatus">): bool
 }
 
 /**
- * Where a settle gets each member's program: the resolver of `memberPrograms` (the live
- * paths), or one program for every member (the backfill's pinned version, tests).
+ * Where a settle gets each member's program: the resolver of `memberPrograms` (ingest), or
+ * one program for every member, without variants (callers that settle under a given
+ * program, such as the backfill tests' live deliveries).
  */
 export type ProgramSource = Program | ((customerId: bigint) => MemberProgram);
 

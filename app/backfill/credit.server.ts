@@ -13,9 +13,18 @@ import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";
 import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/services/orders.server";
+import type { MemberProgram } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
-import { copyField, copyIfNew, inTransaction, shopRows, utcText, type SqlTx } from "./sql.server";
+import {
+  arrayLiteral,
+  copyField,
+  copyIfNew,
+  inTransaction,
+  shopRows,
+  utcText,
+  type SqlTx,
+} from "./sql.server";
 
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per
@@ -32,7 +41,8 @@ export const CREDIT_BATCH_CUSTOMERS = 2000;
 export interface CreditTarget {
   runId: string;
   shop: string;
-  program: Program;
+  /** Each member's program under the run's pinned version (`programResolver` with the shop's assignment). */
+  programs: (customerId: bigint) => MemberProgram;
   historyEarnsPoints: boolean;
   /** Last customer id credited (resume after it). */
   cursor: bigint | null;
@@ -131,7 +141,7 @@ export async function creditBatch(
   previous: Promise<unknown> = Promise.resolve(),
   hooks: CreditHooks = {},
 ): Promise<CreditCounts & { cursor: bigint }> {
-  const { shop, program } = target;
+  const { shop, programs } = target;
   return inTransaction(db, async (tx) => {
     // No wait for the WAL flush: a crash can only lose whole batches together with their
     // cursor (the resume redoes them), and any later synchronous commit that builds on
@@ -188,10 +198,12 @@ export async function creditBatch(
     }
     const replay = (customer: CustomerRowForCredit, member: MemberState, entries: readonly ReplayEntry[]) => {
       const id = customer.id.toString();
+      const mp = programs(customer.id);
       return replayHistory({
         shop,
         customerId: id,
-        program,
+        program: mp.program,
+        variants: mp.variants,
         active: member.status === "active",
         historyEarnsPoints: target.historyEarnsPoints,
         orders: historyBy.get(id) ?? [],
@@ -206,7 +218,7 @@ export async function creditBatch(
     const inserts: (MemberUpdate & { status: MemberStatus; reason: string | null })[] = [];
     for (const customer of customers) {
       const member = existing.get(customer.id);
-      const fresh = member ? null : newMemberStatus(customer, context, program);
+      const fresh = member ? null : newMemberStatus(customer, context, programs(customer.id).program);
       const state: MemberState = member ?? { status: fresh!.status, tierId: null, tierBelowSince: null };
       const result = replay(customer, state, ledger.get(customer.id.toString()) ?? []);
       for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
@@ -643,11 +655,11 @@ function memberJson(rows: readonly MemberUpdate[]): string {
 /** What the progress counts as points credited: earns, bonuses and their corrections (ADR 0009). */
 const CREDITED_KINDS: ReadonlySet<string> = new Set(["earn", "bonus", "correction"]);
 const LEDGER_COLUMNS = `"customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
-  "writtenOff", "programVersion", "orderId", "details"`;
+  "writtenOff", "programVersion", "experimentVariants", "orderId", "details"`;
 const LEDGER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_ledger_stage" (
   "customerId" bigint, "key" text, "kind" "LedgerKind", "points" int, "bucket" "LedgerBucket",
   "occurredAt" timestamp, "availableAt" timestamp, "lotKey" text, "writtenOff" int,
-  "programVersion" int, "orderId" bigint, "details" json
+  "programVersion" int, "experimentVariants" text[], "orderId" bigint, "details" json
 ) ON COMMIT DELETE ROWS`;
 async function insertEntries(
   tx: Tx,
@@ -673,6 +685,7 @@ async function insertEntries(
         copyField(e.lotKey),
         copyField(e.writtenOff),
         e.programVersion,
+        e.experimentVariants?.length ? copyField(arrayLiteral(e.experimentVariants)) : "\\N",
         copyField(e.orderId),
         e.details === null ? "\\N" : copyField(JSON.stringify(e.details)),
       ].join("\t"),

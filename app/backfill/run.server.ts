@@ -2,7 +2,8 @@ import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import type { BackfillRun } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { currentProgramVersion, programAtVersion } from "~/loyalty/services/program.server";
+import { memberProgramsAtVersion } from "~/loyalty/services/member-program.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import {
   BulkOperationError,
   currentBulkOperation,
@@ -141,12 +142,12 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
         data: { programVersion: version, customersTotal },
       });
     }
-    const program = await programAtVersion(db, run.shop, run.programVersion!);
-    if (!program) throw new Error(`Program version ${run.programVersion} of ${run.shop} is missing`);
+    const programs = await memberProgramsAtVersion(db, run.shop, run.programVersion!, now());
+    if (!programs) throw new Error(`Program version ${run.programVersion} of ${run.shop} is missing`);
     const context = await creditContext(db, run.shop);
     const started = performance.now();
     // Two pages in flight: one computing and writing while the one before commits.
-    const target = { runId, shop: run.shop, program, historyEarnsPoints: run.historyEarnsPoints };
+    const target = { runId, shop: run.shop, programs, historyEarnsPoints: run.historyEarnsPoints };
     const pending: Promise<unknown>[] = [];
     let previous: Promise<unknown> = Promise.resolve();
     let cursor = run.creditCursor;

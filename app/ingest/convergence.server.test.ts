@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { balancesFromLedger } from "~/loyalty/ledger";
 import { memberLedger } from "~/loyalty/services/ledger.server";
+import { currentProgram } from "~/loyalty/services/program.server";
+import { discountClassesFor, previewTierPerk, tierPerkConfig } from "~/loyalty/tier-perks";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import type { CustomerRecord, OrderRecord } from "../../emulator/resources/records";
 import type { RefundSpec } from "../../emulator/webhook-payloads";
@@ -87,6 +89,30 @@ async function snapshot(shop: string, customerId: bigint) {
     customers: (await db.customer.findMany({ where: { shop } })).map(strip),
     orders: (await db.order.findMany({ where: { shop }, orderBy: { id: "asc" } })).map(strip),
     refunds: (await db.refund.findMany({ where: { shop }, orderBy: { id: "asc" } })).map(strip),
+  };
+}
+
+/** The member's tier standing and what it gives at checkout (the perk the discount function applies). */
+async function tierSnapshot(shop: string, customerId: bigint) {
+  const member = await db.member.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId } } });
+  const config = tierPerkConfig((await currentProgram(db, shop)).tiers);
+  const perk = previewTierPerk({
+    config,
+    discountClasses: discountClassesFor(config),
+    tierId: member.tierId,
+    cart: {
+      currency: "USD",
+      lines: [{ id: "1", productId: "gid://shopify/Product/1", quantity: 1, subtotalMinor: 10_000 }],
+      deliveryGroups: [{ id: "g", selectedCostMinor: 500 }],
+    },
+  });
+  return {
+    tierId: member.tierId,
+    belowSince: member.tierBelowSince,
+    value: member.tierValue,
+    nextTierId: member.nextTierId,
+    remaining: member.tierRemaining,
+    perk: { reason: perk.reason, totalMinor: perk.totalMinor },
   };
 }
 
@@ -265,6 +291,124 @@ describe("delivery order and duplication", () => {
             results.push(await snapshot(shop, 7001n));
           }
           expectConverged(results);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  }, 300_000);
+
+  it("a member's tier, its grace and its perks are the same whatever order the deliveries come in", async () => {
+    // Ana's first order reaches Silver, her second Gold; a refund, partial or full (spend),
+    // or the cancellation (orders) of the second pulls her below Gold a few days before the
+    // deliveries are processed, so she keeps Gold through the 30-day grace, from the
+    // refund's or cancellation's date. Delivered in any order, repeated, the member ends
+    // with the same tier, grace start, progress and checkout perk as in-order delivery.
+    const day = 24 * 60;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          basis: fc.constantFrom<"spend" | "orders">("spend", "orders"),
+          refundSecond: fc.constantFrom<"none" | "partly" | "fully">("none", "partly", "fully"),
+          cancelSecond: fc.boolean(),
+        }),
+        fc.array(fc.nat(), { minLength: 10, maxLength: 10 }),
+        fc.array(fc.nat({ max: 9 }), { maxLength: 4 }),
+        async (scenario, sortKeys, duplicates) => {
+          await resetDatabase(db);
+          const [silver, gold] = scenario.basis === "spend" ? [2_000, 5_000] : [1, 2];
+          const program = {
+            earning: { bonuses: { firstOrder: 0, signup: 0 } },
+            tiers: {
+              basis: scenario.basis,
+              window: "lifetime" as const,
+              downgradeGraceDays: 30,
+              levels: [
+                { id: "silver", name: "Silver", threshold: silver, benefits: { perkPercent: 5 } },
+                {
+                  id: "gold",
+                  name: "Gold",
+                  threshold: gold,
+                  benefits: { perkPercent: 10, freeShipping: true },
+                },
+              ],
+            },
+          };
+          const results = [];
+          for (const w of [inOrder, shuffled]) {
+            const shop = w === inOrder ? IN_ORDER : SHUFFLED;
+            w.store.resetShop(shop);
+            await w.setup(program);
+            const [ana] = w.store.addCustomers(shop, [
+              { id: 7001, email: "ana@example.com", updatedAt: t(-60) },
+            ]);
+            const orders = w.store.addOrders(
+              shop,
+              [30, 30].map((dollars, i) => ({
+                id: 9001 + i,
+                customerId: ana!.id,
+                createdAt: t(i * day),
+                financialStatus: "PAID" as const,
+                lineItems: [
+                  { title: "Mug", quantity: 1, unitPrice: String(dollars / 2) },
+                  { title: "Bowl", quantity: 1, unitPrice: String(dollars / 2) },
+                ],
+              })),
+            );
+            const list: Delivery[] = [{ ...w.customer(ana!), topic: "customers/create" }];
+            orders.forEach((order, i) => {
+              const minute = i * day;
+              list.push(
+                w.order(
+                  "orders/create",
+                  order!,
+                  { financialStatus: "PENDING", updatedAt: t(minute) },
+                  { customer: ana },
+                ),
+                w.order(
+                  "orders/paid",
+                  order!,
+                  { financialStatus: "PAID", updatedAt: t(minute + 1) },
+                  { customer: ana },
+                ),
+              );
+            });
+            const second = orders[1]!;
+            const refunded = scenario.refundSecond !== "none";
+            const refundStatus = scenario.refundSecond === "fully" ? "REFUNDED" : "PARTIALLY_REFUNDED";
+            const spec: RefundSpec = {
+              id: 8002,
+              createdAt: t(day + 60),
+              lines: second.lineItems
+                .slice(0, scenario.refundSecond === "fully" ? 2 : 1)
+                .map((l) => ({ lineItemId: l.legacyId, quantity: 1 })),
+            };
+            if (refunded)
+              list.push(
+                w.refund(second, spec),
+                w.order(
+                  "orders/updated",
+                  second,
+                  { financialStatus: refundStatus, updatedAt: t(day + 61) },
+                  { customer: ana, refunds: [spec] },
+                ),
+              );
+            if (scenario.cancelSecond)
+              list.push(
+                w.order(
+                  "orders/cancelled",
+                  second,
+                  {
+                    financialStatus: refunded ? refundStatus : "PAID",
+                    cancelledAt: t(day + 120),
+                    updatedAt: t(day + 120),
+                  },
+                  { customer: ana, refunds: refunded ? [spec] : [] },
+                ),
+              );
+            for (const d of w === shuffled ? shuffle(list, sortKeys, duplicates) : list) await w.deliver(d);
+            results.push(await tierSnapshot(shop, 7001n));
+          }
+          expect(results[1]).toEqual(results[0]);
         },
       ),
       { numRuns: 30 },

@@ -5,9 +5,8 @@ import {
   linkGuestOrders,
   markMemberDeleted,
 } from "~/loyalty/services/members.server";
-import { memberProgram } from "~/loyalty/services/member-program.server";
 import { settleOrder } from "~/loyalty/services/orders.server";
-import { currentProgram } from "~/loyalty/services/program.server";
+import { memberPrograms } from "~/loyalty/services/member-program.server";
 import { markRedemptionsUsed } from "~/loyalty/services/redemptions-lifecycle.server";
 import { isRedactedOrder } from "~/privacy/redacted-identities.server";
 import type { CustomerDeletePayload, CustomerPayload } from "./customer-payload";
@@ -76,10 +75,10 @@ export async function ingestOrder(tx: Tx, shop: string, payload: OrderPayload, n
   if (customerId === null) return;
   if (stored?.companyId !== null && stored?.companyId !== undefined)
     await markCustomerB2B(tx, shop, customerId);
-  const program = await currentProgram(tx, shop);
+  const programs = await memberPrograms(tx, shop, now);
   // A customer seen for the first time takes over their earlier guest checkouts.
   const orderIds = [order.id, ...(newCustomer ? await linkGuestOrders(tx, shop, customerId) : [])];
-  for (const id of orderIds) await settleOrder(tx, shop, id, program, now);
+  for (const id of orderIds) await settleOrder(tx, shop, id, programs, now);
 }
 
 export async function ingestRefund(tx: Tx, shop: string, payload: RefundPayload, now: Date): Promise<void> {
@@ -100,7 +99,7 @@ export async function ingestRefund(tx: Tx, shop: string, payload: RefundPayload,
   });
   await insertRefund(tx, shop, refundMirror(payload, currency, { redacted }), now);
   // A refund that arrives before its order waits in the mirror; the order's settle applies it.
-  if (order) await settleOrder(tx, shop, orderId, await currentProgram(tx, shop), now);
+  if (order) await settleOrder(tx, shop, orderId, await memberPrograms(tx, shop, now), now);
 }
 
 export async function ingestCustomer(
@@ -112,12 +111,12 @@ export async function ingestCustomer(
   const customer = customerMirror(payload);
   if (customer.email) await lockIngestKeys(tx, [emailLockKey(shop, customer.email)]);
   await upsertCustomer(tx, shop, customer, now);
-  const program = await currentProgram(tx, shop);
+  const programs = await memberPrograms(tx, shop, now);
   // Orders are locked before the member, as order ingest does, so the two never deadlock.
   const guestOrders = await linkGuestOrders(tx, shop, customer.id);
   // Automatic enrollment happens here; an update re-checks exclusions (tags, staff).
-  await ensureMember(tx, shop, customer.id, await memberProgram(tx, shop, customer.id, now), now);
-  for (const id of guestOrders) await settleOrder(tx, shop, id, program, now);
+  await ensureMember(tx, shop, customer.id, programs(customer.id), now);
+  for (const id of guestOrders) await settleOrder(tx, shop, id, programs, now);
 }
 
 /**

@@ -38,6 +38,9 @@ export const birthdayBonusKey = (shop: string, customerId: string, year: number)
 /** A bonus tied to an order is reversed at most once, whether a full refund or the cancellation does it. */
 export const bonusReversalKey = (bonusKey: string) => `${bonusKey}:reverse`;
 
+/** A lot held for review (an order over the program's sanity bound) that staff rejected: emptied once. */
+export const reviewRejectedKey = (lotKey: string) => `${lotKey}:review:rejected`;
+
 /** Each pending lot (an earn or bonus entry) is released to the available balance once. */
 export const releaseKey = (lotKey: string) => `${lotKey}:release`;
 

@@ -1,4 +1,5 @@
 import { dedupeEntries, type LedgerEntry } from "./ledger";
+import { reviewRejectedKey } from "./ledger-keys";
 
 /** A batch of available points with the instant it became spendable: what FIFO expiry consumes. */
 export interface AvailableLot {
@@ -65,6 +66,28 @@ export function dueReleases(
     .filter((e) => !released.has(e.key) && e.availableAt && e.availableAt.getTime() <= now.getTime())
     .sort((a, b) => a.key.localeCompare(b.key))
     .map((e) => ({ lotKey: e.key, points: Math.max(0, e.points + (pendingReversals.get(e.key) ?? 0)) }));
+}
+
+/**
+ * Lots held for review: pending earn and bonus lots with no release date (settle.ts holds
+ * an order over the program's sanity bound so), neither released nor rejected, with what
+ * is left of each (a lot refunds emptied has nothing left to decide). The scheduled release never touches them; only staff do.
+ */
+export function heldLots(entries: readonly LedgerEntry[]): { lotKey: string; points: number }[] {
+  const { entries: unique } = dedupeEntries(entries);
+  const settled = new Set(
+    unique
+      .filter((e) => e.lotKey && (e.kind === "release" || e.key === reviewRejectedKey(e.lotKey)))
+      .map((e) => e.lotKey),
+  );
+  return unique
+    .filter((e) => e.bucket === "pending" && !e.availableAt && (e.kind === "earn" || e.kind === "bonus"))
+    .filter((e) => !settled.has(e.key))
+    .map((e) => {
+      const lot = lotState(unique, e.key);
+      return { lotKey: e.key, points: lot.credited - lot.reversed };
+    })
+    .filter((l) => l.points > 0);
 }
 
 function chronological(a: LedgerEntry, b: LedgerEntry): number {

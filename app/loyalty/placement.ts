@@ -1,6 +1,6 @@
 import { componentsOf, type BreakdownItem, type EarningComponent, type EarningResult } from "./earning";
 import type { LedgerEntry } from "./ledger";
-import { bonusMovedKey, earnCorrectionKey } from "./ledger-keys";
+import { bonusMovedKey, earnCorrectionKey, reviewRejectedKey } from "./ledger-keys";
 import { lotState, type LotState } from "./ledger-lots";
 import type { NegativeBalancePolicy } from "./program";
 import { debitUnderPolicy, pointsReversedAt } from "./refunds";
@@ -28,6 +28,8 @@ export interface EffectiveEarn {
   /** Refunded amounts already reversed, summed over the order's refunds. */
   refunded: Record<string, number>;
   cancelled: boolean;
+  /** Held for review and rejected by staff: nothing is owed on it any more, whatever its tier. */
+  rejected: boolean;
   /** `orderPoints` less what is left of the lot: `refundReversal`'s `alreadyReversed`. */
   alreadyReversed: number;
   /** The earn lot itself (corrections included): the bucket the next reversal debits. */
@@ -60,9 +62,11 @@ export function effectiveEarn(rows: readonly LedgerRow[], lotKey: string): Effec
   let orderPoints = earn.entry.points;
   const refunded: Record<string, number> = {};
   let cancelled = false;
+  let rejected = false;
   for (const { entry, details } of rows) {
     if (entry.lotKey !== lotKey) continue;
-    if (entry.kind === "correction") {
+    if (entry.key === reviewRejectedKey(lotKey)) rejected = true;
+    else if (entry.kind === "correction") {
       latest = asDetails(details);
       orderPoints = latest.orderPoints ?? orderPoints;
     } else if (entry.kind === "refundReversal") {
@@ -80,6 +84,7 @@ export function effectiveEarn(rows: readonly LedgerRow[], lotKey: string): Effec
     tierId: recordedTier(latest),
     refunded,
     cancelled,
+    rejected,
     alreadyReversed: orderPoints - (lot.credited - lot.reversed),
     lot,
   };
@@ -105,7 +110,7 @@ export function earnCorrection(input: CorrectionInput): (LedgerEntry & { details
   const { rows, lotKey, recomputed } = input;
   const earned = effectiveEarn(rows, lotKey);
   const earn = rows.find((r) => r.entry.key === lotKey)?.entry;
-  if (!earned || !earn || earned.tierId === input.tierId) return null;
+  if (!earned || !earn || earned.rejected || earned.tierId === input.tierId) return null;
   const { lot } = earned;
   const target = earned.cancelled
     ? 0

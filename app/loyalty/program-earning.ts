@@ -82,6 +82,14 @@ export const earningSchema = z
       .min(0, { error: "Cannot be negative." })
       .max(365, { error: "At most 365 days." })
       .default(30),
+    // A sanity bound (ADR 0011): an order earning more than this (bonuses included) is held
+    // for staff review, pending with no release date, until released or rejected. Null: never.
+    reviewAbovePoints: z
+      .int({ error: "Enter whole points." })
+      .min(1, { error: "At least 1 point." })
+      .max(1_000_000_000, { error: "At most 1,000,000,000 points." })
+      .nullable()
+      .default(100_000),
   })
   .prefault({})
   .superRefine((earning, ctx) => {

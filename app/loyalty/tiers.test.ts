@@ -7,6 +7,7 @@ import {
   progressToNext,
   qualifyingValue,
   tierHeldAt,
+  tierStanding,
   type QualifyingEvent,
   type TierStanding,
 } from "./tiers";
@@ -237,6 +238,69 @@ describe("tierHeldAt", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("tierStanding", () => {
+  const HOUR = 3_600_000;
+  const start = Date.parse("2024-01-01T00:00:00Z");
+
+  it("keeps the tier through the grace period from the refund's date, whenever it is evaluated", () => {
+    const config = tiers({ window: "lifetime" });
+    const history = [
+      order("2025-01-01T00:00:00Z", 120_000),
+      { at: new Date("2025-01-05T00:00:00Z"), spendMinor: -60_000, points: 0, orders: 0 },
+    ];
+    for (const at of ["2025-01-06T00:00:00Z", "2025-02-03T00:00:00Z"])
+      expect(tierStanding(history, config, new Date(at), fresh)).toMatchObject({
+        tierId: "gold",
+        qualifiedTierId: "silver",
+        belowSince: new Date("2025-01-05T00:00:00Z"),
+        graceEndsAt: new Date("2025-02-04T00:00:00Z"),
+      });
+    expect(tierStanding(history, config, new Date("2025-02-04T00:00:00Z"), fresh)).toMatchObject({
+      tierId: "silver",
+      belowSince: null,
+    });
+  });
+
+  it("is the highest tier of the grace period, and the grace runs from the last hour it was qualified for", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            hour: fc.nat({ max: 2 * 365 * 24 }),
+            spend: fc.integer({ min: -60_000, max: 80_000 }),
+          }),
+          { maxLength: 10 },
+        ),
+        fc.nat({ max: 2 * 365 * 24 }),
+        fc.nat({ max: 60 }),
+        fc.constantFrom<"lifetime" | "rolling12m" | "calendarYear">("lifetime", "rolling12m", "calendarYear"),
+        (events, atHour, graceDays, window) => {
+          const config = tiers({ downgradeGraceDays: graceDays, window });
+          const history = events.map((e) => ({
+            at: new Date(start + e.hour * HOUR),
+            spendMinor: e.spend,
+            points: 0,
+            orders: 1,
+          }));
+          const rank = (h: number) =>
+            config.levels.findLastIndex(
+              (l) => l.threshold <= qualifyingValue(history, config, new Date(start + h * HOUR)),
+            );
+          const hours = Array.from({ length: graceDays * 24 + 1 }, (_, i) => atHour - graceDays * 24 + i);
+          const held = Math.max(...hours.map(rank));
+          const lastHeld = hours.findLast((h) => rank(h) >= held)!;
+          const standing = tierStanding(history, config, new Date(start + atHour * HOUR));
+          expect(standing.tierId).toBe(held < 0 ? null : config.levels[held]!.id);
+          expect(standing.belowSince).toEqual(
+            lastHeld === atHour ? null : new Date(start + (lastHeld + 1) * HOUR),
+          );
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

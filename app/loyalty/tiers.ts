@@ -157,6 +157,94 @@ export function tierHeldAt(history: readonly QualifyingEvent[], tiers: TiersConf
   return best < 0 ? null : levels[best]!.id;
 }
 
+/** Instants in (from, to] where the qualifying value can change: events entering, leaving the window, a year starting. */
+function changeInstants(
+  history: readonly QualifyingEvent[],
+  tiers: TiersConfig,
+  from: number,
+  to: number,
+): number[] {
+  const out = new Set<number>();
+  const add = (t: number) => {
+    if (t > from && t <= to) out.add(t);
+  };
+  for (const e of history) {
+    add(e.at.getTime());
+    if (tiers.window === "rolling12m") {
+      const leaves = new Date(e.at);
+      leaves.setUTCFullYear(leaves.getUTCFullYear() + 1);
+      add(leaves.getTime());
+    }
+  }
+  if (tiers.window === "calendarYear")
+    for (let y = new Date(from).getUTCFullYear() + 1; y <= new Date(to).getUTCFullYear(); y++)
+      add(Date.UTC(y, 0, 1));
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * The member's tier standing at `at`, from their history alone (as balances come from the
+ * ledger alone), so it is the same whatever order deliveries were processed in:
+ *
+ * - the tier is the highest one qualified for at any instant of the downgrade grace
+ *   period up to `at` (what `tierHeldAt` gives an order placed then, events at `at` included);
+ * - `belowSince` is the instant the value last fell below that tier's threshold (a
+ *   refund's or cancellation's date, an order leaving the window, a new year), null while
+ *   the member qualifies; the grace ends `downgradeGraceDays` after it, always after `at`.
+ *
+ * `previous` (the cached standing) only labels the change for the tierChanged event.
+ */
+export function tierStanding(
+  history: readonly QualifyingEvent[],
+  tiers: TiersConfig,
+  at: Date,
+  previous: TierStanding = { tierId: null, belowSince: null },
+): TierEvaluation {
+  const levels = tiers.levels;
+  const t = at.getTime();
+  const value = qualifyingValue(history, tiers, at);
+  const progress = progressToNext(value, levels);
+  const rankAt = (instant: number) => {
+    const v = qualifyingValue(history, tiers, new Date(instant));
+    return levels.findLastIndex((l) => l.threshold <= v);
+  };
+  const qualifiedRank = levels.findLastIndex((l) => l.threshold <= value);
+  const qualifiedTierId = levels[qualifiedRank]?.id ?? null;
+  const from = t - tiers.downgradeGraceDays * DAY_MS;
+  const instants = [from, ...changeInstants(history, tiers, from, t)];
+  const ranks = instants.map(rankAt);
+  const heldRank = Math.max(-1, ...ranks);
+  const tierId = levels[heldRank]?.id ?? null;
+  let belowSince: Date | null = null;
+  if (qualifiedRank < heldRank) {
+    // The value is constant between change instants: it fell below after the last instant it held the tier.
+    const last = ranks.findLastIndex((r) => r >= heldRank);
+    belowSince = new Date(instants[last + 1]!);
+  }
+  const previousRank = rankOf(levels, previous.tierId);
+  const change: TierEvaluation["change"] =
+    previous.tierId !== null && previousRank === -1
+      ? "reassigned"
+      : heldRank > previousRank
+        ? "upgrade"
+        : heldRank < previousRank
+          ? "downgrade"
+          : belowSince === null
+            ? "unchanged"
+            : previous.belowSince
+              ? "inGrace"
+              : "graceStarted";
+  return {
+    tierId,
+    belowSince,
+    qualifiedTierId,
+    change,
+    graceEndsAt: belowSince && new Date(belowSince.getTime() + tiers.downgradeGraceDays * DAY_MS),
+    value,
+    progress,
+  };
+}
+
 /** When the scheduled re-evaluation next runs (UTC midnight; weeks start on Monday). */
 export function nextEvaluationAt(schedule: TiersConfig["reevaluation"], now: Date): Date {
   const y = now.getUTCFullYear();

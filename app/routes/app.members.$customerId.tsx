@@ -4,6 +4,7 @@ import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { AdjustmentCard, type AdjustmentAnswer } from "~/admin/members/AdjustmentCard";
 import { BalanceCard, TierCard } from "~/admin/members/BalanceCard";
+import { HeldOrdersCard } from "~/admin/members/HeldOrdersCard";
 import { LedgerCard } from "~/admin/members/LedgerCard";
 import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
 import { prisma } from "~/db.server";
@@ -83,6 +84,7 @@ export default function MemberPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <BalanceCard member={member} />
+            <HeldOrdersCard customerId={member.customerId} timeZone={timeZone} />
             <LedgerCard
               ledger={detail.ledger}
               timeZone={timeZone}

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Prisma, PrismaClient } from "~/db.server";
 import { applyOverrides, programResolver, type MemberProgram, type ShopPrograms } from "../member-program";
 import { loadAssignment } from "./assignment.server";
-import { currentProgramVersion, currentProgramVersionPg } from "./program.server";
+import { currentProgramVersion, currentProgramVersionPg, programAtVersion } from "./program.server";
 
 // "Which program does this member get": the one answer every surface uses — earning on
 // every crediting path, refunds, tiers, redemption, expiry, the storefront, metafields,
@@ -35,6 +35,23 @@ export async function memberProgramsPg(
     loadAssignment(shop, at),
   ]);
   return live && programResolver(live, assignment.overridesFor);
+}
+
+/**
+ * The same against a version a long run pinned when it started (the backfill replays all
+ * history under one version, whatever is saved meanwhile); null when that version is gone.
+ */
+export async function memberProgramsAtVersion(
+  db: Db,
+  shop: string,
+  version: number,
+  at: Date,
+): Promise<((customerId: bigint) => MemberProgram) | null> {
+  const [program, assignment] = await Promise.all([
+    programAtVersion(db, shop, version),
+    loadAssignment(shop, at),
+  ]);
+  return program && programResolver({ version, program }, assignment.overridesFor);
 }
 
 export async function memberProgram(

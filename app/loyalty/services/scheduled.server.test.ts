@@ -236,14 +236,15 @@ describe("tier re-evaluation", () => {
         select: { tierId: true, tierBelowSince: true, tierValue: true },
       });
 
-    // The points left the rolling window: grace starts, the tier stays.
+    // The points left the rolling window a year after they were earned (day 365): the grace
+    // runs from then, not from the day the run noticed, and the tier stays through it.
     expect(await runScheduledLoyalty(db, SHOP, { now: day(370) })).toMatchObject({ tiersEvaluated: 1 });
-    expect(await tier()).toEqual({ tierId: "silver", tierBelowSince: day(370), tierValue: 0n });
+    expect(await tier()).toEqual({ tierId: "silver", tierBelowSince: day(365), tierValue: 0n });
     // Evaluated today already: the same day's later runs leave it alone.
     expect(await runScheduledLoyalty(db, SHOP, { now: day(370.5) })).toMatchObject({ members: 0 });
-    await runScheduledLoyalty(db, SHOP, { now: day(399) });
-    expect(await tier()).toMatchObject({ tierId: "silver", tierBelowSince: day(370) });
-    await runScheduledLoyalty(db, SHOP, { now: day(400) });
+    await runScheduledLoyalty(db, SHOP, { now: day(394) });
+    expect(await tier()).toMatchObject({ tierId: "silver", tierBelowSince: day(365) });
+    await runScheduledLoyalty(db, SHOP, { now: day(395) });
     expect(await tier()).toMatchObject({ tierId: null, tierBelowSince: null });
     expect(await db.loyaltyEvent.count({ where: { shop: SHOP, type: "tierChanged" } })).toBe(1);
   });

@@ -71,7 +71,8 @@ describe("refreshTier", () => {
     expect(await w.member(ana!.legacyId)).toMatchObject({
       tierId: "silver",
       tierValue: 3000n,
-      tierBelowSince: NOW,
+      // The grace runs from the refund, not from when it was processed (issue 11 #4).
+      tierBelowSince: new Date("2025-10-03T00:00:00Z"),
     });
 
     const later = new Date(NOW.getTime() + 31 * DAY);

@@ -6,11 +6,13 @@ import { lineNetMinor } from "../earning-lines";
 import { recordEvents } from "./events.server";
 import { QUALIFYING_KINDS } from "../ledger";
 import type { Program } from "../program";
-import { evaluateTier, type QualifyingEvent } from "../tiers";
+import { tierStanding, type QualifyingEvent } from "../tiers";
 
 // Re-evaluates a member's tier from what they qualify on, and caches it on the member.
 // Called after every credit and reversal, and by the scheduled re-evaluation (which is
 // what moves members down once their grace period is over, or out of a rolling window).
+// The standing is a function of the history and its event times (`tierStanding`), never
+// of the cached one or of when deliveries were processed (issue 11 #4).
 
 type Tx = Prisma.TransactionClient;
 
@@ -94,12 +96,10 @@ export async function refreshTier(
     mirrorHistory && program.tiers.basis !== "points"
       ? mirrorHistory
       : await qualifyingHistory(tx, member, program);
-  const evaluation = evaluateTier(
-    history,
-    { tierId: member.tierId, belowSince: member.tierBelowSince },
-    program.tiers,
-    now,
-  );
+  const evaluation = tierStanding(history, program.tiers, now, {
+    tierId: member.tierId,
+    belowSince: member.tierBelowSince,
+  });
   const next = {
     tierId: evaluation.tierId,
     tierBelowSince: evaluation.belowSince,

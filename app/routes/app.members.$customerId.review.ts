@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import type { HeldOrderRow } from "~/admin/members/HeldOrdersCard";
 import { prisma } from "~/db.server";
 import { heldOrdersForPage, reviewFromForm } from "~/loyalty/services/review.server";
+import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
 
 // Orders held for review (ADR 0011): the member page lists them here, and staff release or reject one.
@@ -18,7 +19,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { status, answer } = await reviewFromForm(prisma(), {
     shop: session.shop,
     customerId: params.customerId,
-    form: await request.formData(),
+    form: await readForm(request),
     staffId: sessionToken?.sub ?? "staff",
     now: new Date(),
   });

@@ -154,7 +154,12 @@ export async function reviewFromForm(
 /** The member page's list of held orders, as plain JSON; null when the id cannot be a customer's. */
 export async function heldOrdersForPage(db: PrismaClient, shop: string, customerId: string | undefined) {
   if (!customerId || !isId(customerId)) return null;
-  const held = await heldOrders(db, shop, BigInt(customerId));
+  const member = await db.member.findUnique({
+    where: { shop_customerId: { shop, customerId: BigInt(customerId) } },
+    select: { customerId: true },
+  });
+  if (!member) return null;
+  const held = await heldOrders(db, shop, member.customerId);
   return held.map((h) => ({
     orderId: h.orderId.toString(),
     points: h.points,

@@ -34,7 +34,8 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
   for (let rank = m - 1; rank >= 0; rank--) {
     const index = order[rank]!;
     running = Math.min(running, (m * p[index]!) / (rank + 1));
-    adjusted[index] = running;
+    // m/j ≥ 1, so only rounding could take the adjusted value below the raw one.
+    adjusted[index] = Math.max(p[index]!, running);
   }
   return adjusted;
 }

@@ -59,7 +59,11 @@ export function estimatesFor(metric: MetricArms): { arms: Estimated[]; cuped?: M
   return { arms, cuped };
 }
 
-export function analyseMetric(metric: MetricInput, variants: readonly string[], options: AnalysisOptions = {}): MetricResult {
+export function analyseMetric(
+  metric: MetricInput,
+  variants: readonly string[],
+  options: AnalysisOptions = {},
+): MetricResult {
   const { arms, cuped } = estimatesFor(metric);
   const [control, ...treatments] = arms;
   const results = treatments.map((treatment, i): VariantResult => {
@@ -78,7 +82,14 @@ export function analyseMetric(metric: MetricInput, variants: readonly string[], 
       }),
     };
   });
-  return { key: metric.key, name: metric.name, role: metric.role, arms, ...(cuped ? { cuped } : {}), variants: results };
+  return {
+    key: metric.key,
+    name: metric.name,
+    role: metric.role,
+    arms,
+    ...(cuped ? { cuped } : {}),
+    variants: results,
+  };
 }
 
 export type ExperimentInput = {
@@ -100,7 +111,11 @@ export function analyseExperiment(input: ExperimentInput, options: AnalysisOptio
   const primaryInput = input.metrics[primaryIndex];
   const primary = metrics[primaryIndex];
   if (!primaryInput || !primary) {
-    return { srm, metrics, decision: { verdict: "keep-running", reasons: ["The experiment has no primary metric."] } };
+    return {
+      srm,
+      metrics,
+      decision: { verdict: "keep-running", reasons: ["The experiment has no primary metric."] },
+    };
   }
   const guardrails = input.metrics
     .map((m, i) => ({ m, result: metrics[i]! }))

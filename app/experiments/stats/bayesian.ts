@@ -42,15 +42,21 @@ export function describePrior(prior: Prior): string {
     : `normal prior on the lift, mean ${prior.mean}, variance ${prior.variance}`;
 }
 
-export function bayesian(control: Estimate, treatment: Estimate, options: BayesianOptions = {}): BayesianResult {
+export function bayesian(
+  control: Estimate,
+  treatment: Estimate,
+  options: BayesianOptions = {},
+): BayesianResult {
   const scale = options.scale ?? "relative";
   const prior = options.prior ?? FLAT_PRIOR;
   const alpha = options.alpha ?? 0.05;
   if (control.n < 2 || treatment.n < 2) return { ok: false, reason: "each arm needs at least 2 members" };
   const moments = liftMoments(control, treatment, scale);
   if (!moments) return { ok: false, reason: "the control mean is 0, so relative lift is undefined" };
-  if (moments.variance === 0) return { ok: false, reason: "the metric does not vary, so there is no uncertainty to summarise" };
-  if (prior.kind === "normal" && !(prior.variance > 0)) return { ok: false, reason: "the prior variance must be positive" };
+  if (moments.variance === 0)
+    return { ok: false, reason: "the metric does not vary, so there is no uncertainty to summarise" };
+  if (prior.kind === "normal" && !(prior.variance > 0))
+    return { ok: false, reason: "the prior variance must be positive" };
   let precision = 1 / moments.variance;
   let weighted = moments.estimate / moments.variance;
   if (prior.kind === "normal") {

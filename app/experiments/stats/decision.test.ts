@@ -7,8 +7,23 @@ import { sampleRatioMismatch } from "./srm";
 // Relative lift intervals stated directly, so each scenario reads as the report would show it.
 function lift(lower: number, upper: number, method: Method = "sequential"): Comparison {
   const estimate = (lower + upper) / 2;
-  const interval = { estimate, standardError: (upper - lower) / 4, lower, upper, pValue: lower > 0 || upper < 0 ? 0.01 : 0.4, significant: lower > 0 || upper < 0 };
-  return { ok: true, method, alpha: 0.05, degreesOfFreedom: Infinity, absolute: interval, relative: interval, notes: [] };
+  const interval = {
+    estimate,
+    standardError: (upper - lower) / 4,
+    lower,
+    upper,
+    pValue: lower > 0 || upper < 0 ? 0.01 : 0.4,
+    significant: lower > 0 || upper < 0,
+  };
+  return {
+    ok: true,
+    method,
+    alpha: 0.05,
+    degreesOfFreedom: Infinity,
+    absolute: interval,
+    relative: interval,
+    notes: [],
+  };
 }
 
 const refunds = (lower: number, upper: number, method?: Method): Guardrail => ({
@@ -33,7 +48,12 @@ function input(overrides: Partial<DecisionInput>): DecisionInput {
 
 describe("decide", () => {
   it.each<[string, Partial<DecisionInput>, Verdict, RegExp]>([
-    ["sample ratio mismatch", { srm: sampleRatioMismatch([5200, 4800], [1, 1]) }, "investigate", /5200 \/ 4800 members where the weights expected 5000 \/ 5000/],
+    [
+      "sample ratio mismatch",
+      { srm: sampleRatioMismatch([5200, 4800], [1, 1]) },
+      "investigate",
+      /5200 \/ 4800 members where the weights expected 5000 \/ 5000/,
+    ],
     [
       "a fixed-horizon test before its end",
       { variants: [{ variant: "B", primary: lift(0.02, 0.08, "welch"), guardrails: [] }] },
@@ -60,7 +80,10 @@ describe("decide", () => {
     ],
     [
       "the same at the planned end",
-      { reachedPlannedEnd: true, variants: [{ variant: "B", primary: lift(0.02, 0.08), guardrails: [refunds(-0.01, 0.05)] }] },
+      {
+        reachedPlannedEnd: true,
+        variants: [{ variant: "B", primary: lift(0.02, 0.08), guardrails: [refunds(-0.01, 0.05)] }],
+      },
       "keep-control",
       /planned end is reached/,
     ],
@@ -71,7 +94,12 @@ describe("decide", () => {
       /B lowered revenue per member by 5.5%.*worse than control/,
     ],
     ["no difference yet", {}, "keep-running", /not distinguishable from control yet/],
-    ["no difference at the end", { reachedPlannedEnd: true }, "keep-control", /without a variant that beats control/],
+    [
+      "no difference at the end",
+      { reachedPlannedEnd: true },
+      "keep-control",
+      /without a variant that beats control/,
+    ],
   ])("%s", (_name, overrides, verdict, reason) => {
     const decision = decide(input(overrides));
     expect(decision.verdict).toBe(verdict);
@@ -93,14 +121,31 @@ describe("decide", () => {
 
   it("reads a lower-is-better primary metric the right way round", () => {
     const decision = decide(
-      input({ primaryMetric: "reward cost per member", higherIsBetter: false, variants: [{ variant: "B", primary: lift(-0.08, -0.02), guardrails: [] }] }),
+      input({
+        primaryMetric: "reward cost per member",
+        higherIsBetter: false,
+        variants: [{ variant: "B", primary: lift(-0.08, -0.02), guardrails: [] }],
+      }),
     );
     expect(decision.verdict).toBe("ship");
     expect(decision.reasons[0]).toMatch(/B lowered reward cost per member by 5.0%/);
   });
 
   it("waits when a comparison has no data, saying why", () => {
-    const decision = decide(input({ variants: [{ variant: "B", primary: { ok: false, reason: "each arm needs at least 2 members" }, guardrails: [] }] }));
-    expect(decision).toEqual({ verdict: "keep-running", reasons: ["Not enough data yet: each arm needs at least 2 members."] });
+    const decision = decide(
+      input({
+        variants: [
+          {
+            variant: "B",
+            primary: { ok: false, reason: "each arm needs at least 2 members" },
+            guardrails: [],
+          },
+        ],
+      }),
+    );
+    expect(decision).toEqual({
+      verdict: "keep-running",
+      reasons: ["Not enough data yet: each arm needs at least 2 members."],
+    });
   });
 });

@@ -58,9 +58,17 @@ function guardrailState(g: Guardrail): GuardrailState {
     return { state: "unresolved", text: `guardrail ${g.metric} cannot be judged yet: ${why}` };
   }
   const limit = `${(g.threshold * 100).toFixed(1)}%`;
-  if (r.upper < -g.threshold) return { state: "breached", text: `guardrail ${g.metric} is worse by more than its ${limit} limit (it ${describe(g.metric, r, "the whole interval past the limit")})` };
-  if (r.lower >= -g.threshold) return { state: "safe", text: `guardrail ${g.metric} stays within its ${limit} limit` };
-  return { state: "unresolved", text: `guardrail ${g.metric} may still be worse than its ${limit} limit (interval reaches ${amount(-r.lower, "relative")} worse)` };
+  if (r.upper < -g.threshold)
+    return {
+      state: "breached",
+      text: `guardrail ${g.metric} is worse by more than its ${limit} limit (it ${describe(g.metric, r, "the whole interval past the limit")})`,
+    };
+  if (r.lower >= -g.threshold)
+    return { state: "safe", text: `guardrail ${g.metric} stays within its ${limit} limit` };
+  return {
+    state: "unresolved",
+    text: `guardrail ${g.metric} may still be worse than its ${limit} limit (interval reaches ${amount(-r.lower, "relative")} worse)`,
+  };
 }
 
 export function decide(input: DecisionInput): Decision {
@@ -75,12 +83,15 @@ export function decide(input: DecisionInput): Decision {
   }
   const comparisons = input.variants.map((v) => v.primary);
   const notReady = comparisons.find((c) => !c.ok);
-  if (notReady && !notReady.ok) return { verdict: "keep-running", reasons: [`Not enough data yet: ${notReady.reason}.`] };
+  if (notReady && !notReady.ok)
+    return { verdict: "keep-running", reasons: [`Not enough data yet: ${notReady.reason}.`] };
   const sequential = comparisons.every((c) => c.ok && c.method === "sequential");
   if (!sequential && !input.reachedPlannedEnd) {
     return {
       verdict: "keep-running",
-      reasons: ["A fixed-horizon test can only be read at its planned end; reading it earlier inflates false positives. Use the sequential method to decide early."],
+      reasons: [
+        "A fixed-horizon test can only be read at its planned end; reading it earlier inflates false positives. Use the sequential method to decide early.",
+      ],
     };
   }
   const method = sequential ? "always-valid sequential interval" : "fixed-horizon interval";
@@ -88,9 +99,13 @@ export function decide(input: DecisionInput): Decision {
     const primary = read(v.primary, input.higherIsBetter)!;
     return { v, primary, guardrails: v.guardrails.map(guardrailState) };
   });
-  const harmful = assessed.filter((a) => a.primary.upper < 0 || a.guardrails.some((g) => g.state === "breached"));
+  const harmful = assessed.filter(
+    (a) => a.primary.upper < 0 || a.guardrails.some((g) => g.state === "breached"),
+  );
   const winners = assessed
-    .filter((a) => a.primary.lower > 0 && a.guardrails.every((g) => g.state === "safe") && !harmful.includes(a))
+    .filter(
+      (a) => a.primary.lower > 0 && a.guardrails.every((g) => g.state === "safe") && !harmful.includes(a),
+    )
     .sort((a, b) => b.primary.lower - a.primary.lower);
   const best = winners[0];
   if (best) {
@@ -110,8 +125,14 @@ export function decide(input: DecisionInput): Decision {
       verdict: "stop-for-harm",
       variant: worst.v.variant,
       reasons: [
-        ...(primaryHarm ? [`${worst.v.variant} ${describe(input.primaryMetric, worst.primary, method)}: worse than control beyond noise.`] : []),
-        ...worst.guardrails.filter((g) => g.state === "breached").map((g) => `${worst.v.variant}: ${g.text}.`),
+        ...(primaryHarm
+          ? [
+              `${worst.v.variant} ${describe(input.primaryMetric, worst.primary, method)}: worse than control beyond noise.`,
+            ]
+          : []),
+        ...worst.guardrails
+          .filter((g) => g.state === "breached")
+          .map((g) => `${worst.v.variant}: ${g.text}.`),
       ],
     };
   }
@@ -121,9 +142,18 @@ export function decide(input: DecisionInput): Decision {
         `${a.v.variant} ${describe(input.primaryMetric, a.primary, method)}, but not every guardrail is shown safe:`,
         ...a.guardrails.filter((g) => g.state !== "safe").map((g) => g.text + "."),
       ])
-    : assessed.map((a) => `${a.v.variant}: ${describe(input.primaryMetric, a.primary, method)}, not distinguishable from control yet.`);
+    : assessed.map(
+        (a) =>
+          `${a.v.variant}: ${describe(input.primaryMetric, a.primary, method)}, not distinguishable from control yet.`,
+      );
   if (input.reachedPlannedEnd) {
-    return { verdict: "keep-control", reasons: ["The planned end is reached without a variant that beats control safely.", ...reasons] };
+    return {
+      verdict: "keep-control",
+      reasons: ["The planned end is reached without a variant that beats control safely.", ...reasons],
+    };
   }
-  return { verdict: "keep-running", reasons: ["No conclusion yet; the sequential interval allows looking again tomorrow.", ...reasons] };
+  return {
+    verdict: "keep-running",
+    reasons: ["No conclusion yet; the sequential interval allows looking again tomorrow.", ...reasons],
+  };
 }

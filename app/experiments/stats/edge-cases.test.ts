@@ -31,8 +31,18 @@ describe.each([
 describe("edge cases", () => {
   it.each([
     ["one arm of 1", est(1, 3, 0), est(50, 3, 0.1), "each arm needs at least 2 members"],
-    ["no variance anywhere", est(10, 3, 0), est(10, 3, 0), "the metric does not vary in either arm, so there is nothing to test"],
-    ["different constants", est(10, 3, 0), est(10, 4, 0), "the metric does not vary in either arm, so there is nothing to test"],
+    [
+      "no variance anywhere",
+      est(10, 3, 0),
+      est(10, 3, 0),
+      "the metric does not vary in either arm, so there is nothing to test",
+    ],
+    [
+      "different constants",
+      est(10, 3, 0),
+      est(10, 4, 0),
+      "the metric does not vary in either arm, so there is nothing to test",
+    ],
   ])("compare: %s", (_name, control, treatment, reason) => {
     expect(compare(control, treatment)).toEqual({ ok: false, reason });
     expect(bayesian(control, treatment).ok).toBe(false);
@@ -82,7 +92,13 @@ describe("edge cases", () => {
     ["no members yet", [0, 0], [1, 1], "no exposed members yet", false],
     ["weights that are all zero", [5, 5], [0, 0], "the weights must be non-negative and not all zero", false],
     ["members in a zero-weight arm", [5, 5], [1, 0], "members were exposed in an arm with weight 0", true],
-    ["counts and weights that do not match", [5], [1, 1], "needs one count and one weight per arm, at least two arms", false],
+    [
+      "counts and weights that do not match",
+      [5],
+      [1, 1],
+      "needs one count and one weight per arm, at least two arms",
+      false,
+    ],
   ])("SRM with %s", (_name, counts, weights, reason, warning) => {
     const result = sampleRatioMismatch(counts, weights);
     expect(result.reason).toBe(reason);
@@ -99,7 +115,11 @@ describe("edge cases", () => {
     ["a zero baseline", { ...plan, baselineMean: 0 }, "the baseline mean must be non-zero"],
     ["no variance", { ...plan, baselineVariance: 0 }, "the baseline variance must be positive"],
     ["no traffic", { ...plan, dailyExposed: 0 }, "there are no exposed members per day"],
-    ["one arm", { ...plan, weights: [1] }, "needs a control and at least one variant, each with a positive weight"],
+    [
+      "one arm",
+      { ...plan, weights: [1] },
+      "needs a control and at least one variant, each with a positive weight",
+    ],
   ])("power calculator with %s", (_name, input, reason) => {
     expect(minimumDetectableEffect(input, 30)).toEqual({ ok: false, reason });
     expect(durationForEffect(input, 0.05)).toEqual({ ok: false, reason });
@@ -107,8 +127,21 @@ describe("edge cases", () => {
 
   it("an experiment whose arms are all empty analyses to reasons and keeps running", () => {
     const empty = { n: 0, sum: 0, sumSquares: 0 };
-    const metric: MetricInput = { key: "revenue", name: "revenue per member", role: "primary", higherIsBetter: true, kind: "mean", arms: [empty, empty] };
-    const analysis = analyseExperiment({ variants: ["control", "B"], weights: [1, 1], exposed: [0, 0], metrics: [metric], reachedPlannedEnd: false });
+    const metric: MetricInput = {
+      key: "revenue",
+      name: "revenue per member",
+      role: "primary",
+      higherIsBetter: true,
+      kind: "mean",
+      arms: [empty, empty],
+    };
+    const analysis = analyseExperiment({
+      variants: ["control", "B"],
+      weights: [1, 1],
+      exposed: [0, 0],
+      metrics: [metric],
+      reachedPlannedEnd: false,
+    });
     expect(hasNaN(analysis)).toBe(false);
     expect(analysis.decision.verdict).toBe("keep-running");
     expect(analysis.decision.reasons[0]).toMatch(/Not enough data yet: control: no members/);

@@ -63,8 +63,7 @@ export function ratioEstimate(stats: PairedStats): Estimated {
   const varY = centred(n, stats.sumY, stats.sumY, stats.sumYY);
   const varX = centred(n, stats.sumX, stats.sumX, stats.sumXX);
   const covXY = centred(n, stats.sumX, stats.sumY, stats.sumXY);
-  const perMember =
-    varY / meanX ** 2 - (2 * meanY * covXY) / meanX ** 3 + (meanY ** 2 * varX) / meanX ** 4;
+  const perMember = varY / meanX ** 2 - (2 * meanY * covXY) / meanX ** 3 + (meanY ** 2 * varX) / meanX ** 4;
   return {
     ok: true,
     estimate: { n, mean: meanY / meanX, varianceOfMean: Math.max(0, perMember) / n },

@@ -79,17 +79,29 @@ export function compare(control: Estimate, treatment: Estimate, options: TestOpt
     const se = Math.sqrt(moments.variance);
     const z = moments.estimate / se;
     const half =
-      method === "sequential" ? sequentialMultiplier(totalN, alpha, tuning) * se : twoSidedCritical(alpha, df) * se;
-    const pValue = method === "sequential" ? sequentialPValue(z, totalN, alpha, tuning) : twoSidedPValue(z, df);
+      method === "sequential"
+        ? sequentialMultiplier(totalN, alpha, tuning) * se
+        : twoSidedCritical(alpha, df) * se;
+    const pValue =
+      method === "sequential" ? sequentialPValue(z, totalN, alpha, tuning) : twoSidedPValue(z, df);
     const lower = moments.estimate - half;
     const upper = moments.estimate + half;
-    return { estimate: moments.estimate, standardError: se, lower, upper, pValue, significant: lower > 0 || upper < 0 };
+    return {
+      estimate: moments.estimate,
+      standardError: se,
+      lower,
+      upper,
+      pValue,
+      significant: lower > 0 || upper < 0,
+    };
   };
   const absolute = lift(liftMoments(control, treatment, "absolute")!);
   const relativeMoments = liftMoments(control, treatment, "relative");
   const notes: string[] = [];
-  if (!relativeMoments) notes.push("the control mean is 0, so relative lift is undefined; see the absolute difference");
-  else if (relativeMoments.variance === 0) notes.push("the relative lift has no spread to test; see the absolute difference");
+  if (!relativeMoments)
+    notes.push("the control mean is 0, so relative lift is undefined; see the absolute difference");
+  else if (relativeMoments.variance === 0)
+    notes.push("the relative lift has no spread to test; see the absolute difference");
   return {
     ok: true,
     method,

@@ -94,7 +94,11 @@ describe("symmetries", () => {
   it.each(methods)("scaling the metric leaves relative lift and p-values unchanged (%s)", (method) => {
     fc.assert(
       fc.property(statsArb, statsArb, fc.double({ min: 0.001, max: 1000, noNaN: true }), (a, b, k) => {
-        const scale = (s: MeanStats): MeanStats => ({ n: s.n, sum: k * s.sum, sumSquares: k * k * s.sumSquares });
+        const scale = (s: MeanStats): MeanStats => ({
+          n: s.n,
+          sum: k * s.sum,
+          sumSquares: k * k * s.sumSquares,
+        });
         const plain = ok(compare(estimate(a), estimate(b), { method }));
         const scaled = ok(compare(estimate(scale(a)), estimate(scale(b)), { method }));
         expect(scaled.relative!.estimate).toBeCloseTo(plain.relative!.estimate, 6);

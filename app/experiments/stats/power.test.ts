@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 
 import fixtures from "./reference/fixtures.json";
-import { criticalMultiplier, durationForEffect, minimumDetectableEffect, powerFromMoments, type PlanInput } from "./power";
+import {
+  criticalMultiplier,
+  durationForEffect,
+  minimumDetectableEffect,
+  powerFromMoments,
+  type PlanInput,
+} from "./power";
 
 const plan: PlanInput = { baselineMean: 12, baselineVariance: 900, dailyExposed: 400, weights: [1, 1] };
 
@@ -13,7 +19,14 @@ describe("power and minimum detectable effect", () => {
     const nTreatment = (input.dailyExposed * f.days * Math.min(...input.weights.slice(1))) / total;
     const mean = input.baselineMean;
     const power = powerFromMoments(
-      { controlMean: mean, controlVariance: input.baselineVariance, treatmentMean: mean * 1.1, treatmentVariance: input.baselineVariance * 1.21, nControl, nTreatment },
+      {
+        controlMean: mean,
+        controlVariance: input.baselineVariance,
+        treatmentMean: mean * 1.1,
+        treatmentVariance: input.baselineVariance * 1.21,
+        nControl,
+        nTreatment,
+      },
       input,
     );
     expect(power).toBeCloseTo(f.powerAtTenPercent, 9);

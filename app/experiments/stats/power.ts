@@ -54,13 +54,17 @@ export type PlanInput = PowerOptions & {
   power?: number;
 };
 
-export type Mde = { ok: true; relative: number; absolute: number; nControl: number; nTreatment: number } | { ok: false; reason: string };
+export type Mde =
+  | { ok: true; relative: number; absolute: number; nControl: number; nTreatment: number }
+  | { ok: false; reason: string };
 
 function invalid(input: PlanInput): string | null {
-  if (!(input.baselineMean !== 0 && Number.isFinite(input.baselineMean))) return "the baseline mean must be non-zero";
+  if (!(input.baselineMean !== 0 && Number.isFinite(input.baselineMean)))
+    return "the baseline mean must be non-zero";
   if (!(input.baselineVariance > 0)) return "the baseline variance must be positive";
   if (!(input.dailyExposed > 0)) return "there are no exposed members per day";
-  if (input.weights.length < 2 || input.weights.some((w) => !(w > 0))) return "needs a control and at least one variant, each with a positive weight";
+  if (input.weights.length < 2 || input.weights.some((w) => !(w > 0)))
+    return "needs a control and at least one variant, each with a positive weight";
   return null;
 }
 
@@ -75,7 +79,8 @@ export function minimumDetectableEffect(input: PlanInput, days: number): Mde {
   const total = input.weights.reduce((a, b) => a + b, 0);
   const nControl = (input.dailyExposed * days * input.weights[0]!) / total;
   const nTreatment = (input.dailyExposed * days * Math.min(...input.weights.slice(1))) / total;
-  if (nControl < 2 || nTreatment < 2) return { ok: false, reason: "fewer than 2 members per arm in that time" };
+  if (nControl < 2 || nTreatment < 2)
+    return { ok: false, reason: "fewer than 2 members per arm in that time" };
   const target = input.power ?? 0.8;
   const mean = Math.abs(input.baselineMean);
   const powerAt = (lift: number) =>
@@ -115,5 +120,8 @@ export function durationForEffect(input: PlanInput, relativeLift: number, maxDay
     const mde = minimumDetectableEffect(input, days);
     if (mde.ok && mde.relative <= relativeLift) return { ok: true, days, mde: mde.relative };
   }
-  return { ok: false, reason: `a ${(relativeLift * 100).toFixed(1)}% lift is not detectable within ${maxDays} days` };
+  return {
+    ok: false,
+    reason: `a ${(relativeLift * 100).toFixed(1)}% lift is not detectable within ${maxDays} days`,
+  };
 }

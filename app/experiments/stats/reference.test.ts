@@ -22,7 +22,8 @@ type ExpectedLift = { estimate: number; standardError: number; lower: number; up
 function closeLift(actual: Lift | null, expected: ExpectedLift | null) {
   if (expected === null) return expect(actual).toBeNull();
   expect(actual).not.toBeNull();
-  for (const key of ["estimate", "standardError", "lower", "upper", "pValue"] as const) close(actual![key], expected[key]);
+  for (const key of ["estimate", "standardError", "lower", "upper", "pValue"] as const)
+    close(actual![key], expected[key]);
 }
 
 function estimateOf(result: Estimated): Estimate {
@@ -42,7 +43,11 @@ describe("means: Welch / z / sequential with delta-method relative lift", () => 
     close(control.mean, f.controlMean);
     close(control.varianceOfMean, f.controlVarianceOfMean);
     const result = okComparison(
-      compare(control, treatment, { alpha: f.alpha, method: f.method as Method, sequentialTuning: f.sequentialTuning }),
+      compare(control, treatment, {
+        alpha: f.alpha,
+        method: f.method as Method,
+        sequentialTuning: f.sequentialTuning,
+      }),
     );
     if (f.degreesOfFreedom !== null) close(result.degreesOfFreedom, f.degreesOfFreedom);
     closeLift(result.absolute, f.absolute);

@@ -20,20 +20,49 @@ export function sampleRatioMismatch(counts: readonly number[], weights: readonly
   const total = counts.reduce((a, b) => a + b, 0);
   const weightSum = weights.reduce((a, b) => a + b, 0);
   if (counts.length !== weights.length || counts.length < 2) {
-    return { chiSquare: 0, pValue: 1, warning: false, counts: [...counts], expected: [], reason: "needs one count and one weight per arm, at least two arms" };
+    return {
+      chiSquare: 0,
+      pValue: 1,
+      warning: false,
+      counts: [...counts],
+      expected: [],
+      reason: "needs one count and one weight per arm, at least two arms",
+    };
   }
   if (!(weightSum > 0) || weights.some((w) => w < 0)) {
-    return { chiSquare: 0, pValue: 1, warning: false, counts: [...counts], expected: [], reason: "the weights must be non-negative and not all zero" };
+    return {
+      chiSquare: 0,
+      pValue: 1,
+      warning: false,
+      counts: [...counts],
+      expected: [],
+      reason: "the weights must be non-negative and not all zero",
+    };
   }
   const expected = weights.map((w) => (total * w) / weightSum);
-  if (total === 0) return { chiSquare: 0, pValue: 1, warning: false, counts: [...counts], expected, reason: "no exposed members yet" };
+  if (total === 0)
+    return {
+      chiSquare: 0,
+      pValue: 1,
+      warning: false,
+      counts: [...counts],
+      expected,
+      reason: "no exposed members yet",
+    };
   let chiSquare = 0;
   for (let i = 0; i < counts.length; i++) {
     const e = expected[i]!;
     const o = counts[i]!;
     if (e === 0) {
       if (o > 0) {
-        return { chiSquare: Infinity, pValue: 0, warning: true, counts: [...counts], expected, reason: "members were exposed in an arm with weight 0" };
+        return {
+          chiSquare: Infinity,
+          pValue: 0,
+          warning: true,
+          counts: [...counts],
+          expected,
+          reason: "members were exposed in an arm with weight 0",
+        };
       }
       continue;
     }

@@ -12,7 +12,7 @@ import { liftMoments } from "./frequentist";
 
 export type Prior = { kind: "flat" } | { kind: "normal"; mean: number; variance: number };
 
-/** GrowthBook's default: flat. Its optional proper prior is N(0, 0.3²) on relative lift. */
+/** GrowthBook's default (gbstats `GaussianPrior(proper=False)`); a proper alternative is N(0, 0.3²) on relative lift. */
 export const FLAT_PRIOR: Prior = { kind: "flat" };
 
 export type BayesianOptions = {

@@ -50,6 +50,7 @@ export function bayesian(
   const scale = options.scale ?? "relative";
   const prior = options.prior ?? FLAT_PRIOR;
   const alpha = options.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) return { ok: false, reason: "alpha must be between 0 and 1" };
   if (control.n < 2 || treatment.n < 2) return { ok: false, reason: "each arm needs at least 2 members" };
   const moments = liftMoments(control, treatment, scale);
   if (!moments) return { ok: false, reason: "the control mean is 0, so relative lift is undefined" };

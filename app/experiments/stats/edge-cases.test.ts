@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { adjustPValues } from "./adjust";
@@ -145,5 +146,57 @@ describe("edge cases", () => {
     expect(hasNaN(analysis)).toBe(false);
     expect(analysis.decision.verdict).toBe("keep-running");
     expect(analysis.decision.reasons[0]).toMatch(/Not enough data yet: control: no members/);
+  });
+});
+
+describe("no NaN from any sufficient statistics", () => {
+  // Small and degenerate arms on purpose: 0 or 1 members, all-equal values, zero means.
+  const value = fc.constantFrom(0, 1, 2.5, -3);
+  const arm = fc.array(fc.tuple(value, value), { maxLength: 4 }).map((pairs) => ({
+    n: pairs.length,
+    sumY: pairs.reduce((a, [y]) => a + y, 0),
+    sumX: pairs.reduce((a, [, x]) => a + x, 0),
+    sumYY: pairs.reduce((a, [y]) => a + y * y, 0),
+    sumXX: pairs.reduce((a, [, x]) => a + x * x, 0),
+    sumXY: pairs.reduce((a, [y, x]) => a + x * y, 0),
+  }));
+
+  it("every metric kind and method returns numbers or reasons", () => {
+    fc.assert(
+      fc.property(arm, arm, fc.constantFrom("welch", "z", "sequential" as const), (a, b, method) => {
+        const metrics: MetricInput[] = [
+          {
+            key: "m",
+            name: "mean",
+            role: "primary",
+            higherIsBetter: true,
+            kind: "mean",
+            arms: [a, b].map((s) => ({ n: s.n, sum: s.sumY, sumSquares: s.sumYY })),
+          },
+          { key: "r", name: "ratio", role: "secondary", higherIsBetter: true, kind: "ratio", arms: [a, b] },
+          {
+            key: "c",
+            name: "cuped",
+            role: "guardrail",
+            higherIsBetter: false,
+            threshold: 0.02,
+            kind: "cuped",
+            arms: [a, b],
+          },
+        ];
+        const analysis = analyseExperiment(
+          {
+            variants: ["control", "B"],
+            weights: [1, 1],
+            exposed: [a.n, b.n],
+            metrics,
+            reachedPlannedEnd: true,
+          },
+          { method },
+        );
+        expect(hasNaN(analysis)).toBe(false);
+        expect(analysis.decision.reasons.length).toBeGreaterThan(0);
+      }),
+    );
   });
 });

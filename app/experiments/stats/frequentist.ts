@@ -69,6 +69,8 @@ export function compare(control: Estimate, treatment: Estimate, options: TestOpt
   const alpha = options.alpha ?? 0.05;
   const method = options.method ?? "welch";
   const tuning = options.sequentialTuning ?? DEFAULT_SEQUENTIAL_TUNING;
+  if (!(alpha > 0 && alpha < 1)) return { ok: false, reason: "alpha must be between 0 and 1" };
+  if (!(tuning > 0)) return { ok: false, reason: "the sequential tuning parameter must be positive" };
   if (control.n < 2 || treatment.n < 2) return { ok: false, reason: "each arm needs at least 2 members" };
   if (control.varianceOfMean + treatment.varianceOfMean === 0) {
     return { ok: false, reason: "the metric does not vary in either arm, so there is nothing to test" };

@@ -63,6 +63,10 @@ function invalid(input: PlanInput): string | null {
     return "the baseline mean must be non-zero";
   if (!(input.baselineVariance > 0)) return "the baseline variance must be positive";
   if (!(input.dailyExposed > 0)) return "there are no exposed members per day";
+  const alpha = input.alpha ?? 0.05;
+  const power = input.power ?? 0.8;
+  if (!(alpha > 0 && alpha < 1) || !(power > 0 && power < 1))
+    return "alpha and power must be between 0 and 1";
   if (input.weights.length < 2 || input.weights.some((w) => !(w > 0)))
     return "needs a control and at least one variant, each with a positive weight";
   return null;

@@ -4,7 +4,8 @@
 // emulator, each case on a fresh stack. Every case sends the same signed webhook burst,
 // breaks one thing part-way, and ends with ledger:verify and a comparison with the
 // fault-free run of the same deliveries. Prints a table; exits 1 if any case lost or
-// doubled anything or failed its own checks. `--reduced` is the short run `npm test` does.
+// doubled anything or failed its own checks. `--reduced` is the short run `npm test` does
+// (its cases overlap, `--parallel` asks the same of a full run).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ const { values: args } = parseArgs({
     orders: { type: "string" },
     rate: { type: "string" },
     keep: { type: "boolean", default: false },
+    parallel: { type: "boolean" },
   },
 });
 
@@ -41,6 +43,7 @@ const { API_KEY, API_SECRET } = await import("./stack");
 const { buildWorkload } = await import("./workload");
 const { baseline, CASES } = await import("./cases");
 const { printTable } = await import("./table");
+type Row = import("./outcome").Row;
 
 /** Cases the reduced run (inside `npm test`) covers: quick ones that hold on the current code. */
 const REDUCED = ["worker-sigkill", "shopify-faults", "sigterm"];
@@ -89,12 +92,23 @@ try {
   );
   const base = await baseline(suite);
   const rows = [base.row];
-  if (base.snapshot && base.row.ok) {
-    for (const name of selected) {
+  const snapshot = base.snapshot;
+  if (snapshot && base.row.ok) {
+    const run = (name: string) => {
       const found = CASES.find((c) => c.name === name)!;
       say(`${name}: ${found.what}`);
-      rows.push(await found.run(suite, base.snapshot, options));
-    }
+      return found.run(suite, snapshot, options);
+    };
+    // Cases mostly wait (for BullMQ's stalled-job check, the sweeper, the sync schedule), and
+    // each has its own stack, so they can overlap; stopping PostgreSQL stops every case's
+    // database, so that case always runs alone.
+    const alone = selected.filter((name) => !(args.parallel ?? reduced) || name === "postgres-stopped");
+    const together = selected.filter((name) => !alone.includes(name));
+    const results = new Map<string, Row>();
+    for (const [name, row] of await Promise.all(together.map(async (n) => [n, await run(n)] as const)))
+      results.set(name, row);
+    for (const name of alone) results.set(name, await run(name));
+    rows.push(...selected.map((name) => results.get(name)!));
   } else {
     say("The fault-free run failed; the cases need it to compare against.");
   }

@@ -34,6 +34,7 @@ export type Balance = {
 
 /** Counts of a case's burst rows in the inbox by status, retrying while PostgreSQL is down. */
 export async function inboxCounts(stack: Stack, webhookIds: string[]) {
+  const giveUp = Date.now() + 120_000;
   for (;;) {
     let db: pg.Client | undefined;
     try {
@@ -45,7 +46,8 @@ export async function inboxCounts(stack: Stack, webhookIds: string[]) {
       );
       const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
       return { received: count("received"), processed: count("processed"), failed: count("failed") };
-    } catch {
+    } catch (error) {
+      if (Date.now() > giveUp) throw error;
       await sleep(500);
     } finally {
       await db?.end().catch(() => undefined);
@@ -162,7 +164,8 @@ export function acknowledgements(logs: DeliveryLog[]) {
     acknowledged: logs.filter((l) => l.ackedAt !== null).length,
     slowestAckMs: Math.max(0, ...attempts.filter((a) => a.status === 200).map((a) => a.ms)),
     refused: attempts.filter((a) => a.status !== 200).length,
-    statuses: [...new Set(attempts.map((a) => a.status))].sort(),
+    /** Statuses of the attempts that got no 200; 0 is no answer (refused, reset, timed out). */
+    statuses: [...new Set(attempts.filter((a) => a.status !== 200).map((a) => a.status))].sort(),
     slowestMs: Math.max(0, ...attempts.map((a) => a.ms)),
   };
 }

@@ -151,8 +151,9 @@ export async function shopifyCase(suite: Suite, stack: Stack, baseline: Snapshot
     .join(", ");
   return {
     name: "shopify-faults",
-    sent: requests.length,
-    acknowledged: requests.filter((r) => r.final !== null).length,
+    // A redemption is one client key (a double-click sends it twice).
+    sent: new Set(requests.map((r) => r.clientKey)).size,
+    acknowledged: new Set(requests.filter((r) => r.final !== null).map((r) => r.clientKey)).size,
     processed: issued.length + failed.length,
     lost,
     doubled,

@@ -8,7 +8,8 @@ import { API_SECRET, sleep } from "./stack";
 
 // The deliveries every case sends: a shop's customers and products (set-up), then a burst
 // of orders/paid webhooks built from the emulator's REST payloads, about one in ten sent
-// twice under a new webhook id (Shopify may emit an event twice). Every case sends the
+// twice under a new webhook id (Shopify may emit an event twice) and one in seven with a
+// discount code. Every case sends the
 // same bodies, so a case's ledger can be compared with the fault-free run's.
 
 export type Delivery = { topic: string; body: Buffer; hmac: string; webhookId: string; eventId: string };
@@ -63,11 +64,19 @@ export function buildWorkload(counts: { customers: number; orders: number }): Wo
   ];
   const burst: Delivery[] = [];
   shop.orders.forEach((order, i) => {
-    const body = shop.orderBody(order);
+    // One order in seven carries a (zero-value) discount code, as many real orders do: the
+    // worker takes those one by one instead of in its batch path, so both paths are under test.
+    const body = i % 7 === 5 ? withDiscountCode(shop.orderBody(order)) : shop.orderBody(order);
     burst.push(delivery("orders/paid", body));
     if (i % 10 === 3) burst.push(delivery("orders/paid", body));
   });
   return { shop, setup, burst };
+}
+
+function withDiscountCode(json: string): string {
+  const order = JSON.parse(json) as Record<string, unknown>;
+  order.discount_codes = [{ code: "WELCOME", amount: "0.00", type: "fixed_amount" }];
+  return JSON.stringify(order);
 }
 
 /** Puts the workload's customers and products into the emulator's shop (reward codes name customers). */

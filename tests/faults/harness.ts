@@ -81,9 +81,13 @@ export async function burstWithFault(
   const injected = (async () => {
     if (!fault) return;
     await halfway;
-    await fault();
-    faultEnd = Date.now();
-    faultDone = true;
+    try {
+      await fault();
+    } finally {
+      // Even a fault that could not be undone ends the sender's retries in time.
+      faultEnd = Date.now();
+      faultDone = true;
+    }
   })();
   const logs = await sendAll(deliveries, {
     appUrl: stack.appUrl,

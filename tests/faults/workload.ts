@@ -130,10 +130,10 @@ export async function sendAll(deliveries: Delivery[], options: SendOptions): Pro
   const started = performance.now();
   let next = 0;
   const retries: DeliveryLog[] = [];
-  const attempt = async (log: DeliveryLog) => {
+  const attempt = async (log: DeliveryLog, via: http.Agent) => {
     const at = Date.now();
     const t0 = performance.now();
-    const status = await post(url, agent, options, log.delivery);
+    const status = await post(url, via, options, log.delivery);
     log.attempts.push({ at, ms: performance.now() - t0, status });
     if (status === 200) log.ackedAt = Date.now();
     else retries.push(log);
@@ -147,22 +147,25 @@ export async function sendAll(deliveries: Delivery[], options: SendOptions): Pro
         const due = started + (index / options.rate) * 1000;
         const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
-        await attempt(logs[index]!);
+        await attempt(logs[index]!, agent);
         options.onProgress?.(index + 1);
       }
     }),
   );
-  // Shopify retries with backoff; a second apart is enough to see recovery here.
+  agent.destroy();
+  // Shopify retries with backoff, on a new connection; a second apart is enough to see
+  // recovery here. (Reusing the burst's kept-alive sockets would hold a draining server open.)
   while (retries.length > 0 && Date.now() < options.retryUntil()) {
     await sleep(1_000);
     const batch = retries.splice(0);
+    const fresh = new http.Agent({ keepAlive: false, maxSockets: options.concurrency });
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
-        for (let log = batch.shift(); log; log = batch.shift()) await attempt(log);
+        for (let log = batch.shift(); log; log = batch.shift()) await attempt(log, fresh);
       }),
     );
+    fresh.destroy();
   }
-  agent.destroy();
   return logs;
 }
 

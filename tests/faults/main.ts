@@ -6,7 +6,7 @@
 // fault-free run of the same deliveries. Prints a table; exits 1 if any case lost or
 // doubled anything or failed its own checks. `--reduced` is the short run `npm test` does
 // (its cases overlap, `--parallel` asks the same of a full run).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -117,8 +117,12 @@ try {
   say(exitCode === 0 ? "Fault suite passed." : "Fault suite FAILED.");
 } finally {
   await emulator.close();
-  if (!args.keep) await cluster.destroy();
-  else {
+  if (!args.keep) {
+    await cluster.destroy();
+    // A failed run keeps its processes' logs for the diagnosis.
+    if (exitCode === 0) rmSync(logDir, { recursive: true, force: true });
+    else say(`Logs of the server and worker of every case: ${logDir}`);
+  } else {
     cluster.stopServer();
     say(`Kept the stopped PostgreSQL cluster in ${cluster.dir} and the logs in ${logDir}.`);
   }

@@ -27,7 +27,7 @@ const webhookInput = z.object({
 
 const faultInput = z.object({
   mutations: z.array(z.string().min(1)).min(1).default(DISCOUNT_MUTATIONS),
-  kind: z.enum(["userErrors", "serverError"]),
+  kind: z.enum(["userErrors", "serverError", "throttled", "timeout"]),
   count: z.int().min(1).max(1000).default(1),
 });
 

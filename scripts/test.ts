@@ -1,6 +1,7 @@
 // npm test — the whole gate, as CI runs it: generate the Prisma client, typecheck,
 // lint, check formatting, then every Vitest project (unit, integration on the real PostgreSQL and Redis,
-// browser in Chromium), then the benchmarks the issues ask CI to run, at a reduced size.
+// browser in Chromium), then the fault suite's reduced run (tests/faults), then the benchmarks
+// the issues ask CI to run, at a reduced size.
 // A run that executes no test fails.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -59,6 +60,9 @@ if (summary.numTotalTests === 0) {
 }
 if (vitest.status !== 0) process.exit(vitest.status ?? 1);
 if (!extra.length) {
+  // Nothing lost or doubled when processes and services fail: the fault suite's quick cases
+  // (npm run test:faults runs them all).
+  run("Fault suite (reduced)", node, ["--import", "tsx", "tests/faults/main.ts", "--reduced"]);
   // Storefront member status must stay fast as the code changes: bench:proxy at CI size.
   run("Benchmark: proxy (reduced size)", node, [
     "--import",

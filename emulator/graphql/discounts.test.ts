@@ -193,6 +193,32 @@ describe("free shipping, delete and planned faults", () => {
     expect((await create()).userErrors).toEqual([]);
   });
 
+  it("answers a planned THROTTLED without writing, and a planned timeout after writing", async () => {
+    const plan = (body: unknown) =>
+      fetch(`${emulator.url}/_emulator/shops/${SHOP}/faults`, { method: "POST", body: JSON.stringify(body) });
+    expect((await plan({ kind: "throttled", count: 1, mutations: ["discountCodeBasicCreate"] })).status).toBe(
+      201,
+    );
+    expect((await plan({ kind: "timeout", count: 1, mutations: ["discountCodeBasicCreate"] })).status).toBe(
+      201,
+    );
+
+    const throttled = await adminQuery(emulator, token, CREATE, { input: input() });
+    expect(throttled.status).toBe(200);
+    expect(throttled.body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "THROTTLED" }) }),
+    ]);
+    expect(throttled.body.extensions).toMatchObject({ cost: { throttleStatus: { currentlyAvailable: 0 } } });
+
+    // The timed-out call ran: the code exists although the caller never heard back.
+    await expect(adminQuery(emulator, token, CREATE, { input: input() })).rejects.toThrow();
+    const lookup = await adminQuery(emulator, token, `{ codeDiscountNodeByCode(code: "LOY-ABCD") { id } }`);
+    expect(lookup.body.data).toEqual({ codeDiscountNodeByCode: { id: expect.any(String) } });
+    expect((await create()).userErrors).toEqual([
+      expect.objectContaining({ field: ["basicCodeDiscount", "code"] }),
+    ]);
+  });
+
   it("prices a mutation at 10 points against the shop's bucket", async () => {
     const { body } = await adminQuery(emulator, token, CREATE, { input: input() });
     expect(body.extensions).toMatchObject({

@@ -3,7 +3,7 @@ import type { EmulatorConfig } from "../config";
 import { headerValue, parseJsonObject, readBody, sendJson } from "../http";
 import type { EmulatorStore } from "../store";
 import { executeAdminQuery } from "./execute";
-import { takeServerFault } from "./faults";
+import { takeRequestFault } from "./faults";
 import type { AdminSchema } from "./schema";
 import type { LeakyBuckets } from "./throttle";
 
@@ -16,6 +16,29 @@ export type GraphqlEndpointContext = {
   admin: AdminSchema;
   buckets: LeakyBuckets;
 };
+
+/** Shopify's THROTTLED answer for a 10-point mutation, as if the shop's bucket were empty. */
+function plannedThrottle(throttle: EmulatorConfig["throttle"]) {
+  return {
+    errors: [
+      {
+        message: "Throttled",
+        extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+      },
+    ],
+    extensions: {
+      cost: {
+        requestedQueryCost: 10,
+        actualQueryCost: null,
+        throttleStatus: {
+          maximumAvailable: throttle.maximumAvailable,
+          currentlyAvailable: 0,
+          restoreRate: throttle.restoreRate,
+        },
+      },
+    },
+  };
+}
 
 export const GRAPHQL_PATH = /^\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/;
 
@@ -45,14 +68,20 @@ export async function handleAdminGraphql(
       ? (body.variables as Record<string, unknown>)
       : undefined;
   const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
-  // A planned outage (see faults.ts): Shopify answers 5xx and writes nothing.
-  if (takeServerFault(shop, body.query, operationName))
-    return sendJson(res, 500, { errors: "Internal Server Error" }, headers);
+  // Planned faults (see faults.ts): a 5xx or THROTTLED writes nothing; a timeout writes
+  // and then never answers.
+  const fault = takeRequestFault(shop, body.query, operationName);
+  if (fault === "serverError") return sendJson(res, 500, { errors: "Internal Server Error" }, headers);
+  if (fault === "throttled") return sendJson(res, 200, plannedThrottle(ctx.config.throttle), headers);
   const response = await executeAdminQuery(
     { query: body.query, variables, operationName },
     { config: ctx.config, store: ctx.store, shop, token },
     ctx.admin,
     ctx.buckets,
   );
+  if (fault === "timeout") {
+    req.socket.destroy();
+    return;
+  }
   sendJson(res, 200, response, headers);
 }

@@ -2,11 +2,16 @@ import { Kind, parse, type OperationDefinitionNode } from "graphql";
 import type { ShopState } from "../store";
 
 // Planned failures, so tests can watch the app survive Shopify misbehaving: the next N
-// calls of the named mutations answer with userErrors (the mutation refuses) or with
-// HTTP 500 (Shopify itself fails, nothing is written). Plans live beside the shop's
-// state, so resetting or recreating the shop clears them.
+// calls of the named mutations answer with userErrors (the mutation refuses), with
+// HTTP 500 (Shopify itself fails, nothing is written), with THROTTLED (the bucket is
+// empty, nothing is written), or time out (the mutation IS applied, then the connection
+// closes without an answer: the caller cannot tell whether it ran). Plans live beside
+// the shop's state, so resetting or recreating the shop clears them.
 
-export type FaultKind = "userErrors" | "serverError";
+export type FaultKind = "userErrors" | "serverError" | "throttled" | "timeout";
+/** The kinds decided for the whole request before (or, for timeout, after) it executes. */
+export type RequestFaultKind = Exclude<FaultKind, "userErrors">;
+const REQUEST_FAULT_KINDS: RequestFaultKind[] = ["serverError", "throttled", "timeout"];
 
 export type FaultPlan = {
   /** Root mutation fields the fault applies to. */
@@ -43,27 +48,35 @@ export function pendingFaults(shop: ShopState): FaultPlan[] {
 }
 
 /**
- * Whether this request must answer HTTP 500: it is a mutation one of whose root fields
- * has a planned server error. Unparseable documents are left to the executor's errors.
+ * The request-level fault this request meets, if any: it is a mutation one of whose root
+ * fields has a planned serverError, throttled or timeout fault (one plan is used).
+ * Unparseable documents are left to the executor's errors.
  */
-export function takeServerFault(shop: ShopState, query: string, operationName?: string): boolean {
+export function takeRequestFault(
+  shop: ShopState,
+  query: string,
+  operationName?: string,
+): RequestFaultKind | null {
   let operations: OperationDefinitionNode[];
   try {
     operations = parse(query).definitions.filter(
       (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
     );
   } catch {
-    return false;
+    return null;
   }
   const operation = operationName
     ? operations.find((o) => o.name?.value === operationName)
     : operations.length === 1
       ? operations[0]
       : undefined;
-  if (operation?.operation !== "mutation") return false;
-  return operation.selectionSet.selections.some(
-    (s) => s.kind === Kind.FIELD && takeFault(shop, s.name.value, "serverError"),
+  if (operation?.operation !== "mutation") return null;
+  const fields = operation.selectionSet.selections.flatMap((s) =>
+    s.kind === Kind.FIELD ? [s.name.value] : [],
   );
+  for (const kind of REQUEST_FAULT_KINDS)
+    if (fields.some((field) => takeFault(shop, field, kind))) return kind;
+  return null;
 }
 
 /** The userErrors a mutation answers when a fault is planned for it. */

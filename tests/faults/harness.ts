@@ -1,5 +1,5 @@
 import { createPrisma } from "../../app/db.server";
-import { currentProgramVersion, saveProgram } from "../../app/loyalty/program.server";
+import { currentProgramVersion, saveProgram } from "../../app/loyalty/services/program.server";
 import type { Emulator } from "../../emulator/server";
 import {
   acknowledgements,

@@ -16,6 +16,11 @@ export interface MemberProgram {
   version: number;
   /** Keys of the experiment variants whose overrides shaped `program`, in the order applied. */
   variants: string[];
+  /**
+   * In the program holdout: the member gets no program (earns nothing, sees nothing).
+   * `program` is then the live one, what they would have got, for the shadow ledger.
+   */
+  heldOut?: boolean;
 }
 
 /** Every program a shop's members get, for the surfaces that act on all of them at once. */
@@ -76,10 +81,13 @@ export function applyOverrides(live: Program, overrides: readonly VariantOverrid
 export function programResolver(
   live: { version: number; program: Program },
   assign: (customerId: bigint) => readonly VariantOverride[],
+  heldOut: (customerId: bigint) => boolean = () => false,
 ): (customerId: bigint) => MemberProgram {
   const plain: MemberProgram = { program: live.program, version: live.version, variants: [] };
+  const held: MemberProgram = { ...plain, heldOut: true };
   const merged = new Map<string, MemberProgram>();
   return (customerId) => {
+    if (heldOut(customerId)) return held;
     const overrides = assign(customerId);
     if (!overrides.length) return plain;
     const key = overrides.map((o) => o.variantKey).join("\u0000");

@@ -1,13 +1,16 @@
+import { assigner, overrideCombinations, runningExperiments } from "~/experiments/running.server";
 import type { VariantOverride } from "../member-program";
 
-// Which experiment variants each member of a shop is in: the one input of the program
-// resolution (member-program.server.ts) that the experiments room owns. It sits in a module
-// of its own so that room replaces this body without touching any surface (issue 13), and
-// so tests can stand in for running experiments.
+// Which experiment variants each member of a shop is in, and whether they are in the
+// program holdout: the one input of the program resolution (member-program.server.ts)
+// that the experiments room owns (app/experiments/README.md). Its own module so tests can
+// stand in for running experiments.
 
 export interface Assignment {
   /** The overrides of the variants `customerId` is assigned to, in the order they apply. */
   overridesFor: (customerId: bigint) => readonly VariantOverride[];
+  /** In the program holdout's no-program arm: the member gets no program at all. */
+  heldOut: (customerId: bigint) => boolean;
   /**
    * Every override list `overridesFor` can return other than none. The surfaces that act on
    * all members at once (the scheduled run's candidate query, the tier-perk discount's
@@ -16,13 +19,18 @@ export interface Assignment {
   combinations: readonly (readonly VariantOverride[])[];
 }
 
-const NONE: Assignment = { overridesFor: () => [], combinations: [] };
-
 /**
  * The assignment of `shop`'s members at `at`: a pure function of the shop's running
- * experiments and the customer id, so one load serves a whole batch. No experiment exists
- * yet, so no member has overrides.
+ * experiments (cached a few seconds per shop) and the customer id, so one load serves a
+ * whole batch.
  */
-export async function loadAssignment(_shop: string, _at: Date): Promise<Assignment> {
-  return NONE;
+export async function loadAssignment(shop: string, at: Date): Promise<Assignment> {
+  const set = await runningExperiments(shop);
+  if (!set.experiments.length) return { overridesFor: () => [], heldOut: () => false, combinations: [] };
+  const of = assigner(shop, set, at);
+  return {
+    overridesFor: (customerId) => of(customerId).overrides,
+    heldOut: (customerId) => of(customerId).heldOut,
+    combinations: overrideCombinations(set),
+  };
 }

@@ -1,0 +1,158 @@
+import type { VariantOverride } from "~/loyalty/member-program";
+
+// Who gets what: a pure function of the shop's running experiments and the customer id
+// (DESIGN.md: "deterministic, the same on every surface"). The program holdout comes
+// first and is outside every layer: a held-out customer is in no experiment. Then one
+// layer per lever: a customer lands in one bucket of the layer, and the running
+// experiments on that lever own disjoint ranges of those buckets, so they are mutually
+// exclusive; experiments on different levers overlap independently.
+
+export const BUCKETS = 10_000;
+
+export type Audience =
+  | { kind: "all" }
+  | { kind: "newMembers" }
+  | { kind: "tier"; tierId: string }
+  | { kind: "tags"; tags: string[] };
+
+export interface AssignableVariant {
+  key: string;
+  weight: number;
+  control: boolean;
+  override: Record<string, unknown>;
+}
+
+export interface AssignableExperiment {
+  id: string;
+  key: string;
+  kind: "holdout" | "test";
+  lever: string | null;
+  salt: string;
+  audience: Audience;
+  /** The experiment's range of its layer's buckets (tests); the holdout covers all customers. */
+  layerStart: number;
+  layerEnd: number;
+  /** The schedule: not in force before `startsAt` nor from `endsAt` on. */
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+  variants: readonly AssignableVariant[];
+}
+
+export interface Arm {
+  experimentId: string;
+  experimentKey: string;
+  /** The variant's key qualified by its experiment ("<experiment>:<variant>"), as entries record it. */
+  variantKey: string;
+  control: boolean;
+}
+
+export interface MemberAssignment {
+  /** In the holdout's no-program arm. */
+  heldOut: boolean;
+  /** Every experiment the customer is in, the holdout first (either arm). */
+  arms: Arm[];
+  /** The overrides of the test variants, in the order they apply (by lever name). */
+  overrides: VariantOverride[];
+}
+
+/** FNV-1a, 32 bits, over the UTF-16 code units (ids and salts are ASCII). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * The customer's bucket in [0, BUCKETS) under `salt`, hashed twice as GrowthBook does so
+ * that salts differing in their last character still give independent buckets.
+ */
+export function bucketOf(shop: string, salt: string, customerId: bigint | string): number {
+  return fnv1a(String(fnv1a(`${shop}\u0000${salt}\u0000${customerId}`))) % BUCKETS;
+}
+
+export const layerSalt = (lever: string) => `layer:${lever}`;
+
+export const qualifiedKey = (experimentKey: string, variantKey: string) => `${experimentKey}:${variantKey}`;
+
+/** The variant a bucket falls in, walking the weights in order. */
+export function variantAt<V extends { weight: number }>(variants: readonly V[], bucket: number): V {
+  const total = variants.reduce((sum, v) => sum + v.weight, 0);
+  const point = (bucket / BUCKETS) * total;
+  let edge = 0;
+  for (const v of variants) {
+    edge += v.weight;
+    if (point < edge) return v;
+  }
+  return variants[variants.length - 1]!;
+}
+
+const arm = (shop: string, e: AssignableExperiment, customerId: bigint) => {
+  const variant = variantAt(e.variants, bucketOf(shop, e.salt, customerId));
+  return {
+    variant,
+    arm: {
+      experimentId: e.id,
+      experimentKey: e.key,
+      variantKey: qualifiedKey(e.key, variant.key),
+      control: variant.control,
+    },
+  };
+};
+
+/**
+ * The assignment of one customer. `inAudience` says whether the customer is in an
+ * experiment's audience (the caller knows members' tiers, tags and join dates).
+ */
+export function assignCustomer(
+  shop: string,
+  experiments: readonly AssignableExperiment[],
+  customerId: bigint,
+  inAudience: (experiment: AssignableExperiment, customerId: bigint) => boolean,
+): MemberAssignment {
+  const arms: Arm[] = [];
+  const holdout = experiments.find((e) => e.kind === "holdout");
+  if (holdout && inAudience(holdout, customerId)) {
+    const held = arm(shop, holdout, customerId);
+    arms.push(held.arm);
+    if (held.variant.control) return { heldOut: true, arms, overrides: [] };
+  }
+  const overrides: VariantOverride[] = [];
+  const layerBuckets = new Map<string, number>();
+  for (const e of experiments) {
+    if (e.kind !== "test" || e.lever === null) continue;
+    let bucket = layerBuckets.get(e.lever);
+    if (bucket === undefined) {
+      bucket = bucketOf(shop, layerSalt(e.lever), customerId);
+      layerBuckets.set(e.lever, bucket);
+    }
+    if (bucket < e.layerStart || bucket >= e.layerEnd || !inAudience(e, customerId)) continue;
+    const assigned = arm(shop, e, customerId);
+    arms.push(assigned.arm);
+    if (Object.keys(assigned.variant.override).length)
+      overrides.push({ variantKey: assigned.arm.variantKey, patch: assigned.variant.override });
+  }
+  return { heldOut: false, arms, overrides };
+}
+
+/** Orders experiments so that overrides apply in a stable order: the holdout, then by lever. */
+export function byLayer(a: AssignableExperiment, b: AssignableExperiment): number {
+  if (a.kind !== b.kind) return a.kind === "holdout" ? -1 : 1;
+  return (a.lever ?? "").localeCompare(b.lever ?? "") || a.layerStart - b.layerStart;
+}
+
+/** The first free range of `width` buckets in a layer whose taken ranges are given, or null. */
+export function freeRange(
+  taken: readonly { start: number; end: number }[],
+  width: number,
+): { start: number; end: number } | null {
+  const sorted = [...taken].sort((a, b) => a.start - b.start);
+  let cursor = 0;
+  for (const r of sorted) {
+    if (r.start - cursor >= width) return { start: cursor, end: cursor + width };
+    cursor = Math.max(cursor, r.end);
+  }
+  return BUCKETS - cursor >= width ? { start: cursor, end: cursor + width } : null;
+}

@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { LEVER_KEYS } from "./levers";
+import { METRIC_KEYS } from "./metric-keys";
+
+// What a merchant (or the simulator) submits to create or edit a draft experiment. Zod
+// turns every malformed field into a field error (422); the service adds what needs the
+// database: each variant's override against the live program, and the layer's free room.
+
+const slug = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: "Use lower-case letters, digits and dashes (at most 40)." });
+
+export const audienceSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("all") }),
+  z.object({ kind: z.literal("newMembers") }),
+  z.object({ kind: z.literal("tier"), tierId: z.string().trim().min(1, { error: "Choose a tier." }) }),
+  z.object({
+    kind: z.literal("tags"),
+    tags: z.array(z.string().trim().min(1)).min(1, { error: "Name at least one customer tag." }).max(20),
+  }),
+]);
+
+export const variantInputSchema = z.object({
+  key: slug,
+  name: z.string().trim().min(1, { error: "Give the variant a name." }).max(80),
+  /** Percent of the experiment's traffic; the weights sum to 100. */
+  weight: z
+    .int({ error: "Enter a whole percent." })
+    .min(1, { error: "At least 1%." })
+    .max(99, { error: "At most 99%." }),
+  control: z.boolean().default(false),
+  override: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const guardrailSchema = z.object({
+  metric: z.enum(METRIC_KEYS, { error: "Choose a metric." }),
+  /** The relative harm tolerated, as a fraction (0.05: the metric may not fall by more than 5%). */
+  threshold: z.number().min(0, { error: "Cannot be negative." }).max(1, { error: "At most 100%." }),
+});
+
+export const experimentInputSchema = z
+  .object({
+    key: slug,
+    name: z.string().trim().min(1, { error: "Give the experiment a name." }).max(120),
+    hypothesis: z.string().trim().max(2000).default(""),
+    lever: z.enum(LEVER_KEYS, { error: "Choose a lever." }),
+    audience: audienceSchema.default({ kind: "all" }),
+    /** Percent of the lever's layer this experiment takes (the rest is left to other experiments on it). */
+    trafficPercent: z
+      .int({ error: "Enter a whole percent." })
+      .min(1, { error: "At least 1%." })
+      .max(100, { error: "At most 100%." })
+      .default(100),
+    primaryMetric: z.enum(METRIC_KEYS, { error: "Choose a metric." }).nullable().default(null),
+    secondaryMetrics: z.array(z.enum(METRIC_KEYS, { error: "Choose a metric." })).default([]),
+    guardrails: z.array(guardrailSchema).default([]),
+    grossMarginPercent: z.number().min(0).max(100).default(40),
+    startsAt: z.coerce.date().nullable().default(null),
+    endsAt: z.coerce.date().nullable().default(null),
+    variants: z
+      .array(variantInputSchema)
+      .min(2, { error: "An experiment needs at least two variants." })
+      .max(6, { error: "At most six variants." }),
+  })
+  .superRefine((input, ctx) => {
+    const total = input.variants.reduce((sum, v) => sum + v.weight, 0);
+    if (total !== 100)
+      ctx.addIssue({
+        code: "custom",
+        path: ["variants"],
+        message: `The weights must sum to 100% (they sum to ${total}%).`,
+      });
+    const controls = input.variants.filter((v) => v.control);
+    if (controls.length !== 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["variants"],
+        message: "Mark exactly one variant as the control.",
+      });
+    input.variants.forEach((v, i) => {
+      if (v.control && Object.keys(v.override).length)
+        ctx.addIssue({
+          code: "custom",
+          path: ["variants", i, "override"],
+          message: "The control keeps the live program: no override.",
+        });
+      if (input.variants.findIndex((w) => w.key === v.key) !== i)
+        ctx.addIssue({
+          code: "custom",
+          path: ["variants", i, "key"],
+          message: "Each variant needs its own key.",
+        });
+    });
+    if (input.startsAt && input.endsAt && input.endsAt <= input.startsAt)
+      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "The experiment must end after it starts." });
+  });
+
+export type ExperimentInput = z.input<typeof experimentInputSchema>;
+export type ExperimentDefinition = z.output<typeof experimentInputSchema>;
+export type Audience = z.output<typeof audienceSchema>;
+
+export const holdoutInputSchema = z.object({
+  /** Percent of customers who get no program (5–10% suggested). */
+  sharePercent: z
+    .int({ error: "Enter a whole percent." })
+    .min(1, { error: "At least 1%." })
+    .max(50, { error: "At most 50%." }),
+  grossMarginPercent: z.number().min(0).max(100).default(40),
+});
+
+/** Field errors keyed by dotted path ("variants.1.override.earning.pointsPerCurrencyUnit"). */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) out[issue.path.map(String).join(".") || "_form"] ??= issue.message;
+  return out;
+}

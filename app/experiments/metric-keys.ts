@@ -1,0 +1,15 @@
+// The metrics an experiment can name (their SQL and direction are in metrics.ts).
+
+export const METRIC_KEYS = [
+  "netRevenue",
+  "orders",
+  "conversion",
+  "aov",
+  "redemptionRate",
+  "repeatPurchase60d",
+  "rewardCost",
+  "pointsLiability",
+  "netMargin",
+] as const;
+
+export type MetricKey = (typeof METRIC_KEYS)[number];

@@ -1,4 +1,4 @@
-import { prisma } from "~/db.server";
+import { configPrisma } from "~/db.server";
 import type { VariantOverride } from "~/loyalty/member-program";
 import {
   assignCustomer,
@@ -38,7 +38,7 @@ export function runningExperiments(shop: string, clock = Date.now): Promise<Runn
 }
 
 async function loadRunning(shop: string): Promise<RunningSet> {
-  const db = prisma();
+  const db = configPrisma();
   const rows = await db.experiment.findMany({
     where: { shop, status: "running" },
     include: { variants: { orderBy: { position: "asc" } } },
@@ -73,7 +73,7 @@ async function loadRunning(shop: string): Promise<RunningSet> {
 }
 
 async function audienceMembers(shop: string, experimentId: string, audience: Audience, launchedAt: Date) {
-  const db = prisma();
+  const db = configPrisma();
   const exposed = `SELECT "customerId" FROM "ExperimentExposure" WHERE "shop" = $1 AND "experimentId" = $2::uuid`;
   const query =
     audience.kind === "newMembers"

@@ -405,6 +405,8 @@ function takeFastRows(
       !customer.gone &&
       member !== undefined &&
       stillActive(member, customer, loaded.staffEmails, programs(f.order.customerId).program) &&
+      // The program holdout's shadow ledger is the per-row path's work.
+      !programs(f.order.customerId).heldOut &&
       !loaded.busy.has(f.order.id) &&
       (!prior ||
         ((prior.customerId === null || prior.customerId === f.order.customerId) &&

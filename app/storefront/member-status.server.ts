@@ -14,7 +14,7 @@ export async function loadMemberStatus(
   customerId: bigint,
   now: Date,
 ): Promise<MemberStatus> {
-  const [{ program }, member, activity, limited] = await Promise.all([
+  const [{ program, heldOut }, member, activity, limited] = await Promise.all([
     memberProgram(db, shop, customerId, now),
     db.member.findUnique({
       where: { shop_customerId: { shop, customerId } },
@@ -34,6 +34,8 @@ export async function loadMemberStatus(
       _count: { _all: true },
     }),
   ]);
+  // The program holdout sees nothing of the program (its exposure is still recorded by the route).
+  if (heldOut) return { member: false, reason: "noProgram", currency: program.currency };
   return memberStatus({
     currency: program.currency,
     program,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { settleShadow } from "~/experiments/shadow.server";
 import type { Prisma } from "~/db.server";
 import type { Member, Order, Refund } from "~/generated/prisma/client";
 import { earningOrderFromMirror, orderPlacedAt, refundedAmountsFromMirror } from "~/mirror/format";
@@ -138,6 +139,11 @@ export async function settleOrder(
     });
     await append(tx, state, decision.entries);
     reversible = refunds.length > 0 || order.cancelledAt !== null;
+    // The program holdout earns nothing; the shadow ledger records what it would have.
+    if (mp.heldOut && orderEarns(order)) {
+      const view = settleView(order, refunds, earning ?? (await earningOrder(tx, shop, order)));
+      await settleShadow(tx, shop, member.customerId, mp, view, history ?? [], now);
+    }
   }
   await correctLaterOrders(tx, state, order, mp, now);
   await recordEvents(tx, shop, state.events);

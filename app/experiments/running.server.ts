@@ -54,6 +54,7 @@ async function loadRunning(shop: string): Promise<RunningSet> {
     layerEnd: r.layerEnd ?? 0,
     startsAt: r.startsAt,
     endsAt: r.endsAt,
+    launchedAt: r.launchedAt,
     variants: r.variants.map((v) => ({
       key: v.key,
       weight: v.weight,

@@ -8,7 +8,6 @@ import { env } from "./env.server";
 
 declare global {
   var __prisma: PrismaClient | undefined;
-  var __configPrisma: PrismaClient | undefined;
 }
 
 export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
@@ -18,17 +17,6 @@ export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
 export function prisma(): PrismaClient {
   globalThis.__prisma ??= createPrisma(env().DATABASE_URL);
   return globalThis.__prisma;
-}
-
-/**
- * A second, small client for reads of slowly changing configuration (the running
- * experiments) that code already holding one of prisma()'s connections waits on, inside
- * its transaction. Read through prisma(), a burst of such transactions could hold every
- * connection while each waits for one more, and the pool would stall until they timed out.
- */
-export function configPrisma(): PrismaClient {
-  globalThis.__configPrisma ??= createPrisma(env().DATABASE_URL, 2);
-  return globalThis.__configPrisma;
 }
 
 export type { PrismaClient };

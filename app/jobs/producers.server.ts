@@ -102,6 +102,17 @@ function groupJobId(eventIds: readonly string[]): string {
  * (which would make a plain add a silent no-op). Used by the sweeper for rows that are
  * still `received`; a job waiting, delayed or active is left alone.
  */
+/**
+ * Adds a backfill run's job again (job id = run id, so a job still queued or running is
+ * left alone; one that ended while its run stayed active is replaced: the run resumes
+ * from its cursor).
+ */
+export async function requeueBackfill(q: TypedQueue<typeof QUEUE.backfill>, runId: string): Promise<void> {
+  const state = await q.getJobState(runId);
+  if (state === "completed" || state === "failed") await q.remove(runId);
+  await q.add("run-backfill", { runId }, { jobId: runId });
+}
+
 export async function requeueWebhook(q: TypedQueue<typeof QUEUE.webhooks>, eventId: string): Promise<void> {
   const state = await q.getJobState(eventId);
   if (state === "completed" || state === "failed") await q.remove(eventId);

@@ -9,6 +9,8 @@ import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
 import { pruneInbox } from "~/webhooks/retention.server";
 import { SWEEP_AFTER_MINUTES, sweepInbox } from "~/webhooks/sweeper.server";
 
+const BACKFILL_SWEEP_AFTER_MS = 30_000;
+
 export function maintenanceProcessor(
   db: PrismaClient,
   webhooks: TypedQueue<typeof QUEUE.webhooks>,
@@ -30,7 +32,9 @@ export function maintenanceProcessor(
         const backfills = await sweepBackfills({
           db,
           enqueue: (runId) => requeueBackfill(backfill, runId),
-          olderThan: new Date(Date.now() - afterMinutes * 60_000),
+          // A queued run starts within seconds when its job exists: half a minute is enough
+          // to tell one whose enqueue failed, and re-adding one that exists changes nothing.
+          olderThan: new Date(Date.now() - Math.min(afterMinutes * 60_000, BACKFILL_SWEEP_AFTER_MS)),
         });
         return { ...inbox, ...backfills };
       }

@@ -130,7 +130,9 @@ export function liveUnderProgram(
         out.redemptions += 1;
         used.set(reward.id, (used.get(reward.id) ?? 0) + 1);
         discount =
-          reward.value.kind === "fixedAmount" ? Math.min(reward.value.amount.amountMinor, r.orderValueMinor) : 0;
+          reward.value.kind === "fixedAmount"
+            ? Math.min(reward.value.amount.amountMinor, r.orderValueMinor)
+            : 0;
         out.rewardCostMinor += discount;
       } else out.redemptionsRefused[decision.reason] = (out.redemptionsRefused[decision.reason] ?? 0) + 1;
     }
@@ -155,7 +157,12 @@ export function liveUnderProgram(
       shippingMinor: 0,
       taxMinor: 0,
     };
-    const earned = pointsForOrder(order, { tierId: standing.tierId, previousOrderCount: ordersEarned }, program, now);
+    const earned = pointsForOrder(
+      order,
+      { tierId: standing.tierId, previousOrderCount: ordersEarned },
+      program,
+      now,
+    );
     if (earned.points > 0) ordersEarned += 1;
     state.pointsBalance += earned.points;
     out.pointsIssued += earned.points;

@@ -154,7 +154,11 @@ export function runScenario(input: Scenario, options: SimOptions = {}): SimRepor
     out.tierUpgrades += life.tierUpgrades;
     for (const [reason, n] of Object.entries(life.redemptionsRefused))
       out.redemptionsRefused[reason] = (out.redemptionsRefused[reason] ?? 0) + n;
-    perMember[mi] = { orders: life.orders, revenueMinor: life.revenueMinor, netRevenueMinor: life.netRevenueMinor };
+    perMember[mi] = {
+      orders: life.orders,
+      revenueMinor: life.revenueMinor,
+      netRevenueMinor: life.netRevenueMinor,
+    };
     if (life.alive) out.aliveAtEnd += 1;
     out.customers += 1;
     if (life.tierId) out.tiers[life.tierId] = (out.tiers[life.tierId] ?? 0) + 1;

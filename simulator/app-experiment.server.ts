@@ -20,6 +20,7 @@ import { memberPrograms } from "../app/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "../app/loyalty/services/program.server";
 import { liveUnderProgram, type LifeContext, type MemberLife, type SimMember } from "./app-life";
 import { eraseShop } from "./history-app.server";
+import { DAY_MS } from "./model/calendar";
 import { Rng, hashString } from "./random/rng";
 import { customerState } from "./scenario/ground-truth";
 import { responder } from "./scenario/respond";
@@ -130,10 +131,19 @@ export async function runScenarioThroughApp(
   };
   const messageOf = new Map(scenario.variants.map((v) => [v.key, v.message]));
   const observed = new Map<string, MemberLife[]>(design.arms.map((a) => [a.key, []]));
+  const exposures: ExposureRow[] = [];
   for (const m of members) {
     const { arm, program, heldOut } = armOf(m.id);
-    observed.get(arm)!.push(liveUnderProgram(ctx, m, program, { heldOut, message: messageOf.get(arm) }));
+    const life = liveUnderProgram(ctx, m, program, { heldOut, message: messageOf.get(arm) });
+    observed.get(arm)!.push(life);
+    if (life.firstOrderDay !== null)
+      exposures.push({
+        customerId: BigInt(m.id),
+        arm,
+        at: new Date(start.getTime() + life.firstOrderDay * DAY_MS),
+      });
   }
+  await recordExposures(db, domain, design, exposures);
 
   // The truth: every buyer under every arm's program, same random numbers.
   const truth = new Map<string, MemberLife[]>();
@@ -256,6 +266,53 @@ async function createInApp(db: PrismaClient, shop: string, design: AppDesign, st
     const launched = await launchExperiment(db, shop, created.value.id, options);
     if (!launched.ok) throw new Error(`launchExperiment: ${launched.message}`);
   }
+}
+
+interface ExposureRow {
+  customerId: bigint;
+  arm: string;
+  at: Date;
+}
+
+/**
+ * The exposures the app records on a member's first order after assignment, one per member
+ * and running experiment (the holdout included), so the shop's experiments show who was
+ * measured. Written directly: the simulated orders do not pass through the app's crediting.
+ */
+async function recordExposures(
+  db: PrismaClient,
+  shop: string,
+  design: AppDesign,
+  exposures: readonly ExposureRow[],
+): Promise<void> {
+  const running = await db.experiment.findMany({ where: { shop, status: "running" } });
+  const holdout = running.find((e) => e.kind === "holdout");
+  const test = running.find((e) => e.kind === "test");
+  const rows = exposures.flatMap((x) => {
+    const out = [];
+    if (holdout)
+      out.push({
+        shop,
+        experimentId: holdout.id,
+        customerId: x.customerId,
+        variantKey: x.arm === design.holdout?.key ? "holdout" : "program",
+        exposedAt: x.at,
+        trigger: "firstOrder",
+      });
+    const variantKey = design.experiment?.variantKeyOf.get(x.arm);
+    if (test && variantKey)
+      out.push({
+        shop,
+        experimentId: test.id,
+        customerId: x.customerId,
+        variantKey,
+        exposedAt: x.at,
+        trigger: "firstOrder",
+      });
+    return out;
+  });
+  for (let i = 0; i < rows.length; i += 5_000)
+    await db.experimentExposure.createMany({ data: rows.slice(i, i + 5_000), skipDuplicates: true });
 }
 
 function meanStats(values: readonly number[]): MeanStats {

@@ -68,6 +68,8 @@ try {
   const { createHistoryRun, eraseShop, followBackfill, prepareShop, readAppState } =
     await import("../simulator/history-app.server");
   const { LiveSimulation } = await import("../simulator/live");
+  const { DEMO_EXPERIMENT_DAYS, recordHistoryExposures, startDemoExperiments } =
+    await import("../simulator/demo-experiments.server");
 
   const db = createPrisma(settings.DATABASE_URL, 4);
   supervisor.onStop(() => db.$disconnect());
@@ -116,6 +118,13 @@ try {
     await eraseShop(db, domain);
   }
   await prepareShop(db, generated);
+  // Started before the backfill so that its replay credits members under the program the
+  // app assigns them (the held-out earn nothing) and the report has 60 days to show.
+  const { launchedAt } = await startDemoExperiments(db, domain, 1, new Date(historyEnd));
+  say(
+    `Started the program holdout and the "double points" experiment on ${launchedAt.toISOString().slice(0, 10)} ` +
+      `(${DEMO_EXPERIMENT_DAYS} days of history under them).`,
+  );
   const run = await createHistoryRun(db, domain);
 
   // The app and worker log every request and job at info; the demo's own progress lines
@@ -147,6 +156,13 @@ try {
   say(
     `Backfill completed: ${done.ordersLoaded} orders, ${done.customersLoaded} customers; ` +
       `${done.membersEnrolled} members, ${done.pointsCredited} points credited.`,
+  );
+
+  const exposures = await recordHistoryExposures(db, domain, new Date());
+  say(
+    `Exposures on each member's first order since launch: ${Object.entries(exposures)
+      .map(([variant, n]) => `${variant} ${n}`)
+      .join(", ")}.`,
   );
 
   const refunds = historyRefundDeliveries(generated, loaded);

@@ -14,6 +14,7 @@
 import type { PrismaClient } from "../app/db.server";
 import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
 import { launchExperiment } from "../app/experiments/lifecycle.server";
+import { SIMULATOR_STAFF_ID } from "../app/experiments/simulated";
 import { analyseExperiment, type MetricInput } from "../app/experiments/stats/analysis";
 import type { MeanStats } from "../app/experiments/stats/estimates";
 import { memberPrograms } from "../app/loyalty/services/member-program.server";
@@ -251,16 +252,16 @@ async function createInApp(db: PrismaClient, shop: string, design: AppDesign, st
   const { version } = await currentProgramVersion(db, shop);
   await saveProgram(db, shop, design.live, {
     basedOn: version,
-    createdBy: "simulator",
+    createdBy: SIMULATOR_STAFF_ID,
     note: "Scenario control",
   });
-  const options = { staffId: "simulator", now: start };
+  const options = { staffId: SIMULATOR_STAFF_ID, now: start };
   if (design.holdout) {
     const held = await startHoldout(db, shop, { sharePercent: design.holdout.sharePercent }, options);
     if (!held.ok) throw new Error(`startHoldout: ${held.message} ${JSON.stringify(held.fieldErrors)}`);
   }
   if (design.experiment) {
-    const created = await createExperiment(db, shop, design.experiment.input, "simulator");
+    const created = await createExperiment(db, shop, design.experiment.input, SIMULATOR_STAFF_ID);
     if (!created.ok)
       throw new Error(`createExperiment: ${created.message} ${JSON.stringify(created.fieldErrors)}`);
     const launched = await launchExperiment(db, shop, created.value.id, options);

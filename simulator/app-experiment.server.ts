@@ -20,6 +20,7 @@ import type { MeanStats } from "../app/experiments/stats/estimates";
 import { memberPrograms } from "../app/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "../app/loyalty/services/program.server";
 import { liveUnderProgram, type LifeContext, type MemberLife, type SimMember } from "./app-life";
+import { eraseExperiments } from "./demo-experiments.server";
 import { eraseShop } from "./history-app.server";
 import { DAY_MS } from "./model/calendar";
 import { Rng, hashString } from "./random/rng";
@@ -243,7 +244,7 @@ export async function runScenarioThroughApp(
 
 /** Erases the shop, saves the control's program as live, starts the holdout and launches the experiment. */
 async function createInApp(db: PrismaClient, shop: string, design: AppDesign, start: Date): Promise<void> {
-  await db.experiment.deleteMany({ where: { shop } });
+  await eraseExperiments(db, shop);
   if (await db.shop.findUnique({ where: { domain: shop }, select: { domain: true } }))
     await eraseShop(db, shop);
   await db.shop.create({

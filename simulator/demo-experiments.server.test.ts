@@ -11,11 +11,13 @@ import { installApp, startTestEmulator } from "../emulator/testing";
 import {
   DEMO_EXPERIMENT_DAYS,
   recordHistoryExposures,
+  respondToArms,
   startDemoExperiments,
 } from "./demo-experiments.server";
 import { loadShopIntoStore } from "./history";
 import { createHistoryRun, prepareShop } from "./history-app.server";
 import { DAY_MS } from "./model/calendar";
+import { responseSchema } from "./scenario/schema";
 import { generateShop } from "./shop";
 
 // The demo's experiments on a small generated shop: the holdout and the double-points
@@ -46,11 +48,22 @@ afterAll(async () => {
 
 describe("the demo's holdout and experiment", () => {
   it("run for 60 days of the imported history, with exposures in every arm", async () => {
-    loadShopIntoStore(emulator.store, generated, () => undefined);
-    const token = await installApp(emulator, DOMAIN);
     await prepareShop(db, generated);
     const { launchedAt } = await startDemoExperiments(db, DOMAIN, 1, new Date(HISTORY_END));
     expect(launchedAt.getTime()).toBe(Date.parse(HISTORY_END) - DEMO_EXPERIMENT_DAYS * DAY_MS);
+
+    // Since launch the history follows the response model: under its defaults a 1%-back
+    // program buys less than no program, so only members' orders are left out, none before launch.
+    const before = generated.orders.map((o) => String(o.id));
+    const thinned = await respondToArms(db, generated, launchedAt, responseSchema.parse({}));
+    expect(thinned.holdout ?? 0).toBe(0);
+    expect((thinned.control ?? 0) + (thinned["double-points:double"] ?? 0)).toBeGreaterThan(0);
+    const kept = new Set(generated.orders.map((o) => String(o.id)));
+    const gone = generated.orders.length === before.length ? [] : before.filter((id) => !kept.has(id));
+    expect(gone.length).toBe(Object.values(thinned).reduce((s, n) => s + n, 0));
+
+    loadShopIntoStore(emulator.store, generated, () => undefined);
+    const token = await installApp(emulator, DOMAIN);
     const run = await createHistoryRun(db, DOMAIN);
     const done = await runBackfill(run.id, {
       db,

@@ -2,13 +2,21 @@
 // started `DEMO_EXPERIMENT_DAYS` before the end of history, created through the app's
 // experiments service as the simulator (so the pages say their numbers are simulated), and
 // the exposures the app records on each member's first order after launch, written for the
-// history the backfill imported (its replay credits orders but records no exposures).
-import type { PrismaClient } from "../app/db.server";
+// history the backfill imported (its replay credits orders but records no exposures). The
+// history since launch is thinned to follow each arm's response (`respondToArms`).
 import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
 import { launchExperiment } from "../app/experiments/lifecycle.server";
 import { assigner, runningExperiments } from "../app/experiments/running.server";
 import { SIMULATOR_STAFF_ID } from "../app/experiments/simulated";
+import type { PrismaClient } from "../app/db.server";
+import type { Program } from "../app/loyalty/program";
+import { memberPrograms, shopPrograms } from "../app/loyalty/services/member-program.server";
 import { DAY_MS } from "./model/calendar";
+import type { Segment } from "./model/params";
+import { Rng } from "./random/rng";
+import { rateComponents, type CustomerState, type ProgramExposure } from "./scenario/respond";
+import type { ResponseConfig } from "./scenario/schema";
+import type { GeneratedShop } from "./shop";
 
 export const DEMO_EXPERIMENT_DAYS = 60;
 export const DEMO_HOLDOUT_PERCENT = 10;
@@ -23,6 +31,16 @@ function orThrow<T>(
   return outcome.value;
 }
 
+/** Removes the shop's experiments and what they recorded (shop redaction leaves them: no foreign key to the shop). */
+export async function eraseExperiments(db: PrismaClient, shop: string): Promise<void> {
+  await db.$transaction([
+    db.experimentExposure.deleteMany({ where: { shop } }),
+    db.holdoutShadowEntry.deleteMany({ where: { shop } }),
+    db.experimentAudit.deleteMany({ where: { shop } }),
+    db.experiment.deleteMany({ where: { shop } }),
+  ]);
+}
+
 /** Starts the holdout and launches "double points" against the live earn rate, both `days` before `now`. */
 export async function startDemoExperiments(
   db: PrismaClient,
@@ -32,6 +50,7 @@ export async function startDemoExperiments(
   days = DEMO_EXPERIMENT_DAYS,
 ): Promise<{ launchedAt: Date }> {
   const launchedAt = new Date(now.getTime() - days * DAY_MS);
+  await eraseExperiments(db, shop);
   const options = { staffId: SIMULATOR_STAFF_ID, now: launchedAt };
   orThrow("startHoldout", await startHoldout(db, shop, { sharePercent: DEMO_HOLDOUT_PERCENT }, options));
   const created = orThrow(
@@ -113,5 +132,67 @@ export async function recordHistoryExposures(
     for (let i = 0; i < rows.length; i += 5_000)
       await db.experimentExposure.createMany({ data: rows.slice(i, i + 5_000), skipDuplicates: true });
   }
+  return counts;
+}
+
+/**
+ * Makes the generated history since launch respond to the arms the app assigned, as the
+ * scenario's response model says: an order of a customer in the window is kept with
+ * probability (their arm's purchase-rate multiplier) / (the largest multiplier any arm
+ * gives them), membership and earn rate only (balances and tier goals are not known before
+ * the backfill). Thinning a Poisson process keeps it Poisson at the reduced rate, so each arm's
+ * history is what the model predicts up to one common factor. Refunds and reviews of dropped
+ * orders go with them. Returns how many orders were dropped in each arm.
+ */
+export async function respondToArms(
+  db: PrismaClient,
+  generated: GeneratedShop,
+  launchedAt: Date,
+  response: ResponseConfig,
+): Promise<Record<string, number>> {
+  const shop = generated.params.domain;
+  const resolve = await memberPrograms(db, shop, launchedAt);
+  const { all } = await shopPrograms(db, shop, launchedAt);
+  const programs = [
+    { heldOut: true, program: all[0]!.program },
+    ...all.map((p) => ({ heldOut: false, program: p.program })),
+  ];
+  const segmentOf = new Map(generated.customers.map((c) => [c.id, c.profile.segment]));
+  const multiplier = (segment: Segment, heldOut: boolean, program: Program) => {
+    const state = { segment, pointsBalance: Number.MAX_SAFE_INTEGER, tierProgressMinor: 0 } as CustomerState;
+    const exposure: ProgramExposure = {
+      member: !heldOut,
+      pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
+      tierMultiplier: 1,
+      rewards: program.rewards.flatMap((r) =>
+        r.value.kind === "fixedAmount"
+          ? [{ id: r.id, pointsCost: r.pointsCost, valueMinor: r.value.amount.amountMinor }]
+          : [],
+      ),
+      nextTierThresholdMinor: null,
+      message: null,
+      seasonality: 1,
+    };
+    return rateComponents(response, state, exposure).total;
+  };
+  const rng = Rng.forLabel(generated.params.seed, "demo-arms");
+  const dropped = new Set<string>();
+  const counts: Record<string, number> = {};
+  const start = launchedAt.getTime();
+  for (const order of generated.orders) {
+    if (order.customerId == null || Date.parse(order.createdAt!) < start) continue;
+    const customerId = BigInt(order.customerId);
+    const segment = segmentOf.get(Number(order.customerId)) ?? "casual";
+    const best = Math.max(...programs.map((p) => multiplier(segment, p.heldOut, p.program)));
+    const mine = resolve(customerId);
+    const keep = multiplier(segment, mine.heldOut === true, mine.program) / best;
+    if (rng.float() < keep) continue;
+    dropped.add(String(order.id));
+    const arm = mine.heldOut ? "holdout" : (mine.variants[0] ?? "control");
+    counts[arm] = (counts[arm] ?? 0) + 1;
+  }
+  generated.orders = generated.orders.filter((o) => !dropped.has(String(o.id)));
+  generated.refunds = generated.refunds.filter((r) => !dropped.has(String(r.orderId)));
+  generated.reviews = generated.reviews.filter((r) => !dropped.has(String(r.orderId)));
   return counts;
 }

@@ -35,8 +35,6 @@ export interface AppDesign {
     input: ExperimentInput & { key: string; lever: Lever };
     /** `<experiment key>:<variant key>` (as resolved programs name it) → scenario variant key. */
     armByQualifiedKey: Map<string, string>;
-    /** Scenario variant key → the app variant's key. */
-    variantKeyOf: Map<string, string>;
   } | null;
   arms: DesignArm[];
   comparisons: DesignComparison[];
@@ -137,7 +135,6 @@ export function appDesign(scenario: Scenario, currency: string): AppDesign {
         })),
       },
       armByQualifiedKey: new Map(ordered.map((v) => [`${key}:${slug(v.key)}`, v.key])),
-      variantKeyOf: new Map(ordered.map((v) => [v.key, slug(v.key)])),
     };
     comparisons.push({
       report: key,

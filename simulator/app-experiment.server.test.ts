@@ -58,7 +58,7 @@ describe("a scenario run through the app's experiments", async () => {
     }
     // Triple points in the report are the app's resolution of the customer, not a simulator split.
     const exposure = await db.experimentExposure.findFirstOrThrow({
-      where: { shop: SHOP, variantKey: "triple-points" },
+      where: { shop: SHOP, variantKey: "earn-rate-small:triple-points" },
     });
     expect(resolve(exposure.customerId).program.earning.pointsPerCurrencyUnit).toBe(3);
     const triple = report.arms.find((a) => a.key === "triple-points")!;
@@ -76,10 +76,17 @@ describe("a scenario run through the app's experiments", async () => {
       _count: { _all: true },
     });
     const by = Object.fromEntries(counts.map((c) => [c.variantKey, c._count._all]));
-    for (const key of ["holdout", "program", "standard", "triple-points"])
-      expect(by[key]).toBeGreaterThan(100);
+    const keys = [
+      "holdout-1:holdout",
+      "holdout-1:program",
+      "earn-rate-small:standard",
+      "earn-rate-small:triple-points",
+    ];
+    for (const key of keys) expect(by[key], key).toBeGreaterThan(100);
     for (const arm of report.arms) expect(arm.exposed).toBeGreaterThan(100);
-    expect(by.standard! + by["triple-points"]!).toBe(by.program);
+    // Held-out buyers are in no experiment; every other exposed buyer is in one of its arms.
+    expect(by[keys[2]!]! + by[keys[3]!]!).toBe(by[keys[1]!]);
+    expect(by[keys[0]!]).toBe(report.arms.find((a) => a.key === "holdout")!.exposed);
   });
 
   it("measures every lift with an interval that contains the true lift", () => {

@@ -13,6 +13,7 @@
 // noise far below the experiment's own.
 import type { PrismaClient } from "../app/db.server";
 import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
+import { recordExposures } from "../app/experiments/exposure.server";
 import { launchExperiment } from "../app/experiments/lifecycle.server";
 import { SIMULATOR_STAFF_ID } from "../app/experiments/simulated";
 import { analyseExperiment, type MetricInput } from "../app/experiments/stats/analysis";
@@ -133,7 +134,7 @@ export async function runScenarioThroughApp(
   };
   const messageOf = new Map(scenario.variants.map((v) => [v.key, v.message]));
   const observed = new Map<string, MemberLife[]>(design.arms.map((a) => [a.key, []]));
-  const exposures: ExposureRow[] = [];
+  const exposures: { customerId: bigint; at: Date }[] = [];
   for (const m of members) {
     const { arm, program, heldOut } = armOf(m.id);
     const life = liveUnderProgram(ctx, m, program, { heldOut, message: messageOf.get(arm) });
@@ -141,11 +142,11 @@ export async function runScenarioThroughApp(
     if (life.firstOrderDay !== null)
       exposures.push({
         customerId: BigInt(m.id),
-        arm,
         at: new Date(start.getTime() + life.firstOrderDay * DAY_MS),
       });
   }
-  await recordExposures(db, domain, design, exposures);
+  // The app's exposure on the first order after launch, in each experiment the buyer is in.
+  await recordExposures((sql, params) => db.$executeRawUnsafe(sql, ...params), domain, exposures, "order");
 
   // The truth: every buyer under every arm's program, same random numbers.
   const truth = new Map<string, MemberLife[]>();
@@ -268,53 +269,6 @@ async function createInApp(db: PrismaClient, shop: string, design: AppDesign, st
     const launched = await launchExperiment(db, shop, created.value.id, options);
     if (!launched.ok) throw new Error(`launchExperiment: ${launched.message}`);
   }
-}
-
-interface ExposureRow {
-  customerId: bigint;
-  arm: string;
-  at: Date;
-}
-
-/**
- * The exposures the app records on a member's first order after assignment, one per member
- * and running experiment (the holdout included), so the shop's experiments show who was
- * measured. Written directly: the simulated orders do not pass through the app's crediting.
- */
-async function recordExposures(
-  db: PrismaClient,
-  shop: string,
-  design: AppDesign,
-  exposures: readonly ExposureRow[],
-): Promise<void> {
-  const running = await db.experiment.findMany({ where: { shop, status: "running" } });
-  const holdout = running.find((e) => e.kind === "holdout");
-  const test = running.find((e) => e.kind === "test");
-  const rows = exposures.flatMap((x) => {
-    const out = [];
-    if (holdout)
-      out.push({
-        shop,
-        experimentId: holdout.id,
-        customerId: x.customerId,
-        variantKey: x.arm === design.holdout?.key ? "holdout" : "program",
-        exposedAt: x.at,
-        trigger: "firstOrder",
-      });
-    const variantKey = design.experiment?.variantKeyOf.get(x.arm);
-    if (test && variantKey)
-      out.push({
-        shop,
-        experimentId: test.id,
-        customerId: x.customerId,
-        variantKey,
-        exposedAt: x.at,
-        trigger: "firstOrder",
-      });
-    return out;
-  });
-  for (let i = 0; i < rows.length; i += 5_000)
-    await db.experimentExposure.createMany({ data: rows.slice(i, i + 5_000), skipDuplicates: true });
 }
 
 function meanStats(values: readonly number[]): MeanStats {

@@ -106,9 +106,9 @@ describe("the demo's holdout and experiment", () => {
         where: { shop: DOMAIN, customerId: x.customerId, processedAt: { gte: launchedAt } },
         orderBy: { processedAt: "asc" },
       });
-      expect(first?.processedAt).toEqual(x.exposedAt);
+      expect(first?.shopifyCreatedAt ?? first?.processedAt).toEqual(x.exposedAt);
       expect(resolve(x.customerId).program.earning.pointsPerCurrencyUnit).toBe(
-        x.variantKey === "double" ? 2 : 1,
+        x.variantKey === "double-points:double" ? 2 : 1,
       );
     }
     // Rerunning records nothing twice.

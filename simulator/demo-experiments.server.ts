@@ -6,7 +6,9 @@
 // history since launch is thinned to follow each arm's response (`respondToArms`).
 import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
 import { launchExperiment } from "../app/experiments/lifecycle.server";
-import { assigner, runningExperiments } from "../app/experiments/running.server";
+import { recordExposures } from "../app/experiments/exposure.server";
+import { ORDER_NET_REVENUE_SQL } from "../app/experiments/metrics";
+import { runningExperiments } from "../app/experiments/running.server";
 import { SIMULATOR_STAFF_ID } from "../app/experiments/simulated";
 import type { PrismaClient } from "../app/db.server";
 import type { Program } from "../app/loyalty/program";
@@ -20,8 +22,6 @@ import type { GeneratedShop } from "./shop";
 
 export const DEMO_EXPERIMENT_DAYS = 60;
 export const DEMO_HOLDOUT_PERCENT = 10;
-/** The covariate window before exposure (CUPED): net revenue in the 90 days before. */
-const COVARIATE_DAYS = 90;
 
 function orThrow<T>(
   what: string,
@@ -84,9 +84,11 @@ export async function startDemoExperiments(
 }
 
 /**
- * One exposure per member and running experiment at their first order on or after its
- * launch, with the arm the app's assignment gives them (the holdout's arms included) and
- * their net revenue in the 90 days before. Returns the exposures written per variant.
+ * The exposures the app records on the first paid order after launch, for the history the
+ * backfill imported (its replay credits orders but records none): each member's first such
+ * order goes through the domain's `recordExposures`, which finds their arms (the holdout's
+ * included), skips experiments launched later and stores the CUPED covariate. Returns the
+ * exposures per qualified variant key.
  */
 export async function recordHistoryExposures(
   db: PrismaClient,
@@ -94,45 +96,23 @@ export async function recordHistoryExposures(
   now: Date,
 ): Promise<Record<string, number>> {
   const set = await runningExperiments(shop);
-  const of = assigner(shop, set, now);
-  const counts: Record<string, number> = {};
-  for (const experiment of set.experiments) {
-    const row = await db.experiment.findUniqueOrThrow({ where: { id: experiment.id } });
-    const launchedAt = row.launchedAt ?? now;
-    const firsts = await db.$queryRaw<{ customerId: bigint; exposedAt: Date; covariate: number }[]>`
-      WITH firsts AS (
-        SELECT DISTINCT ON ("customerId") "customerId", "processedAt" AS "exposedAt"
-        FROM "Order"
-        WHERE shop = ${shop} AND "customerId" IS NOT NULL AND "processedAt" >= ${launchedAt}
-          AND "cancelledAt" IS NULL AND NOT test
-        ORDER BY "customerId", "processedAt")
-      SELECT f."customerId", f."exposedAt",
-        COALESCE((SELECT SUM(o."subtotalMinor" - o."totalDiscountsMinor") FROM "Order" o
-          WHERE o.shop = ${shop} AND o."customerId" = f."customerId" AND o."cancelledAt" IS NULL
-            AND o."processedAt" >= f."exposedAt" - make_interval(days => ${COVARIATE_DAYS})
-            AND o."processedAt" < f."exposedAt"), 0)::float8 / 100 AS covariate
-      FROM firsts f`;
-    const rows = firsts.flatMap((f) => {
-      const arm = of(f.customerId).arms.find((a) => a.experimentId === experiment.id);
-      if (!arm) return [];
-      const variantKey = arm.variantKey.slice(experiment.key.length + 1);
-      counts[arm.variantKey] = (counts[arm.variantKey] ?? 0) + 1;
-      return [
-        {
-          shop,
-          experimentId: experiment.id,
-          customerId: f.customerId,
-          variantKey,
-          exposedAt: f.exposedAt,
-          trigger: "firstOrder",
-          covariate: f.covariate,
-        },
-      ];
-    });
-    for (let i = 0; i < rows.length; i += 5_000)
-      await db.experimentExposure.createMany({ data: rows.slice(i, i + 5_000), skipDuplicates: true });
-  }
-  return counts;
+  const launches = set.experiments.flatMap((e) => (e.launchedAt ? [e.launchedAt.getTime()] : []));
+  if (!launches.length) return {};
+  const firsts = await db.$queryRawUnsafe<{ customerId: bigint; at: Date }[]>(
+    `SELECT DISTINCT ON ("customerId") "customerId", "placedAt" AS at
+     FROM (${ORDER_NET_REVENUE_SQL}) o WHERE "placedAt" >= $2 AND "placedAt" <= $3
+     ORDER BY "customerId", "placedAt"`,
+    shop,
+    new Date(Math.min(...launches)),
+    now,
+  );
+  await recordExposures((sql, params) => db.$executeRawUnsafe(sql, ...params), shop, firsts, "order");
+  const rows = await db.experimentExposure.groupBy({
+    by: ["variantKey"],
+    where: { shop },
+    _count: { _all: true },
+  });
+  return Object.fromEntries(rows.map((r) => [r.variantKey, r._count._all]));
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { Prisma, PrismaClient } from "~/db.server";
-import { METRICS, ORDER_NET_REVENUE_SQL, sufficientStatisticsSql, type MetricDefinition } from "./metrics";
+import {
+  COUNTED_ORDER_SQL,
+  METRICS,
+  PLACED_AT_SQL,
+  sufficientStatisticsSql,
+  type MetricDefinition,
+} from "./metrics";
 
 // The metrics' aggregation in PostgreSQL: one statement reduces every exposed member of an
 // experiment to sufficient statistics per variant and exposure day (metrics.ts defines
@@ -20,11 +26,15 @@ export const MEMBER_FACTS_SQL = `
     FROM "ExperimentExposure"
     WHERE "shop" = $1 AND "experimentId" = $2::uuid AND "exposedAt" < $3
   ),
+  rf AS (
+    SELECT "orderId", sum("totalMinor") AS refunded FROM "Refund" WHERE "shop" = $1 GROUP BY "orderId"
+  ),
   o AS (
-    SELECT x."customerId", count(*) AS ord, sum(p.net) AS rev,
-           count(*) FILTER (WHERE p."placedAt" < x."exposedAt" + interval '60 days') AS ord60
-    FROM x JOIN (${ORDER_NET_REVENUE_SQL}) p ON p."customerId" = x."customerId"
-    WHERE p."placedAt" >= x."exposedAt" AND p."placedAt" < $3
+    SELECT x."customerId", count(*) AS ord, sum(o."totalMinor" - COALESCE(rf.refunded, 0)) AS rev,
+           count(*) FILTER (WHERE ${PLACED_AT_SQL} < x."exposedAt" + interval '60 days') AS ord60
+    FROM x JOIN "Order" o ON o."shop" = $1 AND o."customerId" = x."customerId"
+    LEFT JOIN rf ON rf."orderId" = o."id"
+    WHERE ${COUNTED_ORDER_SQL} AND ${PLACED_AT_SQL} >= x."exposedAt" AND ${PLACED_AT_SQL} < $3
     GROUP BY x."customerId"
   ),
   rd AS (
@@ -69,11 +79,15 @@ export async function aggregateExperiment(
   grossMarginBps: number,
   metrics: readonly MetricDefinition[] = Object.values(METRICS),
 ): Promise<StatsRow[]> {
-  return db.$queryRawUnsafe<StatsRow[]>(
-    aggregationSql(metrics),
-    shop,
-    experimentId,
-    asOf,
-    grossMarginBps / 10_000,
-  );
+  const sql = aggregationSql(metrics);
+  const run = (tx: Db) =>
+    tx.$queryRawUnsafe<StatsRow[]>(sql, shop, experimentId, asOf, grossMarginBps / 10_000);
+  if (!("$transaction" in db)) return run(db);
+  // Per-member hash aggregates of a large experiment spill to disk at the default work_mem.
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${AGGREGATION_WORK_MEM}'`);
+    return run(tx);
+  });
 }
+
+const AGGREGATION_WORK_MEM = "256MB";

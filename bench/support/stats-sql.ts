@@ -40,6 +40,10 @@ export async function aggregationBench(members: number, days: number): Promise<n
   }
 }
 
+export async function seedForExplain(c: pg.Client, members: number, days: number) {
+  return seed(c, members, days);
+}
+
 async function seed(c: pg.Client, members: number, days: number) {
   await c.query(`SELECT setseed(0.2026)`);
   await c.query(

@@ -100,19 +100,24 @@ describe("metrics in SQL", () => {
       if (random() < 0.3) {
         const at = exposedAt + DAY;
         const used = random() < 0.7;
+        // A percentage reward costs what the order it was used on was discounted (300 here).
+        const percent = random() < 0.4;
         redemptions.push({
           shop: SHOP,
           customerId: id,
           rewardId: "five",
-          reward: { value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } } },
+          reward: percent
+            ? { value: { kind: "percentage", percent: 10 } }
+            : { value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } } },
           pointsCost: 500,
           programVersion: 1,
           status: used ? ("used" as const) : ("issued" as const),
+          usedOrderId: used ? orderId - 1n : null,
           createdAt: new Date(at),
         });
         if (at < AS_OF.getTime()) {
           m.red += 1;
-          if (used) m.cost += 500;
+          if (used) m.cost += percent ? 300 : 500;
         }
       }
       for (const [k, points] of [

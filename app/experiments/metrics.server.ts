@@ -41,12 +41,13 @@ export const MEMBER_FACTS_SQL = `
     SELECT x."customerId", count(*) AS red,
            sum(CASE WHEN r."status" = 'used'
                     THEN COALESCE((r."reward"->'value'->'amount'->>'amountMinor')::float8,
-                                  u."totalDiscountsMinor"::float8, 0)
+                                  -- A percentage reward: what the order it was used on was discounted.
+                                  (SELECT u."totalDiscountsMinor"::float8 FROM "Order" u
+                                   WHERE u."shop" = $1 AND u."id" = r."usedOrderId"), 0)
                     ELSE 0 END) AS cost
     FROM x JOIN "Redemption" r
       ON r."shop" = $1 AND r."customerId" = x."customerId" AND r."createdAt" >= x."exposedAt"
          AND r."createdAt" < $3 AND r."status" <> 'failed' AND r."returnedAt" IS NULL
-    LEFT JOIN "Order" u ON u."shop" = $1 AND u."id" = r."usedOrderId"
     GROUP BY x."customerId"
   ),
   l AS (
@@ -84,10 +85,15 @@ export async function aggregateExperiment(
     tx.$queryRawUnsafe<StatsRow[]>(sql, shop, experimentId, asOf, grossMarginBps / 10_000);
   if (!("$transaction" in db)) return run(db);
   // Per-member hash aggregates of a large experiment spill to disk at the default work_mem.
-  return db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${AGGREGATION_WORK_MEM}'`);
-    return run(tx);
-  });
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${AGGREGATION_WORK_MEM}'`);
+      return run(tx);
+    },
+    { timeout: AGGREGATION_TIMEOUT_MS, maxWait: 10_000 },
+  );
 }
 
 const AGGREGATION_WORK_MEM = "256MB";
+/** A report of a million members reads for seconds; the interactive transaction's default is 5 s. */
+const AGGREGATION_TIMEOUT_MS = 120_000;

@@ -84,10 +84,13 @@ export async function aggregateExperiment(
   const run = (tx: Db) =>
     tx.$queryRawUnsafe<StatsRow[]>(sql, shop, experimentId, asOf, grossMarginBps / 10_000);
   if (!("$transaction" in db)) return run(db);
-  // Per-member hash aggregates of a large experiment spill to disk at the default work_mem.
+  // Per-member hash aggregates of a large experiment spill to disk at the default work_mem,
+  // and JIT compiling its ~40 sums cost more than it saved (2.2 s vs 4.3 s for 300,000
+  // members on this host).
   return db.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${AGGREGATION_WORK_MEM}'`);
+      await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
       return run(tx);
     },
     { timeout: AGGREGATION_TIMEOUT_MS, maxWait: 10_000 },

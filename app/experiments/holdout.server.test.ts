@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchPool, closeBatchPools, processOrderBatch } from "~/ingest/batch.server";
 import { memberLedger } from "~/loyalty/services/ledger.server";
 import { memberProgram } from "~/loyalty/services/member-program.server";
 import { memberMetafields } from "~/shopify/metafields.server";
 import { loadMemberStatus } from "~/storefront/member-status.server";
-import { recordDelivery } from "~tests/support/webhooks.server";
+import { recordDelivery, resetDatabase } from "~tests/support/webhooks.server";
 import { createWorld, NOW } from "~tests/support/test-world.server";
 import { standingFromQuery } from "../../extensions/customer-account-points/src/points";
 import { startHoldout } from "./experiments.server";
@@ -15,9 +14,10 @@ import { stopExperiment } from "./lifecycle.server";
 // A held-out customer gets no program on any surface, while the shadow ledger records
 // exactly what the ledger gives a twin outside the holdout for the same history.
 
-const SHOP = `holdout-${randomUUID().slice(0, 8)}.myshopify.com`;
+const SHOP = "holdout.myshopify.com";
 const w = createWorld(SHOP);
 const { db } = w;
+beforeAll(() => resetDatabase(db));
 afterAll(async () => {
   await closeBatchPools();
   await db.$disconnect();

@@ -323,3 +323,32 @@ describe("metrics in SQL", () => {
     );
   });
 });
+
+describe("planning", () => {
+  it("reads the shop's baseline from its orders and says what a holdout share can detect", async () => {
+    const { shopBaseline, holdoutPrecision } = await import("./planning.server");
+    const shop = `plan-${randomUUID().slice(0, 8)}.myshopify.com`;
+    const at = new Date(LAUNCH);
+    const totals = [1000, 3000, 5000, 7000];
+    await db.order.createMany({
+      data: totals.map((total, i) => ({
+        shop,
+        id: BigInt(i + 1),
+        customerId: BigInt(100 + i),
+        name: `#${i}`,
+        currencyCode: "USD",
+        subtotalMinor: BigInt(total),
+        totalMinor: BigInt(total),
+        financialStatus: "paid",
+        shopifyCreatedAt: new Date(LAUNCH - (i + 1) * DAY),
+      })),
+    });
+    const baseline = await shopBaseline(db, shop, { days: 30, asOf: at });
+    expect(baseline.baselineMean).toBe(4000);
+    expect(baseline.baselineVariance).toBeCloseTo(((3000 ** 2 + 1000 ** 2) * 2) / 3, 6);
+    expect(baseline.dailyExposed).toBeCloseTo(4 / 30, 9);
+    const five = holdoutPrecision({ ...baseline, dailyExposed: 500 }, 5, 90);
+    const ten = holdoutPrecision({ ...baseline, dailyExposed: 500 }, 10, 90);
+    expect(five.ok && ten.ok && ten.relative < five.relative).toBe(true);
+  });
+});

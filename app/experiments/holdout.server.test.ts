@@ -152,6 +152,26 @@ describe("the program holdout", () => {
     });
     expect(detail.shadowPoints).toBe(shadow.reduce((s, e) => s + e.points, 0));
 
+    // An order placed before the holdout began earns as it always did, and is not shadowed.
+    const [early] = w.store.addOrders(SHOP, [
+      {
+        customerId: held.id,
+        financialStatus: "PAID",
+        createdAt: "2025-08-15T00:00:00Z",
+        updatedAt: t(40),
+        lineItems: [line],
+      },
+    ]);
+    await w.deliver(w.order("orders/paid", early!, {}, { customer: held }));
+    const heldLedger = await memberLedger(db, SHOP, heldId);
+    expect(heldLedger.map((e) => [e.kind, e.points])).toEqual([
+      ["earn", 30],
+      ["bonus", 25],
+    ]);
+    expect(await db.holdoutShadowEntry.count({ where: { shop: SHOP, customerId: heldId } })).toBe(
+      shadow.length,
+    );
+
     // Ending the holdout: the grant pays the shadow points once, audited.
     expect(await grantHoldoutPoints(db, SHOP, holdout.value.id)).toMatchObject({ ok: false, status: 409 });
     await stopExperiment(db, SHOP, holdout.value.id);
@@ -163,7 +183,8 @@ describe("the program holdout", () => {
     expect(first).toEqual({ ok: true, value: { members: 1, points: owed } });
     expect(second).toEqual({ ok: true, value: { members: 0, points: 0 } });
     const after = await w.member(held.legacyId);
-    expect(after.availablePoints).toBe(owed);
+    // The early order's 55 points were past their pending days already.
+    expect(after.availablePoints).toBe(owed + 55);
     expect(await db.experimentAudit.count({ where: { shop: SHOP, action: "grant" } })).toBe(1);
   });
 });

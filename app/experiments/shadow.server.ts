@@ -1,7 +1,7 @@
 import type { Prisma } from "~/db.server";
 import { firstOrderBonusKey } from "~/loyalty/ledger-keys";
 import type { MemberProgram } from "~/loyalty/member-program";
-import { settleOrder, type SettleEntry, type SettleOrder } from "~/loyalty/settle";
+import { heldOutFor, settleOrder, type SettleEntry, type SettleOrder } from "~/loyalty/settle";
 import type { QualifyingEvent } from "~/loyalty/tiers";
 import { runningExperiments } from "./running.server";
 
@@ -105,12 +105,14 @@ export function shadowDecision(
   entries: readonly SettleEntry[],
   now: Date,
 ): SettleEntry[] {
+  // Only what the holdout took away: orders placed since it began.
+  if (!heldOutFor(mp, order.placedAt)) return [];
   const bonusPrefix = firstOrderBonusKey(shop, customerId.toString());
   const placedAt = order.placedAt.getTime();
   const decision = settleOrder({
     shop,
     customerId: customerId.toString(),
-    mp: { ...mp, heldOut: false },
+    mp: { program: mp.program, version: mp.version, variants: mp.variants },
     order,
     mayEarn: true,
     correct: false,

@@ -5,7 +5,7 @@ import type { MemberProgram } from "~/loyalty/member-program";
 import { ledgerEvent } from "~/loyalty/services/events.server";
 import { LedgerEntryError } from "~/loyalty/services/ledger.server";
 import { orderEarns } from "~/loyalty/services/orders.server";
-import { settleOrder, type SettleEntry } from "~/loyalty/settle";
+import { heldOutFor, settleOrder, type SettleEntry } from "~/loyalty/settle";
 import { shadowDecision } from "~/experiments/shadow.server";
 import { tierStanding, type QualifyingEvent } from "~/loyalty/tiers";
 import { spendOf, type MemberRow, type NewEntry, type NewEvent } from "./batch-sql.server";
@@ -60,7 +60,7 @@ export function settleInTurn(
         { at: orderPlacedAt(order), spendMinor: spendOf(order), points: 0, orders: 1 },
       ]);
     if (!orderEarns(order)) continue;
-    if (mp.heldOut) {
+    if (heldOutFor(mp, orderPlacedAt(order))) {
       // The program holdout earns nothing; its shadow ledger records what it would have.
       const own = facts.shadow.get(order.customerId) ?? [];
       const decided = shadowDecision(

@@ -1,4 +1,10 @@
-import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { useAppBridge } from "@shopify/app-bridge-react";
@@ -43,8 +49,15 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
-  const id = idFrom(params.experimentId);
-  const answer = await lifecycleFromForm(prisma(), session.shop, id, await readForm(request), sessionToken?.sub ?? null);
+  // The body is read within its cap before anything else, whatever the URL names.
+  const form = await readForm(request);
+  const answer = await lifecycleFromForm(
+    prisma(),
+    session.shop,
+    idFrom(params.experimentId),
+    form,
+    sessionToken?.sub ?? null,
+  );
   return data(answer, { status: answer.ok ? 200 : answer.status });
 };
 
@@ -141,8 +154,8 @@ export default function ExperimentPage() {
           <Layout.Section>
             <Banner tone={reverted ? "info" : "success"}>
               <p>
-                {variants.find((v) => v.key === e.shippedVariant)?.name ?? e.shippedVariant} was shipped as program
-                version {e.shippedVersion}
+                {variants.find((v) => v.key === e.shippedVariant)?.name ?? e.shippedVariant} was shipped as
+                program version {e.shippedVersion}
                 {reverted ? "; the ship has since been reverted." : "."}
               </p>
             </Banner>
@@ -154,8 +167,8 @@ export default function ExperimentPage() {
               <Banner tone="critical" title="Sample ratio mismatch">
                 <p>
                   Exposed members do not split as the weights say (χ² p ={" "}
-                  {exposure.srm.pValue < 0.001 ? "< 0.001" : exposure.srm.pValue.toFixed(3)}). Find out why before
-                  trusting any result.
+                  {exposure.srm.pValue < 0.001 ? "< 0.001" : exposure.srm.pValue.toFixed(3)}). Find out why
+                  before trusting any result.
                 </p>
               </Banner>
             )}
@@ -191,8 +204,8 @@ export default function ExperimentPage() {
                   showTotalsInFooter
                 />
                 <Text as="p" variant="bodySm" tone="subdued">
-                  A member is exposed once, on the same event in every arm (their first order after launch), and
-                  counted from then on.
+                  A member is exposed once, on the same event in every arm (their first order after launch),
+                  and counted from then on.
                   {exposure.srm.reason ? ` Sample ratio check: ${exposure.srm.reason}.` : ""}
                 </Text>
               </BlockStack>
@@ -211,7 +224,9 @@ export default function ExperimentPage() {
                   <List.Item>Audience: {e.audience}</List.Item>
                   {isTest && <List.Item>Traffic: {e.trafficPercent}% of the lever's members</List.Item>}
                   <List.Item>Primary metric: {e.primaryMetric}</List.Item>
-                  {e.secondaryMetrics.length > 0 && <List.Item>Secondary: {e.secondaryMetrics.join(", ")}</List.Item>}
+                  {e.secondaryMetrics.length > 0 && (
+                    <List.Item>Secondary: {e.secondaryMetrics.join(", ")}</List.Item>
+                  )}
                   {e.guardrails.map((g) => (
                     <List.Item key={g}>Guardrail: {g}</List.Item>
                   ))}

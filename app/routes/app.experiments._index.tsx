@@ -19,7 +19,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
-  const answer = await startHoldoutFromForm(prisma(), session.shop, await readForm(request), sessionToken?.sub ?? null);
+  const answer = await startHoldoutFromForm(
+    prisma(),
+    session.shop,
+    await readForm(request),
+    sessionToken?.sub ?? null,
+  );
   return data(answer, { status: answer.ok ? 200 : answer.status });
 };
 
@@ -53,8 +58,9 @@ export default function ExperimentsPage() {
                   image=""
                 >
                   <Text as="p">
-                    Give part of your members a different earn rate, reward cost, tier threshold or expiry window and
-                    see what it does to revenue and margin, with confidence intervals you can trust.
+                    Give part of your members a different earn rate, reward cost, tier threshold or expiry
+                    window and see what it does to revenue and margin, with confidence intervals you can
+                    trust.
                   </Text>
                 </EmptyState>
               </Card>
@@ -69,7 +75,9 @@ export default function ExperimentsPage() {
             errors={failure?.fieldErrors ?? {}}
             message={failure && !Object.keys(failure.fieldErrors).length ? failure.message : null}
             submitting={fetcher.state !== "idle"}
-            start={(sharePercent) => fetcher.submit({ intent: "start-holdout", sharePercent }, { method: "post" })}
+            start={(sharePercent) =>
+              fetcher.submit({ intent: "start-holdout", sharePercent }, { method: "post" })
+            }
           />
         </Layout.Section>
       </Layout>

@@ -19,7 +19,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
-  const answer = await createFromForm(prisma(), session.shop, await readForm(request), sessionToken?.sub ?? null);
+  const answer = await createFromForm(
+    prisma(),
+    session.shop,
+    await readForm(request),
+    sessionToken?.sub ?? null,
+  );
   return data(answer, { status: answer.ok ? 200 : answer.status });
 };
 
@@ -49,7 +54,10 @@ export default function NewExperimentPage() {
         message={failure?.message ?? null}
         submitting={fetcher.state !== "idle"}
         submit={(intent, draft) =>
-          fetcher.submit({ intent, experiment: JSON.stringify(toInput(draft, page.program)) }, { method: "post" })
+          fetcher.submit(
+            { intent, experiment: JSON.stringify(toInput(draft, page.program)) },
+            { method: "post" },
+          )
         }
       />
     </Page>

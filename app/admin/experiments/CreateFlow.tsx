@@ -212,7 +212,9 @@ export function CreateFlow(props: CreateProps) {
               { label: "Customers with a tag", value: "tags" },
             ]}
             selected={[draft.audienceKind]}
-            onChange={([v]) => edit((d) => void (d.audienceKind = (v ?? "all") as ExperimentDraft["audienceKind"]))}
+            onChange={([v]) =>
+              edit((d) => void (d.audienceKind = (v ?? "all") as ExperimentDraft["audienceKind"]))
+            }
             error={errors.audience}
           />
           {draft.audienceKind === "tier" && (
@@ -293,7 +295,11 @@ export function CreateFlow(props: CreateProps) {
             </InlineGrid>
           ))}
           <InlineStack>
-            <Button onClick={() => edit((d) => void d.guardrails.push({ metric: "netRevenue", thresholdPercent: "5" }))}>
+            <Button
+              onClick={() =>
+                edit((d) => void d.guardrails.push({ metric: "netRevenue", thresholdPercent: "5" }))
+              }
+            >
               Add a guardrail
             </Button>
           </InlineStack>
@@ -331,7 +337,9 @@ export function CreateFlow(props: CreateProps) {
             rows={draft.variants.map((v) => [
               `${v.name}${v.control ? " (control)" : ""}`,
               `${v.weight}%`,
-              v.control ? "The live program" : describeOverride(overrideOf(draft.lever, program, v.fields), program),
+              v.control
+                ? "The live program"
+                : describeOverride(overrideOf(draft.lever, program, v.fields), program),
             ])}
           />
           <Text as="p">
@@ -342,7 +350,10 @@ export function CreateFlow(props: CreateProps) {
             <Text as="p">
               Guardrails:{" "}
               {draft.guardrails
-                .map((g) => `${props.metrics.find((m) => m.key === g.metric)?.label} at most −${g.thresholdPercent}%`)
+                .map(
+                  (g) =>
+                    `${props.metrics.find((m) => m.key === g.metric)?.label} at most −${g.thresholdPercent}%`,
+                )
                 .join("; ")}
             </Text>
           )}
@@ -350,7 +361,11 @@ export function CreateFlow(props: CreateProps) {
             <Button loading={props.submitting} onClick={() => props.submit("draft", draft)}>
               Save as draft
             </Button>
-            <Button variant="primary" loading={props.submitting} onClick={() => props.submit("launch", draft)}>
+            <Button
+              variant="primary"
+              loading={props.submitting}
+              onClick={() => props.submit("launch", draft)}
+            >
               Create and launch
             </Button>
           </InlineStack>
@@ -417,10 +432,9 @@ function previewRows(previews: ReturnType<typeof previewVariants>): string[][] {
     previews.map((p) => (p.ok ? f(p) : p.problem));
   return [
     ["Points per order", ...cell((p) => p.points[0]!.points.toLocaleString("en-US"))],
-    ...first.points.slice(1).map((t, i) => [
-      `${t.tier} members`,
-      ...cell((p) => p.points[i + 1]!.points.toLocaleString("en-US")),
-    ]),
+    ...first.points
+      .slice(1)
+      .map((t, i) => [`${t.tier} members`, ...cell((p) => p.points[i + 1]!.points.toLocaleString("en-US"))]),
     [
       "Orders to the cheapest reward",
       ...cell((p) => (p.ordersToReward === null ? "—" : `${p.ordersToReward} (${p.cheapestReward})`)),

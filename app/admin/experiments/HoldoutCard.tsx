@@ -1,4 +1,14 @@
-import { Badge, BlockStack, Button, Card, ChoiceList, InlineStack, Link, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  ChoiceList,
+  InlineStack,
+  Link,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useState } from "react";
 import type { ExperimentStatus } from "~/generated/prisma/enums";
 import { formatDays, formatMde, STATUS_BADGES } from "./present";
@@ -43,13 +53,13 @@ export function HoldoutCard(props: {
             <Badge tone={badge.tone}>{badge.label}</Badge>
           </InlineStack>
           <Text as="p" data-holdout-share>
-            {holdout.sharePercent}% of customers get no program: they earn nothing and see nothing of it, so the
-            difference to everyone else is what the program earns you.
+            {holdout.sharePercent}% of customers get no program: they earn nothing and see nothing of it, so
+            the difference to everyone else is what the program earns you.
           </Text>
           <Text as="p" tone="subdued">
             {formatDays(holdout.days)}
-            {holdout.launched ? ` since ${holdout.launched}` : ""} · {holdout.exposed.toLocaleString("en-US")} customers
-            exposed · net incremental margin {holdout.lift.text}
+            {holdout.launched ? ` since ${holdout.launched}` : ""} · {holdout.exposed.toLocaleString("en-US")}{" "}
+            customers exposed · net incremental margin {holdout.lift.text}
             {holdout.lift.reason ? ` (${holdout.lift.reason})` : ""}
           </Text>
           <Link url={`/app/experiments/${holdout.id}`}>View the holdout's report</Link>
@@ -66,8 +76,8 @@ export function HoldoutCard(props: {
         </Text>
         <Text as="p">
           Hold out a small share of customers from the program. Comparing them with everyone else measures the
-          program's incremental revenue and margin, net of the rewards it gives. Held-out customers can be granted
-          the points they would have earned when the holdout ends.
+          program's incremental revenue and margin, net of the rewards it gives. Held-out customers can be
+          granted the points they would have earned when the holdout ends.
         </Text>
         <ChoiceList
           title="Share of customers held out"

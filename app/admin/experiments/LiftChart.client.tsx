@@ -7,7 +7,11 @@ import type { LiftSeries } from "./report-present";
 // lazy-loads it).
 
 const COLORS = ["#2c6ecb", "#8a3ffc", "#d72c0d", "#008060", "#b98900"];
-const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" });
+const percent = new Intl.NumberFormat("en-US", {
+  style: "percent",
+  maximumFractionDigits: 1,
+  signDisplay: "exceptZero",
+});
 
 export default function LiftChart({ series }: { series: LiftSeries[] }) {
   const days = series[0]?.points.map((p) => p.day) ?? [];

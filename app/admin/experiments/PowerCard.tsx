@@ -29,7 +29,9 @@ export function PowerCard(props: {
   const rows = problem || !weightsOk ? [] : mdeTable(traffic, props.weights, design);
   const targetLift = Number(target);
   const duration =
-    problem || !weightsOk || !(targetLift > 0) ? null : durationFor(traffic, props.weights, targetLift, design);
+    problem || !weightsOk || !(targetLift > 0)
+      ? null
+      : durationFor(traffic, props.weights, targetLift, design);
   const sd = Math.sqrt(props.traffic.varianceMinor);
   return (
     <Card>
@@ -38,12 +40,14 @@ export function PowerCard(props: {
           Power and minimum detectable effect
         </Text>
         <Text as="p" tone="subdued" data-testid="traffic-basis">
-          From your last {props.traffic.days} days: {props.traffic.orderingMembers.toLocaleString("en-US")} members
-          ordered ({props.traffic.dailyExposed.toFixed(1)} a day
-          {props.trafficPercent < 100 ? `, ${traffic.dailyExposed.toFixed(1)} in this experiment's ${props.trafficPercent}%` : ""}
-          ), spending {formatMoney(Math.round(props.traffic.meanMinor), props.currency)} on average (standard deviation{" "}
-          {formatMoney(Math.round(sd), props.currency)}). Calculated on net revenue per member, 80% power, 5% false
-          positives.
+          From your last {props.traffic.days} days: {props.traffic.orderingMembers.toLocaleString("en-US")}{" "}
+          members ordered ({props.traffic.dailyExposed.toFixed(1)} a day
+          {props.trafficPercent < 100
+            ? `, ${traffic.dailyExposed.toFixed(1)} in this experiment's ${props.trafficPercent}%`
+            : ""}
+          ), spending {formatMoney(Math.round(props.traffic.meanMinor), props.currency)} on average (standard
+          deviation {formatMoney(Math.round(sd), props.currency)}). Calculated on net revenue per member, 80%
+          power, 5% false positives.
         </Text>
         {problem ? (
           <Text as="p" tone="caution">

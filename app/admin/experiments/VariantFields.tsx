@@ -139,4 +139,3 @@ export function VariantFields({ lever, program, fields, disabled, errors, change
       );
   }
 }
-

@@ -12,5 +12,7 @@ export async function shopContext(db: PrismaClient, shop: string) {
 
 /** An experiment id from the URL: a UUID, or null (the page answers 404). */
 export function experimentIdFrom(param: string | undefined): string | null {
-  return param && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param) ? param : null;
+  return param && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param)
+    ? param
+    : null;
 }

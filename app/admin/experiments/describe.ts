@@ -25,7 +25,8 @@ export function describeOverride(override: Json, program: Program): string {
   if (Array.isArray(override.rewards)) {
     for (const r of override.rewards as Json[]) {
       const live = program.rewards.find((x) => x.id === r.id);
-      if (live && live.pointsCost !== r.pointsCost) parts.push(`${live.name}: ${live.pointsCost} → ${String(r.pointsCost)} points`);
+      if (live && live.pointsCost !== r.pointsCost)
+        parts.push(`${live.name}: ${live.pointsCost} → ${String(r.pointsCost)} points`);
     }
   }
   if (isObject(override.tiers) && Array.isArray(override.tiers.levels)) {
@@ -33,7 +34,9 @@ export function describeOverride(override: Json, program: Program): string {
       const live = program.tiers.levels.find((x) => x.id === l.id);
       if (!live) continue;
       if (live.threshold !== l.threshold)
-        parts.push(`${live.name} threshold: ${threshold(program, live.threshold)} → ${threshold(program, l.threshold)}`);
+        parts.push(
+          `${live.name} threshold: ${threshold(program, live.threshold)} → ${threshold(program, l.threshold)}`,
+        );
       const m = isObject(l.benefits) ? l.benefits.earnMultiplier : undefined;
       if (m !== undefined && m !== live.benefits.earnMultiplier)
         parts.push(`${live.name} multiplier: ${live.benefits.earnMultiplier}× → ${String(m)}×`);
@@ -42,7 +45,10 @@ export function describeOverride(override: Json, program: Program): string {
   if (isObject(override.expiry)) {
     const e = override.expiry;
     const before = program.expiry.policy === "none" ? "never" : `after ${program.expiry.days} days`;
-    const after = e.policy === "none" ? "never" : `after ${String(e.days)} days${e.policy === "inactivity" ? " of inactivity" : ""}`;
+    const after =
+      e.policy === "none"
+        ? "never"
+        : `after ${String(e.days)} days${e.policy === "inactivity" ? " of inactivity" : ""}`;
     parts.push(`Points expire: ${before} → ${after}`);
   }
   return parts.length ? parts.join("; ") : "No change from the live program";

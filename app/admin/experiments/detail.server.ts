@@ -51,11 +51,16 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       hypothesis: e.hypothesis,
       status: e.status,
       lever: leverLabel(e.lever),
-      audience: audienceText(e.audience as { kind: string; tierId?: string; tags?: string[] }, context.live.program),
+      audience: audienceText(
+        e.audience as { kind: string; tierId?: string; tags?: string[] },
+        context.live.program,
+      ),
       trafficPercent: e.trafficBps / 100,
       primaryMetric: metricLabel(e.primaryMetric),
       secondaryMetrics: e.secondaryMetrics.map(metricLabel),
-      guardrails: guardrails.map((g) => `${metricLabel(g.metric)} may not fall by more than ${Math.round(g.threshold * 1000) / 10}%`),
+      guardrails: guardrails.map(
+        (g) => `${metricLabel(g.metric)} may not fall by more than ${Math.round(g.threshold * 1000) / 10}%`,
+      ),
       days: daysRunning(e.launchedAt, e.stoppedAt, now),
       launchedAt: when(e.launchedAt),
       stoppedAt: when(e.stoppedAt),
@@ -83,7 +88,10 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
   };
 }
 
-function audienceText(audience: { kind: string; tierId?: string; tags?: string[] }, program: { tiers: { levels: { id: string; name: string }[] } }): string {
+function audienceText(
+  audience: { kind: string; tierId?: string; tags?: string[] },
+  program: { tiers: { levels: { id: string; name: string }[] } },
+): string {
   switch (audience.kind) {
     case "newMembers":
       return "New members (joined after launch)";
@@ -125,7 +133,12 @@ export async function lifecycleFromForm(
 ): Promise<LifecycleAnswer> {
   const parsed = lifecycleForm.safeParse(Object.fromEntries(form));
   if (!parsed.success)
-    return { ok: false, status: 400, message: "The form could not be read; reload the page.", fieldErrors: {} };
+    return {
+      ok: false,
+      status: 400,
+      message: "The form could not be read; reload the page.",
+      fieldErrors: {},
+    };
   const options = { staffId, now };
   const f = parsed.data;
   let outcome: Outcome<unknown>;

@@ -24,7 +24,13 @@ export type OverrideFields = {
   expiryDays: string;
 };
 
-export type VariantDraft = { key: string; name: string; weight: string; control: boolean; fields: OverrideFields };
+export type VariantDraft = {
+  key: string;
+  name: string;
+  weight: string;
+  control: boolean;
+  fields: OverrideFields;
+};
 
 export type AudienceKind = "all" | "newMembers" | "tier" | "tags";
 
@@ -60,7 +66,9 @@ export function liveFields(program: Program): OverrideFields {
     signupBonus: text(program.earning.bonuses.signup),
     rewardCosts: Object.fromEntries(program.rewards.map((r) => [r.id, text(r.pointsCost)])),
     tierThresholds: Object.fromEntries(program.tiers.levels.map((l) => [l.id, text(l.threshold / scale)])),
-    tierMultipliers: Object.fromEntries(program.tiers.levels.map((l) => [l.id, text(l.benefits.earnMultiplier)])),
+    tierMultipliers: Object.fromEntries(
+      program.tiers.levels.map((l) => [l.id, text(l.benefits.earnMultiplier)]),
+    ),
     expiryPolicy: program.expiry.policy,
     expiryDays: program.expiry.policy === "none" ? "365" : text(program.expiry.days),
   };
@@ -110,7 +118,9 @@ export function overrideOf(lever: Lever, program: Program, fields: OverrideField
         ? { earning: { bonuses: { signup: numberOr(fields.signupBonus) } } }
         : {};
     case "rewards": {
-      const any = program.rewards.some((r) => changed(fields.rewardCosts[r.id] ?? "", live.rewardCosts[r.id]!));
+      const any = program.rewards.some((r) =>
+        changed(fields.rewardCosts[r.id] ?? "", live.rewardCosts[r.id]!),
+      );
       if (!any) return {};
       return {
         rewards: program.rewards.map((r) => ({
@@ -135,7 +145,8 @@ export function overrideOf(lever: Lever, program: Program, fields: OverrideField
             const multiplier = numberOr(fields.tierMultipliers[l.id] ?? "");
             return {
               ...l,
-              threshold: typeof threshold === "number" ? Math.round(threshold * scale * 1e6) / 1e6 : threshold,
+              threshold:
+                typeof threshold === "number" ? Math.round(threshold * scale * 1e6) / 1e6 : threshold,
               benefits: { ...l.benefits, earnMultiplier: multiplier },
             };
           }),
@@ -143,11 +154,16 @@ export function overrideOf(lever: Lever, program: Program, fields: OverrideField
       };
     }
     case "expiry": {
-      if (fields.expiryPolicy === live.expiryPolicy && (fields.expiryPolicy === "none" || !changed(fields.expiryDays, live.expiryDays)))
+      if (
+        fields.expiryPolicy === live.expiryPolicy &&
+        (fields.expiryPolicy === "none" || !changed(fields.expiryDays, live.expiryDays))
+      )
         return {};
       if (fields.expiryPolicy === "none") return { expiry: { policy: "none" } };
       const notice = program.expiry.policy === "none" ? 30 : program.expiry.noticeDays;
-      return { expiry: { policy: fields.expiryPolicy, days: numberOr(fields.expiryDays), noticeDays: notice } };
+      return {
+        expiry: { policy: fields.expiryPolicy, days: numberOr(fields.expiryDays), noticeDays: notice },
+      };
     }
   }
 }
@@ -180,7 +196,10 @@ export function toInput(draft: ExperimentDraft, program: Program): ExperimentInp
     secondaryMetrics: draft.secondaryMetrics.filter((m) => m !== draft.primaryMetric),
     guardrails: draft.guardrails.map((g) => {
       const percent = numberOr(g.thresholdPercent);
-      return { metric: g.metric, threshold: (typeof percent === "number" ? percent / 100 : percent) as number };
+      return {
+        metric: g.metric,
+        threshold: (typeof percent === "number" ? percent / 100 : percent) as number,
+      };
     }),
     grossMarginPercent: wholeOr(draft.grossMarginPercent) as number,
     variants: draft.variants.map((v) => ({
@@ -211,7 +230,12 @@ export function slugify(name: string): string {
 export function stepOfError(path: string): Step {
   if (path.startsWith("variants")) return "variants";
   if (path === "audience" || path.startsWith("audience.") || path === "trafficPercent") return "audience";
-  if (path === "primaryMetric" || path.startsWith("secondaryMetrics") || path.startsWith("guardrails") || path === "grossMarginPercent")
+  if (
+    path === "primaryMetric" ||
+    path.startsWith("secondaryMetrics") ||
+    path.startsWith("guardrails") ||
+    path === "grossMarginPercent"
+  )
     return "metrics";
   return "lever";
 }

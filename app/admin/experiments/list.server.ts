@@ -40,7 +40,9 @@ export async function loadExperimentsList(db: PrismaClient, shop: string, now: D
     lift: lifts.get(e.id) ?? { text: "—", reason: "No report yet." },
     variants: e.variants.map((v) => ({ name: v.name, weight: v.weight, control: v.control })),
   }));
-  const holdoutRow = rows.find((r) => r.kind === "holdout" && (r.status === "running" || r.status === "paused"));
+  const holdoutRow = rows.find(
+    (r) => r.kind === "holdout" && (r.status === "running" || r.status === "paused"),
+  );
   const problem = trafficProblem(traffic);
   return {
     timeZone: context.timeZone,
@@ -78,8 +80,14 @@ export async function startHoldoutFromForm(
 ): Promise<ListActionAnswer> {
   const parsed = holdoutForm.safeParse(Object.fromEntries(form));
   if (!parsed.success)
-    return { ok: false, status: 400, message: "The form could not be read; reload the page.", fieldErrors: {} };
-  const number = (text: string | undefined) => (text === undefined || text.trim() === "" ? undefined : Number(text));
+    return {
+      ok: false,
+      status: 400,
+      message: "The form could not be read; reload the page.",
+      fieldErrors: {},
+    };
+  const number = (text: string | undefined) =>
+    text === undefined || text.trim() === "" ? undefined : Number(text);
   const outcome: Outcome<{ id: string }> = await startHoldout(
     db,
     shop,

@@ -45,11 +45,17 @@ export async function createFromForm(
   const parsed = submission.safeParse(Object.fromEntries(form));
   const input = parsed.success ? safeJson(parsed.data.experiment) : undefined;
   if (!parsed.success || input === undefined)
-    return { ok: false, status: 400, message: "The form could not be read; reload the page.", fieldErrors: {} };
+    return {
+      ok: false,
+      status: 400,
+      message: "The form could not be read; reload the page.",
+      fieldErrors: {},
+    };
   const created = await createExperiment(db, shop, input, staffId);
   if (!created.ok) return created;
   const id = created.value.id;
-  if (parsed.data.intent === "draft") return { ok: true, id, launched: false, message: "Experiment saved as a draft" };
+  if (parsed.data.intent === "draft")
+    return { ok: true, id, launched: false, message: "Experiment saved as a draft" };
   const launched = await launchExperiment(db, shop, id, { staffId, now });
   return launched.ok
     ? { ok: true, id, launched: true, message: "Experiment launched" }

@@ -39,7 +39,8 @@ function plan(traffic: ShopTraffic, weights: readonly number[], design: Design) 
 export function trafficProblem(traffic: ShopTraffic): string | null {
   if (traffic.orderingMembers < 2)
     return `Fewer than 2 members ordered in the last ${traffic.days} days: there is no traffic to plan with yet.`;
-  if (!(traffic.varianceMinor > 0)) return "Every member spent the same: there is no variance to plan with yet.";
+  if (!(traffic.varianceMinor > 0))
+    return "Every member spent the same: there is no variance to plan with yet.";
   return null;
 }
 
@@ -67,7 +68,11 @@ export function durationFor(
 }
 
 /** What a holdout of `sharePercent` buys over the horizon: the MDE on net revenue per member. */
-export function holdoutPrecision(traffic: ShopTraffic, sharePercent: number, days = HOLDOUT_HORIZON_DAYS): PlanRow {
+export function holdoutPrecision(
+  traffic: ShopTraffic,
+  sharePercent: number,
+  days = HOLDOUT_HORIZON_DAYS,
+): PlanRow {
   const [row] = mdeTable(traffic, [sharePercent, 100 - sharePercent], "fixed", [days]);
   return row!;
 }

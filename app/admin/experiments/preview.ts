@@ -28,7 +28,11 @@ function expiryText(program: Program): string {
     : `Expire ${program.expiry.days} days after they become spendable`;
 }
 
-export function previewVariants(draft: ExperimentDraft, live: Program, typicalOrderMinor: number): VariantPreview[] {
+export function previewVariants(
+  draft: ExperimentDraft,
+  live: Program,
+  typicalOrderMinor: number,
+): VariantPreview[] {
   return draft.variants.map((v) => {
     let program: Program;
     try {
@@ -36,7 +40,11 @@ export function previewVariants(draft: ExperimentDraft, live: Program, typicalOr
       program = applyOverrides(live, [{ variantKey: v.key || "variant", patch }]);
     } catch (error) {
       if (!(error instanceof InvalidOverride)) throw error;
-      return { ok: false, name: v.name, problem: `Fix the fields to see the preview: ${error.issues[0]?.message ?? "invalid"}` };
+      return {
+        ok: false,
+        name: v.name,
+        problem: `Fix the fields to see the preview: ${error.issues[0]?.message ?? "invalid"}`,
+      };
     }
     const base = previewEarning(typicalOrderMinor, program, null);
     const cheapest = program.rewards
@@ -47,10 +55,15 @@ export function previewVariants(draft: ExperimentDraft, live: Program, typicalOr
       name: v.name,
       points: [
         { tier: null, points: base },
-        ...program.tiers.levels.map((l) => ({ tier: l.name, points: previewEarning(typicalOrderMinor, program, l.id) })),
+        ...program.tiers.levels.map((l) => ({
+          tier: l.name,
+          points: previewEarning(typicalOrderMinor, program, l.id),
+        })),
       ],
       ordersToReward: cheapest && base > 0 ? Math.ceil(cheapest.pointsCost / base) : null,
-      cheapestReward: cheapest ? `${cheapest.name} (${cheapest.pointsCost.toLocaleString("en-US")} points)` : null,
+      cheapestReward: cheapest
+        ? `${cheapest.name} (${cheapest.pointsCost.toLocaleString("en-US")} points)`
+        : null,
       expiry: expiryText(program),
     };
   });

@@ -61,7 +61,14 @@ export type ReportView = {
   metrics: MetricView[];
 };
 
-function liftOf(c: Comparison): { estimate: number; lower: number; upper: number; pValue: number; significant: boolean; relative: boolean } | null {
+function liftOf(c: Comparison): {
+  estimate: number;
+  lower: number;
+  upper: number;
+  pValue: number;
+  significant: boolean;
+  relative: boolean;
+} | null {
   if (!c.ok) return null;
   if (c.relative) return { ...c.relative, relative: true };
   return { ...c.absolute, relative: false };
@@ -73,10 +80,15 @@ function pText(p: number): string {
 
 export function presentAnalysis(
   analysis: ExperimentAnalysis,
-  options: { variantNames: string[]; currency: string; higherIsBetter: Record<string, boolean> },
+  options: {
+    /** Control first, as the analysis lists its arms; keys are the analysis's variant names. */
+    variants: { key: string; name: string }[];
+    currency: string;
+    higherIsBetter: Record<string, boolean>;
+  },
 ): ReportView {
-  const { variantNames, currency } = options;
-  const nameOf = (key: string, i: number) => variantNames[i] ?? key;
+  const { currency } = options;
+  const nameOf = (key: string) => options.variants.find((v) => v.key === key)?.name ?? key;
   const metrics = analysis.metrics.map((m): MetricView => {
     const unit = METRIC_UNITS[m.key] ?? "count";
     const up = options.higherIsBetter[m.key] ?? true;
@@ -85,13 +97,13 @@ export function presentAnalysis(
       name: m.name,
       role: m.role,
       arms: m.arms.map((a, i) => ({
-        variant: variantNames[i] ?? `arm ${i + 1}`,
+        variant: options.variants[i]?.name ?? `arm ${i + 1}`,
         members: a.ok ? a.estimate.n.toLocaleString("en-US") : "—",
         mean: a.ok ? formatMetricValue(a.estimate.mean, unit, currency) : a.reason,
       })),
-      variants: m.variants.map((v, i): VariantRow => {
+      variants: m.variants.map((v): VariantRow => {
         const lift = liftOf(v.frequentist);
-        const name = nameOf(v.variant, i + 1);
+        const name = nameOf(v.variant);
         if (!lift)
           return {
             variant: name,
@@ -115,15 +127,16 @@ export function presentAnalysis(
           pValue: `${pText(p)}${v.adjustedPValue === undefined ? "" : " (adjusted)"}`,
         };
       }),
-      note: m.cuped?.reason ?? (m.cuped ? `CUPED reduced the variance by ${formatPercent(m.cuped.varianceReduction)}.` : undefined),
+      note:
+        m.cuped?.reason ??
+        (m.cuped ? `CUPED reduced the variance by ${formatPercent(m.cuped.varianceReduction)}.` : undefined),
     };
   });
-  const verdict = VERDICT_LABELS[analysis.decision.verdict] ?? { tone: undefined, label: analysis.decision.verdict };
-  const shipName =
-    analysis.decision.variant !== undefined
-      ? (variantNames[analysis.metrics[0]?.variants.findIndex((v) => v.variant === analysis.decision.variant)! + 1] ??
-        analysis.decision.variant)
-      : null;
+  const verdict = VERDICT_LABELS[analysis.decision.verdict] ?? {
+    tone: undefined,
+    label: analysis.decision.verdict,
+  };
+  const shipName = analysis.decision.variant === undefined ? null : nameOf(analysis.decision.variant);
   return {
     srm: {
       warning: analysis.srm.warning,
@@ -131,7 +144,9 @@ export function presentAnalysis(
         ? analysis.srm.reason
         : `Exposed members per arm ${analysis.srm.counts.map((c) => c.toLocaleString("en-US")).join(" / ")} against expected ${analysis.srm.expected
             .map((c) => Math.round(c).toLocaleString("en-US"))
-            .join(" / ")} (χ² p = ${analysis.srm.pValue < 0.001 ? "< 0.001" : analysis.srm.pValue.toFixed(3)}).`,
+            .join(
+              " / ",
+            )} (χ² p = ${analysis.srm.pValue < 0.001 ? "< 0.001" : analysis.srm.pValue.toFixed(3)}).`,
     },
     decision: {
       verdict: analysis.decision.verdict,
@@ -143,7 +158,10 @@ export function presentAnalysis(
   };
 }
 
-export type LiftSeries = { variant: string; points: { day: string; estimate: number; lower: number; upper: number }[] };
+export type LiftSeries = {
+  variant: string;
+  points: { day: string; estimate: number; lower: number; upper: number }[];
+};
 
 /** The cumulative relative lift per treatment, one point per day with an interval. */
 export function presentSeries(series: readonly SeriesPoint[], dayLabels: readonly string[]): LiftSeries[] {
@@ -153,7 +171,12 @@ export function presentSeries(series: readonly SeriesPoint[], dayLabels: readonl
       const lift = v.comparison.ok ? v.comparison.relative : null;
       if (!lift) continue;
       const s = out.get(v.variant) ?? { variant: v.variant, points: [] };
-      s.points.push({ day: dayLabels[i] ?? String(point.day), estimate: lift.estimate, lower: lift.lower, upper: lift.upper });
+      s.points.push({
+        day: dayLabels[i] ?? String(point.day),
+        estimate: lift.estimate,
+        lower: lift.lower,
+        upper: lift.upper,
+      });
       out.set(v.variant, s);
     }
   });

@@ -7,12 +7,18 @@ import type { ReportView, LiftSeries } from "./report-present";
 // until an experiment has exposed members there is nothing to analyse, and the page says why.
 
 export type ReportState =
-  | { available: true; view: ReportView; series: LiftSeries[]; primaryLift: { text: string; reason?: string } }
+  | {
+      available: true;
+      view: ReportView;
+      series: LiftSeries[];
+      primaryLift: { text: string; reason?: string };
+    }
   | { available: false; reason: string };
 
 function notYet(e: ExperimentWithVariants, exposed: number): string | null {
   if (e.status === "draft") return "Not launched yet.";
-  if (exposed === 0) return "No member has been exposed yet: exposure starts with a member's first order after launch.";
+  if (exposed === 0)
+    return "No member has been exposed yet: exposure starts with a member's first order after launch.";
   return null;
 }
 
@@ -30,7 +36,8 @@ export async function loadReport(
   void shop;
   return {
     available: false,
-    reason: "The metrics report (lift, intervals, chance to win) is not in this build yet; exposure counts and the sample-ratio check below are live.",
+    reason:
+      "The metrics report (lift, intervals, chance to win) is not in this build yet; exposure counts and the sample-ratio check below are live.",
   };
 }
 
@@ -42,7 +49,11 @@ export async function primaryLifts(
   now: Date,
 ): Promise<Map<string, { text: string; reason?: string }>> {
   const out = new Map<string, { text: string; reason?: string }>();
-  const counts = await db.experimentExposure.groupBy({ by: ["experimentId"], where: { shop }, _count: { _all: true } });
+  const counts = await db.experimentExposure.groupBy({
+    by: ["experimentId"],
+    where: { shop },
+    _count: { _all: true },
+  });
   const exposedOf = new Map(counts.map((c) => [c.experimentId, c._count._all]));
   for (const e of experiments) {
     const report = await loadReport(db, shop, e, exposedOf.get(e.id) ?? 0, now, "");

@@ -1,0 +1,114 @@
+import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Link, Text } from "@shopify/polaris";
+import { KpiTile } from "~/admin/components/KpiTile";
+import { formatMde } from "~/admin/experiments/present";
+import {
+  incrementalSentence,
+  intervalText,
+  moneyWithMargin,
+  roiText,
+  type Interval,
+} from "./incremental-present";
+import type { IncrementalCard } from "./incremental.server";
+import { formatMoney } from "~/admin/members/present";
+
+/** The dashboard's first card: what the program earns against its holdout, or the invitation to measure it. */
+export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
+  if (card.state === "none") {
+    return (
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            What does your program earn you?
+          </Text>
+          <Text as="p">
+            Other loyalty apps count every order with a loyalty code as "loyalty revenue". Hold out a small
+            share of customers from the program instead, and this card shows the revenue and margin the
+            program adds, net of the rewards it gives, with an honest margin of error.
+          </Text>
+          <BlockStack gap="100">
+            {card.options.map((o) => (
+              <Text as="p" tone="subdued" key={o.share}>
+                {o.share}% held out:{" "}
+                {o.mde === null
+                  ? o.reason
+                  : `detects a ${formatMde(o.mde)} change in net revenue per customer within ${card.horizonDays} days.`}
+              </Text>
+            ))}
+          </BlockStack>
+          <InlineStack>
+            <Button variant="primary" url="/app/experiments">
+              Start a holdout
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </Card>
+    );
+  }
+  const { holdout } = card;
+  const money = (i: Interval) => moneyWithMargin(i, card.currency);
+  const plainMoney = (x: number) => formatMoney(Math.round(x), card.currency);
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            Incremental value of the program
+          </Text>
+          <Badge tone={holdout.ended ? "info" : "success"}>
+            {`${holdout.sharePercent}% holdout${holdout.ended ? ", ended" : ""}`}
+          </Badge>
+        </InlineStack>
+        {card.value ? (
+          <>
+            <Text as="p" variant="headingSm" data-testid="incremental-sentence">
+              {incrementalSentence(card.value, card.currency)}
+            </Text>
+            <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+              <KpiTile
+                label="Incremental revenue"
+                value={money(card.value.total.revenue)}
+                note={`${money(card.value.perMember.revenue)} per member`}
+              />
+              <KpiTile
+                label="Incremental gross margin"
+                value={money(card.value.total.grossMargin)}
+                note={`${money(card.value.perMember.grossMargin)} per member`}
+              />
+              <KpiTile
+                label="Reward cost"
+                value={money(card.value.total.rewardCost)}
+                note={`${money(card.value.perMember.rewardCost)} per member; discounts given, at their cost`}
+              />
+              <KpiTile
+                label="Net incremental margin"
+                value={money(card.value.total.netMargin)}
+                note={intervalText(card.value.total.netMargin, plainMoney)}
+              />
+              <KpiTile
+                label="ROI"
+                value={card.value.roi ? roiText(card.value.roi.estimate) : "—"}
+                note={
+                  card.value.roi
+                    ? intervalText(card.value.roi, roiText)
+                    : "Undefined while the program has given no rewards"
+                }
+              />
+            </InlineGrid>
+          </>
+        ) : (
+          <>
+            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+              <KpiTile label="Running" value={holdout.days === null ? "—" : `${holdout.days} days`} />
+              <KpiTile label="Held-out customers exposed" value={holdout.heldOut.toLocaleString("en-US")} />
+              <KpiTile label="Program customers exposed" value={holdout.inProgram.toLocaleString("en-US")} />
+            </InlineGrid>
+            <Text as="p" tone="subdued" data-testid="incremental-note">
+              {card.reason}
+            </Text>
+          </>
+        )}
+        <Link url={`/app/experiments/${holdout.id}`}>The holdout's full report</Link>
+      </BlockStack>
+    </Card>
+  );
+}

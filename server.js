@@ -31,7 +31,11 @@ app.use(express.static("public", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: settings.mode }));
 
 const { handleWithRequestContext, handleWebhookNode } = build.entry.module;
+let draining = false;
 const server = http.createServer((req, res) => {
+  // Shutting down: answer what is in flight, and tell keep-alive clients to reconnect
+  // elsewhere, so a busy connection cannot hold the old process open.
+  if (draining) res.setHeader("Connection", "close");
   const webhook = req.method === "POST" && req.url === "/webhooks";
   handleWithRequestContext(req, res, () => (webhook ? handleWebhookNode(req, res) : app(req, res)), {
     accessLog: !webhook,
@@ -41,4 +45,9 @@ const server = http.createServer((req, res) => {
 server.listen(settings.port, () =>
   console.log(`[server] listening on port ${settings.port} (${settings.mode})`),
 );
-for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => server.close(() => process.exit(0)));
+for (const signal of ["SIGTERM", "SIGINT"])
+  process.once(signal, () => {
+    draining = true;
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  });

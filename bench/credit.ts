@@ -1,10 +1,11 @@
-// npm run bench:credit [-- --orders 50000 --customers 2000 --concurrency 16 --group 8 --timeout 600]
+// npm run bench:credit [-- --orders 50000 --customers 2000 --concurrency 16 --group 8 --timeout 600 --experiments]
 // Orders per second from the inbox to committed ledger entries, through the real worker
 // process (`npm run worker`: BullMQ webhooks queue → processWebhookEvent → the topic's
 // ingest handler → mirror + loyalty settle + ledger) on a scratch database and a private
 // Redis. Customers and products are delivered and processed first (untimed), as a shop
 // after its backfill; then N orders/paid deliveries sit in the inbox, are enqueued and
-// timed until every row is processed. Target: >= 2,000 orders/s.
+// timed until every row is processed. Target: >= 2,000 orders/s. With --experiments, a 10%
+// program holdout and three experiments run meanwhile (assignment, shadow ledger, exposures).
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -17,6 +18,8 @@ import { DEFAULT_JOB_OPTIONS } from "../app/jobs/options";
 import { webhookJobs } from "../app/jobs/producers.server";
 import { recordDeliveries, type Delivery } from "../app/webhooks/inbox.server";
 import { benchShop } from "./support/orders";
+import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
+import { launchExperiment } from "../app/experiments/lifecycle.server";
 import { currentProgramVersion } from "../app/loyalty/services/program.server";
 import {
   appEnv,
@@ -40,6 +43,8 @@ const { values: args } = parseArgs({
     timeout: { type: "string", default: "600" },
     // Extra node arguments for the worker, as JSON, e.g. '["--cpu-prof","--cpu-prof-dir=/tmp/prof"]'.
     profile: { type: "string" },
+    /** Run with a 10% program holdout and three running experiments on three levers (issue 13). */
+    experiments: { type: "boolean", default: false },
   },
 });
 const ORDERS = Number(args.orders);
@@ -117,6 +122,7 @@ async function main() {
     await db.shop.create({ data: { domain: SHOP, currencyCode: "USD" } });
     // An installed shop has its program (version 1, the defaults) before orders arrive.
     await currentProgramVersion(db, SHOP);
+    if (args.experiments) console.log(await startExperiments(db));
     const now = new Date();
     const prerequisites = await store(db, [
       ...shop.customers.map((c) => delivery("customers/create", shop.customerBody(c), now)),
@@ -180,8 +186,13 @@ async function main() {
     let dbCpuMs = 0;
     for (const [pid, ms] of backendCpu(await backends())) dbCpuMs += ms - (dbCpuBefore.get(pid) ?? 0);
 
-    const [ledger] = await db.$queryRaw<{ entries: bigint; orders: bigint; members: bigint }[]>`
-      SELECT count(*) AS entries, count(DISTINCT "orderId") AS orders, count(DISTINCT "customerId") AS members
+    // Held-out members' orders earn nothing: their shadow entries stand in for ledger entries.
+    const [ledger] = await db.$queryRaw<
+      { entries: bigint; orders: bigint; members: bigint; shadowOrders: bigint; exposures: bigint }[]
+    >`
+      SELECT count(*) AS entries, count(DISTINCT "orderId") AS orders, count(DISTINCT "customerId") AS members,
+             (SELECT count(DISTINCT "orderId") FROM "HoldoutShadowEntry" WHERE "shop" = ${SHOP}) AS "shadowOrders",
+             (SELECT count(*) FROM "ExperimentExposure" WHERE "shop" = ${SHOP}) AS "exposures"
       FROM "LedgerEntry" WHERE "shop" = ${SHOP}`;
     const rate = done.processed / seconds;
     console.log(
@@ -194,14 +205,17 @@ async function main() {
     console.log(
       `${done.processed} processed, ${done.failed} failed in ${seconds.toFixed(1)} s ` +
         `(load average ${loadavg()[0]!.toFixed(1)}); ledger: ${ledger!.entries} entries ` +
-        `for ${ledger!.orders} orders and ${ledger!.members} members`,
+        `for ${ledger!.orders} orders and ${ledger!.members} members` +
+        (args.experiments
+          ? `; shadow ledger ${ledger!.shadowOrders} orders; ${ledger!.exposures} exposures`
+          : ""),
     );
     if (done.processed + done.failed < orders.length) {
       console.log(
         `credit check FAILED: ${orders.length - done.processed - done.failed} rows unprocessed at timeout`,
       );
       process.exitCode = 1;
-    } else if (done.failed > 0 || Number(ledger!.orders) < done.processed) {
+    } else if (done.failed > 0 || Number(ledger!.orders) + Number(ledger!.shadowOrders) < done.processed) {
       console.log(
         `credit check FAILED: failed rows, or processed orders without ledger entries; see ${workerLog}`,
       );
@@ -209,7 +223,8 @@ async function main() {
     }
     console.log(describeHostSpeed("before", speedBefore));
     console.log(describeHostSpeed("after", await hostSpeed(database.url)));
-    console.log(`credit: ${Math.round(rate)} orders/s (target >= ${TARGET} orders/s)`);
+    const setting = args.experiments ? " with a 10% holdout and three running experiments" : "";
+    console.log(`credit: ${Math.round(rate)} orders/s${setting} (target >= ${TARGET} orders/s)`);
   } finally {
     if (worker) await stopChild(worker);
     await queue.close();
@@ -224,3 +239,30 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** A 10% program holdout and three running experiments on three levers (earn rate, bonuses, expiry). */
+async function startExperiments(db: PrismaClient): Promise<string> {
+  const holdout = await startHoldout(db, SHOP, { sharePercent: 10 });
+  if (!holdout.ok) throw new Error(holdout.message);
+  const tests = [
+    { key: "earn", lever: "earnRate", patch: { earning: { pointsPerCurrencyUnit: 2 } } },
+    { key: "bonus", lever: "bonuses", patch: { earning: { bonuses: { firstOrder: 50 } } } },
+    { key: "expiry", lever: "expiry", patch: { expiry: { policy: "inactivity", days: 365 } } },
+  ];
+  for (const t of tests) {
+    const created = await createExperiment(db, SHOP, {
+      key: t.key,
+      name: t.key,
+      lever: t.lever,
+      primaryMetric: "netRevenue",
+      variants: [
+        { key: "control", name: "Control", weight: 50, control: true },
+        { key: "treatment", name: "Treatment", weight: 50, override: t.patch },
+      ],
+    });
+    if (!created.ok) throw new Error(`${created.message} ${JSON.stringify(created.fieldErrors)}`);
+    const launched = await launchExperiment(db, SHOP, created.value.id);
+    if (!launched.ok) throw new Error(launched.message);
+  }
+  return "Experiments: a 10% program holdout and three running experiments (earnRate, bonuses, expiry), 50/50 each";
+}

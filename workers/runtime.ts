@@ -47,7 +47,9 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   };
   const queueOf = (name: QueueName) => Object.values(queues).find((q) => q.name === name) as unknown as Queue;
   await upsertSchedules(queueOf);
-  const stopKeepingSchedules = keepSchedules(connection, queueOf, options.keepSchedulesEveryMs);
+  const stopKeepingSchedules = keepSchedules(connection, queueOf, options.keepSchedulesEveryMs, () =>
+    queues.maintenance.add("sweep-inbox", { catchUp: true }, { removeOnComplete: 100, removeOnFail: 100 }),
+  );
 
   const processors: Record<QueueName, Processor> = {
     webhooks: webhooksProcessor(db),

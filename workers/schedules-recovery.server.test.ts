@@ -26,18 +26,12 @@ let connection: Redis;
 let producer: Redis;
 let runtime: WorkerRuntime;
 
-async function startAll(keepSchedulesEveryMs: number) {
+async function startAll(keepSchedulesEveryMs: number, sweepAfterMinutes = 0) {
   server = await startPrivateRedis();
   connection = createRedis(server.url);
   producer = createProducerRedis(server.url);
   // sweepAfterMinutes 0: a swept row needs no five-minute wait in a test.
-  runtime = await startWorkers({
-    connection,
-    db,
-    concurrency: 4,
-    keepSchedulesEveryMs,
-    sweepAfterMinutes: 0,
-  });
+  runtime = await startWorkers({ connection, db, concurrency: 4, keepSchedulesEveryMs, sweepAfterMinutes });
   // The first sweep runs at once; the burst comes after it, so only a later sweep can find it.
   const maintenance = createQueue(QUEUE.maintenance, producer);
   await expect
@@ -112,6 +106,17 @@ describe("schedules after Redis loses its data", () => {
     expect(await missingSchedules(queueOf)).toHaveLength(SCHEDULES.length);
 
     await expect.poll(() => missingSchedules(queueOf), { timeout: 10_000, interval: 100 }).toEqual([]);
+    await expectAllProcessed(ids);
+  });
+
+  it("sweeps at once when Redis comes back, not after the sweep delay, so recovery takes seconds", async () => {
+    // The production delay: only the catch-up sweep on recovery can find rows this young.
+    await startAll(60 * 60_000, 5);
+    const ids = await recordBurst();
+
+    await server.stop();
+    server = await startPrivateRedis({ port: server.port });
+
     await expectAllProcessed(ids);
   });
 });

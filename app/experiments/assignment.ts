@@ -35,6 +35,8 @@ export interface AssignableExperiment {
   /** The schedule: not in force before `startsAt` nor from `endsAt` on. */
   startsAt?: Date | null;
   endsAt?: Date | null;
+  /** When it started: only what happens from then on exposes a member. */
+  launchedAt?: Date | null;
   variants: readonly AssignableVariant[];
 }
 

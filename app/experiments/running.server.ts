@@ -1,4 +1,5 @@
-import { prisma } from "~/db.server";
+import { sharedPgPool } from "~/db/pg-pools.server";
+import { env } from "~/env.server";
 import type { VariantOverride } from "~/loyalty/member-program";
 import {
   assignCustomer,
@@ -37,60 +38,82 @@ export function runningExperiments(shop: string, clock = Date.now): Promise<Runn
   return set;
 }
 
+/**
+ * Its own small pool: the crediting paths ask for the assignment inside their transactions,
+ * and a load that waited for a connection of their (full) pool would wait for itself.
+ */
+const pool = () => sharedPgPool("experiments", env().DATABASE_URL, { max: 2 });
+
+type RunningRow = {
+  id: string;
+  key: string;
+  kind: "holdout" | "test";
+  lever: string | null;
+  salt: string;
+  audience: Audience;
+  layerStart: number | null;
+  layerEnd: number | null;
+  startsAt: number | null;
+  endsAt: number | null;
+  launchedAt: number | null;
+  variants: { key: string; weight: number; control: boolean; override: Record<string, unknown> }[];
+};
+
+const epochMs = (column: string) => `(extract(epoch FROM e."${column}") * 1000)::float8 AS "${column}"`;
+const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+
 async function loadRunning(shop: string): Promise<RunningSet> {
-  const db = prisma();
-  const rows = await db.experiment.findMany({
-    where: { shop, status: "running" },
-    include: { variants: { orderBy: { position: "asc" } } },
-  });
+  const { rows } = await pool().query<RunningRow>(
+    `SELECT e."id", e."key", e."kind"::text AS "kind", e."lever", e."salt", e."audience", e."layerStart", e."layerEnd",
+            ${epochMs("startsAt")}, ${epochMs("endsAt")}, ${epochMs("launchedAt")},
+            (SELECT json_agg(json_build_object('key', v."key", 'weight', v."weight", 'control', v."control",
+                                               'override', v."override") ORDER BY v."position")
+             FROM "ExperimentVariant" v WHERE v."experimentId" = e."id") AS "variants"
+     FROM "Experiment" e WHERE e."shop" = $1 AND e."status" = 'running'`,
+    [shop],
+  );
   const experiments: AssignableExperiment[] = rows.map((r) => ({
     id: r.id,
     key: r.key,
     kind: r.kind,
     lever: r.lever,
     salt: r.salt,
-    audience: r.audience as Audience,
+    audience: r.audience,
     layerStart: r.layerStart ?? 0,
     layerEnd: r.layerEnd ?? 0,
-    startsAt: r.startsAt,
-    endsAt: r.endsAt,
-    variants: r.variants.map((v) => ({
-      key: v.key,
-      weight: v.weight,
-      control: v.control,
-      override: v.override as Record<string, unknown>,
-    })),
+    startsAt: toDate(r.startsAt),
+    endsAt: toDate(r.endsAt),
+    launchedAt: toDate(r.launchedAt),
+    variants: r.variants ?? [],
   }));
   experiments.sort(byLayer);
   const audiences = new Map<string, Set<bigint>>();
-  for (const r of rows) {
-    const audience = r.audience as Audience;
-    if (audience.kind === "all") continue;
-    const ids = await audienceMembers(shop, r.id, audience, r.launchedAt ?? new Date(0));
-    audiences.set(r.id, new Set(ids));
+  for (const e of experiments) {
+    if (e.audience.kind === "all") continue;
+    audiences.set(e.id, new Set(await audienceMembers(shop, e.id, e.audience, e.launchedAt ?? new Date(0))));
   }
   return { experiments, audiences };
 }
 
 async function audienceMembers(shop: string, experimentId: string, audience: Audience, launchedAt: Date) {
-  const db = prisma();
   const exposed = `SELECT "customerId" FROM "ExperimentExposure" WHERE "shop" = $1 AND "experimentId" = $2::uuid`;
-  const query =
+  const [query, param] =
     audience.kind === "newMembers"
-      ? `SELECT "customerId" FROM "Member" WHERE "shop" = $1 AND "createdAt" >= $3 UNION ${exposed}`
+      ? [
+          `SELECT "customerId" FROM "Member" WHERE "shop" = $1 AND "createdAt" >= $3::timestamp(3)`,
+          launchedAt.toISOString(),
+        ]
       : audience.kind === "tier"
-        ? `SELECT "customerId" FROM "Member" WHERE "shop" = $1 AND "tierId" = $3 UNION ${exposed}`
-        : `SELECT "id" AS "customerId" FROM "Customer" WHERE "shop" = $1 AND "tags" && $3::text[] UNION ${exposed}`;
-  const param =
-    audience.kind === "newMembers"
-      ? launchedAt
-      : audience.kind === "tier"
-        ? audience.tierId
-        : audience.kind === "tags"
-          ? audience.tags
-          : null;
-  const rows = await db.$queryRawUnsafe<{ customerId: bigint }[]>(query, shop, experimentId, param);
-  return rows.map((r) => r.customerId);
+        ? [`SELECT "customerId" FROM "Member" WHERE "shop" = $1 AND "tierId" = $3`, audience.tierId]
+        : [
+            `SELECT "id" AS "customerId" FROM "Customer" WHERE "shop" = $1 AND "tags" && $3::text[]`,
+            audience.kind === "tags" ? audience.tags : [],
+          ];
+  const { rows } = await pool().query<{ customerId: string }>(
+    `SELECT "customerId"::text AS "customerId" FROM (${query} UNION ${exposed}) a`,
+    [shop, experimentId, param],
+  );
+  return rows.map((r) => BigInt(r.customerId));
 }
 
 /** Whether an experiment is in force at `at` (its schedule) and the customer is in its audience. */

@@ -6,7 +6,8 @@ import type { MemberProgram } from "~/loyalty/member-program";
 import { membershipDecision } from "~/loyalty/membership";
 import type { Program } from "~/loyalty/program";
 import { memberProgramsPg } from "~/loyalty/services/member-program.server";
-import { earnInstant } from "~/loyalty/services/orders.server";
+import { recordExposures } from "~/experiments/exposure.server";
+import { earnInstant, orderEarns } from "~/loyalty/services/orders.server";
 import { settleInTurn, type Facts, type MemberState } from "./batch-settle.server";
 import {
   cmpBig,
@@ -181,6 +182,15 @@ async function applyBatch(
     [...facts.states.values()].filter((s) => s.changed).map((s) => s.row),
   );
   await insertEvents(c, shop, settled.events);
+  // Exposure: the first paid order after an experiment's launch, as on the per-order path.
+  await recordExposures(
+    (sql, params) => c.query(sql, params),
+    shop,
+    fast
+      .filter((f) => orderEarns(f.order))
+      .map((f) => ({ customerId: f.order.customerId, at: earnInstant(f.order, now) })),
+    "order",
+  );
   const processed = fast.map((f) => f.row.id);
   await markProcessed(c, processed, now);
   return { processed: new Set(processed), deferred };
@@ -405,6 +415,8 @@ function takeFastRows(
       !customer.gone &&
       member !== undefined &&
       stillActive(member, customer, loaded.staffEmails, programs(f.order.customerId).program) &&
+      // The program holdout's shadow ledger is the per-row path's work.
+      !programs(f.order.customerId).heldOut &&
       !loaded.busy.has(f.order.id) &&
       (!prior ||
         ((prior.customerId === null || prior.customerId === f.order.customerId) &&

@@ -28,7 +28,9 @@ export const JOBS = {
     "process-webhooks": z.object({ eventIds: z.array(z.uuid()).min(1).max(MAX_WEBHOOK_GROUP) }).strict(),
   },
   maintenance: {
-    "sweep-inbox": z.object({}).strict(),
+    // `catchUp`: Redis came back (or came back empty), so every unfinished row is swept now,
+    // not only those past the sweep delay (their jobs may be gone, or were never added).
+    "sweep-inbox": z.object({ catchUp: z.boolean().optional() }).strict(),
     // Deletes processed inbox rows older than WEBHOOK_RETENTION_DAYS (app/webhooks/retention.server.ts).
     "prune-inbox": z.object({}).strict(),
     // Dashboard aggregates (app/stats): every installed shop's changed days, or one shop;

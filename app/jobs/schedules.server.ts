@@ -54,12 +54,16 @@ export async function missingSchedules(queueOf: QueueOf): Promise<string[]> {
 /**
  * Keeps the schedules registered while the worker runs: upserts them when `connection`
  * becomes ready again after losing Redis, and every `everyMs`. A failure is logged and
- * tried again at the next occasion. Returns the function that stops it.
+ * tried again at the next occasion. After a reconnect, or when schedules were missing
+ * (Redis came back empty), `onRecovered` runs: jobs may be lost and enqueues have failed,
+ * so the caller sweeps the inbox at once instead of after the sweep delay. Returns the
+ * function that stops it.
  */
 export function keepSchedules(
   connection: Redis,
   queueOf: QueueOf,
   everyMs: number = KEEP_SCHEDULES_EVERY_MS,
+  onRecovered: () => Promise<unknown> = async () => {},
 ): () => void {
   const log = logger();
   let running: Promise<void> | undefined;
@@ -70,6 +74,7 @@ export function keepSchedules(
         await upsertSchedules(queueOf);
         if (missing.length > 0)
           log.warn({ missing, reason }, "Schedules were missing from Redis; registered them again");
+        if (missing.length > 0 || reason === "reconnected") await onRecovered();
       } catch (err) {
         log.warn({ err, reason }, "Could not register the schedules; trying again later");
       } finally {

@@ -156,7 +156,7 @@ export function replayHistory(input: ReplayInput): ReplayResult {
 
 function signup(input: ReplayInput, mp: MemberProgram, append: (e: ReplayEntry) => boolean) {
   const points = mp.program.earning.bonuses.signup;
-  if (points <= 0) return;
+  if (points <= 0 || mp.heldOut) return;
   append({
     key: signupBonusKey(input.shop, input.customerId),
     kind: "bonus",

@@ -150,7 +150,8 @@ export function settleOrder(input: SettleInput): SettleResult {
   const { order } = input;
   const d = draft(input);
   let credited = false;
-  if (!d.has(d.lotKey) && order.earns && input.mayEarn) credited = credit(d);
+  // A member in the program holdout earns nothing (their shadow ledger is settled apart).
+  if (!d.has(d.lotKey) && order.earns && input.mayEarn && !input.mp.heldOut) credited = credit(d);
   else if (d.has(d.lotKey) && order.earns && input.correct) correct(d);
   if (d.has(d.lotKey)) {
     reverseRefunds(d);

@@ -51,6 +51,7 @@ export interface TierProgressValue {
  * checkout function finds the member's perk under (`perkTierId`, against the `live` tiers).
  */
 export function memberMetafields(member: Member, resolved: MemberProgram, live: Program): MetafieldInput[] {
+  if (resolved.heldOut) return heldOutMetafields(member);
   const { program } = resolved;
   const levels = program.tiers.levels;
   const progress = progressToNext(Number(member.tierValue), levels);
@@ -75,6 +76,20 @@ export function memberMetafields(member: Member, resolved: MemberProgram, live: 
       value: member.tierId ? perkTierId(live.tiers, resolved, member.tierId) : NO_TIER,
     },
     { ...base, key: METAFIELD_KEYS.progress, type: "json", value: JSON.stringify(value) },
+  ];
+}
+
+/**
+ * A member in the program holdout gets no program: no balance, no tier (the perk function
+ * gives nothing for "none"), and a progress value that tells the customer account block to
+ * show nothing at all.
+ */
+function heldOutMetafields(member: Member): MetafieldInput[] {
+  const base = { ownerId: customerGid(member.customerId), namespace: METAFIELD_NAMESPACE };
+  return [
+    { ...base, key: METAFIELD_KEYS.balance, type: "number_integer", value: "0" },
+    { ...base, key: METAFIELD_KEYS.tier, type: "single_line_text_field", value: NO_TIER },
+    { ...base, key: METAFIELD_KEYS.progress, type: "json", value: JSON.stringify({ noProgram: true }) },
   ];
 }
 

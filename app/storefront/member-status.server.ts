@@ -1,4 +1,5 @@
 import type { PrismaClient } from "~/db.server";
+import { recordExposures } from "~/experiments/exposure.server";
 import type { LedgerKind } from "~/loyalty/ledger";
 import { memberProgram } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
@@ -14,7 +15,14 @@ export async function loadMemberStatus(
   customerId: bigint,
   now: Date,
 ): Promise<MemberStatus> {
-  const [{ program }, member, activity, limited] = await Promise.all([
+  // Exposure: the first logged-in storefront view, the same in every arm (the holdout's too).
+  await recordExposures(
+    (sql, params) => db.$executeRawUnsafe(sql, ...params),
+    shop,
+    [{ customerId, at: now }],
+    "storefront",
+  );
+  const [{ program, heldOut }, member, activity, limited] = await Promise.all([
     memberProgram(db, shop, customerId, now),
     db.member.findUnique({
       where: { shop_customerId: { shop, customerId } },
@@ -34,6 +42,8 @@ export async function loadMemberStatus(
       _count: { _all: true },
     }),
   ]);
+  // The program holdout sees nothing of the program (its exposure is still recorded by the route).
+  if (heldOut) return { member: false, reason: "noProgram", currency: program.currency };
   return memberStatus({
     currency: program.currency,
     program,

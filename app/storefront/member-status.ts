@@ -74,7 +74,7 @@ export type MemberStatus =
       rewards: StatusReward[];
       activity: StatusActivity[];
     }
-  | { member: false; reason: "notEnrolled" | "excluded"; currency: string };
+  | { member: false; reason: "notEnrolled" | "excluded" | "noProgram"; currency: string };
 
 export const ACTIVITY_LIMIT = 10;
 

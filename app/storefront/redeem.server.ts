@@ -57,7 +57,8 @@ export async function redeemFromStorefront(
     );
   }
   const { rewardId, clientKey, cartSubtotalMinor } = body.data;
-  const { program } = await memberProgram(deps.db, shop, customerId, deps.now);
+  const { program, heldOut } = await memberProgram(deps.db, shop, customerId, deps.now);
+  if (heldOut) return proxyError(403, "not_member", "This customer is not in the program.");
   const reward = program.rewards.find((r) => r.id === rewardId);
   const known = await deps.db.redemption.findUnique({
     where: { shop_clientKey: { shop, clientKey } },

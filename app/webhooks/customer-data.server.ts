@@ -206,8 +206,9 @@ export function personalValues(values: readonly unknown[]): string[] {
  * Deleting them would change the shop's totals after the fact, and they identify no one
  * once the customer is gone from Shopify: what remains is a numeric id, amounts and
  * dates. The free text on them (staff reasons, failure messages) is dropped, the member
- * is marked deleted (it never earns again) and loses its birthday. Loyalty events exist
- * to message and analyse a person, so they are deleted.
+ * is marked deleted (it never earns again) and loses its birthday. Loyalty events,
+ * experiment exposures and holdout shadow entries exist to message and analyse a person,
+ * so they are deleted.
  */
 async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
   if (customerIds.length === 0) return { members: 0, ledgerEntries: 0, redemptions: 0, loyaltyEvents: 0 };
@@ -233,6 +234,10 @@ async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
     data: { failureReason: null },
   });
   const events = await tx.loyaltyEvent.deleteMany({ where: { shop, customerId } });
+  // Experiment exposures and the holdout's shadow ledger describe a person's behaviour for
+  // analysis, not the shop's books: deleted (assignment itself is a hash, never stored).
+  await tx.experimentExposure.deleteMany({ where: { shop, customerId } });
+  await tx.holdoutShadowEntry.deleteMany({ where: { shop, customerId } });
   return {
     members: members.count,
     ledgerEntries: ledgerEntries.count,

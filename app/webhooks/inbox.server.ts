@@ -72,11 +72,26 @@ export async function recordDeliveries(
 }
 
 /** Rows still waiting for a worker after `olderThan`: their job was lost or never added. */
-export async function findUnfinished(db: PrismaClient, olderThan: Date, limit: number) {
+/** Rows still `received` before `olderThan`, oldest first, after the keyset `after` when given. */
+export async function findUnfinished(
+  db: PrismaClient,
+  olderThan: Date,
+  limit: number,
+  after?: { receivedAt: Date; id: string },
+) {
   return db.webhookEvent.findMany({
-    where: { status: "received", receivedAt: { lt: olderThan } },
-    orderBy: { receivedAt: "asc" },
+    where: {
+      status: "received",
+      receivedAt: { lt: olderThan },
+      ...(after && {
+        OR: [
+          { receivedAt: { gt: after.receivedAt } },
+          { receivedAt: after.receivedAt, id: { gt: after.id } },
+        ],
+      }),
+    },
+    orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
     take: limit,
-    select: { id: true, shop: true, topic: true },
+    select: { id: true, shop: true, topic: true, receivedAt: true },
   });
 }

@@ -4,6 +4,7 @@ import { findUnfinished } from "./inbox.server";
 
 export const SWEEP_AFTER_MINUTES = 5;
 const BATCH = 500;
+const MAX_PAGES = 200;
 
 export type SweepDeps = {
   db: PrismaClient;
@@ -24,8 +25,17 @@ export type SweepDeps = {
  */
 export async function sweepInbox({ db, enqueue, now, afterMinutes = SWEEP_AFTER_MINUTES }: SweepDeps) {
   const olderThan = new Date(now().getTime() - afterMinutes * 60_000);
-  const rows = await findUnfinished(db, olderThan, BATCH);
-  for (const row of rows) await enqueue(row.id);
-  if (rows.length > 0) logger().info({ swept: rows.length }, "Re-enqueued unfinished webhook events");
-  return { swept: rows.length };
+  // Page through every such row (after an outage there can be thousands), oldest first,
+  // bounded so one run cannot go on for ever.
+  let swept = 0;
+  let after: { receivedAt: Date; id: string } | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const rows = await findUnfinished(db, olderThan, BATCH, after);
+    for (const row of rows) await enqueue(row.id);
+    swept += rows.length;
+    if (rows.length < BATCH) break;
+    after = rows[rows.length - 1];
+  }
+  if (swept > 0) logger().info({ swept }, "Re-enqueued unfinished webhook events");
+  return { swept };
 }

@@ -16,13 +16,15 @@ export function maintenanceProcessor(
   return async (job: Job) => {
     const data = parseJobData(QUEUE.maintenance, job.name, job.data);
     switch (job.name) {
-      case "sweep-inbox":
+      case "sweep-inbox": {
+        const { catchUp } = data as JobData<typeof QUEUE.maintenance, "sweep-inbox">;
         return sweepInbox({
           db,
           enqueue: (eventId) => requeueWebhook(webhooks, eventId),
           now: () => new Date(),
-          afterMinutes: options.sweepAfterMinutes,
+          afterMinutes: catchUp ? 0 : options.sweepAfterMinutes,
         });
+      }
       case "prune-inbox":
         return pruneInbox({ db, now: () => new Date(), retentionDays: env().WEBHOOK_RETENTION_DAYS });
       case "refresh-loyalty-stats": {

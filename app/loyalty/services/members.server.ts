@@ -109,7 +109,8 @@ export async function ensureMember(
 async function enroll(tx: Tx, member: Member, resolved: MemberProgram): Promise<Member> {
   const { program, version, variants } = resolved;
   const enrolledAt = member.enrolledAt ?? new Date();
-  const points = signupBonus(program);
+  // The program holdout gets no program: no signup bonus.
+  const points = resolved.heldOut ? null : signupBonus(program);
   await recordEvents(tx, member.shop, [
     {
       customerId: member.customerId,

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { recordExposures } from "~/experiments/exposure.server";
+import { settleShadow } from "~/experiments/shadow.server";
 import type { Prisma } from "~/db.server";
 import type { Member, Order, Refund } from "~/generated/prisma/client";
 import { earningOrderFromMirror, orderPlacedAt, refundedAmountsFromMirror } from "~/mirror/format";
@@ -138,7 +140,20 @@ export async function settleOrder(
     });
     await append(tx, state, decision.entries);
     reversible = refunds.length > 0 || order.cancelledAt !== null;
+    // The program holdout earns nothing; the shadow ledger records what it would have.
+    if (mp.heldOut && orderEarns(order)) {
+      const view = settleView(order, refunds, earning ?? (await earningOrder(tx, shop, order)));
+      await settleShadow(tx, shop, member.customerId, mp, view, history ?? [], now);
+    }
   }
+  // Exposure: the first paid order after an experiment's launch, the same in every arm.
+  if (orderEarns(order))
+    await recordExposures(
+      (sql, params) => tx.$executeRawUnsafe(sql, ...params),
+      shop,
+      [{ customerId: order.customerId, at: earnInstant(order, now) }],
+      "order",
+    );
   await correctLaterOrders(tx, state, order, mp, now);
   await recordEvents(tx, shop, state.events);
   if (state.changed || reversible) state.member = await refreshTier(tx, state.member, program, now, history);

@@ -113,7 +113,9 @@ export async function runForMember(
       ...written,
     }),
   );
-  const birthday = member.status === "active" ? birthdayEntry(member, program, written, now) : null;
+  // The program holdout gets no program: no birthday bonus either.
+  const birthday =
+    member.status === "active" && !context.heldOut ? birthdayEntry(member, program, written, now) : null;
   const entries = [...releases, ...expiries, ...(birthday ? [birthday] : [])];
   const appended = await appendEntries(tx, member, entries);
   const { inserted } = appended;

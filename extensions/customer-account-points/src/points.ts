@@ -25,17 +25,19 @@ export interface LoyaltyStanding {
   fraction: number | null;
 }
 
-/** Null when the customer is not (yet) a member: the app has written no balance for them. */
+/** Null when the customer is not (yet) a member (no balance written) or is in the program holdout. */
 export function standingFromQuery(data: LoyaltyQueryData | null | undefined): LoyaltyStanding | null {
   const customer = data?.customer;
   const balance = Number(customer?.balance?.value);
   if (!customer?.balance || !Number.isInteger(balance)) return null;
-  let progress: { tierName?: unknown; nextTierName?: unknown; fraction?: unknown } = {};
+  let progress: { tierName?: unknown; nextTierName?: unknown; fraction?: unknown; noProgram?: unknown } = {};
   try {
     progress = customer.progress ? (JSON.parse(customer.progress.value) as typeof progress) : {};
   } catch {
     progress = {};
   }
+  // The program holdout: the app says this customer gets no program, so the block shows nothing.
+  if (progress.noProgram === true) return null;
   const tierId = customer.tier?.value;
   const text = (v: unknown) => (typeof v === "string" && v.trim() ? v : null);
   const nextTierName = text(progress.nextTierName);

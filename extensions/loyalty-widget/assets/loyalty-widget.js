@@ -57,6 +57,11 @@
   const views = new Set();
   // Re-rendering replaces nodes; keep keyboard focus on the "same" control when it is rebuilt.
   const render = () => {
+    // A customer in the program holdout sees nothing of the program, launcher included.
+    if (store.status && store.status.reason === "noProgram") {
+      d.querySelectorAll(".lw-root, [data-lw-view]").forEach((el) => (el.hidden = true));
+      return;
+    }
     const active = d.activeElement;
     const key = active && active.getAttribute && active.getAttribute("data-lw-key");
     const view = key && active.closest("[data-lw-view]");

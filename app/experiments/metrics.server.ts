@@ -1,0 +1,79 @@
+import type { Prisma, PrismaClient } from "~/db.server";
+import { METRICS, ORDER_NET_REVENUE_SQL, sufficientStatisticsSql, type MetricDefinition } from "./metrics";
+
+// The metrics' aggregation in PostgreSQL: one statement reduces every exposed member of an
+// experiment to sufficient statistics per variant and exposure day (metrics.ts defines
+// what each metric sums). Members count from their exposure on, up to `asOf`.
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** One row per variant and exposure day: `n`, the covariate's sums, and each metric's sums by alias. */
+export type StatsRow = { variant: string; day: Date } & Record<string, number>;
+
+/**
+ * The per-member facts (metrics.ts `MemberFact`) of an experiment's exposed members.
+ * Parameters: $1 shop, $2 experiment id, $3 as-of instant, $4 gross margin share.
+ */
+export const MEMBER_FACTS_SQL = `
+  WITH x AS (
+    SELECT "customerId", "variantKey", "exposedAt", "covariate"
+    FROM "ExperimentExposure"
+    WHERE "shop" = $1 AND "experimentId" = $2::uuid AND "exposedAt" < $3
+  ),
+  o AS (
+    SELECT x."customerId", count(*) AS ord, sum(p.net) AS rev,
+           count(*) FILTER (WHERE p."placedAt" < x."exposedAt" + interval '60 days') AS ord60
+    FROM x JOIN (${ORDER_NET_REVENUE_SQL}) p ON p."customerId" = x."customerId"
+    WHERE p."placedAt" >= x."exposedAt" AND p."placedAt" < $3
+    GROUP BY x."customerId"
+  ),
+  rd AS (
+    SELECT x."customerId", count(*) AS red,
+           sum(CASE WHEN r."status" = 'used'
+                    THEN COALESCE((r."reward"->'value'->'amount'->>'amountMinor')::float8,
+                                  u."totalDiscountsMinor"::float8, 0)
+                    ELSE 0 END) AS cost
+    FROM x JOIN "Redemption" r
+      ON r."shop" = $1 AND r."customerId" = x."customerId" AND r."createdAt" >= x."exposedAt"
+         AND r."createdAt" < $3 AND r."status" <> 'failed' AND r."returnedAt" IS NULL
+    LEFT JOIN "Order" u ON u."shop" = $1 AND u."id" = r."usedOrderId"
+    GROUP BY x."customerId"
+  ),
+  l AS (
+    SELECT x."customerId", sum(e."points") AS pts
+    FROM x JOIN "LedgerEntry" e
+      ON e."shop" = $1 AND e."customerId" = x."customerId" AND e."occurredAt" >= x."exposedAt"
+         AND e."occurredAt" < $3 AND e."kind" <> 'release'
+    GROUP BY x."customerId"
+  ),
+  m AS (
+    SELECT x."variantKey" AS variant, date_trunc('day', x."exposedAt") AS day, x."covariate" AS cov,
+           COALESCE(o.rev, 0)::float8 AS rev, COALESCE(o.ord, 0)::float8 AS ord,
+           COALESCE(o.ord60, 0)::float8 AS ord60, COALESCE(rd.cost, 0)::float8 AS cost,
+           COALESCE(rd.red, 0)::float8 AS red, COALESCE(l.pts, 0)::float8 AS pts, $4::float8 AS gm
+    FROM x LEFT JOIN o USING ("customerId") LEFT JOIN rd USING ("customerId") LEFT JOIN l USING ("customerId")
+  )`;
+
+export function aggregationSql(metrics: readonly MetricDefinition[]): string {
+  return `${MEMBER_FACTS_SQL}
+  SELECT variant, day, ${sufficientStatisticsSql(metrics)}
+  FROM m GROUP BY variant, day ORDER BY variant, day`;
+}
+
+/** Runs the aggregation for `metrics` (all of them by default). */
+export async function aggregateExperiment(
+  db: Db,
+  shop: string,
+  experimentId: string,
+  asOf: Date,
+  grossMarginBps: number,
+  metrics: readonly MetricDefinition[] = Object.values(METRICS),
+): Promise<StatsRow[]> {
+  return db.$queryRawUnsafe<StatsRow[]>(
+    aggregationSql(metrics),
+    shop,
+    experimentId,
+    asOf,
+    grossMarginBps / 10_000,
+  );
+}

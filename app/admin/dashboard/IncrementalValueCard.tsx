@@ -1,13 +1,7 @@
 import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Link, Text } from "@shopify/polaris";
 import { KpiTile } from "~/admin/components/KpiTile";
 import { formatMde } from "~/admin/experiments/present";
-import {
-  incrementalSentence,
-  intervalText,
-  moneyWithMargin,
-  roiText,
-  type Interval,
-} from "./incremental-present";
+import { intervalText, moneyWithMargin, roiText, type Interval } from "./incremental-present";
 import type { IncrementalCard } from "./incremental.server";
 import { formatMoney } from "~/admin/members/present";
 
@@ -61,7 +55,7 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
         {card.value ? (
           <>
             <Text as="p" variant="headingSm" data-testid="incremental-sentence">
-              {incrementalSentence(card.value, card.currency)}
+              {card.value.sentence}
             </Text>
             <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
               <KpiTile
@@ -98,7 +92,7 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
         ) : (
           <>
             <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-              <KpiTile label="Running" value={holdout.days === null ? "—" : `${holdout.days} days`} />
+              <KpiTile label="Running" value={`${holdout.days} days`} />
               <KpiTile label="Held-out customers exposed" value={holdout.heldOut.toLocaleString("en-US")} />
               <KpiTile label="Program customers exposed" value={holdout.inProgram.toLocaleString("en-US")} />
             </InlineGrid>

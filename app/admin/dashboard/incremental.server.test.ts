@@ -32,7 +32,7 @@ describe("the incremental-value card", () => {
         shop: SHOP,
         experimentId: started.value.id,
         customerId,
-        variantKey: i === 0 ? "holdout" : "program",
+        variantKey: `${started.value.key}:${i === 0 ? "holdout" : "program"}`,
         exposedAt: new Date(),
         trigger: "order",
       })),

@@ -6,14 +6,14 @@ import {
   SUGGESTED_HOLDOUT_SHARES,
   trafficProblem,
 } from "~/admin/experiments/plan";
-import { daysRunning } from "~/admin/experiments/present";
 import { shopTraffic } from "~/admin/experiments/traffic.server";
-import type { IncrementalValue } from "./incremental-present";
+import { holdoutReport } from "~/experiments/report.server";
+import type { IncrementalValue } from "~/experiments/incremental-value";
 
-// The dashboard's first card: the program's incremental value against the holdout. Without
-// a holdout, the invitation to start one (with what each suggested share can detect on this
-// shop's traffic); while one runs, its exposure per arm until the holdout's report has
-// figures; then the figures, each with its interval.
+// The dashboard's first card: the program's incremental value against the holdout
+// (`holdoutReport`: the running holdout, else the latest). Without a holdout, the invitation
+// to start one, with what each suggested share can detect on this shop's traffic; while the
+// report has too little data, its exposure per arm and the reason.
 
 export type IncrementalCard =
   | {
@@ -28,13 +28,13 @@ export type IncrementalCard =
       holdout: {
         id: string;
         sharePercent: number;
-        days: number | null;
+        days: number;
         heldOut: number;
         inProgram: number;
         ended: boolean;
       };
       reason?: string;
-      value?: IncrementalValue;
+      value?: Omit<IncrementalValue, "ok" | "reason" | "members">;
     };
 
 export async function loadIncrementalCard(
@@ -42,13 +42,11 @@ export async function loadIncrementalCard(
   shop: string,
   now: Date,
 ): Promise<IncrementalCard> {
-  const context = await shopContext(db, shop);
-  const holdout = await db.experiment.findFirst({
-    where: { shop, kind: "holdout", status: { in: ["running", "paused", "stopped"] } },
-    orderBy: { createdAt: "desc" },
-    include: { variants: true },
-  });
-  if (!holdout) {
+  const [context, report] = await Promise.all([
+    shopContext(db, shop),
+    holdoutReport(db, shop, { asOf: now }),
+  ]);
+  if (!report) {
     const traffic = await shopTraffic(db, shop, now);
     const problem = trafficProblem(traffic);
     return {
@@ -61,25 +59,24 @@ export async function loadIncrementalCard(
       })),
     };
   }
-  const counts = await db.experimentExposure.groupBy({
-    by: ["variantKey"],
-    where: { shop, experimentId: holdout.id },
-    _count: { _all: true },
-  });
-  const count = (key: string) => counts.find((c) => c.variantKey === key)?._count._all ?? 0;
-  const control = holdout.variants.find((v) => v.control);
+  const holdout = {
+    id: report.holdoutId,
+    sharePercent: report.sharePercent,
+    days: report.days,
+    heldOut: report.members.holdout,
+    inProgram: report.members.program,
+    ended: report.status !== "running" && report.status !== "paused",
+  };
+  if (!report.ok) return { state: "measuring", currency: context.currency, holdout, reason: report.sentence };
   return {
-    state: "measuring",
+    state: "report",
     currency: context.currency,
-    holdout: {
-      id: holdout.id,
-      sharePercent: control?.weight ?? 0,
-      days: daysRunning(holdout.launchedAt, holdout.stoppedAt, now),
-      heldOut: control ? count(control.key) : 0,
-      inProgram: holdout.variants.filter((v) => !v.control).reduce((sum, v) => sum + count(v.key), 0),
-      ended: holdout.status === "stopped",
+    holdout,
+    value: {
+      perMember: report.perMember,
+      total: report.total,
+      roi: report.roi,
+      sentence: report.sentence,
     },
-    reason:
-      "The incremental revenue, margin and ROI appear here once the holdout's report is computed; the counts above are live.",
   };
 }

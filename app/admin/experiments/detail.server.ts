@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
+import { qualifiedKey } from "~/experiments/assignment";
 import { getExperiment, type Outcome } from "~/experiments/experiments.server";
 import {
   launchExperiment,
@@ -32,7 +33,9 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
     }),
     db.experimentAudit.findMany({ where: { shop, experimentId: e.id }, orderBy: { at: "desc" }, take: 20 }),
   ]);
-  const countOf = (key: string) => exposures.find((x) => x.variantKey === key)?._count._all ?? 0;
+  // Exposures name the variant as entries do: "<experiment key>:<variant key>".
+  const countOf = (key: string) =>
+    exposures.find((x) => x.variantKey === qualifiedKey(e.key, key))?._count._all ?? 0;
   const exposed = e.variants.reduce((sum, v) => sum + countOf(v.key), 0);
   const srm = sampleRatioMismatch(
     e.variants.map((v) => countOf(v.key)),
@@ -83,7 +86,7 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       total: exposed,
       srm: { warning: srm.warning, pValue: srm.pValue, reason: srm.reason ?? null },
     },
-    report: await loadReport(db, shop, e, exposed, now, context.currency),
+    report: await loadReport(db, shop, e, exposed, now, context),
     audit: audit.map((a) => ({ id: a.id.toString(), action: a.action, staffId: a.staffId, at: when(a.at)! })),
   };
 }

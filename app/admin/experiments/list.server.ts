@@ -25,7 +25,7 @@ export async function loadExperimentsList(db: PrismaClient, shop: string, now: D
     _count: { _all: true },
   });
   const exposedOf = new Map(exposed.map((e) => [e.experimentId, e._count._all]));
-  const lifts = await primaryLifts(db, shop, experiments, now);
+  const lifts = await primaryLifts(db, shop, experiments, now, context);
   const rows = experiments.map((e) => ({
     id: e.id,
     key: e.key,

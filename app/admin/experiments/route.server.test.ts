@@ -89,6 +89,7 @@ async function seedOrders(shop: string, spendMinor: number[]) {
       currencyCode: "USD",
       subtotalMinor: BigInt(total),
       totalMinor: BigInt(total),
+      financialStatus: "paid",
       processedAt: new Date(NOW.getTime() - (1 + (i % 20)) * DAY),
     })),
   });
@@ -269,7 +270,7 @@ describe("/app/experiments/$experimentId", () => {
         shop: SHOP,
         experimentId: body.id,
         customerId,
-        variantKey: i < 2 ? "control" : "treatment",
+        variantKey: i < 2 ? "double-points:control" : "double-points:treatment",
         exposedAt: NOW,
         trigger: "order",
       })),
@@ -281,6 +282,54 @@ describe("/app/experiments/$experimentId", () => {
     ]);
     expect(page.exposure.total).toBe(3);
     expect(page.exposure.srm.warning).toBe(false);
+  });
+
+  it("reports the domain's analysis: per-metric means and lifts, the decision, the cumulative lift by day", async () => {
+    const { body } = await create(undefined, "launch");
+    const members = 60;
+    await db.member.createMany({
+      data: Array.from({ length: members }, (_, i) => ({ shop: SHOP, customerId: BigInt(i + 1) })),
+    });
+    await db.experimentExposure.createMany({
+      data: Array.from({ length: members }, (_, i) => ({
+        shop: SHOP,
+        experimentId: body.id,
+        customerId: BigInt(i + 1),
+        variantKey: i % 2 ? "double-points:treatment" : "double-points:control",
+        exposedAt: new Date(NOW.getTime() - (3 + (i % 3)) * DAY),
+        trigger: "order",
+      })),
+    });
+    await db.order.createMany({
+      data: Array.from({ length: members }, (_, i) => ({
+        shop: SHOP,
+        id: BigInt(i + 1),
+        customerId: BigInt(i + 1),
+        name: `#${2000 + i}`,
+        currencyCode: "USD",
+        subtotalMinor: 0n,
+        totalMinor: BigInt((i % 2 ? 6000 : 5000) + (i % 7) * 300),
+        financialStatus: "paid",
+        shopifyCreatedAt: new Date(NOW.getTime() - DAY),
+      })),
+    });
+    const page = await detail(body.id);
+    if (!page.report.available) throw new Error(page.report.reason);
+    const primary = page.report.view.metrics.find((m) => m.role === "primary")!;
+    expect(primary.name).toMatch(/margin/i);
+    expect(primary.arms.map((a) => [a.variant, a.members])).toEqual([
+      ["Control", "30"],
+      ["Treatment", "30"],
+    ]);
+    expect(primary.variants[0]!.lift).toMatch(/^[+−-]\d/);
+    expect(primary.variants[0]!.chanceToWin).toMatch(/%$/);
+    expect(page.report.view.decision.reasons.length).toBeGreaterThan(0);
+    // Three exposure days: one cumulative point per day for the treatment.
+    expect(page.report.series).toHaveLength(1);
+    expect(page.report.series[0]!.variant).toBe("Treatment");
+    expect(page.report.series[0]!.points).toHaveLength(3);
+    const list = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
+    expect(list.experiments[0]!.lift.text).toBe(primary.variants[0]!.lift);
   });
 
   it("answers 404 for another shop's experiment, an id that is no UUID, and a form naming them", async () => {

@@ -61,7 +61,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return data(answer, { status: answer.ok ? 200 : answer.status });
 };
 
-type Confirm = { intent: "stop" | "ship" | "revert"; title: string; body: string; button: string };
+type Confirm = { intent: "stop" | "ship" | "revert" | "grant"; title: string; body: string; button: string };
 
 export default function ExperimentPage() {
   const page = useLoaderData<typeof loader>();
@@ -126,6 +126,17 @@ export default function ExperimentPage() {
           button: "Revert",
         }),
     });
+  if (!isTest && e.status === "stopped" && !e.grantedAt && e.shadowPoints > 0)
+    primary = {
+      content: "Grant held-out points",
+      onAction: () =>
+        setConfirm({
+          intent: "grant",
+          title: "Grant the held-out customers their points?",
+          body: `Each held-out customer is credited the points the live program would have given them while the holdout ran (${e.shadowPoints.toLocaleString("en-US")} points in all). Granting twice gives nobody points twice.`,
+          button: "Grant points",
+        }),
+    };
   if (primary) primary = { ...primary, loading: busy, disabled: busy };
 
   const badge = STATUS_BADGES[e.status];
@@ -231,6 +242,12 @@ export default function ExperimentPage() {
                     <List.Item key={g}>Guardrail: {g}</List.Item>
                   ))}
                   {e.stoppedAt && <List.Item>Ended {e.stoppedAt}</List.Item>}
+                  {!isTest && (
+                    <List.Item>
+                      Shadow ledger: {e.shadowPoints.toLocaleString("en-US")} points held-out customers would
+                      have earned{e.grantedAt ? `, granted ${e.grantedAt}` : ""}
+                    </List.Item>
+                  )}
                 </List>
               </BlockStack>
             </Card>
@@ -274,7 +291,7 @@ export default function ExperimentPage() {
           title={confirm.title}
           primaryAction={{
             content: confirm.button,
-            destructive: confirm.intent !== "ship",
+            destructive: confirm.intent === "stop" || confirm.intent === "revert",
             loading: busy,
             onAction: () => run(confirm.intent, confirm.intent === "ship" ? { variant: shipVariant } : {}),
           }}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import { qualifiedKey } from "~/experiments/assignment";
 import { getExperiment, type Outcome } from "~/experiments/experiments.server";
+import { grantHoldoutPoints } from "~/experiments/holdout.server";
 import {
   launchExperiment,
   pauseExperiment,
@@ -23,7 +24,7 @@ import { describeOverride } from "./describe";
 export async function loadExperimentDetail(db: PrismaClient, shop: string, id: string, now: Date) {
   const e = await getExperiment(db, shop, id);
   if (!e) return null;
-  const [context, exposures, audit] = await Promise.all([
+  const [context, exposures, audit, shadow] = await Promise.all([
     shopContext(db, shop),
     db.experimentExposure.groupBy({
       by: ["variantKey"],
@@ -32,6 +33,11 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       _min: { exposedAt: true },
     }),
     db.experimentAudit.findMany({ where: { shop, experimentId: e.id }, orderBy: { at: "desc" }, take: 20 }),
+    db.holdoutShadowEntry.aggregate({
+      where: { shop, experimentId: e.id },
+      _sum: { points: true },
+      _count: { customerId: true },
+    }),
   ]);
   // Exposures name the variant as entries do: "<experiment key>:<variant key>".
   const countOf = (key: string) =>
@@ -70,6 +76,7 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       shippedVariant: e.shippedVariant,
       shippedVersion: e.shippedVersion,
       grantedAt: when(e.grantedAt),
+      shadowPoints: shadow._sum.points ?? 0,
     },
     variants: e.variants.map((v, i) => ({
       key: v.key,
@@ -108,7 +115,7 @@ function audienceText(
 }
 
 const lifecycleForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.enum(["launch", "pause", "resume", "stop", "revert"]) }),
+  z.object({ intent: z.enum(["launch", "pause", "resume", "stop", "revert", "grant"]) }),
   z.object({ intent: z.literal("ship"), variant: z.string().min(1).max(80) }),
 ]);
 
@@ -123,6 +130,7 @@ const DONE: Record<string, string> = {
   stop: "Experiment stopped",
   ship: "Variant shipped as a new program version",
   revert: "Ship reverted: the previous program is live again",
+  grant: "Held-out customers were granted their points",
 };
 
 /** Runs one lifecycle step from the page's form. */
@@ -149,6 +157,7 @@ export async function lifecycleFromForm(
   else if (f.intent === "pause") outcome = await pauseExperiment(db, shop, id, options);
   else if (f.intent === "stop") outcome = await stopExperiment(db, shop, id, options);
   else if (f.intent === "ship") outcome = await shipExperiment(db, shop, id, f.variant, options);
+  else if (f.intent === "grant") outcome = await grantHoldoutPoints(db, shop, id, options);
   else outcome = await revertShip(db, shop, id, options);
   return outcome.ok ? { ok: true, intent: f.intent, message: DONE[f.intent]! } : outcome;
 }

@@ -332,6 +332,38 @@ describe("/app/experiments/$experimentId", () => {
     expect(list.experiments[0]!.lift.text).toBe(primary.variants[0]!.lift);
   });
 
+  it("ends the holdout and grants its shadow points once, from the holdout's page", async () => {
+    const started = await run(
+      listAction(
+        routeArgs(
+          adminRequest(SHOP, "/app/experiments?index", { intent: "start-holdout", sharePercent: "5" }),
+        ),
+      ),
+    );
+    const id = started.body.id;
+    await db.member.create({ data: { shop: SHOP, customerId: 7n } });
+    await db.holdoutShadowEntry.create({
+      data: {
+        shop: SHOP,
+        experimentId: id,
+        customerId: 7n,
+        key: "shadow-earn-7",
+        kind: "earn",
+        points: 120,
+        programVersion: 2,
+        occurredAt: NOW,
+      },
+    });
+    expect((await step(id, { intent: "grant" })).status).toBe(409); // still running
+    expect((await detail(id)).experiment.shadowPoints).toBe(120);
+    expect((await step(id, { intent: "stop" })).status).toBe(200);
+    expect((await step(id, { intent: "grant" })).status).toBe(200);
+    expect((await step(id, { intent: "grant" })).status).toBe(200);
+    const granted = await db.ledgerEntry.findMany({ where: { shop: SHOP, customerId: 7n } });
+    expect(granted.map((g) => [g.kind, g.points])).toEqual([["bonus", 120]]);
+    expect((await detail(id)).experiment.grantedAt).not.toBeNull();
+  });
+
   it("answers 404 for another shop's experiment, an id that is no UUID, and a form naming them", async () => {
     await storeSessionWithoutShopify(OTHER);
     const theirs = (await answer(

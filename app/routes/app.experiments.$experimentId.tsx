@@ -191,9 +191,11 @@ export default function ExperimentPage() {
                   <Text as="h2" variant="headingMd">
                     Report
                   </Text>
-                  <Text as="p" tone="subdued" data-report-note>
-                    {report.reason}
-                  </Text>
+                  <div data-report-note>
+                    <Text as="p" tone="subdued">
+                      {report.reason}
+                    </Text>
+                  </div>
                 </BlockStack>
               </Card>
             )}

@@ -155,6 +155,10 @@ beforeAll(async () => {
       await db.experimentExposure.createMany({ data: exposures });
       await db.order.createMany({ data: orders });
       await db.redemption.createMany({ data: redemptions });
+      // As autovacuum would after a bulk load: without statistics the planner takes the
+      // fresh tables for empty, and the metrics aggregation runs nested loops (7 s instead of
+      // 13 ms for these 1,600 members, measured with EXPLAIN ANALYZE).
+      await db.$executeRawUnsafe("ANALYZE");
     },
   );
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -54,9 +54,11 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
         </InlineStack>
         {card.value ? (
           <>
-            <Text as="p" variant="headingSm" data-testid="incremental-sentence">
-              {card.value.sentence}
-            </Text>
+            <div data-testid="incremental-sentence">
+              <Text as="p" variant="headingSm">
+                {card.value.sentence}
+              </Text>
+            </div>
             <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
               <KpiTile
                 label="Incremental revenue"
@@ -96,9 +98,11 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
               <KpiTile label="Held-out customers exposed" value={holdout.heldOut.toLocaleString("en-US")} />
               <KpiTile label="Program customers exposed" value={holdout.inProgram.toLocaleString("en-US")} />
             </InlineGrid>
-            <Text as="p" tone="subdued" data-testid="incremental-note">
-              {card.reason}
-            </Text>
+            <div data-testid="incremental-note">
+              <Text as="p" tone="subdued">
+                {card.reason}
+              </Text>
+            </div>
           </>
         )}
         <Link url={`/app/experiments/${holdout.id}`}>The holdout's full report</Link>

@@ -52,10 +52,12 @@ export function HoldoutCard(props: {
             </Text>
             <Badge tone={badge.tone}>{badge.label}</Badge>
           </InlineStack>
-          <Text as="p" data-holdout-share>
-            {holdout.sharePercent}% of customers get no program: they earn nothing and see nothing of it, so
-            the difference to everyone else is what the program earns you.
-          </Text>
+          <div data-holdout-share>
+            <Text as="p">
+              {holdout.sharePercent}% of customers get no program: they earn nothing and see nothing of it, so
+              the difference to everyone else is what the program earns you.
+            </Text>
+          </div>
           <Text as="p" tone="subdued">
             {formatDays(holdout.days)}
             {holdout.launched ? ` since ${holdout.launched}` : ""} · {holdout.exposed.toLocaleString("en-US")}{" "}

@@ -39,16 +39,18 @@ export function PowerCard(props: {
         <Text as="h2" variant="headingMd">
           Power and minimum detectable effect
         </Text>
-        <Text as="p" tone="subdued" data-testid="traffic-basis">
-          From your last {props.traffic.days} days: {props.traffic.orderingMembers.toLocaleString("en-US")}{" "}
-          members ordered ({props.traffic.dailyExposed.toFixed(1)} a day
-          {props.trafficPercent < 100
-            ? `, ${traffic.dailyExposed.toFixed(1)} in this experiment's ${props.trafficPercent}%`
-            : ""}
-          ), spending {formatMoney(Math.round(props.traffic.meanMinor), props.currency)} on average (standard
-          deviation {formatMoney(Math.round(sd), props.currency)}). Calculated on net revenue per member, 80%
-          power, 5% false positives.
-        </Text>
+        <div data-testid="traffic-basis">
+          <Text as="p" tone="subdued">
+            From your last {props.traffic.days} days: {props.traffic.orderingMembers.toLocaleString("en-US")}{" "}
+            members ordered ({props.traffic.dailyExposed.toFixed(1)} a day
+            {props.trafficPercent < 100
+              ? `, ${traffic.dailyExposed.toFixed(1)} in this experiment's ${props.trafficPercent}%`
+              : ""}
+            ), spending {formatMoney(Math.round(props.traffic.meanMinor), props.currency)} on average
+            (standard deviation {formatMoney(Math.round(sd), props.currency)}). Calculated on net revenue per
+            member, 80% power, 5% false positives.
+          </Text>
+        </div>
         {problem ? (
           <Text as="p" tone="caution">
             {problem}
@@ -91,13 +93,15 @@ export function PowerCard(props: {
                   onChange={setTarget}
                 />
               </div>
-              <Text as="p" variant="headingSm" data-testid="duration">
-                {duration === null
-                  ? "Enter a positive lift."
-                  : duration.ok
-                    ? `About ${duration.days} days to detect a ${targetLift}% lift.`
-                    : `Not detectable: ${duration.reason}.`}
-              </Text>
+              <div data-testid="duration">
+                <Text as="p" variant="headingSm">
+                  {duration === null
+                    ? "Enter a positive lift."
+                    : duration.ok
+                      ? `About ${duration.days} days to detect a ${targetLift}% lift.`
+                      : `Not detectable: ${duration.reason}.`}
+                </Text>
+              </div>
             </InlineStack>
           </>
         )}

@@ -182,3 +182,34 @@ export function presentSeries(series: readonly SeriesPoint[], dayLabels: readonl
   });
   return [...out.values()];
 }
+
+/**
+ * The chart's vertical range: the first days' intervals (a handful of members) are many
+ * times wider than the final one and would flatten the lines, so bounds beyond
+ * `factor` × the final interval's farthest bound are cut at that edge. Returns the
+ * clipped series and whether anything was cut (the chart says so).
+ */
+export function clipSeries(series: LiftSeries[], factor = 3): { series: LiftSeries[]; clipped: boolean } {
+  const finals = series.flatMap((s) => {
+    const last = s.points.at(-1);
+    return last ? [Math.abs(last.lower), Math.abs(last.upper)] : [];
+  });
+  const limit = Math.max(0.05, ...finals) * factor;
+  let clipped = false;
+  const clip = (x: number) => {
+    if (x > limit || x < -limit) clipped = true;
+    return Math.max(-limit, Math.min(limit, x));
+  };
+  return {
+    series: series.map((s) => ({
+      ...s,
+      points: s.points.map((p) => ({
+        ...p,
+        estimate: clip(p.estimate),
+        lower: clip(p.lower),
+        upper: clip(p.upper),
+      })),
+    })),
+    clipped,
+  };
+}

@@ -25,14 +25,8 @@ function notYet(e: ExperimentWithVariants, exposed: number): string | null {
   return null;
 }
 
-function dayLabel(timeZone: string | null) {
-  const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
-  try {
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: timeZone ?? "UTC" });
-  } catch {
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" });
-  }
-}
+/** Exposure days are calendar days bucketed in UTC by the aggregation: label them as such. */
+const dayLabel = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 
 export async function loadReport(
   db: PrismaClient,
@@ -51,11 +45,10 @@ export async function loadReport(
     currency: context.currency,
     higherIsBetter: Object.fromEntries(report.metrics.map((m) => [m.key, m.higherIsBetter])),
   });
-  const format = dayLabel(context.timeZone);
   const names = new Map(report.variants.map((v) => [v.key, v.name]));
   const series = presentSeries(
     report.series.points,
-    report.series.days.map((d) => format.format(d)),
+    report.series.days.map((d) => dayLabel.format(d)),
   ).map((s) => ({ ...s, variant: names.get(s.variant) ?? s.variant }));
   return { available: true, view, series, primaryLift: primaryLiftOf(report.analysis) };
 }

@@ -22,9 +22,11 @@ export function ExperimentsCard({
           <BlockStack gap="100">
             <InlineStack gap="200" blockAlign="center">
               <Text as="span">Program holdout</Text>
-              <Badge tone={experiments.heldOut ? "attention" : "success"} data-holdout-status>
-                {experiments.heldOut ? "Held out: no program" : "In the program"}
-              </Badge>
+              <div data-holdout-status>
+                <Badge tone={experiments.heldOut ? "attention" : "success"}>
+                  {experiments.heldOut ? "Held out: no program" : "In the program"}
+                </Badge>
+              </div>
             </InlineStack>
             {experiments.heldOut && (
               <Text as="p" tone="subdued">

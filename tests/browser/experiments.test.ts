@@ -116,7 +116,7 @@ beforeAll(async () => {
             exposedAt: testExposedAt,
             trigger: "order",
           });
-        const lift = (heldOut ? 1 : 1.12) * (double ? 1.1 : 1);
+        const lift = (heldOut ? 1 : 1.3) * (double ? 1.1 : 1);
         const count = 1 + Math.floor(noise(i, 4) * 3);
         const first = inTest ? testExposedAt : exposedAt;
         for (let k = 0; k < count; k++) {
@@ -178,7 +178,9 @@ describe("the experiments admin", () => {
     expect(sentence).toMatch(
       /^The program made you \$[\d,.]+ ± \$[\d,.]+ (more|less) margin than it cost over the last 60 days/,
     );
-    expect(await frame.locator('[data-kpi="Net incremental margin"]').innerText()).toMatch(/^\$[\d,.]+ ± \$/);
+    expect(await frame.locator('[data-kpi="Net incremental margin"]').innerText()).toMatch(
+      /^-?\$[\d,.]+ ± \$/,
+    );
     await page.screenshot({ path: `${SCREENSHOTS}/dashboard-incremental-value.png`, fullPage: true });
   });
 

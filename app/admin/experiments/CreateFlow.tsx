@@ -428,8 +428,12 @@ function audienceText(draft: ExperimentDraft, program: Program): string {
 function previewRows(previews: ReturnType<typeof previewVariants>): string[][] {
   const first = previews.find((p) => p.ok);
   if (!first || !first.ok) return [["Preview", ...previews.map((p) => (p.ok ? "" : p.problem))]];
-  const cell = (f: (p: Extract<(typeof previews)[number], { ok: true }>) => string) =>
-    previews.map((p) => (p.ok ? f(p) : p.problem));
+  // A variant whose fields make no valid program says why once, in its first row.
+  let row = 0;
+  const cell = (f: (p: Extract<(typeof previews)[number], { ok: true }>) => string) => {
+    const first = row++ === 0;
+    return previews.map((p) => (p.ok ? f(p) : first ? p.problem : "—"));
+  };
   return [
     ["Points per order", ...cell((p) => p.points[0]!.points.toLocaleString("en-US"))],
     ...first.points

@@ -41,6 +41,9 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
   const { holdout } = card;
   const money = (i: Interval) => moneyWithMargin(i, card.currency);
   const plainMoney = (x: number) => formatMoney(Math.round(x), card.currency);
+  /** "± $4,575.14 (95%)": the interval's half-width on its wider side. */
+  const margin = (i: Interval) =>
+    `± ${plainMoney(Math.max(i.upper - i.estimate, i.estimate - i.lower))} (95%)`;
   return (
     <Card>
       <BlockStack gap="400">
@@ -62,23 +65,23 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
             <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
               <KpiTile
                 label="Incremental revenue"
-                value={money(card.value.total.revenue)}
-                note={`${money(card.value.perMember.revenue)} per member`}
+                value={plainMoney(card.value.total.revenue.estimate)}
+                note={`${margin(card.value.total.revenue)} · ${money(card.value.perMember.revenue)} per member`}
               />
               <KpiTile
                 label="Incremental gross margin"
-                value={money(card.value.total.grossMargin)}
-                note={`${money(card.value.perMember.grossMargin)} per member`}
+                value={plainMoney(card.value.total.grossMargin.estimate)}
+                note={`${margin(card.value.total.grossMargin)} · ${money(card.value.perMember.grossMargin)} per member`}
               />
               <KpiTile
                 label="Reward cost"
-                value={money(card.value.total.rewardCost)}
-                note={`${money(card.value.perMember.rewardCost)} per member; discounts given, at their cost`}
+                value={plainMoney(card.value.total.rewardCost.estimate)}
+                note={`${margin(card.value.total.rewardCost)} · ${money(card.value.perMember.rewardCost)} per member, discounts given at their cost`}
               />
               <KpiTile
                 label="Net incremental margin"
-                value={money(card.value.total.netMargin)}
-                note={intervalText(card.value.total.netMargin, plainMoney)}
+                value={plainMoney(card.value.total.netMargin.estimate)}
+                note={`${margin(card.value.total.netMargin)} · ${money(card.value.perMember.netMargin)} per member`}
               />
               <KpiTile
                 label="ROI"

@@ -114,8 +114,8 @@ export function ReportSection({ view, series }: { view: ReportView; series: Lift
               Cumulative lift: {primary.name}
             </Text>
             <Text as="p" variant="bodySm" tone="subdued">
-              The lift against control with its always-valid 95% interval (dashed) as members accumulated;
-              looking every day does not inflate false positives.
+              The lift against control (solid) with its always-valid 95% interval (dashed) as members
+              accumulated, by exposure day (UTC); looking every day does not inflate false positives.
             </Text>
             <ClientLiftChart series={series} />
           </BlockStack>

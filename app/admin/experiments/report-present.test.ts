@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyseExperiment } from "~/experiments/stats/analysis";
-import { clipSeries, presentAnalysis } from "./report-present";
+import { clipSeries, formatChance, presentAnalysis } from "./report-present";
 
 // The report's texts come from the analysis as computed: the lift's sign and interval, the
 // chance to win, the verdict with the shipped variant's name, in the shop's currency.
@@ -49,6 +49,7 @@ describe("presentAnalysis", () => {
     });
     expect(metric!.variants[0]!.interval).toMatch(/^\+\d+\.\d% to \+\d+\.\d%$/);
     expect(view.decision).toMatchObject({ verdict: "ship", label: "Ship: Double points" });
+    expect(view.decision.reasons[0]).toMatch(/^Double points raised Net revenue per member by 12\.0%/);
     expect(view.srm.warning).toBe(false);
   });
 
@@ -99,5 +100,15 @@ describe("clipSeries", () => {
     expect(early!.lower).toBeCloseTo(-0.3, 12);
     expect(early!.upper).toBeCloseTo(0.3, 12);
     expect(series[0]!.points[1]).toEqual({ day: "d2", estimate: 0.05, lower: 0.01, upper: 0.1 });
+  });
+});
+
+describe("formatChance", () => {
+  it("never shows a chance to win as certain", () => {
+    expect([formatChance(0.99996), formatChance(0.00004), formatChance(0.9234)]).toEqual([
+      "> 99.9%",
+      "< 0.1%",
+      "92.3%",
+    ]);
   });
 });

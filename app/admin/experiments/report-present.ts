@@ -74,6 +74,13 @@ function liftOf(c: Comparison): {
   return { ...c.absolute, relative: false };
 }
 
+/** A probability that rounds to certainty says it is not one: "> 99.9%", "< 0.1%". */
+export function formatChance(p: number): string {
+  if (p > 0.999) return "> 99.9%";
+  if (p < 0.001) return "< 0.1%";
+  return formatPercent(p);
+}
+
 function pText(p: number): string {
   return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
 }
@@ -123,7 +130,7 @@ export function presentAnalysis(
           lift: fmt(lift.estimate),
           interval: `${fmt(lift.lower)} to ${fmt(lift.upper)}`,
           verdict: better ? "better" : worse ? "worse" : "unclear",
-          chanceToWin: v.bayesian.ok ? formatPercent(v.bayesian.chanceToWin) : "—",
+          chanceToWin: v.bayesian.ok ? formatChance(v.bayesian.chanceToWin) : "—",
           pValue: `${pText(p)}${v.adjustedPValue === undefined ? "" : " (adjusted)"}`,
         };
       }),
@@ -152,7 +159,11 @@ export function presentAnalysis(
       verdict: analysis.decision.verdict,
       label: shipName ? `${verdict.label}: ${shipName}` : verdict.label,
       tone: verdict.tone,
-      reasons: analysis.decision.reasons,
+      // The analysis names variants by key; the merchant knows them by name.
+      reasons: analysis.decision.reasons.map((r) => {
+        const v = options.variants.find((x) => r.startsWith(`${x.key} `));
+        return v ? `${v.name}${r.slice(v.key.length)}` : r;
+      }),
     },
     metrics,
   };

@@ -242,7 +242,9 @@ main().catch((error: unknown) => {
 
 /** A 10% program holdout and three running experiments on three levers (earn rate, bonuses, expiry). */
 async function startExperiments(db: PrismaClient): Promise<string> {
-  const holdout = await startHoldout(db, SHOP, { sharePercent: 10 });
+  // Launched a day ago: the bench's orders (placed as it starts) are each member's first after launch.
+  const now = new Date(Date.now() - 86_400_000);
+  const holdout = await startHoldout(db, SHOP, { sharePercent: 10 }, { now });
   if (!holdout.ok) throw new Error(holdout.message);
   const tests = [
     { key: "earn", lever: "earnRate", patch: { earning: { pointsPerCurrencyUnit: 2 } } },
@@ -261,7 +263,7 @@ async function startExperiments(db: PrismaClient): Promise<string> {
       ],
     });
     if (!created.ok) throw new Error(`${created.message} ${JSON.stringify(created.fieldErrors)}`);
-    const launched = await launchExperiment(db, SHOP, created.value.id);
+    const launched = await launchExperiment(db, SHOP, created.value.id, { now });
     if (!launched.ok) throw new Error(launched.message);
   }
   return "Experiments: a 10% program holdout and three running experiments (earnRate, bonuses, expiry), 50/50 each";

@@ -68,6 +68,9 @@ try {
   const { createHistoryRun, eraseShop, followBackfill, prepareShop, readAppState } =
     await import("../simulator/history-app.server");
   const { LiveSimulation } = await import("../simulator/live");
+  const { responseSchema } = await import("../simulator/scenario/schema");
+  const { DEMO_EXPERIMENT_DAYS, recordHistoryExposures, respondToArms, startDemoExperiments } =
+    await import("../simulator/demo-experiments.server");
 
   const db = createPrisma(settings.DATABASE_URL, 4);
   supervisor.onStop(() => db.$disconnect());
@@ -92,6 +95,28 @@ try {
       `${generated.refunds.length.toLocaleString("en-US")} refunds, ${generated.reviews.length.toLocaleString("en-US")} reviews.`,
   );
 
+  const previous = await db.shop.findUnique({ where: { domain }, select: { domain: true } });
+  if (previous) {
+    say(`Erasing the previous demo shop from the database (the app's shop/redact) ...`);
+    await eraseShop(db, domain);
+  }
+  await prepareShop(db, generated);
+  // Started before the backfill so that its replay credits members under the program the
+  // app assigns them (the held-out earn nothing) and the report has 60 days to show.
+  const { launchedAt } = await startDemoExperiments(db, domain, 1, new Date(historyEnd));
+  say(
+    `Started the program holdout and the "double points" experiment on ${launchedAt.toISOString().slice(0, 10)} ` +
+      `(${DEMO_EXPERIMENT_DAYS} days of history under them).`,
+  );
+  // The generated history is the baseline model; since launch, each customer buys as the
+  // program the app assigned them makes them (the same response model as live mode).
+  const thinned = await respondToArms(db, generated, launchedAt, response ?? responseSchema.parse({}));
+  say(
+    `History since launch follows each arm's response: orders left out ${Object.entries(thinned)
+      .map(([arm, n]) => `${arm} ${n}`)
+      .join(", ")} (${generated.orders.length.toLocaleString("en-US")} orders remain).`,
+  );
+
   const emulatorUrl = new URL(settings.SHOPIFY_API_ORIGIN);
   const emulator = await createEmulator(
     emulatorConfig({
@@ -110,12 +135,6 @@ try {
   });
   say(`Shopify emulator listening on ${emulator.url} with the generated shop ${domain}.`);
 
-  const previous = await db.shop.findUnique({ where: { domain }, select: { domain: true } });
-  if (previous) {
-    say(`Erasing the previous demo shop from the database (the app's shop/redact) ...`);
-    await eraseShop(db, domain);
-  }
-  await prepareShop(db, generated);
   const run = await createHistoryRun(db, domain);
 
   // The app and worker log every request and job at info; the demo's own progress lines
@@ -147,6 +166,13 @@ try {
   say(
     `Backfill completed: ${done.ordersLoaded} orders, ${done.customersLoaded} customers; ` +
       `${done.membersEnrolled} members, ${done.pointsCredited} points credited.`,
+  );
+
+  const exposures = await recordHistoryExposures(db, domain, new Date());
+  say(
+    `Exposures on each member's first order since launch: ${Object.entries(exposures)
+      .map(([variant, n]) => `${variant} ${n}`)
+      .join(", ")}.`,
   );
 
   const refunds = historyRefundDeliveries(generated, loaded);

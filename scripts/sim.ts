@@ -1,11 +1,16 @@
-// npm run sim -- --scenario <file.json> [--days N] [--seed S] [--out report.json] [--no-truth]
-// Runs a scenario headlessly through the app's own loyalty rules with simulated time and
-// writes the JSON report (what the app decided, next to the ground truth). Formats:
-// simulator/README.md, "Headless runs".
+// npm run sim -- --scenario <file.json> [--days N] [--seed S] [--out report.json] [--no-truth] [--rules-only]
+// Runs a scenario headlessly through the app: its variants become the app's program holdout
+// and an experiment (created and launched by the experiments service in the local database),
+// the app's assignment and program resolution decide what each buyer gets, they live the
+// simulated days under it, and the app's statistics measure the lift, printed next to the
+// simulator's true lift. `--rules-only` skips the database: buyers are split by the
+// simulator's own hash and only the app's pure loyalty rules apply (the older report).
+// Formats: simulator/README.md, "Headless runs".
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadScenario, ScenarioError } from "../simulator/index";
 import { runScenario } from "../simulator/sim";
+import { loadLocalEnv, prepareDatabase } from "./processes";
 
 const { values: args } = parseArgs({
   options: {
@@ -14,6 +19,7 @@ const { values: args } = parseArgs({
     seed: { type: "string" },
     out: { type: "string" },
     "no-truth": { type: "boolean", default: false },
+    "rules-only": { type: "boolean", default: false },
   },
 });
 
@@ -29,7 +35,9 @@ function integer(name: string, raw: string | undefined, min: number): number | u
 }
 
 if (!args.scenario)
-  fail("Usage: npm run sim -- --scenario <file.json> [--days N] [--seed S] [--out report.json]");
+  fail(
+    "Usage: npm run sim -- --scenario <file.json> [--days N] [--seed S] [--out report.json] [--rules-only]",
+  );
 let scenario;
 try {
   scenario = loadScenario(args.scenario);
@@ -37,27 +45,62 @@ try {
   if (error instanceof ScenarioError) fail(error.message);
   throw error;
 }
-const report = runScenario(scenario, {
-  days: integer("days", args.days, 1),
-  seed: integer("seed", args.seed, 0),
-  withTruth: !args["no-truth"],
-});
-
+const days = integer("days", args.days, 1);
+const seed = integer("seed", args.seed, 0);
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`;
-console.log(
-  `${report.scenario.name}: ${report.shop.simulated} buyers over ${report.scenario.days} days (seed ${report.scenario.seed}), ` +
-    `baseline ${report.scenario.baseline}, ${(report.elapsedMs / 1000).toFixed(1)} s`,
-);
-for (const v of report.app) {
-  const truth = report.comparison.find((c) => c.key === v.key);
+
+if (args["rules-only"]) {
+  const report = runScenario(scenario, { days, seed, withTruth: !args["no-truth"] });
   console.log(
-    `  ${v.key.padEnd(18)} ${String(v.customers).padStart(6)} customers  ${String(v.orders).padStart(6)} orders  ` +
-      `${String(v.pointsIssued).padStart(8)} points  ${String(v.redemptions).padStart(5)} redemptions  ` +
-      `net revenue lift ${pct(truth?.observedNetRevenueLift).padStart(7)} (true ${pct(truth?.trueNetRevenueLift)})`,
+    `${report.scenario.name}: ${report.shop.simulated} buyers over ${report.scenario.days} days (seed ${report.scenario.seed}), ` +
+      `baseline ${report.scenario.baseline}, ${(report.elapsedMs / 1000).toFixed(1)} s`,
   );
+  for (const v of report.app) {
+    const truth = report.comparison.find((c) => c.key === v.key);
+    console.log(
+      `  ${v.key.padEnd(18)} ${String(v.customers).padStart(6)} customers  ${String(v.orders).padStart(6)} orders  ` +
+        `${String(v.pointsIssued).padStart(8)} points  ${String(v.redemptions).padStart(5)} redemptions  ` +
+        `net revenue lift ${pct(truth?.observedNetRevenueLift).padStart(7)} (true ${pct(truth?.trueNetRevenueLift)})`,
+    );
+  }
+  if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
+} else {
+  loadLocalEnv();
+  await prepareDatabase();
+  const { prisma } = await import("../app/db.server");
+  const { runScenarioThroughApp } = await import("../simulator/app-experiment.server");
+  const db = prisma();
+  try {
+    const report = await runScenarioThroughApp(db, scenario, { days, seed });
+    const { design } = report;
+    console.log(
+      `${report.scenario.name}: ${report.shop.simulated} buyers over ${report.scenario.days} days (seed ${report.scenario.seed}) ` +
+        `in shop ${report.shop.domain}: holdout ${design.holdoutSharePercent ?? 0}%` +
+        (design.experiment ? `, experiment ${design.experiment.key} on ${design.experiment.lever}` : "") +
+        `, ${(report.elapsedMs / 1000).toFixed(1)} s`,
+    );
+    console.log("Assignment by the app (share of buyers, against the weights) and exposure:");
+    for (const a of report.arms)
+      console.log(
+        `  ${a.key.padEnd(16)} ${String(a.assigned).padStart(6)} buyers ${pct(a.share).padStart(6)} (weights ${pct(a.expectedShare)})  ` +
+          `${String(a.exposed).padStart(6)} exposed  ${String(a.orders).padStart(6)} orders  ${String(a.pointsIssued).padStart(8)} points  ${String(a.redemptions).padStart(5)} redemptions`,
+      );
+    console.log("Lift measured by the app's statistics (95% interval) next to the simulator's true lift:");
+    for (const l of report.lifts)
+      console.log(
+        `  ${l.report.padEnd(10)} ${`${l.variant} vs ${l.control}`.padEnd(30)} ${l.metric.padEnd(10)} ` +
+          `${pct(l.measuredLift).padStart(7)} [${pct(l.lower)}, ${pct(l.upper)}]  true ${pct(l.trueLift).padStart(7)}  ` +
+          (l.truthInsideInterval === null ? "—" : l.truthInsideInterval ? "inside" : "OUTSIDE"),
+      );
+    for (const s of report.srm)
+      console.log(`  SRM ${s.report}: p = ${s.pValue.toPrecision(3)}${s.warning ? " (WARNING)" : ""}`);
+    for (const d of report.decisions)
+      console.log(`  decision ${d.report}: ${d.verdict} — ${d.reasons.join(" ")}`);
+    console.log(`True lift: ${report.truthMethod}.`);
+    if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
+  } finally {
+    await db.$disconnect();
+  }
 }
-if (args.out) {
-  writeFileSync(args.out, JSON.stringify(report, null, 2));
-  console.log(`Report written to ${args.out}`);
-}
+if (args.out) console.log(`Report written to ${args.out}`);

@@ -97,6 +97,7 @@ export async function readAppState(db: PrismaClient, shop: string, now: Date): P
   ]);
   return {
     programOf: (customerId) => programOf(BigInt(customerId)).program,
+    heldOut: (customerId) => programOf(BigInt(customerId)).heldOut === true,
     members: new Map(
       members.map((m) => [
         String(m.customerId),

@@ -40,6 +40,8 @@ export interface AppState {
    * customer responds to the program they really get.
    */
   programOf: (customerId: string) => Program;
+  /** In the program holdout: the app gives them no program, so they respond as non-members. */
+  heldOut?: (customerId: string) => boolean;
   /** By Shopify customer id (numeric, as a string). */
   members: Map<string, MemberView>;
 }
@@ -234,7 +236,7 @@ export class LiveSimulation {
       customer.program = program;
       const { rewards, levels } = offerOf(program);
       const member = app.members.get(String(customer.sim.id));
-      const active = member?.active ?? false;
+      const active = (member?.active ?? false) && !app.heldOut?.(String(customer.sim.id));
       const tier = levels.find((l) => l.id === member?.tierId) ?? null;
       const next = levels.find((l) => l.threshold > (member?.tierValue ?? 0)) ?? null;
       customer.state.pointsBalance = member?.availablePoints ?? 0;

@@ -5,15 +5,12 @@
 // bonus, rounding), evaluateTier for tiers, canRedeem for whether a wanted reward may be
 // redeemed. The report puts what the app decided next to the ground truth the simulator
 // computed for every variant (groundTruth).
-import { pointsForOrder, type EarningOrder } from "../app/loyalty/earning";
 import { programSchema, type Program } from "../app/loyalty/program";
-import { canRedeem } from "../app/loyalty/redemption";
-import { evaluateTier, type QualifyingEvent, type TierStanding } from "../app/loyalty/tiers";
-import { DAY_MS } from "./model/calendar";
+import { liveUnderProgram, type LifeContext, type SimMember } from "./app-life";
 import { SEGMENTS, type Segment } from "./model/params";
 import { Rng, hashString } from "./random/rng";
 import { customerState, groundTruth, type GroundTruthReport } from "./scenario/ground-truth";
-import { responder, type CustomerState, type ProgramExposure } from "./scenario/respond";
+import { responder } from "./scenario/respond";
 import type { Scenario, Variant } from "./scenario/schema";
 import { customerBatches, defineShop } from "./shop";
 import { baselineKey, type VariantTruth } from "./truth/variants";
@@ -70,10 +67,7 @@ export interface SimReport {
   elapsedMs: number;
 }
 
-interface Member {
-  index: number;
-  id: string;
-  state: CustomerState;
+interface Member extends SimMember {
   variant: number;
 }
 
@@ -142,117 +136,32 @@ export function runScenario(input: Scenario, options: SimOptions = {}): SimRepor
   const results = scenario.variants.map((v) => emptyDecisions(v));
   const perMember = members.map(() => ({ orders: 0, revenueMinor: 0, netRevenueMinor: 0 }));
 
+  const ctx: LifeContext = { calendar, days, seed, respond, rng };
   members.forEach((m, mi) => {
     const variant = scenario.variants[m.variant]!;
-    const program = programs[m.variant]!;
     const out = results[m.variant]!;
-    const levels = program.tiers.levels;
-    const state: CustomerState = { ...m.state, pointsBalance: 0, tierProgressMinor: 0 };
-    const history: QualifyingEvent[] = [];
-    let standing: TierStanding = { tierId: levels[0]?.id ?? null, belowSince: null };
-    let ordersEarned = 0;
-    const used = new Map<string, number>();
-    const message = {
-      variant: variant.message?.variant ?? "",
-      daysSinceSent: 0,
-      opened: null as boolean | null,
+    const life = liveUnderProgram(ctx, m, programs[m.variant]!, {
+      heldOut: variant.holdout,
+      message: variant.message,
+    });
+    out.orders += life.orders;
+    out.revenueMinor += life.revenueMinor;
+    out.rewardCostMinor += life.rewardCostMinor;
+    out.netRevenueMinor += life.netRevenueMinor;
+    out.pointsIssued += life.pointsIssued;
+    out.pointsRedeemed += life.pointsRedeemed;
+    out.redemptions += life.redemptions;
+    out.tierUpgrades += life.tierUpgrades;
+    for (const [reason, n] of Object.entries(life.redemptionsRefused))
+      out.redemptionsRefused[reason] = (out.redemptionsRefused[reason] ?? 0) + n;
+    perMember[mi] = {
+      orders: life.orders,
+      revenueMinor: life.revenueMinor,
+      netRevenueMinor: life.netRevenueMinor,
     };
-    const exposure: ProgramExposure = {
-      member: !variant.holdout,
-      pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
-      tierMultiplier: levels[0]?.benefits.earnMultiplier ?? 1,
-      rewards: variant.program.rewards,
-      nextTierThresholdMinor: levels[1]?.threshold ?? null,
-      message: null,
-      seasonality: 1,
-    };
-    for (let day = 0; day < days && state.alive; day++) {
-      const now = new Date(calendar.endMs + day * DAY_MS + 12 * 3_600_000);
-      exposure.seasonality = calendar.intensity[Math.min(calendar.days - 1, calendar.historyDays + day)]!;
-      if (variant.message && !variant.holdout) {
-        if (day % variant.message.everyDays === 0) {
-          message.daysSinceSent = 0;
-          message.opened = null;
-          exposure.message = message;
-        } else message.daysSinceSent++;
-      }
-      rng.reseed((seed + Math.imul(day + 1, 0x9e3779b1)) | 0, m.index);
-      const r = respond(state, exposure, rng);
-      if (r.openedMessage !== null) message.opened = r.openedMessage;
-      if (r.droppedOut) state.alive = false;
-      if (!r.purchased) continue;
-      out.orders += 1;
-      out.revenueMinor += r.orderValueMinor;
-      perMember[mi]!.orders += 1;
-      perMember[mi]!.revenueMinor += r.orderValueMinor;
-      let discount = 0;
-      if (r.redeemedRewardId && !variant.holdout) {
-        const reward = program.rewards.find((x) => x.id === r.redeemedRewardId)!;
-        const decision = canRedeem({ available: state.pointsBalance, eligible: true }, reward, program, now, {
-          redemptionsOfReward: used.get(reward.id) ?? 0,
-          cartSubtotalMinor: r.orderValueMinor,
-        });
-        if (decision.ok) {
-          state.pointsBalance -= decision.pointsCost;
-          out.pointsRedeemed += decision.pointsCost;
-          out.redemptions += 1;
-          used.set(reward.id, (used.get(reward.id) ?? 0) + 1);
-          discount =
-            reward.value.kind === "fixedAmount"
-              ? Math.min(reward.value.amount.amountMinor, r.orderValueMinor)
-              : 0;
-          out.rewardCostMinor += discount;
-        } else out.redemptionsRefused[decision.reason] = (out.redemptionsRefused[decision.reason] ?? 0) + 1;
-      }
-      const net = r.orderValueMinor - discount;
-      out.netRevenueMinor += net;
-      perMember[mi]!.netRevenueMinor += net;
-      if (variant.holdout) continue;
-      const order: EarningOrder = {
-        id: `${m.id}-${day}`,
-        currency: program.currency,
-        placedAt: now,
-        lines: [
-          {
-            id: `${m.id}-${day}-1`,
-            productId: null,
-            collectionIds: [],
-            tags: [],
-            quantity: 1,
-            unitPriceMinor: r.orderValueMinor,
-            discountAllocationsMinor: discount > 0 ? [discount] : [],
-          },
-        ],
-        shippingMinor: 0,
-        taxMinor: 0,
-      };
-      const earned = pointsForOrder(
-        order,
-        { tierId: standing.tierId, previousOrderCount: ordersEarned },
-        program,
-        now,
-      );
-      if (earned.points > 0) ordersEarned += 1;
-      state.pointsBalance += earned.points;
-      out.pointsIssued += earned.points;
-      history.push({ at: now, spendMinor: net, points: earned.points, orders: 1 });
-      if (levels.length > 0) {
-        const evaluation = evaluateTier(history, standing, program.tiers, now);
-        if (evaluation.change === "upgrade") out.tierUpgrades += 1;
-        standing = { tierId: evaluation.tierId, belowSince: evaluation.belowSince };
-        state.tierProgressMinor = evaluation.value;
-        const tier = levels.find((l) => l.id === standing.tierId);
-        exposure.tierMultiplier = tier?.benefits.earnMultiplier ?? 1;
-        const next = evaluation.progress.nextTierId
-          ? levels.find((l) => l.id === evaluation.progress.nextTierId)
-          : null;
-        exposure.nextTierThresholdMinor = next?.threshold ?? null;
-      }
-    }
-    if (state.alive) out.aliveAtEnd += 1;
+    if (life.alive) out.aliveAtEnd += 1;
     out.customers += 1;
-    if (!variant.holdout && standing.tierId)
-      out.tiers[standing.tierId] = (out.tiers[standing.tierId] ?? 0) + 1;
+    if (life.tierId) out.tiers[life.tierId] = (out.tiers[life.tierId] ?? 0) + 1;
   });
 
   const baseline = baselineKey(scenario);

@@ -53,7 +53,9 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
 
   const processors: Record<QueueName, Processor> = {
     webhooks: webhooksProcessor(db),
-    maintenance: maintenanceProcessor(db, queues.webhooks, { sweepAfterMinutes: options.sweepAfterMinutes }),
+    maintenance: maintenanceProcessor(db, queues.webhooks, queues.backfill, {
+      sweepAfterMinutes: options.sweepAfterMinutes,
+    }),
     loyalty: loyaltyProcessor(db, queues.loyalty),
     backfill: backfillProcessor(db),
     "shopify-sync": shopifySyncProcessor(db, queues.shopifySync, options.shopifyAdmin ?? adminGraphqlFor),

@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchPool, closeBatchPools, processOrderBatch } from "~/ingest/batch.server";
 import { loadMemberStatus } from "~/storefront/member-status.server";
 import { redactCustomerData } from "~/webhooks/customer-data.server";
-import { recordDelivery } from "~tests/support/webhooks.server";
+import { recordDelivery, resetDatabase } from "~tests/support/webhooks.server";
 import { createWorld, NOW } from "~tests/support/test-world.server";
 import { createExperiment, startHoldout } from "./experiments.server";
 import { launchExperiment } from "./lifecycle.server";
@@ -13,9 +12,11 @@ import { launchExperiment } from "./lifecycle.server";
 // logged-in storefront view, held-out customers included; with the member's net revenue in
 // the 90 days before as the covariate. Redaction deletes it.
 
-const SHOP = `expose-${randomUUID().slice(0, 8)}.myshopify.com`;
+// A fixed shop: assignment hashes the shop, and this one puts both holdout arms among the 12 customers.
+const SHOP = "expose.myshopify.com";
 const w = createWorld(SHOP);
 const { db } = w;
+beforeAll(() => resetDatabase(db));
 afterAll(async () => {
   await closeBatchPools();
   await db.$disconnect();
@@ -100,6 +101,7 @@ describe("exposure", () => {
     expect(inHoldout).toHaveLength(12);
     expect(inTest).toHaveLength(inHoldout.filter((e) => e.variantKey.endsWith(":program")).length);
     expect(inHoldout.some((e) => e.variantKey.endsWith(":holdout"))).toBe(true);
+    expect(inTest.length).toBeGreaterThan(0);
     for (const e of exposures) {
       expect(e.trigger).toBe("order");
       expect(e.exposedAt.toISOString()).toBe(t(2));

@@ -100,19 +100,24 @@ describe("metrics in SQL", () => {
       if (random() < 0.3) {
         const at = exposedAt + DAY;
         const used = random() < 0.7;
+        // A percentage reward costs what the order it was used on was discounted (300 here).
+        const percent = random() < 0.4;
         redemptions.push({
           shop: SHOP,
           customerId: id,
           rewardId: "five",
-          reward: { value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } } },
+          reward: percent
+            ? { value: { kind: "percentage", percent: 10 } }
+            : { value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } } },
           pointsCost: 500,
           programVersion: 1,
           status: used ? ("used" as const) : ("issued" as const),
+          usedOrderId: used ? orderId - 1n : null,
           createdAt: new Date(at),
         });
         if (at < AS_OF.getTime()) {
           m.red += 1;
-          if (used) m.cost += 500;
+          if (used) m.cost += percent ? 300 : 500;
         }
       }
       for (const [k, points] of [
@@ -316,5 +321,34 @@ describe("metrics in SQL", () => {
     expect(card!.sentence).toMatch(
       /^The program made you \$[\d,]+ ± \$[\d,]+ (more|less) margin than it cost over the last 30 days/,
     );
+  });
+});
+
+describe("planning", () => {
+  it("reads the shop's baseline from its orders and says what a holdout share can detect", async () => {
+    const { shopBaseline, holdoutPrecision } = await import("./planning.server");
+    const shop = `plan-${randomUUID().slice(0, 8)}.myshopify.com`;
+    const at = new Date(LAUNCH);
+    const totals = [1000, 3000, 5000, 7000];
+    await db.order.createMany({
+      data: totals.map((total, i) => ({
+        shop,
+        id: BigInt(i + 1),
+        customerId: BigInt(100 + i),
+        name: `#${i}`,
+        currencyCode: "USD",
+        subtotalMinor: BigInt(total),
+        totalMinor: BigInt(total),
+        financialStatus: "paid",
+        shopifyCreatedAt: new Date(LAUNCH - (i + 1) * DAY),
+      })),
+    });
+    const baseline = await shopBaseline(db, shop, { days: 30, asOf: at });
+    expect(baseline.baselineMean).toBe(4000);
+    expect(baseline.baselineVariance).toBeCloseTo(((3000 ** 2 + 1000 ** 2) * 2) / 3, 6);
+    expect(baseline.dailyExposed).toBeCloseTo(4 / 30, 9);
+    const five = holdoutPrecision({ ...baseline, dailyExposed: 500 }, 5, 90);
+    const ten = holdoutPrecision({ ...baseline, dailyExposed: 500 }, 10, 90);
+    expect(five.ok && ten.ok && ten.relative < five.relative).toBe(true);
   });
 });

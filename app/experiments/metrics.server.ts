@@ -1,5 +1,11 @@
 import type { Prisma, PrismaClient } from "~/db.server";
-import { METRICS, ORDER_NET_REVENUE_SQL, sufficientStatisticsSql, type MetricDefinition } from "./metrics";
+import {
+  COUNTED_ORDER_SQL,
+  METRICS,
+  PLACED_AT_SQL,
+  sufficientStatisticsSql,
+  type MetricDefinition,
+} from "./metrics";
 
 // The metrics' aggregation in PostgreSQL: one statement reduces every exposed member of an
 // experiment to sufficient statistics per variant and exposure day (metrics.ts defines
@@ -20,23 +26,28 @@ export const MEMBER_FACTS_SQL = `
     FROM "ExperimentExposure"
     WHERE "shop" = $1 AND "experimentId" = $2::uuid AND "exposedAt" < $3
   ),
+  rf AS (
+    SELECT "orderId", sum("totalMinor") AS refunded FROM "Refund" WHERE "shop" = $1 GROUP BY "orderId"
+  ),
   o AS (
-    SELECT x."customerId", count(*) AS ord, sum(p.net) AS rev,
-           count(*) FILTER (WHERE p."placedAt" < x."exposedAt" + interval '60 days') AS ord60
-    FROM x JOIN (${ORDER_NET_REVENUE_SQL}) p ON p."customerId" = x."customerId"
-    WHERE p."placedAt" >= x."exposedAt" AND p."placedAt" < $3
+    SELECT x."customerId", count(*) AS ord, sum(o."totalMinor" - COALESCE(rf.refunded, 0)) AS rev,
+           count(*) FILTER (WHERE ${PLACED_AT_SQL} < x."exposedAt" + interval '60 days') AS ord60
+    FROM x JOIN "Order" o ON o."shop" = $1 AND o."customerId" = x."customerId"
+    LEFT JOIN rf ON rf."orderId" = o."id"
+    WHERE ${COUNTED_ORDER_SQL} AND ${PLACED_AT_SQL} >= x."exposedAt" AND ${PLACED_AT_SQL} < $3
     GROUP BY x."customerId"
   ),
   rd AS (
     SELECT x."customerId", count(*) AS red,
            sum(CASE WHEN r."status" = 'used'
                     THEN COALESCE((r."reward"->'value'->'amount'->>'amountMinor')::float8,
-                                  u."totalDiscountsMinor"::float8, 0)
+                                  -- A percentage reward: what the order it was used on was discounted.
+                                  (SELECT u."totalDiscountsMinor"::float8 FROM "Order" u
+                                   WHERE u."shop" = $1 AND u."id" = r."usedOrderId"), 0)
                     ELSE 0 END) AS cost
     FROM x JOIN "Redemption" r
       ON r."shop" = $1 AND r."customerId" = x."customerId" AND r."createdAt" >= x."exposedAt"
          AND r."createdAt" < $3 AND r."status" <> 'failed' AND r."returnedAt" IS NULL
-    LEFT JOIN "Order" u ON u."shop" = $1 AND u."id" = r."usedOrderId"
     GROUP BY x."customerId"
   ),
   l AS (
@@ -69,11 +80,23 @@ export async function aggregateExperiment(
   grossMarginBps: number,
   metrics: readonly MetricDefinition[] = Object.values(METRICS),
 ): Promise<StatsRow[]> {
-  return db.$queryRawUnsafe<StatsRow[]>(
-    aggregationSql(metrics),
-    shop,
-    experimentId,
-    asOf,
-    grossMarginBps / 10_000,
+  const sql = aggregationSql(metrics);
+  const run = (tx: Db) =>
+    tx.$queryRawUnsafe<StatsRow[]>(sql, shop, experimentId, asOf, grossMarginBps / 10_000);
+  if (!("$transaction" in db)) return run(db);
+  // Per-member hash aggregates of a large experiment spill to disk at the default work_mem,
+  // and JIT compiling its ~40 sums cost more than it saved (2.2 s vs 4.3 s for 300,000
+  // members on this host).
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${AGGREGATION_WORK_MEM}'`);
+      await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
+      return run(tx);
+    },
+    { timeout: AGGREGATION_TIMEOUT_MS, maxWait: 10_000 },
   );
 }
+
+const AGGREGATION_WORK_MEM = "256MB";
+/** A report of a million members reads for seconds; the interactive transaction's default is 5 s. */
+const AGGREGATION_TIMEOUT_MS = 120_000;

@@ -10,14 +10,23 @@ import type { MetricKey } from "./metric-keys";
 // Gross margin is net revenue times the experiment's `grossMarginBps`: the mirror holds no
 // product cost, so the margin is a merchant setting (default 40%), stated on the report.
 
-/** One paid order of the shop ($1) with its placement instant and its net revenue after refunds. */
+/** An order `o` that counts: paid (or refunded after payment), not a test, not cancelled. */
+export const COUNTED_ORDER_SQL = `o."cancelledAt" IS NULL AND NOT o."test"
+    AND o."financialStatus" IN ('paid', 'partially_refunded', 'refunded')`;
+
+/** When order `o` was placed (as the crediting paths date it). */
+export const PLACED_AT_SQL = `COALESCE(o."shopifyCreatedAt", o."processedAt")`;
+
+/**
+ * The shop's ($1) counted orders with their placement and net revenue after refunds, the
+ * refunds looked up per order (for the exposure covariate, which reads one member's orders).
+ */
 export const ORDER_NET_REVENUE_SQL = `
-  SELECT o."customerId", COALESCE(o."shopifyCreatedAt", o."processedAt") AS "placedAt",
+  SELECT o."customerId", ${PLACED_AT_SQL} AS "placedAt",
          (o."totalMinor" - COALESCE((SELECT sum(r."totalMinor") FROM "Refund" r
                                      WHERE r."shop" = o."shop" AND r."orderId" = o."id"), 0))::float8 AS net
   FROM "Order" o
-  WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND o."cancelledAt" IS NULL AND NOT o."test"
-    AND o."financialStatus" IN ('paid', 'partially_refunded', 'refunded')`;
+  WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL}`;
 
 /**
  * The per-member facts each metric reads (columns of the member row in metrics.server.ts):

@@ -5,7 +5,8 @@ import type { MemberProgram } from "~/loyalty/member-program";
 import { ledgerEvent } from "~/loyalty/services/events.server";
 import { LedgerEntryError } from "~/loyalty/services/ledger.server";
 import { orderEarns } from "~/loyalty/services/orders.server";
-import { settleOrder } from "~/loyalty/settle";
+import { heldOutFor, settleOrder, type SettleEntry } from "~/loyalty/settle";
+import { shadowDecision } from "~/experiments/shadow.server";
 import { tierStanding, type QualifyingEvent } from "~/loyalty/tiers";
 import { spendOf, type MemberRow, type NewEntry, type NewEvent } from "./batch-sql.server";
 import type { OrderMirror } from "./to-mirror";
@@ -29,6 +30,9 @@ export interface Facts {
   /** Keys already in the ledger: the fast orders' earns and their members' first-order bonuses. */
   keys: Set<string>;
   states: Map<bigint, MemberState>;
+  /** Held-out members' shadow entries so far (ADR 0020), and the running holdout. */
+  shadow: Map<bigint, SettleEntry[]>;
+  holdoutId: string | null;
 }
 
 /**
@@ -43,6 +47,7 @@ export function settleInTurn(
 ) {
   const entries: NewEntry[] = [];
   const events: NewEvent[] = [];
+  const shadow: (SettleEntry & { customerId: bigint })[] = [];
   for (const order of orders) {
     const mp = facts.programs(order.customerId);
     const { program } = mp;
@@ -55,6 +60,31 @@ export function settleInTurn(
         { at: orderPlacedAt(order), spendMinor: spendOf(order), points: 0, orders: 1 },
       ]);
     if (!orderEarns(order)) continue;
+    if (heldOutFor(mp, orderPlacedAt(order))) {
+      // The program holdout earns nothing; its shadow ledger records what it would have.
+      const own = facts.shadow.get(order.customerId) ?? [];
+      const decided = shadowDecision(
+        shop,
+        order.customerId,
+        mp,
+        {
+          id: order.id.toString(),
+          placedAt: orderPlacedAt(order),
+          earns: true,
+          cancelledAt: null,
+          cancelReason: null,
+          refunds: [],
+          earning: earningOrderFromMirror(order, facts.products),
+        },
+        [...state.history.values()].flat(),
+        own,
+        now,
+      ).filter((e) => !own.some((o) => o.key === e.key));
+      own.push(...decided);
+      facts.shadow.set(order.customerId, own);
+      shadow.push(...decided.map((e) => ({ ...e, customerId: order.customerId })));
+      continue;
+    }
     const decision = settleOrder({
       shop,
       customerId: order.customerId.toString(),
@@ -106,7 +136,7 @@ export function settleInTurn(
     state.changed = true;
     events.push(...refreshTierInBatch(shop, state, mp, order.customerId, now));
   }
-  return { entries, events };
+  return { entries, events, shadow };
 }
 
 /** refreshTier, on the history as it stands after the order. */

@@ -7,6 +7,7 @@ import { membershipDecision } from "~/loyalty/membership";
 import type { Program } from "~/loyalty/program";
 import { memberProgramsPg } from "~/loyalty/services/member-program.server";
 import { recordExposures } from "~/experiments/exposure.server";
+import { insertShadowPg, loadShadowPg, runningHoldoutId } from "~/experiments/shadow.server";
 import { earnInstant, orderEarns } from "~/loyalty/services/orders.server";
 import { settleInTurn, type Facts, type MemberState } from "./batch-settle.server";
 import {
@@ -176,6 +177,8 @@ async function applyBatch(
     now,
   );
   await insertEntries(c, shop, settled.entries);
+  if (facts.holdoutId)
+    await insertShadowPg((sql, params) => c.query(sql, params), shop, facts.holdoutId, settled.shadow);
   await updateMembers(
     c,
     shop,
@@ -415,8 +418,6 @@ function takeFastRows(
       !customer.gone &&
       member !== undefined &&
       stillActive(member, customer, loaded.staffEmails, programs(f.order.customerId).program) &&
-      // The program holdout's shadow ledger is the per-row path's work.
-      !programs(f.order.customerId).heldOut &&
       !loaded.busy.has(f.order.id) &&
       (!prior ||
         ((prior.customerId === null || prior.customerId === f.order.customerId) &&
@@ -466,8 +467,13 @@ async function loadFacts(c: Client, shop: string, fast: readonly FastRow[], load
         ],
       ),
   ]);
+  const heldOut = fastCustomers.filter((id) => programs(id).heldOut);
+  const holdoutId = heldOut.length ? await runningHoldoutId(shop) : null;
+  const shadow = await loadShadowPg((sql, params) => c.query(sql, params), shop, holdoutId ? heldOut : []);
   return {
     programs,
+    shadow,
+    holdoutId,
     products: new Map(
       products.map((p) => [p.id.toString(), { tags: p.tags, collectionIds: p.collectionIds }]),
     ),

@@ -9,8 +9,19 @@ import { queue, type TypedQueue } from "./queue.server";
  * connection already fails its own commands fast; this also covers a queue still waiting
  * for its first connection (a process started while Redis was down). The job may still
  * land later, which is harmless: job ids make enqueues idempotent.
+ *
+ * After a timeout or a refusal, enqueues fail at once for ENQUEUE_BACKOFF_MS instead of each waiting
+ * out its own timeout: requests queued behind a timed-out enqueue would otherwise wait for
+ * two, and an acknowledgement must stay well inside Shopify's timeout. What they recorded
+ * is swept when the worker sees Redis again (or after the sweep delay).
  */
-async function inTime<T>(work: Promise<T>): Promise<T> {
+export const ENQUEUE_BACKOFF_MS = 1_000;
+let unavailableUntil = 0;
+
+async function inTime<T>(start: () => Promise<T>): Promise<T> {
+  if (Date.now() < unavailableUntil)
+    throw new Error("Redis timed out a moment ago; not waiting for it again yet");
+  const work = start();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -20,6 +31,9 @@ async function inTime<T>(work: Promise<T>): Promise<T> {
   });
   try {
     return await Promise.race([work, timeout]);
+  } catch (error) {
+    unavailableUntil = Date.now() + ENQUEUE_BACKOFF_MS;
+    throw error;
   } finally {
     clearTimeout(timer);
   }
@@ -35,7 +49,7 @@ export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
   const q = queue(queueName);
   // BullMQ's add() is typed over the union of the queue's payloads; the generics above
   // already tie this payload to this job name.
-  await inTime(
+  await inTime(() =>
     (q.add as (n: string, d: unknown, o?: JobsOptions) => Promise<unknown>).call(q, name, data, opts),
   );
 }
@@ -51,7 +65,7 @@ export async function enqueueWebhook(eventId: string): Promise<void> {
  * (a job's own cost in the worker and Redis is a fifth to a quarter of crediting an order).
  */
 export async function enqueueWebhooks(eventIds: readonly string[]): Promise<void> {
-  await inTime(queue(QUEUE.webhooks).addBulk(webhookJobs(eventIds)));
+  await inTime(() => queue(QUEUE.webhooks).addBulk(webhookJobs(eventIds)));
 }
 
 /** The jobs for rows recorded together: one per row alone, else one per MAX_WEBHOOK_GROUP rows. */
@@ -88,6 +102,17 @@ function groupJobId(eventIds: readonly string[]): string {
  * (which would make a plain add a silent no-op). Used by the sweeper for rows that are
  * still `received`; a job waiting, delayed or active is left alone.
  */
+/**
+ * Adds a backfill run's job again (job id = run id, so a job still queued or running is
+ * left alone; one that ended while its run stayed active is replaced: the run resumes
+ * from its cursor).
+ */
+export async function requeueBackfill(q: TypedQueue<typeof QUEUE.backfill>, runId: string): Promise<void> {
+  const state = await q.getJobState(runId);
+  if (state === "completed" || state === "failed") await q.remove(runId);
+  await q.add("run-backfill", { runId }, { jobId: runId });
+}
+
 export async function requeueWebhook(q: TypedQueue<typeof QUEUE.webhooks>, eventId: string): Promise<void> {
   const state = await q.getJobState(eventId);
   if (state === "completed" || state === "failed") await q.remove(eventId);

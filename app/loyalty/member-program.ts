@@ -21,6 +21,8 @@ export interface MemberProgram {
    * `program` is then the live one, what they would have got, for the shadow ledger.
    */
   heldOut?: boolean;
+  /** When the holdout began: orders placed before it earn as they always did. */
+  heldOutSince?: Date;
 }
 
 /** Every program a shop's members get, for the surfaces that act on all of them at once. */
@@ -82,9 +84,10 @@ export function programResolver(
   live: { version: number; program: Program },
   assign: (customerId: bigint) => readonly VariantOverride[],
   heldOut: (customerId: bigint) => boolean = () => false,
+  heldOutSince?: Date,
 ): (customerId: bigint) => MemberProgram {
   const plain: MemberProgram = { program: live.program, version: live.version, variants: [] };
-  const held: MemberProgram = { ...plain, heldOut: true };
+  const held: MemberProgram = { ...plain, heldOut: true, ...(heldOutSince ? { heldOutSince } : {}) };
   const merged = new Map<string, MemberProgram>();
   return (customerId) => {
     if (heldOut(customerId)) return held;

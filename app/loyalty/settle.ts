@@ -146,12 +146,19 @@ function draft(input: SettleInput): Draft {
   return d;
 }
 
+/** Whether the holdout takes `placedAt`'s order away from the member's program. */
+export function heldOutFor(mp: MemberProgram, placedAt: Date): boolean {
+  return !!mp.heldOut && (!mp.heldOutSince || placedAt.getTime() >= mp.heldOutSince.getTime());
+}
+
 export function settleOrder(input: SettleInput): SettleResult {
   const { order } = input;
   const d = draft(input);
   let credited = false;
-  // A member in the program holdout earns nothing (their shadow ledger is settled apart).
-  if (!d.has(d.lotKey) && order.earns && input.mayEarn && !input.mp.heldOut) credited = credit(d);
+  // A member in the program holdout earns nothing for orders placed since it began (their
+  // shadow ledger is settled apart); orders placed before earn as they always did.
+  if (!d.has(d.lotKey) && order.earns && input.mayEarn && !heldOutFor(input.mp, order.placedAt))
+    credited = credit(d);
   else if (d.has(d.lotKey) && order.earns && input.correct) correct(d);
   if (d.has(d.lotKey)) {
     reverseRefunds(d);

@@ -13,6 +13,7 @@ const run = (data: object) =>
   maintenanceProcessor(
     db,
     createQueue(QUEUE.webhooks, redis()),
+    createQueue(QUEUE.backfill, redis()),
   )({
     name: "refresh-loyalty-stats",
     data,

@@ -6,7 +6,7 @@ import { prisma } from "../db.server";
 import { QUEUE } from "../jobs/definitions";
 import { requeueWebhook } from "../jobs/producers.server";
 import { closeQueues, createQueue, queue } from "../jobs/queue.server";
-import { createProducerRedis, createRedis } from "../redis.server";
+import { createProducerRedis, createRedis, PRODUCER_COMMAND_TIMEOUT_MS } from "../redis.server";
 import { intakeDeps } from "./intake.server";
 import { receiveWebhook } from "./receive.server";
 import { sweepInbox } from "./sweeper.server";
@@ -93,6 +93,25 @@ describe("webhook intake while Redis is down", () => {
       })
       .toBe(2);
     expect(await db.customer.count({ where: { shop: SHOP } })).toBe(2);
+  });
+
+  it("does not wait for Redis again right after an enqueue timed out, so a burst never queues behind it", async () => {
+    await server.stop();
+    const first = deliver(customer(10));
+    await new Promise((resolve) => setTimeout(resolve, PRODUCER_COMMAND_TIMEOUT_MS + 100));
+    // Sent while the first enqueue's timeout is fresh: each would otherwise wait out its own
+    // (and, coalesced behind another, two: the fault suite saw 1,055 ms acks).
+    const later = [];
+    for (let i = 11; i <= 14; i++) {
+      later.push(await deliver(customer(i)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await first).ms).toBeLessThan(1_000);
+    for (const ack of later) {
+      expect(ack.status).toBe(200);
+      expect(ack.ms).toBeLessThan(PRODUCER_COMMAND_TIMEOUT_MS);
+    }
+    server = await startPrivateRedis({ port: server.port });
   });
 
   it("acknowledges within a second while Redis accepts connections but does not answer", async () => {

@@ -105,7 +105,7 @@ describe("the prune-inbox job", () => {
         processedAt: real(d),
       })),
     });
-    const run = maintenanceProcessor(db, queue(QUEUE.webhooks));
+    const run = maintenanceProcessor(db, queue(QUEUE.webhooks), queue(QUEUE.backfill));
     expect(await run({ name: "prune-inbox", data: {} } as Job)).toEqual({ deleted: 1 });
     expect(await remaining()).toEqual(["job-1"]);
   });

@@ -45,8 +45,8 @@ const { baseline, CASES } = await import("./cases");
 const { printTable } = await import("./table");
 type Row = import("./outcome").Row;
 
-/** Cases the reduced run (inside `npm test`) covers: quick ones that hold on the current code. */
-const REDUCED = ["worker-sigkill", "shopify-faults", "sigterm"];
+/** The reduced run (inside `npm test`) covers every case, with a smaller workload. */
+const REDUCED = CASES.map((c) => c.name);
 
 const reduced = args.reduced;
 const selected = args.cases?.split(",") ?? (reduced ? REDUCED : CASES.map((c) => c.name));
@@ -105,8 +105,13 @@ try {
     const alone = selected.filter((name) => !(args.parallel ?? reduced) || name === "postgres-stopped");
     const together = selected.filter((name) => !alone.includes(name));
     const results = new Map<string, Row>();
-    for (const [name, row] of await Promise.all(together.map(async (n) => [n, await run(n)] as const)))
-      results.set(name, row);
+    // At most three stacks at a time: more starve each other of the two cores, and Redis
+    // answers past the web side's 500 ms timeout under that load.
+    for (let i = 0; i < together.length; i += 3)
+      for (const [name, row] of await Promise.all(
+        together.slice(i, i + 3).map(async (n) => [n, await run(n)] as const),
+      ))
+        results.set(name, row);
     for (const name of alone) results.set(name, await run(name));
     rows.push(...selected.map((name) => results.get(name)!));
   } else {

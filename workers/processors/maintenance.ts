@@ -2,15 +2,19 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
 import { env } from "~/env.server";
 import { parseJobData, QUEUE, type JobData } from "~/jobs/definitions";
-import { requeueWebhook } from "~/jobs/producers.server";
+import { sweepBackfills } from "~/backfill/sweep.server";
+import { requeueBackfill, requeueWebhook } from "~/jobs/producers.server";
 import type { TypedQueue } from "~/jobs/queue.server";
 import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
 import { pruneInbox } from "~/webhooks/retention.server";
-import { sweepInbox } from "~/webhooks/sweeper.server";
+import { SWEEP_AFTER_MINUTES, sweepInbox } from "~/webhooks/sweeper.server";
+
+const BACKFILL_SWEEP_AFTER_MS = 30_000;
 
 export function maintenanceProcessor(
   db: PrismaClient,
   webhooks: TypedQueue<typeof QUEUE.webhooks>,
+  backfill: TypedQueue<typeof QUEUE.backfill>,
   options: { sweepAfterMinutes?: number } = {},
 ) {
   return async (job: Job) => {
@@ -18,12 +22,21 @@ export function maintenanceProcessor(
     switch (job.name) {
       case "sweep-inbox": {
         const { catchUp } = data as JobData<typeof QUEUE.maintenance, "sweep-inbox">;
-        return sweepInbox({
+        const afterMinutes = catchUp ? 0 : (options.sweepAfterMinutes ?? SWEEP_AFTER_MINUTES);
+        const inbox = await sweepInbox({
           db,
           enqueue: (eventId) => requeueWebhook(webhooks, eventId),
           now: () => new Date(),
-          afterMinutes: catchUp ? 0 : options.sweepAfterMinutes,
+          afterMinutes,
         });
+        const backfills = await sweepBackfills({
+          db,
+          enqueue: (runId) => requeueBackfill(backfill, runId),
+          // A queued run starts within seconds when its job exists: half a minute is enough
+          // to tell one whose enqueue failed, and re-adding one that exists changes nothing.
+          olderThan: new Date(Date.now() - Math.min(afterMinutes * 60_000, BACKFILL_SWEEP_AFTER_MS)),
+        });
+        return { ...inbox, ...backfills };
       }
       case "prune-inbox":
         return pruneInbox({ db, now: () => new Date(), retentionDays: env().WEBHOOK_RETENTION_DAYS });

@@ -11,6 +11,8 @@ export interface Assignment {
   overridesFor: (customerId: bigint) => readonly VariantOverride[];
   /** In the program holdout's no-program arm: the member gets no program at all. */
   heldOut: (customerId: bigint) => boolean;
+  /** When the running holdout began (orders placed before it earn as usual). */
+  heldOutSince?: Date;
   /**
    * Every override list `overridesFor` can return other than none. The surfaces that act on
    * all members at once (the scheduled run's candidate query, the tier-perk discount's
@@ -28,9 +30,11 @@ export async function loadAssignment(shop: string, at: Date): Promise<Assignment
   const set = await runningExperiments(shop);
   if (!set.experiments.length) return { overridesFor: () => [], heldOut: () => false, combinations: [] };
   const of = assigner(shop, set, at);
+  const since = set.experiments.find((e) => e.kind === "holdout")?.launchedAt;
   return {
     overridesFor: (customerId) => of(customerId).overrides,
     heldOut: (customerId) => of(customerId).heldOut,
+    ...(since ? { heldOutSince: since } : {}),
     combinations: overrideCombinations(set),
   };
 }

@@ -21,7 +21,7 @@ export async function memberPrograms(
   at: Date,
 ): Promise<(customerId: bigint) => MemberProgram> {
   const [live, assignment] = await Promise.all([currentProgramVersion(db, shop), loadAssignment(shop, at)]);
-  return programResolver(live, assignment.overridesFor, assignment.heldOut);
+  return programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
 }
 
 /** The same for the set-based paths on node-postgres; null when the shop has no program yet. */
@@ -34,7 +34,7 @@ export async function memberProgramsPg(
     currentProgramVersionPg(client, shop),
     loadAssignment(shop, at),
   ]);
-  return live && programResolver(live, assignment.overridesFor, assignment.heldOut);
+  return live && programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
 }
 
 /**
@@ -51,7 +51,15 @@ export async function memberProgramsAtVersion(
     programAtVersion(db, shop, version),
     loadAssignment(shop, at),
   ]);
-  return program && programResolver({ version, program }, assignment.overridesFor, assignment.heldOut);
+  return (
+    program &&
+    programResolver(
+      { version, program },
+      assignment.overridesFor,
+      assignment.heldOut,
+      assignment.heldOutSince,
+    )
+  );
 }
 
 export async function memberProgram(
@@ -70,7 +78,7 @@ export async function memberProgram(
  */
 export async function shopPrograms(db: Db, shop: string, at: Date): Promise<ShopPrograms> {
   const [live, assignment] = await Promise.all([currentProgramVersion(db, shop), loadAssignment(shop, at)]);
-  const of = programResolver(live, assignment.overridesFor, assignment.heldOut);
+  const of = programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
   const all: MemberProgram[] = [{ program: live.program, version: live.version, variants: [] }];
   for (const overrides of assignment.combinations) {
     if (!overrides.length) continue;

@@ -1,0 +1,178 @@
+// The demo shop's experiments: a running program holdout and one earn-rate experiment that
+// started `DEMO_EXPERIMENT_DAYS` before the end of history, created through the app's
+// experiments service as the simulator (so the pages say their numbers are simulated), and
+// the exposures the app records on each member's first order after launch, written for the
+// history the backfill imported (its replay credits orders but records no exposures). The
+// history since launch is thinned to follow each arm's response (`respondToArms`).
+import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
+import { launchExperiment } from "../app/experiments/lifecycle.server";
+import { recordExposures } from "../app/experiments/exposure.server";
+import { ORDER_NET_REVENUE_SQL } from "../app/experiments/metrics";
+import { runningExperiments } from "../app/experiments/running.server";
+import { SIMULATOR_STAFF_ID } from "../app/experiments/simulated";
+import type { PrismaClient } from "../app/db.server";
+import type { Program } from "../app/loyalty/program";
+import { memberPrograms, shopPrograms } from "../app/loyalty/services/member-program.server";
+import { DAY_MS } from "./model/calendar";
+import type { Segment } from "./model/params";
+import { Rng } from "./random/rng";
+import { rateComponents, type CustomerState, type ProgramExposure } from "./scenario/respond";
+import type { ResponseConfig } from "./scenario/schema";
+import type { GeneratedShop } from "./shop";
+
+export const DEMO_EXPERIMENT_DAYS = 60;
+export const DEMO_HOLDOUT_PERCENT = 10;
+
+function orThrow<T>(
+  what: string,
+  outcome: { ok: true; value: T } | { ok: false; message: string; fieldErrors: object },
+): T {
+  if (!outcome.ok) throw new Error(`${what}: ${outcome.message} ${JSON.stringify(outcome.fieldErrors)}`);
+  return outcome.value;
+}
+
+/** Removes the shop's experiments and what they recorded (shop redaction leaves them: no foreign key to the shop). */
+export async function eraseExperiments(db: PrismaClient, shop: string): Promise<void> {
+  await db.$transaction([
+    db.experimentExposure.deleteMany({ where: { shop } }),
+    db.holdoutShadowEntry.deleteMany({ where: { shop } }),
+    db.experimentAudit.deleteMany({ where: { shop } }),
+    db.experiment.deleteMany({ where: { shop } }),
+  ]);
+}
+
+/** Starts the holdout and launches "double points" against the live earn rate, both `days` before `now`. */
+export async function startDemoExperiments(
+  db: PrismaClient,
+  shop: string,
+  pointsPerCurrencyUnit: number,
+  now: Date,
+  days = DEMO_EXPERIMENT_DAYS,
+): Promise<{ launchedAt: Date }> {
+  const launchedAt = new Date(now.getTime() - days * DAY_MS);
+  await eraseExperiments(db, shop);
+  const options = { staffId: SIMULATOR_STAFF_ID, now: launchedAt };
+  orThrow("startHoldout", await startHoldout(db, shop, { sharePercent: DEMO_HOLDOUT_PERCENT }, options));
+  const created = orThrow(
+    "createExperiment",
+    await createExperiment(
+      db,
+      shop,
+      {
+        key: "double-points",
+        name: "Double points",
+        hypothesis: "Doubling the earn rate brings members back sooner and pays for its reward cost.",
+        lever: "earnRate",
+        primaryMetric: "netRevenue",
+        secondaryMetrics: ["orders", "conversion", "aov", "rewardCost"],
+        guardrails: [{ metric: "netMargin", threshold: 0.05 }],
+        variants: [
+          { key: "control", name: `${pointsPerCurrencyUnit} point per $1`, weight: 50, control: true },
+          {
+            key: "double",
+            name: `${2 * pointsPerCurrencyUnit} points per $1`,
+            weight: 50,
+            override: { earning: { pointsPerCurrencyUnit: 2 * pointsPerCurrencyUnit } },
+          },
+        ],
+      },
+      SIMULATOR_STAFF_ID,
+    ),
+  );
+  orThrow("launchExperiment", await launchExperiment(db, shop, created.id, options));
+  return { launchedAt };
+}
+
+/**
+ * The exposures the app records on the first paid order after launch, for the history the
+ * backfill imported (its replay credits orders but records none): each member's first such
+ * order goes through the domain's `recordExposures`, which finds their arms (the holdout's
+ * included), skips experiments launched later and stores the CUPED covariate. Returns the
+ * exposures per qualified variant key.
+ */
+export async function recordHistoryExposures(
+  db: PrismaClient,
+  shop: string,
+  now: Date,
+): Promise<Record<string, number>> {
+  const set = await runningExperiments(shop);
+  const launches = set.experiments.flatMap((e) => (e.launchedAt ? [e.launchedAt.getTime()] : []));
+  if (!launches.length) return {};
+  const firsts = await db.$queryRawUnsafe<{ customerId: bigint; at: Date }[]>(
+    `SELECT DISTINCT ON ("customerId") "customerId", "placedAt" AS at
+     FROM (${ORDER_NET_REVENUE_SQL}) o WHERE "placedAt" >= $2 AND "placedAt" <= $3
+     ORDER BY "customerId", "placedAt"`,
+    shop,
+    new Date(Math.min(...launches)),
+    now,
+  );
+  await recordExposures((sql, params) => db.$executeRawUnsafe(sql, ...params), shop, firsts, "order");
+  const rows = await db.experimentExposure.groupBy({
+    by: ["variantKey"],
+    where: { shop },
+    _count: { _all: true },
+  });
+  return Object.fromEntries(rows.map((r) => [r.variantKey, r._count._all]));
+}
+
+/**
+ * Makes the generated history since launch respond to the arms the app assigned, as the
+ * scenario's response model says: an order of a customer in the window is kept with
+ * probability (their arm's purchase-rate multiplier) / (the largest multiplier any arm
+ * gives them), membership and earn rate only (balances and tier goals are not known before
+ * the backfill). Thinning a Poisson process keeps it Poisson at the reduced rate, so each arm's
+ * history is what the model predicts up to one common factor. Refunds and reviews of dropped
+ * orders go with them. Returns how many orders were dropped in each arm.
+ */
+export async function respondToArms(
+  db: PrismaClient,
+  generated: GeneratedShop,
+  launchedAt: Date,
+  response: ResponseConfig,
+): Promise<Record<string, number>> {
+  const shop = generated.params.domain;
+  const resolve = await memberPrograms(db, shop, launchedAt);
+  const { all } = await shopPrograms(db, shop, launchedAt);
+  const programs = [
+    { heldOut: true, program: all[0]!.program },
+    ...all.map((p) => ({ heldOut: false, program: p.program })),
+  ];
+  const segmentOf = new Map(generated.customers.map((c) => [c.id, c.profile.segment]));
+  const multiplier = (segment: Segment, heldOut: boolean, program: Program) => {
+    const state = { segment, pointsBalance: Number.MAX_SAFE_INTEGER, tierProgressMinor: 0 } as CustomerState;
+    const exposure: ProgramExposure = {
+      member: !heldOut,
+      pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
+      tierMultiplier: 1,
+      rewards: program.rewards.flatMap((r) =>
+        r.value.kind === "fixedAmount"
+          ? [{ id: r.id, pointsCost: r.pointsCost, valueMinor: r.value.amount.amountMinor }]
+          : [],
+      ),
+      nextTierThresholdMinor: null,
+      message: null,
+      seasonality: 1,
+    };
+    return rateComponents(response, state, exposure).total;
+  };
+  const rng = Rng.forLabel(generated.params.seed, "demo-arms");
+  const dropped = new Set<string>();
+  const counts: Record<string, number> = {};
+  const start = launchedAt.getTime();
+  for (const order of generated.orders) {
+    if (order.customerId == null || Date.parse(order.createdAt!) < start) continue;
+    const customerId = BigInt(order.customerId);
+    const segment = segmentOf.get(Number(order.customerId)) ?? "casual";
+    const best = Math.max(...programs.map((p) => multiplier(segment, p.heldOut, p.program)));
+    const mine = resolve(customerId);
+    const keep = multiplier(segment, mine.heldOut === true, mine.program) / best;
+    if (rng.float() < keep) continue;
+    dropped.add(String(order.id));
+    const arm = mine.heldOut ? "holdout" : (mine.variants[0] ?? "control");
+    counts[arm] = (counts[arm] ?? 0) + 1;
+  }
+  generated.orders = generated.orders.filter((o) => !dropped.has(String(o.id)));
+  generated.refunds = generated.refunds.filter((r) => !dropped.has(String(r.orderId)));
+  generated.reviews = generated.reviews.filter((r) => !dropped.has(String(r.orderId)));
+  return counts;
+}

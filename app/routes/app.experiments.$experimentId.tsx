@@ -152,6 +152,13 @@ export default function ExperimentPage() {
       secondaryActions={actions}
     >
       <Layout>
+        {page.simulatedNotice && (
+          <Layout.Section>
+            <Banner tone="info">
+              <p>{page.simulatedNotice}</p>
+            </Banner>
+          </Layout.Section>
+        )}
         {failure && (
           <Layout.Section>
             <Banner tone="critical" title={failure.message}>

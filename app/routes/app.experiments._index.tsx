@@ -40,7 +40,7 @@ export default function ExperimentsPage() {
   return (
     <Page
       title="Experiments"
-      subtitle={`Planned on your last ${page.traffic.days} days: ${page.traffic.orderingMembers.toLocaleString("en-US")} members ordered (${page.traffic.dailyExposed.toFixed(1)} a day).`}
+      subtitle={`Planned on your last ${page.traffic.days} days: ${page.traffic.orderingCustomers.toLocaleString("en-US")} customers ordered (${page.traffic.dailyExposed.toFixed(1)} a day).`}
       primaryAction={{ content: "Create experiment", url: "/app/experiments/new" }}
     >
       <Layout>

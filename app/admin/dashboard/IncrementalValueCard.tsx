@@ -1,4 +1,14 @@
-import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Link, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Link,
+  Text,
+} from "@shopify/polaris";
 import { KpiTile } from "~/admin/components/KpiTile";
 import { formatMde } from "~/admin/experiments/present";
 import { intervalText, moneyWithMargin, roiText, type Interval } from "./incremental-present";
@@ -55,6 +65,11 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
             {`${holdout.sharePercent}% holdout${holdout.ended ? ", ended" : ""}`}
           </Badge>
         </InlineStack>
+        {card.notice && (
+          <Banner tone="info">
+            <p>{card.notice}</p>
+          </Banner>
+        )}
         {card.value ? (
           <>
             <div data-testid="incremental-sentence">

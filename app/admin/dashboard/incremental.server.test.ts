@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { startHoldout } from "~/experiments/experiments.server";
+import { SIMULATOR_STAFF_ID } from "~/experiments/simulated";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { loadIncrementalCard } from "./incremental.server";
 
@@ -21,7 +22,7 @@ describe("the incremental-value card", () => {
     expect(card.state).toBe("none");
     if (card.state !== "none") return;
     expect(card.options.map((o) => o.share)).toEqual([5, 10]);
-    expect(card.options[0]!.reason).toMatch(/Fewer than 2 members ordered/);
+    expect(card.options[0]!.reason).toMatch(/Fewer than 2 customers ordered/);
   });
 
   it("shows the running holdout's share and exposure per arm, never numbers it has not computed", async () => {
@@ -45,5 +46,12 @@ describe("the incremental-value card", () => {
       holdout: { id: started.value.id, sharePercent: 10, days: 0, heldOut: 1, inProgram: 2, ended: false },
     });
     expect(ours.state !== "none" && ours.value).toBeFalsy();
+    expect(ours.state !== "none" && ours.notice).toBeNull();
+  });
+
+  it("says the numbers come from the simulated store when the simulator made the holdout", async () => {
+    await startHoldout(db, SHOP, { sharePercent: 10 }, { staffId: SIMULATOR_STAFF_ID });
+    const card = await loadIncrementalCard(db, SHOP, new Date());
+    expect(card.state !== "none" && card.notice).toMatch(/simulated store/);
   });
 });

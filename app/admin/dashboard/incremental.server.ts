@@ -1,13 +1,16 @@
 import type { PrismaClient } from "~/db.server";
 import { shopContext } from "~/admin/experiments/context.server";
 import {
-  holdoutPrecision,
   HOLDOUT_HORIZON_DAYS,
   SUGGESTED_HOLDOUT_SHARES,
+  baselineOf,
+  precisionRow,
   trafficProblem,
 } from "~/admin/experiments/plan";
+import { holdoutPrecision } from "~/experiments/planning.server";
 import { shopTraffic } from "~/admin/experiments/traffic.server";
 import { holdoutReport } from "~/experiments/report.server";
+import { simulatedStoreNotice } from "~/experiments/simulated";
 import type { IncrementalValue } from "~/experiments/incremental-value";
 
 // The dashboard's first card: the program's incremental value against the holdout
@@ -33,6 +36,8 @@ export type IncrementalCard =
         inProgram: number;
         ended: boolean;
       };
+      /** Set when the simulator made the holdout: its numbers come from the simulated store. */
+      notice: string | null;
       reason?: string;
       value?: Omit<IncrementalValue, "ok" | "reason" | "members">;
     };
@@ -55,10 +60,17 @@ export async function loadIncrementalCard(
       horizonDays: HOLDOUT_HORIZON_DAYS,
       options: SUGGESTED_HOLDOUT_SHARES.map((share) => ({
         share,
-        ...(problem ? { mde: null, reason: problem } : holdoutPrecision(traffic, share)),
+        ...(problem
+          ? { mde: null, reason: problem }
+          : precisionRow(holdoutPrecision(baselineOf(traffic), share, HOLDOUT_HORIZON_DAYS))),
       })),
     };
   }
+  const row = await db.experiment.findFirst({
+    where: { shop, id: report.holdoutId },
+    select: { createdBy: true },
+  });
+  const notice = row ? simulatedStoreNotice(row) : null;
   const holdout = {
     id: report.holdoutId,
     sharePercent: report.sharePercent,
@@ -67,11 +79,13 @@ export async function loadIncrementalCard(
     inProgram: report.members.program,
     ended: report.status !== "running" && report.status !== "paused",
   };
-  if (!report.ok) return { state: "measuring", currency: context.currency, holdout, reason: report.sentence };
+  if (!report.ok)
+    return { state: "measuring", currency: context.currency, holdout, notice, reason: report.sentence };
   return {
     state: "report",
     currency: context.currency,
     holdout,
+    notice,
     value: {
       perMember: report.perMember,
       total: report.total,

@@ -41,8 +41,9 @@ export function PowerCard(props: {
         </Text>
         <div data-testid="traffic-basis">
           <Text as="p" tone="subdued">
-            From your last {props.traffic.days} days: {props.traffic.orderingMembers.toLocaleString("en-US")}{" "}
-            members ordered ({props.traffic.dailyExposed.toFixed(1)} a day
+            From your last {props.traffic.days} days:{" "}
+            {props.traffic.orderingCustomers.toLocaleString("en-US")} customers ordered (
+            {props.traffic.dailyExposed.toFixed(1)} a day
             {props.trafficPercent < 100
               ? `, ${traffic.dailyExposed.toFixed(1)} in this experiment's ${props.trafficPercent}%`
               : ""}

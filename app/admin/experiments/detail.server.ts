@@ -3,6 +3,7 @@ import type { PrismaClient } from "~/db.server";
 import { qualifiedKey } from "~/experiments/assignment";
 import { getExperiment, type Outcome } from "~/experiments/experiments.server";
 import { grantHoldoutPoints } from "~/experiments/holdout.server";
+import { simulatedStoreNotice } from "~/experiments/simulated";
 import {
   launchExperiment,
   pauseExperiment,
@@ -52,6 +53,8 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
   return {
     timeZone: context.timeZone,
     currency: context.currency,
+    /** The simulator's experiments say their numbers come from the simulated store. */
+    simulatedNotice: simulatedStoreNotice(e),
     experiment: {
       id: e.id,
       key: e.key,

@@ -3,7 +3,14 @@ import type { PrismaClient } from "~/db.server";
 import { listExperiments, startHoldout, type Outcome } from "~/experiments/experiments.server";
 import { formatDay } from "~/admin/members/present";
 import { shopContext } from "./context.server";
-import { holdoutPrecision, HOLDOUT_HORIZON_DAYS, SUGGESTED_HOLDOUT_SHARES, trafficProblem } from "./plan";
+import { holdoutPrecision } from "~/experiments/planning.server";
+import {
+  HOLDOUT_HORIZON_DAYS,
+  SUGGESTED_HOLDOUT_SHARES,
+  baselineOf,
+  precisionRow,
+  trafficProblem,
+} from "./plan";
 import { daysRunning, leverLabel, metricLabel } from "./present";
 import { primaryLifts } from "./report.server";
 import { shopTraffic } from "./traffic.server";
@@ -54,7 +61,9 @@ export async function loadExperimentsList(db: PrismaClient, shop: string, now: D
     traffic,
     holdoutOptions: SUGGESTED_HOLDOUT_SHARES.map((share) => ({
       share,
-      ...(problem ? { mde: null, reason: problem } : holdoutPrecision(traffic, share)),
+      ...(problem
+        ? { mde: null, reason: problem }
+        : precisionRow(holdoutPrecision(baselineOf(traffic), share, HOLDOUT_HORIZON_DAYS))),
     })),
     holdoutHorizonDays: HOLDOUT_HORIZON_DAYS,
   };

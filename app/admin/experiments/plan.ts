@@ -8,11 +8,11 @@ import { durationForEffect, minimumDetectableEffect, type Design } from "~/exper
 export type ShopTraffic = {
   /** The window the figures come from (days). */
   days: number;
-  /** Distinct members with an order in the window. */
-  orderingMembers: number;
-  /** Members ordering per day: the stand-in for members newly exposed per day. */
+  /** Distinct customers with an order in the window. */
+  orderingCustomers: number;
+  /** Customers ordering per day: the stand-in for members newly exposed per day. */
   dailyExposed: number;
-  /** Per ordering member: mean and variance of net revenue (minor units) in the window. */
+  /** Per ordering customer: mean and variance of net revenue (minor units) in the window. */
   meanMinor: number;
   varianceMinor: number;
   /** Mean order value (minor units), the "typical order" of the earning preview. */
@@ -37,8 +37,8 @@ function plan(traffic: ShopTraffic, weights: readonly number[], design: Design) 
 
 /** Why the calculator has nothing to say yet, or null when it can run. */
 export function trafficProblem(traffic: ShopTraffic): string | null {
-  if (traffic.orderingMembers < 2)
-    return `Fewer than 2 members ordered in the last ${traffic.days} days: there is no traffic to plan with yet.`;
+  if (traffic.orderingCustomers < 2)
+    return `Fewer than 2 customers ordered in the last ${traffic.days} days: there is no traffic to plan with yet.`;
   if (!(traffic.varianceMinor > 0))
     return "Every member spent the same: there is no variance to plan with yet.";
   return null;
@@ -67,12 +67,20 @@ export function durationFor(
   return durationForEffect(plan(traffic, weights, design), liftPercent / 100);
 }
 
-/** What a holdout of `sharePercent` buys over the horizon: the MDE on net revenue per member. */
-export function holdoutPrecision(
-  traffic: ShopTraffic,
-  sharePercent: number,
-  days = HOLDOUT_HORIZON_DAYS,
-): PlanRow {
-  const [row] = mdeTable(traffic, [sharePercent, 100 - sharePercent], "fixed", [days]);
-  return row!;
+/** What a holdout of `sharePercent` buys over the horizon (the domain's holdoutPrecision, sequential as the report). */
+export function precisionRow(mde: { ok: true; relative: number } | { ok: false; reason: string }): {
+  mde: number | null;
+  reason?: string;
+} {
+  return mde.ok ? { mde: mde.relative } : { mde: null, reason: `No estimate yet: ${mde.reason}.` };
+}
+
+/** The domain's baseline shape from the traffic. */
+export function baselineOf(traffic: ShopTraffic) {
+  return {
+    baselineMean: traffic.meanMinor,
+    baselineVariance: traffic.varianceMinor,
+    dailyExposed: traffic.dailyExposed,
+    days: traffic.days,
+  };
 }

@@ -232,6 +232,8 @@ describe("the experiments admin", () => {
       .locator("svg")
       .first()
       .waitFor({ state: "attached", timeout: 30_000 });
+    // polaris-viz animates its lines in after mounting.
+    await page.waitForTimeout(2_000);
     await page.screenshot({ path: `${SCREENSHOTS}/experiment-report.png`, fullPage: true });
     expect(admin.pageErrors).toEqual([]);
   });

@@ -5,6 +5,8 @@ import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { loadBackfillCard, startBackfillFromForm } from "~/admin/dashboard/backfill-card.server";
 import { BackfillCard } from "~/admin/dashboard/BackfillCard";
+import { IncrementalValueCard } from "~/admin/dashboard/IncrementalValueCard";
+import { loadIncrementalCard } from "~/admin/dashboard/incremental.server";
 import { InstallCard } from "~/admin/dashboard/InstallCard";
 import { LoyaltyCard } from "~/admin/dashboard/LoyaltyCard";
 import { SyncCard } from "~/admin/dashboard/SyncCard";
@@ -26,16 +28,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       loadDashboard(session.shop),
       loadLoyaltyKpis(prisma(), session.shop, new Date()),
       loadBackfillCard(prisma(), session.shop),
+      loadIncrementalCard(prisma(), session.shop, new Date()),
     ]);
-  let [dashboard, loyalty, backfill] = await load();
+  let [dashboard, loyalty, backfill, incremental] = await load();
   if (!dashboard.install) {
     // The first admin load can overtake the install being recorded: the request that
     // exchanged the token stores the session before its afterAuth has read the shop.
     // Recording it here (an idempotent upsert) keeps the store card from coming up empty.
     await recordShopInstall(prisma(), session, admin.graphql);
-    [dashboard, loyalty, backfill] = await load();
+    [dashboard, loyalty, backfill, incremental] = await load();
   }
-  return { ...dashboard, loyalty, backfill };
+  return { ...dashboard, loyalty, backfill, incremental };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -45,12 +48,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function DashboardPage() {
-  const { install, sync, jobs, loyalty, backfill } = useLoaderData<typeof loader>();
+  const { install, sync, jobs, loyalty, backfill, incremental } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <IncrementalValueCard card={incremental} />
             <LoyaltyCard kpis={loyalty} />
             <SyncCard sync={sync} />
             <WorkersCard jobs={jobs} />

@@ -4,6 +4,8 @@ import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { AdjustmentCard, type AdjustmentAnswer } from "~/admin/members/AdjustmentCard";
 import { BalanceCard, TierCard } from "~/admin/members/BalanceCard";
+import { ExperimentsCard } from "~/admin/members/ExperimentsCard";
+import { loadMemberExperiments } from "~/admin/members/experiments.server";
 import { HeldOrdersCard } from "~/admin/members/HeldOrdersCard";
 import { LedgerCard } from "~/admin/members/LedgerCard";
 import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
@@ -30,13 +32,15 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const customerId = customerIdFrom(params.customerId);
   const ledgerPage = parseLedgerPage(new URL(request.url).searchParams);
   const db = prisma();
+  const now = new Date();
   const [detail, shop] = await Promise.all([
-    loadMemberDetail(db, session.shop, customerId, { ledgerPage }),
+    loadMemberDetail(db, session.shop, customerId, { ledgerPage, now }),
     db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
   ]);
   if (!detail) throw new Response("Member not found", { status: 404 });
+  const experiments = await loadMemberExperiments(db, session.shop, customerId, now);
   // A fresh id per rendered form: the adjustment's idempotency key.
-  return { ...detail, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
+  return { ...detail, experiments, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -95,6 +99,7 @@ export default function MemberPage() {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <TierCard member={member} program={program} />
+            <ExperimentsCard experiments={detail.experiments} timeZone={timeZone} />
             <AdjustmentCard
               key={detail.adjustmentId}
               adjustmentId={detail.adjustmentId}

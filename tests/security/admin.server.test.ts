@@ -43,6 +43,28 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   },
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
+  "routes/app.experiments._index": async () => {
+    // Valid each time: shop A's previous holdout (from the last attack) is ended first.
+    await db.experiment.updateMany({
+      where: { shop: SHOP_A, kind: "holdout", status: "running" },
+      data: { status: "stopped" },
+    });
+    return { intent: "start-holdout", sharePercent: "5" };
+  },
+  "routes/app.experiments.new": async () => ({
+    intent: "draft",
+    experiment: JSON.stringify({
+      key: `security-${randomUUID().slice(0, 8)}`,
+      name: "Security suite",
+      lever: "earnRate",
+      primaryMetric: "netRevenue",
+      variants: [
+        { key: "control", name: "Control", weight: 50, control: true },
+        { key: "double", name: "Double", weight: 50, override: { earning: { pointsPerCurrencyUnit: 2 } } },
+      ],
+    }),
+  }),
+  "routes/app.experiments.$experimentId": async () => ({ intent: "launch" }),
 };
 
 async function formBody(route: AppRoute): Promise<URLSearchParams> {

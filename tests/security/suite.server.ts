@@ -66,6 +66,7 @@ export const casesOf = (kind: RouteClass) =>
 export const B_PARAMS: Record<string, string> = {
   customerId: String(B.customerId),
   id: B.exportId,
+  experimentId: B.experimentId,
   "*": "session-token",
 };
 

@@ -23,6 +23,7 @@ export const B = {
   points: 48213,
   rewardId: "b-reward",
   exportId: randomUUID(),
+  experimentId: randomUUID(),
   redemptionClientKey: randomUUID(),
   code: "BSECRET-CODE-0001",
 } as const;
@@ -82,6 +83,29 @@ export async function seedTwoShops(db: PrismaClient, emulator: Emulator) {
       customerId: B.customerId,
       customerEmail: "bsecret-export@example.com",
       data: { customer: { email: "bsecret-export@example.com", note: "bsecret personal data" } },
+    },
+  });
+  await db.experiment.create({
+    data: {
+      id: B.experimentId,
+      shop: SHOP_B,
+      key: "bsecret-experiment",
+      name: "Bsecret experiment",
+      lever: "earnRate",
+      salt: "bsecret-salt",
+      primaryMetric: "netRevenue",
+      variants: {
+        create: [
+          { key: "control", name: "Control", weight: 50, control: true, position: 0 },
+          {
+            key: "bsecret",
+            name: "Bsecret variant",
+            weight: 50,
+            override: { earning: { pointsPerCurrencyUnit: 7 } },
+            position: 1,
+          },
+        ],
+      },
     },
   });
   await db.redemption.create({

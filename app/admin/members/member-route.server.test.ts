@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { startHoldout } from "~/experiments/experiments.server";
+import { loadAssignment } from "~/loyalty/services/assignment.server";
 import { action, loader } from "~/routes/app.members.$customerId";
 import { adminRequest, storeSessionWithoutShopify } from "~tests/support/admin.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
@@ -52,5 +54,31 @@ describe("the member route", () => {
       413,
     );
     expect(await db.ledgerEntry.count()).toBe(0);
+  });
+});
+
+describe("the member's experiments", () => {
+  it("shows the holdout status and variants the app's own assignment gives each member", async () => {
+    await db.member.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({ shop: SHOP, customerId: BigInt(100 + i) })),
+    });
+    const started = await startHoldout(db, SHOP, { sharePercent: 50 });
+    expect(started.ok).toBe(true);
+    const assignment = await loadAssignment(SHOP, new Date());
+    const seen = new Set<boolean>();
+    for (let i = 0; i < 30; i++) {
+      const id = String(100 + i);
+      const page = (await load(`/app/members/${id}`, id)) as {
+        experiments: { heldOut: boolean; arms: { kind: string; variantName: string }[] };
+      };
+      const heldOut = assignment.heldOut(BigInt(id));
+      expect(page.experiments.heldOut, id).toBe(heldOut);
+      expect(page.experiments.arms).toEqual([
+        expect.objectContaining({ kind: "holdout", variantName: heldOut ? "No program" : "Program" }),
+      ]);
+      seen.add(heldOut);
+    }
+    // Both arms occur among 30 members at 50% (a 2 × 0.5^30 chance of failing by luck).
+    expect([...seen].sort()).toEqual([false, true]);
   });
 });

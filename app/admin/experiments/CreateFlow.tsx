@@ -1,0 +1,551 @@
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Select,
+  Tabs,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useMemo, useState } from "react";
+import type { Lever } from "~/experiments/levers";
+import type { MetricKey } from "~/experiments/metric-keys";
+import { formatMoney } from "~/admin/members/present";
+import type { Program } from "~/loyalty/program";
+import { describeOverride } from "./describe";
+import {
+  initialDraft,
+  liveFields,
+  overrideOf,
+  slugify,
+  stepOfError,
+  STEPS,
+  type ExperimentDraft,
+  type Step,
+  type VariantDraft,
+} from "./form";
+import type { ShopTraffic } from "./plan";
+import { PowerCard } from "./PowerCard";
+import { previewVariants } from "./preview";
+import { VariantFields } from "./VariantFields";
+
+// The create flow in one page, step by step: lever → variants (each override as fields for
+// the lever, with a side-by-side preview of what a typical member earns) → audience and
+// traffic → metrics and guardrails → power → review. The server's 422 field errors (the
+// domain's dotted paths) are put on their fields and the first one's step is opened.
+
+const STEP_LABELS: Record<Step, string> = {
+  lever: "1. Lever",
+  variants: "2. Variants",
+  audience: "3. Audience",
+  metrics: "4. Metrics",
+  power: "5. Power",
+  review: "6. Review",
+};
+
+export type CreateProps = {
+  program: Program;
+  currency: string;
+  traffic: ShopTraffic;
+  levers: { key: Lever; label: string }[];
+  metrics: { key: MetricKey; label: string }[];
+  errors: Record<string, string>;
+  message: string | null;
+  submitting: boolean;
+  submit: (intent: "draft" | "launch", draft: ExperimentDraft) => void;
+};
+
+export function CreateFlow(props: CreateProps) {
+  const { program, errors } = props;
+  const [draft, setDraft] = useState<ExperimentDraft>(() => initialDraft(program));
+  const [keyTouched, setKeyTouched] = useState(false);
+  const [step, setStep] = useState<Step>("lever");
+  const [shownErrors, setShownErrors] = useState<Record<string, string> | null>(null);
+  // A new set of server errors opens the step of the first one.
+  if (errors !== shownErrors) {
+    setShownErrors(errors);
+    const first = Object.keys(errors)[0];
+    if (first) setStep(stepOfError(first));
+  }
+  const edit = (change: (d: ExperimentDraft) => void) =>
+    setDraft((current) => {
+      const next = structuredClone(current);
+      change(next);
+      return next;
+    });
+  const typical = props.traffic.typicalOrderMinor > 0 ? props.traffic.typicalOrderMinor : 5000;
+  const previews = useMemo(() => previewVariants(draft, program, typical), [draft, program, typical]);
+  const index = STEPS.indexOf(step);
+  const errorCount = (s: Step) => Object.keys(errors).filter((k) => stepOfError(k) === s).length;
+  const metricOptions = props.metrics.map((m) => ({ label: m.label, value: m.key }));
+  const weights = draft.variants.map((v) => Number(v.weight) || 0);
+
+  const stepBody: Record<Step, () => React.ReactNode> = {
+    lever: () => (
+      <Card>
+        <BlockStack gap="300">
+          <TextField
+            label="Name"
+            autoComplete="off"
+            value={draft.name}
+            onChange={(v) =>
+              edit((d) => {
+                d.name = v;
+                if (!keyTouched) d.key = slugify(v);
+              })
+            }
+            error={errors.name}
+          />
+          <TextField
+            label="Key"
+            autoComplete="off"
+            value={draft.key}
+            onChange={(v) => {
+              setKeyTouched(true);
+              edit((d) => void (d.key = v));
+            }}
+            error={errors.key}
+            helpText="Names the experiment on ledger entries: lower-case letters, digits and dashes."
+          />
+          <TextField
+            label="Hypothesis"
+            autoComplete="off"
+            multiline={2}
+            value={draft.hypothesis}
+            onChange={(v) => edit((d) => void (d.hypothesis = v))}
+            error={errors.hypothesis}
+            placeholder="Doubling points on orders makes members come back sooner, enough to pay for the points."
+          />
+          <ChoiceList
+            title="Lever: what the variants change"
+            choices={props.levers.map((l) => ({ label: l.label, value: l.key }))}
+            selected={[draft.lever]}
+            error={errors.lever}
+            onChange={([value]) =>
+              edit((d) => {
+                d.lever = (value ?? "earnRate") as Lever;
+                for (const v of d.variants) v.fields = liveFields(program);
+              })
+            }
+          />
+        </BlockStack>
+      </Card>
+    ),
+    variants: () => (
+      <BlockStack gap="400">
+        {errors.variants && <Banner tone="critical">{errors.variants}</Banner>}
+        <InlineGrid columns={{ xs: 1, md: Math.min(draft.variants.length, 3) }} gap="400">
+          {draft.variants.map((v, i) => (
+            <VariantCard
+              key={i}
+              index={i}
+              variant={v}
+              draft={draft}
+              program={program}
+              errors={errors}
+              canRemove={draft.variants.length > 2 && !v.control}
+              edit={(change) => edit((d) => change(d.variants[i]!))}
+              remove={() => edit((d) => void d.variants.splice(i, 1))}
+              markControl={() => edit((d) => d.variants.forEach((x, j) => (x.control = j === i)))}
+            />
+          ))}
+        </InlineGrid>
+        {draft.variants.length < 6 && (
+          <InlineStack>
+            <Button
+              onClick={() =>
+                edit((d) =>
+                  d.variants.push({
+                    key: `variant-${d.variants.length}`,
+                    name: `Variant ${String.fromCharCode(64 + d.variants.length)}`,
+                    weight: "0",
+                    control: false,
+                    fields: liveFields(program),
+                  }),
+                )
+              }
+            >
+              Add a variant
+            </Button>
+          </InlineStack>
+        )}
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              What a typical member earns
+            </Text>
+            <Text as="p" tone="subdued">
+              An order of {formatMoney(typical, props.currency)}
+              {props.traffic.typicalOrderMinor > 0
+                ? `, your average order over the last ${props.traffic.days} days`
+                : " (an example: no orders in the last 28 days)"}
+              , with no product multipliers or campaigns.
+            </Text>
+            <div data-testid="variant-preview">
+              <DataTable
+                columnContentTypes={["text", ...previews.map(() => "text" as const)]}
+                headings={["", ...previews.map((p) => p.name || "Unnamed")]}
+                rows={previewRows(previews)}
+              />
+            </div>
+          </BlockStack>
+        </Card>
+      </BlockStack>
+    ),
+    audience: () => (
+      <Card>
+        <BlockStack gap="300">
+          <ChoiceList
+            title="Who takes part"
+            choices={[
+              { label: "All members", value: "all" },
+              { label: "New members (joined after launch)", value: "newMembers" },
+              { label: "Members of a tier", value: "tier", disabled: !program.tiers.levels.length },
+              { label: "Customers with a tag", value: "tags" },
+            ]}
+            selected={[draft.audienceKind]}
+            onChange={([v]) =>
+              edit((d) => void (d.audienceKind = (v ?? "all") as ExperimentDraft["audienceKind"]))
+            }
+            error={errors.audience}
+          />
+          {draft.audienceKind === "tier" && (
+            <Select
+              label="Tier"
+              options={program.tiers.levels.map((l) => ({ label: l.name, value: l.id }))}
+              value={draft.audienceTierId}
+              onChange={(v) => edit((d) => void (d.audienceTierId = v))}
+              error={errors["audience.tierId"]}
+            />
+          )}
+          {draft.audienceKind === "tags" && (
+            <TextField
+              label="Customer tags"
+              autoComplete="off"
+              value={draft.audienceTags}
+              onChange={(v) => edit((d) => void (d.audienceTags = v))}
+              helpText="Separate tags with commas; a customer with any of them takes part."
+              error={errors["audience.tags"]}
+            />
+          )}
+          <TextField
+            label="Traffic"
+            type="number"
+            suffix="%"
+            autoComplete="off"
+            value={draft.trafficPercent}
+            onChange={(v) => edit((d) => void (d.trafficPercent = v))}
+            error={errors.trafficPercent}
+            helpText="Share of the lever's members in this experiment; the rest is left for other experiments on the same lever, which never overlap."
+          />
+        </BlockStack>
+      </Card>
+    ),
+    metrics: () => (
+      <Card>
+        <BlockStack gap="300">
+          <Select
+            label="Primary metric"
+            options={metricOptions}
+            value={draft.primaryMetric}
+            onChange={(v) => edit((d) => void (d.primaryMetric = v as MetricKey))}
+            error={errors.primaryMetric}
+            helpText="The decision to ship is made on this metric."
+          />
+          <ChoiceList
+            allowMultiple
+            title="Secondary metrics"
+            choices={metricOptions.filter((m) => m.value !== draft.primaryMetric)}
+            selected={draft.secondaryMetrics}
+            onChange={(v) => edit((d) => void (d.secondaryMetrics = v as MetricKey[]))}
+            error={errors.secondaryMetrics}
+          />
+          <Text as="h3" variant="headingSm">
+            Guardrails
+          </Text>
+          {draft.guardrails.map((g, i) => (
+            <InlineGrid key={i} columns={["twoThirds", "oneThird"]} gap="200">
+              <Select
+                label="Metric"
+                options={metricOptions}
+                value={g.metric}
+                onChange={(v) => edit((d) => void (d.guardrails[i]!.metric = v as MetricKey))}
+                error={errors[`guardrails.${i}.metric`]}
+              />
+              <TextField
+                label="May fall by at most"
+                type="number"
+                suffix="%"
+                autoComplete="off"
+                value={g.thresholdPercent}
+                onChange={(v) => edit((d) => void (d.guardrails[i]!.thresholdPercent = v))}
+                error={errors[`guardrails.${i}.threshold`]}
+                connectedRight={
+                  <Button onClick={() => edit((d) => void d.guardrails.splice(i, 1))}>Remove</Button>
+                }
+              />
+            </InlineGrid>
+          ))}
+          <InlineStack>
+            <Button
+              onClick={() =>
+                edit((d) => void d.guardrails.push({ metric: "netRevenue", thresholdPercent: "5" }))
+              }
+            >
+              Add a guardrail
+            </Button>
+          </InlineStack>
+          <TextField
+            label="Gross margin on revenue"
+            type="number"
+            suffix="%"
+            autoComplete="off"
+            value={draft.grossMarginPercent}
+            onChange={(v) => edit((d) => void (d.grossMarginPercent = v))}
+            error={errors.grossMarginPercent}
+            helpText="Used for net incremental margin where product costs are unknown."
+          />
+        </BlockStack>
+      </Card>
+    ),
+    power: () => (
+      <PowerCard
+        traffic={props.traffic}
+        weights={weights}
+        trafficPercent={Math.min(100, Math.max(1, Number(draft.trafficPercent) || 100))}
+        currency={props.currency}
+      />
+    ),
+    review: () => (
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            {draft.name || "Unnamed experiment"}
+          </Text>
+          {draft.hypothesis && <Text as="p">{draft.hypothesis}</Text>}
+          <DataTable
+            columnContentTypes={["text", "numeric", "text"]}
+            headings={["Variant", "Weight", "Change"]}
+            rows={draft.variants.map((v) => [
+              `${v.name}${v.control ? " (control)" : ""}`,
+              `${v.weight}%`,
+              v.control
+                ? "The live program"
+                : describeOverride(overrideOf(draft.lever, program, v.fields), program),
+            ])}
+          />
+          <Text as="p">
+            Audience: {audienceText(draft, program)} · traffic {draft.trafficPercent}% · primary metric{" "}
+            {props.metrics.find((m) => m.key === draft.primaryMetric)?.label}
+          </Text>
+          {draft.guardrails.length > 0 && (
+            <Text as="p">
+              Guardrails:{" "}
+              {draft.guardrails
+                .map(
+                  (g) =>
+                    `${props.metrics.find((m) => m.key === g.metric)?.label} at most −${g.thresholdPercent}%`,
+                )
+                .join("; ")}
+            </Text>
+          )}
+          <InlineStack gap="200">
+            <Button loading={props.submitting} onClick={() => props.submit("draft", draft)}>
+              Save as draft
+            </Button>
+            <Button
+              variant="primary"
+              loading={props.submitting}
+              onClick={() => props.submit("launch", draft)}
+            >
+              Create and launch
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </Card>
+    ),
+  };
+
+  return (
+    <Layout>
+      {props.message && (
+        <Layout.Section>
+          <Banner tone="critical" title={props.message}>
+            {Object.keys(errors).length > 0 && <p>Each field that needs a fix is marked in its step.</p>}
+          </Banner>
+        </Layout.Section>
+      )}
+      <Layout.Section>
+        <BlockStack gap="400">
+          <Card padding="0">
+            <Tabs
+              tabs={STEPS.map((s) => ({
+                id: s,
+                content: errorCount(s) ? `${STEP_LABELS[s]} (${errorCount(s)} to fix)` : STEP_LABELS[s],
+              }))}
+              selected={index}
+              onSelect={(i) => setStep(STEPS[i]!)}
+            />
+          </Card>
+          {stepBody[step]()}
+          <InlineStack align="space-between">
+            <Button disabled={index === 0} onClick={() => setStep(STEPS[index - 1]!)}>
+              Back
+            </Button>
+            {index < STEPS.length - 1 && (
+              <Button variant="primary" onClick={() => setStep(STEPS[index + 1]!)}>
+                {`Next: ${STEP_LABELS[STEPS[index + 1]!].replace(/^\d\. /, "")}`}
+              </Button>
+            )}
+          </InlineStack>
+        </BlockStack>
+      </Layout.Section>
+    </Layout>
+  );
+}
+
+function audienceText(draft: ExperimentDraft, program: Program): string {
+  switch (draft.audienceKind) {
+    case "all":
+      return "all members";
+    case "newMembers":
+      return "new members";
+    case "tier":
+      return `${program.tiers.levels.find((l) => l.id === draft.audienceTierId)?.name ?? "a tier"} members`;
+    case "tags":
+      return `customers tagged ${draft.audienceTags}`;
+  }
+}
+
+function previewRows(previews: ReturnType<typeof previewVariants>): string[][] {
+  const first = previews.find((p) => p.ok);
+  if (!first || !first.ok) return [["Preview", ...previews.map((p) => (p.ok ? "" : p.problem))]];
+  // A variant whose fields make no valid program says why once, in its first row.
+  let row = 0;
+  const cell = (f: (p: Extract<(typeof previews)[number], { ok: true }>) => string) => {
+    const first = row++ === 0;
+    return previews.map((p) => (p.ok ? f(p) : first ? p.problem : "—"));
+  };
+  return [
+    ["Points per order", ...cell((p) => p.points[0]!.points.toLocaleString("en-US"))],
+    ...first.points
+      .slice(1)
+      .map((t, i) => [`${t.tier} members`, ...cell((p) => p.points[i + 1]!.points.toLocaleString("en-US"))]),
+    [
+      "Orders to the cheapest reward",
+      ...cell((p) => (p.ordersToReward === null ? "—" : `${p.ordersToReward} (${p.cheapestReward})`)),
+    ],
+    ["Expiry", ...cell((p) => p.expiry)],
+  ];
+}
+
+function VariantCard(props: {
+  index: number;
+  variant: VariantDraft;
+  draft: ExperimentDraft;
+  program: Program;
+  errors: Record<string, string>;
+  canRemove: boolean;
+  edit: (change: (v: VariantDraft) => void) => void;
+  remove: () => void;
+  markControl: () => void;
+}) {
+  const { variant: v, index: i, errors } = props;
+  const prefix = `variants.${i}.`;
+  const overrideErrors = Object.fromEntries(
+    Object.entries(errors)
+      .filter(([k]) => k.startsWith(`${prefix}override.`))
+      .map(([k, m]) => [k.slice(`${prefix}override.`.length), m]),
+  );
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h3" variant="headingSm">
+            {v.name || `Variant ${i + 1}`}
+          </Text>
+          {v.control ? <Badge tone="info">Control</Badge> : null}
+        </InlineStack>
+        <TextField
+          label="Name"
+          autoComplete="off"
+          value={v.name}
+          onChange={(x) => props.edit((d) => void (d.name = x))}
+          error={errors[`${prefix}name`]}
+        />
+        <InlineGrid columns={2} gap="200">
+          <TextField
+            label="Key"
+            autoComplete="off"
+            value={v.key}
+            onChange={(x) => props.edit((d) => void (d.key = x))}
+            error={errors[`${prefix}key`]}
+          />
+          <TextField
+            label="Weight"
+            type="number"
+            suffix="%"
+            autoComplete="off"
+            value={v.weight}
+            onChange={(x) => props.edit((d) => void (d.weight = x))}
+            error={errors[`${prefix}weight`]}
+          />
+        </InlineGrid>
+        <Checkbox label="Control (keeps the live program)" checked={v.control} onChange={props.markControl} />
+        {v.control ? (
+          <Text as="p" tone="subdued">
+            The control keeps the live program as it is.
+          </Text>
+        ) : (
+          <VariantFields
+            lever={props.draft.lever}
+            program={props.program}
+            fields={v.fields}
+            disabled={false}
+            errors={overrideErrors}
+            change={(change) => props.edit((d) => change(d.fields))}
+          />
+        )}
+        {errors[`${prefix}override`] && (
+          <Text as="p" tone="critical">
+            {errors[`${prefix}override`]}
+          </Text>
+        )}
+        {Object.entries(overrideErrors)
+          .filter(([k]) => !isShownField(k))
+          .map(([k, m]) => (
+            <Text as="p" tone="critical" key={k}>
+              {m}
+            </Text>
+          ))}
+        {props.canRemove && (
+          <InlineStack>
+            <Button variant="plain" tone="critical" onClick={props.remove}>
+              Remove variant
+            </Button>
+          </InlineStack>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** Override errors a field shows itself; any other is listed under the variant. */
+function isShownField(path: string): boolean {
+  return (
+    path === "earning.pointsPerCurrencyUnit" ||
+    path === "earning.bonuses.signup" ||
+    /^rewards\.\d+\.pointsCost$/.test(path) ||
+    /^tiers\.levels\.\d+\.(threshold|benefits\.earnMultiplier)$/.test(path) ||
+    path === "tiers.levels" ||
+    /^expiry\.(policy|days|noticeDays)$/.test(path)
+  );
+}

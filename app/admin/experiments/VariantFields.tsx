@@ -1,0 +1,141 @@
+import { BlockStack, InlineGrid, Select, Text, TextField } from "@shopify/polaris";
+import type { Lever } from "~/experiments/levers";
+import type { Program } from "~/loyalty/program";
+import type { OverrideFields } from "./form";
+
+// One variant's override as form fields for the experiment's lever. Errors come keyed by
+// the domain's dotted paths, relative to the variant's override ("earning.pointsPerCurrencyUnit").
+
+type Props = {
+  lever: Lever;
+  program: Program;
+  fields: OverrideFields;
+  disabled: boolean;
+  errors: Record<string, string>;
+  change: (edit: (fields: OverrideFields) => void) => void;
+};
+
+function NumberField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  suffix?: string;
+  prefix?: string;
+  helpText?: string;
+  disabled: boolean;
+}) {
+  return (
+    <TextField
+      autoComplete="off"
+      type="number"
+      inputMode="decimal"
+      label={props.label}
+      value={props.value}
+      onChange={props.onChange}
+      error={props.error}
+      suffix={props.suffix}
+      prefix={props.prefix}
+      helpText={props.helpText}
+      disabled={props.disabled}
+    />
+  );
+}
+
+export function VariantFields({ lever, program, fields, disabled, errors, change }: Props) {
+  const spend = program.tiers.basis === "spend";
+  switch (lever) {
+    case "earnRate":
+      return (
+        <NumberField
+          label={`Points per ${program.currency} spent`}
+          value={fields.pointsPerCurrencyUnit}
+          onChange={(v) => change((f) => void (f.pointsPerCurrencyUnit = v))}
+          error={errors["earning.pointsPerCurrencyUnit"]}
+          disabled={disabled}
+        />
+      );
+    case "bonuses":
+      return (
+        <NumberField
+          label="Signup bonus"
+          suffix="points"
+          value={fields.signupBonus}
+          onChange={(v) => change((f) => void (f.signupBonus = v))}
+          error={errors["earning.bonuses.signup"]}
+          disabled={disabled}
+        />
+      );
+    case "rewards":
+      if (!program.rewards.length) return <Text as="p">The program has no rewards to vary.</Text>;
+      return (
+        <BlockStack gap="200">
+          {program.rewards.map((r, i) => (
+            <NumberField
+              key={r.id}
+              label={`${r.name}: cost`}
+              suffix="points"
+              value={fields.rewardCosts[r.id] ?? ""}
+              onChange={(v) => change((f) => void (f.rewardCosts[r.id] = v))}
+              error={errors[`rewards.${i}.pointsCost`]}
+              disabled={disabled}
+            />
+          ))}
+        </BlockStack>
+      );
+    case "tiers":
+      if (!program.tiers.levels.length) return <Text as="p">The program has no tiers to vary.</Text>;
+      return (
+        <BlockStack gap="200">
+          {program.tiers.levels.map((l, i) => (
+            <InlineGrid columns={2} gap="200" key={l.id}>
+              <NumberField
+                label={`${l.name}: threshold`}
+                prefix={spend ? program.currency : undefined}
+                suffix={spend ? undefined : program.tiers.basis}
+                value={fields.tierThresholds[l.id] ?? ""}
+                onChange={(v) => change((f) => void (f.tierThresholds[l.id] = v))}
+                error={errors[`tiers.levels.${i}.threshold`] ?? errors["tiers.levels"]}
+                disabled={disabled}
+              />
+              <NumberField
+                label={`${l.name}: earn multiplier`}
+                suffix="×"
+                value={fields.tierMultipliers[l.id] ?? ""}
+                onChange={(v) => change((f) => void (f.tierMultipliers[l.id] = v))}
+                error={errors[`tiers.levels.${i}.benefits.earnMultiplier`]}
+                disabled={disabled}
+              />
+            </InlineGrid>
+          ))}
+        </BlockStack>
+      );
+    case "expiry":
+      return (
+        <BlockStack gap="200">
+          <Select
+            label="Points expire"
+            options={[
+              { label: "Never", value: "none" },
+              { label: "After a period without activity", value: "inactivity" },
+              { label: "A fixed time after they become spendable", value: "fixedAge" },
+            ]}
+            value={fields.expiryPolicy}
+            onChange={(v) => change((f) => void (f.expiryPolicy = v as OverrideFields["expiryPolicy"]))}
+            error={errors["expiry.policy"]}
+            disabled={disabled}
+          />
+          {fields.expiryPolicy !== "none" && (
+            <NumberField
+              label="Expiry window"
+              suffix="days"
+              value={fields.expiryDays}
+              onChange={(v) => change((f) => void (f.expiryDays = v))}
+              error={errors["expiry.days"] ?? errors["expiry.noticeDays"]}
+              disabled={disabled}
+            />
+          )}
+        </BlockStack>
+      );
+  }
+}

@@ -1,0 +1,18 @@
+import type { PrismaClient } from "~/db.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
+
+/** The shop's time zone and the program's currency and live program: what every experiments screen formats with. */
+export async function shopContext(db: PrismaClient, shop: string) {
+  const [row, live] = await Promise.all([
+    db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
+    currentProgramVersion(db, shop),
+  ]);
+  return { timeZone: row?.ianaTimezone ?? null, currency: live.program.currency, live };
+}
+
+/** An experiment id from the URL: a UUID, or null (the page answers 404). */
+export function experimentIdFrom(param: string | undefined): string | null {
+  return param && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param)
+    ? param
+    : null;
+}

@@ -1,0 +1,166 @@
+import { z } from "zod";
+import type { PrismaClient } from "~/db.server";
+import { qualifiedKey } from "~/experiments/assignment";
+import { getExperiment, type Outcome } from "~/experiments/experiments.server";
+import { grantHoldoutPoints } from "~/experiments/holdout.server";
+import { simulatedStoreNotice } from "~/experiments/simulated";
+import {
+  launchExperiment,
+  pauseExperiment,
+  revertShip,
+  shipExperiment,
+  stopExperiment,
+} from "~/experiments/lifecycle.server";
+import { sampleRatioMismatch } from "~/experiments/stats/srm";
+import { formatDateTime } from "~/admin/dashboard/present";
+import { shopContext } from "./context.server";
+import { daysRunning, leverLabel, metricLabel } from "./present";
+import { loadReport } from "./report.server";
+import { describeOverride } from "./describe";
+
+// One experiment's page: its definition, lifecycle state, exposure per variant with the
+// sample-ratio check, and the report; and its lifecycle actions, each conditional on the
+// status it expects (the domain's services answer 409 from the wrong status, ok on a repeat).
+
+export async function loadExperimentDetail(db: PrismaClient, shop: string, id: string, now: Date) {
+  const e = await getExperiment(db, shop, id);
+  if (!e) return null;
+  const [context, exposures, audit, shadow] = await Promise.all([
+    shopContext(db, shop),
+    db.experimentExposure.groupBy({
+      by: ["variantKey"],
+      where: { shop, experimentId: e.id },
+      _count: { _all: true },
+      _min: { exposedAt: true },
+    }),
+    db.experimentAudit.findMany({ where: { shop, experimentId: e.id }, orderBy: { at: "desc" }, take: 20 }),
+    db.holdoutShadowEntry.aggregate({
+      where: { shop, experimentId: e.id },
+      _sum: { points: true },
+      _count: { customerId: true },
+    }),
+  ]);
+  // Exposures name the variant as entries do: "<experiment key>:<variant key>".
+  const countOf = (key: string) =>
+    exposures.find((x) => x.variantKey === qualifiedKey(e.key, key))?._count._all ?? 0;
+  const exposed = e.variants.reduce((sum, v) => sum + countOf(v.key), 0);
+  const srm = sampleRatioMismatch(
+    e.variants.map((v) => countOf(v.key)),
+    e.variants.map((v) => v.weight),
+  );
+  const when = (d: Date | null) => (d ? formatDateTime(d.toISOString(), context.timeZone) : null);
+  const guardrails = (e.guardrails as { metric: string; threshold: number }[]) ?? [];
+  return {
+    timeZone: context.timeZone,
+    currency: context.currency,
+    /** The simulator's experiments say their numbers come from the simulated store. */
+    simulatedNotice: simulatedStoreNotice(e),
+    experiment: {
+      id: e.id,
+      key: e.key,
+      name: e.name,
+      kind: e.kind,
+      hypothesis: e.hypothesis,
+      status: e.status,
+      lever: leverLabel(e.lever),
+      audience: audienceText(
+        e.audience as { kind: string; tierId?: string; tags?: string[] },
+        context.live.program,
+      ),
+      trafficPercent: e.trafficBps / 100,
+      primaryMetric: metricLabel(e.primaryMetric),
+      secondaryMetrics: e.secondaryMetrics.map(metricLabel),
+      guardrails: guardrails.map(
+        (g) => `${metricLabel(g.metric)} may not fall by more than ${Math.round(g.threshold * 1000) / 10}%`,
+      ),
+      days: daysRunning(e.launchedAt, e.stoppedAt, now),
+      launchedAt: when(e.launchedAt),
+      stoppedAt: when(e.stoppedAt),
+      shippedVariant: e.shippedVariant,
+      shippedVersion: e.shippedVersion,
+      grantedAt: when(e.grantedAt),
+      shadowPoints: shadow._sum.points ?? 0,
+    },
+    variants: e.variants.map((v, i) => ({
+      key: v.key,
+      name: v.name,
+      weight: v.weight,
+      control: v.control,
+      change: v.control
+        ? "The live program"
+        : describeOverride(v.override as Record<string, unknown>, context.live.program),
+      exposed: countOf(v.key),
+      expected: Math.round(srm.expected[i] ?? 0),
+    })),
+    exposure: {
+      total: exposed,
+      srm: { warning: srm.warning, pValue: srm.pValue, reason: srm.reason ?? null },
+    },
+    report: await loadReport(db, shop, e, exposed, now, context),
+    audit: audit.map((a) => ({ id: a.id.toString(), action: a.action, staffId: a.staffId, at: when(a.at)! })),
+  };
+}
+
+function audienceText(
+  audience: { kind: string; tierId?: string; tags?: string[] },
+  program: { tiers: { levels: { id: string; name: string }[] } },
+): string {
+  switch (audience.kind) {
+    case "newMembers":
+      return "New members (joined after launch)";
+    case "tier":
+      return `Members in ${program.tiers.levels.find((l) => l.id === audience.tierId)?.name ?? audience.tierId}`;
+    case "tags":
+      return `Customers tagged ${(audience.tags ?? []).join(", ")}`;
+    default:
+      return "All members";
+  }
+}
+
+const lifecycleForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.enum(["launch", "pause", "resume", "stop", "revert", "grant"]) }),
+  z.object({ intent: z.literal("ship"), variant: z.string().min(1).max(80) }),
+]);
+
+export type LifecycleAnswer =
+  | { ok: true; intent: string; message: string }
+  | { ok: false; status: 400 | 404 | 409 | 422; message: string; fieldErrors: Record<string, string> };
+
+const DONE: Record<string, string> = {
+  launch: "Experiment launched",
+  resume: "Experiment resumed",
+  pause: "Experiment paused",
+  stop: "Experiment stopped",
+  ship: "Variant shipped as a new program version",
+  revert: "Ship reverted: the previous program is live again",
+  grant: "Held-out customers were granted their points",
+};
+
+/** Runs one lifecycle step from the page's form. */
+export async function lifecycleFromForm(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  form: FormData,
+  staffId: string | null,
+  now = new Date(),
+): Promise<LifecycleAnswer> {
+  const parsed = lifecycleForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success)
+    return {
+      ok: false,
+      status: 400,
+      message: "The form could not be read; reload the page.",
+      fieldErrors: {},
+    };
+  const options = { staffId, now };
+  const f = parsed.data;
+  let outcome: Outcome<unknown>;
+  if (f.intent === "launch" || f.intent === "resume") outcome = await launchExperiment(db, shop, id, options);
+  else if (f.intent === "pause") outcome = await pauseExperiment(db, shop, id, options);
+  else if (f.intent === "stop") outcome = await stopExperiment(db, shop, id, options);
+  else if (f.intent === "ship") outcome = await shipExperiment(db, shop, id, f.variant, options);
+  else if (f.intent === "grant") outcome = await grantHoldoutPoints(db, shop, id, options);
+  else outcome = await revertShip(db, shop, id, options);
+  return outcome.ok ? { ok: true, intent: f.intent, message: DONE[f.intent]! } : outcome;
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { experimentInputSchema } from "~/experiments/definition";
+import { programSchema } from "~/loyalty/program";
+import { initialDraft, liveFields, overrideOf, slugify, stepOfError, toInput } from "./form";
+
+// The create flow's fields become the domain's input: only what differs from the live
+// program goes into an override, as whole arrays where the program holds arrays (the
+// override merge replaces them), and typed numbers the schema must judge pass through.
+
+const program = programSchema.parse({
+  currency: "USD",
+  earning: { pointsPerCurrencyUnit: 1 },
+  expiry: { policy: "inactivity", days: 365, noticeDays: 30 },
+  tiers: {
+    basis: "spend",
+    levels: [
+      { id: "silver", name: "Silver", threshold: 0 },
+      { id: "gold", name: "Gold", threshold: 50_000, benefits: { earnMultiplier: 1.5 } },
+    ],
+  },
+  rewards: [
+    {
+      id: "five",
+      name: "$5 off",
+      value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } },
+      pointsCost: 500,
+    },
+  ],
+});
+
+describe("overrideOf", () => {
+  it("is empty when the fields are the live program's", () => {
+    for (const lever of ["earnRate", "bonuses", "rewards", "tiers", "expiry"] as const)
+      expect(overrideOf(lever, program, liveFields(program)), lever).toEqual({});
+  });
+
+  it("changes the earn rate, keeping a text the schema must refuse as typed", () => {
+    const fields = liveFields(program);
+    fields.pointsPerCurrencyUnit = "2.5";
+    expect(overrideOf("earnRate", program, fields)).toEqual({ earning: { pointsPerCurrencyUnit: 2.5 } });
+    fields.pointsPerCurrencyUnit = "lots";
+    expect(overrideOf("earnRate", program, fields)).toEqual({ earning: { pointsPerCurrencyUnit: "lots" } });
+  });
+
+  it("sends whole tier levels with spend thresholds typed in major units, stored in minor", () => {
+    const fields = liveFields(program);
+    expect(fields.tierThresholds.gold).toBe("500");
+    fields.tierThresholds.gold = "400";
+    fields.tierMultipliers.gold = "2";
+    const override = overrideOf("tiers", program, fields) as { tiers: { levels: unknown[] } };
+    expect(override.tiers.levels).toEqual([
+      expect.objectContaining({
+        id: "silver",
+        threshold: 0,
+        benefits: expect.objectContaining({ earnMultiplier: 1 }),
+      }),
+      expect.objectContaining({
+        id: "gold",
+        threshold: 40_000,
+        benefits: expect.objectContaining({ earnMultiplier: 2 }),
+      }),
+    ]);
+  });
+
+  it("sends the whole reward list with the new cost, and an expiry window with the live notice", () => {
+    const fields = liveFields(program);
+    fields.rewardCosts.five = "400";
+    expect(overrideOf("rewards", program, fields)).toEqual({
+      rewards: [expect.objectContaining({ id: "five", pointsCost: 400, name: "$5 off" })],
+    });
+    fields.expiryDays = "180";
+    expect(overrideOf("expiry", program, fields)).toEqual({
+      expiry: { policy: "inactivity", days: 180, noticeDays: 30 },
+    });
+    fields.expiryPolicy = "none";
+    expect(overrideOf("expiry", program, fields)).toEqual({ expiry: { policy: "none" } });
+  });
+});
+
+describe("toInput", () => {
+  it("builds an input the domain's schema accepts, the control without an override", () => {
+    const draft = initialDraft(program);
+    draft.name = "Double points";
+    draft.key = slugify(draft.name);
+    draft.variants[1]!.fields.pointsPerCurrencyUnit = "2";
+    draft.guardrails = [{ metric: "netRevenue", thresholdPercent: "5" }];
+    const input = toInput(draft, program);
+    const parsed = experimentInputSchema.parse(input);
+    expect(parsed.key).toBe("double-points");
+    expect(parsed.variants.map((v) => v.override)).toEqual([{}, { earning: { pointsPerCurrencyUnit: 2 } }]);
+    expect(parsed.guardrails).toEqual([{ metric: "netRevenue", threshold: 0.05 }]);
+    expect(parsed.secondaryMetrics).not.toContain(parsed.primaryMetric);
+  });
+
+  it("opens the step each server error belongs to", () => {
+    expect(stepOfError("variants.1.override.earning.pointsPerCurrencyUnit")).toBe("variants");
+    expect(stepOfError("trafficPercent")).toBe("audience");
+    expect(stepOfError("guardrails.0.threshold")).toBe("metrics");
+    expect(stepOfError("key")).toBe("lever");
+  });
+});

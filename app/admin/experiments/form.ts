@@ -1,0 +1,244 @@
+import type { ExperimentInput } from "~/experiments/definition";
+import type { Lever } from "~/experiments/levers";
+import type { MetricKey } from "~/experiments/metric-keys";
+import { minorUnitsPerMajor } from "~/loyalty/money";
+import type { Program } from "~/loyalty/program";
+
+// The create flow's draft: what the merchant types, as strings, per step. Each variant's
+// override is a set of form fields for its lever (earn rate, reward costs, tier thresholds
+// and multipliers, expiry days), never raw JSON; `toInput` turns the draft into the domain's
+// experiment input, keeping only what differs from the live program, and the server's
+// validation (422 with dotted field errors) is the judge. `overridePath` names the field
+// each error belongs to.
+
+export type OverrideFields = {
+  pointsPerCurrencyUnit: string;
+  signupBonus: string;
+  /** Reward id → points cost. */
+  rewardCosts: Record<string, string>;
+  /** Tier id → threshold in the basis unit (major currency units for spend). */
+  tierThresholds: Record<string, string>;
+  /** Tier id → earn multiplier. */
+  tierMultipliers: Record<string, string>;
+  expiryPolicy: "none" | "inactivity" | "fixedAge";
+  expiryDays: string;
+};
+
+export type VariantDraft = {
+  key: string;
+  name: string;
+  weight: string;
+  control: boolean;
+  fields: OverrideFields;
+};
+
+export type AudienceKind = "all" | "newMembers" | "tier" | "tags";
+
+export type ExperimentDraft = {
+  key: string;
+  name: string;
+  hypothesis: string;
+  lever: Lever;
+  audienceKind: AudienceKind;
+  audienceTierId: string;
+  /** Comma-separated customer tags. */
+  audienceTags: string;
+  trafficPercent: string;
+  primaryMetric: MetricKey;
+  secondaryMetrics: MetricKey[];
+  guardrails: { metric: MetricKey; thresholdPercent: string }[];
+  grossMarginPercent: string;
+  variants: VariantDraft[];
+};
+
+const text = (n: number) => String(n);
+
+/** Spend thresholds are typed in major units; points and order counts as they are. */
+function thresholdScale(program: Program): number {
+  return program.tiers.basis === "spend" ? minorUnitsPerMajor(program.currency) : 1;
+}
+
+/** The live program's values, as a variant with no override shows them. */
+export function liveFields(program: Program): OverrideFields {
+  const scale = thresholdScale(program);
+  return {
+    pointsPerCurrencyUnit: text(program.earning.pointsPerCurrencyUnit),
+    signupBonus: text(program.earning.bonuses.signup),
+    rewardCosts: Object.fromEntries(program.rewards.map((r) => [r.id, text(r.pointsCost)])),
+    tierThresholds: Object.fromEntries(program.tiers.levels.map((l) => [l.id, text(l.threshold / scale)])),
+    tierMultipliers: Object.fromEntries(
+      program.tiers.levels.map((l) => [l.id, text(l.benefits.earnMultiplier)]),
+    ),
+    expiryPolicy: program.expiry.policy,
+    expiryDays: program.expiry.policy === "none" ? "365" : text(program.expiry.days),
+  };
+}
+
+export function initialDraft(program: Program, lever: Lever = "earnRate"): ExperimentDraft {
+  const fields = liveFields(program);
+  return {
+    key: "",
+    name: "",
+    hypothesis: "",
+    lever,
+    audienceKind: "all",
+    audienceTierId: program.tiers.levels[0]?.id ?? "",
+    audienceTags: "",
+    trafficPercent: "100",
+    primaryMetric: "netMargin",
+    secondaryMetrics: ["netRevenue", "orders"],
+    guardrails: [{ metric: "netRevenue", thresholdPercent: "5" }],
+    grossMarginPercent: "40",
+    variants: [
+      { key: "control", name: "Control", weight: "50", control: true, fields },
+      { key: "treatment", name: "Treatment", weight: "50", control: false, fields: structuredClone(fields) },
+    ],
+  };
+}
+
+/** A typed number, or the text itself so the server's schema names what is wrong with it. */
+function numberOr(value: string): number | string {
+  const trimmed = value.trim();
+  if (trimmed === "") return value;
+  const n = Number(trimmed);
+  return Number.isFinite(n) ? n : value;
+}
+
+/** The override a variant's fields make on `lever`: only what differs from the live program. */
+export function overrideOf(lever: Lever, program: Program, fields: OverrideFields): Record<string, unknown> {
+  const live = liveFields(program);
+  const changed = (a: string, b: string) => a.trim() !== b.trim();
+  switch (lever) {
+    case "earnRate":
+      return changed(fields.pointsPerCurrencyUnit, live.pointsPerCurrencyUnit)
+        ? { earning: { pointsPerCurrencyUnit: numberOr(fields.pointsPerCurrencyUnit) } }
+        : {};
+    case "bonuses":
+      return changed(fields.signupBonus, live.signupBonus)
+        ? { earning: { bonuses: { signup: numberOr(fields.signupBonus) } } }
+        : {};
+    case "rewards": {
+      const any = program.rewards.some((r) =>
+        changed(fields.rewardCosts[r.id] ?? "", live.rewardCosts[r.id]!),
+      );
+      if (!any) return {};
+      return {
+        rewards: program.rewards.map((r) => ({
+          ...r,
+          pointsCost: numberOr(fields.rewardCosts[r.id] ?? ""),
+        })),
+      };
+    }
+    case "tiers": {
+      const levels = program.tiers.levels;
+      const any = levels.some(
+        (l) =>
+          changed(fields.tierThresholds[l.id] ?? "", live.tierThresholds[l.id]!) ||
+          changed(fields.tierMultipliers[l.id] ?? "", live.tierMultipliers[l.id]!),
+      );
+      if (!any) return {};
+      const scale = thresholdScale(program);
+      return {
+        tiers: {
+          levels: levels.map((l) => {
+            const threshold = numberOr(fields.tierThresholds[l.id] ?? "");
+            const multiplier = numberOr(fields.tierMultipliers[l.id] ?? "");
+            return {
+              ...l,
+              threshold:
+                typeof threshold === "number" ? Math.round(threshold * scale * 1e6) / 1e6 : threshold,
+              benefits: { ...l.benefits, earnMultiplier: multiplier },
+            };
+          }),
+        },
+      };
+    }
+    case "expiry": {
+      if (
+        fields.expiryPolicy === live.expiryPolicy &&
+        (fields.expiryPolicy === "none" || !changed(fields.expiryDays, live.expiryDays))
+      )
+        return {};
+      if (fields.expiryPolicy === "none") return { expiry: { policy: "none" } };
+      const notice = program.expiry.policy === "none" ? 30 : program.expiry.noticeDays;
+      return {
+        expiry: { policy: fields.expiryPolicy, days: numberOr(fields.expiryDays), noticeDays: notice },
+      };
+    }
+  }
+}
+
+const wholeOr = (value: string) => numberOr(value);
+
+/** The domain's experiment input (experiments/definition.ts) from the draft. */
+export function toInput(draft: ExperimentDraft, program: Program): ExperimentInput {
+  const audience =
+    draft.audienceKind === "tier"
+      ? { kind: "tier" as const, tierId: draft.audienceTierId }
+      : draft.audienceKind === "tags"
+        ? {
+            kind: "tags" as const,
+            tags: draft.audienceTags
+              .split(",")
+              .map((t) => t.trim())
+              .filter(Boolean),
+          }
+        : { kind: draft.audienceKind };
+  // The schema is the judge: malformed numbers go through as typed and come back as field errors.
+  return {
+    key: draft.key,
+    name: draft.name,
+    hypothesis: draft.hypothesis,
+    lever: draft.lever,
+    audience,
+    trafficPercent: wholeOr(draft.trafficPercent) as number,
+    primaryMetric: draft.primaryMetric,
+    secondaryMetrics: draft.secondaryMetrics.filter((m) => m !== draft.primaryMetric),
+    guardrails: draft.guardrails.map((g) => {
+      const percent = numberOr(g.thresholdPercent);
+      return {
+        metric: g.metric,
+        threshold: (typeof percent === "number" ? percent / 100 : percent) as number,
+      };
+    }),
+    grossMarginPercent: wholeOr(draft.grossMarginPercent) as number,
+    variants: draft.variants.map((v) => ({
+      key: v.key,
+      name: v.name,
+      weight: wholeOr(v.weight) as number,
+      control: v.control,
+      override: v.control ? {} : overrideOf(draft.lever, program, v.fields),
+    })),
+  };
+}
+
+/** A key from a name: "Double points!" → "double-points". */
+export function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+}
+
+/**
+ * Where a server field error belongs in the create flow: the step it is on, so the page can
+ * open that step. Keys are the domain's dotted paths.
+ */
+export function stepOfError(path: string): Step {
+  if (path.startsWith("variants")) return "variants";
+  if (path === "audience" || path.startsWith("audience.") || path === "trafficPercent") return "audience";
+  if (
+    path === "primaryMetric" ||
+    path.startsWith("secondaryMetrics") ||
+    path.startsWith("guardrails") ||
+    path === "grossMarginPercent"
+  )
+    return "metrics";
+  return "lever";
+}
+
+export const STEPS = ["lever", "variants", "audience", "metrics", "power", "review"] as const;
+export type Step = (typeof STEPS)[number];

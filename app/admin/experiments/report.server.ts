@@ -1,0 +1,100 @@
+import type { PrismaClient } from "~/db.server";
+import type { ExperimentWithVariants } from "~/experiments/experiments.server";
+import { experimentReport } from "~/experiments/report.server";
+import { formatLift } from "./present";
+import { presentAnalysis, presentSeries, type LiftSeries, type ReportView } from "./report-present";
+
+// Where the report pages get an experiment's analysis: the experiments domain's
+// `experimentReport` (metrics aggregated in SQL, analysed by experiments/stats, sequential
+// intervals), presented in the shop's currency and time zone. Before launch, or before any
+// member is exposed, there is nothing to analyse and the page says why.
+
+export type ReportState =
+  | {
+      available: true;
+      view: ReportView;
+      series: LiftSeries[];
+      primaryLift: { text: string; reason?: string };
+    }
+  | { available: false; reason: string };
+
+function notYet(e: ExperimentWithVariants, exposed: number): string | null {
+  if (e.status === "draft") return "Not launched yet.";
+  if (exposed === 0)
+    return "No member has been exposed yet: exposure starts with a member's first order after launch.";
+  return null;
+}
+
+/** Exposure days are calendar days bucketed in UTC by the aggregation: label them as such. */
+const dayLabel = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+
+export async function loadReport(
+  db: PrismaClient,
+  shop: string,
+  e: ExperimentWithVariants,
+  exposed: number,
+  now: Date,
+  context: { currency: string; timeZone: string | null },
+): Promise<ReportState> {
+  const why = notYet(e, exposed);
+  if (why) return { available: false, reason: why };
+  const report = await experimentReport(db, shop, e.id, { asOf: now });
+  if (!report) return { available: false, reason: "No such experiment." };
+  const view = presentAnalysis(report.analysis, {
+    variants: report.variants.map((v) => ({ key: v.key, name: v.name })),
+    currency: context.currency,
+    higherIsBetter: Object.fromEntries(report.metrics.map((m) => [m.key, m.higherIsBetter])),
+  });
+  const names = new Map(report.variants.map((v) => [v.key, v.name]));
+  const series = presentSeries(
+    report.series.points,
+    report.series.days.map((d) => dayLabel.format(d)),
+  ).map((s) => ({ ...s, variant: names.get(s.variant) ?? s.variant }));
+  return { available: true, view, series, primaryLift: primaryLiftOf(report.analysis) };
+}
+
+/** The primary metric's lift at a glance: the best treatment's relative lift and interval, or "—" and why. */
+function primaryLiftOf(
+  analysis: Awaited<ReturnType<typeof experimentReport>> extends infer R
+    ? R extends { analysis: infer A }
+      ? A
+      : never
+    : never,
+): { text: string; reason?: string } {
+  const primary = analysis.metrics.find((m) => m.role === "primary");
+  if (!primary) return { text: "—", reason: "No primary metric." };
+  const lifts = primary.variants.flatMap((v) =>
+    v.frequentist.ok && v.frequentist.relative ? [v.frequentist.relative] : [],
+  );
+  if (!lifts.length) {
+    const first = primary.variants[0]?.frequentist;
+    return { text: "—", reason: first && !first.ok ? `Not yet: ${first.reason}.` : "No relative lift yet." };
+  }
+  const best = lifts.reduce((a, b) => (b.estimate > a.estimate ? b : a));
+  return {
+    text: formatLift(best.estimate),
+    reason: `${formatLift(best.lower)} to ${formatLift(best.upper)}`,
+  };
+}
+
+/** The list's "primary lift at a glance" for each experiment, or "—" with the reason. */
+export async function primaryLifts(
+  db: PrismaClient,
+  shop: string,
+  experiments: ExperimentWithVariants[],
+  now: Date,
+  context: { currency: string; timeZone: string | null },
+): Promise<Map<string, { text: string; reason?: string }>> {
+  const out = new Map<string, { text: string; reason?: string }>();
+  const counts = await db.experimentExposure.groupBy({
+    by: ["experimentId"],
+    where: { shop },
+    _count: { _all: true },
+  });
+  const exposedOf = new Map(counts.map((c) => [c.experimentId, c._count._all]));
+  for (const e of experiments) {
+    const report = await loadReport(db, shop, e, exposedOf.get(e.id) ?? 0, now, context);
+    out.set(e.id, report.available ? report.primaryLift : { text: "—", reason: report.reason });
+  }
+  return out;
+}

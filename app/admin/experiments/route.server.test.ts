@@ -1,0 +1,380 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
+import { action as listAction, loader as listLoader } from "~/routes/app.experiments._index";
+import { action as newAction, loader as newLoader } from "~/routes/app.experiments.new";
+import { action as detailAction, loader as detailLoader } from "~/routes/app.experiments.$experimentId";
+import {
+  adminRequest,
+  answer,
+  routeArgs,
+  STAFF_ID,
+  storeSessionWithoutShopify,
+} from "~tests/support/admin.server";
+import { resetDatabase } from "~tests/support/webhooks.server";
+import type { loadExperimentDetail } from "./detail.server";
+import { initialDraft, toInput, type ExperimentDraft } from "./form";
+import type { loadExperimentsList } from "./list.server";
+import type { loadNewExperiment } from "./new.server";
+
+type ListPage = Awaited<ReturnType<typeof loadExperimentsList>>;
+type NewPage = Awaited<ReturnType<typeof loadNewExperiment>>;
+type DetailPage = NonNullable<Awaited<ReturnType<typeof loadExperimentDetail>>>;
+type Answer = {
+  status: number;
+  body: { ok: boolean; id: string; launched?: boolean; message: string; fieldErrors: Record<string, string> };
+};
+
+// The experiments screens through their routes, as the admin calls them: the list with the
+// holdout's start, the create flow's action with the domain's 422 field errors, and one
+// experiment's page with its lifecycle; each scoped by the signed-in shop.
+
+const db = prisma();
+const SHOP = "experiments-route.myshopify.com";
+const OTHER = "experiments-other.myshopify.com";
+const NOW = new Date();
+const DAY = 86_400_000;
+
+beforeEach(async () => {
+  await resetDatabase(db);
+  await storeSessionWithoutShopify(SHOP);
+  await db.shop.createMany({
+    data: [
+      { domain: SHOP, ianaTimezone: "America/New_York" },
+      { domain: OTHER, ianaTimezone: "UTC" },
+    ],
+  });
+  await saveProgram(
+    db,
+    SHOP,
+    {
+      currency: "USD",
+      rewards: [
+        {
+          id: "five",
+          name: "$5 off",
+          value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } },
+          pointsCost: 500,
+        },
+      ],
+    },
+    { basedOn: 1, note: "Launch" },
+  );
+});
+
+async function run<T>(result: Promise<T>) {
+  return (await answer(await result)) as Answer;
+}
+
+async function statusOf(thunk: () => Promise<unknown>): Promise<number> {
+  try {
+    return (await answer(await thunk())).status;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown.status;
+    throw thrown;
+  }
+}
+
+/** Orders by members over the last days: net revenue per member (after a refund) is known. */
+async function seedOrders(shop: string, spendMinor: number[]) {
+  await db.member.createMany({
+    data: spendMinor.map((_, i) => ({ shop, customerId: BigInt(i + 1) })),
+  });
+  await db.order.createMany({
+    data: spendMinor.map((total, i) => ({
+      shop,
+      id: BigInt(i + 1),
+      customerId: BigInt(i + 1),
+      name: `#${1000 + i}`,
+      currencyCode: "USD",
+      subtotalMinor: BigInt(total),
+      totalMinor: BigInt(total),
+      financialStatus: "paid",
+      processedAt: new Date(NOW.getTime() - (1 + (i % 20)) * DAY),
+    })),
+  });
+}
+
+function experimentForm(change: (d: ExperimentDraft) => void = () => {}, intent = "draft") {
+  return async () => {
+    const live = (await currentProgramVersion(db, SHOP)).program;
+    const draft = initialDraft(live);
+    draft.name = "Double points";
+    draft.key = "double-points";
+    draft.variants[1]!.fields.pointsPerCurrencyUnit = "2";
+    change(draft);
+    return { intent, experiment: JSON.stringify(toInput(draft, live)) };
+  };
+}
+
+async function create(change?: (d: ExperimentDraft) => void, intent = "draft") {
+  const form = await experimentForm(change, intent)();
+  return run(newAction(routeArgs(adminRequest(SHOP, "/app/experiments/new", form))));
+}
+
+describe("/app/experiments", () => {
+  it("lists nothing on a new shop, and says why the holdout precision cannot be computed", async () => {
+    const page = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
+    expect(page.experiments).toEqual([]);
+    expect(page.holdout).toBeNull();
+    expect(page.holdoutOptions.map((o) => [o.share, o.mde])).toEqual([
+      [5, null],
+      [10, null],
+    ]);
+    expect(page.holdoutOptions[0]!.reason).toMatch(/Fewer than 2 customers ordered/);
+  });
+
+  it("plans with the shop's own traffic: customers ordering per day and their net revenue's variance", async () => {
+    const spend = Array.from({ length: 56 }, (_, i) => 2000 + (i % 7) * 1000);
+    await seedOrders(SHOP, spend);
+    await seedOrders(OTHER, [100_000, 1]); // another shop's traffic never counts
+    const net = spend;
+    const mean = net.reduce((a, b) => a + b, 0) / net.length;
+    const variance = net.reduce((a, b) => a + (b - mean) ** 2, 0) / (net.length - 1);
+    const page = (await newLoader(routeArgs(adminRequest(SHOP, "/app/experiments/new")))) as NewPage;
+    expect(page.traffic.orderingCustomers).toBe(56);
+    expect(page.traffic.dailyExposed).toBeCloseTo(2, 10);
+    expect(page.traffic.meanMinor).toBeCloseTo(mean, 6);
+    expect(page.traffic.varianceMinor).toBeCloseTo(variance, 4);
+    const list = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
+    const [five, ten] = list.holdoutOptions;
+    expect(five!.mde).toBeGreaterThan(0);
+    // A larger holdout buys a smaller detectable effect.
+    expect(ten!.mde).toBeLessThan(five!.mde!);
+  });
+
+  it("starts the holdout once; a second start, or a share out of range, is a 422 on the share field", async () => {
+    const start = (share: string) =>
+      run(
+        listAction(
+          routeArgs(
+            adminRequest(SHOP, "/app/experiments?index", { intent: "start-holdout", sharePercent: share }),
+          ),
+        ),
+      );
+    const bad = await start("80");
+    expect(bad.status).toBe(422);
+    expect(bad.body.fieldErrors.sharePercent).toBe("At most 50%.");
+    const ok = await start("7");
+    expect(ok.status).toBe(200);
+    const again = await start("5");
+    expect(again.status).toBe(422);
+    expect(again.body.fieldErrors.sharePercent).toMatch(/already running/);
+    const page = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
+    expect(page.holdout).toMatchObject({ id: ok.body.id, sharePercent: 7, status: "running", days: 0 });
+    expect(await db.experiment.count({ where: { shop: OTHER } })).toBe(0);
+  });
+
+  it("creates a draft from the form's fields, the override holding only what changed", async () => {
+    const created = await create();
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ ok: true, launched: false });
+    const row = await db.experiment.findUniqueOrThrow({
+      where: { id: created.body.id },
+      include: { variants: true },
+    });
+    expect(row).toMatchObject({ shop: SHOP, status: "draft", lever: "earnRate", createdBy: STAFF_ID });
+    expect(row.variants.find((v) => v.key === "treatment")!.override).toEqual({
+      earning: { pointsPerCurrencyUnit: 2 },
+    });
+    expect(row.variants.find((v) => v.key === "control")!.override).toEqual({});
+    const page = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
+    expect(page.experiments[0]).toMatchObject({ name: "Double points", status: "draft", days: null });
+    expect(page.experiments[0]!.lift).toEqual({ text: "—", reason: "Not launched yet." });
+  });
+
+  it("answers the domain's 422 with field errors keyed where the form shows them, and writes nothing", async () => {
+    const refused = await create((d) => {
+      d.variants[1]!.fields.pointsPerCurrencyUnit = "-1";
+      d.variants[1]!.weight = "40";
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.fieldErrors.variants).toMatch(/sum to 100%/);
+    const override = await create((d) => (d.variants[1]!.fields.pointsPerCurrencyUnit = "-1"));
+    expect(override.status).toBe(422);
+    expect(Object.keys(override.body.fieldErrors)).toEqual([
+      "variants.1.override.earning.pointsPerCurrencyUnit",
+    ]);
+    const rewards = await create((d) => {
+      d.lever = "rewards";
+      d.variants[1]!.fields.rewardCosts.five = "0";
+    });
+    expect(rewards.status).toBe(422);
+    expect(Object.keys(rewards.body.fieldErrors)).toEqual(["variants.1.override.rewards.0.pointsCost"]);
+    expect(await db.experiment.count()).toBe(0);
+  });
+
+  it("refuses an unreadable form with 400 and an oversized one with 413", async () => {
+    const bad = await run(
+      newAction(routeArgs(adminRequest(SHOP, "/app/experiments/new", { intent: "launch", experiment: "{" }))),
+    );
+    expect(bad.status).toBe(400);
+    const big = adminRequest(SHOP, "/app/experiments/new", {
+      intent: "draft",
+      experiment: "x".repeat(2 * 1024 * 1024),
+    });
+    expect(await statusOf(() => newAction(routeArgs(big)))).toBe(413);
+    expect(await db.experiment.count()).toBe(0);
+  });
+});
+
+describe("/app/experiments/$experimentId", () => {
+  const detail = (id: string) =>
+    detailLoader(
+      routeArgs(adminRequest(SHOP, `/app/experiments/${id}`), { experimentId: id }),
+    ) as Promise<DetailPage>;
+  const step = (id: string, form: Record<string, string>) =>
+    run(detailAction(routeArgs(adminRequest(SHOP, `/app/experiments/${id}`, form), { experimentId: id })));
+
+  it("launches, pauses, resumes, stops and ships (a new program version), then reverts; wrong-status steps are 409", async () => {
+    const { body } = await create(undefined, "launch");
+    expect(body.launched).toBe(true);
+    const id: string = body.id;
+    let page = await detail(id);
+    expect(page.experiment).toMatchObject({ status: "running", days: 0 });
+    expect(page.variants.map((v) => v.change)).toEqual([
+      "The live program",
+      "Earn rate: 1 → 2 points per USD",
+    ]);
+    expect(page.report).toEqual({
+      available: false,
+      reason: "No member has been exposed yet: exposure starts with a member's first order after launch.",
+    });
+    expect((await step(id, { intent: "pause" })).status).toBe(200);
+    expect((await step(id, { intent: "pause" })).status).toBe(200); // idempotent
+    expect((await step(id, { intent: "resume" })).status).toBe(200);
+    expect((await step(id, { intent: "stop" })).status).toBe(200);
+    expect((await step(id, { intent: "launch" })).status).toBe(409);
+    const before = (await currentProgramVersion(db, SHOP)).version;
+    const shipped = await step(id, { intent: "ship", variant: "treatment" });
+    expect(shipped.status).toBe(200);
+    const live = await currentProgramVersion(db, SHOP);
+    expect(live.version).toBe(before + 1);
+    expect(live.program.earning.pointsPerCurrencyUnit).toBe(2);
+    expect((await step(id, { intent: "revert" })).status).toBe(200);
+    expect((await currentProgramVersion(db, SHOP)).program.earning.pointsPerCurrencyUnit).toBe(1);
+    page = await detail(id);
+    expect(page.experiment).toMatchObject({
+      status: "shipped",
+      shippedVariant: "treatment",
+      shippedVersion: before + 1,
+    });
+    expect(page.audit.map((a) => a.action)).toContain("revert");
+  });
+
+  it("counts exposure per variant against the weights", async () => {
+    const { body } = await create(undefined, "launch");
+    await db.experimentExposure.createMany({
+      data: [1n, 2n, 3n].map((customerId, i) => ({
+        shop: SHOP,
+        experimentId: body.id,
+        customerId,
+        variantKey: i < 2 ? "double-points:control" : "double-points:treatment",
+        exposedAt: NOW,
+        trigger: "order",
+      })),
+    });
+    const page = await detail(body.id);
+    expect(page.variants.map((v) => [v.key, v.exposed, v.expected])).toEqual([
+      ["control", 2, 2],
+      ["treatment", 1, 2],
+    ]);
+    expect(page.exposure.total).toBe(3);
+    expect(page.exposure.srm.warning).toBe(false);
+  });
+
+  it("reports the domain's analysis: per-metric means and lifts, the decision, the cumulative lift by day", async () => {
+    const { body } = await create(undefined, "launch");
+    const members = 60;
+    await db.member.createMany({
+      data: Array.from({ length: members }, (_, i) => ({ shop: SHOP, customerId: BigInt(i + 1) })),
+    });
+    await db.experimentExposure.createMany({
+      data: Array.from({ length: members }, (_, i) => ({
+        shop: SHOP,
+        experimentId: body.id,
+        customerId: BigInt(i + 1),
+        variantKey: i % 2 ? "double-points:treatment" : "double-points:control",
+        exposedAt: new Date(NOW.getTime() - (3 + (i % 3)) * DAY),
+        trigger: "order",
+      })),
+    });
+    await db.order.createMany({
+      data: Array.from({ length: members }, (_, i) => ({
+        shop: SHOP,
+        id: BigInt(i + 1),
+        customerId: BigInt(i + 1),
+        name: `#${2000 + i}`,
+        currencyCode: "USD",
+        subtotalMinor: 0n,
+        totalMinor: BigInt((i % 2 ? 6000 : 5000) + (i % 7) * 300),
+        financialStatus: "paid",
+        shopifyCreatedAt: new Date(NOW.getTime() - DAY),
+      })),
+    });
+    const page = await detail(body.id);
+    if (!page.report.available) throw new Error(page.report.reason);
+    const primary = page.report.view.metrics.find((m) => m.role === "primary")!;
+    expect(primary.name).toMatch(/margin/i);
+    expect(primary.arms.map((a) => [a.variant, a.members])).toEqual([
+      ["Control", "30"],
+      ["Treatment", "30"],
+    ]);
+    expect(primary.variants[0]!.lift).toMatch(/^[+−-]\d/);
+    expect(primary.variants[0]!.chanceToWin).toMatch(/%$/);
+    expect(page.report.view.decision.reasons.length).toBeGreaterThan(0);
+    // Three exposure days: one cumulative point per day for the treatment.
+    expect(page.report.series).toHaveLength(1);
+    expect(page.report.series[0]!.variant).toBe("Treatment");
+    expect(page.report.series[0]!.points).toHaveLength(3);
+    const list = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
+    expect(list.experiments[0]!.lift.text).toBe(primary.variants[0]!.lift);
+  });
+
+  it("ends the holdout and grants its shadow points once, from the holdout's page", async () => {
+    const started = await run(
+      listAction(
+        routeArgs(
+          adminRequest(SHOP, "/app/experiments?index", { intent: "start-holdout", sharePercent: "5" }),
+        ),
+      ),
+    );
+    const id = started.body.id;
+    await db.member.create({ data: { shop: SHOP, customerId: 7n } });
+    await db.holdoutShadowEntry.create({
+      data: {
+        shop: SHOP,
+        experimentId: id,
+        customerId: 7n,
+        key: "shadow-earn-7",
+        kind: "earn",
+        points: 120,
+        programVersion: 2,
+        occurredAt: NOW,
+      },
+    });
+    expect((await step(id, { intent: "grant" })).status).toBe(409); // still running
+    expect((await detail(id)).experiment.shadowPoints).toBe(120);
+    expect((await step(id, { intent: "stop" })).status).toBe(200);
+    expect((await step(id, { intent: "grant" })).status).toBe(200);
+    expect((await step(id, { intent: "grant" })).status).toBe(200);
+    const granted = await db.ledgerEntry.findMany({ where: { shop: SHOP, customerId: 7n } });
+    expect(granted.map((g) => [g.kind, g.points])).toEqual([["bonus", 120]]);
+    expect((await detail(id)).experiment.grantedAt).not.toBeNull();
+  });
+
+  it("answers 404 for another shop's experiment, an id that is no UUID, and a form naming them", async () => {
+    await storeSessionWithoutShopify(OTHER);
+    const theirs = (await answer(
+      await newAction(routeArgs(adminRequest(OTHER, "/app/experiments/new", await experimentForm()()))),
+    )) as Answer;
+    // The form was built on SHOP's program; OTHER's default program takes it as well.
+    const id: string = theirs.body.id;
+    expect(id).toBeTruthy();
+    expect(await statusOf(() => detail(id))).toBe(404);
+    expect(await statusOf(() => detail("not-a-uuid"))).toBe(404);
+    expect((await step(id, { intent: "launch" })).status).toBe(404);
+    expect((await db.experiment.findUniqueOrThrow({ where: { id } })).status).toBe("draft");
+    expect((await step(id, { intent: "explode" })).status).toBe(400);
+  });
+});

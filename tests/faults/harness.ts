@@ -34,6 +34,18 @@ export type Suite = {
 /** Starts a case's stack: server and worker, install, the program, customers and products processed. */
 export async function prepare(suite: Suite, name: string): Promise<Stack> {
   const stack = await Stack.create(name, suite.cluster, suite.emulator, suite.logDir);
+  // The caller only learns of the stack once it is ready: a failure on the way stops its
+  // server and worker here, or they outlive the suite.
+  try {
+    await setUp(suite, name, stack);
+  } catch (error) {
+    await stack.destroy(suite.keepDatabases).catch(() => undefined);
+    throw error;
+  }
+  return stack;
+}
+
+async function setUp(suite: Suite, name: string, stack: Stack): Promise<void> {
   await Promise.all([stack.startServer(), stack.startWorker()]);
   await stack.install();
   const db = createPrisma(stack.databaseUrl, 2);
@@ -53,7 +65,6 @@ export async function prepare(suite: Suite, name: string): Promise<Stack> {
   });
   const done = await waitProcessed(stack, setup, Date.now() + 60_000, () => false);
   if (done === null) throw new Error(`${name}: the set-up deliveries were not processed within 60 s`);
-  return stack;
 }
 
 export type Burst = {

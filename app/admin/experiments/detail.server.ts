@@ -17,6 +17,7 @@ import { shopContext } from "./context.server";
 import { daysRunning, leverLabel, metricLabel } from "./present";
 import { loadReport } from "./report.server";
 import { describeOverride } from "./describe";
+import { unreadableForm } from "../form-answers";
 
 // One experiment's page: its definition, lifecycle state, exposure per variant with the
 // sample-ratio check, and the report; and its lifecycle actions, each conditional on the
@@ -146,13 +147,7 @@ export async function lifecycleFromForm(
   now = new Date(),
 ): Promise<LifecycleAnswer> {
   const parsed = lifecycleForm.safeParse(Object.fromEntries(form));
-  if (!parsed.success)
-    return {
-      ok: false,
-      status: 400,
-      message: "The form could not be read; reload the page.",
-      fieldErrors: {},
-    };
+  if (!parsed.success) return unreadableForm();
   const options = { staffId, now };
   const f = parsed.data;
   let outcome: Outcome<unknown>;

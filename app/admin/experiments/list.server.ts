@@ -14,6 +14,7 @@ import {
 import { daysRunning, leverLabel, metricLabel } from "./present";
 import { primaryLifts } from "./report.server";
 import { shopTraffic } from "./traffic.server";
+import { unreadableForm } from "../form-answers";
 
 // The experiments list: every experiment with its status, lever, days running and primary
 // lift at a glance (from the report when there is one, "—" with the reason before), the
@@ -88,13 +89,7 @@ export async function startHoldoutFromForm(
   now = new Date(),
 ): Promise<ListActionAnswer> {
   const parsed = holdoutForm.safeParse(Object.fromEntries(form));
-  if (!parsed.success)
-    return {
-      ok: false,
-      status: 400,
-      message: "The form could not be read; reload the page.",
-      fieldErrors: {},
-    };
+  if (!parsed.success) return unreadableForm();
   const number = (text: string | undefined) =>
     text === undefined || text.trim() === "" ? undefined : Number(text);
   const outcome: Outcome<{ id: string }> = await startHoldout(

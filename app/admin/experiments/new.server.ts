@@ -7,6 +7,7 @@ import { METRIC_KEYS } from "~/experiments/metric-keys";
 import { shopContext } from "./context.server";
 import { METRIC_LABELS } from "./present";
 import { shopTraffic } from "./traffic.server";
+import { parseJsonField, unreadableForm } from "../form-answers";
 
 // The create flow: what the steps need (the live program for the variants' fields and the
 // earning preview, the shop's traffic for the power calculator, the levers and metrics),
@@ -43,14 +44,8 @@ export async function createFromForm(
   now = new Date(),
 ): Promise<CreateAnswer> {
   const parsed = submission.safeParse(Object.fromEntries(form));
-  const input = parsed.success ? safeJson(parsed.data.experiment) : undefined;
-  if (!parsed.success || input === undefined)
-    return {
-      ok: false,
-      status: 400,
-      message: "The form could not be read; reload the page.",
-      fieldErrors: {},
-    };
+  const input = parsed.success ? parseJsonField(parsed.data.experiment) : undefined;
+  if (!parsed.success || input === undefined) return unreadableForm();
   const created = await createExperiment(db, shop, input, staffId);
   if (!created.ok) return created;
   const id = created.value.id;
@@ -60,12 +55,4 @@ export async function createFromForm(
   return launched.ok
     ? { ok: true, id, launched: true, message: "Experiment launched" }
     : { ok: true, id, launched: false, message: `Saved as a draft, not launched: ${launched.message}` };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -8,6 +8,7 @@ import {
   saveProgram,
 } from "~/loyalty/services/program.server";
 import { formErrors, fromDraft, programDraftSchema, toDraft } from "./form";
+import { parseJsonField, unreadableForm } from "../form-answers";
 
 // The program page's data: the current version as an editable draft, and its history;
 // and the save, which turns every way it can fail into an answer the page can show.
@@ -42,14 +43,11 @@ export async function saveProgramDraft(
   staffId: string | null,
 ): Promise<SaveOutcome> {
   const submission = submissionSchema.safeParse(form);
-  const draft = submission.success ? programDraftSchema.safeParse(safeJson(submission.data.program)) : null;
+  const draft = submission.success
+    ? programDraftSchema.safeParse(parseJsonField(submission.data.program))
+    : null;
   if (!submission.success || !draft?.success) {
-    return {
-      ok: false,
-      status: 400,
-      message: "The form could not be read; reload the page.",
-      fieldErrors: {},
-    };
+    return unreadableForm();
   }
   const input = {
     ...fromDraft(draft.data),
@@ -80,13 +78,5 @@ export async function saveProgramDraft(
       };
     }
     throw error;
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

@@ -13,7 +13,7 @@ import {
   type MeanStats,
   type PairedStats,
 } from "../app/experiments/stats/estimates";
-import { compare, type Lift, type Method } from "../app/experiments/stats/frequentist";
+import { compare, type Comparison, type Lift, type Method } from "../app/experiments/stats/frequentist";
 import { powerFromMoments } from "../app/experiments/stats/power";
 import {
   addMean,
@@ -40,14 +40,27 @@ const WINDOW_DAYS = 30;
 const started = performance.now();
 let failures = 0;
 
-function relative(control: Estimated, treatment: Estimated, method: Method, tuning?: number): Lift | null {
+type Tested = Extract<Comparison, { ok: true }>;
+
+/**
+ * One comparison as the report reads it: `relative` is the delta-method interval the report
+ * shows (coverage is checked on it); `rejects`/`positive` are the test the decision rule
+ * reads, Welch's (or the sequential) test of the difference (stats/decision.ts).
+ */
+function compared(control: Estimated, treatment: Estimated, method: Method, tuning?: number) {
   if (!control.ok || !treatment.ok) return null;
   const result = compare(control.estimate, treatment.estimate, {
     alpha: ALPHA,
     method,
     sequentialTuning: tuning,
   });
-  return result.ok ? result.relative : null;
+  if (!result.ok) return null;
+  const tested: Tested = result;
+  return {
+    relative: tested.relative,
+    rejects: tested.absolute.significant,
+    positive: tested.absolute.significant && tested.absolute.estimate > 0,
+  };
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -83,20 +96,20 @@ function experiment(outcomes: MemberOutcomes, perArm: number, effect: number) {
   }
   const cuped = cupedEstimates(paired);
   return {
-    welch: relative(meanEstimate(arms[0]!), meanEstimate(arms[1]!), "welch"),
-    cuped: relative(cuped.arms[0]!, cuped.arms[1]!, "welch"),
+    welch: compared(meanEstimate(arms[0]!), meanEstimate(arms[1]!), "welch"),
+    cuped: compared(cuped.arms[0]!, cuped.arms[1]!, "welch"),
     varianceReduction: cuped.varianceReduction,
   };
 }
 
-const covers = (lift: Lift | null, truth: number) =>
-  lift !== null && lift.lower <= truth && truth <= lift.upper;
+const covers = (lift: Lift | null | undefined, truth: number) =>
+  !!lift && lift.lower <= truth && truth <= lift.upper;
 
 // 1. A/A at a fixed horizon.
 {
   const outcomes = new MemberOutcomes(seed);
   let positives = 0;
-  for (let run = 0; run < runs; run++) if (experiment(outcomes, 2000, 0).welch?.significant) positives++;
+  for (let run = 0; run < runs; run++) if (experiment(outcomes, 2000, 0).welch?.rejects) positives++;
   report("aa-fixed-horizon-false-positive-rate", positives / runs, "<=", ALPHA);
 }
 
@@ -116,8 +129,8 @@ const covers = (lift: Lift | null, truth: number) =>
       for (const arm of arms) for (let i = 0; i < dailyPerArm; i++) addMean(arm, outcomes.draw().revenue);
       const control = meanEstimate(arms[0]!);
       const treatment = meanEstimate(arms[1]!);
-      naiveHit ||= relative(control, treatment, "welch")?.significant ?? false;
-      sequentialHit ||= relative(control, treatment, "sequential", tuning)?.significant ?? false;
+      naiveHit ||= compared(control, treatment, "welch")?.rejects ?? false;
+      sequentialHit ||= compared(control, treatment, "sequential", tuning)?.rejects ?? false;
     }
     if (naiveHit) naive++;
     if (sequentialHit) sequential++;
@@ -141,9 +154,9 @@ const covers = (lift: Lift | null, truth: number) =>
   let reduction = 0;
   for (let run = 0; run < runs; run++) {
     const result = experiment(outcomes, perArm, effect);
-    if (covers(result.welch, effect)) covered++;
-    if (covers(result.cuped, effect)) cupedCovered++;
-    if (result.welch?.significant && result.welch.estimate > 0) rejected++;
+    if (covers(result.welch?.relative, effect)) covered++;
+    if (covers(result.cuped?.relative, effect)) cupedCovered++;
+    if (result.welch?.positive) rejected++;
     reduction += result.varianceReduction;
   }
   report("ci-coverage-known-effect", covered / runs, "within", 0.95, 0.015);
@@ -189,9 +202,9 @@ const covers = (lift: Lift | null, truth: number) =>
     const [control, treatment] = splitExperiment(population, `validate-${seed}-${run}`, draws);
     nControl += control.n / runs;
     nTreatment += treatment.n / runs;
-    const lift = relative(meanEstimate(control), meanEstimate(treatment), "welch");
-    if (covers(lift, truth.lift)) covered++;
-    if (lift?.significant && lift.estimate > 0) rejected++;
+    const result = compared(meanEstimate(control), meanEstimate(treatment), "welch");
+    if (covers(result?.relative, truth.lift)) covered++;
+    if (result?.positive) rejected++;
   }
   console.log(
     `  simulator ground truth: ${population.ids.length} buyers, true lift of net revenue per exposed member ` +

@@ -53,7 +53,11 @@ export function bayesian(
   if (!(alpha > 0 && alpha < 1)) return { ok: false, reason: "alpha must be between 0 and 1" };
   if (control.n < 2 || treatment.n < 2) return { ok: false, reason: "each arm needs at least 2 members" };
   const moments = liftMoments(control, treatment, scale);
-  if (!moments) return { ok: false, reason: "the control mean is 0, so relative lift is undefined" };
+  if (!moments)
+    return {
+      ok: false,
+      reason: "the control mean is 0 or negative, so relative lift is undefined; use the absolute scale",
+    };
   if (moments.variance === 0)
     return { ok: false, reason: "the metric does not vary, so there is no uncertainty to summarise" };
   if (prior.kind === "normal" && !(prior.variance > 0))

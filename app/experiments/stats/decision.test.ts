@@ -5,7 +5,11 @@ import type { Comparison, Method } from "./frequentist";
 import { sampleRatioMismatch } from "./srm";
 
 // Relative lift intervals stated directly, so each scenario reads as the report would show it.
-function lift(lower: number, upper: number, method: Method = "sequential"): Comparison {
+function lift(
+  lower: number,
+  upper: number,
+  method: Method = "sequential",
+): Extract<Comparison, { ok: true }> {
   const estimate = (lower + upper) / 2;
   const interval = {
     estimate,
@@ -147,5 +151,42 @@ describe("decide", () => {
       verdict: "keep-running",
       reasons: ["Not enough data yet: each arm needs at least 2 members."],
     });
+  });
+
+  it("decides on the test of the difference, not on the delta-method ratio interval", () => {
+    // The ratio interval clears zero but Welch's test of the difference does not: keep running.
+    const borderline: Comparison = {
+      ...lift(0.001, 0.1),
+      absolute: {
+        estimate: 0.5,
+        standardError: 0.26,
+        lower: -0.01,
+        upper: 1.01,
+        pValue: 0.055,
+        significant: false,
+      },
+    };
+    const decision = decide(input({ variants: [{ variant: "B", primary: borderline, guardrails: [] }] }));
+    expect(decision.verdict).toBe("keep-running");
+  });
+
+  it("ships a gain on a metric whose control mean is negative, read from the absolute difference", () => {
+    const difference = {
+      estimate: 1,
+      standardError: 0.25,
+      lower: 0.5,
+      upper: 1.5,
+      pValue: 0.0001,
+      significant: true,
+    };
+    const gain: Comparison = { ...lift(0.5, 1.5), absolute: difference, relative: null };
+    const decision = decide(
+      input({
+        primaryMetric: "net margin per member",
+        variants: [{ variant: "B", primary: gain, guardrails: [] }],
+      }),
+    );
+    expect(decision.verdict).toBe("ship");
+    expect(decision.reasons[0]).toMatch(/B raised net margin per member by 1.00/);
   });
 });

@@ -29,15 +29,31 @@ export type DecisionInput = {
 
 export type Decision = { verdict: Verdict; variant?: string; reasons: string[] };
 
-type Read = { scale: "relative" | "absolute"; lift: Lift; lower: number; upper: number };
+type Read = {
+  scale: "relative" | "absolute";
+  lift: Lift;
+  lower: number;
+  upper: number;
+  /** Welch's (or the sequential) test of the difference rejects equality, in the good or the bad direction. */
+  better: boolean;
+  worse: boolean;
+};
 
-/** The comparison in "better" units (positive is good), on the relative scale when it exists. */
+/**
+ * The comparison in "better" units (positive is good), reported on the relative scale when it
+ * exists. Whether a variant beats or loses to control is the test of the absolute difference:
+ * it is exact for the null of equal means (the delta-method interval on the ratio is only
+ * asymptotic, and ran a little over its nominal false-positive rate on skewed revenue), and
+ * its sign is the direction of the change even when the control mean is negative.
+ */
 function read(comparison: Comparison, higherIsBetter: boolean): Read | null {
   if (!comparison.ok) return null;
   const lift = comparison.relative ?? comparison.absolute;
   const scale = comparison.relative ? "relative" : "absolute";
   const [lower, upper] = higherIsBetter ? [lift.lower, lift.upper] : [-lift.upper, -lift.lower];
-  return { scale, lift, lower, upper };
+  const { lower: dLower, upper: dUpper } = comparison.absolute;
+  const [better, worse] = higherIsBetter ? [dLower > 0, dUpper < 0] : [dUpper < 0, dLower > 0];
+  return { scale, lift, lower, upper, better, worse };
 }
 
 function amount(value: number, scale: "relative" | "absolute"): string {
@@ -99,13 +115,9 @@ export function decide(input: DecisionInput): Decision {
     const primary = read(v.primary, input.higherIsBetter)!;
     return { v, primary, guardrails: v.guardrails.map(guardrailState) };
   });
-  const harmful = assessed.filter(
-    (a) => a.primary.upper < 0 || a.guardrails.some((g) => g.state === "breached"),
-  );
+  const harmful = assessed.filter((a) => a.primary.worse || a.guardrails.some((g) => g.state === "breached"));
   const winners = assessed
-    .filter(
-      (a) => a.primary.lower > 0 && a.guardrails.every((g) => g.state === "safe") && !harmful.includes(a),
-    )
+    .filter((a) => a.primary.better && a.guardrails.every((g) => g.state === "safe") && !harmful.includes(a))
     .sort((a, b) => b.primary.lower - a.primary.lower);
   const best = winners[0];
   if (best) {
@@ -120,7 +132,7 @@ export function decide(input: DecisionInput): Decision {
   }
   const worst = harmful[0];
   if (worst) {
-    const primaryHarm = worst.primary.upper < 0;
+    const primaryHarm = worst.primary.worse;
     return {
       verdict: "stop-for-harm",
       variant: worst.v.variant,
@@ -136,7 +148,7 @@ export function decide(input: DecisionInput): Decision {
       ],
     };
   }
-  const blocked = assessed.filter((a) => a.primary.lower > 0);
+  const blocked = assessed.filter((a) => a.primary.better);
   const reasons = blocked.length
     ? blocked.flatMap((a) => [
         `${a.v.variant} ${describe(input.primaryMetric, a.primary, method)}, but not every guardrail is shown safe:`,

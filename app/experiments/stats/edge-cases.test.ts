@@ -56,9 +56,16 @@ describe("edge cases", () => {
     expect(result.ok && result.absolute.significant).toBe(true);
     expect(bayesian(est(100, 0, 0.01), est(100, 0.2, 0.01))).toEqual({
       ok: false,
-      reason: "the control mean is 0, so relative lift is undefined",
+      reason: "the control mean is 0 or negative, so relative lift is undefined; use the absolute scale",
     });
     expect(bayesian(est(100, 0, 0.01), est(100, 0.2, 0.01), { scale: "absolute" }).ok).toBe(true);
+  });
+
+  it("negative control mean: relative lift would read backwards, so only the absolute difference", () => {
+    const result = compare(est(100, -2, 0.01), est(100, -1, 0.01));
+    expect(result.ok && result.relative).toBe(null);
+    expect(result.ok && result.notes[0]).toMatch(/control mean is negative/);
+    expect(result.ok && result.absolute.estimate).toBeCloseTo(1, 12);
   });
 
   it("one arm with zero variance still compares (Welch df falls back to the other arm)", () => {

@@ -33,7 +33,7 @@ export type Comparison =
       /** Welch–Satterthwaite degrees of freedom (Infinity for z and sequential). */
       degreesOfFreedom: number;
       absolute: Lift;
-      /** Null when the control mean is zero: relative lift has no meaning then. */
+      /** Null when the control mean is zero or negative: relative lift has no meaning then. */
       relative: Lift | null;
       notes: string[];
     }
@@ -50,7 +50,8 @@ export function liftMoments(
   if (scale === "absolute") {
     return { estimate: mt - mc, variance: treatment.varianceOfMean + control.varianceOfMean };
   }
-  if (mc === 0) return null;
+  // Below zero the ratio reads backwards (−2 → −1 is a gain but "−50%"), so it is left undefined.
+  if (mc <= 0) return null;
   return {
     estimate: mt / mc - 1,
     variance: treatment.varianceOfMean / mc ** 2 + (mt ** 2 * control.varianceOfMean) / mc ** 4,
@@ -101,7 +102,11 @@ export function compare(control: Estimate, treatment: Estimate, options: TestOpt
   const relativeMoments = liftMoments(control, treatment, "relative");
   const notes: string[] = [];
   if (!relativeMoments)
-    notes.push("the control mean is 0, so relative lift is undefined; see the absolute difference");
+    notes.push(
+      control.mean === 0
+        ? "the control mean is 0, so relative lift is undefined; see the absolute difference"
+        : "the control mean is negative, so a relative lift would read backwards; see the absolute difference",
+    );
   else if (relativeMoments.variance === 0)
     notes.push("the relative lift has no spread to test; see the absolute difference");
   return {

@@ -1,10 +1,11 @@
 import { normalCdf, normalQuantile } from "./distributions";
 import { DEFAULT_SEQUENTIAL_TUNING, sequentialMultiplier } from "./sequential";
 
-// Power and minimum detectable effect for the create flow's calculator, on relative lift
-// (the scale the report leads with), two-sided, normal approximation:
-//   power(δ) = Φ(δ/se − c) + Φ(−δ/se − c)
-// with se the delta-method standard error of the relative lift and c the critical multiplier:
+// Power and minimum detectable effect for the create flow's calculator, stated as a relative
+// lift (the scale the report leads with) but for the test the decision rule reads: the
+// difference of means (decision.ts), two-sided, normal approximation:
+//   power(Δ) = Φ(Δ/se − c) + Φ(−Δ/se − c),  Δ = μ_t − μ_c,  se = √(σ_t²/n_t + σ_c²/n_c)
+// with c the critical multiplier:
 // z₁₋α/₂ for a fixed horizon, or the confidence sequence's multiplier at the planned sample
 // for the sequential method (sequential.ts). For sequential, this is the power of the final
 // look alone: a lower bound on the chance of having crossed by then (earlier looks can only
@@ -30,14 +31,12 @@ export function criticalMultiplier(totalN: number, options: PowerOptions = {}): 
     : normalQuantile(1 - alpha / 2);
 }
 
-/** Power to detect the relative lift implied by the true moments of both arms. */
+/** Power of the test of the difference, given the true moments of both arms. */
 export function powerFromMoments(m: Moments, options: PowerOptions = {}): number {
-  const lift = m.treatmentMean / m.controlMean - 1;
-  const variance =
-    m.treatmentVariance / (m.nTreatment * m.controlMean ** 2) +
-    (m.treatmentMean ** 2 * m.controlVariance) / (m.nControl * m.controlMean ** 4);
+  const difference = m.treatmentMean - m.controlMean;
+  const variance = m.treatmentVariance / m.nTreatment + m.controlVariance / m.nControl;
   const c = criticalMultiplier(m.nControl + m.nTreatment, options);
-  const ratio = lift / Math.sqrt(variance);
+  const ratio = difference / Math.sqrt(variance);
   return normalCdf(ratio - c) + normalCdf(-ratio - c);
 }
 

@@ -201,10 +201,12 @@ for name, p in [("five secondary metrics", [0.01, 0.04, 0.03, 0.2, 0.005]), ("va
                 ("all null", [0.9, 0.6, 0.35])]:
     fixtures["adjust"].append({"name": name, "pValues": p, "holm": holm_ref(p), "benjaminiHochberg": bh_ref(p)})
 
-# Power and MDE: z-based power with the delta-method variance; brentq for the MDE.
+# Power and MDE: z-based power of the test of the difference of means (the decision rule's
+# test), the treatment scaling the metric (sd moves with the mean); brentq for the MDE.
 def power_rel(mean, var, lift, nc, nt, c):
-    se = math.sqrt(var * (1 + lift) ** 2 / (nt * mean**2) + (mean * (1 + lift)) ** 2 * var / (nc * mean**4))
-    return stats.norm.cdf(lift / se - c) + stats.norm.cdf(-lift / se - c)
+    diff = mean * lift
+    se = math.sqrt(var * (1 + lift) ** 2 / nt + var / nc)
+    return stats.norm.cdf(diff / se - c) + stats.norm.cdf(-diff / se - c)
 
 
 for name, mean, var, daily, weights, days, method, alpha, target in [

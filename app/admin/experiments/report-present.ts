@@ -122,9 +122,11 @@ export function presentAnalysis(
             reason: v.frequentist.ok ? undefined : v.frequentist.reason,
           };
         const fmt = (x: number) => (lift.relative ? formatLift(x) : formatMetricValue(x, unit, currency));
-        const better = up ? lift.lower > 0 : lift.upper < 0;
-        const worse = up ? lift.upper < 0 : lift.lower > 0;
-        const p = v.adjustedPValue ?? lift.pValue;
+        // Better or worse is the test of the difference, as the decision reads it (stats/decision.ts).
+        const test = v.frequentist.ok ? v.frequentist.absolute : lift;
+        const better = up ? test.lower > 0 : test.upper < 0;
+        const worse = up ? test.upper < 0 : test.lower > 0;
+        const p = v.adjustedPValue ?? test.pValue;
         return {
           variant: name,
           lift: fmt(lift.estimate),

@@ -139,12 +139,10 @@ export function analyseExperiment(input: ExperimentInput, options: AnalysisOptio
   return { srm, metrics, decision };
 }
 
-/** Adjust the secondary metrics' p-values (relative lift, else absolute) as one family. */
+/** Adjust the secondary metrics' p-values (the test of the difference, as decide reads it) as one family. */
 function adjustSecondary(metrics: MetricResult[], method: Adjustment): void {
   const family = metrics.filter((m) => m.role === "secondary").flatMap((m) => m.variants);
-  const pValues = family.map((v) =>
-    v.frequentist.ok ? (v.frequentist.relative ?? v.frequentist.absolute).pValue : 1,
-  );
+  const pValues = family.map((v) => (v.frequentist.ok ? v.frequentist.absolute.pValue : 1));
   adjustPValues(pValues, method).forEach((p, i) => {
     family[i]!.adjustedPValue = p;
   });

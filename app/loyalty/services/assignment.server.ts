@@ -1,4 +1,9 @@
-import { assigner, overrideCombinations, runningExperiments } from "~/experiments/running.server";
+import {
+  assigner,
+  overrideCombinations,
+  runningExperiments,
+  type RunningSet,
+} from "~/experiments/running.server";
 import type { VariantOverride } from "../member-program";
 
 // Which experiment variants each member of a shop is in, and whether they are in the
@@ -27,7 +32,11 @@ export interface Assignment {
  * whole batch.
  */
 export async function loadAssignment(shop: string, at: Date): Promise<Assignment> {
-  const set = await runningExperiments(shop);
+  return assignmentOf(shop, await runningExperiments(shop), at);
+}
+
+/** The assignment under a given set of experiments in force (the running set, or one of the past's). */
+export function assignmentOf(shop: string, set: RunningSet, at: Date): Assignment {
   if (!set.experiments.length) return { overridesFor: () => [], heldOut: () => false, combinations: [] };
   const of = assigner(shop, set, at);
   const since = set.experiments.find((e) => e.kind === "holdout")?.launchedAt;

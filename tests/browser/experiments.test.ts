@@ -221,6 +221,40 @@ describe("the experiments admin", () => {
     expect(await admin.db.experiment.count({ where: { shop: SHOP, key: "richer-rewards" } })).toBe(0);
   });
 
+  it("previews a message variant side by side, refuses an unknown placeholder, and saves the copy", async () => {
+    const { frame, page, openNav } = admin;
+    await openNav("Experiments");
+    await frame.getByRole("link", { name: "Create experiment" }).first().click();
+    await frame.getByRole("heading", { name: "New experiment", level: 1 }).waitFor();
+    await frame.getByLabel("Name", { exact: true }).fill("Friendlier points email");
+    await frame.getByText("Message copy", { exact: true }).click();
+    await frame.getByRole("button", { name: "Next: Variants" }).click();
+    const subject = frame.getByLabel("Points earned: subject");
+    const messages = frame.getByTestId("message-preview");
+    await subject.fill("{fristName}, your points are in");
+    await expect.poll(() => messages.innerText()).toMatch(/Unknown placeholder \{fristName\}/);
+    await subject.fill("{firstName}, your {points} points just landed");
+    await expect.poll(() => messages.innerText()).toMatch(/Alex, your \d+ points just landed/);
+    const text = await messages.innerText();
+    expect(text).toMatch(/You earned \d+ points at Harbor Coffee/);
+    expect(text).toMatch(/Hi Alex,/);
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-message-fields.png`, fullPage: true });
+    await messages.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-message-preview.png`, fullPage: true });
+    await frame.getByRole("tab", { name: /Review/ }).click();
+    await frame.getByRole("button", { name: "Save as draft" }).click();
+    await frame.getByRole("heading", { name: "Friendlier points email", level: 1 }).waitFor();
+    const saved = await admin.db.experiment.findFirstOrThrow({
+      where: { shop: SHOP, key: "friendlier-points-email" },
+      include: { variants: { orderBy: { position: "asc" } } },
+    });
+    expect(saved.lever).toBe("messages");
+    expect(saved.variants.map((v) => v.override)).toEqual([
+      {},
+      { messages: { pointsEarned: { subject: "{firstName}, your {points} points just landed" } } },
+    ]);
+  });
+
   it("shows the report with the decision, the cumulative-lift chart and every metric", async () => {
     const { frame, page, openNav } = admin;
     await openNav("Experiments");

@@ -114,7 +114,7 @@ describe("backfill over experiments' history", () => {
       where: { shop: SHOP, kind: "earn" },
       select: { orderId: true, points: true, programVersion: true, experimentVariants: true },
     });
-    const earnOf = (o: { legacyId: string } | undefined) =>
+    const earnOf = (o: { legacyId: number | string } | undefined) =>
       earns.find((e) => e.orderId === BigInt(o!.legacyId));
     // Before the experiment launched: the live program of the day.
     expect(earnOf(tBefore)).toEqual(

@@ -35,9 +35,9 @@ export function describeOverride(override: Json, program: Program): string {
     for (const kind of MESSAGE_KIND_KEYS) {
       const m = override.messages[kind];
       if (!isObject(m)) continue;
-      const what = ["subject", "body"].filter((k) => k in m).map((k) => (k === "body" ? "message" : k));
-      if (what.length) parts.push(`${MESSAGE_KINDS[kind].label} ${what.join(" and ")} rewritten`);
-      if (typeof m.subject === "string") parts.push(`subject “${m.subject}”`);
+      const label = MESSAGE_KINDS[kind].label;
+      if (typeof m.subject === "string") parts.push(`${label} subject: “${m.subject}”`);
+      if (typeof m.body === "string") parts.push(`${label} message rewritten`);
     }
   if (Array.isArray(override.rewards)) {
     for (const r of override.rewards as Json[]) {

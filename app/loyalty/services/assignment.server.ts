@@ -1,5 +1,7 @@
+import { changeInstants, inForceAt } from "~/experiments/history";
 import {
   assigner,
+  experimentHistory,
   overrideCombinations,
   runningExperiments,
   type RunningSet,
@@ -45,5 +47,34 @@ export function assignmentOf(shop: string, set: RunningSet, at: Date): Assignmen
     heldOut: (customerId) => of(customerId).heldOut,
     ...(since ? { heldOutSince: since } : {}),
     combinations: overrideCombinations(set),
+  };
+}
+
+/** The assignment over the past: what `loadAssignment` would have answered at any instant. */
+export interface AssignmentHistory {
+  /** The instants at which the experiments in force (or their schedules) change, ascending. */
+  changes: readonly number[];
+  /** The assignment at `at`: the same for every instant between two changes. */
+  at: (at: Date) => Assignment;
+  /** The program holdout in force at `at`, if any (its id: what shadow entries belong to). */
+  holdoutAt: (at: Date) => string | null;
+}
+
+/**
+ * Every experiment `shop` ever launched, with when each was in force (launch to stop, less
+ * audited pauses), as assignments at any instant: for replaying history (the backfill).
+ */
+export async function loadAssignmentHistory(shop: string): Promise<AssignmentHistory> {
+  const past = await experimentHistory(shop);
+  const holdouts = past.experiments.filter((e) => e.kind === "holdout");
+  return {
+    changes: changeInstants(past.experiments),
+    at: (at) =>
+      assignmentOf(
+        shop,
+        { experiments: inForceAt(past.experiments, at.getTime()), audiences: past.audiences },
+        at,
+      ),
+    holdoutAt: (at) => inForceAt(holdouts, at.getTime())[0]?.id ?? null,
   };
 }

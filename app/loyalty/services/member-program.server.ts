@@ -1,7 +1,5 @@
 import type pg from "pg";
 import type { Prisma, PrismaClient } from "~/db.server";
-import { changeInstants, inForceAt } from "~/experiments/history";
-import { experimentHistory } from "~/experiments/running.server";
 import {
   applyOverrides,
   programResolver,
@@ -9,7 +7,7 @@ import {
   type MemberProgram,
   type ShopPrograms,
 } from "../member-program";
-import { assignmentOf, loadAssignment } from "./assignment.server";
+import { loadAssignment, loadAssignmentHistory } from "./assignment.server";
 import { currentProgramVersion, currentProgramVersionPg, programVersionsUpTo } from "./program.server";
 
 // "Which program does this member get": the one answer every surface uses — earning on
@@ -58,7 +56,7 @@ export interface ProgramTimeline {
  * (whatever is saved meanwhile is not used): at each instant, the latest version up to
  * `version` saved by then (before the first version, the pinned one: history from before
  * the program existed earns under the program the run was started with), with the
- * assignment of the experiments in force then (experimentHistory). Null when the pinned
+ * assignment of the experiments in force then (`loadAssignmentHistory`). Null when the pinned
  * version is gone.
  */
 export async function memberProgramsOverTime(
@@ -68,24 +66,20 @@ export async function memberProgramsOverTime(
 ): Promise<ProgramTimeline | null> {
   const [versions, past] = await Promise.all([
     programVersionsUpTo(db, shop, version),
-    experimentHistory(shop),
+    loadAssignmentHistory(shop),
   ]);
   const pinned = versions.find((v) => v.version === version);
   if (!pinned) return null;
-  const saved = versions.map((v) => v.createdAt.getTime());
   const versionAt = (t: number) => versions.filter((v) => v.createdAt.getTime() <= t).at(-1) ?? pinned;
-  const instants = [...new Set([...saved, ...changeInstants(past.experiments)])].sort((a, b) => a - b);
+  const saved = versions.map((v) => v.createdAt.getTime());
+  const instants = [...new Set([...saved, ...past.changes])].sort((a, b) => a - b);
   const at = timelineResolver(instants, (start) => {
     const live = versionAt(start);
-    const experiments = Number.isFinite(start) ? inForceAt(past.experiments, start) : [];
-    const assignment = assignmentOf(shop, { experiments, audiences: past.audiences }, new Date(start));
+    // Before the first change nothing was in force: the assignment of no experiments.
+    const assignment = past.at(new Date(Number.isFinite(start) ? start : (instants[0] ?? 0) - 1));
     return programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
   });
-  const holdouts = past.experiments.filter((e) => e.kind === "holdout");
-  return {
-    at,
-    holdoutAt: (when) => inForceAt(holdouts, when.getTime())[0]?.id ?? null,
-  };
+  return { at, holdoutAt: past.holdoutAt };
 }
 
 export async function memberProgram(

@@ -35,6 +35,19 @@ beforeAll(async () => {
         SHOP,
         {
           currency: "USD",
+          earning: {
+            // Ahead of the seeded history: it changes no order's points.
+            campaigns: [
+              {
+                id: "weekend",
+                name: "Double-points weekend",
+                kind: "multiplier",
+                multiplier: 2,
+                startsAt: new Date(now.getTime() + 10 * DAY).toISOString(),
+                endsAt: new Date(now.getTime() + 12 * DAY).toISOString(),
+              },
+            ],
+          },
           tiers: {
             basis: "spend",
             levels: [
@@ -253,6 +266,26 @@ describe("the experiments admin", () => {
       {},
       { messages: { pointsEarned: { subject: "{firstName}, your {points} points just landed" } } },
     ]);
+  });
+
+  it("varies a bonus campaign's multiplier and previews an order placed during it", async () => {
+    const { frame, page, openNav } = admin;
+    await openNav("Experiments");
+    await frame.getByRole("link", { name: "Create experiment" }).first().click();
+    await frame.getByRole("heading", { name: "New experiment", level: 1 }).waitFor();
+    await frame.getByLabel("Name", { exact: true }).fill("Triple-points weekend");
+    await frame.getByText("Bonus campaigns", { exact: true }).click();
+    await frame.getByRole("button", { name: "Next: Variants" }).click();
+    await frame.getByLabel("Double-points weekend: points multiplier").fill("3");
+    const preview = frame.getByTestId("variant-preview");
+    await expect.poll(() => preview.innerText()).toMatch(/Points per order during Double-points weekend/);
+    const row = (await preview.innerText())
+      .split("\n")
+      .find((l) => l.includes("during Double-points weekend"))!;
+    const [control, treatment] = row.match(/\d[\d,]*/g)!.map((n) => Number(n.replace(/,/g, "")));
+    expect(treatment! / control!).toBeCloseTo(1.5, 1);
+    await preview.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-campaign.png`, fullPage: true });
   });
 
   it("shows the report with the decision, the cumulative-lift chart and every metric", async () => {

@@ -101,8 +101,9 @@ try {
     await eraseShop(db, domain);
   }
   await prepareShop(db, generated);
-  // Started before the backfill so that its replay credits members under the program the
-  // app assigns them (the held-out earn nothing) and the report has 60 days to show.
+  // Started before the backfill so that its replay credits orders since launch under the
+  // program the app assigns each member (the held-out earn nothing and are shadowed) and
+  // the report has 60 days to show.
   const { launchedAt } = await startDemoExperiments(db, domain, 1, new Date(historyEnd));
   say(
     `Started the program holdout and the "double points" experiment on ${launchedAt.toISOString().slice(0, 10)} ` +

@@ -13,9 +13,9 @@ import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";
 import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/services/orders.server";
-import type { MemberProgram } from "~/loyalty/member-program";
+import type { ProgramTimeline } from "~/loyalty/services/member-program.server";
 import type { Program } from "~/loyalty/program";
-import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
+import { replayHistory, type ReplayEntry, type ReplayOrder, type ReplayResult } from "~/loyalty/replay";
 import {
   arrayLiteral,
   copyField,
@@ -25,6 +25,7 @@ import {
   utcText,
   type SqlTx,
 } from "./sql.server";
+import { writeShadow } from "./shadow.server";
 
 // The credit phase: members for every loaded customer and, when the merchant chose so,
 // the ledger of their history (app/loyalty/replay.ts), a batch of customers per
@@ -41,8 +42,11 @@ export const CREDIT_BATCH_CUSTOMERS = 2000;
 export interface CreditTarget {
   runId: string;
   shop: string;
-  /** Each member's program under the run's pinned version (`programResolver` with the shop's assignment). */
-  programs: (customerId: bigint) => MemberProgram;
+  /**
+   * Each member's program at any instant (`memberProgramsOverTime` under the run's pinned
+   * version): every order is credited under the program the member had when it was placed.
+   */
+  programs: ProgramTimeline;
   historyEarnsPoints: boolean;
   /** Last customer id credited (resume after it). */
   cursor: bigint | null;
@@ -198,12 +202,13 @@ export async function creditBatch(
     }
     const replay = (customer: CustomerRowForCredit, member: MemberState, entries: readonly ReplayEntry[]) => {
       const id = customer.id.toString();
-      const mp = programs(customer.id);
+      const mp = programs.at(customer.id, now);
       return replayHistory({
         shop,
         customerId: id,
         program: mp.program,
         variants: mp.variants,
+        programAt: (at) => programs.at(customer.id, at),
         active: member.status === "active",
         historyEarnsPoints: target.historyEarnsPoints,
         orders: historyBy.get(id) ?? [],
@@ -214,13 +219,16 @@ export async function creditBatch(
     };
 
     const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
+    // Each customer's orders the holdout took away, from the replay that counts (a raced one is redone).
+    const heldOut = new Map<bigint, ReplayResult["heldOut"]>();
     const updates: MemberUpdate[] = [];
     const inserts: (MemberUpdate & { status: MemberStatus; reason: string | null })[] = [];
     for (const customer of customers) {
       const member = existing.get(customer.id);
-      const fresh = member ? null : newMemberStatus(customer, context, programs(customer.id).program);
+      const fresh = member ? null : newMemberStatus(customer, context, programs.at(customer.id, now).program);
       const state: MemberState = member ?? { status: fresh!.status, tierId: null, tierBelowSince: null };
       const result = replay(customer, state, ledger.get(customer.id.toString()) ?? []);
+      heldOut.set(customer.id, result.heldOut);
       for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
       const update = memberUpdate(customer.id, result);
       if (fresh) inserts.push({ ...update, status: fresh.status, reason: fresh.reason });
@@ -249,11 +257,13 @@ export async function creditBatch(
         const member = again.has(customer.id) ? members.get(customer.id) : undefined;
         if (!member) continue;
         const result = replay(customer, member, racedLedger.get(customer.id.toString()) ?? []);
+        heldOut.set(customer.id, result.heldOut);
         for (const entry of result.entries) batchEntries.push({ customerId: customer.id, entry });
         updates.push(memberUpdate(customer.id, result));
       }
     }
     const inserted = await insertEntries(tx, shop, batchEntries);
+    await writeShadow(tx, shop, programs, heldOut, now);
     await updateMembers(tx, shop, updates, now);
     const points = inserted.points;
     await previous;

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import type { BackfillRun } from "~/generated/prisma/client";
 import { logger } from "~/logger.server";
-import { memberProgramsAtVersion } from "~/loyalty/services/member-program.server";
+import { memberProgramsOverTime } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 import {
   BulkOperationError,
@@ -142,7 +142,9 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
         data: { programVersion: version, customersTotal },
       });
     }
-    const programs = await memberProgramsAtVersion(db, run.shop, run.programVersion!, now());
+    // Each order is credited under the program live when it was placed (up to the pinned
+    // version) and the experiments in force then.
+    const programs = await memberProgramsOverTime(db, run.shop, run.programVersion!);
     if (!programs) throw new Error(`Program version ${run.programVersion} of ${run.shop} is missing`);
     const context = await creditContext(db, run.shop);
     const started = performance.now();

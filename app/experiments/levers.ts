@@ -2,8 +2,9 @@ import { applyOverrides, InvalidOverride } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
 
 // The program levers an experiment may test, and which parts of the program each one's
-// override may change. Experiments on one lever share its layer (assignment.ts). Widget
-// copy and message variants wait for the campaigns room: they are not program settings.
+// override may change. Experiments on one lever share its layer (assignment.ts). A lever
+// may name its natural exposure trigger: the event that happens alike in every arm (the
+// messages lever's is the first message a campaign would send, holdout included).
 
 export const LEVERS = {
   earnRate: {
@@ -20,7 +21,8 @@ export const LEVERS = {
   rewards: { label: "Rewards: the set, their cost and value", paths: ["rewards"] },
   tiers: { label: "Tier thresholds and multipliers", paths: ["tiers"] },
   expiry: { label: "Expiry window", paths: ["expiry"] },
-} as const satisfies Record<string, { label: string; paths: readonly string[] }>;
+  messages: { label: "Message copy", paths: ["messages"], exposure: "message" },
+} as const satisfies Record<string, { label: string; paths: readonly string[]; exposure?: "message" }>;
 
 export type Lever = keyof typeof LEVERS;
 export const LEVER_KEYS = Object.keys(LEVERS) as [Lever, ...Lever[]];

@@ -8,6 +8,7 @@ import {
   type Audience,
   type MemberAssignment,
 } from "./assignment";
+import { inForceIntervals, type PastExperiment } from "./history";
 
 // The running experiments of a shop, as the assignment reads them on every crediting
 // path: loaded once per shop and kept for a few seconds (TTL), dropped at once in this
@@ -62,37 +63,81 @@ type RunningRow = {
 const epochMs = (column: string) => `(extract(epoch FROM e."${column}") * 1000)::float8 AS "${column}"`;
 const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-async function loadRunning(shop: string): Promise<RunningSet> {
-  const { rows } = await pool().query<RunningRow>(
-    `SELECT e."id", e."key", e."kind"::text AS "kind", e."lever", e."salt", e."audience", e."layerStart", e."layerEnd",
-            ${epochMs("startsAt")}, ${epochMs("endsAt")}, ${epochMs("launchedAt")},
-            (SELECT json_agg(json_build_object('key', v."key", 'weight', v."weight", 'control', v."control",
-                                               'override', v."override") ORDER BY v."position")
-             FROM "ExperimentVariant" v WHERE v."experimentId" = e."id") AS "variants"
-     FROM "Experiment" e WHERE e."shop" = $1 AND e."status" = 'running'`,
-    [shop],
-  );
-  const experiments: AssignableExperiment[] = rows.map((r) => ({
-    id: r.id,
-    key: r.key,
-    kind: r.kind,
-    lever: r.lever,
-    salt: r.salt,
-    audience: r.audience,
-    layerStart: r.layerStart ?? 0,
-    layerEnd: r.layerEnd ?? 0,
-    startsAt: toDate(r.startsAt),
-    endsAt: toDate(r.endsAt),
-    launchedAt: toDate(r.launchedAt),
-    variants: r.variants ?? [],
-  }));
-  experiments.sort(byLayer);
+const RUNNING_COLUMNS = `e."id", e."key", e."kind"::text AS "kind", e."lever", e."salt", e."audience", e."layerStart",
+  e."layerEnd", ${epochMs("startsAt")}, ${epochMs("endsAt")}, ${epochMs("launchedAt")},
+  (SELECT json_agg(json_build_object('key', v."key", 'weight', v."weight", 'control', v."control",
+                                     'override', v."override") ORDER BY v."position")
+   FROM "ExperimentVariant" v WHERE v."experimentId" = e."id") AS "variants"`;
+
+const toAssignable = (r: RunningRow): AssignableExperiment => ({
+  id: r.id,
+  key: r.key,
+  kind: r.kind,
+  lever: r.lever,
+  salt: r.salt,
+  audience: r.audience,
+  layerStart: r.layerStart ?? 0,
+  layerEnd: r.layerEnd ?? 0,
+  startsAt: toDate(r.startsAt),
+  endsAt: toDate(r.endsAt),
+  launchedAt: toDate(r.launchedAt),
+  variants: r.variants ?? [],
+});
+
+async function audiencesOf(shop: string, experiments: readonly AssignableExperiment[]) {
   const audiences = new Map<string, Set<bigint>>();
   for (const e of experiments) {
     if (e.audience.kind === "all") continue;
     audiences.set(e.id, new Set(await audienceMembers(shop, e.id, e.audience, e.launchedAt ?? new Date(0))));
   }
-  return { experiments, audiences };
+  return audiences;
+}
+
+async function loadRunning(shop: string): Promise<RunningSet> {
+  const { rows } = await pool().query<RunningRow>(
+    `SELECT ${RUNNING_COLUMNS} FROM "Experiment" e WHERE e."shop" = $1 AND e."status" = 'running'`,
+    [shop],
+  );
+  const experiments = rows.map(toAssignable).sort(byLayer);
+  return { experiments, audiences: await audiencesOf(shop, experiments) };
+}
+
+/** Every experiment the shop ever launched, with when it was in force, for replaying the past. */
+export interface ExperimentHistory {
+  experiments: PastExperiment[];
+  audiences: Map<string, Set<bigint>>;
+}
+
+/**
+ * Every experiment of `shop` that was ever launched (the holdout included), with the
+ * intervals it was in force (launch to stop, less the pauses its audit records), and
+ * their audiences as they are now. Not cached: a long run (the backfill) loads it once.
+ */
+export async function experimentHistory(shop: string): Promise<ExperimentHistory> {
+  const [{ rows }, marks] = await Promise.all([
+    pool().query<RunningRow & { stoppedAt: number | null }>(
+      `SELECT ${RUNNING_COLUMNS}, ${epochMs("stoppedAt")}
+       FROM "Experiment" e WHERE e."shop" = $1 AND e."launchedAt" IS NOT NULL`,
+      [shop],
+    ),
+    pool().query<{ experimentId: string; action: string; at: number }>(
+      `SELECT "experimentId"::text AS "experimentId", "action", (extract(epoch FROM "at") * 1000)::float8 AS "at"
+       FROM "ExperimentAudit" WHERE "shop" = $1 AND "action" IN ('paused', 'launched')`,
+      [shop],
+    ),
+  ]);
+  const experiments = rows
+    .map((r) => ({
+      ...toAssignable(r),
+      inForce: inForceIntervals(
+        { launchedAt: toDate(r.launchedAt), stoppedAt: toDate(r.stoppedAt) },
+        marks.rows
+          .filter((m) => m.experimentId === r.id)
+          .map((m) => ({ action: m.action, at: new Date(m.at) })),
+      ),
+    }))
+    .sort(byLayer);
+  return { experiments, audiences: await audiencesOf(shop, experiments) };
 }
 
 async function audienceMembers(shop: string, experimentId: string, audience: Audience, launchedAt: Date) {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { program } from "../../tests/support/loyalty-fixtures";
-import { applyOverrides, InvalidOverride, programResolver, type VariantOverride } from "./member-program";
+import {
+  applyOverrides,
+  InvalidOverride,
+  programResolver,
+  timelineResolver,
+  type VariantOverride,
+} from "./member-program";
 
 const live = program({
   version: 4,
@@ -77,5 +83,20 @@ describe("programResolver", () => {
   it("merges once per distinct variant set", () => {
     const resolve = programResolver({ version: 4, program: live }, () => [double]);
     expect(resolve(1n).program).toBe(resolve(2n).program);
+  });
+});
+
+describe("timelineResolver", () => {
+  it("resolves an instant with the span it falls in, making each span's resolver once", () => {
+    const made: number[] = [];
+    const at = timelineResolver([100, 200], (start) => {
+      made.push(start);
+      return programResolver({ version: start === 200 ? 5 : 4, program: live }, () => []);
+    });
+    expect(at(1n, new Date(50)).version).toBe(4);
+    expect(at(1n, new Date(199)).version).toBe(4);
+    expect(at(1n, new Date(200)).version).toBe(5);
+    expect(at(2n, new Date(250)).version).toBe(5);
+    expect(made).toEqual([-Infinity, 100, 200]);
   });
 });

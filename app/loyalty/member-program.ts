@@ -106,3 +106,33 @@ export function programResolver(
     return resolved;
   };
 }
+
+/**
+ * Resolves members' programs at any instant from resolvers per span of time: `instants`
+ * (ascending) are where the program version or the experiments in force change, and
+ * `resolverFor(start)` resolves members for the span that starts at `start` (-Infinity
+ * before the first instant). Each span's resolver is made once, on first use.
+ */
+export function timelineResolver(
+  instants: readonly number[],
+  resolverFor: (start: number) => (customerId: bigint) => MemberProgram,
+): (customerId: bigint, at: Date) => MemberProgram {
+  const spans = new Map<number, (customerId: bigint) => MemberProgram>();
+  return (customerId, at) => {
+    const t = at.getTime();
+    let lo = 0;
+    let hi = instants.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (instants[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = lo === 0 ? -Infinity : instants[lo - 1]!;
+    let resolve = spans.get(start);
+    if (!resolve) {
+      resolve = resolverFor(start);
+      spans.set(start, resolve);
+    }
+    return resolve(customerId);
+  };
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { currencyCodeSchema } from "./money";
 import { earningSchema } from "./program-earning";
+import { messagesSchema } from "./program-messages";
 import { rewardsSchema } from "./program-rewards";
 import { tiersSchema } from "./program-tiers";
 
@@ -64,6 +65,7 @@ export const programSchema = z
     rewards: rewardsSchema,
     membership: membershipSchema,
     refunds: refundPolicySchema,
+    messages: messagesSchema,
   })
   .superRefine((program, ctx) => {
     program.rewards.forEach((reward, i) => {

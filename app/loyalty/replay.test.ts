@@ -212,4 +212,36 @@ describe("replayHistory", () => {
       expect.objectContaining({ key: `${SHOP}:customer:7:bonus:signup`, points: 200, bucket: "available" }),
     ]);
   });
+
+  it("credits each order under the program of its placement and hands held-out orders back for the shadow", () => {
+    const double = program({ earning: { pointsPerCurrencyUnit: 2, pendingDays: 14 } });
+    const launch = new Date("2025-03-01T00:00:00Z");
+    const holdout = new Date("2025-05-01T00:00:00Z");
+    const programAt = (at: Date) =>
+      at < launch
+        ? { program: prog, version: 1, variants: [] }
+        : at < holdout
+          ? { program: double, version: 1, variants: ["exp:double"] }
+          : { program: prog, version: 1, variants: [], heldOut: true, heldOutSince: holdout };
+    const result = replayHistory(
+      input(
+        [
+          history("1001", "2025-02-01T00:00:00Z", 1_000),
+          history("1002", "2025-04-01T00:00:00Z", 1_000),
+          history("1003", "2025-06-01T00:00:00Z", 1_000),
+        ],
+        { program: program({ earning: { bonuses: { signup: 200 } } }), programAt },
+      ),
+    );
+    const earns = result.entries.filter((e) => e.kind === "earn");
+    expect(earns.map((e) => [e.orderId, e.points, e.experimentVariants ?? []])).toEqual([
+      ["1001", 10, []],
+      ["1002", 20, ["exp:double"]],
+    ]);
+    // Held out now: no signup bonus either.
+    expect(result.entries.some((e) => e.key.endsWith(":bonus:signup"))).toBe(false);
+    expect(
+      result.heldOut.map((h) => [h.order.id, h.mp.heldOut, h.history.filter((q) => q.orders > 0).length]),
+    ).toEqual([["1003", true, 2]]);
+  });
 });

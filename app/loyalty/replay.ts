@@ -4,7 +4,7 @@ import { earnKey, firstOrderBonusKey, signupBonusKey } from "./ledger-keys";
 import type { MemberProgram } from "./member-program";
 import type { Program } from "./program";
 import type { RefundedAmounts } from "./refunds";
-import { compareIds, settleOrder, type SettleEntry } from "./settle";
+import { compareIds, heldOutFor, settleOrder, type SettleEntry, type SettleOrder } from "./settle";
 import { tierStanding, type QualifyingEvent, type TierEvaluation } from "./tiers";
 
 // Ledger replay of a customer's history (backfill on install). For one member's orders,
@@ -12,10 +12,12 @@ import { tierStanding, type QualifyingEvent, type TierEvaluation } from "./tiers
 // the live path (services/orders.server.ts `settleOrder`) does when it settles each order
 // in turn: the same keys, points, buckets, dates and details. What the replay knows that
 // a late delivery would not is time: each order earns with the tier the member held when
-// it was placed (qualifying history before it), and with the count of orders that earned
-// before it (the first-order bonus goes to the first one). Entries already in the ledger (a live webhook got there first) are taken
-// as they are; the caller inserts with ON CONFLICT DO NOTHING, so a second replay adds
-// nothing.
+// it was placed (qualifying history before it), under the program the member had when it
+// was placed (`programAt`: the version live then and the experiment variants, or the
+// holdout, the member was in at that instant), and with the count of orders that earned
+// before it (the first-order bonus goes to the first one). Entries already in the ledger
+// (a live webhook got there first) are taken as they are; the caller inserts with ON
+// CONFLICT DO NOTHING, so a second replay adds nothing.
 
 export interface ReplayRefund {
   id: string;
@@ -44,9 +46,15 @@ export type ReplayEntry = SettleEntry;
 export interface ReplayInput {
   shop: string;
   customerId: string;
-  /** The member's program (`MemberProgram.program`) and the variants that shaped it (none by default). */
+  /** The member's program now (`MemberProgram.program`) and the variants that shaped it (none by default). */
   program: Program;
   variants?: readonly string[];
+  /**
+   * The member's program when an order was placed (the version live then, the variants or
+   * holdout of that instant); by default `program` and `variants` throughout. Given, it
+   * also answers for now (the signup bonus, the tier standing).
+   */
+  programAt?: (at: Date) => MemberProgram;
   /** Only an active member earns; reversals of existing entries happen whatever the status. */
   active: boolean;
   /** The merchant's choice: false enrolls with a zero balance and writes no entries. */
@@ -64,6 +72,12 @@ export interface ReplayResult {
   entries: ReplayEntry[];
   /** Balances over existing and new entries: the member's cache after the replay. */
   balances: Balances;
+  /**
+   * Orders the program holdout took away (placed while the member was held out; they would
+   * have earned): what the caller writes to the shadow ledger, with the program and the
+   * tier history the ledger would have credited them under.
+   */
+  heldOut: { order: SettleOrder; mp: MemberProgram; history: QualifyingEvent[] }[];
   /** Orders that earned (the member's `ordersEarned`). */
   ordersEarned: number;
   lastActivityAt: Date | null;
@@ -71,8 +85,14 @@ export interface ReplayResult {
 }
 
 export function replayHistory(input: ReplayInput): ReplayResult {
-  const { shop, customerId, program, now } = input;
-  const mp: MemberProgram = { program, version: program.version, variants: [...(input.variants ?? [])] };
+  const { shop, customerId, now } = input;
+  const fixed: MemberProgram = {
+    program: input.program,
+    version: input.program.version,
+    variants: [...(input.variants ?? [])],
+  };
+  const programAt = input.programAt ?? (() => fixed);
+  const current = programAt(now);
   const ledger: ReplayEntry[] = [...(input.existing ?? [])];
   const keys = new Set(ledger.map((e) => e.key));
   const entries: ReplayEntry[] = [];
@@ -94,30 +114,36 @@ export function replayHistory(input: ReplayInput): ReplayResult {
     return true;
   };
   let ordersEarned = 0;
+  const heldOut: ReplayResult["heldOut"] = [];
+  const mayEarn = input.active && input.historyEarnsPoints;
 
   const orders = [...input.orders].sort(
     (a, b) => a.order.placedAt.getTime() - b.order.placedAt.getTime() || compareIds(a.order.id, b.order.id),
   );
-  if (input.historyEarnsPoints && input.active) signup(input, mp, append);
+  if (mayEarn) signup(input, current, append);
   const firstKey = firstOrderBonusKey(shop, customerId);
 
   for (const history of orders) {
     const { order } = history;
     const placedAt = order.placedAt;
+    const mp = programAt(placedAt);
+    const settling: SettleOrder = {
+      id: order.id,
+      placedAt,
+      earns: history.earns,
+      cancelledAt: history.cancelledAt,
+      cancelReason: history.cancelReason,
+      refunds: history.refunds,
+      earning: order,
+    };
+    if (mayEarn && history.earns && heldOutFor(mp, placedAt) && !keys.has(earnKey(shop, order.id)))
+      heldOut.push({ order: settling, mp, history: [...qualifying] });
     const decision = settleOrder({
       shop,
       customerId,
       mp,
-      order: {
-        id: order.id,
-        placedAt,
-        earns: history.earns,
-        cancelledAt: history.cancelledAt,
-        cancelReason: history.cancelReason,
-        refunds: history.refunds,
-        earning: order,
-      },
-      mayEarn: input.active && input.historyEarnsPoints,
+      order: settling,
+      mayEarn,
       correct: true,
       history: qualifying,
       previousOrderCount: ordersEarned,
@@ -141,12 +167,13 @@ export function replayHistory(input: ReplayInput): ReplayResult {
     }
   }
 
-  const tier = tierStanding(qualifying, program.tiers, now, input.standing);
+  const tier = tierStanding(qualifying, current.program.tiers, now, input.standing);
   const activity = ledger
     .filter((e) => e.kind === "earn" || e.kind === "redeem")
     .map((e) => e.occurredAt.getTime());
   return {
     entries,
+    heldOut,
     balances: balancesFromLedger(ledger, new Date(8.64e15)),
     ordersEarned,
     lastActivityAt: activity.length ? new Date(Math.max(...activity)) : null,

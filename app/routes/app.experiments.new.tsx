@@ -47,6 +47,8 @@ export default function NewExperimentPage() {
       <CreateFlow
         program={page.program}
         currency={page.currency}
+        shopName={page.shopName}
+        timeZone={page.timeZone}
         traffic={page.traffic}
         levers={page.levers}
         metrics={page.metrics}

@@ -35,6 +35,19 @@ beforeAll(async () => {
         SHOP,
         {
           currency: "USD",
+          earning: {
+            // Ahead of the seeded history: it changes no order's points.
+            campaigns: [
+              {
+                id: "weekend",
+                name: "Double-points weekend",
+                kind: "multiplier",
+                multiplier: 2,
+                startsAt: new Date(now.getTime() + 10 * DAY).toISOString(),
+                endsAt: new Date(now.getTime() + 12 * DAY).toISOString(),
+              },
+            ],
+          },
           tiers: {
             basis: "spend",
             levels: [
@@ -219,6 +232,60 @@ describe("the experiments admin", () => {
     await frame.getByText("A variant does not make a valid program.").waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-error.png`, fullPage: true });
     expect(await admin.db.experiment.count({ where: { shop: SHOP, key: "richer-rewards" } })).toBe(0);
+  });
+
+  it("previews a message variant side by side, refuses an unknown placeholder, and saves the copy", async () => {
+    const { frame, page, openNav } = admin;
+    await openNav("Experiments");
+    await frame.getByRole("link", { name: "Create experiment" }).first().click();
+    await frame.getByRole("heading", { name: "New experiment", level: 1 }).waitFor();
+    await frame.getByLabel("Name", { exact: true }).fill("Friendlier points email");
+    await frame.getByText("Message copy", { exact: true }).click();
+    await frame.getByRole("button", { name: "Next: Variants" }).click();
+    const subject = frame.getByLabel("Points earned: subject");
+    const messages = frame.getByTestId("message-preview");
+    await subject.fill("{fristName}, your points are in");
+    await expect.poll(() => messages.innerText()).toMatch(/Unknown placeholder \{fristName\}/);
+    await subject.fill("{firstName}, your {points} points just landed");
+    await expect.poll(() => messages.innerText()).toMatch(/Alex, your \d+ points just landed/);
+    const text = await messages.innerText();
+    expect(text).toMatch(/You earned \d+ points at Harbor Coffee/);
+    expect(text).toMatch(/Hi Alex,/);
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-message-fields.png`, fullPage: true });
+    await messages.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-message-preview.png`, fullPage: true });
+    await frame.getByRole("tab", { name: /Review/ }).click();
+    await frame.getByRole("button", { name: "Save as draft" }).click();
+    await frame.getByRole("heading", { name: "Friendlier points email", level: 1 }).waitFor();
+    const saved = await admin.db.experiment.findFirstOrThrow({
+      where: { shop: SHOP, key: "friendlier-points-email" },
+      include: { variants: { orderBy: { position: "asc" } } },
+    });
+    expect(saved.lever).toBe("messages");
+    expect(saved.variants.map((v) => v.override)).toEqual([
+      {},
+      { messages: { pointsEarned: { subject: "{firstName}, your {points} points just landed" } } },
+    ]);
+  });
+
+  it("varies a bonus campaign's multiplier and previews an order placed during it", async () => {
+    const { frame, page, openNav } = admin;
+    await openNav("Experiments");
+    await frame.getByRole("link", { name: "Create experiment" }).first().click();
+    await frame.getByRole("heading", { name: "New experiment", level: 1 }).waitFor();
+    await frame.getByLabel("Name", { exact: true }).fill("Triple-points weekend");
+    await frame.getByText("Bonus campaigns", { exact: true }).click();
+    await frame.getByRole("button", { name: "Next: Variants" }).click();
+    await frame.getByLabel("Double-points weekend: points multiplier").fill("3");
+    const preview = frame.getByTestId("variant-preview");
+    await expect.poll(() => preview.innerText()).toMatch(/Points per order during Double-points weekend/);
+    const row = (await preview.innerText())
+      .split("\n")
+      .find((l) => l.includes("during Double-points weekend"))!;
+    const [control, treatment] = row.match(/\d[\d,]*/g)!.map((n) => Number(n.replace(/,/g, "")));
+    expect(treatment! / control!).toBeCloseTo(1.5, 1);
+    await preview.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-campaign.png`, fullPage: true });
   });
 
   it("shows the report with the decision, the cumulative-lift chart and every metric", async () => {

@@ -1,12 +1,9 @@
 import {
-  Badge,
   Banner,
   BlockStack,
   Button,
   Card,
-  Checkbox,
   ChoiceList,
-  DataTable,
   InlineGrid,
   InlineStack,
   Layout,
@@ -18,24 +15,23 @@ import {
 import { useMemo, useState } from "react";
 import type { Lever } from "~/experiments/levers";
 import type { MetricKey } from "~/experiments/metric-keys";
-import { formatMoney } from "~/admin/members/present";
 import type { Program } from "~/loyalty/program";
-import { describeOverride } from "./describe";
+import { MESSAGE_KIND_KEYS, MESSAGE_KINDS, type MessageKind } from "~/loyalty/program-messages";
 import {
   initialDraft,
   liveFields,
-  overrideOf,
   slugify,
   stepOfError,
   STEPS,
   type ExperimentDraft,
   type Step,
-  type VariantDraft,
 } from "./form";
 import type { ShopTraffic } from "./plan";
 import { PowerCard } from "./PowerCard";
+import { ReviewCard } from "./ReviewCard";
 import { previewVariants } from "./preview";
-import { VariantFields } from "./VariantFields";
+import { VariantCard } from "./VariantCard";
+import { VariantPreviewCard } from "./VariantPreviewCard";
 
 // The create flow in one page, step by step: lever → variants (each override as fields for
 // the lever, with a side-by-side preview of what a typical member earns) → audience and
@@ -54,6 +50,9 @@ const STEP_LABELS: Record<Step, string> = {
 export type CreateProps = {
   program: Program;
   currency: string;
+  /** The shop's name and time zone, for the messages the preview renders. */
+  shopName: string;
+  timeZone: string | null;
   traffic: ShopTraffic;
   levers: { key: Lever; label: string }[];
   metrics: { key: MetricKey; label: string }[];
@@ -82,7 +81,11 @@ export function CreateFlow(props: CreateProps) {
       return next;
     });
   const typical = props.traffic.typicalOrderMinor > 0 ? props.traffic.typicalOrderMinor : 5000;
-  const previews = useMemo(() => previewVariants(draft, program, typical), [draft, program, typical]);
+  const { shopName, timeZone } = props;
+  const previews = useMemo(
+    () => previewVariants(draft, program, typical, { shopName, timeZone, now: new Date() }),
+    [draft, program, typical, shopName, timeZone],
+  );
   const index = STEPS.indexOf(step);
   const errorCount = (s: Step) => Object.keys(errors).filter((k) => stepOfError(k) === s).length;
   const metricOptions = props.metrics.map((m) => ({ label: m.label, value: m.key }));
@@ -142,6 +145,17 @@ export function CreateFlow(props: CreateProps) {
     variants: () => (
       <BlockStack gap="400">
         {errors.variants && <Banner tone="critical">{errors.variants}</Banner>}
+        {draft.lever === "messages" && (
+          <Card>
+            <Select
+              label="Message the variants change"
+              options={MESSAGE_KIND_KEYS.map((k) => ({ label: MESSAGE_KINDS[k].label, value: k }))}
+              value={draft.messageKind}
+              onChange={(v) => edit((d) => void (d.messageKind = v as MessageKind))}
+              helpText="Each variant may change any message; the fields and the preview show this one. Members are exposed when the first message a campaign would send them goes out (or is skipped, in the holdout)."
+            />
+          </Card>
+        )}
         <InlineGrid columns={{ xs: 1, md: Math.min(draft.variants.length, 3) }} gap="400">
           {draft.variants.map((v, i) => (
             <VariantCard
@@ -177,27 +191,13 @@ export function CreateFlow(props: CreateProps) {
             </Button>
           </InlineStack>
         )}
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              What a typical member earns
-            </Text>
-            <Text as="p" tone="subdued">
-              An order of {formatMoney(typical, props.currency)}
-              {props.traffic.typicalOrderMinor > 0
-                ? `, your average order over the last ${props.traffic.days} days`
-                : " (an example: no orders in the last 28 days)"}
-              , with no product multipliers or campaigns.
-            </Text>
-            <div data-testid="variant-preview">
-              <DataTable
-                columnContentTypes={["text", ...previews.map(() => "text" as const)]}
-                headings={["", ...previews.map((p) => p.name || "Unnamed")]}
-                rows={previewRows(previews)}
-              />
-            </div>
-          </BlockStack>
-        </Card>
+        <VariantPreviewCard
+          previews={previews}
+          typicalOrderMinor={typical}
+          averageOrderDays={props.traffic.typicalOrderMinor > 0 ? props.traffic.days : null}
+          currency={props.currency}
+          messageKind={draft.lever === "messages" ? draft.messageKind : null}
+        />
       </BlockStack>
     ),
     audience: () => (
@@ -325,52 +325,13 @@ export function CreateFlow(props: CreateProps) {
       />
     ),
     review: () => (
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
-            {draft.name || "Unnamed experiment"}
-          </Text>
-          {draft.hypothesis && <Text as="p">{draft.hypothesis}</Text>}
-          <DataTable
-            columnContentTypes={["text", "numeric", "text"]}
-            headings={["Variant", "Weight", "Change"]}
-            rows={draft.variants.map((v) => [
-              `${v.name}${v.control ? " (control)" : ""}`,
-              `${v.weight}%`,
-              v.control
-                ? "The live program"
-                : describeOverride(overrideOf(draft.lever, program, v.fields), program),
-            ])}
-          />
-          <Text as="p">
-            Audience: {audienceText(draft, program)} · traffic {draft.trafficPercent}% · primary metric{" "}
-            {props.metrics.find((m) => m.key === draft.primaryMetric)?.label}
-          </Text>
-          {draft.guardrails.length > 0 && (
-            <Text as="p">
-              Guardrails:{" "}
-              {draft.guardrails
-                .map(
-                  (g) =>
-                    `${props.metrics.find((m) => m.key === g.metric)?.label} at most −${g.thresholdPercent}%`,
-                )
-                .join("; ")}
-            </Text>
-          )}
-          <InlineStack gap="200">
-            <Button loading={props.submitting} onClick={() => props.submit("draft", draft)}>
-              Save as draft
-            </Button>
-            <Button
-              variant="primary"
-              loading={props.submitting}
-              onClick={() => props.submit("launch", draft)}
-            >
-              Create and launch
-            </Button>
-          </InlineStack>
-        </BlockStack>
-      </Card>
+      <ReviewCard
+        draft={draft}
+        program={program}
+        metrics={props.metrics}
+        submitting={props.submitting}
+        submit={props.submit}
+      />
     ),
   };
 
@@ -409,143 +370,5 @@ export function CreateFlow(props: CreateProps) {
         </BlockStack>
       </Layout.Section>
     </Layout>
-  );
-}
-
-function audienceText(draft: ExperimentDraft, program: Program): string {
-  switch (draft.audienceKind) {
-    case "all":
-      return "all members";
-    case "newMembers":
-      return "new members";
-    case "tier":
-      return `${program.tiers.levels.find((l) => l.id === draft.audienceTierId)?.name ?? "a tier"} members`;
-    case "tags":
-      return `customers tagged ${draft.audienceTags}`;
-  }
-}
-
-function previewRows(previews: ReturnType<typeof previewVariants>): string[][] {
-  const first = previews.find((p) => p.ok);
-  if (!first || !first.ok) return [["Preview", ...previews.map((p) => (p.ok ? "" : p.problem))]];
-  // A variant whose fields make no valid program says why once, in its first row.
-  let row = 0;
-  const cell = (f: (p: Extract<(typeof previews)[number], { ok: true }>) => string) => {
-    const first = row++ === 0;
-    return previews.map((p) => (p.ok ? f(p) : first ? p.problem : "—"));
-  };
-  return [
-    ["Points per order", ...cell((p) => p.points[0]!.points.toLocaleString("en-US"))],
-    ...first.points
-      .slice(1)
-      .map((t, i) => [`${t.tier} members`, ...cell((p) => p.points[i + 1]!.points.toLocaleString("en-US"))]),
-    [
-      "Orders to the cheapest reward",
-      ...cell((p) => (p.ordersToReward === null ? "—" : `${p.ordersToReward} (${p.cheapestReward})`)),
-    ],
-    ["Expiry", ...cell((p) => p.expiry)],
-  ];
-}
-
-function VariantCard(props: {
-  index: number;
-  variant: VariantDraft;
-  draft: ExperimentDraft;
-  program: Program;
-  errors: Record<string, string>;
-  canRemove: boolean;
-  edit: (change: (v: VariantDraft) => void) => void;
-  remove: () => void;
-  markControl: () => void;
-}) {
-  const { variant: v, index: i, errors } = props;
-  const prefix = `variants.${i}.`;
-  const overrideErrors = Object.fromEntries(
-    Object.entries(errors)
-      .filter(([k]) => k.startsWith(`${prefix}override.`))
-      .map(([k, m]) => [k.slice(`${prefix}override.`.length), m]),
-  );
-  return (
-    <Card>
-      <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h3" variant="headingSm">
-            {v.name || `Variant ${i + 1}`}
-          </Text>
-          {v.control ? <Badge tone="info">Control</Badge> : null}
-        </InlineStack>
-        <TextField
-          label="Name"
-          autoComplete="off"
-          value={v.name}
-          onChange={(x) => props.edit((d) => void (d.name = x))}
-          error={errors[`${prefix}name`]}
-        />
-        <InlineGrid columns={2} gap="200">
-          <TextField
-            label="Key"
-            autoComplete="off"
-            value={v.key}
-            onChange={(x) => props.edit((d) => void (d.key = x))}
-            error={errors[`${prefix}key`]}
-          />
-          <TextField
-            label="Weight"
-            type="number"
-            suffix="%"
-            autoComplete="off"
-            value={v.weight}
-            onChange={(x) => props.edit((d) => void (d.weight = x))}
-            error={errors[`${prefix}weight`]}
-          />
-        </InlineGrid>
-        <Checkbox label="Control (keeps the live program)" checked={v.control} onChange={props.markControl} />
-        {v.control ? (
-          <Text as="p" tone="subdued">
-            The control keeps the live program as it is.
-          </Text>
-        ) : (
-          <VariantFields
-            lever={props.draft.lever}
-            program={props.program}
-            fields={v.fields}
-            disabled={false}
-            errors={overrideErrors}
-            change={(change) => props.edit((d) => change(d.fields))}
-          />
-        )}
-        {errors[`${prefix}override`] && (
-          <Text as="p" tone="critical">
-            {errors[`${prefix}override`]}
-          </Text>
-        )}
-        {Object.entries(overrideErrors)
-          .filter(([k]) => !isShownField(k))
-          .map(([k, m]) => (
-            <Text as="p" tone="critical" key={k}>
-              {m}
-            </Text>
-          ))}
-        {props.canRemove && (
-          <InlineStack>
-            <Button variant="plain" tone="critical" onClick={props.remove}>
-              Remove variant
-            </Button>
-          </InlineStack>
-        )}
-      </BlockStack>
-    </Card>
-  );
-}
-
-/** Override errors a field shows itself; any other is listed under the variant. */
-function isShownField(path: string): boolean {
-  return (
-    path === "earning.pointsPerCurrencyUnit" ||
-    path === "earning.bonuses.signup" ||
-    /^rewards\.\d+\.pointsCost$/.test(path) ||
-    /^tiers\.levels\.\d+\.(threshold|benefits\.earnMultiplier)$/.test(path) ||
-    path === "tiers.levels" ||
-    /^expiry\.(policy|days|noticeDays)$/.test(path)
   );
 }

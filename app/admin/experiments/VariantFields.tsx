@@ -1,6 +1,7 @@
 import { BlockStack, InlineGrid, Select, Text, TextField } from "@shopify/polaris";
 import type { Lever } from "~/experiments/levers";
 import type { Program } from "~/loyalty/program";
+import { MESSAGE_KINDS, type MessageKind } from "~/loyalty/program-messages";
 import type { OverrideFields } from "./form";
 
 // One variant's override as form fields for the experiment's lever. Errors come keyed by
@@ -10,6 +11,8 @@ type Props = {
   lever: Lever;
   program: Program;
   fields: OverrideFields;
+  /** The message the messages lever's fields edit. */
+  messageKind: MessageKind;
   disabled: boolean;
   errors: Record<string, string>;
   change: (edit: (fields: OverrideFields) => void) => void;
@@ -42,7 +45,8 @@ function NumberField(props: {
   );
 }
 
-export function VariantFields({ lever, program, fields, disabled, errors, change }: Props) {
+export function VariantFields(props: Props) {
+  const { lever, program, fields, disabled, errors, change } = props;
   const spend = program.tiers.basis === "spend";
   switch (lever) {
     case "earnRate":
@@ -57,14 +61,28 @@ export function VariantFields({ lever, program, fields, disabled, errors, change
       );
     case "bonuses":
       return (
-        <NumberField
-          label="Signup bonus"
-          suffix="points"
-          value={fields.signupBonus}
-          onChange={(v) => change((f) => void (f.signupBonus = v))}
-          error={errors["earning.bonuses.signup"]}
-          disabled={disabled}
-        />
+        <BlockStack gap="200">
+          <NumberField
+            label="Signup bonus"
+            suffix="points"
+            value={fields.signupBonus}
+            onChange={(v) => change((f) => void (f.signupBonus = v))}
+            error={errors["earning.bonuses.signup"]}
+            disabled={disabled}
+          />
+          {program.earning.campaigns.map((c, i) => (
+            <NumberField
+              key={c.id}
+              label={c.kind === "multiplier" ? `${c.name}: points multiplier` : `${c.name}: bonus per order`}
+              suffix={c.kind === "multiplier" ? "×" : "points"}
+              value={fields.campaigns[c.id] ?? ""}
+              onChange={(v) => change((f) => void (f.campaigns[c.id] = v))}
+              error={errors[`earning.campaigns.${i}.${c.kind === "multiplier" ? "multiplier" : "points"}`]}
+              helpText={campaignWindow(c.startsAt, c.endsAt)}
+              disabled={disabled}
+            />
+          ))}
+        </BlockStack>
       );
     case "rewards":
       if (!program.rewards.length) return <Text as="p">The program has no rewards to vary.</Text>;
@@ -137,5 +155,37 @@ export function VariantFields({ lever, program, fields, disabled, errors, change
           )}
         </BlockStack>
       );
+    case "messages":
+      return <MessageFields {...props} />;
   }
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+const campaignWindow = (startsAt: string, endsAt: string) => `Runs ${day(startsAt)} to ${day(endsAt)}`;
+
+function MessageFields({ fields, messageKind, disabled, errors, change }: Props) {
+  const message = fields.messages[messageKind];
+  const allowed = MESSAGE_KINDS[messageKind].placeholders.map((p) => `{${p}}`).join(" ");
+  return (
+    <BlockStack gap="200">
+      <TextField
+        autoComplete="off"
+        label={`${MESSAGE_KINDS[messageKind].label}: subject`}
+        value={message.subject}
+        onChange={(v) => change((f) => void (f.messages[messageKind].subject = v))}
+        error={errors[`messages.${messageKind}.subject`]}
+        disabled={disabled}
+      />
+      <TextField
+        autoComplete="off"
+        multiline={6}
+        label={`${MESSAGE_KINDS[messageKind].label}: message`}
+        value={message.body}
+        onChange={(v) => change((f) => void (f.messages[messageKind].body = v))}
+        error={errors[`messages.${messageKind}.body`]}
+        helpText={`Placeholders: ${allowed}`}
+        disabled={disabled}
+      />
+    </BlockStack>
+  );
 }

@@ -1,13 +1,18 @@
 import type { PrismaClient } from "~/db.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 
-/** The shop's time zone and the program's currency and live program: what every experiments screen formats with. */
+/** The shop's name and time zone, the program's currency and live program: what every experiments screen formats with. */
 export async function shopContext(db: PrismaClient, shop: string) {
   const [row, live] = await Promise.all([
-    db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
+    db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true, name: true } }),
     currentProgramVersion(db, shop),
   ]);
-  return { timeZone: row?.ianaTimezone ?? null, currency: live.program.currency, live };
+  return {
+    timeZone: row?.ianaTimezone ?? null,
+    shopName: row?.name?.trim() || shop.replace(/\.myshopify\.com$/, ""),
+    currency: live.program.currency,
+    live,
+  };
 }
 
 /** An experiment id from the URL: a UUID, or null (the page answers 404). */

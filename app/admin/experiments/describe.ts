@@ -1,5 +1,6 @@
 import { formatMoney } from "~/admin/members/present";
 import type { Program } from "~/loyalty/program";
+import { MESSAGE_KIND_KEYS, MESSAGE_KINDS } from "~/loyalty/program-messages";
 
 // A variant's override in words, against the live program: "Earn rate: 1 → 2 points per
 // USD". Used on the review step and the report page, so nobody reads raw JSON.
@@ -22,6 +23,22 @@ export function describeOverride(override: Json, program: Program): string {
     );
   if (earning && isObject(earning.bonuses) && "signup" in earning.bonuses)
     parts.push(`Signup bonus: ${program.earning.bonuses.signup} → ${String(earning.bonuses.signup)} points`);
+  if (earning && Array.isArray(earning.campaigns))
+    for (const c of earning.campaigns as Json[]) {
+      const live = program.earning.campaigns.find((x) => x.id === c.id);
+      if (live?.kind === "multiplier" && live.multiplier !== c.multiplier)
+        parts.push(`${live.name}: ${live.multiplier}× → ${String(c.multiplier)}× points`);
+      if (live?.kind === "fixed" && live.points !== c.points)
+        parts.push(`${live.name}: ${live.points} → ${String(c.points)} bonus points per order`);
+    }
+  if (isObject(override.messages))
+    for (const kind of MESSAGE_KIND_KEYS) {
+      const m = override.messages[kind];
+      if (!isObject(m)) continue;
+      const label = MESSAGE_KINDS[kind].label;
+      if (typeof m.subject === "string") parts.push(`${label} subject: “${m.subject}”`);
+      if (typeof m.body === "string") parts.push(`${label} message rewritten`);
+    }
   if (Array.isArray(override.rewards)) {
     for (const r of override.rewards as Json[]) {
       const live = program.rewards.find((x) => x.id === r.id);

@@ -9,7 +9,27 @@ import { initialDraft, liveFields, overrideOf, slugify, stepOfError, toInput } f
 
 const program = programSchema.parse({
   currency: "USD",
-  earning: { pointsPerCurrencyUnit: 1 },
+  earning: {
+    pointsPerCurrencyUnit: 1,
+    campaigns: [
+      {
+        id: "bfcm",
+        name: "Black Friday",
+        kind: "multiplier",
+        multiplier: 2,
+        startsAt: "2026-11-27T00:00:00Z",
+        endsAt: "2026-12-01T00:00:00Z",
+      },
+      {
+        id: "launch",
+        name: "Launch week",
+        kind: "fixed",
+        points: 50,
+        startsAt: "2026-03-01T00:00:00Z",
+        endsAt: "2026-03-08T00:00:00Z",
+      },
+    ],
+  },
   expiry: { policy: "inactivity", days: 365, noticeDays: 30 },
   tiers: {
     basis: "spend",
@@ -30,7 +50,7 @@ const program = programSchema.parse({
 
 describe("overrideOf", () => {
   it("is empty when the fields are the live program's", () => {
-    for (const lever of ["earnRate", "bonuses", "rewards", "tiers", "expiry"] as const)
+    for (const lever of ["earnRate", "bonuses", "rewards", "tiers", "expiry", "messages"] as const)
       expect(overrideOf(lever, program, liveFields(program)), lever).toEqual({});
   });
 
@@ -74,6 +94,30 @@ describe("overrideOf", () => {
     });
     fields.expiryPolicy = "none";
     expect(overrideOf("expiry", program, fields)).toEqual({ expiry: { policy: "none" } });
+  });
+});
+
+describe("overrideOf on the bonuses and messages levers", () => {
+  it("sends the whole campaign list when a campaign's multiplier or points change", () => {
+    const fields = liveFields(program);
+    expect(fields.campaigns).toEqual({ bfcm: "2", launch: "50" });
+    fields.campaigns.bfcm = "3";
+    const override = overrideOf("bonuses", program, fields) as { earning: { campaigns: unknown[] } };
+    expect(override).toEqual({
+      earning: {
+        campaigns: [{ ...program.earning.campaigns[0], multiplier: 3 }, { ...program.earning.campaigns[1] }],
+      },
+    });
+    fields.signupBonus = "100";
+    expect(overrideOf("bonuses", program, fields)).toMatchObject({ earning: { bonuses: { signup: 100 } } });
+  });
+
+  it("sends only the message texts that differ from the live program's", () => {
+    const fields = liveFields(program);
+    fields.messages.pointsEarned.subject = "{firstName}, {points} points just landed";
+    expect(overrideOf("messages", program, fields)).toEqual({
+      messages: { pointsEarned: { subject: "{firstName}, {points} points just landed" } },
+    });
   });
 });
 

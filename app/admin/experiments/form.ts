@@ -3,10 +3,11 @@ import type { Lever } from "~/experiments/levers";
 import type { MetricKey } from "~/experiments/metric-keys";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { Program } from "~/loyalty/program";
+import { MESSAGE_KIND_KEYS, type MessageKind } from "~/loyalty/program-messages";
 
 // The create flow's draft: what the merchant types, as strings, per step. Each variant's
 // override is a set of form fields for its lever (earn rate, reward costs, tier thresholds
-// and multipliers, expiry days), never raw JSON; `toInput` turns the draft into the domain's
+// and multipliers, expiry days, campaign multipliers, message copy), never raw JSON; `toInput` turns the draft into the domain's
 // experiment input, keeping only what differs from the live program, and the server's
 // validation (422 with dotted field errors) is the judge. `overridePath` names the field
 // each error belongs to.
@@ -14,6 +15,8 @@ import type { Program } from "~/loyalty/program";
 export type OverrideFields = {
   pointsPerCurrencyUnit: string;
   signupBonus: string;
+  /** Campaign id → its multiplier (multiplier campaigns) or its points (fixed campaigns). */
+  campaigns: Record<string, string>;
   /** Reward id → points cost. */
   rewardCosts: Record<string, string>;
   /** Tier id → threshold in the basis unit (major currency units for spend). */
@@ -22,6 +25,8 @@ export type OverrideFields = {
   tierMultipliers: Record<string, string>;
   expiryPolicy: "none" | "inactivity" | "fixedAge";
   expiryDays: string;
+  /** Message kind → its subject and body templates. */
+  messages: Record<MessageKind, { subject: string; body: string }>;
 };
 
 export type VariantDraft = {
@@ -48,6 +53,8 @@ export type ExperimentDraft = {
   secondaryMetrics: MetricKey[];
   guardrails: { metric: MetricKey; thresholdPercent: string }[];
   grossMarginPercent: string;
+  /** The message the messages lever's fields edit and its preview renders. */
+  messageKind: MessageKind;
   variants: VariantDraft[];
 };
 
@@ -64,6 +71,9 @@ export function liveFields(program: Program): OverrideFields {
   return {
     pointsPerCurrencyUnit: text(program.earning.pointsPerCurrencyUnit),
     signupBonus: text(program.earning.bonuses.signup),
+    campaigns: Object.fromEntries(
+      program.earning.campaigns.map((c) => [c.id, text(c.kind === "multiplier" ? c.multiplier : c.points)]),
+    ),
     rewardCosts: Object.fromEntries(program.rewards.map((r) => [r.id, text(r.pointsCost)])),
     tierThresholds: Object.fromEntries(program.tiers.levels.map((l) => [l.id, text(l.threshold / scale)])),
     tierMultipliers: Object.fromEntries(
@@ -71,6 +81,7 @@ export function liveFields(program: Program): OverrideFields {
     ),
     expiryPolicy: program.expiry.policy,
     expiryDays: program.expiry.policy === "none" ? "365" : text(program.expiry.days),
+    messages: structuredClone(program.messages),
   };
 }
 
@@ -89,6 +100,7 @@ export function initialDraft(program: Program, lever: Lever = "earnRate"): Exper
     secondaryMetrics: ["netRevenue", "orders"],
     guardrails: [{ metric: "netRevenue", thresholdPercent: "5" }],
     grossMarginPercent: "40",
+    messageKind: "pointsEarned",
     variants: [
       { key: "control", name: "Control", weight: "50", control: true, fields },
       { key: "treatment", name: "Treatment", weight: "50", control: false, fields: structuredClone(fields) },
@@ -107,16 +119,13 @@ function numberOr(value: string): number | string {
 /** The override a variant's fields make on `lever`: only what differs from the live program. */
 export function overrideOf(lever: Lever, program: Program, fields: OverrideFields): Record<string, unknown> {
   const live = liveFields(program);
-  const changed = (a: string, b: string) => a.trim() !== b.trim();
   switch (lever) {
     case "earnRate":
       return changed(fields.pointsPerCurrencyUnit, live.pointsPerCurrencyUnit)
         ? { earning: { pointsPerCurrencyUnit: numberOr(fields.pointsPerCurrencyUnit) } }
         : {};
     case "bonuses":
-      return changed(fields.signupBonus, live.signupBonus)
-        ? { earning: { bonuses: { signup: numberOr(fields.signupBonus) } } }
-        : {};
+      return bonusesOverride(program, fields, live);
     case "rewards": {
       const any = program.rewards.some((r) =>
         changed(fields.rewardCosts[r.id] ?? "", live.rewardCosts[r.id]!),
@@ -165,7 +174,35 @@ export function overrideOf(lever: Lever, program: Program, fields: OverrideField
         expiry: { policy: fields.expiryPolicy, days: numberOr(fields.expiryDays), noticeDays: notice },
       };
     }
+    case "messages":
+      return messagesOverride(fields, live);
   }
+}
+
+const changed = (a: string, b: string) => a.trim() !== b.trim();
+
+/** The signup bonus, and the campaigns as a whole list (the merge replaces arrays) when one changed. */
+function bonusesOverride(program: Program, fields: OverrideFields, live: OverrideFields) {
+  const earning: Record<string, unknown> = {};
+  if (changed(fields.signupBonus, live.signupBonus))
+    earning.bonuses = { signup: numberOr(fields.signupBonus) };
+  const campaigns = program.earning.campaigns;
+  if (campaigns.some((c) => changed(fields.campaigns[c.id] ?? "", live.campaigns[c.id]!)))
+    earning.campaigns = campaigns.map((c) => {
+      const value = numberOr(fields.campaigns[c.id] ?? "");
+      return c.kind === "multiplier" ? { ...c, multiplier: value } : { ...c, points: value };
+    });
+  return Object.keys(earning).length ? { earning } : {};
+}
+
+/** Only the subjects and bodies that differ from the live program's, as typed. */
+function messagesOverride(fields: OverrideFields, live: OverrideFields) {
+  const messages: Record<string, Record<string, string>> = {};
+  for (const kind of MESSAGE_KIND_KEYS)
+    for (const part of ["subject", "body"] as const)
+      if (fields.messages[kind][part] !== live.messages[kind][part])
+        (messages[kind] ??= {})[part] = fields.messages[kind][part];
+  return Object.keys(messages).length ? { messages } : {};
 }
 
 const wholeOr = (value: string) => numberOr(value);

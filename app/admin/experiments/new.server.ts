@@ -18,6 +18,7 @@ export async function loadNewExperiment(db: PrismaClient, shop: string, now: Dat
   const [context, traffic] = await Promise.all([shopContext(db, shop), shopTraffic(db, shop, now)]);
   return {
     timeZone: context.timeZone,
+    shopName: context.shopName,
     currency: context.currency,
     program: context.live.program,
     programVersion: context.live.version,

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { currentProgramVersion } from "~/loyalty/services/program.server";
+import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { loadProgramPage, saveProgramDraft } from "./program-page.server";
 
@@ -27,6 +27,23 @@ async function submit(
 }
 
 describe("the program page", () => {
+  it("keeps the live messages (a shipped message variant) when it saves an edit", async () => {
+    await loadProgramPage(db, SHOP);
+    const live = await currentProgramVersion(db, SHOP);
+    const subject = "{firstName}, {points} points just landed";
+    const messages = {
+      ...live.program.messages,
+      pointsEarned: { ...live.program.messages.pointsEarned, subject },
+    };
+    await saveProgram(db, SHOP, { ...live.program, messages }, { basedOn: live.version, createdBy: null });
+    expect(await submit((draft) => void (draft.earning.pointsPerCurrencyUnit = "3"))).toMatchObject({
+      ok: true,
+    });
+    const { program } = await currentProgramVersion(db, SHOP);
+    expect(program.earning.pointsPerCurrencyUnit).toBe(3);
+    expect(program.messages.pointsEarned.subject).toBe(subject);
+  });
+
   it("saves an edit as the next version with who and why, in minor units", async () => {
     const outcome = await submit((draft) => {
       draft.earning.pointsPerCurrencyUnit = "2";

@@ -49,10 +49,10 @@ export async function saveProgramDraft(
   if (!submission.success || !draft?.success) {
     return unreadableForm();
   }
-  const input = {
-    ...fromDraft(draft.data),
-    currency: (await currentProgramVersion(db, shop)).program.currency,
-  };
+  const live = (await currentProgramVersion(db, shop)).program;
+  // The editor has no messages section yet: the live copy (a shipped message variant
+  // included) carries over rather than falling back to the defaults.
+  const input = { ...fromDraft(draft.data), currency: live.currency, messages: live.messages };
   try {
     const saved = await saveProgram(db, shop, input, {
       basedOn: submission.data.basedOn,

@@ -1,4 +1,11 @@
-import { assigner, overrideCombinations, runningExperiments } from "~/experiments/running.server";
+import { changeInstants, inForceAt } from "~/experiments/history";
+import {
+  assigner,
+  experimentHistory,
+  overrideCombinations,
+  runningExperiments,
+  type RunningSet,
+} from "~/experiments/running.server";
 import type { VariantOverride } from "../member-program";
 
 // Which experiment variants each member of a shop is in, and whether they are in the
@@ -27,7 +34,11 @@ export interface Assignment {
  * whole batch.
  */
 export async function loadAssignment(shop: string, at: Date): Promise<Assignment> {
-  const set = await runningExperiments(shop);
+  return assignmentOf(shop, await runningExperiments(shop), at);
+}
+
+/** The assignment under a given set of experiments in force (the running set, or one of the past's). */
+export function assignmentOf(shop: string, set: RunningSet, at: Date): Assignment {
   if (!set.experiments.length) return { overridesFor: () => [], heldOut: () => false, combinations: [] };
   const of = assigner(shop, set, at);
   const since = set.experiments.find((e) => e.kind === "holdout")?.launchedAt;
@@ -36,5 +47,34 @@ export async function loadAssignment(shop: string, at: Date): Promise<Assignment
     heldOut: (customerId) => of(customerId).heldOut,
     ...(since ? { heldOutSince: since } : {}),
     combinations: overrideCombinations(set),
+  };
+}
+
+/** The assignment over the past: what `loadAssignment` would have answered at any instant. */
+export interface AssignmentHistory {
+  /** The instants at which the experiments in force (or their schedules) change, ascending. */
+  changes: readonly number[];
+  /** The assignment at `at`: the same for every instant between two changes. */
+  at: (at: Date) => Assignment;
+  /** The program holdout in force at `at`, if any (its id: what shadow entries belong to). */
+  holdoutAt: (at: Date) => string | null;
+}
+
+/**
+ * Every experiment `shop` ever launched, with when each was in force (launch to stop, less
+ * audited pauses), as assignments at any instant: for replaying history (the backfill).
+ */
+export async function loadAssignmentHistory(shop: string): Promise<AssignmentHistory> {
+  const past = await experimentHistory(shop);
+  const holdouts = past.experiments.filter((e) => e.kind === "holdout");
+  return {
+    changes: changeInstants(past.experiments),
+    at: (at) =>
+      assignmentOf(
+        shop,
+        { experiments: inForceAt(past.experiments, at.getTime()), audiences: past.audiences },
+        at,
+      ),
+    holdoutAt: (at) => inForceAt(holdouts, at.getTime())[0]?.id ?? null,
   };
 }

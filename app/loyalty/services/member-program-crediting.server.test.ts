@@ -38,7 +38,11 @@ const { VARIANT, CONTROL, KEY, assignment } = vi.hoisted(() => {
   };
 });
 
-vi.mock("./assignment.server", () => ({ loadAssignment: async () => assignment }));
+// The backfill asks for the assignment over time: the variant throughout.
+vi.mock("./assignment.server", () => ({
+  loadAssignment: async () => assignment,
+  loadAssignmentHistory: async () => ({ changes: [], at: () => assignment, holdoutAt: () => null }),
+}));
 
 const WEBHOOK_SHOP = "crediting-webhooks.myshopify.com";
 const BACKFILL_SHOP = "crediting-backfill.myshopify.com";

@@ -1,8 +1,14 @@
 import type pg from "pg";
 import type { Prisma, PrismaClient } from "~/db.server";
-import { applyOverrides, programResolver, type MemberProgram, type ShopPrograms } from "../member-program";
-import { loadAssignment } from "./assignment.server";
-import { currentProgramVersion, currentProgramVersionPg, programAtVersion } from "./program.server";
+import {
+  applyOverrides,
+  programResolver,
+  timelineResolver,
+  type MemberProgram,
+  type ShopPrograms,
+} from "../member-program";
+import { loadAssignment, loadAssignmentHistory } from "./assignment.server";
+import { currentProgramVersion, currentProgramVersionPg, programVersionsUpTo } from "./program.server";
 
 // "Which program does this member get": the one answer every surface uses — earning on
 // every crediting path, refunds, tiers, redemption, expiry, the storefront, metafields,
@@ -37,29 +43,43 @@ export async function memberProgramsPg(
   return live && programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
 }
 
+/** Members' programs at any instant of the past, for replaying history (the backfill). */
+export interface ProgramTimeline {
+  /** The program `customerId` got at `at`: the version live then, with the variants (or holdout) they were in. */
+  at: (customerId: bigint, at: Date) => MemberProgram;
+  /** The holdout in force at `at`, if any (its id: what shadow entries belong to). */
+  holdoutAt: (at: Date) => string | null;
+}
+
 /**
- * The same against a version a long run pinned when it started (the backfill replays all
- * history under one version, whatever is saved meanwhile); null when that version is gone.
+ * The program resolution over time, for a long run that pinned `version` when it started
+ * (whatever is saved meanwhile is not used): at each instant, the latest version up to
+ * `version` saved by then (before the first version, the pinned one: history from before
+ * the program existed earns under the program the run was started with), with the
+ * assignment of the experiments in force then (`loadAssignmentHistory`). Null when the pinned
+ * version is gone.
  */
-export async function memberProgramsAtVersion(
+export async function memberProgramsOverTime(
   db: Db,
   shop: string,
   version: number,
-  at: Date,
-): Promise<((customerId: bigint) => MemberProgram) | null> {
-  const [program, assignment] = await Promise.all([
-    programAtVersion(db, shop, version),
-    loadAssignment(shop, at),
+): Promise<ProgramTimeline | null> {
+  const [versions, past] = await Promise.all([
+    programVersionsUpTo(db, shop, version),
+    loadAssignmentHistory(shop),
   ]);
-  return (
-    program &&
-    programResolver(
-      { version, program },
-      assignment.overridesFor,
-      assignment.heldOut,
-      assignment.heldOutSince,
-    )
-  );
+  const pinned = versions.find((v) => v.version === version);
+  if (!pinned) return null;
+  const versionAt = (t: number) => versions.filter((v) => v.createdAt.getTime() <= t).at(-1) ?? pinned;
+  const saved = versions.map((v) => v.createdAt.getTime());
+  const instants = [...new Set([...saved, ...past.changes])].sort((a, b) => a - b);
+  const at = timelineResolver(instants, (start) => {
+    const live = versionAt(start);
+    // Before the first change nothing was in force: the assignment of no experiments.
+    const assignment = past.at(new Date(Number.isFinite(start) ? start : (instants[0] ?? 0) - 1));
+    return programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
+  });
+  return { at, holdoutAt: past.holdoutAt };
 }
 
 export async function memberProgram(

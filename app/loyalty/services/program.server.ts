@@ -118,6 +118,16 @@ export async function programAtVersion(db: Db, shop: string, version: number): P
   return written ? (await versionInfo(db, shop, written)).program : null;
 }
 
+/** Versions 1..`upTo` of a shop's program with when each was saved, oldest first (the backfill's timeline). */
+export async function programVersionsUpTo(db: Db, shop: string, upTo: number): Promise<ProgramVersionInfo[]> {
+  const written = await db.programVersion.findMany({
+    where: { shop, version: { lte: upTo } },
+    orderBy: { version: "asc" },
+    select: { version: true, createdAt: true },
+  });
+  return Promise.all(written.map((w) => versionInfo(db, shop, w)));
+}
+
 /** The versions of a shop's program, newest first, for the program page's history. */
 export async function programHistory(db: Db, shop: string, take: number) {
   return db.programVersion.findMany({

@@ -1,0 +1,117 @@
+// Behavioural clusters: k-means (ml-kmeans, k-means++ initialisation, seeded) on
+// standardised log features, k chosen by the mean silhouette over 2..8.
+
+import { kmeans } from "ml-kmeans";
+
+import type { MemberFeatures } from "./features";
+import { meanSilhouette } from "./silhouette";
+
+export const CLUSTER_FEATURES = [
+  "recencyDays",
+  "frequency",
+  "monetaryMinor",
+  "aovMinor",
+  "tenureDays",
+  "pointsBalance",
+] as const;
+export type ClusterFeature = (typeof CLUSTER_FEATURES)[number];
+
+/** Fewer buyers than this and the clusters would describe individuals, not groups. */
+export const MIN_CLUSTER_MEMBERS = 40;
+/** Silhouette is O(n²): it is measured on an evenly spaced sample of at most this many. */
+export const SILHOUETTE_SAMPLE = 1500;
+export const K_RANGE = { min: 2, max: 8 } as const;
+export const SEED = 20261206;
+
+export type Cluster = {
+  index: number;
+  size: number;
+  /** Mean of each feature over the cluster, in the feature's own units. */
+  means: Record<ClusterFeature, number>;
+  /** The centroid in standard units (how far above or below the shop's buyers). */
+  z: Record<ClusterFeature, number>;
+};
+
+export type Clustering =
+  | {
+      ok: true;
+      k: number;
+      silhouette: number;
+      silhouetteByK: { k: number; silhouette: number }[];
+      clusters: Cluster[];
+      labels: { customerId: string; cluster: number }[];
+    }
+  | { ok: false; reason: string };
+
+/** Log of 1 + value (the features are counts, days and money: long right tails), then z-scores. */
+export function standardise(rows: readonly number[][]): number[][] {
+  const dims = rows[0]?.length ?? 0;
+  const logged = rows.map((row) => row.map((v) => Math.log1p(Math.max(0, v))));
+  const mean = new Array<number>(dims).fill(0);
+  const sd = new Array<number>(dims).fill(0);
+  for (const row of logged) row.forEach((v, d) => (mean[d]! += v / logged.length));
+  for (const row of logged) row.forEach((v, d) => (sd[d]! += (v - mean[d]!) ** 2 / logged.length));
+  // A constant feature carries no information: it becomes 0 rather than NaN (or rounding noise).
+  const constant = sd.map((variance, d) => Math.sqrt(variance) <= 1e-12 * Math.max(1, Math.abs(mean[d]!)));
+  return logged.map((row) => row.map((v, d) => (constant[d] ? 0 : (v - mean[d]!) / Math.sqrt(sd[d]!))));
+}
+
+function evenSample(n: number, size: number): number[] {
+  if (n <= size) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: size }, (_, i) => Math.floor((i * n) / size));
+}
+
+function distinctRows(rows: readonly number[][]): number {
+  return new Set(rows.map((row) => row.join(","))).size;
+}
+
+export function clusterMembers(members: readonly MemberFeatures[]): Clustering {
+  const buyers = members.filter((m) => m.recencyDays !== null && m.frequency > 0);
+  if (buyers.length < MIN_CLUSTER_MEMBERS)
+    return {
+      ok: false,
+      reason: `Clusters need at least ${MIN_CLUSTER_MEMBERS} members with an order; this shop has ${buyers.length}.`,
+    };
+  const raw = buyers.map((m) => CLUSTER_FEATURES.map((f) => m[f] ?? 0));
+  const data = standardise(raw);
+  const maxK = Math.min(K_RANGE.max, distinctRows(data) - 1);
+  if (maxK < K_RANGE.min)
+    return { ok: false, reason: "The members' behaviour is too uniform to split into groups yet." };
+  const sample = evenSample(data.length, SILHOUETTE_SAMPLE);
+  const samplePoints = sample.map((i) => data[i]!);
+  let best: { k: number; silhouette: number; labels: number[] } | null = null;
+  const silhouetteByK: { k: number; silhouette: number }[] = [];
+  for (let k = K_RANGE.min; k <= maxK; k++) {
+    const result = kmeans(data, k, { initialization: "kmeans++", seed: SEED, maxIterations: 300 });
+    const sampleLabels = sample.map((i) => result.clusters[i]!);
+    const silhouette = new Set(sampleLabels).size < 2 ? -1 : meanSilhouette(samplePoints, sampleLabels);
+    silhouetteByK.push({ k, silhouette });
+    if (!best || silhouette > best.silhouette) best = { k, silhouette, labels: result.clusters };
+  }
+  const chosen = best!;
+  return {
+    ok: true,
+    k: chosen.k,
+    silhouette: chosen.silhouette,
+    silhouetteByK,
+    clusters: describeClusters(chosen.k, chosen.labels, raw, data),
+    labels: buyers.map((m, i) => ({ customerId: m.customerId, cluster: chosen.labels[i]! })),
+  };
+}
+
+function describeClusters(k: number, labels: number[], raw: number[][], data: number[][]): Cluster[] {
+  const clusters: Cluster[] = [];
+  for (let c = 0; c < k; c++) {
+    const rows = labels.flatMap((label, i) => (label === c ? [i] : []));
+    const mean = (matrix: number[][], d: number) =>
+      rows.reduce((s, i) => s + matrix[i]![d]!, 0) / Math.max(1, rows.length);
+    const means = {} as Record<ClusterFeature, number>;
+    const z = {} as Record<ClusterFeature, number>;
+    CLUSTER_FEATURES.forEach((f, d) => {
+      means[f] = mean(raw, d);
+      z[f] = mean(data, d);
+    });
+    clusters.push({ index: c, size: rows.length, means, z });
+  }
+  return clusters;
+}

@@ -14,6 +14,7 @@ export const QUEUE = {
   loyalty: "loyalty",
   backfill: "backfill",
   shopifySync: "shopify-sync",
+  analytics: "analytics",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -57,6 +58,12 @@ export const JOBS = {
     "settle-redemptions": z.object({ shop: z.string().min(1) }).strict(),
     // Every minute: enqueues the two above for the shops that need them.
     "schedule-shopify-sync": z.object({}).strict(),
+  },
+  analytics: {
+    // Nightly: starts a segment run for every installed shop (app/intelligence/segments).
+    "schedule-segments": z.object({}).strict(),
+    // One shop's RFM scores, segments and clusters; job id = run id (the run row holds the shop).
+    "compute-segments": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

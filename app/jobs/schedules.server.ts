@@ -18,6 +18,9 @@ export const SHOPIFY_SYNC_EVERY_MS = 60_000;
 // Retention is counted in days; hourly keeps each run's deletes small.
 export const PRUNE_INBOX_EVERY_MS = 60 * 60_000;
 
+// Segments describe behaviour over months: recomputed nightly (and on demand from the page).
+export const SCHEDULE_SEGMENTS_EVERY_MS = 24 * 60 * 60_000;
+
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
 
@@ -28,6 +31,7 @@ export const SCHEDULES = [
   { queue: QUEUE.maintenance, id: "sweep-inbox", every: SWEEP_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "prune-inbox", every: PRUNE_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
+  { queue: QUEUE.analytics, id: "schedule-segments", every: SCHEDULE_SEGMENTS_EVERY_MS },
 ] as const satisfies ReadonlyArray<{ queue: QueueName; id: string; every: number }>;
 
 /** The queue of a name (schedules span several queues with different job types). */

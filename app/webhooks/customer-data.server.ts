@@ -207,7 +207,7 @@ export function personalValues(values: readonly unknown[]): string[] {
  * once the customer is gone from Shopify: what remains is a numeric id, amounts and
  * dates. The free text on them (staff reasons, failure messages) is dropped, the member
  * is marked deleted (it never earns again) and loses its birthday. Loyalty events,
- * experiment exposures and holdout shadow entries exist to message and analyse a person,
+ * experiment exposures, holdout shadow entries and member segments exist to message and analyse a person,
  * so they are deleted.
  */
 async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
@@ -238,6 +238,8 @@ async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
   // analysis, not the shop's books: deleted (assignment itself is a hash, never stored).
   await tx.experimentExposure.deleteMany({ where: { shop, customerId } });
   await tx.holdoutShadowEntry.deleteMany({ where: { shop, customerId } });
+  // Segments and clusters profile the person: deleted (the next run no longer sees them).
+  await tx.memberSegment.deleteMany({ where: { shop, customerId } });
   return {
     members: members.count,
     ledgerEntries: ledgerEntries.count,

@@ -65,6 +65,7 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     }),
   }),
   "routes/app.experiments.$experimentId": async () => ({ intent: "launch" }),
+  "routes/app.insights.segments": async () => ({ intent: "recompute" }),
 };
 
 async function formBody(route: AppRoute): Promise<URLSearchParams> {

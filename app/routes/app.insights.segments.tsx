@@ -1,0 +1,97 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { BlockStack, Card, Layout, List, Page, SkeletonBodyText, Text } from "@shopify/polaris";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { ClustersCard } from "~/admin/segments/ClustersCard";
+import { RecomputeCard } from "~/admin/segments/RecomputeCard";
+import { RfmGrid } from "~/admin/segments/RfmGrid";
+import { SegmentTable } from "~/admin/segments/SegmentTable";
+import { loadSegmentsPage, recomputeFromForm } from "~/admin/segments/segments-page.server";
+import { prisma } from "~/db.server";
+import { readForm } from "~/request-body.server";
+import { authenticate } from "~/shopify.server";
+
+const SegmentChart = lazy(() => import("~/admin/segments/SegmentChart.client"));
+
+export const meta: MetaFunction = () => [{ title: "Segments · Loyalty Optimizer" }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return loadSegmentsPage(prisma(), session.shop);
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const answer = await recomputeFromForm(prisma(), session.shop, await readForm(request));
+  return data(answer, { status: answer.ok ? 202 : answer.status });
+};
+
+function ClientOnly({ children }: { children: React.ReactNode }) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const placeholder = <SkeletonBodyText lines={8} />;
+  return mounted ? <Suspense fallback={placeholder}>{children}</Suspense> : placeholder;
+}
+
+export default function SegmentsPage() {
+  const page = useLoaderData<typeof loader>();
+  const summary = page.summary;
+  return (
+    <Page title="Segments" subtitle="Who your members are, from what they buy">
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <RecomputeCard computedAt={page.computedAt} pending={page.pending} />
+            {summary?.notEnoughData ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text variant="headingMd" as="h2">
+                    Not enough data yet
+                  </Text>
+                  <List>
+                    <List.Item>{summary.notEnoughData.reason}</List.Item>
+                    <List.Item>{summary.notEnoughData.needed}</List.Item>
+                  </List>
+                </BlockStack>
+              </Card>
+            ) : null}
+            {summary && !summary.notEnoughData ? (
+              <>
+                <Card padding="0">
+                  <SegmentTable rows={page.rows} />
+                </Card>
+                {summary.notes.length ? (
+                  <Text as="p" tone="subdued">
+                    {summary.notes.join(". ")}.
+                  </Text>
+                ) : null}
+                <Card>
+                  <BlockStack gap="300">
+                    <Text variant="headingMd" as="h2">
+                      Members by segment
+                    </Text>
+                    <ClientOnly>
+                      <SegmentChart
+                        rows={page.rows}
+                        previous={summary.segments.map((s) => s.previousCount)}
+                      />
+                    </ClientOnly>
+                  </BlockStack>
+                </Card>
+                <Card>
+                  <BlockStack gap="300">
+                    <Text variant="headingMd" as="h2">
+                      RFM grid
+                    </Text>
+                    <RfmGrid grid={summary.grid} />
+                  </BlockStack>
+                </Card>
+                <ClustersCard summary={summary} />
+              </>
+            ) : null}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

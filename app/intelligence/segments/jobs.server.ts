@@ -13,7 +13,11 @@ export async function requestSegmentRun(db: PrismaClient, shop: string, now = ne
     // Without its job the run would sit at 0% until it went stale: fail it so the page says so.
     await db.segmentRun.updateMany({
       where: { id, status: "running", progress: 0 },
-      data: { status: "failed", finishedAt: new Date(), error: "The job queue is unavailable; try again shortly." },
+      data: {
+        status: "failed",
+        finishedAt: new Date(),
+        error: "The job queue is unavailable; try again shortly.",
+      },
     });
     throw error;
   }

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
-import { generateShop } from "../../../simulator/shop";
 import { computeSegments, latestSegments, loadAggregates, startSegmentRun } from "./compute.server";
+import { orderTotal, seedSimulatedShop, simulatedShop } from "./segments-testing.server";
 import type { SegmentSummary } from "./summary";
 
 // A small simulator shop written straight into the mirror and the member table; the
@@ -12,54 +12,9 @@ const db = prisma();
 const SHOP = "segments-sim.myshopify.com";
 const OTHER = "segments-other.myshopify.com";
 const NOW = new Date("2026-12-01T00:00:00Z");
-const generated = generateShop({
-  seed: 7,
-  customers: 300,
-  historyMonths: 6,
-  historyEnd: NOW.toISOString(),
-  domain: SHOP,
-});
-const minor = (decimal: string | number) => Math.round(Number(decimal) * 100);
-
-function orderTotal(order: (typeof generated.orders)[number]): number {
-  const lines = order.lineItems.reduce((s, l) => s + l.quantity * minor(l.unitPrice), 0);
-  const discounts = (order.discountCodes ?? []).reduce((s, d) => s + minor(d.amount), 0);
-  return lines - discounts + minor(order.shippingPrice ?? "0") + minor(order.taxPrice ?? "0");
-}
-
-async function seed(shop: string, customers = generated.customerInputs, orders = generated.orders) {
-  await db.shop.create({ data: { domain: shop, currencyCode: "USD" } });
-  await db.customer.createMany({
-    data: customers.map((c) => ({ shop, id: BigInt(c.id!), shopifyCreatedAt: new Date(c.createdAt!) })),
-  });
-  await db.member.createMany({
-    data: customers.map((c, i) => ({
-      shop,
-      customerId: BigInt(c.id!),
-      enrolledAt: new Date(c.createdAt!),
-      availablePoints: i * 3,
-    })),
-  });
-  await db.order.createMany({
-    data: orders.map((o) => ({
-      shop,
-      id: BigInt(o.id!),
-      customerId: o.customerId ? BigInt(o.customerId) : null,
-      name: o.name!,
-      currencyCode: "USD",
-      subtotalMinor: 0n,
-      totalMinor: BigInt(orderTotal(o)),
-      processedAt: new Date(o.processedAt!),
-      cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
-    })),
-  });
-  const orderIds = new Set(orders.map((o) => Number(o.id)));
-  await db.refund.createMany({
-    data: generated.refunds
-      .filter((r) => orderIds.has(r.orderId))
-      .map((r) => ({ shop, id: BigInt(r.id), orderId: BigInt(r.orderId), totalMinor: BigInt(r.totalMinor) })),
-  });
-}
+const generated = simulatedShop(SHOP, 300, NOW);
+const seed = (shop: string, customers?: typeof generated.customerInputs, orders?: typeof generated.orders) =>
+  seedSimulatedShop(db, shop, generated, { customers, orders });
 
 async function run(shop: string) {
   const { id } = await startSegmentRun(db, shop, NOW);

@@ -60,11 +60,6 @@ export default function SegmentsPage() {
                 <Card padding="0">
                   <SegmentTable rows={page.rows} />
                 </Card>
-                {summary.notes.length ? (
-                  <Text as="p" tone="subdued">
-                    {summary.notes.join(". ")}.
-                  </Text>
-                ) : null}
                 <Card>
                   <BlockStack gap="300">
                     <Text variant="headingMd" as="h2">
@@ -84,6 +79,11 @@ export default function SegmentsPage() {
                       RFM grid
                     </Text>
                     <RfmGrid grid={summary.grid} />
+                    {summary.notes.map((note) => (
+                      <Text as="p" tone="subdued" key={note}>
+                        {`${note[0]!.toUpperCase()}${note.slice(1)}.`}
+                      </Text>
+                    ))}
                   </BlockStack>
                 </Card>
                 <ClustersCard summary={summary} />

@@ -18,8 +18,8 @@ export default function SegmentChart({
     });
   return (
     <PolarisVizProvider>
-      <div style={{ height: 320 }} data-testid="segment-chart">
-        <BarChart theme="Light" direction="horizontal" data={data} />
+      <div style={{ height: 300 }} data-testid="segment-chart">
+        <BarChart theme="Light" data={data} />
       </div>
     </PolarisVizProvider>
   );

@@ -84,9 +84,9 @@ describe("personas", () => {
       a.means.monetaryMinor > b.means.monetaryMinor ? a : b,
     );
     const persona = personaOf(best, "USD");
-    expect(persona.title).toBe("Frequent high spenders, recently active");
+    expect(persona.title).toBe("Frequent high spenders, big baskets");
     expect(persona.text).toMatch(
-      /^Frequent high spenders, recently active: last seen \d+ days ago on average, 9\.\d orders and \$9\d\d spent/,
+      /^Frequent high spenders, big baskets: last seen \d+ days ago on average, 9\.\d orders and \$9\d\d spent/,
     );
     const worst = result.clusters.reduce((a: Cluster, b) =>
       a.means.monetaryMinor < b.means.monetaryMinor ? a : b,

@@ -20,6 +20,20 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** What else sets the cluster apart: its most distinctive other feature, if notable. */
+const QUALIFIERS = [
+  { feature: "recencyDays", high: "lapsing", low: "recently active" },
+  { feature: "tenureDays", high: "long-time members", low: "new members" },
+  { feature: "pointsBalance", high: "holding many points", low: "holding few points" },
+  { feature: "aovMinor", high: "big baskets", low: "small baskets" },
+] as const;
+
+function qualifier(z: Cluster["z"]): string | null {
+  const strongest = [...QUALIFIERS].sort((a, b) => Math.abs(z[b.feature]) - Math.abs(z[a.feature]))[0]!;
+  const value = z[strongest.feature];
+  return Math.abs(value) >= NOTABLE ? (value > 0 ? strongest.high : strongest.low) : null;
+}
+
 export function personaOf(cluster: Cluster, currency: string, locale = "en-US"): Persona {
   const money = new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 });
   const { means, z } = cluster;
@@ -30,8 +44,7 @@ export function personaOf(cluster: Cluster, currency: string, locale = "en-US"):
     cluster.means.frequency < 1.5 ? "One-time" : "Infrequent",
   );
   const spend = level(z.monetaryMinor, "high spenders", "mid spenders", "low spenders");
-  const freshness = level(-z.recencyDays, "recently active", "", "lapsing");
-  const title = `${buyers} ${spend}${freshness ? `, ${freshness}` : ""}`;
+  const title = `${buyers} ${spend}${qualifier(z) ? `, ${qualifier(z)}` : ""}`;
   const days = Math.round(means.recencyDays);
   const text =
     `${title}: last seen ${plural(days, "day")} ago on average, ` +

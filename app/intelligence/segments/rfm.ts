@@ -12,7 +12,7 @@ export type ScoredMember = { customerId: string; scores: RfmScores };
 
 export type RfmResult = {
   members: ScoredMember[];
-  /** Why a dimension's scores are coarse (fewer than 5 distinct values), by dimension. */
+  /** Why a dimension uses fewer than the 5 scores (few distinct values, or a value most buyers share). */
   notes: string[];
 };
 
@@ -52,6 +52,24 @@ function distinctCount(values: readonly number[]): number {
   return new Set(values).size;
 }
 
+/** Why a dimension uses fewer than the 5 scores, if it does: few distinct values, or one value most buyers share. */
+function coarseness(name: string, values: readonly number[], scores: readonly Score[]): string[] {
+  const used = new Set(scores).size;
+  if (values.length === 0 || used === 5) return [];
+  const distinct = distinctCount(values);
+  if (distinct < 5)
+    return [
+      `${name} has only ${distinct} distinct value${distinct === 1 ? "" : "s"} among buyers, so it uses ${used} of the 5 scores`,
+    ];
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const [value, n] = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a));
+  const share = Math.round((100 * n) / values.length);
+  return [
+    `${name} uses ${used} of the 5 scores: ${share}% of buyers share the value ${value}, and equal values share a score`,
+  ];
+}
+
 /** RFM scores of the members who have ordered at least once (the others have no recency). */
 export function scoreRfm(members: readonly MemberFeatures[]): RfmResult {
   const buyers = members.filter((m) => m.recencyDays !== null && m.frequency > 0);
@@ -63,14 +81,9 @@ export function scoreRfm(members: readonly MemberFeatures[]): RfmResult {
   const r = quintileScores(dims.recency, true);
   const f = quintileScores(dims.frequency);
   const m = quintileScores(dims.monetary);
-  const notes: string[] = [];
-  for (const [name, values] of Object.entries(dims)) {
-    const distinct = distinctCount(values);
-    if (buyers.length > 0 && distinct < 5)
-      notes.push(
-        `${name} has only ${distinct} distinct value${distinct === 1 ? "" : "s"} among buyers, so it uses ${distinct} of the 5 scores`,
-      );
-  }
+  const notes = Object.entries(dims).flatMap(([name, values]) =>
+    coarseness(name, values, { r, f, m }[name[0] as "r" | "f" | "m"]),
+  );
   return {
     members: buyers.map((b, i) => ({
       customerId: b.customerId,

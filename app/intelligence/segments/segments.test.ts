@@ -110,4 +110,23 @@ describe("features and scoring", () => {
       monetary: 5,
     });
   });
+
+  it("says why a dimension with many values still skips scores: most buyers share one value", () => {
+    const members = Array.from({ length: 20 }, (_, i) =>
+      memberFeatures(
+        aggregate({
+          customerId: `m${i}`,
+          orderCount: i < 12 ? 1 : i - 10,
+          lastOrderAt: asOf - i * DAY,
+          grossMinor: 1000 * (i + 1),
+        }),
+        asOf,
+      ),
+    );
+    const result = scoreRfm(members);
+    expect(new Set(result.members.map((m) => m.scores.frequency))).toEqual(new Set([1, 4, 5]));
+    expect(result.notes).toEqual([
+      "frequency uses 3 of the 5 scores: 60% of buyers share the value 1, and equal values share a score",
+    ]);
+  });
 });

@@ -93,6 +93,7 @@ describe("Insights › Segments", () => {
     await computeSegments(db, run.id, { now: new Date() });
     await frame.getByText("Computing segments").waitFor({ state: "detached", timeout: 15_000 });
     await frame.getByText("no change").first().waitFor();
+    await page.waitForTimeout(1_500); // the chart's bars animate to their new heights
     await page.screenshot({ path: `${SCREENSHOTS}/segments-recomputed.png`, fullPage: true });
     expect(admin.pageErrors).toEqual([]);
   });

@@ -226,6 +226,22 @@ describe("customers/redact", () => {
       where: { shop_customerId: { shop: SHOP, customerId: 1001n } },
       data: { birthdayMonth: 4, birthdayDay: 12 },
     });
+    // Her segment row (RFM scores, cluster) profiles her: it must go with her.
+    await db.memberSegment.create({
+      data: {
+        shop: SHOP,
+        customerId: 1001n,
+        segment: "champions",
+        recencyScore: 5,
+        frequencyScore: 5,
+        monetaryScore: 5,
+        cluster: 0,
+        recencyDays: 1,
+        frequency: 3,
+        monetaryMinor: 7500n,
+        computedAt: new Date(),
+      },
+    });
     const pendingUpdate = await deliver(SHOP, "customers/update", {
       id: JANE.id,
       first_name: JANE.first,
@@ -277,6 +293,7 @@ describe("customers/redact", () => {
     expect(member).toMatchObject({ status: "deleted", statusReason: "redacted", birthdayMonth: null });
     expect(await db.ledgerEntry.count({ where: { shop: SHOP, customerId: 1001n } })).toBeGreaterThan(0);
     expect(await db.loyaltyEvent.count({ where: { shop: SHOP, customerId: 1001n } })).toBe(0);
+    expect(await db.memberSegment.count({ where: { shop: SHOP, customerId: 1001n } })).toBe(0);
     expect(await db.refund.findFirst({ where: { shop: SHOP, orderId: 5001n } })).toMatchObject({
       note: null,
     });

@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, Layout, List, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { lazy, Suspense, useEffect, useState } from "react";
+import { AudienceBuilder } from "~/admin/segments/AudienceBuilder";
 import { ClustersCard } from "~/admin/segments/ClustersCard";
 import { RecomputeCard } from "~/admin/segments/RecomputeCard";
 import { RfmGrid } from "~/admin/segments/RfmGrid";
@@ -87,6 +88,7 @@ export default function SegmentsPage() {
                   </BlockStack>
                 </Card>
                 <ClustersCard summary={summary} />
+                <AudienceBuilder tiers={page.tiers} />
               </>
             ) : null}
           </BlockStack>

@@ -3,6 +3,7 @@ import { prisma } from "~/db.server";
 import { computeSegments } from "~/intelligence/segments/compute.server";
 import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
+import { loader as audienceLoader } from "~/routes/app.insights.audience";
 import { action, loader } from "~/routes/app.insights.segments";
 import { adminRequest, answer, routeArgs, storeSessionWithoutShopify } from "~tests/support/admin.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
@@ -100,5 +101,49 @@ describe("/app/insights/segments", () => {
   it("answers 400 to a form it does not understand and starts nothing", async () => {
     expect(await submit({ intent: "delete-everything" })).toMatchObject({ status: 400, body: { ok: false } });
     expect(await db.segmentRun.count()).toBe(0);
+  });
+});
+
+describe("/app/insights/audience (the segment builder's live count)", () => {
+  const count = (query: string) =>
+    audienceLoader(routeArgs(adminRequest(SHOP, `/app/insights/audience?${query}`))).then(answer);
+
+  it("counts the members matching segment, tier, points and tag conditions, in this shop only", async () => {
+    await seedMembers(60);
+    const run = await db.segmentRun.create({ data: { shop: SHOP, startedAt: NOW } });
+    await computeSegments(db, run.id, { now: NOW });
+    await db.member.updateMany({
+      where: { shop: SHOP, customerId: { lt: 1010n } },
+      data: { tierId: "gold", availablePoints: 500 },
+    });
+    await db.customer.updateMany({
+      where: { shop: SHOP, id: { in: [1001n, 1002n, 1050n] } },
+      data: { tags: ["vip"] },
+    });
+    await db.member.create({
+      data: { shop: "someone-else.myshopify.com", customerId: 1001n, tierId: "gold" },
+    });
+
+    expect(await count("")).toEqual({ status: 200, body: { ok: true, matching: 62, total: 62 } });
+    expect((await count("tier=gold")).body).toMatchObject({ matching: 10 });
+    expect((await count("tier=gold&minPoints=500&maxPoints=500")).body).toMatchObject({ matching: 10 });
+    expect((await count("minPoints=501")).body).toMatchObject({ matching: 0 });
+    expect((await count("tag=vip,other&tier=gold")).body).toMatchObject({ matching: 2 });
+    const champions = await db.memberSegment.count({ where: { shop: SHOP, segment: "champions" } });
+    const lost = await db.memberSegment.count({ where: { shop: SHOP, segment: "lost" } });
+    expect((await count("segment=champions&segment=lost")).body).toMatchObject({
+      matching: champions + lost,
+    });
+  });
+
+  it("answers 422 with the field in error", async () => {
+    expect(await count("minPoints=9&maxPoints=3")).toEqual({
+      status: 422,
+      body: {
+        ok: false,
+        message: "Check the conditions.",
+        fieldErrors: { maxPoints: "The minimum is above the maximum." },
+      },
+    });
   });
 });

@@ -3,15 +3,17 @@ import type { PrismaClient } from "~/db.server";
 import { unreadableForm } from "~/admin/form-answers";
 import { latestSegments } from "~/intelligence/segments/compute.server";
 import { requestSegmentRun } from "~/intelligence/segments/jobs.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { formatComputedAt, segmentRows } from "./present";
 
 // The Insights › Segments page: the latest computed segments and clusters, and the run in
 // progress (or failed) since then; its one action queues a recomputation.
 
 export async function loadSegmentsPage(db: PrismaClient, shop: string) {
-  const [latest, shopRow] = await Promise.all([
+  const [latest, shopRow, { program }] = await Promise.all([
     latestSegments(db, shop),
     db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
+    currentProgramVersion(db, shop),
   ]);
   const summary = latest.summary;
   return {
@@ -19,6 +21,8 @@ export async function loadSegmentsPage(db: PrismaClient, shop: string) {
     pending: latest.pending,
     summary,
     rows: summary && !summary.notEnoughData ? segmentRows(summary) : [],
+    // The builder's tier condition lists the live program's tiers.
+    tiers: program.tiers.levels.map((l) => ({ id: l.id, name: l.name })),
   };
 }
 

@@ -97,4 +97,29 @@ describe("Insights › Segments", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/segments-recomputed.png`, fullPage: true });
     expect(admin.pageErrors).toEqual([]);
   });
+
+  it("counts the members matching the builder's conditions as they change", async () => {
+    const { frame, page, db } = admin;
+    const total = await db.member.count({ where: { shop: SHOP, status: { not: "deleted" } } });
+    const audience = frame.locator("[data-audience-count]");
+    await expect
+      .poll(() => audience.innerText(), { timeout: 10_000 })
+      .toBe(`${total.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} members match`);
+    await frame.getByRole("checkbox", { name: "Champions" }).check();
+    await frame.getByRole("checkbox", { name: "Can't lose" }).check();
+    const wanted = await db.memberSegment.count({
+      where: { shop: SHOP, segment: { in: ["champions", "cant_lose"] } },
+    });
+    await expect.poll(() => audience.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`^${wanted} of `));
+    await frame.getByLabel("Points balance at least").fill("100");
+    const rich = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT COUNT(*) AS n FROM "MemberSegment" s JOIN "Member" m USING ("shop", "customerId")
+      WHERE s."shop" = ${SHOP} AND s."segment" IN ('champions', 'cant_lose') AND m."availablePoints" >= 100`;
+    await expect
+      .poll(() => audience.innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^${Number(rich[0]!.n)} of `));
+    await frame.locator("[data-audience-count]").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/segment-builder.png`, fullPage: true });
+    expect(admin.pageErrors).toEqual([]);
+  });
 });

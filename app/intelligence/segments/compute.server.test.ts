@@ -86,4 +86,26 @@ describe("segment service on a simulator shop", () => {
     expect(summary?.notEnoughData?.needed).toMatch(/at least 20 members with an order/);
     expect(await db.memberSegment.count({ where: { shop: OTHER } })).toBe(0);
   });
+
+  it("shows no trend against a previous run that had too little data", async () => {
+    await seed(SHOP, generated.customerInputs, generated.orders.slice(0, 5));
+    await run(SHOP);
+    await db.order.deleteMany({ where: { shop: SHOP } });
+    await db.order.createMany({
+      data: generated.orders.map((o) => ({
+        shop: SHOP,
+        id: BigInt(o.id!),
+        customerId: o.customerId ? BigInt(o.customerId) : null,
+        name: o.name!,
+        currencyCode: "USD",
+        subtotalMinor: 0n,
+        totalMinor: BigInt(orderTotal(o)),
+        processedAt: new Date(o.processedAt!),
+      })),
+    });
+    const { id } = await run(SHOP);
+    const summary = (await db.segmentRun.findUniqueOrThrow({ where: { id } })).summary as SegmentSummary;
+    expect(summary.notEnoughData).toBeNull();
+    expect(summary.segments.every((s) => s.previousCount === null)).toBe(true);
+  });
 });

@@ -94,7 +94,9 @@ export async function computeSegments(db: PrismaClient, runId: string, options: 
       orderBy: { finishedAt: "desc" },
       select: { summary: true },
     });
-    const previousSummary = previous?.summary as Pick<SegmentSummary, "segments"> | null | undefined;
+    // A previous run that had too little data has no segments to compare with: no trend.
+    const before = previous?.summary as Pick<SegmentSummary, "segments" | "notEnoughData"> | null | undefined;
+    const previousSummary = before && !before.notEnoughData ? before : null;
     const { summary, rows } = summariseSegments(
       features,
       shopRow?.currencyCode ?? "USD",

@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
-import { computeSegments, latestSegments, loadAggregates, startSegmentRun } from "./compute.server";
+import {
+  computeSegments,
+  latestSegments,
+  loadAggregates,
+  RUNS_KEPT,
+  startSegmentRun,
+} from "./compute.server";
 import { orderTotal, seedSimulatedShop, simulatedShop } from "./segments-testing.server";
 import type { SegmentSummary } from "./summary";
 
@@ -107,5 +113,20 @@ describe("segment service on a simulator shop", () => {
     const summary = (await db.segmentRun.findUniqueOrThrow({ where: { id } })).summary as SegmentSummary;
     expect(summary.notEnoughData).toBeNull();
     expect(summary.segments.every((s) => s.previousCount === null)).toBe(true);
+  });
+
+  it("keeps the latest runs of a shop only", async () => {
+    await seed(OTHER, generated.customerInputs.slice(0, 3), []);
+    await db.segmentRun.createMany({
+      data: Array.from({ length: RUNS_KEPT + 5 }, (_, i) => ({
+        shop: OTHER,
+        status: "completed" as const,
+        startedAt: new Date(NOW.getTime() - (i + 1) * 86_400_000),
+      })),
+    });
+    await db.segmentRun.create({ data: { shop: SHOP, status: "completed", startedAt: new Date(0) } });
+    await run(OTHER);
+    expect(await db.segmentRun.count({ where: { shop: OTHER } })).toBe(RUNS_KEPT);
+    expect(await db.segmentRun.count({ where: { shop: SHOP } })).toBe(1);
   });
 });

@@ -9,6 +9,8 @@ import { summariseSegments, type MemberSegmentRow, type SegmentSummary } from ".
 /** A run still "running" after this long died with its worker: a new one may start. */
 export const STALE_RUN_MS = 30 * 60_000;
 const INSERT_CHUNK = 5_000;
+/** Runs kept per shop (a month of nightly runs): enough for trends, bounded in size. */
+export const RUNS_KEPT = 30;
 
 type AggregateRow = {
   customerId: bigint;
@@ -115,6 +117,9 @@ export async function computeSegments(db: PrismaClient, runId: string, options: 
         summary: summary as object,
       },
     });
+    await db.$executeRaw`
+      DELETE FROM "SegmentRun" WHERE "shop" = ${shop} AND "id" NOT IN (
+        SELECT "id" FROM "SegmentRun" WHERE "shop" = ${shop} ORDER BY "startedAt" DESC LIMIT ${RUNS_KEPT})`;
     await options.onProgress?.(100);
     return { skipped: false as const, members: summary.memberCount, buyers: summary.buyerCount };
   } catch (error) {

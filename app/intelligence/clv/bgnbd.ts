@@ -1,0 +1,160 @@
+// BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way"): maximum-
+// likelihood fit over grouped summaries, and what it predicts for a customer.
+import { bgNbdLikelihood, type BgNbdParams } from "./bgnbd-likelihood";
+import { groupSummaries, invalidSummary, type CustomerSummary, type GroupedSummaries } from "./customers";
+import { minimise } from "./optimise";
+import { logHyp2f1 } from "./special";
+
+export type { BgNbdParams } from "./bgnbd-likelihood";
+
+export type FitProblem = "invalid-input" | "not-enough-data" | "not-converged";
+
+export type FitFailure<P> = {
+  ok: false;
+  problem: FitProblem;
+  /** A sentence for the merchant: what is wrong and, for thin data, what is needed. */
+  reason: string;
+  /** Where a fit that did not converge stopped (not to be used for predictions). */
+  lastParams?: P;
+};
+
+export type BgNbdFit =
+  | {
+      ok: true;
+      params: BgNbdParams;
+      logLikelihood: number;
+      customers: number;
+      repeatBuyers: number;
+      groups: number;
+      iterations: number;
+      evaluations: number;
+    }
+  | FitFailure<BgNbdParams>;
+
+export type BgNbdFitOptions = { minCustomers?: number; minRepeatBuyers?: number; maxIterations?: number };
+
+const fromTheta = (t: readonly number[]): BgNbdParams => ({
+  r: Math.exp(t[0]!),
+  alpha: Math.exp(t[1]!),
+  a: Math.exp(t[2]!),
+  b: Math.exp(t[3]!),
+});
+
+/** Fits BG/NBD by maximum likelihood (BFGS on log-parameters, analytic gradient). */
+export function fitBgNbd(customers: readonly CustomerSummary[], options: BgNbdFitOptions = {}): BgNbdFit {
+  const invalid = invalidSummary(customers);
+  if (invalid) return { ok: false, problem: "invalid-input", reason: invalid };
+  return fitGroupedBgNbd(groupSummaries(customers), options);
+}
+
+export function fitGroupedBgNbd(groups: GroupedSummaries, options: BgNbdFitOptions = {}): BgNbdFit {
+  const minCustomers = options.minCustomers ?? 50;
+  const minRepeatBuyers = options.minRepeatBuyers ?? 10;
+  const { customers, repeatBuyers } = groups;
+  if (customers < minCustomers || repeatBuyers < minRepeatBuyers)
+    return {
+      ok: false,
+      problem: "not-enough-data",
+      reason:
+        `Not enough purchase history yet: lifetime value needs at least ${minCustomers} customers ` +
+        `with an order and ${minRepeatBuyers} who came back for another; there are ${customers} and ${repeatBuyers}.`,
+    };
+  let meanT = 0;
+  for (let g = 0; g < groups.count.length; g++) meanT += groups.count[g]! * groups.Ts[groups.groupT[g]!]!;
+  meanT = Math.max(meanT / customers, 1e-9);
+  // The mean negative log-likelihood per customer: the gradient tolerance means the same
+  // at any number of customers.
+  const objective = (theta: readonly number[]) => {
+    const { logLikelihood, gradient } = bgNbdLikelihood(fromTheta(theta), groups);
+    const p = fromTheta(theta);
+    const scale = [p.r, p.alpha, p.a, p.b];
+    return {
+      value: -logLikelihood / customers,
+      gradient: gradient.map((g, i) => (-g * scale[i]!) / customers),
+    };
+  };
+  const starts = [
+    [0, Math.log(meanT), 0, 0],
+    [Math.log(0.5), Math.log(meanT / 10), Math.log(0.5), Math.log(2)],
+  ];
+  let best: ReturnType<typeof minimise> | null = null;
+  for (const start of starts) {
+    const result = minimise(objective, start, { maxIterations: options.maxIterations ?? 500 });
+    if (!best || (result.converged && !best.converged) || (result.converged === best.converged && result.value < best.value))
+      best = result;
+    if (result.converged && boundaryProblem(fromTheta(result.theta), meanT) === null) break;
+  }
+  const params = fromTheta(best!.theta);
+  const boundary = boundaryProblem(params, meanT);
+  if (!best!.converged || boundary)
+    return {
+      ok: false,
+      problem: "not-converged",
+      reason: `The purchase model did not converge (${boundary ?? best!.reason} after ${best!.iterations} iterations); the previous model stays in use.`,
+      lastParams: params,
+    };
+  return {
+    ok: true,
+    params,
+    logLikelihood: -best!.value * customers,
+    customers,
+    repeatBuyers,
+    groups: groups.count.length,
+    iterations: best!.iterations,
+    evaluations: best!.evaluations,
+  };
+}
+
+/** A fit that ran off to a limit (nobody drops out, everyone is identical) is no fit. */
+function boundaryProblem(p: BgNbdParams, meanT: number): string | null {
+  const limits: [string, number][] = [
+    ["r", p.r],
+    ["a", p.a],
+    ["b", p.b],
+    ["α relative to the observation time", p.alpha / meanT],
+  ];
+  for (const [name, value] of limits)
+    if (!(value > 1e-5 && value < 1e5)) return `${name} ran to ${value.toPrecision(3)}`;
+  return null;
+}
+
+/** P(alive at T | x, t_x, T): 1 with no repeat purchase (one can only drop out after one). */
+export function probabilityAlive(p: BgNbdParams, c: CustomerSummary): number {
+  if (c.x === 0) return 1;
+  const log = Math.log(p.a / (p.b + c.x - 1)) + (p.r + c.x) * Math.log((p.alpha + c.T) / (p.alpha + c.tx));
+  return 1 / (1 + Math.exp(log));
+}
+
+/** At a = 1 the closed forms are 0/0; the mean of a = 1 ± δ matches the limit to O(δ²). */
+function avoidingAOne(p: BgNbdParams, f: (q: BgNbdParams) => number): number {
+  const delta = 1e-5;
+  if (Math.abs(p.a - 1) >= delta) return f(p);
+  return (f({ ...p, a: 1 - delta }) + f({ ...p, a: 1 + delta })) / 2;
+}
+
+/** 1 − (1 − z)^k 2F1(k, m; c; z), computed as −expm1(ln) to keep digits for small z. */
+function oneMinusScaledHyp(k: number, m: number, c: number, z: number): number {
+  return -Math.expm1(k * Math.log1p(-z) + logHyp2f1(k, m, c, z));
+}
+
+/** E[X(t)]: expected purchases in (0, t] of a customer who has just made their first. */
+export function expectedPurchases(params: BgNbdParams, t: number): number {
+  if (t <= 0) return 0;
+  return avoidingAOne(params, ({ r, alpha, a, b }) => {
+    const z = t / (alpha + t);
+    return ((a + b - 1) / (a - 1)) * oneMinusScaledHyp(r, b, a + b - 1, z);
+  });
+}
+
+/** E[Y(t) | x, t_x, T]: expected purchases in the next t time units for this customer. */
+export function conditionalExpectedPurchases(params: BgNbdParams, t: number, c: CustomerSummary): number {
+  if (t <= 0) return 0;
+  return avoidingAOne(params, ({ r, alpha, a, b }) => {
+    const { x, tx, T } = c;
+    const z = t / (alpha + T + t);
+    const head = (a + b + x - 1) / (a - 1);
+    const body = oneMinusScaledHyp(r + x, b + x, a + b + x - 1, z);
+    const odds = x > 0 ? (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx))) : 0;
+    return (head * body) / (1 + odds);
+  });
+}

@@ -1,0 +1,103 @@
+// BFGS with an Armijo backtracking line search, for the handful of parameters of a
+// likelihood with an analytic gradient (docs/decisions/0021-i15-clv-optimiser.md says why
+// it is ours). Models pass their log-parameters, so any real vector is a valid point and
+// no bounds are needed.
+
+export type Objective = (theta: readonly number[]) => { value: number; gradient: number[] };
+
+export type OptimiseOptions = {
+  /** Converged when every gradient component is at most this (on the objective's scale). */
+  gradientTolerance?: number;
+  maxIterations?: number;
+};
+
+export type OptimiseResult = {
+  theta: number[];
+  value: number;
+  gradient: number[];
+  iterations: number;
+  evaluations: number;
+  converged: boolean;
+  /** Why it stopped: "gradient below tolerance", "no further progress", "iteration limit", … */
+  reason: string;
+};
+
+const maxAbs = (v: readonly number[]) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+const dot = (u: readonly number[], v: readonly number[]) => u.reduce((s, x, i) => s + x * v[i]!, 0);
+
+function identity(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
+/** H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, the BFGS update of the inverse Hessian. */
+function updateInverseHessian(H: number[][], s: number[], y: number[]): void {
+  const rho = 1 / dot(y, s);
+  const n = s.length;
+  const Hy = H.map((row) => dot(row, y));
+  const yHy = dot(y, Hy);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      H[i]![j] =
+        H[i]![j]! - rho * (Hy[i]! * s[j]! + s[i]! * Hy[j]!) + (rho * rho * yHy + rho) * s[i]! * s[j]!;
+}
+
+/** Minimises `f` from `start`. A non-finite value counts as "too far": the step is shortened. */
+export function minimise(f: Objective, start: readonly number[], options: OptimiseOptions = {}): OptimiseResult {
+  const tolerance = options.gradientTolerance ?? 1e-9;
+  const maxIterations = options.maxIterations ?? 500;
+  let theta = [...start];
+  let current = f(theta);
+  let evaluations = 1;
+  const done = (iterations: number, converged: boolean, reason: string): OptimiseResult => ({
+    theta,
+    value: current.value,
+    gradient: current.gradient,
+    iterations,
+    evaluations,
+    converged,
+    reason,
+  });
+  if (!Number.isFinite(current.value) || !current.gradient.every(Number.isFinite))
+    return done(0, false, "the objective is not finite at the starting point");
+
+  let H = identity(theta.length);
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    if (maxAbs(current.gradient) <= tolerance) return done(iteration, true, "gradient below tolerance");
+    let direction = H.map((row) => -dot(row, current.gradient));
+    let slope = dot(direction, current.gradient);
+    if (!(slope < 0)) {
+      H = identity(theta.length); // lost positive definiteness: restart from steepest descent
+      direction = current.gradient.map((g) => -g);
+      slope = dot(direction, current.gradient);
+    }
+    // Cap the first trial step: in log-parameters a step of 3 already multiplies by e³.
+    let step = Math.min(1, 3 / maxAbs(direction));
+    let next: ReturnType<Objective> | null = null;
+    let trial: number[] = theta;
+    for (let halvings = 0; halvings < 60; halvings++, step /= 2) {
+      trial = theta.map((t, i) => t + step * direction[i]!);
+      const candidate = f(trial);
+      evaluations++;
+      if (Number.isFinite(candidate.value) && candidate.value <= current.value + 1e-4 * step * slope) {
+        next = candidate;
+        break;
+      }
+    }
+    if (!next || !next.gradient.every(Number.isFinite)) {
+      const small = maxAbs(current.gradient) <= tolerance * 1e3;
+      return done(iteration, small, small ? "no further progress at a near-zero gradient" : "no further progress");
+    }
+    const s = trial.map((t, i) => t - theta[i]!);
+    const y = next.gradient.map((g, i) => g - current.gradient[i]!);
+    const ys = dot(y, s);
+    if (ys > 1e-12 * Math.sqrt(dot(y, y) * dot(s, s))) {
+      // Before the first update, scale the identity to the curvature just seen (Nocedal &
+      // Wright 6.20), so the second step is already about the right length.
+      if (iteration === 0) H = identity(theta.length).map((row) => row.map((v) => (v * ys) / dot(y, y)));
+      updateInverseHessian(H, s, y);
+    }
+    theta = trial;
+    current = next;
+  }
+  return done(maxIterations, maxAbs(current.gradient) <= tolerance, "iteration limit");
+}

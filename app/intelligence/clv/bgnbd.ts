@@ -3,7 +3,7 @@
 import { bgNbdLikelihood, type BgNbdParams } from "./bgnbd-likelihood";
 import { groupSummaries, invalidSummary, type CustomerSummary, type GroupedSummaries } from "./customers";
 import { minimise } from "./optimise";
-import { logHyp2f1 } from "./special";
+import { hyp2f1 } from "./special";
 
 export type { BgNbdParams } from "./bgnbd-likelihood";
 
@@ -80,7 +80,11 @@ export function fitGroupedBgNbd(groups: GroupedSummaries, options: BgNbdFitOptio
   let best: ReturnType<typeof minimise> | null = null;
   for (const start of starts) {
     const result = minimise(objective, start, { maxIterations: options.maxIterations ?? 500 });
-    if (!best || (result.converged && !best.converged) || (result.converged === best.converged && result.value < best.value))
+    if (
+      !best ||
+      (result.converged && !best.converged) ||
+      (result.converged === best.converged && result.value < best.value)
+    )
       best = result;
     if (result.converged && boundaryProblem(fromTheta(result.theta), meanT) === null) break;
   }
@@ -125,22 +129,27 @@ export function probabilityAlive(p: BgNbdParams, c: CustomerSummary): number {
   return 1 / (1 + Math.exp(log));
 }
 
-/** At a = 1 the closed forms are 0/0; the mean of a = 1 ± δ matches the limit to O(δ²). */
-function avoidingAOne(p: BgNbdParams, f: (q: BgNbdParams) => number): number {
+/**
+ * The closed forms are 0/0 at a = 1, and 2F1's c = a + b + x − 1 is a pole at 0 (x = 0 with
+ * a + b = 1); both are removable, and the mean of a ± δ matches the limit to O(δ²).
+ */
+function avoidingPoles(p: BgNbdParams, x: number, f: (q: BgNbdParams) => number): number {
   const delta = 1e-5;
-  if (Math.abs(p.a - 1) >= delta) return f(p);
-  return (f({ ...p, a: 1 - delta }) + f({ ...p, a: 1 + delta })) / 2;
+  if (Math.abs(p.a - 1) >= delta && Math.abs(p.a + p.b + x - 1) >= delta) return f(p);
+  return (f({ ...p, a: p.a - delta }) + f({ ...p, a: p.a + delta })) / 2;
 }
 
-/** 1 − (1 − z)^k 2F1(k, m; c; z), computed as −expm1(ln) to keep digits for small z. */
+/** 1 − (1 − z)^k 2F1(k, m; c; z), as −expm1(ln) to keep its digits when z is small. */
 function oneMinusScaledHyp(k: number, m: number, c: number, z: number): number {
-  return -Math.expm1(k * Math.log1p(-z) + logHyp2f1(k, m, c, z));
+  const { sign, log } = hyp2f1(k, m, c, z);
+  const scaled = k * Math.log1p(-z) + log;
+  return sign === 1 ? -Math.expm1(scaled) : sign === -1 ? 1 + Math.exp(scaled) : sign === 0 ? 1 : Number.NaN;
 }
 
 /** E[X(t)]: expected purchases in (0, t] of a customer who has just made their first. */
 export function expectedPurchases(params: BgNbdParams, t: number): number {
   if (t <= 0) return 0;
-  return avoidingAOne(params, ({ r, alpha, a, b }) => {
+  return avoidingPoles(params, 0, ({ r, alpha, a, b }) => {
     const z = t / (alpha + t);
     return ((a + b - 1) / (a - 1)) * oneMinusScaledHyp(r, b, a + b - 1, z);
   });
@@ -149,7 +158,7 @@ export function expectedPurchases(params: BgNbdParams, t: number): number {
 /** E[Y(t) | x, t_x, T]: expected purchases in the next t time units for this customer. */
 export function conditionalExpectedPurchases(params: BgNbdParams, t: number, c: CustomerSummary): number {
   if (t <= 0) return 0;
-  return avoidingAOne(params, ({ r, alpha, a, b }) => {
+  return avoidingPoles(params, c.x, ({ r, alpha, a, b }) => {
     const { x, tx, T } = c;
     const z = t / (alpha + T + t);
     const head = (a + b + x - 1) / (a - 1);

@@ -36,11 +36,14 @@ export type GroupedSummaries = {
 export function invalidSummary(customers: readonly CustomerSummary[]): string | null {
   for (let i = 0; i < customers.length; i++) {
     const { x, tx, T } = customers[i]!;
-    if (!(Number.isInteger(x) && x >= 0)) return `customer ${i}: repeat purchases must be a whole number ≥ 0 (got ${x})`;
-    if (!(Number.isFinite(T) && T >= 0)) return `customer ${i}: time since first purchase must be ≥ 0 (got ${T})`;
+    if (!(Number.isInteger(x) && x >= 0))
+      return `customer ${i}: repeat purchases must be a whole number ≥ 0 (got ${x})`;
+    if (!(Number.isFinite(T) && T >= 0))
+      return `customer ${i}: time since first purchase must be ≥ 0 (got ${T})`;
     if (!(Number.isFinite(tx) && tx >= 0 && tx <= T))
       return `customer ${i}: last purchase must lie between the first purchase and the end (got ${tx} of ${T})`;
-    if (x === 0 && tx !== 0) return `customer ${i}: a customer with no repeat purchase has t_x = 0 (got ${tx})`;
+    if (x === 0 && tx !== 0)
+      return `customer ${i}: a customer with no repeat purchase has t_x = 0 (got ${tx})`;
     if (x > 0 && tx === 0) return `customer ${i}: a repeat purchase happens after the first (t_x > 0)`;
   }
   return null;

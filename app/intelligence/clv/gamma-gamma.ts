@@ -16,9 +16,9 @@ export type GammaGammaFit =
   | FitFailure<GammaGammaParams>;
 
 /** Repeat buyers' (x, m) columns, by distinct x: what the likelihood needs. */
-type SpendData = { xs: number[]; byX: Float64Array[]; sumLogM: number[]; n: number };
+export type SpendData = { xs: number[]; byX: Float64Array[]; sumLogM: number[]; n: number };
 
-function spendData(customers: readonly CustomerSummary[]): SpendData {
+export function spendData(customers: readonly CustomerSummary[]): SpendData {
   const lists = new Map<number, number[]>();
   for (const c of customers) {
     if (c.x <= 0 || !(c.spend! > 0)) continue;
@@ -81,7 +81,11 @@ export function fitGammaGamma(
   let meanM = 0;
   for (const ms of data.byX) for (const m of ms) meanM += m;
   meanM /= data.n;
-  const fromTheta = (t: readonly number[]) => ({ p: Math.exp(t[0]!), q: Math.exp(t[1]!), gamma: Math.exp(t[2]!) });
+  const fromTheta = (t: readonly number[]) => ({
+    p: Math.exp(t[0]!),
+    q: Math.exp(t[1]!),
+    gamma: Math.exp(t[2]!),
+  });
   const objective = (theta: readonly number[]) => {
     const params = fromTheta(theta);
     const { logLikelihood, gradient } = gammaGammaLikelihood(params, data);
@@ -101,7 +105,13 @@ export function fitGammaGamma(
       reason: `The spend model did not converge (${ran ? `${ran[0]} ran to ${ran[1].toPrecision(3)}` : result.reason} after ${result.iterations} iterations); the previous model stays in use.`,
       lastParams: params,
     };
-  return { ok: true, params, logLikelihood: -result.value * data.n, customers: data.n, iterations: result.iterations };
+  return {
+    ok: true,
+    params,
+    logLikelihood: -result.value * data.n,
+    customers: data.n,
+    iterations: result.iterations,
+  };
 }
 
 /**

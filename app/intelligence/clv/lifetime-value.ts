@@ -11,14 +11,22 @@ import {
   type BgNbdParams,
 } from "./bgnbd";
 import { groupSummaries, invalidSummary, type CustomerSummary } from "./customers";
-import { expectedAverageSpend, fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from "./gamma-gamma";
+import {
+  expectedAverageSpend,
+  fitGammaGamma,
+  type GammaGammaFit,
+  type GammaGammaParams,
+} from "./gamma-gamma";
 
 export type LifetimeValueFits =
   | { ok: true; purchases: BgNbdFit; spend: GammaGammaFit }
   | { ok: false; problem: "invalid-input"; reason: string };
 
 /** Both models on the same customers; each fit carries its own success or reason. */
-export function fitLifetimeValue(customers: readonly CustomerSummary[], options: BgNbdFitOptions = {}): LifetimeValueFits {
+export function fitLifetimeValue(
+  customers: readonly CustomerSummary[],
+  options: BgNbdFitOptions = {},
+): LifetimeValueFits {
   const invalid = invalidSummary(customers);
   if (invalid) return { ok: false, problem: "invalid-input", reason: invalid };
   const purchases = fitGroupedBgNbd(groupSummaries(customers), options);
@@ -79,6 +87,7 @@ export function memberValue(
     pAlive: probabilityAlive(purchases, c),
     expectedPurchases: conditionalExpectedPurchases(purchases, months * horizon.unitsPerMonth, c),
     expectedSpend,
-    lifetimeValue: spend && expectedSpend !== null ? discountedLifetimeValue(purchases, spend, c, horizon) : null,
+    lifetimeValue:
+      spend && expectedSpend !== null ? discountedLifetimeValue(purchases, spend, c, horizon) : null,
   };
 }

@@ -42,7 +42,11 @@ function updateInverseHessian(H: number[][], s: number[], y: number[]): void {
 }
 
 /** Minimises `f` from `start`. A non-finite value counts as "too far": the step is shortened. */
-export function minimise(f: Objective, start: readonly number[], options: OptimiseOptions = {}): OptimiseResult {
+export function minimise(
+  f: Objective,
+  start: readonly number[],
+  options: OptimiseOptions = {},
+): OptimiseResult {
   const tolerance = options.gradientTolerance ?? 1e-9;
   const maxIterations = options.maxIterations ?? 500;
   let theta = [...start];
@@ -85,7 +89,11 @@ export function minimise(f: Objective, start: readonly number[], options: Optimi
     }
     if (!next || !next.gradient.every(Number.isFinite)) {
       const small = maxAbs(current.gradient) <= tolerance * 1e3;
-      return done(iteration, small, small ? "no further progress at a near-zero gradient" : "no further progress");
+      return done(
+        iteration,
+        small,
+        small ? "no further progress at a near-zero gradient" : "no further progress",
+      );
     }
     const s = trial.map((t, i) => t - theta[i]!);
     const y = next.gradient.map((g, i) => g - current.gradient[i]!);

@@ -22,18 +22,25 @@ export function logAddExp(u: number, v: number): number {
 const MAX_TERMS = 1_000_000;
 const RESCALE_ABOVE = 1e250;
 
+/** A real number as its sign and the log of its magnitude, so 2F1 cannot overflow. */
+export type SignedLog = { sign: 1 | -1 | 0; log: number };
+
 /**
- * ln 2F1(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1, by the power series. Every term is
- * positive, so the sum carries no cancellation; the terms after the first are summed apart
- * (so ln(1 + s) keeps its digits when z is small) and rescaled before they overflow (large
- * a and b with z near 1 make 2F1 exceed the double range while the BG/NBD expression that
- * multiplies it by (1 − z)^a stays moderate). The series needs about ln(ε)/ln(z) terms:
- * ~700 at z = 0.95, ~37,000 at z = 0.999. Returns NaN outside the domain or if a million
- * terms do not converge (z within ~3e-5 of 1), so callers can say so rather than guess.
+ * 2F1(a, b; c; z) for a, b > 0, c not 0 or a negative integer, and 0 ≤ z < 1, by the power
+ * series, as sign and ln|·|. With c > 0 every term is positive and the sum carries no
+ * cancellation; with c < 0 only the first ⌈−c⌉ terms may change sign. The terms after the
+ * first are summed apart (so ln(1 + s) keeps its digits when z is small) and rescaled before
+ * they overflow (large a and b with z near 1 make 2F1 exceed the double range while the
+ * BG/NBD expression multiplying it by (1 − z)^a stays moderate). About ln(ε)/ln(z) terms:
+ * ~700 at z = 0.95, ~37,000 at z = 0.999. NaN outside the domain or if a million terms do
+ * not converge (z within ~3e-5 of 1), so callers can say so rather than guess.
  */
-export function logHyp2f1(a: number, b: number, c: number, z: number): number {
-  if (!(a > 0 && b > 0 && c > 0 && z >= 0 && z < 1)) return Number.NaN;
-  if (z === 0) return 0;
+export function hyp2f1(a: number, b: number, c: number, z: number): SignedLog {
+  const nan: SignedLog = { sign: 0, log: Number.NaN };
+  if (!(a > 0 && b > 0 && z >= 0 && z < 1) || (c <= 0 && Number.isInteger(c)) || !Number.isFinite(c))
+    return nan;
+  if (z === 0) return { sign: 1, log: 0 };
+  const signsSettleAt = c < 0 ? Math.ceil(-c) : 0;
   let term = 1;
   let sum = 0; // Σ_{n≥1} term_n, in units of e^{logScale}
   let logScale = 0;
@@ -41,17 +48,25 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
     const ratio = (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
     term *= ratio;
     sum += term;
-    // The term ratios tend to z monotonically, so once below 1 the tail is at most
-    // term·q/(1 − q) with q the larger of the current ratio and z.
+    // Past the sign changes the ratios are positive and tend to z monotonically, so once
+    // below 1 the tail is at most |term|·q/(1 − q), q the larger of the ratio and z.
     const q = Math.max(ratio, z);
-    if (q < 1 && (term * q) / (1 - q) <= sum * 1e-17) {
-      return logScale === 0 ? Math.log1p(sum) : logScale + Math.log(sum + Math.exp(-logScale));
+    if (n >= signsSettleAt && q < 1 && (Math.abs(term) * q) / (1 - q) <= Math.abs(sum) * 1e-17) {
+      if (logScale === 0 && sum > -1) return { sign: 1, log: Math.log1p(sum) };
+      const total = sum + Math.exp(-logScale);
+      return { sign: total > 0 ? 1 : total < 0 ? -1 : 0, log: logScale + Math.log(Math.abs(total)) };
     }
-    if (sum > RESCALE_ABOVE) {
+    if (Math.abs(sum) > RESCALE_ABOVE) {
       sum /= RESCALE_ABOVE;
       term /= RESCALE_ABOVE;
       logScale += Math.log(RESCALE_ABOVE);
     }
   }
-  return Number.NaN;
+  return nan;
+}
+
+/** ln 2F1(a, b; c; z) where 2F1 is positive (always so for c > 0); NaN otherwise. */
+export function logHyp2f1(a: number, b: number, c: number, z: number): number {
+  const { sign, log } = hyp2f1(a, b, c, z);
+  return sign === 1 ? log : Number.NaN;
 }

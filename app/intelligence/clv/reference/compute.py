@@ -13,7 +13,7 @@ Run: python3 app/intelligence/clv/reference/compute.py [path to the CDNOW folder
 2. fixtures.json: BG/NBD and Gamma-Gamma fitted by scipy on that summary, and values at fixed
    parameters (log-likelihoods, P(alive), expected purchases, conditional expectations,
    expected spend, discounted CLV) from textbook formulas with scipy.special (gammaln,
-   hyp2f1) - not a port of the TypeScript.
+   hyp2f1), and ln 2F1 at 30 digits with mpmath - not a port of the TypeScript.
 """
 import csv
 import datetime as dt
@@ -23,6 +23,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import mpmath
 import numpy as np
 from scipy import optimize, special
 
@@ -157,6 +158,9 @@ def clv(bg, gg, x, tx, T, m, months, monthly_rate, units_per_month):
     return total
 
 
+mpmath.mp.dps = 30
+
+
 def main():
     rows = summarise()
     check_against_shipped(rows)
@@ -210,6 +214,20 @@ def main():
                            "expectedSpend": float(expected_spend(gg_published, xi, m)) if xi > 0
                            else float(gg_published[0] * gg_published[2] / (gg_published[1] - 1))}
                           for (xi, _, _), m in zip(cases, spends)],
+        },
+        "hyp2f1": [{"a": a, "b": b, "c": c, "z": z, "sign": int(mpmath.sign(mpmath.hyp2f1(a, b, c, z))),
+                    "log": float(mpmath.log(abs(mpmath.hyp2f1(a, b, c, z))))}
+                   for a, b, c, z in [(0.243, 2.426, 2.219, 0.5), (0.243, 2.426, 2.219, 0.9), (0.243, 2.426, 2.219, 0.999),
+                                      (2.5, 4.0, 1.2, 0.3), (7.243, 9.426, 9.219, 0.95), (1.0, 1.0, 2.0, 1e-9),
+                                      (120.2, 122.4, 121.2, 0.6), (3.0, 0.5, 10.0, 0.99),
+                                      (0.3, 0.4, -0.3, 0.7), (0.05, 0.2, -0.7, 0.2), (2.0, 3.0, -2.5, 0.5)]],
+        # a + b < 1: 2F1's c = a + b + x - 1 is negative for x = 0.
+        "bgnbdSmallAB": {
+            "params": {"r": 0.5, "alpha": 20.0, "a": 0.3, "b": 0.4},
+            "customers": [{"x": xi, "tx": ti, "T": Ti, "pAlive": p_alive([0.5, 20.0, 0.3, 0.4], xi, ti, Ti),
+                           "conditional": [{"t": t, "expected": float(conditional_expected([0.5, 20.0, 0.3, 0.4], t, xi, ti, Ti))}
+                                           for t in horizons]}
+                          for xi, ti, Ti in [(0, 0.0, 10.0), (0, 0.0, 0.0), (1, 5.0, 50.0), (4, 30.0, 31.0)]],
         },
         "clv": [{
             "x": xi, "tx": ti, "T": Ti, "spend": m, "months": months, "monthlyDiscountRate": rate,

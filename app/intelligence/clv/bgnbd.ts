@@ -79,7 +79,10 @@ export function fitGroupedBgNbd(groups: GroupedSummaries, options: BgNbdFitOptio
   ];
   let best: ReturnType<typeof minimise> | null = null;
   for (const start of starts) {
-    const result = minimise(objective, start, { maxIterations: options.maxIterations ?? 500 });
+    const result = minimise(objective, start, {
+      maxIterations: options.maxIterations ?? 500,
+      maxDistance: 25,
+    });
     if (
       !best ||
       (result.converged && !best.converged) ||
@@ -118,7 +121,8 @@ function boundaryProblem(p: BgNbdParams, meanT: number): string | null {
     ["α relative to the observation time", p.alpha / meanT],
   ];
   for (const [name, value] of limits)
-    if (!(value > 1e-5 && value < 1e5)) return `${name} ran to ${value.toPrecision(3)}`;
+    if (!(value > 1e-5 && value < 1e5))
+      return `the history does not pin the model down: ${name} ran to ${value.toPrecision(3)}`;
   return null;
 }
 

@@ -95,6 +95,7 @@ export function fitGammaGamma(
   // Start at p = q = 2 with the population mean p γ/(q − 1) equal to the observed mean.
   const result = minimise(objective, [Math.log(2), Math.log(2), Math.log(meanM / 2)], {
     maxIterations: options.maxIterations ?? 500,
+    maxDistance: 25,
   });
   const params = fromTheta(result.theta);
   const ran = Object.entries(params).find(([k, v]) => !(v > 1e-6 && v < (k === "gamma" ? 1e6 * meanM : 1e6)));
@@ -102,7 +103,7 @@ export function fitGammaGamma(
     return {
       ok: false,
       problem: "not-converged",
-      reason: `The spend model did not converge (${ran ? `${ran[0]} ran to ${ran[1].toPrecision(3)}` : result.reason} after ${result.iterations} iterations); the previous model stays in use.`,
+      reason: `The spend model did not converge (${ran ? `the history does not pin it down: ${ran[0]} ran to ${ran[1].toPrecision(3)}` : result.reason} after ${result.iterations} iterations); the previous model stays in use.`,
       lastParams: params,
     };
   return {

@@ -9,6 +9,8 @@ export type OptimiseOptions = {
   /** Converged when every gradient component is at most this (on the objective's scale). */
   gradientTolerance?: number;
   maxIterations?: number;
+  /** Give up once any coordinate is this far from its start (a log-parameter running off). */
+  maxDistance?: number;
 };
 
 export type OptimiseResult = {
@@ -49,6 +51,7 @@ export function minimise(
 ): OptimiseResult {
   const tolerance = options.gradientTolerance ?? 1e-9;
   const maxIterations = options.maxIterations ?? 500;
+  const maxDistance = options.maxDistance ?? Number.POSITIVE_INFINITY;
   let theta = [...start];
   let current = f(theta);
   let evaluations = 1;
@@ -106,6 +109,8 @@ export function minimise(
     }
     theta = trial;
     current = next;
+    if (theta.some((t, i) => Math.abs(t - start[i]!) > maxDistance))
+      return done(iteration + 1, false, "a parameter is running off to a limit");
   }
   return done(maxIterations, maxAbs(current.gradient) <= tolerance, "iteration limit");
 }

@@ -49,7 +49,7 @@ export function minimise(
   start: readonly number[],
   options: OptimiseOptions = {},
 ): OptimiseResult {
-  const tolerance = options.gradientTolerance ?? 1e-9;
+  const tolerance = options.gradientTolerance ?? 1e-7;
   const maxIterations = options.maxIterations ?? 500;
   const maxDistance = options.maxDistance ?? Number.POSITIVE_INFINITY;
   let theta = [...start];
@@ -81,11 +81,11 @@ export function minimise(
     let step = Math.min(1, 3 / maxAbs(direction));
     let next: ReturnType<Objective> | null = null;
     let trial: number[] = theta;
-    for (let halvings = 0; halvings < 60; halvings++, step /= 2) {
+    for (let halvings = 0; halvings < 40; halvings++, step /= 2) {
       trial = theta.map((t, i) => t + step * direction[i]!);
       const candidate = f(trial);
       evaluations++;
-      if (Number.isFinite(candidate.value) && candidate.value <= current.value + 1e-4 * step * slope) {
+      if (Number.isFinite(candidate.value) && candidate.value < current.value + 1e-4 * step * slope) {
         next = candidate;
         break;
       }
@@ -107,8 +107,18 @@ export function minimise(
       if (iteration === 0) H = identity(theta.length).map((row) => row.map((v) => (v * ys) / dot(y, y)));
       updateInverseHessian(H, s, y);
     }
+    // A decrease within rounding of the value: the sums cannot resolve a better point.
+    const stalled = current.value - next.value <= 4 * Number.EPSILON * Math.abs(current.value);
     theta = trial;
     current = next;
+    if (stalled) {
+      const small = maxAbs(current.gradient) <= tolerance * 1e3;
+      return done(
+        iteration + 1,
+        small,
+        small ? "no further progress at a near-zero gradient" : "no further progress",
+      );
+    }
     if (theta.some((t, i) => Math.abs(t - start[i]!) > maxDistance))
       return done(iteration + 1, false, "a parameter is running off to a limit");
   }

@@ -1,0 +1,54 @@
+// The lifetime-value half of `bench:intelligence`: BG/NBD and Gamma-Gamma fitted by maximum
+// likelihood on 1,000,000 synthetic customers drawn from known parameters (days, an 18-month
+// window; bench/support/clv-customers.ts), timed from the plain per-customer summaries that
+// SQL will return (grouping included) to both fits. Prints the recovered parameters beside
+// the generating ones and exits 1 above the target or if a fit fails.
+//   npm run bench:intelligence [-- --customers 1000000 --seed 20261206]
+import { parseArgs } from "node:util";
+
+import { fitLifetimeValue } from "../app/intelligence/clv/lifetime-value";
+import { DEFAULT_PURCHASES, DEFAULT_SPEND, syntheticCustomers } from "./support/clv-customers";
+
+const TARGET_S = 10;
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: "string", default: "1000000" },
+    seed: { type: "string", default: "20261206" },
+  },
+});
+const count = Number(values.customers);
+
+const generationStarted = performance.now();
+const customers = syntheticCustomers(count, { seed: Number(values.seed) });
+console.log(
+  `generated ${count.toLocaleString("en-US")} customers in ${((performance.now() - generationStarted) / 1000).toFixed(1)} s (not timed: SQL's job)`,
+);
+
+const started = performance.now();
+const fits = fitLifetimeValue(customers);
+const seconds = (performance.now() - started) / 1000;
+
+if (!fits.ok) throw new Error(fits.reason);
+const { purchases, spend } = fits;
+const row = (name: string, generating: number, fitted: number | undefined) =>
+  `  ${name.padEnd(6)} generating ${generating.toPrecision(4).padStart(8)}   fitted ${fitted === undefined ? "   —" : fitted.toPrecision(4).padStart(8)}`;
+console.log("BG/NBD (days):");
+for (const key of ["r", "alpha", "a", "b"] as const)
+  console.log(row(key, DEFAULT_PURCHASES[key], purchases.ok ? purchases.params[key] : undefined));
+if (purchases.ok)
+  console.log(
+    `  ${purchases.customers.toLocaleString("en-US")} customers in ${purchases.groups.toLocaleString("en-US")} (x, t_x, T) groups; ${purchases.iterations} iterations; LL ${purchases.logLikelihood.toFixed(1)}`,
+  );
+else console.log(`  ${purchases.reason}`);
+console.log("Gamma-Gamma:");
+for (const key of ["p", "q", "gamma"] as const)
+  console.log(row(key, DEFAULT_SPEND[key], spend.ok ? spend.params[key] : undefined));
+if (spend.ok)
+  console.log(`  ${spend.customers.toLocaleString("en-US")} repeat buyers; ${spend.iterations} iterations`);
+else console.log(`  ${spend.reason}`);
+
+console.log(
+  `bg-nbd + gamma-gamma fit, ${count.toLocaleString("en-US")} customers: ${seconds.toFixed(2)} s (target <= ${TARGET_S} s)`,
+);
+if (!purchases.ok || !spend.ok || seconds > TARGET_S) process.exit(1);

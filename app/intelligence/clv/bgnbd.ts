@@ -2,7 +2,7 @@
 // likelihood fit over grouped summaries, and what it predicts for a customer.
 import { bgNbdLikelihood, type BgNbdParams } from "./bgnbd-likelihood";
 import { groupSummaries, invalidSummary, type CustomerSummary, type GroupedSummaries } from "./customers";
-import { minimise } from "./optimise";
+import { inverseHessian, minimise } from "./optimise";
 import { hyp2f1 } from "./special";
 
 export type { BgNbdParams } from "./bgnbd-likelihood";
@@ -22,6 +22,8 @@ export type BgNbdFit =
   | {
       ok: true;
       params: BgNbdParams;
+      /** Asymptotic standard errors (observed information); null if it is not positive definite. */
+      standardErrors: BgNbdParams | null;
       logLikelihood: number;
       customers: number;
       repeatBuyers: number;
@@ -100,9 +102,17 @@ export function fitGroupedBgNbd(groups: GroupedSummaries, options: BgNbdFitOptio
       reason: `The purchase model did not converge (${boundary ?? best!.reason} after ${best!.iterations} iterations); the previous model stays in use.`,
       lastParams: params,
     };
+  const covariance = inverseHessian(objective, best!.theta);
+  const se = (i: number, value: number) => value * Math.sqrt(covariance![i]![i]! / customers);
   return {
     ok: true,
     params,
+    standardErrors: covariance && {
+      r: se(0, params.r),
+      alpha: se(1, params.alpha),
+      a: se(2, params.a),
+      b: se(3, params.b),
+    },
     logLikelihood: -best!.value * customers,
     customers,
     repeatBuyers,

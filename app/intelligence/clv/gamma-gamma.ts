@@ -6,13 +6,21 @@
 // The gamma terms depend on x only (computed once per distinct x); each customer costs one log.
 import type { FitFailure } from "./bgnbd";
 import type { CustomerSummary } from "./customers";
-import { minimise } from "./optimise";
+import { inverseHessian, minimise } from "./optimise";
 import { digamma, gammaln } from "./special";
 
 export type GammaGammaParams = { p: number; q: number; gamma: number };
 
 export type GammaGammaFit =
-  | { ok: true; params: GammaGammaParams; logLikelihood: number; customers: number; iterations: number }
+  | {
+      ok: true;
+      params: GammaGammaParams;
+      /** Asymptotic standard errors (observed information); null if it is not positive definite. */
+      standardErrors: GammaGammaParams | null;
+      logLikelihood: number;
+      customers: number;
+      iterations: number;
+    }
   | FitFailure<GammaGammaParams>;
 
 /** Repeat buyers' (x, m) columns, by distinct x: what the likelihood needs. */
@@ -106,9 +114,12 @@ export function fitGammaGamma(
       reason: `The spend model did not converge (${ran ? `the history does not pin it down: ${ran[0]} ran to ${ran[1].toPrecision(3)}` : result.reason} after ${result.iterations} iterations); the previous model stays in use.`,
       lastParams: params,
     };
+  const covariance = inverseHessian(objective, result.theta);
+  const se = (i: number, value: number) => value * Math.sqrt(covariance![i]![i]! / data.n);
   return {
     ok: true,
     params,
+    standardErrors: covariance && { p: se(0, params.p), q: se(1, params.q), gamma: se(2, params.gamma) },
     logLikelihood: -result.value * data.n,
     customers: data.n,
     iterations: result.iterations,

@@ -124,3 +124,43 @@ export function minimise(
   }
   return done(maxIterations, maxAbs(current.gradient) <= tolerance, "iteration limit");
 }
+
+/**
+ * The inverse of the Hessian at `theta`, by central differences of the analytic gradient,
+ * symmetrised; null if it is not positive definite. At a maximum-likelihood optimum of the
+ * negative log-likelihood this is the parameters' asymptotic covariance.
+ */
+export function inverseHessian(f: Objective, theta: readonly number[]): number[][] | null {
+  const n = theta.length;
+  const columns = theta.map((t, i) => {
+    const h = 1e-5 * Math.max(1, Math.abs(t));
+    const up = f(theta.map((v, j) => (j === i ? v + h : v))).gradient;
+    const down = f(theta.map((v, j) => (j === i ? v - h : v))).gradient;
+    return up.map((g, k) => (g - down[k]!) / (2 * h));
+  });
+  const H = columns.map((_, i) => columns.map((__, j) => (columns[i]![j]! + columns[j]![i]!) / 2));
+  // Cholesky: fails exactly when H is not positive definite.
+  const L = identity(n).map((row) => row.map(() => 0));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = H[i]![j]!;
+      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i]![i] = Math.sqrt(s);
+      } else L[i]![j] = s / L[j]![j]!;
+    }
+  // H⁻¹ = L⁻ᵀ L⁻¹, column by column from the unit vectors.
+  return identity(n).map((e) => {
+    const y = [...e];
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < i; k++) y[i]! -= L[i]![k]! * y[k]!;
+      y[i]! /= L[i]![i]!;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      for (let k = i + 1; k < n; k++) y[i]! -= L[k]![i]! * y[k]!;
+      y[i]! /= L[i]![i]!;
+    }
+    return y;
+  });
+}

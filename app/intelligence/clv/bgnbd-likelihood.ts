@@ -1,4 +1,4 @@
-// The BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6) and its gradient over grouped
+// The BG/NBD log-likelihood (Fader, Hardie & Lee 2005) and its gradient over grouped
 // summaries. For a customer with (x, t_x, T):
 //   ℓ = A1 + A2 + ln(e^{A3} + δ_{x>0} e^{A4})
 //   A1 = ln Γ(r+x) − ln Γ(r) + r ln α

@@ -78,7 +78,7 @@ def check_against_shipped(rows):
         assert abs(float(s["zbar"]) - r["spend"]) < 0.006, (r, s)
 
 
-# ---- BG/NBD (Fader, Hardie & Lee 2005, eq. 6) ----
+# ---- BG/NBD (Fader, Hardie & Lee 2005) ----
 
 def bgnbd_ll_each(params, x, tx, T):
     r, alpha, a, b = params

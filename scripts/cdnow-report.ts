@@ -8,11 +8,11 @@
 import { conditionalExpectedPurchases, fitBgNbd } from "../app/intelligence/clv/bgnbd";
 import { expectedAverageSpend, fitGammaGamma } from "../app/intelligence/clv/gamma-gamma";
 import { discountedLifetimeValue } from "../app/intelligence/clv/lifetime-value";
-import cdnow from "../app/intelligence/clv/reference/cdnow-summary.json";
+import { cdnowCustomers, cdnowHoldout } from "../app/intelligence/clv/cdnow-fixture";
 
 const HOLDOUT_WEEKS = 39;
-const customers = cdnow.rows.map(([, x, tx, T, spend]) => ({ x: x!, tx: tx!, T: T!, spend: spend! }));
-const actual = cdnow.rows.map((row) => row[5]!);
+const customers = cdnowCustomers;
+const actual = cdnowHoldout;
 
 const bg = fitBgNbd(customers);
 const gg = fitGammaGamma(customers);

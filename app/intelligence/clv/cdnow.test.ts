@@ -2,16 +2,16 @@ import { describe, expect, it } from "vitest";
 
 import { conditionalExpectedPurchases, fitBgNbd } from "./bgnbd";
 import { fitGammaGamma } from "./gamma-gamma";
-import cdnow from "./reference/cdnow-summary.json";
 import fixtures from "./reference/fixtures.json";
+import { cdnowCustomers, cdnowHoldout } from "./cdnow-fixture";
 
 // The CDNOW reference (Fader, Hardie & Lee 2005): 2,357 customers of the first quarter of
 // 1997, 39 calibration weeks, 39 holdout weeks. reference/cdnow-summary.json is derived from
 // ../shared/data/cdnow/CDNOW_sample.txt by reference/compute.py (checked there against the
 // per-customer summary the data set ships with), so this test never needs the outside file.
 
-const customers = cdnow.rows.map(([, x, tx, T, spend]) => ({ x: x!, tx: tx!, T: T!, spend: spend! }));
-const holdout = cdnow.rows.map((row) => row[5]!);
+const customers = cdnowCustomers;
+const holdout = cdnowHoldout;
 
 /** Equal to three significant digits: |a − b| within half a unit of the third digit of b. */
 function threeDigits(actual: number, published: number) {

@@ -3,11 +3,10 @@ import { describe, expect, it } from "vitest";
 import { fitBgNbd } from "./bgnbd";
 import { fitGammaGamma } from "./gamma-gamma";
 import { fitLifetimeValue, memberValue } from "./lifetime-value";
-import cdnow from "./reference/cdnow-summary.json";
+import { cdnowCustomers } from "./cdnow-fixture";
 
 // Thin or odd histories get a result with a reason, never NaN or a made-up model.
 
-const cdnowCustomers = cdnow.rows.map(([, x, tx, T, spend]) => ({ x: x!, tx: tx!, T: T!, spend: spend! }));
 const oneTimers = Array.from({ length: 500 }, (_, i) => ({ x: 0, tx: 0, T: 10 + (i % 30) }));
 
 describe("not enough data", () => {

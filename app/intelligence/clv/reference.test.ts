@@ -5,9 +5,9 @@ import { bgNbdLogLikelihood } from "./bgnbd-likelihood";
 import { groupSummaries } from "./customers";
 import { expectedAverageSpend, fitGammaGamma, gammaGammaLikelihood, spendData } from "./gamma-gamma";
 import { discountedLifetimeValue } from "./lifetime-value";
-import cdnow from "./reference/cdnow-summary.json";
 import fixtures from "./reference/fixtures.json";
 import { hyp2f1, logHyp2f1 } from "./special";
+import { cdnowCustomers } from "./cdnow-fixture";
 
 // Every number against independent values from reference/compute.py (scipy.special's gammaln
 // and hyp2f1 over the textbook formulas, mpmath at 30 digits for 2F1), to 1e-6 relative.
@@ -17,7 +17,7 @@ function close(actual: number | null, expected: number, tolerance = 1e-6) {
   expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected)));
 }
 
-const customers = cdnow.rows.map(([, x, tx, T, spend]) => ({ x: x!, tx: tx!, T: T!, spend: spend! }));
+const customers = cdnowCustomers;
 const bg = fixtures.bgnbdAtPublished;
 const gg = fixtures.gammaGammaAtPublished;
 

@@ -52,13 +52,13 @@ def summarise():
         calibration = [d for d in dates if d <= CALIBRATION_END]
         holdout = [d for d in dates if CALIBRATION_END < d <= HOLDOUT_END]
         repeat = calibration[1:]
-        spend = sum(days[cid][d] for d in repeat) / len(repeat) if repeat else 0.0
+        cents = round(sum(days[cid][d] for d in repeat) * 100)
         rows.append({
             "id": cid,
             "x": len(repeat),
-            "tx": (calibration[-1] - first).days / 7,
-            "T": (CALIBRATION_END - first).days / 7,
-            "spend": round(spend, 6),
+            "txDays": (calibration[-1] - first).days,
+            "TDays": (CALIBRATION_END - first).days,
+            "repeatCents": cents,
             "holdout": len(holdout),
         })
     return rows
@@ -73,9 +73,10 @@ def check_against_shipped(rows):
     for r in rows:
         s = shipped[r["id"]]
         assert int(s["x"]) == r["x"], (r, s)
-        assert abs(float(s["t_x"]) - r["tx"]) < 0.006, (r, s)
-        assert abs(float(s["T"]) - r["T"]) < 0.006, (r, s)
-        assert abs(float(s["zbar"]) - r["spend"]) < 0.006, (r, s)
+        assert abs(float(s["t_x"]) - r["txDays"] / 7) < 0.006, (r, s)
+        assert abs(float(s["T"]) - r["TDays"] / 7) < 0.006, (r, s)
+        spend = r["repeatCents"] / 100 / r["x"] if r["x"] else 0.0
+        assert abs(float(s["zbar"]) - spend) < 0.006, (r, s)
 
 
 # ---- BG/NBD (Fader, Hardie & Lee 2005) ----
@@ -164,16 +165,19 @@ mpmath.mp.dps = 30
 def main():
     rows = summarise()
     check_against_shipped(rows)
+    columns = ["id", "x", "txDays", "TDays", "repeatCents", "holdout"]
     (HERE / "cdnow-summary.json").write_text(json.dumps({
-        "source": "CDNOW_sample.txt (Fader, Hardie & Lee 2005), reduced by reference/compute.py",
-        "columns": ["id", "x", "tx", "T", "spend", "holdout"],
-        "rows": [[r["id"], r["x"], round(r["tx"], 10), round(r["T"], 10), r["spend"], r["holdout"]] for r in rows],
+        "source": "CDNOW_sample.txt (Fader, Hardie & Lee 2005), reduced by reference/compute.py: "
+                  "t_x and T in days (weeks = days / 7), repeatCents = dollars of the repeat purchase days "
+                  "in the calibration period, holdout = purchase days in weeks 40-78",
+        "columns": columns,
+        "rows": [[r[c] for c in columns] for r in rows],
     }, separators=(",", ":")) + "\n")
 
     x = np.array([r["x"] for r in rows], float)
-    tx = np.array([r["tx"] for r in rows])
-    T = np.array([r["T"] for r in rows])
-    spend = np.array([r["spend"] for r in rows])
+    tx = np.array([r["txDays"] / 7 for r in rows])
+    T = np.array([r["TDays"] / 7 for r in rows])
+    spend = np.array([r["repeatCents"] / 100 / r["x"] if r["x"] else 0.0 for r in rows])
     holdout = np.array([r["holdout"] for r in rows])
 
     bg, bg_ll = bgnbd_fit(x, tx, T)

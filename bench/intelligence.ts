@@ -6,7 +6,7 @@
 //   npm run bench:intelligence [-- --customers 1000000 --seed 20261206]
 import { parseArgs } from "node:util";
 
-import { fitLifetimeValue } from "../app/intelligence/clv/lifetime-value";
+import { fitLifetimeValue, memberValue } from "../app/intelligence/clv/lifetime-value";
 import { DEFAULT_PURCHASES, DEFAULT_SPEND, syntheticCustomers } from "./support/clv-customers";
 
 const TARGET_S = 10;
@@ -45,8 +45,24 @@ console.log("Gamma-Gamma:");
 for (const key of ["p", "q", "gamma"] as const)
   console.log(row(key, DEFAULT_SPEND[key], spend.ok ? spend.params[key] : undefined));
 if (spend.ok)
-  console.log(`  ${spend.customers.toLocaleString("en-US")} repeat buyers; ${spend.iterations} iterations`);
+  console.log(
+    `  ${spend.customers.toLocaleString("en-US")} repeat buyers; ${spend.iterations} iterations; frequency-spend correlation ${spend.frequencySpendCorrelation.toFixed(3)}`,
+  );
 else console.log(`  ${spend.reason}`);
+
+// Not a target of its own (full scoring is timed end to end from the database elsewhere):
+// what the per-member values cost once the models are fitted.
+if (purchases.ok && spend.ok) {
+  const scored = Math.min(count, 100_000);
+  const scoringStarted = performance.now();
+  let total = 0;
+  for (let i = 0; i < scored; i++)
+    total +=
+      memberValue(purchases.params, spend.params, customers[i]!, { unitsPerMonth: 30 }).lifetimeValue ?? 0;
+  console.log(
+    `  scored ${scored.toLocaleString("en-US")} members (P(alive), 12-month purchases, spend, discounted CLV) in ${((performance.now() - scoringStarted) / 1000).toFixed(2)} s; mean CLV $${(total / scored).toFixed(2)}`,
+  );
+}
 
 console.log(
   `bg-nbd + gamma-gamma fit, ${count.toLocaleString("en-US")} customers: ${seconds.toFixed(2)} s (target <= ${TARGET_S} s)`,

@@ -33,6 +33,9 @@ console.log(`Gamma-Gamma on ${gg.customers} repeat buyers' mean spend per repeat
 console.log(line("p", gg.params.p, "6.25", gg.standardErrors?.p));
 console.log(line("q", gg.params.q, "3.74", gg.standardErrors?.q));
 console.log(line("γ", gg.params.gamma, "15.44", gg.standardErrors?.gamma));
+console.log(
+  `  correlation of repeat purchases and mean spend ${gg.frequencySpendCorrelation.toFixed(2)} (published 0.11)`,
+);
 
 const predicted = customers.map((c) => conditionalExpectedPurchases(bg.params, HOLDOUT_WEEKS, c));
 const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);

@@ -51,6 +51,8 @@ describe("CDNOW", () => {
     const reference = fixtures.cdnow.gammaGamma;
     for (const key of ["p", "q", "gamma"] as const)
       expect(Math.abs(gg.params[key] / reference[key] - 1)).toBeLessThan(1e-5);
+    // The independence the model assumes holds on CDNOW (Fader & Hardie report 0.11).
+    expect(gg.frequencySpendCorrelation).toBeCloseTo(reference.frequencySpendCorrelation, 10);
   });
 
   it("predicts about 1,653 repeat purchases in weeks 40–78 against 1,882 actual", () => {

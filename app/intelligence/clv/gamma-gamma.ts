@@ -20,6 +20,11 @@ export type GammaGammaFit =
       logLikelihood: number;
       customers: number;
       iterations: number;
+      /**
+       * Pearson correlation of repeat purchases and mean spend over the repeat buyers. The
+       * model assumes they are independent; far from 0 (say beyond ±0.3), its CLV is biased.
+       */
+      frequencySpendCorrelation: number;
     }
   | FitFailure<GammaGammaParams>;
 
@@ -123,7 +128,30 @@ export function fitGammaGamma(
     logLikelihood: -result.value * data.n,
     customers: data.n,
     iterations: result.iterations,
+    frequencySpendCorrelation: correlation(data),
   };
+}
+
+function correlation(data: SpendData): number {
+  let sx = 0;
+  let sm = 0;
+  let sxx = 0;
+  let smm = 0;
+  let sxm = 0;
+  data.xs.forEach((x, k) => {
+    for (const m of data.byX[k]!) {
+      sx += x;
+      sm += m;
+      sxx += x * x;
+      smm += m * m;
+      sxm += x * m;
+    }
+  });
+  const n = data.n;
+  const cov = sxm - (sx * sm) / n;
+  const vx = sxx - (sx * sx) / n;
+  const vm = smm - (sm * sm) / n;
+  return vx > 0 && vm > 0 ? cov / Math.sqrt(vx * vm) : 0;
 }
 
 /**

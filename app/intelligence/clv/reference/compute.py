@@ -197,7 +197,8 @@ def main():
         "cdnow": {
             "bgnbd": dict(zip(["r", "alpha", "a", "b"], bg.tolist()), logLikelihood=bg_ll),
             "gammaGamma": dict(zip(["p", "q", "gamma"], gg.tolist()), logLikelihood=gg_ll,
-                               repeatBuyers=int(repeat.sum())),
+                               repeatBuyers=int(repeat.sum()),
+                               frequencySpendCorrelation=float(np.corrcoef(x[repeat], spend[repeat])[0, 1])),
             "holdoutPredicted": predicted, "holdoutActual": int(holdout.sum()),
         },
         "bgnbdAtPublished": {

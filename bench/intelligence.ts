@@ -31,11 +31,19 @@ const seconds = (performance.now() - started) / 1000;
 
 if (!fits.ok) throw new Error(fits.reason);
 const { purchases, spend } = fits;
-const row = (name: string, generating: number, fitted: number | undefined) =>
-  `  ${name.padEnd(6)} generating ${generating.toPrecision(4).padStart(8)}   fitted ${fitted === undefined ? "   —" : fitted.toPrecision(4).padStart(8)}`;
+const row = (name: string, generating: number, fitted?: number, se?: number) =>
+  `  ${name.padEnd(6)} generating ${generating.toPrecision(4).padStart(8)}   fitted ${fitted === undefined ? "   —" : fitted.toPrecision(4).padStart(8)}` +
+  (se === undefined ? "" : ` ± ${se.toPrecision(2)}`);
 console.log("BG/NBD (days):");
 for (const key of ["r", "alpha", "a", "b"] as const)
-  console.log(row(key, DEFAULT_PURCHASES[key], purchases.ok ? purchases.params[key] : undefined));
+  console.log(
+    row(
+      key,
+      DEFAULT_PURCHASES[key],
+      purchases.ok ? purchases.params[key] : undefined,
+      purchases.ok ? purchases.standardErrors?.[key] : undefined,
+    ),
+  );
 if (purchases.ok)
   console.log(
     `  ${purchases.customers.toLocaleString("en-US")} customers in ${purchases.groups.toLocaleString("en-US")} (x, t_x, T) groups; ${purchases.iterations} iterations; LL ${purchases.logLikelihood.toFixed(1)}`,
@@ -43,7 +51,14 @@ if (purchases.ok)
 else console.log(`  ${purchases.reason}`);
 console.log("Gamma-Gamma:");
 for (const key of ["p", "q", "gamma"] as const)
-  console.log(row(key, DEFAULT_SPEND[key], spend.ok ? spend.params[key] : undefined));
+  console.log(
+    row(
+      key,
+      DEFAULT_SPEND[key],
+      spend.ok ? spend.params[key] : undefined,
+      spend.ok ? spend.standardErrors?.[key] : undefined,
+    ),
+  );
 if (spend.ok)
   console.log(
     `  ${spend.customers.toLocaleString("en-US")} repeat buyers; ${spend.iterations} iterations; frequency-spend correlation ${spend.frequencySpendCorrelation.toFixed(3)}`,

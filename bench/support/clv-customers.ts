@@ -16,7 +16,14 @@ export const DEFAULT_SPEND: GammaGammaParams = { p: 6, q: 4, gamma: 40 };
 
 export function syntheticCustomers(
   count: number,
-  options: { seed?: number; windowDays?: number; purchases?: BgNbdParams; spend?: GammaGammaParams } = {},
+  options: {
+    seed?: number;
+    windowDays?: number;
+    purchases?: BgNbdParams;
+    spend?: GammaGammaParams;
+    /** Exact times instead of whole days (no grouping to gain, no rounding bias). */
+    exactTimes?: boolean;
+  } = {},
 ): CustomerSummary[] {
   const rng = new Rng(options.seed ?? 20261206);
   const window = options.windowDays ?? 540;
@@ -24,17 +31,27 @@ export function syntheticCustomers(
   const spend = options.spend ?? DEFAULT_SPEND;
   const out: CustomerSummary[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    const T = 1 + Math.floor(rng.open() * window);
+    const T = options.exactTimes ? rng.open() * window : 1 + Math.floor(rng.open() * window);
     const lambda = gamma(rng, r, 1 / alpha);
     const dropout = beta(rng, a, b);
+    // The first purchase falls at a uniform moment of its day; whole-day summaries count
+    // purchase days (same-day purchases merge), as the app's SQL will.
+    const offset = rng.open();
+    const exposure = options.exactTimes ? T : T - offset; // the window ends at a day boundary
     let t = 0;
     let last = 0;
     let x = 0;
+    let lastDay = 0;
     for (;;) {
       t += exponential(rng, lambda);
-      if (t > T) break;
-      x++;
-      last = t;
+      if (t > exposure) break;
+      if (options.exactTimes) {
+        x++;
+        last = t;
+      } else if (Math.floor(offset + t) > lastDay) {
+        x++;
+        lastDay = Math.floor(offset + t);
+      }
       if (rng.open() < dropout) break;
     }
     let mean = 0;
@@ -42,8 +59,7 @@ export function syntheticCustomers(
       const nu = gamma(rng, spend.q, 1 / spend.gamma);
       mean = Math.max(0.01, Math.round(gamma(rng, spend.p * x, 1 / (nu * x)) * 100) / 100);
     }
-    // Whole days: a purchase at 3.2 days is on day 4, so t_x ≥ 1 for a repeat purchase.
-    out[i] = { x, tx: x > 0 ? Math.ceil(last) : 0, T, spend: mean };
+    out[i] = { x, tx: x > 0 ? (options.exactTimes ? last : lastDay) : 0, T, spend: mean };
   }
   return out;
 }

@@ -1,8 +1,9 @@
 // BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way"): maximum-
 // likelihood fit over grouped summaries, and what it predicts for a customer.
-import { bgNbdLikelihood, type BgNbdParams } from "./bgnbd-likelihood";
+import type { BgNbdParams } from "./bgnbd-likelihood";
+import { bgNbdObjective, paramsFromTheta, searchBgNbd } from "./bgnbd-search";
 import { groupSummaries, invalidSummary, type CustomerSummary, type GroupedSummaries } from "./customers";
-import { inverseHessian, minimise } from "./optimise";
+import { inverseHessian } from "./optimise";
 import { hyp2f1 } from "./special";
 
 export type { BgNbdParams } from "./bgnbd-likelihood";
@@ -35,13 +36,6 @@ export type BgNbdFit =
 
 export type BgNbdFitOptions = { minCustomers?: number; minRepeatBuyers?: number; maxIterations?: number };
 
-const fromTheta = (t: readonly number[]): BgNbdParams => ({
-  r: Math.exp(t[0]!),
-  alpha: Math.exp(t[1]!),
-  a: Math.exp(t[2]!),
-  b: Math.exp(t[3]!),
-});
-
 /** Fits BG/NBD by maximum likelihood (BFGS on log-parameters, analytic gradient). */
 export function fitBgNbd(customers: readonly CustomerSummary[], options: BgNbdFitOptions = {}): BgNbdFit {
   const invalid = invalidSummary(customers);
@@ -64,45 +58,22 @@ export function fitGroupedBgNbd(groups: GroupedSummaries, options: BgNbdFitOptio
   let meanT = 0;
   for (let g = 0; g < groups.count.length; g++) meanT += groups.count[g]! * groups.Ts[groups.groupT[g]!]!;
   meanT = Math.max(meanT / customers, 1e-9);
-  // The mean negative log-likelihood per customer: the gradient tolerance means the same
-  // at any number of customers.
-  const objective = (theta: readonly number[]) => {
-    const { logLikelihood, gradient } = bgNbdLikelihood(fromTheta(theta), groups);
-    const p = fromTheta(theta);
-    const scale = [p.r, p.alpha, p.a, p.b];
-    return {
-      value: -logLikelihood / customers,
-      gradient: gradient.map((g, i) => (-g * scale[i]!) / customers),
-    };
-  };
-  const starts = [
-    [0, Math.log(meanT), 0, 0],
-    [Math.log(0.5), Math.log(meanT / 10), Math.log(0.5), Math.log(2)],
-  ];
-  let best: ReturnType<typeof minimise> | null = null;
-  for (const start of starts) {
-    const result = minimise(objective, start, {
-      maxIterations: options.maxIterations ?? 500,
-      maxDistance: 25,
-    });
-    if (
-      !best ||
-      (result.converged && !best.converged) ||
-      (result.converged === best.converged && result.value < best.value)
-    )
-      best = result;
-    if (result.converged && boundaryProblem(fromTheta(result.theta), meanT) === null) break;
-  }
-  const params = fromTheta(best!.theta);
+  const best = searchBgNbd(
+    groups,
+    meanT,
+    options.maxIterations ?? 500,
+    (theta) => boundaryProblem(paramsFromTheta(theta), meanT) === null,
+  );
+  const params = paramsFromTheta(best.theta);
   const boundary = boundaryProblem(params, meanT);
-  if (!best!.converged || boundary)
+  if (!best.converged || boundary)
     return {
       ok: false,
       problem: "not-converged",
-      reason: `The purchase model did not converge (${boundary ?? best!.reason} after ${best!.iterations} iterations); the previous model stays in use.`,
+      reason: `The purchase model did not converge (${boundary ?? best.reason} after ${best.iterations} iterations); the previous model stays in use.`,
       lastParams: params,
     };
-  const covariance = inverseHessian(objective, best!.theta);
+  const covariance = inverseHessian(bgNbdObjective(groups), best.theta);
   const se = (i: number, value: number) => value * Math.sqrt(covariance![i]![i]! / customers);
   return {
     ok: true,
@@ -113,12 +84,12 @@ export function fitGroupedBgNbd(groups: GroupedSummaries, options: BgNbdFitOptio
       a: se(2, params.a),
       b: se(3, params.b),
     },
-    logLikelihood: -best!.value * customers,
+    logLikelihood: -best.value * customers,
     customers,
     repeatBuyers,
     groups: groups.count.length,
-    iterations: best!.iterations,
-    evaluations: best!.evaluations,
+    iterations: best.iterations,
+    evaluations: best.evaluations,
   };
 }
 

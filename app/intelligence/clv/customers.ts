@@ -63,8 +63,54 @@ class ValueTable {
   }
 }
 
-/** Groups valid summaries (see `invalidSummary`) by identical (x, t_x, T). */
+const SAMPLE = 20_000;
+
+/**
+ * Groups valid summaries (see `invalidSummary`) by identical (x, t_x, T). Whole days (or
+ * weeks) leave a few hundred distinct T values and grouping collapses a million customers
+ * to a third; times from order timestamps are nearly all distinct, and hashing a million
+ * of them costs more than it saves. So when a sample's T values are mostly distinct, each
+ * customer is its own group and only x is tabled.
+ */
 export function groupSummaries(customers: readonly CustomerSummary[]): GroupedSummaries {
+  if (customers.length > SAMPLE) {
+    const distinctT = new Set<number>();
+    for (let i = 0; i < SAMPLE; i++) distinctT.add(customers[i]!.T);
+    if (distinctT.size > SAMPLE / 4) return ungrouped(customers);
+  }
+  return grouped(customers);
+}
+
+function ungrouped(customers: readonly CustomerSummary[]): GroupedSummaries {
+  const n = customers.length;
+  const xTable = new ValueTable();
+  const groupX = new Uint32Array(n);
+  const txs = new Float64Array(n);
+  const Ts = new Float64Array(n);
+  let repeatBuyers = 0;
+  for (let i = 0; i < n; i++) {
+    const c = customers[i]!;
+    groupX[i] = xTable.of(c.x);
+    txs[i] = c.tx;
+    Ts[i] = c.T;
+    if (c.x > 0) repeatBuyers++;
+  }
+  const identity = new Uint32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  return {
+    customers: n,
+    repeatBuyers,
+    xs: Float64Array.from(xTable.values),
+    txs,
+    Ts,
+    groupX,
+    groupTx: identity,
+    groupT: identity,
+    count: new Float64Array(n).fill(1),
+  };
+}
+
+function grouped(customers: readonly CustomerSummary[]): GroupedSummaries {
   const xTable = new ValueTable();
   const txTable = new ValueTable();
   const TTable = new ValueTable();

@@ -28,6 +28,9 @@ export type GammaGammaFit =
     }
   | FitFailure<GammaGammaParams>;
 
+const THINNED = 50_000;
+const sumLog = (ms: Float64Array) => ms.reduce((s, m) => s + Math.log(m), 0);
+
 /** Repeat buyers' (x, m) columns, by distinct x: what the likelihood needs. */
 export type SpendData = { xs: number[]; byX: Float64Array[]; sumLogM: number[]; n: number };
 
@@ -41,7 +44,7 @@ export function spendData(customers: readonly CustomerSummary[]): SpendData {
   }
   const xs = [...lists.keys()];
   const byX = xs.map((x) => Float64Array.from(lists.get(x)!));
-  const sumLogM = byX.map((ms) => ms.reduce((s, m) => s + Math.log(m), 0));
+  const sumLogM = byX.map(sumLog);
   return { xs, byX, sumLogM, n: byX.reduce((s, ms) => s + ms.length, 0) };
 }
 
@@ -99,17 +102,26 @@ export function fitGammaGamma(
     q: Math.exp(t[1]!),
     gamma: Math.exp(t[2]!),
   });
-  const objective = (theta: readonly number[]) => {
+  const objectiveOf = (d: SpendData) => (theta: readonly number[]) => {
     const params = fromTheta(theta);
-    const { logLikelihood, gradient } = gammaGammaLikelihood(params, data);
+    const { logLikelihood, gradient } = gammaGammaLikelihood(params, d);
     const scale = [params.p, params.q, params.gamma];
-    return { value: -logLikelihood / data.n, gradient: gradient.map((g, i) => (-g * scale[i]!) / data.n) };
+    return { value: -logLikelihood / d.n, gradient: gradient.map((g, i) => (-g * scale[i]!) / d.n) };
   };
-  // Start at p = q = 2 with the population mean p γ/(q − 1) equal to the observed mean.
-  const result = minimise(objective, [Math.log(2), Math.log(2), Math.log(meanM / 2)], {
-    maxIterations: options.maxIterations ?? 500,
-    maxDistance: 25,
-  });
+  const objective = objectiveOf(data);
+  const settings = { maxIterations: options.maxIterations ?? 500, maxDistance: 25 };
+  // Start at p = q = 2 with the population mean p γ/(q − 1) equal to the observed mean; on
+  // large data from the optimum and curvature of every k-th buyer (a few steps from the end).
+  let start = [Math.log(2), Math.log(2), Math.log(meanM / 2)];
+  let warm: number[][] | undefined;
+  const k = Math.ceil(data.n / THINNED);
+  if (k > 1) {
+    const byX = data.byX.map((ms) => ms.filter((_, i) => i % k === 0));
+    const sample = { ...data, byX, sumLogM: byX.map(sumLog), n: byX.reduce((s, ms) => s + ms.length, 0) };
+    const first = minimise(objectiveOf(sample), start, settings);
+    if (first.converged) [start, warm] = [first.theta, first.inverseHessian];
+  }
+  const result = minimise(objective, start, { ...settings, inverseHessian: warm });
   const params = fromTheta(result.theta);
   const ran = Object.entries(params).find(([k, v]) => !(v > 1e-6 && v < (k === "gamma" ? 1e6 * meanM : 1e6)));
   if (!result.converged || ran)

@@ -11,6 +11,8 @@ export type OptimiseOptions = {
   maxIterations?: number;
   /** Give up once any coordinate is this far from its start (a log-parameter running off). */
   maxDistance?: number;
+  /** A starting inverse Hessian, e.g. from a fit on a subsample (same objective scale). */
+  inverseHessian?: number[][];
 };
 
 export type OptimiseResult = {
@@ -20,6 +22,8 @@ export type OptimiseResult = {
   iterations: number;
   evaluations: number;
   converged: boolean;
+  /** BFGS's approximation of the inverse Hessian where it stopped. */
+  inverseHessian: number[][];
   /** Why it stopped: "gradient below tolerance", "no further progress", "iteration limit", … */
   reason: string;
 };
@@ -55,6 +59,8 @@ export function minimise(
   let theta = [...start];
   let current = f(theta);
   let evaluations = 1;
+  const warm = options.inverseHessian !== undefined;
+  let H = options.inverseHessian?.map((row) => [...row]) ?? identity(theta.length);
   const done = (iterations: number, converged: boolean, reason: string): OptimiseResult => ({
     theta,
     value: current.value,
@@ -62,12 +68,12 @@ export function minimise(
     iterations,
     evaluations,
     converged,
+    inverseHessian: H,
     reason,
   });
   if (!Number.isFinite(current.value) || !current.gradient.every(Number.isFinite))
     return done(0, false, "the objective is not finite at the starting point");
 
-  let H = identity(theta.length);
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     if (maxAbs(current.gradient) <= tolerance) return done(iteration, true, "gradient below tolerance");
     let direction = H.map((row) => -dot(row, current.gradient));
@@ -104,7 +110,8 @@ export function minimise(
     if (ys > 1e-12 * Math.sqrt(dot(y, y) * dot(s, s))) {
       // Before the first update, scale the identity to the curvature just seen (Nocedal &
       // Wright 6.20), so the second step is already about the right length.
-      if (iteration === 0) H = identity(theta.length).map((row) => row.map((v) => (v * ys) / dot(y, y)));
+      if (iteration === 0 && !warm)
+        H = identity(theta.length).map((row) => row.map((v) => (v * ys) / dot(y, y)));
       updateInverseHessian(H, s, y);
     }
     // A decrease within rounding of the value: the sums cannot resolve a better point.
@@ -126,17 +133,18 @@ export function minimise(
 }
 
 /**
- * The inverse of the Hessian at `theta`, by central differences of the analytic gradient,
- * symmetrised; null if it is not positive definite. At a maximum-likelihood optimum of the
- * negative log-likelihood this is the parameters' asymptotic covariance.
+ * The inverse of the Hessian at `theta`, by forward differences of the analytic gradient
+ * (one evaluation per parameter), symmetrised; null if it is not positive definite. At a
+ * maximum-likelihood optimum of the negative log-likelihood this is the parameters'
+ * asymptotic covariance.
  */
 export function inverseHessian(f: Objective, theta: readonly number[]): number[][] | null {
   const n = theta.length;
+  const at = f(theta).gradient;
   const columns = theta.map((t, i) => {
-    const h = 1e-5 * Math.max(1, Math.abs(t));
+    const h = 1e-6 * Math.max(1, Math.abs(t));
     const up = f(theta.map((v, j) => (j === i ? v + h : v))).gradient;
-    const down = f(theta.map((v, j) => (j === i ? v - h : v))).gradient;
-    return up.map((g, k) => (g - down[k]!) / (2 * h));
+    return up.map((g, k) => (g - at[k]!) / h);
   });
   const H = columns.map((_, i) => columns.map((__, j) => (columns[i]![j]! + columns[j]![i]!) / 2));
   // Cholesky: fails exactly when H is not positive definite.

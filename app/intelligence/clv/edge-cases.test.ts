@@ -26,6 +26,17 @@ describe("not enough data", () => {
   it("Gamma-Gamma without repeat buyers with a spend", () => {
     const fit = fitGammaGamma([...oneTimers, { x: 2, tx: 3, T: 20, spend: 0 }]);
     expect(fit).toMatchObject({ ok: false, problem: "not-enough-data" });
+    if (!fit.ok) expect(fit.reason).toContain("there are 0 (1 more without one)");
+  });
+
+  it("repeat buyers without a usable spend are counted, not silently dropped", () => {
+    const bad = [
+      { x: 1, tx: 2, T: 30, spend: 0 },
+      { x: 3, tx: 9, T: 30, spend: Number.NaN },
+      { x: 2, tx: 5, T: 30 },
+    ];
+    const fit = fitGammaGamma([...cdnowCustomers, ...bad]);
+    expect(fit).toMatchObject({ ok: true, customers: 946, skipped: 3 });
   });
 
   it("thresholds are options (a later step may tune them per shop)", () => {

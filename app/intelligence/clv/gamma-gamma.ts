@@ -19,6 +19,8 @@ export type GammaGammaFit =
       standardErrors: GammaGammaParams | null;
       logLikelihood: number;
       customers: number;
+      /** Repeat buyers left out for want of a positive mean spend (e.g. fully refunded). */
+      skipped: number;
       iterations: number;
       /**
        * Pearson correlation of repeat purchases and mean spend over the repeat buyers. The
@@ -32,12 +34,24 @@ const THINNED = 50_000;
 const sumLog = (ms: Float64Array) => ms.reduce((s, m) => s + Math.log(m), 0);
 
 /** Repeat buyers' (x, m) columns, by distinct x: what the likelihood needs. */
-export type SpendData = { xs: number[]; byX: Float64Array[]; sumLogM: number[]; n: number };
+export type SpendData = {
+  xs: number[];
+  byX: Float64Array[];
+  sumLogM: number[];
+  n: number;
+  /** Repeat buyers left out for want of a positive, finite mean spend (e.g. all refunded). */
+  skipped: number;
+};
 
 export function spendData(customers: readonly CustomerSummary[]): SpendData {
   const lists = new Map<number, number[]>();
+  let skipped = 0;
   for (const c of customers) {
-    if (c.x <= 0 || !(c.spend! > 0)) continue;
+    if (c.x <= 0) continue;
+    if (!(c.spend! > 0 && Number.isFinite(c.spend))) {
+      skipped++;
+      continue;
+    }
     let list = lists.get(c.x);
     if (!list) lists.set(c.x, (list = []));
     list.push(c.spend!);
@@ -45,7 +59,7 @@ export function spendData(customers: readonly CustomerSummary[]): SpendData {
   const xs = [...lists.keys()];
   const byX = xs.map((x) => Float64Array.from(lists.get(x)!));
   const sumLogM = byX.map(sumLog);
-  return { xs, byX, sumLogM, n: byX.reduce((s, ms) => s + ms.length, 0) };
+  return { xs, byX, sumLogM, n: byX.reduce((s, ms) => s + ms.length, 0), skipped };
 }
 
 /** Log-likelihood and gradient in (p, q, γ), summed over the repeat buyers. */
@@ -92,7 +106,9 @@ export function fitGammaGamma(
     return {
       ok: false,
       problem: "not-enough-data",
-      reason: `Not enough repeat purchases yet: spend per order needs at least ${minRepeatBuyers} customers who bought again; there are ${data.n}.`,
+      reason:
+        `Not enough repeat purchases yet: spend per order needs at least ${minRepeatBuyers} customers who bought ` +
+        `again with a positive spend; there are ${data.n}${data.skipped ? ` (${data.skipped} more without one)` : ""}.`,
     };
   let meanM = 0;
   for (const ms of data.byX) for (const m of ms) meanM += m;
@@ -139,6 +155,7 @@ export function fitGammaGamma(
     standardErrors: covariance && { p: se(0, params.p), q: se(1, params.q), gamma: se(2, params.gamma) },
     logLikelihood: -result.value * data.n,
     customers: data.n,
+    skipped: data.skipped,
     iterations: result.iterations,
     frequencySpendCorrelation: correlation(data),
   };

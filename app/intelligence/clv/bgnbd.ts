@@ -34,7 +34,15 @@ export type BgNbdFit =
     }
   | FitFailure<BgNbdParams>;
 
-export type BgNbdFitOptions = { minCustomers?: number; minRepeatBuyers?: number; maxIterations?: number };
+export type BgNbdFitOptions = {
+  minCustomers?: number;
+  minRepeatBuyers?: number;
+  /** The oldest customer's T must reach this (in the summaries' unit, e.g. 28 days); 0 by default. */
+  minHistory?: number;
+  /** The summaries' time unit in words ("days", "weeks"), for the reasons. */
+  unit?: string;
+  maxIterations?: number;
+};
 
 /** Fits BG/NBD by maximum likelihood (BFGS on log-parameters, analytic gradient). */
 export function fitBgNbd(customers: readonly CustomerSummary[], options: BgNbdFitOptions = {}): BgNbdFit {
@@ -56,8 +64,21 @@ export function fitGroupedBgNbd(groups: GroupedSummaries, options: BgNbdFitOptio
         `with an order and ${minRepeatBuyers} who came back for another; there are ${customers} and ${repeatBuyers}.`,
     };
   let meanT = 0;
-  for (let g = 0; g < groups.count.length; g++) meanT += groups.count[g]! * groups.Ts[groups.groupT[g]!]!;
+  let longest = 0;
+  for (let g = 0; g < groups.count.length; g++) {
+    const T = groups.Ts[groups.groupT[g]!]!;
+    meanT += groups.count[g]! * T;
+    longest = Math.max(longest, T);
+  }
   meanT = Math.max(meanT / customers, 1e-9);
+  const minHistory = options.minHistory ?? 0;
+  const unit = options.unit ? ` ${options.unit}` : "";
+  if (longest < minHistory)
+    return {
+      ok: false,
+      problem: "not-enough-data",
+      reason: `Not enough purchase history yet: lifetime value needs orders over at least ${minHistory}${unit} (the oldest customer's first order is ${longest}${unit} ago).`,
+    };
   const best = searchBgNbd(
     groups,
     meanT,

@@ -39,6 +39,16 @@ describe("not enough data", () => {
     expect(fit).toMatchObject({ ok: true, customers: 946, skipped: 3 });
   });
 
+  it("a week of history, when the caller asks for four", () => {
+    const week = Array.from({ length: 300 }, (_, i) => ({ x: i % 3, tx: i % 3 ? 1 + (i % 5) : 0, T: 7 }));
+    const fit = fitBgNbd(week, { minHistory: 28, unit: "days" });
+    expect(fit).toMatchObject({ ok: false, problem: "not-enough-data" });
+    if (!fit.ok)
+      expect(fit.reason).toContain(
+        "orders over at least 28 days (the oldest customer's first order is 7 days ago)",
+      );
+  });
+
   it("thresholds are options (a later step may tune them per shop)", () => {
     expect(fitBgNbd(cdnowCustomers.slice(0, 300), { minCustomers: 500 }).ok).toBe(false);
     expect(fitBgNbd(cdnowCustomers.slice(0, 300)).ok).toBe(true);

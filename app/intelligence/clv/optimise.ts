@@ -1,5 +1,5 @@
 // BFGS with an Armijo backtracking line search, for the handful of parameters of a
-// likelihood with an analytic gradient (docs/decisions/0021-i15-clv-optimiser.md says why
+// likelihood with an analytic gradient (docs/decisions/0022-clv-optimiser-own-bfgs.md says why
 // it is ours). Models pass their log-parameters, so any real vector is a valid point and
 // no bounds are needed.
 

@@ -2,8 +2,9 @@ import { applyOverrides, InvalidOverride } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
 
 // The program levers an experiment may test, and which parts of the program each one's
-// override may change. Experiments on one lever share its layer (assignment.ts). Widget
-// copy and message variants wait for the campaigns room: they are not program settings.
+// override may change. Experiments on one lever share its layer (assignment.ts). `exposure`
+// names the event that naturally exposes a member to the lever when it differs from the
+// first order: widget copy is seen on the first logged-in storefront view.
 
 export const LEVERS = {
   earnRate: {
@@ -20,7 +21,11 @@ export const LEVERS = {
   rewards: { label: "Rewards: the set, their cost and value", paths: ["rewards"] },
   tiers: { label: "Tier thresholds and multipliers", paths: ["tiers"] },
   expiry: { label: "Expiry window", paths: ["expiry"] },
-} as const satisfies Record<string, { label: string; paths: readonly string[] }>;
+  widgetCopy: { label: "Storefront widget copy", paths: ["widgetCopy"], exposure: "storefront" },
+} as const satisfies Record<
+  string,
+  { label: string; paths: readonly string[]; exposure?: "order" | "storefront" | "message" }
+>;
 
 export type Lever = keyof typeof LEVERS;
 export const LEVER_KEYS = Object.keys(LEVERS) as [Lever, ...Lever[]];

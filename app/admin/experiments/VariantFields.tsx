@@ -42,6 +42,12 @@ function NumberField(props: {
   );
 }
 
+const COPY_FIELDS: [keyof OverrideFields["copy"], string, string][] = [
+  ["guestPitch", "Guest pitch", "What a signed-out shopper reads first. Empty: the translated default."],
+  ["memberGreeting", "Member greeting", "The member view's first line. Empty: the translated default."],
+  ["callToAction", "Join button", "The guest's call to action. Empty: the translated default."],
+];
+
 export function VariantFields({ lever, program, fields, disabled, errors, change }: Props) {
   const spend = program.tiers.basis === "spend";
   switch (lever) {
@@ -135,6 +141,23 @@ export function VariantFields({ lever, program, fields, disabled, errors, change
               disabled={disabled}
             />
           )}
+        </BlockStack>
+      );
+    case "widgetCopy":
+      return (
+        <BlockStack gap="200">
+          {COPY_FIELDS.map(([key, label, helpText]) => (
+            <TextField
+              key={key}
+              autoComplete="off"
+              label={label}
+              helpText={helpText}
+              value={fields.copy[key]}
+              onChange={(v) => change((f) => void (f.copy[key] = v))}
+              error={errors[`widgetCopy.${key}`]}
+              disabled={disabled}
+            />
+          ))}
         </BlockStack>
       );
   }

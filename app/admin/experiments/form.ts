@@ -22,6 +22,8 @@ export type OverrideFields = {
   tierMultipliers: Record<string, string>;
   expiryPolicy: "none" | "inactivity" | "fixedAge";
   expiryDays: string;
+  /** The storefront widget's texts (empty: the widget's translated default). */
+  copy: { guestPitch: string; memberGreeting: string; callToAction: string };
 };
 
 export type VariantDraft = {
@@ -71,6 +73,7 @@ export function liveFields(program: Program): OverrideFields {
     ),
     expiryPolicy: program.expiry.policy,
     expiryDays: program.expiry.policy === "none" ? "365" : text(program.expiry.days),
+    copy: { ...program.widgetCopy },
   };
 }
 
@@ -164,6 +167,11 @@ export function overrideOf(lever: Lever, program: Program, fields: OverrideField
       return {
         expiry: { policy: fields.expiryPolicy, days: numberOr(fields.expiryDays), noticeDays: notice },
       };
+    }
+    case "widgetCopy": {
+      const keys = Object.keys(live.copy) as (keyof OverrideFields["copy"])[];
+      const diff = keys.filter((k) => changed(fields.copy[k], live.copy[k]));
+      return diff.length ? { widgetCopy: Object.fromEntries(diff.map((k) => [k, fields.copy[k]])) } : {};
     }
   }
 }

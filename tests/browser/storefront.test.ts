@@ -229,9 +229,21 @@ describe("the storefront loyalty widget", () => {
 
 describe("the storefront loyalty widget for a guest", () => {
   it("sells the program: the pitch, ways to earn, rewards with conditions and tiers, with Join and Sign in", async () => {
-    const guest = await browser!.newPage({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+    // Same context (its layout-shift observer), signed out by the stand-in's cookie.
+    const guest = await page.context().newPage();
     const errors: string[] = [];
     guest.on("pageerror", (error) => errors.push(error.message));
+    // The worst case of Shopify's injection: the script runs in <head> before the body
+    // exists (here made blocking), and must still start once the document is parsed.
+    await guest.route(
+      (url) => url.pathname === "/",
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.text()).replace(/(<script src="[^"]+") async>/, "$1>");
+        expect(body).toMatch(/<head>[\s\S]*<script src="[^"]+loyalty-widget\.js"><\/script>[\s\S]*<\/head>/);
+        await route.fulfill({ response, body });
+      },
+    );
     await guest.goto(`${storefront!.url}/?customer=guest`);
     await guest.locator("[data-lw-launcher]").click();
     const panel = guest.getByRole("dialog");
@@ -250,6 +262,7 @@ describe("the storefront loyalty widget for a guest", () => {
     expect(await panel.getByRole("link", { name: "Sign in" }).getAttribute("href")).toBe("/account/login");
     expect(storefront!.proxied.at(-1)).toEqual({ method: "GET", path: "/apps/loyalty/status", status: 401 });
     await guest.screenshot({ path: `${SHOTS}/widget-guest.png` });
+    expect(await guest.evaluate(() => (window as unknown as { __shifts: string[] }).__shifts)).toEqual([]);
     expect(errors).toEqual([]);
     await guest.close();
   });

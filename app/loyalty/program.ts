@@ -57,7 +57,11 @@ export const refundPolicySchema = z
 // member greeting and the join call to action. Empty means the widget's translated default,
 // so a multilingual storefront keeps its languages until the merchant writes their own.
 const copyText = (max: number) =>
-  z.string({ error: "Enter text." }).trim().max(max, { error: `At most ${max} characters.` }).default("");
+  z
+    .string({ error: "Enter text." })
+    .trim()
+    .max(max, { error: `At most ${max} characters.` })
+    .default("");
 
 export const widgetCopySchema = z
   .object({

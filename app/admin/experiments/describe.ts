@@ -52,7 +52,11 @@ export function describeOverride(override: Json, program: Program): string {
     parts.push(`Points expire: ${before} → ${after}`);
   }
   if (isObject(override.widgetCopy)) {
-    const names = { guestPitch: "Guest pitch", memberGreeting: "Member greeting", callToAction: "Join button" };
+    const names = {
+      guestPitch: "Guest pitch",
+      memberGreeting: "Member greeting",
+      callToAction: "Join button",
+    };
     for (const [key, label] of Object.entries(names)) {
       const text = override.widgetCopy[key];
       if (typeof text === "string") parts.push(`${label}: “${text || "translated default"}”`);

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../app/db.server";
 import { memberPrograms } from "../app/loyalty/services/member-program.server";
+import { currentProgramVersion } from "../app/loyalty/services/program.server";
 import { readAppearance } from "../app/storefront/widget-appearance";
 import { metafieldsOf } from "../emulator/graphql/metafields";
 import type { Emulator } from "../emulator/server";
@@ -9,20 +10,29 @@ import { startStorefront, type StorefrontHarness } from "./storefront";
 // port beside the emulator's admin. The appearance is whatever the merchant saved on
 // /app/widget (the shop's $app.widget metafield in the emulator, read on every page as
 // Liquid would); a customer's holdout is the app's own program resolution. The bar above
-// the page views it as a guest, the member with the most points, and a held-out customer.
+// the page views it as a guest, a member saving towards a reward, and a held-out customer.
 
 export const STOREFRONT_PORT = Number(process.env.STOREFRONT_PORT ?? 4300);
 
+/** A member part-way to the dearest reward (so the panel shows progress), and a held-out customer. */
 async function pickCustomers(db: PrismaClient, shop: string, now: Date) {
   const resolve = await memberPrograms(db, shop, now);
-  const top = await db.member.findMany({
+  const { program } = await currentProgramVersion(db, shop);
+  const dearest = Math.max(0, ...program.rewards.filter((r) => r.active).map((r) => r.pointsCost));
+  const saving = await db.member.findMany({
+    where: { shop, status: "active", availablePoints: { gt: 0, lt: dearest } },
+    orderBy: { availablePoints: "desc" },
+    select: { customerId: true },
+    take: 200,
+  });
+  const any = await db.member.findMany({
     where: { shop, status: "active" },
     orderBy: { availablePoints: "desc" },
     select: { customerId: true },
     take: 500,
   });
-  const member = top.find((m) => !resolve(m.customerId).heldOut);
-  const heldOut = top.find((m) => resolve(m.customerId).heldOut);
+  const member = [...saving, ...any].find((m) => !resolve(m.customerId).heldOut);
+  const heldOut = any.find((m) => resolve(m.customerId).heldOut);
   return { member: member?.customerId ?? null, heldOut: heldOut?.customerId ?? null };
 }
 

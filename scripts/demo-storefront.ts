@@ -14,13 +14,20 @@ import { startStorefront, type StorefrontHarness } from "./storefront";
 
 export const STOREFRONT_PORT = Number(process.env.STOREFRONT_PORT ?? 4300);
 
-/** A member part-way to the dearest reward (so the panel shows progress), and a held-out customer. */
+/** A member part-way to the dearest reward and the next tier (the panel shows both), and a held-out customer. */
 async function pickCustomers(db: PrismaClient, shop: string, now: Date) {
   const resolve = await memberPrograms(db, shop, now);
   const { program } = await currentProgramVersion(db, shop);
   const dearest = Math.max(0, ...program.rewards.filter((r) => r.active).map((r) => r.pointsCost));
+  const top = program.tiers.levels.at(-1)?.id;
   const saving = await db.member.findMany({
-    where: { shop, status: "active", availablePoints: { gt: 0, lt: dearest } },
+    // Below the top tier too, so both progress bars show.
+    where: {
+      shop,
+      status: "active",
+      availablePoints: { gt: 0, lt: dearest },
+      ...(top ? { OR: [{ tierId: null }, { tierId: { not: top } }] } : {}),
+    },
     orderBy: { availablePoints: "desc" },
     select: { customerId: true },
     take: 200,

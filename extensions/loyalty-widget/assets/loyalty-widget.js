@@ -490,7 +490,7 @@
               resultFragment("panel"),
               heading("rewards_heading"),
               rewardsList("panel", 50),
-              earnList(s.earn, s.currency),
+              s.earn && earnList(s.earn, s.currency),
               heading("activity_heading"),
               s.activity.length
                 ? list(
@@ -528,21 +528,24 @@
             guest.loading ? h("p", { class: "lw-muted" }, t("loading_program")) : "",
           );
         // The program's own words, when the merchant (or an experiment's variant) wrote them.
-        if (p.copy.guestPitch) pitch.textContent = p.copy.guestPitch;
-        if (p.copy.callToAction) cta.textContent = p.copy.callToAction;
+        // Every part is optional: the theme extension and the app deploy separately.
+        const copy = p.copy || {};
+        if (copy.guestPitch) pitch.textContent = copy.guestPitch;
+        if (copy.callToAction) cta.textContent = copy.callToAction;
         slot.replaceChildren(
           h(
             "div",
             null,
-            earnList(p.earn, p.currency),
-            p.rewards.length && [
-              heading("rewards_heading"),
-              list(
-                "lw-rewards",
-                p.rewards.map((r) => h("li", { class: "lw-reward" }, rewardText(r))),
-              ),
-            ],
-            tierList(p.tiers, p.currency),
+            p.earn && earnList(p.earn, p.currency),
+            p.rewards &&
+              p.rewards.length && [
+                heading("rewards_heading"),
+                list(
+                  "lw-rewards",
+                  p.rewards.map((r) => h("li", { class: "lw-reward" }, rewardText(r))),
+                ),
+              ],
+            p.tiers && tierList(p.tiers, p.currency),
           ),
         );
       });

@@ -96,6 +96,11 @@ describe("the storefront widget editor", () => {
       launcherText: "Coffee club",
       launcherIcon: "star",
     });
+    // The page reloads its data after the save: still the editor, now past its first save.
+    await page.getByText("Widget saved").waitFor();
+    await expect.poll(() => frame.getByText("The widget uses its default look").count()).toBe(0);
+    expect(await frame.getByRole("heading", { name: "Storefront widget", level: 1 }).count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/widget-editor-saved.png` });
     expect(admin.pageErrors).toEqual([]);
   });
 });

@@ -266,4 +266,25 @@ describe("the storefront loyalty widget for a guest", () => {
     expect(errors).toEqual([]);
     await guest.close();
   });
+
+  it("speaks the storefront's language and calls the proxy under its locale root", async () => {
+    const guest = await page.context().newPage();
+    await guest.goto(`${storefront!.url}/fr/?customer=guest`);
+    await guest.locator("[data-lw-launcher]").click();
+    const panel = guest.getByRole("dialog");
+    await expect.poll(() => panel.locator("[data-lw-program]").innerText()).toContain("Niveaux");
+    const text = await panel.innerText();
+    expect(text).toContain("Comment gagner des points");
+    expect(text).toContain("100 points à la création de votre compte");
+    expect(text).toMatch(/Commande minimum de 100,00\s\$US/);
+    expect(await panel.getByRole("link", { name: "Se connecter" }).getAttribute("href")).toBe(
+      "/fr/account/login",
+    );
+    expect(storefront!.proxied.at(-1)).toEqual({
+      method: "GET",
+      path: "/fr/apps/loyalty/status",
+      status: 401,
+    });
+    await guest.close();
+  });
 });

@@ -26,7 +26,6 @@ import { startStorefront, type StorefrontHarness } from "./support/storefront-ha
 const SHOP = "widget-store.myshopify.com";
 const CUSTOMER = 7001;
 const SCREENSHOTS = "test-results/screenshots";
-const SHOTS = "/work/shots/m14-storefront";
 
 let database: OwnedService | undefined;
 let redis: OwnedService | undefined;
@@ -196,8 +195,6 @@ describe("the storefront loyalty widget", () => {
     const nextTier = panel.getByRole("progressbar", { name: "3,750 points to Gold" });
     expect(await nextTier.getAttribute("aria-valuenow")).toBe("25");
     await page.screenshot({ path: `${SCREENSHOTS}/widget-open.png` });
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/widget-member.png` });
   });
 
   it("redeems a reward and shows its code, which exists in Shopify for this customer", async () => {
@@ -261,7 +258,7 @@ describe("the storefront loyalty widget for a guest", () => {
     );
     expect(await panel.getByRole("link", { name: "Sign in" }).getAttribute("href")).toBe("/account/login");
     expect(storefront!.proxied.at(-1)).toEqual({ method: "GET", path: "/apps/loyalty/status", status: 401 });
-    await guest.screenshot({ path: `${SHOTS}/widget-guest.png` });
+    await guest.screenshot({ path: `${SCREENSHOTS}/widget-guest.png` });
     expect(await guest.evaluate(() => (window as unknown as { __shifts: string[] }).__shifts)).toEqual([]);
     expect(errors).toEqual([]);
     await guest.close();

@@ -10,7 +10,7 @@ import { startEmbeddedAdmin, type EmbeddedAdmin } from "./support/embedded-admin
 // $app.widget metafield that the theme reads. Real app, emulator, database and Chromium.
 
 const SHOP = "widget-browser.myshopify.com";
-const SHOTS = "/work/shots/m14-storefront";
+const SCREENSHOTS = "test-results/screenshots";
 let admin: EmbeddedAdmin;
 
 beforeAll(async () => {
@@ -82,11 +82,11 @@ describe("the storefront widget editor", () => {
 
     await frame.getByRole("tab", { name: "Member" }).click();
     await preview.getByText("Hi Mia!").waitFor();
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/widget-editor-member.png` });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-editor-member.png` });
     await frame.getByRole("tab", { name: "Guest" }).click();
     await preview.locator("[data-lw-program]").getByText("Tiers").waitFor();
-    await page.screenshot({ path: `${SHOTS}/widget-editor.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-editor.png` });
 
     await frame.getByRole("button", { name: "Save" }).click();
     const shop = emulator.store.requireShop(SHOP);
@@ -97,10 +97,9 @@ describe("the storefront widget editor", () => {
       launcherIcon: "star",
     });
     // The page reloads its data after the save: still the editor, now past its first save.
-    await page.getByText("Widget saved").waitFor();
     await expect.poll(() => frame.getByText("The widget uses its default look").count()).toBe(0);
     expect(await frame.getByRole("heading", { name: "Storefront widget", level: 1 }).count()).toBe(1);
-    await page.screenshot({ path: `${SHOTS}/widget-editor-saved.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-editor-saved.png` });
     expect(admin.pageErrors).toEqual([]);
   });
 });

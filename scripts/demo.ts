@@ -3,7 +3,8 @@
 // loaded into the Shopify emulator and imported by the app's real backfill (bulk
 // operations → JSONL → mirror → ledger replay), its refunds delivered as webhooks, then the
 // app, the worker and a live simulation of the shop's customers reacting to the program.
-// It prints the emulator's admin frame address, where the dashboard is populated.
+// It prints the emulator's admin frame address, where the dashboard is populated, and a
+// storefront's, where the widget shows guests and members the program.
 // Each run starts the demo shop afresh (the app's shop redaction erases the previous one),
 // so re-running is safe. Ctrl-C stops everything.
 import { parseArgs } from "node:util";
@@ -71,6 +72,7 @@ try {
   const { responseSchema } = await import("../simulator/scenario/schema");
   const { DEMO_EXPERIMENT_DAYS, recordHistoryExposures, respondToArms, startDemoExperiments } =
     await import("../simulator/demo-experiments.server");
+  const { startDemoStorefront } = await import("./demo-storefront");
 
   const db = createPrisma(settings.DATABASE_URL, 4);
   supervisor.onStop(() => db.$disconnect());
@@ -218,9 +220,19 @@ try {
     );
   }
 
+  const storefront = await startDemoStorefront({
+    db,
+    emulator,
+    shop: domain,
+    appUrl: settings.SHOPIFY_APP_URL,
+    secret: settings.SHOPIFY_API_SECRET,
+  });
+  supervisor.onStop(() => storefront.close());
+
   console.log(`
   Loyalty Optimizer demo is running (${elapsed().trim()} to set up).
   Open the Shopify admin (emulated):  ${emulator.url}/admin-frame
+  Open the storefront (emulated):     ${storefront.url}/  (the bar on top views it as a guest or a member)
   Shop:                               ${domain} (${CUSTOMERS.toLocaleString("en-US")} customers, ${MONTHS} months)
   Ctrl-C stops everything.
 `);

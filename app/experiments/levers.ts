@@ -3,8 +3,9 @@ import type { Program } from "~/loyalty/program";
 
 // The program levers an experiment may test, and which parts of the program each one's
 // override may change. Experiments on one lever share its layer (assignment.ts). A lever
-// may name its natural exposure trigger: the event that happens alike in every arm (the
-// messages lever's is the first message a campaign would send, holdout included).
+// may name its natural exposure trigger: the event that happens alike in every arm (widget
+// copy's is the first logged-in storefront view; the messages lever's the first message a
+// campaign would send, holdout included).
 
 export const LEVERS = {
   earnRate: {
@@ -22,7 +23,11 @@ export const LEVERS = {
   tiers: { label: "Tier thresholds and multipliers", paths: ["tiers"] },
   expiry: { label: "Expiry window", paths: ["expiry"] },
   messages: { label: "Message copy", paths: ["messages"], exposure: "message" },
-} as const satisfies Record<string, { label: string; paths: readonly string[]; exposure?: "message" }>;
+  widgetCopy: { label: "Storefront widget copy", paths: ["widgetCopy"], exposure: "storefront" },
+} as const satisfies Record<
+  string,
+  { label: string; paths: readonly string[]; exposure?: "storefront" | "message" }
+>;
 
 export type Lever = keyof typeof LEVERS;
 export const LEVER_KEYS = Object.keys(LEVERS) as [Lever, ...Lever[]];

@@ -37,7 +37,7 @@ export function proxyStatus(request: Request, deps: ProxyDeps): Promise<Response
     const now = deps.now?.() ?? new Date();
     const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
     // Guests get what the join call to action can promise, with the contract's 401.
-    if (who.customerId === null) return loginRequired({ join: await loadJoinOffer(deps.db, who.shop) });
+    if (who.customerId === null) return loginRequired({ join: await loadJoinOffer(deps.db, who.shop, now) });
     return proxyJson(await loadMemberStatus(deps.db, who.shop, who.customerId, now));
   });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { env } from "~/env.server";
 import { loadProgramPage } from "~/admin/program/program-page.server";
+import { DEFAULT_APPEARANCE } from "~/storefront/widget-appearance";
 import { callRoute, type Answer } from "./answers";
 import type { AppRoute } from "./route-table";
 import {
@@ -42,6 +43,7 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     return { basedOn: String(page.version), note: "security suite", program: JSON.stringify(page.draft) };
   },
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
+  "routes/app.widget": async () => ({ intent: "save", appearance: JSON.stringify(DEFAULT_APPEARANCE) }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

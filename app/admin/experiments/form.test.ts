@@ -50,8 +50,28 @@ const program = programSchema.parse({
 
 describe("overrideOf", () => {
   it("is empty when the fields are the live program's", () => {
-    for (const lever of ["earnRate", "bonuses", "rewards", "tiers", "expiry", "messages"] as const)
+    for (const lever of [
+      "earnRate",
+      "bonuses",
+      "rewards",
+      "tiers",
+      "expiry",
+      "messages",
+      "widgetCopy",
+    ] as const)
       expect(overrideOf(lever, program, liveFields(program)), lever).toEqual({});
+  });
+
+  it("sends only the widget texts that changed, an emptied one as empty (the translated default)", () => {
+    const fields = liveFields(program);
+    fields.copy.guestPitch = "Join and save 10% at Gold";
+    expect(overrideOf("widgetCopy", program, fields)).toEqual({
+      widgetCopy: { guestPitch: "Join and save 10% at Gold" },
+    });
+    const custom = programSchema.parse({ ...program, widgetCopy: { callToAction: "Join the club" } });
+    const emptied = liveFields(custom);
+    emptied.copy.callToAction = "";
+    expect(overrideOf("widgetCopy", custom, emptied)).toEqual({ widgetCopy: { callToAction: "" } });
   });
 
   it("changes the earn rate, keeping a text the schema must refuse as typed", () => {

@@ -27,6 +27,8 @@ export type OverrideFields = {
   expiryDays: string;
   /** Message kind → its subject and body templates. */
   messages: Record<MessageKind, { subject: string; body: string }>;
+  /** The storefront widget's texts (empty: the widget's translated default). */
+  copy: { guestPitch: string; memberGreeting: string; callToAction: string };
 };
 
 export type VariantDraft = {
@@ -82,6 +84,7 @@ export function liveFields(program: Program): OverrideFields {
     expiryPolicy: program.expiry.policy,
     expiryDays: program.expiry.policy === "none" ? "365" : text(program.expiry.days),
     messages: structuredClone(program.messages),
+    copy: { ...program.widgetCopy },
   };
 }
 
@@ -176,6 +179,11 @@ export function overrideOf(lever: Lever, program: Program, fields: OverrideField
     }
     case "messages":
       return messagesOverride(fields, live);
+    case "widgetCopy": {
+      const keys = Object.keys(live.copy) as (keyof OverrideFields["copy"])[];
+      const diff = keys.filter((k) => changed(fields.copy[k], live.copy[k]));
+      return diff.length ? { widgetCopy: Object.fromEntries(diff.map((k) => [k, fields.copy[k]])) } : {};
+    }
   }
 }
 

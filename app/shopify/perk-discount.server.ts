@@ -7,6 +7,7 @@ import {
   TIER_PERK_FUNCTION_HANDLE,
   tierPerkConfigFor,
   tierPerkConfigSchema,
+  tierPerkConfigTooLarge,
   type DiscountClassName,
   type TierPerkConfig,
   type TierPerkSettings,
@@ -137,6 +138,14 @@ export async function loadPerkDiscount(graphql: AdminGraphql, id: string): Promi
   };
 }
 
+/** The config would exceed what a Shopify Function reads from a metafield; nothing was written. */
+export class PerkConfigTooLarge extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PerkConfigTooLarge";
+  }
+}
+
 export interface SyncResult {
   action: "created" | "updated";
   discount: PerkDiscount;
@@ -158,6 +167,8 @@ export async function syncTierPerkDiscount(
   const stored = await storedTierPerks(db, shop);
   const settings = options.settings ?? (stored.settings as TierPerkSettings);
   const config = tierPerkConfigFor(programs, settings);
+  const tooLarge = tierPerkConfigTooLarge(config);
+  if (tooLarge) throw new PerkConfigTooLarge(tooLarge);
   const existing = stored.discountId ? await loadPerkDiscount(graphql, stored.discountId) : null;
   const metafield = {
     ...(existing?.metafieldId

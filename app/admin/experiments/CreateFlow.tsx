@@ -22,7 +22,8 @@ import { formatMoney } from "~/admin/members/present";
 import type { Program } from "~/loyalty/program";
 import { describeOverride } from "./describe";
 import {
-  initialDraft,
+  prefilledDraft,
+  type Prefill,
   liveFields,
   overrideOf,
   slugify,
@@ -61,11 +62,13 @@ export type CreateProps = {
   message: string | null;
   submitting: boolean;
   submit: (intent: "draft" | "launch", draft: ExperimentDraft) => void;
+  /** From a link elsewhere (the program pages' "test it as an experiment"): lever and treatment. */
+  prefill?: Prefill | null;
 };
 
 export function CreateFlow(props: CreateProps) {
   const { program, errors } = props;
-  const [draft, setDraft] = useState<ExperimentDraft>(() => initialDraft(program));
+  const [draft, setDraft] = useState<ExperimentDraft>(() => prefilledDraft(program, props.prefill));
   const [keyTouched, setKeyTouched] = useState(false);
   const [step, setStep] = useState<Step>("lever");
   const [shownErrors, setShownErrors] = useState<Record<string, string> | null>(null);

@@ -1,0 +1,194 @@
+import { useFetcher } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Layout, List, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import type { ProgramDraft } from "./form";
+import type { Edit, Errors } from "./fields";
+import { hundredOf, moneyFormatter } from "./money-format";
+import { PROGRAM_SECTIONS, sectionPart, type SectionKey } from "./sections";
+
+// One program section as a page: the section's cards over a draft of the live version,
+// Save (a new version of the whole program with this section's parts replaced) and
+// Discard, the 422 banner (with errors the section's own fields cannot show, such as a
+// duplicate reward found while saving the earning page), and the confirmation a costlier
+// change asks for, with the offer to test it as an experiment instead.
+
+export type SectionAnswer =
+  | { ok: true; version: number }
+  | {
+      ok: false;
+      status: number;
+      message: string;
+      fieldErrors: Record<string, string>;
+      confirmCost?: { before: number; after: number; rise: number; experimentUrl: string | null };
+    };
+
+export interface SectionBodyProps {
+  draft: ProgramDraft;
+  edit: Edit;
+  errors: Errors;
+  /** Submits the draft as it stands now (for pages whose own buttons save, like the rewards editor). */
+  save: (draft?: ProgramDraft) => void;
+  saving: boolean;
+}
+
+export interface SectionPageProps {
+  section: SectionKey;
+  version: number;
+  saved: ProgramDraft;
+  currency: string;
+  main: (props: SectionBodyProps) => ReactNode;
+  aside?: (props: SectionBodyProps) => ReactNode;
+  /** Pages whose own buttons save hide the page's Save and Discard. */
+  ownSaveButtons?: boolean;
+}
+
+export function SectionPage(props: SectionPageProps) {
+  // The save outlives the editor: a saved version reloads the page, and keying the editor
+  // on it starts a clean draft.
+  return <SectionEditor key={props.version} {...props} />;
+}
+
+function SectionEditor({ section, version, saved, currency, main, aside, ownSaveButtons }: SectionPageProps) {
+  const formatMoney = moneyFormatter(currency);
+  const fetcher = useFetcher<SectionAnswer>();
+  const shopify = useAppBridge();
+  const [draft, setDraft] = useState<ProgramDraft>(saved);
+  const [note, setNote] = useState("");
+  const [confirmOpen, setConfirmOpen] = useState(false);
+  const info = PROGRAM_SECTIONS[section];
+  const dirty = useMemo(() => JSON.stringify(draft) !== JSON.stringify(saved), [draft, saved]);
+  const answer = fetcher.data;
+  const failure = answer && !answer.ok ? answer : null;
+  const errors = failure?.fieldErrors ?? {};
+  const saving = fetcher.state !== "idle";
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !answer) return;
+    if (answer.ok) shopify.toast.show(`Program saved as version ${answer.version}`);
+    else if (answer.confirmCost) setConfirmOpen(true);
+  }, [fetcher.state, answer, shopify]);
+
+  const edit: Edit = (change) =>
+    setDraft((current) => {
+      const next = structuredClone(current);
+      change(next);
+      return next;
+    });
+  const submit = (from: ProgramDraft, confirmCost: boolean) =>
+    fetcher.submit(
+      {
+        basedOn: String(version),
+        note,
+        section: JSON.stringify(sectionPart(section, from)),
+        ...(confirmCost ? { confirmCost: "yes" } : {}),
+      },
+      { method: "post" },
+    );
+  const save = (from?: ProgramDraft) => {
+    if (from) setDraft(from);
+    submit(from ?? draft, false);
+  };
+  const discard = () => {
+    setDraft(saved);
+    setNote("");
+  };
+  const body: SectionBodyProps = { draft, edit, errors, save, saving };
+  const ownFields = new Set(info.parts as readonly string[]);
+  const elsewhere = Object.entries(errors).filter(([path]) => !ownFields.has(path.split(".")[0]!));
+  const cost = failure?.confirmCost;
+
+  return (
+    <Page
+      title={info.title}
+      subtitle={`Program version ${version}. Saving creates a new version; points already credited keep the version that credited them.`}
+      backAction={{ content: "Program", url: "/app/program" }}
+      {...(ownSaveButtons
+        ? {}
+        : {
+            primaryAction: { content: "Save", onAction: () => save(), disabled: !dirty || saving, loading: saving },
+            secondaryActions: [{ content: "Discard changes", onAction: discard, disabled: !dirty || saving }],
+          })}
+    >
+      <form
+        data-save-bar={ownSaveButtons ? undefined : true}
+        onSubmit={(event) => {
+          event.preventDefault();
+          save();
+        }}
+        onReset={discard}
+      >
+        <Layout>
+          {failure && !cost && (
+            <Layout.Section>
+              <Banner tone="critical" title={failure.message}>
+                {elsewhere.length > 0 ? (
+                  <List>
+                    {elsewhere.map(([path, message]) => (
+                      <List.Item key={path}>{message}</List.Item>
+                    ))}
+                  </List>
+                ) : Object.keys(errors).length > 0 ? (
+                  <p>Each field that needs attention is marked below.</p>
+                ) : null}
+              </Banner>
+            </Layout.Section>
+          )}
+          <Layout.Section>
+            <BlockStack gap="400">{main(body)}</BlockStack>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              {aside?.(body)}
+              {!ownSaveButtons && (
+                <TextField
+                  label="What changed (optional)"
+                  autoComplete="off"
+                  value={note}
+                  onChange={setNote}
+                  maxLength={200}
+                  helpText={dirty ? "Unsaved changes. Shown in the version history." : "Shown in the version history."}
+                />
+              )}
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </form>
+      {cost && (
+        <Modal
+          open={confirmOpen}
+          onClose={() => setConfirmOpen(false)}
+          title="This change makes rewards costlier"
+          primaryAction={{
+            content: "Save anyway",
+            destructive: true,
+            loading: saving,
+            onAction: () => {
+              setConfirmOpen(false);
+              submit(draft, true);
+            },
+          }}
+          secondaryActions={[
+            ...(cost.experimentUrl
+              ? [{ content: "Test it as an experiment", url: cost.experimentUrl }]
+              : []),
+            { content: "Keep editing", onAction: () => setConfirmOpen(false) },
+          ]}
+        >
+          <Modal.Section>
+            <BlockStack gap="200">
+              <Text as="p" data-testid="cost-confirmation">
+                Reward cost per {hundredOf(currency)} of member sales goes from{" "}
+                <b>{formatMoney(cost.before)}</b> to <b>{formatMoney(cost.after)}</b> (+
+                {Math.round(cost.rise * 100)}%), if members spend their points as they do now.
+              </Text>
+              <Text as="p" tone="subdued">
+                A change this size is worth testing first: an experiment gives it to part of your members and
+                measures whether the extra cost brings more orders than it gives away.
+              </Text>
+            </BlockStack>
+          </Modal.Section>
+        </Modal>
+      )}
+    </Page>
+  );
+}

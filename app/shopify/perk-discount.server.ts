@@ -31,6 +31,9 @@ const storedSchema = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   programVersion: z.int().nullable().default(null),
   syncedAt: z.string().nullable().default(null),
+  /** Why the last automatic update (after a tiers save) did not reach Shopify, until one does. */
+  lastError: z.string().nullable().default(null),
+  lastErrorAt: z.string().nullable().default(null),
 });
 export type StoredTierPerks = z.output<typeof storedSchema>;
 
@@ -222,8 +225,42 @@ export async function syncTierPerkDiscount(
     settings: settings as Record<string, unknown>,
     programVersion: programs[0]!.version,
     syncedAt: (options.now ?? new Date()).toISOString(),
+    lastError: null,
+    lastErrorAt: null,
   });
   return { action: existing ? "updated" : "created", discount, config };
+}
+
+/** Whether any tier of the programs in play gives a perk at checkout. */
+export function tiersHavePerks(programs: readonly MemberProgram[]): boolean {
+  return programs.some((p) =>
+    p.program.tiers.levels.some((l) => l.benefits.perkPercent > 0 || l.benefits.freeShipping),
+  );
+}
+
+/**
+ * The job after a tiers save: creates or updates the discount when a tier has a perk (or
+ * a discount exists, whose perks must follow the tiers down to none). A refusal by Shopify
+ * or an oversized config is stored with the perks for the tiers page and returned as
+ * `failed`; anything else (Shopify unreachable) throws, so the job retries.
+ */
+export async function syncTierPerksForTiers(
+  db: PrismaClient,
+  graphql: AdminGraphql,
+  shop: string,
+  programs: readonly MemberProgram[],
+  now = new Date(),
+): Promise<{ action: SyncResult["action"] | "skipped"; failed: string | null }> {
+  const stored = await storedTierPerks(db, shop);
+  if (!stored.discountId && !tiersHavePerks(programs)) return { action: "skipped", failed: null };
+  try {
+    const result = await syncTierPerkDiscount(db, graphql, shop, programs, { now });
+    return { action: result.action, failed: null };
+  } catch (error) {
+    if (!(error instanceof ShopifyUserError || error instanceof PerkConfigTooLarge)) throw error;
+    await storeTierPerks(db, shop, { ...stored, lastError: error.message, lastErrorAt: now.toISOString() });
+    return { action: "skipped", failed: error.message };
+  }
 }
 
 export interface PerksPage {
@@ -236,6 +273,7 @@ export interface PerksPage {
   discount: Omit<PerkDiscount, "config"> | null;
   state: PerkDiscountState;
   syncedAt: string | null;
+  lastError: string | null;
 }
 
 /** Everything the Tier perks page shows: what the discount should be, what Shopify has, and whether they agree. */
@@ -275,5 +313,6 @@ export async function loadPerksPage(
     discount,
     state,
     syncedAt: stored.syncedAt,
+    lastError: stored.lastError,
   };
 }

@@ -19,7 +19,17 @@ export function parseDraft(draft: ProgramDraft): ParsedDraft {
 
 const percent = (value: number | null) => (value === null ? "—" : `${value.toFixed(value < 10 ? 1 : 0)}%`);
 
-function Change({ label, before, after, format }: { label: string; before: number | null; after: number | null; format: (n: number) => string }) {
+function Change({
+  label,
+  before,
+  after,
+  format,
+}: {
+  label: string;
+  before: number | null;
+  after: number | null;
+  format: (n: number) => string;
+}) {
   const changed = before !== null && after !== null && Math.round(before) !== Math.round(after);
   const share = changed && before ? ((after! - before) / before) * 100 : 0;
   return (
@@ -59,14 +69,14 @@ export function CostCard(props: { draft: ProgramDraft; live: ProgramDraft; econo
           </Text>
         ) : after?.pointValueMinor === null ? (
           <Text as="p" tone="subdued">
-            Add an active reward with a known value (amount off, percentage or free shipping) to see what a point
-            is worth and what the program costs.
+            Add an active reward with a known value (amount off, percentage or free shipping) to see what a
+            point is worth and what the program costs.
           </Text>
         ) : (
           <BlockStack gap="300">
             <Text as="p" tone="subdued">
-              A point is worth about {money(after!.pointValueMinor!)} when spent on your rewards, weighted by what
-              members redeem.
+              A point is worth about {money(after!.pointValueMinor!)} when spent on your rewards, weighted by
+              what members redeem.
             </Text>
             {after!.percentBack.length > 0 ? (
               <Box data-testid="percent-back">
@@ -111,8 +121,8 @@ export function CostCard(props: { draft: ProgramDraft; live: ProgramDraft; econo
               />
             </BlockStack>
             <Text as="p" variant="bodySm" tone="subdued">
-              If every point is spent; at your tier mix, before product multipliers, campaigns and bonuses. From{" "}
-              {money(economics.memberSales30dMinor)} of member sales in the last 30 days and{" "}
+              If every point is spent; at your tier mix, before product multipliers, campaigns and bonuses.
+              From {money(economics.memberSales30dMinor)} of member sales in the last 30 days and{" "}
               {economics.outstandingPoints.toLocaleString("en-US")} points members hold.
             </Text>
           </BlockStack>

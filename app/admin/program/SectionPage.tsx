@@ -9,12 +9,11 @@ import { PROGRAM_SECTIONS, sectionPart, type SectionKey } from "./sections";
 
 // One program section as a page: the section's cards over a draft of the live version,
 // Save (a new version of the whole program with this section's parts replaced) and
-// Discard, the 422 banner (with errors the section's own fields cannot show, such as a
-// duplicate reward found while saving the earning page), and the confirmation a costlier
+// Discard, the 422 banner listing what to fix (fields are marked too), and the confirmation a costlier
 // change asks for, with the offer to test it as an experiment instead.
 
 export type SectionAnswer =
-  | { ok: true; version: number }
+  | { ok: true; version: number; queueProblem?: string | null }
   | {
       ok: false;
       status: number;
@@ -43,16 +42,25 @@ export interface SectionPageProps {
   ownSaveButtons?: boolean;
 }
 
+type Fetcher = ReturnType<typeof useFetcher<SectionAnswer>>;
+
 export function SectionPage(props: SectionPageProps) {
   // The save outlives the editor: a saved version reloads the page, and keying the editor
-  // on it starts a clean draft.
-  return <SectionEditor key={props.version} {...props} />;
-}
-
-function SectionEditor({ section, version, saved, currency, main, aside, ownSaveButtons }: SectionPageProps) {
-  const formatMoney = moneyFormatter(currency);
+  // on it starts a clean draft; the fetcher (and its toast) lives out here.
   const fetcher = useFetcher<SectionAnswer>();
   const shopify = useAppBridge();
+  const answer = fetcher.data;
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !answer?.ok) return;
+    shopify.toast.show(`Program saved as version ${answer.version}`);
+    if (answer.queueProblem) shopify.toast.show(answer.queueProblem, { isError: true });
+  }, [fetcher.state, answer, shopify]);
+  return <SectionEditor key={props.version} {...props} fetcher={fetcher} />;
+}
+
+function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
+  const { section, version, saved, currency, main, aside, ownSaveButtons, fetcher } = props;
+  const formatMoney = moneyFormatter(currency);
   const [draft, setDraft] = useState<ProgramDraft>(saved);
   const [note, setNote] = useState("");
   const [confirmOpen, setConfirmOpen] = useState(false);
@@ -63,10 +71,8 @@ function SectionEditor({ section, version, saved, currency, main, aside, ownSave
   const errors = failure?.fieldErrors ?? {};
   const saving = fetcher.state !== "idle";
   useEffect(() => {
-    if (fetcher.state !== "idle" || !answer) return;
-    if (answer.ok) shopify.toast.show(`Program saved as version ${answer.version}`);
-    else if (answer.confirmCost) setConfirmOpen(true);
-  }, [fetcher.state, answer, shopify]);
+    if (fetcher.state === "idle" && answer && !answer.ok && answer.confirmCost) setConfirmOpen(true);
+  }, [fetcher.state, answer]);
 
   const edit: Edit = (change) =>
     setDraft((current) => {
@@ -93,8 +99,9 @@ function SectionEditor({ section, version, saved, currency, main, aside, ownSave
     setNote("");
   };
   const body: SectionBodyProps = { draft, edit, errors, save, saving };
-  const ownFields = new Set(info.parts as readonly string[]);
-  const elsewhere = Object.entries(errors).filter(([path]) => !ownFields.has(path.split(".")[0]!));
+  // Every message, once: some belong to fields this page does not show (a duplicate
+  // reward refused while saving the earning page, the perk config's size on the tiers page).
+  const messages = [...new Set(Object.values(errors))].slice(0, 8);
   const cost = failure?.confirmCost;
 
   return (
@@ -105,7 +112,12 @@ function SectionEditor({ section, version, saved, currency, main, aside, ownSave
       {...(ownSaveButtons
         ? {}
         : {
-            primaryAction: { content: "Save", onAction: () => save(), disabled: !dirty || saving, loading: saving },
+            primaryAction: {
+              content: "Save",
+              onAction: () => save(),
+              disabled: !dirty || saving,
+              loading: saving,
+            },
             secondaryActions: [{ content: "Discard changes", onAction: discard, disabled: !dirty || saving }],
           })}
     >
@@ -121,14 +133,12 @@ function SectionEditor({ section, version, saved, currency, main, aside, ownSave
           {failure && !cost && (
             <Layout.Section>
               <Banner tone="critical" title={failure.message}>
-                {elsewhere.length > 0 ? (
+                {messages.length > 0 ? (
                   <List>
-                    {elsewhere.map(([path, message]) => (
-                      <List.Item key={path}>{message}</List.Item>
+                    {messages.map((message) => (
+                      <List.Item key={message}>{message}</List.Item>
                     ))}
                   </List>
-                ) : Object.keys(errors).length > 0 ? (
-                  <p>Each field that needs attention is marked below.</p>
                 ) : null}
               </Banner>
             </Layout.Section>
@@ -146,7 +156,9 @@ function SectionEditor({ section, version, saved, currency, main, aside, ownSave
                   value={note}
                   onChange={setNote}
                   maxLength={200}
-                  helpText={dirty ? "Unsaved changes. Shown in the version history." : "Shown in the version history."}
+                  helpText={
+                    dirty ? "Unsaved changes. Shown in the version history." : "Shown in the version history."
+                  }
                 />
               )}
             </BlockStack>
@@ -168,9 +180,7 @@ function SectionEditor({ section, version, saved, currency, main, aside, ownSave
             },
           }}
           secondaryActions={[
-            ...(cost.experimentUrl
-              ? [{ content: "Test it as an experiment", url: cost.experimentUrl }]
-              : []),
+            ...(cost.experimentUrl ? [{ content: "Test it as an experiment", url: cost.experimentUrl }] : []),
             { content: "Keep editing", onAction: () => setConfirmOpen(false) },
           ]}
         >

@@ -12,7 +12,14 @@ export async function shopEconomics(db: PrismaClient, shop: string, now: Date): 
   const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
   const [orders, memberSales, tiers, held, redemptions] = await Promise.all([
     db.$queryRaw<
-      { n: bigint; p25: number | null; p50: number | null; p75: number | null; p90: number | null; ship: number | null }[]
+      {
+        n: bigint;
+        p25: number | null;
+        p50: number | null;
+        p75: number | null;
+        p90: number | null;
+        ship: number | null;
+      }[]
     >`
       SELECT count(*) AS n,
         percentile_cont(0.25) WITHIN GROUP (ORDER BY "subtotalMinor") AS p25,

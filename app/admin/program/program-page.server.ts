@@ -87,7 +87,10 @@ export async function saveProgramSection(
   const next = programSchema.safeParse({ ...input, version: current.version + 1 });
   if (next.success && !submission.data.confirmCost) {
     const economics = await shopEconomics(db, shop, options.now ?? new Date());
-    const rise = costRiseToConfirm(programCost(current.program, economics), programCost(next.data, economics));
+    const rise = costRiseToConfirm(
+      programCost(current.program, economics),
+      programCost(next.data, economics),
+    );
     if (rise) {
       const percent = Math.round(rise.rise * 100);
       return {

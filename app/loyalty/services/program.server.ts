@@ -169,8 +169,7 @@ export async function saveProgram(
       ...rewardConflicts(program.rewards).map((i) => ({ ...i, path: ["rewards", ...i.path] })),
       ...(options.check?.(program) ?? []),
     ];
-    if (issues.length)
-      throw new z.ZodError(issues.map((i) => ({ code: "custom", input: undefined, ...i })));
+    if (issues.length) throw new z.ZodError(issues.map((i) => ({ code: "custom", input: undefined, ...i })));
     const row = await tx.programVersion.create({
       data: {
         shop,

@@ -47,7 +47,7 @@ export async function tiersOverview(
         AND COALESCE(o."processedAt", o."shopifyCreatedAt") >= ${yearAgo}
       GROUP BY m."tierId"`,
     db.$queryRaw<{ month: string; upgrades: bigint; downgrades: bigint }[]>`
-      SELECT to_char(date_trunc('month', "occurredAt" AT TIME ZONE ${timeZone}), 'YYYY-MM') AS month,
+      SELECT to_char(("occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month,
         count(*) FILTER (WHERE "payload"->>'change' = 'upgrade') AS upgrades,
         count(*) FILTER (WHERE "payload"->>'change' = 'downgrade') AS downgrades
       FROM "LoyaltyEvent"

@@ -69,8 +69,8 @@ export default function TiersPage() {
       main={(body) => (
         <>
           <PerkStatusBanner status={page.perks} />
-          <TiersCard {...body} />
           <TiersOverviewCard overview={page.overview} currency={page.draft.currency} />
+          <TiersCard {...body} />
         </>
       )}
       aside={({ draft }) => <CostCard draft={draft} live={page.draft} economics={page.economics} />}

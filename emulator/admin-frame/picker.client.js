@@ -60,7 +60,7 @@
                 options.type === "collection"
                   ? `${item.productsCount} products`
                   : options.type === "variant"
-                    ? [item.sku, item.price].filter(Boolean).join(" · ")
+                    ? [item.sku, Number(item.price).toFixed(2)].filter(Boolean).join(" · ")
                     : `${item.totalVariants} variant${item.totalVariants === 1 ? "" : "s"} · ${item.productType || ""}`;
               return el("li", { role: "option" }, [
                 el("label", {}, [

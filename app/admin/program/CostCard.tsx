@@ -14,38 +14,44 @@ export type ParsedDraft = { ok: true; program: Program } | { ok: false; problem:
 export function parseDraft(draft: ProgramDraft): ParsedDraft {
   const parsed = programSchema.safeParse(fromDraft(draft));
   if (parsed.success) return { ok: true, program: parsed.data };
-  return { ok: false, problem: `Fix the settings to see the cost: ${parsed.error.issues[0]?.message}` };
+  const issue = parsed.error.issues[0];
+  const [part, index] = issue?.path ?? [];
+  const reward = part === "rewards" && typeof index === "number" ? draft.rewards[index] : undefined;
+  const where = reward ? ` (reward “${reward.name || "New reward"}”)` : "";
+  return {
+    ok: false,
+    problem: `Finish the settings to see the cost: ${issue?.message ?? "a value is missing."}${where}`,
+  };
 }
 
 const percent = (value: number | null) => (value === null ? "—" : `${value.toFixed(value < 10 ? 1 : 0)}%`);
 
-function Change({
-  label,
-  before,
-  after,
-  format,
-}: {
+function Change(props: {
   label: string;
   before: number | null;
   after: number | null;
   format: (n: number) => string;
 }) {
+  const { before, after, format } = props;
   const changed = before !== null && after !== null && Math.round(before) !== Math.round(after);
   const share = changed && before ? ((after! - before) / before) * 100 : 0;
   return (
-    <InlineStack align="space-between" blockAlign="baseline" wrap={false} gap="200">
-      <Text as="span">{label}</Text>
-      <Text as="span" fontWeight="semibold">
-        {after === null ? "—" : format(after)}
-        {changed ? (
-          <Text as="span" tone={share > 0 ? "caution" : "success"}>
-            {" "}
-            (was {format(before!)}, {share > 0 ? "+" : ""}
+    <BlockStack gap="050">
+      <InlineStack align="space-between" blockAlign="baseline" wrap={false} gap="200">
+        <Text as="span">{props.label}</Text>
+        <Text as="span" fontWeight="semibold">
+          {after === null ? "—" : format(after)}
+        </Text>
+      </InlineStack>
+      {changed ? (
+        <InlineStack align="end">
+          <Text as="span" variant="bodySm" tone={share > 0 ? "caution" : "success"}>
+            was {format(before!)} ({share > 0 ? "+" : ""}
             {share.toFixed(0)}%)
           </Text>
-        ) : null}
-      </Text>
-    </InlineStack>
+        </InlineStack>
+      ) : null}
+    </BlockStack>
   );
 }
 

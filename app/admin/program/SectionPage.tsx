@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Layout, List, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Card, Layout, List, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import type { ProgramDraft } from "./form";
 import type { Edit, Errors } from "./fields";
@@ -150,16 +150,20 @@ function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
             <BlockStack gap="400">
               {aside?.(body)}
               {!ownSaveButtons && (
-                <TextField
-                  label="What changed (optional)"
-                  autoComplete="off"
-                  value={note}
-                  onChange={setNote}
-                  maxLength={200}
-                  helpText={
-                    dirty ? "Unsaved changes. Shown in the version history." : "Shown in the version history."
-                  }
-                />
+                <Card>
+                  <TextField
+                    label="What changed (optional)"
+                    autoComplete="off"
+                    value={note}
+                    onChange={setNote}
+                    maxLength={200}
+                    helpText={
+                      dirty
+                        ? "Unsaved changes. Shown in the version history."
+                        : "Shown in the version history."
+                    }
+                  />
+                </Card>
               )}
             </BlockStack>
           </Layout.Section>
@@ -186,11 +190,13 @@ function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
         >
           <Modal.Section>
             <BlockStack gap="200">
-              <Text as="p" data-testid="cost-confirmation">
-                Reward cost per {hundredOf(currency)} of member sales goes from{" "}
-                <b>{formatMoney(cost.before)}</b> to <b>{formatMoney(cost.after)}</b> (+
-                {Math.round(cost.rise * 100)}%), if members spend their points as they do now.
-              </Text>
+              <span data-testid="cost-confirmation">
+                <Text as="p">
+                  Reward cost per {hundredOf(currency)} of member sales goes from{" "}
+                  <b>{formatMoney(cost.before)}</b> to <b>{formatMoney(cost.after)}</b> (+
+                  {Math.round(cost.rise * 100)}%), if members spend their points as they do now.
+                </Text>
+              </span>
               <Text as="p" tone="subdued">
                 A change this size is worth testing first: an experiment gives it to part of your members and
                 measures whether the extra cost brings more orders than it gives away.

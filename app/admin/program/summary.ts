@@ -1,4 +1,6 @@
+import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { ProgramDraft } from "./form";
+import { moneyFormatter } from "./money-format";
 import type { SectionKey } from "./sections";
 
 // One line per section for the program overview, in the merchant's words.
@@ -20,7 +22,9 @@ export function sectionSummary(section: SectionKey, draft: ProgramDraft): string
         e.multipliers.length ? plural(e.multipliers.length, "product multiplier") : null,
         e.campaigns.length ? plural(e.campaigns.length, "campaign") : null,
       ].filter(Boolean);
-      return [`${e.pointsPerCurrencyUnit} points per ${draft.currency} 1`, ...extras].join(" · ");
+      const unit = moneyFormatter(draft.currency, 0)(minorUnitsPerMajor(draft.currency));
+      const rate = `${e.pointsPerCurrencyUnit} ${e.pointsPerCurrencyUnit.trim() === "1" ? "point" : "points"} per ${unit}`;
+      return [rate, ...extras].join(" · ");
     }
     case "rewards": {
       const active = draft.rewards.filter((r) => r.active).length;

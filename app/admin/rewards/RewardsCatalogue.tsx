@@ -115,12 +115,12 @@ export function RewardsCatalogue(
         </IndexTable.Cell>
         <IndexTable.Cell>{when(u.lastUsedAt ?? u.lastRedeemedAt)}</IndexTable.Cell>
         <IndexTable.Cell>
-          <ButtonGroup>
-            <Button size="slim" onClick={() => setEditing(i)} accessibilityLabel={`Edit ${r.name}`}>
+          <ButtonGroup noWrap>
+            <Button variant="plain" onClick={() => setEditing(i)} accessibilityLabel={`Edit ${r.name}`}>
               Edit
             </Button>
             <Button
-              size="slim"
+              variant="plain"
               tone="critical"
               onClick={() => setDeleting(i)}
               accessibilityLabel={`Delete ${r.name}`}

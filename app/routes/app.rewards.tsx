@@ -45,15 +45,17 @@ export default function RewardsPage() {
       currency={page.draft.currency}
       ownSaveButtons
       main={(body) => (
-        <RewardsCatalogue
-          {...body}
-          usage={page.usage}
-          titles={page.titles}
-          timeZone={page.timeZone}
-          savedIds={savedIds}
-        />
+        <>
+          <RewardsCatalogue
+            {...body}
+            usage={page.usage}
+            titles={page.titles}
+            timeZone={page.timeZone}
+            savedIds={savedIds}
+          />
+          <CostCard draft={body.draft} live={page.draft} economics={page.economics} />
+        </>
       )}
-      aside={({ draft }) => <CostCard draft={draft} live={page.draft} economics={page.economics} />}
     />
   );
 }

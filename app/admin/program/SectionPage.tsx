@@ -146,27 +146,29 @@ function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
           <Layout.Section>
             <BlockStack gap="400">{main(body)}</BlockStack>
           </Layout.Section>
-          <Layout.Section variant="oneThird">
-            <BlockStack gap="400">
-              {aside?.(body)}
-              {!ownSaveButtons && (
-                <Card>
-                  <TextField
-                    label="What changed (optional)"
-                    autoComplete="off"
-                    value={note}
-                    onChange={setNote}
-                    maxLength={200}
-                    helpText={
-                      dirty
-                        ? "Unsaved changes. Shown in the version history."
-                        : "Shown in the version history."
-                    }
-                  />
-                </Card>
-              )}
-            </BlockStack>
-          </Layout.Section>
+          {(aside || !ownSaveButtons) && (
+            <Layout.Section variant="oneThird">
+              <BlockStack gap="400">
+                {aside?.(body)}
+                {!ownSaveButtons && (
+                  <Card>
+                    <TextField
+                      label="What changed (optional)"
+                      autoComplete="off"
+                      value={note}
+                      onChange={setNote}
+                      maxLength={200}
+                      helpText={
+                        dirty
+                          ? "Unsaved changes. Shown in the version history."
+                          : "Shown in the version history."
+                      }
+                    />
+                  </Card>
+                )}
+              </BlockStack>
+            </Layout.Section>
+          )}
         </Layout>
       </form>
       {cost && (

@@ -8,7 +8,9 @@ import { PreviewCard } from "~/admin/program/PreviewCard";
 import { loadProgramPage, saveProgramSection } from "~/admin/program/program-page.server";
 import { SectionPage } from "~/admin/program/SectionPage";
 import { parseDraft } from "~/admin/program/CostCard";
+import { productTitles } from "~/admin/program/titles.server";
 import { prisma } from "~/db.server";
+import { currentProgram } from "~/loyalty/services/program.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
 
@@ -16,7 +18,12 @@ export const meta: MetaFunction = () => [{ title: "Earning · Program · Loyalty
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return loadProgramPage(prisma(), session.shop);
+  const db = prisma();
+  const [page, program] = await Promise.all([
+    loadProgramPage(db, session.shop),
+    currentProgram(db, session.shop),
+  ]);
+  return { ...page, titles: await productTitles(db, session.shop, program) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -41,7 +48,7 @@ export default function EarningPage() {
       main={(body) => (
         <>
           <EarningCard {...body} />
-          <MultipliersCard {...body} />
+          <MultipliersCard {...body} titles={page.titles} />
           <CampaignsCard {...body} />
         </>
       )}

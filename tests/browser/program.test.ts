@@ -295,6 +295,28 @@ describe("the loyalty admin", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/tiers-perks-live.png` });
   });
 
+  it("chooses a collection for a points multiplier with the resource picker", async () => {
+    const { frame, page, openNav, db, emulator } = admin;
+    emulator.store.addCollections(SHOP, [{ id: 901, title: "Brewing gear", productIds: [78] }]);
+    await openNav("Program");
+    await frame.getByRole("link", { name: "Edit earning" }).click();
+    await frame.getByRole("button", { name: "Add multiplier" }).click();
+    await frame.getByLabel("Applies to").selectOption("collection");
+    await frame.getByRole("button", { name: "Choose collection for Collection" }).click();
+    const picker = page.getByTestId("resource-picker");
+    await picker.getByText("Brewing gear").click();
+    await picker.getByRole("button", { name: "Select" }).click();
+    await frame.getByText("Brewing gear").waitFor();
+    await frame.getByRole("button", { name: "Save" }).click();
+    await page.locator("#toasts").getByText("Program saved as version 5").waitFor();
+    const saved = await db.programVersion.findUniqueOrThrow({
+      where: { shop_version: { shop: SHOP, version: 5 } },
+    });
+    expect((saved.config as { earning: { multipliers: unknown[] } }).earning.multipliers).toEqual([
+      { target: "collection", value: "901", multiplier: 2 },
+    ]);
+  });
+
   it("lists and searches members, opens one and adjusts their points once", async () => {
     const { frame, page, openNav, db } = admin;
     await openNav("Members");

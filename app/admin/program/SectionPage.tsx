@@ -60,7 +60,6 @@ export function SectionPage(props: SectionPageProps) {
 
 function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
   const { section, version, saved, currency, main, aside, ownSaveButtons, fetcher } = props;
-  const formatMoney = moneyFormatter(currency);
   const [draft, setDraft] = useState<ProgramDraft>(saved);
   const [note, setNote] = useState("");
   const [confirmOpen, setConfirmOpen] = useState(false);
@@ -99,9 +98,6 @@ function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
     setNote("");
   };
   const body: SectionBodyProps = { draft, edit, errors, save, saving };
-  // Every message, once: some belong to fields this page does not show (a duplicate
-  // reward refused while saving the earning page, the perk config's size on the tiers page).
-  const messages = [...new Set(Object.values(errors))].slice(0, 8);
   const cost = failure?.confirmCost;
 
   return (
@@ -109,17 +105,7 @@ function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
       title={info.title}
       subtitle={`Program version ${version}. Saving creates a new version; points already credited keep the version that credited them.`}
       backAction={{ content: "Program", url: "/app/program" }}
-      {...(ownSaveButtons
-        ? {}
-        : {
-            primaryAction: {
-              content: "Save",
-              onAction: () => save(),
-              disabled: !dirty || saving,
-              loading: saving,
-            },
-            secondaryActions: [{ content: "Discard changes", onAction: discard, disabled: !dirty || saving }],
-          })}
+      {...(ownSaveButtons ? {} : pageActions(() => save(), discard, !dirty || saving, saving))}
     >
       <form
         data-save-bar={ownSaveButtons ? undefined : true}
@@ -132,15 +118,7 @@ function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
         <Layout>
           {failure && !cost && (
             <Layout.Section>
-              <Banner tone="critical" title={failure.message}>
-                {messages.length > 0 ? (
-                  <List>
-                    {messages.map((message) => (
-                      <List.Item key={message}>{message}</List.Item>
-                    ))}
-                  </List>
-                ) : null}
-              </Banner>
+              <SaveProblems message={failure.message} errors={errors} />
             </Layout.Section>
           )}
           <Layout.Section>
@@ -150,63 +128,112 @@ function SectionEditor(props: SectionPageProps & { fetcher: Fetcher }) {
             <Layout.Section variant="oneThird">
               <BlockStack gap="400">
                 {aside?.(body)}
-                {!ownSaveButtons && (
-                  <Card>
-                    <TextField
-                      label="What changed (optional)"
-                      autoComplete="off"
-                      value={note}
-                      onChange={setNote}
-                      maxLength={200}
-                      helpText={
-                        dirty
-                          ? "Unsaved changes. Shown in the version history."
-                          : "Shown in the version history."
-                      }
-                    />
-                  </Card>
-                )}
+                {!ownSaveButtons && <NoteCard note={note} onChange={setNote} dirty={dirty} />}
               </BlockStack>
             </Layout.Section>
           )}
         </Layout>
       </form>
       {cost && (
-        <Modal
+        <CostConfirmModal
           open={confirmOpen}
+          cost={cost}
+          currency={currency}
+          saving={saving}
           onClose={() => setConfirmOpen(false)}
-          title="This change makes rewards costlier"
-          primaryAction={{
-            content: "Save anyway",
-            destructive: true,
-            loading: saving,
-            onAction: () => {
-              setConfirmOpen(false);
-              submit(draft, true);
-            },
+          onConfirm={() => {
+            setConfirmOpen(false);
+            submit(draft, true);
           }}
-          secondaryActions={[
-            ...(cost.experimentUrl ? [{ content: "Test it as an experiment", url: cost.experimentUrl }] : []),
-            { content: "Keep editing", onAction: () => setConfirmOpen(false) },
-          ]}
-        >
-          <Modal.Section>
-            <BlockStack gap="200">
-              <span data-testid="cost-confirmation">
-                <Text as="p">
-                  Reward cost per {hundredOf(currency)} of member sales goes from{" "}
-                  <b>{formatMoney(cost.before)}</b> to <b>{formatMoney(cost.after)}</b> (+
-                  {Math.round(cost.rise * 100)}%), if members spend their points as they do now.
-                </Text>
-              </span>
-              <Text as="p" tone="subdued">
-                A change this size is worth testing first: an experiment gives it to part of your members and
-                measures whether the extra cost brings more orders than it gives away.
-              </Text>
-            </BlockStack>
-          </Modal.Section>
-        </Modal>
+        />
       )}
     </Page>
   );
+}
+
+/** Why the save was refused, every message once: some belong to fields this page does not
+ * show (a duplicate reward refused while saving the earning page, the perk config's size). */
+function SaveProblems({ message, errors }: { message: string; errors: Record<string, string> }) {
+  const messages = [...new Set(Object.values(errors))].slice(0, 8);
+  return (
+    <Banner tone="critical" title={message}>
+      {messages.length > 0 ? (
+        <List>
+          {messages.map((m) => (
+            <List.Item key={m}>{m}</List.Item>
+          ))}
+        </List>
+      ) : null}
+    </Banner>
+  );
+}
+
+function CostConfirmModal(props: {
+  open: boolean;
+  cost: NonNullable<Extract<SectionAnswer, { ok: false }>["confirmCost"]>;
+  currency: string;
+  saving: boolean;
+  onClose: () => void;
+  onConfirm: () => void;
+}) {
+  const { cost, currency } = props;
+  const formatMoney = moneyFormatter(currency);
+  return (
+    <Modal
+      open={props.open}
+      onClose={props.onClose}
+      title="This change makes rewards costlier"
+      primaryAction={{
+        content: "Save anyway",
+        destructive: true,
+        loading: props.saving,
+        onAction: props.onConfirm,
+      }}
+      secondaryActions={[
+        ...(cost.experimentUrl ? [{ content: "Test it as an experiment", url: cost.experimentUrl }] : []),
+        { content: "Keep editing", onAction: props.onClose },
+      ]}
+    >
+      <Modal.Section>
+        <BlockStack gap="200">
+          <span data-testid="cost-confirmation">
+            <Text as="p">
+              Reward cost per {hundredOf(currency)} of member sales goes from{" "}
+              <b>{formatMoney(cost.before)}</b> to <b>{formatMoney(cost.after)}</b> (+
+              {Math.round(cost.rise * 100)}%), if members spend their points as they do now.
+            </Text>
+          </span>
+          <Text as="p" tone="subdued">
+            A change this size is worth testing first: an experiment gives it to part of your members and
+            measures whether the extra cost brings more orders than it gives away.
+          </Text>
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+function NoteCard(props: { note: string; onChange: (note: string) => void; dirty: boolean }) {
+  return (
+    <Card>
+      <TextField
+        label="What changed (optional)"
+        autoComplete="off"
+        value={props.note}
+        onChange={props.onChange}
+        maxLength={200}
+        helpText={
+          props.dirty ? "Unsaved changes. Shown in the version history." : "Shown in the version history."
+        }
+      />
+    </Card>
+  );
+}
+
+/** The page's Save and Discard changes. */
+function pageActions(save: () => void, discard: () => void, disabled: boolean, saving: boolean) {
+  return {
+    primaryAction: { content: "Save", onAction: save, disabled, loading: saving },
+    secondaryActions: [{ content: "Discard changes", onAction: discard, disabled }],
+  };
 }

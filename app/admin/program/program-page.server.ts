@@ -22,8 +22,9 @@ import { PROGRAM_SECTIONS, type SectionKey } from "./sections";
 export const HISTORY_LENGTH = 25;
 
 export async function loadProgramPage(db: PrismaClient, shop: string, now = new Date()) {
-  const [current, history, economics, shopRow] = await Promise.all([
-    currentProgramVersion(db, shop),
+  // First: a shop's first read writes version 1, which the history must include.
+  const current = await currentProgramVersion(db, shop);
+  const [history, economics, shopRow] = await Promise.all([
     programHistory(db, shop, HISTORY_LENGTH),
     shopEconomics(db, shop, now),
     db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),

@@ -89,6 +89,7 @@ export function CostCard(props: { draft: ProgramDraft; live: ProgramDraft; econo
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric"]}
                   headings={["Order", "Subtotal", "Points", "Back"]}
+                  footerContent="At the base rate, before tier multipliers."
                   rows={after!.percentBack.map((row) => [
                     row.label,
                     money(row.orderMinor),
@@ -127,9 +128,10 @@ export function CostCard(props: { draft: ProgramDraft; live: ProgramDraft; econo
               />
             </BlockStack>
             <Text as="p" variant="bodySm" tone="subdued">
-              If every point is spent; at your tier mix, before product multipliers, campaigns and bonuses.
-              From {money(economics.memberSales30dMinor)} of member sales in the last 30 days and{" "}
-              {economics.outstandingPoints.toLocaleString("en-US")} points members hold.
+              Cost and liability if every point is spent, at your members’ tier mix, before product
+              multipliers, campaigns and bonuses. From {money(economics.memberSales30dMinor)} of member sales
+              in the last 30 days and {economics.outstandingPoints.toLocaleString("en-US")} points members
+              hold.
             </Text>
           </BlockStack>
         )}

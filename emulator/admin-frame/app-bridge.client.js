@@ -58,6 +58,8 @@
   }
   window.fetch = authorizedFetch;
 
+  // Resource pickers waiting for the frame's answer, by request id.
+  const pickers = new Map();
   window.shopify = {
     config: { apiKey, shop, host, locale },
     environment: { embedded: window.top !== window, mobile: false, pos: false },
@@ -89,7 +91,6 @@
       return picked;
     },
   };
-  const pickers = new Map();
 
   // App Bridge's web components render nothing inside the app; the admin shows them.
   const style = document.createElement("style");

@@ -55,7 +55,10 @@ export const JOBS = {
     "sync-metafields": z.object({ shop: z.string().min(1) }).strict(),
     // One shop's interrupted redemption sagas and lapsed reward codes (app/loyalty/redemptions-lifecycle.server.ts).
     "settle-redemptions": z.object({ shop: z.string().min(1) }).strict(),
-    // Every minute: enqueues the two above for the shops that need them.
+    // One shop's tier-perk discount created or updated from the live tiers and perk settings
+    // (after the tiers are saved); deduplicated per shop like the metafield sync.
+    "sync-tier-perks": z.object({ shop: z.string().min(1) }).strict(),
+    // Every minute: enqueues the first two above for the shops that need them.
     "schedule-shopify-sync": z.object({}).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;

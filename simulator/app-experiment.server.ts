@@ -50,6 +50,8 @@ export interface ArmSummary {
   share: number;
   expectedShare: number;
   exposed: number;
+  /** Members with at least one order in the horizon: who a first-order trigger would have exposed. */
+  ordered: number;
   orders: number;
   netRevenueMinor: number;
   pointsIssued: number;
@@ -234,6 +236,7 @@ export async function runScenarioThroughApp(
         share: arm.length / Math.max(1, simulated),
         expectedShare: a.share,
         exposed: arm.filter((o) => o.exposedTo.size > 0).length,
+        ordered: sum((l) => (l.firstOrderDay === null ? 0 : 1)),
         orders: sum((l) => l.orders),
         netRevenueMinor: sum((l) => l.netRevenueMinor),
         pointsIssued: sum((l) => l.pointsIssued),

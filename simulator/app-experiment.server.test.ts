@@ -69,7 +69,7 @@ describe("a scenario run through the app's experiments", async () => {
     expect(report.arms.find((a) => a.key === "holdout")!.pointsIssued).toBe(0);
   });
 
-  it("records exposures in every arm of both experiments", async () => {
+  it("exposes every member in every arm at launch, however much more the treated buy", async () => {
     const counts = await db.experimentExposure.groupBy({
       by: ["variantKey"],
       where: { shop: SHOP },
@@ -83,10 +83,24 @@ describe("a scenario run through the app's experiments", async () => {
       "earn-rate-small:triple-points",
     ];
     for (const key of keys) expect(by[key], key).toBeGreaterThan(100);
-    for (const arm of report.arms) expect(arm.exposed).toBeGreaterThan(100);
-    // Held-out buyers are in no experiment; every other exposed buyer is in one of its arms.
+    // Exposure is assignment: every member the app assigned is exposed, buyer or not.
+    for (const arm of report.arms) expect(arm.exposed).toBe(arm.assigned);
+    // Held-out members are in no experiment; every other member is in one of its arms.
     expect(by[keys[2]!]! + by[keys[3]!]!).toBe(by[keys[1]!]);
     expect(by[keys[0]!]).toBe(report.arms.find((a) => a.key === "holdout")!.exposed);
+    expect(by[keys[0]!]! + by[keys[1]!]!).toBe(report.shop.simulated);
+    const exposedAt = await db.experimentExposure.groupBy({ by: ["exposedAt"], where: { shop: SHOP } });
+    expect(exposedAt.map((x) => x.exposedAt)).toEqual([new Date(report.shop.historyEnd)]);
+
+    // The lever makes more treated members order (whom a first-order trigger would have counted:
+    // a sample-ratio mismatch), yet the exposed stay in the weights' proportions.
+    const share = (key: string) => {
+      const arm = report.arms.find((a) => a.key === key)!;
+      return arm.ordered / arm.assigned;
+    };
+    expect(share("triple-points")).toBeGreaterThan(1.1 * share("standard"));
+    expect(share("standard")).toBeGreaterThan(1.02 * share("holdout"));
+    for (const srm of report.srm) expect(srm.pValue, srm.report).toBeGreaterThan(0.001);
   });
 
   it("measures every lift with an interval that contains the true lift", () => {

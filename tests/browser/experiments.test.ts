@@ -102,7 +102,7 @@ beforeAll(async () => {
           customerId,
           variantKey: `${holdout.value.key}:${heldOut ? "holdout" : "program"}`,
           exposedAt,
-          trigger: "order",
+          trigger: "assignment",
         });
         const inTest = !heldOut && i % 10 < 7;
         const double = inTest && noise(i, 2) < 0.5;
@@ -114,7 +114,7 @@ beforeAll(async () => {
             customerId,
             variantKey: `double-points:${double ? "double" : "control"}`,
             exposedAt: testExposedAt,
-            trigger: "order",
+            trigger: "assignment",
           });
         const lift = (heldOut ? 1 : 1.3) * (double ? 1.1 : 1);
         const count = 1 + Math.floor(noise(i, 4) * 3);

@@ -153,7 +153,8 @@ export async function runScenarioThroughApp(
   const holdoutKey = (
     await db.experiment.findFirst({ where: { shop: domain, kind: "holdout" }, select: { key: true } })
   )?.key;
-  const experimentOf = (report: string) => (report === "holdout" || report === "scenario" ? holdoutKey : report);
+  const experimentOf = (report: string) =>
+    report === "holdout" || report === "scenario" ? holdoutKey : report;
 
   // The truth: every buyer under every arm's program, same random numbers.
   const truth = new Map<string, MemberLife[]>();

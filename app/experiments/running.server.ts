@@ -131,7 +131,8 @@ async function audienceMembers(shop: string, e: AssignableExperiment) {
         ? `m."tierId" = ${param(audience.tierId)}`
         : `EXISTS (SELECT 1 FROM "Customer" c WHERE c."shop" = m."shop" AND c."id" = m."customerId"
                    AND c."tags" && ${param(audience.kind === "tags" ? audience.tags : [])}::text[])`;
-  const where = audience.kind !== "newMembers" && frozenAtLaunch(e) ? `${criterion} AND ${joinedSince()}` : criterion;
+  const where =
+    audience.kind !== "newMembers" && frozenAtLaunch(e) ? `${criterion} AND ${joinedSince()}` : criterion;
   const { rows } = await pool().query<{ customerId: string }>(
     `SELECT "customerId"::text AS "customerId" FROM (
        SELECT m."customerId" FROM "Member" m WHERE m."shop" = $1 AND ${where}

@@ -7,7 +7,7 @@ import { membershipDecision } from "~/loyalty/membership";
 import type { Program } from "~/loyalty/program";
 import { memberProgramsPg } from "~/loyalty/services/member-program.server";
 import { insertShadowPg, loadShadowPg, runningHoldoutId } from "~/experiments/shadow.server";
-import { earnInstant, orderEarns } from "~/loyalty/services/orders.server";
+import { earnInstant } from "~/loyalty/services/orders.server";
 import { settleInTurn, type Facts, type MemberState } from "./batch-settle.server";
 import {
   cmpBig,

@@ -105,7 +105,10 @@ export const experimentInputSchema = z
           `so only ${LEVERS[input.lever].triggers.map((t) => `"${t}"`).join(" or ")} exposes them the same way in every arm.`,
       });
   })
-  .transform((input) => ({ ...input, exposureTrigger: input.exposureTrigger ?? defaultTrigger(input.lever) }));
+  .transform((input) => ({
+    ...input,
+    exposureTrigger: input.exposureTrigger ?? defaultTrigger(input.lever),
+  }));
 
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;

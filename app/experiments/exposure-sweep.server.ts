@@ -40,7 +40,9 @@ const CANDIDATES = `
  * The qualified variant keys whose members' metafields differ from the live program's: the
  * holdout's no-program arm, and a tiers experiment's variants that override the tiers.
  */
-export function metafieldArms(e: Pick<AssignableExperiment, "kind" | "lever" | "key" | "variants">): Set<string> {
+export function metafieldArms(
+  e: Pick<AssignableExperiment, "kind" | "lever" | "key" | "variants">,
+): Set<string> {
   const arms = e.variants.filter((v) =>
     e.kind === "holdout" ? v.control : e.lever === "tiers" && Object.keys(v.override).length > 0,
   );
@@ -59,7 +61,12 @@ export async function sweepExposures(db: PrismaClient, shop: string, now: Date):
     const resyncArms = metafieldArms(e);
     let after = -1n;
     for (;;) {
-      const page = await db.$queryRawUnsafe<{ customerId: bigint; joinedAt: Date }[]>(CANDIDATES, shop, e.id, after);
+      const page = await db.$queryRawUnsafe<{ customerId: bigint; joinedAt: Date }[]>(
+        CANDIDATES,
+        shop,
+        e.id,
+        after,
+      );
       const last = page.at(-1)?.customerId;
       const rows: ExposureRow[] = [];
       for (const m of page) {

@@ -107,7 +107,10 @@ describe("exposure at assignment", () => {
     for (const [i, o] of after.entries())
       if (i >= 3)
         ids.push(
-          await recordDelivery(db, { shop: SHOP, ...w.order("orders/paid", o, {}, { customer: buyers[i]! }) }),
+          await recordDelivery(db, {
+            shop: SHOP,
+            ...w.order("orders/paid", o, {}, { customer: buyers[i]! }),
+          }),
         );
     await processOrderBatch(batchPool(), SHOP, ids[0]!, new Date(t(3)));
     for (const c of customers) await loadMemberStatus(db, SHOP, BigInt(c.legacyId), NOW);
@@ -143,7 +146,11 @@ describe("exposure at assignment", () => {
   });
 
   it("takes a surface trigger only for a lever seen on that surface alone, and exposes on it", async () => {
-    const refused = await createExperiment(db, SHOP, { ...earnRate, key: "earn-view", exposureTrigger: "storefront" });
+    const refused = await createExperiment(db, SHOP, {
+      ...earnRate,
+      key: "earn-view",
+      exposureTrigger: "storefront",
+    });
     expect(refused).toMatchObject({ ok: false, status: 422 });
     if (refused.ok) return;
     expect(refused.fieldErrors.exposureTrigger).toMatch(/more than one surface/);

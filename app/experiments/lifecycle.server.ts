@@ -27,7 +27,8 @@ import { enqueueMetafieldSync } from "~/jobs/producers.server";
 
 type Options = { staffId?: string | null; now?: Date };
 
-const changesPerks = (e: { kind: string; lever: string | null }) => e.kind === "holdout" || e.lever === "tiers";
+const changesPerks = (e: { kind: string; lever: string | null }) =>
+  e.kind === "holdout" || e.lever === "tiers";
 
 /**
  * Marks the metafields of the members whose perks change with `e`'s state: its exposed

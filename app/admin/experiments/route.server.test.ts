@@ -238,7 +238,8 @@ describe("/app/experiments/$experimentId", () => {
     ]);
     expect(page.report).toEqual({
       available: false,
-      reason: "No member has been exposed yet: every member of the audience is exposed at launch, or when they join.",
+      reason:
+        "No member has been exposed yet: every member of the audience is exposed at launch, or when they join.",
     });
     expect((await step(id, { intent: "pause" })).status).toBe(200);
     expect((await step(id, { intent: "pause" })).status).toBe(200); // idempotent

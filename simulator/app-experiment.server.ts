@@ -34,7 +34,7 @@ import { customerState } from "./scenario/ground-truth";
 import { responder } from "./scenario/respond";
 import type { Scenario } from "./scenario/schema";
 import { customerBatches, defineShop } from "./shop";
-import { appDesign, type AppDesign } from "./app-design";
+import { appDesign, type AppDesign, type DesignComparison } from "./app-design";
 
 export interface AppRunOptions {
   days?: number;
@@ -170,52 +170,10 @@ export async function runScenarioThroughApp(
   const srm: AppExperimentReport["srm"] = [];
   const decisions: AppExperimentReport["decisions"] = [];
   for (const comparison of design.comparisons) {
-    const key = experimentOf(comparison.report);
-    const exposedOnly = comparison.arms.map((a) =>
-      a.keys.flatMap((k) => observed.get(k)!).filter((o) => key !== undefined && o.exposedTo.has(key)),
-    );
-    const population = new Set(exposedOnly.flat().map((o) => o.index));
-    const metrics: MetricInput[] = METRICS.map((metric, i) => ({
-      kind: "mean",
-      key: metric.key,
-      name: metric.name,
-      role: i === 0 ? "primary" : "secondary",
-      higherIsBetter: true,
-      arms: exposedOnly.map((arm) => meanStats(arm.map((o) => metric.of(o.life)))),
-    }));
-    const analysis = analyseExperiment({
-      variants: comparison.arms.map((a) => a.name),
-      weights: comparison.arms.map((a) => a.weight),
-      exposed: exposedOnly.map((l) => l.length),
-      metrics,
-      reachedPlannedEnd: true,
-    });
-    srm.push({ report: comparison.report, pValue: analysis.srm.pValue, warning: analysis.srm.warning });
-    decisions.push({
-      report: comparison.report,
-      verdict: analysis.decision.verdict,
-      reasons: analysis.decision.reasons,
-    });
-    METRICS.forEach((metric, mi) => {
-      const trueMeans = comparison.arms.map((a) => trueMean(a.keys, a.mix, truth, population, metric.of));
-      analysis.metrics[mi]!.variants.forEach((v, vi) => {
-        const lift = v.frequentist.ok ? v.frequentist.relative : null;
-        const trueLift = trueMeans[0]! > 0 ? trueMeans[vi + 1]! / trueMeans[0]! - 1 : null;
-        lifts.push({
-          report: comparison.report,
-          variant: v.variant,
-          control: comparison.arms[0]!.name,
-          metric: metric.key,
-          measuredLift: lift?.estimate ?? null,
-          lower: lift?.lower ?? null,
-          upper: lift?.upper ?? null,
-          pValue: lift?.pValue ?? null,
-          trueLift,
-          truthInsideInterval:
-            lift && trueLift !== null ? lift.lower <= trueLift && trueLift <= lift.upper : null,
-        });
-      });
-    });
+    const outcome = analyseComparison(comparison, observed, truth, experimentOf(comparison.report));
+    lifts.push(...outcome.lifts);
+    srm.push(outcome.srm);
+    decisions.push(outcome.decision);
   }
 
   const simulated = members.length;
@@ -301,6 +259,69 @@ async function createInApp(
     const launched = await launchExperiment(db, shop, created.value.id, options);
     if (!launched.ok) throw new Error(`launchExperiment: ${launched.message}`);
   }
+}
+
+/**
+ * One comparison with the app's statistics over the members the app exposed to
+ * `experimentKey`, each lift next to the truth over the same population.
+ */
+function analyseComparison(
+  comparison: DesignComparison,
+  observed: Map<string, Observed[]>,
+  truth: Map<string, MemberLife[]>,
+  experimentKey: string | undefined,
+) {
+  const exposedOnly = comparison.arms.map((a) =>
+    a.keys
+      .flatMap((k) => observed.get(k)!)
+      .filter((o) => experimentKey !== undefined && o.exposedTo.has(experimentKey)),
+  );
+  const population = new Set(exposedOnly.flat().map((o) => o.index));
+  const metrics: MetricInput[] = METRICS.map((metric, i) => ({
+    kind: "mean",
+    key: metric.key,
+    name: metric.name,
+    role: i === 0 ? "primary" : "secondary",
+    higherIsBetter: true,
+    arms: exposedOnly.map((arm) => meanStats(arm.map((o) => metric.of(o.life)))),
+  }));
+  const analysis = analyseExperiment({
+    variants: comparison.arms.map((a) => a.name),
+    weights: comparison.arms.map((a) => a.weight),
+    exposed: exposedOnly.map((l) => l.length),
+    metrics,
+    reachedPlannedEnd: true,
+  });
+  const lifts: LiftRow[] = [];
+  METRICS.forEach((metric, mi) => {
+    const trueMeans = comparison.arms.map((a) => trueMean(a.keys, a.mix, truth, population, metric.of));
+    analysis.metrics[mi]!.variants.forEach((v, vi) => {
+      const lift = v.frequentist.ok ? v.frequentist.relative : null;
+      const trueLift = trueMeans[0]! > 0 ? trueMeans[vi + 1]! / trueMeans[0]! - 1 : null;
+      lifts.push({
+        report: comparison.report,
+        variant: v.variant,
+        control: comparison.arms[0]!.name,
+        metric: metric.key,
+        measuredLift: lift?.estimate ?? null,
+        lower: lift?.lower ?? null,
+        upper: lift?.upper ?? null,
+        pValue: lift?.pValue ?? null,
+        trueLift,
+        truthInsideInterval:
+          lift && trueLift !== null ? lift.lower <= trueLift && trueLift <= lift.upper : null,
+      });
+    });
+  });
+  return {
+    lifts,
+    srm: { report: comparison.report, pValue: analysis.srm.pValue, warning: analysis.srm.warning },
+    decision: {
+      report: comparison.report,
+      verdict: analysis.decision.verdict,
+      reasons: analysis.decision.reasons,
+    },
+  };
 }
 
 function meanStats(values: readonly number[]): MeanStats {

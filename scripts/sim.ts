@@ -100,9 +100,11 @@ if (args["rules-only"]) {
     console.log(`True lift: ${report.truthMethod}.`);
     if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
   } finally {
-    // A launch may have enqueued the metafield sync: close the queues or Redis keeps the process alive.
+    // A launch may have enqueued the metafield sync: close the queues and their shared
+    // connection, or Redis keeps the process alive.
     const { closeQueues } = await import("../app/jobs/queue.server");
     await closeQueues();
+    globalThis.__redis?.disconnect();
     await db.$disconnect();
   }
 }

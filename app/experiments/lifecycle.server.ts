@@ -35,7 +35,7 @@ const changesPerks = (e: { kind: string; lever: string | null }) =>
  * members in the arms that differ from the live program (the held-out, a tiers variant's).
  * Members exposed later are marked by the sweep that exposes them.
  */
-export async function markMetafields(tx: Prisma.TransactionClient, e: ExperimentWithVariants) {
+async function markMetafields(tx: Prisma.TransactionClient, e: ExperimentWithVariants) {
   if (!changesPerks(e)) return;
   const arms = [...metafieldArms({ ...e, variants: e.variants.map(toAssignable) })];
   await tx.$executeRaw`

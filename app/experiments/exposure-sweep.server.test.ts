@@ -6,7 +6,7 @@ import { memberPrograms } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { createExperiment, startHoldout } from "./experiments.server";
-import { sweepExposures } from "./exposure-sweep.server";
+import { sweepExposures, SYNC_SWEEP_MEMBERS } from "./exposure-sweep.server";
 import { launchExperiment, pauseExperiment, shipExperiment, stopExperiment } from "./lifecycle.server";
 import { assigner, forgetRunning, loadRunning } from "./running.server";
 import { sampleRatioMismatch } from "./stats/srm";
@@ -135,6 +135,21 @@ describe("exposure counts per arm", () => {
     expect(
       exposed.every((x) => x.exposedAt.getTime() === LAUNCH.getTime() && x.trigger === "assignment"),
     ).toBe(true);
+  });
+});
+
+describe("launching in a large shop", () => {
+  it("leaves the sweep to a job instead of the request", async () => {
+    await members(SYNC_SWEEP_MEMBERS + 1);
+    const loyalty = queue(QUEUE.loyalty);
+    for (const j of await loyalty.getJobs(["waiting", "delayed", "prioritized"]))
+      if (j.name === "sweep-exposures" && (j.data as { shop: string }).shop === SHOP) await j.remove();
+    const e = await launched(earnRate());
+    expect(await db.experimentExposure.count({ where: { experimentId: e.id } })).toBe(0);
+    const jobs = (await loyalty.getJobs(["waiting", "delayed", "prioritized"])).filter(
+      (j) => j.name === "sweep-exposures" && (j.data as { shop: string }).shop === SHOP,
+    );
+    expect(jobs).toHaveLength(1);
   });
 });
 

@@ -281,6 +281,9 @@ describe("/app/experiments/$experimentId", () => {
       ["treatment", 1, 2],
     ]);
     expect(page.exposure.total).toBe(3);
+    expect(page.exposure.rule).toMatch(
+      /at launch or when they join, in every arm alike, whether or not they buy/,
+    );
     expect(page.exposure.srm.warning).toBe(false);
   });
 

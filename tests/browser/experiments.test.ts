@@ -232,9 +232,13 @@ describe("the experiments admin", () => {
       .locator("svg")
       .first()
       .waitFor({ state: "attached", timeout: 30_000 });
+    // The exposure card says how members are exposed: at assignment, buyers or not.
+    await frame.getByText(/exposed once, at launch or when they join, in every arm alike/).waitFor();
     // polaris-viz animates its lines in after mounting.
     await page.waitForTimeout(2_000);
     await page.screenshot({ path: `${SCREENSHOTS}/experiment-report.png`, fullPage: true });
+    await frame.getByRole("heading", { name: "Exposure", exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-exposure.png` });
     expect(admin.pageErrors).toEqual([]);
   });
 });

@@ -45,6 +45,9 @@ export const JOBS = {
     // Pending releases, expiries, expiry notices, birthday bonuses and tier re-evaluation
     // for one shop (app/loyalty/scheduled.server.ts); safe to repeat or run late.
     "run-scheduled-loyalty": z.object({ shop: z.string().min(1) }).strict(),
+    // Records the exposures due in one shop's running experiments (app/experiments/exposure-sweep.server.ts):
+    // after a launch in a large shop; the hourly run-scheduled-loyalty sweeps too. Idempotent.
+    "sweep-exposures": z.object({ shop: z.string().min(1) }).strict(),
   },
   backfill: {
     // One import of a shop's history (app/backfill); job id = run id, resumable from the run row.

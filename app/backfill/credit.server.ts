@@ -11,7 +11,7 @@ import {
 import type { EarningOrder } from "~/loyalty/earning";
 import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";
-import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
+import { joinDate, memberStatusFor, membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/services/orders.server";
 import type { MemberProgram } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
@@ -62,6 +62,7 @@ interface CustomerRowForCredit {
   isB2B: boolean;
   deletedAt: Date | null;
   redactedAt: Date | null;
+  shopifyCreatedAt: Date | null;
 }
 
 interface OrderRowForCredit {
@@ -156,7 +157,8 @@ export async function creditBatch(
     const idText = ids.map(String);
     const customers = (
       await tx.rows<Omit<CustomerRowForCredit, "id"> & { id: string }>(
-        `SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt" FROM "Customer"
+        `SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt",
+                "shopifyCreatedAt" AT TIME ZONE 'UTC' AS "shopifyCreatedAt" FROM "Customer"
            WHERE "shop" = $1 AND "id" = ANY($2::bigint[]) ORDER BY "id"`,
         [shop, idText],
       )
@@ -189,7 +191,11 @@ export async function creditBatch(
 
     const refundsBy = groupBy(refunds, (r) => r.orderId);
     const historyBy = new Map<string, ReplayOrder[]>();
+    const firstOrderAt = new Map<string, Date>();
     for (const o of orders) {
+      const placed = o.test ? null : pgTime(o.processedAt ?? o.shopifyCreatedAt);
+      const seen = firstOrderAt.get(o.customerId);
+      if (placed && (!seen || placed < seen)) firstOrderAt.set(o.customerId, placed);
       const history = replayOrder(toOrderRow(o), (refundsBy.get(o.id) ?? []).map(toRefundRow), context.facts);
       if (!history) continue;
       const list = historyBy.get(o.customerId);
@@ -213,6 +219,12 @@ export async function creditBatch(
       });
     };
 
+    // Members join at their first order or account creation, whichever is earlier (joinDate);
+    // an opt-in program's members join when they opt in, which the replay never does.
+    const joinedAt = (customer: CustomerRowForCredit) =>
+      programs(customer.id).program.membership.enrollment === "optIn"
+        ? now
+        : joinDate(customer.shopifyCreatedAt, firstOrderAt.get(customer.id.toString()), now);
     const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
     const updates: MemberUpdate[] = [];
     const inserts: (MemberUpdate & { status: MemberStatus; reason: string | null })[] = [];
@@ -222,7 +234,7 @@ export async function creditBatch(
       const state: MemberState = member ?? { status: fresh!.status, tierId: null, tierBelowSince: null };
       const result = replay(customer, state, ledger.get(customer.id.toString()) ?? []);
       for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
-      const update = memberUpdate(customer.id, result);
+      const update = memberUpdate(customer.id, result, joinedAt(customer));
       if (fresh) inserts.push({ ...update, status: fresh.status, reason: fresh.reason });
       else updates.push(update);
     }
@@ -250,7 +262,7 @@ export async function creditBatch(
         if (!member) continue;
         const result = replay(customer, member, racedLedger.get(customer.id.toString()) ?? []);
         for (const entry of result.entries) batchEntries.push({ customerId: customer.id, entry });
-        updates.push(memberUpdate(customer.id, result));
+        updates.push(memberUpdate(customer.id, result, joinedAt(customer)));
       }
     }
     const inserted = await insertEntries(tx, shop, batchEntries);
@@ -322,9 +334,14 @@ async function readLedger(tx: Tx, shop: string, ids: string[]): Promise<Map<stri
   return by;
 }
 
-function memberUpdate(customerId: bigint, result: ReturnType<typeof replayHistory>): MemberUpdate {
+function memberUpdate(
+  customerId: bigint,
+  result: ReturnType<typeof replayHistory>,
+  joinedAt: Date,
+): MemberUpdate {
   return {
     customerId,
+    joinedAt,
     available: result.balances.available,
     pending: result.balances.pending,
     lifetime: result.balances.lifetimeEarned,
@@ -586,7 +603,7 @@ async function insertMembers(
       r.customerId.toString(),
       r.status,
       copyField(r.reason),
-      r.status === "active" ? at : "\\N",
+      r.status === "active" ? utcText(r.joinedAt) : "\\N",
       r.available,
       r.pending,
       r.lifetime,
@@ -619,11 +636,12 @@ async function insertMembers(
        "lastActivityAt", "tierId", "tierBelowSince", "tierValue", "nextTierId", "tierRemaining",
        "tierEvaluatedAt", "metafieldsDirty", "updatedAt")
      SELECT $1, t."customerId", t."status"::"MemberStatus", t."reason",
-       CASE WHEN t."status" = 'active' THEN $2::timestamptz AT TIME ZONE 'UTC' END,
+       CASE WHEN t."status" = 'active' THEN t."joinedAt" AT TIME ZONE 'UTC' END,
        t."available", t."pending", t."lifetime", t."redeemed", t."expired", t."ordersEarned",
        t."lastActivityAt" AT TIME ZONE 'UTC', t."tierId", t."tierBelowSince" AT TIME ZONE 'UTC', t."tierValue",
        t."nextTierId", t."tierRemaining", $2::timestamptz AT TIME ZONE 'UTC', true, $2::timestamptz AT TIME ZONE 'UTC'
-     FROM json_to_recordset($3::json) AS t("customerId" bigint, "status" text, "reason" text, "available" int,
+     FROM json_to_recordset($3::json) AS t("customerId" bigint, "status" text, "reason" text, "joinedAt" timestamptz,
+       "available" int,
        "pending" int, "lifetime" int, "redeemed" int, "expired" int, "ordersEarned" int,
        "lastActivityAt" timestamptz, "tierId" text, "tierBelowSince" timestamptz, "tierValue" bigint,
        "nextTierId" text, "tierRemaining" bigint)
@@ -639,6 +657,7 @@ function memberJson(rows: readonly MemberUpdate[]): string {
     rows.map((r) => ({
       ...r,
       customerId: r.customerId.toString(),
+      joinedAt: r.joinedAt.toISOString(),
       lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
       tierBelowSince: r.tierBelowSince?.toISOString() ?? null,
     })),
@@ -720,6 +739,8 @@ async function insertEntries(
 
 interface MemberUpdate {
   customerId: bigint;
+  /** When the member joined (joinDate); an existing member's earlier date is kept. */
+  joinedAt: Date;
   available: number;
   pending: number;
   lifetime: number;
@@ -743,11 +764,14 @@ async function updateMembers(tx: Tx, shop: string, rows: MemberUpdate[], now: Da
        "availablePoints" = t."available", "pendingPoints" = t."pending", "lifetimePoints" = t."lifetime",
        "redeemedPoints" = t."redeemed", "expiredPoints" = t."expired", "ordersEarned" = t."ordersEarned",
        "lastActivityAt" = GREATEST(m."lastActivityAt", t."lastActivityAt" AT TIME ZONE 'UTC'),
+       "enrolledAt" = CASE WHEN m."enrolledAt" IS NULL THEN NULL
+                           ELSE LEAST(m."enrolledAt", t."joinedAt" AT TIME ZONE 'UTC') END,
        "tierId" = t."tierId", "tierBelowSince" = t."tierBelowSince" AT TIME ZONE 'UTC', "tierValue" = t."tierValue",
        "nextTierId" = t."nextTierId", "tierRemaining" = t."tierRemaining",
        "tierEvaluatedAt" = $2::timestamptz AT TIME ZONE 'UTC', "metafieldsDirty" = true,
        "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC'
-     FROM json_to_recordset($3::json) AS t("customerId" bigint, "available" int, "pending" int, "lifetime" int,
+     FROM json_to_recordset($3::json) AS t("customerId" bigint, "joinedAt" timestamptz, "available" int,
+       "pending" int, "lifetime" int,
        "redeemed" int, "expired" int, "ordersEarned" int, "lastActivityAt" timestamptz, "tierId" text,
        "tierBelowSince" timestamptz, "tierValue" bigint, "nextTierId" text, "tierRemaining" bigint)
      WHERE m."shop" = $1 AND m."customerId" = t."customerId"`,

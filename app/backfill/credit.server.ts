@@ -17,6 +17,13 @@ import type { MemberProgram } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
 import {
+  historyRedemptionId,
+  insertHistoryRedemptions,
+  isHistoryRedemption,
+  matchRedemptions,
+  redeemedCodes,
+} from "./redemptions.server";
+import {
   arrayLiteral,
   copyField,
   copyIfNew,
@@ -44,6 +51,8 @@ export interface CreditTarget {
   /** Each member's program under the run's pinned version (`programResolver` with the shop's assignment). */
   programs: (customerId: bigint) => MemberProgram;
   historyEarnsPoints: boolean;
+  /** Prefixes of a previous app's reward codes (history-redemptions.ts); the app's own codes always count. */
+  redemptionCodePrefixes?: readonly string[];
   /** Last customer id credited (resume after it). */
   cursor: bigint | null;
 }
@@ -53,6 +62,9 @@ export interface CreditCounts {
   membersEnrolled: number;
   entries: number;
   points: number;
+  /** Past redemptions imported, and reward codes that matched no reward. */
+  redemptions: number;
+  redemptionsUnmatched: number;
 }
 
 interface CustomerRowForCredit {
@@ -78,6 +90,9 @@ interface OrderRowForCredit {
   cancelReason: string | null;
   financialStatus: string | null;
   test: boolean;
+  discountCodes: string[];
+  totalDiscountsMinor: number;
+  subtotalMinor: number;
 }
 
 interface RefundRowForCredit {
@@ -189,6 +204,12 @@ export async function creditBatch(
         )
       : [];
 
+    // Codes the live path issued are its own redemptions already, never past ones.
+    const known =
+      target.historyEarnsPoints && existing.size
+        ? await redeemedCodes(tx, shop, [...existing.keys()].map(String))
+        : new Set<string>();
+    const codeCounts = { unmatched: 0 };
     const refundsBy = groupBy(refunds, (r) => r.orderId);
     const historyBy = new Map<string, ReplayOrder[]>();
     const firstOrderAt = new Map<string, Date>();
@@ -198,6 +219,14 @@ export async function creditBatch(
       if (placed && (!seen || placed < seen)) firstOrderAt.set(o.customerId, placed);
       const history = replayOrder(toOrderRow(o), (refundsBy.get(o.id) ?? []).map(toRefundRow), context.facts);
       if (!history) continue;
+      if (target.historyEarnsPoints && o.discountCodes.length && !o.test)
+        history.redemption = matchRedemptions(
+          o,
+          programs(BigInt(o.customerId)).program.rewards,
+          target.redemptionCodePrefixes ?? [],
+          known,
+          codeCounts,
+        );
       const list = historyBy.get(o.customerId);
       if (list) list.push(history);
       else historyBy.set(o.customerId, [history]);
@@ -210,6 +239,7 @@ export async function creditBatch(
         customerId: id,
         program: mp.program,
         variants: mp.variants,
+        heldOut: mp.heldOut === true,
         active: member.status === "active",
         historyEarnsPoints: target.historyEarnsPoints,
         orders: historyBy.get(id) ?? [],
@@ -266,6 +296,7 @@ export async function creditBatch(
       }
     }
     const inserted = await insertEntries(tx, shop, batchEntries);
+    const redemptions = await insertHistoryRedemptions(tx, shop, batchEntries);
     await updateMembers(tx, shop, updates, now);
     const points = inserted.points;
     await previous;
@@ -273,7 +304,8 @@ export async function creditBatch(
       `UPDATE "BackfillRun" SET
            "creditCursor" = $2, "customersCredited" = "customersCredited" + $3,
            "membersEnrolled" = "membersEnrolled" + $4, "entriesWritten" = "entriesWritten" + $5,
-           "pointsCredited" = "pointsCredited" + $6, "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC'
+           "pointsCredited" = "pointsCredited" + $6, "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC',
+           "redemptionsImported" = "redemptionsImported" + $9, "redemptionsUnmatched" = "redemptionsUnmatched" + $10
          WHERE "id" = $1::uuid AND "status" = 'running' AND "creditCursor" IS NOT DISTINCT FROM $8::bigint`,
       [
         target.runId,
@@ -284,6 +316,8 @@ export async function creditBatch(
         points,
         now.toISOString(),
         target.cursor === null ? null : target.cursor.toString(),
+        redemptions,
+        codeCounts.unmatched,
       ],
     );
     if (moved !== 1)
@@ -293,6 +327,8 @@ export async function creditBatch(
       membersEnrolled: enrolled,
       entries: inserted.count,
       points,
+      redemptions,
+      redemptionsUnmatched: codeCounts.unmatched,
       cursor: last,
     };
   });
@@ -505,7 +541,9 @@ async function readOrders(tx: Tx, shop: string, ids: string[]): Promise<OrderJso
     `SELECT "id"::text AS "id", "customerId"::text AS "customerId", "currencyCode", "lineItems"::text AS "lineItems",
             "totalShippingMinor"::text AS "totalShippingMinor", "totalTaxMinor"::text AS "totalTaxMinor",
             "shopifyCreatedAt"::text AS "shopifyCreatedAt", "processedAt"::text AS "processedAt",
-            "cancelledAt"::text AS "cancelledAt", "cancelReason", "financialStatus", "test"::text AS "test"
+            "cancelledAt"::text AS "cancelledAt", "cancelReason", "financialStatus", "test"::text AS "test",
+            array_to_json("discountCodes")::text AS "discountCodes",
+            "totalDiscountsMinor"::text AS "totalDiscountsMinor", "subtotalMinor"::text AS "subtotalMinor"
        FROM "Order" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
     [shop, ids],
   );
@@ -523,6 +561,9 @@ async function readOrders(tx: Tx, shop: string, ids: string[]): Promise<OrderJso
     cancelReason: r.cancelReason,
     financialStatus: r.financialStatus,
     test: r.test === "true",
+    discountCodes: JSON.parse(r.discountCodes ?? "[]") as string[],
+    totalDiscountsMinor: Number(r.totalDiscountsMinor),
+    subtotalMinor: Number(r.subtotalMinor),
   }));
 }
 
@@ -674,11 +715,11 @@ function memberJson(rows: readonly MemberUpdate[]): string {
 /** What the progress counts as points credited: earns, bonuses and their corrections (ADR 0009). */
 const CREDITED_KINDS: ReadonlySet<string> = new Set(["earn", "bonus", "correction"]);
 const LEDGER_COLUMNS = `"customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
-  "writtenOff", "programVersion", "experimentVariants", "orderId", "details"`;
+  "writtenOff", "programVersion", "experimentVariants", "orderId", "redemptionId", "details"`;
 const LEDGER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_ledger_stage" (
   "customerId" bigint, "key" text, "kind" "LedgerKind", "points" int, "bucket" "LedgerBucket",
   "occurredAt" timestamp, "availableAt" timestamp, "lotKey" text, "writtenOff" int,
-  "programVersion" int, "experimentVariants" text[], "orderId" bigint, "details" json
+  "programVersion" int, "experimentVariants" text[], "orderId" bigint, "redemptionId" uuid, "details" json
 ) ON COMMIT DELETE ROWS`;
 async function insertEntries(
   tx: Tx,
@@ -706,6 +747,7 @@ async function insertEntries(
         e.programVersion,
         e.experimentVariants?.length ? copyField(arrayLiteral(e.experimentVariants)) : "\\N",
         copyField(e.orderId),
+        isHistoryRedemption(e) ? historyRedemptionId(e.key) : "\\N",
         e.details === null ? "\\N" : copyField(JSON.stringify(e.details)),
       ].join("\t"),
     );

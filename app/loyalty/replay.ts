@@ -1,8 +1,9 @@
 import type { EarningOrder } from "./earning";
 import { balancesFromLedger, QUALIFYING_KINDS, type Balances, type LedgerEntry } from "./ledger";
-import { earnKey, firstOrderBonusKey, signupBonusKey } from "./ledger-keys";
+import { earnKey, firstOrderBonusKey, historyRedemptionKey, signupBonusKey } from "./ledger-keys";
 import type { MemberProgram } from "./member-program";
 import type { Program } from "./program";
+import type { Reward } from "./program-rewards";
 import type { RefundedAmounts } from "./refunds";
 import { compareIds, settleOrder, type SettleEntry } from "./settle";
 import { tierStanding, type QualifyingEvent, type TierEvaluation } from "./tiers";
@@ -36,6 +37,8 @@ export interface ReplayOrder {
   cancelReason: string | null;
   /** Oldest first (processedAt, then id), as the live path reverses them. */
   refunds: ReplayRefund[];
+  /** The reward the order's code redeemed (history-redemptions.ts), debited when the order was placed. */
+  redemption?: { code: string; reward: Reward } | null;
 }
 
 /** A ledger entry as the replay writes it; `details` match the live path's, so both read alike. */
@@ -47,6 +50,8 @@ export interface ReplayInput {
   /** The member's program (`MemberProgram.program`) and the variants that shaped it (none by default). */
   program: Program;
   variants?: readonly string[];
+  /** In the program holdout: earns nothing, so redeemed nothing either. */
+  heldOut?: boolean;
   /** Only an active member earns; reversals of existing entries happen whatever the status. */
   active: boolean;
   /** The merchant's choice: false enrolls with a zero balance and writes no entries. */
@@ -104,6 +109,8 @@ export function replayHistory(input: ReplayInput): ReplayResult {
   for (const history of orders) {
     const { order } = history;
     const placedAt = order.placedAt;
+    if (history.redemption && input.active && input.historyEarnsPoints && !input.heldOut)
+      redeemFromHistory(input, mp, order.id, placedAt, history.redemption, ledger, append);
     const decision = settleOrder({
       shop,
       customerId,
@@ -168,4 +175,66 @@ function signup(input: ReplayInput, mp: MemberProgram, append: (e: ReplayEntry) 
     orderId: null,
     details: { cause: "signup" },
   });
+}
+
+/**
+ * A past redemption: the reward's points, debited when the order that used its code was
+ * placed. The replay credited the history under this program, not the one the shop ran
+ * then, so a member may have had fewer points here than the code cost: the debit stops at
+ * what was spendable then (`short` records the rest), and a member is never taken below zero.
+ */
+function redeemFromHistory(
+  input: ReplayInput,
+  mp: MemberProgram,
+  orderId: string,
+  at: Date,
+  redemption: { code: string; reward: Reward },
+  ledger: readonly ReplayEntry[],
+  append: (e: ReplayEntry) => boolean,
+) {
+  const { reward, code } = redemption;
+  const points = Math.min(reward.pointsCost, spendableAt(ledger, at));
+  if (points <= 0) return;
+  append({
+    key: historyRedemptionKey(input.shop, orderId, code),
+    kind: "redeem",
+    points: -points,
+    bucket: "available",
+    occurredAt: at,
+    programVersion: mp.version,
+    ...(mp.variants.length ? { experimentVariants: [...mp.variants] } : {}),
+    orderId: null,
+    details: {
+      cause: "history",
+      code,
+      usedOrderId: orderId,
+      rewardId: reward.id,
+      pointsCost: reward.pointsCost,
+      reward: { name: reward.name, value: reward.value, minimumSubtotal: reward.minimumSubtotal },
+      ...(points < reward.pointsCost ? { short: reward.pointsCost - points } : {}),
+    },
+  });
+}
+
+/**
+ * Points a member could spend at `at`: available entries up to then, and pending lots
+ * whose return window had closed by then (the replay writes no releases; the scheduled
+ * release does that afterwards, dated when it runs). Lots held for review never count.
+ */
+export function spendableAt(ledger: readonly ReplayEntry[], at: Date): number {
+  const t = at.getTime();
+  const lotOpens = new Map<string, number | null>();
+  for (const e of ledger)
+    if (e.kind === "earn" || e.kind === "bonus") lotOpens.set(e.key, e.availableAt?.getTime() ?? null);
+  let spendable = 0;
+  for (const e of ledger) {
+    if (e.occurredAt.getTime() > t || e.kind === "release") continue;
+    if (e.bucket === "available") {
+      spendable += e.points;
+      continue;
+    }
+    const opens = e.availableAt ? e.availableAt.getTime() : (lotOpens.get(e.lotKey ?? "") ?? null);
+    if (opens !== null && opens <= t) spendable += e.points;
+  }
+  return Math.max(0, spendable);
 }

@@ -74,7 +74,9 @@ export async function ensureMember(
   const customer = await tx.customer.findUnique({ where: { shop_id: { shop, id: customerId } } });
   const wanted = await wantedStatus(tx, shop, customer, existing?.optedInAt != null, program);
   const enrolling = wanted.status === "active" && !existing?.enrolledAt;
-  const joinedAt = enrolling ? await joinedAtFor(tx, shop, customer, program, now) : null;
+  // A customer the program meets for the first time joined with their history; one it
+  // kept out until now (an excluded tag removed, an opt-in) joins now.
+  const joinedAt = enrolling ? (existing ? now : await joinedAtFor(tx, shop, customer, program, now)) : null;
   if (!existing) {
     await tx.member.createMany({
       data: [

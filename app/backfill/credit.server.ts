@@ -16,6 +16,7 @@ import { PAID_STATUSES } from "~/loyalty/services/orders.server";
 import type { MemberProgram } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder } from "~/loyalty/replay";
+import { migratedFloor } from "~/loyalty/tiers";
 import {
   historyRedemptionId,
   insertHistoryRedemptions,
@@ -111,6 +112,8 @@ interface MemberRowForCredit {
   optedInAt: Date | null;
   tierId: string | null;
   tierBelowSince: Date | null;
+  migratedTierId: string | null;
+  migratedTierUntil: Date | null;
 }
 
 /** Facts every batch needs once: products (earning multipliers) and staff emails (exclusions). */
@@ -244,7 +247,14 @@ export async function creditBatch(
         historyEarnsPoints: target.historyEarnsPoints,
         orders: historyBy.get(id) ?? [],
         existing: entries,
-        standing: { tierId: member.tierId, belowSince: member.tierBelowSince },
+        standing: {
+          tierId: member.tierId,
+          belowSince: member.tierBelowSince,
+          floor: migratedFloor({
+            migratedTierId: member.migratedTierId ?? null,
+            migratedTierUntil: member.migratedTierUntil ?? null,
+          }),
+        },
         now,
       });
     };
@@ -339,12 +349,14 @@ export interface CreditHooks {
   beforeMemberInsert?: () => Promise<void>;
 }
 
-type MemberState = Pick<MemberRowForCredit, "status" | "tierId" | "tierBelowSince">;
+type MemberState = Pick<MemberRowForCredit, "status" | "tierId" | "tierBelowSince"> &
+  Partial<Pick<MemberRowForCredit, "migratedTierId" | "migratedTierUntil">>;
 type NewMember = { status: MemberStatus; reason: string | null };
 
 async function lockMembers(tx: Tx, shop: string, ids: string[]): Promise<Map<bigint, MemberRowForCredit>> {
   const rows = await tx.rows<Omit<MemberRowForCredit, "customerId"> & { customerId: string }>(
-    `SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" AT TIME ZONE 'UTC' AS "tierBelowSince"
+    `SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" AT TIME ZONE 'UTC' AS "tierBelowSince",
+            "migratedTierId", "migratedTierUntil" AT TIME ZONE 'UTC' AS "migratedTierUntil"
        FROM "Member" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])
        ORDER BY "customerId" FOR UPDATE`,
     [shop, ids],

@@ -6,7 +6,7 @@ import type { Program } from "./program";
 import type { Reward } from "./program-rewards";
 import type { RefundedAmounts } from "./refunds";
 import { compareIds, settleOrder, type SettleEntry } from "./settle";
-import { tierStanding, type QualifyingEvent, type TierEvaluation } from "./tiers";
+import { tierStanding, type QualifyingEvent, type TierEvaluation, type TierStanding } from "./tiers";
 
 // Ledger replay of a customer's history (backfill on install). For one member's orders,
 // oldest first, it decides each order through the one settle decision (settle.ts), as
@@ -60,7 +60,7 @@ export interface ReplayInput {
   /** The member's entries already in the ledger, with their details (live webhooks, an earlier replay). */
   existing?: readonly ReplayEntry[];
   /** The tier the member holds now, if any (an existing member): what the tier change is measured from. */
-  standing?: { tierId: string | null; belowSince: Date | null };
+  standing?: TierStanding;
   now: Date;
 }
 

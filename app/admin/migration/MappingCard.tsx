@@ -1,5 +1,5 @@
 import { Badge, BlockStack, Button, Card, FormLayout, InlineStack, Select, Text } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { MigrationPreview } from "~/migration/import.server";
 
 type Option = { value: string; label: string };
@@ -29,8 +29,6 @@ export function MappingCard({
     ),
   });
   const [draft, setDraft] = useState<Record<string, string>>(initial);
-  // A saved mapping or another file reloads the page: start from what it says.
-  useEffect(() => setDraft(initial()), [preview.id, preview.source, JSON.stringify(preview.mapping)]); // eslint-disable-line react-hooks/exhaustive-deps
   const columnOptions: Option[] = [
     { value: "", label: "Not in the file" },
     ...preview.columns.map((c) => ({

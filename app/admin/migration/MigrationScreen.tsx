@@ -65,6 +65,8 @@ export function MigrationScreen({ page }: { page: MigrationPageData }) {
             {preview ? (
               <>
                 <MappingCard
+                  // A saved mapping or another file starts the form from what the server says.
+                  key={`${preview.id}:${preview.source}:${JSON.stringify(preview.mapping)}`}
                   preview={preview}
                   sources={page.sources}
                   fields={page.fields}

@@ -136,7 +136,7 @@ export function detectFormat(headers: readonly string[]): Detection {
   const present = new Set(headers.map(normaliseHeader));
   let best: Detection = { source: "custom", mapping: mappingFor("custom", headers), evidence: [] };
   for (const source of ["smile", "loyaltylion", "yotpo"] as const) {
-    const evidence = SIGNATURES[source].filter((s) => present.has(normaliseHeader(s)));
+    const evidence = [...new Set(SIGNATURES[source].map(normaliseHeader))].filter((s) => present.has(s));
     if (evidence.length > best.evidence.length)
       best = { source, mapping: mappingFor(source, headers), evidence };
   }

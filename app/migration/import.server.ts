@@ -13,6 +13,7 @@ import {
   type ColumnMapping,
   type MigrationSource,
 } from "./formats";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { loadLookups } from "./lookups.server";
 import { planRows, type PlannedRow, type PlanTotals } from "./plan";
 import { columnsOf, MAX_FILE_BYTES, parseCsv, readRows, type ParsedFile, type RowProblem } from "./rows";
@@ -162,6 +163,8 @@ export async function previewMigration(db: PrismaClient, shop: string, id: strin
   const columns = "error" in file ? [] : columnsOf(file);
   if ("error" in plan)
     return { ...base, columns, rows: [], problems: [], problemCount: 0, totals: null, planError: plan.error };
+  const { program } = await currentProgramVersion(db, shop);
+  const tierName = new Map(program.tiers.levels.map((l) => [l.id, l.name]));
   return {
     ...base,
     columns,
@@ -172,6 +175,7 @@ export async function previewMigration(db: PrismaClient, shop: string, id: strin
       delta: p.delta,
       lifetimePoints: p.lifetimePoints,
       tierId: p.tierId,
+      tierName: p.tierId ? (tierName.get(p.tierId) ?? p.tierId) : null,
       referralCode: p.referralCode,
       alreadyImported: p.alreadyImported,
     })),

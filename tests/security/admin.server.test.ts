@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { env } from "~/env.server";
 import { loadProgramPage } from "~/admin/program/program-page.server";
+import { uploadMigration } from "~/migration/import.server";
 import { callRoute, type Answer } from "./answers";
 import type { AppRoute } from "./route-table";
 import {
@@ -42,6 +43,15 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     return { basedOn: String(page.version), note: "security suite", program: JSON.stringify(page.draft) };
   },
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
+  "routes/app.migration": async () => {
+    // A dry run of shop A's own upload (a file field cannot travel in this form).
+    const upload = await uploadMigration(db, SHOP_A, {
+      fileName: "smile.csv",
+      text: "email,points_balance\nnobody@example.com,10\n",
+      staffId: null,
+    });
+    return { intent: "dryRun", id: (upload.body as { id: string }).id };
+  },
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

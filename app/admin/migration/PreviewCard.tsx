@@ -63,7 +63,7 @@ export function PreviewCard({ preview }: { preview: MigrationPreview }) {
               r.targetBalance === null ? "—" : count.format(r.targetBalance),
               r.alreadyImported ? "—" : signed(r.delta),
               r.lifetimePoints === null ? "—" : count.format(r.lifetimePoints),
-              r.tierId ?? "—",
+              r.tierName ?? "—",
               r.referralCode ?? "—",
             ])}
             footerContent={`First ${preview.rows.length} of ${count.format(preview.totals?.rows ?? preview.rows.length)} rows`}

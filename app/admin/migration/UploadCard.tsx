@@ -10,7 +10,7 @@ export function UploadCard({ uploading, onUpload }: { uploading: boolean; onUplo
         <Text as="p" tone="subdued">
           Export your customers as CSV from Smile (Customers › Export), LoyaltyLion (Analytics › Exports ›
           Customers) or Yotpo (Customers › Export). The app recognises the file by its columns; any other CSV
-          with an email column can be mapped by hand. Up to 20 MB.
+          with an email column can be mapped by hand. Up to 9 MB (about 200,000 customers).
         </Text>
         <DropZone
           accept=".csv,text/csv"

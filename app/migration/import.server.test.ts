@@ -6,6 +6,7 @@ import { seedProgram } from "~tests/support/loyalty-world.server";
 import { demoProgram } from "../../simulator/history";
 import { planImport, previewMigration, saveMapping, startMigration, uploadMigration } from "./import.server";
 import { runMigration } from "./run.server";
+import { redactCustomerData } from "~/webhooks/customer-data.server";
 
 // A merchant switching from Smile, LoyaltyLion or Yotpo: each app's export imported into
 // the ledger as `migration` entries, the same file twice giving one set of entries, the
@@ -146,5 +147,14 @@ describe("a file with mistakes", () => {
     });
     expect(bad).toMatchObject({ status: 422, body: { error: "A column can be mapped to one field only." } });
     expect(await saveMapping(db, shop, id, { source: "nonsense" })).toMatchObject({ status: 422 });
+  });
+
+  it("forgets a waiting export that names a customer who asked to be erased", async () => {
+    await shopWith(shop);
+    await upload(shop, "smile-customers.csv");
+    await db.$transaction((tx) =>
+      redactCustomerData(tx, { shop, customerId: 103n, email: null, phone: null, orderIds: [] }, NOW),
+    );
+    expect(await db.migrationImport.count({ where: { shop } })).toBe(0);
   });
 });

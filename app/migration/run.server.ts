@@ -41,9 +41,11 @@ export async function runMigration(
     const todo = plan.planned.filter((p) => !p.alreadyImported).sort((a, b) => a.line - b.line);
     const skippedByErrors = new Set(plan.problems.filter((p) => p.severity === "error").map((p) => p.line))
       .size;
+    // Rows with errors and rows imported before are done (and skipped) before the first chunk.
+    const settled = plan.totals.alreadyImported + skippedByErrors;
     await db.migrationImport.update({
       where: { id: importId },
-      data: { rowsDone: plan.totals.alreadyImported + skippedByErrors },
+      data: { rowsDone: settled, rowsSkipped: settled, rowsImported: 0 },
     });
     const programOf = await memberPrograms(db, row.shop, now());
     for (let i = 0; i < todo.length; i += MIGRATION_CHUNK) {

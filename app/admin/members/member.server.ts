@@ -1,7 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
 import { memberProgram } from "~/loyalty/services/member-program.server";
-import { correctionNote } from "./present";
+import { correctionNote, migrationNote } from "./present";
 
 // One member as the detail page shows them: balances and tier from the member row (the
 // cache of the ledger), a page of ledger history with the orders it refers to, and the
@@ -103,7 +103,12 @@ export async function loadMemberDetail(
         reason: e.reason,
         staffId: e.staffId,
         writtenOff: e.writtenOff,
-        note: e.kind === "correction" ? correctionNote(e.details, program.tiers.levels) : null,
+        note:
+          e.kind === "correction"
+            ? correctionNote(e.details, program.tiers.levels)
+            : e.kind === "migration"
+              ? migrationNote(e.details)
+              : null,
       })),
     },
     redemptions: redemptions.map((r): RedemptionLine => ({

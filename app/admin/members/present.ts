@@ -16,6 +16,7 @@ const LEDGER_KIND_WORDS: Record<string, string> = {
   expiry: "Expired",
   adjustment: "Adjusted by staff",
   correction: "Corrected for a late order",
+  migration: "Brought from another loyalty app",
 };
 
 export const ledgerKindLabel = (kind: string) => LEDGER_KIND_WORDS[kind] ?? kind;
@@ -35,6 +36,21 @@ export function correctionNote(
   if (d.tierId === null) return "Earns without a tier: no tier was reached before it was placed";
   const name = tiers.find((t) => t.id === d.tierId)?.name ?? String(d.tierId);
   return `Earns at ${name}, the tier held when it was placed`;
+}
+
+/** Where a migrated balance came from (app/migration): the app, the file and its row. */
+export function migrationNote(details: unknown): string | null {
+  if (!details || typeof details !== "object") return null;
+  const d = details as {
+    sourceName?: unknown;
+    fileName?: unknown;
+    line?: unknown;
+    importedBalance?: unknown;
+  };
+  if (typeof d.sourceName !== "string" || typeof d.fileName !== "string") return null;
+  const balance =
+    typeof d.importedBalance === "number" ? `, balance ${integer.format(d.importedBalance)}` : "";
+  return `${d.sourceName}: ${d.fileName}, row ${String(d.line)}${balance}`;
 }
 
 export const MEMBER_STATUS_LABELS: Record<

@@ -78,8 +78,9 @@ export function ImportCard({
         {status === "completed" ? (
           <Banner tone="success" title="Import finished">
             <p>
-              {count.format(progress.imported)} members imported, {count.format(progress.skipped)} rows
-              skipped (errors, imported before, or customers who are not members).
+              {preview.fileName}: {count.format(progress.imported)} members imported,{" "}
+              {count.format(progress.skipped)} rows skipped (errors, imported before, or customers who are not
+              members). Each member&apos;s points history shows the entry with the row it came from.
             </p>
           </Banner>
         ) : null}

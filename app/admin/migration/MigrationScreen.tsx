@@ -62,7 +62,7 @@ export function MigrationScreen({ page }: { page: MigrationPageData }) {
                 fetcher.submit(form, { method: "post", encType: "multipart/form-data" });
               }}
             />
-            {preview ? (
+            {preview && preview.columns.length ? (
               <>
                 <MappingCard
                   // A saved mapping or another file starts the form from what the server says.
@@ -74,6 +74,10 @@ export function MigrationScreen({ page }: { page: MigrationPageData }) {
                   onSave={(fields) => submit({ intent: "mapping", ...fields })}
                 />
                 <PreviewCard preview={preview} />
+              </>
+            ) : null}
+            {preview ? (
+              <>
                 <ImportCard
                   preview={preview}
                   dryRun={result?.ok && result.intent === "dryRun" ? result.totals : null}

@@ -84,6 +84,11 @@ export async function loadMemberDetail(
       tierId: member.tierId,
       tierValue: Number(member.tierValue),
       tierBelowSince: member.tierBelowSince?.toISOString() ?? null,
+      // Brought from another loyalty app (app/migration).
+      migratedTierId: member.migratedTierId,
+      migratedTierUntil: member.migratedTierUntil?.toISOString() ?? null,
+      migratedLifetimePoints: member.migratedLifetimePoints,
+      referralCode: member.referralCode,
       joinedAt: (member.enrolledAt ?? member.createdAt).toISOString(),
       lastActivityAt: member.lastActivityAt?.toISOString() ?? null,
     },

@@ -91,6 +91,8 @@ try {
     historyMonths: MONTHS,
     historyEnd,
     domain,
+    // The shop ran a loyalty program before: its reward codes come in as past redemptions.
+    pastLoyalty: {},
   });
   say(
     `Generated ${generated.products.length} products, ${generated.orders.length.toLocaleString("en-US")} orders, ` +
@@ -138,7 +140,7 @@ try {
   });
   say(`Shopify emulator listening on ${emulator.url} with the generated shop ${domain}.`);
 
-  const run = await createHistoryRun(db, domain);
+  const run = await createHistoryRun(db, domain, generated);
 
   // The app and worker log every request and job at info; the demo's own progress lines
   // would drown in them, so they report warnings and errors only unless asked.

@@ -52,12 +52,14 @@ describe("the demo's holdout and experiment", () => {
     const { launchedAt } = await startDemoExperiments(db, DOMAIN, 1, new Date(HISTORY_END));
     expect(launchedAt.getTime()).toBe(Date.parse(HISTORY_END) - DEMO_EXPERIMENT_DAYS * DAY_MS);
 
-    // Since launch the history follows the response model: under its defaults a 1%-back
-    // program buys less than no program, so only members' orders are left out, none before launch.
+    // Since launch the history follows the response model: each arm keeps its orders in
+    // proportion to what its program makes customers buy, the arm that buys most keeps all
+    // of them, and no order before launch is touched.
     const before = generated.orders.map((o) => String(o.id));
     const thinned = await respondToArms(db, generated, launchedAt, responseSchema.parse({}));
-    expect(thinned.holdout ?? 0).toBe(0);
-    expect((thinned.control ?? 0) + (thinned["double-points:double"] ?? 0)).toBeGreaterThan(0);
+    const arms = ["holdout", "control", "double-points:double"].map((arm) => thinned[arm] ?? 0);
+    expect(Math.min(...arms)).toBe(0);
+    expect(Math.max(...arms)).toBeGreaterThan(0);
     const kept = new Set(generated.orders.map((o) => String(o.id)));
     const gone = generated.orders.length === before.length ? [] : before.filter((id) => !kept.has(id));
     expect(gone.length).toBe(Object.values(thinned).reduce((s, n) => s + n, 0));

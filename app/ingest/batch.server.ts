@@ -332,7 +332,7 @@ async function loadBatch(
             `SELECT "customerId", "status", "statusReason", "enrolledAt", "optedInAt", "availablePoints",
                   "pendingPoints", "lifetimePoints", "redeemedPoints", "expiredPoints", "ordersEarned",
                   "lastActivityAt", "tierId", "tierBelowSince", "tierValue", "nextTierId", "tierRemaining",
-                  "tierEvaluatedAt", "metafieldsDirty"
+                  "tierEvaluatedAt", "metafieldsDirty", "migratedTierId", "migratedTierUntil"
            FROM "Member" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])
            ORDER BY "customerId" FOR UPDATE`,
             [shop, customerIds.map(String)],

@@ -52,6 +52,8 @@ export const JOBS = {
   backfill: {
     // One import of a shop's history (app/backfill); job id = run id, resumable from the run row.
     "run-backfill": z.object({ runId: z.uuid() }).strict(),
+    // One file from another loyalty app (app/migration); job id = "migration-<import id>", resumable.
+    "run-migration": z.object({ importId: z.uuid() }).strict(),
   },
   "shopify-sync": {
     // One shop's dirty members → customer metafields; deduplicated per shop (producers.server.ts).

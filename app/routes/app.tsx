@@ -33,6 +33,7 @@ export default function App() {
         <Link to="/app/experiments">Experiments</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/widget">Storefront widget</Link>
+        <Link to="/app/migration">Migrate from another app</Link>
         <Link to="/app/privacy">Privacy requests</Link>
       </NavMenu>
       <Outlet />

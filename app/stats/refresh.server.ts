@@ -111,7 +111,7 @@ async function upsertDays(tx: Tx, shop: string, timeZone: string, days: string[]
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" IN ('redeem', 'redemptionReturn')), 0) AS redeemed,
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" = 'expiry'), 0) AS expired,
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" IN ('refundReversal', 'cancellationReversal')), 0) AS reversed,
-        COALESCE(SUM(e."points") FILTER (WHERE e."kind" = 'adjustment'), 0) AS adjusted
+        COALESCE(SUM(e."points") FILTER (WHERE e."kind" IN ('adjustment', 'migration')), 0) AS adjusted
       FROM "LedgerEntry" e, bounds
       WHERE e."shop" = ${shop} AND e."occurredAt" >= bounds.lo AND e."occurredAt" < bounds.hi
       GROUP BY 1),

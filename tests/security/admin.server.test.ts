@@ -4,6 +4,7 @@ import { env } from "~/env.server";
 import { loadProgramPage } from "~/admin/program/program-page.server";
 import { DEFAULT_APPEARANCE } from "~/storefront/widget-appearance";
 import { sectionPart, type SectionKey } from "~/admin/program/sections";
+import { uploadMigration } from "~/migration/import.server";
 import { callRoute, type Answer } from "./answers";
 import type { AppRoute } from "./route-table";
 import {
@@ -45,6 +46,15 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   "routes/app.tiers": () => sectionForm("tiers"),
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
   "routes/app.widget": async () => ({ intent: "save", appearance: JSON.stringify(DEFAULT_APPEARANCE) }),
+  "routes/app.migration": async () => {
+    // A dry run of shop A's own upload (a file field cannot travel in this form).
+    const upload = await uploadMigration(db, SHOP_A, {
+      fileName: "smile.csv",
+      text: "email,points_balance\nnobody@example.com,10\n",
+      staffId: null,
+    });
+    return { intent: "dryRun", id: (upload.body as { id: string }).id };
+  },
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

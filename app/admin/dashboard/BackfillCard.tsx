@@ -11,6 +11,7 @@ import {
   InlineStack,
   ProgressBar,
   Text,
+  TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { KpiTile } from "~/admin/components/KpiTile";
@@ -29,6 +30,7 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
   const revalidator = useRevalidator();
   const fetcher = useFetcher<StartResult>();
   const [historyEarnsPoints, setHistoryEarnsPoints] = useState(backfill?.historyEarnsPoints ?? false);
+  const [prefixes, setPrefixes] = useState("");
   const active = backfill?.active ?? false;
   const starting = fetcher.state !== "idle";
 
@@ -81,11 +83,12 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
                 />
               ))}
             </InlineGrid>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {backfill.historyEarnsPoints
-                ? "Past orders earn points under the current program."
-                : "Members start with a zero balance; past orders earn no points."}
-            </Text>
+            <Banner
+              tone="info"
+              title={backfill.historyEarnsPoints ? "Past orders earn points" : "History starts today"}
+            >
+              <p>{backfill.historyNote}</p>
+            </Banner>
             {backfill.error ? (
               <Banner tone={backfill.status === "failed" ? "critical" : "warning"}>
                 <p>{backfill.error}</p>
@@ -107,6 +110,7 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
           <fetcher.Form method="post">
             <input type="hidden" name="intent" value="start-backfill" />
             <input type="hidden" name="historyEarnsPoints" value={historyEarnsPoints ? "true" : "false"} />
+            <input type="hidden" name="redemptionCodePrefixes" value={historyEarnsPoints ? prefixes : ""} />
             <BlockStack gap="200">
               <Checkbox
                 label="Past orders earn points"
@@ -115,6 +119,17 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
                 onChange={setHistoryEarnsPoints}
                 disabled={active}
               />
+              {historyEarnsPoints ? (
+                <TextField
+                  label="Reward code prefixes of your previous loyalty app"
+                  helpText="Orders that used a code starting with one of these (or one of this app's own codes) are imported as past redemptions of the reward of the same value. Separate prefixes with commas."
+                  value={prefixes}
+                  onChange={setPrefixes}
+                  placeholder="e.g. REWARD-, SMILE-"
+                  autoComplete="off"
+                  disabled={active}
+                />
+              ) : null}
               <InlineStack>
                 <Button submit variant="primary" loading={starting} disabled={active}>
                   Start import

@@ -4,6 +4,7 @@ import { logger } from "~/logger.server";
 import { presentBackfill } from "./backfill-present";
 import { latestBackfill } from "~/backfill/run.server";
 import { startBackfill } from "~/backfill/start.server";
+import { parseCodePrefixes } from "~/loyalty/history-redemptions";
 
 // The dashboard's loader and action parts for the import card.
 
@@ -14,6 +15,7 @@ export async function loadBackfillCard(db: PrismaClient, shop: string) {
 const startForm = z.object({
   intent: z.literal("start-backfill"),
   historyEarnsPoints: z.enum(["true", "false"]).transform((v) => v === "true"),
+  redemptionCodePrefixes: z.string().max(1000).optional(),
 });
 
 export type StartBackfillResponse = {
@@ -30,9 +32,12 @@ export async function startBackfillFromForm(
   const parsed = startForm.safeParse(Object.fromEntries(form));
   if (!parsed.success)
     return { status: 400, body: { ok: false, error: "The import form was not understood." } };
+  const prefixes = parseCodePrefixes(parsed.data.redemptionCodePrefixes ?? "");
+  if ("error" in prefixes) return { status: 422, body: { ok: false, error: prefixes.error } };
   try {
     const { created } = await startBackfill(db, shop, {
       historyEarnsPoints: parsed.data.historyEarnsPoints,
+      redemptionCodePrefixes: prefixes.prefixes,
       trigger: "merchant",
     });
     return { status: created ? 202 : 200, body: { ok: true, created } };

@@ -27,6 +27,30 @@ const run = (extra: Partial<BackfillRunFacts> = {}): BackfillRunFacts => ({
 });
 
 describe("presentBackfill", () => {
+  it("says history starts on the import's day when past orders earned nothing", () => {
+    const view = presentBackfill(
+      run({ status: "completed", phase: "done", finishedAt: new Date("2026-11-30T15:00:00Z") }),
+    );
+    expect(view?.historyNote).toMatch(
+      /^History starts on Nov 30, 2026: .*past redemptions were not imported/,
+    );
+    expect(view?.counts.map((c) => c.label)).not.toContain("Past redemptions");
+  });
+
+  it("counts past redemptions and names the codes it read when history earns points", () => {
+    const view = presentBackfill(
+      run({
+        historyEarnsPoints: true,
+        redemptionsImported: 41,
+        redemptionsUnmatched: 2,
+        redemptionCodePrefixes: ["SMILE-"],
+      }),
+    );
+    expect(view?.counts).toContainEqual({ label: "Past redemptions", value: 41 });
+    expect(view?.historyNote).toContain("codes starting with SMILE-");
+    expect(view?.historyNote).toContain("2 reward codes matched no reward");
+  });
+
   it("says nothing when the shop never imported", () => {
     expect(presentBackfill(null)).toBeNull();
   });

@@ -23,6 +23,10 @@ export interface BackfillRunFacts {
   membersEnrolled: number;
   entriesWritten: number;
   pointsCredited: bigint;
+  /** Past redemptions imported from reward codes, and codes no reward matched (history earns points). */
+  redemptionsImported?: number;
+  redemptionsUnmatched?: number;
+  redemptionCodePrefixes?: readonly string[];
   error: string | null;
   createdAt: Date;
   finishedAt: Date | null;
@@ -38,6 +42,8 @@ export interface BackfillView {
   /** 0–100 across export, load and credit. */
   progress: number;
   historyEarnsPoints: boolean;
+  /** What the import did with the past, in the merchant's words: credited with redemptions, or history starts today. */
+  historyNote: string;
   counts: { label: string; value: number }[];
   error: string | null;
   finishedAt: string | null;
@@ -110,6 +116,7 @@ export function presentBackfill(run: BackfillRunFacts | null): BackfillView | nu
     step: run.status === "failed" ? "Import stopped" : step,
     progress: Math.round(progress),
     historyEarnsPoints: run.historyEarnsPoints,
+    historyNote: historyNote(run),
     counts: [
       { label: "Customers", value: run.customersLoaded },
       { label: "Orders", value: run.ordersLoaded },
@@ -118,8 +125,32 @@ export function presentBackfill(run: BackfillRunFacts | null): BackfillView | nu
       { label: "Members enrolled", value: run.membersEnrolled },
       { label: "Customers credited", value: run.customersCredited },
       { label: "Points credited", value: Number(run.pointsCredited) },
+      ...(run.historyEarnsPoints ? [{ label: "Past redemptions", value: run.redemptionsImported ?? 0 }] : []),
     ],
     error: run.status === "failed" || active ? run.error : null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
   };
+}
+
+const day = (d: Date) => new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(d);
+
+function historyNote(run: BackfillRunFacts): string {
+  if (!run.historyEarnsPoints) {
+    const from = run.finishedAt ?? run.createdAt;
+    return (
+      `History starts ${run.finishedAt ? `on ${day(from)}` : "today"}: members joined at their first order ` +
+      "or account creation, but past orders earned no points and past redemptions were not imported. " +
+      "Balances, redemptions and the points liability count from then."
+    );
+  }
+  const prefixes = run.redemptionCodePrefixes?.length
+    ? ` and codes starting with ${run.redemptionCodePrefixes.join(", ")}`
+    : "";
+  const unmatched = run.redemptionsUnmatched
+    ? ` ${run.redemptionsUnmatched} reward code${run.redemptionsUnmatched === 1 ? "" : "s"} matched no reward of the program by value and ${run.redemptionsUnmatched === 1 ? "was" : "were"} left out.`
+    : "";
+  return (
+    "Past orders earn points under the current program, and past redemptions are debited when their " +
+    `order was placed: orders that used the app's reward codes${prefixes}.${unmatched}`
+  );
 }

@@ -32,6 +32,14 @@ export function BalanceCard({ member }: { member: MemberDetail["member"] }) {
             marker={{ "data-testid": "redeemed-points" }}
           />
         </InlineGrid>
+        {member.migratedLifetimePoints > 0 || member.referralCode ? (
+          <Text as="p" tone="subdued">
+            {member.migratedLifetimePoints > 0
+              ? `Earned ${formatPoints(member.migratedLifetimePoints)} in the previous loyalty app. `
+              : ""}
+            {member.referralCode ? `Referral code: ${member.referralCode}.` : ""}
+          </Text>
+        ) : null}
         {member.pendingPoints > 0 && (
           <Text as="p" tone="subdued">
             Pending points become spendable once the order's return window has passed.
@@ -63,6 +71,15 @@ export function TierCard({
         <Text as="p" tone="subdued">
           {view.text}
         </Text>
+        {member.migratedTierId &&
+        member.migratedTierUntil &&
+        new Date(member.migratedTierUntil) > new Date() ? (
+          <Text as="p" tone="subdued">
+            {program.tiers.levels.find((l) => l.id === member.migratedTierId)?.name ?? member.migratedTierId}{" "}
+            brought from the previous loyalty app, kept until{" "}
+            {new Date(member.migratedTierUntil).toLocaleDateString("en-US")}.
+          </Text>
+        ) : null}
         {member.tierBelowSince && (
           <Text as="p" tone="caution">
             Below this tier's threshold since {new Date(member.tierBelowSince).toLocaleDateString("en-US")};

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
 import { memberProgram } from "~/loyalty/services/member-program.server";
-import { correctionNote } from "./present";
+import { correctionNote, migrationNote } from "./present";
 
 // One member as the detail page shows them: balances and tier from the member row (the
 // cache of the ledger), a page of ledger history with the orders it refers to, and the
@@ -84,6 +84,11 @@ export async function loadMemberDetail(
       tierId: member.tierId,
       tierValue: Number(member.tierValue),
       tierBelowSince: member.tierBelowSince?.toISOString() ?? null,
+      // Brought from another loyalty app (app/migration).
+      migratedTierId: member.migratedTierId,
+      migratedTierUntil: member.migratedTierUntil?.toISOString() ?? null,
+      migratedLifetimePoints: member.migratedLifetimePoints,
+      referralCode: member.referralCode,
       joinedAt: (member.enrolledAt ?? member.createdAt).toISOString(),
       lastActivityAt: member.lastActivityAt?.toISOString() ?? null,
     },
@@ -103,7 +108,12 @@ export async function loadMemberDetail(
         reason: e.reason,
         staffId: e.staffId,
         writtenOff: e.writtenOff,
-        note: e.kind === "correction" ? correctionNote(e.details, program.tiers.levels) : null,
+        note:
+          e.kind === "correction"
+            ? correctionNote(e.details, program.tiers.levels)
+            : e.kind === "migration"
+              ? migrationNote(e.details)
+              : null,
       })),
     },
     redemptions: redemptions.map((r): RedemptionLine => ({

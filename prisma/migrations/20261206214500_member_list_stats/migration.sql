@@ -1,0 +1,171 @@
+-- The members list for segmentation (issue 14, item 4): per-customer order statistics
+-- maintained by triggers, staff names, and bulk points adjustments.
+
+CREATE TABLE "CustomerOrderStats" (
+    "shop" TEXT NOT NULL,
+    "customerId" BIGINT NOT NULL,
+    "ordersCount" INTEGER NOT NULL DEFAULT 0,
+    "spentMinor" BIGINT NOT NULL DEFAULT 0,
+    "averageOrderMinor" BIGINT NOT NULL DEFAULT 0,
+    "lastOrderAt" TIMESTAMP(3),
+    "lastOrderId" BIGINT,
+    "lastOrderName" TEXT,
+    "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CustomerOrderStats_pkey" PRIMARY KEY ("shop", "customerId")
+);
+
+CREATE INDEX "CustomerOrderStats_shop_spentMinor_idx" ON "CustomerOrderStats"("shop", "spentMinor");
+CREATE INDEX "CustomerOrderStats_shop_ordersCount_idx" ON "CustomerOrderStats"("shop", "ordersCount");
+CREATE INDEX "CustomerOrderStats_shop_averageOrderMinor_idx" ON "CustomerOrderStats"("shop", "averageOrderMinor");
+CREATE INDEX "CustomerOrderStats_shop_lastOrderAt_idx" ON "CustomerOrderStats"("shop", "lastOrderAt");
+
+-- Recomputes the statistics of some customers of a shop from their orders: orders that
+-- count are neither cancelled nor test; spend is their totals less refunds (never below
+-- zero per order). A customer left with no counting order loses their row. Recomputing
+-- from the orders (not adding deltas) makes every write path and every replay converge.
+CREATE FUNCTION refresh_customer_order_stats(p_shop TEXT, p_ids BIGINT[]) RETURNS VOID
+LANGUAGE sql AS $$
+  WITH counted AS (
+    SELECT o."customerId", o."id", o."name", COALESCE(o."processedAt", o."shopifyCreatedAt", o."syncedAt") AS "at",
+      GREATEST(o."totalMinor" - COALESCE(
+        (SELECT SUM(r."totalMinor") FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderId" = o."id"), 0), 0) AS "net"
+    FROM "Order" o
+    WHERE o."shop" = p_shop AND o."customerId" = ANY(p_ids) AND o."cancelledAt" IS NULL AND NOT o."test"
+  ),
+  totals AS (
+    SELECT "customerId", COUNT(*)::INTEGER AS "n", SUM("net")::BIGINT AS "spent" FROM counted GROUP BY "customerId"
+  ),
+  latest AS (
+    SELECT DISTINCT ON ("customerId") "customerId", "id", "name", "at"
+    FROM counted ORDER BY "customerId", "at" DESC, "id" DESC
+  ),
+  gone AS (
+    DELETE FROM "CustomerOrderStats" s
+    WHERE s."shop" = p_shop AND s."customerId" = ANY(p_ids)
+      AND NOT EXISTS (SELECT 1 FROM totals t WHERE t."customerId" = s."customerId")
+  )
+  INSERT INTO "CustomerOrderStats" ("shop", "customerId", "ordersCount", "spentMinor", "averageOrderMinor",
+    "lastOrderAt", "lastOrderId", "lastOrderName", "updatedAt")
+  SELECT p_shop, t."customerId", t."n", t."spent", ROUND(t."spent"::NUMERIC / t."n")::BIGINT,
+    l."at", l."id", l."name", CURRENT_TIMESTAMP
+  FROM totals t JOIN latest l ON l."customerId" = t."customerId"
+  ON CONFLICT ("shop", "customerId") DO UPDATE SET
+    "ordersCount" = EXCLUDED."ordersCount", "spentMinor" = EXCLUDED."spentMinor",
+    "averageOrderMinor" = EXCLUDED."averageOrderMinor", "lastOrderAt" = EXCLUDED."lastOrderAt",
+    "lastOrderId" = EXCLUDED."lastOrderId", "lastOrderName" = EXCLUDED."lastOrderName",
+    "updatedAt" = EXCLUDED."updatedAt";
+$$;
+
+-- Statement-level triggers with transition tables: one recomputation per statement for
+-- the customers it touched, so the backfill's COPY of thousands of orders costs one
+-- grouped query, not one per row.
+CREATE FUNCTION customer_order_stats_after_order() RETURNS TRIGGER
+LANGUAGE plpgsql AS $$
+DECLARE
+  target RECORD;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    FOR target IN SELECT "shop", array_agg(DISTINCT "customerId") AS "ids" FROM new_rows
+      WHERE "customerId" IS NOT NULL GROUP BY "shop" LOOP
+      PERFORM refresh_customer_order_stats(target."shop", target."ids");
+    END LOOP;
+  ELSIF TG_OP = 'UPDATE' THEN
+    FOR target IN SELECT "shop", array_agg(DISTINCT "customerId") AS "ids"
+      FROM (SELECT "shop", "customerId" FROM new_rows UNION SELECT "shop", "customerId" FROM old_rows) touched
+      WHERE "customerId" IS NOT NULL GROUP BY "shop" LOOP
+      PERFORM refresh_customer_order_stats(target."shop", target."ids");
+    END LOOP;
+  ELSE
+    FOR target IN SELECT "shop", array_agg(DISTINCT "customerId") AS "ids" FROM old_rows
+      WHERE "customerId" IS NOT NULL GROUP BY "shop" LOOP
+      PERFORM refresh_customer_order_stats(target."shop", target."ids");
+    END LOOP;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER "Order_stats_insert" AFTER INSERT ON "Order"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_order();
+CREATE TRIGGER "Order_stats_update" AFTER UPDATE ON "Order"
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_order();
+CREATE TRIGGER "Order_stats_delete" AFTER DELETE ON "Order"
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_order();
+
+CREATE FUNCTION customer_order_stats_after_refund() RETURNS TRIGGER
+LANGUAGE plpgsql AS $$
+DECLARE
+  target RECORD;
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    FOR target IN SELECT o."shop", array_agg(DISTINCT o."customerId") AS "ids"
+      FROM old_rows r JOIN "Order" o ON o."shop" = r."shop" AND o."id" = r."orderId"
+      WHERE o."customerId" IS NOT NULL GROUP BY o."shop" LOOP
+      PERFORM refresh_customer_order_stats(target."shop", target."ids");
+    END LOOP;
+  ELSE
+    FOR target IN SELECT o."shop", array_agg(DISTINCT o."customerId") AS "ids"
+      FROM new_rows r JOIN "Order" o ON o."shop" = r."shop" AND o."id" = r."orderId"
+      WHERE o."customerId" IS NOT NULL GROUP BY o."shop" LOOP
+      PERFORM refresh_customer_order_stats(target."shop", target."ids");
+    END LOOP;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER "Refund_stats_insert" AFTER INSERT ON "Refund"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_refund();
+CREATE TRIGGER "Refund_stats_update" AFTER UPDATE ON "Refund"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_refund();
+CREATE TRIGGER "Refund_stats_delete" AFTER DELETE ON "Refund"
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_refund();
+
+-- Shops that already hold orders get their statistics now.
+DO $$
+DECLARE
+  target RECORD;
+BEGIN
+  FOR target IN SELECT "shop", array_agg(DISTINCT "customerId") AS "ids" FROM "Order"
+    WHERE "customerId" IS NOT NULL GROUP BY "shop" LOOP
+    PERFORM refresh_customer_order_stats(target."shop", target."ids");
+  END LOOP;
+END;
+$$;
+
+CREATE TABLE "StaffMember" (
+    "shop" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "firstName" TEXT,
+    "lastName" TEXT,
+    "email" TEXT,
+    "accountOwner" BOOLEAN NOT NULL DEFAULT false,
+    "seenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "StaffMember_pkey" PRIMARY KEY ("shop", "userId")
+);
+
+CREATE TYPE "BulkAdjustmentStatus" AS ENUM ('queued', 'running', 'done', 'failed');
+
+CREATE TABLE "BulkAdjustment" (
+    "id" UUID NOT NULL,
+    "shop" TEXT NOT NULL,
+    "staffId" TEXT NOT NULL,
+    "points" INTEGER NOT NULL,
+    "reason" TEXT NOT NULL,
+    "customerIds" BIGINT[],
+    "filter" JSON,
+    "status" "BulkAdjustmentStatus" NOT NULL DEFAULT 'queued',
+    "total" INTEGER NOT NULL DEFAULT 0,
+    "processed" INTEGER NOT NULL DEFAULT 0,
+    "applied" INTEGER NOT NULL DEFAULT 0,
+    "skipped" INTEGER NOT NULL DEFAULT 0,
+    "error" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" TIMESTAMP(3),
+
+    CONSTRAINT "BulkAdjustment_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "BulkAdjustment_shop_createdAt_idx" ON "BulkAdjustment"("shop", "createdAt");

@@ -45,6 +45,8 @@ export const JOBS = {
     // Pending releases, expiries, expiry notices, birthday bonuses and tier re-evaluation
     // for one shop (app/loyalty/scheduled.server.ts); safe to repeat or run late.
     "run-scheduled-loyalty": z.object({ shop: z.string().min(1) }).strict(),
+    // One bulk points adjustment (app/loyalty/services/bulk-adjustments.server.ts); job id = bulk id, resumable.
+    "bulk-adjust": z.object({ bulkId: z.uuid() }).strict(),
   },
   backfill: {
     // One import of a shop's history (app/backfill); job id = run id, resumable from the run row.

@@ -136,3 +136,8 @@ export async function enqueueMetafieldSync(shop: string): Promise<void> {
   const job = metafieldSyncJob(shop);
   await enqueue(QUEUE.shopifySync, job.name, job.data, job.opts);
 }
+
+/** Applies one bulk points adjustment in the worker; the job id is the bulk's, so a resubmit adds nothing. */
+export async function enqueueBulkAdjustment(bulkId: string): Promise<void> {
+  await enqueue(QUEUE.loyalty, "bulk-adjust", { bulkId }, { jobId: `bulk-adjust_${bulkId}` });
+}

@@ -3,6 +3,7 @@ import type { PrismaClient } from "~/db.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
 import { SCHEDULED_LOYALTY_EVERY_MS } from "~/jobs/schedules.server";
+import { runBulkAdjustment } from "~/loyalty/services/bulk-adjustments.server";
 import { runScheduledLoyalty } from "~/loyalty/services/scheduled.server";
 
 const SHOP_PAGE = 1_000;
@@ -16,6 +17,11 @@ export function loyaltyProcessor(db: PrismaClient, loyalty: TypedQueue<typeof QU
       case "run-scheduled-loyalty": {
         const { shop } = parseJobData(QUEUE.loyalty, "run-scheduled-loyalty", job.data);
         return runScheduledLoyalty(db, shop, { now: new Date() });
+      }
+      case "bulk-adjust": {
+        const { bulkId } = parseJobData(QUEUE.loyalty, "bulk-adjust", job.data);
+        const bulk = await runBulkAdjustment(db, bulkId);
+        return { processed: bulk.processed, applied: bulk.applied, skipped: bulk.skipped };
       }
       default:
         parseJobData(QUEUE.loyalty, job.name, job.data);

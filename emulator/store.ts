@@ -58,11 +58,9 @@ export class EmulatorStore {
       createdAt: shopifyDateTime(this.now()),
     };
     const state = emptyState(shop);
-    for (const member of parsed.staff ?? [DEFAULT_OWNER]) {
-      state.staff.set(member.id, {
-        ...member,
-        email: "email" in member && member.email ? member.email : `${member.firstName.toLowerCase()}@${shop.domain}`,
-      });
+    const roster: Array<Omit<StaffRecord, "email"> & { email?: string }> = parsed.staff ?? [DEFAULT_OWNER];
+    for (const member of roster) {
+      state.staff.set(member.id, { ...member, email: member.email ?? `${member.firstName.toLowerCase()}@${shop.domain}` });
     }
     this.shops.set(shop.domain, state);
     return shop;

@@ -4,6 +4,8 @@ export interface VersionSummary {
   version: number;
   createdAt: string;
   createdBy: string | null;
+  /** Who saved it, by name when the app has seen them in the admin. */
+  createdByName: string | null;
   note: string | null;
 }
 
@@ -29,7 +31,7 @@ export function HistoryCard({ history, current }: { history: VersionSummary[]; c
               </Text>
             </InlineStack>
             <Text as="span" tone="subdued">
-              {h.createdBy ? `Staff member ${h.createdBy}` : "Created by the app"}
+              {h.createdByName ? `Saved by ${h.createdByName}` : "Created by the app"}
               {h.note ? ` · ${h.note}` : ""}
             </Text>
           </BlockStack>

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
+import { staffLabel } from "~/admin/components/staff";
+import { staffNames } from "~/shopify/staff.server";
 import { programFieldErrors } from "~/loyalty/program";
 import {
   currentProgramVersion,
@@ -18,10 +20,15 @@ export const HISTORY_LENGTH = 25;
 export async function loadProgramPage(db: PrismaClient, shop: string) {
   const current = await currentProgramVersion(db, shop);
   const history = await programHistory(db, shop, HISTORY_LENGTH);
+  const names = await staffNames(db, shop, history.map((h) => h.createdBy));
   return {
     version: current.version,
     draft: toDraft(current.program),
-    history: history.map((h) => ({ ...h, createdAt: h.createdAt.toISOString() })),
+    history: history.map((h) => ({
+      ...h,
+      createdAt: h.createdAt.toISOString(),
+      createdByName: h.createdBy ? staffLabel(h.createdBy, names) : null,
+    })),
   };
 }
 

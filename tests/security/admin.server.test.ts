@@ -42,6 +42,13 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     return { basedOn: String(page.version), note: "security suite", program: JSON.stringify(page.draft) };
   },
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
+  "routes/app.members._index": async () => ({
+    points: "100",
+    reason: "security suite",
+    bulkId: randomUUID(),
+    selection: "filter",
+    filter: "",
+  }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

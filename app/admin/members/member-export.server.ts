@@ -52,14 +52,24 @@ export const EXPORT_HEADER = [
   "Last activity",
 ];
 
+// Building an Intl formatter costs far more than using one: one per time zone.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat("en-CA", { timeZone });
+    } catch {
+      format = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC" });
+    }
+    dayFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** `YYYY-MM-DD` in the shop's time zone (what a spreadsheet sorts and parses). */
 function day(date: Date | null, timeZone: string | null): string {
-  if (!date) return "";
-  try {
-    return new Intl.DateTimeFormat("en-CA", { timeZone: timeZone ?? "UTC" }).format(date);
-  } catch {
-    return date.toISOString().slice(0, 10);
-  }
+  return date ? dayFormat(timeZone ?? "UTC").format(date) : "";
 }
 
 export function exportLine(r: MemberRecord, context: ExportContext): string {

@@ -24,32 +24,42 @@ CREATE INDEX "CustomerOrderStats_shop_lastOrderAt_idx" ON "CustomerOrderStats"("
 -- count are neither cancelled nor test; spend is their totals less refunds (never below
 -- zero per order). A customer left with no counting order loses their row. Recomputing
 -- from the orders (not adding deltas) makes every write path and every replay converge.
+-- The ids are joined as a set (unnest), not tested with = ANY: a backfill batch names
+-- thousands of customers, and = ANY over a parameter array is a linear scan per row.
 CREATE FUNCTION refresh_customer_order_stats(p_shop TEXT, p_ids BIGINT[]) RETURNS VOID
 LANGUAGE sql AS $$
-  WITH counted AS (
+  WITH ids AS (
+    SELECT DISTINCT "id" FROM unnest(p_ids) AS u("id") WHERE "id" IS NOT NULL
+  ),
+  counted AS (
     SELECT o."customerId", o."id", o."name", COALESCE(o."processedAt", o."shopifyCreatedAt", o."syncedAt") AS "at",
-      GREATEST(o."totalMinor" - COALESCE(
-        (SELECT SUM(r."totalMinor") FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderId" = o."id"), 0), 0) AS "net"
-    FROM "Order" o
-    WHERE o."shop" = p_shop AND o."customerId" = ANY(p_ids) AND o."cancelledAt" IS NULL AND NOT o."test"
+      GREATEST(o."totalMinor" - COALESCE(r."refunded", 0), 0) AS "net"
+    FROM ids
+    JOIN "Order" o ON o."shop" = p_shop AND o."customerId" = ids."id"
+    LEFT JOIN LATERAL (
+      SELECT SUM(r."totalMinor") AS "refunded" FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderId" = o."id"
+    ) r ON TRUE
+    WHERE o."cancelledAt" IS NULL AND NOT o."test"
   ),
+  -- One pass: the latest order comes from the same aggregation (no join of two CTEs,
+  -- which the planner, expecting a handful of rows, would nest into a quadratic loop).
   totals AS (
-    SELECT "customerId", COUNT(*)::INTEGER AS "n", SUM("net")::BIGINT AS "spent" FROM counted GROUP BY "customerId"
-  ),
-  latest AS (
-    SELECT DISTINCT ON ("customerId") "customerId", "id", "name", "at"
-    FROM counted ORDER BY "customerId", "at" DESC, "id" DESC
+    SELECT "customerId", COUNT(*)::INTEGER AS "n", SUM("net")::BIGINT AS "spent", MAX("at") AS "at",
+      (array_agg("id" ORDER BY "at" DESC, "id" DESC))[1] AS "lastId",
+      (array_agg("name" ORDER BY "at" DESC, "id" DESC))[1] AS "lastName"
+    FROM counted GROUP BY "customerId"
   ),
   gone AS (
     DELETE FROM "CustomerOrderStats" s
-    WHERE s."shop" = p_shop AND s."customerId" = ANY(p_ids)
-      AND NOT EXISTS (SELECT 1 FROM totals t WHERE t."customerId" = s."customerId")
+    USING ids
+    WHERE s."shop" = p_shop AND s."customerId" = ids."id"
+      AND s."customerId" NOT IN (SELECT t."customerId" FROM totals t)
   )
   INSERT INTO "CustomerOrderStats" ("shop", "customerId", "ordersCount", "spentMinor", "averageOrderMinor",
     "lastOrderAt", "lastOrderId", "lastOrderName", "updatedAt")
   SELECT p_shop, t."customerId", t."n", t."spent", ROUND(t."spent"::NUMERIC / t."n")::BIGINT,
-    l."at", l."id", l."name", CURRENT_TIMESTAMP
-  FROM totals t JOIN latest l ON l."customerId" = t."customerId"
+    t."at", t."lastId", t."lastName", CURRENT_TIMESTAMP
+  FROM totals t
   ON CONFLICT ("shop", "customerId") DO UPDATE SET
     "ordersCount" = EXCLUDED."ordersCount", "spentMinor" = EXCLUDED."spentMinor",
     "averageOrderMinor" = EXCLUDED."averageOrderMinor", "lastOrderAt" = EXCLUDED."lastOrderAt",

@@ -67,7 +67,9 @@ async function seed(c: pg.Client) {
     [SHOP, members],
   );
   await c.query(`ANALYZE`);
-  const stats = await c.query(`SELECT COUNT(*)::int AS n FROM "CustomerOrderStats" WHERE "shop" = $1`, [SHOP]);
+  const stats = await c.query(`SELECT COUNT(*)::int AS n FROM "CustomerOrderStats" WHERE "shop" = $1`, [
+    SHOP,
+  ]);
   console.log(
     `seeded ${members.toLocaleString("en-US")} members, ${(members * 3).toLocaleString("en-US")} orders (with statistics for ${stats.rows[0].n.toLocaleString("en-US")} customers) in ${(ordersMs / 1000).toFixed(1)} s`,
   );
@@ -92,7 +94,9 @@ try {
     }
     const median = times.sort((a, b) => a - b)[2]!;
     if (median > PAGE_TARGET_MS) failed = true;
-    console.log(`  /app/members?${view.padEnd(36)} ${median.toFixed(1).padStart(7)} ms  (${total.toLocaleString("en-US")} match)`);
+    console.log(
+      `  /app/members?${view.padEnd(36)} ${median.toFixed(1).padStart(7)} ms  (${total.toLocaleString("en-US")} match)`,
+    );
   }
   const started = performance.now();
   const stream = await streamMembersCsv(
@@ -103,9 +107,10 @@ try {
   );
   let bytes = 0;
   let peak = 0;
-  for await (const chunk of stream) {
-    bytes += chunk.byteLength;
-    peak = Math.max(peak, chunk.byteLength);
+  const reader = stream.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    bytes += read.value.byteLength;
+    peak = Math.max(peak, read.value.byteLength);
   }
   console.log(
     `export: ${(bytes / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(2)} s, largest chunk ${(peak / 1e3).toFixed(0)} kB`,

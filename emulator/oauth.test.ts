@@ -96,7 +96,12 @@ describe("token exchange", () => {
 
   it("names the account owner, user 1, whom the admin frame signs in as", async () => {
     const { body } = await exchange({ requested_token_type: ONLINE_TOKEN_TYPE });
-    expect(body.associated_user).toMatchObject({ id: 1, first_name: "Alex", last_name: "Morgan", account_owner: true });
+    expect(body.associated_user).toMatchObject({
+      id: 1,
+      first_name: "Alex",
+      last_name: "Morgan",
+      account_owner: true,
+    });
   });
 
   it("refuses an online token for a user who is not on the shop's staff", async () => {
@@ -105,7 +110,10 @@ describe("token exchange", () => {
       subject_token: sessionToken(SHOP, { nowMs: clock.now(), claims: { sub: "777" } }),
     });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ error: "invalid_subject_token", error_description: expect.stringContaining("staff") });
+    expect(body).toMatchObject({
+      error: "invalid_subject_token",
+      error_description: expect.stringContaining("staff"),
+    });
     expect(emulator.store.tokens.list()).toHaveLength(0);
   });
 

@@ -3,7 +3,13 @@ import { AccessTokenRegistry } from "./oauth/tokens";
 import { buildCustomer, buildOrder, buildProduct, type IdSequence } from "./resources/build";
 import { customerInput, orderInput, productInput, shopInput } from "./resources/inputs";
 import type { CustomerInput, OrderInput, ProductInput, ShopInput } from "./resources/inputs";
-import type { CustomerRecord, OrderRecord, ProductRecord, ShopRecord, StaffRecord } from "./resources/records";
+import type {
+  CustomerRecord,
+  OrderRecord,
+  ProductRecord,
+  ShopRecord,
+  StaffRecord,
+} from "./resources/records";
 import { gid, shopifyDateTime } from "./resources/records";
 import { StoreError } from "./resources/store-error";
 
@@ -60,7 +66,10 @@ export class EmulatorStore {
     const state = emptyState(shop);
     const roster: Array<Omit<StaffRecord, "email"> & { email?: string }> = parsed.staff ?? [DEFAULT_OWNER];
     for (const member of roster) {
-      state.staff.set(member.id, { ...member, email: member.email ?? `${member.firstName.toLowerCase()}@${shop.domain}` });
+      state.staff.set(member.id, {
+        ...member,
+        email: member.email ?? `${member.firstName.toLowerCase()}@${shop.domain}`,
+      });
     }
     this.shops.set(shop.domain, state);
     return shop;

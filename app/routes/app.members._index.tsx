@@ -21,7 +21,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 // Bulk points adjustment on the selected members, or on every member the filter matches.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
-  const answer = await bulkAdjustAction(prisma(), session.shop, sessionToken?.sub ?? "staff", await readForm(request));
+  const answer = await bulkAdjustAction(
+    prisma(),
+    session.shop,
+    sessionToken?.sub ?? "staff",
+    await readForm(request),
+  );
   return data<BulkAnswer>(answer, { status: answer.ok ? 200 : answer.status });
 };
 

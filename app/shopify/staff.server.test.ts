@@ -39,7 +39,9 @@ beforeEach(async () => {
 describe("staff names", () => {
   it("are fetched through token exchange when the staff member opens the admin, then shown by id", async () => {
     await appLoader(routeArgs(adminRequest(SHOP, "/app")));
-    expect(await db.staffMember.findUnique({ where: { shop_userId: { shop: SHOP, userId: STAFF_ID } } })).toMatchObject({
+    expect(
+      await db.staffMember.findUnique({ where: { shop_userId: { shop: SHOP, userId: STAFF_ID } } }),
+    ).toMatchObject({
       firstName: "Grace",
       lastName: "Hopper",
       email: "grace@staff-names.example",

@@ -24,7 +24,12 @@ export type ExchangeForUser = (shop: string, sessionToken: string) => Promise<As
 
 const REFRESH_AFTER_MS = 24 * 60 * 60 * 1000;
 
-export async function recordStaffUser(db: PrismaClient, shop: string, user: AssociatedUser, now = new Date()) {
+export async function recordStaffUser(
+  db: PrismaClient,
+  shop: string,
+  user: AssociatedUser,
+  now = new Date(),
+) {
   const fields = {
     firstName: user.first_name?.trim() || null,
     lastName: user.last_name?.trim() || null,
@@ -58,7 +63,10 @@ export async function rememberStaff(
     const user = await exchange(shop, sessionToken);
     if (user && String(user.id) === userId) await recordStaffUser(db, shop, user, now);
   } catch (error) {
-    logger().warn({ shop, err: error instanceof Error ? error.message : String(error) }, "staff name not fetched");
+    logger().warn(
+      { shop, err: error instanceof Error ? error.message : String(error) },
+      "staff name not fetched",
+    );
   }
 }
 

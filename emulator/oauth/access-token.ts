@@ -83,7 +83,11 @@ function exchangeSessionToken(params: Record<string, string>, shop: string, ctx:
       return oauthError(400, "invalid_subject_token", "Invalid subject token: sub is not a user id.");
     const staff = ctx.store.findShop(shop)?.staff.get(Number(userId));
     if (!staff)
-      return oauthError(400, "invalid_subject_token", "Invalid subject token: sub is not a staff member of this shop.");
+      return oauthError(
+        400,
+        "invalid_subject_token",
+        "Invalid subject token: sub is not a staff member of this shop.",
+      );
     const token = ctx.store.tokens.issue({
       shop,
       clientId: ctx.config.apiKey,

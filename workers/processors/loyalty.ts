@@ -15,11 +15,19 @@ export function loyaltyProcessor(db: PrismaClient, loyalty: TypedQueue<typeof QU
         parseJobData(QUEUE.loyalty, job.name, job.data);
         return { shops: await fanOut(db, loyalty, new Date()) };
       case "run-scheduled-loyalty": {
-        const { shop } = parseJobData<typeof QUEUE.loyalty, "run-scheduled-loyalty">(QUEUE.loyalty, job.name, job.data);
+        const { shop } = parseJobData<typeof QUEUE.loyalty, "run-scheduled-loyalty">(
+          QUEUE.loyalty,
+          job.name,
+          job.data,
+        );
         return runScheduledLoyalty(db, shop, { now: new Date() });
       }
       case "bulk-adjust": {
-        const { bulkId } = parseJobData<typeof QUEUE.loyalty, "bulk-adjust">(QUEUE.loyalty, job.name, job.data);
+        const { bulkId } = parseJobData<typeof QUEUE.loyalty, "bulk-adjust">(
+          QUEUE.loyalty,
+          job.name,
+          job.data,
+        );
         const bulk = await runBulkAdjustment(db, bulkId);
         return { processed: bulk.processed, applied: bulk.applied, skipped: bulk.skipped };
       }

@@ -169,7 +169,11 @@ async function auditLines(
   audit: Array<{ id: bigint; action: string; staffId: string | null; at: Date }>,
   when: (d: Date) => string | null,
 ) {
-  const names = await staffNames(db, shop, audit.map((a) => a.staffId));
+  const names = await staffNames(
+    db,
+    shop,
+    audit.map((a) => a.staffId),
+  );
   return audit.map((a) => ({
     id: a.id.toString(),
     action: a.action,

@@ -80,7 +80,13 @@ export function TierCard({
 }
 
 /** What the member bought, from the mirrored orders, with links to Shopify admin. */
-export function CustomerCard({ member, timeZone }: { member: MemberDetail["member"]; timeZone: string | null }) {
+export function CustomerCard({
+  member,
+  timeZone,
+}: {
+  member: MemberDetail["member"];
+  timeZone: string | null;
+}) {
   const money = (minor: number) => formatMoney(minor, member.currency);
   return (
     <Card>

@@ -15,7 +15,8 @@ export function BulkAdjustmentsCard(props: { bulks: BulkView[]; timeZone: string
           <BlockStack key={b.id} gap="100">
             <InlineStack align="space-between" gap="200">
               <Text as="span" fontWeight="semibold">
-                {formatPoints(b.points, { signed: true })} for {b.total.toLocaleString("en-US")} members · “{b.reason}”
+                {formatPoints(b.points, { signed: true })} for {b.total.toLocaleString("en-US")} members · “
+                {b.reason}”
               </Text>
               <Text as="span" tone="subdued">
                 {b.staff} · {formatDay(b.createdAt, props.timeZone)}
@@ -24,11 +25,17 @@ export function BulkAdjustmentsCard(props: { bulks: BulkView[]; timeZone: string
             {b.status === "done" ? (
               <Text as="span" tone="subdued">
                 Applied to {b.applied.toLocaleString("en-US")}
-                {b.skipped ? `; ${b.skipped.toLocaleString("en-US")} skipped (balance too low or no longer a member)` : ""}.
+                {b.skipped
+                  ? `; ${b.skipped.toLocaleString("en-US")} skipped (balance too low or no longer a member)`
+                  : ""}
+                .
               </Text>
             ) : (
               <BlockStack gap="100">
-                <ProgressBar progress={b.total ? Math.round((b.processed / b.total) * 100) : 0} size="small" />
+                <ProgressBar
+                  progress={b.total ? Math.round((b.processed / b.total) * 100) : 0}
+                  size="small"
+                />
                 <Text as="span" tone={b.error ? "critical" : "subdued"}>
                   {b.error ??
                     `${b.status === "queued" ? "Waiting to start" : "Applying"}: ${b.processed.toLocaleString("en-US")} of ${b.total.toLocaleString("en-US")}`}

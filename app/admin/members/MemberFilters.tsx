@@ -1,6 +1,12 @@
 import { ChoiceList, TextField, type FilterInterface } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { LAST_ORDER_CHOICES, NO_TIER, RANGE_FILTERS, type MemberListParams, type RangeFilter } from "./list-params";
+import {
+  LAST_ORDER_CHOICES,
+  NO_TIER,
+  RANGE_FILTERS,
+  type MemberListParams,
+  type RangeFilter,
+} from "./list-params";
 import { MEMBER_STATUS_LABELS } from "./present";
 import { RangeFields } from "./RangeFields";
 
@@ -36,7 +42,8 @@ export function memberFilters(opts: {
   go: Change;
 }) {
   const { params, tiers, currencySymbol, go } = opts;
-  const tierName = (id: string) => (id === NO_TIER ? "No tier" : (tiers.find((t) => t.id === id)?.name ?? id));
+  const tierName = (id: string) =>
+    id === NO_TIER ? "No tier" : (tiers.find((t) => t.id === id)?.name ?? id);
   const money = (name: RangeFilter) => name === "spent" || name === "averageOrder";
 
   const rangeFilters: FilterInterface[] = (Object.keys(RANGE_FILTERS) as RangeFilter[]).map((name) => {
@@ -65,7 +72,10 @@ export function memberFilters(opts: {
         <ChoiceList
           title="Tier"
           titleHidden
-          choices={[...tiers.map((t) => ({ label: t.name, value: t.id })), { label: "No tier", value: NO_TIER }]}
+          choices={[
+            ...tiers.map((t) => ({ label: t.name, value: t.id })),
+            { label: "No tier", value: NO_TIER },
+          ]}
           selected={params.tier ? [params.tier] : []}
           onChange={([tier]) => go({ tier: tier ?? "" })}
         />
@@ -119,14 +129,33 @@ export function memberFilters(opts: {
     const max = params[keys.max];
     if (min === null && max === null) return [];
     const unit = (n: number) => (money(name) ? `${currencySymbol}${n}` : String(n));
-    const text = min !== null && max !== null ? `${unit(min)}–${unit(max)}` : min !== null ? `≥ ${unit(min)}` : `≤ ${unit(max!)}`;
-    return [{ key: name, label: `${RANGE_LABELS[name]}: ${text}`, onRemove: () => go({ [keys.min]: null, [keys.max]: null }) }];
+    const text =
+      min !== null && max !== null
+        ? `${unit(min)}–${unit(max)}`
+        : min !== null
+          ? `≥ ${unit(min)}`
+          : `≤ ${unit(max!)}`;
+    return [
+      {
+        key: name,
+        label: `${RANGE_LABELS[name]}: ${text}`,
+        onRemove: () => go({ [keys.min]: null, [keys.max]: null }),
+      },
+    ];
   };
   const applied = [
-    ...(params.tier ? [{ key: "tier", label: `Tier: ${tierName(params.tier)}`, onRemove: () => go({ tier: "" }) }] : []),
+    ...(params.tier
+      ? [{ key: "tier", label: `Tier: ${tierName(params.tier)}`, onRemove: () => go({ tier: "" }) }]
+      : []),
     ...(Object.keys(RANGE_FILTERS) as RangeFilter[]).flatMap(rangePill),
     ...(params.lastOrder
-      ? [{ key: "lastOrder", label: `Last order: ${LAST_ORDER_LABELS[params.lastOrder].toLowerCase()}`, onRemove: () => go({ lastOrder: null }) }]
+      ? [
+          {
+            key: "lastOrder",
+            label: `Last order: ${LAST_ORDER_LABELS[params.lastOrder].toLowerCase()}`,
+            onRemove: () => go({ lastOrder: null }),
+          },
+        ]
       : []),
     ...(params.nextTierWithin !== null
       ? [
@@ -138,7 +167,13 @@ export function memberFilters(opts: {
         ]
       : []),
     ...(params.status
-      ? [{ key: "status", label: `Status: ${MEMBER_STATUS_LABELS[params.status]?.label ?? params.status}`, onRemove: () => go({ status: null }) }]
+      ? [
+          {
+            key: "status",
+            label: `Status: ${MEMBER_STATUS_LABELS[params.status]?.label ?? params.status}`,
+            onRemove: () => go({ status: null }),
+          },
+        ]
       : []),
   ];
   return { filters, applied };

@@ -22,7 +22,16 @@ type Tier = { id: string; name: string; threshold: number };
 export type BulkSelection = { kind: "ids"; ids: string[] } | { kind: "filter"; count: number };
 
 // Column index → sort key (null: not sortable). Keep in step with the headings below.
-const SORTABLE: Array<MemberSort | null> = [null, "tierValue", "spent", "orders", "averageOrder", "lastOrder", "points", "joined"];
+const SORTABLE: Array<MemberSort | null> = [
+  null,
+  "tierValue",
+  "spent",
+  "orders",
+  "averageOrder",
+  "lastOrder",
+  "points",
+  "joined",
+];
 
 const SORT_OPTIONS: IndexFiltersProps["sortOptions"] = (
   [
@@ -63,10 +72,10 @@ export function MembersTable(props: {
   const program = { tiers: { basis: props.tierBasis }, currency } as Parameters<typeof formatTierValue>[1];
   const [query, setQuery] = useState(params.query);
   const [mode, setMode] = useState(IndexFiltersMode.Default);
-  const go = (change: Partial<MemberListParams>) => navigate(listParamsToSearch({ ...params, page: 1, ...change }));
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
-    page.rows.map((r) => ({ id: r.customerId })),
-  );
+  const go = (change: Partial<MemberListParams>) =>
+    navigate(listParamsToSearch({ ...params, page: 1, ...change }));
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(page.rows.map((r) => ({ id: r.customerId })));
   useEffect(() => clearSelection(), [page]);
 
   // Search as the merchant types, once they pause.
@@ -85,7 +94,9 @@ export function MembersTable(props: {
     go,
   });
   const tierName = (id: string | null) => (id ? (tiers.find((t) => t.id === id)?.name ?? id) : "No tier");
-  const viewIndex = VIEWS.findIndex((v) => listParamsToSearch({ ...NO_FILTERS, ...v.params }) === listParamsToSearch({ ...params, page: 1 }));
+  const viewIndex = VIEWS.findIndex(
+    (v) => listParamsToSearch({ ...NO_FILTERS, ...v.params }) === listParamsToSearch({ ...params, page: 1 }),
+  );
   const onSort: IndexTableProps["onSort"] = (index, direction) => {
     const sort = SORTABLE[index];
     if (sort) go({ sort, direction: direction === "ascending" ? "asc" : "desc" });
@@ -132,7 +143,9 @@ export function MembersTable(props: {
             content: `Adjust points for ${selectedCount.toLocaleString("en-US")} ${selectedCount === 1 ? "member" : "members"}`,
             onAction: () =>
               props.onAdjust(
-                allResourcesSelected ? { kind: "filter", count: page.total } : { kind: "ids", ids: selectedResources },
+                allResourcesSelected
+                  ? { kind: "filter", count: page.total }
+                  : { kind: "ids", ids: selectedResources },
               ),
           },
         ]}
@@ -219,7 +232,9 @@ function MemberRowView(props: {
             <Text as="span" tone="subdued">{` · ${props.tierValue(m.tierValue)}`}</Text>
           </Text>
           <Text as="span" tone="subdued" variant="bodySm">
-            {m.nextTierId ? `${props.tierValue(m.tierRemaining)} to ${props.tierName(m.nextTierId)}` : "Top tier"}
+            {m.nextTierId
+              ? `${props.tierValue(m.tierRemaining)} to ${props.tierName(m.nextTierId)}`
+              : "Top tier"}
           </Text>
         </BlockStack>
       </IndexTable.Cell>

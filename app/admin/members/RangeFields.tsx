@@ -15,7 +15,10 @@ export function RangeFields(props: {
   const [min, setMin] = useState(props.min === null ? "" : String(props.min));
   const [max, setMax] = useState(props.max === null ? "" : String(props.max));
   useEffect(() => {
-    const applied = [props.min === null ? "" : String(props.min), props.max === null ? "" : String(props.max)];
+    const applied = [
+      props.min === null ? "" : String(props.min),
+      props.max === null ? "" : String(props.max),
+    ];
     if (applied[0] === min && applied[1] === max) return;
     const timer = setTimeout(() => props.onChange(min, max), 600);
     return () => clearTimeout(timer);

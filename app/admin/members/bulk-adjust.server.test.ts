@@ -25,7 +25,12 @@ function form(fields: Record<string, string>): FormData {
   return f;
 }
 const submit = (fields: Record<string, string>, shop = SHOP) =>
-  bulkAdjustAction(db, shop, STAFF, form({ bulkId: randomUUID(), reason: "Sorry for the outage", ...fields }));
+  bulkAdjustAction(
+    db,
+    shop,
+    STAFF,
+    form({ bulkId: randomUUID(), reason: "Sorry for the outage", ...fields }),
+  );
 
 beforeEach(async () => {
   await resetDatabase(db);
@@ -39,13 +44,19 @@ beforeEach(async () => {
       { shop: OTHER, customerId: 4n, availablePoints: 0 },
     ],
   });
-  await db.staffMember.create({ data: { shop: SHOP, userId: STAFF, firstName: "Grace", lastName: "Hopper" } });
+  await db.staffMember.create({
+    data: { shop: SHOP, userId: STAFF, firstName: "Grace", lastName: "Hopper" },
+  });
 });
 
-const entries = () => db.ledgerEntry.findMany({ where: { kind: "adjustment" }, orderBy: { customerId: "asc" } });
+const entries = () =>
+  db.ledgerEntry.findMany({ where: { kind: "adjustment" }, orderBy: { customerId: "asc" } });
 const balances = async () =>
   Object.fromEntries(
-    (await db.member.findMany({ where: { shop: SHOP } })).map((m) => [m.customerId.toString(), m.availablePoints]),
+    (await db.member.findMany({ where: { shop: SHOP } })).map((m) => [
+      m.customerId.toString(),
+      m.availablePoints,
+    ]),
   );
 
 describe("bulk points adjustment", () => {
@@ -67,7 +78,9 @@ describe("bulk points adjustment", () => {
   it("refuses a removal that would take any selected balance below zero, naming how many, and writes nothing", async () => {
     const answer = await submit({ points: "-100", selection: "filter", filter: "" });
     expect(answer).toMatchObject({ ok: false, status: 422 });
-    expect(!answer.ok && answer.fieldErrors.points).toMatch(/^1 of the 3 selected members have fewer than 100 points/);
+    expect(!answer.ok && answer.fieldErrors.points).toMatch(
+      /^1 of the 3 selected members have fewer than 100 points/,
+    );
     expect(await db.bulkAdjustment.count()).toBe(0);
     expect(await balances()).toEqual({ "1": 500, "2": 80, "3": 300 });
   });
@@ -95,10 +108,18 @@ describe("bulk points adjustment", () => {
 
   it("hands a large selection to the worker, which applies it with progress and resumes without crediting twice", async () => {
     await db.member.createMany({
-      data: Array.from({ length: 450 }, (_, i) => ({ shop: SHOP, customerId: BigInt(100 + i), availablePoints: 0 })),
+      data: Array.from({ length: 450 }, (_, i) => ({
+        shop: SHOP,
+        customerId: BigInt(100 + i),
+        availablePoints: 0,
+      })),
     });
     const answer = await submit({ points: "10", selection: "filter", filter: "" });
-    expect(answer).toMatchObject({ ok: true, created: true, bulk: { status: "queued", total: 453, processed: 0 } });
+    expect(answer).toMatchObject({
+      ok: true,
+      created: true,
+      bulk: { status: "queued", total: 453, processed: 0 },
+    });
     const id = answer.ok ? answer.bulk.id : "";
     const job = await queue(QUEUE.loyalty).getJob(`bulk-adjust_${id}`);
     expect(job?.data).toEqual({ bulkId: id });
@@ -107,7 +128,10 @@ describe("bulk points adjustment", () => {
     const done = await runBulkAdjustment(db, id);
     expect(done).toMatchObject({ status: "done", processed: 453, applied: 453, skipped: 0 });
     // A redelivered job, or a run resumed from an earlier checkpoint, credits nobody twice.
-    await db.bulkAdjustment.update({ where: { id }, data: { status: "running", processed: 200, applied: 200 } });
+    await db.bulkAdjustment.update({
+      where: { id },
+      data: { status: "running", processed: 200, applied: 200 },
+    });
     expect(await runBulkAdjustment(db, id)).toMatchObject({ status: "done", processed: 453, applied: 453 });
     expect(await entries()).toHaveLength(453);
     expect((await balances())["100"]).toBe(10);
@@ -115,11 +139,23 @@ describe("bulk points adjustment", () => {
 
   it("skips, and counts, a member whose balance fell below the removal after the check", async () => {
     await db.member.createMany({
-      data: Array.from({ length: 120 }, (_, i) => ({ shop: SHOP, customerId: BigInt(100 + i), availablePoints: 100 })),
+      data: Array.from({ length: 120 }, (_, i) => ({
+        shop: SHOP,
+        customerId: BigInt(100 + i),
+        availablePoints: 100,
+      })),
     });
     const answer = await submit({ points: "-60", selection: "filter", filter: "pointsMin=100" });
     const id = answer.ok ? answer.bulk.id : "";
-    await db.member.update({ where: { shop_customerId: { shop: SHOP, customerId: 100n } }, data: { availablePoints: 10 } });
-    expect(await runBulkAdjustment(db, id)).toMatchObject({ status: "done", total: 122, applied: 121, skipped: 1 });
+    await db.member.update({
+      where: { shop_customerId: { shop: SHOP, customerId: 100n } },
+      data: { availablePoints: 10 },
+    });
+    expect(await runBulkAdjustment(db, id)).toMatchObject({
+      status: "done",
+      total: 122,
+      applied: 121,
+      skipped: 1,
+    });
   });
 });

@@ -10,7 +10,9 @@ export const bulkFormSchema = z.object({
   points: z.coerce
     .number({ error: "Enter a number of points." })
     .int({ error: "Points are whole numbers." })
-    .refine((n) => n !== 0, { error: "Enter points to add (positive) or remove (negative); zero changes nothing." })
+    .refine((n) => n !== 0, {
+      error: "Enter points to add (positive) or remove (negative); zero changes nothing.",
+    })
     .refine((n) => Math.abs(n) <= MAX_ADJUSTMENT_POINTS, {
       error: `At most ${MAX_ADJUSTMENT_POINTS.toLocaleString("en-US")} points at a time.`,
     }),
@@ -27,7 +29,11 @@ export const bulkFormSchema = z.object({
     .string()
     .default("")
     .transform((v) => v.split(",").filter(Boolean))
-    .pipe(z.array(z.string().regex(/^\d{1,19}$/, { error: "The selection could not be read; reload the page." })).max(250)),
+    .pipe(
+      z
+        .array(z.string().regex(/^\d{1,19}$/, { error: "The selection could not be read; reload the page." }))
+        .max(250),
+    ),
   // The list's query string when the selection is "filter".
   filter: z.string().max(2_000).default(""),
 });

@@ -9,7 +9,7 @@ describe("csv", () => {
     ['5" screen', '"5"" screen"'],
     ["two\nlines", '"two\nlines"'],
     ["cr\rreturn", '"cr\rreturn"'],
-    ["=HYPERLINK(\"x\")", '"\'=HYPERLINK(""x"")"'],
+    ['=HYPERLINK("x")', '"\'=HYPERLINK(""x"")"'],
     ["+1 555", "'+1 555"],
     ["-minus", "'-minus"],
     ["@handle", "'@handle"],

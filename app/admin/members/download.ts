@@ -5,7 +5,8 @@
 export async function downloadMembersCsv(search: string): Promise<void> {
   const response = await fetch(`/app/members/export${search}`);
   if (!response.ok) throw new Error(`The export answered ${response.status}`);
-  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "members.csv";
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "members.csv";
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");
   link.href = url;

@@ -22,7 +22,11 @@ import { listMembers } from "./members.server";
 // progress, and the bulk adjustment action.
 
 /** What reading the list needs besides the URL: the shop's currency, time zone and tiers. */
-export async function memberListContext(db: PrismaClient, shop: string, now = new Date()): Promise<ExportContext> {
+export async function memberListContext(
+  db: PrismaClient,
+  shop: string,
+  now = new Date(),
+): Promise<ExportContext> {
   const [{ program }, shopRow] = await Promise.all([
     currentProgramVersion(db, shop),
     db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
@@ -44,7 +48,11 @@ export async function loadMembersPage(db: PrismaClient, shop: string, search: UR
     db.member.findFirst({ where: { shop }, select: { customerId: true } }),
     recentBulkAdjustments(db, shop),
   ]);
-  const names = await staffNames(db, shop, bulks.map((b) => b.staffId));
+  const names = await staffNames(
+    db,
+    shop,
+    bulks.map((b) => b.staffId),
+  );
   return {
     page,
     params,
@@ -62,7 +70,16 @@ export async function loadMembersPage(db: PrismaClient, shop: string, search: UR
 
 type BulkRow = Pick<
   BulkAdjustment,
-  "id" | "status" | "points" | "reason" | "total" | "processed" | "applied" | "skipped" | "staffId" | "createdAt"
+  | "id"
+  | "status"
+  | "points"
+  | "reason"
+  | "total"
+  | "processed"
+  | "applied"
+  | "skipped"
+  | "staffId"
+  | "createdAt"
 >;
 
 export function bulkView(b: BulkRow, names: Record<string, string>) {
@@ -121,7 +138,9 @@ export async function bulkAdjustAction(
   const ids = await selectedIds(
     db,
     shop,
-    selection === "ids" ? { kind: "ids", ids: customerIds.map(BigInt) } : { kind: "filter", filter: listFilter },
+    selection === "ids"
+      ? { kind: "ids", ids: customerIds.map(BigInt) }
+      : { kind: "filter", filter: listFilter },
     context,
   );
   const result = await createBulkAdjustment(db, {
@@ -145,7 +164,10 @@ export async function bulkAdjustAction(
         return {
           ok: false,
           status: 503,
-          fieldErrors: { _form: "The adjustment is recorded but could not be started. Submit again in a moment; it will apply once." },
+          fieldErrors: {
+            _form:
+              "The adjustment is recorded but could not be started. Submit again in a moment; it will apply once.",
+          },
         };
       }
     }

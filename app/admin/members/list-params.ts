@@ -19,7 +19,16 @@ export const MEMBER_SORTS = [
 ] as const;
 export const MEMBER_STATUSES = ["active", "excluded", "notEnrolled", "deleted"] as const;
 // "30" … "365": ordered within that many days; "over90" …: not since; "never": no order.
-export const LAST_ORDER_CHOICES = ["30", "90", "180", "365", "over90", "over180", "over365", "never"] as const;
+export const LAST_ORDER_CHOICES = [
+  "30",
+  "90",
+  "180",
+  "365",
+  "over90",
+  "over180",
+  "over365",
+  "never",
+] as const;
 export const PAGE_SIZE = 25;
 
 export type MemberSort = (typeof MEMBER_SORTS)[number];

@@ -20,8 +20,18 @@ const CONTEXT: ExportContext = {
   tiers: {
     basis: "spend",
     levels: [
-      { id: "silver", name: "Silver", threshold: 50_000, benefits: { earnMultiplier: 1, perkPercent: 0, freeShipping: false } },
-      { id: "gold", name: "Gold, the best", threshold: 100_000, benefits: { earnMultiplier: 2, perkPercent: 0, freeShipping: false } },
+      {
+        id: "silver",
+        name: "Silver",
+        threshold: 50_000,
+        benefits: { earnMultiplier: 1, perkPercent: 0, freeShipping: false },
+      },
+      {
+        id: "gold",
+        name: "Gold, the best",
+        threshold: 100_000,
+        benefits: { earnMultiplier: 2, perkPercent: 0, freeShipping: false },
+      },
     ],
   },
 };
@@ -40,16 +50,24 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let field = "";
   let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = "";
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (quoted && c === '"') quoted = false;
+    else if (quoted) field += c;
+    else if (c === '"') quoted = true;
+    else if (c === ",") endField();
     else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field), rows.push(row), (row = []), (field = ""), i++;
+      endField();
+      rows.push(row);
+      row = [];
+      i++;
     } else field += c;
   }
   return rows;
@@ -60,7 +78,13 @@ beforeEach(async () => {
   await db.customer.createMany({
     data: [
       { shop: SHOP, id: 1n, firstName: 'Zoë "Z"', lastName: "O'Brien, Jr.", email: "zoe@example.com" },
-      { shop: SHOP, id: 2n, firstName: "=HYPERLINK(\"http://evil\")", lastName: "Line\nBreak", email: "-2@example.com" },
+      {
+        shop: SHOP,
+        id: 2n,
+        firstName: '=HYPERLINK("http://evil")',
+        lastName: "Line\nBreak",
+        email: "-2@example.com",
+      },
       { shop: OTHER, id: 1n, firstName: "Other", lastName: "Shop", email: "other@example.com" },
     ],
   });
@@ -74,7 +98,15 @@ beforeEach(async () => {
         tierValue: 123_456n,
         enrolledAt: new Date("2026-01-01T03:00:00Z"),
       },
-      { shop: SHOP, customerId: 2n, availablePoints: 40, tierId: "silver", tierValue: 60_000n, nextTierId: "gold", tierRemaining: 40_000n },
+      {
+        shop: SHOP,
+        customerId: 2n,
+        availablePoints: 40,
+        tierId: "silver",
+        tierValue: 60_000n,
+        nextTierId: "gold",
+        tierRemaining: 40_000n,
+      },
       { shop: OTHER, customerId: 1n, availablePoints: 7 },
     ],
   });
@@ -101,7 +133,7 @@ describe("streamMembersCsv", () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toEqual([
       "2",
-      "'=HYPERLINK(\"http://evil\")",
+      '\'=HYPERLINK("http://evil")',
       "Line\nBreak",
       "'-2@example.com",
       "active",
@@ -155,7 +187,11 @@ describe("streamMembersCsv", () => {
 
   it("streams every member across the cursor's batches, in the list's order", async () => {
     await db.member.createMany({
-      data: Array.from({ length: 1_234 }, (_, i) => ({ shop: SHOP, customerId: BigInt(1000 + i), availablePoints: i })),
+      data: Array.from({ length: 1_234 }, (_, i) => ({
+        shop: SHOP,
+        customerId: BigInt(1000 + i),
+        availablePoints: i,
+      })),
     });
     const rows = parseCsv((await exportText("sort=points&direction=asc")).slice(1)).slice(1);
     expect(rows).toHaveLength(1_236);

@@ -6,7 +6,13 @@ import { toMajor } from "~/loyalty/money";
 import type { TiersConfig } from "~/loyalty/program-tiers";
 import { csvLine, type CsvValue } from "./csv";
 import type { MemberListParams } from "./list-params";
-import { MEMBER_COLUMNS, MEMBER_FROM, memberWhere, type FilterContext, type MemberRecord } from "./member-filter.server";
+import {
+  MEMBER_COLUMNS,
+  MEMBER_FROM,
+  memberWhere,
+  type FilterContext,
+  type MemberRecord,
+} from "./member-filter.server";
 import { memberOrderBy } from "./members.server";
 
 // The members CSV: the list's filter and sort, streamed from a server-side cursor a
@@ -73,7 +79,8 @@ function day(date: Date | null, timeZone: string | null): string {
 }
 
 export function exportLine(r: MemberRecord, context: ExportContext): string {
-  const tierName = (id: string | null) => (id ? (context.tiers.levels.find((l) => l.id === id)?.name ?? id) : "");
+  const tierName = (id: string | null) =>
+    id ? (context.tiers.levels.find((l) => l.id === id)?.name ?? id) : "";
   const inBasis = (value: bigint) =>
     context.tiers.basis === "spend" ? toMajor(Number(value), context.currency) : Number(value);
   const values: CsvValue[] = [
@@ -102,7 +109,8 @@ export function exportLine(r: MemberRecord, context: ExportContext): string {
 }
 
 /** node-postgres takes dates and bigints as text; timestamps compare in UTC wall-clock. */
-const pgValue = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === "bigint" ? v.toString() : v);
+const pgValue = (v: unknown) =>
+  v instanceof Date ? v.toISOString() : typeof v === "bigint" ? v.toString() : v;
 
 // node-postgres returns int8 as text; the record type says bigint.
 function toRecord(row: Record<string, unknown>): MemberRecord {
@@ -130,7 +138,10 @@ export async function streamMembersCsv(
 ): Promise<ReadableStream<Uint8Array>> {
   const query = Prisma.sql`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM}
     WHERE ${memberWhere(shop, params, context)} ORDER BY ${memberOrderBy(params)}`;
-  let client: pg.PoolClient | null = await sharedPgPool("member-export", url, { max: 2, types: utcTypes }).connect();
+  let client: pg.PoolClient | null = await sharedPgPool("member-export", url, {
+    max: 2,
+    types: utcTypes,
+  }).connect();
   const finish = async (ok: boolean) => {
     const c = client;
     client = null;
@@ -160,7 +171,9 @@ export async function streamMembersCsv(
           controller.close();
           return;
         }
-        controller.enqueue(encoder.encode(batch.rows.map((row) => exportLine(toRecord(row), context)).join("")));
+        controller.enqueue(
+          encoder.encode(batch.rows.map((row) => exportLine(toRecord(row), context)).join("")),
+        );
       } catch (error) {
         await finish(false);
         controller.error(error);

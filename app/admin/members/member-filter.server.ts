@@ -52,12 +52,16 @@ export function memberWhere(shop: string, filter: MemberFilter, context: FilterC
   if (filter.tier === NO_TIER) conditions.push(Prisma.sql`m."tierId" IS NULL`);
   else if (filter.tier) conditions.push(Prisma.sql`m."tierId" = ${filter.tier}`);
   if (filter.status) conditions.push(Prisma.sql`m."status" = ${filter.status}::"MemberStatus"`);
-  for (const [name, keys] of Object.entries(RANGE_FILTERS) as Array<[RangeFilter, (typeof RANGE_FILTERS)[RangeFilter]]>) {
+  for (const [name, keys] of Object.entries(RANGE_FILTERS) as Array<
+    [RangeFilter, (typeof RANGE_FILTERS)[RangeFilter]]
+  >) {
     const scale = MONEY_RANGES.has(name) ? perMajor : 1;
     const min = filter[keys.min];
     const max = filter[keys.max];
-    if (min !== null) conditions.push(Prisma.sql`${RANGE_COLUMN[name]} >= ${BigInt(Math.round(min * scale))}`);
-    if (max !== null) conditions.push(Prisma.sql`${RANGE_COLUMN[name]} <= ${BigInt(Math.round(max * scale))}`);
+    if (min !== null)
+      conditions.push(Prisma.sql`${RANGE_COLUMN[name]} >= ${BigInt(Math.round(min * scale))}`);
+    if (max !== null)
+      conditions.push(Prisma.sql`${RANGE_COLUMN[name]} <= ${BigInt(Math.round(max * scale))}`);
   }
   if (filter.lastOrder === "never") conditions.push(Prisma.sql`s."customerId" IS NULL`);
   else if (filter.lastOrder) {

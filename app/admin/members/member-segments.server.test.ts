@@ -41,13 +41,45 @@ beforeEach(async () => {
   await db.member.createMany({
     data: [
       // 1: three orders, one refunded in part; Silver, $380 from Gold.
-      { shop: SHOP, customerId: 1n, availablePoints: 300, tierId: "silver", tierValue: 62_000n, nextTierId: "gold", tierRemaining: 38_000n },
+      {
+        shop: SHOP,
+        customerId: 1n,
+        availablePoints: 300,
+        tierId: "silver",
+        tierValue: 62_000n,
+        nextTierId: "gold",
+        tierRemaining: 38_000n,
+      },
       // 2: one big order long ago; Gold, top tier.
-      { shop: SHOP, customerId: 2n, availablePoints: 900, tierId: "gold", tierValue: 150_000n, nextTierId: null, tierRemaining: 0n },
+      {
+        shop: SHOP,
+        customerId: 2n,
+        availablePoints: 900,
+        tierId: "gold",
+        tierValue: 150_000n,
+        nextTierId: null,
+        tierRemaining: 0n,
+      },
       // 3: never ordered (a cancelled and a test order do not count); no tier, $500 from Silver.
-      { shop: SHOP, customerId: 3n, availablePoints: 50, tierId: null, tierValue: 0n, nextTierId: "silver", tierRemaining: 50_000n },
+      {
+        shop: SHOP,
+        customerId: 3n,
+        availablePoints: 50,
+        tierId: null,
+        tierValue: 0n,
+        nextTierId: "silver",
+        tierRemaining: 50_000n,
+      },
       // 4: one recent order; Silver, $40 from Gold.
-      { shop: SHOP, customerId: 4n, availablePoints: 10, tierId: "silver", tierValue: 96_000n, nextTierId: "gold", tierRemaining: 4_000n },
+      {
+        shop: SHOP,
+        customerId: 4n,
+        availablePoints: 10,
+        tierId: "silver",
+        tierValue: 96_000n,
+        nextTierId: "gold",
+        tierRemaining: 4_000n,
+      },
       { shop: OTHER, customerId: 1n, availablePoints: 5 },
     ],
   });
@@ -70,7 +102,11 @@ describe("order statistics", () => {
     expect(rows["1"]!.lastOrderAt).toBe(daysAgo(10).toISOString());
     expect(rows["2"]).toMatchObject({ ordersCount: 1, spentMinor: 150_000, averageOrderMinor: 150_000 });
     expect(rows["3"]).toMatchObject({ ordersCount: 0, spentMinor: 0, lastOrderId: null });
-    expect(rows["4"]).toMatchObject({ ordersCount: 1, spentMinor: 8_000, lastOrderName: expect.stringMatching(/^#/) });
+    expect(rows["4"]).toMatchObject({
+      ordersCount: 1,
+      spentMinor: 8_000,
+      lastOrderName: expect.stringMatching(/^#/),
+    });
   });
 
   it("follow a cancellation, a customer change and a deleted order", async () => {
@@ -124,18 +160,21 @@ describe("segment filters and sorts", () => {
   });
 
   it("reads tier distances in the basis's own unit when tiers count points", async () => {
-    const rows = await listMembers(
-      db,
-      SHOP,
-      parseListParams(new URLSearchParams("nextTierWithin=4000")),
-      { ...CONTEXT, tierBasis: "points" },
-    );
+    const rows = await listMembers(db, SHOP, parseListParams(new URLSearchParams("nextTierWithin=4000")), {
+      ...CONTEXT,
+      tierBasis: "points",
+    });
     expect(rows.rows.map((r) => r.customerId)).toEqual(["4"]);
   });
 
   it("gives the next tier and what it needs as the tier evaluation left them", async () => {
     const rows = Object.fromEntries((await list("")).rows.map((r) => [r.customerId, r]));
-    expect(rows["1"]).toMatchObject({ tierId: "silver", tierValue: 62_000, nextTierId: "gold", tierRemaining: 38_000 });
+    expect(rows["1"]).toMatchObject({
+      tierId: "silver",
+      tierValue: 62_000,
+      nextTierId: "gold",
+      tierRemaining: 38_000,
+    });
     expect(rows["2"]).toMatchObject({ tierId: "gold", nextTierId: null, tierRemaining: 0 });
   });
 });

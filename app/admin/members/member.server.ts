@@ -52,20 +52,25 @@ export async function loadMemberDetail(
   const member = await db.member.findUnique({ where: { shop_customerId: where } });
   if (!member) return null;
   const page = Math.max(1, Math.trunc(options.ledgerPage) || 1);
-  const [customer, { program, version, variants }, entryCount, entries, redemptions, stats] = await Promise.all([
-    db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
-    memberProgram(db, shop, customerId, options.now ?? new Date()),
-    db.ledgerEntry.count({ where }),
-    db.ledgerEntry.findMany({
-      where,
-      orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
-      skip: (page - 1) * LEDGER_PAGE_SIZE,
-      take: LEDGER_PAGE_SIZE,
-    }),
-    db.redemption.findMany({ where, orderBy: { createdAt: "desc" }, take: 50 }),
-    db.customerOrderStats.findUnique({ where: { shop_customerId: where } }),
-  ]);
-  const names = await staffNames(db, shop, entries.map((e) => e.staffId));
+  const [customer, { program, version, variants }, entryCount, entries, redemptions, stats] =
+    await Promise.all([
+      db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
+      memberProgram(db, shop, customerId, options.now ?? new Date()),
+      db.ledgerEntry.count({ where }),
+      db.ledgerEntry.findMany({
+        where,
+        orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+        skip: (page - 1) * LEDGER_PAGE_SIZE,
+        take: LEDGER_PAGE_SIZE,
+      }),
+      db.redemption.findMany({ where, orderBy: { createdAt: "desc" }, take: 50 }),
+      db.customerOrderStats.findUnique({ where: { shop_customerId: where } }),
+    ]);
+  const names = await staffNames(
+    db,
+    shop,
+    entries.map((e) => e.staffId),
+  );
   const orderIds = [...new Set(entries.flatMap((e) => (e.orderId ? [e.orderId] : [])))];
   const orders = orderIds.length
     ? await db.order.findMany({ where: { shop, id: { in: orderIds } }, select: { id: true, name: true } })

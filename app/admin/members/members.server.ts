@@ -1,6 +1,12 @@
 import { Prisma, type PrismaClient } from "~/db.server";
 import { PAGE_SIZE, type MemberListParams } from "./list-params";
-import { MEMBER_COLUMNS, MEMBER_FROM, memberWhere, type FilterContext, type MemberRecord } from "./member-filter.server";
+import {
+  MEMBER_COLUMNS,
+  MEMBER_FROM,
+  memberWhere,
+  type FilterContext,
+  type MemberRecord,
+} from "./member-filter.server";
 
 // The members list: Member joined with its mirrored Customer and order statistics,
 // scoped by shop, searched, filtered, sorted and paged in SQL.

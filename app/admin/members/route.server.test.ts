@@ -74,13 +74,17 @@ describe("/app/members", () => {
       body: { ok: true, created: true, bulk: { status: "done", total: 1, applied: 1 } },
     });
     const entries = await db.ledgerEntry.findMany({ where: { kind: "adjustment" } });
-    expect(entries.map((e) => [e.shop, e.customerId, e.points, e.staffId])).toEqual([[SHOP, 1n, 100, STAFF_ID]]);
+    expect(entries.map((e) => [e.shop, e.customerId, e.points, e.staffId])).toEqual([
+      [SHOP, 1n, 100, STAFF_ID],
+    ]);
   });
 
   it("exports the shop's members as a CSV attachment", async () => {
     const response = await exportLoader(routeArgs(adminRequest(SHOP, "/app/members/export?sort=points")));
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="members-members-route-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers.get("Content-Disposition")).toMatch(
+      /^attachment; filename="members-members-route-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const lines = (await response.text()).trim().split("\r\n");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^1,Ada,Lovelace,ada@example.com,active,/);

@@ -10,8 +10,18 @@ const program = (() => {
     window: "rolling12m",
     downgradeGraceDays: 30,
     levels: [
-      { id: "silver", name: "Silver", threshold: 50_000, benefits: { earnMultiplier: 1, perkPercent: 0, freeShipping: false } },
-      { id: "gold", name: "Gold", threshold: 100_000, benefits: { earnMultiplier: 1.5, perkPercent: 0, freeShipping: false } },
+      {
+        id: "silver",
+        name: "Silver",
+        threshold: 50_000,
+        benefits: { earnMultiplier: 1, perkPercent: 0, freeShipping: false },
+      },
+      {
+        id: "gold",
+        name: "Gold",
+        threshold: 100_000,
+        benefits: { earnMultiplier: 1.5, perkPercent: 0, freeShipping: false },
+      },
     ],
   };
   return p;
@@ -44,18 +54,28 @@ describe("tierReasonLines", () => {
       program,
       "America/Los_Angeles",
     );
-    expect(lines[1]).toBe("Silver starts at $500.00; they are below it and keep Silver through the grace period.");
+    expect(lines[1]).toBe(
+      "Silver starts at $500.00; they are below it and keep Silver through the grace period.",
+    );
     expect(lines).toContain(
       "Grace: below Silver's threshold since Feb 28, 2026; moves down on Mar 30, 2026 unless they qualify again (30-day grace).",
     );
   });
 
   it("names the first tier for a member without one, and the top tier", () => {
-    expect(tierReasonLines({ ...member, tierId: null, tierValue: 1_000, tierRemaining: 49_000, nextTierId: "silver" }, program, null)[1]).toBe(
-      "The first tier, Silver, starts at $500.00.",
-    );
     expect(
-      tierReasonLines({ ...member, tierId: "gold", tierValue: 150_000, nextTierId: null, tierRemaining: 0 }, program, null),
+      tierReasonLines(
+        { ...member, tierId: null, tierValue: 1_000, tierRemaining: 49_000, nextTierId: "silver" },
+        program,
+        null,
+      )[1],
+    ).toBe("The first tier, Silver, starts at $500.00.");
+    expect(
+      tierReasonLines(
+        { ...member, tierId: "gold", tierValue: 150_000, nextTierId: null, tierRemaining: 0 },
+        program,
+        null,
+      ),
     ).toContain("Top tier reached.");
   });
 });

@@ -11,7 +11,10 @@ const WINDOW_WORDS: Record<Program["tiers"]["window"], { within: string; rule: s
     within: "in the last 12 months",
     rule: "Counted over a rolling 12 months: activity older than a year stops counting.",
   },
-  calendarYear: { within: "this calendar year", rule: "Counted per calendar year: it starts again every January 1." },
+  calendarYear: {
+    within: "this calendar year",
+    rule: "Counted per calendar year: it starts again every January 1.",
+  },
 };
 
 const BASIS_WORDS: Record<Program["tiers"]["basis"], string> = {
@@ -50,7 +53,11 @@ export function tierReasonLines(
   } else if (levels[0]) {
     lines.push(`The first tier, ${levels[0].name}, starts at ${value(levels[0].threshold)}.`);
   }
-  lines.push(next ? `Next: ${next.name} at ${value(next.threshold)}, ${value(member.tierRemaining)} to go.` : "Top tier reached.");
+  lines.push(
+    next
+      ? `Next: ${next.name} at ${value(next.threshold)}, ${value(member.tierRemaining)} to go.`
+      : "Top tier reached.",
+  );
   lines.push(words.rule);
   if (member.tierBelowSince && tier) {
     const since = new Date(member.tierBelowSince);

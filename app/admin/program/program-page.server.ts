@@ -20,7 +20,11 @@ export const HISTORY_LENGTH = 25;
 export async function loadProgramPage(db: PrismaClient, shop: string) {
   const current = await currentProgramVersion(db, shop);
   const history = await programHistory(db, shop, HISTORY_LENGTH);
-  const names = await staffNames(db, shop, history.map((h) => h.createdBy));
+  const names = await staffNames(
+    db,
+    shop,
+    history.map((h) => h.createdBy),
+  );
   return {
     version: current.version,
     draft: toDraft(current.program),

@@ -25,11 +25,13 @@ export interface BulkAdjustmentInput {
 }
 
 export type BulkCreateResult =
-  | { ok: true; created: boolean; bulk: BulkAdjustment }
-  | { ok: false; fieldErrors: Record<string, string> };
+  { ok: true; created: boolean; bulk: BulkAdjustment } | { ok: false; fieldErrors: Record<string, string> };
 
 /** Validates and records a bulk; nothing is written when a check fails. */
-export async function createBulkAdjustment(db: PrismaClient, input: BulkAdjustmentInput): Promise<BulkCreateResult> {
+export async function createBulkAdjustment(
+  db: PrismaClient,
+  input: BulkAdjustmentInput,
+): Promise<BulkCreateResult> {
   const existing = await db.bulkAdjustment.findUnique({ where: { id: input.id } });
   if (existing) {
     return existing.shop === input.shop
@@ -41,7 +43,9 @@ export async function createBulkAdjustment(db: PrismaClient, input: BulkAdjustme
   if (ids.length > BULK_MAX_MEMBERS) {
     return {
       ok: false,
-      fieldErrors: { _form: `At most ${BULK_MAX_MEMBERS.toLocaleString("en-US")} members at a time; narrow the filter.` },
+      fieldErrors: {
+        _form: `At most ${BULK_MAX_MEMBERS.toLocaleString("en-US")} members at a time; narrow the filter.`,
+      },
     };
   }
   if (input.points < 0) {
@@ -61,13 +65,13 @@ export async function createBulkAdjustment(db: PrismaClient, input: BulkAdjustme
   const created = await db.bulkAdjustment
     .create({
       data: {
-      id: input.id,
-      shop: input.shop,
-      staffId: input.staffId,
-      points: input.points,
-      reason: input.reason,
-      customerIds: ids,
-      filter: input.filter === undefined ? undefined : (input.filter as object),
+        id: input.id,
+        shop: input.shop,
+        staffId: input.staffId,
+        points: input.points,
+        reason: input.reason,
+        customerIds: ids,
+        filter: input.filter === undefined ? undefined : (input.filter as object),
         total: ids.length,
       },
     })
@@ -86,7 +90,11 @@ export async function createBulkAdjustment(db: PrismaClient, input: BulkAdjustme
  * fell below what a removal takes since the bulk was checked, or who is no longer a
  * member, is skipped and counted; the rest get one ledger entry each.
  */
-export async function runBulkAdjustment(db: PrismaClient, id: string, now = new Date()): Promise<BulkAdjustment> {
+export async function runBulkAdjustment(
+  db: PrismaClient,
+  id: string,
+  now = new Date(),
+): Promise<BulkAdjustment> {
   let bulk = await db.bulkAdjustment.findUniqueOrThrow({ where: { id } });
   if (bulk.status === "done") return bulk;
   bulk = await db.bulkAdjustment.update({ where: { id }, data: { status: "running", error: null } });
@@ -101,7 +109,10 @@ export async function runBulkAdjustment(db: PrismaClient, id: string, now = new 
       processed = Math.min(bulk.customerIds.length, at + CHUNK);
       bulk = await db.bulkAdjustment.update({ where: { id }, data: { processed, applied, skipped } });
     }
-    return await db.bulkAdjustment.update({ where: { id }, data: { status: "done", finishedAt: new Date() } });
+    return await db.bulkAdjustment.update({
+      where: { id },
+      data: { status: "done", finishedAt: new Date() },
+    });
   } catch (error) {
     await db.bulkAdjustment.update({
       where: { id },

@@ -35,9 +35,11 @@ export default function MembersPage() {
   const { page, params, hasMembers, timeZone } = loaded;
   const navigate = useNavigate();
   const location = useLocation();
-  const fetcher = useFetcher<typeof action>();
   const revalidator = useRevalidator();
-  const [selection, setSelection] = useState<BulkSelection | null>(null);
+  // The modal keeps the bulk id it opened with (the loader hands out a fresh one after each
+  // submit), and its own fetcher, so reopening it starts clean.
+  const [adjusting, setAdjusting] = useState<{ selection: BulkSelection; bulkId: string } | null>(null);
+  const fetcher = useFetcher<typeof action>({ key: `bulk-${adjusting?.bulkId ?? "none"}` });
   const [exporting, setExporting] = useState(false);
   // While a bulk adjustment runs in the worker, its progress refreshes every few seconds.
   const running = loaded.bulks.some((b) => b.status === "queued" || b.status === "running");
@@ -75,7 +77,7 @@ export default function MembersPage() {
                   currency={loaded.currency}
                   timeZone={timeZone}
                   navigate={(search) => navigate(`/app/members${search}`)}
-                  onAdjust={setSelection}
+                  onAdjust={(selection) => setAdjusting({ selection, bulkId: loaded.bulkId })}
                 />
               </Card>
               <BulkAdjustmentsCard bulks={loaded.bulks} timeZone={timeZone} />
@@ -92,16 +94,16 @@ export default function MembersPage() {
           )}
         </Layout.Section>
       </Layout>
-      {selection && (
+      {adjusting && (
         <BulkAdjustModal
-          key={loaded.bulkId}
-          selection={selection}
-          bulkId={loaded.bulkId}
+          key={adjusting.bulkId}
+          selection={adjusting.selection}
+          bulkId={adjusting.bulkId}
           filterSearch={location.search}
           answer={fetcher.data}
           submitting={fetcher.state !== "idle"}
           submit={(form) => fetcher.submit(form, { method: "post" })}
-          onClose={() => setSelection(null)}
+          onClose={() => setAdjusting(null)}
         />
       )}
     </Page>

@@ -24,7 +24,7 @@ export function BulkAdjustmentsCard(props: { bulks: BulkView[]; timeZone: string
             </InlineStack>
             {b.status === "done" ? (
               <Text as="span" tone="subdued">
-                Applied to {b.applied.toLocaleString("en-US")}
+                Applied to {b.applied.toLocaleString("en-US")} {b.applied === 1 ? "member" : "members"}
                 {b.skipped
                   ? `; ${b.skipped.toLocaleString("en-US")} skipped (balance too low or no longer a member)`
                   : ""}

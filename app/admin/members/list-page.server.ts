@@ -10,6 +10,7 @@ import {
   runBulkAdjustment,
 } from "~/loyalty/services/bulk-adjustments.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
+import { refreshOrderStats } from "~/mirror/order-stats.server";
 import { staffNames } from "~/shopify/staff.server";
 import { staffLabel } from "~/admin/components/staff";
 import { parseBulkForm } from "./bulk-form";
@@ -118,6 +119,7 @@ async function selectedIds(
     });
     return rows.map((r) => r.customerId);
   }
+  await refreshOrderStats(db, shop);
   const rows = await db.$queryRaw<{ customerId: bigint }[]>`
     SELECT m."customerId" FROM ${MEMBER_FROM} WHERE ${memberWhere(shop, selection.filter, context)}
     ORDER BY m."customerId"`;

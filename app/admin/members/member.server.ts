@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
 import { memberProgram } from "~/loyalty/services/member-program.server";
+import { refreshOrderStats } from "~/mirror/order-stats.server";
 import { staffNames } from "~/shopify/staff.server";
 import { correctionNote } from "./present";
 
@@ -52,6 +53,7 @@ export async function loadMemberDetail(
   const member = await db.member.findUnique({ where: { shop_customerId: where } });
   if (!member) return null;
   const page = Math.max(1, Math.trunc(options.ledgerPage) || 1);
+  await refreshOrderStats(db, shop);
   const [customer, { program, version, variants }, entryCount, entries, redemptions, stats] =
     await Promise.all([
       db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),

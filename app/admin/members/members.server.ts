@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "~/db.server";
+import { refreshOrderStats } from "~/mirror/order-stats.server";
 import { PAGE_SIZE, type MemberListParams } from "./list-params";
 import {
   MEMBER_COLUMNS,
@@ -90,6 +91,7 @@ export async function listMembers(
   params: MemberListParams,
   context: FilterContext,
 ): Promise<MemberPage> {
+  await refreshOrderStats(db, shop);
   const where = memberWhere(shop, params, context);
   const offset = (params.page - 1) * PAGE_SIZE;
   const [count, rows] = await Promise.all([

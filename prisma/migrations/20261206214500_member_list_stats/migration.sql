@@ -1,5 +1,6 @@
 -- The members list for segmentation (issue 14, item 4): per-customer order statistics
--- maintained by triggers, staff names, and bulk points adjustments.
+-- (a stale log kept by triggers, drained by readers), staff names, and bulk points
+-- adjustments.
 
 CREATE TABLE "CustomerOrderStats" (
     "shop" TEXT NOT NULL,
@@ -67,30 +68,38 @@ LANGUAGE sql AS $$
     "updatedAt" = EXCLUDED."updatedAt";
 $$;
 
--- Statement-level triggers with transition tables: one recomputation per statement for
--- the customers it touched, so the backfill's COPY of thousands of orders costs one
--- grouped query, not one per row.
+-- Writes to orders and refunds only log which customers went stale: a plain INSERT into a
+-- table without unique keys never waits on another transaction. (Refreshing inside the
+-- writer's transaction took row locks on the statistics, and two backfill batches in flight
+-- with customers in common waited on each other forever: each holds its transaction open
+-- while the app works.) Readers drain the log first (drain_customer_order_stats), and a
+-- drain recomputes each stale customer once, so a COPY of thousands of orders costs one
+-- grouped query at the next read. (shop/redact deletes shop rows table by table in name
+-- order: this log sorts after "Order" and "Refund", whose delete triggers write to it.)
+CREATE TABLE "StaleOrderStats" (
+    "id" BIGSERIAL NOT NULL,
+    "shop" TEXT NOT NULL,
+    "customerId" BIGINT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "StaleOrderStats_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "StaleOrderStats_shop_idx" ON "StaleOrderStats"("shop");
+
 CREATE FUNCTION customer_order_stats_after_order() RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
-DECLARE
-  target RECORD;
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    FOR target IN SELECT "shop", array_agg(DISTINCT "customerId") AS "ids" FROM new_rows
-      WHERE "customerId" IS NOT NULL GROUP BY "shop" LOOP
-      PERFORM refresh_customer_order_stats(target."shop", target."ids");
-    END LOOP;
+    INSERT INTO "StaleOrderStats" ("shop", "customerId")
+      SELECT DISTINCT "shop", "customerId" FROM new_rows WHERE "customerId" IS NOT NULL;
   ELSIF TG_OP = 'UPDATE' THEN
-    FOR target IN SELECT "shop", array_agg(DISTINCT "customerId") AS "ids"
-      FROM (SELECT "shop", "customerId" FROM new_rows UNION SELECT "shop", "customerId" FROM old_rows) touched
-      WHERE "customerId" IS NOT NULL GROUP BY "shop" LOOP
-      PERFORM refresh_customer_order_stats(target."shop", target."ids");
-    END LOOP;
+    INSERT INTO "StaleOrderStats" ("shop", "customerId")
+      SELECT "shop", "customerId" FROM new_rows WHERE "customerId" IS NOT NULL
+      UNION SELECT "shop", "customerId" FROM old_rows WHERE "customerId" IS NOT NULL;
   ELSE
-    FOR target IN SELECT "shop", array_agg(DISTINCT "customerId") AS "ids" FROM old_rows
-      WHERE "customerId" IS NOT NULL GROUP BY "shop" LOOP
-      PERFORM refresh_customer_order_stats(target."shop", target."ids");
-    END LOOP;
+    INSERT INTO "StaleOrderStats" ("shop", "customerId")
+      SELECT DISTINCT "shop", "customerId" FROM old_rows WHERE "customerId" IS NOT NULL;
   END IF;
   RETURN NULL;
 END;
@@ -105,21 +114,19 @@ CREATE TRIGGER "Order_stats_delete" AFTER DELETE ON "Order"
 
 CREATE FUNCTION customer_order_stats_after_refund() RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
-DECLARE
-  target RECORD;
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    FOR target IN SELECT o."shop", array_agg(DISTINCT o."customerId") AS "ids"
-      FROM old_rows r JOIN "Order" o ON o."shop" = r."shop" AND o."id" = r."orderId"
-      WHERE o."customerId" IS NOT NULL GROUP BY o."shop" LOOP
-      PERFORM refresh_customer_order_stats(target."shop", target."ids");
-    END LOOP;
+    INSERT INTO "StaleOrderStats" ("shop", "customerId")
+      SELECT DISTINCT o."shop", o."customerId"
+      FROM (SELECT DISTINCT "shop", "orderId" FROM old_rows) r
+      JOIN "Order" o ON o."shop" = r."shop" AND o."id" = r."orderId"
+      WHERE o."customerId" IS NOT NULL;
   ELSE
-    FOR target IN SELECT o."shop", array_agg(DISTINCT o."customerId") AS "ids"
-      FROM new_rows r JOIN "Order" o ON o."shop" = r."shop" AND o."id" = r."orderId"
-      WHERE o."customerId" IS NOT NULL GROUP BY o."shop" LOOP
-      PERFORM refresh_customer_order_stats(target."shop", target."ids");
-    END LOOP;
+    INSERT INTO "StaleOrderStats" ("shop", "customerId")
+      SELECT DISTINCT o."shop", o."customerId"
+      FROM (SELECT DISTINCT "shop", "orderId" FROM new_rows) r
+      JOIN "Order" o ON o."shop" = r."shop" AND o."id" = r."orderId"
+      WHERE o."customerId" IS NOT NULL;
   END IF;
   RETURN NULL;
 END;
@@ -131,6 +138,25 @@ CREATE TRIGGER "Refund_stats_update" AFTER UPDATE ON "Refund"
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_refund();
 CREATE TRIGGER "Refund_stats_delete" AFTER DELETE ON "Refund"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION customer_order_stats_after_refund();
+
+-- Refreshes a shop's stale customers and empties its part of the log. Drains of one shop
+-- take turns (an advisory lock for the transaction); rows a writer has not committed yet
+-- are invisible here and wait for the next drain. Returns how many customers it refreshed.
+CREATE FUNCTION drain_customer_order_stats(p_shop TEXT) RETURNS INTEGER
+LANGUAGE plpgsql AS $$
+DECLARE
+  stale BIGINT[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('customer-order-stats'), hashtext(p_shop));
+  WITH taken AS (DELETE FROM "StaleOrderStats" WHERE "shop" = p_shop RETURNING "customerId")
+  SELECT array_agg(DISTINCT "customerId") INTO stale FROM taken;
+  IF stale IS NULL THEN
+    RETURN 0;
+  END IF;
+  PERFORM refresh_customer_order_stats(p_shop, stale);
+  RETURN cardinality(stale);
+END;
+$$;
 
 -- Shops that already hold orders get their statistics now.
 DO $$

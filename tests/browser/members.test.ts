@@ -121,10 +121,16 @@ describe("the members list", () => {
 
     await frame.getByRole("button", { name: "Search and filter results" }).click();
     await frame.locator(".Polaris-Filters-FilterPill__ToggleButton", { hasText: "Last order" }).click();
-    await frame.getByLabel("In the last 90 days").check();
+    await frame.getByText("In the last 90 days", { exact: true }).click();
     await expect
       .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts())
       .toEqual(["Ada Lovelace", "Grace Hopper"]);
+    // A money range: spent at least $500 among them.
+    await frame.locator(".Polaris-Filters-FilterPill__ToggleButton", { hasText: "Total spent" }).click();
+    await frame.getByLabel("Total spent from").fill("500");
+    await expect
+      .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts())
+      .toEqual(["Ada Lovelace"]);
     await page.screenshot({ path: `${SCREENSHOTS}/members-filtered.png`, fullPage: true });
   });
 

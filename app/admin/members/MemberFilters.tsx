@@ -51,6 +51,7 @@ export function memberFilters(opts: {
     return {
       key: name,
       label: RANGE_LABELS[name],
+      pinned: name === "spent",
       filter: (
         <RangeFields
           label={RANGE_LABELS[name]}
@@ -67,7 +68,7 @@ export function memberFilters(opts: {
     {
       key: "tier",
       label: "Tier",
-      shortcut: true,
+      pinned: true,
       filter: (
         <ChoiceList
           title="Tier"
@@ -85,7 +86,7 @@ export function memberFilters(opts: {
     {
       key: "lastOrder",
       label: "Last order",
-      shortcut: true,
+      pinned: true,
       filter: (
         <ChoiceList
           title="Last order"

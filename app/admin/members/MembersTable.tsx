@@ -173,7 +173,7 @@ export function MembersTable(props: {
           hasNext: page.page < page.pageCount,
           onPrevious: () => navigate(listParamsToSearch({ ...params, page: page.page - 1 })),
           onNext: () => navigate(listParamsToSearch({ ...params, page: page.page + 1 })),
-          label: `Page ${page.page} of ${page.pageCount} · ${page.total.toLocaleString("en-US")} members`,
+          label: `Page ${page.page} of ${page.pageCount} · ${page.total.toLocaleString("en-US")} ${page.total === 1 ? "member" : "members"}`,
         }}
       >
         {page.rows.map((m, index) => (

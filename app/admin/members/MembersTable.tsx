@@ -71,7 +71,9 @@ export function MembersTable(props: {
   const { page, params, tiers, currency, navigate } = props;
   const program = { tiers: { basis: props.tierBasis }, currency } as Parameters<typeof formatTierValue>[1];
   const [query, setQuery] = useState(params.query);
-  const [mode, setMode] = useState(IndexFiltersMode.Default);
+  // A link or reload with a search or filters opens with them showing.
+  const filtered = listParamsToSearch({ ...params, sort: undefined, direction: undefined, page: 1 }) !== "";
+  const [mode, setMode] = useState(filtered ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
   const go = (change: Partial<MemberListParams>) =>
     navigate(listParamsToSearch({ ...params, page: 1, ...change }));
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import type { BulkAdjustment } from "~/generated/prisma/client";
+import { eachLimited } from "~/jobs/each-limited";
 import { AdjustmentRefused, adjustPoints } from "./adjustments.server";
 
 // Bulk points adjustments: one staff decision ("+200 points, apology for the outage")
@@ -12,6 +13,7 @@ export const BULK_MAX_MEMBERS = 100_000;
 /** Selections up to this size are applied in the request; larger ones in a worker. */
 export const BULK_INLINE_LIMIT = 100;
 const CHUNK = 200;
+const PARALLEL = 4;
 
 export interface BulkAdjustmentInput {
   id: string;
@@ -101,11 +103,13 @@ export async function runBulkAdjustment(
   let { processed, applied, skipped } = bulk;
   try {
     for (let at = processed; at < bulk.customerIds.length; at += CHUNK) {
-      for (const customerId of bulk.customerIds.slice(at, at + CHUNK)) {
-        const outcome = await applyOne(db, bulk, customerId, now);
+      // Members are independent (each entry locks only its member): a few at once.
+      const current = bulk;
+      await eachLimited(current.customerIds.slice(at, at + CHUNK), PARALLEL, async (customerId) => {
+        const outcome = await applyOne(db, current, customerId, now);
         if (outcome === "skipped") skipped += 1;
         else applied += 1;
-      }
+      });
       processed = Math.min(bulk.customerIds.length, at + CHUNK);
       bulk = await db.bulkAdjustment.update({ where: { id }, data: { processed, applied, skipped } });
     }

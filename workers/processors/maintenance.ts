@@ -5,7 +5,7 @@ import { parseJobData, QUEUE, type JobData } from "~/jobs/definitions";
 import { sweepBackfills } from "~/backfill/sweep.server";
 import { requeueBackfill, requeueWebhook } from "~/jobs/producers.server";
 import type { TypedQueue } from "~/jobs/queue.server";
-import { refreshAllOrderStats } from "~/mirror/order-stats.server";
+import { refreshAllOrderStats } from "~/stats/order-stats.server";
 import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
 import { pruneInbox } from "~/webhooks/retention.server";
 import { SWEEP_AFTER_MINUTES, sweepInbox } from "~/webhooks/sweeper.server";

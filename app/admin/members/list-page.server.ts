@@ -10,7 +10,7 @@ import {
   runBulkAdjustment,
 } from "~/loyalty/services/bulk-adjustments.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
-import { refreshOrderStats } from "~/mirror/order-stats.server";
+import { refreshOrderStats } from "~/stats/order-stats.server";
 import { staffNames } from "~/shopify/staff.server";
 import { staffLabel } from "~/admin/components/staff";
 import { parseBulkForm } from "./bulk-form";

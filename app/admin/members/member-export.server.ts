@@ -150,7 +150,7 @@ export async function streamMembersCsv(
     c.release();
   };
   try {
-    // Stale order statistics first (app/mirror/order-stats.server.ts), in its own transaction.
+    // Stale order statistics first (app/stats/order-stats.server.ts), in its own transaction.
     await client.query("SELECT drain_customer_order_stats($1)", [shop]);
     // A cursor lives in a transaction; REPEATABLE READ READ ONLY gives one consistent snapshot.
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
 import { memberProgram } from "~/loyalty/services/member-program.server";
-import { refreshOrderStats } from "~/mirror/order-stats.server";
+import { refreshOrderStats } from "~/stats/order-stats.server";
 import { staffNames } from "~/shopify/staff.server";
 import { correctionNote } from "./present";
 

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "~/db.server";
-import { refreshOrderStats } from "~/mirror/order-stats.server";
+import { refreshOrderStats } from "~/stats/order-stats.server";
 import { PAGE_SIZE, type MemberListParams } from "./list-params";
 import {
   MEMBER_COLUMNS,

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { parseListParams } from "./list-params";
+import { refreshAllOrderStats } from "~/stats/order-stats.server";
 import { listMembers } from "./members.server";
 
 // The segmentation columns: order statistics kept by the database's triggers from every
@@ -118,6 +119,21 @@ describe("order statistics", () => {
     expect(rows["4"]).toMatchObject({ ordersCount: 0 });
     await db.order.deleteMany({ where: { shop: SHOP, customerId: 3n, cancelledAt: null, test: false } });
     expect((await list("")).rows.find((r) => r.customerId === "3")).toMatchObject({ ordersCount: 0 });
+  });
+});
+
+describe("the stale log", () => {
+  it("is drained for every shop by the maintenance job, each stale customer once", async () => {
+    // SHOP's 4 customers (5 with the other shop's) were logged by the triggers, some several times.
+    expect(await db.staleOrderStats.count()).toBeGreaterThan(5);
+    expect(await refreshAllOrderStats(db)).toBe(5);
+    expect(await db.staleOrderStats.count()).toBe(0);
+    expect(
+      await db.customerOrderStats.findUnique({ where: { shop_customerId: { shop: OTHER, customerId: 1n } } }),
+    ).toMatchObject({
+      spentMinor: 1_000_000n,
+    });
+    expect(await refreshAllOrderStats(db)).toBe(0);
   });
 });
 

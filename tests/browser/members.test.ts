@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveProgram } from "../../app/loyalty/services/program.server";
 import { startEmbeddedAdmin, type EmbeddedAdmin } from "./support/embedded-admin";
@@ -132,6 +132,18 @@ describe("the members list", () => {
       .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts())
       .toEqual(["Ada Lovelace"]);
     await page.screenshot({ path: `${SCREENSHOTS}/members-filtered.png`, fullPage: true });
+
+    // The export carries the same filters: only Ada, with her figures, as a download.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      frame.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^members-members-browser-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), "utf8").split("\r\n");
+    expect(csv[0]).toMatch(/^\uFEFFCustomer ID,First name,Last name,Email,/);
+    expect(csv.slice(1).filter(Boolean)).toEqual([
+      expect.stringMatching(/^1,Ada,Lovelace,ada@example.com,active,Gold,740,,,/),
+    ]);
   });
 
   it("adjusts the selected members' points in bulk as the named staff member, once", async () => {

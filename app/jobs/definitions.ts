@@ -48,6 +48,8 @@ export const JOBS = {
     // Records the exposures due in one shop's running experiments (app/experiments/exposure-sweep.server.ts):
     // after a launch in a large shop; the hourly run-scheduled-loyalty sweeps too. Idempotent.
     "sweep-exposures": z.object({ shop: z.string().min(1) }).strict(),
+    // One bulk points adjustment (app/loyalty/services/bulk-adjustments.server.ts); job id = bulk id, resumable.
+    "bulk-adjust": z.object({ bulkId: z.uuid() }).strict(),
   },
   backfill: {
     // One import of a shop's history (app/backfill); job id = run id, resumable from the run row.

@@ -151,3 +151,8 @@ export async function enqueueTierPerkSync(shop: string): Promise<void> {
     },
   );
 }
+
+/** Applies one bulk points adjustment in the worker; the job id is the bulk's, so a resubmit adds nothing. */
+export async function enqueueBulkAdjustment(bulkId: string): Promise<void> {
+  await enqueue(QUEUE.loyalty, "bulk-adjust", { bulkId }, { jobId: `bulk-adjust_${bulkId}` });
+}

@@ -284,7 +284,7 @@ export default function ExperimentPage() {
                 {page.audit.map((a) => (
                   <Text as="p" key={a.id} tone="subdued">
                     {a.at}: {a.action}
-                    {a.staffId ? ` by staff ${a.staffId}` : ""}
+                    {a.staff ? ` by ${a.staff}` : ""}
                   </Text>
                 ))}
               </BlockStack>

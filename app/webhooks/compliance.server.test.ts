@@ -322,6 +322,7 @@ describe("shop/redact", () => {
       "Order",
       "Product",
       "Session",
+      "StaleOrderStats",
       "WebhookEvent",
     ]);
 
@@ -336,6 +337,7 @@ describe("shop/redact", () => {
       "Order",
       "Product",
       "Session",
+      "StaleOrderStats",
       "WebhookEvent",
     ]);
     expect(await db.shop.findUnique({ where: { domain: OTHER } })).not.toBeNull();

@@ -323,6 +323,8 @@ describe("the loyalty admin", () => {
     await frame.getByRole("heading", { name: "Members", level: 1 }).waitFor();
     expect(await frame.getByText("Ada Lovelace").count()).toBe(1);
     expect(await frame.getByText("Grace Hopper").count()).toBe(1);
+    // Search sits behind the index's search-and-filter button, as on Shopify's own index pages.
+    await frame.getByRole("button", { name: "Search and filter results" }).click();
     await frame.getByPlaceholder("Search by name or email").fill("grace");
     await expect.poll(() => frame.getByText("Ada Lovelace").count(), { timeout: 15_000 }).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/members.png`, fullPage: true });

@@ -55,6 +55,13 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     });
     return { intent: "dryRun", id: (upload.body as { id: string }).id };
   },
+  "routes/app.members._index": async () => ({
+    points: "100",
+    reason: "security suite",
+    bulkId: randomUUID(),
+    selection: "filter",
+    filter: "",
+  }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

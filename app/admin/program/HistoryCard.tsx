@@ -4,6 +4,8 @@ export interface VersionSummary {
   version: number;
   createdAt: string;
   createdBy: string | null;
+  /** Who saved it, by name when the app has seen them in the admin. */
+  createdByName: string | null;
   note: string | null;
 }
 
@@ -33,7 +35,7 @@ export function HistoryCard(props: { history: VersionSummary[]; current: number;
               </Text>
             </InlineStack>
             <Text as="span" tone="subdued">
-              {h.createdBy ? `Staff member ${h.createdBy}` : "Created by the app"}
+              {h.createdByName ? `Saved by ${h.createdByName}` : "Created by the app"}
               {h.note ? ` · ${h.note}` : ""}
             </Text>
           </BlockStack>

@@ -3,6 +3,8 @@ import type { PrismaClient } from "~/db.server";
 import { programFieldErrors, programSchema, type Program } from "~/loyalty/program";
 import { costRiseToConfirm, programCost, type CostChange } from "~/loyalty/program-cost";
 import type { SaveIssue } from "~/loyalty/program-rewards";
+import { staffLabel } from "~/admin/components/staff";
+import { staffNames } from "~/shopify/staff.server";
 import {
   currentProgramVersion,
   programHistory,
@@ -29,12 +31,21 @@ export async function loadProgramPage(db: PrismaClient, shop: string, now = new 
     shopEconomics(db, shop, now),
     db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } }),
   ]);
+  const names = await staffNames(
+    db,
+    shop,
+    history.map((h) => h.createdBy),
+  );
   return {
     version: current.version,
     draft: toDraft(current.program),
     economics,
     timeZone: shopRow?.ianaTimezone ?? "UTC",
-    history: history.map((h) => ({ ...h, createdAt: h.createdAt.toISOString() })),
+    history: history.map((h) => ({
+      ...h,
+      createdAt: h.createdAt.toISOString(),
+      createdByName: h.createdBy ? staffLabel(h.createdBy, names) : null,
+    })),
   };
 }
 

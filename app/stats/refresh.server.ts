@@ -56,7 +56,7 @@ export async function refreshLoyaltyStats(
 }
 
 /** The shop's IANA zone when PostgreSQL knows it, else UTC (an unknown name would fail the SQL). */
-async function shopTimeZone(tx: Tx, shop: string): Promise<string> {
+export async function shopTimeZone(tx: Tx | PrismaClient, shop: string): Promise<string> {
   const rows = await tx.$queryRaw<{ name: string }[]>`
     SELECT z."name" FROM "Shop" s JOIN pg_timezone_names z ON z."name" = s."ianaTimezone"
     WHERE s."domain" = ${shop} LIMIT 1`;

@@ -31,6 +31,7 @@ export default function App() {
         <Link to="/app/experiments">Experiments</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/privacy">Privacy requests</Link>
+        <Link to="/app/status">Status</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -16,7 +16,13 @@ import type { Period } from "./periods";
 // - a reward costs its fixed amount, or for other kinds what the order it was used on was
 //   discounted; it costs in the period it was used, unless its points came back.
 
-export type Group = { orders: number; revenueMinor: number; buyers: number; buyerOrders: number; repeaters: number };
+export type Group = {
+  orders: number;
+  revenueMinor: number;
+  buyers: number;
+  buyerOrders: number;
+  repeaters: number;
+};
 export type PeriodFigures = { members: Group; others: Group };
 export type RewardFigures = {
   rewardId: string;

@@ -69,7 +69,11 @@ export async function seedBusinessShop(db: PrismaClient, shop: string, { scale =
   await db.refund.create({
     data: { shop, id: BigInt(nextId++), orderId: c1Refunded.id, totalMinor: BigInt(20 * 100 * scale) },
   });
-  const five = { id: "five", name: "$5 off", value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } } };
+  const five = {
+    id: "five",
+    name: "$5 off",
+    value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } },
+  };
   const pct = { id: "pct", name: "10% off", value: { kind: "percentage", percent: 10 } };
   const redemption = (
     reward: typeof five | typeof pct,

@@ -14,18 +14,19 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { KpiTile } from "~/admin/components/KpiTile";
-import type { BackfillView } from "./backfill-present";
+import type { BackfillCardView } from "./backfill-card.server";
 
-// The history import on the dashboard: where it is, what it has loaded and credited,
-// and the form that starts one (with the merchant's choice on past orders). While a run
-// is active the page revalidates every few seconds, so progress moves without a reload.
+// The history import on the status page: where it is, what it has loaded and credited,
+// and, until the history is imported, the form that starts one (with the merchant's
+// choice on past orders). A finished import says when, with its figures, and offers
+// nothing to click. While a run is active the page revalidates every few seconds.
 
 const count = new Intl.NumberFormat("en-US");
 const POLL_MS = 3000;
 
 type StartResult = { ok: true; created: boolean } | { ok: false; error: string };
 
-export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
+export function BackfillCard({ backfill }: { backfill: BackfillCardView }) {
   const revalidator = useRevalidator();
   const fetcher = useFetcher<StartResult>();
   const [historyEarnsPoints, setHistoryEarnsPoints] = useState(backfill?.historyEarnsPoints ?? false);
@@ -41,6 +42,7 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
   }, [active, revalidator]);
 
   const failure = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const finished = backfill?.status === "completed";
 
   return (
     <Card>
@@ -53,23 +55,31 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
         </InlineStack>
         {backfill ? (
           <BlockStack gap="300">
-            <InlineStack align="space-between">
-              <Text as="p">{backfill.step}</Text>
-              <Text as="span" tone="subdued" numeric>
-                {backfill.progress}%
+            {finished ? (
+              <Text as="p">
+                {`The shop's history is imported${backfill.finishedText ? `: finished ${backfill.finishedText}` : ""}. New orders and customers arrive by webhook.`}
               </Text>
-            </InlineStack>
-            <ProgressBar
-              progress={backfill.progress}
-              tone={
-                backfill.status === "failed"
-                  ? "critical"
-                  : backfill.status === "completed"
-                    ? "success"
-                    : "highlight"
-              }
-              size="small"
-            />
+            ) : (
+              <InlineStack align="space-between">
+                <Text as="p">{backfill.step}</Text>
+                <Text as="span" tone="subdued" numeric>
+                  {backfill.progress}%
+                </Text>
+              </InlineStack>
+            )}
+            {finished ? null : (
+              <ProgressBar
+                progress={backfill.progress}
+                tone={
+                  backfill.status === "failed"
+                    ? "critical"
+                    : backfill.status === "completed"
+                      ? "success"
+                      : "highlight"
+                }
+                size="small"
+              />
+            )}
             <InlineGrid columns={{ xs: 2, sm: 4 }} gap="300">
               {backfill.counts.map((c) => (
                 <KpiTile
@@ -103,26 +113,28 @@ export function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
             <p>{failure}</p>
           </Banner>
         ) : null}
-        <Box>
-          <fetcher.Form method="post">
-            <input type="hidden" name="intent" value="start-backfill" />
-            <input type="hidden" name="historyEarnsPoints" value={historyEarnsPoints ? "true" : "false"} />
-            <BlockStack gap="200">
-              <Checkbox
-                label="Past orders earn points"
-                helpText="Credits each past order as if the program had been running, with tiers and bonuses. Otherwise members start at zero."
-                checked={historyEarnsPoints}
-                onChange={setHistoryEarnsPoints}
-                disabled={active}
-              />
-              <InlineStack>
-                <Button submit variant="primary" loading={starting} disabled={active}>
-                  Start import
-                </Button>
-              </InlineStack>
-            </BlockStack>
-          </fetcher.Form>
-        </Box>
+        {finished ? null : (
+          <Box>
+            <fetcher.Form method="post">
+              <input type="hidden" name="intent" value="start-backfill" />
+              <input type="hidden" name="historyEarnsPoints" value={historyEarnsPoints ? "true" : "false"} />
+              <BlockStack gap="200">
+                <Checkbox
+                  label="Past orders earn points"
+                  helpText="Credits each past order as if the program had been running, with tiers and bonuses. Otherwise members start at zero."
+                  checked={historyEarnsPoints}
+                  onChange={setHistoryEarnsPoints}
+                  disabled={active}
+                />
+                <InlineStack>
+                  <Button submit variant="primary" loading={starting} disabled={active}>
+                    {backfill?.status === "failed" ? "Import again" : "Start import"}
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            </fetcher.Form>
+          </Box>
+        )}
       </BlockStack>
     </Card>
   );

@@ -15,7 +15,10 @@ import { env } from "./env.server";
 const context = new AsyncLocalStorage<Record<string, string>>();
 
 const SCRUBS: Array<[RegExp, string]> = [
-  [/([?&](?:id_token|session|hmac|signature|access_token|refresh_token|code|token)=)[^&\s"'#]*/gi, "$1[redacted]"],
+  [
+    /([?&](?:id_token|session|hmac|signature|access_token|refresh_token|code|token)=)[^&\s"'#]*/gi,
+    "$1[redacted]",
+  ],
   [/\beyJ[\w-]*\.[\w-]*\.[\w-]*/g, "[session token]"],
   [/\bshp[a-z]{2}_[A-Za-z0-9]+/g, "[access token]"],
 ];
@@ -40,7 +43,8 @@ function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unkno
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
   // pino's serialized error has its own prototype: copied into a plain object to be scrubbed.
   if (value instanceof Error) return scrubDeep({ ...pino.stdSerializers.err(value) }, secrets, depth + 1);
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) out[key] = scrubDeep(v, secrets, depth + 1);
   return out;

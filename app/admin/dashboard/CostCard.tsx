@@ -64,6 +64,11 @@ export function CostCard({ view }: { view: BusinessView }) {
           )}
           <Link url="/app/rewards">All rewards</Link>
         </BlockStack>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {view.refreshed
+            ? `Points, redemption and liability as of ${view.refreshed}; the worker refreshes them every minute.`
+            : "Points, redemption and liability appear after the worker's first refresh (every minute)."}
+        </Text>
       </BlockStack>
     </Card>
   );

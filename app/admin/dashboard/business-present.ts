@@ -201,12 +201,10 @@ export function presentBusiness(input: BusinessInput) {
     revenueChart: revenueSeries(input),
     liabilityChart: {
       unit: input.pointValue.basis === "reward" ? ("money" as const) : ("points" as const),
-      days: input.liability
-        .slice(1)
-        .map((d) => ({
-          day: d.day,
-          value: d.minor === null ? d.points : d.minor / minorUnitsPerMajor(currency),
-        })),
+      days: input.liability.slice(1).map((d) => ({
+        day: d.day,
+        value: d.minor === null ? d.points : d.minor / minorUnitsPerMajor(currency),
+      })),
     },
     refreshed: input.refreshedAt ? formatDateTime(input.refreshedAt, input.timeZone) : null,
     asOf: formatDateTime(input.now, input.timeZone),

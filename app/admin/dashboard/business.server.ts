@@ -1,6 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
-import { loadBusinessFigures } from "~/stats/business.server";
+import { cachedBusinessFigures } from "~/stats/business.server";
 import { localDay, liabilityMinor, pointValue } from "~/stats/kpis";
 import { outstandingByDay, redemptionRateBetween, type DailyNet } from "~/stats/liability";
 import { periodEnding, type PeriodDays } from "~/stats/periods";
@@ -19,8 +19,8 @@ export async function loadBusinessDashboard(db: PrismaClient, shop: string, now:
   ]);
   const currency = shopRow?.currencyCode ?? program.currency;
   const period = periodEnding(localDay(now, timeZone), days);
-  const [figures, snapshot, rows] = await Promise.all([
-    loadBusinessFigures(db, shop, { period, timeZone, currency }),
+  const [{ figures, at }, snapshot, rows] = await Promise.all([
+    cachedBusinessFigures(db, shop, { period, timeZone, currency, now }),
     db.loyaltyStatsSnapshot.findUnique({ where: { shop } }),
     db.loyaltyStatsDaily.findMany({
       where: {
@@ -46,7 +46,7 @@ export async function loadBusinessDashboard(db: PrismaClient, shop: string, now:
     period,
     timeZone,
     currency,
-    now,
+    now: at,
     refreshedAt: snapshot?.refreshedAt ?? null,
     members: snapshot?.members ?? 0,
     figures,

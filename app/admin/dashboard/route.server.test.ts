@@ -3,6 +3,7 @@ import { prisma } from "~/db.server";
 import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
 import { saveProgram } from "~/loyalty/services/program.server";
+import { forgetBusinessFigures } from "~/stats/business.server";
 import { action, loader } from "~/routes/app._index";
 import { recordWidgetSeen } from "~/storefront/widget-seen.server";
 import {
@@ -34,6 +35,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await resetDatabase(db);
+  forgetBusinessFigures();
   await queue(QUEUE.backfill).obliterate({ force: true });
   emulator.store.createShop({ domain: SHOP, name: "Dashboard Route", currencyCode: "EUR" });
   await storeOfflineSession(emulator, SHOP);

@@ -11,15 +11,11 @@ const ROOT = process.cwd();
 export type AppServer = { url: string; output: () => string; stop: () => Promise<void> };
 
 export async function startAppServer(port: number, env: Record<string, string>): Promise<AppServer> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["server.js"],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, ["server.js"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

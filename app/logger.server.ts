@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
+import { format } from "node:util";
 import pino from "pino";
 import { env } from "./env.server";
 
@@ -32,7 +33,12 @@ export function scrubSecrets(text: string, secrets: readonly string[] = appSecre
 }
 
 function appSecrets(): string[] {
-  const secret = env().SHOPIFY_API_SECRET;
+  let secret: string | undefined;
+  try {
+    secret = env().SHOPIFY_API_SECRET;
+  } catch {
+    return []; // settings that do not parse: the error saying so must still print
+  }
   // A short placeholder secret would mask ordinary words.
   return secret && secret.length >= 12 ? [secret] : [];
 }
@@ -93,6 +99,23 @@ function build() {
           }
         : undefined,
   });
+}
+
+const CONSOLE_SCRUBBED = Symbol.for("loyalty.consoleScrubbed");
+
+/**
+ * Libraries that write to the console rather than through this logger (React Router warns
+ * "No routes matched location …" with the whole URL, session token included) are
+ * scrubbed the same way: the server and the worker call this once at start.
+ */
+export function scrubConsole(): void {
+  const marked = console as unknown as Record<symbol, boolean>;
+  if (marked[CONSOLE_SCRUBBED]) return;
+  marked[CONSOLE_SCRUBBED] = true;
+  for (const level of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => original(scrubSecrets(format(...args)));
+  }
 }
 
 let instance: pino.Logger | undefined;

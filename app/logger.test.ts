@@ -58,3 +58,25 @@ describe("logger scrubbing", () => {
     expect(info!.msg).toBe("the secret is [app secret] and the token [access token]");
   });
 });
+
+describe("scrubConsole", () => {
+  it("scrubs what libraries write to the console themselves", () => {
+    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2ln";
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `Object.assign(process.env, { NODE_ENV: "production", LOG_LEVEL: "info" });
+         const { scrubConsole } = await import("./app/logger.server.ts");
+         scrubConsole();
+         scrubConsole(); // twice is once
+         console.warn('No routes matched location "%s"', "/app/x?embedded=1&id_token=${jwt}");`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(child.stderr.trim()).toBe('No routes matched location "/app/x?embedded=1&id_token=[redacted]"');
+  });
+});

@@ -40,7 +40,6 @@ export default function StatusPage() {
             <BackfillCard backfill={backfill} />
             <SyncCard sync={sync} />
             <HeldOrdersCard held={held} />
-            <WorkersCard jobs={jobs} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -50,6 +49,9 @@ export default function StatusPage() {
               Business figures are on the dashboard.
             </Text>
           </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <WorkersCard jobs={jobs} />
         </Layout.Section>
       </Layout>
     </Page>

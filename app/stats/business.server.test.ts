@@ -26,13 +26,14 @@ const load = (shop = SHOP) => loadBusinessFigures(db, shop, { period, timeZone: 
 describe("loadBusinessFigures", () => {
   it("splits the period's orders and buyers between members and everyone else", async () => {
     const { current } = await load();
-    // Members: C1 $80 less a $20 refund, C2 $120 after joining, C5 $10 (00:00 New York), C6 $50.
+    // Members: C1 $80 less a $20 refund, C2 $120 after joining, C5 $10 (00:00 New York), C6 $50,
+    // and C7's $15 that earned points before the import enrolled C7.
     expect(current.members).toEqual({
-      orders: 4,
-      revenueMinor: 24_000,
-      buyers: 4,
-      buyerOrders: 4,
-      // C1 (third order), C2 (second), C5 (second); C6 bought once.
+      orders: 5,
+      revenueMinor: 25_500,
+      buyers: 5,
+      buyerOrders: 5,
+      // C1 (third order), C2 (second), C5 (second); C6 and C7 bought once.
       repeaters: 3,
     });
     // Others: C2 $40 before joining, C3 $30 + $70, a guest's $25, excluded C4's $200.
@@ -92,6 +93,7 @@ describe("loadBusinessFigures", () => {
       { day: "2026-03-01", memberMinor: 6_000, otherMinor: 0 },
       { day: "2026-03-02", memberMinor: 0, otherMinor: 2_500 },
       { day: "2026-03-03", memberMinor: 0, otherMinor: 20_000 },
+      { day: "2026-03-04", memberMinor: 1_500, otherMinor: 0 },
       { day: "2026-03-05", memberMinor: 12_000, otherMinor: 0 },
       { day: "2026-03-06", memberMinor: 5_000, otherMinor: 0 },
       { day: "2026-03-08", memberMinor: 0, otherMinor: 7_000 },
@@ -100,7 +102,7 @@ describe("loadBusinessFigures", () => {
 
   it("reads only the asked shop's rows", async () => {
     const other = await load(OTHER);
-    expect(other.current.members.revenueMinor).toBe(72_000);
+    expect(other.current.members.revenueMinor).toBe(76_500);
     expect(other.rewardCost.currentMinor).toBe(1_700);
   });
 });

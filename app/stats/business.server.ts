@@ -10,8 +10,9 @@ import type { Period } from "./periods";
 // Definitions, the same ones the experiments use (app/experiments/metrics.ts):
 // - a counted order is paid (or refunded), not cancelled, not a test, in the shop's
 //   currency; its revenue is its total less its refunds; it is placed when Shopify created it;
-// - a member order is one placed by a customer enrolled in the program at the time
-//   (enrolledAt on or before the order; excluded customers are not members);
+// - a member order is one placed by a member (excluded customers are not members) who was
+//   enrolled at the time, or one that earned points (imported history the merchant chose
+//   to credit was placed under the program, whatever day the import enrolled its buyer);
 // - a buyer repeats when they have placed at least two orders by the period's end;
 // - a reward costs its fixed amount, or for other kinds what the order it was used on was
 //   discounted; it costs in the period it was used, unless its points came back.
@@ -70,16 +71,21 @@ const orders = (shop: string, currency: string) => Prisma.sql`
   members AS (
     SELECT "customerId", "enrolledAt" FROM "Member"
     WHERE "shop" = ${shop} AND "status" IN ('active', 'deleted') AND "enrolledAt" IS NOT NULL),
+  earned AS (
+    SELECT DISTINCT e."orderId" FROM "LedgerEntry" e, b
+    WHERE e."shop" = ${shop} AND e."kind" = 'earn' AND e."orderId" IS NOT NULL
+      AND e."occurredAt" >= b.prev_lo - interval '1 day' AND e."occurredAt" < b.cur_hi + interval '1 day'),
   p AS MATERIALIZED (
     SELECT c."id", c."customerId", c.placed, (c."totalMinor" - COALESCE(rf.refunded, 0))::float8 AS net,
            (c.placed >= b.cur_lo) AS cur,
-           COALESCE(m."enrolledAt" <= c.placed, false) AS member,
+           (m."customerId" IS NOT NULL AND (m."enrolledAt" <= c.placed OR ea."orderId" IS NOT NULL)) AS member,
            CASE WHEN c."customerId" IS NULL THEN 1
                 ELSE COALESCE(pr.n, 0) + row_number() OVER (PARTITION BY c."customerId" ORDER BY c.placed, c."id")
            END AS nth
     FROM counted c CROSS JOIN b
     LEFT JOIN rf ON rf."orderId" = c."id"
     LEFT JOIN members m ON m."customerId" = c."customerId"
+    LEFT JOIN earned ea ON ea."orderId" = c."id"
     LEFT JOIN prior pr ON pr."customerId" = c."customerId"
     WHERE c.placed >= b.prev_lo)`;
 

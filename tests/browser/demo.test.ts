@@ -109,6 +109,9 @@ describe("the demo's dashboard", () => {
     expect(total).toBeGreaterThan(0);
     const money = new Intl.NumberFormat("en-US", { style: "currency", currency: generated.params.currency });
     expect(await frame.getByText(`Of ${money.format(total / 100)} from all orders`).count()).toBe(1);
+    // The import credited the history: its orders were placed in the program.
+    expect(await kpi("Revenue from members")).not.toBe("$0.00");
+    expect(await kpi("Active members")).not.toBe("0");
     expect(await kpi("Points liability")).toMatch(/^\$[\d,]+\.\d\d$/);
     expect(await frame.locator('[data-comparison="Average order value:others"]').innerText()).toMatch(
       /^\$[\d,]+\.\d\d$/,

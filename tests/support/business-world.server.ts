@@ -6,7 +6,8 @@ import type { PrismaClient } from "~/db.server";
 //
 // Customers: C1 member since Dec 1; C2 joins Feb 20 (one order before, one after);
 // C3 never joins; C4 is an excluded member (staff); C5 member, buys either side of the
-// Feb 8/9 midnight in New York; C6 member, one order. Plus a guest order, and orders that
+// Feb 8/9 midnight in New York; C6 member, one order; C7 enrolled by an import after its
+// one order, which the import credited with points. Plus a guest order, and orders that
 // must not count (cancelled, test, another currency).
 
 let nextId = 1;
@@ -20,6 +21,8 @@ export async function seedBusinessShop(db: PrismaClient, shop: string, { scale =
       { shop, customerId: 4n, enrolledAt: new Date("2025-01-01T12:00:00Z"), status: "excluded" },
       { shop, customerId: 5n, enrolledAt: new Date("2025-01-01T12:00:00Z") },
       { shop, customerId: 6n, enrolledAt: new Date("2026-01-01T12:00:00Z") },
+      // Enrolled by an import on Mar 9 whose history earned points: its Mar 4 order counts.
+      { shop, customerId: 7n, enrolledAt: new Date("2026-03-09T12:00:00Z") },
     ],
   });
   const order = (
@@ -45,6 +48,7 @@ export async function seedBusinessShop(db: PrismaClient, shop: string, { scale =
     };
   };
   const c1Refunded = order(1n, 80, "2026-03-01T17:00:00Z");
+  const c7Credited = order(7n, 15, "2026-03-04T17:00:00Z");
   const c2AfterJoining = order(2n, 120, "2026-03-05T17:00:00Z", { totalDiscountsMinor: 1200n });
   await db.order.createMany({
     data: [
@@ -64,7 +68,21 @@ export async function seedBusinessShop(db: PrismaClient, shop: string, { scale =
       order(5n, 10, "2026-02-09T05:00:00Z"), // midnight: current period
       order(6n, 50, "2026-03-06T17:00:00Z"),
       order(6n, 50, "2026-03-11T17:00:00Z"), // tomorrow in New York: after the period
+      c7Credited,
     ],
+  });
+  await db.ledgerEntry.create({
+    data: {
+      shop,
+      customerId: 7n,
+      key: `${shop}:order:${c7Credited.id}:earn`,
+      kind: "earn",
+      points: 15,
+      bucket: "pending",
+      occurredAt: c7Credited.shopifyCreatedAt,
+      orderId: c7Credited.id,
+      programVersion: 1,
+    },
   });
   await db.refund.create({
     data: { shop, id: BigInt(nextId++), orderId: c1Refunded.id, totalMinor: BigInt(20 * 100 * scale) },

@@ -87,7 +87,7 @@ export function presentBusiness(input: BusinessInput) {
       value: money(current.members.revenueMinor),
       previous: `${money(previous.members.revenueMinor)} in the ${before}`,
       change: changeText(relativeChange(current.members.revenueMinor, previous.members.revenueMinor), "good"),
-      note: "Orders placed by members after they joined, net of refunds",
+      note: "Orders members placed in the program (or that earned points), net of refunds",
     },
     {
       label: "Share of all revenue",

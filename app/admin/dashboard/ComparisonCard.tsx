@@ -37,6 +37,11 @@ export function ComparisonCard({ view }: { view: BusinessView }) {
             r.othersPrevious,
           ])}
         />
+        {view.comparisonNote && (
+          <Text as="p" tone="subdued">
+            {view.comparisonNote}
+          </Text>
+        )}
         <Banner tone="info" title="Correlation, not the program's effect">
           <p>
             Members differ from other customers before they join: your best customers are the likeliest to

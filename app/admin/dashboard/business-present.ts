@@ -206,6 +206,13 @@ export function presentBusiness(input: BusinessInput) {
         value: d.minor === null ? d.points : d.minor / minorUnitsPerMajor(currency),
       })),
     },
+    /** Why the comparison has one side only, when it does. */
+    comparisonNote:
+      current.others.orders === 0 && current.members.orders > 0
+        ? "Every order in this period was a member's: there are no non-members to compare with."
+        : current.members.orders === 0 && current.others.orders > 0
+          ? "No member ordered in this period: there is nothing to compare yet."
+          : null,
     refreshed: input.refreshedAt ? formatDateTime(input.refreshedAt, input.timeZone) : null,
     asOf: formatDateTime(input.now, input.timeZone),
   };

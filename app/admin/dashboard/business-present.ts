@@ -70,18 +70,15 @@ const repeatRate = (g: Group) => ratio(g.repeaters, g.buyers);
 const revenueShare = (p: BusinessFigures["current"]) =>
   ratio(p.members.revenueMinor, p.members.revenueMinor + p.others.revenueMinor);
 
-export function presentBusiness(input: BusinessInput) {
-  const { period, currency, figures } = input;
-  const money = (minor: number) => formatMoney(Math.round(minor), currency);
-  const before = `previous ${period.days} days`;
-  const { current, previous } = figures;
+type Money = (minor: number) => string;
+
+function headlineFigures(input: BusinessInput, money: Money, before: string): Figure[] {
+  const { current, previous } = input.figures;
   const liabilityNow = input.liability.at(-1) ?? { points: 0, minor: null };
   const liabilityBefore = input.liability[0] ?? liabilityNow;
   const liabilityValue = (l: { points: number; minor: number | null }) =>
     l.minor === null ? `${count.format(l.points)} points` : money(l.minor);
-  const costShare = (cost: number, p: BusinessFigures["current"]) => ratio(cost, p.members.revenueMinor);
-
-  const headline: Figure[] = [
+  return [
     {
       label: "Revenue from members",
       value: money(current.members.revenueMinor),
@@ -120,7 +117,10 @@ export function presentBusiness(input: BusinessInput) {
           : "Add an active fixed-amount reward to value points in money",
     },
   ];
+}
 
+function comparisonRows(figures: BusinessFigures, money: Money): ComparisonRow[] {
+  const { current, previous } = figures;
   const row = (
     label: string,
     hint: string,
@@ -134,7 +134,7 @@ export function presentBusiness(input: BusinessInput) {
     membersPrevious: orNone(f(previous.members), format),
     othersPrevious: orNone(f(previous.others), format),
   });
-  const comparison: ComparisonRow[] = [
+  return [
     row("Average order value", "Revenue per order", aov, money),
     row("Purchase frequency", "Orders per customer who ordered", frequency, (x) => decimal.format(x)),
     row("Repeat purchase rate", "Customers who ordered with at least two orders by then", repeatRate, (x) =>
@@ -148,11 +148,16 @@ export function presentBusiness(input: BusinessInput) {
       (x) => count.format(x),
     ),
   ];
+}
 
+function costFigures(input: BusinessInput, money: Money, before: string): Figure[] {
+  const { figures } = input;
+  const { current, previous } = figures;
+  const costShare = (cost: number, p: BusinessFigures["current"]) => ratio(cost, p.members.revenueMinor);
   const red = input.redemption;
   const costNow = figures.rewardCost.currentMinor;
   const costBefore = figures.rewardCost.previousMinor;
-  const cost: Figure[] = [
+  return [
     {
       label: "Redemption rate",
       value: orNone(red.current.rate, percent.format),
@@ -174,6 +179,16 @@ export function presentBusiness(input: BusinessInput) {
       change: changeText(pointsChange(costShare(costNow, current), costShare(costBefore, previous)), "bad"),
     },
   ];
+}
+
+export function presentBusiness(input: BusinessInput) {
+  const { period, currency, figures } = input;
+  const money = (minor: number) => formatMoney(Math.round(minor), currency);
+  const before = `previous ${period.days} days`;
+  const { current } = figures;
+  const headline = headlineFigures(input, money, before);
+  const comparison = comparisonRows(figures, money);
+  const cost = costFigures(input, money, before);
 
   const rewards = figures.rewards
     .filter((r) => r.redeemed > 0 || r.used > 0)

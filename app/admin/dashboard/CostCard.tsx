@@ -33,19 +33,25 @@ export function CostCard({ view }: { view: BusinessView }) {
           <Text as="h3" variant="headingSm">
             Points liability
           </Text>
-          <ClientChart height={220}>
-            <TrendChart
-              testId="liability-chart"
-              height={220}
-              format={format}
-              series={[
-                {
-                  name: liabilityChart.unit === "money" ? "Liability" : "Points outstanding",
-                  points: liabilityChart.days.map((d) => ({ day: d.day, value: d.value })),
-                },
-              ]}
-            />
-          </ClientChart>
+          {liabilityChart.days.every((d) => d.value === 0) ? (
+            <Text as="p" tone="subdued">
+              No points outstanding in this period.
+            </Text>
+          ) : (
+            <ClientChart height={220}>
+              <TrendChart
+                testId="liability-chart"
+                height={220}
+                format={format}
+                series={[
+                  {
+                    name: liabilityChart.unit === "money" ? "Liability" : "Points outstanding",
+                    points: liabilityChart.days.map((d) => ({ day: d.day, value: d.value })),
+                  },
+                ]}
+              />
+            </ClientChart>
+          )}
         </BlockStack>
         <BlockStack gap="200">
           <Text as="h3" variant="headingSm">

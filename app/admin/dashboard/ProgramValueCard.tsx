@@ -25,17 +25,23 @@ export function ProgramValueCard({ view }: { view: BusinessView }) {
             <FigureTile key={f.label} figure={f} />
           ))}
         </InlineGrid>
-        <ClientChart height={260}>
-          <TrendChart
-            testId="revenue-chart"
-            height={260}
-            format={(v) => money.format(v)}
-            series={[
-              { name: "Members", points: revenue.map((d) => ({ day: d.day, value: d.members })) },
-              { name: "Non-members", points: revenue.map((d) => ({ day: d.day, value: d.others })) },
-            ]}
-          />
-        </ClientChart>
+        {revenue.every((d) => d.members === 0 && d.others === 0) ? (
+          <Text as="p" tone="subdued">
+            No orders in this period yet: the chart of member and non-member revenue appears with the first.
+          </Text>
+        ) : (
+          <ClientChart height={260}>
+            <TrendChart
+              testId="revenue-chart"
+              height={260}
+              format={(v) => money.format(v)}
+              series={[
+                { name: "Members", points: revenue.map((d) => ({ day: d.day, value: d.members })) },
+                { name: "Non-members", points: revenue.map((d) => ({ day: d.day, value: d.others })) },
+              ]}
+            />
+          </ClientChart>
+        )}
       </BlockStack>
     </Card>
   );

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { BlockStack, Page } from "@shopify/polaris";
+import { Banner, BlockStack, Link, Page } from "@shopify/polaris";
 import { ComparisonCard } from "~/admin/dashboard/ComparisonCard";
 import { CostCard } from "~/admin/dashboard/CostCard";
 import { IncrementalValueCard } from "~/admin/dashboard/IncrementalValueCard";
@@ -41,10 +41,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function DashboardPage() {
-  const { incremental, onboarding, business } = useLoaderData<typeof loader>();
+  const { incremental, onboarding, business, importing } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard">
       <BlockStack gap="400">
+        {importing && (
+          <Banner tone="info" title={`Importing your store's history: ${importing.progress}%`}>
+            <p>
+              {`${importing.step}. The figures below fill in as the import finishes. `}
+              <Link url="/app/status">See its progress</Link>
+            </p>
+          </Banner>
+        )}
         <IncrementalValueCard card={incremental} />
         <OnboardingCard onboarding={onboarding} />
         <PeriodBar view={business} />

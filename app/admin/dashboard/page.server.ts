@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { presentBackfill } from "~/admin/status/backfill-present";
+import { latestBackfill } from "~/backfill/run.server";
 import type { PrismaClient } from "~/db.server";
 import { parsePeriod } from "~/stats/periods";
 import { loadBusinessDashboard } from "./business.server";
@@ -14,12 +16,16 @@ export async function loadDashboardPage(
   options: { url: URL; now: Date; apiKey: string },
 ) {
   const days = parsePeriod(options.url.searchParams.get("period"));
-  const [incremental, onboarding, business] = await Promise.all([
+  const [incremental, onboarding, business, run] = await Promise.all([
     loadIncrementalCard(db, shop, options.now),
     loadOnboarding(db, shop, options.apiKey),
     loadBusinessDashboard(db, shop, options.now, days),
+    latestBackfill(db, shop),
   ]);
-  return { incremental, onboarding, business };
+  const backfill = presentBackfill(run);
+  // While the history imports, the figures below are partial: the page says so.
+  const importing = backfill?.active ? { progress: backfill.progress, step: backfill.step } : null;
+  return { incremental, onboarding, business, importing };
 }
 
 const dismissForm = z.object({ intent: z.literal("dismiss-onboarding") });

@@ -80,6 +80,7 @@ describe("/app", () => {
     expect(run).toMatchObject({ trigger: "install", historyEarnsPoints: false });
     expect(await queue(QUEUE.backfill).getJob(run.id)).toBeDefined();
     expect(page.incremental.state).toBe("none");
+    expect(page.importing).toEqual({ progress: 0, step: "Shopify is exporting products" });
     expect(page.onboarding.show).toBe(true);
     expect(page.onboarding.steps.map((s) => [s.id, s.done])).toEqual([
       ["program", false],
@@ -92,7 +93,9 @@ describe("/app", () => {
   it("shows the chosen period's figures in the shop's currency against the period before", async () => {
     await db.shop.create({ data: { domain: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Berlin" } });
     await seedOrders();
-    const month = (await load("/app?period=30")).business;
+    const first = await load("/app?period=30");
+    expect(first.importing).toBeNull();
+    const month = first.business;
     expect(month.period.days).toBe(30);
     expect(month.headline[0]).toMatchObject({
       label: "Revenue from members",

@@ -45,6 +45,7 @@ export default function DashboardPage() {
   return (
     <Page title="Dashboard">
       <BlockStack gap="400">
+        <IncrementalValueCard card={incremental} />
         {importing && (
           <Banner tone="info" title={`Importing your store's history: ${importing.progress}%`}>
             <p>
@@ -53,7 +54,6 @@ export default function DashboardPage() {
             </p>
           </Banner>
         )}
-        <IncrementalValueCard card={incremental} />
         <OnboardingCard onboarding={onboarding} />
         <PeriodBar view={business} />
         <ProgramValueCard view={business} />

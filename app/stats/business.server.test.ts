@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
-import { loadBusinessFigures } from "./business.server";
+import { cachedBusinessFigures, forgetBusinessFigures, loadBusinessFigures } from "./business.server";
 import { periodEnding } from "./periods";
 import { seedBusinessShop } from "~tests/support/business-world.server";
 
@@ -104,5 +104,33 @@ describe("loadBusinessFigures", () => {
     const other = await load(OTHER);
     expect(other.current.members.revenueMinor).toBe(76_500);
     expect(other.rewardCost.currentMinor).toBe(1_700);
+  });
+});
+
+describe("cachedBusinessFigures", () => {
+  // Last in this file: it deletes the shops' orders.
+  it("remembers a shop's figures for a minute, and reads again when the aggregates were refreshed", async () => {
+    forgetBusinessFigures();
+    const t0 = new Date("2026-03-10T15:00:00Z");
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    const options = { period, timeZone: TZ, currency: "USD" };
+    const v1 = new Date("2026-03-10T14:59:00Z");
+    const v2 = new Date("2026-03-10T15:00:10Z");
+    const other = await cachedBusinessFigures(db, OTHER, { ...options, now: t0, version: v1 });
+    const shop = await cachedBusinessFigures(db, SHOP, { ...options, now: t0, version: v1 });
+    expect(other.figures.current.members.revenueMinor).toBe(76_500);
+    await db.order.deleteMany({ where: { shop: { in: [SHOP, OTHER] } } });
+
+    // Within the minute, same aggregates: remembered.
+    expect(await cachedBusinessFigures(db, OTHER, { ...options, now: at(30_000), version: v1 })).toEqual(
+      other,
+    );
+    // The aggregates were refreshed: read again.
+    const renewed = await cachedBusinessFigures(db, OTHER, { ...options, now: at(30_000), version: v2 });
+    expect(renewed).toMatchObject({ at: at(30_000), figures: { current: { members: { revenueMinor: 0 } } } });
+    // A minute later: read again.
+    expect(await cachedBusinessFigures(db, SHOP, { ...options, now: at(59_000), version: v1 })).toEqual(shop);
+    const expired = await cachedBusinessFigures(db, SHOP, { ...options, now: at(61_000), version: v1 });
+    expect(expired.figures.current.members.revenueMinor).toBe(0);
   });
 });

@@ -12,16 +12,17 @@ import { presentBusiness } from "./business-present";
 // from the prepared daily aggregates, all in the shop's zone and currency.
 
 export async function loadBusinessDashboard(db: PrismaClient, shop: string, now: Date, days: PeriodDays) {
-  const [shopRow, timeZone, { program }] = await Promise.all([
+  const [shopRow, timeZone, { program }, snapshot] = await Promise.all([
     db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true, ianaTimezone: true } }),
     shopTimeZone(db, shop),
     currentProgramVersion(db, shop),
+    db.loyaltyStatsSnapshot.findUnique({ where: { shop } }),
   ]);
   const currency = shopRow?.currencyCode ?? program.currency;
   const period = periodEnding(localDay(now, timeZone), days);
-  const [{ figures, at }, snapshot, rows] = await Promise.all([
-    cachedBusinessFigures(db, shop, { period, timeZone, currency, now }),
-    db.loyaltyStatsSnapshot.findUnique({ where: { shop } }),
+  const [{ figures, at }, rows] = await Promise.all([
+    // A refresh of the aggregates (every minute, and after an import) also renews the memo.
+    cachedBusinessFigures(db, shop, { period, timeZone, currency, now, version: snapshot?.refreshedAt }),
     db.loyaltyStatsDaily.findMany({
       where: {
         shop,

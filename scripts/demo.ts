@@ -8,6 +8,7 @@
 // Each run starts the demo shop afresh (the app's shop redaction erases the previous one),
 // so re-running is safe. Ctrl-C stops everything.
 import { parseArgs } from "node:util";
+import { buildIsCurrent, ensureBuild } from "./build";
 import { ensureServices } from "./services";
 import { loadLocalEnv, prepareDatabase, SERVICE_ARGS, Supervisor } from "./processes";
 
@@ -54,6 +55,13 @@ const say = (line: string) => console.log(`[demo]    ${elapsed()}  ${line}`);
 try {
   await ensureServices();
   await prepareDatabase();
+  // The app runs from its production build, as a merchant's would: Vite's dev server
+  // optimises dependencies on first sight and reloads the page mid-render (React saw two
+  // copies of itself: "Invalid hook call"), which a demo must never show.
+  if (!buildIsCurrent()) {
+    say("Building the app (production build, once per change) ...");
+    ensureBuild();
+  }
 
   // Loaded after migrations and client generation: these import the app's Prisma client.
   const { createPrisma } = await import("../app/db.server");
@@ -147,7 +155,7 @@ try {
   const childEnv: Record<string, string> = args.verbose ? {} : { LOG_LEVEL: "warn" };
   // A crashed worker comes back (with backoff) and the inbox sweeper catches up.
   supervisor.start("worker", SERVICE_ARGS.worker, childEnv, { restart: true });
-  supervisor.start("web", SERVICE_ARGS.web(settings.PORT), childEnv);
+  supervisor.start("web", SERVICE_ARGS.webBuilt, childEnv);
 
   say(`Waiting for the app at ${settings.SHOPIFY_APP_URL} ...`);
   await waitForApp(`${settings.SHOPIFY_APP_URL}/healthz`);
@@ -194,6 +202,13 @@ try {
   if (failures.length > 0)
     say(`${failures.length} refund deliveries were refused (first: ${String(failures[0]!.status)}).`);
 
+  // The refunds are webhooks: wait until the worker has processed every one (their
+  // reversals are in the ledger) before the dashboard's aggregates are computed.
+  await waitForInbox(db, domain);
+  say(`History refunds processed.`);
+  // The demo wrote its history in a minute; fresh planner statistics so the first
+  // dashboard load does not plan for the empty tables autovacuum has not looked at yet.
+  await db.$executeRawUnsafe("ANALYZE");
   await enqueueStatsRefresh(domain, { full: true });
   const refreshedAfter = new Date();
   for (let i = 0; i < 120; i++) {
@@ -241,6 +256,20 @@ try {
 } catch (error) {
   console.error("The demo could not start:", error);
   await supervisor.stop(1);
+}
+
+async function waitForInbox(
+  db: { webhookEvent: { count: (args: { where: { shop: string; status: "received" } }) => Promise<number> } },
+  shop: string,
+) {
+  for (let i = 0; i < 600; i++) {
+    if (supervisor.isStopping) return;
+    const waiting = await db.webhookEvent.count({ where: { shop, status: "received" } });
+    if (waiting === 0) return;
+    if (i % 10 === 0) say(`Waiting for the worker: ${waiting} webhooks to process ...`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new Error("The worker did not process the history refunds within 10 minutes.");
 }
 
 async function waitForApp(url: string) {

@@ -6,7 +6,7 @@
 import type { PrismaClient } from "../app/db.server";
 import type { BackfillRun } from "../app/generated/prisma/client";
 import { createBackfillRun } from "../app/backfill/run.server";
-import { presentBackfill } from "../app/admin/dashboard/backfill-present";
+import { presentBackfill } from "../app/admin/status/backfill-present";
 import { memberPrograms } from "../app/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "../app/loyalty/services/program.server";
 import { shopRedact } from "../app/webhooks/handlers/shop-redact.server";

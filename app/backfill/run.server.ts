@@ -190,6 +190,10 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
       throw error;
     }
     log.info({ ms: Math.round(performance.now() - started) }, "Backfill credited");
+    // The credit wrote every member and the history's ledger: without fresh statistics the
+    // dashboard's and the reports' first queries plan for empty tables (nested loops over
+    // thousands of rows) until autovacuum catches up.
+    await pool.query(`ANALYZE "Member", "LedgerEntry", "Redemption"`);
     run = await db.backfillRun.update({
       where: { id: runId },
       data: { phase: "done", status: "completed", finishedAt: now() },

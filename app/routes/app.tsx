@@ -40,6 +40,7 @@ export default function App() {
         <Link to="/app/widget">Storefront widget</Link>
         <Link to="/app/migration">Migrate from another app</Link>
         <Link to="/app/privacy">Privacy requests</Link>
+        <Link to="/app/status">Status</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

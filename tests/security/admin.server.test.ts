@@ -34,7 +34,8 @@ useTwoShops();
  * session token only.
  */
 const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = {
-  "routes/app._index": async () => ({ intent: "start-backfill", historyEarnsPoints: "false" }),
+  "routes/app._index": async () => ({ intent: "dismiss-onboarding" }),
+  "routes/app.status": async () => ({ intent: "start-backfill", historyEarnsPoints: "false" }),
   "routes/app.members.$customerId": async () => ({
     points: "100",
     reason: "security suite",

@@ -14,7 +14,7 @@ import {
   stopExperiment,
 } from "~/experiments/lifecycle.server";
 import { sampleRatioMismatch } from "~/experiments/stats/srm";
-import { formatDateTime } from "~/admin/dashboard/present";
+import { formatDateTime } from "~/admin/components/time";
 import { shopContext } from "./context.server";
 import { daysRunning, exposureRule, leverLabel, metricLabel } from "./present";
 import { loadReport } from "./report.server";

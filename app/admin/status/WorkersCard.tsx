@@ -1,10 +1,10 @@
 import { Badge, BlockStack, Card, DataTable, InlineStack, Text } from "@shopify/polaris";
-import type { Dashboard } from "./dashboard.server";
+import type { StatusPage } from "./status.server";
 
 const count = new Intl.NumberFormat("en-US");
 
 // Background work: the worker processes alive now and the job counts of each queue.
-export function WorkersCard({ jobs }: { jobs: Dashboard["jobs"] }) {
+export function WorkersCard({ jobs }: { jobs: StatusPage["jobs"] }) {
   return (
     <Card>
       <BlockStack gap="400">

@@ -1,7 +1,8 @@
-// Pure presentation of the dashboard's state: the status badges and the date texts.
+// Pure presentation of the status page's state: the status badges and the date texts.
 // Computed on the server with one clock and the shop's time zone, so the page reads
 // the same after hydration and in every test.
 
+export { formatDateTime } from "~/admin/components/time";
 import type { QueueHealth } from "~/jobs/health.server";
 import type { WorkerHeartbeat } from "~/jobs/heartbeat.server";
 
@@ -44,18 +45,6 @@ export function workerStatus(jobs: JobsState, now: Date): Status {
   const late = jobs.workers.filter((w) => isLate(w, now)).length;
   if (late > 0) return { tone: "warning", label: `${plural(late, "worker")} not responding` };
   return { tone: "success", label: `${plural(jobs.workers.length, "worker")} running` };
-}
-
-export function formatDateTime(iso: string, timeZone: string | null | undefined): string {
-  const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
-  try {
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: timeZone ?? "UTC" }).format(
-      new Date(iso),
-    );
-  } catch {
-    // A time zone this runtime does not know: fall back to UTC rather than fail the page.
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" }).format(new Date(iso));
-  }
 }
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [

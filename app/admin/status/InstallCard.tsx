@@ -1,8 +1,8 @@
 import { Badge, BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
-import type { Dashboard } from "./dashboard.server";
+import type { StatusPage } from "./status.server";
 import { Facts } from "./Facts";
 
-export function InstallCard({ install }: { install: Dashboard["install"] }) {
+export function InstallCard({ install }: { install: StatusPage["install"] }) {
   if (!install) {
     return (
       <Card>

@@ -63,9 +63,9 @@ describe("workerStatus", () => {
 
 describe("dates", () => {
   it("formats in the shop's time zone, and in UTC when the zone is unknown or invalid", () => {
-    expect(formatDateTime("2026-03-02T15:00:00Z", "America/New_York")).toBe("Mar 2, 2026, 10:00 AM");
-    expect(formatDateTime("2026-03-02T15:00:00Z", null)).toBe("Mar 2, 2026, 3:00 PM");
-    expect(formatDateTime("2026-03-02T15:00:00Z", "Not/AZone")).toBe("Mar 2, 2026, 3:00 PM");
+    expect(formatDateTime("2026-03-02T15:00:00Z", "America/New_York")).toBe("Mar 2, 2026, 10:00 AM EST");
+    expect(formatDateTime("2026-03-02T15:00:00Z", null)).toBe("Mar 2, 2026, 3:00 PM UTC");
+    expect(formatDateTime("2026-03-02T15:00:00Z", "Not/AZone")).toBe("Mar 2, 2026, 3:00 PM UTC");
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { recordDelivery } from "~tests/support/webhooks.server";
-import { loadDashboard, loadSyncCounts } from "./dashboard.server";
+import { loadStatus, loadSyncCounts } from "./status.server";
 
 const SHOP = "dash-one.myshopify.com";
 const OTHER = "dash-other.myshopify.com";
@@ -83,7 +83,7 @@ describe("loadSyncCounts", () => {
   });
 });
 
-describe("loadDashboard", () => {
+describe("loadStatus", () => {
   it("shows the shop's install in its time zone and its sync state", async () => {
     await db.shop.create({
       data: {
@@ -99,19 +99,19 @@ describe("loadDashboard", () => {
     await seed(SHOP, { customers: 2, orders: 0, products: 0 });
     await db.webhookEvent.create({ data: event(SHOP, "x", "processed", new Date("2026-03-02T14:58:00Z")) });
 
-    const dashboard = await loadDashboard(SHOP, { db, now: () => now, ...noJobs });
+    const dashboard = await loadStatus(SHOP, { db, now: () => now, ...noJobs });
     expect(dashboard.install).toEqual({
       name: "Dash One",
       domain: SHOP,
       status: "installed",
       planName: "Basic",
       currencyCode: "EUR",
-      installedSince: "Jan 15, 2026, 10:30 AM",
+      installedSince: "Jan 15, 2026, 10:30 AM GMT+1",
     });
     expect(dashboard.sync).toMatchObject({
       customers: 2,
       status: { tone: "success", label: "Up to date" },
-      lastProcessed: { ago: "2 minutes ago", at: "Mar 2, 2026, 3:58 PM" },
+      lastProcessed: { ago: "2 minutes ago", at: "Mar 2, 2026, 3:58 PM GMT+1" },
     });
     expect(dashboard.jobs.status).toEqual({ tone: "critical", label: "No worker running" });
   });
@@ -134,25 +134,25 @@ describe("loadDashboard", () => {
     });
     await db.webhookEvent.create({ data: { ...event(OTHER, "theirs", "failed"), lastError: "not yours" } });
 
-    const { sync } = await loadDashboard(SHOP, { db, now: () => now, ...noJobs });
+    const { sync } = await loadStatus(SHOP, { db, now: () => now, ...noJobs });
     expect(sync.failed).toBe(2);
     expect(sync.status).toEqual({ tone: "critical", label: "2 events failed" });
     expect(sync.failedEvents.map((e) => [e.topic, e.receivedAt, e.reason])).toEqual([
       [
         "orders/paid",
-        "Mar 2, 2026, 3:30 PM",
+        "Mar 2, 2026, 3:30 PM GMT+1",
         "UnrecoverableError: Invalid orders/paid payload: line_items.0.quantity: Too big",
       ],
       [
         "customers/update",
-        "Mar 2, 2026, 3:00 PM",
+        "Mar 2, 2026, 3:00 PM GMT+1",
         expect.stringMatching(/^Not processed: the body holds 1 \\u0000/),
       ],
     ]);
   });
 
   it("says so when the shop has not been recorded", async () => {
-    const dashboard = await loadDashboard(SHOP, { db, now: () => now, ...noJobs });
+    const dashboard = await loadStatus(SHOP, { db, now: () => now, ...noJobs });
     expect(dashboard.install).toBeNull();
   });
 
@@ -166,7 +166,7 @@ describe("loadDashboard", () => {
       queues: ["webhooks"],
     };
     const queue = { name: "webhooks", waiting: 3, active: 1, delayed: 0, failed: 2, completed: 40 };
-    const dashboard = await loadDashboard(SHOP, {
+    const dashboard = await loadStatus(SHOP, {
       db,
       now: () => now,
       queueHealth: async () => [queue],
@@ -180,7 +180,7 @@ describe("loadDashboard", () => {
   });
 
   it("shows queue state as unavailable when Redis fails, without the error text", async () => {
-    const dashboard = await loadDashboard(SHOP, {
+    const dashboard = await loadStatus(SHOP, {
       db,
       now: () => now,
       queueHealth: async () => {

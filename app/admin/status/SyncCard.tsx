@@ -1,11 +1,11 @@
 import { Badge, BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import { KpiTile } from "~/admin/components/KpiTile";
-import type { Dashboard } from "./dashboard.server";
+import type { StatusPage } from "./status.server";
 import { Facts } from "./Facts";
 
 const count = new Intl.NumberFormat("en-US");
 
-export function SyncCard({ sync }: { sync: Dashboard["sync"] }) {
+export function SyncCard({ sync }: { sync: StatusPage["sync"] }) {
   return (
     <Card>
       <BlockStack gap="400">
@@ -46,7 +46,7 @@ export function SyncCard({ sync }: { sync: Dashboard["sync"] }) {
 
 // Failed events are never retried on their own: the merchant (or support) needs the
 // reason to act on, such as a payload the app could not store or read.
-function FailedEvents({ events }: { events: Dashboard["sync"]["failedEvents"] }) {
+function FailedEvents({ events }: { events: StatusPage["sync"]["failedEvents"] }) {
   return (
     <BlockStack gap="200">
       <Text variant="headingSm" as="h3">

@@ -23,7 +23,7 @@ afterAll(() => closeQueues());
 
 describe("the dashboard's import card", () => {
   it("starts one import with the merchant's choice, queues its job, and refuses a second while it runs", async () => {
-    expect(await loadBackfillCard(db, SHOP)).toBeNull();
+    expect(await loadBackfillCard(db, SHOP, "UTC")).toBeNull();
     const first = await startBackfillFromForm(
       db,
       SHOP,
@@ -42,10 +42,33 @@ describe("the dashboard's import card", () => {
     );
     expect(again).toEqual({ status: 200, body: { ok: true, created: false } });
     expect(await db.backfillRun.count({ where: { shop: SHOP } })).toBe(1);
-    expect(await loadBackfillCard(db, SHOP)).toMatchObject({
+    expect(await loadBackfillCard(db, SHOP, "UTC")).toMatchObject({
       active: true,
       statusLabel: "Queued",
       progress: 0,
+    });
+  });
+
+  it("answers 409 once the history is imported, and starts nothing", async () => {
+    await backfillOnInstall(db, SHOP);
+    await db.backfillRun.updateMany({
+      where: { shop: SHOP },
+      data: { status: "completed", phase: "done", finishedAt: new Date("2026-03-02T15:00:00Z") },
+    });
+    const result = await startBackfillFromForm(
+      db,
+      SHOP,
+      form({ intent: "start-backfill", historyEarnsPoints: "true" }),
+    );
+    expect(result).toEqual({
+      status: 409,
+      body: { ok: false, error: "The shop's history is already imported." },
+    });
+    expect(await db.backfillRun.count({ where: { shop: SHOP } })).toBe(1);
+    expect(await loadBackfillCard(db, SHOP, "America/New_York")).toMatchObject({
+      active: false,
+      statusLabel: "Completed",
+      finishedText: "Mar 2, 2026, 10:00 AM EST",
     });
   });
 

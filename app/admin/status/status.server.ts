@@ -1,6 +1,7 @@
 import { prisma, type PrismaClient } from "~/db.server";
 import { queueHealth, workerHeartbeats } from "~/jobs/health.server";
 import { logger } from "~/logger.server";
+import { shopHeldOrders } from "~/loyalty/services/review.server";
 import {
   formatDateTime,
   formatRelative,
@@ -13,11 +14,11 @@ import {
   type SyncCounts,
 } from "./present";
 
-// Everything the dashboard shows for one shop. Every query is scoped by the shop of the
+// Everything the status page shows for one shop. Every query is scoped by the shop of the
 // authenticated session; queue and worker state come from Redis and may be unavailable,
 // which the page says instead of failing.
 
-export type DashboardDeps = {
+export type StatusDeps = {
   db: PrismaClient;
   queueHealth: () => Promise<QueueCounts[]>;
   workerHeartbeats: () => Promise<Heartbeat[]>;
@@ -26,12 +27,13 @@ export type DashboardDeps = {
 
 const JOBS_TIMEOUT_MS = 3000;
 
-export async function loadDashboard(shop: string, deps: Partial<DashboardDeps> = {}) {
+export async function loadStatus(shop: string, deps: Partial<StatusDeps> = {}) {
   const { db = prisma(), now = () => new Date() } = deps;
-  const [install, sync, failedEvents, jobs] = await Promise.all([
+  const [install, sync, failedEvents, held, jobs] = await Promise.all([
     loadInstall(db, shop),
     loadSyncCounts(db, shop),
     loadFailedEvents(db, shop),
+    shopHeldOrders(db, shop),
     loadJobs(deps.queueHealth ?? queueHealth, deps.workerHeartbeats ?? workerHeartbeats),
   ]);
   const at = now();
@@ -61,6 +63,16 @@ export async function loadDashboard(shop: string, deps: Partial<DashboardDeps> =
         reason: e.lastError ?? "No reason recorded",
       })),
     },
+    held: {
+      members: held.members,
+      orders: held.orders.map((o) => ({
+        orderId: o.orderId.toString(),
+        customerId: o.customerId.toString(),
+        points: o.points,
+        placedAt: formatDateTime(o.placedAt.toISOString(), timeZone),
+      })),
+    },
+    timeZone: timeZone ?? "UTC",
     jobs: {
       status: workerStatus(jobs, at),
       unavailableReason: jobs.ok ? null : jobs.reason,
@@ -80,7 +92,7 @@ export async function loadDashboard(shop: string, deps: Partial<DashboardDeps> =
   };
 }
 
-export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
+export type StatusPage = Awaited<ReturnType<typeof loadStatus>>;
 
 function loadInstall(db: PrismaClient, shop: string) {
   return db.shop.findUnique({ where: { domain: shop } });
@@ -113,8 +125,8 @@ function loadFailedEvents(db: PrismaClient, shop: string) {
 
 // Redis may be down; its client then queues commands, so the wait is bounded here.
 async function loadJobs(
-  readQueues: DashboardDeps["queueHealth"],
-  readWorkers: DashboardDeps["workerHeartbeats"],
+  readQueues: StatusDeps["queueHealth"],
+  readWorkers: StatusDeps["workerHeartbeats"],
 ): Promise<JobsState> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
@@ -128,7 +140,7 @@ async function loadJobs(
     const [queues, workers] = await Promise.race([Promise.all([readQueues(), readWorkers()]), timeout]);
     return { ok: true, queues, workers };
   } catch (error) {
-    logger().warn({ err: error }, "dashboard could not read queue health");
+    logger().warn({ err: error }, "status page could not read queue health");
     // The merchant sees what failed, not error text that may name internal hosts.
     return {
       ok: false,

@@ -52,5 +52,15 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
-  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+  // Pre-bundled at start: a dependency Vite first meets on a page (polaris-viz loads only
+  // when a chart mounts) is optimised then, and the reload that follows mid-render gave
+  // "Invalid hook call" under `npm run local`. The demo runs the production build instead.
+  optimizeDeps: {
+    include: [
+      "@shopify/app-bridge-react",
+      "@shopify/polaris",
+      "@shopify/polaris-icons",
+      "@shopify/polaris-viz",
+    ],
+  },
 });

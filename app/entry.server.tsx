@@ -8,12 +8,14 @@ import {
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { logger, withLogContext } from "./logger.server";
+import { logger, scrubConsole, withLogContext } from "./logger.server";
 import { requestIdFrom } from "./request-context.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { allowEmulatorFrame } from "./shopify/emulator-frame.server";
 
 export const streamTimeout = 5000;
+
+scrubConsole();
 
 // For the production server (server.js): its settings, and POST /webhooks outside Remix.
 export { serverSettings } from "./server-settings.server";

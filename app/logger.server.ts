@@ -1,18 +1,75 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
+import { format } from "node:util";
 import pino from "pino";
 import { env } from "./env.server";
 
 // The one logger: JSON lines in production, readable lines in development, and the
 // current request or job id on every line written inside its context.
+//
+// No line carries a credential. Known fields are redacted by name (below); and because
+// credentials also travel inside free text (an error's message and stack quote the URL
+// that failed, with its ?id_token=…; a library line quotes the session token it checks),
+// every string of every line is scrubbed too: session tokens (JWTs), Shopify access and
+// refresh tokens, signed query parameters, and the app secret itself.
 
 const context = new AsyncLocalStorage<Record<string, string>>();
 
+const SCRUBS: Array<[RegExp, string]> = [
+  [
+    /([?&](?:id_token|session|hmac|signature|access_token|refresh_token|code|token)=)[^&\s"'#]*/gi,
+    "$1[redacted]",
+  ],
+  [/\beyJ[\w-]*\.[\w-]*\.[\w-]*/g, "[session token]"],
+  [/\bshp[a-z]{2}_[A-Za-z0-9]+/g, "[access token]"],
+];
+
+/** `text` with every credential the logger knows how to spot replaced by its kind. */
+export function scrubSecrets(text: string, secrets: readonly string[] = appSecrets()): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.replaceAll(secret, "[app secret]");
+  for (const [pattern, replacement] of SCRUBS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+function appSecrets(): string[] {
+  let secret: string | undefined;
+  try {
+    secret = env().SHOPIFY_API_SECRET;
+  } catch {
+    return []; // settings that do not parse: the error saying so must still print
+  }
+  // A short placeholder secret would mask ordinary words.
+  return secret && secret.length >= 12 ? [secret] : [];
+}
+
+function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === "string") return scrubSecrets(value, secrets);
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
+  // pino's serialized error has its own prototype: copied into a plain object to be scrubbed.
+  if (value instanceof Error) return scrubDeep({ ...pino.stdSerializers.err(value) }, secrets, depth + 1);
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = scrubDeep(v, secrets, depth + 1);
+  return out;
+}
+
 function build() {
   const { NODE_ENV, LOG_LEVEL } = env();
+  const secrets = appSecrets();
   return pino({
     level: LOG_LEVEL,
     base: undefined,
+    serializers: { err: (error: unknown) => scrubDeep(error, secrets) },
+    formatters: { log: (object) => scrubDeep(object, secrets) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        const scrubbed = args.map((a) => (typeof a === "string" ? scrubSecrets(a, secrets) : a));
+        return method.apply(this, scrubbed as Parameters<typeof method>);
+      },
+    },
     redact: {
       paths: [
         "accessToken",
@@ -42,6 +99,23 @@ function build() {
           }
         : undefined,
   });
+}
+
+const CONSOLE_SCRUBBED = Symbol.for("loyalty.consoleScrubbed");
+
+/**
+ * Libraries that write to the console rather than through this logger (React Router warns
+ * "No routes matched location …" with the whole URL, session token included) are
+ * scrubbed the same way: the server and the worker call this once at start.
+ */
+export function scrubConsole(): void {
+  const marked = console as unknown as Record<symbol, boolean>;
+  if (marked[CONSOLE_SCRUBBED]) return;
+  marked[CONSOLE_SCRUBBED] = true;
+  for (const level of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => original(scrubSecrets(format(...args)));
+  }
 }
 
 let instance: pino.Logger | undefined;

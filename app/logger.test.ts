@@ -33,3 +33,50 @@ describe("logger", () => {
     ]);
   });
 });
+
+describe("logger scrubbing", () => {
+  it("keeps session tokens, access tokens, signed parameters and the app secret out of every line", () => {
+    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly9hLm15c2hvcGlmeS5jb20ifQ.c2lnbmF0dXJl";
+    const secret = "app-secret-for-scrub-test-1234";
+    const lines = linesOf(`
+      process.env.SHOPIFY_API_SECRET = ${JSON.stringify(secret)};
+      const { logger } = await import("./app/logger.server.ts");
+      const url = "/app/nope?embedded=1&id_token=${jwt}&shop=a.myshopify.com&hmac=abc123";
+      logger().error({ err: new Error("No route matches URL " + url), path: "/app/nope" }, "request failed");
+      logger().warn({ detail: { header: "Bearer ${jwt}", token: "shpat_0123456789abcdef" } }, "nested");
+      logger().info("the secret is ${secret} and the token %s", "shpua_abcdef0123");
+    `);
+    const text = JSON.stringify(lines);
+    for (const leak of [jwt, secret, "shpat_0123456789abcdef", "shpua_abcdef0123", "abc123"])
+      expect(text).not.toContain(leak);
+    const [error, nested, info] = lines;
+    expect((error!.err as { message: string }).message).toBe(
+      "No route matches URL /app/nope?embedded=1&id_token=[redacted]&shop=a.myshopify.com&hmac=[redacted]",
+    );
+    expect((error!.err as { stack: string }).stack).toContain("id_token=[redacted]");
+    expect(nested!.detail).toEqual({ header: "Bearer [session token]", token: "[access token]" });
+    expect(info!.msg).toBe("the secret is [app secret] and the token [access token]");
+  });
+});
+
+describe("scrubConsole", () => {
+  it("scrubs what libraries write to the console themselves", () => {
+    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2ln";
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `Object.assign(process.env, { NODE_ENV: "production", LOG_LEVEL: "info" });
+         const { scrubConsole } = await import("./app/logger.server.ts");
+         scrubConsole();
+         scrubConsole(); // twice is once
+         console.warn('No routes matched location "%s"', "/app/x?embedded=1&id_token=${jwt}");`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(child.stderr.trim()).toBe('No routes matched location "/app/x?embedded=1&id_token=[redacted]"');
+  });
+});

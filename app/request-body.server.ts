@@ -10,6 +10,8 @@ export const BODY_LIMITS = {
   proxy: 16 * 1024,
   /** The program editor posts the whole program as JSON; a large one is tens of kilobytes. */
   adminForm: 1024 * 1024,
+  /** A loyalty app's customer export (app/migration caps the file itself at 9 MB). */
+  migrationUpload: 10 * 1024 * 1024,
   /** The public login form: one shop domain. */
   loginForm: 16 * 1024,
 } as const;

@@ -67,16 +67,54 @@ describe("token exchange", () => {
     });
   });
 
-  it("issues an online token with the staff user from the session token's sub", async () => {
-    const { body } = await exchange({
+  it("issues an online token whose associated_user names the staff member the session token's sub is", async () => {
+    emulator.store.addStaff(SHOP, {
+      id: 42,
+      firstName: "Grace",
+      lastName: "O'Hara",
+      email: "grace@demo-loyalty.example",
+      accountOwner: false,
+    });
+    const { status, body } = await exchange({
       requested_token_type: ONLINE_TOKEN_TYPE,
       subject_token: sessionToken(SHOP, { nowMs: clock.now(), claims: { sub: "42" } }),
     });
+    expect(status).toBe(200);
     expect(body).toMatchObject({
+      access_token: expect.stringMatching(/^shpua_/),
       expires_in: 86399,
-      associated_user: { id: 42 },
       associated_user_scope: body.scope,
+      associated_user: {
+        id: 42,
+        first_name: "Grace",
+        last_name: "O'Hara",
+        email: "grace@demo-loyalty.example",
+        account_owner: false,
+      },
     });
+  });
+
+  it("names the account owner, user 1, whom the admin frame signs in as", async () => {
+    const { body } = await exchange({ requested_token_type: ONLINE_TOKEN_TYPE });
+    expect(body.associated_user).toMatchObject({
+      id: 1,
+      first_name: "Alex",
+      last_name: "Morgan",
+      account_owner: true,
+    });
+  });
+
+  it("refuses an online token for a user who is not on the shop's staff", async () => {
+    const { status, body } = await exchange({
+      requested_token_type: ONLINE_TOKEN_TYPE,
+      subject_token: sessionToken(SHOP, { nowMs: clock.now(), claims: { sub: "777" } }),
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      error: "invalid_subject_token",
+      error_description: expect.stringContaining("staff"),
+    });
+    expect(emulator.store.tokens.list()).toHaveLength(0);
   });
 
   it("rejects a wrong client secret with 401 invalid_client", async () => {

@@ -3,9 +3,21 @@ import { AccessTokenRegistry } from "./oauth/tokens";
 import { buildCustomer, buildOrder, buildProduct, type IdSequence } from "./resources/build";
 import { customerInput, orderInput, productInput, shopInput } from "./resources/inputs";
 import type { CustomerInput, OrderInput, ProductInput, ShopInput } from "./resources/inputs";
-import type { CustomerRecord, OrderRecord, ProductRecord, ShopRecord } from "./resources/records";
+import type {
+  CustomerRecord,
+  OrderRecord,
+  ProductRecord,
+  ShopRecord,
+  StaffRecord,
+} from "./resources/records";
 import { gid, shopifyDateTime } from "./resources/records";
 import { StoreError } from "./resources/store-error";
+import {
+  buildCollection,
+  collectionInput,
+  type CollectionInput,
+  type CollectionRecord,
+} from "./resources/collections";
 
 export { StoreError };
 
@@ -17,10 +29,17 @@ export type ShopState = {
   customers: Map<number, CustomerRecord>;
   orders: Map<number, OrderRecord>;
   products: Map<number, ProductRecord>;
+  collections: Map<number, CollectionRecord>;
   /** Order legacy ids per customer gid, for numberOfOrders and amountSpent. */
   ordersByCustomer: Map<string, Set<number>>;
   nextOrderNumber: number;
+  /** Staff accounts by user id; user 1 is the account owner the admin frame signs in as. */
+  staff: Map<number, StaffRecord>;
 };
+
+// A shop created without a roster gets one account owner, user 1 (the id the admin frame
+// signs session tokens for), so the app always has a named user to show.
+const DEFAULT_OWNER = { id: 1, firstName: "Alex", lastName: "Morgan", accountOwner: true };
 
 export class EmulatorStore {
   readonly tokens: AccessTokenRegistry;
@@ -51,14 +70,28 @@ export class EmulatorStore {
       planDisplayName: parsed.planDisplayName,
       createdAt: shopifyDateTime(this.now()),
     };
-    this.shops.set(shop.domain, emptyState(shop));
+    const state = emptyState(shop);
+    const roster: Array<Omit<StaffRecord, "email"> & { email?: string }> = parsed.staff ?? [DEFAULT_OWNER];
+    for (const member of roster) {
+      state.staff.set(member.id, {
+        ...member,
+        email: member.email ?? `${member.firstName.toLowerCase()}@${shop.domain}`,
+      });
+    }
+    this.shops.set(shop.domain, state);
     return shop;
+  }
+
+  /** Adds or replaces a staff account of the shop. */
+  addStaff(domain: string, staff: StaffRecord): StaffRecord {
+    this.requireShop(domain).staff.set(staff.id, staff);
+    return staff;
   }
 
   /** Drops the shop's customers, orders and products; the shop and its tokens stay. */
   resetShop(domain: string): ShopRecord {
-    const { shop } = this.requireShop(domain);
-    this.shops.set(domain, emptyState(shop));
+    const { shop, staff } = this.requireShop(domain);
+    this.shops.set(domain, { ...emptyState(shop), staff });
     return shop;
   }
 
@@ -102,6 +135,17 @@ export class EmulatorStore {
       });
   }
 
+  /** Adds collections of the shop's products (all or none: an unknown product rejects the batch). */
+  addCollections(domain: string, inputs: CollectionInput[]): CollectionRecord[] {
+    const state = this.requireShop(domain);
+    const built = collectionInput
+      .array()
+      .parse(inputs)
+      .map((input) => buildCollection(input, this.ids, (id) => state.products.has(id)));
+    for (const collection of built) state.collections.set(collection.legacyId, collection);
+    return built;
+  }
+
   addOrders(domain: string, inputs: OrderInput[]): OrderRecord[] {
     const state = this.requireShop(domain);
     const now = shopifyDateTime(this.now());
@@ -130,7 +174,9 @@ function emptyState(shop: ShopRecord): ShopState {
     customers: new Map(),
     orders: new Map(),
     products: new Map(),
+    collections: new Map(),
     ordersByCustomer: new Map(),
     nextOrderNumber: 1001,
+    staff: new Map(),
   };
 }

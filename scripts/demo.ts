@@ -3,10 +3,12 @@
 // loaded into the Shopify emulator and imported by the app's real backfill (bulk
 // operations → JSONL → mirror → ledger replay), its refunds delivered as webhooks, then the
 // app, the worker and a live simulation of the shop's customers reacting to the program.
-// It prints the emulator's admin frame address, where the dashboard is populated.
+// It prints the emulator's admin frame address, where the dashboard is populated, and a
+// storefront's, where the widget shows guests and members the program.
 // Each run starts the demo shop afresh (the app's shop redaction erases the previous one),
 // so re-running is safe. Ctrl-C stops everything.
 import { parseArgs } from "node:util";
+import { buildIsCurrent, ensureBuild } from "./build";
 import { ensureServices } from "./services";
 import { loadLocalEnv, prepareDatabase, SERVICE_ARGS, Supervisor } from "./processes";
 
@@ -53,6 +55,13 @@ const say = (line: string) => console.log(`[demo]    ${elapsed()}  ${line}`);
 try {
   await ensureServices();
   await prepareDatabase();
+  // The app runs from its production build, as a merchant's would: Vite's dev server
+  // optimises dependencies on first sight and reloads the page mid-render (React saw two
+  // copies of itself: "Invalid hook call"), which a demo must never show.
+  if (!buildIsCurrent()) {
+    say("Building the app (production build, once per change) ...");
+    ensureBuild();
+  }
 
   // Loaded after migrations and client generation: these import the app's Prisma client.
   const { createPrisma } = await import("../app/db.server");
@@ -71,6 +80,7 @@ try {
   const { responseSchema } = await import("../simulator/scenario/schema");
   const { DEMO_EXPERIMENT_DAYS, recordHistoryExposures, respondToArms, startDemoExperiments } =
     await import("../simulator/demo-experiments.server");
+  const { startDemoStorefront } = await import("./demo-storefront");
 
   const db = createPrisma(settings.DATABASE_URL, 4);
   supervisor.onStop(() => db.$disconnect());
@@ -89,6 +99,8 @@ try {
     historyMonths: MONTHS,
     historyEnd,
     domain,
+    // The shop ran a loyalty program before: its reward codes come in as past redemptions.
+    pastLoyalty: {},
   });
   say(
     `Generated ${generated.products.length} products, ${generated.orders.length.toLocaleString("en-US")} orders, ` +
@@ -136,14 +148,14 @@ try {
   });
   say(`Shopify emulator listening on ${emulator.url} with the generated shop ${domain}.`);
 
-  const run = await createHistoryRun(db, domain);
+  const run = await createHistoryRun(db, domain, generated);
 
   // The app and worker log every request and job at info; the demo's own progress lines
   // would drown in them, so they report warnings and errors only unless asked.
   const childEnv: Record<string, string> = args.verbose ? {} : { LOG_LEVEL: "warn" };
   // A crashed worker comes back (with backoff) and the inbox sweeper catches up.
   supervisor.start("worker", SERVICE_ARGS.worker, childEnv, { restart: true });
-  supervisor.start("web", SERVICE_ARGS.web(settings.PORT), childEnv);
+  supervisor.start("web", SERVICE_ARGS.webBuilt, childEnv);
 
   say(`Waiting for the app at ${settings.SHOPIFY_APP_URL} ...`);
   await waitForApp(`${settings.SHOPIFY_APP_URL}/healthz`);
@@ -171,7 +183,7 @@ try {
 
   const exposures = await recordHistoryExposures(db, domain, new Date());
   say(
-    `Exposures on each member's first order since launch: ${Object.entries(exposures)
+    `Exposures (every member, at launch or when they joined): ${Object.entries(exposures)
       .map(([variant, n]) => `${variant} ${n}`)
       .join(", ")}.`,
   );
@@ -190,6 +202,13 @@ try {
   if (failures.length > 0)
     say(`${failures.length} refund deliveries were refused (first: ${String(failures[0]!.status)}).`);
 
+  // The refunds are webhooks: wait until the worker has processed every one (their
+  // reversals are in the ledger) before the dashboard's aggregates are computed.
+  await waitForInbox(db, domain);
+  say(`History refunds processed.`);
+  // The demo wrote its history in a minute; fresh planner statistics so the first
+  // dashboard load does not plan for the empty tables autovacuum has not looked at yet.
+  await db.$executeRawUnsafe("ANALYZE");
   await enqueueStatsRefresh(domain, { full: true });
   const refreshedAfter = new Date();
   for (let i = 0; i < 120; i++) {
@@ -218,15 +237,39 @@ try {
     );
   }
 
+  const storefront = await startDemoStorefront({
+    db,
+    emulator,
+    shop: domain,
+    appUrl: settings.SHOPIFY_APP_URL,
+    secret: settings.SHOPIFY_API_SECRET,
+  });
+  supervisor.onStop(() => storefront.close());
+
   console.log(`
   Loyalty Optimizer demo is running (${elapsed().trim()} to set up).
   Open the Shopify admin (emulated):  ${emulator.url}/admin-frame
+  Open the storefront (emulated):     ${storefront.url}/  (the bar on top views it as a guest or a member)
   Shop:                               ${domain} (${CUSTOMERS.toLocaleString("en-US")} customers, ${MONTHS} months)
   Ctrl-C stops everything.
 `);
 } catch (error) {
   console.error("The demo could not start:", error);
   await supervisor.stop(1);
+}
+
+async function waitForInbox(
+  db: { webhookEvent: { count: (args: { where: { shop: string; status: "received" } }) => Promise<number> } },
+  shop: string,
+) {
+  for (let i = 0; i < 600; i++) {
+    if (supervisor.isStopping) return;
+    const waiting = await db.webhookEvent.count({ where: { shop, status: "received" } });
+    if (waiting === 0) return;
+    if (i % 10 === 0) say(`Waiting for the worker: ${waiting} webhooks to process ...`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new Error("The worker did not process the history refunds within 10 minutes.");
 }
 
 async function waitForApp(url: string) {

@@ -35,6 +35,8 @@ export async function prepareDatabase(): Promise<void> {
 export const SERVICE_ARGS = {
   emulator: ["--import", "tsx", "emulator/main.ts"],
   worker: ["--import", "tsx", "workers/main.ts"],
+  /** The production build (scripts/build.ts) behind the production server, as the demo runs it. */
+  webBuilt: ["server.js"],
   web: (port: number) => [
     "node_modules/@remix-run/dev/dist/cli.js",
     "vite:dev",

@@ -6,7 +6,7 @@
 import type { PrismaClient } from "../app/db.server";
 import type { BackfillRun } from "../app/generated/prisma/client";
 import { createBackfillRun } from "../app/backfill/run.server";
-import { presentBackfill } from "../app/admin/dashboard/backfill-present";
+import { presentBackfill } from "../app/admin/status/backfill-present";
 import { memberPrograms } from "../app/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "../app/loyalty/services/program.server";
 import { shopRedact } from "../app/webhooks/handlers/shop-redact.server";
@@ -56,9 +56,22 @@ export async function prepareShop(db: PrismaClient, generated: GeneratedShop): P
   });
 }
 
-/** A run that credits history with points (the demo's dashboard needs balances and tiers). */
-export async function createHistoryRun(db: PrismaClient, shop: string): Promise<BackfillRun> {
-  const { run } = await createBackfillRun(db, shop, { historyEarnsPoints: true, trigger: "merchant" });
+/**
+ * A run that credits history with points (the demo's dashboard needs balances and tiers).
+ * `generated` names the shop's past loyalty program, if it had one: its reward codes'
+ * prefix is given to the run, as a merchant switching apps would, so past redemptions come in.
+ */
+export async function createHistoryRun(
+  db: PrismaClient,
+  shop: string,
+  generated?: Pick<GeneratedShop, "params">,
+): Promise<BackfillRun> {
+  const prefix = generated?.params.pastLoyalty?.codePrefix;
+  const { run } = await createBackfillRun(db, shop, {
+    historyEarnsPoints: true,
+    trigger: "merchant",
+    redemptionCodePrefixes: prefix ? [prefix] : [],
+  });
   return run;
 }
 

@@ -35,6 +35,7 @@ export function loadShopIntoStore(
   const domain = shop.shop.domain;
   store.createShop(shop.shop);
   store.addProducts(domain, shop.products);
+  store.addCollections(domain, shop.collections);
   onProgress({ stage: "products", done: shop.products.length, total: shop.products.length });
   for (let i = 0; i < shop.customerInputs.length; i += CHUNK) {
     store.addCustomers(domain, shop.customerInputs.slice(i, i + CHUNK));
@@ -103,7 +104,8 @@ export async function deliverAll<T>(
 
 /**
  * The demo's loyalty program: 1 point per currency unit with 30 pending days (the app's
- * default), a first-order bonus, spend tiers over a rolling year, and three rewards, so
+ * default), a first-order bonus, spend tiers over a rolling year, and three rewards worth
+ * 2.5–3% back (the rewards of the shop's past program, `params.pastLoyalty`), so
  * balances, tiers and redemptions all have something to show.
  */
 export function demoProgram(currency: string): ProgramInput {
@@ -126,15 +128,15 @@ export function demoProgram(currency: string): ProgramInput {
       ],
     },
     rewards: [
-      { id: "five-off", name: "$5 off", value: { kind: "fixedAmount", amount: money(500) }, pointsCost: 500 },
+      { id: "five-off", name: "$5 off", value: { kind: "fixedAmount", amount: money(500) }, pointsCost: 200 },
       {
         id: "fifteen-off",
         name: "$15 off",
         value: { kind: "fixedAmount", amount: money(1_500) },
-        pointsCost: 1_300,
+        pointsCost: 500,
         minimumSubtotal: money(5_000),
       },
-      { id: "free-shipping", name: "Free shipping", value: { kind: "freeShipping" }, pointsCost: 300 },
+      { id: "free-shipping", name: "Free shipping", value: { kind: "freeShipping" }, pointsCost: 150 },
     ],
   };
 }

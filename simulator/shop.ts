@@ -1,4 +1,5 @@
 import type { CustomerInput, OrderInput, ProductInput, ShopInput } from "../emulator/resources/inputs";
+import type { CollectionInput } from "../emulator/resources/collections";
 import {
   simulateHistory,
   type CustomerHistory,
@@ -8,6 +9,7 @@ import {
   type SimReview,
   minorText,
 } from "./behaviour/history";
+import type { SimRedemption } from "./behaviour/past-loyalty";
 import { generateCatalog, productInput, type Catalog } from "./catalog/catalog";
 import {
   customerInput,
@@ -28,6 +30,8 @@ export interface ShopDefinition {
   catalog: Catalog;
   shop: ShopInput;
   products: ProductInput[];
+  /** The catalogue's collections (categories and merchandising sets) over those products. */
+  collections: CollectionInput[];
   tables: CustomerTables;
 }
 
@@ -42,6 +46,8 @@ export interface ShopBatch {
   orders: OrderInput[];
   refunds: SimRefund[];
   reviews: SimReview[];
+  /** Reward codes of the shop's past loyalty program (empty unless params.pastLoyalty). */
+  redemptions: SimRedemption[];
 }
 
 export function defineShop(input: ShopParamsInput = {}): ShopDefinition {
@@ -61,6 +67,12 @@ export function defineShop(input: ShopParamsInput = {}): ShopDefinition {
       planDisplayName: "Basic",
     },
     products: catalog.products.map(productInput),
+    collections: catalog.collections.map((c) => ({
+      id: c.id,
+      title: c.title,
+      handle: c.handle,
+      productIds: c.productIds,
+    })),
     tables: customerTables(params, catalog),
   };
 }
@@ -81,7 +93,7 @@ export function* customerBatches(definition: ShopDefinition, batchSize = 100): G
   const counters = { orderSeq: 0, refundSeq: 0, reviewSeq: 0 };
   for (let from = 0; from < params.customers; from += batchSize) {
     const to = Math.min(params.customers, from + batchSize);
-    const sink: HistorySink = { orders: [], refunds: [], reviews: [], ...counters };
+    const sink: HistorySink = { orders: [], refunds: [], reviews: [], redemptions: [], ...counters };
     const batch: ShopBatch = {
       fromIndex: from,
       customers: [],
@@ -91,6 +103,7 @@ export function* customerBatches(definition: ShopDefinition, batchSize = 100): G
       orders: sink.orders,
       refunds: sink.refunds,
       reviews: sink.reviews,
+      redemptions: sink.redemptions,
     };
     for (let i = from; i < to; i++) {
       rng.reseed(seed, i);
@@ -119,6 +132,7 @@ export interface GeneratedShop extends ShopDefinition {
   orders: OrderInput[];
   refunds: SimRefund[];
   reviews: SimReview[];
+  redemptions: SimRedemption[];
 }
 
 /** The whole shop in memory: fine up to ~100k customers; stream `customerBatches` above that. */
@@ -133,6 +147,7 @@ export function generateShop(input: ShopParamsInput = {}): GeneratedShop {
     orders: [],
     refunds: [],
     reviews: [],
+    redemptions: [],
   };
   for (const batch of customerBatches(definition)) {
     for (const key of [
@@ -143,6 +158,7 @@ export function generateShop(input: ShopParamsInput = {}): GeneratedShop {
       "orders",
       "refunds",
       "reviews",
+      "redemptions",
     ] as const) {
       const target = shop[key] as unknown[];
       for (const item of batch[key]) target.push(item);

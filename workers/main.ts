@@ -1,6 +1,6 @@
 import { prisma } from "~/db.server";
 import { env, EnvError } from "~/env.server";
-import { logger } from "~/logger.server";
+import { logger, scrubConsole } from "~/logger.server";
 import { createRedis } from "~/redis.server";
 import { startWorkers } from "./runtime";
 
@@ -9,6 +9,7 @@ import { startWorkers } from "./runtime";
 
 async function main() {
   const config = env();
+  scrubConsole();
   const log = logger();
   const connection = createRedis(config.REDIS_URL);
   const db = prisma();

@@ -11,11 +11,19 @@ import {
 import type { EarningOrder } from "~/loyalty/earning";
 import type { EarningLine } from "~/loyalty/earning-lines";
 import { lineNetMinor } from "~/loyalty/earning-lines";
-import { memberStatusFor, membershipDecision } from "~/loyalty/membership";
+import { joinDate, memberStatusFor, membershipDecision } from "~/loyalty/membership";
 import { PAID_STATUSES } from "~/loyalty/services/orders.server";
 import type { ProgramTimeline } from "~/loyalty/services/member-program.server";
 import type { Program } from "~/loyalty/program";
 import { replayHistory, type ReplayEntry, type ReplayOrder, type ReplayResult } from "~/loyalty/replay";
+import { migratedFloor } from "~/loyalty/tiers";
+import {
+  historyRedemptionId,
+  insertHistoryRedemptions,
+  isHistoryRedemption,
+  matchRedemptions,
+  redeemedCodes,
+} from "./redemptions.server";
 import {
   arrayLiteral,
   copyField,
@@ -48,6 +56,8 @@ export interface CreditTarget {
    */
   programs: ProgramTimeline;
   historyEarnsPoints: boolean;
+  /** Prefixes of a previous app's reward codes (history-redemptions.ts); the app's own codes always count. */
+  redemptionCodePrefixes?: readonly string[];
   /** Last customer id credited (resume after it). */
   cursor: bigint | null;
 }
@@ -57,6 +67,9 @@ export interface CreditCounts {
   membersEnrolled: number;
   entries: number;
   points: number;
+  /** Past redemptions imported, and reward codes that matched no reward. */
+  redemptions: number;
+  redemptionsUnmatched: number;
 }
 
 interface CustomerRowForCredit {
@@ -66,6 +79,7 @@ interface CustomerRowForCredit {
   isB2B: boolean;
   deletedAt: Date | null;
   redactedAt: Date | null;
+  shopifyCreatedAt: Date | null;
 }
 
 interface OrderRowForCredit {
@@ -81,6 +95,9 @@ interface OrderRowForCredit {
   cancelReason: string | null;
   financialStatus: string | null;
   test: boolean;
+  discountCodes: string[];
+  totalDiscountsMinor: number;
+  subtotalMinor: number;
 }
 
 interface RefundRowForCredit {
@@ -99,6 +116,8 @@ interface MemberRowForCredit {
   optedInAt: Date | null;
   tierId: string | null;
   tierBelowSince: Date | null;
+  migratedTierId: string | null;
+  migratedTierUntil: Date | null;
 }
 
 /** Facts every batch needs once: products (earning multipliers) and staff emails (exclusions). */
@@ -160,7 +179,8 @@ export async function creditBatch(
     const idText = ids.map(String);
     const customers = (
       await tx.rows<Omit<CustomerRowForCredit, "id"> & { id: string }>(
-        `SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt" FROM "Customer"
+        `SELECT "id", "email", "tags", "isB2B", "deletedAt", "redactedAt",
+                "shopifyCreatedAt" AT TIME ZONE 'UTC' AS "shopifyCreatedAt" FROM "Customer"
            WHERE "shop" = $1 AND "id" = ANY($2::bigint[]) ORDER BY "id"`,
         [shop, idText],
       )
@@ -191,11 +211,29 @@ export async function creditBatch(
         )
       : [];
 
+    // Codes the live path issued are its own redemptions already, never past ones.
+    const known =
+      target.historyEarnsPoints && existing.size
+        ? await redeemedCodes(tx, shop, [...existing.keys()].map(String))
+        : new Set<string>();
+    const codeCounts = { unmatched: 0 };
     const refundsBy = groupBy(refunds, (r) => r.orderId);
     const historyBy = new Map<string, ReplayOrder[]>();
+    const firstOrderAt = new Map<string, Date>();
     for (const o of orders) {
+      const placed = o.test ? null : pgTime(o.processedAt ?? o.shopifyCreatedAt);
+      const seen = firstOrderAt.get(o.customerId);
+      if (placed && (!seen || placed < seen)) firstOrderAt.set(o.customerId, placed);
       const history = replayOrder(toOrderRow(o), (refundsBy.get(o.id) ?? []).map(toRefundRow), context.facts);
       if (!history) continue;
+      if (target.historyEarnsPoints && o.discountCodes.length && !o.test)
+        history.redemption = matchRedemptions(
+          o,
+          programs.at(BigInt(o.customerId), placed ?? now).program.rewards,
+          target.redemptionCodePrefixes ?? [],
+          known,
+          codeCounts,
+        );
       const list = historyBy.get(o.customerId);
       if (list) list.push(history);
       else historyBy.set(o.customerId, [history]);
@@ -213,11 +251,24 @@ export async function creditBatch(
         historyEarnsPoints: target.historyEarnsPoints,
         orders: historyBy.get(id) ?? [],
         existing: entries,
-        standing: { tierId: member.tierId, belowSince: member.tierBelowSince },
+        standing: {
+          tierId: member.tierId,
+          belowSince: member.tierBelowSince,
+          floor: migratedFloor({
+            migratedTierId: member.migratedTierId ?? null,
+            migratedTierUntil: member.migratedTierUntil ?? null,
+          }),
+        },
         now,
       });
     };
 
+    // Members join at their first order or account creation, whichever is earlier (joinDate);
+    // an opt-in program's members join when they opt in, which the replay never does.
+    const joinedAt = (customer: CustomerRowForCredit) =>
+      programs.at(customer.id, now).program.membership.enrollment === "optIn"
+        ? now
+        : joinDate(customer.shopifyCreatedAt, firstOrderAt.get(customer.id.toString()), now);
     const entries: { customerId: bigint; entry: ReplayEntry }[] = [];
     // Each customer's orders the holdout took away, from the replay that counts (a raced one is redone).
     const heldOut = new Map<bigint, ReplayResult["heldOut"]>();
@@ -230,7 +281,7 @@ export async function creditBatch(
       const result = replay(customer, state, ledger.get(customer.id.toString()) ?? []);
       heldOut.set(customer.id, result.heldOut);
       for (const entry of result.entries) entries.push({ customerId: customer.id, entry });
-      const update = memberUpdate(customer.id, result);
+      const update = memberUpdate(customer.id, result, joinedAt(customer));
       if (fresh) inserts.push({ ...update, status: fresh.status, reason: fresh.reason });
       else updates.push(update);
     }
@@ -259,11 +310,12 @@ export async function creditBatch(
         const result = replay(customer, member, racedLedger.get(customer.id.toString()) ?? []);
         heldOut.set(customer.id, result.heldOut);
         for (const entry of result.entries) batchEntries.push({ customerId: customer.id, entry });
-        updates.push(memberUpdate(customer.id, result));
+        updates.push(memberUpdate(customer.id, result, joinedAt(customer)));
       }
     }
     const inserted = await insertEntries(tx, shop, batchEntries);
     await writeShadow(tx, shop, programs, heldOut, now);
+    const redemptions = await insertHistoryRedemptions(tx, shop, batchEntries);
     await updateMembers(tx, shop, updates, now);
     const points = inserted.points;
     await previous;
@@ -271,7 +323,8 @@ export async function creditBatch(
       `UPDATE "BackfillRun" SET
            "creditCursor" = $2, "customersCredited" = "customersCredited" + $3,
            "membersEnrolled" = "membersEnrolled" + $4, "entriesWritten" = "entriesWritten" + $5,
-           "pointsCredited" = "pointsCredited" + $6, "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC'
+           "pointsCredited" = "pointsCredited" + $6, "updatedAt" = $7::timestamptz AT TIME ZONE 'UTC',
+           "redemptionsImported" = "redemptionsImported" + $9, "redemptionsUnmatched" = "redemptionsUnmatched" + $10
          WHERE "id" = $1::uuid AND "status" = 'running' AND "creditCursor" IS NOT DISTINCT FROM $8::bigint`,
       [
         target.runId,
@@ -282,6 +335,8 @@ export async function creditBatch(
         points,
         now.toISOString(),
         target.cursor === null ? null : target.cursor.toString(),
+        redemptions,
+        codeCounts.unmatched,
       ],
     );
     if (moved !== 1)
@@ -291,6 +346,8 @@ export async function creditBatch(
       membersEnrolled: enrolled,
       entries: inserted.count,
       points,
+      redemptions,
+      redemptionsUnmatched: codeCounts.unmatched,
       cursor: last,
     };
   });
@@ -301,12 +358,14 @@ export interface CreditHooks {
   beforeMemberInsert?: () => Promise<void>;
 }
 
-type MemberState = Pick<MemberRowForCredit, "status" | "tierId" | "tierBelowSince">;
+type MemberState = Pick<MemberRowForCredit, "status" | "tierId" | "tierBelowSince"> &
+  Partial<Pick<MemberRowForCredit, "migratedTierId" | "migratedTierUntil">>;
 type NewMember = { status: MemberStatus; reason: string | null };
 
 async function lockMembers(tx: Tx, shop: string, ids: string[]): Promise<Map<bigint, MemberRowForCredit>> {
   const rows = await tx.rows<Omit<MemberRowForCredit, "customerId"> & { customerId: string }>(
-    `SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" AT TIME ZONE 'UTC' AS "tierBelowSince"
+    `SELECT "customerId", "status", "optedInAt", "tierId", "tierBelowSince" AT TIME ZONE 'UTC' AS "tierBelowSince",
+            "migratedTierId", "migratedTierUntil" AT TIME ZONE 'UTC' AS "migratedTierUntil"
        FROM "Member" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])
        ORDER BY "customerId" FOR UPDATE`,
     [shop, ids],
@@ -332,9 +391,14 @@ async function readLedger(tx: Tx, shop: string, ids: string[]): Promise<Map<stri
   return by;
 }
 
-function memberUpdate(customerId: bigint, result: ReturnType<typeof replayHistory>): MemberUpdate {
+function memberUpdate(
+  customerId: bigint,
+  result: ReturnType<typeof replayHistory>,
+  joinedAt: Date,
+): MemberUpdate {
   return {
     customerId,
+    joinedAt,
     available: result.balances.available,
     pending: result.balances.pending,
     lifetime: result.balances.lifetimeEarned,
@@ -498,7 +562,9 @@ async function readOrders(tx: Tx, shop: string, ids: string[]): Promise<OrderJso
     `SELECT "id"::text AS "id", "customerId"::text AS "customerId", "currencyCode", "lineItems"::text AS "lineItems",
             "totalShippingMinor"::text AS "totalShippingMinor", "totalTaxMinor"::text AS "totalTaxMinor",
             "shopifyCreatedAt"::text AS "shopifyCreatedAt", "processedAt"::text AS "processedAt",
-            "cancelledAt"::text AS "cancelledAt", "cancelReason", "financialStatus", "test"::text AS "test"
+            "cancelledAt"::text AS "cancelledAt", "cancelReason", "financialStatus", "test"::text AS "test",
+            array_to_json("discountCodes")::text AS "discountCodes",
+            "totalDiscountsMinor"::text AS "totalDiscountsMinor", "subtotalMinor"::text AS "subtotalMinor"
        FROM "Order" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
     [shop, ids],
   );
@@ -516,6 +582,9 @@ async function readOrders(tx: Tx, shop: string, ids: string[]): Promise<OrderJso
     cancelReason: r.cancelReason,
     financialStatus: r.financialStatus,
     test: r.test === "true",
+    discountCodes: JSON.parse(r.discountCodes ?? "[]") as string[],
+    totalDiscountsMinor: Number(r.totalDiscountsMinor),
+    subtotalMinor: Number(r.subtotalMinor),
   }));
 }
 
@@ -596,7 +665,7 @@ async function insertMembers(
       r.customerId.toString(),
       r.status,
       copyField(r.reason),
-      r.status === "active" ? at : "\\N",
+      r.status === "active" ? utcText(r.joinedAt) : "\\N",
       r.available,
       r.pending,
       r.lifetime,
@@ -629,11 +698,12 @@ async function insertMembers(
        "lastActivityAt", "tierId", "tierBelowSince", "tierValue", "nextTierId", "tierRemaining",
        "tierEvaluatedAt", "metafieldsDirty", "updatedAt")
      SELECT $1, t."customerId", t."status"::"MemberStatus", t."reason",
-       CASE WHEN t."status" = 'active' THEN $2::timestamptz AT TIME ZONE 'UTC' END,
+       CASE WHEN t."status" = 'active' THEN t."joinedAt" AT TIME ZONE 'UTC' END,
        t."available", t."pending", t."lifetime", t."redeemed", t."expired", t."ordersEarned",
        t."lastActivityAt" AT TIME ZONE 'UTC', t."tierId", t."tierBelowSince" AT TIME ZONE 'UTC', t."tierValue",
        t."nextTierId", t."tierRemaining", $2::timestamptz AT TIME ZONE 'UTC', true, $2::timestamptz AT TIME ZONE 'UTC'
-     FROM json_to_recordset($3::json) AS t("customerId" bigint, "status" text, "reason" text, "available" int,
+     FROM json_to_recordset($3::json) AS t("customerId" bigint, "status" text, "reason" text, "joinedAt" timestamptz,
+       "available" int,
        "pending" int, "lifetime" int, "redeemed" int, "expired" int, "ordersEarned" int,
        "lastActivityAt" timestamptz, "tierId" text, "tierBelowSince" timestamptz, "tierValue" bigint,
        "nextTierId" text, "tierRemaining" bigint)
@@ -649,6 +719,7 @@ function memberJson(rows: readonly MemberUpdate[]): string {
     rows.map((r) => ({
       ...r,
       customerId: r.customerId.toString(),
+      joinedAt: r.joinedAt.toISOString(),
       lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
       tierBelowSince: r.tierBelowSince?.toISOString() ?? null,
     })),
@@ -665,11 +736,11 @@ function memberJson(rows: readonly MemberUpdate[]): string {
 /** What the progress counts as points credited: earns, bonuses and their corrections (ADR 0009). */
 const CREDITED_KINDS: ReadonlySet<string> = new Set(["earn", "bonus", "correction"]);
 const LEDGER_COLUMNS = `"customerId", "key", "kind", "points", "bucket", "occurredAt", "availableAt", "lotKey",
-  "writtenOff", "programVersion", "experimentVariants", "orderId", "details"`;
+  "writtenOff", "programVersion", "experimentVariants", "orderId", "redemptionId", "details"`;
 const LEDGER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_ledger_stage" (
   "customerId" bigint, "key" text, "kind" "LedgerKind", "points" int, "bucket" "LedgerBucket",
   "occurredAt" timestamp, "availableAt" timestamp, "lotKey" text, "writtenOff" int,
-  "programVersion" int, "experimentVariants" text[], "orderId" bigint, "details" json
+  "programVersion" int, "experimentVariants" text[], "orderId" bigint, "redemptionId" uuid, "details" json
 ) ON COMMIT DELETE ROWS`;
 async function insertEntries(
   tx: Tx,
@@ -697,6 +768,7 @@ async function insertEntries(
         e.programVersion,
         e.experimentVariants?.length ? copyField(arrayLiteral(e.experimentVariants)) : "\\N",
         copyField(e.orderId),
+        isHistoryRedemption(e) ? historyRedemptionId(e.key) : "\\N",
         e.details === null ? "\\N" : copyField(JSON.stringify(e.details)),
       ].join("\t"),
     );
@@ -730,6 +802,8 @@ async function insertEntries(
 
 interface MemberUpdate {
   customerId: bigint;
+  /** When the member joined (joinDate); an existing member's earlier date is kept. */
+  joinedAt: Date;
   available: number;
   pending: number;
   lifetime: number;
@@ -753,11 +827,14 @@ async function updateMembers(tx: Tx, shop: string, rows: MemberUpdate[], now: Da
        "availablePoints" = t."available", "pendingPoints" = t."pending", "lifetimePoints" = t."lifetime",
        "redeemedPoints" = t."redeemed", "expiredPoints" = t."expired", "ordersEarned" = t."ordersEarned",
        "lastActivityAt" = GREATEST(m."lastActivityAt", t."lastActivityAt" AT TIME ZONE 'UTC'),
+       "enrolledAt" = CASE WHEN m."enrolledAt" IS NULL THEN NULL
+                           ELSE LEAST(m."enrolledAt", t."joinedAt" AT TIME ZONE 'UTC') END,
        "tierId" = t."tierId", "tierBelowSince" = t."tierBelowSince" AT TIME ZONE 'UTC', "tierValue" = t."tierValue",
        "nextTierId" = t."nextTierId", "tierRemaining" = t."tierRemaining",
        "tierEvaluatedAt" = $2::timestamptz AT TIME ZONE 'UTC', "metafieldsDirty" = true,
        "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC'
-     FROM json_to_recordset($3::json) AS t("customerId" bigint, "available" int, "pending" int, "lifetime" int,
+     FROM json_to_recordset($3::json) AS t("customerId" bigint, "joinedAt" timestamptz, "available" int,
+       "pending" int, "lifetime" int,
        "redeemed" int, "expired" int, "ordersEarned" int, "lastActivityAt" timestamptz, "tierId" text,
        "tierBelowSince" timestamptz, "tierValue" bigint, "nextTierId" text, "tierRemaining" bigint)
      WHERE m."shop" = $1 AND m."customerId" = t."customerId"`,

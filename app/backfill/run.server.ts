@@ -65,7 +65,12 @@ export function latestBackfill(db: PrismaClient, shop: string): Promise<Backfill
 export async function createBackfillRun(
   db: PrismaClient,
   shop: string,
-  options: { historyEarnsPoints: boolean; trigger: "install" | "merchant" | "bench" },
+  options: {
+    historyEarnsPoints: boolean;
+    trigger: "install" | "merchant" | "bench";
+    /** Prefixes of a previous app's reward codes (history-redemptions.ts). */
+    redemptionCodePrefixes?: readonly string[];
+  },
 ): Promise<{ run: BackfillRun; created: boolean }> {
   return db.$transaction(async (tx) => {
     // One run at a time per shop: serialise on the shop row.
@@ -79,6 +84,7 @@ export async function createBackfillRun(
       data: {
         shop,
         historyEarnsPoints: options.historyEarnsPoints,
+        redemptionCodePrefixes: [...(options.redemptionCodePrefixes ?? [])],
         trigger: options.trigger,
         resource: RESOURCES[0],
       },
@@ -149,7 +155,13 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
     const context = await creditContext(db, run.shop);
     const started = performance.now();
     // Two pages in flight: one computing and writing while the one before commits.
-    const target = { runId, shop: run.shop, programs, historyEarnsPoints: run.historyEarnsPoints };
+    const target = {
+      runId,
+      shop: run.shop,
+      programs,
+      historyEarnsPoints: run.historyEarnsPoints,
+      redemptionCodePrefixes: run.redemptionCodePrefixes,
+    };
     const pending: Promise<unknown>[] = [];
     let previous: Promise<unknown> = Promise.resolve();
     let cursor = run.creditCursor;
@@ -178,6 +190,10 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
       throw error;
     }
     log.info({ ms: Math.round(performance.now() - started) }, "Backfill credited");
+    // The credit wrote every member and the history's ledger: without fresh statistics the
+    // dashboard's and the reports' first queries plan for empty tables (nested loops over
+    // thousands of rows) until autovacuum catches up.
+    await pool.query(`ANALYZE "Member", "LedgerEntry", "Redemption"`);
     run = await db.backfillRun.update({
       where: { id: runId },
       data: { phase: "done", status: "completed", finishedAt: now() },

@@ -11,7 +11,11 @@ import { createBackfillRun } from "./run.server";
 export async function startBackfill(
   db: PrismaClient,
   shop: string,
-  options: { historyEarnsPoints: boolean; trigger: "install" | "merchant" },
+  options: {
+    historyEarnsPoints: boolean;
+    trigger: "install" | "merchant";
+    redemptionCodePrefixes?: readonly string[];
+  },
 ): Promise<{ run: BackfillRun; created: boolean }> {
   const result = await createBackfillRun(db, shop, options);
   await enqueueBackfill(result.run.id);

@@ -146,4 +146,17 @@ describe("lever overrides", () => {
       "expiry.days",
     );
   });
+  it("lets the widget copy lever change the widget's texts and nothing else, within their lengths", () => {
+    expect(
+      overrideErrors(live, "widgetCopy", "v", { widgetCopy: { memberGreeting: "Welcome, {name}" } }),
+    ).toEqual({});
+    expect(overrideErrors(live, "widgetCopy", "v", { earning: { pointsPerCurrencyUnit: 2 } })).toHaveProperty(
+      "earning",
+    );
+    expect(overrideErrors(live, "widgetCopy", "v", { widgetCopy: { callToAction: "x".repeat(41) } })).toEqual(
+      {
+        "widgetCopy.callToAction": "At most 40 characters.",
+      },
+    );
+  });
 });

@@ -7,7 +7,7 @@ import { LedgerEntryError } from "~/loyalty/services/ledger.server";
 import { orderEarns } from "~/loyalty/services/orders.server";
 import { heldOutFor, settleOrder, type SettleEntry } from "~/loyalty/settle";
 import { shadowDecision } from "~/experiments/shadow.server";
-import { tierStanding, type QualifyingEvent } from "~/loyalty/tiers";
+import { migratedFloor, tierStanding, type QualifyingEvent } from "~/loyalty/tiers";
 import { spendOf, type MemberRow, type NewEntry, type NewEvent } from "./batch-sql.server";
 import type { OrderMirror } from "./to-mirror";
 
@@ -152,6 +152,7 @@ function refreshTierInBatch(
   const evaluation = tierStanding([...state.history.values()].flat(), program.tiers, now, {
     tierId: member.tierId,
     belowSince: member.tierBelowSince,
+    floor: migratedFloor(member),
   });
   const nextTierId = evaluation.tierId;
   const events: NewEvent[] = [];

@@ -32,6 +32,8 @@ export interface MemberRow {
   lastActivityAt: Date | null;
   tierId: string | null;
   tierBelowSince: Date | null;
+  migratedTierId: string | null;
+  migratedTierUntil: Date | null;
   tierValue: bigint;
   nextTierId: string | null;
   tierRemaining: bigint;

@@ -255,6 +255,37 @@ describe("members", () => {
     expect(await w.member(tagged!.legacyId)).toMatchObject({ status: "active", enrolledAt: NOW });
   });
 
+  it("dates a new member's join at their first order or account creation, whichever is earlier", async () => {
+    const [old, fresh] = w.store.addCustomers(SHOP, [
+      { email: "old@example.com", createdAt: "2024-03-01T09:00:00Z", updatedAt: "2025-09-01T00:00:00Z" },
+      { email: "imported@example.com", createdAt: "2025-09-20T00:00:00Z", updatedAt: "2025-09-20T00:00:00Z" },
+    ]);
+    const orders = w.store.addOrders(SHOP, [
+      {
+        customerId: old!.id,
+        financialStatus: "PAID",
+        createdAt: PLACED,
+        lineItems: [{ title: "X", quantity: 1, unitPrice: "20" }],
+      },
+      // Orders imported from another platform predate the account that now holds them.
+      {
+        customerId: fresh!.id,
+        financialStatus: "PAID",
+        createdAt: "2025-06-02T08:00:00Z",
+        lineItems: [{ title: "X", quantity: 1, unitPrice: "20" }],
+      },
+    ]);
+    await w.deliver(w.order("orders/paid", orders[0]!, {}, { customer: old! }));
+    await w.deliver(w.order("orders/paid", orders[1]!, {}, { customer: fresh! }));
+    expect((await w.member(old!.legacyId))?.enrolledAt?.toISOString()).toBe("2024-03-01T09:00:00.000Z");
+    expect((await w.member(fresh!.legacyId))?.enrolledAt?.toISOString()).toBe("2025-06-02T08:00:00.000Z");
+    // The enrollment and its signup bonus happen when the app enrolls them.
+    const enrolled = await db.loyaltyEvent.findFirstOrThrow({
+      where: { shop: SHOP, customerId: BigInt(old!.legacyId), type: "memberEnrolled" },
+    });
+    expect(enrolled.occurredAt).toEqual(NOW);
+  });
+
   it("credits a guest order once a customer with the same email appears", async () => {
     const [guest] = w.store.addOrders(SHOP, [
       {

@@ -60,3 +60,11 @@ export const lotExpiryKey = (shop: string, customerId: string, lotKey: string) =
 /** Inactivity expiry happens once per period of inactivity, identified by the last activity instant. */
 export const inactivityExpiryKey = (shop: string, customerId: string, lastActivityAt: Date) =>
   `${shop}:customer:${customerId}:expiry:inactive-since:${lastActivityAt.toISOString()}`;
+
+/** A past redemption found in history: the reward code an order carried (history-redemptions.ts). */
+export const historyRedemptionKey = (shop: string, orderId: string, code: string) =>
+  `${shop}:order:${orderId}:redemption:${code.toUpperCase()}`;
+
+/** One line of a file imported from another loyalty app (app/migration): its source and identity. */
+export const migrationKey = (shop: string, source: string, lineIdentity: string) =>
+  `${shop}:migration:${source}:${lineIdentity}`;

@@ -11,7 +11,8 @@ export type LedgerKind =
   | "cancellationReversal"
   | "expiry"
   | "adjustment" // manual, by staff with a reason
-  | "correction"; // an order's earn redone under the tier it was placed in (app/loyalty/placement.ts)
+  | "correction" // an order's earn redone under the tier it was placed in (app/loyalty/placement.ts)
+  | "migration"; // brings a member's balance to what another loyalty app's export says (app/migration)
 
 export interface LedgerEntry {
   key: string;
@@ -74,6 +75,7 @@ export function entryProblem(entry: LedgerEntry): EntryProblem | null {
     "redemptionReturn",
     "expiry",
     "adjustment",
+    "migration",
   ];
   if (availableOnly.includes(entry.kind) && entry.bucket !== "available") return "wrongBucket";
   if (
@@ -134,7 +136,8 @@ export function balancesFromLedger(entries: readonly LedgerEntry[], now: Date): 
     b[e.bucket] += e.points;
     if (e.kind === "redeem" || e.kind === "redemptionReturn") b.redeemed -= e.points;
     else if (e.kind === "expiry") b.expired -= e.points;
-    else b.lifetimeEarned += e.points;
+    // A migrated balance was earned in another app: the member's migrated lifetime records that.
+    else if (e.kind !== "migration") b.lifetimeEarned += e.points;
   }
   return b;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { birthdayBonusDue, birthdayIn, signupBonus } from "./bonuses";
 import { program } from "../../tests/support/loyalty-fixtures";
-import { memberStatusFor, membershipDecision } from "./membership";
+import { joinDate, memberStatusFor, membershipDecision } from "./membership";
 import { membershipSchema } from "./program";
 
 const customer = { tags: [], isStaff: false, isB2B: false, optedIn: false };
@@ -30,6 +30,31 @@ describe("membershipDecision", () => {
     ],
   ])("%s", (_, c, config, expected) => {
     expect(membershipDecision(c, config)).toEqual(expected);
+  });
+});
+
+describe("joinDate", () => {
+  const now = new Date("2026-12-06T12:00:00Z");
+  const d = (iso: string) => new Date(iso);
+  it.each([
+    [
+      "the first order when it came before the account",
+      d("2025-01-01T00:00:00Z"),
+      d("2024-06-01T00:00:00Z"),
+      "2024-06-01T00:00:00.000Z",
+    ],
+    [
+      "the account when it came before the first order",
+      d("2024-02-01T00:00:00Z"),
+      d("2025-03-01T00:00:00Z"),
+      "2024-02-01T00:00:00.000Z",
+    ],
+    ["the account when there is no order", d("2025-05-05T00:00:00Z"), null, "2025-05-05T00:00:00.000Z"],
+    ["now when neither is known", null, null, "2026-12-06T12:00:00.000Z"],
+    ["now, never a future date", d("2027-01-01T00:00:00Z"), null, "2026-12-06T12:00:00.000Z"],
+    ["now when a date is invalid", new Date(Number.NaN), null, "2026-12-06T12:00:00.000Z"],
+  ])("is %s", (_, account, firstOrder, expected) => {
+    expect(joinDate(account, firstOrder, now).toISOString()).toBe(expected);
   });
 });
 

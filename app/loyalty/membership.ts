@@ -42,3 +42,21 @@ export function memberStatusFor(decision: MembershipDecision): {
     reason: decision.reason === "excludedTag" ? `excludedTag:${decision.tag}` : decision.reason,
   };
 }
+
+/**
+ * When a customer joined the program: their first order or their Shopify account's
+ * creation, whichever is earlier, never after `now`. A shop that installs the app after
+ * years of trading has members who bought long before; counting them as joined on the
+ * install day would make every one "new". An opt-in program is joined by the act of
+ * opting in, so the caller passes the opt-in time as `now` and no history.
+ */
+export function joinDate(
+  accountCreatedAt: Date | null | undefined,
+  firstOrderAt: Date | null | undefined,
+  now: Date,
+): Date {
+  let at = now.getTime();
+  for (const d of [accountCreatedAt, firstOrderAt])
+    if (d && Number.isFinite(d.getTime()) && d.getTime() < at) at = d.getTime();
+  return new Date(at);
+}

@@ -54,6 +54,24 @@ export const refundPolicySchema = z
   })
   .prefault({});
 
+// The storefront widget's own words (issue 13's `widgetCopy` lever): the guest pitch, the
+// member greeting and the join call to action. Empty means the widget's translated default,
+// so a multilingual storefront keeps its languages until the merchant writes their own.
+const copyText = (max: number) =>
+  z
+    .string({ error: "Enter text." })
+    .trim()
+    .max(max, { error: `At most ${max} characters.` })
+    .default("");
+
+export const widgetCopySchema = z
+  .object({
+    guestPitch: copyText(160),
+    memberGreeting: copyText(120),
+    callToAction: copyText(40),
+  })
+  .prefault({});
+
 /** One version of a shop's program. Every ledger entry records the version that produced it. */
 export const programSchema = z
   .object({
@@ -66,6 +84,7 @@ export const programSchema = z
     membership: membershipSchema,
     refunds: refundPolicySchema,
     messages: messagesSchema,
+    widgetCopy: widgetCopySchema,
   })
   .superRefine((program, ctx) => {
     program.rewards.forEach((reward, i) => {
@@ -89,6 +108,7 @@ export type ProgramInput = z.input<typeof programSchema>;
 export type Program = z.output<typeof programSchema>;
 export type ExpiryConfig = z.output<typeof expirySchema>;
 export type MembershipConfig = z.output<typeof membershipSchema>;
+export type WidgetCopy = z.output<typeof widgetCopySchema>;
 export type NegativeBalancePolicy = Program["refunds"]["negativeBalance"];
 
 /** The program a new shop starts with: 1 point per unit of its currency, nothing else switched on. */

@@ -1,11 +1,12 @@
 import type { EarningOrder } from "./earning";
 import { balancesFromLedger, QUALIFYING_KINDS, type Balances, type LedgerEntry } from "./ledger";
-import { earnKey, firstOrderBonusKey, signupBonusKey } from "./ledger-keys";
+import { earnKey, firstOrderBonusKey, historyRedemptionKey, signupBonusKey } from "./ledger-keys";
 import type { MemberProgram } from "./member-program";
 import type { Program } from "./program";
+import type { Reward } from "./program-rewards";
 import type { RefundedAmounts } from "./refunds";
 import { compareIds, heldOutFor, settleOrder, type SettleEntry, type SettleOrder } from "./settle";
-import { tierStanding, type QualifyingEvent, type TierEvaluation } from "./tiers";
+import { tierStanding, type QualifyingEvent, type TierEvaluation, type TierStanding } from "./tiers";
 
 // Ledger replay of a customer's history (backfill on install). For one member's orders,
 // oldest first, it decides each order through the one settle decision (settle.ts), as
@@ -38,6 +39,8 @@ export interface ReplayOrder {
   cancelReason: string | null;
   /** Oldest first (processedAt, then id), as the live path reverses them. */
   refunds: ReplayRefund[];
+  /** The reward the order's code redeemed (history-redemptions.ts), debited when the order was placed. */
+  redemption?: { code: string; reward: Reward } | null;
 }
 
 /** A ledger entry as the replay writes it; `details` match the live path's, so both read alike. */
@@ -63,7 +66,7 @@ export interface ReplayInput {
   /** The member's entries already in the ledger, with their details (live webhooks, an earlier replay). */
   existing?: readonly ReplayEntry[];
   /** The tier the member holds now, if any (an existing member): what the tier change is measured from. */
-  standing?: { tierId: string | null; belowSince: Date | null };
+  standing?: TierStanding;
   now: Date;
 }
 
@@ -138,6 +141,9 @@ export function replayHistory(input: ReplayInput): ReplayResult {
     };
     if (mayEarn && history.earns && heldOutFor(mp, placedAt) && !keys.has(earnKey(shop, order.id)))
       heldOut.push({ order: settling, mp, history: [...qualifying] });
+    // A held-out member earned nothing then, so redeemed nothing either.
+    if (history.redemption && input.active && input.historyEarnsPoints && !heldOutFor(mp, placedAt))
+      redeemFromHistory(input, mp, order.id, placedAt, history.redemption, ledger, append);
     const decision = settleOrder({
       shop,
       customerId,
@@ -195,4 +201,66 @@ function signup(input: ReplayInput, mp: MemberProgram, append: (e: ReplayEntry) 
     orderId: null,
     details: { cause: "signup" },
   });
+}
+
+/**
+ * A past redemption: the reward's points, debited when the order that used its code was
+ * placed. The replay credited the history under this program, not the one the shop ran
+ * then, so a member may have had fewer points here than the code cost: the debit stops at
+ * what was spendable then (`short` records the rest), and a member is never taken below zero.
+ */
+function redeemFromHistory(
+  input: ReplayInput,
+  mp: MemberProgram,
+  orderId: string,
+  at: Date,
+  redemption: { code: string; reward: Reward },
+  ledger: readonly ReplayEntry[],
+  append: (e: ReplayEntry) => boolean,
+) {
+  const { reward, code } = redemption;
+  const points = Math.min(reward.pointsCost, spendableAt(ledger, at));
+  if (points <= 0) return;
+  append({
+    key: historyRedemptionKey(input.shop, orderId, code),
+    kind: "redeem",
+    points: -points,
+    bucket: "available",
+    occurredAt: at,
+    programVersion: mp.version,
+    ...(mp.variants.length ? { experimentVariants: [...mp.variants] } : {}),
+    orderId: null,
+    details: {
+      cause: "history",
+      code,
+      usedOrderId: orderId,
+      rewardId: reward.id,
+      pointsCost: reward.pointsCost,
+      reward: { name: reward.name, value: reward.value, minimumSubtotal: reward.minimumSubtotal },
+      ...(points < reward.pointsCost ? { short: reward.pointsCost - points } : {}),
+    },
+  });
+}
+
+/**
+ * Points a member could spend at `at`: available entries up to then, and pending lots
+ * whose return window had closed by then (the replay writes no releases; the scheduled
+ * release does that afterwards, dated when it runs). Lots held for review never count.
+ */
+export function spendableAt(ledger: readonly ReplayEntry[], at: Date): number {
+  const t = at.getTime();
+  const lotOpens = new Map<string, number | null>();
+  for (const e of ledger)
+    if (e.kind === "earn" || e.kind === "bonus") lotOpens.set(e.key, e.availableAt?.getTime() ?? null);
+  let spendable = 0;
+  for (const e of ledger) {
+    if (e.occurredAt.getTime() > t || e.kind === "release") continue;
+    if (e.bucket === "available") {
+      spendable += e.points;
+      continue;
+    }
+    const opens = e.availableAt ? e.availableAt.getTime() : (lotOpens.get(e.lotKey ?? "") ?? null);
+    if (opens !== null && opens <= t) spendable += e.points;
+  }
+  return Math.max(0, spendable);
 }

@@ -265,6 +265,29 @@ describe("tierStanding", () => {
     });
   });
 
+  it("holds a tier brought from another app until it lapses, then what the history qualifies for", () => {
+    const config = tiers();
+    const history = [order("2025-01-01T00:00:00Z", 30_000)];
+    const floor = { tierId: "gold", until: new Date("2026-01-01T00:00:00Z") };
+    const standing = (at: string, held = floor) =>
+      tierStanding(history, config, new Date(at), { tierId: null, belowSince: null, floor: held });
+    expect(standing("2025-06-01T00:00:00Z")).toMatchObject({
+      tierId: "gold",
+      qualifiedTierId: "silver",
+      belowSince: null,
+      change: "upgrade",
+    });
+    // Earned above the floor: the history decides.
+    expect(standing("2025-06-01T00:00:00Z", { tierId: "bronze", until: floor.until }).tierId).toBe("silver");
+    // After it lapses: what the history gives (silver in its grace, the order having left the year), then bronze.
+    expect(standing("2026-01-02T00:00:00Z").tierId).toBe("silver");
+    expect(standing("2026-03-01T00:00:00Z").tierId).toBe("bronze");
+    // A floor naming a tier the program no longer has is ignored.
+    expect(standing("2025-06-01T00:00:00Z", { tierId: "platinum", until: floor.until }).tierId).toBe(
+      "silver",
+    );
+  });
+
   it("is the highest tier of the grace period, and the grace runs from the last hour it was qualified for", () => {
     fc.assert(
       fc.property(

@@ -15,6 +15,21 @@ export interface TierStanding {
   tierId: string | null;
   /** When the member first fell below their tier's threshold; null while they qualify. */
   belowSince: Date | null;
+  /**
+   * A tier carried over from another loyalty app (app/migration): held at least until
+   * `until`, whatever the history here qualifies for. Afterwards the history decides.
+   */
+  floor?: { tierId: string; until: Date } | null;
+}
+
+/** The tier a member brought from another loyalty app, while it holds (Member.migratedTierId/Until). */
+export function migratedFloor(member: {
+  migratedTierId: string | null;
+  migratedTierUntil: Date | null;
+}): { tierId: string; until: Date } | null {
+  return member.migratedTierId && member.migratedTierUntil
+    ? { tierId: member.migratedTierId, until: member.migratedTierUntil }
+    : null;
 }
 
 export interface TierProgress {
@@ -213,10 +228,13 @@ export function tierStanding(
   const from = t - tiers.downgradeGraceDays * DAY_MS;
   const instants = [from, ...changeInstants(history, tiers, from, t)];
   const ranks = instants.map(rankAt);
-  const heldRank = Math.max(-1, ...ranks);
+  const earnedRank = Math.max(-1, ...ranks);
+  const floorRank =
+    previous.floor && t < previous.floor.until.getTime() ? rankOf(levels, previous.floor.tierId) : -1;
+  const heldRank = Math.max(earnedRank, floorRank);
   const tierId = levels[heldRank]?.id ?? null;
   let belowSince: Date | null = null;
-  if (qualifiedRank < heldRank) {
+  if (qualifiedRank < heldRank && floorRank < heldRank) {
     // The value is constant between change instants: it fell below after the last instant it held the tier.
     const last = ranks.findLastIndex((r) => r >= heldRank);
     belowSince = new Date(instants[last + 1]!);

@@ -224,8 +224,7 @@ export default function ExperimentPage() {
                   showTotalsInFooter
                 />
                 <Text as="p" variant="bodySm" tone="subdued">
-                  A member is exposed once, on the same event in every arm (their first order after launch),
-                  and counted from then on.
+                  {exposure.rule}
                   {exposure.srm.reason ? ` Sample ratio check: ${exposure.srm.reason}.` : ""}
                 </Text>
               </BlockStack>
@@ -285,7 +284,7 @@ export default function ExperimentPage() {
                 {page.audit.map((a) => (
                   <Text as="p" key={a.id} tone="subdued">
                     {a.at}: {a.action}
-                    {a.staffId ? ` by staff ${a.staffId}` : ""}
+                    {a.staff ? ` by ${a.staff}` : ""}
                   </Text>
                 ))}
               </BlockStack>

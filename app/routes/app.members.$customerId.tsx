@@ -3,7 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { AdjustmentCard, type AdjustmentAnswer } from "~/admin/members/AdjustmentCard";
-import { BalanceCard, TierCard } from "~/admin/members/BalanceCard";
+import { BalanceCard, CustomerCard, TierCard } from "~/admin/members/BalanceCard";
 import { ExperimentsCard } from "~/admin/members/ExperimentsCard";
 import { loadMemberExperiments } from "~/admin/members/experiments.server";
 import { HeldOrdersCard } from "~/admin/members/HeldOrdersCard";
@@ -88,6 +88,7 @@ export default function MemberPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <BalanceCard member={member} />
+            <CustomerCard member={member} timeZone={timeZone} />
             <HeldOrdersCard customerId={member.customerId} timeZone={timeZone} />
             <LedgerCard
               ledger={detail.ledger}
@@ -98,7 +99,7 @@ export default function MemberPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <TierCard member={member} program={program} />
+            <TierCard member={member} program={program} timeZone={timeZone} />
             <ExperimentsCard experiments={detail.experiments} timeZone={timeZone} />
             <AdjustmentCard
               key={detail.adjustmentId}

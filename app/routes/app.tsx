@@ -7,14 +7,19 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 import { emulatorAppBridgeUrl } from "../shopify/emulator-frame.server";
+import { exchangeForUser, rawSessionToken, rememberStaff } from "../shopify/staff.server";
+import { prisma } from "../db.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 // Every page under /app is embedded in Shopify admin. In emulator mode App Bridge comes
 // from the emulator's stand-in, which hands out the emulator's session tokens; otherwise
 // from Shopify's CDN, as AppProvider does by default.
+// The signed-in staff member's name is kept the first time they open the app, so audits
+// name them (app/shopify/staff.server.ts).
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session, sessionToken } = await authenticate.admin(request);
+  await rememberStaff(prisma(), session.shop, sessionToken?.sub, rawSessionToken(request), exchangeForUser);
   return { apiKey: env().SHOPIFY_API_KEY, appBridgeUrl: emulatorAppBridgeUrl() };
 };
 
@@ -27,11 +32,16 @@ export default function App() {
           Dashboard
         </Link>
         <Link to="/app/program">Program</Link>
+        <Link to="/app/rewards">Rewards</Link>
+        <Link to="/app/tiers">Tiers</Link>
         <Link to="/app/members">Members</Link>
         <Link to="/app/experiments">Experiments</Link>
         <Link to="/app/insights/segments">Segments</Link>
         <Link to="/app/perks">Tier perks</Link>
+        <Link to="/app/widget">Storefront widget</Link>
+        <Link to="/app/migration">Migrate from another app</Link>
         <Link to="/app/privacy">Privacy requests</Link>
+        <Link to="/app/status">Status</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

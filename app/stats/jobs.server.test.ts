@@ -41,7 +41,7 @@ beforeEach(async () => {
 
 describe("the refresh-loyalty-stats job", () => {
   it("refreshes every installed shop when scheduled without a shop", async () => {
-    expect(await run({})).toEqual({ shops: 1, days: expect.any(Number) });
+    expect(await run({})).toEqual({ shops: 1, days: expect.any(Number), orderStats: expect.any(Number) });
     const snapshot = await db.loyaltyStatsSnapshot.findUniqueOrThrow({ where: { shop: SHOP } });
     expect(snapshot.availablePoints).toBe(40n);
     expect(await db.loyaltyStatsSnapshot.count()).toBe(1);

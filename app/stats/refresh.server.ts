@@ -55,13 +55,25 @@ export async function refreshLoyaltyStats(
   );
 }
 
-/** The shop's IANA zone when PostgreSQL knows it, else UTC (an unknown name would fail the SQL). */
-async function shopTimeZone(tx: Tx, shop: string): Promise<string> {
-  const rows = await tx.$queryRaw<{ name: string }[]>`
-    SELECT z."name" FROM "Shop" s JOIN pg_timezone_names z ON z."name" = s."ianaTimezone"
-    WHERE s."domain" = ${shop} LIMIT 1`;
-  return rows[0]?.name ?? "UTC";
+/**
+ * The shop's IANA zone when PostgreSQL knows it, else UTC (an unknown name would fail the
+ * SQL). pg_timezone_names reads the zone files on every query (~90 ms), so each name's
+ * answer is remembered for the process's life.
+ */
+export async function shopTimeZone(tx: Tx | PrismaClient, shop: string): Promise<string> {
+  const row = await tx.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } });
+  const name = row?.ianaTimezone;
+  if (!name) return "UTC";
+  let known = knownZones.get(name);
+  if (known === undefined) {
+    const rows = await tx.$queryRaw<{ name: string }[]>`
+      SELECT "name" FROM pg_timezone_names WHERE "name" = ${name} LIMIT 1`;
+    known = rows.length > 0;
+    knownZones.set(name, known);
+  }
+  return known ? name : "UTC";
 }
+const knownZones = new Map<string, boolean>();
 
 const localDay = (column: Prisma.Sql, timeZone: string) =>
   Prisma.sql`((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})::date`;
@@ -111,7 +123,7 @@ async function upsertDays(tx: Tx, shop: string, timeZone: string, days: string[]
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" IN ('redeem', 'redemptionReturn')), 0) AS redeemed,
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" = 'expiry'), 0) AS expired,
         COALESCE(-SUM(e."points") FILTER (WHERE e."kind" IN ('refundReversal', 'cancellationReversal')), 0) AS reversed,
-        COALESCE(SUM(e."points") FILTER (WHERE e."kind" = 'adjustment'), 0) AS adjusted
+        COALESCE(SUM(e."points") FILTER (WHERE e."kind" IN ('adjustment', 'migration')), 0) AS adjusted
       FROM "LedgerEntry" e, bounds
       WHERE e."shop" = ${shop} AND e."occurredAt" >= bounds.lo AND e."occurredAt" < bounds.hi
       GROUP BY 1),

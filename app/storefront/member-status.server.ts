@@ -4,6 +4,7 @@ import type { LedgerKind } from "~/loyalty/ledger";
 import { memberProgram } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { ACTIVITY_LIMIT, memberStatus, type MemberStatus, type StatusActivityRow } from "./member-status";
+import { programSummary } from "./program-summary";
 
 // GET /apps/loyalty/status for one customer: four indexed reads run side by side (the
 // member's program, their cached balances and tier, the newest ledger entries with their
@@ -54,13 +55,18 @@ export async function loadMemberStatus(
   });
 }
 
-/** What a signed-out visitor's join call to action can promise: no customer, so the live program. */
-export async function loadJoinOffer(db: PrismaClient, shop: string) {
+/**
+ * What a signed-out visitor's join call to action can promise, and the program that sells it
+ * (ways to earn, rewards with their conditions, tiers, the widget's copy): no customer, so
+ * the live program.
+ */
+export async function loadJoinOffer(db: PrismaClient, shop: string, now: Date) {
   const { program } = await currentProgramVersion(db, shop);
   return {
     currency: program.currency,
     enrollment: program.membership.enrollment,
     pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
     signupBonus: program.earning.bonuses.signup,
+    ...programSummary(program, now),
   };
 }

@@ -1,9 +1,17 @@
 import type { LedgerKind } from "~/loyalty/ledger";
 import type { Money } from "~/loyalty/money";
-import type { Program } from "~/loyalty/program";
+import type { Program, WidgetCopy } from "~/loyalty/program";
 import type { RewardValue } from "~/loyalty/program-rewards";
 import { canRedeem, isRewardAvailable } from "~/loyalty/redemption";
 import { progressToNext } from "~/loyalty/tiers";
+import {
+  nextReward,
+  rewardConditions,
+  waysToEarn,
+  type NextReward,
+  type RewardConditions,
+  type WaysToEarn,
+} from "./program-summary";
 
 // The JSON of GET /apps/loyalty/status (extensions/loyalty-widget/PROXY_CONTRACT.md), built
 // from plain rows so the rules stay testable without a database.
@@ -45,7 +53,7 @@ export interface StatusTier {
   fraction: number;
 }
 
-export interface StatusReward {
+export interface StatusReward extends RewardConditions {
   id: string;
   name: string;
   pointsCost: number;
@@ -72,6 +80,9 @@ export type MemberStatus =
       balance: { available: number; pending: number };
       tier: StatusTier | null;
       rewards: StatusReward[];
+      nextReward: NextReward | null;
+      earn: WaysToEarn;
+      copy: WidgetCopy;
       activity: StatusActivity[];
     }
   | { member: false; reason: "notEnrolled" | "excluded" | "noProgram"; currency: string };
@@ -83,26 +94,30 @@ export function memberStatus(input: MemberStatusInput): MemberStatus {
   if (!member || member.status === "notEnrolled") return { member: false, reason: "notEnrolled", currency };
   if (member.status !== "active") return { member: false, reason: "excluded", currency };
   const available = member.availablePoints;
+  const rewards = program.rewards.map((reward): StatusReward => {
+    const decision = canRedeem({ available, eligible: true }, reward, program, now, {
+      redemptionsOfReward: input.redemptionsByReward.get(reward.id) ?? 0,
+    });
+    return {
+      id: reward.id,
+      name: reward.name,
+      pointsCost: reward.pointsCost,
+      value: reward.value,
+      ...rewardConditions(reward),
+      available: isRewardAvailable(reward, now),
+      affordable: decision.ok,
+      shortBy: Math.max(0, reward.pointsCost - available),
+    };
+  });
   return {
     member: true,
     currency,
     balance: { available, pending: member.pendingPoints },
     tier: statusTier(program, member),
-    rewards: program.rewards.map((reward) => {
-      const decision = canRedeem({ available, eligible: true }, reward, program, now, {
-        redemptionsOfReward: input.redemptionsByReward.get(reward.id) ?? 0,
-      });
-      return {
-        id: reward.id,
-        name: reward.name,
-        pointsCost: reward.pointsCost,
-        value: reward.value,
-        minimumSubtotal: reward.minimumSubtotal,
-        available: isRewardAvailable(reward, now),
-        affordable: decision.ok,
-        shortBy: Math.max(0, reward.pointsCost - available),
-      };
-    }),
+    rewards,
+    nextReward: nextReward(rewards, available),
+    earn: waysToEarn(program, now),
+    copy: program.widgetCopy,
     activity: input.activity
       .filter((entry) => entry.kind !== "release")
       .slice(0, ACTIVITY_LIMIT)

@@ -215,6 +215,29 @@ describe("GET status", () => {
       ["ship", true, 0],
       ["big", false, 3750],
     ]);
+    // What the widget needs to sell the program to a member: the reward they are saving
+    // for, each reward's conditions, the ways to earn and the program's own words.
+    expect(body.nextReward).toEqual({
+      id: "big",
+      name: "$50 off",
+      pointsCost: 5000,
+      remaining: 3750,
+      fraction: 0.25,
+    });
+    expect(body.rewards[2]).toMatchObject({
+      minimumSubtotal: { amountMinor: 10000, currency: "USD" },
+      perMemberLimit: null,
+      availableUntil: null,
+    });
+    expect(body.rewards[1]).toMatchObject({ perMemberLimit: 1, minimumSubtotal: null });
+    expect(body.earn).toEqual({
+      pointsPerCurrencyUnit: 1,
+      signup: 0,
+      firstOrder: 0,
+      birthday: 0,
+      campaigns: [],
+    });
+    expect(body.copy).toEqual({ guestPitch: "", memberGreeting: "", callToAction: "" });
     expect(body.activity[0]).toEqual({
       id: `${SHOP}:order:1001:earn`,
       kind: "earn",
@@ -240,11 +263,44 @@ describe("GET status", () => {
       401,
       "login_required",
     );
-    expect(error.join).toEqual({
+    expect(error.join).toMatchObject({
       currency: "USD",
       enrollment: "automatic",
       pointsPerCurrencyUnit: 1,
       signupBonus: 0,
+      earn: { pointsPerCurrencyUnit: 1, signup: 0, firstOrder: 0, birthday: 0, campaigns: [] },
+      copy: { guestPitch: "", memberGreeting: "", callToAction: "" },
+    });
+    // The guest view sells the program: every reward with its conditions, and the tiers.
+    const join = error.join as { rewards: Array<{ id: string }>; tiers: unknown };
+    expect(join.rewards.map((r: { id: string }) => r.id)).toEqual(["five-off", "ship", "big"]);
+    expect(join.rewards[2]).toMatchObject({
+      name: "$50 off",
+      pointsCost: 5000,
+      minimumSubtotal: { amountMinor: 10000, currency: "USD" },
+      available: true,
+    });
+    expect(join.tiers).toEqual({
+      basis: "points",
+      levels: [
+        {
+          id: "bronze",
+          name: "Bronze",
+          threshold: 0,
+          perkPercent: 0,
+          freeShipping: false,
+          earnMultiplier: 1,
+        },
+        {
+          id: "silver",
+          name: "Silver",
+          threshold: 1000,
+          perkPercent: 5,
+          freeShipping: false,
+          earnMultiplier: 1,
+        },
+        { id: "gold", name: "Gold", threshold: 4000, perkPercent: 10, freeShipping: true, earnMultiplier: 1 },
+      ],
     });
   });
 

@@ -6,6 +6,7 @@ import { loadJoinOffer, loadMemberStatus } from "./member-status.server";
 import { authenticateProxy, ProxyRefused, type AppProxyAuthenticate } from "./proxy-auth.server";
 import { proxyError, proxyJson } from "./proxy-response";
 import { redeemFromStorefront } from "./redeem.server";
+import { recordWidgetSeen } from "./widget-seen.server";
 import type { RateLimit } from "./rate-limit.server";
 
 // The app proxy endpoints (routes/proxy.status.ts, routes/proxy.redeem.ts) as plain
@@ -36,8 +37,9 @@ export function proxyStatus(request: Request, deps: ProxyDeps): Promise<Response
   return guarded(async () => {
     const now = deps.now?.() ?? new Date();
     const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    await recordWidgetSeen(deps.db, who.shop, now);
     // Guests get what the join call to action can promise, with the contract's 401.
-    if (who.customerId === null) return loginRequired({ join: await loadJoinOffer(deps.db, who.shop) });
+    if (who.customerId === null) return loginRequired({ join: await loadJoinOffer(deps.db, who.shop, now) });
     return proxyJson(await loadMemberStatus(deps.db, who.shop, who.customerId, now));
   });
 }

@@ -339,6 +339,7 @@ describe("shop/redact", () => {
       "Order",
       "Product",
       "Session",
+      "StaleOrderStats",
       "WebhookEvent",
     ]);
 
@@ -353,6 +354,7 @@ describe("shop/redact", () => {
       "Order",
       "Product",
       "Session",
+      "StaleOrderStats",
       "WebhookEvent",
     ]);
     expect(await db.shop.findUnique({ where: { domain: OTHER } })).not.toBeNull();

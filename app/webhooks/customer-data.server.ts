@@ -130,6 +130,12 @@ export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: 
   if (subject.customerId !== null) exportMatch.push({ customerId: subject.customerId });
   if (subject.email) exportMatch.push({ customerEmail: { equals: subject.email, mode: "insensitive" } });
   if (exportMatch.length) await tx.dataExport.deleteMany({ where: { shop, OR: exportMatch } });
+  // A loyalty-app export waiting to be imported (app/migration) holds customers' emails:
+  // one naming this customer goes; the merchant uploads the file again.
+  for (const email of scope.emails)
+    await tx.migrationImport.deleteMany({
+      where: { shop, content: { contains: email, mode: "insensitive" } },
+    });
   await rememberRedacted(tx, shop, scope, now);
   return { personalValues: scope.personalValues };
 }

@@ -71,6 +71,29 @@ describe("metafieldsSet", () => {
     });
   });
 
+  it("writes a shop metafield and reads it back on the shop; another shop's id is refused", async () => {
+    const { body: shopBody } = await adminQuery(emulator, token, `{ shop { id } }`);
+    const shopId = (shopBody.data as { shop: { id: string } }).shop.id;
+    const value = '{"accentColor":"#ff0066"}';
+    const payload = await set([{ ownerId: shopId, namespace: "$app", key: "widget", type: "json", value }]);
+    expect(payload.userErrors).toEqual([]);
+    const { body } = await adminQuery(
+      emulator,
+      token,
+      `{ shop { widget: metafield(namespace: "$app", key: "widget") { value ownerType jsonValue } } }`,
+    );
+    expect(body.data).toEqual({
+      shop: { widget: { value, ownerType: "SHOP", jsonValue: { accentColor: "#ff0066" } } },
+    });
+    const other = await set([
+      { ownerId: "gid://shopify/Shop/999999", namespace: "$app", key: "widget", type: "json", value },
+    ]);
+    expect(other.userErrors[0]).toMatchObject({
+      field: ["metafields", "0", "ownerId"],
+      code: "INVALID_VALUE",
+    });
+  });
+
   it("refuses more than 25 at once and an invalid element, writing none of the batch", async () => {
     const many = await set(Array.from({ length: 26 }, (_, i) => balance(String(i), { key: `k${i}` })));
     expect(many.userErrors).toEqual([expect.objectContaining({ code: "LESS_THAN_OR_EQUAL_TO" })]);

@@ -7,7 +7,8 @@ import { paginate, type PageArgs } from "./connection";
 import { plannedUserErrors, takeFault } from "./faults";
 import type { GraphqlContext, GraphqlModule } from "./module";
 
-// metafieldsSet on customers and reading them back (Customer.metafield / metafields).
+// metafieldsSet on customers and the shop, and reading them back (Customer.metafield /
+// metafields, Shop.metafield).
 // As in Shopify: at most 25 metafields per call, all written or none, `$app` and
 // `$app:<sub>` namespaces resolve to `app--<client id>` and `app--<client id>--<sub>` for
 // the calling app, values are validated against their type, a metafield keeps its type,
@@ -116,9 +117,16 @@ function metafieldsSet(_: unknown, args: { metafields: SetInput[] }, ctx: Graphq
     const at = (field: string, message: string, code: string) =>
       errors.push({ field: ["metafields", String(i), field], message, code, elementIndex: i });
     const customerId = legacyIdOf("Customer", input.ownerId);
-    if (!input.ownerId.startsWith("gid://shopify/Customer/") || customerId === null)
-      return at("ownerId", "Owner type is not supported by the emulator (customers only).", "INVALID_VALUE");
-    if (!ctx.shop.customers.has(customerId)) return at("ownerId", "Owner does not exist.", "INVALID_VALUE");
+    if (input.ownerId.startsWith("gid://shopify/Shop/")) {
+      if (input.ownerId !== ctx.shop.shop.id) return at("ownerId", "Owner does not exist.", "INVALID_VALUE");
+    } else if (!input.ownerId.startsWith("gid://shopify/Customer/") || customerId === null) {
+      return at(
+        "ownerId",
+        "Owner type is not supported by the emulator (customers and the shop only).",
+        "INVALID_VALUE",
+      );
+    } else if (!ctx.shop.customers.has(customerId))
+      return at("ownerId", "Owner does not exist.", "INVALID_VALUE");
     const namespace = resolveNamespace(input.namespace ?? "$app", ctx.token.clientId);
     if (!KEY.test(input.key))
       return at("key", "Key must be 2-64 letters, digits, dashes or underscores.", "INVALID");
@@ -157,7 +165,7 @@ function metafieldsSet(_: unknown, args: { metafields: SetInput[] }, ctx: Graphq
 }
 
 function lookup(
-  customer: CustomerRecord,
+  owner: { id: string },
   ctx: GraphqlContext,
   namespace: string | null | undefined,
   key: string,
@@ -169,13 +177,13 @@ function lookup(
     k = key.slice(key.lastIndexOf(".") + 1);
   }
   const resolved = resolveNamespace(ns ?? "$app", ctx.token.clientId);
-  return stateOf(ctx.shop).byKey.get(`${customer.id}|${resolved}|${k}`) ?? null;
+  return stateOf(ctx.shop).byKey.get(`${owner.id}|${resolved}|${k}`) ?? null;
 }
 
 export const metafieldsModule: GraphqlModule = {
   typeDefs: /* GraphQL */ `
     scalar JSON
-    enum MetafieldOwnerType { CUSTOMER DISCOUNT }
+    enum MetafieldOwnerType { CUSTOMER DISCOUNT SHOP }
     type Metafield {
       id: ID!
       namespace: String!
@@ -203,6 +211,9 @@ export const metafieldsModule: GraphqlModule = {
     extend type Customer {
       metafield(namespace: String, key: String!): Metafield
       metafields(${PAGINATION_ARGS}, namespace: String, keys: [String!]): MetafieldConnection!
+    }
+    extend type Shop {
+      metafield(namespace: String, key: String!): Metafield
     }
     extend type Mutation {
       metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
@@ -233,6 +244,10 @@ export const metafieldsModule: GraphqlModule = {
         );
       },
     },
+    Shop: {
+      metafield: (s: { id: string }, args: { namespace?: string | null; key: string }, ctx: GraphqlContext) =>
+        lookup(s, ctx, args.namespace, args.key),
+    },
     Metafield: {
       jsonValue: (m: MetafieldRecord) => {
         if (m.type === "json") return JSON.parse(m.value) as unknown;
@@ -242,7 +257,11 @@ export const metafieldsModule: GraphqlModule = {
       },
       compareDigest: (m: MetafieldRecord) => digest(m),
       ownerType: (m: MetafieldRecord) =>
-        m.ownerId.startsWith("gid://shopify/DiscountAutomaticNode/") ? "DISCOUNT" : "CUSTOMER",
+        m.ownerId.startsWith("gid://shopify/DiscountAutomaticNode/")
+          ? "DISCOUNT"
+          : m.ownerId.startsWith("gid://shopify/Shop/")
+            ? "SHOP"
+            : "CUSTOMER",
     },
   },
 };

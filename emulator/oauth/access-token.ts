@@ -1,4 +1,5 @@
 import type { EmulatorConfig } from "../config";
+import type { StaffRecord } from "../resources/records";
 import type { EmulatorStore } from "../store";
 import { verifyJwt } from "./jwt";
 import type { IssuedToken } from "./tokens";
@@ -80,6 +81,13 @@ function exchangeSessionToken(params: Record<string, string>, shop: string, ctx:
     const userId = typeof claims.sub === "string" ? claims.sub : "";
     if (!/^\d+$/.test(userId))
       return oauthError(400, "invalid_subject_token", "Invalid subject token: sub is not a user id.");
+    const staff = ctx.store.findShop(shop)?.staff.get(Number(userId));
+    if (!staff)
+      return oauthError(
+        400,
+        "invalid_subject_token",
+        "Invalid subject token: sub is not a staff member of this shop.",
+      );
     const token = ctx.store.tokens.issue({
       shop,
       clientId: ctx.config.apiKey,
@@ -89,7 +97,7 @@ function exchangeSessionToken(params: Record<string, string>, shop: string, ctx:
       lifetimeSeconds: tokenLifetimes.onlineSeconds,
       refreshLifetimeSeconds: null,
     });
-    return { status: 200, body: onlineBody(token, shop, userId, ctx) };
+    return { status: 200, body: onlineBody(token, staff, ctx) };
   }
   return oauthError(
     400,
@@ -148,20 +156,20 @@ function offlineBody(token: IssuedToken, ctx: Ctx): Record<string, unknown> {
   };
 }
 
-function onlineBody(token: IssuedToken, shop: string, userId: string, ctx: Ctx): Record<string, unknown> {
+function onlineBody(token: IssuedToken, staff: StaffRecord, ctx: Ctx): Record<string, unknown> {
   return {
     access_token: token.accessToken,
     scope: token.scope,
     expires_in: secondsUntil(token.expiresAt ?? ctx.config.now(), ctx),
     associated_user_scope: token.scope,
-    // The emulator has no staff accounts; the user is described only by the id the admin frame signed.
+    // Shopify's documented online-token user (token exchange, online access tokens).
     associated_user: {
-      id: Number(userId),
-      first_name: "Staff",
-      last_name: userId,
-      email: `staff-${userId}@${shop}`,
+      id: staff.id,
+      first_name: staff.firstName,
+      last_name: staff.lastName,
+      email: staff.email,
       email_verified: true,
-      account_owner: userId === "1",
+      account_owner: staff.accountOwner,
       locale: "en",
       collaborator: false,
     },

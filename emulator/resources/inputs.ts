@@ -28,6 +28,18 @@ export const shopInput = z.object({
     .default("USD"),
   ianaTimezone: z.string().min(1).default("America/New_York"),
   planDisplayName: z.string().min(1).default("Basic"),
+  // The shop's staff accounts (Shopify users); the admin frame signs in as the account owner.
+  staff: z
+    .array(
+      z.object({
+        id: z.coerce.number().int().positive(),
+        firstName: z.string().min(1),
+        lastName: z.string().min(1),
+        email: z.email().optional(),
+        accountOwner: z.boolean().default(false),
+      }),
+    )
+    .optional(),
 });
 
 export const customerInput = z.object({

@@ -12,6 +12,15 @@ export type ShopRecord = {
   createdAt: string;
 };
 
+/** A staff account: what an online access token's associated_user describes. */
+export type StaffRecord = {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  accountOwner: boolean;
+};
+
 export const CUSTOMER_STATES = ["DECLINED", "DISABLED", "ENABLED", "INVITED"] as const;
 export const MARKETING_STATES = [
   "INVALID",

@@ -7,6 +7,7 @@ import { cumulativeAt, DAY_MS, isoAt, timeAtCumulative, timeOfDayMs, type Calend
 import type { ShopParams } from "../model/params";
 import type { Rng } from "../random/rng";
 import { binomial, categorical, exponential, gamma, normal, poisson } from "../random/samplers";
+import { PastLoyalty, type SimRedemption } from "./past-loyalty";
 import { reviewText } from "./review-text";
 
 export const ORDER_ID_BASE = 5_900_000_000_000;
@@ -63,6 +64,8 @@ export interface HistorySink {
   orders: OrderInput[];
   refunds: SimRefund[];
   reviews: SimReview[];
+  /** Reward codes of the shop's past loyalty program (params.pastLoyalty), when it had one. */
+  redemptions: SimRedemption[];
   orderSeq: number;
   refundSeq: number;
   reviewSeq: number;
@@ -102,12 +105,14 @@ export function simulateHistory(
     dropoutDay: null,
     emails: { received: 0, opened: 0, clicked: 0, receivedLast90: 0, openedLast90: 0 },
   };
+  const past = ctx.params.pastLoyalty;
+  const loyalty = past ? new PastLoyalty(past, ctx.params.seed, c.id) : null;
   if (c.latent.buyer) {
     const lambda = c.latent.lambdaPerYear;
     let t = c.acquiredDay;
     for (let first = true; ; first = false) {
       const dropsOut = !first && rng.chance(c.latent.dropoutP);
-      placeOrder(ctx, c, rng, sink, history, t, first, dropsOut);
+      placeOrder(ctx, c, rng, sink, history, t, first, dropsOut, loyalty);
       if (dropsOut) break;
       const next = timeAtCumulative(
         calendar,
@@ -131,6 +136,7 @@ function placeOrder(
   t: number,
   first: boolean,
   dropsOut: boolean,
+  loyalty: PastLoyalty | null,
 ): void {
   const { calendar, catalog, params } = ctx;
   const day = Math.floor(t);
@@ -167,8 +173,16 @@ function placeOrder(
     subtotal += price * quantity;
   }
 
-  const discount = chooseDiscount(ctx, c, rng, day, first);
-  const discountMinor = discount ? Math.round((subtotal * discount.percent) / 100) : 0;
+  // A reward code replaces the marketing code (they do not combine); the marketing draw
+  // still happens, so the rest of the customer's history is the same either way.
+  const marketing = chooseDiscount(ctx, c, rng, day, first);
+  const reward = loyalty?.redeem(t, subtotal) ?? null;
+  const discount = reward ? null : marketing;
+  const discountMinor = reward
+    ? reward.amountMinor
+    : discount
+      ? Math.round((subtotal * discount.percent) / 100)
+      : 0;
   const net = subtotal - discountMinor;
   const shippingMinor =
     net >= params.shipping.freeAboveMinor
@@ -252,6 +266,16 @@ function placeOrder(
     }
   }
 
+  loyalty?.earn(t, net, financialStatus !== "PAID");
+  if (reward)
+    sink.redemptions.push({
+      orderId,
+      customerId: c.id,
+      code: reward.code,
+      amountMinor: reward.amountMinor,
+      pointsCost: reward.pointsCost,
+      at: createdAt,
+    });
   const iso = updatedMs === createdMs ? createdAt : isoAt(calendar, updatedMs);
   sink.orders.push({
     id: orderId,
@@ -265,7 +289,11 @@ function placeOrder(
     financialStatus,
     fulfillmentStatus: end - t > 3 ? "FULFILLED" : "UNFULFILLED",
     currencyCode: params.currency,
-    discountCodes: discount ? [{ code: discount.code, amount: minorText(discountMinor) }] : [],
+    discountCodes: reward
+      ? [{ code: reward.code, amount: minorText(discountMinor) }]
+      : discount
+        ? [{ code: discount.code, amount: minorText(discountMinor) }]
+        : [],
     lineItems,
     shippingPrice: minorText(shippingMinor),
     taxPrice: minorText(taxMinor),

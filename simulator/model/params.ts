@@ -50,6 +50,40 @@ export const shopParamsSchema = z.strictObject({
   fullRefundShare: probability.default(0.35),
   /** Mean share of orders with a discount code outside sale periods. */
   discountRate: probability.default(0.14),
+  /**
+   * A loyalty program the shop ran before the app (history mode): members earn points on
+   * their orders and pay some later orders with a reward code (`codePrefix` and 8
+   * characters), which the app's backfill imports as past redemptions. Off unless given.
+   */
+  pastLoyalty: z
+    .strictObject({
+      codePrefix: z
+        .string()
+        .regex(/^[A-Z0-9][A-Z0-9_-]{1,39}$/)
+        .default("REWARD-"),
+      /** Points per major currency unit of merchandise after discounts. */
+      pointsPerUnit: positive.default(1),
+      /** Days before an order's points may be spent (the return window). */
+      pendingDays: z.int().min(0).default(30),
+      /** Chance that a customer who can afford a reward uses one on an order. */
+      redeemChance: probability.default(0.45),
+      rewards: z
+        .array(
+          z.strictObject({
+            amountMinor: z.int().positive(),
+            pointsCost: z.int().positive(),
+            minimumSubtotalMinor: z.int().min(0).default(0),
+          }),
+        )
+        .min(1)
+        .default([
+          // The demo program's rewards (simulator/history.ts demoProgram).
+          { amountMinor: 500, pointsCost: 200, minimumSubtotalMinor: 0 },
+          { amountMinor: 1_500, pointsCost: 500, minimumSubtotalMinor: 5_000 },
+        ]),
+    })
+    .nullable()
+    .default(null),
   /** Mean share of orders followed by a product review. */
   reviewRate: probability.default(0.1),
   shipping: z

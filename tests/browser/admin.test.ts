@@ -10,8 +10,9 @@ import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./suppo
 
 // The embedded app as a merchant meets it: the emulator's Shopify admin frames the built
 // app, which authenticates with the frame's session token (token exchange against the
-// emulator), records the install from the shop query, and renders the dashboard from
-// the database. Only Chromium, the app and the emulator are involved; nothing is mocked.
+// emulator), records the install from the shop query, and renders the dashboard (with a
+// new install's checklist) and the status page from the database. Only Chromium, the app
+// and the emulator are involved; nothing is mocked.
 
 const SHOP = "demo-loyalty.myshopify.com";
 const API_KEY = "browser-test-key";
@@ -115,8 +116,26 @@ afterAll(async () => {
   await database?.stop();
 });
 
+const openNav = (label: string) =>
+  page.getByTestId("app-nav").getByRole("link", { name: label, exact: true }).click();
+
 describe("the embedded admin", () => {
+  it("greets a new install with its checklist and the business figures in the shop's currency", async () => {
+    const step = (id: string) => frame.locator(`[data-onboarding-step="${id}"]`);
+    expect(await step("program").getAttribute("data-done")).toBe("no");
+    expect(await step("widget").getAttribute("data-done")).toBe("no");
+    // The default program promises no checkout perk and lets no points expire: nothing to do there.
+    expect(await frame.getByText("2 of 4 steps done").count()).toBe(1);
+    // Two mirrored orders with no date and no customer: no figures yet, in euros.
+    expect(await frame.locator('[data-kpi="Revenue from members"]').innerText()).toBe("€0.00");
+    expect(await frame.getByText("Correlation, not the program's effect").count()).toBe(1);
+    // Engineering state lives on the status page.
+    expect(await frame.getByText("Background workers").count()).toBe(0);
+  });
+
   it("shows the store recorded from the emulator's shop query", async () => {
+    await openNav("Status");
+    await frame.getByRole("heading", { name: "Status", level: 1 }).waitFor();
     // The store card fills in once the app has read the shop; a loaded machine takes seconds.
     await expect
       .poll(() => frame.getByRole("heading", { name: "Northwind Outfitters" }).count(), { timeout: 30_000 })
@@ -148,9 +167,11 @@ describe("the embedded admin", () => {
       payload: { id: 9001, title: "Gift card" },
     });
     expect(delivery.status).toBe(200);
-    // Opening the app's home from the admin nav is a client-side navigation: its data
-    // request carries the App Bridge stand-in's session token in the Authorization header.
+    // Opening a page from the admin nav is a client-side navigation: its data request
+    // carries the App Bridge stand-in's session token in the Authorization header.
     await page.locator("#app-home").click();
+    await frame.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    await openNav("Status");
     await frame.getByText("1 event waiting").waitFor({ timeout: 60_000 });
     expect(dataRequests.length).toBeGreaterThan(0);
     for (const request of dataRequests) {
@@ -188,9 +209,14 @@ describe("the embedded admin", () => {
   it("lists the app's NavMenu in the admin and renders without script errors", async () => {
     const nav = await page.getByTestId("app-nav").innerText();
     expect(nav).toContain("Privacy requests");
+    expect(nav).toContain("Status");
     expect(nav).not.toContain("Dashboard"); // the home link is the app's own entry in admin
     mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.setViewportSize({ width: 1440, height: 2400 });
     await page.screenshot({ path: `${SCREENSHOTS}/dashboard.png` });
+    await openNav("Status");
+    await frame.getByRole("heading", { name: "Status", level: 1 }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/status.png` });
     expect(pageErrors).toEqual([]);
   });
 });

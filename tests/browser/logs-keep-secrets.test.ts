@@ -17,7 +17,8 @@ import { createOwnedDatabase, startOwnedRedis, type OwnedService } from "./suppo
 // an embedded install (token exchange), admin data requests, a refused expired token,
 // signed webhooks the worker processes, the install backfill and metafield syncs (the
 // worker calling Shopify with the access token), and a storefront status and redemption
-// through the app proxy. Then every line both processes wrote is searched for the app
+// through the app proxy, and an unknown admin URL with the session token in its query.
+// Then every line both processes wrote is searched for the app
 // secret (which also keys webhook and proxy HMACs), every access and refresh token the
 // emulator issued, and every session token the app was handed. It lives with the browser
 // tests because it needs the production build, which that project builds one file at a time.
@@ -124,6 +125,16 @@ beforeAll(async () => {
     headers: { Authorization: `Bearer ${expired}` },
   });
   expect(refused.status).toBe(401);
+  // An admin URL no route matches, as a stale bookmark or a typo opens it: the first load
+  // carries the session token in its query, which the router's error quotes in full.
+  const unknown = await browserFetch(
+    `${appUrl}/app/no-such-page?embedded=1&shop=${SHOP}&host=${host}&id_token=${await frameToken()}`,
+  );
+  expect(unknown.status).toBe(404);
+  const unknownData = await browserFetch(`${appUrl}/app/no-such-page.data?id_token=${await frameToken()}`, {
+    headers: { Authorization: `Bearer ${await frameToken()}` },
+  });
+  expect(unknownData.status).toBe(404);
 
   // Webhooks, signed by the emulator; the worker processes them and syncs metafields.
   await seedProgram(db, SHOP, {
@@ -221,6 +232,8 @@ describe("the logs of a full run at debug level", () => {
       "/proxy/redeem",
       "Attempting to authenticate session token",
       "Failed to validate session token",
+      "/app/no-such-page",
+      "No route matches URL",
     ];
     for (const line of evidence) {
       expect(logs, line).toContain(line);

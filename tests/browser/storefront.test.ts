@@ -61,8 +61,11 @@ async function seed(db: ReturnType<typeof createPrisma>, emulator: Emulator) {
         name: "$50 off",
         value: { kind: "fixedAmount", amount: { amountMinor: 5000, currency: "USD" } },
         pointsCost: 5000,
+        minimumSubtotal: { amountMinor: 10000, currency: "USD" },
       },
     ],
+    earning: { pointsPerCurrencyUnit: 2, bonuses: { signup: 100, birthday: 250 } },
+    widgetCopy: { guestPitch: "Join the Northwind club: points on every order." },
   });
   // Points through the ledger, then the tier the real rule gives them.
   await seedMember(db, SHOP, BigInt(CUSTOMER), 1250, new Date());
@@ -152,6 +155,16 @@ describe("the storefront loyalty widget", () => {
       .toBe("1,250");
     await expect.poll(() => card.innerText()).toContain("Silver");
     expect(storefront!.proxied[0]).toEqual({ method: "GET", path: "/apps/loyalty/status", status: 200 });
+    // Loaded as Shopify injects a theme app extension's script: async, in <head>, so it
+    // can run before the body exists (it starts on DOMContentLoaded).
+    expect(
+      await page.evaluate(() =>
+        [...document.head.querySelectorAll("script[src]")].map((s) => [
+          s.getAttribute("src"),
+          (s as HTMLScriptElement).async,
+        ]),
+      ),
+    ).toEqual([["/extensions/loyalty-widget/assets/loyalty-widget.js", true]]);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: `${SCREENSHOTS}/widget-closed.png` });
     expect(await shifts()).toEqual([]);
@@ -168,9 +181,19 @@ describe("the storefront loyalty widget", () => {
     expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-lw-title"))).toBe(true);
     await expect.poll(() => panel.locator(".lw-balance__value").textContent()).toBe("1,250");
     const text = await panel.innerText();
+    expect(text).toContain("Hi Mia!");
     expect(text).toContain("$5 off");
     expect(text).toContain("$50 off");
-    expect(await panel.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("25");
+    // Each reward's conditions, the ways to earn, and the recent activity.
+    expect(text).toContain("5,000 points · $100.00 minimum order");
+    expect(text).toContain("2 points for every $1 spent");
+    expect(text).toContain("250 points on your birthday");
+    expect(text).toContain("Recent activity");
+    // Points to the next reward and to the next tier, each with a progress bar.
+    const nextReward = panel.getByRole("progressbar", { name: "3,750 points to $50 off" });
+    expect(await nextReward.getAttribute("aria-valuenow")).toBe("25");
+    const nextTier = panel.getByRole("progressbar", { name: "3,750 points to Gold" });
+    expect(await nextTier.getAttribute("aria-valuenow")).toBe("25");
     await page.screenshot({ path: `${SCREENSHOTS}/widget-open.png` });
   });
 
@@ -198,5 +221,67 @@ describe("the storefront loyalty widget", () => {
     expect(await shifts()).toEqual([]);
     expect(await cls()).toBe(0);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("the storefront loyalty widget for a guest", () => {
+  it("sells the program: the pitch, ways to earn, rewards with conditions and tiers, with Join and Sign in", async () => {
+    // Same context (its layout-shift observer), signed out by the stand-in's cookie.
+    const guest = await page.context().newPage();
+    const errors: string[] = [];
+    guest.on("pageerror", (error) => errors.push(error.message));
+    // The worst case of Shopify's injection: the script runs in <head> before the body
+    // exists (here made blocking), and must still start once the document is parsed.
+    await guest.route(
+      (url) => url.pathname === "/",
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.text()).replace(/(<script src="[^"]+") async>/, "$1>");
+        expect(body).toMatch(/<head>[\s\S]*<script src="[^"]+loyalty-widget\.js"><\/script>[\s\S]*<\/head>/);
+        await route.fulfill({ response, body });
+      },
+    );
+    await guest.goto(`${storefront!.url}/?customer=guest`);
+    await guest.locator("[data-lw-launcher]").click();
+    const panel = guest.getByRole("dialog");
+    await expect.poll(() => panel.locator("[data-lw-program]").innerText()).toContain("Tiers");
+    const text = await panel.innerText();
+    // The program's own pitch (its widgetCopy) replaces the translated default.
+    expect(text).toContain("Join the Northwind club: points on every order.");
+    expect(text).toContain("2 points for every $1 spent");
+    expect(text).toContain("100 points for creating an account");
+    expect(text).toContain("$50 off");
+    expect(text).toContain("5,000 points · $100.00 minimum order");
+    expect(text).toMatch(/Silver\s+From 1,000 points · 5% off every order/);
+    expect(await panel.getByRole("link", { name: "Join now" }).getAttribute("href")).toBe(
+      "/account/register",
+    );
+    expect(await panel.getByRole("link", { name: "Sign in" }).getAttribute("href")).toBe("/account/login");
+    expect(storefront!.proxied.at(-1)).toEqual({ method: "GET", path: "/apps/loyalty/status", status: 401 });
+    await guest.screenshot({ path: `${SCREENSHOTS}/widget-guest.png` });
+    expect(await guest.evaluate(() => (window as unknown as { __shifts: string[] }).__shifts)).toEqual([]);
+    expect(errors).toEqual([]);
+    await guest.close();
+  });
+
+  it("speaks the storefront's language and calls the proxy under its locale root", async () => {
+    const guest = await page.context().newPage();
+    await guest.goto(`${storefront!.url}/fr/?customer=guest`);
+    await guest.locator("[data-lw-launcher]").click();
+    const panel = guest.getByRole("dialog");
+    await expect.poll(() => panel.locator("[data-lw-program]").innerText()).toContain("Niveaux");
+    const text = await panel.innerText();
+    expect(text).toContain("Comment gagner des points");
+    expect(text).toContain("100 points à la création de votre compte");
+    expect(text).toMatch(/Commande minimum de 100,00\s\$US/);
+    expect(await panel.getByRole("link", { name: "Se connecter" }).getAttribute("href")).toBe(
+      "/fr/account/login",
+    );
+    expect(storefront!.proxied.at(-1)).toEqual({
+      method: "GET",
+      path: "/fr/apps/loyalty/status",
+      status: 401,
+    });
+    await guest.close();
   });
 });

@@ -26,7 +26,7 @@ describe("imports point one way: routes -> admin -> domains -> shopify/db/jobs",
     [
       "a domain imports an admin screen (relative)",
       "app/webhooks/process.server.ts",
-      "../admin/dashboard/dashboard.server",
+      "../admin/status/status.server",
     ],
     [
       "an admin screen imports a route",
@@ -40,7 +40,7 @@ describe("imports point one way: routes -> admin -> domains -> shopify/db/jobs",
     ],
     ["jobs/ imports a domain service", "app/jobs/producers.server.ts", "~/webhooks/inbox.server"],
     ["db.server imports a domain", "app/db.server.ts", "./stats/kpis.server"],
-    ["a worker imports an admin screen", "workers/processors/loyalty.ts", "~/admin/dashboard/present"],
+    ["a worker imports an admin screen", "workers/processors/loyalty.ts", "~/admin/status/present"],
   ])("fires when %s", async (_what, file, spec) => {
     expect(await problems(file, importOf(spec))).toEqual([
       expect.stringMatching(/must not import .*imports point/),

@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { env } from "~/env.server";
 import { loadProgramPage } from "~/admin/program/program-page.server";
+import { DEFAULT_APPEARANCE } from "~/storefront/widget-appearance";
+import { sectionPart, type SectionKey } from "~/admin/program/sections";
+import { uploadMigration } from "~/migration/import.server";
 import { callRoute, type Answer } from "./answers";
 import type { AppRoute } from "./route-table";
 import {
@@ -31,17 +34,35 @@ useTwoShops();
  * session token only.
  */
 const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = {
-  "routes/app._index": async () => ({ intent: "start-backfill", historyEarnsPoints: "false" }),
+  "routes/app._index": async () => ({ intent: "dismiss-onboarding" }),
+  "routes/app.status": async () => ({ intent: "start-backfill", historyEarnsPoints: "false" }),
   "routes/app.members.$customerId": async () => ({
     points: "100",
     reason: "security suite",
     adjustmentId: randomUUID(),
   }),
-  "routes/app.program": async () => {
-    const page = await loadProgramPage(db, SHOP_A);
-    return { basedOn: String(page.version), note: "security suite", program: JSON.stringify(page.draft) };
-  },
+  "routes/app.program.earning": () => sectionForm("earning"),
+  "routes/app.program.policies": () => sectionForm("policies"),
+  "routes/app.rewards": () => sectionForm("rewards"),
+  "routes/app.tiers": () => sectionForm("tiers"),
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
+  "routes/app.widget": async () => ({ intent: "save", appearance: JSON.stringify(DEFAULT_APPEARANCE) }),
+  "routes/app.migration": async () => {
+    // A dry run of shop A's own upload (a file field cannot travel in this form).
+    const upload = await uploadMigration(db, SHOP_A, {
+      fileName: "smile.csv",
+      text: "email,points_balance\nnobody@example.com,10\n",
+      staffId: null,
+    });
+    return { intent: "dryRun", id: (upload.body as { id: string }).id };
+  },
+  "routes/app.members._index": async () => ({
+    points: "100",
+    reason: "security suite",
+    bulkId: randomUUID(),
+    selection: "filter",
+    filter: "",
+  }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.
@@ -67,6 +88,16 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   "routes/app.experiments.$experimentId": async () => ({ intent: "launch" }),
   "routes/app.insights.segments": async () => ({ intent: "recompute" }),
 };
+
+/** A program section's save of shop A's live version, unchanged. */
+async function sectionForm(section: SectionKey): Promise<Record<string, string>> {
+  const page = await loadProgramPage(db, SHOP_A);
+  return {
+    basedOn: String(page.version),
+    note: "security suite",
+    section: JSON.stringify(sectionPart(section, page.draft)),
+  };
+}
 
 async function formBody(route: AppRoute): Promise<URLSearchParams> {
   const form = CROSS_SHOP_FORMS[route.id];

@@ -4,11 +4,22 @@ import type { PrismaClient } from "~/db.server";
 import type { BackfillRun } from "~/generated/prisma/client";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import { adminGraphqlFor } from "~/shopify/admin-client.server";
+import { runMigration } from "~/migration/run.server";
 import { enqueueStatsRefresh } from "~/stats/jobs.server";
 
 export function backfillProcessor(db: PrismaClient) {
   return async (job: Job) => {
-    const { runId } = parseJobData(QUEUE.backfill, job.name, job.data);
+    if (job.name === "run-migration") {
+      const { importId } = parseJobData<typeof QUEUE.backfill, "run-migration">(
+        QUEUE.backfill,
+        job.name,
+        job.data,
+      );
+      const done = await runMigration(db, importId);
+      await enqueueStatsRefresh(done.shop);
+      return { status: done.status, imported: done.rowsImported, skipped: done.rowsSkipped };
+    }
+    const { runId } = parseJobData<typeof QUEUE.backfill, "run-backfill">(QUEUE.backfill, job.name, job.data);
     // attemptsMade counts the attempts that already failed.
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const run = await runBackfillJob(db, runId, { finalAttempt });

@@ -1,8 +1,11 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
+import { sweepExposures } from "~/experiments/exposure-sweep.server";
+import { enqueueMetafieldSync } from "~/jobs/producers.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
 import { SCHEDULED_LOYALTY_EVERY_MS } from "~/jobs/schedules.server";
+import { runBulkAdjustment } from "~/loyalty/services/bulk-adjustments.server";
 import { runScheduledLoyalty } from "~/loyalty/services/scheduled.server";
 
 const SHOP_PAGE = 1_000;
@@ -14,14 +17,44 @@ export function loyaltyProcessor(db: PrismaClient, loyalty: TypedQueue<typeof QU
         parseJobData(QUEUE.loyalty, job.name, job.data);
         return { shops: await fanOut(db, loyalty, new Date()) };
       case "run-scheduled-loyalty": {
-        const { shop } = parseJobData(QUEUE.loyalty, "run-scheduled-loyalty", job.data);
-        return runScheduledLoyalty(db, shop, { now: new Date() });
+        const { shop } = parseJobData<typeof QUEUE.loyalty, "run-scheduled-loyalty">(
+          QUEUE.loyalty,
+          job.name,
+          job.data,
+        );
+        const now = new Date();
+        const scheduled = await runScheduledLoyalty(db, shop, { now });
+        return { ...scheduled, exposures: await sweep(db, shop, now) };
+      }
+      case "sweep-exposures": {
+        const { shop } = parseJobData<typeof QUEUE.loyalty, "sweep-exposures">(
+          QUEUE.loyalty,
+          job.name,
+          job.data,
+        );
+        return sweep(db, shop, new Date());
+      }
+      case "bulk-adjust": {
+        const { bulkId } = parseJobData<typeof QUEUE.loyalty, "bulk-adjust">(
+          QUEUE.loyalty,
+          job.name,
+          job.data,
+        );
+        const bulk = await runBulkAdjustment(db, bulkId);
+        return { processed: bulk.processed, applied: bulk.applied, skipped: bulk.skipped };
       }
       default:
         parseJobData(QUEUE.loyalty, job.name, job.data);
         throw new UnrecoverableError(`loyalty job "${job.name}" has a schema but no processor`);
     }
   };
+}
+
+/** The shop's due exposures; members whose tier perk changed with them get a metafield sync. */
+async function sweep(db: PrismaClient, shop: string, now: Date) {
+  const swept = await sweepExposures(db, shop, now);
+  if (swept.resync) await enqueueMetafieldSync(shop);
+  return swept;
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseJobData, QUEUE, type JobData } from "~/jobs/definitions";
 import { sweepBackfills } from "~/backfill/sweep.server";
 import { requeueBackfill, requeueWebhook } from "~/jobs/producers.server";
 import type { TypedQueue } from "~/jobs/queue.server";
+import { refreshAllOrderStats } from "~/stats/order-stats.server";
 import { refreshAllShops, refreshLoyaltyStats } from "~/stats/refresh.server";
 import { pruneInbox } from "~/webhooks/retention.server";
 import { SWEEP_AFTER_MINUTES, sweepInbox } from "~/webhooks/sweeper.server";
@@ -43,7 +44,11 @@ export function maintenanceProcessor(
       case "refresh-loyalty-stats": {
         const { shop, full } = data as JobData<typeof QUEUE.maintenance, "refresh-loyalty-stats">;
         const now = new Date();
-        if (!shop) return refreshAllShops(db, now);
+        if (!shop) {
+          // The members list's order statistics too, so their stale log stays short (ADR 0021).
+          const orderStats = await refreshAllOrderStats(db);
+          return { ...(await refreshAllShops(db, now)), orderStats };
+        }
         // A job's return value is stored as JSON: the ledger cursor (BigInt) goes as a string.
         const result = await refreshLoyaltyStats(db, shop, { now, full });
         return { ...result, lastLedgerId: String(result.lastLedgerId) };

@@ -45,6 +45,12 @@ function NumberField(props: {
   );
 }
 
+const COPY_FIELDS: [keyof OverrideFields["copy"], string, string][] = [
+  ["guestPitch", "Guest pitch", "What a signed-out shopper reads first. Empty: the translated default."],
+  ["memberGreeting", "Member greeting", "The member view's first line. Empty: the translated default."],
+  ["callToAction", "Join button", "The guest's call to action. Empty: the translated default."],
+];
+
 export function VariantFields(props: Props) {
   const { lever, program, fields, disabled, errors, change } = props;
   const spend = program.tiers.basis === "spend";
@@ -157,6 +163,23 @@ export function VariantFields(props: Props) {
       );
     case "messages":
       return <MessageFields {...props} />;
+    case "widgetCopy":
+      return (
+        <BlockStack gap="200">
+          {COPY_FIELDS.map(([key, label, helpText]) => (
+            <TextField
+              key={key}
+              autoComplete="off"
+              label={label}
+              helpText={helpText}
+              value={fields.copy[key]}
+              onChange={(v) => change((f) => void (f.copy[key] = v))}
+              error={errors[`widgetCopy.${key}`]}
+              disabled={disabled}
+            />
+          ))}
+        </BlockStack>
+      );
   }
 }
 

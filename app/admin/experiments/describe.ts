@@ -68,5 +68,16 @@ export function describeOverride(override: Json, program: Program): string {
         : `after ${String(e.days)} days${e.policy === "inactivity" ? " of inactivity" : ""}`;
     parts.push(`Points expire: ${before} → ${after}`);
   }
+  if (isObject(override.widgetCopy)) {
+    const names = {
+      guestPitch: "Guest pitch",
+      memberGreeting: "Member greeting",
+      callToAction: "Join button",
+    };
+    for (const [key, label] of Object.entries(names)) {
+      const text = override.widgetCopy[key];
+      if (typeof text === "string") parts.push(`${label}: “${text || "translated default"}”`);
+    }
+  }
   return parts.length ? parts.join("; ") : "No change from the live program";
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
+import { staffLabel } from "~/admin/components/staff";
+import { staffNames } from "~/shopify/staff.server";
 import { qualifiedKey } from "~/experiments/assignment";
 import { getExperiment, type Outcome } from "~/experiments/experiments.server";
 import { grantHoldoutPoints } from "~/experiments/holdout.server";
@@ -12,9 +14,9 @@ import {
   stopExperiment,
 } from "~/experiments/lifecycle.server";
 import { sampleRatioMismatch } from "~/experiments/stats/srm";
-import { formatDateTime } from "~/admin/dashboard/present";
+import { formatDateTime } from "~/admin/components/time";
 import { shopContext } from "./context.server";
-import { daysRunning, leverLabel, metricLabel } from "./present";
+import { daysRunning, exposureRule, leverLabel, metricLabel } from "./present";
 import { loadReport } from "./report.server";
 import { describeOverride } from "./describe";
 import { unreadableForm } from "../form-answers";
@@ -95,10 +97,11 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
     })),
     exposure: {
       total: exposed,
+      rule: exposureRule(e.exposureTrigger),
       srm: { warning: srm.warning, pValue: srm.pValue, reason: srm.reason ?? null },
     },
     report: await loadReport(db, shop, e, exposed, now, context),
-    audit: audit.map((a) => ({ id: a.id.toString(), action: a.action, staffId: a.staffId, at: when(a.at)! })),
+    audit: await auditLines(db, shop, audit, when),
   };
 }
 
@@ -158,4 +161,25 @@ export async function lifecycleFromForm(
   else if (f.intent === "grant") outcome = await grantHoldoutPoints(db, shop, id, options);
   else outcome = await revertShip(db, shop, id, options);
   return outcome.ok ? { ok: true, intent: f.intent, message: DONE[f.intent]! } : outcome;
+}
+
+/** The audit trail with staff named (app/shopify/staff.server.ts), not numbered. */
+async function auditLines(
+  db: PrismaClient,
+  shop: string,
+  audit: Array<{ id: bigint; action: string; staffId: string | null; at: Date }>,
+  when: (d: Date) => string | null,
+) {
+  const names = await staffNames(
+    db,
+    shop,
+    audit.map((a) => a.staffId),
+  );
+  return audit.map((a) => ({
+    id: a.id.toString(),
+    action: a.action,
+    staffId: a.staffId,
+    staff: a.staffId ? staffLabel(a.staffId, names) : null,
+    at: when(a.at)!,
+  }));
 }

@@ -27,6 +27,8 @@ export type OverrideFields = {
   expiryDays: string;
   /** Message kind → its subject and body templates. */
   messages: Record<MessageKind, { subject: string; body: string }>;
+  /** The storefront widget's texts (empty: the widget's translated default). */
+  copy: { guestPitch: string; memberGreeting: string; callToAction: string };
 };
 
 export type VariantDraft = {
@@ -82,6 +84,7 @@ export function liveFields(program: Program): OverrideFields {
     expiryPolicy: program.expiry.policy,
     expiryDays: program.expiry.policy === "none" ? "365" : text(program.expiry.days),
     messages: structuredClone(program.messages),
+    copy: { ...program.widgetCopy },
   };
 }
 
@@ -106,6 +109,16 @@ export function initialDraft(program: Program, lever: Lever = "earnRate"): Exper
       { key: "treatment", name: "Treatment", weight: "50", control: false, fields: structuredClone(fields) },
     ],
   };
+}
+
+export type Prefill = { lever: Lever; treatment: Partial<OverrideFields> };
+
+/** The first draft, with the treatment set to a change proposed elsewhere (the program pages). */
+export function prefilledDraft(program: Program, prefill?: Prefill | null): ExperimentDraft {
+  const draft = initialDraft(program, prefill?.lever);
+  const treatment = draft.variants[1];
+  if (prefill && treatment) treatment.fields = { ...treatment.fields, ...prefill.treatment };
+  return draft;
 }
 
 /** A typed number, or the text itself so the server's schema names what is wrong with it. */
@@ -176,6 +189,11 @@ export function overrideOf(lever: Lever, program: Program, fields: OverrideField
     }
     case "messages":
       return messagesOverride(fields, live);
+    case "widgetCopy": {
+      const keys = Object.keys(live.copy) as (keyof OverrideFields["copy"])[];
+      const diff = keys.filter((k) => changed(fields.copy[k], live.copy[k]));
+      return diff.length ? { widgetCopy: Object.fromEntries(diff.map((k) => [k, fields.copy[k]])) } : {};
+    }
   }
 }
 

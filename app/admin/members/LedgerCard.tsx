@@ -1,4 +1,6 @@
-import { Badge, BlockStack, Card, IndexTable, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, IndexTable, Link, Text } from "@shopify/polaris";
+import { staffLabel } from "~/admin/components/staff";
+import { shopifyAdminUrl } from "./admin-links";
 import type { MemberDetail } from "./member.server";
 import { formatDay, formatPoints, ledgerKindLabel } from "./present";
 
@@ -46,7 +48,16 @@ export function LedgerCard(props: {
                 <BlockStack gap="050">
                   <Text as="span">
                     {ledgerKindLabel(e.kind)}
-                    {e.orderName ? ` · ${e.orderName}` : ""}
+                    {e.orderName && e.orderId ? (
+                      <>
+                        {" · "}
+                        <Link url={shopifyAdminUrl("orders", e.orderId)} target="_top">
+                          {e.orderName}
+                        </Link>
+                      </>
+                    ) : (
+                      ""
+                    )}
                   </Text>
                   {e.note && (
                     <Text as="span" tone="subdued">
@@ -55,7 +66,7 @@ export function LedgerCard(props: {
                   )}
                   {e.reason && (
                     <Text as="span" tone="subdued">
-                      “{e.reason}”{e.staffId ? ` by staff member ${e.staffId}` : ""}
+                      “{e.reason}”{e.staffId ? ` by ${e.staffName ?? staffLabel(e.staffId, {})}` : ""}
                     </Text>
                   )}
                   {e.bucket === "pending" && e.kind !== "release" && (

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
 import { memberProgram } from "~/loyalty/services/member-program.server";
-import { correctionNote } from "./present";
+import { refreshOrderStats } from "~/stats/order-stats.server";
+import { staffNames } from "~/shopify/staff.server";
+import { correctionNote, migrationNote } from "./present";
 
 // One member as the detail page shows them: balances and tier from the member row (the
 // cache of the ledger), a page of ledger history with the orders it refers to, and the
@@ -19,8 +21,12 @@ export interface LedgerLine {
   availableAt: string | null;
   programVersion: number;
   orderName: string | null;
+  /** The order's Shopify id, for the link to it in Shopify admin. */
+  orderId: string | null;
   reason: string | null;
   staffId: string | null;
+  /** The staff member's name when the app has seen them in the admin. */
+  staffName: string | null;
   writtenOff: number | null;
   /** Why a correction was written (a late order changed this order's tier, or moved the first-order bonus). */
   note: string | null;
@@ -47,18 +53,26 @@ export async function loadMemberDetail(
   const member = await db.member.findUnique({ where: { shop_customerId: where } });
   if (!member) return null;
   const page = Math.max(1, Math.trunc(options.ledgerPage) || 1);
-  const [customer, { program, version, variants }, entryCount, entries, redemptions] = await Promise.all([
-    db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
-    memberProgram(db, shop, customerId, options.now ?? new Date()),
-    db.ledgerEntry.count({ where }),
-    db.ledgerEntry.findMany({
-      where,
-      orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
-      skip: (page - 1) * LEDGER_PAGE_SIZE,
-      take: LEDGER_PAGE_SIZE,
-    }),
-    db.redemption.findMany({ where, orderBy: { createdAt: "desc" }, take: 50 }),
-  ]);
+  await refreshOrderStats(db, shop);
+  const [customer, { program, version, variants }, entryCount, entries, redemptions, stats] =
+    await Promise.all([
+      db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
+      memberProgram(db, shop, customerId, options.now ?? new Date()),
+      db.ledgerEntry.count({ where }),
+      db.ledgerEntry.findMany({
+        where,
+        orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+        skip: (page - 1) * LEDGER_PAGE_SIZE,
+        take: LEDGER_PAGE_SIZE,
+      }),
+      db.redemption.findMany({ where, orderBy: { createdAt: "desc" }, take: 50 }),
+      db.customerOrderStats.findUnique({ where: { shop_customerId: where } }),
+    ]);
+  const names = await staffNames(
+    db,
+    shop,
+    entries.map((e) => e.staffId),
+  );
   const orderIds = [...new Set(entries.flatMap((e) => (e.orderId ? [e.orderId] : [])))];
   const orders = orderIds.length
     ? await db.order.findMany({ where: { shop, id: { in: orderIds } }, select: { id: true, name: true } })
@@ -84,6 +98,21 @@ export async function loadMemberDetail(
       tierId: member.tierId,
       tierValue: Number(member.tierValue),
       tierBelowSince: member.tierBelowSince?.toISOString() ?? null,
+      // Brought from another loyalty app (app/migration).
+      migratedTierId: member.migratedTierId,
+      migratedTierUntil: member.migratedTierUntil?.toISOString() ?? null,
+      migratedLifetimePoints: member.migratedLifetimePoints,
+      referralCode: member.referralCode,
+      nextTierId: member.nextTierId,
+      tierRemaining: Number(member.tierRemaining),
+      tierEvaluatedAt: member.tierEvaluatedAt?.toISOString() ?? null,
+      currency: program.currency,
+      ordersCount: stats?.ordersCount ?? 0,
+      spentMinor: Number(stats?.spentMinor ?? 0),
+      averageOrderMinor: Number(stats?.averageOrderMinor ?? 0),
+      lastOrderAt: stats?.lastOrderAt?.toISOString() ?? null,
+      lastOrderId: stats?.lastOrderId?.toString() ?? null,
+      lastOrderName: stats?.lastOrderName ?? null,
       joinedAt: (member.enrolledAt ?? member.createdAt).toISOString(),
       lastActivityAt: member.lastActivityAt?.toISOString() ?? null,
     },
@@ -100,10 +129,17 @@ export async function loadMemberDetail(
         availableAt: e.availableAt?.toISOString() ?? null,
         programVersion: e.programVersion,
         orderName: e.orderId ? (orderNames.get(e.orderId) ?? `Order ${e.orderId}`) : null,
+        orderId: e.orderId?.toString() ?? null,
         reason: e.reason,
         staffId: e.staffId,
+        staffName: e.staffId ? (names[e.staffId] ?? null) : null,
         writtenOff: e.writtenOff,
-        note: e.kind === "correction" ? correctionNote(e.details, program.tiers.levels) : null,
+        note:
+          e.kind === "correction"
+            ? correctionNote(e.details, program.tiers.levels)
+            : e.kind === "migration"
+              ? migrationNote(e.details)
+              : null,
       })),
     },
     redemptions: redemptions.map((r): RedemptionLine => ({

@@ -9,8 +9,9 @@ const db = prisma();
 const SHOP = "members-one.myshopify.com";
 const OTHER = "members-other.myshopify.com";
 const params = (query: string) => parseListParams(new URLSearchParams(query));
+const CONTEXT = { currency: "USD", tierBasis: "spend" as const, now: new Date("2026-02-01T00:00:00Z") };
 const ids = async (query: string, shop = SHOP) =>
-  (await listMembers(db, shop, params(query))).rows.map((r) => r.customerId);
+  (await listMembers(db, shop, params(query), CONTEXT)).rows.map((r) => r.customerId);
 
 beforeEach(async () => {
   await resetDatabase(db);
@@ -72,7 +73,7 @@ beforeEach(async () => {
 describe("listMembers", () => {
   it("lists only the shop's members, by available points by default", async () => {
     expect(await ids("")).toEqual(["3", "1", "2", "4"]);
-    const page = await listMembers(db, SHOP, params(""));
+    const page = await listMembers(db, SHOP, params(""), CONTEXT);
     expect(page).toMatchObject({ total: 4, page: 1, pageCount: 1 });
     expect(page.rows[1]).toMatchObject({ name: "Ada Lovelace", email: "ada@example.com", tierId: "gold" });
   });
@@ -114,7 +115,7 @@ describe("listMembers", () => {
     const all = [...(await ids("")), ...(await ids("page=2")), ...(await ids("page=3"))];
     expect(all).toHaveLength(2 * PAGE_SIZE + 4);
     expect(new Set(all).size).toBe(all.length);
-    expect((await listMembers(db, SHOP, params("page=3"))).pageCount).toBe(3);
+    expect((await listMembers(db, SHOP, params("page=3"), CONTEXT)).pageCount).toBe(3);
   });
 
   it("falls back to defaults for malformed parameters", () => {

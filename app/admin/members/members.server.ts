@@ -1,8 +1,16 @@
 import { Prisma, type PrismaClient } from "~/db.server";
-import { PAGE_SIZE, NO_TIER, type MemberListParams } from "./list-params";
+import { refreshOrderStats } from "~/stats/order-stats.server";
+import { PAGE_SIZE, type MemberListParams } from "./list-params";
+import {
+  MEMBER_COLUMNS,
+  MEMBER_FROM,
+  memberWhere,
+  type FilterContext,
+  type MemberRecord,
+} from "./member-filter.server";
 
-// The members list: Member joined with its mirrored Customer, scoped by shop, searched by
-// name or email, filtered by tier and status, sorted and paged in SQL.
+// The members list: Member joined with its mirrored Customer and order statistics,
+// scoped by shop, searched, filtered, sorted and paged in SQL.
 
 export interface MemberRow {
   customerId: string;
@@ -10,11 +18,22 @@ export interface MemberRow {
   email: string | null;
   status: string;
   tierId: string | null;
+  /** The qualifying value in the tier basis's unit (minor units, points or orders). */
+  tierValue: number;
+  nextTierId: string | null;
+  /** What the next tier still needs, in the same unit (0 at the top). */
+  tierRemaining: number;
   availablePoints: number;
   pendingPoints: number;
   lifetimePoints: number;
   lastActivityAt: string | null;
   joinedAt: string;
+  ordersCount: number;
+  spentMinor: number;
+  averageOrderMinor: number;
+  lastOrderAt: string | null;
+  lastOrderId: string | null;
+  lastOrderName: string | null;
 }
 
 export interface MemberPage {
@@ -24,62 +43,63 @@ export interface MemberPage {
   pageCount: number;
 }
 
-const ORDER: Record<MemberListParams["sort"], Prisma.Sql> = {
+export const MEMBER_ORDER: Record<MemberListParams["sort"], Prisma.Sql> = {
   points: Prisma.sql`m."availablePoints"`,
   lifetime: Prisma.sql`m."lifetimePoints"`,
   lastActivity: Prisma.sql`m."lastActivityAt"`,
   joined: Prisma.sql`COALESCE(m."enrolledAt", m."createdAt")`,
+  spent: Prisma.sql`COALESCE(s."spentMinor", 0)`,
+  orders: Prisma.sql`COALESCE(s."ordersCount", 0)`,
+  averageOrder: Prisma.sql`COALESCE(s."averageOrderMinor", 0)`,
+  lastOrder: Prisma.sql`s."lastOrderAt"`,
+  tierValue: Prisma.sql`m."tierValue"`,
 };
 
-/** LIKE wildcards in what the merchant typed are matched literally. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** ORDER BY for a sort: the sort key, then the customer id so pages never overlap. */
+export function memberOrderBy(params: Pick<MemberListParams, "sort" | "direction">): Prisma.Sql {
+  const direction = params.direction === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  return Prisma.sql`${MEMBER_ORDER[params.sort]} ${direction} NULLS LAST, m."customerId" ${direction}`;
+}
+
+export function memberRow(r: MemberRecord): MemberRow {
+  return {
+    customerId: r.customerId.toString(),
+    name: [r.firstName, r.lastName].filter(Boolean).join(" ") || null,
+    email: r.email,
+    status: r.status,
+    tierId: r.tierId,
+    tierValue: Number(r.tierValue),
+    nextTierId: r.nextTierId,
+    tierRemaining: Number(r.tierRemaining),
+    availablePoints: r.availablePoints,
+    pendingPoints: r.pendingPoints,
+    lifetimePoints: r.lifetimePoints,
+    lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+    joinedAt: r.joinedAt.toISOString(),
+    ordersCount: Number(r.ordersCount),
+    spentMinor: Number(r.spentMinor),
+    averageOrderMinor: Number(r.averageOrderMinor),
+    lastOrderAt: r.lastOrderAt?.toISOString() ?? null,
+    lastOrderId: r.lastOrderId?.toString() ?? null,
+    lastOrderName: r.lastOrderName,
+  };
+}
 
 export async function listMembers(
   db: PrismaClient,
   shop: string,
   params: MemberListParams,
+  context: FilterContext,
 ): Promise<MemberPage> {
-  const conditions: Prisma.Sql[] = [Prisma.sql`m."shop" = ${shop}`];
-  if (params.query) {
-    const pattern = likePattern(params.query);
-    conditions.push(Prisma.sql`(c."email" ILIKE ${pattern}
-      OR concat_ws(' ', c."firstName", c."lastName") ILIKE ${pattern}
-      OR m."customerId"::text = ${params.query})`);
-  }
-  if (params.tier === NO_TIER) conditions.push(Prisma.sql`m."tierId" IS NULL`);
-  else if (params.tier) conditions.push(Prisma.sql`m."tierId" = ${params.tier}`);
-  if (params.status) conditions.push(Prisma.sql`m."status" = ${params.status}::"MemberStatus"`);
-  const where = Prisma.join(conditions, " AND ");
-  const direction = params.direction === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  await refreshOrderStats(db, shop);
+  const where = memberWhere(shop, params, context);
   const offset = (params.page - 1) * PAGE_SIZE;
-
   const [count, rows] = await Promise.all([
-    db.$queryRaw<{ n: bigint }[]>`
-      SELECT COUNT(*) AS n FROM "Member" m
-      LEFT JOIN "Customer" c ON c."shop" = m."shop" AND c."id" = m."customerId"
-      WHERE ${where}`,
-    db.$queryRaw<
-      Array<{
-        customerId: bigint;
-        firstName: string | null;
-        lastName: string | null;
-        email: string | null;
-        status: string;
-        tierId: string | null;
-        availablePoints: number;
-        pendingPoints: number;
-        lifetimePoints: number;
-        lastActivityAt: Date | null;
-        joinedAt: Date;
-      }>
-    >`
-      SELECT m."customerId", c."firstName", c."lastName", c."email", m."status"::text AS "status", m."tierId",
-        m."availablePoints", m."pendingPoints", m."lifetimePoints", m."lastActivityAt",
-        COALESCE(m."enrolledAt", m."createdAt") AS "joinedAt"
-      FROM "Member" m
-      LEFT JOIN "Customer" c ON c."shop" = m."shop" AND c."id" = m."customerId"
+    db.$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM ${MEMBER_FROM} WHERE ${where}`,
+    db.$queryRaw<MemberRecord[]>`
+      SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM}
       WHERE ${where}
-      ORDER BY ${ORDER[params.sort]} ${direction} NULLS LAST, m."customerId" ${direction}
+      ORDER BY ${memberOrderBy(params)}
       LIMIT ${PAGE_SIZE} OFFSET ${offset}`,
   ]);
   const total = Number(count[0]?.n ?? 0);
@@ -87,17 +107,6 @@ export async function listMembers(
     total,
     page: params.page,
     pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    rows: rows.map((r) => ({
-      customerId: r.customerId.toString(),
-      name: [r.firstName, r.lastName].filter(Boolean).join(" ") || null,
-      email: r.email,
-      status: r.status,
-      tierId: r.tierId,
-      availablePoints: r.availablePoints,
-      pendingPoints: r.pendingPoints,
-      lifetimePoints: r.lifetimePoints,
-      lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
-      joinedAt: r.joinedAt.toISOString(),
-    })),
+    rows: rows.map(memberRow),
   };
 }

@@ -42,6 +42,13 @@ describe("members presentation", () => {
     expect(tierProgressView(null, value, tiers(basis))).toMatchObject({ text, percent });
   });
 
+  it("measures a member holding a tier above their value (grace, or brought from another app) to the tier above it", () => {
+    expect(tierProgressView("gold", 0, tiers("points"))).toMatchObject({
+      tierName: "Gold",
+      text: "Top tier reached.",
+    });
+  });
+
   it("names the tier and says when the top is reached or there are no tiers", () => {
     expect(tierProgressView("gold", 900, tiers("points"))).toMatchObject({
       tierName: "Gold",

@@ -16,6 +16,7 @@ const LEDGER_KIND_WORDS: Record<string, string> = {
   expiry: "Expired",
   adjustment: "Adjusted by staff",
   correction: "Corrected for a late order",
+  migration: "Brought from another loyalty app",
 };
 
 export const ledgerKindLabel = (kind: string) => LEDGER_KIND_WORDS[kind] ?? kind;
@@ -35,6 +36,21 @@ export function correctionNote(
   if (d.tierId === null) return "Earns without a tier: no tier was reached before it was placed";
   const name = tiers.find((t) => t.id === d.tierId)?.name ?? String(d.tierId);
   return `Earns at ${name}, the tier held when it was placed`;
+}
+
+/** Where a migrated balance came from (app/migration): the app, the file and its row. */
+export function migrationNote(details: unknown): string | null {
+  if (!details || typeof details !== "object") return null;
+  const d = details as {
+    sourceName?: unknown;
+    fileName?: unknown;
+    line?: unknown;
+    importedBalance?: unknown;
+  };
+  if (typeof d.sourceName !== "string" || typeof d.fileName !== "string") return null;
+  const balance =
+    typeof d.importedBalance === "number" ? `, balance ${integer.format(d.importedBalance)}` : "";
+  return `${d.sourceName}: ${d.fileName}, row ${String(d.line)}${balance}`;
 }
 
 export const MEMBER_STATUS_LABELS: Record<
@@ -105,15 +121,20 @@ export function tierProgressView(
   const levels = program.tiers.levels;
   const tierName = levels.find((l) => l.id === tierId)?.name ?? (levels.length ? "No tier yet" : "No tiers");
   const progress = progressToNext(value, levels);
-  const next = levels.find((l) => l.id === progress.nextTierId);
-  const percent = Math.round(progress.fraction * 100);
+  // A member can hold a tier above what their value qualifies for (the downgrade grace, a
+  // tier brought from another app): the next tier is the one above the tier held.
+  const heldRank = levels.findIndex((l) => l.id === tierId);
+  const qualifiedNext = levels.findIndex((l) => l.id === progress.nextTierId);
+  const next = qualifiedNext > heldRank ? levels[qualifiedNext] : levels[heldRank + 1];
   if (progress.reason === "noTiers")
     return { tierName, nextTierName: null, percent: 0, text: "The program has no tiers." };
   if (!next) return { tierName, nextTierName: null, percent: 100, text: "Top tier reached." };
+  const remaining = Math.max(0, next.threshold - value);
+  const percent = next.threshold > 0 ? Math.min(100, Math.round((100 * value) / next.threshold)) : 100;
   return {
     tierName,
     nextTierName: next.name,
     percent,
-    text: `${formatTierValue(progress.remaining, program)} more to ${next.name} (${formatTierValue(value, program)} of ${formatTierValue(next.threshold, program)}).`,
+    text: `${formatTierValue(remaining, program)} more to ${next.name} (${formatTierValue(value, program)} of ${formatTierValue(next.threshold, program)}).`,
   };
 }

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { action as memberAction, loader as memberLoader } from "~/routes/app.members.$customerId";
-import { loader as listLoader } from "~/routes/app.members._index";
+import { action as listAction, loader as listLoader } from "~/routes/app.members._index";
+import { loader as exportLoader } from "~/routes/app.members.export";
 import {
   adminEmulator,
   adminRequest,
@@ -57,6 +58,36 @@ describe("/app/members", () => {
     expect(page.hasMembers).toBe(true);
     expect(page.timeZone).toBe("Europe/Paris");
     expect(page.page.rows.map((r) => r.customerId)).toEqual(["1"]);
+  });
+
+  it("adjusts the selected members in bulk as the signed-in staff, and answers 422 on bad input", async () => {
+    const bulk = (form: Record<string, string>) =>
+      listAction(routeArgs(adminRequest(SHOP, "/app/members", form))).then(answer);
+    const base = { reason: "Launch gift", bulkId: randomUUID(), selection: "ids", customerIds: "1,2" };
+    expect(await bulk({ ...base, points: "0" })).toMatchObject({ status: 422, body: { ok: false } });
+    expect(await bulk({ ...base, points: "-501" })).toMatchObject({
+      status: 422,
+      body: { fieldErrors: { points: expect.stringContaining("below zero") } },
+    });
+    expect(await bulk({ ...base, points: "100" })).toMatchObject({
+      status: 200,
+      body: { ok: true, created: true, bulk: { status: "done", total: 1, applied: 1 } },
+    });
+    const entries = await db.ledgerEntry.findMany({ where: { kind: "adjustment" } });
+    expect(entries.map((e) => [e.shop, e.customerId, e.points, e.staffId])).toEqual([
+      [SHOP, 1n, 100, STAFF_ID],
+    ]);
+  });
+
+  it("exports the shop's members as a CSV attachment", async () => {
+    const response = await exportLoader(routeArgs(adminRequest(SHOP, "/app/members/export?sort=points")));
+    expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("Content-Disposition")).toMatch(
+      /^attachment; filename="members-members-route-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    const lines = (await response.text()).trim().split("\r\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^1,Ada,Lovelace,ada@example.com,active,/);
   });
 });
 

@@ -4,13 +4,19 @@ export interface VersionSummary {
   version: number;
   createdAt: string;
   createdBy: string | null;
+  /** Who saved it, by name when the app has seen them in the admin. */
+  createdByName: string | null;
   note: string | null;
 }
 
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
 /** Every saved version, newest first: ledger entries name the version that credited them. */
-export function HistoryCard({ history, current }: { history: VersionSummary[]; current: number }) {
+export function HistoryCard(props: { history: VersionSummary[]; current: number; timeZone: string }) {
+  const { history, current } = props;
+  const when = new Intl.DateTimeFormat("en-US", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: props.timeZone,
+  });
   return (
     <Card>
       <BlockStack gap="300">
@@ -25,11 +31,11 @@ export function HistoryCard({ history, current }: { history: VersionSummary[]; c
                 {h.version === current ? " (current)" : ""}
               </Text>
               <Text as="span" tone="subdued">
-                {when.format(new Date(h.createdAt))} UTC
+                {when.format(new Date(h.createdAt))}
               </Text>
             </InlineStack>
             <Text as="span" tone="subdued">
-              {h.createdBy ? `Staff member ${h.createdBy}` : "Created by the app"}
+              {h.createdByName ? `Saved by ${h.createdByName}` : "Created by the app"}
               {h.note ? ` · ${h.note}` : ""}
             </Text>
           </BlockStack>

@@ -62,6 +62,7 @@ const { VARIANT, CONTROL, KEY, assignment } = vi.hoisted(() => {
       },
       expiry: { policy: "fixedAge", days: 30, noticeDays: 5 },
       refunds: { returnPointsOnExpiry: true },
+      widgetCopy: { memberGreeting: "Welcome back to the club" },
     },
   };
   return {
@@ -159,6 +160,13 @@ describe("one program resolution on every surface", () => {
       ["variant-only", 400],
     ]);
     expect(await rewards(CONTROL)).toEqual([["five-off", 500]]);
+    // The widget's words and ways to earn are the member's program's too (the widgetCopy lever).
+    const shown = async (id: bigint) => {
+      const status = await loadMemberStatus(db, SHOP, id, NOW);
+      return status.member ? [status.copy.memberGreeting, status.earn.signup] : null;
+    };
+    expect(await shown(VARIANT)).toEqual(["Welcome back to the club", 500]);
+    expect(await shown(CONTROL)).toEqual(["", 50]); // the live signup bonus
 
     const cheap = await redeem(VARIANT, "five-off");
     expect(cheap).toMatchObject({ status: 201, body: { redemption: { pointsSpent: 250 } } });

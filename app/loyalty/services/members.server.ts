@@ -5,7 +5,7 @@ import { recordEvents } from "./events.server";
 import { signupBonusKey } from "../ledger-keys";
 import { appendEntries, lockMember } from "./ledger.server";
 import type { MemberProgram } from "../member-program";
-import { memberStatusFor, membershipDecision } from "../membership";
+import { joinDate, memberStatusFor, membershipDecision } from "../membership";
 import type { Program } from "../program";
 
 // Members: one row per customer the program has seen, with a status that decides
@@ -74,6 +74,9 @@ export async function ensureMember(
   const customer = await tx.customer.findUnique({ where: { shop_id: { shop, id: customerId } } });
   const wanted = await wantedStatus(tx, shop, customer, existing?.optedInAt != null, program);
   const enrolling = wanted.status === "active" && !existing?.enrolledAt;
+  // A customer the program meets for the first time joined with their history; one it
+  // kept out until now (an excluded tag removed, an opt-in) joins now.
+  const joinedAt = enrolling ? (existing ? now : await joinedAtFor(tx, shop, customer, program, now)) : null;
   if (!existing) {
     await tx.member.createMany({
       data: [
@@ -82,7 +85,7 @@ export async function ensureMember(
           customerId,
           status: wanted.status,
           statusReason: wanted.reason,
-          enrolledAt: enrolling ? now : null,
+          enrolledAt: joinedAt,
         },
       ],
       // A concurrent ingest of the same customer created it first: lock theirs below.
@@ -94,7 +97,7 @@ export async function ensureMember(
       data: {
         status: wanted.status,
         statusReason: wanted.reason,
-        ...(enrolling ? { enrolledAt: now } : {}),
+        ...(joinedAt ? { enrolledAt: joinedAt } : {}),
         metafieldsDirty: true,
       },
     });
@@ -102,13 +105,39 @@ export async function ensureMember(
   let member = await lockMember(tx, shop, customerId);
   if (!member) throw new Error(`Member ${shop}/${customerId} vanished inside its own transaction`);
   if (enrolling && member.status === "active" && member.enrolledAt)
-    member = await enroll(tx, member, resolved);
+    member = await enroll(tx, member, resolved, now);
   return member;
 }
 
-async function enroll(tx: Tx, member: Member, resolved: MemberProgram): Promise<Member> {
+/**
+ * The join date (membership.ts `joinDate`): the first order or the account's creation,
+ * whichever is earlier. An opt-in program is joined when the customer opts in.
+ */
+async function joinedAtFor(
+  tx: Tx,
+  shop: string,
+  customer: Customer | null,
+  program: Program,
+  now: Date,
+): Promise<Date> {
+  if (program.membership.enrollment === "optIn") return now;
+  if (!customer) return now;
+  const first = await tx.order.findFirst({
+    where: { shop, customerId: customer.id, test: false },
+    orderBy: [{ processedAt: "asc" }],
+    select: { processedAt: true, shopifyCreatedAt: true },
+  });
+  return joinDate(customer.shopifyCreatedAt, first?.processedAt ?? first?.shopifyCreatedAt, now);
+}
+
+/**
+ * Announces the enrollment and credits the signup bonus, both dated `now` (when the app
+ * enrolled the member): the join date may lie years back, and a bonus dated then would be
+ * due for expiry at once and land on a past day of the dashboard.
+ */
+async function enroll(tx: Tx, member: Member, resolved: MemberProgram, now: Date): Promise<Member> {
   const { program, version, variants } = resolved;
-  const enrolledAt = member.enrolledAt ?? new Date();
+  const enrolledAt = now;
   // The program holdout gets no program: no signup bonus.
   const points = resolved.heldOut ? null : signupBonus(program);
   await recordEvents(tx, member.shop, [
@@ -116,7 +145,7 @@ async function enroll(tx: Tx, member: Member, resolved: MemberProgram): Promise<
       customerId: member.customerId,
       type: "memberEnrolled",
       key: `${member.shop}:customer:${member.customerId}:enrolled`,
-      payload: { programVersion: version },
+      payload: { programVersion: version, joinedAt: member.enrolledAt?.toISOString() ?? null },
       occurredAt: enrolledAt,
     },
   ]);

@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createWorld, NOW } from "~tests/support/test-world.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
-import { heldOrders, heldOrdersForPage, reviewFromForm, reviewHeldOrder } from "./review.server";
+import {
+  heldOrders,
+  heldOrdersForPage,
+  reviewFromForm,
+  reviewHeldOrder,
+  shopHeldOrders,
+} from "./review.server";
 import { runScheduledLoyalty } from "./scheduled.server";
 
 // Issue 11 #7: a $30M order credited 30,000,000 points with no sanity bound. An order over
@@ -35,6 +41,34 @@ const earnOf = (customerId: bigint) =>
   db.ledgerEntry.findFirstOrThrow({ where: { shop: SHOP, customerId, kind: "earn" } });
 
 describe("orders held for review", () => {
+  it("lists the shop's held orders for the status page, and drops one once staff decide it", async () => {
+    await w.setup();
+    const whale = await customerWithOrder("whale@example.com", 30_000_000);
+    const other = await customerWithOrder("orca@example.com", 20_000_000);
+    await customerWithOrder("minnow@example.com", 20);
+    expect(await shopHeldOrders(db, SHOP)).toEqual({
+      members: 2,
+      orders: expect.arrayContaining([
+        expect.objectContaining({ customerId: whale.customerId, points: 30_000_000 }),
+        expect.objectContaining({ customerId: other.customerId, points: 20_000_000 }),
+      ]),
+    });
+    expect((await shopHeldOrders(db, SHOP, 1)).orders).toHaveLength(1);
+    await reviewHeldOrder(db, {
+      shop: SHOP,
+      customerId: whale.customerId,
+      orderId: BigInt(whale.order.legacyId),
+      decision: "reject",
+      staffId: "staff-1",
+      now: NOW,
+    });
+    expect(await shopHeldOrders(db, SHOP)).toEqual({
+      members: 1,
+      orders: [expect.objectContaining({ customerId: other.customerId })],
+    });
+    expect(await shopHeldOrders(db, "someone-else.myshopify.com")).toEqual({ members: 0, orders: [] });
+  });
+
   it("holds a $30M order's points instead of crediting them, and nothing releases them but staff", async () => {
     await w.setup();
     const { customerId, order } = await customerWithOrder("whale@example.com", 30_000_000);

@@ -53,6 +53,35 @@ export async function heldOrders(db: PrismaClient, shop: string, customerId: big
   });
 }
 
+/**
+ * The shop's orders waiting for review, oldest first, at most `limit` members' worth, and
+ * how many members hold one in all: candidates in SQL (pending lots with no release date
+ * that nothing released), then each member's lots through `heldOrders`.
+ */
+export async function shopHeldOrders(
+  db: PrismaClient,
+  shop: string,
+  limit = 10,
+): Promise<{ members: number; orders: Array<HeldOrder & { customerId: bigint }> }> {
+  const candidates = await db.$queryRaw<{ customerId: bigint }[]>`
+    SELECT e."customerId" FROM "LedgerEntry" e
+    WHERE e."shop" = ${shop} AND e."bucket" = 'pending' AND e."availableAt" IS NULL
+      AND e."kind" IN ('earn', 'bonus') AND e."orderId" IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "LedgerEntry" s
+                      WHERE s."shop" = e."shop" AND s."customerId" = e."customerId" AND s."lotKey" = e."key"
+                        AND s."kind" IN ('release', 'correction'))
+    GROUP BY e."customerId" ORDER BY min(e."occurredAt")`;
+  const orders: Array<HeldOrder & { customerId: bigint }> = [];
+  let members = 0;
+  for (const { customerId } of candidates) {
+    const held = await heldOrders(db, shop, customerId);
+    if (held.length === 0) continue;
+    members += 1;
+    if (members <= limit) orders.push(...held.map((h) => ({ ...h, customerId })));
+  }
+  return { members, orders };
+}
+
 export async function reviewHeldOrder(db: PrismaClient, input: ReviewInput): Promise<ReviewResult> {
   const { shop, customerId, orderId, now } = input;
   return db.$transaction(async (tx) => {

@@ -6,7 +6,7 @@ import { lineNetMinor } from "../earning-lines";
 import { recordEvents } from "./events.server";
 import { QUALIFYING_KINDS } from "../ledger";
 import type { Program } from "../program";
-import { tierStanding, type QualifyingEvent } from "../tiers";
+import { migratedFloor, tierStanding, type QualifyingEvent } from "../tiers";
 
 // Re-evaluates a member's tier from what they qualify on, and caches it on the member.
 // Called after every credit and reversal, and by the scheduled re-evaluation (which is
@@ -99,6 +99,7 @@ export async function refreshTier(
   const evaluation = tierStanding(history, program.tiers, now, {
     tierId: member.tierId,
     belowSince: member.tierBelowSince,
+    floor: migratedFloor(member),
   });
   const next = {
     tierId: evaluation.tierId,

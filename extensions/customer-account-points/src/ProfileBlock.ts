@@ -15,9 +15,16 @@ declare const shopify: ExtensionGlobal;
 
 const API_URL = "shopify://customer-account/api/2025-10/graphql.json";
 
-function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
+// Properties, not attributes: the extension runs in a sandbox whose DOM is mirrored to the
+// host (Remote DOM), and a component's camelCase property such as `accessibilityLabel` has
+// no attribute that is sure to reach it. Properties reach every Polaris web component.
+function el(
+  tag: string,
+  props: Record<string, string | number> = {},
+  ...children: Array<Node | string>
+): HTMLElement {
   const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  Object.assign(node, props);
   node.append(...children);
   return node;
 }
@@ -54,7 +61,7 @@ export default async function render(): Promise<void> {
         el("s-heading", {}, text.balance),
         el("s-text", {}, text.tier),
         ...(text.percent !== null && text.next
-          ? [el("s-progress", { value: String(text.percent), max: "100", accessibilityLabel: text.next })]
+          ? [el("s-progress", { value: text.percent, max: 100, accessibilityLabel: text.next })]
           : []),
         ...(text.next ? [el("s-text", { color: "subdued" }, text.next)] : []),
       );

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_APPEARANCE } from "../../../app/storefront/widget-appearance";
 import {
   BLOCKS,
   EXTENSION_DIR,
@@ -102,20 +103,45 @@ describe("launcher markup", () => {
     expect(html).toMatch(/class="lw-close" aria-label="Close"/);
   });
 
-  it("applies the merchant's position, colours and texts, escaped", async () => {
+  it("applies the appearance set in the app (the shop's $app.widget metafield), escaped", async () => {
     const { html } = await renderBlock("loyalty-launcher", {
       customer: null,
-      settings: {
+      appearance: {
+        ...DEFAULT_APPEARANCE,
         position: "bottom-left",
-        accent_color: "#ff0066",
-        launcher_label: "Club <VIP>",
-        join_text: "Join!",
+        accentColor: "#ff0066",
+        launcherText: "Club <VIP>",
+        launcherIcon: "star",
+        proxyPath: "/a/club",
       },
     });
     expect(html).toContain('data-position="bottom-left"');
     expect(html).toContain("--lw-accent: #ff0066");
     expect(html).toContain("Club &lt;VIP&gt;");
-    expect(html).toContain("<p>Join!</p>");
+    expect(html).toContain('d="m12 2.5');
+    expect(html).toContain('data-lw-proxy="/a/club"');
+  });
+
+  it("falls back to the defaults before the app has written any appearance", async () => {
+    const { html } = await renderBlock("loyalty-launcher", { customer: null, appearance: null });
+    expect(html).toContain('data-position="bottom-right"');
+    expect(html).toContain("--lw-accent: #1f4ed8; --lw-accent-text: #ffffff");
+    expect(html).toContain('data-lw-proxy="/apps/loyalty"');
+    expect(html).toContain("<span>Rewards</span>");
+  });
+
+  it("renders nothing of the program for a customer in the program holdout", async () => {
+    for (const name of BLOCKS) {
+      const { html } = await renderBlock(name, { customer: { id: 7, heldOut: true } });
+      expect(html.trim(), name).toBe("");
+    }
+  });
+
+  it("gives a guest's panel the join links and a place for the program it sells", async () => {
+    const { html } = await renderBlock("loyalty-launcher", { customer: null, rootUrl: "/fr/", locale: "fr" });
+    expect(html).toMatch(/<a class="lw-button" href="\/fr\/account\/register" data-lw-cta>Rejoindre/);
+    expect(html).toContain('href="/fr/account/login"');
+    expect(html).toContain("data-lw-program");
   });
 
   it("serves the proxy under the locale's root", async () => {
@@ -135,6 +161,7 @@ describe("widget script strings", () => {
     const strings = JSON.parse(/data-lw-i18n[^>]*>([\s\S]*?)<\/script>/.exec(html)![1]!);
     const direct = [...js.matchAll(/\bt\("(\w+)"[,)]/g)].map((m) => m[1]!);
     const counted = [...js.matchAll(/\bcount\("(\w+)"/g)].flatMap((m) => [`${m[1]}_one`, `${m[1]}_other`]);
+    const campaigns = ["earn_campaign_multiplier", "earn_campaign_fixed"];
     const kinds = ["earn", "bonus", "release", "redeem", "redemptionReturn", "refundReversal"]
       .concat(["cancellationReversal", "expiry", "adjustment"])
       .map((k) => `kind_${k}`);
@@ -147,7 +174,15 @@ describe("widget script strings", () => {
     ]
       .concat(["not_member", "reward_not_found", "below_minimum_subtotal", "code_unavailable"])
       .map((c) => `error_${c}`);
-    for (const key of [...direct, ...counted, ...kinds, ...errors, "points_one", "points_other"]) {
+    for (const key of [
+      ...direct,
+      ...counted,
+      ...campaigns,
+      ...kinds,
+      ...errors,
+      "points_one",
+      "points_other",
+    ]) {
       expect(strings, key).toHaveProperty(key);
     }
     expect(direct.length).toBeGreaterThan(20);

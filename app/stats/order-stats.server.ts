@@ -1,0 +1,20 @@
+import type { PrismaClient } from "~/db.server";
+
+// Per-customer order statistics (CustomerOrderStats): triggers on Order and Refund log the
+// customers a write touched; this refreshes them. Every reader of the statistics calls it
+// first (the members list, its export and bulk selection, a member's page), and the
+// maintenance job does for every shop, so the log stays short (ADR 0021).
+
+/** Recomputes the shop's stale customers; returns how many. */
+export async function refreshOrderStats(db: PrismaClient, shop: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`SELECT drain_customer_order_stats(${shop}) AS n`;
+  return row?.n ?? 0;
+}
+
+/** Every shop with stale customers, for the maintenance job. */
+export async function refreshAllOrderStats(db: PrismaClient): Promise<number> {
+  const shops = await db.staleOrderStats.findMany({ distinct: ["shop"], select: { shop: true } });
+  let refreshed = 0;
+  for (const { shop } of shops) refreshed += await refreshOrderStats(db, shop);
+  return refreshed;
+}

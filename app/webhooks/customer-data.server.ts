@@ -43,18 +43,22 @@ async function subjectCustomerIds(tx: Tx, s: CustomerSubject): Promise<bigint[]>
 export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   const shop = subject.shop;
   const customerIds = await subjectCustomerIds(tx, subject);
-  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents, lifetimeValues] = await Promise.all([
-    tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
-    tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
-    tx.member.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { customerId: "asc" } }),
-    tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-    tx.redemption.findMany({
-      where: { shop, customerId: { in: customerIds } },
-      orderBy: { createdAt: "asc" },
-    }),
-    tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-    tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
-  ]);
+  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents, lifetimeValues] =
+    await Promise.all([
+      tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
+      tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
+      tx.member.findMany({
+        where: { shop, customerId: { in: customerIds } },
+        orderBy: { customerId: "asc" },
+      }),
+      tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+      tx.redemption.findMany({
+        where: { shop, customerId: { in: customerIds } },
+        orderBy: { createdAt: "asc" },
+      }),
+      tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+      tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    ]);
   const refunds = await tx.refund.findMany({
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
     orderBy: { id: "asc" },

@@ -22,7 +22,11 @@ export function analyticsProcessor(db: PrismaClient) {
         } catch (error) {
           // The fit stays "running" while BullMQ retries; the last attempt records the failure.
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
-            await markFitFailed(db, fitId, "The computation stopped on an error; the previous values stay in use.");
+            await markFitFailed(
+              db,
+              fitId,
+              "The computation stopped on an error; the previous values stay in use.",
+            );
           throw error;
         }
       }

@@ -23,7 +23,10 @@ export const FIT_OPTIONS: BgNbdFitOptions = {
 
 export type FitProgress = (stage: string, progress: number) => Promise<void>;
 
-export type FitOutcome = { status: "fitted" | "notEnoughData" | "notConverged" | "failed" | "skipped"; members: number };
+export type FitOutcome = {
+  status: "fitted" | "notEnoughData" | "notConverged" | "failed" | "skipped";
+  members: number;
+};
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
@@ -44,7 +47,14 @@ export async function runLifetimeValueFit(
   };
   await db.lifetimeValueFit.update({
     where: { id: fitId },
-    data: { status: "running", startedAt: new Date(), asOf, currencyCode, stage: "Reading purchases", progress: 0.05 },
+    data: {
+      status: "running",
+      startedAt: new Date(),
+      asOf,
+      currencyCode,
+      stage: "Reading purchases",
+      progress: 0.05,
+    },
   });
   const window: SummaryWindow = {
     shop: fit.shop,
@@ -66,7 +76,12 @@ export async function runLifetimeValueFit(
     repeatBuyers: summaries.filter((s) => s.x > 0).length,
   };
   if (!purchases.ok) {
-    const status = purchases.problem === "not-enough-data" ? "notEnoughData" : purchases.problem === "not-converged" ? "notConverged" : "failed";
+    const status =
+      purchases.problem === "not-enough-data"
+        ? "notEnoughData"
+        : purchases.problem === "not-converged"
+          ? "notConverged"
+          : "failed";
     await db.lifetimeValueFit.update({
       where: { id: fitId },
       data: { status, reason: purchases.reason, ...counts, stage: null, progress: 1, finishedAt: new Date() },
@@ -113,7 +128,7 @@ async function evaluate(db: PrismaClient, window: SummaryWindow): Promise<Holdou
   if (!period)
     return {
       ok: false,
-      reason: `The check needs at least 12 weeks of order history (two thirds to fit, one third to compare); there are ${Math.floor(historyDays)} days.`,
+      reason: `The check needs at least 12 weeks of order history (three quarters to fit, the last quarter to compare); there are ${Math.floor(historyDays)} days.`,
     };
   const cutoff = new Date(window.end.getTime() - period.holdoutDays * DAY_MS);
   const calibration = await memberSummaries(db, { ...window, cutoff });

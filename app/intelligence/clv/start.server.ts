@@ -19,7 +19,11 @@ export async function requestLifetimeValueFit(
   now: Date = new Date(),
 ): Promise<{ fit: LifetimeValueFit; created: boolean }> {
   const active = await db.lifetimeValueFit.findFirst({
-    where: { shop, status: { in: ["queued", "running"] }, createdAt: { gt: new Date(now.getTime() - STALE_QUEUED_MS) } },
+    where: {
+      shop,
+      status: { in: ["queued", "running"] },
+      createdAt: { gt: new Date(now.getTime() - STALE_QUEUED_MS) },
+    },
     orderBy: { createdAt: "desc" },
   });
   if (active) {

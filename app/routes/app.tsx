@@ -29,6 +29,7 @@ export default function App() {
         <Link to="/app/program">Program</Link>
         <Link to="/app/members">Members</Link>
         <Link to="/app/experiments">Experiments</Link>
+        <Link to="/app/insights/lifetime-value">Lifetime value</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/privacy">Privacy requests</Link>
       </NavMenu>

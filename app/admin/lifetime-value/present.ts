@@ -1,0 +1,41 @@
+import { formatMoney } from "~/admin/members/present";
+
+// Pure helpers of the lifetime-value page: histogram bins and figures as text.
+
+export type HistogramBin = { label: string; count: number; fromMinor: number };
+
+/** Bins of `width` minor units from 0; bucket `last` and above are gathered in the last bin. */
+export function histogramBins(
+  rows: readonly { bucket: number; count: number }[],
+  width: number,
+  last: number,
+): HistogramBin[] {
+  const counts = new Array<number>(last + 1).fill(0);
+  for (const r of rows) counts[Math.min(Math.max(r.bucket, 0), last)]! += r.count;
+  return counts.map((count, i) => ({ count, fromMinor: i * width, label: "" }));
+}
+
+/** Labels for bins in the shop's currency ("$0–$25", …, "$300+"). */
+export function labelBins(bins: readonly HistogramBin[], currency: string): HistogramBin[] {
+  const money = (minor: number) => formatMoney(Math.round(minor), currency).replace(/\.00$/, "");
+  return bins.map((b, i) => ({
+    ...b,
+    label:
+      i === bins.length - 1
+        ? `${money(b.fromMinor)}+`
+        : `${money(b.fromMinor)}–${money(bins[i + 1]!.fromMinor)}`,
+  }));
+}
+
+export const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+
+export const decimal = (value: number, digits = 2) =>
+  value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** A parameter with its standard error ("0.243 ± 0.013"). */
+export function estimate(value: number, error: number | null | undefined): string {
+  const digits = value >= 100 ? 1 : 3;
+  return error == null || !Number.isFinite(error)
+    ? decimal(value, digits)
+    : `${decimal(value, digits)} ± ${decimal(error, digits)}`;
+}

@@ -1,4 +1,4 @@
-// A simulator shop written straight into the mirror (Shop, Order, Refund), for the tests of
+// A simulator shop written straight into the mirror (Shop, Customer, Order, Refund), for the tests of
 // the lifetime-value service: what ingest and backfill would leave, without the pipeline.
 import type { PrismaClient } from "~/db.server";
 import { DAY_MS, generateShop, type GeneratedShop } from "../../../simulator/index";
@@ -13,6 +13,15 @@ export async function mirrorSimulatorShop(
   const shop = generateShop(input);
   await db.shop.create({
     data: { domain, currencyCode: shop.params.currency, ianaTimezone: "America/New_York" },
+  });
+  await db.customer.createMany({
+    data: shop.customerInputs.map((c) => ({
+      shop: domain,
+      id: BigInt(c.id!),
+      email: c.email ?? null,
+      firstName: c.firstName ?? null,
+      lastName: c.lastName ?? null,
+    })),
   });
   const orders = shop.orders.map((o) => {
     const merchandise = o.lineItems.reduce((s, l) => s + minor(l.unitPrice) * l.quantity, 0);

@@ -42,6 +42,7 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     return { basedOn: String(page.version), note: "security suite", program: JSON.stringify(page.draft) };
   },
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
+  "routes/app.insights.lifetime-value": async () => ({ intent: "recompute" }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

@@ -16,8 +16,10 @@ beforeAll(async () => {
   admin = await startEmbeddedAdmin(
     { domain: SHOP, name: "Field & Harbor Goods", currencyCode: "USD", ianaTimezone: "America/New_York" },
     async (db) => {
-      const { end } = await mirrorSimulatorShop(db, SHOP, { seed: 5, customers: 3_000 });
+      const { shop: generated, end } = await mirrorSimulatorShop(db, SHOP, { seed: 5, customers: 3_000 });
       const fit = await db.lifetimeValueFit.create({ data: { shop: SHOP, trigger: "demo" } });
+      const buyers = [...new Set(generated.orders.map((o) => String(o.customerId)))];
+      await db.member.createMany({ data: buyers.map((id) => ({ shop: SHOP, customerId: BigInt(id) })) });
       const outcome = await runLifetimeValueFit(db, fit.id, { now: end });
       if (outcome.status !== "fitted") throw new Error(`fit: ${outcome.status}`);
     },
@@ -45,6 +47,9 @@ describe("the lifetime-value page", () => {
     expect(await frame.locator('[data-kpi="Value, next 12 months"]').innerText()).toMatch(/^\$[\d,.]+$/);
     await page.waitForTimeout(800);
     await page.screenshot({ path: `${SCREENSHOTS}/lifetime-value.png`, fullPage: true });
+    await frame.getByText("How well it predicts").scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${SCREENSHOTS}/lifetime-value-holdout.png`, fullPage: true });
 
     await frame.getByRole("table").first().getByRole("link").first().click();
     await frame.getByRole("heading", { name: "Lifetime value", level: 2 }).waitFor();

@@ -6,7 +6,8 @@ import type { GammaGammaParams } from "~/intelligence/clv/gamma-gamma";
 import type { HoldoutEvaluation } from "~/intelligence/clv/holdout";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
 import { logger } from "~/logger.server";
-import { histogramBins, labelBins, type HistogramBin } from "./present";
+import { minorUnitsPerMajor } from "~/loyalty/money";
+import { histogramBins, labelBins, roundBinWidth, type HistogramBin } from "./present";
 
 // The lifetime-value page's loader and action parts (/app/insights/lifetime-value): the
 // model in use (the latest fitted run), the latest run (progress or why it failed), the
@@ -90,17 +91,19 @@ async function memberTotals(db: PrismaClient, shop: string) {
   };
 }
 
-/** Members by 12-month value in equal bins up to the 99th percentile, the rest in the last. */
+/** Members by 12-month value in round equal bins up to the 99th percentile, the rest in the last. */
 async function distribution(db: PrismaClient, shop: string, currency: string): Promise<HistogramBin[]> {
   const [range] = await db.$queryRaw<{ p99: number | null }[]>`
     SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY "clv12mMinor")::float8 AS p99
     FROM "MemberLifetimeValue" WHERE "shop" = ${shop} AND "clv12mMinor" IS NOT NULL`;
   if (range?.p99 == null) return [];
+  const width = roundBinWidth(Math.max(range.p99, 1), minorUnitsPerMajor(currency));
+  const last = Math.ceil(Math.max(range.p99, 1) / width);
   const values = await db.$queryRaw<{ bucket: number; count: number }[]>`
-    SELECT floor("clv12mMinor" / ${Math.max(range.p99, 1) / 12}::float8)::int AS bucket, count(*)::int AS count
+    SELECT floor("clv12mMinor" / ${width}::float8)::int AS bucket, count(*)::int AS count
     FROM "MemberLifetimeValue" WHERE "shop" = ${shop} AND "clv12mMinor" IS NOT NULL
     GROUP BY 1 ORDER BY 1`;
-  return labelBins(histogramBins(values, Math.max(range.p99, 1) / 12, 12), currency);
+  return labelBins(histogramBins(values, width, last), currency);
 }
 
 async function topMembers(db: PrismaClient, shop: string): Promise<TopMember[]> {

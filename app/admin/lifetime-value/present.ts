@@ -15,6 +15,14 @@ export function histogramBins(
   return counts.map((count, i) => ({ count, fromMinor: i * width, label: "" }));
 }
 
+/** A round bin width (1, 2, 2.5 or 5 × 10^k major units) giving at most `bins` bins up to `top`. */
+export function roundBinWidth(topMinor: number, minorPerMajor: number, bins = 12): number {
+  const raw = Math.max(topMinor / minorPerMajor / bins, 1e-9);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((w) => w >= raw - 1e-12) ?? 10 * power;
+  return step * minorPerMajor;
+}
+
 /** Labels for bins in the shop's currency ("$0–$25", …, "$300+"). */
 export function labelBins(bins: readonly HistogramBin[], currency: string): HistogramBin[] {
   const money = (minor: number) => formatMoney(Math.round(minor), currency).replace(/\.00$/, "");

@@ -74,6 +74,22 @@ export function StatusCard({
 /** For a shop without a model: what the models need, against what the shop has. */
 export function NeededCard({ page }: { page: LifetimeValuePage }) {
   const { needed, run } = page;
+  if (run?.status === "notConverged" || run?.status === "failed")
+    return (
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            No model yet
+          </Text>
+          <Text as="p">
+            {run.status === "notConverged"
+              ? "Your history has enough customers, but it does not yet tell the model how many of them have stopped buying. That usually settles as more months of repeat orders come in."
+              : "The computation stopped on an error."}{" "}
+            It is tried again every night, or press Recompute.
+          </Text>
+        </BlockStack>
+      </Card>
+    );
   const has = (n: number | null | undefined) => (n == null ? "" : ` (you have ${n.toLocaleString("en-US")})`);
   return (
     <Card>

@@ -4,6 +4,7 @@ import { prisma } from "~/db.server";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
 import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
+import { LIFETIME_VALUE_PATTERN, upsertSchedules } from "~/jobs/schedules.server";
 import { redis } from "~/redis.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { analyticsProcessor } from "./analytics";
@@ -48,6 +49,14 @@ describe("analytics processor", () => {
     // The merchant's button while the nightly fit waits gets the same fit.
     const asked = await requestLifetimeValueFit(db, A, "merchant");
     expect(asked).toMatchObject({ created: false, fit: { id: fits[0]!.id } });
+  });
+
+  it("is scheduled nightly by cron pattern", async () => {
+    await upsertSchedules((name) => queue(name) as never);
+    expect(await queue(QUEUE.analytics).getJobScheduler("schedule-lifetime-value")).toMatchObject({
+      pattern: LIFETIME_VALUE_PATTERN,
+      tz: "UTC",
+    });
   });
 
   it("runs a fit with progress and records a shop without enough history with what it needs", async () => {

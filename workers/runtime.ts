@@ -8,6 +8,7 @@ import { keepSchedules, upsertSchedules } from "~/jobs/schedules.server";
 import { logger, withLogContext } from "~/logger.server";
 import { isRedisUnreachable } from "~/redis.server";
 import { adminGraphqlFor } from "~/shopify/admin-client.server";
+import { analyticsProcessor } from "./processors/analytics";
 import { backfillProcessor } from "./processors/backfill";
 import { loyaltyProcessor } from "./processors/loyalty";
 import { maintenanceProcessor } from "./processors/maintenance";
@@ -44,6 +45,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     loyalty: createQueue(QUEUE.loyalty, connection),
     backfill: createQueue(QUEUE.backfill, connection),
     shopifySync: createQueue(QUEUE.shopifySync, connection),
+    analytics: createQueue(QUEUE.analytics, connection),
   };
   const queueOf = (name: QueueName) => Object.values(queues).find((q) => q.name === name) as unknown as Queue;
   await upsertSchedules(queueOf);
@@ -59,13 +61,15 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     loyalty: loyaltyProcessor(db, queues.loyalty),
     backfill: backfillProcessor(db),
     "shopify-sync": shopifySyncProcessor(db, queues.shopifySync, options.shopifyAdmin ?? adminGraphqlFor),
+    analytics: analyticsProcessor(db),
     ...options.processors,
   };
   // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.
   // A scheduled loyalty run already keeps several member transactions in flight.
-  // A backfill saturates the database on its own: one at a time per worker process.
+  // A backfill saturates the database on its own: one at a time per worker process. A
+  // model fit is CPU-bound on this process's thread: one at a time.
   const concurrencyOf = (name: QueueName) =>
-    name === QUEUE.maintenance || name === QUEUE.backfill
+    name === QUEUE.maintenance || name === QUEUE.backfill || name === QUEUE.analytics
       ? 1
       : name === QUEUE.loyalty
         ? Math.min(2, concurrency)

@@ -14,6 +14,7 @@ export const QUEUE = {
   loyalty: "loyalty",
   backfill: "backfill",
   shopifySync: "shopify-sync",
+  analytics: "analytics",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -67,6 +68,12 @@ export const JOBS = {
     "sync-tier-perks": z.object({ shop: z.string().min(1) }).strict(),
     // Every minute: enqueues the first two above for the shops that need them.
     "schedule-shopify-sync": z.object({}).strict(),
+  },
+  analytics: {
+    // Nightly: one lifetime-value fit per installed shop (app/intelligence/clv/start.server.ts).
+    "schedule-lifetime-value": z.object({}).strict(),
+    // One shop's BG/NBD + Gamma-Gamma fit and member values; job id = fit id.
+    "fit-lifetime-value": z.object({ fitId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

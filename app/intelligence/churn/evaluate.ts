@@ -33,8 +33,10 @@ export function atThreshold(rows: readonly Scored[], threshold: number): Confusi
   let fp = 0;
   let fn = 0;
   for (const r of rows) {
-    if (r.score >= threshold) r.positive ? tp++ : fp++;
-    else if (r.positive) fn++;
+    if (r.score >= threshold) {
+      if (r.positive) tp++;
+      else fp++;
+    } else if (r.positive) fn++;
   }
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
@@ -52,7 +54,8 @@ export function bestF1Threshold(rows: readonly Scored[]): Confusion {
   for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) {
-      sorted[j]!.positive ? tp++ : fp++;
+      if (sorted[j]!.positive) tp++;
+      else fp++;
       j++;
     }
     const precision = tp / (tp + fp);

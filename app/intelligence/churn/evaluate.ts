@@ -67,6 +67,32 @@ export function bestF1Threshold(rows: readonly Scored[]): Confusion {
   return best;
 }
 
+/**
+ * The threshold (one of the scores) maximising Youden's J = recall − false-positive rate, i.e.
+ * balanced accuracy; the higher threshold wins a tie. Unlike max-F1 it does not collapse to
+ * "flag everyone" when most customers lapse (as over a 90-day horizon they usually do).
+ */
+export function youdenThreshold(rows: readonly Scored[]): Confusion {
+  const sorted = [...rows].sort((a, b) => b.score - a.score);
+  const positives = sorted.filter((r) => r.positive).length;
+  const negatives = sorted.length - positives;
+  let tp = 0;
+  let fp = 0;
+  let best = { threshold: Infinity, j: -Infinity };
+  for (let i = 0; i < sorted.length;) {
+    let k = i;
+    while (k < sorted.length && sorted[k]!.score === sorted[i]!.score) {
+      if (sorted[k]!.positive) tp++;
+      else fp++;
+      k++;
+    }
+    const j = (positives ? tp / positives : 0) - (negatives ? fp / negatives : 0);
+    if (j > best.j) best = { threshold: sorted[i]!.score, j };
+    i = k;
+  }
+  return atThreshold(rows, best.threshold);
+}
+
 export type CalibrationBin = { from: number; to: number; count: number; predicted: number; observed: number };
 
 /**

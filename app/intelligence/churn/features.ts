@@ -1,6 +1,9 @@
 // Churn features for one customer as of a cutoff day, from plain event lists (what the
 // service's SQL returns per member). Only events strictly before the cutoff are seen; the label
-// comes from the `horizon` days after it. Days are any consistent day count (fractional is fine).
+// comes from the `horizon` days after it. BG/NBD's P(alive) and expected purchases, fitted on
+// the same customers as of the cutoff, are two of the features (clv-features.ts). Days are any
+// consistent day count (fractional is fine).
+import { bgnbdFeatures, type ClvFeatures } from "./clv-features";
 
 export type ChurnCustomer = {
   id: string;
@@ -35,6 +38,8 @@ export const FEATURES = [
   "openRate90",
   "clicks90",
   "reviewSentiment",
+  "pAlive",
+  "logExpectedPurchases",
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -55,6 +60,8 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   openRate90: "message open rate (90 days)",
   clicks90: "message clicks (90 days)",
   reviewSentiment: "review sentiment",
+  pAlive: "chance they are still a customer (BG/NBD)",
+  logExpectedPurchases: "expected orders in the coming period (BG/NBD)",
 };
 
 const before = <T extends { day: number }>(list: readonly T[] | undefined, cutoff: number) =>
@@ -79,7 +86,12 @@ export function medianGap(customers: readonly ChurnCustomer[], cutoff: number): 
  * The feature vector (in FEATURES order) as of `cutoff`, or null when the customer had no order
  * before it. `typicalGap` stands in for the mean gap of one-order customers.
  */
-export function churnFeatures(c: ChurnCustomer, cutoff: number, typicalGap: number): number[] | null {
+export function churnFeatures(
+  c: ChurnCustomer,
+  cutoff: number,
+  typicalGap: number,
+  clv: ClvFeatures | undefined,
+): number[] | null {
   const orders = before(c.orders, cutoff).sort((a, b) => a.day - b.day);
   if (!orders.length) return null;
   const days = orders.map((o) => o.day);
@@ -123,6 +135,8 @@ export function churnFeatures(c: ChurnCustomer, cutoff: number, typicalGap: numb
     sends > 0 ? Math.min(1, opens / sends) : 0,
     recent.filter((e) => e.kind === "click").length,
     reviews.length ? reviews.reduce((s, r) => s + r.sentiment, 0) / reviews.length : 0,
+    clv?.pAlive ?? 0,
+    Math.log1p(clv?.expected ?? 0),
   ];
 }
 
@@ -140,9 +154,10 @@ export function buildDataset(
   horizon: number,
 ): ChurnDataset {
   const gap = medianGap(customers, cutoff);
+  const clv = bgnbdFeatures(customers, cutoff, horizon);
   const out: ChurnDataset = { ids: [], X: [], y: [], cutoff, horizon };
   for (const c of customers) {
-    const x = churnFeatures(c, cutoff, gap);
+    const x = churnFeatures(c, cutoff, gap, clv.get(c.id));
     if (!x) continue;
     out.ids.push(c.id);
     out.X.push(x);

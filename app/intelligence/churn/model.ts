@@ -1,15 +1,15 @@
 // The churn model: features as of a cutoff → standardise → L2 logistic regression, with the
-// decision threshold chosen on the training rows (max F1), per-member drivers, and evaluation
+// decision threshold chosen on the training rows (Youden's J: max recall − false-positive rate), per-member drivers, and evaluation
 // on a later cutoff (time-based split: train on cutoff − horizon, test on cutoff).
 
 import {
   atThreshold,
   auc,
-  bestF1Threshold,
   brier,
   calibrationTable,
   type CalibrationBin,
   type Confusion,
+  youdenThreshold,
 } from "./evaluate";
 import { FEATURE_LABELS, FEATURES, type ChurnDataset, type FeatureName } from "./features";
 import { fitLogistic, fitStandardiser, predictLogistic, standardise, type Standardiser } from "./logistic";
@@ -51,7 +51,7 @@ export function fitChurnModel(train: ChurnDataset, options: ChurnOptions = {}): 
   const Z = train.X.map((x) => standardise(standardiser, x));
   const fit = fitLogistic(Z, train.y, lambda);
   if (!fit.ok) return fit;
-  const threshold = bestF1Threshold(
+  const threshold = youdenThreshold(
     Z.map((z, i) => ({ score: predictLogistic(fit, z), positive: train.y[i] === 1 })),
   ).threshold;
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { atThreshold, auc, bestF1Threshold, brier, calibrationTable } from "./evaluate";
+import { atThreshold, auc, bestF1Threshold, brier, calibrationTable, youdenThreshold } from "./evaluate";
 import { fitLogistic, fitStandardiser, predictLogistic, standardise } from "./logistic";
 import fixtures from "./reference/fixtures.json";
 
@@ -37,10 +37,11 @@ describe("churn model against numpy/scipy", () => {
     close(brier(rows), fixtures.brier);
   });
 
-  it("precision, recall and F1 at 0.5 and at the F1-maximising threshold", () => {
+  it("precision, recall and F1 at 0.5, at the F1-maximising and at Youden's threshold", () => {
     for (const [got, ref] of [
       [atThreshold(rows, 0.5), fixtures.at05],
       [bestF1Threshold(rows), fixtures.best],
+      [youdenThreshold(rows), fixtures.youden],
     ] as const) {
       close(got.threshold, ref.threshold);
       close(got.precision, ref.precision);

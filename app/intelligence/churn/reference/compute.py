@@ -71,6 +71,16 @@ def best_f1(score, pos):
     return best
 
 
+def youden(score, pos):
+    best, bj = None, -np.inf
+    for t in sorted(set(score.tolist()), reverse=True):
+        flag = score >= t
+        j = np.sum(flag & (pos == 1)) / pos.sum() - np.sum(flag & (pos == 0)) / (len(pos) - pos.sum())
+        if j > bj:
+            best, bj = t, j
+    return confusion(score, pos, best)
+
+
 def calibration(score, pos, bins=10):
     order = np.argsort(score, kind="stable")
     s, q = score[order], pos[order]
@@ -93,7 +103,7 @@ tied = np.round(prob, 1)  # heavy ties for the AUC
 out = dict(
     X=X.tolist(), y=y.tolist(), mean=mean.tolist(), sd=np.where(sd > 1e-12, sd, 0).tolist(), fits=fits,
     prob=prob.tolist(), auc=float(auc(prob, y)), aucTied=float(auc(tied, y)),
-    at05=confusion(prob, y, 0.5), best=best_f1(prob, y), calibration=calibration(prob, y),
+    at05=confusion(prob, y, 0.5), best=best_f1(prob, y), youden=youden(prob, y), calibration=calibration(prob, y),
     brier=float(np.mean((prob - y) ** 2)),
 )
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.json"), "w") as f:

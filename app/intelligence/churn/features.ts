@@ -1,7 +1,8 @@
 // Churn features for one customer as of a cutoff day, from plain event lists (what the
 // service's SQL returns per member). Only events strictly before the cutoff are seen; the label
-// comes from the `horizon` days after it. BG/NBD's P(alive) and expected purchases, fitted on
-// the same customers as of the cutoff, are two of the features (clv-features.ts). Days are any
+// comes from the `horizon` days after it. BG/NBD's expected purchases over the horizon, fitted
+// on the same customers as of the cutoff, is one of the features (clv-features.ts); its P(alive)
+// is not (README: no AUC gain, and misleading drivers — it is 1 for every one-order buyer). Days are any
 // consistent day count (fractional is fine).
 import { bgnbdFeatures, type ClvFeatures } from "./clv-features";
 
@@ -38,7 +39,6 @@ export const FEATURES = [
   "openRate90",
   "clicks90",
   "reviewSentiment",
-  "pAlive",
   "logExpectedPurchases",
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -60,7 +60,6 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   openRate90: "message open rate (90 days)",
   clicks90: "message clicks (90 days)",
   reviewSentiment: "review sentiment",
-  pAlive: "chance they are still a customer (BG/NBD)",
   logExpectedPurchases: "expected orders in the coming period (BG/NBD)",
 };
 
@@ -135,7 +134,6 @@ export function churnFeatures(
     sends > 0 ? Math.min(1, opens / sends) : 0,
     recent.filter((e) => e.kind === "click").length,
     reviews.length ? reviews.reduce((s, r) => s + r.sentiment, 0) / reviews.length : 0,
-    clv?.pAlive ?? 0,
     Math.log1p(clv?.expected ?? 0),
   ];
 }

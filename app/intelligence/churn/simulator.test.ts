@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { generateShop } from "../../../simulator/index";
+import { bgnbdFeatures } from "./clv-features";
 import { auc } from "./evaluate";
 import { buildDataset, FEATURES } from "./features";
 import { evaluateChurn, fitChurnModel } from "./model";
@@ -17,7 +18,7 @@ const end = shop.calendar.historyDays;
 const train = buildDataset(customers, end - 2 * HORIZON, HORIZON);
 const test = buildDataset(customers, end - HORIZON, HORIZON);
 const truthById = new Map(shop.truths.map((t) => [String(t.customerId), t]));
-const pAlive = FEATURES.indexOf("pAlive");
+const bgnbd = bgnbdFeatures(customers, test.cutoff, HORIZON);
 const expected = FEATURES.indexOf("logExpectedPurchases");
 const customerById = new Map(customers.map((c) => [c.id, c]));
 
@@ -34,7 +35,7 @@ describe("churn model on a simulator shop (time holdout)", () => {
     model: evaluation.auc!,
     recency: auc(test.X.map((x, i) => ({ score: x[0]!, positive: positive(i) })))!,
     // BG/NBD alone (fitted at the cutoff on the same customers): 1 − P(alive), and fewest expected orders.
-    bgnbdDead: auc(test.X.map((x, i) => ({ score: 1 - x[pAlive]!, positive: positive(i) })))!,
+    bgnbdDead: auc(test.ids.map((id, i) => ({ score: 1 - bgnbd.get(id)!.pAlive, positive: positive(i) })))!,
     bgnbdExpected: auc(test.X.map((x, i) => ({ score: -x[expected]!, positive: positive(i) })))!,
     oracleDead: auc(oracle.map((o, i) => ({ score: o.dead, positive: positive(i) })))!,
     oracleNoOrder: auc(oracle.map((o, i) => ({ score: o.noOrder, positive: positive(i) })))!,

@@ -31,7 +31,7 @@ const faultInput = z.object({
   count: z.int().min(1).max(1000).default(1),
 });
 
-const SHOP_RESOURCE = /^\/_emulator\/shops\/([^/]+)\/(reset|customers|orders|products|faults)$/;
+const SHOP_RESOURCE = /^\/_emulator\/shops\/([^/]+)\/(reset|customers|orders|products|collections|faults)$/;
 
 export async function handleControl(
   req: IncomingMessage,
@@ -72,6 +72,8 @@ export async function handleControl(
         return sendJson(res, 201, { customers: store.addCustomers(domain, list()) });
       case "orders":
         return sendJson(res, 201, { orders: store.addOrders(domain, list()) });
+      case "collections":
+        return sendJson(res, 201, { collections: store.addCollections(domain, list()) });
       case "faults": {
         const state = store.requireShop(domain);
         planFaults(state, faultInput.parse(body));

@@ -6,6 +6,12 @@ import type { CustomerInput, OrderInput, ProductInput, ShopInput } from "./resou
 import type { CustomerRecord, OrderRecord, ProductRecord, ShopRecord } from "./resources/records";
 import { gid, shopifyDateTime } from "./resources/records";
 import { StoreError } from "./resources/store-error";
+import {
+  buildCollection,
+  collectionInput,
+  type CollectionInput,
+  type CollectionRecord,
+} from "./resources/collections";
 
 export { StoreError };
 
@@ -17,6 +23,7 @@ export type ShopState = {
   customers: Map<number, CustomerRecord>;
   orders: Map<number, OrderRecord>;
   products: Map<number, ProductRecord>;
+  collections: Map<number, CollectionRecord>;
   /** Order legacy ids per customer gid, for numberOfOrders and amountSpent. */
   ordersByCustomer: Map<string, Set<number>>;
   nextOrderNumber: number;
@@ -102,6 +109,17 @@ export class EmulatorStore {
       });
   }
 
+  /** Adds collections of the shop's products (all or none: an unknown product rejects the batch). */
+  addCollections(domain: string, inputs: CollectionInput[]): CollectionRecord[] {
+    const state = this.requireShop(domain);
+    const built = collectionInput
+      .array()
+      .parse(inputs)
+      .map((input) => buildCollection(input, this.ids, (id) => state.products.has(id)));
+    for (const collection of built) state.collections.set(collection.legacyId, collection);
+    return built;
+  }
+
   addOrders(domain: string, inputs: OrderInput[]): OrderRecord[] {
     const state = this.requireShop(domain);
     const now = shopifyDateTime(this.now());
@@ -130,6 +148,7 @@ function emptyState(shop: ShopRecord): ShopState {
     customers: new Map(),
     orders: new Map(),
     products: new Map(),
+    collections: new Map(),
     ordersByCustomer: new Map(),
     nextOrderNumber: 1001,
   };

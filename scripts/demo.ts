@@ -173,7 +173,7 @@ try {
 
   const exposures = await recordHistoryExposures(db, domain, new Date());
   say(
-    `Exposures on each member's first order since launch: ${Object.entries(exposures)
+    `Exposures (every member, at launch or when they joined): ${Object.entries(exposures)
       .map(([variant, n]) => `${variant} ${n}`)
       .join(", ")}.`,
   );

@@ -84,7 +84,7 @@ if (args["rules-only"]) {
     for (const a of report.arms)
       console.log(
         `  ${a.key.padEnd(16)} ${String(a.assigned).padStart(6)} buyers ${pct(a.share).padStart(6)} (weights ${pct(a.expectedShare)})  ` +
-          `${String(a.exposed).padStart(6)} exposed  ${String(a.orders).padStart(6)} orders  ${String(a.pointsIssued).padStart(8)} points  ${String(a.redemptions).padStart(5)} redemptions`,
+          `${String(a.exposed).padStart(6)} exposed (${String(a.ordered).padStart(5)} ordered)  ${String(a.orders).padStart(6)} orders  ${String(a.pointsIssued).padStart(8)} points  ${String(a.redemptions).padStart(5)} redemptions`,
       );
     console.log("Lift measured by the app's statistics (95% interval) next to the simulator's true lift:");
     for (const l of report.lifts)
@@ -100,6 +100,11 @@ if (args["rules-only"]) {
     console.log(`True lift: ${report.truthMethod}.`);
     if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
   } finally {
+    // A launch may have enqueued the metafield sync: close the queues and their shared
+    // connection, or Redis keeps the process alive.
+    const { closeQueues } = await import("../app/jobs/queue.server");
+    await closeQueues();
+    globalThis.__redis?.disconnect();
     await db.$disconnect();
   }
 }

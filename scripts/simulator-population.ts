@@ -14,7 +14,8 @@ import { variantProgram } from "../simulator/sim";
 // earning and redemption rules), so each customer's outcome under either arm is known.
 // An experiment draws customers from these buyers and splits them by the app's own assignment
 // hash under a fresh salt, and the truth is the population's lift in net revenue per exposed member
-// (first order in the window), the quantity the app's analysis estimates.
+// (every member drawn: the app exposes at assignment, ADR 0020 amended), the quantity the
+// app's analysis estimates.
 
 const REWARDS = [
   { id: "five-off", pointsCost: 100, valueMinor: 500 },
@@ -71,7 +72,8 @@ export function knownEffectPopulation(scenario = KNOWN_EFFECT_SCENARIO): Populat
     members.forEach((m, i) => {
       const life = liveUnderProgram(ctx, m, arms[arm]!, { heldOut: false });
       revenue[arm]![i] = life.netRevenueMinor / 100;
-      exposed[arm]![i] = life.firstOrderDay === null ? 0 : 1;
+      // Exposure at assignment: every member, buyer in the window or not.
+      exposed[arm]![i] = 1;
     });
   return { ids: members.map((m) => m.id), revenue, exposed };
 }

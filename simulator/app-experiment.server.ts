@@ -6,14 +6,19 @@
 // with the app's statistics, and every variant's measured lift and interval is put next to
 // the simulator's true lift.
 //
-// The true lift is counterfactual: every buyer (not only those assigned to it) lives the same
-// days once under each arm's program with the same random numbers, and the metric is computed
-// exactly as the analysis does (members exposed in that world, from their exposure on). So it
-// is the lift the randomized comparison estimates, on this shop's customers, with Monte Carlo
-// noise far below the experiment's own.
+// The buyers are the shop's members (rows written before launch, joined the day before it),
+// and the app's own exposure sweep exposes them, at launch, in the arm its assignment gives
+// them (ADR 0020, amended: exposure at assignment); the analysis counts the members the app
+// exposed, from their exposure on.
+//
+// The true lift is counterfactual: every exposed member (not only those assigned to it) lives
+// the same days once under each arm's program with the same random numbers, and the metric is
+// computed over the same exposed population as the analysis. So it is the lift the randomized
+// comparison estimates, on this shop's customers, with Monte Carlo noise far below the
+// experiment's own.
 import type { PrismaClient } from "../app/db.server";
 import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
-import { recordExposures } from "../app/experiments/exposure.server";
+import { sweepExposures } from "../app/experiments/exposure-sweep.server";
 import { launchExperiment } from "../app/experiments/lifecycle.server";
 import { SIMULATOR_STAFF_ID } from "../app/experiments/simulated";
 import { analyseExperiment, type MetricInput } from "../app/experiments/stats/analysis";
@@ -29,7 +34,7 @@ import { customerState } from "./scenario/ground-truth";
 import { responder } from "./scenario/respond";
 import type { Scenario } from "./scenario/schema";
 import { customerBatches, defineShop } from "./shop";
-import { appDesign, type AppDesign } from "./app-design";
+import { appDesign, type AppDesign, type DesignComparison } from "./app-design";
 
 export interface AppRunOptions {
   days?: number;
@@ -45,6 +50,8 @@ export interface ArmSummary {
   share: number;
   expectedShare: number;
   exposed: number;
+  /** Members with at least one order in the horizon: who a first-order trigger would have exposed. */
+  ordered: number;
   orders: number;
   netRevenueMinor: number;
   pointsIssued: number;
@@ -110,7 +117,10 @@ export async function runScenarioThroughApp(
 
   const design = appDesign(scenario, params.currency);
   const start = new Date(calendar.endMs);
-  await createInApp(db, domain, design, start);
+  await createInApp(db, domain, design, start, members);
+  // Launch sweeps small shops at once; a larger one would have a job do it: do it here.
+  await sweepExposures(db, domain, start);
+  const exposedTo = await exposuresByMember(db, domain);
 
   // The app decides who gets what: its assignment and program resolution at the start.
   const resolve = await memberPrograms(db, domain, start);
@@ -133,20 +143,18 @@ export async function runScenarioThroughApp(
     rng: new Rng((seed ^ hashString(`sim:${scenario.name}`)) | 0),
   };
   const messageOf = new Map(scenario.variants.map((v) => [v.key, v.message]));
-  const observed = new Map<string, MemberLife[]>(design.arms.map((a) => [a.key, []]));
-  const exposures: { customerId: bigint; at: Date }[] = [];
-  for (const m of members) {
+  const observed = new Map<string, Observed[]>(design.arms.map((a) => [a.key, []]));
+  members.forEach((m, index) => {
     const { arm, program, heldOut } = armOf(m.id);
     const life = liveUnderProgram(ctx, m, program, { heldOut, message: messageOf.get(arm) });
-    observed.get(arm)!.push(life);
-    if (life.firstOrderDay !== null)
-      exposures.push({
-        customerId: BigInt(m.id),
-        at: new Date(start.getTime() + life.firstOrderDay * DAY_MS),
-      });
-  }
-  // The app's exposure on the first order after launch, in each experiment the buyer is in.
-  await recordExposures((sql, params) => db.$executeRawUnsafe(sql, ...params), domain, exposures, "order");
+    observed.get(arm)!.push({ index, exposedTo: exposedTo.get(m.id) ?? new Set(), life });
+  });
+  // The experiment each comparison analyses (the scenario's all-arms one lives in the holdout's).
+  const holdoutKey = (
+    await db.experiment.findFirst({ where: { shop: domain, kind: "holdout" }, select: { key: true } })
+  )?.key;
+  const experimentOf = (report: string) =>
+    report === "holdout" || report === "scenario" ? holdoutKey : report;
 
   // The truth: every buyer under every arm's program, same random numbers.
   const truth = new Map<string, MemberLife[]>();
@@ -162,49 +170,10 @@ export async function runScenarioThroughApp(
   const srm: AppExperimentReport["srm"] = [];
   const decisions: AppExperimentReport["decisions"] = [];
   for (const comparison of design.comparisons) {
-    const arms = comparison.arms.map((a) => a.keys.flatMap((k) => observed.get(k)!));
-    const exposedOnly = arms.map((lives) => lives.filter((l) => l.firstOrderDay !== null));
-    const metrics: MetricInput[] = METRICS.map((metric, i) => ({
-      kind: "mean",
-      key: metric.key,
-      name: metric.name,
-      role: i === 0 ? "primary" : "secondary",
-      higherIsBetter: true,
-      arms: exposedOnly.map((lives) => meanStats(lives.map(metric.of))),
-    }));
-    const analysis = analyseExperiment({
-      variants: comparison.arms.map((a) => a.name),
-      weights: comparison.arms.map((a) => a.weight),
-      exposed: exposedOnly.map((l) => l.length),
-      metrics,
-      reachedPlannedEnd: true,
-    });
-    srm.push({ report: comparison.report, pValue: analysis.srm.pValue, warning: analysis.srm.warning });
-    decisions.push({
-      report: comparison.report,
-      verdict: analysis.decision.verdict,
-      reasons: analysis.decision.reasons,
-    });
-    METRICS.forEach((metric, mi) => {
-      const trueMeans = comparison.arms.map((a) => trueMean(a.keys, a.mix, truth, metric.of));
-      analysis.metrics[mi]!.variants.forEach((v, vi) => {
-        const lift = v.frequentist.ok ? v.frequentist.relative : null;
-        const trueLift = trueMeans[0]! > 0 ? trueMeans[vi + 1]! / trueMeans[0]! - 1 : null;
-        lifts.push({
-          report: comparison.report,
-          variant: v.variant,
-          control: comparison.arms[0]!.name,
-          metric: metric.key,
-          measuredLift: lift?.estimate ?? null,
-          lower: lift?.lower ?? null,
-          upper: lift?.upper ?? null,
-          pValue: lift?.pValue ?? null,
-          trueLift,
-          truthInsideInterval:
-            lift && trueLift !== null ? lift.lower <= trueLift && trueLift <= lift.upper : null,
-        });
-      });
-    });
+    const outcome = analyseComparison(comparison, observed, truth, experimentOf(comparison.report));
+    lifts.push(...outcome.lifts);
+    srm.push(outcome.srm);
+    decisions.push(outcome.decision);
   }
 
   const simulated = members.length;
@@ -218,14 +187,15 @@ export async function runScenarioThroughApp(
         : null,
     },
     arms: design.arms.map((a) => {
-      const lives = observed.get(a.key)!;
-      const sum = (f: (l: MemberLife) => number) => lives.reduce((s, l) => s + f(l), 0);
+      const arm = observed.get(a.key)!;
+      const sum = (f: (l: MemberLife) => number) => arm.reduce((s, o) => s + f(o.life), 0);
       return {
         key: a.key,
-        assigned: lives.length,
-        share: lives.length / Math.max(1, simulated),
+        assigned: arm.length,
+        share: arm.length / Math.max(1, simulated),
         expectedShare: a.share,
-        exposed: sum((l) => (l.firstOrderDay === null ? 0 : 1)),
+        exposed: arm.filter((o) => o.exposedTo.size > 0).length,
+        ordered: sum((l) => (l.firstOrderDay === null ? 0 : 1)),
         orders: sum((l) => l.orders),
         netRevenueMinor: sum((l) => l.netRevenueMinor),
         pointsIssued: sum((l) => l.pointsIssued),
@@ -237,14 +207,23 @@ export async function runScenarioThroughApp(
     srm,
     decisions,
     truthMethod:
-      "counterfactual: every buyer lives the same days under each arm's program with common random numbers; " +
-      "true mean = Σ metric / Σ exposed in that world (a mixed arm mixes its variants by weight)",
+      "counterfactual: every member the app exposed lives the same days under each arm's program with common " +
+      "random numbers; true mean = Σ metric / Σ members over that population (a mixed arm mixes its variants by weight)",
     elapsedMs: Math.round(performance.now() - started),
   };
 }
 
-/** Erases the shop, saves the control's program as live, starts the holdout and launches the experiment. */
-async function createInApp(db: PrismaClient, shop: string, design: AppDesign, start: Date): Promise<void> {
+/**
+ * Erases the shop, saves the control's program as live, writes the members (joined the day
+ * before launch), starts the holdout and launches the experiment.
+ */
+async function createInApp(
+  db: PrismaClient,
+  shop: string,
+  design: AppDesign,
+  start: Date,
+  members: readonly SimMember[],
+): Promise<void> {
   await eraseExperiments(db, shop);
   if (await db.shop.findUnique({ where: { domain: shop }, select: { domain: true } }))
     await eraseShop(db, shop);
@@ -257,6 +236,17 @@ async function createInApp(db: PrismaClient, shop: string, design: AppDesign, st
     createdBy: SIMULATOR_STAFF_ID,
     note: "Scenario control",
   });
+  const joined = new Date(start.getTime() - DAY_MS);
+  for (let i = 0; i < members.length; i += 5_000)
+    await db.member.createMany({
+      data: members.slice(i, i + 5_000).map((m) => ({
+        shop,
+        customerId: BigInt(m.id),
+        status: "active" as const,
+        enrolledAt: joined,
+        createdAt: joined,
+      })),
+    });
   const options = { staffId: SIMULATOR_STAFF_ID, now: start };
   if (design.holdout) {
     const held = await startHoldout(db, shop, { sharePercent: design.holdout.sharePercent }, options);
@@ -271,6 +261,69 @@ async function createInApp(db: PrismaClient, shop: string, design: AppDesign, st
   }
 }
 
+/**
+ * One comparison with the app's statistics over the members the app exposed to
+ * `experimentKey`, each lift next to the truth over the same population.
+ */
+function analyseComparison(
+  comparison: DesignComparison,
+  observed: Map<string, Observed[]>,
+  truth: Map<string, MemberLife[]>,
+  experimentKey: string | undefined,
+) {
+  const exposedOnly = comparison.arms.map((a) =>
+    a.keys
+      .flatMap((k) => observed.get(k)!)
+      .filter((o) => experimentKey !== undefined && o.exposedTo.has(experimentKey)),
+  );
+  const population = new Set(exposedOnly.flat().map((o) => o.index));
+  const metrics: MetricInput[] = METRICS.map((metric, i) => ({
+    kind: "mean",
+    key: metric.key,
+    name: metric.name,
+    role: i === 0 ? "primary" : "secondary",
+    higherIsBetter: true,
+    arms: exposedOnly.map((arm) => meanStats(arm.map((o) => metric.of(o.life)))),
+  }));
+  const analysis = analyseExperiment({
+    variants: comparison.arms.map((a) => a.name),
+    weights: comparison.arms.map((a) => a.weight),
+    exposed: exposedOnly.map((l) => l.length),
+    metrics,
+    reachedPlannedEnd: true,
+  });
+  const lifts: LiftRow[] = [];
+  METRICS.forEach((metric, mi) => {
+    const trueMeans = comparison.arms.map((a) => trueMean(a.keys, a.mix, truth, population, metric.of));
+    analysis.metrics[mi]!.variants.forEach((v, vi) => {
+      const lift = v.frequentist.ok ? v.frequentist.relative : null;
+      const trueLift = trueMeans[0]! > 0 ? trueMeans[vi + 1]! / trueMeans[0]! - 1 : null;
+      lifts.push({
+        report: comparison.report,
+        variant: v.variant,
+        control: comparison.arms[0]!.name,
+        metric: metric.key,
+        measuredLift: lift?.estimate ?? null,
+        lower: lift?.lower ?? null,
+        upper: lift?.upper ?? null,
+        pValue: lift?.pValue ?? null,
+        trueLift,
+        truthInsideInterval:
+          lift && trueLift !== null ? lift.lower <= trueLift && trueLift <= lift.upper : null,
+      });
+    });
+  });
+  return {
+    lifts,
+    srm: { report: comparison.report, pValue: analysis.srm.pValue, warning: analysis.srm.warning },
+    decision: {
+      report: comparison.report,
+      verdict: analysis.decision.verdict,
+      reasons: analysis.decision.reasons,
+    },
+  };
+}
+
 function meanStats(values: readonly number[]): MeanStats {
   let sum = 0;
   let sumSquares = 0;
@@ -281,21 +334,43 @@ function meanStats(values: readonly number[]): MeanStats {
   return { n: values.length, sum, sumSquares };
 }
 
-/** Σ metric / Σ exposed over every buyer in the arm's world; a mixed arm weighs its variants. */
+/** Σ metric / Σ members over the exposed population in the arm's world; a mixed arm weighs its variants. */
 function trueMean(
   keys: readonly string[],
   mix: readonly number[],
   truth: Map<string, MemberLife[]>,
+  population: ReadonlySet<number>,
   of: (l: MemberLife) => number,
 ): number {
   let total = 0;
-  let exposed = 0;
+  let weight = 0;
   keys.forEach((key, i) => {
-    for (const life of truth.get(key)!) {
-      if (life.firstOrderDay === null) continue;
+    truth.get(key)!.forEach((life, index) => {
+      if (!population.has(index)) return;
       total += mix[i]! * of(life);
-      exposed += mix[i]!;
-    }
+      weight += mix[i]!;
+    });
   });
-  return exposed > 0 ? total / exposed : 0;
+  return weight > 0 ? total / weight : 0;
+}
+
+interface Observed {
+  /** The member's position in the simulated list (the truth's lives are in the same order). */
+  index: number;
+  /** The keys of the experiments the app exposed the member to. */
+  exposedTo: Set<string>;
+  life: MemberLife;
+}
+
+/** customer id → the keys of the experiments the app exposed them to. */
+async function exposuresByMember(db: PrismaClient, shop: string): Promise<Map<string, Set<string>>> {
+  const rows = await db.$queryRaw<{ customerId: bigint; key: string }[]>`
+    SELECT x."customerId", e."key" FROM "ExperimentExposure" x JOIN "Experiment" e ON e."id" = x."experimentId"
+    WHERE x."shop" = ${shop}`;
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const id = String(r.customerId);
+    out.set(id, (out.get(id) ?? new Set()).add(r.key));
+  }
+  return out;
 }

@@ -21,8 +21,8 @@ import { responseSchema } from "./scenario/schema";
 import { generateShop } from "./shop";
 
 // The demo's experiments on a small generated shop: the holdout and the double-points
-// experiment start 60 days before the end of history, before the backfill, and every
-// member's first order since then is an exposure in the arm the app assigns them.
+// experiment start 60 days before the end of history, before the backfill, and the app's
+// sweep then exposes every member, at launch or when they joined, in the arm it assigns.
 
 const db = prisma();
 const DOMAIN = "demo-experiments-e2e.myshopify.com";
@@ -95,22 +95,34 @@ describe("the demo's holdout and experiment", () => {
       expect(simulatedStoreNotice(e)).toMatch(/simulated store/);
     }
 
-    // Exposed at their first order since launch, in the arm the app's resolution gives them.
+    // Every member is exposed (the holdout's arms cover them all), at launch or, for a customer
+    // who joined the shop later, at joining, in the arm the app's resolution gives them.
+    const holdoutId = experiments.find((e) => e.key === "holdout-1")!.id;
+    const members = await db.member.findMany({ where: { shop: DOMAIN, status: { not: "deleted" } } });
+    expect(counts["holdout-1:holdout"]! + counts["holdout-1:program"]!).toBe(members.length);
+    const customers = new Map(
+      (await db.customer.findMany({ where: { shop: DOMAIN } })).map((c) => [c.id, c.shopifyCreatedAt]),
+    );
+    const joined = new Map(
+      members.map((m) => {
+        const created = customers.get(m.customerId);
+        return [m.customerId, created && created < m.createdAt ? created : m.createdAt];
+      }),
+    );
     const resolve = await memberPrograms(db, DOMAIN, NOW);
-    const exposures = await db.experimentExposure.findMany({
-      where: { shop: DOMAIN, experimentId: experiments.find((e) => e.key === "double-points")!.id },
-    });
+    const exposures = await db.experimentExposure.findMany({ where: { shop: DOMAIN } });
+    let joinedLater = 0;
     for (const x of exposures) {
-      expect(x.exposedAt.getTime()).toBeGreaterThanOrEqual(launchedAt.getTime());
-      const first = await db.order.findFirst({
-        where: { shop: DOMAIN, customerId: x.customerId, processedAt: { gte: launchedAt } },
-        orderBy: { processedAt: "asc" },
-      });
-      expect(first?.shopifyCreatedAt ?? first?.processedAt).toEqual(x.exposedAt);
+      const join = joined.get(x.customerId)!;
+      if (join > launchedAt) joinedLater += 1;
+      expect([x.trigger, x.exposedAt]).toEqual(["assignment", join > launchedAt ? join : launchedAt]);
+      if (x.experimentId === holdoutId) continue;
       expect(resolve(x.customerId).program.earning.pointsPerCurrencyUnit).toBe(
         x.variantKey === "double-points:double" ? 2 : 1,
       );
     }
+    // The generated shop keeps signing customers up during the 60 days.
+    expect(joinedLater).toBeGreaterThan(0);
     // Rerunning records nothing twice.
     await recordHistoryExposures(db, DOMAIN, NOW);
     expect(await db.experimentExposure.count({ where: { shop: DOMAIN } })).toBe(

@@ -1,14 +1,12 @@
 // The demo shop's experiments: a running program holdout and one earn-rate experiment that
 // started `DEMO_EXPERIMENT_DAYS` before the end of history, created through the app's
 // experiments service as the simulator (so the pages say their numbers are simulated), and
-// the exposures the app records on each member's first order after launch, written for the
-// history the backfill imported (its replay credits orders but records no exposures). The
-// history since launch is thinned to follow each arm's response (`respondToArms`).
+// their exposures: the app's own sweep, run once the backfill has imported the members
+// (every member at launch, or when they became the shop's customer if later). The history
+// since launch is thinned to follow each arm's response (`respondToArms`).
 import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
 import { launchExperiment } from "../app/experiments/lifecycle.server";
-import { recordExposures } from "../app/experiments/exposure.server";
-import { ORDER_NET_REVENUE_SQL } from "../app/experiments/metrics";
-import { runningExperiments } from "../app/experiments/running.server";
+import { sweepExposures } from "../app/experiments/exposure-sweep.server";
 import { SIMULATOR_STAFF_ID } from "../app/experiments/simulated";
 import type { PrismaClient } from "../app/db.server";
 import type { Program } from "../app/loyalty/program";
@@ -84,29 +82,17 @@ export async function startDemoExperiments(
 }
 
 /**
- * The exposures the app records on the first paid order after launch, for the history the
- * backfill imported (its replay credits orders but records none): each member's first such
- * order goes through the domain's `recordExposures`, which finds their arms (the holdout's
- * included), skips experiments launched later and stores the CUPED covariate. Returns the
- * exposures per qualified variant key.
+ * The exposures of the imported history: the launch found no members (the backfill came
+ * after it), so the app's sweep exposes them now, each at max(launch, the day they became
+ * the shop's customer), in the arm the app's assignment gives them, with the CUPED
+ * covariate. Returns the exposures per qualified variant key.
  */
 export async function recordHistoryExposures(
   db: PrismaClient,
   shop: string,
   now: Date,
 ): Promise<Record<string, number>> {
-  const set = await runningExperiments(shop);
-  const launches = set.experiments.flatMap((e) => (e.launchedAt ? [e.launchedAt.getTime()] : []));
-  if (!launches.length) return {};
-  const firsts = await db.$queryRawUnsafe<{ customerId: bigint; at: Date }[]>(
-    `SELECT DISTINCT ON ("customerId") "customerId", "placedAt" AS at
-     FROM (${ORDER_NET_REVENUE_SQL}) o WHERE "placedAt" >= $2 AND "placedAt" <= $3
-     ORDER BY "customerId", "placedAt"`,
-    shop,
-    new Date(Math.min(...launches)),
-    now,
-  );
-  await recordExposures((sql, params) => db.$executeRawUnsafe(sql, ...params), shop, firsts, "order");
+  await sweepExposures(db, shop, now);
   const rows = await db.experimentExposure.groupBy({
     by: ["variantKey"],
     where: { shop },

@@ -35,6 +35,7 @@ export function loadShopIntoStore(
   const domain = shop.shop.domain;
   store.createShop(shop.shop);
   store.addProducts(domain, shop.products);
+  store.addCollections(domain, shop.collections);
   onProgress({ stage: "products", done: shop.products.length, total: shop.products.length });
   for (let i = 0; i < shop.customerInputs.length; i += CHUNK) {
     store.addCustomers(domain, shop.customerInputs.slice(i, i + CHUNK));

@@ -1,4 +1,5 @@
 import type { CustomerInput, OrderInput, ProductInput, ShopInput } from "../emulator/resources/inputs";
+import type { CollectionInput } from "../emulator/resources/collections";
 import {
   simulateHistory,
   type CustomerHistory,
@@ -28,6 +29,8 @@ export interface ShopDefinition {
   catalog: Catalog;
   shop: ShopInput;
   products: ProductInput[];
+  /** The catalogue's collections (categories and merchandising sets) over those products. */
+  collections: CollectionInput[];
   tables: CustomerTables;
 }
 
@@ -61,6 +64,12 @@ export function defineShop(input: ShopParamsInput = {}): ShopDefinition {
       planDisplayName: "Basic",
     },
     products: catalog.products.map(productInput),
+    collections: catalog.collections.map((c) => ({
+      id: c.id,
+      title: c.title,
+      handle: c.handle,
+      productIds: c.productIds,
+    })),
     tables: customerTables(params, catalog),
   };
 }

@@ -1,4 +1,5 @@
 import type { VariantOverride } from "~/loyalty/member-program";
+import type { ExposureTrigger } from "./levers";
 
 // Who gets what: a pure function of the shop's running experiments and the customer id
 // (DESIGN.md: "deterministic, the same on every surface"). The program holdout comes
@@ -35,8 +36,12 @@ export interface AssignableExperiment {
   /** The schedule: not in force before `startsAt` nor from `endsAt` on. */
   startsAt?: Date | null;
   endsAt?: Date | null;
-  /** When it started: only what happens from then on exposes a member. */
+  /** When it started: no member is exposed before. */
   launchedAt?: Date | null;
+  /** What exposes a member (levers.ts); "assignment" when absent. */
+  exposureTrigger?: ExposureTrigger;
+  /** The exposure sweep's watermark: every audience member who existed then is exposed. */
+  exposedThrough?: Date | null;
   variants: readonly AssignableVariant[];
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LEVER_KEYS } from "./levers";
+import { defaultTrigger, EXPOSURE_TRIGGERS, LEVER_KEYS, LEVERS, triggerAllowed } from "./levers";
 import { METRIC_KEYS } from "./metric-keys";
 
 // What a merchant (or the simulator) submits to create or edit a draft experiment. Zod
@@ -46,6 +46,8 @@ export const experimentInputSchema = z
     hypothesis: z.string().trim().max(2000).default(""),
     lever: z.enum(LEVER_KEYS, { error: "Choose a lever." }),
     audience: audienceSchema.default({ kind: "all" }),
+    /** What exposes a member; by default the lever's (levers.ts: "assignment" for every program lever). */
+    exposureTrigger: z.enum(EXPOSURE_TRIGGERS, { error: "Choose what exposes a member." }).optional(),
     /** Percent of the lever's layer this experiment takes (the rest is left to other experiments on it). */
     trafficPercent: z
       .int({ error: "Enter a whole percent." })
@@ -94,7 +96,19 @@ export const experimentInputSchema = z
     });
     if (input.startsAt && input.endsAt && input.endsAt <= input.startsAt)
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "The experiment must end after it starts." });
-  });
+    if (input.exposureTrigger && !triggerAllowed(input.lever, input.exposureTrigger))
+      ctx.addIssue({
+        code: "custom",
+        path: ["exposureTrigger"],
+        message:
+          `Members see the ${LEVERS[input.lever].label.toLowerCase()} lever on more than one surface, ` +
+          `so only ${LEVERS[input.lever].triggers.map((t) => `"${t}"`).join(" or ")} exposes them the same way in every arm.`,
+      });
+  })
+  .transform((input) => ({
+    ...input,
+    exposureTrigger: input.exposureTrigger ?? defaultTrigger(input.lever),
+  }));
 
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;

@@ -8,6 +8,7 @@ import {
   type ExperimentDefinition,
 } from "./definition";
 import { overrideErrors } from "./levers";
+import { sweepAfterLaunch } from "./exposure-sweep.server";
 import { forgetRunning } from "./running.server";
 
 // Creating and editing experiments: every way a definition can be wrong becomes a 422 with
@@ -62,6 +63,7 @@ function columns(d: ExperimentDefinition) {
     hypothesis: d.hypothesis,
     lever: d.lever,
     audience: d.audience as Prisma.InputJsonObject,
+    exposureTrigger: d.exposureTrigger,
     trafficBps: Math.round((d.trafficPercent * BUCKETS) / 100),
     primaryMetric: d.primaryMetric,
     secondaryMetrics: d.secondaryMetrics,
@@ -215,10 +217,11 @@ export async function startHoldout(
       include: withVariants,
     });
     await audit(tx, shop, row.id, "launch", staffId, { sharePercent });
-    await tx.member.updateMany({ where: { shop }, data: { metafieldsDirty: true } });
     return row;
   });
   forgetRunning(shop);
+  // Every member is exposed at the start (the held-out have their metafields marked then).
+  if (result) await sweepAfterLaunch(db, shop, now);
   if (!result)
     return unprocessable("A holdout is already running; end it before starting another.", {
       sharePercent: "A holdout is already running.",

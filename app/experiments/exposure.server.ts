@@ -1,18 +1,30 @@
-import { assigner, runningExperiments } from "./running.server";
+import type { ExposureTrigger } from "./levers";
+import { assigner, runningExperiments, type RunningSet } from "./running.server";
 import { ORDER_NET_REVENUE_SQL } from "./metrics";
 
 // Exposure: the moment a member enters an experiment's analysis, recorded once per member
-// and experiment, by an event that happens the same way in every arm — holdout and control
-// included — so that being exposed cannot depend on the arm: the first paid order placed
-// after launch (every crediting path), the first logged-in storefront view (the proxy
-// status, which the holdout calls too, though it is shown nothing), and, for the campaigns
-// to come, the first message a campaign would send. The member's net revenue in the 90 days
-// before exposure is stored beside it as the CUPED covariate.
+// and experiment by an event that cannot differ between arms (ADR 0020, amended). For every
+// program lever that event is assignment itself: each member of the audience is exposed at
+// launch, or when they join if later (exposure-sweep.server.ts), whatever they do next, so a
+// lever that makes members buy more cannot also make more of them counted. A lever a member
+// can only perceive on one surface may instead expose on that surface's first event, which
+// comes before anything the arm shows: the first logged-in storefront view ("storefront",
+// the proxy status, which the holdout calls too) or the first message a campaign would send
+// ("message", recorded for the holdout though it is sent nothing). The member's net revenue
+// in the 90 days before exposure is stored beside it as the CUPED covariate.
 
-export type ExposureTrigger = "order" | "storefront" | "message";
+export type { ExposureTrigger } from "./levers";
 
 /** Runs one statement: Prisma's `$executeRawUnsafe` or node-postgres' `query`, whichever the caller holds. */
 export type Exec = (sql: string, params: unknown[]) => Promise<unknown>;
+
+export interface ExposureRow {
+  experimentId: string;
+  customerId: bigint;
+  /** The qualified variant key ("<experiment>:<variant>"). */
+  variantKey: string;
+  at: Date;
+}
 
 const INSERT = `
   INSERT INTO "ExperimentExposure" ("shop", "experimentId", "customerId", "variantKey", "exposedAt", "trigger", "covariate")
@@ -23,36 +35,59 @@ const INSERT = `
   WHERE NOT EXISTS (SELECT 1 FROM "ExperimentExposure" x2 WHERE x2."experimentId" = x.e::uuid AND x2."customerId" = x.c)
   ON CONFLICT DO NOTHING`;
 
+/** Inserts exposures (one statement; a member already exposed to an experiment is left alone). */
+export async function insertExposures(
+  exec: Exec,
+  shop: string,
+  rows: readonly ExposureRow[],
+  trigger: ExposureTrigger,
+): Promise<void> {
+  if (!rows.length) return;
+  await exec(INSERT, [
+    shop,
+    trigger,
+    rows.map((r) => r.experimentId),
+    rows.map((r) => String(r.customerId)),
+    rows.map((r) => r.variantKey),
+    rows.map((r) => r.at.toISOString()),
+  ]);
+}
+
+/** The exposures `events` of one surface cause, in the running experiments that expose on it. */
+export function surfaceExposures(
+  shop: string,
+  set: RunningSet,
+  events: readonly { customerId: bigint; at: Date }[],
+  trigger: Exclude<ExposureTrigger, "assignment">,
+): ExposureRow[] {
+  const launched = new Map(
+    set.experiments.filter((e) => e.exposureTrigger === trigger).map((e) => [e.id, e.launchedAt ?? null]),
+  );
+  if (!launched.size) return [];
+  const rows: ExposureRow[] = [];
+  for (const { customerId, at } of events)
+    for (const arm of assigner(shop, set, at)(customerId).arms) {
+      const since = launched.get(arm.experimentId);
+      if (since && at >= since)
+        rows.push({ experimentId: arm.experimentId, customerId, variantKey: arm.variantKey, at });
+    }
+  return rows;
+}
+
 /**
- * Records the exposures `events` cause: for each customer, every running experiment they
- * are in (either arm) that was launched by the event's instant and has not exposed them.
+ * Records the exposures a surface's events cause: for each customer, every running
+ * experiment that exposes on `trigger`, that they are in (either arm) and that was launched
+ * by the event's instant. Experiments exposed at assignment are the sweep's.
  */
 export async function recordExposures(
   exec: Exec,
   shop: string,
   events: readonly { customerId: bigint; at: Date }[],
-  trigger: ExposureTrigger,
+  trigger: Exclude<ExposureTrigger, "assignment">,
 ): Promise<number> {
   if (!events.length) return 0;
   const set = await runningExperiments(shop);
-  if (!set.experiments.length) return 0;
-  const launched = new Map(set.experiments.map((e) => [e.id, e.launchedAt ?? null]));
-  const rows: { e: string; c: string; v: string; at: string }[] = [];
-  for (const { customerId, at } of events) {
-    for (const arm of assigner(shop, set, at)(customerId).arms) {
-      const since = launched.get(arm.experimentId);
-      if (!since || at < since) continue;
-      rows.push({ e: arm.experimentId, c: String(customerId), v: arm.variantKey, at: at.toISOString() });
-    }
-  }
-  if (!rows.length) return 0;
-  await exec(INSERT, [
-    shop,
-    trigger,
-    rows.map((r) => r.e),
-    rows.map((r) => r.c),
-    rows.map((r) => r.v),
-    rows.map((r) => r.at),
-  ]);
+  const rows = surfaceExposures(shop, set, events, trigger);
+  await insertExposures(exec, shop, rows, trigger);
   return rows.length;
 }

@@ -11,8 +11,8 @@ import { audit, conflict, getExperiment, notFound, type Outcome } from "./experi
 
 /**
  * A predicate over customer ids: true for customers in the running holdout's no-program
- * arm. Campaigns call it once per send and skip whom it names (their message exposure is
- * still recorded: `recordExposures` with trigger "message").
+ * arm. Campaigns call it once per send and skip whom it names (the holdout exposed them at
+ * assignment; a message-variant experiment exposes on `recordExposures(…, "message")`).
  */
 export async function heldOutCustomers(shop: string, at: Date): Promise<(customerId: bigint) => boolean> {
   const set = await runningExperiments(shop);

@@ -51,8 +51,8 @@ describe("the bonuses lever", () => {
 });
 
 describe("the messages lever", () => {
-  it("changes the messages, and only them, with the message exposure trigger", () => {
-    expect(LEVERS.messages.exposure).toBe("message");
+  it("changes the messages, and only them, with the message exposure trigger allowed", () => {
+    expect(LEVERS.messages.triggers).toEqual(["assignment", "message"]);
     const patch = { messages: { welcome: { subject: "Hello {firstName}, your points are waiting" } } };
     expect(overrideErrors(live, "messages", "hello", patch)).toEqual({});
     expect(

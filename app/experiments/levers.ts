@@ -1,11 +1,19 @@
 import { applyOverrides, InvalidOverride } from "~/loyalty/member-program";
 import type { Program } from "~/loyalty/program";
 
-// The program levers an experiment may test, and which parts of the program each one's
-// override may change. Experiments on one lever share its layer (assignment.ts). A lever
-// may name its natural exposure trigger: the event that happens alike in every arm (widget
-// copy's is the first logged-in storefront view; the messages lever's the first message a
-// campaign would send, holdout included).
+// The program levers an experiment may test, which parts of the program each one's
+// override may change, and what may expose a member to it. Experiments on one lever share
+// its layer (assignment.ts).
+
+/**
+ * What exposes a member (ADR 0020, amended). "assignment": every member of the audience, at
+ * launch or when they join (the sweep), whatever they do afterwards: nothing a lever changes
+ * can decide who is counted. "storefront" (the first logged-in widget view) and "message"
+ * (the first message a campaign would send) only for a lever a member can perceive on that
+ * one surface alone, where they make the analysis sharper and stay the same in every arm.
+ */
+export const EXPOSURE_TRIGGERS = ["assignment", "storefront", "message"] as const;
+export type ExposureTrigger = (typeof EXPOSURE_TRIGGERS)[number];
 
 export const LEVERS = {
   earnRate: {
@@ -17,20 +25,44 @@ export const LEVERS = {
       "earning.includeShipping",
       "earning.includeTax",
     ],
+    // Points show on orders, in the widget, in emails and at checkout: no single surface.
+    triggers: ["assignment"],
   },
-  bonuses: { label: "Bonus campaigns", paths: ["earning.bonuses", "earning.campaigns"] },
-  rewards: { label: "Rewards: the set, their cost and value", paths: ["rewards"] },
-  tiers: { label: "Tier thresholds and multipliers", paths: ["tiers"] },
-  expiry: { label: "Expiry window", paths: ["expiry"] },
-  messages: { label: "Message copy", paths: ["messages"], exposure: "message" },
-  widgetCopy: { label: "Storefront widget copy", paths: ["widgetCopy"], exposure: "storefront" },
+  bonuses: {
+    label: "Bonus campaigns",
+    paths: ["earning.bonuses", "earning.campaigns"],
+    triggers: ["assignment"],
+  },
+  rewards: { label: "Rewards: the set, their cost and value", paths: ["rewards"], triggers: ["assignment"] },
+  tiers: { label: "Tier thresholds and multipliers", paths: ["tiers"], triggers: ["assignment"] },
+  expiry: { label: "Expiry window", paths: ["expiry"], triggers: ["assignment"] },
+  // Message copy is read only in messages; until the campaigns send, assignment exposes.
+  messages: { label: "Message copy", paths: ["messages"], triggers: ["assignment", "message"] },
+  // Widget copy is read only in the storefront widget, at the first logged-in view.
+  widgetCopy: {
+    label: "Storefront widget copy",
+    paths: ["widgetCopy"],
+    triggers: ["storefront", "assignment"],
+  },
 } as const satisfies Record<
   string,
-  { label: string; paths: readonly string[]; exposure?: "storefront" | "message" }
+  {
+    label: string;
+    paths: readonly string[];
+    /** The exposure triggers the lever allows; the first is its default. */
+    triggers: readonly [ExposureTrigger, ...ExposureTrigger[]];
+  }
 >;
 
 export type Lever = keyof typeof LEVERS;
 export const LEVER_KEYS = Object.keys(LEVERS) as [Lever, ...Lever[]];
+
+/** The lever's default exposure trigger. */
+export const defaultTrigger = (lever: Lever): ExposureTrigger => LEVERS[lever].triggers[0];
+
+/** Whether `trigger` may expose members to an experiment on `lever`. */
+export const triggerAllowed = (lever: Lever, trigger: ExposureTrigger): boolean =>
+  (LEVERS[lever].triggers as readonly ExposureTrigger[]).includes(trigger);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);

@@ -13,18 +13,48 @@ import {
   type ExperimentWithVariants,
   type Outcome,
 } from "./experiments.server";
+import { metafieldArms, sweepAfterLaunch, tolerateRedis } from "./exposure-sweep.server";
 import { forgetRunning } from "./running.server";
+import { enqueueMetafieldSync } from "~/jobs/producers.server";
 
 // Launch, pause, stop and ship. Each is conditional on the status it expects (an update
 // WHERE status IN ...), so two clicks or two staff never act twice, and asking for the
 // state an experiment is already in answers ok without writing: every step is idempotent.
+// A launch or resume records the exposures due at once (exposure-sweep.server.ts). When the
+// holdout or an experiment on tiers changes state, the members whose tier perk changes with
+// it have their metafields (what the checkout's discount function reads) marked and the
+// sync job enqueued; Shopify is never called from the request.
 
 type Options = { staffId?: string | null; now?: Date };
 
-/** Members' metafields (their tier id) may change when an experiment on tiers or the holdout starts or ends. */
+const changesPerks = (e: { kind: string; lever: string | null }) =>
+  e.kind === "holdout" || e.lever === "tiers";
+
+/**
+ * Marks the metafields of the members whose perks change with `e`'s state: its exposed
+ * members in the arms that differ from the live program (the held-out, a tiers variant's).
+ * Members exposed later are marked by the sweep that exposes them.
+ */
 async function markMetafields(tx: Prisma.TransactionClient, e: ExperimentWithVariants) {
-  if (e.kind === "holdout" || e.lever === "tiers")
-    await tx.member.updateMany({ where: { shop: e.shop }, data: { metafieldsDirty: true } });
+  if (!changesPerks(e)) return;
+  const arms = [...metafieldArms({ ...e, variants: e.variants.map(toAssignable) })];
+  await tx.$executeRaw`
+    UPDATE "Member" m SET "metafieldsDirty" = true
+    FROM "ExperimentExposure" x
+    WHERE x."shop" = ${e.shop} AND x."experimentId" = ${e.id}::uuid AND x."variantKey" = ANY(${arms}::text[])
+      AND m."shop" = x."shop" AND m."customerId" = x."customerId"`;
+}
+
+const toAssignable = (v: ExperimentWithVariants["variants"][number]) => ({
+  ...v,
+  override: (v.override ?? {}) as Record<string, unknown>,
+});
+
+/** Every member's metafields: a shipped or reverted tiers variant changes the live tiers. */
+async function markAllMetafields(db: PrismaClient, e: ExperimentWithVariants) {
+  if (e.lever !== "tiers") return;
+  await db.member.updateMany({ where: { shop: e.shop }, data: { metafieldsDirty: true } });
+  await tolerateRedis(e.shop, () => enqueueMetafieldSync(e.shop));
 }
 
 async function transition(
@@ -39,6 +69,7 @@ async function transition(
     e: ExperimentWithVariants,
   ) => Promise<Outcome<Prisma.ExperimentUpdateManyMutationInput>>,
 ): Promise<Outcome<ExperimentWithVariants>> {
+  let changed = false;
   const outcome = await db.$transaction(async (tx): Promise<Outcome<ExperimentWithVariants>> => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`experiments:${shop}`}))`;
     const e = await getExperiment(tx, shop, id);
@@ -53,9 +84,14 @@ async function transition(
     });
     await audit(tx, shop, id, verb[to]!, options.staffId ?? null);
     await markMetafields(tx, e);
+    changed = true;
     return { ok: true, value: (await getExperiment(tx, shop, id))! };
   });
   forgetRunning(shop);
+  if (changed && outcome.ok) {
+    if (to === "running") await sweepAfterLaunch(db, shop, options.now ?? new Date());
+    if (changesPerks(outcome.value)) await tolerateRedis(shop, () => enqueueMetafieldSync(shop));
+  }
   return outcome;
 }
 
@@ -159,6 +195,7 @@ export async function shipExperiment(
         note,
       })
     ).version;
+    await markAllMetafields(db, e);
   }
   await db.experiment.updateMany({
     where: { id, shop, status: "shipped" },
@@ -189,6 +226,7 @@ export async function revertShip(
     createdBy: options.staffId ?? null,
     note,
   });
+  await markAllMetafields(db, e);
   await audit(db, shop, id, "revert", options.staffId ?? null, { version: saved.version });
   return { ok: true, value: saved.version };
 }

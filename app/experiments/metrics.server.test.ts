@@ -150,7 +150,7 @@ describe("metrics in SQL", () => {
         customerId: m.id,
         variantKey: m.variant,
         exposedAt: new Date(m.exposedAt),
-        trigger: "order",
+        trigger: "assignment",
         covariate: m.cov,
       })),
     });
@@ -288,7 +288,7 @@ describe("metrics in SQL", () => {
         customerId: id,
         variantKey: held ? `${holdout.value.key}:holdout` : `${holdout.value.key}:program`,
         exposedAt: new Date(LAUNCH + DAY),
-        trigger: "order",
+        trigger: "assignment",
         covariate: 0,
       });
       const total = Math.round((held ? 5000 : 6000) * (0.5 + random()));

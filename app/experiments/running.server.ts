@@ -1,6 +1,8 @@
 import { sharedPgPool } from "~/db/pg-pools.server";
 import { env } from "~/env.server";
 import type { VariantOverride } from "~/loyalty/member-program";
+import { inForceIntervals, type PastExperiment } from "./history";
+import type { ExposureTrigger } from "./levers";
 import {
   assignCustomer,
   byLayer,
@@ -8,14 +10,17 @@ import {
   type Audience,
   type MemberAssignment,
 } from "./assignment";
-import { inForceIntervals, type PastExperiment } from "./history";
 
 // The running experiments of a shop, as the assignment reads them on every crediting
 // path: loaded once per shop and kept for a few seconds (TTL), dropped at once in this
 // process when an experiment changes (`forgetRunning`); another process sees a change
-// within the TTL. Audiences other than "all" are loaded as sets of customer ids (members
-// in the tier, with a tag, joined after launch), plus everyone already exposed, so that a
-// member who leaves the audience stays in the experiment they were measured in.
+// within the TTL. Audiences other than "all" are loaded as sets of customer ids, plus
+// everyone already exposed, so that a member who leaves the audience stays in the
+// experiment they were measured in. A tier or tag audience is judged when a member's
+// exposure is due (ADR 0020, amended): at launch for the members who exist then (the first
+// exposure sweep records them), at joining for later members. A member who climbs into the
+// tier or gains the tag afterwards is not admitted: climbing depends on the arm. Until the
+// first sweep has run (a few seconds after launch), the criterion as it stands decides.
 
 export const RUNNING_TTL_MS = 5_000;
 
@@ -57,6 +62,8 @@ type RunningRow = {
   startsAt: number | null;
   endsAt: number | null;
   launchedAt: number | null;
+  exposedThrough: number | null;
+  exposureTrigger: ExposureTrigger;
   variants: { key: string; weight: number; control: boolean; override: Record<string, unknown> }[];
 };
 
@@ -65,6 +72,7 @@ const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 const RUNNING_COLUMNS = `e."id", e."key", e."kind"::text AS "kind", e."lever", e."salt", e."audience", e."layerStart",
   e."layerEnd", ${epochMs("startsAt")}, ${epochMs("endsAt")}, ${epochMs("launchedAt")},
+  ${epochMs("exposedThrough")}, e."exposureTrigger",
   (SELECT json_agg(json_build_object('key', v."key", 'weight', v."weight", 'control', v."control",
                                      'override', v."override") ORDER BY v."position")
    FROM "ExperimentVariant" v WHERE v."experimentId" = e."id") AS "variants"`;
@@ -81,6 +89,8 @@ const toAssignable = (r: RunningRow): AssignableExperiment => ({
   startsAt: toDate(r.startsAt),
   endsAt: toDate(r.endsAt),
   launchedAt: toDate(r.launchedAt),
+  exposureTrigger: r.exposureTrigger,
+  exposedThrough: toDate(r.exposedThrough),
   variants: r.variants ?? [],
 });
 
@@ -88,12 +98,13 @@ async function audiencesOf(shop: string, experiments: readonly AssignableExperim
   const audiences = new Map<string, Set<bigint>>();
   for (const e of experiments) {
     if (e.audience.kind === "all") continue;
-    audiences.set(e.id, new Set(await audienceMembers(shop, e.id, e.audience, e.launchedAt ?? new Date(0))));
+    audiences.set(e.id, new Set(await audienceMembers(shop, e)));
   }
   return audiences;
 }
 
-async function loadRunning(shop: string): Promise<RunningSet> {
+/** The running set as it is now, past the cache (the exposure sweep must see a launch at once). */
+export async function loadRunning(shop: string): Promise<RunningSet> {
   const { rows } = await pool().query<RunningRow>(
     `SELECT ${RUNNING_COLUMNS} FROM "Experiment" e WHERE e."shop" = $1 AND e."status" = 'running'`,
     [shop],
@@ -140,23 +151,38 @@ export async function experimentHistory(shop: string): Promise<ExperimentHistory
   return { experiments, audiences: await audiencesOf(shop, experiments) };
 }
 
-async function audienceMembers(shop: string, experimentId: string, audience: Audience, launchedAt: Date) {
-  const exposed = `SELECT "customerId" FROM "ExperimentExposure" WHERE "shop" = $1 AND "experimentId" = $2::uuid`;
-  const [query, param] =
+/**
+ * When a member joined, for audiences and exposure: when they became the shop's customer
+ * (Shopify's creation time), or when the app first saw them if that is earlier or unknown.
+ * A customer imported after launch who was the shop's customer before it joined before it.
+ */
+export const MEMBER_JOINED_AT_SQL = `LEAST(m."createdAt", COALESCE((SELECT c."shopifyCreatedAt" FROM "Customer" c
+  WHERE c."shop" = m."shop" AND c."id" = m."customerId"), m."createdAt"))`;
+
+/** Whether only members who joined after launch may still enter the audience (see the top). */
+const frozenAtLaunch = (e: AssignableExperiment) =>
+  (e.exposureTrigger ?? "assignment") === "assignment" && e.exposedThrough != null;
+
+async function audienceMembers(shop: string, e: AssignableExperiment) {
+  const { audience } = e;
+  const params: unknown[] = [shop, e.id];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const joinedSince = () =>
+    `${MEMBER_JOINED_AT_SQL} >= ${param((e.launchedAt ?? new Date(0)).toISOString())}::timestamp(3)`;
+  const criterion =
     audience.kind === "newMembers"
-      ? [
-          `SELECT "customerId" FROM "Member" WHERE "shop" = $1 AND "createdAt" >= $3::timestamp(3)`,
-          launchedAt.toISOString(),
-        ]
+      ? joinedSince()
       : audience.kind === "tier"
-        ? [`SELECT "customerId" FROM "Member" WHERE "shop" = $1 AND "tierId" = $3`, audience.tierId]
-        : [
-            `SELECT "id" AS "customerId" FROM "Customer" WHERE "shop" = $1 AND "tags" && $3::text[]`,
-            audience.kind === "tags" ? audience.tags : [],
-          ];
+        ? `m."tierId" = ${param(audience.tierId)}`
+        : `EXISTS (SELECT 1 FROM "Customer" c WHERE c."shop" = m."shop" AND c."id" = m."customerId"
+                   AND c."tags" && ${param(audience.kind === "tags" ? audience.tags : [])}::text[])`;
+  const where =
+    audience.kind !== "newMembers" && frozenAtLaunch(e) ? `${criterion} AND ${joinedSince()}` : criterion;
   const { rows } = await pool().query<{ customerId: string }>(
-    `SELECT "customerId"::text AS "customerId" FROM (${query} UNION ${exposed}) a`,
-    [shop, experimentId, param],
+    `SELECT "customerId"::text AS "customerId" FROM (
+       SELECT m."customerId" FROM "Member" m WHERE m."shop" = $1 AND ${where}
+       UNION SELECT "customerId" FROM "ExperimentExposure" WHERE "shop" = $1 AND "experimentId" = $2::uuid) a`,
+    params,
   );
   return rows.map((r) => BigInt(r.customerId));
 }

@@ -6,9 +6,8 @@ import type { MemberProgram } from "~/loyalty/member-program";
 import { membershipDecision } from "~/loyalty/membership";
 import type { Program } from "~/loyalty/program";
 import { memberProgramsPg } from "~/loyalty/services/member-program.server";
-import { recordExposures } from "~/experiments/exposure.server";
 import { insertShadowPg, loadShadowPg, runningHoldoutId } from "~/experiments/shadow.server";
-import { earnInstant, orderEarns } from "~/loyalty/services/orders.server";
+import { earnInstant } from "~/loyalty/services/orders.server";
 import { settleInTurn, type Facts, type MemberState } from "./batch-settle.server";
 import {
   cmpBig,
@@ -185,15 +184,6 @@ async function applyBatch(
     [...facts.states.values()].filter((s) => s.changed).map((s) => s.row),
   );
   await insertEvents(c, shop, settled.events);
-  // Exposure: the first paid order after an experiment's launch, as on the per-order path.
-  await recordExposures(
-    (sql, params) => c.query(sql, params),
-    shop,
-    fast
-      .filter((f) => orderEarns(f.order))
-      .map((f) => ({ customerId: f.order.customerId, at: earnInstant(f.order, now) })),
-    "order",
-  );
   const processed = fast.map((f) => f.row.id);
   await markProcessed(c, processed, now);
   return { processed: new Set(processed), deferred };

@@ -45,6 +45,9 @@ export const JOBS = {
     // Pending releases, expiries, expiry notices, birthday bonuses and tier re-evaluation
     // for one shop (app/loyalty/scheduled.server.ts); safe to repeat or run late.
     "run-scheduled-loyalty": z.object({ shop: z.string().min(1) }).strict(),
+    // Records the exposures due in one shop's running experiments (app/experiments/exposure-sweep.server.ts):
+    // after a launch in a large shop; the hourly run-scheduled-loyalty sweeps too. Idempotent.
+    "sweep-exposures": z.object({ shop: z.string().min(1) }).strict(),
   },
   backfill: {
     // One import of a shop's history (app/backfill); job id = run id, resumable from the run row.
@@ -55,7 +58,10 @@ export const JOBS = {
     "sync-metafields": z.object({ shop: z.string().min(1) }).strict(),
     // One shop's interrupted redemption sagas and lapsed reward codes (app/loyalty/redemptions-lifecycle.server.ts).
     "settle-redemptions": z.object({ shop: z.string().min(1) }).strict(),
-    // Every minute: enqueues the two above for the shops that need them.
+    // One shop's tier-perk discount created or updated from the live tiers and perk settings
+    // (after the tiers are saved); deduplicated per shop like the metafield sync.
+    "sync-tier-perks": z.object({ shop: z.string().min(1) }).strict(),
+    // Every minute: enqueues the first two above for the shops that need them.
     "schedule-shopify-sync": z.object({}).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;

@@ -136,3 +136,18 @@ export async function enqueueMetafieldSync(shop: string): Promise<void> {
   const job = metafieldSyncJob(shop);
   await enqueue(QUEUE.shopifySync, job.name, job.data, job.opts);
 }
+
+/**
+ * After the program's tiers are saved: the shop's tier-perk discount follows them. A save
+ * while one runs keeps exactly one more, so the last tiers saved are the ones written.
+ */
+export async function enqueueTierPerkSync(shop: string): Promise<void> {
+  await enqueue(
+    QUEUE.shopifySync,
+    "sync-tier-perks",
+    { shop },
+    {
+      deduplication: { id: `sync-tier-perks_${shop}`, keepLastIfActive: true },
+    },
+  );
+}

@@ -75,3 +75,57 @@ export const rewardsSchema = z
 
 export type Reward = z.output<typeof rewardSchema>;
 export type RewardValue = z.output<typeof rewardValueSchema>;
+
+/** A problem a save must refuse: where it is (path within the program) and what it says. */
+export interface SaveIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** What a member gets and on which conditions: two rewards with the same terms are one offer. */
+function termsOf(r: Reward): string {
+  const v = r.value;
+  const value =
+    v.kind === "fixedAmount"
+      ? `${v.amount.amountMinor}`
+      : v.kind === "percentage"
+        ? `${v.percent}`
+        : v.kind === "freeProduct"
+          ? `${v.productId}/${v.variantId}`
+          : "";
+  return JSON.stringify([
+    v.kind,
+    value,
+    r.minimumSubtotal?.amountMinor ?? null,
+    r.perMemberLimit,
+    r.availableFrom,
+    r.availableUntil,
+  ]);
+}
+
+/**
+ * Checked when a program is saved (not when a stored one is read, so an old version with
+ * twins still loads): names are unique ignoring case, and no two rewards give the same
+ * value on the same conditions (whatever they cost: the cheaper one makes the other dead).
+ */
+export function rewardConflicts(rewards: readonly Reward[]): SaveIssue[] {
+  const issues: SaveIssue[] = [];
+  const names = new Map<string, number>();
+  const terms = new Map<string, number>();
+  rewards.forEach((r, i) => {
+    const name = r.name.trim().toLowerCase();
+    const sameName = names.get(name);
+    if (sameName !== undefined)
+      issues.push({ path: [i, "name"], message: `Another reward is already called “${r.name.trim()}”.` });
+    else names.set(name, i);
+    const key = termsOf(r);
+    const twin = terms.get(key);
+    if (twin !== undefined)
+      issues.push({
+        path: [i, "value"],
+        message: `Gives the same as “${rewards[twin]!.name}” on the same conditions. Change one, or remove it.`,
+      });
+    else terms.set(key, i);
+  });
+  return issues;
+}

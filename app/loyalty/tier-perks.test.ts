@@ -5,13 +5,16 @@ import { applyOverrides, type MemberProgram } from "./member-program";
 import { tiersSchema } from "./program-tiers";
 import {
   discountClassesFor,
+  FUNCTION_METAFIELD_MAX_BYTES,
   percentOfMinor,
   perkMessage,
   perkTierId,
   previewTierPerk,
   tierPerkConfig,
   tierPerkConfigFor,
+  tierPerkConfigBytes,
   tierPerkConfigSchema,
+  tierPerkConfigTooLarge,
 } from "./tier-perks";
 
 describe("previewTierPerk against the golden cases (the same file the discount function runs)", () => {
@@ -149,4 +152,45 @@ it("perkMessage fills {tier} and {percent}", () => {
   expect(perkMessage("{tier}: {percent}% off for {tier}", { name: "Gold", perkPercent: 12.5 })).toBe(
     "Gold: 12.5% off for Gold",
   );
+});
+
+describe("the function's 10,000-byte metafield read", () => {
+  const level = (i: number) => ({
+    id: `tier-${i}`,
+    name: `Tier number ${i} with a long descriptive name`.slice(0, 40),
+    threshold: i * 1000,
+    benefits: { perkPercent: 5 },
+  });
+  const configWith = (levels: number, products: number) =>
+    tierPerkConfigSchema.parse({
+      version: 1,
+      tiers: Array.from({ length: levels }, (_, i) => {
+        const l = level(i);
+        return { id: l.id, name: l.name, perkPercent: 5, freeShipping: false };
+      }),
+      excludedProductIds: Array.from(
+        { length: products },
+        (_, i) => `gid://shopify/Product/${10_000_000_000 + i}`,
+      ),
+    });
+
+  it("accepts a config within the limit and refuses one the schema allows beyond it", () => {
+    const small = configWith(10, 10);
+    expect(tierPerkConfigBytes(small)).toBeLessThanOrEqual(FUNCTION_METAFIELD_MAX_BYTES);
+    expect(tierPerkConfigTooLarge(small)).toBeNull();
+    const large = configWith(100, 100);
+    expect(tierPerkConfigBytes(large)).toBeGreaterThan(FUNCTION_METAFIELD_MAX_BYTES);
+    expect(tierPerkConfigTooLarge(large)).toMatch(
+      /^The tier-perk settings come to \d{2},\d{3} bytes; Shopify Functions read at most 10,000/,
+    );
+  });
+
+  it("counts bytes, not characters", () => {
+    const config = configWith(1, 0);
+    const accented = { ...config, tiers: [{ ...config.tiers[0]!, name: "Ü".repeat(40) }] };
+    expect(
+      tierPerkConfigBytes(accented) -
+        tierPerkConfigBytes({ ...accented, tiers: [{ ...accented.tiers[0]!, name: "U".repeat(40) }] }),
+    ).toBe(40);
+  });
 });

@@ -113,6 +113,30 @@ export function tierPerkConfigFor(
   });
 }
 
+/**
+ * Shopify Functions read a metafield's value only up to 10,000 bytes; a longer config
+ * reaches the function cut off, so checkout would give no perk at all. The schema allows
+ * about 20 KB (100 tiers, 100 products, 50 collections and tags), so every write checks this.
+ */
+export const FUNCTION_METAFIELD_MAX_BYTES = 10_000;
+
+/** The config's size as written to the metafield (UTF-8 bytes of its JSON). */
+export function tierPerkConfigBytes(config: TierPerkConfig): number {
+  return new TextEncoder().encode(JSON.stringify(config)).length;
+}
+
+/** Why this config cannot be written, in the merchant's words, or null when it fits. */
+export function tierPerkConfigTooLarge(config: TierPerkConfig): string | null {
+  const bytes = tierPerkConfigBytes(config);
+  if (bytes <= FUNCTION_METAFIELD_MAX_BYTES) return null;
+  const format = (n: number) => n.toLocaleString("en-US");
+  return (
+    `The tier-perk settings come to ${format(bytes)} bytes; Shopify Functions read at most ` +
+    `${format(FUNCTION_METAFIELD_MAX_BYTES)}, so checkout could not give the perks. Use shorter tier ` +
+    `names or fewer excluded products, collections and tags, or end an experiment that adds tiers.`
+  );
+}
+
 /** The classes the automatic app discount is created with: the perk's class, plus SHIPPING when any tier ships free. */
 export function discountClassesFor(config: TierPerkConfig): DiscountClassName[] {
   const classes: DiscountClassName[] = [config.discountClass];

@@ -224,8 +224,7 @@ export default function ExperimentPage() {
                   showTotalsInFooter
                 />
                 <Text as="p" variant="bodySm" tone="subdued">
-                  A member is exposed once, on the same event in every arm (their first order after launch),
-                  and counted from then on.
+                  {exposure.rule}
                   {exposure.srm.reason ? ` Sample ratio check: ${exposure.srm.reason}.` : ""}
                 </Text>
               </BlockStack>

@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "New experiment · Loyalty Opt
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return loadNewExperiment(prisma(), session.shop, new Date());
+  return loadNewExperiment(prisma(), session.shop, new Date(), new URL(request.url));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -52,6 +52,7 @@ export default function NewExperimentPage() {
         traffic={page.traffic}
         levers={page.levers}
         metrics={page.metrics}
+        prefill={page.prefill}
         errors={failure?.fieldErrors ?? NO_ERRORS}
         message={failure?.message ?? null}
         submitting={fetcher.state !== "idle"}

@@ -11,7 +11,7 @@ import { logger } from "~/logger.server";
 import { shopPrograms } from "~/loyalty/services/member-program.server";
 import { readForm } from "~/request-body.server";
 import { ShopifyUserError } from "~/shopify/graphql.server";
-import { loadPerksPage, syncTierPerkDiscount } from "~/shopify/perk-discount.server";
+import { loadPerksPage, PerkConfigTooLarge, syncTierPerkDiscount } from "~/shopify/perk-discount.server";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Tier perks · Loyalty Optimizer" }];
@@ -36,6 +36,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     });
     return data({ ok: true as const, action: result.action });
   } catch (error) {
+    if (error instanceof PerkConfigTooLarge)
+      return data({ ok: false as const, fieldErrors: {}, error: error.message }, { status: 422 });
     if (!(error instanceof ShopifyUserError)) throw error;
     logger().warn({ err: error, shop: session.shop }, "Shopify refused the tier-perk discount");
     return data({ ok: false as const, fieldErrors: {}, error: error.message }, { status: 422 });

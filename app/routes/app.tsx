@@ -27,6 +27,8 @@ export default function App() {
           Dashboard
         </Link>
         <Link to="/app/program">Program</Link>
+        <Link to="/app/rewards">Rewards</Link>
+        <Link to="/app/tiers">Tiers</Link>
         <Link to="/app/members">Members</Link>
         <Link to="/app/experiments">Experiments</Link>
         <Link to="/app/perks">Tier perks</Link>

@@ -7,6 +7,7 @@ import {
   TIER_PERK_FUNCTION_HANDLE,
   tierPerkConfigFor,
   tierPerkConfigSchema,
+  tierPerkConfigTooLarge,
   type DiscountClassName,
   type TierPerkConfig,
   type TierPerkSettings,
@@ -30,6 +31,9 @@ const storedSchema = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   programVersion: z.int().nullable().default(null),
   syncedAt: z.string().nullable().default(null),
+  /** Why the last automatic update (after a tiers save) did not reach Shopify, until one does. */
+  lastError: z.string().nullable().default(null),
+  lastErrorAt: z.string().nullable().default(null),
 });
 export type StoredTierPerks = z.output<typeof storedSchema>;
 
@@ -137,6 +141,14 @@ export async function loadPerkDiscount(graphql: AdminGraphql, id: string): Promi
   };
 }
 
+/** The config would exceed what a Shopify Function reads from a metafield; nothing was written. */
+export class PerkConfigTooLarge extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PerkConfigTooLarge";
+  }
+}
+
 export interface SyncResult {
   action: "created" | "updated";
   discount: PerkDiscount;
@@ -158,6 +170,8 @@ export async function syncTierPerkDiscount(
   const stored = await storedTierPerks(db, shop);
   const settings = options.settings ?? (stored.settings as TierPerkSettings);
   const config = tierPerkConfigFor(programs, settings);
+  const tooLarge = tierPerkConfigTooLarge(config);
+  if (tooLarge) throw new PerkConfigTooLarge(tooLarge);
   const existing = stored.discountId ? await loadPerkDiscount(graphql, stored.discountId) : null;
   const metafield = {
     ...(existing?.metafieldId
@@ -211,8 +225,42 @@ export async function syncTierPerkDiscount(
     settings: settings as Record<string, unknown>,
     programVersion: programs[0]!.version,
     syncedAt: (options.now ?? new Date()).toISOString(),
+    lastError: null,
+    lastErrorAt: null,
   });
   return { action: existing ? "updated" : "created", discount, config };
+}
+
+/** Whether any tier of the programs in play gives a perk at checkout. */
+export function tiersHavePerks(programs: readonly MemberProgram[]): boolean {
+  return programs.some((p) =>
+    p.program.tiers.levels.some((l) => l.benefits.perkPercent > 0 || l.benefits.freeShipping),
+  );
+}
+
+/**
+ * The job after a tiers save: creates or updates the discount when a tier has a perk (or
+ * a discount exists, whose perks must follow the tiers down to none). A refusal by Shopify
+ * or an oversized config is stored with the perks for the tiers page and returned as
+ * `failed`; anything else (Shopify unreachable) throws, so the job retries.
+ */
+export async function syncTierPerksForTiers(
+  db: PrismaClient,
+  graphql: AdminGraphql,
+  shop: string,
+  programs: readonly MemberProgram[],
+  now = new Date(),
+): Promise<{ action: SyncResult["action"] | "skipped"; failed: string | null }> {
+  const stored = await storedTierPerks(db, shop);
+  if (!stored.discountId && !tiersHavePerks(programs)) return { action: "skipped", failed: null };
+  try {
+    const result = await syncTierPerkDiscount(db, graphql, shop, programs, { now });
+    return { action: result.action, failed: null };
+  } catch (error) {
+    if (!(error instanceof ShopifyUserError || error instanceof PerkConfigTooLarge)) throw error;
+    await storeTierPerks(db, shop, { ...stored, lastError: error.message, lastErrorAt: now.toISOString() });
+    return { action: "skipped", failed: error.message };
+  }
 }
 
 export interface PerksPage {
@@ -225,6 +273,7 @@ export interface PerksPage {
   discount: Omit<PerkDiscount, "config"> | null;
   state: PerkDiscountState;
   syncedAt: string | null;
+  lastError: string | null;
 }
 
 /** Everything the Tier perks page shows: what the discount should be, what Shopify has, and whether they agree. */
@@ -264,5 +313,6 @@ export async function loadPerksPage(
     discount,
     state,
     syncedAt: stored.syncedAt,
+    lastError: stored.lastError,
   };
 }

@@ -59,7 +59,7 @@ async function seed(c: pg.Client, members: number, days: number) {
   await c.query(
     `INSERT INTO "ExperimentExposure" ("shop", "experimentId", "customerId", "variantKey", "exposedAt", "trigger", "covariate")
      SELECT $1, $2, g, 'bench:' || (ARRAY['control', 'b', 'c'])[1 + g % 3],
-            timestamp '2026-01-01' + ((g - 1) * $4::float8 / $3) * interval '1 day', 'order', floor(random() * 20000)
+            timestamp '2026-01-01' + ((g - 1) * $4::float8 / $3) * interval '1 day', 'assignment', floor(random() * 20000)
      FROM generate_series(1, $3::int) g`,
     [SHOP, EXPERIMENT, members, days],
   );

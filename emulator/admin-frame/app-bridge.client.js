@@ -7,6 +7,9 @@
 //   - <ui-nav-menu> links are shown by the admin frame, whose clicks come back as
 //     shopify:navigate events (the event AppProvider turns into a Remix navigation)
 //   - the /auth/session-token bounce page reloads its target with a fresh id_token
+//   - resourcePicker(options): the admin frame shows its picker over the shop's products,
+//     variants or collections and answers with the selection (an array that also has a
+//     `selection` property), or undefined when the merchant cancels
 (function appBridgeStandIn() {
   if (window.shopify) return;
   const script = document.currentScript;
@@ -55,6 +58,8 @@
   }
   window.fetch = authorizedFetch;
 
+  // Resource pickers waiting for the frame's answer, by request id.
+  const pickers = new Map();
   window.shopify = {
     config: { apiKey, shop, host, locale },
     environment: { embedded: window.top !== window, mobile: false, pos: false },
@@ -68,6 +73,22 @@
     },
     loading(isLoading) {
       toParent({ type: "loading", isLoading: Boolean(isLoading) });
+    },
+    resourcePicker(options) {
+      const requestId = `picker-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const picked = new Promise((resolve) => pickers.set(requestId, resolve));
+      toParent({
+        type: "resource-picker",
+        requestId,
+        options: {
+          type: options.type,
+          action: options.action || "add",
+          multiple: options.multiple || false,
+          query: options.query || "",
+          selectionIds: (options.selectionIds || []).map((s) => s.id),
+        },
+      });
+      return picked;
     },
   };
 
@@ -97,6 +118,18 @@
   new MutationObserver(publishNavMenu).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("popstate", publishNavMenu);
   document.addEventListener("DOMContentLoaded", publishNavMenu);
+
+  window.addEventListener("message", (event) => {
+    if (event.origin !== emulatorOrigin || !event.data || event.data.type !== "resource-picker-result")
+      return;
+    const resolve = pickers.get(event.data.requestId);
+    if (!resolve) return;
+    pickers.delete(event.data.requestId);
+    if (!event.data.selection) return resolve(undefined);
+    const selection = event.data.selection.slice();
+    selection.selection = event.data.selection;
+    resolve(selection);
+  });
 
   window.addEventListener("message", (event) => {
     if (event.origin !== emulatorOrigin || !event.data || event.data.type !== "navigate") return;

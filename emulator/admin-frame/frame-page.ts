@@ -15,6 +15,7 @@ export type FramePageInput = {
 };
 
 const FRAME_SCRIPT = readFileSync(new URL("./frame.client.js", import.meta.url), "utf8");
+const PICKER_SCRIPT = readFileSync(new URL("./picker.client.js", import.meta.url), "utf8");
 
 const escapeHtml = (value: string) =>
   value.replace(
@@ -50,7 +51,7 @@ export function framePage(input: FramePageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>${STYLES}</style>
 </head>
-<body data-app-origin="${escapeHtml(input.appOrigin)}">
+<body data-app-origin="${escapeHtml(input.appOrigin)}" data-shop="${escapeHtml(input.shop)}">
 <header class="topbar">
   <div class="brand"><span class="logo">S</span><span>shopify</span></div>
   <div class="search">Search</div>
@@ -74,6 +75,7 @@ export function framePage(input: FramePageInput): string {
 </div>
 <div id="toasts" class="toasts" aria-live="polite"></div>
 <script>${FRAME_SCRIPT}</script>
+<script>${PICKER_SCRIPT}</script>
 </body>
 </html>`;
 }
@@ -105,4 +107,23 @@ html,body{margin:0;height:100%;font-family:-apple-system,BlinkMacSystemFont,"San
 .toasts{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);display:flex;flex-direction:column;gap:8px}
 .toast{background:#1a1a1a;color:#fff;padding:10px 16px;border-radius:10px;font-weight:550;box-shadow:0 4px 12px rgba(0,0,0,.25)}
 .toast.error{background:#8e1f0b}
+.picker-backdrop{position:fixed;inset:0;background:rgba(0,0,0,.45);display:grid;place-items:center;z-index:10}
+.picker{width:min(620px,92vw);max-height:80vh;display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 16px 40px rgba(0,0,0,.3)}
+.picker header{display:flex;align-items:center;justify-content:space-between;padding:14px 16px;border-bottom:1px solid #e3e3e3}
+.picker h2{margin:0;font-size:14px;font-weight:650}
+.picker-close{border:0;background:none;font-size:20px;cursor:pointer;color:#616161}
+.picker-body{padding:12px 16px;overflow:auto;flex:1}
+.picker-search{width:100%;height:32px;border:1px solid #8a8a8a;border-radius:8px;padding:0 10px;font:inherit;margin-bottom:8px}
+.picker-list{list-style:none;margin:0;padding:0}
+.picker-list li{border-bottom:1px solid #f1f1f1}
+.picker-list label{display:grid;grid-template-columns:20px 1fr auto;gap:8px;align-items:center;padding:8px 4px;cursor:pointer}
+.picker-list label:hover{background:#f7f7f7}
+.picker-title{font-weight:550}
+.picker-detail{color:#616161;font-size:12px}
+.picker-empty{padding:16px 4px;color:#616161}
+.picker footer{display:flex;align-items:center;gap:8px;justify-content:flex-end;padding:12px 16px;border-top:1px solid #e3e3e3}
+.picker-count{margin-right:auto;color:#616161}
+.picker footer button{height:30px;padding:0 12px;border-radius:8px;border:1px solid #c9c9c9;background:#fff;font:inherit;font-weight:550;cursor:pointer}
+.picker footer .picker-primary{background:#303030;color:#fff;border-color:#303030}
+.picker footer .picker-primary:disabled{opacity:.5;cursor:default}
 `;

@@ -27,7 +27,8 @@
           const link = document.createElement("a");
           link.textContent = item.label;
           link.href = "#";
-          if (path === item.href) link.className = "active";
+          // As in admin, a page under an entry (/app/program/earning) keeps the entry active.
+          if (path === item.href || path.startsWith(`${item.href}/`)) link.className = "active";
           link.addEventListener("click", (click) => {
             click.preventDefault();
             navigate(item.href);

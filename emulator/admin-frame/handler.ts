@@ -2,11 +2,13 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorStore } from "../store";
 import { framePage } from "./frame-page";
+import { PICKER_TYPES, pickerResources, type PickerType } from "./resources";
 import { createSessionToken } from "./session-token";
 
 // The emulator's Shopify admin: the page that embeds the app with a valid session token,
 // the endpoint the App Bridge stand-in fetches fresh tokens from, and the stand-in itself.
-// The emulator server delegates /admin-frame, /store/, /app-bridge.js and /session-token here.
+// The emulator server delegates /admin-frame, /store/, /app-bridge.js and /session-token here,
+// and /admin-frame/resources: what the frame's resource picker lists (same origin as the frame).
 
 export type AdminFrameContext = {
   config: {
@@ -41,6 +43,16 @@ export async function handleAdminFrame(
   if (url.pathname === "/admin-frame" || url.pathname === "/admin-frame/") {
     const name = storeName(ctx.config.defaultShop ?? DEFAULT_SHOP);
     return send(res, 302, "", { Location: `/store/${name}/apps/${encodeURIComponent(apiKey)}` });
+  }
+
+  if (url.pathname === "/admin-frame/resources") {
+    const state = ctx.store.findShop(url.searchParams.get("shop") ?? "");
+    const type = url.searchParams.get("type") as PickerType;
+    if (!state) return sendJson(res, 404, { error: "no such shop in this emulator" }, {});
+    if (!PICKER_TYPES.includes(type))
+      return sendJson(res, 400, { error: "type must be product, variant or collection" }, {});
+    const items = pickerResources(state, type, url.searchParams.get("query") ?? "");
+    return sendJson(res, 200, { items }, { "Cache-Control": "no-store" });
   }
 
   if (url.pathname === "/app-bridge.js") {

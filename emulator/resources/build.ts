@@ -11,7 +11,7 @@ import { gid, legacyIdOf, shopifyDateTime } from "./records";
 
 export type IdSequence = { next(): number; claim(id: number): void };
 
-function resolveId(type: string, id: string | number | undefined, ids: IdSequence): number {
+export function resolveId(type: string, id: string | number | undefined, ids: IdSequence): number {
   if (id === undefined) return ids.next();
   const legacy = legacyIdOf(type, id);
   if (legacy === null) throw new StoreError(`${JSON.stringify(id)} is not a ${type} id`);
@@ -163,7 +163,7 @@ function requireProduct(state: ShopState, id: string | number): string {
   return product.id;
 }
 
-function slug(title: string): string {
+export function slug(title: string): string {
   return (
     title
       .toLowerCase()

@@ -115,7 +115,7 @@ beforeAll(async () => {
           customerId,
           variantKey: `${holdout.value.key}:${heldOut ? "holdout" : "program"}`,
           exposedAt,
-          trigger: "order",
+          trigger: "assignment",
         });
         const inTest = !heldOut && i % 10 < 7;
         const double = inTest && noise(i, 2) < 0.5;
@@ -127,7 +127,7 @@ beforeAll(async () => {
             customerId,
             variantKey: `double-points:${double ? "double" : "control"}`,
             exposedAt: testExposedAt,
-            trigger: "order",
+            trigger: "assignment",
           });
         const lift = (heldOut ? 1 : 1.3) * (double ? 1.1 : 1);
         const count = 1 + Math.floor(noise(i, 4) * 3);
@@ -299,9 +299,13 @@ describe("the experiments admin", () => {
       .locator("svg")
       .first()
       .waitFor({ state: "attached", timeout: 30_000 });
+    // The exposure card says how members are exposed: at assignment, buyers or not.
+    await frame.getByText(/exposed once, at launch or when they join, in every arm alike/).waitFor();
     // polaris-viz animates its lines in after mounting.
     await page.waitForTimeout(2_000);
     await page.screenshot({ path: `${SCREENSHOTS}/experiment-report.png`, fullPage: true });
+    await frame.getByRole("heading", { name: "Exposure", exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/experiment-exposure.png` });
     expect(admin.pageErrors).toEqual([]);
   });
 });

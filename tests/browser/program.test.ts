@@ -2,14 +2,69 @@ import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveProgram } from "../../app/loyalty/services/program.server";
 import { refreshLoyaltyStats } from "../../app/stats/refresh.server";
+import { automaticDiscountsOf } from "../../emulator/graphql/discount-automatic";
 import { startEmbeddedAdmin, type EmbeddedAdmin } from "./support/embedded-admin";
 
-// The loyalty admin as a merchant uses it: the dashboard's loyalty figures, editing the
-// program with its live preview and validation, the members list and one member's page
-// with a manual adjustment. Real app, emulator, database and Chromium; nothing mocked.
+// The loyalty admin as a merchant uses it: the dashboard's loyalty figures, the program's
+// earning page with its live preview, cost and validation (and the confirmation a costlier
+// change asks for), the rewards catalogue with the resource picker, the tiers overview with
+// the perks made live, the members list and one member's page with a manual adjustment.
+// Real app, emulator, database and Chromium; nothing mocked.
 
 const SHOP = "program-browser.myshopify.com";
 const SCREENSHOTS = "test-results/screenshots";
+const DAY_MS = 86_400_000;
+
+/** Orders over the last months (for the order-value distribution and spend per tier), a used reward code and tier moves. */
+async function seedSales(db: EmbeddedAdmin["db"], now: Date) {
+  const subtotals = [2400, 3500, 4200, 5600, 6100, 7800, 9200, 12500, 18000, 26000];
+  await db.order.createMany({
+    data: subtotals.map((subtotal, i) => ({
+      shop: SHOP,
+      id: BigInt(5001 + i),
+      customerId: BigInt((i % 2) + 1),
+      name: `#${5001 + i}`,
+      currencyCode: "USD",
+      subtotalMinor: BigInt(subtotal),
+      totalMinor: BigInt(subtotal + 600),
+      totalShippingMinor: 600n,
+      totalDiscountsMinor: i === 3 ? 500n : 0n,
+      processedAt: new Date(now.getTime() - i * 9 * DAY_MS),
+    })),
+  });
+  await db.redemption.create({
+    data: {
+      shop: SHOP,
+      customerId: 1n,
+      rewardId: "five",
+      reward: { value: { kind: "fixedAmount", amount: { amountMinor: 500, currency: "USD" } } },
+      pointsCost: 500,
+      programVersion: 2,
+      experimentVariants: [],
+      status: "used",
+      usedAt: new Date(now.getTime() - 27 * DAY_MS),
+      usedOrderId: 5004n,
+      createdAt: new Date(now.getTime() - 30 * DAY_MS),
+    },
+  });
+  const moves = [
+    [1n, "upgrade", 150],
+    [2n, "upgrade", 120],
+    [2n, "downgrade", 80],
+    [1n, "upgrade", 40],
+    [2n, "upgrade", 10],
+  ] as const;
+  await db.loyaltyEvent.createMany({
+    data: moves.map(([customerId, change, daysAgo], i) => ({
+      shop: SHOP,
+      customerId,
+      type: "tierChanged",
+      key: `seed-move-${i}`,
+      payload: { change },
+      occurredAt: new Date(now.getTime() - daysAgo * DAY_MS),
+    })),
+  });
+}
 let admin: EmbeddedAdmin;
 
 beforeAll(async () => {
@@ -64,7 +119,12 @@ beforeAll(async () => {
             basis: "spend",
             levels: [
               { id: "silver", name: "Silver", threshold: 0 },
-              { id: "gold", name: "Gold", threshold: 50_000, benefits: { earnMultiplier: 1.5 } },
+              {
+                id: "gold",
+                name: "Gold",
+                threshold: 50_000,
+                benefits: { earnMultiplier: 1.5, perkPercent: 10 },
+              },
             ],
           },
           rewards: [
@@ -78,6 +138,7 @@ beforeAll(async () => {
         },
         { basedOn: 1, note: "Launch" },
       );
+      await seedSales(db, now);
       await refreshLoyaltyStats(db, SHOP, { now, full: true });
     },
   );
@@ -104,30 +165,51 @@ describe("the loyalty admin", () => {
       .waitFor({ state: "attached", timeout: 30_000 });
   });
 
-  it("edits the earn rate with a live preview, refuses a bad value inline, and saves a new version", async () => {
+  it("edits the earn rate with its preview and cost, refuses a bad value, and confirms a costlier change", async () => {
     const { frame, page, openNav, db } = admin;
     await openNav("Program");
     await frame.getByRole("heading", { name: "Program", level: 1 }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/program-overview.png`, fullPage: true });
+    await frame.getByRole("link", { name: "Edit earning" }).click();
+    await frame.getByRole("heading", { name: "Earning", level: 1 }).waitFor();
     const preview = frame.getByTestId("earning-preview");
     expect(await preview.innerText()).toBe("An order of $80.00 earns 80 points.");
     expect(await frame.getByText("An order of $80.00 earns 120 points for Gold members.").count()).toBe(1);
+    // $5 for 500 points: a point is worth 1¢, so 1 point per $1 gives 1% back.
+    const cost = frame.getByTestId("cost-per-100");
+    expect(await cost.innerText()).toMatch(/Reward cost per \$100 of member sales\s+\$1\.\d\d/);
+    expect(await frame.getByTestId("percent-back").innerText()).toContain("Typical order (median)");
 
     const rate = frame.getByLabel("Points per USD spent");
     await rate.fill("2");
     await expect.poll(() => preview.innerText()).toBe("An order of $80.00 earns 160 points.");
-    expect(await frame.getByText("An order of $80.00 earns 240 points for Gold members.").count()).toBe(1);
+    await expect.poll(() => cost.innerText()).toMatch(/was \$1\.\d\d \(\+100%\)/);
 
     // A value the schema refuses: the server answers 422 and the field says why.
     await frame.getByLabel("Signing up").fill("1.5");
     await frame.getByRole("button", { name: "Save" }).click();
-    // The live preview may say the same thing; the field's own error is the exact text.
-    await frame.getByText("Points are whole numbers.", { exact: true }).waitFor();
+    await frame.getByText("Points are whole numbers.", { exact: true }).first().waitFor();
     expect(await db.programVersion.count({ where: { shop: SHOP } })).toBe(2);
 
     await frame.getByLabel("Signing up").fill("50");
     await frame.getByLabel("What changed (optional)").fill("Double points");
     await frame.getByRole("button", { name: "Save" }).click();
-    await frame.getByText("Version 3 (current)").waitFor();
+    // Doubling the earn rate doubles the reward cost: the save asks first and offers an experiment.
+    const dialog = frame.getByRole("dialog", { name: "This change makes rewards costlier" });
+    await dialog.waitFor();
+    expect(await dialog.getByTestId("cost-confirmation").innerText()).toMatch(/\(\+100%\)/);
+    const experiment = await dialog
+      .getByRole("link", { name: "Test it as an experiment" })
+      .getAttribute("href");
+    expect(experiment).toMatch(/^\/app\/experiments\/new\?lever=earnRate&treatment=/);
+    await page.screenshot({ path: `${SCREENSHOTS}/program-cost-confirmation.png` });
+    await dialog.getByRole("button", { name: "Keep editing" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.screenshot({ path: `${SCREENSHOTS}/program-earning-cost.png` });
+    expect(await db.programVersion.count({ where: { shop: SHOP } })).toBe(2);
+
+    await frame.getByRole("button", { name: "Save" }).click();
+    await dialog.getByRole("button", { name: "Save anyway" }).click();
     await page.locator("#toasts").getByText("Program saved as version 3").waitFor();
     const saved = await db.programVersion.findUniqueOrThrow({
       where: { shop_version: { shop: SHOP, version: 3 } },
@@ -136,7 +218,103 @@ describe("the loyalty admin", () => {
     expect(
       (saved.config as { earning: { pointsPerCurrencyUnit: number } }).earning.pointsPerCurrencyUnit,
     ).toBe(2);
-    await page.screenshot({ path: `${SCREENSHOTS}/program.png`, fullPage: true });
+  });
+
+  it("lists rewards with their use, picks a free product with the resource picker, and refuses a duplicate", async () => {
+    const { frame, page, openNav, db, emulator } = admin;
+    emulator.store.addProducts(SHOP, [
+      {
+        id: 77,
+        title: "Harbor mug",
+        productType: "Kitchen",
+        variants: [
+          { id: 771, title: "Blue", sku: "MUG-B", price: "18.00" },
+          { id: 772, title: "Sand", sku: "MUG-S", price: "18.00" },
+        ],
+      },
+      { id: 78, title: "Pour-over kettle", variants: [{ id: 781, title: "Default Title", price: "64.00" }] },
+    ]);
+    // The app's mirror of the product (the backfill and product webhooks keep it) names it in the catalogue.
+    await db.product.create({ data: { shop: SHOP, id: 77n, title: "Harbor mug" } });
+    await openNav("Rewards");
+    await frame.getByRole("heading", { name: "Rewards", level: 1 }).waitFor();
+    const five = frame.getByRole("row").filter({ hasText: "$5 off" });
+    expect(await five.innerText()).toMatch(/500 points\s+1\s+500\s+\$5\.00 \(1 used\)/);
+
+    await frame.getByRole("button", { name: "Add reward" }).click();
+    await frame.getByLabel("Name").fill("Free mug");
+    await frame.getByLabel("Reward", { exact: true }).selectOption("freeProduct");
+    await frame.getByRole("button", { name: "Choose product variant for Free product" }).click();
+    const picker = page.getByTestId("resource-picker");
+    await picker.getByRole("searchbox").fill("mug");
+    await picker.getByText("Harbor mug - Sand").waitFor();
+    await expect.poll(() => picker.getByText("Pour-over kettle").count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/rewards-picker-open.png` });
+    await picker.getByText("Harbor mug - Sand").click();
+    await picker.getByRole("button", { name: "Select" }).click();
+    await frame.getByText("Harbor mug - Sand").first().waitFor();
+    await frame.getByLabel("Cost").fill("1500");
+    await frame.getByRole("button", { name: "Save reward" }).click();
+    await page.locator("#toasts").getByText("Program saved as version 4").waitFor();
+    const saved = await db.programVersion.findUniqueOrThrow({
+      where: { shop_version: { shop: SHOP, version: 4 } },
+    });
+    expect((saved.config as { rewards: Array<{ value: unknown }> }).rewards[1]!.value).toEqual({
+      kind: "freeProduct",
+      productId: "gid://shopify/Product/77",
+      variantId: "gid://shopify/ProductVariant/772",
+    });
+
+    await frame.getByRole("button", { name: "Add reward" }).click();
+    await frame.getByLabel("Name").fill("$5 OFF");
+    await frame.getByRole("button", { name: "Save reward" }).click();
+    await frame.getByText("Another reward is already called “$5 OFF”.").first().waitFor();
+    expect(await db.programVersion.count({ where: { shop: SHOP } })).toBe(4);
+    await frame.getByRole("button", { name: "Cancel" }).click();
+    await page.screenshot({ path: `${SCREENSHOTS}/rewards-catalogue.png`, fullPage: true });
+  });
+
+  it("shows the tiers overview and makes the tier perks live from the tiers page", async () => {
+    const { frame, page, openNav, emulator } = admin;
+    await openNav("Tiers");
+    await frame.getByRole("heading", { name: "Tiers", level: 1 }).waitFor();
+    const overview = frame.getByTestId("tiers-overview");
+    expect(await overview.getByRole("row").filter({ hasText: "Gold" }).innerText()).toMatch(
+      /^Gold\s+1\s+50\.0%/,
+    );
+    await frame.getByTestId("perks-not-live").waitFor();
+    await frame.getByTestId("tier-moves-chart").locator("svg").first().waitFor({ state: "attached" });
+    await frame.getByTestId("tier-moves-chart").scrollIntoViewIfNeeded();
+    // polaris-viz grows its bars in; let the animation finish before the picture.
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${SCREENSHOTS}/tiers-overview.png` });
+    await frame.getByRole("button", { name: "Update now" }).click();
+    await frame.getByText("Tier perks are live at checkout").waitFor();
+    expect(automaticDiscountsOf(emulator.store.requireShop(SHOP)).byId.size).toBe(1);
+    await frame.getByRole("heading", { name: "Tiers", level: 1 }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/tiers-perks-live.png` });
+  });
+
+  it("chooses a collection for a points multiplier with the resource picker", async () => {
+    const { frame, page, openNav, db, emulator } = admin;
+    emulator.store.addCollections(SHOP, [{ id: 901, title: "Brewing gear", productIds: [78] }]);
+    await openNav("Program");
+    await frame.getByRole("link", { name: "Edit earning" }).click();
+    await frame.getByRole("button", { name: "Add multiplier" }).click();
+    await frame.getByLabel("Applies to").selectOption("collection");
+    await frame.getByRole("button", { name: "Choose collection for Collection" }).click();
+    const picker = page.getByTestId("resource-picker");
+    await picker.getByText("Brewing gear").click();
+    await picker.getByRole("button", { name: "Select" }).click();
+    await frame.getByText("Brewing gear").waitFor();
+    await frame.getByRole("button", { name: "Save" }).click();
+    await page.locator("#toasts").getByText("Program saved as version 5").waitFor();
+    const saved = await db.programVersion.findUniqueOrThrow({
+      where: { shop_version: { shop: SHOP, version: 5 } },
+    });
+    expect((saved.config as { earning: { multipliers: unknown[] } }).earning.multipliers).toEqual([
+      { target: "collection", value: "901", multiplier: 2 },
+    ]);
   });
 
   it("lists and searches members, opens one and adjusts their points once", async () => {

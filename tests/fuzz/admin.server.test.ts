@@ -7,7 +7,7 @@ import { action as adjustMember, loader as memberLoader } from "~/routes/app.mem
 import { loader as membersLoader } from "~/routes/app.members._index";
 import { loader as privacyLoader } from "~/routes/app.privacy";
 import { loader as exportLoader } from "~/routes/app.privacy.$id";
-import { action as saveProgram } from "~/routes/app.program";
+import { action as saveProgram } from "~/routes/app.program.earning";
 import { adminRequest, storeSessionWithoutShopify } from "~tests/support/admin.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import {
@@ -22,8 +22,8 @@ import {
 import { answerStatus } from "./routes";
 
 // Admin loaders and form actions called as the embedded admin calls them (a real session
-// token through the library), with fields and URL parameters at random: the program
-// editor's save, a member's manual adjustment, the privacy pages and the members list.
+// token through the library), with fields and URL parameters at random: the program's
+// earning page save, a member's manual adjustment, the privacy pages and the members list.
 // No answer is a 5xx; a refused save writes no program version, and the ledger always
 // matches the balances.
 
@@ -56,10 +56,10 @@ describe("admin fuzz", () => {
           async (edits, basedOn, note, rawProgram) => {
             const { version } = await currentProgramVersion(db, SHOP);
             const draft = edits ? applyMutations((await loadProgramPage(db, SHOP)).draft, edits) : page.draft;
-            const request = adminRequest(SHOP, "/app/program", {
+            const request = adminRequest(SHOP, "/app/program/earning", {
               basedOn: basedOn === "current" ? String(version) : basedOn,
               note,
-              program: rawProgram ?? JSON.stringify(draft),
+              section: rawProgram ?? JSON.stringify({ earning: (draft as { earning?: unknown }).earning }),
             });
             const status = await answerStatus(() => saveProgram(args(request)));
             seen.add(status);

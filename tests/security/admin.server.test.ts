@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "~/env.server";
 import { loadProgramPage } from "~/admin/program/program-page.server";
 import { DEFAULT_APPEARANCE } from "~/storefront/widget-appearance";
+import { sectionPart, type SectionKey } from "~/admin/program/sections";
 import { callRoute, type Answer } from "./answers";
 import type { AppRoute } from "./route-table";
 import {
@@ -38,10 +39,10 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     reason: "security suite",
     adjustmentId: randomUUID(),
   }),
-  "routes/app.program": async () => {
-    const page = await loadProgramPage(db, SHOP_A);
-    return { basedOn: String(page.version), note: "security suite", program: JSON.stringify(page.draft) };
-  },
+  "routes/app.program.earning": () => sectionForm("earning"),
+  "routes/app.program.policies": () => sectionForm("policies"),
+  "routes/app.rewards": () => sectionForm("rewards"),
+  "routes/app.tiers": () => sectionForm("tiers"),
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
   "routes/app.widget": async () => ({ intent: "save", appearance: JSON.stringify(DEFAULT_APPEARANCE) }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
@@ -68,6 +69,16 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   }),
   "routes/app.experiments.$experimentId": async () => ({ intent: "launch" }),
 };
+
+/** A program section's save of shop A's live version, unchanged. */
+async function sectionForm(section: SectionKey): Promise<Record<string, string>> {
+  const page = await loadProgramPage(db, SHOP_A);
+  return {
+    basedOn: String(page.version),
+    note: "security suite",
+    section: JSON.stringify(sectionPart(section, page.draft)),
+  };
+}
 
 async function formBody(route: AppRoute): Promise<URLSearchParams> {
   const form = CROSS_SHOP_FORMS[route.id];

@@ -3,6 +3,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
+import { startHoldout } from "~/experiments/experiments.server";
 import { appendEntries, lockMember } from "~/loyalty/services/ledger.server";
 import { redis } from "~/redis.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
@@ -59,5 +60,28 @@ describe("loyalty processor", () => {
     const result = await run({ name: "run-scheduled-loyalty", data: { shop: A } } as Job);
     expect(result).toMatchObject({ members: 1, released: 1, failed: 0 });
     await expect(run({ name: "run-scheduled-loyalty", data: {} } as Job)).rejects.toThrow(/Invalid payload/);
+  });
+
+  it("sweeps exposures: the sweep-exposures job and the hourly run expose members a running experiment has not", async () => {
+    const launched = new Date(Date.now() - 86_400_000);
+    const holdout = await startHoldout(db, A, { sharePercent: 10 }, { now: launched });
+    if (!holdout.ok) throw new Error(holdout.message);
+    await db.member.createMany({
+      data: [1n, 2n, 3n].map((customerId) => ({
+        shop: A,
+        customerId,
+        createdAt: new Date(launched.getTime() - 1),
+      })),
+    });
+    const run = loyaltyProcessor(db, queue(QUEUE.loyalty));
+    expect(await run({ name: "sweep-exposures", data: { shop: A } } as Job)).toMatchObject({ exposed: 3 });
+    expect(await run({ name: "sweep-exposures", data: { shop: A } } as Job)).toMatchObject({ exposed: 0 });
+    const joined = new Date();
+    await db.member.create({ data: { shop: A, customerId: 4n, createdAt: joined } });
+    const hourly = await run({ name: "run-scheduled-loyalty", data: { shop: A } } as Job);
+    expect(hourly).toMatchObject({ exposures: { exposed: 1 } });
+    const late = await db.experimentExposure.findFirstOrThrow({ where: { shop: A, customerId: 4n } });
+    expect(late.exposedAt).toEqual(joined);
+    await expect(run({ name: "sweep-exposures", data: {} } as Job)).rejects.toThrow(/Invalid payload/);
   });
 });

@@ -1,5 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
+import { sweepExposures } from "~/experiments/exposure-sweep.server";
+import { enqueueMetafieldSync } from "~/jobs/producers.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
 import { SCHEDULED_LOYALTY_EVERY_MS } from "~/jobs/schedules.server";
@@ -15,13 +17,26 @@ export function loyaltyProcessor(db: PrismaClient, loyalty: TypedQueue<typeof QU
         return { shops: await fanOut(db, loyalty, new Date()) };
       case "run-scheduled-loyalty": {
         const { shop } = parseJobData(QUEUE.loyalty, "run-scheduled-loyalty", job.data);
-        return runScheduledLoyalty(db, shop, { now: new Date() });
+        const now = new Date();
+        const scheduled = await runScheduledLoyalty(db, shop, { now });
+        return { ...scheduled, exposures: await sweep(db, shop, now) };
+      }
+      case "sweep-exposures": {
+        const { shop } = parseJobData(QUEUE.loyalty, "sweep-exposures", job.data);
+        return sweep(db, shop, new Date());
       }
       default:
         parseJobData(QUEUE.loyalty, job.name, job.data);
         throw new UnrecoverableError(`loyalty job "${job.name}" has a schema but no processor`);
     }
   };
+}
+
+/** The shop's due exposures; members whose tier perk changed with them get a metafield sync. */
+async function sweep(db: PrismaClient, shop: string, now: Date) {
+  const swept = await sweepExposures(db, shop, now);
+  if (swept.resync) await enqueueMetafieldSync(shop);
+  return swept;
 }
 
 /**

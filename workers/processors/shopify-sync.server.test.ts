@@ -1,4 +1,4 @@
-import type { Job } from "bullmq";
+import { UnrecoverableError, type Job } from "bullmq";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { QUEUE } from "~/jobs/definitions";
@@ -8,8 +8,11 @@ import { redeemReward } from "~/loyalty/services/redemptions.server";
 import { emulatorGraphql, seedMember, seedProgram } from "~tests/support/loyalty-world.server";
 import { redis } from "~/redis.server";
 import { adminGraphqlFor, NoOfflineSessionError } from "~/shopify/admin-client.server";
+import { storedTierPerks } from "~/shopify/perk-discount.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { discountsOf } from "../../emulator/graphql/discounts";
+import { automaticDiscountsOf } from "../../emulator/graphql/discount-automatic";
+import { planFaults } from "../../emulator/graphql/faults";
 import { metafieldsOf } from "../../emulator/graphql/metafields";
 import type { Emulator } from "../../emulator/server";
 import { installApp, startTestEmulator } from "../../emulator/testing";
@@ -107,5 +110,37 @@ describe("shopify-sync queue", () => {
     expect(await db.member.findFirstOrThrow({ where: { shop: GONE } })).toMatchObject({
       metafieldsDirty: true,
     });
+  });
+
+  it("creates the tier-perk discount after tiers with perks are saved, and records Shopify's refusal", async () => {
+    const run = shopifySyncProcessor(db, queue(QUEUE.shopifySync), adminFor);
+    // No tier has a perk and no discount exists: nothing to write.
+    expect(await run({ name: "sync-tier-perks", data: { shop: SHOP } } as Job)).toEqual({
+      action: "skipped",
+      failed: null,
+    });
+    await seedProgram(db, SHOP, {
+      tiers: { levels: [{ id: "gold", name: "Gold", threshold: 100, benefits: { perkPercent: 10 } }] },
+    });
+    expect(await run({ name: "sync-tier-perks", data: { shop: SHOP } } as Job)).toEqual({
+      action: "created",
+      failed: null,
+    });
+    expect(automaticDiscountsOf(emulator.store.requireShop(SHOP)).byId.size).toBe(1);
+
+    planFaults(emulator.store.requireShop(SHOP), {
+      mutations: ["discountAutomaticAppUpdate"],
+      kind: "userErrors",
+      count: 1,
+    });
+    await expect(run({ name: "sync-tier-perks", data: { shop: SHOP } } as Job)).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    expect((await storedTierPerks(db, SHOP)).lastError).toMatch(/discountAutomaticAppUpdate/);
+    expect(await run({ name: "sync-tier-perks", data: { shop: SHOP } } as Job)).toEqual({
+      action: "updated",
+      failed: null,
+    });
+    expect((await storedTierPerks(db, SHOP)).lastError).toBeNull();
   });
 });

@@ -14,11 +14,13 @@ import { logger } from "~/logger.server";
 import { NoOfflineSessionError } from "~/shopify/admin-client.server";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { syncMemberMetafields } from "~/shopify/metafields.server";
+import { syncTierPerksForTiers } from "~/shopify/perk-discount.server";
 
 // The shopify-sync queue: everything the app writes to Shopify outside a request.
 //   sync-metafields       one shop's dirty members → customer metafields (debounced per shop)
 //   settle-redemptions    one shop's interrupted redemption sagas and lapsed reward codes
-//   schedule-shopify-sync every minute: enqueues the two above for the shops that need them
+//   sync-tier-perks       one shop's tier-perk discount after its tiers were saved
+//   schedule-shopify-sync every minute: enqueues the first two for the shops that need them
 
 export type AdminFor = (shop: string) => Promise<AdminGraphql>;
 
@@ -41,6 +43,17 @@ export function shopifySyncProcessor(
           const recovered = await recoverPendingRedemptions(db, shop, now, { graphql });
           const expired = await expireRedemptions(db, shop, now, { graphql });
           return { recovered, expired };
+        });
+      }
+      case "sync-tier-perks": {
+        const { shop } = parseJobData(QUEUE.shopifySync, "sync-tier-perks", job.data);
+        const { all } = await shopPrograms(db, shop, new Date());
+        return withAdmin(adminFor, shop, async (graphql) => {
+          const outcome = await syncTierPerksForTiers(db, graphql, shop, all);
+          // Shopify's refusal or an oversized config will not change on a retry; the tiers
+          // page shows the reason stored with the perks.
+          if (outcome.failed) throw new UnrecoverableError(outcome.failed);
+          return outcome;
         });
       }
       case "schedule-shopify-sync":

@@ -35,7 +35,7 @@ describe("the incremental-value card", () => {
         customerId,
         variantKey: `${started.value.key}:${i === 0 ? "holdout" : "program"}`,
         exposedAt: new Date(),
-        trigger: "order",
+        trigger: "assignment",
       })),
     });
     const card = await loadIncrementalCard(db, "another.myshopify.com", new Date());

@@ -18,7 +18,8 @@ import type { MetricKey } from "~/experiments/metric-keys";
 import type { Program } from "~/loyalty/program";
 import { MESSAGE_KIND_KEYS, MESSAGE_KINDS, type MessageKind } from "~/loyalty/program-messages";
 import {
-  initialDraft,
+  prefilledDraft,
+  type Prefill,
   liveFields,
   slugify,
   stepOfError,
@@ -60,11 +61,13 @@ export type CreateProps = {
   message: string | null;
   submitting: boolean;
   submit: (intent: "draft" | "launch", draft: ExperimentDraft) => void;
+  /** From a link elsewhere (the program pages' "test it as an experiment"): lever and treatment. */
+  prefill?: Prefill | null;
 };
 
 export function CreateFlow(props: CreateProps) {
   const { program, errors } = props;
-  const [draft, setDraft] = useState<ExperimentDraft>(() => initialDraft(program));
+  const [draft, setDraft] = useState<ExperimentDraft>(() => prefilledDraft(program, props.prefill));
   const [keyTouched, setKeyTouched] = useState(false);
   const [step, setStep] = useState<Step>("lever");
   const [shownErrors, setShownErrors] = useState<Record<string, string> | null>(null);

@@ -14,7 +14,7 @@ import {
 import { sampleRatioMismatch } from "~/experiments/stats/srm";
 import { formatDateTime } from "~/admin/dashboard/present";
 import { shopContext } from "./context.server";
-import { daysRunning, leverLabel, metricLabel } from "./present";
+import { daysRunning, exposureRule, leverLabel, metricLabel } from "./present";
 import { loadReport } from "./report.server";
 import { describeOverride } from "./describe";
 import { unreadableForm } from "../form-answers";
@@ -95,6 +95,7 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
     })),
     exposure: {
       total: exposed,
+      rule: exposureRule(e.exposureTrigger),
       srm: { warning: srm.warning, pValue: srm.pValue, reason: srm.reason ?? null },
     },
     report: await loadReport(db, shop, e, exposed, now, context),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { experimentInputSchema } from "~/experiments/definition";
 import { programSchema } from "~/loyalty/program";
-import { initialDraft, liveFields, overrideOf, slugify, stepOfError, toInput } from "./form";
+import { initialDraft, liveFields, overrideOf, prefilledDraft, slugify, stepOfError, toInput } from "./form";
 
 // The create flow's fields become the domain's input: only what differs from the live
 // program goes into an override, as whole arrays where the program holds arrays (the
@@ -161,5 +161,24 @@ describe("toInput", () => {
     expect(stepOfError("trafficPercent")).toBe("audience");
     expect(stepOfError("guardrails.0.threshold")).toBe("metrics");
     expect(stepOfError("key")).toBe("lever");
+  });
+});
+
+describe("a draft prefilled from the program pages", () => {
+  it("takes the lever and the treatment's fields from the link, and ignores a broken one", async () => {
+    const { prefillFrom } = await import("./new.server");
+    const live = programSchema.parse({ currency: "USD" });
+    const url = new URL("http://app/app/experiments/new");
+    url.searchParams.set("lever", "earnRate");
+    url.searchParams.set("treatment", JSON.stringify({ pointsPerCurrencyUnit: "2" }));
+    const draft = prefilledDraft(live, prefillFrom(url));
+    expect(draft.lever).toBe("earnRate");
+    expect(draft.variants.map((v) => v.fields.pointsPerCurrencyUnit)).toEqual(["1", "2"]);
+    expect(overrideOf("earnRate", live, draft.variants[1]!.fields)).toEqual({
+      earning: { pointsPerCurrencyUnit: 2 },
+    });
+    url.searchParams.set("lever", "everything");
+    expect(prefillFrom(url)).toBeNull();
+    expect(prefillFrom(new URL("http://app/app/experiments/new"))).toBeNull();
   });
 });

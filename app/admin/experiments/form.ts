@@ -111,6 +111,16 @@ export function initialDraft(program: Program, lever: Lever = "earnRate"): Exper
   };
 }
 
+export type Prefill = { lever: Lever; treatment: Partial<OverrideFields> };
+
+/** The first draft, with the treatment set to a change proposed elsewhere (the program pages). */
+export function prefilledDraft(program: Program, prefill?: Prefill | null): ExperimentDraft {
+  const draft = initialDraft(program, prefill?.lever);
+  const treatment = draft.variants[1];
+  if (prefill && treatment) treatment.fields = { ...treatment.fields, ...prefill.treatment };
+  return draft;
+}
+
 /** A typed number, or the text itself so the server's schema names what is wrong with it. */
 function numberOr(value: string): number | string {
   const trimmed = value.trim();

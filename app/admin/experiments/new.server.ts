@@ -5,6 +5,7 @@ import { launchExperiment } from "~/experiments/lifecycle.server";
 import { LEVERS, LEVER_KEYS } from "~/experiments/levers";
 import { METRIC_KEYS } from "~/experiments/metric-keys";
 import { shopContext } from "./context.server";
+import type { Prefill } from "./form";
 import { METRIC_LABELS } from "./present";
 import { shopTraffic } from "./traffic.server";
 import { parseJsonField, unreadableForm } from "../form-answers";
@@ -14,7 +15,33 @@ import { parseJsonField, unreadableForm } from "../form-answers";
 // and the create action, which hands the domain's service the experiment the form built
 // and answers its 422 field errors as they come (dotted paths the page puts on its fields).
 
-export async function loadNewExperiment(db: PrismaClient, shop: string, now: Date) {
+const prefillSchema = z.object({
+  lever: z.enum(LEVER_KEYS),
+  treatment: z
+    .object({
+      pointsPerCurrencyUnit: z.string(),
+      signupBonus: z.string(),
+      rewardCosts: z.record(z.string(), z.string()),
+      tierThresholds: z.record(z.string(), z.string()),
+      tierMultipliers: z.record(z.string(), z.string()),
+      expiryPolicy: z.enum(["none", "inactivity", "fixedAge"]),
+      expiryDays: z.string(),
+    })
+    .partial(),
+});
+
+/** `?lever=…&treatment=<json>` from the program pages, or null when absent or unreadable. */
+export function prefillFrom(url: URL): Prefill | null {
+  const lever = url.searchParams.get("lever");
+  if (!lever) return null;
+  const parsed = prefillSchema.safeParse({
+    lever,
+    treatment: parseJsonField(url.searchParams.get("treatment") ?? "{}") ?? {},
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+export async function loadNewExperiment(db: PrismaClient, shop: string, now: Date, url?: URL) {
   const [context, traffic] = await Promise.all([shopContext(db, shop), shopTraffic(db, shop, now)]);
   return {
     timeZone: context.timeZone,
@@ -25,6 +52,7 @@ export async function loadNewExperiment(db: PrismaClient, shop: string, now: Dat
     traffic,
     levers: LEVER_KEYS.map((key) => ({ key, label: LEVERS[key].label })),
     metrics: METRIC_KEYS.map((key) => ({ key, label: METRIC_LABELS[key] })),
+    prefill: url ? prefillFrom(url) : null,
   };
 }
 

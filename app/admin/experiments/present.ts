@@ -85,3 +85,15 @@ export const VERDICT_LABELS: Record<string, { tone: Tone; label: string }> = {
   "stop-for-harm": { tone: "critical", label: "Stop for harm" },
   investigate: { tone: "warning", label: "Investigate" },
 };
+
+/** How members of an experiment are exposed, in the merchant's words (ADR 0020, amended). */
+export function exposureRule(trigger: string): string {
+  switch (trigger) {
+    case "storefront":
+      return "A member is exposed once, at their first logged-in storefront view after launch, the same in every arm, and counted from then on.";
+    case "message":
+      return "A member is exposed once, when the campaign would first message them after launch (the holdout too, though it is sent nothing), and counted from then on.";
+    default:
+      return "Every member of the audience is exposed once, at launch or when they join, in every arm alike, whether or not they buy, and counted from then on.";
+  }
+}

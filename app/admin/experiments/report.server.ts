@@ -21,7 +21,7 @@ export type ReportState =
 function notYet(e: ExperimentWithVariants, exposed: number): string | null {
   if (e.status === "draft") return "Not launched yet.";
   if (exposed === 0)
-    return "No member has been exposed yet: exposure starts with a member's first order after launch.";
+    return "No member has been exposed yet: every member of the audience is exposed at launch, or when they join.";
   return null;
 }
 

@@ -238,7 +238,8 @@ describe("/app/experiments/$experimentId", () => {
     ]);
     expect(page.report).toEqual({
       available: false,
-      reason: "No member has been exposed yet: exposure starts with a member's first order after launch.",
+      reason:
+        "No member has been exposed yet: every member of the audience is exposed at launch, or when they join.",
     });
     expect((await step(id, { intent: "pause" })).status).toBe(200);
     expect((await step(id, { intent: "pause" })).status).toBe(200); // idempotent
@@ -271,7 +272,7 @@ describe("/app/experiments/$experimentId", () => {
         customerId,
         variantKey: i < 2 ? "double-points:control" : "double-points:treatment",
         exposedAt: NOW,
-        trigger: "order",
+        trigger: "assignment",
       })),
     });
     const page = await detail(body.id);
@@ -280,6 +281,9 @@ describe("/app/experiments/$experimentId", () => {
       ["treatment", 1, 2],
     ]);
     expect(page.exposure.total).toBe(3);
+    expect(page.exposure.rule).toMatch(
+      /at launch or when they join, in every arm alike, whether or not they buy/,
+    );
     expect(page.exposure.srm.warning).toBe(false);
   });
 
@@ -296,7 +300,7 @@ describe("/app/experiments/$experimentId", () => {
         customerId: BigInt(i + 1),
         variantKey: i % 2 ? "double-points:treatment" : "double-points:control",
         exposedAt: new Date(NOW.getTime() - (3 + (i % 3)) * DAY),
-        trigger: "order",
+        trigger: "assignment",
       })),
     });
     await db.order.createMany({

@@ -76,4 +76,16 @@ describe("/app/perks", () => {
     });
     expect(discounts()).toEqual([]);
   });
+
+  it("answers 422 when the settings would take the config past the function's 10,000 bytes", async () => {
+    // 40 tags of 250 characters: valid for the schema, about 10 KB of JSON on their own.
+    const tags = Array.from({ length: 40 }, (_, i) => `${"t".repeat(246)}-${String(i).padStart(3, "0")}`);
+    const result = await submit({ discountClass: "PRODUCT", excludedProductTags: tags.join(", ") });
+    expect(result.status).toBe(422);
+    expect(result.body).toMatchObject({ ok: false, fieldErrors: {} });
+    expect((result.body as { error: string }).error).toMatch(
+      /^The tier-perk settings come to \d+,\d{3} bytes; Shopify Functions read at most 10,000/,
+    );
+    expect(discounts()).toEqual([]);
+  });
 });

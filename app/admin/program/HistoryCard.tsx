@@ -7,10 +7,14 @@ export interface VersionSummary {
   note: string | null;
 }
 
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
 /** Every saved version, newest first: ledger entries name the version that credited them. */
-export function HistoryCard({ history, current }: { history: VersionSummary[]; current: number }) {
+export function HistoryCard(props: { history: VersionSummary[]; current: number; timeZone: string }) {
+  const { history, current } = props;
+  const when = new Intl.DateTimeFormat("en-US", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: props.timeZone,
+  });
   return (
     <Card>
       <BlockStack gap="300">
@@ -25,7 +29,7 @@ export function HistoryCard({ history, current }: { history: VersionSummary[]; c
                 {h.version === current ? " (current)" : ""}
               </Text>
               <Text as="span" tone="subdued">
-                {when.format(new Date(h.createdAt))} UTC
+                {when.format(new Date(h.createdAt))}
               </Text>
             </InlineStack>
             <Text as="span" tone="subdued">

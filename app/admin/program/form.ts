@@ -301,6 +301,7 @@ export function formFieldPath(schemaPath: string): string {
   return schemaPath
     .replace(/^rewards\.(\d+)\.value\.amount\.(amountMinor|currency)$/, "rewards.$1.amount")
     .replace(/^rewards\.(\d+)\.value\.(percent|productId|variantId)$/, "rewards.$1.$2")
+    .replace(/^rewards\.(\d+)\.value$/, "rewards.$1.kind")
     .replace(/^rewards\.(\d+)\.minimumSubtotal\.(amountMinor|currency)$/, "rewards.$1.minimumSubtotal")
     .replace(/^tiers\.levels\.(\d+)\.benefits\.(\w+)$/, "tiers.levels.$1.$2")
     .replace(/^earning\.bonuses\.(signup|birthday|firstOrder)$/, "earning.$1Bonus")

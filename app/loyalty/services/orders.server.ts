@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { recordExposures } from "~/experiments/exposure.server";
 import { settleShadow } from "~/experiments/shadow.server";
 import type { Prisma } from "~/db.server";
 import type { Member, Order, Refund } from "~/generated/prisma/client";
@@ -146,14 +145,6 @@ export async function settleOrder(
       await settleShadow(tx, shop, member.customerId, mp, view, history ?? [], now);
     }
   }
-  // Exposure: the first paid order after an experiment's launch, the same in every arm.
-  if (orderEarns(order))
-    await recordExposures(
-      (sql, params) => tx.$executeRawUnsafe(sql, ...params),
-      shop,
-      [{ customerId: order.customerId, at: earnInstant(order, now) }],
-      "order",
-    );
   await correctLaterOrders(tx, state, order, mp, now);
   await recordEvents(tx, shop, state.events);
   if (state.changed || reversible) state.member = await refreshTier(tx, state.member, program, now, history);

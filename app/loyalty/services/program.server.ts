@@ -1,6 +1,8 @@
 import type pg from "pg";
+import { z } from "zod";
 import type { Prisma, PrismaClient } from "~/db.server";
 import { defaultProgram, programSchema, type Program, type ProgramInput } from "../program";
+import { rewardConflicts, type SaveIssue } from "../program-rewards";
 
 // The one reader of ProgramVersion. Everything else asks for a member's program through
 // member-program.server.ts (or, for shop-level screens, `currentProgramVersion`).
@@ -151,13 +153,20 @@ export class ProgramVersionConflict extends Error {
 /**
  * Saves `input` as a new version (current + 1). `basedOn` is the version the editor
  * loaded: a concurrent save by someone else makes this one fail rather than silently
- * overwrite theirs. Throws the zod error for invalid input (routes turn it into a 422).
+ * overwrite theirs. Throws the zod error for invalid input (routes turn it into a 422),
+ * including what only a save refuses: rewards with the same name or the same terms, and
+ * whatever the caller's `check` finds in the parsed program (paths from the program's root).
  */
 export async function saveProgram(
   db: PrismaClient,
   shop: string,
   input: ProgramInput,
-  options: { basedOn: number; createdBy?: string | null; note?: string | null },
+  options: {
+    basedOn: number;
+    createdBy?: string | null;
+    note?: string | null;
+    check?: (program: Program) => SaveIssue[];
+  },
 ): Promise<ProgramVersionInfo> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`program:${shop}`}))`;
@@ -166,6 +175,11 @@ export async function saveProgram(
       throw new ProgramVersionConflict(options.basedOn, current.version);
     const version = current.version + 1;
     const program = programSchema.parse({ ...input, version });
+    const issues = [
+      ...rewardConflicts(program.rewards).map((i) => ({ ...i, path: ["rewards", ...i.path] })),
+      ...(options.check?.(program) ?? []),
+    ];
+    if (issues.length) throw new z.ZodError(issues.map((i) => ({ code: "custom", input: undefined, ...i })));
     const row = await tx.programVersion.create({
       data: {
         shop,

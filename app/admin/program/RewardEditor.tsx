@@ -1,6 +1,10 @@
-import { Badge, BlockStack, Button, Card, Divider, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { BlockStack, InlineGrid, Text } from "@shopify/polaris";
 import { newId, type ProgramDraft, type RewardDraft } from "./form";
 import { Choice, Field, Toggle, type Edit, type Errors } from "./fields";
+import { ResourcePick } from "./ResourcePick";
+
+/** Names to show for product, variant and collection ids (gid or numeric). */
+export type Titles = Record<string, string>;
 
 const KINDS = [
   { label: "Fixed amount off", value: "fixedAmount" },
@@ -9,56 +13,38 @@ const KINDS = [
   { label: "Free product", value: "freeProduct" },
 ] as const;
 
-export function RewardsCard({ draft, edit, errors }: { draft: ProgramDraft; edit: Edit; errors: Errors }) {
-  const add = () =>
-    edit((d) =>
-      d.rewards.push({
-        id: newId(
-          "reward",
-          d.rewards.map((r) => r.id),
-        ),
-        name: "",
-        active: true,
-        kind: "fixedAmount",
-        amount: "5",
-        percent: "10",
-        productId: "",
-        variantId: "",
-        pointsCost: "500",
-        minimumSubtotal: "",
-        codeLifetimeDays: "90",
-        perMemberLimit: "",
-        availableFrom: null,
-        availableUntil: null,
-      }),
-    );
-  return (
-    <Card>
-      <BlockStack gap="400">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            Rewards
-          </Text>
-          <Button onClick={add}>Add reward</Button>
-        </InlineStack>
-        {draft.rewards.length === 0 && (
-          <Text as="p" tone="subdued">
-            No rewards yet. Members can collect points but have nothing to spend them on.
-          </Text>
-        )}
-        {draft.rewards.map((reward, i) => (
-          <RewardFields
-            key={reward.id}
-            reward={reward}
-            index={i}
-            currency={draft.currency}
-            edit={edit}
-            errors={errors}
-          />
-        ))}
-      </BlockStack>
-    </Card>
-  );
+/** A new reward's draft, with an id no other reward has. */
+export function newReward(taken: readonly string[]): RewardDraft {
+  return {
+    id: newId("reward", taken),
+    name: "",
+    active: true,
+    kind: "fixedAmount",
+    amount: "5",
+    percent: "10",
+    productId: "",
+    variantId: "",
+    pointsCost: "500",
+    minimumSubtotal: "",
+    codeLifetimeDays: "90",
+    perMemberLimit: "",
+    availableFrom: null,
+    availableUntil: null,
+  };
+}
+
+/** One reward's settings; free products are chosen with the resource picker. */
+export function RewardEditor(props: {
+  draft: ProgramDraft;
+  index: number;
+  edit: Edit;
+  errors: Errors;
+  titles: Titles;
+  onTitle: (id: string, title: string) => void;
+}) {
+  const reward = props.draft.rewards[props.index];
+  if (!reward) return null;
+  return <RewardFields {...props} reward={reward} currency={props.draft.currency} />;
 }
 
 function RewardFields(props: {
@@ -67,24 +53,14 @@ function RewardFields(props: {
   currency: string;
   edit: Edit;
   errors: Errors;
+  titles: Titles;
+  onTitle: (id: string, title: string) => void;
 }) {
-  const { reward, index: i, currency, edit, errors } = props;
+  const { reward, index: i, currency, edit, errors, titles } = props;
   const at = (field: string) => errors[`rewards.${i}.${field}`];
   const set = (change: (r: RewardDraft) => void) => edit((d) => change(d.rewards[i]!));
   return (
     <BlockStack gap="300">
-      <Divider />
-      <InlineStack align="space-between" blockAlign="center">
-        <InlineStack gap="200" blockAlign="center">
-          <Text as="h3" variant="headingSm">
-            {reward.name || "New reward"}
-          </Text>
-          {reward.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}
-        </InlineStack>
-        <Button tone="critical" variant="plain" onClick={() => edit((d) => void d.rewards.splice(i, 1))}>
-          Remove reward
-        </Button>
-      </InlineStack>
       <InlineGrid columns={{ xs: 1, md: 3 }} gap="300">
         <Field
           label="Name"
@@ -119,20 +95,20 @@ function RewardFields(props: {
           />
         )}
         {reward.kind === "freeProduct" && (
-          <InlineGrid columns={2} gap="200">
-            <Field
-              label="Product ID"
-              value={reward.productId}
-              onChange={(v) => set((r) => void (r.productId = v))}
-              error={at("productId")}
-            />
-            <Field
-              label="Variant ID"
-              value={reward.variantId}
-              onChange={(v) => set((r) => void (r.variantId = v))}
-              error={at("variantId")}
-            />
-          </InlineGrid>
+          <ResourcePick
+            label="Free product"
+            type="variant"
+            value={reward.variantId}
+            title={titles[reward.variantId] ?? titles[reward.productId] ?? null}
+            onPick={(picked) => {
+              props.onTitle(picked.id, picked.title);
+              set((r) => {
+                r.variantId = picked.id;
+                r.productId = picked.productId ?? r.productId;
+              });
+            }}
+            error={at("variantId") ?? at("productId")}
+          />
         )}
       </InlineGrid>
       <InlineGrid columns={{ xs: 1, md: 4 }} gap="300">

@@ -1,5 +1,5 @@
 // L2-regularised logistic regression by Newton's method (IRLS) on standardised features
-// (ADR 0021-i15-churn-own-logistic-regression). Objective, as scikit-learn's
+// (ADR 0027-churn-own-logistic-regression). Objective, as scikit-learn's
 // LogisticRegression(penalty="l2", C = 1/λ):  Σ log(1 + e^{−s_i η_i}) + (λ/2)‖β‖², η = β₀ + Xβ,
 // the intercept unpenalised. The Hessian is (p+1)² — a Cholesky solve per step.
 

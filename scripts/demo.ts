@@ -67,6 +67,8 @@ try {
   const { createPrisma } = await import("../app/db.server");
   const { enqueueBackfill } = await import("../app/backfill/start.server");
   const { enqueueStatsRefresh } = await import("../app/stats/jobs.server");
+  const { requestLifetimeValueFit } = await import("../app/intelligence/clv/start.server");
+  const { requestSegmentRun } = await import("../app/intelligence/segments/jobs.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
   const { createEmulator } = await import("../emulator/server");
   const { emulatorConfig, DEFAULT_SCOPES } = await import("../emulator/config");
@@ -217,6 +219,35 @@ try {
     await new Promise((r) => setTimeout(r, 1_000));
   }
   say(`Dashboard statistics refreshed.`);
+
+  // Lifetime values and segments (the Insights pages) are otherwise computed nightly: now.
+  const segmentRun = await requestSegmentRun(db, domain);
+  const { fit } = await requestLifetimeValueFit(db, domain, "demo");
+  say(`Lifetime value: the worker fits BG/NBD and Gamma-Gamma on the imported history ...`);
+  for (let i = 0; i < 300; i++) {
+    const row = await db.lifetimeValueFit.findUnique({ where: { id: fit.id } });
+    if (row && row.status !== "queued" && row.status !== "running") {
+      say(
+        row.status === "fitted"
+          ? `Lifetime value: ${row.customers} customers valued (${row.repeatBuyers} repeat buyers).`
+          : `Lifetime value not computed (${row.status}): ${row.reason}`,
+      );
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  for (let i = 0; i < 300; i++) {
+    const run = await db.segmentRun.findUnique({ where: { id: segmentRun } });
+    if (run && run.status !== "running") {
+      say(
+        run.status === "completed"
+          ? `Segments: ${run.memberCount} members scored (${run.buyerCount} buyers).`
+          : `Segments not computed: ${run.error ?? run.status}`,
+      );
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
 
   if (!args["no-live"]) {
     const live = new LiveSimulation({

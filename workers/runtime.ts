@@ -67,7 +67,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.
   // A scheduled loyalty run already keeps several member transactions in flight.
   // A backfill saturates the database on its own: one at a time per worker process.
-  // Analytics is CPU-bound (clustering): one at a time, so it never starves the rest.
+  // Analytics (model fits, clustering) is CPU-bound on this process's thread: one at a time,
+  // so it never starves the rest.
   const concurrencyOf = (name: QueueName) =>
     name === QUEUE.maintenance || name === QUEUE.backfill || name === QUEUE.analytics
       ? 1

@@ -70,6 +70,10 @@ export const JOBS = {
     "schedule-shopify-sync": z.object({}).strict(),
   },
   analytics: {
+    // Nightly: one lifetime-value fit per installed shop (app/intelligence/clv/start.server.ts).
+    "schedule-lifetime-value": z.object({}).strict(),
+    // One shop's BG/NBD + Gamma-Gamma fit and member values; job id = fit id.
+    "fit-lifetime-value": z.object({ fitId: z.uuid() }).strict(),
     // Nightly: starts a segment run for every installed shop (app/intelligence/segments).
     "schedule-segments": z.object({}).strict(),
     // One shop's RFM scores, segments and clusters; job id = run id (the run row holds the shop).

@@ -21,18 +21,25 @@ export const PRUNE_INBOX_EVERY_MS = 60 * 60_000;
 // Segments describe behaviour over months: recomputed nightly (and on demand from the page).
 export const SCHEDULE_SEGMENTS_EVERY_MS = 24 * 60 * 60_000;
 
+// Lifetime values are refitted nightly (03:15 UTC, after the day's orders are in); the
+// Insights page can ask for a fit at any time.
+export const LIFETIME_VALUE_PATTERN = "15 3 * * *";
+
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
 
-/** Every schedule: its queue, its id (= the name of the job it adds) and its interval. */
+/** Every schedule: its queue, its id (= the name of the job it adds) and its interval or cron pattern. */
 export const SCHEDULES = [
+  { queue: QUEUE.analytics, id: "schedule-lifetime-value", pattern: LIFETIME_VALUE_PATTERN },
   { queue: QUEUE.shopifySync, id: "schedule-shopify-sync", every: SHOPIFY_SYNC_EVERY_MS },
   { queue: QUEUE.loyalty, id: "schedule-loyalty", every: SCHEDULED_LOYALTY_EVERY_MS },
   { queue: QUEUE.maintenance, id: "sweep-inbox", every: SWEEP_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "prune-inbox", every: PRUNE_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-segments", every: SCHEDULE_SEGMENTS_EVERY_MS },
-] as const satisfies ReadonlyArray<{ queue: QueueName; id: string; every: number }>;
+] as const satisfies ReadonlyArray<
+  { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
+>;
 
 /** The queue of a name (schedules span several queues with different job types). */
 type QueueOf = (name: QueueName) => Queue;
@@ -41,7 +48,7 @@ export async function upsertSchedules(queueOf: QueueOf): Promise<void> {
   for (const schedule of SCHEDULES) {
     await queueOf(schedule.queue).upsertJobScheduler(
       schedule.id,
-      { every: schedule.every },
+      "pattern" in schedule ? { pattern: schedule.pattern, tz: "UTC" } : { every: schedule.every },
       { name: schedule.id, data: {}, opts: SCHEDULED_JOB_OPTIONS },
     );
   }

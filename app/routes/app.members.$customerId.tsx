@@ -9,6 +9,8 @@ import { loadMemberExperiments } from "~/admin/members/experiments.server";
 import { HeldOrdersCard } from "~/admin/members/HeldOrdersCard";
 import { LedgerCard } from "~/admin/members/LedgerCard";
 import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
+import { ValueCard } from "~/admin/members/ValueCard";
+import { loadMemberValue } from "~/admin/members/value.server";
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { AdjustmentRefused, adjustPoints } from "~/loyalty/services/adjustments.server";
@@ -38,9 +40,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
   ]);
   if (!detail) throw new Response("Member not found", { status: 404 });
-  const experiments = await loadMemberExperiments(db, session.shop, customerId, now);
+  const [experiments, value] = await Promise.all([
+    loadMemberExperiments(db, session.shop, customerId, now),
+    loadMemberValue(db, session.shop, customerId),
+  ]);
   // A fresh id per rendered form: the adjustment's idempotency key.
-  return { ...detail, experiments, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
+  return { ...detail, experiments, value, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -100,6 +105,7 @@ export default function MemberPage() {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <TierCard member={member} program={program} timeZone={timeZone} />
+            <ValueCard value={detail.value} timeZone={timeZone} />
             <ExperimentsCard experiments={detail.experiments} timeZone={timeZone} />
             <AdjustmentCard
               key={detail.adjustmentId}

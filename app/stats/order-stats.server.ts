@@ -3,7 +3,7 @@ import type { PrismaClient } from "~/db.server";
 // Per-customer order statistics (CustomerOrderStats): triggers on Order and Refund log the
 // customers a write touched; this refreshes them. Every reader of the statistics calls it
 // first (the members list, its export and bulk selection, a member's page), and the
-// maintenance job does for every shop, so the log stays short (ADR 0021).
+// maintenance job does for every shop, so the log stays short (ADR 0026).
 
 /** Recomputes the shop's stale customers; returns how many. */
 export async function refreshOrderStats(db: PrismaClient, shop: string): Promise<number> {

@@ -43,17 +43,22 @@ async function subjectCustomerIds(tx: Tx, s: CustomerSubject): Promise<bigint[]>
 export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   const shop = subject.shop;
   const customerIds = await subjectCustomerIds(tx, subject);
-  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents] = await Promise.all([
-    tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
-    tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
-    tx.member.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { customerId: "asc" } }),
-    tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-    tx.redemption.findMany({
-      where: { shop, customerId: { in: customerIds } },
-      orderBy: { createdAt: "asc" },
-    }),
-    tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-  ]);
+  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents, lifetimeValues] =
+    await Promise.all([
+      tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
+      tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
+      tx.member.findMany({
+        where: { shop, customerId: { in: customerIds } },
+        orderBy: { customerId: "asc" },
+      }),
+      tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+      tx.redemption.findMany({
+        where: { shop, customerId: { in: customerIds } },
+        orderBy: { createdAt: "asc" },
+      }),
+      tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+      tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    ]);
   const refunds = await tx.refund.findMany({
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
     orderBy: { id: "asc" },
@@ -66,6 +71,7 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     ledgerEntries,
     redemptions,
     loyaltyEvents,
+    lifetimeValues,
   }) as Prisma.InputJsonObject;
 }
 
@@ -246,6 +252,8 @@ async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
   await tx.holdoutShadowEntry.deleteMany({ where: { shop, customerId } });
   // Segments and clusters profile the person: deleted (the next run no longer sees them).
   await tx.memberSegment.deleteMany({ where: { shop, customerId } });
+  // Predicted value and churn of a person: a score about them, not the shop's books.
+  await tx.memberLifetimeValue.deleteMany({ where: { shop, customerId } });
   return {
     members: members.count,
     ledgerEntries: ledgerEntries.count,

@@ -45,7 +45,7 @@ export function maintenanceProcessor(
         const { shop, full } = data as JobData<typeof QUEUE.maintenance, "refresh-loyalty-stats">;
         const now = new Date();
         if (!shop) {
-          // The members list's order statistics too, so their stale log stays short (ADR 0021).
+          // The members list's order statistics too, so their stale log stays short (ADR 0026).
           const orderStats = await refreshAllOrderStats(db);
           return { ...(await refreshAllShops(db, now)), orderStats };
         }

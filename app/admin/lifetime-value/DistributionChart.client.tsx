@@ -1,0 +1,18 @@
+import { BarChart, PolarisVizProvider } from "@shopify/polaris-viz";
+
+// polaris-viz reads `window` while rendering: this module only loads in the browser.
+
+export default function DistributionChart({ bins }: { bins: Array<{ label: string; count: number }> }) {
+  return (
+    <PolarisVizProvider>
+      <div style={{ height: 280 }} data-testid="clv-histogram">
+        <BarChart
+          theme="Light"
+          showLegend={false}
+          data={[{ name: "Members", data: bins.map((b) => ({ key: b.label, value: b.count })) }]}
+          yAxisOptions={{ labelFormatter: (value) => Number(value ?? 0).toLocaleString("en-US") }}
+        />
+      </div>
+    </PolarisVizProvider>
+  );
+}

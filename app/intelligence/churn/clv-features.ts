@@ -1,0 +1,42 @@
+// BG/NBD as features for the churn model: fitted on every customer's purchase days before the
+// cutoff (in days, same-day orders merged, T from the first purchase), it gives each customer's
+// P(alive) and expected purchases over the label's horizon. A fit that fails leaves both
+// features constant (0), so the churn model treats them as absent and says so.
+import { conditionalExpectedPurchases, fitBgNbd, probabilityAlive } from "../clv/bgnbd";
+import type { CustomerSummary } from "../clv/customers";
+import type { ChurnCustomer } from "./features";
+
+export type ClvFeatures = { pAlive: number; expected: number };
+
+/** Purchase-day summary (x, t_x, T) as of the cutoff, or null without an order before it. */
+export function summaryAt(c: ChurnCustomer, cutoff: number): CustomerSummary | null {
+  const days = [...new Set(c.orders.filter((o) => o.day < cutoff).map((o) => Math.floor(o.day)))].sort(
+    (a, b) => a - b,
+  );
+  if (!days.length) return null;
+  const first = days[0]!;
+  const x = days.length - 1;
+  return { x, tx: x > 0 ? days[x]! - first : 0, T: cutoff - first };
+}
+
+/** Per customer id, P(alive) and E[purchases in the next `horizon` days]; an empty map if the fit fails. */
+export function bgnbdFeatures(
+  customers: readonly ChurnCustomer[],
+  cutoff: number,
+  horizon: number,
+): Map<string, ClvFeatures> {
+  const summaries: { id: string; s: CustomerSummary }[] = [];
+  for (const c of customers) {
+    const s = summaryAt(c, cutoff);
+    if (s) summaries.push({ id: c.id, s });
+  }
+  const out = new Map<string, ClvFeatures>();
+  const fit = fitBgNbd(summaries.map((r) => r.s));
+  if (!fit.ok) return out;
+  for (const { id, s } of summaries)
+    out.set(id, {
+      pAlive: probabilityAlive(fit.params, s),
+      expected: conditionalExpectedPurchases(fit.params, horizon, s),
+    });
+  return out;
+}

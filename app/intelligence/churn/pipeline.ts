@@ -1,0 +1,41 @@
+// From customers' events to an evaluated model and today's scores, with a time-based split:
+//   evaluate: train on features as of now − 2N (labels from the N days after), test on now − N;
+//   deploy:   refit on now − N (the latest fully labelled cutoff) and score features as of now.
+// The deployed model's threshold is the one chosen on its own training rows.
+import { buildDataset, type ChurnCustomer } from "./features";
+import {
+  evaluateChurn,
+  fitChurnModel,
+  scoreChurn,
+  type ChurnEvaluation,
+  type ChurnModel,
+  type ChurnOptions,
+  type Driver,
+} from "./model";
+
+export type MemberRisk = { id: string; risk: number; atRisk: boolean; drivers: Driver[] };
+
+export type ChurnRun =
+  | { ok: true; horizon: number; evaluation: ChurnEvaluation; model: ChurnModel; members: MemberRisk[] }
+  | { ok: false; problem: string; reason: string };
+
+export function runChurn(
+  customers: readonly ChurnCustomer[],
+  now: number,
+  horizon = 90,
+  options: ChurnOptions = {},
+): ChurnRun {
+  const holdoutFit = fitChurnModel(buildDataset(customers, now - 2 * horizon, horizon), options);
+  if (!holdoutFit.ok) return holdoutFit;
+  const evaluation = evaluateChurn(holdoutFit.model, buildDataset(customers, now - horizon, horizon));
+  const deployed = fitChurnModel(buildDataset(customers, now - horizon, horizon), options);
+  if (!deployed.ok) return deployed;
+  const model = deployed.model;
+  // Labels are unknown as of now; buildDataset's label column is ignored here.
+  const current = buildDataset(customers, now, horizon);
+  const members = current.X.map((x, i) => {
+    const { risk, drivers } = scoreChurn(model, x);
+    return { id: current.ids[i]!, risk, atRisk: risk >= model.threshold, drivers };
+  });
+  return { ok: true, horizon, evaluation, model, members };
+}

@@ -222,7 +222,9 @@ describe("the experiments admin", () => {
     expect(await frame.getByTestId("duration").innerText()).toMatch(
       /About \d+ days to detect a 5% lift|Not detectable/,
     );
-    expect(await frame.getByTestId("traffic-basis").innerText()).toMatch(/members[\s\S]+joined a day[\s\S]+non-buyers included/);
+    expect(await frame.getByTestId("traffic-basis").innerText()).toMatch(
+      /members[\s\S]+joined a day[\s\S]+non-buyers included/,
+    );
     await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-power.png`, fullPage: true });
     // The control cannot change the program: the server's 422 lands on the variants step.
     await frame.getByRole("tab", { name: /Variants/ }).click();

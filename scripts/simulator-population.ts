@@ -93,7 +93,23 @@ export function populationTruth(p: Population) {
     const mean = sum / n;
     return { n, mean, variance: (sumSquares - n * mean * mean) / (n - 1) };
   });
-  return { lift: moments[1]!.mean / moments[0]!.mean - 1, control: moments[0]!, treatment: moments[1]! };
+  // Each buyer's two potential outcomes are strongly correlated (the same customer, common
+  // random numbers): their covariance over the buyers exposed in both (divisor N, as a uniform
+  // draw sees it) is what a buyer drawn into both arms of one experiment carries.
+  let n = 0;
+  let cross = 0;
+  p.revenue[0].forEach((y, i) => {
+    if (!p.exposed[0][i] || !p.exposed[1][i]) return;
+    n++;
+    cross += (y - moments[0]!.mean) * (p.revenue[1][i]! - moments[1]!.mean);
+  });
+  return {
+    lift: moments[1]!.mean / moments[0]!.mean - 1,
+    control: moments[0]!,
+    treatment: moments[1]!,
+    covariance: n ? cross / n : 0,
+    buyers: p.ids.length,
+  };
 }
 
 /**

@@ -99,7 +99,13 @@ beforeAll(async () => {
       if (!launched.ok) throw new Error(launched.message);
 
       await db.member.createMany({
-        data: Array.from({ length: MEMBERS }, (_, i) => ({ shop: SHOP, customerId: BigInt(i + 1) })),
+        // Joined before the holdout's first exposure (60 days ago): the power calculator counts
+        // a member's revenue from their join.
+        data: Array.from({ length: MEMBERS }, (_, i) => ({
+          shop: SHOP,
+          customerId: BigInt(i + 1),
+          createdAt: new Date(now.getTime() - 61 * DAY),
+        })),
       });
       const exposures: Prisma.ExperimentExposureCreateManyInput[] = [];
       const orders: Prisma.OrderCreateManyInput[] = [];

@@ -93,7 +93,22 @@ export function populationTruth(p: Population) {
     const mean = sum / n;
     return { n, mean, variance: (sumSquares - n * mean * mean) / (n - 1) };
   });
-  return { lift: moments[1]!.mean / moments[0]!.mean - 1, control: moments[0]!, treatment: moments[1]! };
+  // Each buyer's two potential outcomes are strongly correlated (the same customer, common
+  // random numbers), so a buyer drawn into both arms of one uniform draw with replacement
+  // ties the arms' means: Cov(ȳ_c, ȳ_t) = Σ_i (y_ci − μ_c)(y_ti − μ_t) / (N_c·N_t) over the
+  // buyers exposed in both, whatever the draw's size (N_c, N_t: exposed buyers per arm).
+  let cross = 0;
+  p.revenue[0].forEach((y, i) => {
+    if (!p.exposed[0][i] || !p.exposed[1][i]) return;
+    cross += (y - moments[0]!.mean) * (p.revenue[1][i]! - moments[1]!.mean);
+  });
+  return {
+    lift: moments[1]!.mean / moments[0]!.mean - 1,
+    control: moments[0]!,
+    treatment: moments[1]!,
+    meansCovariance: cross / (moments[0]!.n * moments[1]!.n),
+    buyers: p.ids.length,
+  };
 }
 
 /**

@@ -325,28 +325,62 @@ describe("metrics in SQL", () => {
 });
 
 describe("planning", () => {
-  it("reads the shop's baseline from its orders and says what a holdout share can detect", async () => {
+  it("reads the shop's baseline over all members (zeros included) and says what a holdout share can detect", async () => {
     const { shopBaseline, holdoutPrecision } = await import("./planning.server");
     const shop = `plan-${randomUUID().slice(0, 8)}.myshopify.com`;
     const at = new Date(LAUNCH);
     const totals = [1000, 3000, 5000, 7000];
-    await db.order.createMany({
-      data: totals.map((total, i) => ({
+    // Six members: four buyers who joined 40 days ago, a non-buyer who joined 50 days ago,
+    // and one who joined 5 days ago, after an order they placed as a guest customer 10 days ago
+    // (counted from their join: zero), plus one who joins after `at` (not in the audience).
+    const joined = [40, 40, 40, 40, 50, 5, -1];
+    await db.member.createMany({
+      data: joined.map((d, i) => ({
         shop,
-        id: BigInt(i + 1),
         customerId: BigInt(100 + i),
-        name: `#${i}`,
-        currencyCode: "USD",
-        subtotalMinor: BigInt(total),
-        totalMinor: BigInt(total),
-        financialStatus: "paid",
-        shopifyCreatedAt: new Date(LAUNCH - (i + 1) * DAY),
+        createdAt: new Date(LAUNCH - d * DAY),
       })),
     });
-    const baseline = await shopBaseline(db, shop, { days: 30, asOf: at });
-    expect(baseline.baselineMean).toBe(4000);
-    expect(baseline.baselineVariance).toBeCloseTo(((3000 ** 2 + 1000 ** 2) * 2) / 3, 6);
-    expect(baseline.dailyExposed).toBeCloseTo(4 / 30, 9);
+    await db.member.create({
+      data: { shop, customerId: 999n, status: "deleted", createdAt: new Date(LAUNCH - 3 * DAY) },
+    });
+    const orders = [...totals.map((t, i) => [t, i, i + 1]), [9000, 5, 10], [4000, 6, 1]];
+    await db.order.createMany({
+      data: orders.map(([total, i, daysAgo], k) => ({
+        shop,
+        id: BigInt(k + 1),
+        customerId: BigInt(100 + i!),
+        name: `#${k}`,
+        currencyCode: "USD",
+        subtotalMinor: BigInt(total!),
+        totalMinor: BigInt(total!),
+        financialStatus: "paid",
+        shopifyCreatedAt: new Date(LAUNCH - daysAgo! * DAY),
+      })),
+    });
+    await db.order.create({
+      data: {
+        shop: `other-${shop}`,
+        id: 1n,
+        customerId: 100n,
+        name: "#x",
+        currencyCode: "USD",
+        subtotalMinor: 50_000n,
+        totalMinor: 50_000n,
+        financialStatus: "paid",
+        shopifyCreatedAt: new Date(LAUNCH - DAY),
+      },
+    });
+    const baseline = await shopBaseline(db, shop, { days: 30, joinWindowDays: 10, asOf: at });
+    const values = [1000, 3000, 5000, 7000, 0, 0];
+    const mean = values.reduce((a, b) => a + b, 0) / 6;
+    expect(baseline.initialExposed).toBe(6);
+    expect(baseline.baselineMean).toBeCloseTo(mean, 9);
+    expect(baseline.baselineVariance).toBeCloseTo(values.reduce((a, b) => a + (b - mean) ** 2, 0) / 5, 6);
+    expect(baseline.dailyExposed).toBeCloseTo(1 / 10, 9);
+    // Over 2 days, only the orders of 1 and 2 days ago... from members' joins on.
+    const short = await shopBaseline(db, shop, { days: 2, joinWindowDays: 10, asOf: at });
+    expect(short.baselineMean).toBeCloseTo((1000 + 3000) / 6, 9);
     const five = holdoutPrecision({ ...baseline, dailyExposed: 500 }, 5, 90);
     const ten = holdoutPrecision({ ...baseline, dailyExposed: 500 }, 10, 90);
     expect(five.ok && ten.ok && ten.relative < five.relative).toBe(true);

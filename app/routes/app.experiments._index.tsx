@@ -40,7 +40,7 @@ export default function ExperimentsPage() {
   return (
     <Page
       title="Experiments"
-      subtitle={`Planned on your last ${page.traffic.days} days: ${page.traffic.orderingCustomers.toLocaleString("en-US")} customers ordered (${page.traffic.dailyExposed.toFixed(1)} a day).`}
+      subtitle={`Planned on your ${page.traffic.members.toLocaleString("en-US")} members and the ${page.traffic.dailyJoined.toFixed(1)} a day who joined over the last ${page.traffic.joinDays} days.`}
       primaryAction={{ content: "Create experiment", url: "/app/experiments/new" }}
     >
       <Layout>

@@ -99,7 +99,13 @@ beforeAll(async () => {
       if (!launched.ok) throw new Error(launched.message);
 
       await db.member.createMany({
-        data: Array.from({ length: MEMBERS }, (_, i) => ({ shop: SHOP, customerId: BigInt(i + 1) })),
+        // Joined before the holdout's first exposure (60 days ago): the power calculator counts
+        // a member's revenue from their join.
+        data: Array.from({ length: MEMBERS }, (_, i) => ({
+          shop: SHOP,
+          customerId: BigInt(i + 1),
+          createdAt: new Date(now.getTime() - 61 * DAY),
+        })),
       });
       const exposures: Prisma.ExperimentExposureCreateManyInput[] = [];
       const orders: Prisma.OrderCreateManyInput[] = [];
@@ -222,7 +228,9 @@ describe("the experiments admin", () => {
     expect(await frame.getByTestId("duration").innerText()).toMatch(
       /About \d+ days to detect a 5% lift|Not detectable/,
     );
-    expect(await frame.getByTestId("traffic-basis").innerText()).toMatch(/customers\s+ordered/);
+    expect(await frame.getByTestId("traffic-basis").innerText()).toMatch(
+      /members[\s\S]+joined a day[\s\S]+non-buyers included/,
+    );
     await page.screenshot({ path: `${SCREENSHOTS}/experiment-create-power.png`, fullPage: true });
     // The control cannot change the program: the server's 422 lands on the variants step.
     await frame.getByRole("tab", { name: /Variants/ }).click();

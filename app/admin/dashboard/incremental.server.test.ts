@@ -22,7 +22,7 @@ describe("the incremental-value card", () => {
     expect(card.state).toBe("none");
     if (card.state !== "none") return;
     expect(card.options.map((o) => o.share)).toEqual([5, 10]);
-    expect(card.options[0]!.reason).toMatch(/Fewer than 2 customers ordered/);
+    expect(card.options[0]!.reason).toMatch(/Fewer than 2 members/);
   });
 
   it("shows the running holdout's share and exposure per arm, never numbers it has not computed", async () => {

@@ -197,7 +197,7 @@ export function CreateFlow(props: CreateProps) {
         <VariantPreviewCard
           previews={previews}
           typicalOrderMinor={typical}
-          averageOrderDays={props.traffic.typicalOrderMinor > 0 ? props.traffic.days : null}
+          averageOrderDays={props.traffic.typicalOrderMinor > 0 ? props.traffic.joinDays : null}
           currency={props.currency}
           messageKind={draft.lever === "messages" ? draft.messageKind : null}
         />

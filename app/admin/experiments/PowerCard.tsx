@@ -2,15 +2,16 @@ import { BlockStack, Card, DataTable, InlineStack, Select, Text, TextField } fro
 import { useMemo, useState } from "react";
 import { formatMoney } from "~/admin/members/present";
 import type { Design } from "~/experiments/stats/power";
-import { durationFor, mdeTable, trafficProblem, type ShopTraffic } from "./plan";
+import { durationFor, horizonBaseline, mdeTable, shareOf, trafficProblem, type ShopTraffic } from "./plan";
 import { formatMde } from "./present";
 
 /**
  * The power and minimum-detectable-effect calculator: from the shop's own traffic (members
- * ordering per day, as exposure starts at a member's first order) and variance (net revenue
- * per member), the smallest lift each horizon can detect with 80% power, and how long the
- * lift the merchant hopes for takes to detect. Weights are the draft's; the experiment's
- * traffic share scales the daily members.
+ * are exposed at assignment: the members at launch at once, then those joining each day) and
+ * variance (net revenue per member over each horizon, across all members, zeros included),
+ * the smallest lift each horizon can detect with 80% power, and how long the lift the
+ * merchant hopes for takes to detect. Weights are the draft's; the experiment's traffic share
+ * scales the members.
  */
 export function PowerCard(props: {
   traffic: ShopTraffic;
@@ -21,7 +22,7 @@ export function PowerCard(props: {
   const [target, setTarget] = useState("5");
   const [design, setDesign] = useState<Design>("sequential");
   const traffic = useMemo(
-    () => ({ ...props.traffic, dailyExposed: (props.traffic.dailyExposed * props.trafficPercent) / 100 }),
+    () => shareOf(props.traffic, props.trafficPercent),
     [props.traffic, props.trafficPercent],
   );
   const problem = trafficProblem(props.traffic);
@@ -32,7 +33,12 @@ export function PowerCard(props: {
     problem || !weightsOk || !(targetLift > 0)
       ? null
       : durationFor(traffic, props.weights, targetLift, design);
-  const sd = Math.sqrt(props.traffic.varianceMinor);
+  const month = horizonBaseline(props.traffic, 28);
+  const sd = Math.sqrt(month?.varianceMinor ?? 0);
+  const inShare =
+    props.trafficPercent < 100
+      ? ` (${Math.round(traffic.members).toLocaleString("en-US")} in this experiment's ${props.trafficPercent}%)`
+      : "";
   return (
     <Card>
       <BlockStack gap="300">
@@ -41,15 +47,14 @@ export function PowerCard(props: {
         </Text>
         <div data-testid="traffic-basis">
           <Text as="p" tone="subdued">
-            From your last {props.traffic.days} days:{" "}
-            {props.traffic.orderingCustomers.toLocaleString("en-US")} customers ordered (
-            {props.traffic.dailyExposed.toFixed(1)} a day
-            {props.trafficPercent < 100
-              ? `, ${traffic.dailyExposed.toFixed(1)} in this experiment's ${props.trafficPercent}%`
-              : ""}
-            ), spending {formatMoney(Math.round(props.traffic.meanMinor), props.currency)} on average
-            (standard deviation {formatMoney(Math.round(sd), props.currency)}). Calculated on net revenue per
-            member, 80% power, 5% false positives.
+            Every member in the audience is counted from launch, or from the day they join, whether they buy
+            or not. You have {props.traffic.members.toLocaleString("en-US")} members{inShare}, and{" "}
+            {props.traffic.dailyJoined.toFixed(1)} joined a day over the last {props.traffic.joinDays} days.
+            Over the last {month?.days ?? 28} days a member spent{" "}
+            {formatMoney(Math.round(month?.meanMinor ?? 0), props.currency)} on average, non-buyers included
+            (standard deviation {formatMoney(Math.round(sd), props.currency)}); each horizon below uses the
+            same figures over that many past days. Calculated on net revenue per member, 80% power, 5% false
+            positives.
           </Text>
         </div>
         {problem ? (
@@ -77,7 +82,7 @@ export function PowerCard(props: {
               rows={rows.map((r) => [
                 `${r.days} days`,
                 Math.floor(
-                  (traffic.dailyExposed * r.days * Math.min(...props.weights)) /
+                  ((traffic.members + traffic.dailyJoined * r.days) * Math.min(...props.weights)) /
                     props.weights.reduce((a, b) => a + b, 0),
                 ).toLocaleString("en-US"),
                 r.mde === null ? (r.reason ?? "—") : formatMde(r.mde),

@@ -78,7 +78,12 @@ async function statusOf(thunk: () => Promise<unknown>): Promise<number> {
 /** Orders by members over the last days: net revenue per member (after a refund) is known. */
 async function seedOrders(shop: string, spendMinor: number[]) {
   await db.member.createMany({
-    data: spendMinor.map((_, i) => ({ shop, customerId: BigInt(i + 1) })),
+    // Joined 21 days ago, before every order below (1 to 20 days ago).
+    data: spendMinor.map((_, i) => ({
+      shop,
+      customerId: BigInt(i + 1),
+      createdAt: new Date(NOW.getTime() - 21 * DAY),
+    })),
   });
   await db.order.createMany({
     data: spendMinor.map((total, i) => ({
@@ -121,21 +126,32 @@ describe("/app/experiments", () => {
       [5, null],
       [10, null],
     ]);
-    expect(page.holdoutOptions[0]!.reason).toMatch(/Fewer than 2 customers ordered/);
+    expect(page.holdoutOptions[0]!.reason).toMatch(/Fewer than 2 members/);
   });
 
-  it("plans with the shop's own traffic: customers ordering per day and their net revenue's variance", async () => {
+  it("plans with the shop's own traffic: members now, members joining a day, net revenue per member with zeros", async () => {
     const spend = Array.from({ length: 56 }, (_, i) => 2000 + (i % 7) * 1000);
     await seedOrders(SHOP, spend);
+    // 24 members who joined long ago and bought nothing: exposed at launch all the same.
+    const joined = new Date(NOW.getTime() - 100 * DAY);
+    const idle = Array.from({ length: 24 }, (_, i) => BigInt(500 + i));
+    await db.member.createMany({
+      data: idle.map((customerId) => ({ shop: SHOP, customerId, createdAt: joined })),
+    });
     await seedOrders(OTHER, [100_000, 1]); // another shop's traffic never counts
-    const net = spend;
+    const net = [...spend, ...Array<number>(24).fill(0)];
     const mean = net.reduce((a, b) => a + b, 0) / net.length;
     const variance = net.reduce((a, b) => a + (b - mean) ** 2, 0) / (net.length - 1);
     const page = (await newLoader(routeArgs(adminRequest(SHOP, "/app/experiments/new")))) as NewPage;
-    expect(page.traffic.orderingCustomers).toBe(56);
-    expect(page.traffic.dailyExposed).toBeCloseTo(2, 10);
-    expect(page.traffic.meanMinor).toBeCloseTo(mean, 6);
-    expect(page.traffic.varianceMinor).toBeCloseTo(variance, 4);
+    expect(page.traffic.members).toBe(80);
+    expect(page.traffic.dailyJoined).toBeCloseTo(56 / 28, 10);
+    expect(page.traffic.horizons.map((h) => h.days)).toEqual([14, 28, 56, 90]);
+    const [, ...full] = page.traffic.horizons; // 28, 56 and 90 days see every order
+    expect(full.map((h) => [h.meanMinor, h.varianceMinor].map(Math.round))).toEqual(
+      Array(3).fill([mean, variance].map(Math.round)),
+    );
+    // 14 days see fewer orders (only those 1 to 13 days ago), so a smaller mean.
+    expect(page.traffic.horizons[0]!.meanMinor).toBeLessThan(mean);
     const list = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
     const [five, ten] = list.holdoutOptions;
     expect(five!.mde).toBeGreaterThan(0);

@@ -12,11 +12,29 @@ import {
 const plan: PlanInput = { baselineMean: 12, baselineVariance: 900, dailyExposed: 400, weights: [1, 1] };
 
 describe("power and minimum detectable effect", () => {
+  it("counts the audience exposed at launch once, before the daily joiners", () => {
+    const cohort = { ...plan, dailyExposed: 0, initialExposed: 400 * 28 };
+    const a = minimumDetectableEffect(cohort, 28);
+    const b = minimumDetectableEffect(plan, 28);
+    if (!a.ok || !b.ok) throw new Error("plan rejected");
+    expect(a.relative).toBeCloseTo(b.relative, 12);
+    const later = minimumDetectableEffect({ ...cohort, method: "fixed" }, 90);
+    const sooner = minimumDetectableEffect({ ...cohort, method: "fixed" }, 7);
+    expect(later.ok && sooner.ok && later.relative === sooner.relative).toBe(true);
+    const mixed = minimumDetectableEffect({ ...plan, initialExposed: 5000 }, 28);
+    expect(mixed.ok && mixed.relative < b.relative).toBe(true);
+    expect(minimumDetectableEffect({ ...plan, dailyExposed: 0 }, 28)).toEqual({
+      ok: false,
+      reason: "there are no exposed members per day",
+    });
+  });
+
   it.each(fixtures.power)("power at a 10% lift matches the reference ($name)", (f) => {
     const input = f.input as PlanInput;
     const total = input.weights.reduce((a, b) => a + b, 0);
-    const nControl = (input.dailyExposed * f.days * input.weights[0]!) / total;
-    const nTreatment = (input.dailyExposed * f.days * Math.min(...input.weights.slice(1))) / total;
+    const exposed = (input.initialExposed ?? 0) + input.dailyExposed * f.days;
+    const nControl = (exposed * input.weights[0]!) / total;
+    const nTreatment = (exposed * Math.min(...input.weights.slice(1))) / total;
     const mean = input.baselineMean;
     const power = powerFromMoments(
       {

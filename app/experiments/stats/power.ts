@@ -47,6 +47,11 @@ export type PlanInput = PowerOptions & {
   baselineVariance: number;
   /** Members newly exposed per day, all arms together. */
   dailyExposed: number;
+  /**
+   * Members exposed at launch, all arms together (default 0): under exposure at assignment
+   * the audience present at launch is exposed at once, and new joiners add `dailyExposed` a day.
+   */
+  initialExposed?: number;
   /** Traffic weights, control first. */
   weights: readonly number[];
   /** Target power (default 0.8). */
@@ -61,7 +66,9 @@ function invalid(input: PlanInput): string | null {
   if (!(input.baselineMean !== 0 && Number.isFinite(input.baselineMean)))
     return "the baseline mean must be non-zero";
   if (!(input.baselineVariance > 0)) return "the baseline variance must be positive";
-  if (!(input.dailyExposed > 0)) return "there are no exposed members per day";
+  const initial = input.initialExposed ?? 0;
+  if (!(input.dailyExposed >= 0 && initial >= 0 && input.dailyExposed + initial > 0))
+    return "there are no exposed members per day";
   const alpha = input.alpha ?? 0.05;
   const power = input.power ?? 0.8;
   if (!(alpha > 0 && alpha < 1) || !(power > 0 && power < 1))
@@ -74,14 +81,16 @@ function invalid(input: PlanInput): string | null {
 /**
  * The smallest relative lift detectable with the target power after `days`, for the
  * smallest variant against control. Assumes the treatment scales the metric (its standard
- * deviation moves with its mean) and steady daily exposure.
+ * deviation moves with its mean), the launch cohort `initialExposed` and steady daily
+ * exposure after it: n = initialExposed + dailyExposed × days, split by the weights.
  */
 export function minimumDetectableEffect(input: PlanInput, days: number): Mde {
   const reason = invalid(input);
   if (reason) return { ok: false, reason };
   const total = input.weights.reduce((a, b) => a + b, 0);
-  const nControl = (input.dailyExposed * days * input.weights[0]!) / total;
-  const nTreatment = (input.dailyExposed * days * Math.min(...input.weights.slice(1))) / total;
+  const exposed = (input.initialExposed ?? 0) + input.dailyExposed * days;
+  const nControl = (exposed * input.weights[0]!) / total;
+  const nTreatment = (exposed * Math.min(...input.weights.slice(1))) / total;
   if (nControl < 2 || nTreatment < 2)
     return { ok: false, reason: "fewer than 2 members per arm in that time" };
   const target = input.power ?? 0.8;

@@ -209,14 +209,18 @@ def power_rel(mean, var, lift, nc, nt, c):
     return stats.norm.cdf(diff / se - c) + stats.norm.cdf(-diff / se - c)
 
 
-for name, mean, var, daily, weights, days, method, alpha, target in [
-    ("revenue, 50/50, 28 days", 12.0, 900.0, 400, [1, 1], 28, "fixed", 0.05, 0.8),
-    ("revenue, 3 arms, 60 days", 12.0, 900.0, 250, [2, 1, 1], 60, "fixed", 0.05, 0.8),
-    ("conversion, sequential, 30 days", 0.1, 0.09, 1000, [1, 1], 30, "sequential", 0.05, 0.8),
-    ("revenue, sequential, 90% power", 12.0, 900.0, 400, [1, 1], 45, "sequential", 0.05, 0.9),
+# `initial`: the audience exposed at launch (exposure at assignment), before `daily` joiners a day.
+for name, mean, var, daily, weights, days, method, alpha, target, initial in [
+    ("revenue, 50/50, 28 days", 12.0, 900.0, 400, [1, 1], 28, "fixed", 0.05, 0.8, 0),
+    ("revenue, 3 arms, 60 days", 12.0, 900.0, 250, [2, 1, 1], 60, "fixed", 0.05, 0.8, 0),
+    ("conversion, sequential, 30 days", 0.1, 0.09, 1000, [1, 1], 30, "sequential", 0.05, 0.8, 0),
+    ("revenue, sequential, 90% power", 12.0, 900.0, 400, [1, 1], 45, "sequential", 0.05, 0.9, 0),
+    ("audience at launch plus joiners, sequential", 25.0, 4000.0, 40, [1, 1], 56, "sequential", 0.05, 0.8, 12000),
+    ("audience at launch only, fixed", 25.0, 4000.0, 0, [9, 1], 90, "fixed", 0.05, 0.8, 20000),
 ]:
     total = sum(weights)
-    nc, nt = daily * days * weights[0] / total, daily * days * min(weights[1:]) / total
+    exposed = initial + daily * days
+    nc, nt = exposed * weights[0] / total, exposed * min(weights[1:]) / total
     n_total = nc + nt
     if method == "fixed":
         c = stats.norm.ppf(1 - alpha / 2)
@@ -225,7 +229,7 @@ for name, mean, var, daily, weights, days, method, alpha, target in [
         c = math.sqrt(n_total * 2 * (n_total * rho2 + 1) / (n_total**2 * rho2) * math.log(math.sqrt(n_total * rho2 + 1) / alpha))
     mde = optimize.brentq(lambda d: power_rel(mean, var, d, nc, nt, c) - target, 1e-9, 10, xtol=1e-15)
     fixtures["power"].append({"name": name, "input": {"baselineMean": mean, "baselineVariance": var, "dailyExposed": daily,
-                              "weights": weights, "method": method, "alpha": alpha, "power": target}, "days": days,
+                              **({"initialExposed": initial} if initial else {}), "weights": weights, "method": method, "alpha": alpha, "power": target}, "days": days,
                               "mde": mde, "powerAtTenPercent": power_rel(mean, var, 0.1, nc, nt, c), "critical": c})
 
 for n_total, alpha, tuning in [(1000, 0.05, 5000), (5000, 0.05, 5000), (200000, 0.05, 5000), (50000, 0.01, 50000)]:

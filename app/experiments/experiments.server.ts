@@ -91,9 +91,18 @@ export async function audit(
   action: string,
   staffId: string | null,
   details?: Record<string, unknown>,
+  /** When it happened: the caller's clock (a back-dated seed's too), else the database's. */
+  at?: Date,
 ) {
   await db.experimentAudit.create({
-    data: { shop, experimentId, action, staffId, details: details as Prisma.InputJsonObject | undefined },
+    data: {
+      shop,
+      experimentId,
+      action,
+      staffId,
+      details: details as Prisma.InputJsonObject | undefined,
+      ...(at ? { at } : {}),
+    },
   });
 }
 
@@ -216,7 +225,7 @@ export async function startHoldout(
       },
       include: withVariants,
     });
-    await audit(tx, shop, row.id, "launch", staffId, { sharePercent });
+    await audit(tx, shop, row.id, "launch", staffId, { sharePercent }, now);
     return row;
   });
   forgetRunning(shop);

@@ -82,7 +82,7 @@ async function transition(
       where: { id, shop, status: { in: from } },
       data: { ...data.value, status: to },
     });
-    await audit(tx, shop, id, verb[to]!, options.staffId ?? null);
+    await audit(tx, shop, id, verb[to]!, options.staffId ?? null, undefined, options.now);
     await markMetafields(tx, e);
     changed = true;
     return { ok: true, value: (await getExperiment(tx, shop, id))! };

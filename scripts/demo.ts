@@ -69,6 +69,7 @@ try {
   const { enqueueStatsRefresh } = await import("../app/stats/jobs.server");
   const { requestLifetimeValueFit } = await import("../app/intelligence/clv/start.server");
   const { requestSegmentRun } = await import("../app/intelligence/segments/jobs.server");
+  const { requestChurnRun } = await import("../app/intelligence/churn/start.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
   const { createEmulator } = await import("../emulator/server");
   const { emulatorConfig, DEFAULT_SCOPES } = await import("../emulator/config");
@@ -243,6 +244,20 @@ try {
         run.status === "completed"
           ? `Segments: ${run.memberCount} members scored (${run.buyerCount} buyers).`
           : `Segments not computed: ${run.error ?? run.status}`,
+      );
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  // Churn risk after the lifetime values (its value at stake is their 12-month CLV).
+  const { run: churnRun } = await requestChurnRun(db, domain, "demo");
+  for (let i = 0; i < 300; i++) {
+    const run = await db.churnRun.findUnique({ where: { id: churnRun.id } });
+    if (run && run.status !== "queued" && run.status !== "running") {
+      say(
+        run.status === "computed"
+          ? `Churn risk: ${run.atRisk} of ${run.customers} customers at risk.`
+          : `Churn risk not computed (${run.status}): ${run.reason}`,
       );
       break;
     }

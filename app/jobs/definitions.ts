@@ -78,6 +78,10 @@ export const JOBS = {
     "schedule-segments": z.object({}).strict(),
     // One shop's RFM scores, segments and clusters; job id = run id (the run row holds the shop).
     "compute-segments": z.object({ runId: z.uuid() }).strict(),
+    // Nightly: one churn-risk run per installed shop (app/intelligence/churn/start.server.ts).
+    "schedule-churn": z.object({}).strict(),
+    // One shop's churn evaluation, risks, drivers and interventions; job id = run id.
+    "compute-churn": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -43,7 +43,7 @@ async function subjectCustomerIds(tx: Tx, s: CustomerSubject): Promise<bigint[]>
 export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   const shop = subject.shop;
   const customerIds = await subjectCustomerIds(tx, subject);
-  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents, lifetimeValues] =
+  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents, lifetimeValues, churnRisks] =
     await Promise.all([
       tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
       tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
@@ -58,6 +58,7 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
       }),
       tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
       tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
+      tx.memberChurnRisk.findMany({ where: { shop, customerId: { in: customerIds } } }),
     ]);
   const refunds = await tx.refund.findMany({
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
@@ -72,6 +73,7 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     redemptions,
     loyaltyEvents,
     lifetimeValues,
+    churnRisks,
   }) as Prisma.InputJsonObject;
 }
 
@@ -254,6 +256,7 @@ async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
   await tx.memberSegment.deleteMany({ where: { shop, customerId } });
   // Predicted value and churn of a person: a score about them, not the shop's books.
   await tx.memberLifetimeValue.deleteMany({ where: { shop, customerId } });
+  await tx.memberChurnRisk.deleteMany({ where: { shop, customerId } });
   return {
     members: members.count,
     ledgerEntries: ledgerEntries.count,

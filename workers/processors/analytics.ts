@@ -1,5 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
+import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
+import { requestChurnRun } from "~/intelligence/churn/start.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
 import { computeSegments, startSegmentRun } from "~/intelligence/segments/compute.server";
@@ -9,7 +11,7 @@ import type { TypedQueue } from "~/jobs/queue.server";
 const SHOP_PAGE = 1_000;
 
 // The intelligence models' jobs: nightly fan-outs over the installed shops, and one shop's
-// lifetime-value fit or segment run (each keyed by its row's id, so a repeat adds nothing).
+// lifetime-value fit, segment run or churn run (each keyed by its row's id, so a repeat adds nothing).
 
 export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeof QUEUE.analytics>) {
   return async (job: Job) => {
@@ -49,6 +51,30 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
           job.data,
         );
         return computeSegments(db, runId, { now: new Date(), onProgress: (p) => job.updateProgress(p) });
+      }
+      case "schedule-churn":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return { shops: await forEachShop(db, (domain) => requestChurnRun(db, domain, "schedule")) };
+      case "compute-churn": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "compute-churn">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runChurnRun(db, runId, {
+            now: new Date(),
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markChurnFailed(
+              db,
+              runId,
+              "The computation stopped on an error; the previous risks stay in use.",
+            );
+          throw error;
+        }
       }
       default:
         parseJobData(QUEUE.analytics, job.name, job.data);

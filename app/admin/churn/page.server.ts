@@ -1,0 +1,113 @@
+import { z } from "zod";
+import type { PrismaClient } from "~/db.server";
+import type { Intervention } from "~/intelligence/churn/intervention";
+import type { StoredEvaluation } from "~/intelligence/churn/run.server";
+import { requestChurnRun } from "~/intelligence/churn/start.server";
+import { logger } from "~/logger.server";
+
+// The churn-risk page's loader and action parts (/app/insights/churn): the results in use
+// (the latest computed run), the latest run (progress or why it stopped), the at-risk list
+// by value at stake, and the Recompute form.
+
+const AT_RISK_ROWS = 50;
+
+export type StoredDriver = { feature: string; label: string; value: number; contribution: number };
+
+export type AtRiskMember = {
+  customerId: string;
+  name: string;
+  risk: number;
+  drivers: StoredDriver[];
+  valueAtStakeMinor: number | null;
+  valueSource: string;
+  intervention: Intervention;
+};
+
+export async function loadChurnPage(db: PrismaClient, shop: string) {
+  const [shopRow, run, computed] = await Promise.all([
+    db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true, ianaTimezone: true } }),
+    db.churnRun.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } }),
+    db.churnRun.findFirst({ where: { shop, status: "computed" }, orderBy: { createdAt: "desc" } }),
+  ]);
+  const result = computed && {
+    id: computed.id,
+    computedAt: (computed.computedAt ?? computed.createdAt).toISOString(),
+    horizonDays: computed.horizonDays,
+    customers: computed.customers ?? 0,
+    atRisk: computed.atRisk ?? 0,
+    evaluation: computed.evaluation as StoredEvaluation,
+  };
+  return {
+    currency: computed?.currencyCode ?? shopRow?.currencyCode ?? "USD",
+    timeZone: shopRow?.ianaTimezone ?? null,
+    run: run && {
+      id: run.id,
+      status: run.status,
+      stage: run.stage,
+      progress: run.progress,
+      reason: run.reason,
+      customers: run.customers,
+      createdAt: run.createdAt.toISOString(),
+    },
+    result,
+    atRisk: result ? await atRiskMembers(db, shop) : [],
+  };
+}
+
+export type ChurnPage = Awaited<ReturnType<typeof loadChurnPage>>;
+
+/** The at-risk members with the most at stake first (then the riskiest). */
+async function atRiskMembers(db: PrismaClient, shop: string): Promise<AtRiskMember[]> {
+  const rows = await db.$queryRaw<
+    {
+      customerId: bigint;
+      firstName: string | null;
+      lastName: string | null;
+      email: string | null;
+      risk: number;
+      drivers: StoredDriver[];
+      value: number | null;
+      source: string;
+      intervention: Intervention;
+    }[]
+  >`
+    SELECT r."customerId", c."firstName", c."lastName", c."email", r."risk", r."drivers",
+           r."valueAtStakeMinor" AS value, r."valueSource" AS source, r."intervention"
+    FROM "MemberChurnRisk" r
+    LEFT JOIN "Customer" c ON c."shop" = r."shop" AND c."id" = r."customerId"
+    WHERE r."shop" = ${shop} AND r."atRisk"
+    ORDER BY r."valueAtStakeMinor" DESC NULLS LAST, r."risk" DESC, r."customerId" LIMIT ${AT_RISK_ROWS}`;
+  return rows.map((r) => ({
+    customerId: r.customerId.toString(),
+    name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.email || `Customer ${r.customerId}`,
+    risk: r.risk,
+    drivers: r.drivers,
+    valueAtStakeMinor: r.value,
+    valueSource: r.source,
+    intervention: r.intervention,
+  }));
+}
+
+const recomputeForm = z.object({ intent: z.literal("recompute") });
+
+export type RecomputeAnswer = { ok: true; runId: string; created: boolean } | { ok: false; error: string };
+
+/** The Recompute button: 400 on a form it does not understand, 503 when the queue is away. */
+export async function recomputeChurnFromForm(
+  db: PrismaClient,
+  shop: string,
+  form: FormData,
+): Promise<{ status: number; body: RecomputeAnswer }> {
+  if (!recomputeForm.safeParse(Object.fromEntries(form)).success)
+    return { status: 400, body: { ok: false, error: "The request was not understood." } };
+  try {
+    const { run, created } = await requestChurnRun(db, shop, "merchant");
+    return { status: created ? 202 : 200, body: { ok: true, runId: run.id, created } };
+  } catch (error) {
+    logger().warn({ err: error, shop }, "Could not queue a churn run");
+    return {
+      status: 503,
+      body: { ok: false, error: "The computation could not be queued right now. Try again in a minute." },
+    };
+  }
+}

@@ -1,0 +1,179 @@
+import type { Prisma, PrismaClient } from "~/db.server";
+import { minorUnitsPerMajor } from "~/loyalty/money";
+import type { Reward } from "~/loyalty/program-rewards";
+import { currentProgram } from "~/loyalty/services/program.server";
+import { auc } from "./evaluate";
+import { churnLabel, type ChurnCustomer } from "./features";
+import { loadChurnInputs, DAY_MS, type BuyerFacts } from "./inputs.server";
+import { recommendIntervention, type RewardOption } from "./intervention";
+import type { ChurnEvaluation, Driver } from "./model";
+import { runChurn } from "./pipeline";
+
+// One churn-risk run of a shop, as the worker runs it: inputs from the mirror and the
+// loyalty tables, runChurn (holdout evaluation, refit, today's scores), then every buyer's
+// risk, drivers, value at stake and intervention, written over the previous run's in one
+// transaction. Too little data is recorded with its reason and leaves the previous risks.
+
+export const HORIZON_DAYS = 90;
+const CHUNK = 5_000;
+
+export type StoredEvaluation = ChurnEvaluation & {
+  /** AUC of "days since the last order" alone on the same test rows. */
+  recencyAuc: number | null;
+  threshold: number;
+  absent: string[];
+  trainRows: number;
+};
+
+export type ChurnOutcome = { status: "computed" | "notEnoughData" | "skipped"; members: number };
+
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+/** Runs churn run `runId` (queued or interrupted); a finished run is left as it is. */
+export async function runChurnRun(
+  db: PrismaClient,
+  runId: string,
+  options: { now: Date; onProgress?: (progress: number) => Promise<unknown> },
+): Promise<ChurnOutcome> {
+  const run = await db.churnRun.findUnique({ where: { id: runId } });
+  if (!run || (run.status !== "queued" && run.status !== "running")) return { status: "skipped", members: 0 };
+  const shop = await db.shop.findUnique({ where: { domain: run.shop } });
+  const currencyCode = shop?.currencyCode ?? "USD";
+  const perMajor = minorUnitsPerMajor(currencyCode);
+  const progress = async (stage: string, value: number) => {
+    await db.churnRun.update({ where: { id: runId }, data: { stage, progress: value } });
+    await options.onProgress?.(value);
+  };
+  await db.churnRun.update({
+    where: { id: runId },
+    data: { status: "running", startedAt: new Date(), currencyCode, horizonDays: HORIZON_DAYS },
+  });
+  await progress("Reading orders and points", 0.05);
+  const asOf = options.now;
+  const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor);
+  await progress("Fitting and checking the model", 0.3);
+  const now = asOf.getTime() / DAY_MS;
+  const result = runChurn(customers, now, HORIZON_DAYS);
+  if (!result.ok) {
+    await db.churnRun.update({
+      where: { id: runId },
+      data: {
+        status: "notEnoughData",
+        reason: result.reason,
+        customers: customers.length,
+        stage: null,
+        progress: 1,
+        computedAt: new Date(),
+      },
+    });
+    return { status: "notEnoughData", members: 0 };
+  }
+  await progress("Choosing interventions", 0.8);
+  const program = await currentProgram(db, run.shop);
+  const rewards: RewardOption[] = program.rewards.map((r) => ({
+    id: r.id,
+    name: r.name,
+    pointsCost: r.pointsCost,
+    active: r.active,
+  }));
+  const pointValue = fixedPointValue(program.rewards) / perMajor;
+  const rows = result.members.map((m) => {
+    const f: BuyerFacts = facts.get(m.id) ?? { clv12mMinor: null, recentSpendMinor: 0, pointsBalance: null };
+    const fromClv = f.clv12mMinor !== null;
+    const valueAtStakeMinor = fromClv ? f.clv12mMinor : f.recentSpendMinor;
+    const intervention = recommendIntervention(
+      {
+        atRisk: m.atRisk,
+        valueAtStake: valueAtStakeMinor === null ? null : valueAtStakeMinor / perMajor,
+        pointsBalance: f.pointsBalance,
+        pointsExpiringSoon: 0,
+        rewards,
+      },
+      { pointValue },
+    );
+    return { ...m, valueAtStakeMinor, valueSource: fromClv ? "clv" : "recentSpend", intervention };
+  });
+  const evaluation: StoredEvaluation = {
+    ...result.evaluation,
+    recencyAuc: recencyBaseline(customers, now - HORIZON_DAYS, HORIZON_DAYS),
+    threshold: result.model.threshold,
+    absent: result.model.absent,
+    trainRows: result.model.trainRows,
+  };
+  const computedAt = new Date();
+  await db.$transaction(
+    async (tx) => {
+      await tx.memberChurnRisk.deleteMany({ where: { shop: run.shop } });
+      for (let i = 0; i < rows.length; i += CHUNK)
+        await tx.memberChurnRisk.createMany({
+          data: rows.slice(i, i + CHUNK).map((r) => ({
+            shop: run.shop,
+            customerId: BigInt(r.id),
+            runId,
+            risk: r.risk,
+            atRisk: r.atRisk,
+            drivers: json(r.drivers.map(driverJson)),
+            valueAtStakeMinor: r.valueAtStakeMinor,
+            valueSource: r.valueSource,
+            intervention: json(r.intervention),
+            computedAt,
+          })),
+        });
+      await tx.churnRun.update({
+        where: { id: runId },
+        data: {
+          status: "computed",
+          customers: rows.length,
+          atRisk: rows.filter((r) => r.atRisk).length,
+          evaluation: json(evaluation),
+          reason: null,
+          stage: null,
+          progress: 1,
+          computedAt,
+        },
+      });
+    },
+    { timeout: 120_000 },
+  );
+  return { status: "computed", members: rows.length };
+}
+
+const driverJson = (d: Driver) => ({
+  feature: d.feature,
+  label: d.label,
+  value: d.value,
+  contribution: d.contribution,
+});
+
+/** AUC of recency alone (longer since the last order = more likely to lapse) on the test rows. */
+export function recencyBaseline(
+  customers: readonly ChurnCustomer[],
+  cutoff: number,
+  horizon: number,
+): number | null {
+  const rows: { score: number; positive: boolean }[] = [];
+  for (const c of customers) {
+    const last = Math.max(...c.orders.filter((o) => o.day < cutoff).map((o) => o.day));
+    if (!Number.isFinite(last)) continue;
+    rows.push({ score: cutoff - last, positive: churnLabel(c, cutoff, horizon) === 1 });
+  }
+  return auc(rows);
+}
+
+/** Minor units per point over the active fixed-amount rewards (0: none, so no bonus offers). */
+function fixedPointValue(rewards: readonly Reward[]): number {
+  const values = rewards.flatMap((r) =>
+    r.active && r.value.kind === "fixedAmount" && r.pointsCost > 0
+      ? [r.value.amount.amountMinor / r.pointsCost]
+      : [],
+  );
+  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0;
+}
+
+/** Records that run `runId` stopped on an error (the worker's last attempt). */
+export async function markChurnFailed(db: PrismaClient, runId: string, message: string): Promise<void> {
+  await db.churnRun.updateMany({
+    where: { id: runId, status: { in: ["queued", "running"] } },
+    data: { status: "failed", reason: message, stage: null, computedAt: new Date() },
+  });
+}

@@ -5,7 +5,7 @@ import { useEffect } from "react";
 import { EvaluationCard, ParametersCard } from "~/admin/lifetime-value/ModelCards";
 import {
   loadLifetimeValuePage,
-  recomputeFromForm,
+  recomputeLifetimeValueFromForm,
   type RecomputeAnswer,
 } from "~/admin/lifetime-value/page.server";
 import { NeededCard, StatusCard } from "~/admin/lifetime-value/StatusCard";
@@ -23,7 +23,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const answer = await recomputeFromForm(prisma(), session.shop, await readForm(request));
+  const answer = await recomputeLifetimeValueFromForm(prisma(), session.shop, await readForm(request));
   return data<RecomputeAnswer>(answer.body, { status: answer.status });
 };
 

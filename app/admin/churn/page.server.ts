@@ -1,9 +1,8 @@
-import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
+import { recomputeFromForm, type Recomputed } from "~/admin/components/recompute.server";
 import type { Intervention } from "~/intelligence/churn/intervention";
 import type { StoredEvaluation } from "~/intelligence/churn/run.server";
 import { requestChurnRun } from "~/intelligence/churn/start.server";
-import { logger } from "~/logger.server";
 
 // The churn-risk page's loader and action parts (/app/insights/churn): the results in use
 // (the latest computed run), the latest run (progress or why it stopped), the at-risk list
@@ -88,26 +87,12 @@ async function atRiskMembers(db: PrismaClient, shop: string): Promise<AtRiskMemb
   }));
 }
 
-const recomputeForm = z.object({ intent: z.literal("recompute") });
+export type RecomputeAnswer = Recomputed<{ runId: string; created: boolean }>;
 
-export type RecomputeAnswer = { ok: true; runId: string; created: boolean } | { ok: false; error: string };
-
-/** The Recompute button: 400 on a form it does not understand, 503 when the queue is away. */
-export async function recomputeChurnFromForm(
-  db: PrismaClient,
-  shop: string,
-  form: FormData,
-): Promise<{ status: number; body: RecomputeAnswer }> {
-  if (!recomputeForm.safeParse(Object.fromEntries(form)).success)
-    return { status: 400, body: { ok: false, error: "The request was not understood." } };
-  try {
+/** The Recompute button (../components/recompute.server.ts). */
+export function recomputeChurnFromForm(db: PrismaClient, shop: string, form: FormData) {
+  return recomputeFromForm(form, shop, "a churn run", async () => {
     const { run, created } = await requestChurnRun(db, shop, "merchant");
-    return { status: created ? 202 : 200, body: { ok: true, runId: run.id, created } };
-  } catch (error) {
-    logger().warn({ err: error, shop }, "Could not queue a churn run");
-    return {
-      status: 503,
-      body: { ok: false, error: "The computation could not be queued right now. Try again in a minute." },
-    };
-  }
+    return { runId: run.id, created };
+  });
 }

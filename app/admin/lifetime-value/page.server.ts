@@ -1,11 +1,10 @@
-import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
+import { recomputeFromForm, type Recomputed } from "~/admin/components/recompute.server";
 import type { BgNbdParams } from "~/intelligence/clv/bgnbd";
 import { FIT_OPTIONS } from "~/intelligence/clv/fit.server";
 import type { GammaGammaParams } from "~/intelligence/clv/gamma-gamma";
 import type { HoldoutEvaluation } from "~/intelligence/clv/holdout";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
-import { logger } from "~/logger.server";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import { histogramBins, labelBins, roundBinWidth, type HistogramBin } from "./present";
 
@@ -135,26 +134,12 @@ async function topMembers(db: PrismaClient, shop: string): Promise<TopMember[]> 
   }));
 }
 
-const recomputeForm = z.object({ intent: z.literal("recompute") });
+export type RecomputeAnswer = Recomputed<{ fitId: string; created: boolean }>;
 
-export type RecomputeAnswer = { ok: true; fitId: string; created: boolean } | { ok: false; error: string };
-
-/** The Recompute button: 400 on a form it does not understand, 503 when the queue is away. */
-export async function recomputeFromForm(
-  db: PrismaClient,
-  shop: string,
-  form: FormData,
-): Promise<{ status: number; body: RecomputeAnswer }> {
-  if (!recomputeForm.safeParse(Object.fromEntries(form)).success)
-    return { status: 400, body: { ok: false, error: "The request was not understood." } };
-  try {
+/** The Recompute button (../components/recompute.server.ts). */
+export function recomputeLifetimeValueFromForm(db: PrismaClient, shop: string, form: FormData) {
+  return recomputeFromForm(form, shop, "a lifetime-value fit", async () => {
     const { fit, created } = await requestLifetimeValueFit(db, shop, "merchant");
-    return { status: created ? 202 : 200, body: { ok: true, fitId: fit.id, created } };
-  } catch (error) {
-    logger().warn({ err: error, shop }, "Could not queue a lifetime-value fit");
-    return {
-      status: 503,
-      body: { ok: false, error: "The computation could not be queued right now. Try again in a minute." },
-    };
-  }
+    return { fitId: fit.id, created };
+  });
 }

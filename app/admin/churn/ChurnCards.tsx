@@ -12,25 +12,14 @@ import {
 } from "@shopify/polaris";
 import { KpiTile } from "~/admin/components/KpiTile";
 import { decimal, percent } from "~/admin/lifetime-value/present";
-import { formatDay, formatMoney } from "~/admin/members/present";
+import { formatDateTime } from "~/admin/components/time";
+import { formatMoney } from "~/admin/members/present";
 import type { ChurnPage } from "./page.server";
 import { driverText } from "./present";
 
 const STATUS_TEXT: Record<string, string> = {
   notEnoughData: "The last computation found too little history",
   failed: "The last computation stopped on an error",
-};
-
-const dateTime = (iso: string, timeZone: string | null) => {
-  try {
-    return new Intl.DateTimeFormat("en-US", {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone: timeZone ?? "UTC",
-    }).format(new Date(iso));
-  } catch {
-    return formatDay(iso, "UTC");
-  }
 };
 
 /** When the risks were computed, the run in progress or why the last one stopped, and Recompute. */
@@ -47,7 +36,7 @@ export function StatusCard(props: {
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">
-            {result ? `Computed ${dateTime(result.computedAt, timeZone)}` : "Not computed yet"}
+            {result ? `Computed ${formatDateTime(result.computedAt, timeZone)}` : "Not computed yet"}
           </Text>
           <Button onClick={props.onRecompute} loading={props.submitting} disabled={Boolean(active)}>
             Recompute
@@ -68,7 +57,7 @@ export function StatusCard(props: {
         {run && !active && run.status !== "computed" && (
           <Banner tone={run.status === "notEnoughData" ? "info" : "warning"} title={STATUS_TEXT[run.status]}>
             <p>{run.reason && run.reason[0]!.toUpperCase() + run.reason.slice(1)}.</p>
-            {result && <p>The risks below are from {dateTime(result.computedAt, timeZone)}.</p>}
+            {result && <p>The risks below are from {formatDateTime(result.computedAt, timeZone)}.</p>}
           </Banner>
         )}
         {props.error && <Banner tone="critical">{props.error}</Banner>}

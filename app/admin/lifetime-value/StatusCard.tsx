@@ -1,23 +1,11 @@
 import { Banner, BlockStack, Button, Card, InlineStack, List, ProgressBar, Text } from "@shopify/polaris";
-import { formatDay } from "~/admin/members/present";
+import { formatDateTime } from "~/admin/components/time";
 import type { LifetimeValuePage } from "./page.server";
 
 const STATUS_TEXT: Record<string, string> = {
   notEnoughData: "The last computation found too little history",
   notConverged: "The last computation did not settle on a model",
   failed: "The last computation stopped on an error",
-};
-
-const dateTime = (iso: string, timeZone: string | null) => {
-  try {
-    return new Intl.DateTimeFormat("en-US", {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone: timeZone ?? "UTC",
-    }).format(new Date(iso));
-  } catch {
-    return formatDay(iso, "UTC");
-  }
 };
 
 /** When the values were computed, the run in progress (with its progress) or why the last one failed, and Recompute. */
@@ -39,7 +27,7 @@ export function StatusCard({
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">
-            {model ? `Computed ${dateTime(model.computedAt, timeZone)}` : "Not computed yet"}
+            {model ? `Computed ${formatDateTime(model.computedAt, timeZone)}` : "Not computed yet"}
           </Text>
           <Button onClick={onRecompute} loading={submitting} disabled={Boolean(active)}>
             Recompute
@@ -61,7 +49,9 @@ export function StatusCard({
           <Banner tone={run.status === "notEnoughData" ? "info" : "warning"} title={STATUS_TEXT[run.status]}>
             <p>{run.reason}</p>
             {model && (
-              <p>The values below are from the model computed {dateTime(model.computedAt, timeZone)}.</p>
+              <p>
+                The values below are from the model computed {formatDateTime(model.computedAt, timeZone)}.
+              </p>
             )}
           </Banner>
         )}

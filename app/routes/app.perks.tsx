@@ -19,8 +19,12 @@ export const meta: MetaFunction = () => [{ title: "Tier perks · Loyalty Optimiz
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   const db = prisma();
-  const { all } = await shopPrograms(db, session.shop, new Date());
-  return loadPerksPage(db, admin.graphql, session.shop, all);
+  const [{ all }, shopRow] = await Promise.all([
+    shopPrograms(db, session.shop, new Date()),
+    db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
+  ]);
+  const page = await loadPerksPage(db, admin.graphql, session.shop, all);
+  return { ...page, timeZone: shopRow?.ianaTimezone ?? "UTC" };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -76,6 +80,7 @@ export default function PerksPage() {
               state={page.state}
               title={page.discount?.title ?? null}
               syncedAt={page.syncedAt}
+              timeZone={page.timeZone}
               draft={draft}
               onChange={setDraft}
               onSubmit={submit}

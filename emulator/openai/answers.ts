@@ -35,7 +35,8 @@ export function hashedEmbedding(text: string, dimensions: number): Float32Array 
   const tokens = words(text);
   const add = (feature: string, weight: number) => {
     const h = hash(feature);
-    vector[h % dimensions] += (h & 0x80000000 ? -1 : 1) * weight;
+    const at = h % dimensions;
+    vector[at] = vector[at]! + (h & 0x80000000 ? -1 : 1) * weight;
   };
   tokens.forEach((w, i) => {
     add(w, 1);
@@ -45,7 +46,7 @@ export function hashedEmbedding(text: string, dimensions: number): Float32Array 
   let norm = 0;
   for (const v of vector) norm += v * v;
   norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < dimensions; i++) vector[i] /= norm;
+  for (let i = 0; i < dimensions; i++) vector[i] = vector[i]! / norm;
   return vector;
 }
 

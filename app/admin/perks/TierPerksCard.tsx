@@ -9,6 +9,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { formatDateTime } from "~/admin/components/time";
 import type { PerkDiscountState } from "~/shopify/perk-discount.server";
 import type { PerkSettingsDraft } from "./form";
 
@@ -34,6 +35,8 @@ export interface TierPerksCardProps {
   state: PerkDiscountState;
   title: string | null;
   syncedAt: string | null;
+  /** The shop's IANA zone, in which "last written" is told. */
+  timeZone: string;
   draft: PerkSettingsDraft;
   onChange: (draft: PerkSettingsDraft) => void;
   onSubmit: () => void;
@@ -64,7 +67,7 @@ export function TierPerksCard(props: TierPerksCardProps) {
         <Text as="p" tone="subdued">
           {info.says}
           {props.title && props.syncedAt
-            ? ` “${props.title}”, last written ${new Date(props.syncedAt).toLocaleString("en-US")}.`
+            ? ` “${props.title}”, last written ${formatDateTime(props.syncedAt, props.timeZone)}.`
             : ""}
         </Text>
         <Select

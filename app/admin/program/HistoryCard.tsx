@@ -1,4 +1,5 @@
 import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
+import { formatDateTime } from "~/admin/components/time";
 
 export interface VersionSummary {
   version: number;
@@ -12,11 +13,6 @@ export interface VersionSummary {
 /** Every saved version, newest first: ledger entries name the version that credited them. */
 export function HistoryCard(props: { history: VersionSummary[]; current: number; timeZone: string }) {
   const { history, current } = props;
-  const when = new Intl.DateTimeFormat("en-US", {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: props.timeZone,
-  });
   return (
     <Card>
       <BlockStack gap="300">
@@ -31,7 +27,7 @@ export function HistoryCard(props: { history: VersionSummary[]; current: number;
                 {h.version === current ? " (current)" : ""}
               </Text>
               <Text as="span" tone="subdued">
-                {when.format(new Date(h.createdAt))}
+                {formatDateTime(h.createdAt, props.timeZone)}
               </Text>
             </InlineStack>
             <Text as="span" tone="subdued">

@@ -65,10 +65,17 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
     orderBy: { id: "asc" },
   });
-  const emails = [subject.email, ...customers.map((c) => c.email)].flatMap((e) => (e ? [e.toLowerCase()] : []));
-  const phones = [subject.phone, ...customers.map((c) => c.phone)].flatMap((p) => (p ? [normalisePhone(p)] : []));
+  const emails = [subject.email, ...customers.map((c) => c.email)].flatMap((e) =>
+    e ? [e.toLowerCase()] : [],
+  );
+  const phones = [subject.phone, ...customers.map((c) => c.phone)].flatMap((p) =>
+    p ? [normalisePhone(p)] : [],
+  );
   const [productReviews, engagementEvents] = await Promise.all([
-    tx.productReview.findMany({ where: reviewWhere(shop, customerIds, emails), orderBy: { reviewedAt: "asc" } }),
+    tx.productReview.findMany({
+      where: reviewWhere(shop, customerIds, emails),
+      orderBy: { reviewedAt: "asc" },
+    }),
     tx.engagementEvent.findMany({
       where: engagementWhere(shop, customerIds, [...emails, ...phones]),
       orderBy: { occurredAt: "asc" },
@@ -89,7 +96,11 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   }) as Prisma.InputJsonObject;
 }
 
-const reviewWhere = (shop: string, customerIds: bigint[], emails: string[]): Prisma.ProductReviewWhereInput => ({
+const reviewWhere = (
+  shop: string,
+  customerIds: bigint[],
+  emails: string[],
+): Prisma.ProductReviewWhereInput => ({
   shop,
   OR: [{ customerId: { in: customerIds } }, { reviewerEmail: { in: emails, mode: "insensitive" } }],
 });
@@ -194,7 +205,14 @@ async function redactImportedData(
   const phones = [subject.phone].flatMap((p) => (p ? [normalisePhone(p)] : []));
   await tx.productReview.updateMany({
     where: reviewWhere(shop, scope.customerIds, scope.emails),
-    data: { reviewerEmail: null, reviewerName: null, title: null, body: null, customerId: null, redactedAt: now },
+    data: {
+      reviewerEmail: null,
+      reviewerName: null,
+      title: null,
+      body: null,
+      customerId: null,
+      redactedAt: now,
+    },
   });
   await tx.engagementEvent.deleteMany({
     where: engagementWhere(shop, scope.customerIds, [...scope.emails, ...phones]),

@@ -272,13 +272,46 @@ async function seedHistory() {
   ]);
   // Her review (her words about the gift) and her email and SMS engagement, imported.
   for (const p of [HER, HIS]) {
-    await importItems(db, SHOP, "reviews", [
-      { id: `rv-${p.id}`, product_id: 1, email: p.email, name: `${p.first} ${p.last}`, rating: 5, title: p.giftMessage, body: p.engraving, date: "2025-10-05" },
-    ], "judgeme");
-    await importItems(db, SHOP, "engagement", [
-      { email: p.email, channel: "email", type: "open", campaign: "October", timestamp: "2025-10-06T09:00:00Z" },
-      { phone: p.phone, channel: "sms", type: "click", campaign: "October SMS", timestamp: "2025-10-06T10:00:00Z" },
-    ], "klaviyo");
+    await importItems(
+      db,
+      SHOP,
+      "reviews",
+      [
+        {
+          id: `rv-${p.id}`,
+          product_id: 1,
+          email: p.email,
+          name: `${p.first} ${p.last}`,
+          rating: 5,
+          title: p.giftMessage,
+          body: p.engraving,
+          date: "2025-10-05",
+        },
+      ],
+      "judgeme",
+    );
+    await importItems(
+      db,
+      SHOP,
+      "engagement",
+      [
+        {
+          email: p.email,
+          channel: "email",
+          type: "open",
+          campaign: "October",
+          timestamp: "2025-10-06T09:00:00Z",
+        },
+        {
+          phone: p.phone,
+          channel: "sms",
+          type: "click",
+          campaign: "October SMS",
+          timestamp: "2025-10-06T10:00:00Z",
+        },
+      ],
+      "klaviyo",
+    );
   }
   // A refund of the orders_to_redact order still waits in the inbox when the request comes.
   const waiting = await deliver(

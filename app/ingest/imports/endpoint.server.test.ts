@@ -2,7 +2,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { columnsContaining, resetDatabase } from "~tests/support/webhooks.server";
 import { handleImportRequest, MAX_ITEMS } from "./endpoint.server";
-import { importSecretStatus, rotateImportSecret, SHOP_HEADER, signBody, SIGNATURE_HEADER } from "./secret.server";
+import {
+  importSecretStatus,
+  rotateImportSecret,
+  SHOP_HEADER,
+  signBody,
+  SIGNATURE_HEADER,
+} from "./secret.server";
 
 // The signed import endpoint: who may call it (401), what it reads (400, 413), what it
 // answers about each row (200, 422 with row numbers), and the secret behind it.
@@ -20,11 +26,20 @@ beforeEach(async () => {
   secret = (await rotateImportSecret(db, SHOP)).secret;
 });
 
-function post(body: string, headers: Record<string, string> = {}, kind: "reviews" | "engagement" = "reviews") {
+function post(
+  body: string,
+  headers: Record<string, string> = {},
+  kind: "reviews" | "engagement" = "reviews",
+) {
   const request = new Request(URL_.replace("reviews", kind), {
     method: "POST",
     body,
-    headers: { "Content-Type": "application/json", [SHOP_HEADER]: SHOP, [SIGNATURE_HEADER]: signBody(secret, body), ...headers },
+    headers: {
+      "Content-Type": "application/json",
+      [SHOP_HEADER]: SHOP,
+      [SIGNATURE_HEADER]: signBody(secret, body),
+      ...headers,
+    },
   });
   return handleImportRequest(db, request, kind);
 }
@@ -63,7 +78,9 @@ describe("who may call it", () => {
 
   it("keeps the secret only encrypted: its text is in no column", async () => {
     expect(await columnsContaining(db, secret)).toEqual([]);
-    expect(await importSecretStatus(db, SHOP)).toMatchObject({ fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(await importSecretStatus(db, SHOP)).toMatchObject({
+      fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
   });
 
   it("refuses an uninstalled shop", async () => {
@@ -87,7 +104,9 @@ describe("what it reads", () => {
   });
 
   it("answers 413 past the item cap", async () => {
-    const body = JSON.stringify({ reviews: Array.from({ length: MAX_ITEMS + 1 }, (_, i) => review({ id: `r${i}` })) });
+    const body = JSON.stringify({
+      reviews: Array.from({ length: MAX_ITEMS + 1 }, (_, i) => review({ id: `r${i}` })),
+    });
     expect((await post(body)).status).toBe(413);
     expect(await db.productReview.count()).toBe(0);
   });
@@ -95,10 +114,19 @@ describe("what it reads", () => {
 
 describe("what it answers", () => {
   it("stores signed reviews (200), and the same request again as duplicates", async () => {
-    const body = JSON.stringify({ reviews: [review(), review({ id: "r2", product_id: 999, rating: 3 })], source: "judgeme" });
+    const body = JSON.stringify({
+      reviews: [review(), review({ id: "r2", product_id: 999, rating: 3 })],
+      source: "judgeme",
+    });
     const first = await post(body);
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ received: 2, created: 2, duplicates: 0, rejected: 0, unmatchedProducts: 1 });
+    expect(await first.json()).toMatchObject({
+      received: 2,
+      created: 2,
+      duplicates: 0,
+      rejected: 0,
+      unmatchedProducts: 1,
+    });
     const second = await post(body);
     expect(await second.json()).toMatchObject({ created: 0, duplicates: 2 });
     expect(await db.productReview.findMany({ orderBy: { externalId: "asc" } })).toMatchObject([
@@ -109,10 +137,16 @@ describe("what it answers", () => {
   });
 
   it("stores the valid rows and answers 422 with the bad ones by number", async () => {
-    const body = JSON.stringify({ reviews: [review(), review({ id: "r2", rating: 0 }), review({ id: "r3", date: "soon" })] });
+    const body = JSON.stringify({
+      reviews: [review(), review({ id: "r2", rating: 0 }), review({ id: "r3", date: "soon" })],
+    });
     const answer = await post(body);
     expect(answer.status).toBe(422);
-    const json = (await answer.json()) as { created: number; rejected: number; issues: { row: number; field: string }[] };
+    const json = (await answer.json()) as {
+      created: number;
+      rejected: number;
+      issues: { row: number; field: string }[];
+    };
     expect(json).toMatchObject({ created: 1, rejected: 2 });
     expect(json.issues.map((i) => [i.row, i.field])).toEqual([
       [2, "rating"],
@@ -124,13 +158,22 @@ describe("what it answers", () => {
   it("takes engagement events at its own address", async () => {
     const body = JSON.stringify({
       events: [
-        { id: "e1", email: "ana@example.com", channel: "email", type: "open", campaign: "Spring", timestamp: "2024-03-05T10:00:00Z" },
+        {
+          id: "e1",
+          email: "ana@example.com",
+          channel: "email",
+          type: "open",
+          campaign: "Spring",
+          timestamp: "2024-03-05T10:00:00Z",
+        },
       ],
       source: "klaviyo",
     });
     const answer = await post(body, {}, "engagement");
     expect(answer.status).toBe(200);
-    expect(await db.engagementEvent.findMany()).toMatchObject([{ source: "klaviyo", externalId: "e1", customerId: 101n, type: "open" }]);
+    expect(await db.engagementEvent.findMany()).toMatchObject([
+      { source: "klaviyo", externalId: "e1", customerId: 101n, type: "open" },
+    ]);
     expect((await post(JSON.stringify({ reviews: [review()] }), {}, "engagement")).status).toBe(400);
   });
 });

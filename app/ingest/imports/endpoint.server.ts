@@ -26,7 +26,11 @@ const bodySchema = (key: "reviews" | "events") =>
 
 const answer = (status: number, body: unknown) => Response.json(body, { status });
 
-export async function handleImportRequest(db: PrismaClient, request: Request, kind: ImportKind): Promise<Response> {
+export async function handleImportRequest(
+  db: PrismaClient,
+  request: Request,
+  kind: ImportKind,
+): Promise<Response> {
   const key = kind === "reviews" ? "reviews" : "events";
   const shop = (request.headers.get(SHOP_HEADER) ?? new URL(request.url).searchParams.get("shop") ?? "")
     .trim()
@@ -59,7 +63,8 @@ export async function handleImportRequest(db: PrismaClient, request: Request, ki
   const items = parsed.data[key] as unknown[];
   if (items.length > MAX_ITEMS)
     return answer(413, { error: `At most ${MAX_ITEMS} ${key} per request; this one has ${items.length}.` });
-  const result = await importItems(db, shop, kind, items, parsed.data.source ?? null);
+  const source = typeof parsed.data.source === "string" ? parsed.data.source : null;
+  const result = await importItems(db, shop, kind, items, source);
   if ("ok" in result) return answer(result.status, { error: result.error });
   return answer(result.rejected > 0 ? 422 : 200, result);
 }

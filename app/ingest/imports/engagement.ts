@@ -28,7 +28,17 @@ export const ENGAGEMENT_FORMAT_NAMES: Record<EngagementFormat, string> = {
   generic: "Generic engagement CSV",
 };
 
-const FIELDS = ["externalId", "customerId", "email", "phone", "channel", "type", "metric", "campaign", "timestamp"] as const;
+const FIELDS = [
+  "externalId",
+  "customerId",
+  "email",
+  "phone",
+  "channel",
+  "type",
+  "metric",
+  "campaign",
+  "timestamp",
+] as const;
 export type EngagementField = (typeof FIELDS)[number];
 
 export const ENGAGEMENT_SPEC: FormatSpec<EngagementField, EngagementFormat> = {
@@ -53,13 +63,37 @@ export const ENGAGEMENT_SPEC: FormatSpec<EngagementField, EngagementFormat> = {
       phone: ["Phone Number", "$phone_number", "attributes.profile.phone_number"],
       channel: [],
       type: [],
-      metric: ["Metric", "Metric Name", "Event", "metric.name", "attributes.metric.name", "relationships.metric.name"],
-      campaign: ["Campaign Name", "$message", "attributes.event_properties.$message", "Message Name", "campaign"],
+      metric: [
+        "Metric",
+        "Metric Name",
+        "Event",
+        "metric.name",
+        "attributes.metric.name",
+        "relationships.metric.name",
+      ],
+      campaign: [
+        "Campaign Name",
+        "$message",
+        "attributes.event_properties.$message",
+        "Message Name",
+        "campaign",
+      ],
       timestamp: ["Timestamp", "attributes.timestamp", "Datetime", "attributes.datetime", "datetime"],
     },
   },
   signatures: {
-    klaviyo: ["metric", "metric name", "$message", "$email", "attributes.timestamp", "attributes.datetime", "metric.name", "attributes.metric.name", "campaign name", "phone number"],
+    klaviyo: [
+      "metric",
+      "metric name",
+      "$message",
+      "$email",
+      "attributes.timestamp",
+      "attributes.datetime",
+      "metric.name",
+      "attributes.metric.name",
+      "campaign name",
+      "phone number",
+    ],
   },
 };
 
@@ -78,10 +112,16 @@ const METRICS: Record<string, { channel: "email" | "sms"; type: EngagementType }
 const TYPES = ["send", "open", "click", "unsubscribe"] as const;
 type EngagementType = (typeof TYPES)[number];
 const TYPE_WORDS: Record<string, EngagementType> = {
-  send: "send", sent: "send", received: "send", delivered: "send",
-  open: "open", opened: "open",
-  click: "click", clicked: "click",
-  unsubscribe: "unsubscribe", unsubscribed: "unsubscribe",
+  send: "send",
+  sent: "send",
+  received: "send",
+  delivered: "send",
+  open: "open",
+  opened: "open",
+  click: "click",
+  clicked: "click",
+  unsubscribe: "unsubscribe",
+  unsubscribed: "unsubscribe",
 };
 
 const PHONE = /^\+?[0-9 ().-]{7,20}$/;
@@ -119,7 +159,8 @@ export function readEngagement(table: ParsedFile): ReadEngagement {
     if (detected.format === "klaviyo") {
       const metric = METRICS[cell("metric").toLowerCase()];
       if (!cell("metric")) error("metric", "No metric (e.g. Received Email, Opened Email, Clicked SMS).");
-      else if (!metric) error("metric", `Metric "${cell("metric")}" is not a send, open, click or unsubscribe.`);
+      else if (!metric)
+        error("metric", `Metric "${cell("metric")}" is not a send, open, click or unsubscribe.`);
       else ({ channel, type } = metric);
     } else {
       const c = cell("channel").toLowerCase();
@@ -128,7 +169,10 @@ export function readEngagement(table: ParsedFile): ReadEngagement {
       if (!channel) error("channel", c ? `Channel "${cell("channel")}" is not email or sms.` : "No channel.");
       type = TYPE_WORDS[cell("type").toLowerCase()] ?? null;
       if (!type)
-        error("type", cell("type") ? `Type "${cell("type")}" is not send, open, click or unsubscribe.` : "No type.");
+        error(
+          "type",
+          cell("type") ? `Type "${cell("type")}" is not send, open, click or unsubscribe.` : "No type.",
+        );
     }
     const email = cell("email").toLowerCase();
     const phone = cell("phone");

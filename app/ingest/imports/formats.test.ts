@@ -49,7 +49,10 @@ describe("review exports", () => {
   });
 
   it("reads product GIDs (Okendo) and SKUs (Stamped)", () => {
-    expect(readReviews(fixture("okendo-reviews.csv")).rows[0]).toMatchObject({ productId: 7001n, externalId: "ok-1" });
+    expect(readReviews(fixture("okendo-reviews.csv")).rows[0]).toMatchObject({
+      productId: 7001n,
+      externalId: "ok-1",
+    });
     const stamped = readReviews(fixture("stamped-reviews.csv")).rows[0]!;
     expect(stamped).toMatchObject({ sku: "SCARF-01", body: "Itchy, but warm", name: "Eve" });
     expect(productRefOf(stamped)).toBe("sku:SCARF-01");
@@ -72,19 +75,39 @@ describe("review exports", () => {
 
   it("reads the objects of a JSON request by the same column names", () => {
     const table = tableFromObjects([
-      { id: "r1", product_id: 7001, email: "A@Example.com", rating: 4, title: "t", body: "b", date: "2024-01-01" },
+      {
+        id: "r1",
+        product_id: 7001,
+        email: "A@Example.com",
+        rating: 4,
+        title: "t",
+        body: "b",
+        date: "2024-01-01",
+      },
       { product_handle: "mug", customer_id: "gid://shopify/Customer/101", rating: "5", date: "2024-01-02" },
     ]) as ParsedFile;
     const read = readReviews(table);
     expect(read.issues).toEqual([]);
-    expect(read.rows[0]).toMatchObject({ line: 1, externalId: "r1", productId: 7001n, email: "a@example.com" });
+    expect(read.rows[0]).toMatchObject({
+      line: 1,
+      externalId: "r1",
+      productId: 7001n,
+      email: "a@example.com",
+    });
     expect(read.rows[1]).toMatchObject({ line: 2, customerId: 101n, rating: 5 });
   });
 
   it("identifies a review without an id by its product, reviewer, date and text", () => {
     const table = tableFromObjects([
       { product_handle: "mug", email: "a@example.com", rating: 4, title: "t", body: "b", date: "2024-01-01" },
-      { product_handle: "mug", email: "A@example.com", rating: 4, title: "t", body: "b", date: "2024-01-01T00:00:00Z" },
+      {
+        product_handle: "mug",
+        email: "A@example.com",
+        rating: 4,
+        title: "t",
+        body: "b",
+        date: "2024-01-01T00:00:00Z",
+      },
       { product_handle: "mug", email: "a@example.com", rating: 4, title: "t", body: "c", date: "2024-01-01" },
     ]) as ParsedFile;
     const [a, b, c] = readReviews(table).rows.map(reviewIdentity);
@@ -103,13 +126,20 @@ describe("engagement exports", () => {
   it("reads Klaviyo's metrics as channel and type, Unix timestamps, phones normalised", () => {
     const read = readEngagement(fixture("klaviyo-events.csv"));
     expect(read.detected.format).toBe("klaviyo");
-    expect(read.rows.map((r) => [r.externalId, r.channel, r.type, r.recipient, r.occurredAt.toISOString()])).toEqual([
+    expect(
+      read.rows.map((r) => [r.externalId, r.channel, r.type, r.recipient, r.occurredAt.toISOString()]),
+    ).toEqual([
       ["4AbC1", "email", "send", "ana@example.com", "2024-03-05T10:00:00.000Z"],
       ["4AbC2", "email", "open", "ana@example.com", "2024-03-05T12:00:00.000Z"],
       ["4AbC3", "sms", "click", "+15550102233", "2024-03-06T10:00:00.000Z"],
     ]);
     expect(read.issues).toEqual([
-      { row: 5, field: "metric", kind: "error", message: 'Metric "Bounced Email" is not a send, open, click or unsubscribe.' },
+      {
+        row: 5,
+        field: "metric",
+        kind: "error",
+        message: 'Metric "Bounced Email" is not a send, open, click or unsubscribe.',
+      },
     ]);
   });
 

@@ -42,7 +42,17 @@ beforeEach(async () => {
       subtotalMinor: 100n,
       totalMinor: 100n,
       processedAt: new Date("2024-01-01T00:00:00Z"),
-      lineItems: [{ id: "1", productId: "7002", variantId: "1", sku: "SCARF-01", title: "Wool Scarf", quantity: 1, priceMinor: 100 }],
+      lineItems: [
+        {
+          id: "1",
+          productId: "7002",
+          variantId: "1",
+          sku: "SCARF-01",
+          title: "Wool Scarf",
+          quantity: 1,
+          priceMinor: 100,
+        },
+      ],
     },
   });
 });
@@ -56,8 +66,18 @@ async function imported(kind: "reviews" | "engagement", name: string, shop = SHO
 describe("reviews", () => {
   it("imports a Judge.me export, matching products by id or handle and customers by email in any case", async () => {
     const imp = await imported("reviews", "judgeme-reviews.csv");
-    expect(imp).toMatchObject({ status: "completed", format: "judgeme", rows: 2, created: 2, duplicates: 0, rejected: 0 });
-    const reviews = await db.productReview.findMany({ where: { shop: SHOP }, orderBy: { reviewedAt: "asc" } });
+    expect(imp).toMatchObject({
+      status: "completed",
+      format: "judgeme",
+      rows: 2,
+      created: 2,
+      duplicates: 0,
+      rejected: 0,
+    });
+    const reviews = await db.productReview.findMany({
+      where: { shop: SHOP },
+      orderBy: { reviewedAt: "asc" },
+    });
     expect(reviews.map((r) => [r.source, r.productId, r.customerId, r.rating, r.reviewerEmail])).toEqual([
       ["judgeme", 7001n, 101n, 5, "ana@example.com"],
       ["judgeme", 7001n, 102n, 2, "ben@example.com"],
@@ -71,10 +91,9 @@ describe("reviews", () => {
     const again = await imported("reviews", "yotpo-reviews.csv");
     expect(again).toMatchObject({ created: 0, duplicates: 2 });
     expect(await db.productReview.count({ where: { shop: SHOP } })).toBe(2);
-    expect((await db.productReview.findMany({ where: { shop: SHOP } })).map((r) => r.externalId).sort()).toEqual([
-      "9001",
-      "9002",
-    ]);
+    expect(
+      (await db.productReview.findMany({ where: { shop: SHOP } })).map((r) => r.externalId).sort(),
+    ).toEqual(["9001", "9002"]);
   });
 
   it("matches a product by SKU through mirrored orders' line items", async () => {
@@ -142,7 +161,11 @@ describe("reviews", () => {
 
   it("refuses a file with no importable row and writes nothing", async () => {
     const answer = await startCsvImport(db, SHOP, "reviews", "bad.csv", "rating,date\n9,2024-01-01\n");
-    expect(answer).toEqual({ ok: false, status: 422, error: "No row can be imported: every row has an error." });
+    expect(answer).toEqual({
+      ok: false,
+      status: 422,
+      error: "No row can be imported: every row has an error.",
+    });
     expect(await startCsvImport(db, SHOP, "reviews", "x.xlsx", "a")).toMatchObject({ status: 422 });
     expect(await db.dataImport.count()).toBe(0);
   });
@@ -157,13 +180,27 @@ describe("reviews", () => {
 
   it("runs a large file in chunks and resumes a retried job where it stopped", async () => {
     const lines = ["product_id,email,rating,title,date"];
-    for (let i = 0; i < 2 * IMPORT_CHUNK + 10; i++) lines.push(`7001,ana@example.com,${(i % 5) + 1},Review ${i},2024-01-01`);
+    for (let i = 0; i < 2 * IMPORT_CHUNK + 10; i++)
+      lines.push(`7001,ana@example.com,${(i % 5) + 1},Review ${i},2024-01-01`);
     const text = lines.join("\n");
     const imp = await db.dataImport.create({
-      data: { shop: SHOP, kind: "reviews", source: "csv", format: "generic", rows: lines.length - 1, content: text, rowsDone: IMPORT_CHUNK },
+      data: {
+        shop: SHOP,
+        kind: "reviews",
+        source: "csv",
+        format: "generic",
+        rows: lines.length - 1,
+        content: text,
+        rowsDone: IMPORT_CHUNK,
+      },
     });
     const done = await runDataImport(db, imp.id);
-    expect(done).toMatchObject({ status: "completed", rowsDone: 2 * IMPORT_CHUNK + 10, created: IMPORT_CHUNK + 10, content: null });
+    expect(done).toMatchObject({
+      status: "completed",
+      rowsDone: 2 * IMPORT_CHUNK + 10,
+      created: IMPORT_CHUNK + 10,
+      content: null,
+    });
     expect(await db.productReview.count({ where: { shop: SHOP } })).toBe(IMPORT_CHUNK + 10);
   });
 });
@@ -171,8 +208,17 @@ describe("reviews", () => {
 describe("engagement", () => {
   it("imports Klaviyo events, matching email and phone recipients, twice as one set", async () => {
     const first = await imported("engagement", "klaviyo-events.csv");
-    expect(first).toMatchObject({ format: "klaviyo", rows: 4, created: 3, rejected: 1, unmatchedCustomers: 0 });
-    const events = await db.engagementEvent.findMany({ where: { shop: SHOP }, orderBy: { externalId: "asc" } });
+    expect(first).toMatchObject({
+      format: "klaviyo",
+      rows: 4,
+      created: 3,
+      rejected: 1,
+      unmatchedCustomers: 0,
+    });
+    const events = await db.engagementEvent.findMany({
+      where: { shop: SHOP },
+      orderBy: { externalId: "asc" },
+    });
     expect(events.map((e) => [e.externalId, e.channel, e.type, e.customerId, e.campaign])).toEqual([
       ["4AbC1", "email", "send", 101n, "Spring sale"],
       ["4AbC2", "email", "open", 101n, "Spring sale"],

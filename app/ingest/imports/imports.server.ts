@@ -23,10 +23,22 @@ const PREVIEW_ISSUES = 200;
 function read(kind: ImportKind, table: ParsedFile) {
   if (kind === "reviews") {
     const r = readReviews(table);
-    return { format: r.detected.format, formatName: REVIEW_FORMAT_NAMES[r.detected.format], evidence: r.detected.evidence, rows: r.rows, issues: r.issues } as const;
+    return {
+      format: r.detected.format,
+      formatName: REVIEW_FORMAT_NAMES[r.detected.format],
+      evidence: r.detected.evidence,
+      rows: r.rows,
+      issues: r.issues,
+    } as const;
   }
   const e = readEngagement(table);
-  return { format: e.detected.format, formatName: ENGAGEMENT_FORMAT_NAMES[e.detected.format], evidence: e.detected.evidence, rows: e.rows, issues: e.issues } as const;
+  return {
+    format: e.detected.format,
+    formatName: ENGAGEMENT_FORMAT_NAMES[e.detected.format],
+    evidence: e.detected.evidence,
+    rows: e.rows,
+    issues: e.issues,
+  } as const;
 }
 
 type Fail = { ok: false; status: number; error: string };
@@ -35,7 +47,10 @@ const fail = (status: number, error: string): Fail => ({ ok: false, status, erro
 function readFile(fileName: string, text: string): ParsedFile | Fail {
   if (!/\.(csv|txt)$/i.test(fileName)) return fail(422, "Upload the export as a .csv file.");
   if (Buffer.byteLength(text) > MAX_FILE_BYTES)
-    return fail(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; split it into smaller files.`);
+    return fail(
+      413,
+      `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; split it into smaller files.`,
+    );
   if (text.includes("\u0000")) return fail(422, "The file is not text: export it as CSV.");
   const table = tableFromCsv(text);
   return "error" in table ? fail(422, table.error) : table;
@@ -57,7 +72,14 @@ export function previewCsv(kind: ImportKind, fileName: string, text: string) {
     total: table.rows.length,
     valid: r.rows.length,
     invalid: badRows,
-    rows: r.rows.slice(0, PREVIEW_ROWS).map((row) => JSON.parse(JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, string | number | null>),
+    rows: r.rows
+      .slice(0, PREVIEW_ROWS)
+      .map(
+        (row) =>
+          JSON.parse(
+            JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+          ) as Record<string, string | number | null>,
+      ),
     issues: r.issues.slice(0, PREVIEW_ISSUES),
   };
 }
@@ -86,7 +108,12 @@ export async function startCsvImport(
   });
   if (r.rows.length <= INLINE_ROWS) return { ok: true, status: 201, import: await runDataImport(db, imp.id) };
   try {
-    await enqueue(QUEUE.backfill, "run-data-import", { importId: imp.id }, { jobId: `data-import-${imp.id}` });
+    await enqueue(
+      QUEUE.backfill,
+      "run-data-import",
+      { importId: imp.id },
+      { jobId: `data-import-${imp.id}` },
+    );
   } catch {
     await failImport(db, imp.id, "The import could not be queued; upload the file again.");
     return fail(503, "The import could not be queued right now. Try again in a minute.");
@@ -106,8 +133,15 @@ export async function runDataImport(db: PrismaClient, importId: string): Promise
     if ("error" in table) throw new Error(table.error);
     const r = read(imp.kind, table);
     const todo = r.rows.slice(imp.rowsDone);
-    if (imp.kind === "reviews") await storeReviews(db, imp, imp.format ?? "generic", todo as ReturnType<typeof readReviews>["rows"]);
-    else await storeEngagement(db, imp, imp.format ?? "generic", todo as ReturnType<typeof readEngagement>["rows"]);
+    if (imp.kind === "reviews")
+      await storeReviews(db, imp, imp.format ?? "generic", todo as ReturnType<typeof readReviews>["rows"]);
+    else
+      await storeEngagement(
+        db,
+        imp,
+        imp.format ?? "generic",
+        todo as ReturnType<typeof readEngagement>["rows"],
+      );
     return await finishImport(db, importId);
   } catch (error) {
     await failImport(db, importId, error);
@@ -138,10 +172,18 @@ export async function importItems(
   const table = tableFromObjects(items);
   if ("error" in table) return fail(400, table.error);
   const r = read(kind, table);
-  const imp = await beginImport(db, shop, { kind, source: "api", format: r.format, rows: items.length, issues: r.issues });
+  const imp = await beginImport(db, shop, {
+    kind,
+    source: "api",
+    format: r.format,
+    rows: items.length,
+    issues: r.issues,
+  });
   try {
-    if (kind === "reviews") await storeReviews(db, imp, source ?? r.format, r.rows as ReturnType<typeof readReviews>["rows"]);
-    else await storeEngagement(db, imp, source ?? r.format, r.rows as ReturnType<typeof readEngagement>["rows"]);
+    if (kind === "reviews")
+      await storeReviews(db, imp, source ?? r.format, r.rows as ReturnType<typeof readReviews>["rows"]);
+    else
+      await storeEngagement(db, imp, source ?? r.format, r.rows as ReturnType<typeof readEngagement>["rows"]);
   } catch (error) {
     await failImport(db, imp.id, error);
     throw error;

@@ -54,7 +54,8 @@ export function customerOf(
     (row.customerId !== null && m.redactedIds.has(row.customerId.toString())) ||
     (row.email !== null && m.redactedEmails.has(row.email));
   if (redacted) return { customerId: null, redacted };
-  if (row.customerId !== null && m.byId.has(row.customerId.toString())) return { customerId: row.customerId, redacted };
+  if (row.customerId !== null && m.byId.has(row.customerId.toString()))
+    return { customerId: row.customerId, redacted };
   const byEmail = row.email ? m.byEmail.get(row.email) : undefined;
   return { customerId: byEmail ?? null, redacted };
 }
@@ -108,7 +109,12 @@ export async function matchProducts(tx: Tx, shop: string, refs: ProductRefs): Pr
 
 export function productOf(
   m: ProductMatches,
-  row: { productId: bigint | null; productHandle: string | null; sku: string | null; productTitle: string | null },
+  row: {
+    productId: bigint | null;
+    productHandle: string | null;
+    sku: string | null;
+    productTitle: string | null;
+  },
 ): bigint | null {
   if (row.productId !== null && m.ids.has(row.productId.toString())) return row.productId;
   return (

@@ -13,7 +13,12 @@ import { rotateImportSecret } from "./secret.server";
 const db = prisma();
 const SHOP = "imports-redact.myshopify.com";
 const OTHER = "imports-redact-other.myshopify.com";
-const HER = { id: 4001, email: "Wilhelmina.Strand@example.org", phone: "+15553217654", name: "Wilhelmina Strand" };
+const HER = {
+  id: 4001,
+  email: "Wilhelmina.Strand@example.org",
+  phone: "+15553217654",
+  name: "Wilhelmina Strand",
+};
 const HIS = { id: 4002, email: "osric.vale@example.net", phone: "+15550009999", name: "Osric Vale" };
 const HER_WORDS = "Wilhelmina loved the teapot her grandson sent";
 
@@ -21,7 +26,9 @@ async function seed(shop: string) {
   await db.shop.create({ data: { domain: shop } });
   await db.product.create({ data: { shop, id: 7001n, title: "Teapot", handle: "teapot" } });
   for (const p of [HER, HIS])
-    await db.customer.create({ data: { shop, id: BigInt(p.id), email: p.email, phone: p.phone, firstName: p.name } });
+    await db.customer.create({
+      data: { shop, id: BigInt(p.id), email: p.email, phone: p.phone, firstName: p.name },
+    });
   await rotateImportSecret(db, shop);
   const reviews = [HER, HIS].map((p, i) => ({
     id: `rv-${p.id}`,
@@ -67,7 +74,9 @@ describe("customers/data_request", () => {
       productReviews: { externalId: string; body: string }[];
       engagementEvents: { channel: string; type: string }[];
     };
-    expect(data.productReviews).toEqual([expect.objectContaining({ externalId: `rv-${HER.id}`, body: HER_WORDS })]);
+    expect(data.productReviews).toEqual([
+      expect.objectContaining({ externalId: `rv-${HER.id}`, body: HER_WORDS }),
+    ]);
     expect(data.engagementEvents.map((e) => [e.channel, e.type])).toEqual([
       ["email", "send"],
       ["sms", "click"],
@@ -79,7 +88,11 @@ describe("customers/data_request", () => {
 describe("customers/redact", () => {
   it("keeps her rating without her or her words, deletes her events, and keeps his and other shops'", async () => {
     await deliverAndProcess(SHOP, "customers/redact", herRequest(SHOP));
-    expect(await db.productReview.findUniqueOrThrow({ where: { shop_source_externalId: { shop: SHOP, source: "judgeme", externalId: `rv-${HER.id}` } } })).toMatchObject({
+    expect(
+      await db.productReview.findUniqueOrThrow({
+        where: { shop_source_externalId: { shop: SHOP, source: "judgeme", externalId: `rv-${HER.id}` } },
+      }),
+    ).toMatchObject({
       rating: 4,
       productId: 7001n,
       customerId: null,
@@ -93,20 +106,51 @@ describe("customers/redact", () => {
     expect(await db.engagementEvent.count({ where: { shop: SHOP, customerId: BigInt(HIS.id) } })).toBe(2);
     for (const value of [HER.email, HER.phone, HER.name, HER_WORDS])
       expect(await columnsContaining(db, value, { shop: SHOP })).toEqual([]);
-    expect(await db.productReview.count({ where: { shop: OTHER, reviewerEmail: HER.email.toLowerCase() } })).toBe(1);
+    expect(
+      await db.productReview.count({ where: { shop: OTHER, reviewerEmail: HER.email.toLowerCase() } }),
+    ).toBe(1);
   });
 
   it("stores nothing of hers from a later import of the same rows", async () => {
     await deliverAndProcess(SHOP, "customers/redact", herRequest(SHOP));
-    await importItems(db, SHOP, "reviews", [
-      { id: "rv-new", product_handle: "teapot", email: HER.email, name: HER.name, rating: 2, body: HER_WORDS, date: "2025-06-01" },
-    ], "judgeme");
-    await importItems(db, SHOP, "engagement", [
-      { email: HER.email, channel: "email", type: "open", campaign: "June", timestamp: "2025-06-02T09:00:00Z" },
-    ], "klaviyo");
+    await importItems(
+      db,
+      SHOP,
+      "reviews",
+      [
+        {
+          id: "rv-new",
+          product_handle: "teapot",
+          email: HER.email,
+          name: HER.name,
+          rating: 2,
+          body: HER_WORDS,
+          date: "2025-06-01",
+        },
+      ],
+      "judgeme",
+    );
+    await importItems(
+      db,
+      SHOP,
+      "engagement",
+      [
+        {
+          email: HER.email,
+          channel: "email",
+          type: "open",
+          campaign: "June",
+          timestamp: "2025-06-02T09:00:00Z",
+        },
+      ],
+      "klaviyo",
+    );
     for (const value of [HER.email, HER.name, HER_WORDS])
       expect(await columnsContaining(db, value, { shop: SHOP })).toEqual([]);
-    expect(await db.productReview.findFirst({ where: { shop: SHOP, externalId: "rv-new" } })).toMatchObject({ rating: 2, body: null });
+    expect(await db.productReview.findFirst({ where: { shop: SHOP, externalId: "rv-new" } })).toMatchObject({
+      rating: 2,
+      body: null,
+    });
   });
 
   it("drops an uploaded file still waiting to be imported that names her", async () => {
@@ -123,7 +167,10 @@ describe("customers/redact", () => {
       },
     });
     await deliverAndProcess(SHOP, "customers/redact", herRequest(SHOP));
-    expect(await db.dataImport.findUniqueOrThrow({ where: { id: imp.id } })).toMatchObject({ content: null, status: "failed" });
+    expect(await db.dataImport.findUniqueOrThrow({ where: { id: imp.id } })).toMatchObject({
+      content: null,
+      status: "failed",
+    });
   });
 });
 
@@ -131,8 +178,12 @@ describe("shop/redact", () => {
   it("erases the shop's imports, reviews, events and secret, and nothing of the other shop", async () => {
     await deliverAndProcess(SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
     for (const model of ["dataImport", "productReview", "engagementEvent", "importSecret"] as const) {
-      expect(await (db[model] as { count: (a: object) => Promise<number> }).count({ where: { shop: SHOP } })).toBe(0);
-      expect(await (db[model] as { count: (a: object) => Promise<number> }).count({ where: { shop: OTHER } })).toBeGreaterThan(0);
+      expect(
+        await (db[model] as { count: (a: object) => Promise<number> }).count({ where: { shop: SHOP } }),
+      ).toBe(0);
+      expect(
+        await (db[model] as { count: (a: object) => Promise<number> }).count({ where: { shop: OTHER } }),
+      ).toBeGreaterThan(0);
     }
   });
 });

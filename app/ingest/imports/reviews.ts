@@ -133,7 +133,14 @@ export const REVIEW_SPEC: FormatSpec<ReviewField, ReviewFormat> = {
   },
   signatures: {
     judgeme: ["reviewer_email", "reviewer_name", "review_date", "curated", "picture_urls"],
-    yotpo: ["review score", "review content", "review title", "display name", "review_score", "review_content"],
+    yotpo: [
+      "review score",
+      "review content",
+      "review title",
+      "display name",
+      "review_score",
+      "review_content",
+    ],
     okendo: ["reviewId", "dateCreated", "reviewerEmail", "reviewerName", "productName"],
     stamped: ["author", "reviewMessage", "productSKU", "reviewRating", "reviewTitle"],
   },
@@ -181,7 +188,8 @@ export function readReviews(table: ParsedFile, format?: ReviewFormat): ReadRevie
       const text = cell(field);
       if (!text) return null;
       const id = shopifyIdOf(text);
-      if (id === null) error(field, `${field === "productId" ? "Product" : "Customer"} id "${text}" is not a Shopify id.`);
+      if (id === null)
+        error(field, `${field === "productId" ? "Product" : "Customer"} id "${text}" is not a Shopify id.`);
       return id;
     };
     const productId = idOf("productId");
@@ -246,5 +254,7 @@ export function productRefOf(row: ReviewRow): string {
 /** The text a review without its app's id is known by (its digest is the externalId). */
 export function reviewIdentity(row: ReviewRow): string {
   const reviewer = row.customerId?.toString() ?? row.email ?? row.name ?? "";
-  return [productRefOf(row), reviewer, row.reviewedAt.toISOString(), row.title ?? "", row.body ?? ""].join("\u001f");
+  return [productRefOf(row), reviewer, row.reviewedAt.toISOString(), row.title ?? "", row.body ?? ""].join(
+    "\u001f",
+  );
 }

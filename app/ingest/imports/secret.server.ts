@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import type { PrismaClient } from "~/db.server";
 import { env } from "~/env.server";
 
@@ -22,7 +30,12 @@ export function sealSecret(secret: string, appSecret = env().SHOPIFY_API_SECRET)
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key(appSecret), iv);
   const sealed = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64"), cipher.getAuthTag().toString("base64"), sealed.toString("base64")].join(".");
+  return [
+    "v1",
+    iv.toString("base64"),
+    cipher.getAuthTag().toString("base64"),
+    sealed.toString("base64"),
+  ].join(".");
 }
 
 export function openSecret(ciphertext: string, appSecret = env().SHOPIFY_API_SECRET): string | null {
@@ -37,7 +50,8 @@ export function openSecret(ciphertext: string, appSecret = env().SHOPIFY_API_SEC
   }
 }
 
-export const fingerprintOf = (secret: string) => createHash("sha256").update(secret).digest("hex").slice(0, 8);
+export const fingerprintOf = (secret: string) =>
+  createHash("sha256").update(secret).digest("hex").slice(0, 8);
 
 /** A new secret for the shop, replacing any before it; the only time its text leaves the server. */
 export async function rotateImportSecret(db: Db, shop: string, now = new Date()) {

@@ -96,7 +96,13 @@ export async function storeReviews(db: PrismaClient, imp: DataImport, source: st
           skus: chunk.flatMap((r) => (r.sku ? [r.sku] : [])),
           titles: chunk.flatMap((r) => (r.productTitle ? [r.productTitle] : [])),
         });
-        const counts: Counts = { created: 0, duplicates: 0, rejected: 0, unmatchedCustomers: 0, unmatchedProducts: 0 };
+        const counts: Counts = {
+          created: 0,
+          duplicates: 0,
+          rejected: 0,
+          unmatchedCustomers: 0,
+          unmatchedProducts: 0,
+        };
         const issues: RowIssue[] = [];
         const data = chunk.map((r) => {
           const { customerId, redacted } = customerOf(customers, r);
@@ -151,7 +157,12 @@ export async function storeReviews(db: PrismaClient, imp: DataImport, source: st
   }
 }
 
-export async function storeEngagement(db: PrismaClient, imp: DataImport, source: string, rows: EngagementRow[]) {
+export async function storeEngagement(
+  db: PrismaClient,
+  imp: DataImport,
+  source: string,
+  rows: EngagementRow[],
+) {
   for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
     const chunk = rows.slice(i, i + IMPORT_CHUNK);
     await db.$transaction(
@@ -162,7 +173,13 @@ export async function storeEngagement(db: PrismaClient, imp: DataImport, source:
           emails: chunk.flatMap((r) => emailOf(r) ?? []),
         });
         const phones = await phoneMatches(tx, imp.shop, chunk);
-        const counts: Counts = { created: 0, duplicates: 0, rejected: 0, unmatchedCustomers: 0, unmatchedProducts: 0 };
+        const counts: Counts = {
+          created: 0,
+          duplicates: 0,
+          rejected: 0,
+          unmatchedCustomers: 0,
+          unmatchedProducts: 0,
+        };
         const issues: RowIssue[] = [];
         const data: Prisma.EngagementEventCreateManyInput[] = [];
         for (const r of chunk) {
@@ -212,7 +229,9 @@ export async function storeEngagement(db: PrismaClient, imp: DataImport, source:
 
 /** Customers by phone number (digits with +), for SMS events. */
 async function phoneMatches(tx: Tx, shop: string, rows: EngagementRow[]) {
-  const phones = [...new Set(rows.flatMap((r) => (r.recipient && !r.recipient.includes("@") ? [r.recipient] : [])))];
+  const phones = [
+    ...new Set(rows.flatMap((r) => (r.recipient && !r.recipient.includes("@") ? [r.recipient] : []))),
+  ];
   if (!phones.length) return new Map<string, bigint>();
   const found = await tx.$queryRaw<{ phone: string; id: bigint }[]>`
     SELECT DISTINCT ON (p) p AS "phone", "id" FROM "Customer",

@@ -49,7 +49,9 @@ export function detect<F extends string, S extends string>(
   // The shape's own names first, then any shape's for a field it left unmapped.
   const all = merged(spec);
   const own = spec.layouts[best.format];
-  const layout = Object.fromEntries(spec.fields.map((f) => [f, [...own[f], ...all[f]]])) as Layout<F>;
+  const layout = Object.fromEntries(
+    spec.fields.map((f) => [f, [...own[f], ...all[f]]]),
+  ) as unknown as Layout<F>;
   return { ...best, columns: columnsFor(spec.fields, layout, headers) };
 }
 
@@ -156,7 +158,10 @@ export function parseDate(text: string): Date | null {
     return date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1 ? date : null;
   }
   if (!ISO_LIKE.test(t)) return null;
-  let iso = t.replace(" ", "T").replace(/ ?UTC$/i, "Z").replace(/ ([+-])/, "$1");
+  let iso = t
+    .replace(" ", "T")
+    .replace(/ ?UTC$/i, "Z")
+    .replace(/ ([+-])/, "$1");
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += "T00:00:00Z";
   else if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) iso += "Z";
   const date = new Date(iso);

@@ -84,6 +84,7 @@ try {
   const { DEMO_EXPERIMENT_DAYS, recordHistoryExposures, respondToArms, startDemoExperiments } =
     await import("../simulator/demo-experiments.server");
   const { startDemoStorefront } = await import("./demo-storefront");
+  const { deliverHistoryImports } = await import("../simulator/history-imports.server");
 
   const db = createPrisma(settings.DATABASE_URL, 4);
   supervisor.onStop(() => db.$disconnect());
@@ -209,6 +210,9 @@ try {
   // reversals are in the ledger) before the dashboard's aggregates are computed.
   await waitForInbox(db, domain);
   say(`History refunds processed.`);
+  // Reviews and email/SMS engagement come from other apps: the simulator's are delivered
+  // as those apps would, signed requests to the app's import endpoint.
+  await deliverHistoryImports(db, generated, settings.SHOPIFY_APP_URL, say);
   // The demo wrote its history in a minute; fresh planner statistics so the first
   // dashboard load does not plan for the empty tables autovacuum has not looked at yet.
   await db.$executeRawUnsafe("ANALYZE");

@@ -1,5 +1,10 @@
 import type { PrismaClient } from "../app/db.server";
-import { rotateImportSecret, SHOP_HEADER, SIGNATURE_HEADER, signBody } from "../app/ingest/imports/secret.server";
+import {
+  rotateImportSecret,
+  SHOP_HEADER,
+  SIGNATURE_HEADER,
+  signBody,
+} from "../app/ingest/imports/secret.server";
 import { engagementEvents } from "./behaviour/engagement-events";
 import type { GeneratedShop } from "./shop";
 
@@ -65,9 +70,19 @@ export async function deliverImports(options: {
   onProgress?: (done: number, total: number) => void;
 }): Promise<DeliveredImports> {
   const key = options.kind === "reviews" ? "reviews" : "events";
-  const totals: DeliveredImports = { requests: 0, created: 0, duplicates: 0, rejected: 0, unmatchedCustomers: 0, unmatchedProducts: 0 };
+  const totals: DeliveredImports = {
+    requests: 0,
+    created: 0,
+    duplicates: 0,
+    rejected: 0,
+    unmatchedCustomers: 0,
+    unmatchedProducts: 0,
+  };
   for (let i = 0; i < options.items.length; i += IMPORT_BATCH) {
-    const body = JSON.stringify({ [key]: options.items.slice(i, i + IMPORT_BATCH), source: options.source ?? "simulator" });
+    const body = JSON.stringify({
+      [key]: options.items.slice(i, i + IMPORT_BATCH),
+      source: options.source ?? "simulator",
+    });
     const answer = await fetch(`${options.appUrl}/api/v1/imports/${options.kind}`, {
       method: "POST",
       headers: {
@@ -97,7 +112,13 @@ export async function deliverHistoryImports(
   engagementSinceMs?: number,
 ) {
   const { secret } = await rotateImportSecret(db, shop.params.domain);
-  const reviews = await deliverImports({ appUrl, shop: shop.params.domain, secret, kind: "reviews", items: reviewItems(shop) });
+  const reviews = await deliverImports({
+    appUrl,
+    shop: shop.params.domain,
+    secret,
+    kind: "reviews",
+    items: reviewItems(shop),
+  });
   log(
     `Reviews imported through the signed endpoint: ${reviews.created} new, ${reviews.duplicates} duplicates, ` +
       `${reviews.rejected} rejected, ${reviews.unmatchedCustomers} unmatched customers, ${reviews.unmatchedProducts} unmatched products (${reviews.requests} requests).`,

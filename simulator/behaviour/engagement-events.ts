@@ -42,7 +42,11 @@ export function engagementEvents(
     const first = calendar.campaignsBefore[d]!;
     const count = calendar.campaignsBefore[d + 1]! - first;
     for (let k = 0; k < count; k++)
-      sends.push({ ordinal: first + k + 1, ms: calendar.startMs + d * DAY_MS + (SEND_HOUR + 2 * k) * HOUR_MS, recent: d >= last90 });
+      sends.push({
+        ordinal: first + k + 1,
+        ms: calendar.startMs + d * DAY_MS + (SEND_HOUR + 2 * k) * HOUR_MS,
+        recent: d >= last90,
+      });
   }
   const at = (ms: number) => new Date(Math.min(ms, endMs - 60_000)).toISOString();
   const events: SimEngagementEvent[] = [];
@@ -61,10 +65,12 @@ export function engagementEvents(
     const { opened, openedLast90, clicked } = history.emails;
     const recent = sends.filter((s) => s.recent);
     const earlier = sends.filter((s) => !s.recent);
-    const opens = [...pick(rng, earlier, opened - openedLast90), ...pick(rng, recent, openedLast90)].map((s) => ({
-      ...s,
-      openMs: s.ms + rng.float() * 36 * HOUR_MS,
-    }));
+    const opens = [...pick(rng, earlier, opened - openedLast90), ...pick(rng, recent, openedLast90)].map(
+      (s) => ({
+        ...s,
+        openMs: s.ms + rng.float() * 36 * HOUR_MS,
+      }),
+    );
     const clicks = new Set(pick(rng, opens, clicked));
     for (const s of sends) event(s.ordinal, "email", "send", s.ms);
     for (const o of opens) {
@@ -88,6 +94,7 @@ function pick<T>(rng: Rng, items: readonly T[], k: number): T[] {
   const take = Math.max(0, Math.min(k, n));
   const chosen: T[] = [];
   // Selection sampling (Knuth's Algorithm S): each item kept with probability needed/left.
-  for (let i = 0; i < n && chosen.length < take; i++) if (rng.float() * (n - i) < take - chosen.length) chosen.push(items[i]!);
+  for (let i = 0; i < n && chosen.length < take; i++)
+    if (rng.float() * (n - i) < take - chosen.length) chosen.push(items[i]!);
   return chosen;
 }

@@ -45,7 +45,7 @@ export function HistoryCard({ page }: { page: ImportsPageData }) {
             ]}
             rows={page.imports.map((i) => [
               formatDateTime(i.createdAt, page.timeZone),
-              `${i.source === "csv" ? (i.fileName ?? "CSV") : "API"}${i.format ? ` · ${i.format}` : ""}`,
+              `${i.source === "csv" ? (i.fileName ?? "CSV upload") : "Signed API request"}${i.format ? ` · ${i.format}` : ""}`,
               i.status === "running" ? (
                 <div key={i.id} style={{ minWidth: 120 }}>
                   <ProgressBar

@@ -139,10 +139,8 @@ export function ImportsScreen({ page }: { page: ImportsPageData }) {
             ) : null}
             <HistoryCard page={page} />
             {page.selected && page.selected.issues.length ? <IssuesCard selected={page.selected} /> : null}
+            <EndpointCard endpoint={page.endpoint} kind={page.kind} timeZone={page.timeZone} />
           </BlockStack>
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <EndpointCard endpoint={page.endpoint} kind={page.kind} timeZone={page.timeZone} />
         </Layout.Section>
       </Layout>
     </Page>

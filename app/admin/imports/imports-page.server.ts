@@ -21,7 +21,10 @@ import type { RowIssue } from "~/ingest/imports/table";
 // first rows, the bad rows) before anything is written, import it, follow the imports;
 // and the signed endpoint's addresses with the shop's secret (shown once, at creation).
 
-const FORMAT_NAMES: Record<string, string> = { ...REVIEW_FORMAT_NAMES, ...ENGAGEMENT_FORMAT_NAMES };
+const FORMAT_NAMES: Record<ImportKind, Record<string, string>> = {
+  reviews: REVIEW_FORMAT_NAMES,
+  engagement: ENGAGEMENT_FORMAT_NAMES,
+};
 const kindOf = (value: unknown): ImportKind | null =>
   value === "reviews" || value === "engagement" ? value : null;
 
@@ -53,7 +56,7 @@ export async function loadImportsPage(db: PrismaClient, shop: string, url: URL) 
     imports: imports.map((i) => ({
       id: i.id,
       source: i.source,
-      format: i.format ? (FORMAT_NAMES[i.format] ?? i.format) : null,
+      format: i.format ? (FORMAT_NAMES[kind][i.format] ?? i.format) : null,
       fileName: i.fileName,
       status: i.status,
       rows: i.rows,

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { Badge, BlockStack, Card, DataTable, ProgressBar, Text } from "@shopify/polaris";
 import { formatDateTime } from "~/admin/components/time";
 import type { ImportsPageData } from "./ImportsScreen";
+import { fieldLabel } from "./PreviewCard";
 
 const STATUS_TONE = { running: "attention", completed: "success", failed: "critical" } as const;
 const n = (value: number) => value.toLocaleString("en-US");
@@ -96,7 +97,7 @@ export function IssuesCard({ selected }: { selected: NonNullable<ImportsPageData
         <DataTable
           columnContentTypes={["numeric", "text", "text", "text"]}
           headings={["Row", "Kind", "Field", "Problem"]}
-          rows={selected.issues.map((i) => [i.row, KIND_LABEL[i.kind], i.field ?? "—", i.message])}
+          rows={selected.issues.map((i) => [i.row, KIND_LABEL[i.kind], fieldLabel(i.field), i.message])}
         />
       </BlockStack>
     </Card>

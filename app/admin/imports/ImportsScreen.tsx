@@ -131,7 +131,9 @@ export function ImportsScreen({ page }: { page: ImportsPageData }) {
                   </Button>
                   {preview.invalid ? (
                     <Text as="span" tone="subdued">
-                      {`${preview.invalid.toLocaleString("en-US")} rows with errors are skipped.`}
+                      {preview.invalid === 1
+                        ? "1 row with errors is skipped."
+                        : `${preview.invalid.toLocaleString("en-US")} rows with errors are skipped.`}
                     </Text>
                   ) : null}
                 </InlineStack>

@@ -37,6 +37,30 @@ const cell = (value: unknown) => {
       : text;
 };
 
+const FIELD_LABELS: Record<string, string> = {
+  externalId: "Id",
+  productId: "Product",
+  productHandle: "Product handle",
+  productTitle: "Product title",
+  sku: "SKU",
+  customerId: "Customer id",
+  email: "Email",
+  phone: "Phone",
+  name: "Name",
+  rating: "Rating",
+  title: "Title",
+  body: "Body",
+  date: "Date",
+  timestamp: "Timestamp",
+  channel: "Channel",
+  type: "Type",
+  metric: "Metric",
+  campaign: "Campaign",
+};
+
+/** A row issue's field as the merchant reads it. */
+export const fieldLabel = (field: string | null) => (field ? (FIELD_LABELS[field] ?? field) : "—");
+
 export function PreviewCard({ preview, children }: { preview: CsvPreview; children: ReactNode }) {
   const columns = COLUMNS[preview.kind];
   return (
@@ -67,7 +91,7 @@ export function PreviewCard({ preview, children }: { preview: CsvPreview; childr
             <DataTable
               columnContentTypes={["numeric", "text", "text"]}
               headings={["Row", "Field", "Problem"]}
-              rows={preview.issues.map((i) => [i.row, i.field ?? "—", i.message])}
+              rows={preview.issues.map((i) => [i.row, fieldLabel(i.field), i.message])}
             />
           </BlockStack>
         ) : null}

@@ -16,7 +16,7 @@ export function HistoryCard({ page }: { page: ImportsPageData }) {
           Imports
         </Text>
         <Text as="p" tone="subdued">
-          {`${n(page.stored)} ${what} stored. The same ${page.kind === "reviews" ? "review" : "event"} imported twice is stored once and counted as a duplicate; unmatched customers and products are kept and listed.`}
+          {`${n(page.stored)} ${what} stored. The same ${page.kind === "reviews" ? "review" : "event"} imported twice is stored once and counted as a duplicate; ${page.kind === "reviews" ? "unmatched customers and products are" : "events of unmatched recipients are"} kept and listed.`}
         </Text>
         {page.imports.length === 0 ? (
           <Text as="p">No imports yet.</Text>

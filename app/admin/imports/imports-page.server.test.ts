@@ -46,7 +46,7 @@ describe("the imports page", () => {
     expect(page.stored).toBe(1);
     expect(page.imports[0]).toMatchObject({
       source: "csv",
-      format: "Generic review CSV",
+      format: "Generic reviews",
       created: 1,
       rejected: 5,
       status: "completed",

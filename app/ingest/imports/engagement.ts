@@ -25,7 +25,7 @@ export const ENGAGEMENT_FORMATS = ["klaviyo", "generic"] as const;
 export type EngagementFormat = (typeof ENGAGEMENT_FORMATS)[number];
 export const ENGAGEMENT_FORMAT_NAMES: Record<EngagementFormat, string> = {
   klaviyo: "Klaviyo events",
-  generic: "Generic engagement CSV",
+  generic: "Generic events",
 };
 
 const FIELDS = [

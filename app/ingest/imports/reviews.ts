@@ -37,7 +37,7 @@ export const REVIEW_FORMAT_NAMES: Record<ReviewFormat, string> = {
   yotpo: "Yotpo",
   okendo: "Okendo",
   stamped: "Stamped.io",
-  generic: "Generic review CSV",
+  generic: "Generic reviews",
 };
 
 const FIELDS = [

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { QUEUE } from "~/jobs/definitions";
+import { closeQueues, queue } from "~/jobs/queue.server";
 import { rememberRedacted } from "~/privacy/redacted-identities.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
-import { previewCsv, runDataImport, startCsvImport } from "./imports.server";
+import { INLINE_ROWS, previewCsv, runDataImport, startCsvImport } from "./imports.server";
 import { IMPORT_CHUNK } from "./store.server";
 
 // Reviews and engagement from the admin's CSV upload into ProductReview and
@@ -55,6 +57,10 @@ beforeEach(async () => {
       ],
     },
   });
+});
+
+afterAll(async () => {
+  await closeQueues();
 });
 
 async function imported(kind: "reviews" | "engagement", name: string, shop = SHOP) {
@@ -176,6 +182,30 @@ describe("reviews", () => {
     expect(preview).toMatchObject({ format: "generic", total: 6, valid: 1, invalid: 5 });
     expect(preview.rows[0]).toMatchObject({ productHandle: "ceramic-mug", customerId: "101", rating: 5 });
     expect(preview.issues.map((i) => i.row)).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it("queues a file over the inline limit for the worker, which imports it with progress", async () => {
+    const lines = ["product_id,email,rating,title,date"];
+    for (let i = 0; i <= INLINE_ROWS; i++) lines.push(`7001,ana@example.com,5,Review ${i},2024-01-01`);
+    // Connected before the enqueue, whose short timeout is for a Redis that stopped answering.
+    await queue(QUEUE.backfill).waitUntilReady();
+    const answer = await startCsvImport(db, SHOP, "reviews", "large.csv", lines.join("\n"));
+    if (!answer.ok) throw new Error(answer.error);
+    expect(answer).toMatchObject({
+      status: 202,
+      import: { status: "running", rowsDone: 0, rows: INLINE_ROWS + 1 },
+    });
+    const job = await queue(QUEUE.backfill).getJob(`data-import-${answer.import.id}`);
+    expect(job?.name).toBe("run-data-import");
+    expect(await db.productReview.count({ where: { shop: SHOP } })).toBe(0);
+    await job!.remove();
+    const done = await runDataImport(db, answer.import.id);
+    expect(done).toMatchObject({
+      status: "completed",
+      created: INLINE_ROWS + 1,
+      rowsDone: INLINE_ROWS + 1,
+      content: null,
+    });
   });
 
   it("runs a large file in chunks and resumes a retried job where it stopped", async () => {

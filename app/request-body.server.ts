@@ -12,6 +12,8 @@ export const BODY_LIMITS = {
   adminForm: 1024 * 1024,
   /** A loyalty app's customer export (app/migration caps the file itself at 9 MB). */
   migrationUpload: 10 * 1024 * 1024,
+  /** A signed import request (app/ingest/imports): at most 5,000 reviews or events. */
+  importApi: 5 * 1024 * 1024,
   /** The public login form: one shop domain. */
   loginForm: 16 * 1024,
 } as const;

@@ -84,6 +84,7 @@ try {
   const { DEMO_EXPERIMENT_DAYS, recordHistoryExposures, respondToArms, startDemoExperiments } =
     await import("../simulator/demo-experiments.server");
   const { startDemoStorefront } = await import("./demo-storefront");
+  const { deliverHistoryImports } = await import("../simulator/history-imports.server");
 
   const db = createPrisma(settings.DATABASE_URL, 4);
   supervisor.onStop(() => db.$disconnect());
@@ -209,6 +210,12 @@ try {
   // reversals are in the ledger) before the dashboard's aggregates are computed.
   await waitForInbox(db, domain);
   say(`History refunds processed.`);
+  // Reviews and email/SMS engagement come from other apps: the simulator's are delivered
+  // as those apps would, signed requests to the app's import endpoint.
+  // A large shop's full history is millions of events: its last 90 days are enough to show.
+  const engagementSince =
+    CUSTOMERS > 5_000 ? Date.parse(historyEnd) - 90 * 86_400_000 : Number.NEGATIVE_INFINITY;
+  await deliverHistoryImports(db, generated, settings.SHOPIFY_APP_URL, say, engagementSince);
   // The demo wrote its history in a minute; fresh planner statistics so the first
   // dashboard load does not plan for the empty tables autovacuum has not looked at yet.
   await db.$executeRawUnsafe("ANALYZE");

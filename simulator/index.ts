@@ -11,6 +11,7 @@ export { customerInput } from "./customers/customers";
 export type { Latent, Profile, SimCustomer } from "./customers/customers";
 export { minorText, refundSpec } from "./behaviour/history";
 export type { CustomerHistory, SimRefund, SimRefundLine, SimReview } from "./behaviour/history";
+export { engagementEvents, type SimEngagementEvent } from "./behaviour/engagement-events";
 export type { SimRedemption } from "./behaviour/past-loyalty";
 export type { CustomerTruth } from "./truth/customer-truth";
 export { expectedPurchasesIfAlive, probabilityAlive } from "./truth/alive";

@@ -57,6 +57,8 @@ export const JOBS = {
     "run-backfill": z.object({ runId: z.uuid() }).strict(),
     // One file from another loyalty app (app/migration); job id = "migration-<import id>", resumable.
     "run-migration": z.object({ importId: z.uuid() }).strict(),
+    // One uploaded reviews or engagement CSV (app/ingest/imports); job id = "data-import-<id>", resumable.
+    "run-data-import": z.object({ importId: z.uuid() }).strict(),
   },
   "shopify-sync": {
     // One shop's dirty members → customer metafields; deduplicated per shop (producers.server.ts).

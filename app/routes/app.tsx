@@ -41,6 +41,7 @@ export default function App() {
         <Link to="/app/insights/churn">Churn risk</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/widget">Storefront widget</Link>
+        <Link to="/app/imports">Reviews &amp; engagement</Link>
         <Link to="/app/migration">Migrate from another app</Link>
         <Link to="/app/privacy">Privacy requests</Link>
         <Link to="/app/status">Status</Link>

@@ -1,4 +1,5 @@
 import { emailLockKey, lockIngestKeys, orderLockKey } from "~/ingest/mirror.server";
+import { normalisePhone } from "~/ingest/imports/engagement";
 import { rememberRedacted } from "~/privacy/redacted-identities.server";
 import { Prisma } from "../generated/prisma/client";
 
@@ -64,6 +65,22 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
     orderBy: { id: "asc" },
   });
+  const emails = [subject.email, ...customers.map((c) => c.email)].flatMap((e) =>
+    e ? [e.toLowerCase()] : [],
+  );
+  const phones = [subject.phone, ...customers.map((c) => c.phone)].flatMap((p) =>
+    p ? [normalisePhone(p)] : [],
+  );
+  const [productReviews, engagementEvents] = await Promise.all([
+    tx.productReview.findMany({
+      where: reviewWhere(shop, customerIds, emails),
+      orderBy: { reviewedAt: "asc" },
+    }),
+    tx.engagementEvent.findMany({
+      where: engagementWhere(shop, customerIds, [...emails, ...phones]),
+      orderBy: { occurredAt: "asc" },
+    }),
+  ]);
   return toJson({
     customers,
     orders,
@@ -74,8 +91,28 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     loyaltyEvents,
     lifetimeValues,
     churnRisks,
+    productReviews,
+    engagementEvents,
   }) as Prisma.InputJsonObject;
 }
+
+const reviewWhere = (
+  shop: string,
+  customerIds: bigint[],
+  emails: string[],
+): Prisma.ProductReviewWhereInput => ({
+  shop,
+  OR: [{ customerId: { in: customerIds } }, { reviewerEmail: { in: emails, mode: "insensitive" } }],
+});
+
+const engagementWhere = (
+  shop: string,
+  customerIds: bigint[],
+  recipients: string[],
+): Prisma.EngagementEventWhereInput => ({
+  shop,
+  OR: [{ customerId: { in: customerIds } }, { recipient: { in: recipients, mode: "insensitive" } }],
+});
 
 /**
  * Erases the subject's personal data from the mirror and the loyalty tables and remembers
@@ -144,8 +181,51 @@ export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: 
     await tx.migrationImport.deleteMany({
       where: { shop, content: { contains: email, mode: "insensitive" } },
     });
+  await redactImportedData(tx, subject, scope, now);
   await rememberRedacted(tx, shop, scope, now);
   return { personalValues: scope.personalValues };
+}
+
+/**
+ * Imported reviews and engagement (app/ingest/imports, ADR 0029-reviews-import-endpoint).
+ * A review is the shop's product content as much as the person's: it stays with its
+ * rating, product and date for the product's aggregates, and loses the reviewer (email,
+ * name, customer link) and its words (title, body, which are free text about and by
+ * them). Engagement events describe a person's behaviour for messaging and analysis, like
+ * loyalty events: deleted. An uploaded file still waiting to be imported that names them
+ * is dropped and its import marked failed; the merchant uploads it again.
+ */
+async function redactImportedData(
+  tx: Tx,
+  subject: CustomerSubject,
+  scope: { customerIds: bigint[]; emails: string[] },
+  now: Date,
+) {
+  const { shop } = subject;
+  const phones = [subject.phone].flatMap((p) => (p ? [normalisePhone(p)] : []));
+  await tx.productReview.updateMany({
+    where: reviewWhere(shop, scope.customerIds, scope.emails),
+    data: {
+      reviewerEmail: null,
+      reviewerName: null,
+      title: null,
+      body: null,
+      customerId: null,
+      redactedAt: now,
+    },
+  });
+  await tx.engagementEvent.deleteMany({
+    where: engagementWhere(shop, scope.customerIds, [...scope.emails, ...phones]),
+  });
+  for (const value of [...scope.emails, ...phones])
+    await tx.dataImport.updateMany({
+      where: { shop, content: { contains: value, mode: "insensitive" } },
+      data: {
+        content: null,
+        status: "failed",
+        error: "A customer in the file asked to be forgotten; upload the file again.",
+      },
+    });
 }
 
 /** Everything the subject covers in the mirror, and the personal values it holds there. */

@@ -3,6 +3,7 @@ import { prisma } from "~/db.server";
 import { customersRedact } from "./handlers/customers-redact.server";
 import { WEBHOOK_HANDLERS } from "./handlers";
 import { processWebhookEvent } from "./process.server";
+import { importItems } from "~/ingest/imports/imports.server";
 import { recordDelivery, resetDatabase, scanDatabase } from "~tests/support/webhooks.server";
 
 // A realistic customers/redact: a customer with orders, a guest order under her email, an
@@ -269,6 +270,49 @@ async function seedHistory() {
     await deliver("refunds/create", refundPayload(HIS, 7004, 9004, HIS.refundNote, "2025-10-02T08:00:00Z")),
     await deliver("customers/data_request", { customer: redactRequest.customer, orders_requested: [9003] }),
   ]);
+  // Her review (her words about the gift) and her email and SMS engagement, imported.
+  for (const p of [HER, HIS]) {
+    await importItems(
+      db,
+      SHOP,
+      "reviews",
+      [
+        {
+          id: `rv-${p.id}`,
+          product_id: 1,
+          email: p.email,
+          name: `${p.first} ${p.last}`,
+          rating: 5,
+          title: p.giftMessage,
+          body: p.engraving,
+          date: "2025-10-05",
+        },
+      ],
+      "judgeme",
+    );
+    await importItems(
+      db,
+      SHOP,
+      "engagement",
+      [
+        {
+          email: p.email,
+          channel: "email",
+          type: "open",
+          campaign: "October",
+          timestamp: "2025-10-06T09:00:00Z",
+        },
+        {
+          phone: p.phone,
+          channel: "sms",
+          type: "click",
+          campaign: "October SMS",
+          timestamp: "2025-10-06T10:00:00Z",
+        },
+      ],
+      "klaviyo",
+    );
+  }
   // A refund of the orders_to_redact order still waits in the inbox when the request comes.
   const waiting = await deliver(
     "refunds/create",

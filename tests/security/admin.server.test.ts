@@ -56,6 +56,8 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     });
     return { intent: "dryRun", id: (upload.body as { id: string }).id };
   },
+  // Rotates shop A's import secret (a file field cannot travel in this form for the upload).
+  "routes/app.imports": async () => ({ intent: "rotate-secret", kind: "reviews" }),
   "routes/app.members._index": async () => ({
     points: "100",
     reason: "security suite",

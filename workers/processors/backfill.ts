@@ -5,6 +5,7 @@ import type { BackfillRun } from "~/generated/prisma/client";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import { adminGraphqlFor } from "~/shopify/admin-client.server";
 import { runMigration } from "~/migration/run.server";
+import { runDataImport } from "~/ingest/imports/imports.server";
 import { enqueueStatsRefresh } from "~/stats/jobs.server";
 
 export function backfillProcessor(db: PrismaClient) {
@@ -18,6 +19,15 @@ export function backfillProcessor(db: PrismaClient) {
       const done = await runMigration(db, importId);
       await enqueueStatsRefresh(done.shop);
       return { status: done.status, imported: done.rowsImported, skipped: done.rowsSkipped };
+    }
+    if (job.name === "run-data-import") {
+      const { importId } = parseJobData<typeof QUEUE.backfill, "run-data-import">(
+        QUEUE.backfill,
+        job.name,
+        job.data,
+      );
+      const done = await runDataImport(db, importId);
+      return { status: done.status, created: done.created, duplicates: done.duplicates };
     }
     const { runId } = parseJobData<typeof QUEUE.backfill, "run-backfill">(QUEUE.backfill, job.name, job.data);
     // attemptsMade counts the attempts that already failed.

@@ -33,6 +33,8 @@ const schema = z
       .default(14),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: url("an OpenAI-compatible API").optional(),
+    OPENAI_CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
+    OPENAI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_API_ORIGIN) {

@@ -22,6 +22,7 @@ const SCRUBS: Array<[RegExp, string]> = [
   ],
   [/\beyJ[\w-]*\.[\w-]*\.[\w-]*/g, "[session token]"],
   [/\bshp[a-z]{2}_[A-Za-z0-9]+/g, "[access token]"],
+  [/\bsk-[A-Za-z0-9_-]{16,}/g, "[api key]"],
 ];
 
 /** `text` with every credential the logger knows how to spot replaced by its kind. */
@@ -33,14 +34,14 @@ export function scrubSecrets(text: string, secrets: readonly string[] = appSecre
 }
 
 function appSecrets(): string[] {
-  let secret: string | undefined;
+  let secrets: Array<string | undefined>;
   try {
-    secret = env().SHOPIFY_API_SECRET;
+    secrets = [env().SHOPIFY_API_SECRET, env().OPENAI_API_KEY];
   } catch {
     return []; // settings that do not parse: the error saying so must still print
   }
   // A short placeholder secret would mask ordinary words.
-  return secret && secret.length >= 12 ? [secret] : [];
+  return secrets.filter((secret): secret is string => !!secret && secret.length >= 12);
 }
 
 function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {

@@ -9,6 +9,7 @@ import { buildAdminSchema } from "./graphql/schema";
 import { LeakyBuckets } from "./graphql/throttle";
 import { BodyTooLargeError, sendJson } from "./http";
 import { ACCESS_TOKEN_PATH, handleAccessToken } from "./oauth/endpoint";
+import { handleOpenAi, openAiStubState, type OpenAiStubState } from "./openai/handler";
 import { EmulatorStore } from "./store";
 import { sendWebhook, type WebhookDelivery, type WebhookResult } from "./webhooks";
 
@@ -18,12 +19,15 @@ import { sendWebhook, type WebhookDelivery, type WebhookResult } from "./webhook
 export type Emulator = {
   server: Server;
   store: EmulatorStore;
+  /** The OpenAI stub served under /openai/v1 (OPENAI_BASE_URL=<url>/openai/v1). */
+  openAi: OpenAiStubState;
   /** Origin the emulator listens on, e.g. http://127.0.0.1:4100 (set SHOPIFY_API_ORIGIN to it). */
   url: string;
   close(): Promise<void>;
   sendWebhook(delivery: WebhookDelivery): Promise<WebhookResult>;
 };
 
+const OPENAI_PREFIX = "/openai";
 const ADMIN_FRAME_PREFIXES = ["/admin-frame", "/store/", "/app-bridge.js", "/session-token"];
 
 export async function createEmulator(
@@ -35,6 +39,7 @@ export async function createEmulator(
   store.createShop({ domain: config.defaultShop });
   const admin = buildAdminSchema();
   const buckets = new LeakyBuckets(config.throttle, config.now);
+  const openAi = openAiStubState();
   const deliver = (delivery: WebhookDelivery) =>
     sendWebhook(
       {
@@ -54,6 +59,11 @@ export async function createEmulator(
       if (await handleAdminFrame(req, res, { config, store, url })) return;
       return sendJson(res, 404, { errors: "Not Found" });
     }
+    if (
+      path.startsWith(OPENAI_PREFIX) &&
+      (await handleOpenAi(req, res, path.slice(OPENAI_PREFIX.length), openAi))
+    )
+      return;
     if (path.startsWith(BULK_RESULTS_PATH)) return handleBulkResult(req, res, store, path);
     if (path.startsWith("/_emulator/"))
       return handleControl(req, res, requestUrl, { store, sendWebhook: deliver });
@@ -87,6 +97,7 @@ export async function createEmulator(
   return {
     server,
     store,
+    openAi,
     url,
     sendWebhook: deliver,
     close: () =>

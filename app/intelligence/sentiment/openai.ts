@@ -1,18 +1,22 @@
 import { z } from "zod";
 
-// What we ask OpenAI for and how we read its answers (the call itself is in
-// openai.server.ts): a batch of reviews scored in one chat completion with a strict JSON
+// What we ask OpenAI for and how we read its answers (the call itself goes through
+// app/openai.server.ts, passed in as a ChatJson): a batch of reviews scored in one chat completion with a strict JSON
 // schema (a score in [-1, 1] and up to three themes per review), and a short summary of a
 // shop's recent reviews. Answers are validated here; anything missing or malformed falls
 // back to VADER for that review.
 
-/** One structured chat completion: the parsed JSON of the reply, or a thrown error. */
-export type ChatJson = (request: {
+/**
+ * One structured chat completion: the reply parsed by `schema`, or a thrown error. The shape
+ * of app/openai.server.ts's `OpenAiClient.json`, so the service passes that straight in.
+ */
+export type ChatJson = <T>(request: {
+  name: string;
+  schema: z.ZodType<T>;
   system: string;
   user: string;
-  schemaName: string;
-  schema: Record<string, unknown>;
-}) => Promise<unknown>;
+  maxTokens?: number;
+}) => Promise<T>;
 
 export interface ReviewForModel {
   id: string;
@@ -39,26 +43,11 @@ const SCORE_SYSTEM = [
   "Answer for every review id given, in the JSON schema.",
 ].join(" ");
 
-export const SCORE_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  required: ["reviews"],
-  properties: {
-    reviews: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["id", "score", "themes"],
-        properties: {
-          id: { type: "string" },
-          score: { type: "number", minimum: -1, maximum: 1 },
-          themes: { type: "array", items: { type: "string" }, maxItems: 3 },
-        },
-      },
-    },
-  },
-} as const;
+// Ranges are checked when reading (readScores), not in the schema: one score out of range
+// should cost that review, not the whole batch.
+export const scoreReply = z.object({
+  reviews: z.array(z.object({ id: z.string(), score: z.number(), themes: z.array(z.string()) })),
+});
 
 const clip = (text: string | null) => (text ?? "").slice(0, MAX_TEXT);
 
@@ -66,14 +55,8 @@ export function scoreRequest(reviews: readonly ReviewForModel[]) {
   const user = JSON.stringify(
     reviews.map((r) => ({ id: r.id, stars: r.rating, title: clip(r.title), body: clip(r.body) })),
   );
-  return { system: SCORE_SYSTEM, user, schemaName: "review_sentiment", schema: SCORE_SCHEMA };
+  return { name: "review_sentiment", schema: scoreReply, system: SCORE_SYSTEM, user, maxTokens: 2_000 };
 }
-
-const scoreReply = z.object({
-  reviews: z.array(
-    z.object({ id: z.string(), score: z.number(), themes: z.array(z.string()).optional() }),
-  ),
-});
 
 /** The valid scores of a reply, by review id; ids not asked for, duplicates and bad scores are left out. */
 export function readScores(reply: unknown, ids: readonly string[]): Map<string, ModelScore> {
@@ -83,7 +66,7 @@ export function readScores(reply: unknown, ids: readonly string[]): Map<string, 
   const asked = new Set(ids);
   for (const r of parsed.data.reviews) {
     if (!asked.has(r.id) || out.has(r.id) || !Number.isFinite(r.score) || Math.abs(r.score) > 1) continue;
-    out.set(r.id, { score: r.score, themes: cleanThemes(r.themes ?? []) });
+    out.set(r.id, { score: r.score, themes: cleanThemes(r.themes) });
   }
   return out;
 }
@@ -110,12 +93,7 @@ const SUMMARY_SYSTEM = [
   "naming products where it helps. No greeting, no bullet points, no invented facts.",
 ].join(" ");
 
-export const SUMMARY_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  required: ["summary"],
-  properties: { summary: { type: "string" } },
-} as const;
+export const summaryReply = z.object({ summary: z.string() });
 
 export interface ReviewForSummary {
   product: string | null;
@@ -136,11 +114,11 @@ export function summaryRequest(reviews: readonly ReviewForSummary[], negativeThe
       body: clip(r.body).slice(0, 400),
     })),
   });
-  return { system: SUMMARY_SYSTEM, user, schemaName: "review_summary", schema: SUMMARY_SCHEMA };
+  return { name: "review_summary", schema: summaryReply, system: SUMMARY_SYSTEM, user, maxTokens: 600 };
 }
 
 export function readSummary(reply: unknown): string | null {
-  const parsed = z.object({ summary: z.string() }).safeParse(reply);
+  const parsed = summaryReply.safeParse(reply);
   const text = parsed.success ? parsed.data.summary.trim() : "";
   return text ? text.slice(0, 2_000) : null;
 }

@@ -9,7 +9,7 @@ const reviews = [
   review("b", 1, "Not good", "Broke in a week."),
   review("c", 3, "OK", "Fine."),
 ];
-const answer = (rows: { id: string; score: number; themes?: string[] }[]) => ({ reviews: rows });
+const answer = (rows: { id: string; score: number; themes: string[] }[]) => ({ reviews: rows });
 
 describe("scoreReviews", () => {
   it("without OpenAI scores every review by VADER", async () => {
@@ -25,14 +25,14 @@ describe("scoreReviews", () => {
 
   it("takes OpenAI's scores and themes; a review missing or out of range falls back to VADER", async () => {
     const requests: unknown[] = [];
-    const chat: ChatJson = async (request) => {
+    const chat = (async (request) => {
       requests.push(request);
       return answer([
         { id: "a", score: 0.9, themes: ["Fit", "fit", " colour  choice ", "price", "extra"] },
         { id: "b", score: -1.7, themes: [] },
-        { id: "zzz", score: 0.1 },
+        { id: "zzz", score: 0.1, themes: [] },
       ]);
-    };
+    }) as ChatJson;
     const out = await scoreReviews(reviews, chat);
     expect(requests).toHaveLength(1);
     expect(out[0]).toEqual({ id: "a", sentiment: 0.9, source: "openai", themes: ["fit", "colour choice", "price"], fellBack: false });
@@ -44,12 +44,12 @@ describe("scoreReviews", () => {
     const many = Array.from({ length: OPENAI_BATCH + 5 }, (_, i) => review(`r${i}`, 4, "Nice"));
     let calls = 0;
     const errors: unknown[] = [];
-    const chat: ChatJson = async (request) => {
+    const chat = (async (request: { user: string }) => {
       calls++;
       if (calls === 1) throw new Error("Request timed out.");
       const ids = (JSON.parse(request.user) as { id: string }[]).map((r) => r.id);
       return answer(ids.map((id) => ({ id, score: 0.5, themes: [] })));
-    };
+    }) as ChatJson;
     const out = await scoreReviews(many, chat, (e) => errors.push(e));
     expect(calls).toBe(2);
     expect(errors).toHaveLength(1);
@@ -58,7 +58,7 @@ describe("scoreReviews", () => {
   });
 
   it("a reply that is not the schema falls back for every review", async () => {
-    const out = await scoreReviews(reviews, async () => ({ scores: [1, 2, 3] }));
+    const out = await scoreReviews(reviews, (async () => ({ scores: [1, 2, 3] })) as ChatJson);
     expect(out.every((r) => r.source === "vader" && r.fellBack)).toBe(true);
   });
 });
@@ -66,14 +66,21 @@ describe("scoreReviews", () => {
 describe("the OpenAI request and its reading", () => {
   it("sends ids, stars and text clipped, with a strict schema", () => {
     const r = scoreRequest([review("x", 2, "T", "b".repeat(5_000))]);
-    expect(r.schemaName).toBe("review_sentiment");
+    expect(r.name).toBe("review_sentiment");
     const sent = JSON.parse(r.user) as { id: string; stars: number; body: string }[];
     expect(sent[0]).toMatchObject({ id: "x", stars: 2 });
     expect(sent[0]!.body.length).toBe(1_500);
   });
 
   it("keeps the first answer for an id and only ids asked for", () => {
-    const read = readScores(answer([{ id: "a", score: 0.2 }, { id: "a", score: -0.2 }, { id: "q", score: 0 }]), ["a"]);
+    const read = readScores(
+      answer([
+        { id: "a", score: 0.2, themes: [] },
+        { id: "a", score: -0.2, themes: [] },
+        { id: "q", score: 0, themes: [] },
+      ]),
+      ["a"],
+    );
     expect([...read]).toEqual([["a", { score: 0.2, themes: [] }]]);
     expect(readScores("not json", ["a"]).size).toBe(0);
   });

@@ -1,4 +1,3 @@
-import { Link as RemixLink } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -53,7 +52,8 @@ export function StatusCard(props: {
         <Text as="p" tone="subdued">
           Each review&apos;s title and text get a score from −1 (very negative) to +1 (very positive)
           {props.page.openAiConfigured ? " by OpenAI, or by VADER when OpenAI cannot answer" : " by VADER, a rule-based scorer that runs here"}.
-          New reviews are scored after each import and every night. {n(totals.scored)} of {n(totals.reviews)} reviews are scored.
+          New reviews are scored after each import and every night.
+          {totals.reviews > 0 && ` ${n(totals.scored)} of ${n(totals.reviews)} reviews are scored.`}
         </Text>
         {active && (
           <BlockStack gap="100">
@@ -82,7 +82,7 @@ export function EmptyCard() {
         </Text>
         <Text as="p">
           Shopify keeps no reviews of its own, so they come from your review app.{" "}
-          <RemixLink to="/app/reviews">Import reviews on the Reviews page</RemixLink> (a CSV export from Judge.me,
+          <Link url="/app/reviews">Import reviews on the Reviews page</Link> (a CSV export from Judge.me,
           Yotpo, Okendo or Stamped, or your review app&apos;s connection), and their sentiment shows here.
         </Text>
       </BlockStack>
@@ -226,7 +226,7 @@ export function NegativeReviewsCard({ page }: { page: ReviewSentimentPage }) {
                   r.product
                 )}{" "}
                 ·{" "}
-                {r.customerId ? <RemixLink to={`/app/members/${r.customerId}`}>{r.customer}</RemixLink> : r.customer} ·{" "}
+                {r.customerId ? <Link url={`/app/members/${r.customerId}`}>{r.customer}</Link> : r.customer} ·{" "}
                 {formatDateTime(r.reviewedAt, page.timeZone)}
               </Text>
               {r.themes.map((t) => (

@@ -22,7 +22,8 @@ export function WeeklySentimentChart({
           data={[
             {
               name: "Mean sentiment",
-              data: weeks.map((w) => ({ key: w.week, value: w.meanSentiment })),
+              // Weeks without reviews have no mean: left out rather than drawn as 0.
+              data: weeks.flatMap((w) => (w.meanSentiment === null ? [] : [{ key: w.week, value: w.meanSentiment }])),
             },
           ]}
           xAxisOptions={{ labelFormatter: label }}

@@ -48,6 +48,9 @@ describe("the review-sentiment page", () => {
     expect(await products.first().innerText()).toMatch(/\d\.\d★/);
     await page.waitForTimeout(1_000);
     await page.screenshot({ path: `${SCREENSHOTS}/review-sentiment.png`, fullPage: true });
+    await frame.getByTestId("sentiment-weekly-count").scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${SCREENSHOTS}/review-sentiment-weeks.png`, fullPage: true });
     await frame.getByText("Sentiment by product").scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     await page.screenshot({ path: `${SCREENSHOTS}/review-sentiment-products.png`, fullPage: true });

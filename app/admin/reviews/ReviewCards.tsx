@@ -118,7 +118,7 @@ export function OverTimeCard({ page }: { page: ReviewSentimentPage }) {
         <ClientOnly height={240}>
           <Charts.Weekly weeks={page.weeks} />
         </ClientOnly>
-        <ClientOnly height={160}>
+        <ClientOnly height={200}>
           <Charts.Count weeks={page.weeks} />
         </ClientOnly>
       </BlockStack>

@@ -38,7 +38,7 @@ export function WeeklySentimentChart({
 export function WeeklyCountChart({ weeks }: { weeks: Array<{ week: string; reviews: number }> }) {
   return (
     <PolarisVizProvider>
-      <div style={{ height: 160 }} data-testid="sentiment-weekly-count">
+      <div style={{ height: 200 }} data-testid="sentiment-weekly-count">
         <BarChart
           theme="Light"
           showLegend={false}

@@ -70,7 +70,14 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
   if (!totals?.newest) return { ...base, weeks: [], ratings: [], negative: [], products: [] };
 
   const newest = totals.newest;
-  const since = new Date(newest.getTime() - WEEKS * 7 * 86_400_000);
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone: zone });
+  const to = day.format(newest);
+  // Whole weeks: the newest review's week and the WEEKS − 1 before it.
+  const fromWeek = new Date(Date.parse(`${weekStart(to)}T00:00:00Z`) - (WEEKS - 1) * 7 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  // A day of slack either side of the zone's offset; the week filter below is exact.
+  const since = new Date(Date.parse(`${fromWeek}T00:00:00Z`) - 86_400_000);
   const recentSince = new Date(newest.getTime() - SUMMARY_DAYS * 86_400_000);
   const [weeks, ratings, negative, products] = await Promise.all([
     db.$queryRaw<WeekRow[]>`
@@ -78,6 +85,7 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
              count(*)::int AS reviews, avg("sentiment")::float8 AS "meanSentiment"
       FROM "ProductReview"
       WHERE "shop" = ${shop} AND "redactedAt" IS NULL AND "reviewedAt" > ${since}
+        AND date_trunc('week', "reviewedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${zone}) >= ${fromWeek}::date
       GROUP BY 1 ORDER BY 1`,
     db.$queryRaw<{ rating: number; reviews: number }[]>`
       SELECT "rating", count(*)::int AS reviews FROM "ProductReview"
@@ -128,11 +136,9 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
       GROUP BY r."productId", CASE WHEN r."productId" IS NULL THEN r."productRef" END
       ORDER BY reviews DESC, mean NULLS LAST LIMIT ${PRODUCT_ROWS}`,
   ]);
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone: zone });
-  const to = day.format(newest);
   return {
     ...base,
-    weeks: fillWeeks(weeks, weekStart(day.format(new Date(since.getTime() + 86_400_000))), to),
+    weeks: fillWeeks(weeks, fromWeek, to),
     ratings: [1, 2, 3, 4, 5].map((stars) => ({
       stars,
       reviews: ratings.find((r) => r.rating === stars)?.reviews ?? 0,

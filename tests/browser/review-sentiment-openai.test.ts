@@ -95,7 +95,10 @@ describe("the review-sentiment page with OpenAI", () => {
     await frame.getByRole("heading", { name: "Review sentiment", level: 1 }).waitFor();
     await frame.getByText(SUMMARY).waitFor();
     await frame.getByText("What the negative reviews are about").waitFor();
-    await frame.getByText(/^[a-z ]+ · \d+$/).first().waitFor();
+    await frame
+      .getByText(/^[a-z ]+ · \d+$/)
+      .first()
+      .waitFor();
     expect(await frame.getByText("The summary needs an OpenAI key").count()).toBe(0);
     await frame.getByTestId("sentiment-weekly").waitFor();
     await page.waitForTimeout(1_000);

@@ -63,9 +63,9 @@ describe("the review-sentiment page", () => {
     await admin.openNav("Churn risk");
     await admin.openNav("Review sentiment");
     await frame.getByText("No reviews yet").waitFor();
-    expect(await frame.getByRole("link", { name: "Import reviews on the Reviews page" }).getAttribute("href")).toMatch(
-      /\/app\/reviews/,
-    );
+    expect(
+      await frame.getByRole("link", { name: "Import reviews on the Reviews page" }).getAttribute("href"),
+    ).toMatch(/\/app\/reviews/);
     await page.screenshot({ path: `${SCREENSHOTS}/review-sentiment-empty.png`, fullPage: true });
     expect(admin.pageErrors).toEqual([]);
   }, 60_000);

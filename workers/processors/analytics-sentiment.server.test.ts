@@ -47,10 +47,16 @@ describe("analytics processor: sentiment", () => {
       [B, "queued", "schedule"],
     ]);
     const jobs = await queue(QUEUE.analytics).getJobs(["waiting"]);
-    expect(jobs.filter((j) => j.name === "score-sentiment").map((j) => j.id).sort()).toEqual(
-      runs.map((r) => r.id).sort(),
-    );
-    expect(await requestSentimentScoring(A, "import", db)).toMatchObject({ created: false, run: { id: runs[0]!.id } });
+    expect(
+      jobs
+        .filter((j) => j.name === "score-sentiment")
+        .map((j) => j.id)
+        .sort(),
+    ).toEqual(runs.map((r) => r.id).sort());
+    expect(await requestSentimentScoring(A, "import", db)).toMatchObject({
+      created: false,
+      run: { id: runs[0]!.id },
+    });
   });
 
   it("is scheduled nightly before the churn run", async () => {
@@ -79,9 +85,10 @@ describe("analytics processor: sentiment", () => {
     });
     const { run } = await requestSentimentScoring(A, "import", db);
     const progress: number[] = [];
-    const result = await analyticsProcessor(db, queue(QUEUE.analytics))(
-      job("score-sentiment", { runId: run.id }, progress),
-    );
+    const result = await analyticsProcessor(
+      db,
+      queue(QUEUE.analytics),
+    )(job("score-sentiment", { runId: run.id }, progress));
     expect(result).toEqual({ status: "computed", scored: 2 });
     expect(progress.at(-1)).toBeGreaterThan(90);
     const reviews = await db.productReview.findMany({ where: { shop: A }, orderBy: { externalId: "asc" } });

@@ -51,13 +51,17 @@ export function StatusCard(props: {
         </InlineStack>
         <Text as="p" tone="subdued">
           Each review&apos;s title and text get a score from −1 (very negative) to +1 (very positive)
-          {props.page.openAiConfigured ? " by OpenAI, or by VADER when OpenAI cannot answer" : " by VADER, a rule-based scorer that runs here"}.
-          New reviews are scored after each import and every night.
+          {props.page.openAiConfigured
+            ? " by OpenAI, or by VADER when OpenAI cannot answer"
+            : " by VADER, a rule-based scorer that runs here"}
+          . New reviews are scored after each import and every night.
           {totals.reviews > 0 && ` ${n(totals.scored)} of ${n(totals.reviews)} reviews are scored.`}
         </Text>
         {active && (
           <BlockStack gap="100">
-            <Text as="p">{run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}</Text>
+            <Text as="p">
+              {run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}
+            </Text>
             <ProgressBar progress={Math.round(run.progress * 100)} size="small" />
           </BlockStack>
         )}
@@ -96,7 +100,11 @@ export function TotalsCard({ page }: { page: ReviewSentimentPage }) {
     <Card>
       <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
         <KpiTile label="Reviews" value={n(t.reviews)} />
-        <KpiTile label="Mean sentiment" value={formatScore(t.meanSentiment)} note={sentimentLabel(t.meanSentiment).label} />
+        <KpiTile
+          label="Mean sentiment"
+          value={formatScore(t.meanSentiment)}
+          note={sentimentLabel(t.meanSentiment).label}
+        />
         <KpiTile label="Negative" value={pct(t.negative, t.scored)} note={`${n(t.negative)} reviews`} />
         <KpiTile label="Mean rating" value={t.meanRating === null ? "—" : `${t.meanRating.toFixed(2)}★`} />
       </InlineGrid>
@@ -112,8 +120,8 @@ export function OverTimeCard({ page }: { page: ReviewSentimentPage }) {
           Sentiment over time
         </Text>
         <Text as="p" tone="subdued">
-          Mean score of the reviews written each week (weeks start on Monday), and how many there were, over the{" "}
-          {page.weeks.length} weeks up to the newest review.
+          Mean score of the reviews written each week (weeks start on Monday), and how many there were, over
+          the {page.weeks.length} weeks up to the newest review.
         </Text>
         <ClientOnly height={240}>
           <Charts.Weekly weeks={page.weeks} />
@@ -153,9 +161,9 @@ export function SummaryCard({ page }: { page: ReviewSentimentPage }) {
         {!page.openAiConfigured ? (
           <Banner tone="info" title="The summary needs an OpenAI key">
             <p>
-              With an OpenAI API key in the app&apos;s settings, each night&apos;s run also writes a short summary of the
-              last 90 days&apos; reviews and lists what the negative ones are about. Everything else on this page works
-              without it.
+              With an OpenAI API key in the app&apos;s settings, each night&apos;s run also writes a short
+              summary of the last 90 days&apos; reviews and lists what the negative ones are about. Everything
+              else on this page works without it.
             </p>
           </Banner>
         ) : !c?.summary ? (
@@ -225,9 +233,8 @@ export function NegativeReviewsCard({ page }: { page: ReviewSentimentPage }) {
                 ) : (
                   r.product
                 )}{" "}
-                ·{" "}
-                {r.customerId ? <Link url={`/app/members/${r.customerId}`}>{r.customer}</Link> : r.customer} ·{" "}
-                {formatDateTime(r.reviewedAt, page.timeZone)}
+                · {r.customerId ? <Link url={`/app/members/${r.customerId}`}>{r.customer}</Link> : r.customer}{" "}
+                · {formatDateTime(r.reviewedAt, page.timeZone)}
               </Text>
               {r.themes.map((t) => (
                 <Badge key={t}>{t}</Badge>

@@ -23,7 +23,9 @@ export function WeeklySentimentChart({
             {
               name: "Mean sentiment",
               // Weeks without reviews have no mean: left out rather than drawn as 0.
-              data: weeks.flatMap((w) => (w.meanSentiment === null ? [] : [{ key: w.week, value: w.meanSentiment }])),
+              data: weeks.flatMap((w) =>
+                w.meanSentiment === null ? [] : [{ key: w.week, value: w.meanSentiment }],
+              ),
             },
           ]}
           xAxisOptions={{ labelFormatter: label }}

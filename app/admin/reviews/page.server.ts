@@ -33,7 +33,14 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
   ]);
   const zone = zoneOf(shopRow?.ianaTimezone);
   const [totals] = await db.$queryRaw<
-    { reviews: number; scored: number; mean: number | null; negative: number; rating: number | null; newest: Date | null }[]
+    {
+      reviews: number;
+      scored: number;
+      mean: number | null;
+      negative: number;
+      rating: number | null;
+      newest: Date | null;
+    }[]
   >`
     SELECT count(*)::int AS reviews, count("sentiment")::int AS scored, avg("sentiment")::float8 AS mean,
            count(*) FILTER (WHERE "sentiment" <= ${NEGATIVE_AT})::int AS negative,
@@ -147,7 +154,10 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
       productId: r.productId?.toString() ?? null,
       product: r.productTitle ?? r.productRef,
       customerId: r.customerId?.toString() ?? null,
-      customer: r.customerName ?? r.reviewerName ?? (r.customerId ? `Customer ${r.customerId}` : "Unmatched reviewer"),
+      customer:
+        r.customerName ??
+        r.reviewerName ??
+        (r.customerId ? `Customer ${r.customerId}` : "Unmatched reviewer"),
       rating: r.rating,
       title: r.title,
       body: r.body,

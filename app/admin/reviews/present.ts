@@ -4,7 +4,10 @@
 export const NEGATIVE_AT = -0.05;
 export const POSITIVE_AT = 0.05;
 
-export function sentimentLabel(score: number | null): { label: string; tone: "success" | "critical" | undefined } {
+export function sentimentLabel(score: number | null): {
+  label: string;
+  tone: "success" | "critical" | undefined;
+} {
   if (score === null) return { label: "Not scored", tone: undefined };
   if (score >= POSITIVE_AT) return { label: "Positive", tone: "success" };
   if (score <= NEGATIVE_AT) return { label: "Negative", tone: "critical" };
@@ -38,7 +41,11 @@ export interface WeekRow {
 export function fillWeeks(rows: readonly WeekRow[], from: string, to: string): WeekRow[] {
   const byWeek = new Map(rows.map((r) => [r.week, r]));
   const out: WeekRow[] = [];
-  for (let t = Date.parse(`${weekStart(from)}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 7 * DAY_MS) {
+  for (
+    let t = Date.parse(`${weekStart(from)}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`);
+    t += 7 * DAY_MS
+  ) {
     const week = new Date(t).toISOString().slice(0, 10);
     out.push(byWeek.get(week) ?? { week, reviews: 0, meanSentiment: null });
   }

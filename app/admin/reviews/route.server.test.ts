@@ -46,7 +46,10 @@ describe("/app/insights/reviews", () => {
       openAiConfigured: false,
     });
     expect(await submit({ intent: "nonsense" })).toMatchObject({ status: 400, body: { ok: false } });
-    expect(await submit({ intent: "recompute" })).toMatchObject({ status: 202, body: { ok: true, created: true } });
+    expect(await submit({ intent: "recompute" })).toMatchObject({
+      status: 202,
+      body: { ok: true, created: true },
+    });
     expect(await submit({ intent: "recompute" })).toMatchObject({ status: 200, body: { created: false } });
     const runs = await db.sentimentRun.findMany();
     expect(runs).toHaveLength(1);
@@ -83,7 +86,12 @@ describe("/app/insights/reviews", () => {
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(page.products[0]!.meanSentiment).not.toBeNull();
 
-    expect(await load(OTHER)).toMatchObject({ totals: { reviews: 0 }, negative: [], products: [], computed: null });
+    expect(await load(OTHER)).toMatchObject({
+      totals: { reviews: 0 },
+      negative: [],
+      products: [],
+      computed: null,
+    });
   }, 60_000);
 
   it("shows the stored summary's run without calling OpenAI, and says when there is no key", async () => {
@@ -99,7 +107,10 @@ describe("/app/insights/reviews", () => {
       },
     });
     const page = await load();
-    expect(page.computed).toMatchObject({ summary: "Mostly happy.", negativeThemes: [{ theme: "sizing", reviews: 3 }] });
+    expect(page.computed).toMatchObject({
+      summary: "Mostly happy.",
+      negativeThemes: [{ theme: "sizing", reviews: 3 }],
+    });
     expect(page.openAiConfigured).toBe(false);
   });
 });
@@ -118,7 +129,9 @@ describe("present", () => {
   it("fills the weeks between two days, Mondays", () => {
     expect(weekStart("2026-12-06")).toBe("2026-11-30"); // a Sunday
     expect(weekStart("2026-11-30")).toBe("2026-11-30");
-    expect(fillWeeks([{ week: "2026-11-23", reviews: 2, meanSentiment: 0.5 }], "2026-11-18", "2026-12-01")).toEqual([
+    expect(
+      fillWeeks([{ week: "2026-11-23", reviews: 2, meanSentiment: 0.5 }], "2026-11-18", "2026-12-01"),
+    ).toEqual([
       { week: "2026-11-16", reviews: 0, meanSentiment: null },
       { week: "2026-11-23", reviews: 2, meanSentiment: 0.5 },
       { week: "2026-11-30", reviews: 0, meanSentiment: null },

@@ -26,7 +26,10 @@ export const README_EXAMPLES: ReadonlyArray<{ text: string; compound: number }> 
   { text: "The book was good.", compound: 0.4404 },
   { text: "At least it isn't a horrible book.", compound: 0.431 },
   { text: "The book was only kind of good.", compound: 0.3832 },
-  { text: "The plot was good, but the characters are uncompelling and the dialog is not great.", compound: -0.7042 },
+  {
+    text: "The plot was good, but the characters are uncompelling and the dialog is not great.",
+    compound: -0.7042,
+  },
   { text: "Today SUX!", compound: -0.5461 },
   { text: "Today only kinda sux! But I'll get by, lol", compound: 0.5249 },
   { text: "Make sure you :) or :D today!", compound: 0.8633 },

@@ -25,7 +25,14 @@ export async function customerSentiment(
   asOf: Date = new Date(),
 ): Promise<Map<string, CustomerSentiment>> {
   const rows = await db.$queryRaw<
-    { customerId: bigint; mean: number | null; reviews: number; scored: number; last: Date; minRating: number }[]
+    {
+      customerId: bigint;
+      mean: number | null;
+      reviews: number;
+      scored: number;
+      last: Date;
+      minRating: number;
+    }[]
   >`
     SELECT "customerId", avg("sentiment")::float8 AS mean, count(*)::int AS reviews,
            count("sentiment")::int AS scored, max("reviewedAt") AS last, min("rating")::int AS "minRating"
@@ -35,7 +42,13 @@ export async function customerSentiment(
   return new Map(
     rows.map((r) => [
       String(r.customerId),
-      { meanSentiment: r.mean, reviews: r.reviews, scoredReviews: r.scored, lastReviewAt: r.last, minRating: r.minRating },
+      {
+        meanSentiment: r.mean,
+        reviews: r.reviews,
+        scoredReviews: r.scored,
+        lastReviewAt: r.last,
+        minRating: r.minRating,
+      },
     ]),
   );
 }

@@ -48,7 +48,7 @@ describe("sentiment scorer against the Python VADER", () => {
   it.each([
     ["handwritten", 23],
     ["simulator", 196],
-  ] as const)("%s reviews: %i agree with Python to 1e-4, all but \"OK.\" in sign", (set, agreeing) => {
+  ] as const)('%s reviews: %i agree with Python to 1e-4, all but "OK." in sign', (set, agreeing) => {
     const rows = texts.filter((t) => t.set === set);
     expect(rows.filter((t) => agrees(t.text, t.python)).length).toBe(agreeing);
     // Python keeps the "." on a word of two letters or fewer, so "OK." is not in its lexicon;
@@ -56,16 +56,26 @@ describe("sentiment scorer against the Python VADER", () => {
     const opposite = rows.filter(
       (t) => Math.abs(t.python) >= 0.05 && Math.sign(vaderCompound(t.text)) !== Math.sign(t.python),
     );
-    expect(opposite.map((t) => t.text)).toEqual(set === "handwritten" ? ["OK. It's fine. Nothing special."] : []);
+    expect(opposite.map((t) => t.text)).toEqual(
+      set === "handwritten" ? ["OK. It's fine. Nothing special."] : [],
+    );
   });
 
   it("742 Amazon review snippets: correlation with 20 people's mean rating as Python's", () => {
     const scores = fixtures.amazon.map((a) => vaderCompound(a.text));
     const human = fixtures.amazon.map((a) => a.human);
     expect(fixtures.amazon.filter((a, i) => Math.abs(scores[i]! - a.python) <= 1e-4).length).toBe(708);
-    expect(pearson(scores, fixtures.amazon.map((a) => a.python))).toBeGreaterThan(0.96);
+    expect(
+      pearson(
+        scores,
+        fixtures.amazon.map((a) => a.python),
+      ),
+    ).toBeGreaterThan(0.96);
     const ours = pearson(scores, human);
-    const python = pearson(fixtures.amazon.map((a) => a.python), human);
+    const python = pearson(
+      fixtures.amazon.map((a) => a.python),
+      human,
+    );
     expect(ours).toBeCloseTo(0.568, 3);
     expect(python).toBeCloseTo(0.589, 3);
   });
@@ -81,8 +91,7 @@ describe("sentiment scorer against star ratings", () => {
         rows.map((t) => vaderCompound(t.text)),
         rows.map((t) => t.rating!),
       ),
-      signAccuracy:
-        polar.filter((t) => vaderCompound(t.text) > 0 === t.rating! > 3).length / polar.length,
+      signAccuracy: polar.filter((t) => vaderCompound(t.text) > 0 === t.rating! > 3).length / polar.length,
       meanByStars: [1, 2, 3, 4, 5].map((s) => {
         const x = rows.filter((t) => t.rating === s).map((t) => vaderCompound(t.text));
         return x.reduce((a, b) => a + b, 0) / x.length;

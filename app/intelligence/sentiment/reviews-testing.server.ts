@@ -10,7 +10,13 @@ export async function insertSimulatorReviews(
   shop: Pick<GeneratedShop, "reviews" | "catalog">,
 ): Promise<{ importId: string; reviews: number }> {
   const run = await db.dataImport.create({
-    data: { shop: domain, kind: "reviews", source: "simulator", status: "completed", rows: shop.reviews.length },
+    data: {
+      shop: domain,
+      kind: "reviews",
+      source: "simulator",
+      status: "completed",
+      rows: shop.reviews.length,
+    },
   });
   const reviewed = new Set(shop.reviews.map((r) => r.productId));
   await db.product.createMany({

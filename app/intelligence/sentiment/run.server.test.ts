@@ -66,7 +66,10 @@ describe("runSentimentRun without OpenAI", () => {
     const { reviews } = await insertSimulatorReviews(db, SHOP, shop);
     expect(reviews).toBeGreaterThan(200);
     await db.shop.create({ data: { domain: "other-shop.myshopify.com" } });
-    await insertSimulatorReviews(db, "other-shop.myshopify.com", { ...shop, reviews: shop.reviews.slice(0, 5) });
+    await insertSimulatorReviews(db, "other-shop.myshopify.com", {
+      ...shop,
+      reviews: shop.reviews.slice(0, 5),
+    });
     await db.productReview.updateMany({
       where: { shop: SHOP, externalId: String(shop.reviews[0]!.id) },
       data: { redactedAt: new Date(), title: null, body: null },
@@ -96,8 +99,12 @@ describe("runSentimentRun without OpenAI", () => {
 
     const rows = await db.productReview.findMany({ where: { shop: SHOP, redactedAt: null } });
     expect(rows.every((r) => r.sentimentSource === "vader" && r.sentiment !== null)).toBe(true);
-    expect(await db.productReview.count({ where: { shop: "other-shop.myshopify.com", sentiment: { not: null } } })).toBe(0);
-    expect(await db.productReview.count({ where: { shop: SHOP, redactedAt: { not: null }, sentiment: null } })).toBe(1);
+    expect(
+      await db.productReview.count({ where: { shop: "other-shop.myshopify.com", sentiment: { not: null } } }),
+    ).toBe(0);
+    expect(
+      await db.productReview.count({ where: { shop: SHOP, redactedAt: { not: null }, sentiment: null } }),
+    ).toBe(1);
     // The simulator's wording follows its stars: the mean score rises with them.
     const meanBy = [1, 2, 3, 4, 5].map((s) => {
       const x = rows.filter((r) => r.rating === s).map((r) => r.sentiment!);
@@ -108,8 +115,14 @@ describe("runSentimentRun without OpenAI", () => {
     expect(present).toEqual([...present].sort((a, b) => a - b));
 
     const again = await newRun();
-    expect(await runSentimentRun(db, again.id, { now: end, openAi: null })).toEqual({ status: "computed", scored: 0 });
-    expect(await runSentimentRun(db, run.id, { now: end, openAi: null })).toEqual({ status: "skipped", scored: 0 });
+    expect(await runSentimentRun(db, again.id, { now: end, openAi: null })).toEqual({
+      status: "computed",
+      scored: 0,
+    });
+    expect(await runSentimentRun(db, run.id, { now: end, openAi: null })).toEqual({
+      status: "skipped",
+      scored: 0,
+    });
   }, 60_000);
 });
 
@@ -128,20 +141,31 @@ describe("runSentimentRun with OpenAI (the local stub)", () => {
       { content: JSON.stringify({ summary: "Customers love the fit; complaints are about sizing." }) },
     );
     const run = await newRun();
-    const outcome = await runSentimentRun(db, run.id, { now: new Date("2026-12-01T00:00:00Z"), openAi: client() });
+    const outcome = await runSentimentRun(db, run.id, {
+      now: new Date("2026-12-01T00:00:00Z"),
+      openAi: client(),
+    });
     expect(outcome).toEqual({ status: "computed", scored: 25 });
 
     const sent = stub.state.requests.filter((r) => r.path === "/v1/chat/completions");
     expect(sent).toHaveLength(3);
-    const format = sent[0]!.body.response_format as { type: string; json_schema: { name: string; strict: boolean } };
-    expect(format).toMatchObject({ type: "json_schema", json_schema: { name: "review_sentiment", strict: true } });
+    const format = sent[0]!.body.response_format as {
+      type: string;
+      json_schema: { name: string; strict: boolean };
+    };
+    expect(format).toMatchObject({
+      type: "json_schema",
+      json_schema: { name: "review_sentiment", strict: true },
+    });
     expect(JSON.stringify(sent[0]!.body)).not.toContain("r00"); // the review app's ids stay here
 
     const rows = await db.productReview.findMany({ where: { shop: SHOP }, orderBy: { externalId: "asc" } });
     expect(rows.slice(0, 20).every((r) => r.sentimentSource === "openai")).toBe(true);
     expect(rows[0]).toMatchObject({ sentiment: 0.9, sentimentThemes: ["fit"] });
     expect(rows[1]).toMatchObject({ sentiment: -0.8, sentimentThemes: ["sizing", "late delivery"] });
-    expect(rows.slice(20).every((r) => r.sentimentSource === "vader" && r.sentimentThemes.length === 0)).toBe(true);
+    expect(rows.slice(20).every((r) => r.sentimentSource === "vader" && r.sentimentThemes.length === 0)).toBe(
+      true,
+    );
 
     const stored = await db.sentimentRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(stored).toMatchObject({
@@ -169,7 +193,12 @@ describe("runSentimentRun with OpenAI (the local stub)", () => {
     const run = await newRun();
     await runSentimentRun(db, run.id, { now: new Date("2026-12-01T00:00:00Z"), openAi: client() });
     const stored = await db.sentimentRun.findUniqueOrThrow({ where: { id: run.id } });
-    expect(stored).toMatchObject({ status: "computed", scoredOpenai: 1, summary: null, negativeThemes: [{ theme: "size", reviews: 1 }] });
+    expect(stored).toMatchObject({
+      status: "computed",
+      scoredOpenai: 1,
+      summary: null,
+      negativeThemes: [{ theme: "size", reviews: 1 }],
+    });
     expect(stored.summaryError).toMatch(/429/);
     expect(stored.summaryError).not.toContain("sk-sentiment");
   });
@@ -177,11 +206,31 @@ describe("runSentimentRun with OpenAI (the local stub)", () => {
 
 describe("customerSentiment", () => {
   it("aggregates each customer's reviews before asOf in SQL", async () => {
-    await review("a", 5, "", "", { customerId: 7n, sentiment: 0.8, sentimentSource: "vader", reviewedAt: new Date("2026-01-01") });
-    await review("b", 2, "", "", { customerId: 7n, sentiment: -0.4, sentimentSource: "vader", reviewedAt: new Date("2026-03-01") });
+    await review("a", 5, "", "", {
+      customerId: 7n,
+      sentiment: 0.8,
+      sentimentSource: "vader",
+      reviewedAt: new Date("2026-01-01"),
+    });
+    await review("b", 2, "", "", {
+      customerId: 7n,
+      sentiment: -0.4,
+      sentimentSource: "vader",
+      reviewedAt: new Date("2026-03-01"),
+    });
     await review("c", 1, "", "", { customerId: 7n, reviewedAt: new Date("2026-06-01") });
-    await review("d", 4, "", "", { customerId: 8n, sentiment: 0.5, sentimentSource: "openai", reviewedAt: new Date("2026-02-01") });
-    await review("e", 1, "", "", { customerId: 8n, sentiment: -1, sentimentSource: "vader", redactedAt: new Date() });
+    await review("d", 4, "", "", {
+      customerId: 8n,
+      sentiment: 0.5,
+      sentimentSource: "openai",
+      reviewedAt: new Date("2026-02-01"),
+    });
+    await review("e", 1, "", "", {
+      customerId: 8n,
+      sentiment: -1,
+      sentimentSource: "vader",
+      redactedAt: new Date(),
+    });
     await review("f", 3, "", "", { customerId: null, sentiment: 0, sentimentSource: "vader" });
 
     const now = await customerSentiment(db, SHOP, new Date("2026-12-01"));

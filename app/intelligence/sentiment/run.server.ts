@@ -16,7 +16,13 @@ export const SCORE_PAGE = 400;
 
 const MAX_PASSES = 3;
 
-type ReviewRow = { source: string; externalId: string; rating: number; title: string | null; body: string | null };
+type ReviewRow = {
+  source: string;
+  externalId: string;
+  rating: number;
+  title: string | null;
+  body: string | null;
+};
 
 export type SentimentOutcome = { status: "computed" | "skipped"; scored: number };
 
@@ -60,7 +66,10 @@ export async function runSentimentRun(
         where: {
           ...unscored,
           ...(after && {
-            OR: [{ source: { gt: after.source } }, { source: after.source, externalId: { gt: after.externalId } }],
+            OR: [
+              { source: { gt: after.source } },
+              { source: after.source, externalId: { gt: after.externalId } },
+            ],
           }),
         },
         orderBy: [{ source: "asc" }, { externalId: "asc" }],
@@ -79,7 +88,10 @@ export async function runSentimentRun(
       counts.fellBack += scores.filter((s) => s.fellBack).length;
       after = page[page.length - 1]!;
       const done = Math.min(counts.scored, total);
-      await progress(`Scored ${done} of ${total} reviews`, 0.02 + (chat ? 0.78 : 0.96) * (done / Math.max(total, 1)));
+      await progress(
+        `Scored ${done} of ${total} reviews`,
+        0.02 + (chat ? 0.78 : 0.96) * (done / Math.max(total, 1)),
+      );
     }
     const left = await db.productReview.count({ where: unscored });
     if (left === 0) break;
@@ -92,7 +104,8 @@ export async function runSentimentRun(
         return summariseRecentReviews(db, shop, chat, options.now);
       })()
     : null;
-  if (summary?.error) log.warn({ shop, runId, error: summary.error }, "OpenAI could not summarise the reviews");
+  if (summary?.error)
+    log.warn({ shop, runId, error: summary.error }, "OpenAI could not summarise the reviews");
   await db.sentimentRun.update({
     where: { id: runId },
     data: {

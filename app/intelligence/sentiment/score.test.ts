@@ -35,7 +35,13 @@ describe("scoreReviews", () => {
     }) as ChatJson;
     const out = await scoreReviews(reviews, chat);
     expect(requests).toHaveLength(1);
-    expect(out[0]).toEqual({ id: "a", sentiment: 0.9, source: "openai", themes: ["fit", "colour choice", "price"], fellBack: false });
+    expect(out[0]).toEqual({
+      id: "a",
+      sentiment: 0.9,
+      source: "openai",
+      themes: ["fit", "colour choice", "price"],
+      fellBack: false,
+    });
     expect(out[1]).toMatchObject({ id: "b", source: "vader", fellBack: true });
     expect(out[2]).toMatchObject({ id: "c", source: "vader", fellBack: true });
   });

@@ -35,13 +35,20 @@ export async function scoreReviews(
     const chunk = reviews.slice(i, i + OPENAI_BATCH);
     let scores = new Map<string, { score: number; themes: string[] }>();
     try {
-      scores = readScores(await chat(scoreRequest(chunk)), chunk.map((r) => r.id));
+      scores = readScores(
+        await chat(scoreRequest(chunk)),
+        chunk.map((r) => r.id),
+      );
     } catch (error) {
       onError(error);
     }
     for (const r of chunk) {
       const s = scores.get(r.id);
-      out.push(s ? { id: r.id, sentiment: s.score, source: "openai", themes: s.themes, fellBack: false } : offline(r, true));
+      out.push(
+        s
+          ? { id: r.id, sentiment: s.score, source: "openai", themes: s.themes, fellBack: false }
+          : offline(r, true),
+      );
     }
   }
   return out;
@@ -55,7 +62,8 @@ export function countThemes(
 ): { theme: string; reviews: number }[] {
   const counts = new Map<string, number>();
   for (const r of reviews)
-    if (r.sentiment <= negativeBelow) for (const t of new Set(r.themes)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    if (r.sentiment <= negativeBelow)
+      for (const t of new Set(r.themes)) counts.set(t, (counts.get(t) ?? 0) + 1);
   return [...counts]
     .map(([theme, n]) => ({ theme, reviews: n }))
     .sort((a, b) => b.reviews - a.reviews || a.theme.localeCompare(b.theme))

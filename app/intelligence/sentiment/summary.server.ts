@@ -36,7 +36,14 @@ export async function summariseRecentReviews(
     },
     orderBy: { reviewedAt: "desc" },
     take: RECENT,
-    select: { productId: true, rating: true, title: true, body: true, sentiment: true, sentimentThemes: true },
+    select: {
+      productId: true,
+      rating: true,
+      title: true,
+      body: true,
+      sentiment: true,
+      sentimentThemes: true,
+    },
   });
   if (recent.length === 0) return { text: null, negativeThemes: [], reviews: 0, error: null };
   const scored = recent.map((r) => ({ ...r, sentiment: r.sentiment ?? 0, themes: r.sentimentThemes }));
@@ -44,7 +51,10 @@ export async function summariseRecentReviews(
   const productIds = [...new Set(recent.flatMap((r) => (r.productId === null ? [] : [r.productId])))];
   const titles = new Map(
     (
-      await db.product.findMany({ where: { shop, id: { in: productIds } }, select: { id: true, title: true } })
+      await db.product.findMany({
+        where: { shop, id: { in: productIds } },
+        select: { id: true, title: true },
+      })
     ).map((p) => [String(p.id), p.title]),
   );
   const quoted = [...scored]
@@ -59,7 +69,12 @@ export async function summariseRecentReviews(
     }));
   try {
     const text = readSummary(await chat(summaryRequest(quoted, negativeThemes)));
-    return { text, negativeThemes, reviews: recent.length, error: text ? null : "The model wrote an empty summary." };
+    return {
+      text,
+      negativeThemes,
+      reviews: recent.length,
+      error: text ? null : "The model wrote an empty summary.",
+    };
   } catch (error) {
     return {
       text: null,

@@ -44,7 +44,9 @@ describe("vaderCompound", () => {
         return Number.isFinite(s) && s >= -1 && s <= 1;
       }),
     );
-    expect(vaderCompound("AMAZING!!!! LOVE LOVE LOVE it, best ever, perfect, wonderful!!!!")).toBeLessThanOrEqual(1);
+    expect(
+      vaderCompound("AMAZING!!!! LOVE LOVE LOVE it, best ever, perfect, wonderful!!!!"),
+    ).toBeLessThanOrEqual(1);
   });
 });
 
@@ -58,6 +60,8 @@ describe("reviewText", () => {
   });
 
   it("a negative title outweighs a bland body", () => {
-    expect(scoreReviewOffline({ title: "Not great", body: "The mug is smaller than I expected." })).toBeLessThan(0);
+    expect(
+      scoreReviewOffline({ title: "Not great", body: "The mug is smaller than I expected." }),
+    ).toBeLessThan(0);
   });
 });

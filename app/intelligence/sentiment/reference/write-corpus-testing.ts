@@ -3,7 +3,4 @@
 import { writeFileSync } from "node:fs";
 import { labelledCorpus } from "../corpus-testing";
 
-writeFileSync(
-  new URL("./corpus.json", import.meta.url),
-  `${JSON.stringify(labelledCorpus(), null, 1)}\n`,
-);
+writeFileSync(new URL("./corpus.json", import.meta.url), `${JSON.stringify(labelledCorpus(), null, 1)}\n`);

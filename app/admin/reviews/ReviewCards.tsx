@@ -65,6 +65,12 @@ export function StatusCard(props: {
             <ProgressBar progress={Math.round(run.progress * 100)} size="small" />
           </BlockStack>
         )}
+        {computed && computed.scoredOpenai + computed.fellBack > 0 && (
+          <Text as="p" tone="subdued" variant="bodySm">
+            The last run scored {n(computed.scored)} reviews: {n(computed.scoredOpenai)} by OpenAI,{" "}
+            {n(computed.fellBack)} by VADER when OpenAI could not answer.
+          </Text>
+        )}
         {run?.status === "failed" && (
           <Banner tone="warning" title="The last computation stopped on an error">
             <p>{run.reason}</p>
@@ -96,18 +102,28 @@ export function EmptyCard() {
 
 export function TotalsCard({ page }: { page: ReviewSentimentPage }) {
   const t = page.totals;
+  const a = page.agreement;
   return (
     <Card>
-      <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-        <KpiTile label="Reviews" value={n(t.reviews)} />
-        <KpiTile
-          label="Mean sentiment"
-          value={formatScore(t.meanSentiment)}
-          note={sentimentLabel(t.meanSentiment).label}
-        />
-        <KpiTile label="Negative" value={pct(t.negative, t.scored)} note={`${n(t.negative)} reviews`} />
-        <KpiTile label="Mean rating" value={t.meanRating === null ? "—" : `${t.meanRating.toFixed(2)}★`} />
-      </InlineGrid>
+      <BlockStack gap="300">
+        <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+          <KpiTile label="Reviews" value={n(t.reviews)} />
+          <KpiTile
+            label="Mean sentiment"
+            value={formatScore(t.meanSentiment)}
+            note={sentimentLabel(t.meanSentiment).label}
+          />
+          <KpiTile label="Negative" value={pct(t.negative, t.scored)} note={`${n(t.negative)} reviews`} />
+          <KpiTile label="Mean rating" value={t.meanRating === null ? "—" : `${t.meanRating.toFixed(2)}★`} />
+        </InlineGrid>
+        <Text as="p" tone="subdued" variant="bodySm">
+          <span data-kpi="Agreement with stars">
+            Scores against stars: correlation {a.correlation === null ? "—" : a.correlation.toFixed(2)}; of
+            the {n(a.polar)} reviews of 1–2★ or 4–5★, {pct(a.polarAgreeing, a.polar)} are scored on the side
+            of their stars.
+          </span>
+        </Text>
+      </BlockStack>
     </Card>
   );
 }

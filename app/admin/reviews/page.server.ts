@@ -44,7 +44,11 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
   >`
     SELECT count(*)::int AS reviews, count("sentiment")::int AS scored, avg("sentiment")::float8 AS mean,
            count(*) FILTER (WHERE "sentiment" <= ${NEGATIVE_AT})::int AS negative,
-           avg("rating")::float8 AS rating, max("reviewedAt") AS newest
+           avg("rating")::float8 AS rating, max("reviewedAt") AS newest,
+           corr("sentiment", "rating")::float8 AS r,
+           count("sentiment") FILTER (WHERE "rating" <> 3)::int AS polar,
+           count(*) FILTER (WHERE ("rating" < 3 AND "sentiment" < 0) OR ("rating" > 3 AND "sentiment" > 0))::int
+             AS "polarAgreeing"
     FROM "ProductReview" WHERE "shop" = ${shop} AND "redactedAt" IS NULL`;
   const base = {
     timeZone: shopRow?.ianaTimezone ?? null,
@@ -72,6 +76,12 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
       meanSentiment: totals?.mean ?? null,
       negative: totals?.negative ?? 0,
       meanRating: totals?.rating ?? null,
+    },
+    // How well the scores agree with the stars the customers gave: the scorer's evaluation.
+    agreement: {
+      correlation: totals?.r ?? null,
+      polar: totals?.polar ?? 0,
+      polarAgreeing: totals?.polarAgreeing ?? 0,
     },
   };
   if (!totals?.newest) return { ...base, weeks: [], ratings: [], negative: [], products: [] };

@@ -68,6 +68,10 @@ describe("/app/insights/reviews", () => {
     const page = await load();
     expect(page.computed).toMatchObject({ scored: reviews, scoredOpenai: 0, summary: null });
     expect(page.totals).toMatchObject({ reviews, scored: reviews });
+    console.info("sentiment against stars", page.agreement, "reviews", reviews);
+    // The simulator's wording follows its stars, and VADER reads it.
+    expect(page.agreement.correlation).toBeGreaterThan(0.7);
+    expect(page.agreement.polarAgreeing / page.agreement.polar).toBeGreaterThan(0.9);
     expect(page.ratings.reduce((s, r) => s + r.reviews, 0)).toBe(reviews);
     expect(page.weeks.length).toBe(26);
     expect(page.weeks.every((w) => new Date(`${w.week}T00:00:00Z`).getUTCDay() === 1)).toBe(true);

@@ -70,7 +70,7 @@ describe("/app/insights/reviews", () => {
     expect(page.totals).toMatchObject({ reviews, scored: reviews });
     console.info("sentiment against stars", page.agreement, "reviews", reviews);
     // The simulator's wording follows its stars, and VADER reads it.
-    expect(page.agreement.correlation).toBeGreaterThan(0.7);
+    expect(page.agreement.correlation).toBeGreaterThan(0.65);
     expect(page.agreement.polarAgreeing / page.agreement.polar).toBeGreaterThan(0.9);
     expect(page.ratings.reduce((s, r) => s + r.reviews, 0)).toBe(reviews);
     expect(page.weeks.length).toBe(26);

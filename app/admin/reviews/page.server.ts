@@ -40,6 +40,9 @@ export async function loadReviewSentimentPage(db: PrismaClient, shop: string) {
       negative: number;
       rating: number | null;
       newest: Date | null;
+      r: number | null;
+      polar: number;
+      polarAgreeing: number;
     }[]
   >`
     SELECT count(*)::int AS reviews, count("sentiment")::int AS scored, avg("sentiment")::float8 AS mean,

@@ -84,6 +84,10 @@ export const JOBS = {
     "schedule-churn": z.object({}).strict(),
     // One shop's churn evaluation, risks, drivers and interventions; job id = run id.
     "compute-churn": z.object({ runId: z.uuid() }).strict(),
+    // Nightly: one sentiment run per installed shop (app/intelligence/sentiment/start.server.ts).
+    "schedule-sentiment": z.object({}).strict(),
+    // One shop's unscored reviews scored (and, with OpenAI, the recent reviews summarised); job id = run id.
+    "score-sentiment": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -27,6 +27,10 @@ export const LIFETIME_VALUE_PATTERN = "15 3 * * *";
 // Churn risk nightly at 03:45 UTC, after the lifetime-value fit (its CLV is the value at stake).
 export const CHURN_PATTERN = "45 3 * * *";
 
+// Review sentiment nightly at 03:30 UTC, before the churn run that reads it; imports ask
+// for a run themselves, so this catches reviews that arrived any other way.
+export const SENTIMENT_PATTERN = "30 3 * * *";
+
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
 
@@ -40,6 +44,7 @@ export const SCHEDULES = [
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-segments", every: SCHEDULE_SEGMENTS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-churn", pattern: CHURN_PATTERN },
+  { queue: QUEUE.analytics, id: "schedule-sentiment", pattern: SENTIMENT_PATTERN },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
 >;

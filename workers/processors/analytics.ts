@@ -5,13 +5,16 @@ import { requestChurnRun } from "~/intelligence/churn/start.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
 import { computeSegments, startSegmentRun } from "~/intelligence/segments/compute.server";
+import { markSentimentFailed, runSentimentRun } from "~/intelligence/sentiment/run.server";
+import { requestSentimentScoring } from "~/intelligence/sentiment/start.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
+import { openAi } from "~/openai.server";
 
 const SHOP_PAGE = 1_000;
 
 // The intelligence models' jobs: nightly fan-outs over the installed shops, and one shop's
-// lifetime-value fit, segment run or churn run (each keyed by its row's id, so a repeat adds nothing).
+// lifetime-value fit, segment run, churn run or sentiment run (each keyed by its row's id, so a repeat adds nothing).
 
 export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeof QUEUE.analytics>) {
   return async (job: Job) => {
@@ -72,6 +75,31 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
               db,
               runId,
               "The computation stopped on an error; the previous risks stay in use.",
+            );
+          throw error;
+        }
+      }
+      case "schedule-sentiment":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return { shops: await forEachShop(db, (domain) => requestSentimentScoring(domain, "schedule", db)) };
+      case "score-sentiment": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "score-sentiment">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runSentimentRun(db, runId, {
+            now: new Date(),
+            openAi: openAi(),
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markSentimentFailed(
+              db,
+              runId,
+              "The scoring stopped on an error; the scores written before it stay.",
             );
           throw error;
         }

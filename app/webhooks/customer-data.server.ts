@@ -210,6 +210,7 @@ async function redactImportedData(
       reviewerName: null,
       title: null,
       body: null,
+      sentimentThemes: [],
       customerId: null,
       redactedAt: now,
     },

@@ -8,7 +8,7 @@ const NEGATION =
   /(?<![\p{L}'])(?:aint|arent|cannot|cant|couldnt|darent|didnt|doesnt|dont|hadnt|hasnt|havent|isnt|mightnt|mustnt|neither|neednt|never|none|nope|nor|not|nothing|nowhere|oughtnt|shant|shouldnt|uhuh|uh-uh|wasnt|werent|without|wont|wouldnt|rarely|seldom|despite|(?:ai|are|ca|could|dare|did|does|do|had|has|have|is|might|must|need|ought|sha|should|was|were|wo|would)n't)(?![\p{L}'])/giu;
 
 // The offline scorer: VADER (Hutto & Gilbert 2014) through the vader-sentiment package
-// (ADR 0029-sentiment-scorer). A review's title and body are scored as one text, the title
+// (ADR 0030-sentiment-scorer). A review's title and body are scored as one text, the title
 // first as its own sentence, so "Not great" in the title still weighs on the whole.
 
 /** VADER's compound score of `text` in [-1, 1]; 0 for empty text. */

@@ -30,9 +30,29 @@ export function ClustersCard({ summary }: { summary: SegmentSummary }) {
                     </Text>
                   </InlineStack>
                   <ProgressBar progress={(100 * c.size) / Math.max(1, summary.buyerCount)} size="small" />
-                  <Text as="p" tone="subdued">
-                    {c.persona}
-                  </Text>
+                  {c.written?.by === "openai" ? (
+                    <>
+                      <Text as="p">
+                        <span data-persona-name={c.index}>{c.written.name}</span>
+                        {` — ${c.written.description}`}
+                      </Text>
+                      <Text as="p" tone="subdued">
+                        {`Suggested: ${c.written.action}`}
+                      </Text>
+                      <Text as="p" tone="subdued" variant="bodySm">
+                        {`Written by OpenAI from the cluster's averages. ${c.persona}`}
+                      </Text>
+                    </>
+                  ) : (
+                    <>
+                      <Text as="p" tone="subdued">
+                        {c.persona}
+                      </Text>
+                      <Text as="p" tone="subdued" variant="bodySm">
+                        Templated from the cluster's averages (OpenAI writes personas when a key is configured).
+                      </Text>
+                    </>
+                  )}
                 </BlockStack>
               ))}
           </>

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "~/db.server";
 import { parseAudience, readConditions, storedConditions, type Audience } from "./audience";
@@ -106,7 +107,7 @@ export async function updateSavedSegment(
   if (!valid.ok) return valid;
   const other = await db.savedSegment.findUnique({ where: { shop_name: { shop, name: valid.value.name } } });
   if (other && other.id !== id) return nameTaken();
-  const changed = JSON.stringify(storedConditions(valid.value.conditions)) !== JSON.stringify(existing.conditions);
+  const changed = !isDeepStrictEqual(readConditions(existing.conditions), valid.value.conditions);
   if (changed) {
     const running = (await experimentsUsing(db, shop, id)).filter((e) => e.status !== "draft");
     if (running.length)

@@ -216,7 +216,11 @@ describe("a saved-segment audience (ADR 0029)", () => {
     await score(range(1, 30), "at_risk");
     await score(range(31, 60), "champions");
     const segment = await db.savedSegment.create({
-      data: { shop: SHOP, name: "At risk", conditions: storedConditions({ ...EVERYONE, segments: ["at_risk"] }) },
+      data: {
+        shop: SHOP,
+        name: "At risk",
+        conditions: storedConditions({ ...EVERYONE, segments: ["at_risk"] }),
+      },
     });
     const e = await launched(earnRate({ audience: { kind: "segment", segmentId: segment.id } }));
     const first = await db.experimentExposure.findMany({ where: { experimentId: e.id } });
@@ -245,8 +249,16 @@ describe("a saved-segment audience (ADR 0029)", () => {
     const foreign = await db.savedSegment.create({
       data: { shop: "someone-else.myshopify.com", name: "Theirs", conditions: storedConditions(EVERYONE) },
     });
-    const refused = await createExperiment(db, SHOP, earnRate({ audience: { kind: "segment", segmentId: foreign.id } }));
-    expect(refused).toMatchObject({ ok: false, status: 422, fieldErrors: { "audience.segmentId": expect.any(String) } });
+    const refused = await createExperiment(
+      db,
+      SHOP,
+      earnRate({ audience: { kind: "segment", segmentId: foreign.id } }),
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 422,
+      fieldErrors: { "audience.segmentId": expect.any(String) },
+    });
 
     const segment = await db.savedSegment.create({
       data: { shop: SHOP, name: "Everyone", conditions: storedConditions(EVERYONE) },
@@ -255,7 +267,7 @@ describe("a saved-segment audience (ADR 0029)", () => {
     expect(await deleteSavedSegment(db, SHOP, segment.id)).toMatchObject({
       ok: false,
       status: 409,
-      message: expect.stringContaining("\"Earn rate\""),
+      message: expect.stringContaining('"Earn rate"'),
     });
     expect(
       await updateSavedSegment(db, SHOP, segment.id, { name: "Everyone", conditions: "minPoints=5" }, null),

@@ -24,7 +24,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
-  const answer = await segmentsPageAction(prisma(), session.shop, await readForm(request), sessionToken?.sub ?? null);
+  const answer = await segmentsPageAction(
+    prisma(),
+    session.shop,
+    await readForm(request),
+    sessionToken?.sub ?? null,
+  );
   return data(answer, { status: !answer.ok ? answer.status : answer.runId ? 202 : 200 });
 };
 
@@ -95,7 +100,10 @@ export default function SegmentsPage() {
             ) : null}
             <SavedSegmentsCard
               segments={page.saved}
-              onEdit={(s) => s.fields && setEditing({ id: s.id, name: s.name, description: s.description, fields: s.fields })}
+              onEdit={(s) =>
+                s.fields &&
+                setEditing({ id: s.id, name: s.name, description: s.description, fields: s.fields })
+              }
             />
             <AudienceBuilder
               key={editing?.id ?? "new"}

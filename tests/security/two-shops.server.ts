@@ -115,7 +115,21 @@ export async function seedTwoShops(db: PrismaClient, emulator: Emulator) {
       shop: SHOP_B,
       name: "Bsecret segment",
       description: "bsecret members",
-      conditions: { version: 1, segments: [], tiers: [], minPoints: 1, maxPoints: null, tags: [], minClvMinor: null, maxClvMinor: null, minPAlive: null, maxPAlive: null, minChurnRisk: null, atRiskOnly: false, personas: [] },
+      conditions: {
+        version: 1,
+        segments: [],
+        tiers: [],
+        minPoints: 1,
+        maxPoints: null,
+        tags: [],
+        minClvMinor: null,
+        maxClvMinor: null,
+        minPAlive: null,
+        maxPAlive: null,
+        minChurnRisk: null,
+        atRiskOnly: false,
+        personas: [],
+      },
     },
   });
   await db.redemption.create({

@@ -36,8 +36,8 @@ export function ReviewCard(props: {
           ])}
         />
         <Text as="p">
-          Audience: {audienceText(draft, program, props.segmentName)} · traffic {draft.trafficPercent}% · primary metric{" "}
-          {props.metrics.find((m) => m.key === draft.primaryMetric)?.label}
+          Audience: {audienceText(draft, program, props.segmentName)} · traffic {draft.trafficPercent}% ·
+          primary metric {props.metrics.find((m) => m.key === draft.primaryMetric)?.label}
         </Text>
         {draft.guardrails.length > 0 && (
           <Text as="p">

@@ -1,5 +1,15 @@
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, InlineStack, Modal, Spinner, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  Modal,
+  Spinner,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { audienceQuery, type AudienceFields } from "~/intelligence/segments/audience";
 import { ConditionFields, type ConditionOptions } from "./ConditionFields";
@@ -69,7 +79,10 @@ export function AudienceBuilder({ editing, onDone, ...options }: Props) {
       editing
         ? { intent: "update", name, description, conditions: query }
         : { intent: "create-segment", name, description, conditions: query },
-      { method: "post", action: editing ? `/app/insights/saved-segments/${editing.id}` : "/app/insights/segments" },
+      {
+        method: "post",
+        action: editing ? `/app/insights/saved-segments/${editing.id}` : "/app/insights/segments",
+      },
     );
 
   const answer = counter.data;
@@ -77,60 +90,67 @@ export function AudienceBuilder({ editing, onDone, ...options }: Props) {
   const errors = { ...(answer && !answer.ok ? answer.fieldErrors : {}), ...(failure?.fieldErrors ?? {}) };
   return (
     <div id="segment-builder">
-    <Card>
-      <BlockStack gap="400">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text variant="headingMd" as="h2">
-            {editing ? `Editing “${editing.name}”` : "Segment builder"}
-          </Text>
-          <InlineStack gap="300" blockAlign="center">
-            {counter.state !== "idle" ? <Spinner size="small" /> : null}
-            <Text as="span" variant="headingSm" numeric>
-              <span data-audience-count>
-                {answer?.ok
-                  ? `${count.format(answer.matching)} of ${count.format(answer.total)} members match`
-                  : answer
-                    ? answer.message
-                    : ""}
-              </span>
+      <Card>
+        <BlockStack gap="400">
+          <InlineStack align="space-between" blockAlign="center">
+            <Text variant="headingMd" as="h2">
+              {editing ? `Editing “${editing.name}”` : "Segment builder"}
             </Text>
-            {editing ? <Button onClick={onDone}>Cancel</Button> : null}
-            <Button variant="primary" onClick={() => setModalOpen(true)}>
-              {editing ? "Save changes" : "Save as segment"}
-            </Button>
+            <InlineStack gap="300" blockAlign="center">
+              {counter.state !== "idle" ? <Spinner size="small" /> : null}
+              <Text as="span" variant="headingSm" numeric>
+                <span data-audience-count>
+                  {answer?.ok
+                    ? `${count.format(answer.matching)} of ${count.format(answer.total)} members match`
+                    : answer
+                      ? answer.message
+                      : ""}
+                </span>
+              </Text>
+              {editing ? <Button onClick={onDone}>Cancel</Button> : null}
+              <Button variant="primary" onClick={() => setModalOpen(true)}>
+                {editing ? "Save changes" : "Save as segment"}
+              </Button>
+            </InlineStack>
           </InlineStack>
-        </InlineStack>
-        {failure && !modalOpen ? <Banner tone="critical">{failure.message}</Banner> : null}
-        <ConditionFields fields={fields} onChange={setFields} errors={errors} {...options} />
-      </BlockStack>
-      <Modal
-        open={modalOpen}
-        onClose={() => setModalOpen(false)}
-        title={editing ? "Save changes to the segment" : "Save as segment"}
-        primaryAction={{ content: "Save", onAction: save, loading: saver.state !== "idle" }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setModalOpen(false) }]}
-      >
-        <Modal.Section>
-          <BlockStack gap="300">
-            {failure ? <Banner tone="critical">{failure.message}</Banner> : null}
-            <TextField label="Name" value={name} onChange={setName} autoComplete="off" error={errors.name} maxLength={80} />
-            <TextField
-              label="Description"
-              value={description}
-              onChange={setDescription}
-              autoComplete="off"
-              multiline={2}
-              error={errors.description}
-              maxLength={300}
-            />
-            <Text as="p" tone="subdued">
-              {answer?.ok ? `${count.format(answer.matching)} members match today. ` : ""}
-              The segment keeps its conditions, not a list: its members change as scores are recomputed.
-            </Text>
-          </BlockStack>
-        </Modal.Section>
-      </Modal>
-    </Card>
+          {failure && !modalOpen ? <Banner tone="critical">{failure.message}</Banner> : null}
+          <ConditionFields fields={fields} onChange={setFields} errors={errors} {...options} />
+        </BlockStack>
+        <Modal
+          open={modalOpen}
+          onClose={() => setModalOpen(false)}
+          title={editing ? "Save changes to the segment" : "Save as segment"}
+          primaryAction={{ content: "Save", onAction: save, loading: saver.state !== "idle" }}
+          secondaryActions={[{ content: "Cancel", onAction: () => setModalOpen(false) }]}
+        >
+          <Modal.Section>
+            <BlockStack gap="300">
+              {failure ? <Banner tone="critical">{failure.message}</Banner> : null}
+              <TextField
+                label="Name"
+                value={name}
+                onChange={setName}
+                autoComplete="off"
+                error={errors.name}
+                maxLength={80}
+              />
+              <TextField
+                label="Description"
+                value={description}
+                onChange={setDescription}
+                autoComplete="off"
+                multiline={2}
+                error={errors.description}
+                maxLength={300}
+              />
+              <Text as="p" tone="subdued">
+                {answer?.ok ? `${count.format(answer.matching)} members match today. ` : ""}
+                The segment keeps its conditions, not a list: its members change as scores are recomputed.
+              </Text>
+            </BlockStack>
+          </Modal.Section>
+        </Modal>
+      </Card>
     </div>
   );
 }

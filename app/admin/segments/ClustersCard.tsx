@@ -49,7 +49,8 @@ export function ClustersCard({ summary }: { summary: SegmentSummary }) {
                         {c.persona}
                       </Text>
                       <Text as="p" tone="subdued" variant="bodySm">
-                        Templated from the cluster's averages (OpenAI writes personas when a key is configured).
+                        Templated from the cluster's averages (OpenAI writes personas when a key is
+                        configured).
                       </Text>
                     </>
                   )}

@@ -21,7 +21,10 @@ export type SavedSegmentView = {
 
 type Answer = { ok: boolean; message: string };
 
-export function SavedSegmentsCard(props: { segments: SavedSegmentView[]; onEdit: (s: SavedSegmentView) => void }) {
+export function SavedSegmentsCard(props: {
+  segments: SavedSegmentView[];
+  onEdit: (s: SavedSegmentView) => void;
+}) {
   const deleter = useFetcher<Answer>();
   const [deleting, setDeleting] = useState<SavedSegmentView | null>(null);
   const refused = deleter.state === "idle" && deleter.data && !deleter.data.ok ? deleter.data.message : null;
@@ -35,10 +38,10 @@ export function SavedSegmentsCard(props: { segments: SavedSegmentView[]; onEdit:
                 Saved segments
               </Text>
               <Text as="p" tone="subdued">
-                Segments are dynamic: they keep their conditions, not a list of members, so who is in
-                them changes whenever RFM, lifetime value and churn risk are recomputed. Experiments,
-                campaigns and the optimizer can target them; an experiment takes the members in the
-                segment when it launches and keeps them.
+                Segments are dynamic: they keep their conditions, not a list of members, so who is in them
+                changes whenever RFM, lifetime value and churn risk are recomputed. Experiments, campaigns and
+                the optimizer can target them; an experiment takes the members in the segment when it launches
+                and keeps them.
               </Text>
               {refused ? (
                 <Banner tone="warning" title="The segment was not deleted">
@@ -76,7 +79,9 @@ export function SavedSegmentsCard(props: { segments: SavedSegmentView[]; onEdit:
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>
-                    {s.fields ? `${count.format(s.matching)} of ${count.format(s.total)}` : "Unreadable conditions"}
+                    {s.fields
+                      ? `${count.format(s.matching)} of ${count.format(s.total)}`
+                      : "Unreadable conditions"}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{s.updatedAt}</IndexTable.Cell>
@@ -110,14 +115,19 @@ export function SavedSegmentsCard(props: { segments: SavedSegmentView[]; onEdit:
           destructive: true,
           onAction: () => {
             if (deleting)
-              deleter.submit({ intent: "delete" }, { method: "post", action: `/app/insights/saved-segments/${deleting.id}` });
+              deleter.submit(
+                { intent: "delete" },
+                { method: "post", action: `/app/insights/saved-segments/${deleting.id}` },
+              );
             setDeleting(null);
           },
         }}
         secondaryActions={[{ content: "Cancel", onAction: () => setDeleting(null) }]}
       >
         <Modal.Section>
-          <Text as="p">Campaigns and the optimizer will no longer be able to target it. Its members are not affected.</Text>
+          <Text as="p">
+            Campaigns and the optimizer will no longer be able to target it. Its members are not affected.
+          </Text>
         </Modal.Section>
       </Modal>
     </Card>

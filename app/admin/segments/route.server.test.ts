@@ -6,7 +6,13 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { loader as audienceLoader } from "~/routes/app.insights.audience";
 import { action as savedSegmentAction } from "~/routes/app.insights.saved-segments.$segmentId";
 import { action, loader } from "~/routes/app.insights.segments";
-import { adminRequest, answer, routeArgs, STAFF_ID, storeSessionWithoutShopify } from "~tests/support/admin.server";
+import {
+  adminRequest,
+  answer,
+  routeArgs,
+  STAFF_ID,
+  storeSessionWithoutShopify,
+} from "~tests/support/admin.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 
 // /app/insights/segments through its route: the loader shows the latest computation (or
@@ -190,7 +196,9 @@ describe("/app/insights/audience (the segment builder's live count)", () => {
 
 describe("saved segments", () => {
   const create = (form: Record<string, string>) =>
-    action(routeArgs(adminRequest(SHOP, "/app/insights/segments", { intent: "create-segment", ...form }))).then(answer);
+    action(
+      routeArgs(adminRequest(SHOP, "/app/insights/segments", { intent: "create-segment", ...form })),
+    ).then(answer);
   const change = (id: string, form: Record<string, string>) =>
     savedSegmentAction(
       routeArgs(adminRequest(SHOP, `/app/insights/saved-segments/${id}`, form), { segmentId: id }),
@@ -198,8 +206,15 @@ describe("saved segments", () => {
 
   it("saves the builder's conditions under a name, lists them with live counts, renames and deletes", async () => {
     await seedMembers(20);
-    await db.member.updateMany({ where: { shop: SHOP, customerId: { lt: 1005n } }, data: { availablePoints: 800 } });
-    const saved = await create({ name: " Big balances ", description: "Hold 500 points or more", conditions: "minPoints=500" });
+    await db.member.updateMany({
+      where: { shop: SHOP, customerId: { lt: 1005n } },
+      data: { availablePoints: 800 },
+    });
+    const saved = await create({
+      name: " Big balances ",
+      description: "Hold 500 points or more",
+      conditions: "minPoints=500",
+    });
     expect(saved).toMatchObject({ status: 200, body: { ok: true, message: "Segment saved" } });
     const id = (saved.body as { segmentId: string }).segmentId;
     const row = await db.savedSegment.findUniqueOrThrow({ where: { id } });
@@ -208,7 +223,13 @@ describe("saved segments", () => {
 
     let page = await load();
     expect(page.saved).toEqual([
-      expect.objectContaining({ id, name: "Big balances", matching: 5, total: 22, updatedAt: expect.stringMatching(/2026|20\d\d/) }),
+      expect.objectContaining({
+        id,
+        name: "Big balances",
+        matching: 5,
+        total: 22,
+        updatedAt: expect.stringMatching(/2026|20\d\d/),
+      }),
     ]);
     expect(page.saved[0]!.fields).toMatchObject({ minPoints: "500", maxPoints: "" });
 
@@ -217,7 +238,9 @@ describe("saved segments", () => {
     page = await load();
     expect(page.saved[0]!.matching).toBe(6);
 
-    expect(await change(id, { intent: "update", name: "Savers", description: "", conditions: "minPoints=850" })).toMatchObject({
+    expect(
+      await change(id, { intent: "update", name: "Savers", description: "", conditions: "minPoints=850" }),
+    ).toMatchObject({
       status: 200,
       body: { ok: true },
     });
@@ -247,7 +270,9 @@ describe("saved segments", () => {
     });
     expect(await create({ name: "x".repeat(81), conditions: "minAlive=90&maxAlive=10" })).toMatchObject({
       status: 422,
-      body: { fieldErrors: { name: "At most 80 characters.", maxPAlive: "The minimum is above the maximum." } },
+      body: {
+        fieldErrors: { name: "At most 80 characters.", maxPAlive: "The minimum is above the maximum." },
+      },
     });
     expect(await db.savedSegment.count()).toBe(1);
   });
@@ -257,9 +282,13 @@ describe("saved segments", () => {
       data: { shop: "someone-else.myshopify.com", name: "Theirs", conditions: { version: 1 } },
     });
     expect(await change(theirs.id, { intent: "delete" })).toMatchObject({ status: 404 });
-    expect(await change(theirs.id, { intent: "update", name: "Mine", conditions: "" })).toMatchObject({ status: 404 });
+    expect(await change(theirs.id, { intent: "update", name: "Mine", conditions: "" })).toMatchObject({
+      status: 404,
+    });
     expect(await change("nope", { intent: "delete" })).toMatchObject({ status: 404 });
     expect(await change(theirs.id, { intent: "explode" })).toMatchObject({ status: 400 });
-    expect(await db.savedSegment.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ name: "Theirs" });
+    expect(await db.savedSegment.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({
+      name: "Theirs",
+    });
   });
 });

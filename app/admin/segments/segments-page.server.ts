@@ -78,9 +78,7 @@ export async function segmentsPageAction(
   if (!parsed.success) return unreadableForm();
   if (parsed.data.intent === "create-segment") {
     const created = await createSavedSegment(db, shop, parsed.data, staffId);
-    return created.ok
-      ? { ok: true, segmentId: created.value.id, message: "Segment saved" }
-      : created;
+    return created.ok ? { ok: true, segmentId: created.value.id, message: "Segment saved" } : created;
   }
   try {
     return { ok: true, runId: await requestSegmentRun(db, shop), message: "Recomputing segments" };

@@ -142,7 +142,9 @@ async function seed(shop: string) {
       summary: clusters([...PERSONAS].reverse()),
     },
   });
-  await db.segmentRun.create({ data: { shop, status: "completed", startedAt: NOW, finishedAt: NOW, summary: clusters(PERSONAS) } });
+  await db.segmentRun.create({
+    data: { shop, status: "completed", startedAt: NOW, finishedAt: NOW, summary: clusters(PERSONAS) },
+  });
   await db.segmentRun.create({ data: { shop, status: "running", startedAt: NOW } });
 }
 

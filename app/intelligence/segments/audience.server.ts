@@ -67,7 +67,10 @@ export async function countAudiences(db: PrismaClient, shop: string, audiences: 
 /** A saved segment's conditions, or null when the shop has no such segment (or they are unreadable). */
 export async function savedConditions(db: PrismaClient, shop: string, segmentId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(segmentId)) return null;
-  const row = await db.savedSegment.findFirst({ where: { shop, id: segmentId }, select: { conditions: true } });
+  const row = await db.savedSegment.findFirst({
+    where: { shop, id: segmentId },
+    select: { conditions: true },
+  });
   return row ? readConditions(row.conditions) : null;
 }
 
@@ -75,7 +78,11 @@ export async function savedConditions(db: PrismaClient, shop: string, segmentId:
  * The members of a saved segment as it stands now (a dynamic segment: its conditions read
  * the latest scores), for campaigns and the optimizer. Null when the shop has no such segment.
  */
-export async function segmentMembers(db: PrismaClient, shop: string, segmentId: string): Promise<bigint[] | null> {
+export async function segmentMembers(
+  db: PrismaClient,
+  shop: string,
+  segmentId: string,
+): Promise<bigint[] | null> {
   const conditions = await savedConditions(db, shop, segmentId);
   if (!conditions) return null;
   const rows = await db.$queryRaw<{ customerId: bigint }[]>(audienceMembersSql(shop, conditions));

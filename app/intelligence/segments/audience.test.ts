@@ -72,7 +72,13 @@ describe("segment builder conditions", () => {
   });
 
   it("gives a stored condition set back to the builder as it was entered", () => {
-    const fields = { ...EMPTY_FIELDS, minClv: "120.5", minAlivePercent: "25", tags: "vip, eu", atRiskOnly: true };
+    const fields = {
+      ...EMPTY_FIELDS,
+      minClv: "120.5",
+      minAlivePercent: "25",
+      tags: "vip, eu",
+      atRiskOnly: true,
+    };
     const parsed = parse(audienceQuery(fields)).data!;
     expect(audienceFields(parsed, "USD")).toEqual(fields);
   });

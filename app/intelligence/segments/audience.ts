@@ -118,9 +118,18 @@ function fieldsSchema(currency: string) {
       atRiskOnly: z.boolean(),
       personas: audienceShape.shape.personas,
     })
-    .refine(ordered<Audience>("minPoints", "maxPoints").check, ordered<Audience>("minPoints", "maxPoints").params)
-    .refine(ordered<Audience>("minClvMinor", "maxClvMinor").check, ordered<Audience>("minClvMinor", "maxClvMinor").params)
-    .refine(ordered<Audience>("minPAlive", "maxPAlive").check, ordered<Audience>("minPAlive", "maxPAlive").params);
+    .refine(
+      ordered<Audience>("minPoints", "maxPoints").check,
+      ordered<Audience>("minPoints", "maxPoints").params,
+    )
+    .refine(
+      ordered<Audience>("minClvMinor", "maxClvMinor").check,
+      ordered<Audience>("minClvMinor", "maxClvMinor").params,
+    )
+    .refine(
+      ordered<Audience>("minPAlive", "maxPAlive").check,
+      ordered<Audience>("minPAlive", "maxPAlive").params,
+    );
 }
 
 const splitTags = (values: string[]) =>

@@ -84,9 +84,9 @@ describe("personas written by OpenAI during the segments run", () => {
   });
 
   it("keeps the template for an answer beyond the limits (a name over 40 characters)", async () => {
-    stub.script(
-      { content: JSON.stringify({ ...answer(0), name: "A name that goes on far beyond forty characters" }) },
-    );
+    stub.script({
+      content: JSON.stringify({ ...answer(0), name: "A name that goes on far beyond forty characters" }),
+    });
     const clusters = await run(client());
     expect(clusters[0]!.written?.by).toBe("template");
   });

@@ -49,11 +49,24 @@ async function validInput(db: PrismaClient, shop: string, input: SegmentInput) {
   return { ok: true as const, value: { ...details.data, conditions: conditions.data } };
 }
 
-const nameTaken = () =>
-  invalid("Another segment has this name.", { name: "Another segment has this name." });
+/** The write, or null when a concurrent save took the name first (the unique index). */
+async function uniqueName<T>(write: () => Promise<T>): Promise<T | null> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") return null;
+    throw error;
+  }
+}
+
+const nameTaken = () => invalid("Another segment has this name.", { name: "Another segment has this name." });
 
 /** The experiments that target the segment and are not finished, with their status. */
-export async function experimentsUsing(db: PrismaClient | Prisma.TransactionClient, shop: string, segmentId: string) {
+export async function experimentsUsing(
+  db: PrismaClient | Prisma.TransactionClient,
+  shop: string,
+  segmentId: string,
+) {
   return db.experiment.findMany({
     where: {
       shop,
@@ -79,18 +92,20 @@ export async function createSavedSegment(
     return invalid(`A shop keeps at most ${MAX_SAVED_SEGMENTS} segments: delete one first.`);
   if (await db.savedSegment.findUnique({ where: { shop_name: { shop, name: valid.value.name } } }))
     return nameTaken();
-  const row = await db.savedSegment.create({
-    data: {
-      shop,
-      name: valid.value.name,
-      description: valid.value.description,
-      conditions: storedConditions(valid.value.conditions),
-      createdBy: staffId,
-      updatedBy: staffId,
-    },
-    select: { id: true },
-  });
-  return { ok: true, value: row };
+  const row = await uniqueName(() =>
+    db.savedSegment.create({
+      data: {
+        shop,
+        name: valid.value.name,
+        description: valid.value.description,
+        conditions: storedConditions(valid.value.conditions),
+        createdBy: staffId,
+        updatedBy: staffId,
+      },
+      select: { id: true },
+    }),
+  );
+  return row ? { ok: true, value: row } : nameTaken();
 }
 
 /** Renames, re-describes and re-conditions a segment; the conditions are locked while an experiment on it runs. */
@@ -115,20 +130,27 @@ export async function updateSavedSegment(
         `The experiment ${names(running)} targets this segment: its conditions stay as they are until it stops. You can still rename it.`,
       );
   }
-  await db.savedSegment.update({
-    where: { id },
-    data: {
-      name: valid.value.name,
-      description: valid.value.description,
-      conditions: storedConditions(valid.value.conditions),
-      updatedBy: staffId,
-    },
-  });
-  return { ok: true, value: { id } };
+  const saved = await uniqueName(() =>
+    db.savedSegment.update({
+      where: { id },
+      data: {
+        name: valid.value.name,
+        description: valid.value.description,
+        conditions: storedConditions(valid.value.conditions),
+        updatedBy: staffId,
+      },
+    }),
+  );
+  return saved ? { ok: true, value: { id } } : nameTaken();
 }
 
-export async function deleteSavedSegment(db: PrismaClient, shop: string, id: string): Promise<SegmentOutcome<{ id: string }>> {
-  if (!isId(id) || !(await db.savedSegment.findFirst({ where: { shop, id }, select: { id: true } }))) return missing();
+export async function deleteSavedSegment(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+): Promise<SegmentOutcome<{ id: string }>> {
+  if (!isId(id) || !(await db.savedSegment.findFirst({ where: { shop, id }, select: { id: true } })))
+    return missing();
   const using = await experimentsUsing(db, shop, id);
   if (using.length)
     return conflict(

@@ -131,7 +131,12 @@ export function summariseSegments(
             z: c.z,
             title: persona.title,
             persona: persona.text,
-            written: { by: "template" as const, name: persona.title, description: persona.text, action: null },
+            written: {
+              by: "template" as const,
+              name: persona.title,
+              description: persona.text,
+              action: null,
+            },
           };
         }),
       }

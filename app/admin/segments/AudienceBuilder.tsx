@@ -113,7 +113,9 @@ export function AudienceBuilder({ editing, onDone, ...options }: Props) {
               </Button>
             </InlineStack>
           </InlineStack>
-          {failure && !modalOpen ? <Banner tone="critical">{failure.message}</Banner> : null}
+          {failure && !modalOpen && !Object.keys(failure.fieldErrors ?? {}).length ? (
+            <Banner tone="critical">{failure.message}</Banner>
+          ) : null}
           <ConditionFields fields={fields} onChange={setFields} errors={errors} {...options} />
         </BlockStack>
         <Modal

@@ -14,7 +14,8 @@ export type Audience =
   | { kind: "all" }
   | { kind: "newMembers" }
   | { kind: "tier"; tierId: string }
-  | { kind: "tags"; tags: string[] };
+  | { kind: "tags"; tags: string[] }
+  | { kind: "segment"; segmentId: string };
 
 export interface AssignableVariant {
   key: string;

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "~/db.server";
+import { savedConditions } from "~/intelligence/segments/audience.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { BUCKETS, freeRange } from "./assignment";
 import {
@@ -47,6 +48,11 @@ async function validDefinition(
 ): Promise<Outcome<ExperimentDefinition>> {
   const parsed = experimentInputSchema.safeParse(input);
   if (!parsed.success) return unprocessable("Some settings need a fix.", fieldErrors(parsed.error));
+  const { audience } = parsed.data;
+  if (audience.kind === "segment" && !(await savedConditions(db, shop, audience.segmentId)))
+    return unprocessable("Some settings need a fix.", {
+      "audience.segmentId": "That segment no longer exists: choose another.",
+    });
   const live = (await currentProgramVersion(db, shop)).program;
   const errors: Record<string, string> = {};
   parsed.data.variants.forEach((v, i) => {

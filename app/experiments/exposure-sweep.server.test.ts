@@ -4,6 +4,8 @@ import { QUEUE } from "~/jobs/definitions";
 import { closeQueues, queue } from "~/jobs/queue.server";
 import { memberPrograms } from "~/loyalty/services/member-program.server";
 import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
+import { EVERYONE, storedConditions } from "~/intelligence/segments/audience";
+import { deleteSavedSegment, updateSavedSegment } from "~/intelligence/segments/saved.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { createExperiment, startHoldout } from "./experiments.server";
 import { sweepExposures, SYNC_SWEEP_MEMBERS } from "./exposure-sweep.server";
@@ -182,6 +184,102 @@ describe("a tier audience", () => {
     const assign = assigner(SHOP, await loadRunning(SHOP), at(6));
     expect(assign(41n).arms).toEqual([]);
     expect(assign(500n).arms.map((a) => a.variantKey)).toEqual([later[0]!.variantKey]);
+  });
+});
+
+describe("a saved-segment audience (ADR 0029)", () => {
+  const score = (customerIds: number[], segment: string) =>
+    Promise.all(
+      customerIds.map((id) =>
+        db.memberSegment.upsert({
+          where: { shop_customerId: { shop: SHOP, customerId: BigInt(id) } },
+          update: { segment },
+          create: {
+            shop: SHOP,
+            customerId: BigInt(id),
+            segment,
+            recencyScore: 2,
+            frequencyScore: 3,
+            monetaryScore: 3,
+            recencyDays: 90,
+            frequency: 3,
+            monetaryMinor: 9_000n,
+            computedAt: LAUNCH,
+          },
+        }),
+      ),
+    );
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it("is the segment's members at launch; leavers stay in their arm, later entrants and joiners are not admitted", async () => {
+    await members(60);
+    await score(range(1, 30), "at_risk");
+    await score(range(31, 60), "champions");
+    const segment = await db.savedSegment.create({
+      data: {
+        shop: SHOP,
+        name: "At risk",
+        conditions: storedConditions({ ...EVERYONE, segments: ["at_risk"] }),
+      },
+    });
+    const e = await launched(earnRate({ audience: { kind: "segment", segmentId: segment.id } }));
+    const first = await db.experimentExposure.findMany({ where: { experimentId: e.id } });
+    expect(first.map((x) => Number(x.customerId)).sort((a, b) => a - b)).toEqual(range(1, 30));
+    expect(first.every((x) => x.exposedAt.getTime() === LAUNCH.getTime())).toBe(true);
+    expect(new Set(first.map((x) => x.variantKey)).size).toBe(2);
+
+    // The nightly run moves member 5 out and member 40 in; member 500 joins already scored at risk.
+    await score([5], "champions");
+    await score([40], "at_risk");
+    await db.member.create({ data: { shop: SHOP, customerId: 500n, status: "active", createdAt: at(4) } });
+    await score([500], "at_risk");
+    forgetRunning(SHOP);
+    await sweepExposures(db, SHOP, at(5));
+    expect(await db.experimentExposure.count({ where: { experimentId: e.id } })).toBe(30);
+
+    const assign = assigner(SHOP, await loadRunning(SHOP), at(6));
+    const fiveWas = first.find((x) => x.customerId === 5n)!.variantKey;
+    expect(assign(5n).arms.map((a) => a.variantKey)).toEqual([fiveWas]);
+    expect(assign(40n).arms).toEqual([]);
+    expect(assign(500n).arms).toEqual([]);
+  });
+
+  it("refuses a segment of another shop (422) and the segment's deletion while the experiment may run (409)", async () => {
+    await members(10);
+    const foreign = await db.savedSegment.create({
+      data: { shop: "someone-else.myshopify.com", name: "Theirs", conditions: storedConditions(EVERYONE) },
+    });
+    const refused = await createExperiment(
+      db,
+      SHOP,
+      earnRate({ audience: { kind: "segment", segmentId: foreign.id } }),
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 422,
+      fieldErrors: { "audience.segmentId": expect.any(String) },
+    });
+
+    const segment = await db.savedSegment.create({
+      data: { shop: SHOP, name: "Everyone", conditions: storedConditions(EVERYONE) },
+    });
+    const e = await launched(earnRate({ audience: { kind: "segment", segmentId: segment.id } }));
+    expect(await deleteSavedSegment(db, SHOP, segment.id)).toMatchObject({
+      ok: false,
+      status: 409,
+      message: expect.stringContaining('"Earn rate"'),
+    });
+    expect(
+      await updateSavedSegment(db, SHOP, segment.id, { name: "Everyone", conditions: "minPoints=5" }, null),
+    ).toMatchObject({ ok: false, status: 409 });
+    expect(
+      await updateSavedSegment(db, SHOP, segment.id, { name: "All of them", conditions: "" }, null),
+    ).toMatchObject({ ok: true });
+    await stopExperiment(db, SHOP, e.id, { now: at(3) });
+    expect(await deleteSavedSegment(db, SHOP, segment.id)).toMatchObject({ ok: true });
+    // The stopped experiment's audience is its exposed members: history still replays.
+    forgetRunning(SHOP);
+    expect(await db.experimentExposure.count({ where: { experimentId: e.id } })).toBe(10);
   });
 });
 

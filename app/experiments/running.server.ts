@@ -1,4 +1,7 @@
+import { Prisma } from "~/db.server";
 import { sharedPgPool } from "~/db/pg-pools.server";
+import { readConditions, type Audience as SegmentConditions } from "~/intelligence/segments/audience";
+import { audienceMembersSql } from "~/intelligence/segments/audience.server";
 import { env } from "~/env.server";
 import type { VariantOverride } from "~/loyalty/member-program";
 import { inForceIntervals, type PastExperiment } from "./history";
@@ -165,6 +168,7 @@ const frozenAtLaunch = (e: AssignableExperiment) =>
 
 async function audienceMembers(shop: string, e: AssignableExperiment) {
   const { audience } = e;
+  if (audience.kind === "segment") return segmentAudienceMembers(shop, e, audience.segmentId);
   const params: unknown[] = [shop, e.id];
   const param = (value: unknown) => `$${params.push(value)}`;
   const joinedSince = () =>
@@ -223,4 +227,28 @@ export function overrideCombinations(set: RunningSet): VariantOverride[][] {
   for (const options of byLever.values())
     combos = combos.flatMap((c) => [c, ...options.map((o) => [...c, o])]);
   return combos.filter((c) => c.length > 0);
+}
+
+/**
+ * A saved segment's audience (ADR 0029): the segment's members as it stands until the first
+ * exposure sweep (the launch cohort), then only those exposed; nobody enters later, because
+ * entering a segment of scores and balances depends on what the arm did. A member who leaves
+ * the segment stays (intent to treat). A surface trigger, which has no sweep, judges the
+ * segment as it stands when the member is first seen, and keeps them once exposed.
+ */
+async function segmentAudienceMembers(shop: string, e: AssignableExperiment, segmentId: string) {
+  const exposed = Prisma.sql`SELECT "customerId" FROM "ExperimentExposure" WHERE "shop" = ${shop} AND "experimentId" = ${e.id}::uuid`;
+  let conditions: SegmentConditions | null = null;
+  if (!frozenAtLaunch(e)) {
+    const { rows } = await pool().query<{ conditions: unknown }>(
+      `SELECT "conditions" FROM "SavedSegment" WHERE "shop" = $1 AND "id" = $2::uuid`,
+      [shop, segmentId],
+    );
+    conditions = rows[0] ? readConditions(rows[0].conditions) : null;
+  }
+  const query = conditions
+    ? Prisma.sql`SELECT "customerId"::text AS "customerId" FROM (${audienceMembersSql(shop, conditions)} UNION ${exposed}) a`
+    : Prisma.sql`SELECT "customerId"::text AS "customerId" FROM (${exposed}) a`;
+  const { rows } = await pool().query<{ customerId: string }>(query.text, query.values);
+  return rows.map((r) => BigInt(r.customerId));
 }

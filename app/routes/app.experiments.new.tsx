@@ -50,6 +50,7 @@ export default function NewExperimentPage() {
         shopName={page.shopName}
         timeZone={page.timeZone}
         traffic={page.traffic}
+        segments={page.segments}
         levers={page.levers}
         metrics={page.metrics}
         prefill={page.prefill}

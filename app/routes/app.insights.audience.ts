@@ -9,12 +9,14 @@ import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const parsed = parseAudience(new URL(request.url).searchParams);
+  const db = prisma();
+  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { currencyCode: true } });
+  const parsed = parseAudience(new URL(request.url).searchParams, shop?.currencyCode ?? "USD");
   if (!parsed.success) {
     const fieldErrors = Object.fromEntries(
       Object.entries(z.flattenError(parsed.error).fieldErrors).map(([k, v]) => [k, (v as string[])[0] ?? ""]),
     );
     return data({ ok: false as const, message: "Check the conditions.", fieldErrors }, { status: 422 });
   }
-  return { ok: true as const, ...(await countAudience(prisma(), session.shop, parsed.data)) };
+  return { ok: true as const, ...(await countAudience(db, session.shop, parsed.data)) };
 };

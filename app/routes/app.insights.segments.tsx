@@ -1,13 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, Layout, List, Page, SkeletonBodyText, Text } from "@shopify/polaris";
-import { lazy, Suspense, useEffect, useState } from "react";
-import { AudienceBuilder } from "~/admin/segments/AudienceBuilder";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { AudienceBuilder, type EditedSegment } from "~/admin/segments/AudienceBuilder";
 import { ClustersCard } from "~/admin/segments/ClustersCard";
 import { RecomputeCard } from "~/admin/segments/RecomputeCard";
 import { RfmGrid } from "~/admin/segments/RfmGrid";
+import { SavedSegmentsCard } from "~/admin/segments/SavedSegmentsCard";
 import { SegmentTable } from "~/admin/segments/SegmentTable";
-import { loadSegmentsPage, recomputeFromForm } from "~/admin/segments/segments-page.server";
+import { loadSegmentsPage, segmentsPageAction } from "~/admin/segments/segments-page.server";
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
@@ -22,9 +23,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const answer = await recomputeFromForm(prisma(), session.shop, await readForm(request));
-  return data(answer, { status: answer.ok ? 202 : answer.status });
+  const { session, sessionToken } = await authenticate.admin(request);
+  const answer = await segmentsPageAction(
+    prisma(),
+    session.shop,
+    await readForm(request),
+    sessionToken?.sub ?? null,
+  );
+  return data(answer, { status: !answer.ok ? answer.status : answer.runId ? 202 : 200 });
 };
 
 function ClientOnly({ children }: { children: React.ReactNode }) {
@@ -37,6 +43,8 @@ function ClientOnly({ children }: { children: React.ReactNode }) {
 export default function SegmentsPage() {
   const page = useLoaderData<typeof loader>();
   const summary = page.summary;
+  const [editing, setEditing] = useState<EditedSegment | null>(null);
+  const doneEditing = useCallback(() => setEditing(null), []);
   return (
     <Page title="Segments" subtitle="Who your members are, from what they buy">
       <Layout>
@@ -88,9 +96,23 @@ export default function SegmentsPage() {
                   </BlockStack>
                 </Card>
                 <ClustersCard summary={summary} />
-                <AudienceBuilder tiers={page.tiers} />
               </>
             ) : null}
+            <SavedSegmentsCard
+              segments={page.saved}
+              onEdit={(s) =>
+                s.fields &&
+                setEditing({ id: s.id, name: s.name, description: s.description, fields: s.fields })
+              }
+            />
+            <AudienceBuilder
+              key={editing?.id ?? "new"}
+              editing={editing}
+              onDone={doneEditing}
+              tiers={page.tiers}
+              personas={page.personas}
+              currency={page.currency}
+            />
           </BlockStack>
         </Layout.Section>
       </Layout>

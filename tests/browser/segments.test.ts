@@ -111,7 +111,7 @@ describe("Insights › Segments", () => {
       where: { shop: SHOP, segment: { in: ["champions", "cant_lose"] } },
     });
     await expect.poll(() => audience.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`^${wanted} of `));
-    await frame.getByLabel("Points balance at least").fill("100");
+    await frame.getByLabel("Points at least").fill("100");
     const rich = await db.$queryRaw<{ n: bigint }[]>`
       SELECT COUNT(*) AS n FROM "MemberSegment" s JOIN "Member" m USING ("shop", "customerId")
       WHERE s."shop" = ${SHOP} AND s."segment" IN ('champions', 'cant_lose') AND m."availablePoints" >= 100`;

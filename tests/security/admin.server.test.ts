@@ -92,6 +92,12 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   }),
   "routes/app.experiments.$experimentId": async () => ({ intent: "launch" }),
   "routes/app.insights.segments": async () => ({ intent: "recompute" }),
+  // Shop B's segment in the URL: renaming it from shop A's session must answer 404.
+  "routes/app.insights.saved-segments.$segmentId": async () => ({
+    intent: "update",
+    name: "Renamed by shop A",
+    conditions: "minPoints=1",
+  }),
 };
 
 /** A program section's save of shop A's live version, unchanged. */

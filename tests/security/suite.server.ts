@@ -67,6 +67,7 @@ export const B_PARAMS: Record<string, string> = {
   customerId: String(B.customerId),
   id: B.exportId,
   experimentId: B.experimentId,
+  segmentId: B.savedSegmentId,
   "*": "session-token",
 };
 

@@ -24,6 +24,7 @@ export const B = {
   rewardId: "b-reward",
   exportId: randomUUID(),
   experimentId: randomUUID(),
+  savedSegmentId: randomUUID(),
   redemptionClientKey: randomUUID(),
   code: "BSECRET-CODE-0001",
 } as const;
@@ -105,6 +106,29 @@ export async function seedTwoShops(db: PrismaClient, emulator: Emulator) {
             position: 1,
           },
         ],
+      },
+    },
+  });
+  await db.savedSegment.create({
+    data: {
+      id: B.savedSegmentId,
+      shop: SHOP_B,
+      name: "Bsecret segment",
+      description: "bsecret members",
+      conditions: {
+        version: 1,
+        segments: [],
+        tiers: [],
+        minPoints: 1,
+        maxPoints: null,
+        tags: [],
+        minClvMinor: null,
+        maxClvMinor: null,
+        minPAlive: null,
+        maxPAlive: null,
+        minChurnRisk: null,
+        atRiskOnly: false,
+        personas: [],
       },
     },
   });

@@ -48,6 +48,8 @@ const STEP_LABELS: Record<Step, string> = {
   review: "6. Review",
 };
 
+const count = new Intl.NumberFormat("en-US");
+
 export type CreateProps = {
   program: Program;
   currency: string;
@@ -55,6 +57,8 @@ export type CreateProps = {
   shopName: string;
   timeZone: string | null;
   traffic: ShopTraffic;
+  /** The shop's saved segments with their members now, for the audience step. */
+  segments: { id: string; name: string; matching: number }[];
   levers: { key: Lever; label: string }[];
   metrics: { key: MetricKey; label: string }[];
   errors: Record<string, string>;
@@ -213,6 +217,7 @@ export function CreateFlow(props: CreateProps) {
               { label: "New members (joined after launch)", value: "newMembers" },
               { label: "Members of a tier", value: "tier", disabled: !program.tiers.levels.length },
               { label: "Customers with a tag", value: "tags" },
+              { label: "A saved segment", value: "segment", disabled: !props.segments.length },
             ]}
             selected={[draft.audienceKind]}
             onChange={([v]) =>
@@ -237,6 +242,20 @@ export function CreateFlow(props: CreateProps) {
               onChange={(v) => edit((d) => void (d.audienceTags = v))}
               helpText="Separate tags with commas; a customer with any of them takes part."
               error={errors["audience.tags"]}
+            />
+          )}
+          {draft.audienceKind === "segment" && (
+            <Select
+              label="Saved segment"
+              placeholder="Choose a segment"
+              options={props.segments.map((s) => ({
+                label: `${s.name} (${count.format(s.matching)} members now)`,
+                value: s.id,
+              }))}
+              value={draft.audienceSegmentId}
+              onChange={(v) => edit((d) => void (d.audienceSegmentId = v))}
+              error={errors["audience.segmentId"]}
+              helpText="Members in the segment when the experiment launches take part, and stay in it if their scores later move them out; members who enter the segment afterwards do not join, since the experiment itself may have moved them."
             />
           )}
           <TextField
@@ -331,6 +350,7 @@ export function CreateFlow(props: CreateProps) {
       <ReviewCard
         draft={draft}
         program={program}
+        segmentName={props.segments.find((s) => s.id === draft.audienceSegmentId)?.name ?? null}
         metrics={props.metrics}
         submitting={props.submitting}
         submit={props.submit}

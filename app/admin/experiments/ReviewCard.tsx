@@ -10,6 +10,8 @@ import { overrideOf, type ExperimentDraft } from "./form";
 export function ReviewCard(props: {
   draft: ExperimentDraft;
   program: Program;
+  /** The chosen saved segment's name, for an audience of a segment. */
+  segmentName: string | null;
   metrics: { key: MetricKey; label: string }[];
   submitting: boolean;
   submit: (intent: "draft" | "launch", draft: ExperimentDraft) => void;
@@ -34,8 +36,8 @@ export function ReviewCard(props: {
           ])}
         />
         <Text as="p">
-          Audience: {audienceText(draft, program)} · traffic {draft.trafficPercent}% · primary metric{" "}
-          {props.metrics.find((m) => m.key === draft.primaryMetric)?.label}
+          Audience: {audienceText(draft, program, props.segmentName)} · traffic {draft.trafficPercent}% ·
+          primary metric {props.metrics.find((m) => m.key === draft.primaryMetric)?.label}
         </Text>
         {draft.guardrails.length > 0 && (
           <Text as="p">
@@ -61,7 +63,7 @@ export function ReviewCard(props: {
   );
 }
 
-function audienceText(draft: ExperimentDraft, program: Program): string {
+function audienceText(draft: ExperimentDraft, program: Program, segmentName: string | null): string {
   switch (draft.audienceKind) {
     case "all":
       return "all members";
@@ -71,5 +73,7 @@ function audienceText(draft: ExperimentDraft, program: Program): string {
       return `${program.tiers.levels.find((l) => l.id === draft.audienceTierId)?.name ?? "a tier"} members`;
     case "tags":
       return `customers tagged ${draft.audienceTags}`;
+    case "segment":
+      return `members of the segment “${segmentName ?? "?"}” when it launches`;
   }
 }

@@ -67,8 +67,9 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       status: e.status,
       lever: leverLabel(e.lever),
       audience: audienceText(
-        e.audience as { kind: string; tierId?: string; tags?: string[] },
+        e.audience as { kind: string; tierId?: string; tags?: string[]; segmentId?: string },
         context.live.program,
+        await segmentName(db, shop, e.audience),
       ),
       trafficPercent: e.trafficBps / 100,
       primaryMetric: metricLabel(e.primaryMetric),
@@ -105,9 +106,18 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
   };
 }
 
+/** The saved segment an audience names, or null (another audience, or the segment is gone). */
+async function segmentName(db: PrismaClient, shop: string, audience: unknown) {
+  const id = (audience as { kind?: string; segmentId?: string } | null)?.segmentId;
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const row = await db.savedSegment.findFirst({ where: { shop, id }, select: { name: true } });
+  return row?.name ?? null;
+}
+
 function audienceText(
   audience: { kind: string; tierId?: string; tags?: string[] },
   program: { tiers: { levels: { id: string; name: string }[] } },
+  segment: string | null,
 ): string {
   switch (audience.kind) {
     case "newMembers":
@@ -116,6 +126,8 @@ function audienceText(
       return `Members in ${program.tiers.levels.find((l) => l.id === audience.tierId)?.name ?? audience.tierId}`;
     case "tags":
       return `Customers tagged ${(audience.tags ?? []).join(", ")}`;
+    case "segment":
+      return `Members of the segment “${segment ?? "(deleted)"}” at launch`;
     default:
       return "All members";
   }

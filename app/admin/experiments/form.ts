@@ -39,7 +39,7 @@ export type VariantDraft = {
   fields: OverrideFields;
 };
 
-export type AudienceKind = "all" | "newMembers" | "tier" | "tags";
+export type AudienceKind = "all" | "newMembers" | "tier" | "tags" | "segment";
 
 export type ExperimentDraft = {
   key: string;
@@ -50,6 +50,8 @@ export type ExperimentDraft = {
   audienceTierId: string;
   /** Comma-separated customer tags. */
   audienceTags: string;
+  /** A saved segment's id (app/intelligence/segments). */
+  audienceSegmentId: string;
   trafficPercent: string;
   primaryMetric: MetricKey;
   secondaryMetrics: MetricKey[];
@@ -98,6 +100,7 @@ export function initialDraft(program: Program, lever: Lever = "earnRate"): Exper
     audienceKind: "all",
     audienceTierId: program.tiers.levels[0]?.id ?? "",
     audienceTags: "",
+    audienceSegmentId: "",
     trafficPercent: "100",
     primaryMetric: "netMargin",
     secondaryMetrics: ["netRevenue", "orders"],
@@ -238,7 +241,9 @@ export function toInput(draft: ExperimentDraft, program: Program): ExperimentInp
               .map((t) => t.trim())
               .filter(Boolean),
           }
-        : { kind: draft.audienceKind };
+        : draft.audienceKind === "segment"
+          ? { kind: "segment" as const, segmentId: draft.audienceSegmentId }
+          : { kind: draft.audienceKind };
   // The schema is the judge: malformed numbers go through as typed and come back as field errors.
   return {
     key: draft.key,

@@ -4,6 +4,7 @@ import { createExperiment } from "~/experiments/experiments.server";
 import { launchExperiment } from "~/experiments/lifecycle.server";
 import { LEVERS, LEVER_KEYS } from "~/experiments/levers";
 import { METRIC_KEYS } from "~/experiments/metric-keys";
+import { listSavedSegments } from "~/intelligence/segments/saved.server";
 import { shopContext } from "./context.server";
 import type { Prefill } from "./form";
 import { METRIC_LABELS } from "./present";
@@ -42,7 +43,11 @@ export function prefillFrom(url: URL): Prefill | null {
 }
 
 export async function loadNewExperiment(db: PrismaClient, shop: string, now: Date, url?: URL) {
-  const [context, traffic] = await Promise.all([shopContext(db, shop), shopTraffic(db, shop, now)]);
+  const [context, traffic, segments] = await Promise.all([
+    shopContext(db, shop),
+    shopTraffic(db, shop, now),
+    listSavedSegments(db, shop),
+  ]);
   return {
     timeZone: context.timeZone,
     shopName: context.shopName,
@@ -50,6 +55,9 @@ export async function loadNewExperiment(db: PrismaClient, shop: string, now: Dat
     program: context.live.program,
     programVersion: context.live.version,
     traffic,
+    segments: segments
+      .filter((s) => s.conditions)
+      .map((s) => ({ id: s.id, name: s.name, matching: s.matching })),
     levers: LEVER_KEYS.map((key) => ({ key, label: LEVERS[key].label })),
     metrics: METRIC_KEYS.map((key) => ({ key, label: METRIC_LABELS[key] })),
     prefill: url ? prefillFrom(url) : null,

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
 import { action as listAction, loader as listLoader } from "~/routes/app.experiments._index";
+import { EVERYONE, storedConditions } from "~/intelligence/segments/audience";
 import { action as newAction, loader as newLoader } from "~/routes/app.experiments.new";
 import { action as detailAction, loader as detailLoader } from "~/routes/app.experiments.$experimentId";
 import {
@@ -197,6 +198,37 @@ describe("/app/experiments", () => {
     const page = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
     expect(page.experiments[0]).toMatchObject({ name: "Double points", status: "draft", days: null });
     expect(page.experiments[0]!.lift).toEqual({ text: "—", reason: "Not launched yet." });
+  });
+
+  it("offers the saved segments with their counts on the audience step, and targets one", async () => {
+    const segment = await db.savedSegment.create({
+      data: { shop: SHOP, name: "Big balances", conditions: storedConditions({ ...EVERYONE, minPoints: 1 }) },
+    });
+    await seedOrders(SHOP, [1_000, 2_000, 3_000, 4_000, 5_000]);
+    await db.member.updateMany({
+      where: { shop: SHOP, customerId: { in: [1n, 2n, 3n] } },
+      data: { availablePoints: 50 },
+    });
+    const page = (await newLoader(routeArgs(adminRequest(SHOP, "/app/experiments/new")))) as NewPage & {
+      segments: { id: string; name: string; matching: number }[];
+    };
+    expect(page.segments).toEqual([{ id: segment.id, name: "Big balances", matching: 3 }]);
+    const created = await create((d) => {
+      d.audienceKind = "segment";
+      d.audienceSegmentId = segment.id;
+    });
+    expect(created).toMatchObject({ status: 200, body: { ok: true } });
+    const row = await db.experiment.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.audience).toEqual({ kind: "segment", segmentId: segment.id });
+    const missing = await create((d) => {
+      d.key = "other-key";
+      d.audienceKind = "segment";
+      d.audienceSegmentId = "";
+    });
+    expect(missing).toMatchObject({
+      status: 422,
+      body: { fieldErrors: { "audience.segmentId": "Choose a saved segment." } },
+    });
   });
 
   it("answers the domain's 422 with field errors keyed where the form shows them, and writes nothing", async () => {

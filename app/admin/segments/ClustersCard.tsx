@@ -23,16 +23,36 @@ export function ClustersCard({ summary }: { summary: SegmentSummary }) {
                 <BlockStack gap="100" key={c.index}>
                   <InlineStack align="space-between">
                     <Text as="h3" variant="headingSm">
-                      <span data-persona={c.index}>{c.title}</span>
+                      <span data-persona={c.index}>
+                        {c.written?.by === "openai" ? c.written.name : c.title}
+                      </span>
                     </Text>
                     <Text as="span" numeric>
                       {`${count.format(c.size)} members`}
                     </Text>
                   </InlineStack>
                   <ProgressBar progress={(100 * c.size) / Math.max(1, summary.buyerCount)} size="small" />
-                  <Text as="p" tone="subdued">
-                    {c.persona}
-                  </Text>
+                  {c.written?.by === "openai" ? (
+                    <>
+                      <Text as="p">{c.written.description}</Text>
+                      <Text as="p" tone="subdued">
+                        {`Suggested: ${c.written.action}`}
+                      </Text>
+                      <Text as="p" tone="subdued" variant="bodySm">
+                        {`Written by OpenAI from the cluster's averages. Template: ${c.persona}`}
+                      </Text>
+                    </>
+                  ) : (
+                    <>
+                      <Text as="p" tone="subdued">
+                        {c.persona}
+                      </Text>
+                      <Text as="p" tone="subdued" variant="bodySm">
+                        Templated from the cluster's averages (OpenAI writes personas when a key is
+                        configured).
+                      </Text>
+                    </>
+                  )}
                 </BlockStack>
               ))}
           </>

@@ -60,3 +60,17 @@ export function formatComputedAt(at: Date | string | null, timeZone: string | nu
     }).format(date);
   }
 }
+
+/**
+ * The builder's persona condition: the latest run's personas by their key (the templated
+ * title, stable across runs), labelled with the name OpenAI gave them when it wrote them.
+ */
+export function personaChoices(summary: SegmentSummary): { value: string; label: string }[] {
+  if (summary.notEnoughData || !summary.clusters.ok) return [];
+  const seen = new Map<string, string>();
+  for (const c of summary.clusters.clusters) {
+    const written = c.written?.by === "openai" ? c.written.name : null;
+    if (!seen.has(c.title)) seen.set(c.title, written ? `${written} (${c.title})` : c.title);
+  }
+  return [...seen].map(([value, label]) => ({ value, label }));
+}

@@ -54,7 +54,7 @@ describe("segment service on a simulator shop", () => {
     await seed(SHOP);
     await seed(OTHER, generated.customerInputs.slice(0, 5), []);
     const first = await run(SHOP);
-    expect(first.progress).toEqual([30, 70, 100]);
+    expect(first.progress).toEqual([30, 70, 80, 100]);
     const stored = await db.segmentRun.findUniqueOrThrow({ where: { id: first.id } });
     const summary = stored.summary as SegmentSummary;
     expect(stored.status).toBe("completed");

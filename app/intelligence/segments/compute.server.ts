@@ -1,5 +1,7 @@
 import type { PrismaClient } from "~/db.server";
+import { openAi, type OpenAiClient } from "~/openai.server";
 import { memberFeatures, type MemberAggregate } from "./features";
+import { writePersonas } from "./persona-writer.server";
 import { summariseSegments, type MemberSegmentRow, type SegmentSummary } from "./summary";
 
 // Computes a shop's segments from the mirror (orders net of refunds) and the loyalty
@@ -75,7 +77,12 @@ export async function startSegmentRun(
   return { id: run.id, created: true };
 }
 
-export type ComputeOptions = { now: Date; onProgress?: (percent: number) => Promise<void> | void };
+export type ComputeOptions = {
+  now: Date;
+  onProgress?: (percent: number) => Promise<void> | void;
+  /** Who writes the personas: the configured OpenAI client by default, null for the templates. */
+  openAi?: OpenAiClient | null;
+};
 
 export async function computeSegments(db: PrismaClient, runId: string, options: ComputeOptions) {
   const run = await db.segmentRun.findUnique({ where: { id: runId } });
@@ -105,6 +112,13 @@ export async function computeSegments(db: PrismaClient, runId: string, options: 
       previousSummary ?? null,
     );
     await progress(70);
+    if (summary.clusters.ok)
+      summary.clusters.clusters = await writePersonas(
+        options.openAi === undefined ? openAi() : options.openAi,
+        summary.clusters.clusters,
+        { shop, currency: summary.currency, buyerCount: summary.buyerCount },
+      );
+    await progress(80);
     await storeRows(db, shop, rows, asOf);
     await db.segmentRun.update({
       where: { id: runId },

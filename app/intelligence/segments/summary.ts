@@ -27,7 +27,23 @@ export type SegmentCount = {
   previousCount: number | null;
 };
 
-export type ClusterSummary = Pick<Cluster, "index" | "size" | "means"> & { title: string; persona: string };
+/** Who wrote a cluster's persona: OpenAI (when configured and it answered) or the template. */
+export type WrittenPersona = {
+  by: "openai" | "template";
+  name: string;
+  description: string;
+  /** A loyalty action suggested for the cluster (OpenAI only). */
+  action: string | null;
+};
+
+export type ClusterSummary = Pick<Cluster, "index" | "size" | "means" | "z"> & {
+  /** The templated title: the persona's key for saved segments (deterministic from the centroid). */
+  title: string;
+  /** The templated text. */
+  persona: string;
+  /** Absent on runs before personas were written by OpenAI. */
+  written?: WrittenPersona;
+};
 
 export type SegmentSummary = {
   currency: string;
@@ -112,8 +128,15 @@ export function summariseSegments(
             index: c.index,
             size: c.size,
             means: c.means,
+            z: c.z,
             title: persona.title,
             persona: persona.text,
+            written: {
+              by: "template" as const,
+              name: persona.title,
+              description: persona.text,
+              action: null,
+            },
           };
         }),
       }

@@ -19,7 +19,7 @@ export const audienceSchema = z.discriminatedUnion("kind", [
     kind: z.literal("tags"),
     tags: z.array(z.string().trim().min(1)).min(1, { error: "Name at least one customer tag." }).max(20),
   }),
-  /** A saved segment (app/intelligence/segments), its members judged at launch (ADR 0029). */
+  /** A saved segment (app/intelligence/segments), its members judged at launch (ADR 0031). */
   z.object({ kind: z.literal("segment"), segmentId: z.uuid({ error: "Choose a saved segment." }) }),
 ]);
 

@@ -187,7 +187,7 @@ describe("a tier audience", () => {
   });
 });
 
-describe("a saved-segment audience (ADR 0029)", () => {
+describe("a saved-segment audience (ADR 0031)", () => {
   const score = (customerIds: number[], segment: string) =>
     Promise.all(
       customerIds.map((id) =>

@@ -230,7 +230,7 @@ export function overrideCombinations(set: RunningSet): VariantOverride[][] {
 }
 
 /**
- * A saved segment's audience (ADR 0029): the segment's members as it stands until the first
+ * A saved segment's audience (ADR 0031): the segment's members as it stands until the first
  * exposure sweep (the launch cohort), then only those exposed; nobody enters later, because
  * entering a segment of scores and balances depends on what the arm did. A member who leaves
  * the segment stays (intent to treat). A surface trigger, which has no sweep, judges the

@@ -3,8 +3,14 @@
 // comes from the `horizon` days after it. BG/NBD's expected purchases over the horizon, fitted
 // on the same customers as of the cutoff, is one of the features (clv-features.ts); its P(alive)
 // is not (README: no AUC gain, and misleading drivers — it is 1 for every one-order buyer). Days are any
-// consistent day count (fractional is fine).
+// consistent day count (fractional is fine); a points ledger (`points`) is dated in epoch days
+// (day d is the instant d × 86,400,000 ms), as the service's are.
+import type { LedgerEntry } from "../../loyalty/ledger";
+import { upcomingExpiries } from "../../loyalty/expiry";
+import type { ExpiryConfig } from "../../loyalty/program";
 import { bgnbdFeatures, type ClvFeatures } from "./clv-features";
+
+const DAY_MS = 86_400_000;
 
 export type ChurnCustomer = {
   id: string;
@@ -15,12 +21,18 @@ export type ChurnCustomer = {
   loyalty?: readonly { day: number; balance: number; redemption?: boolean }[];
   /** Tier changes: +1 up, −1 down. */
   tierChanges?: readonly { day: number; direction: 1 | -1 }[];
-  /** Points scheduled to expire on `day` (known in advance). */
-  expiring?: readonly { day: number; points: number }[];
-  /** Review sentiment in [−1, 1] (a scorer's output, or (rating − 3) / 2). */
-  reviews?: readonly { day: number; sentiment: number }[];
-  /** Email/SMS engagement events. */
-  engagement?: readonly { day: number; kind: "send" | "open" | "click" }[];
+  /**
+   * The member's points ledger and the program's expiry rule: the points expiring in the 30 days
+   * after a cutoff are projected from the lots as they stood at the cutoff (app/loyalty/expiry).
+   */
+  points?: { ledger: readonly LedgerEntry[]; expiry: ExpiryConfig };
+  /** Reviews: sentiment in [−1, 1] (null until scored) and the star rating (1–5). */
+  reviews?: readonly { day: number; sentiment: number | null; rating?: number }[];
+  /**
+   * Email/SMS engagement as counts per period starting on `day` (a whole-day bucket): a bucket
+   * counts as before a cutoff when it starts before it, so buckets must not straddle cutoffs.
+   */
+  engagement?: readonly { day: number; sends: number; opens: number; clicks: number }[];
 };
 
 export const FEATURES = [
@@ -35,10 +47,15 @@ export const FEATURES = [
   "logPointsBalance",
   "redemptions",
   "tierMovement",
+  "tierDowngrades180",
   "logPointsExpiring30",
+  "hasEngagement90",
+  "logSends90",
   "openRate90",
   "clicks90",
   "reviewSentiment",
+  "reviewCount",
+  "lowestRatingGap",
   "logExpectedPurchases",
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -56,10 +73,15 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   logPointsBalance: "points balance",
   redemptions: "rewards redeemed",
   tierMovement: "tier moves in the last 180 days",
+  tierDowngrades180: "tier downgrades in the last 180 days",
   logPointsExpiring30: "points expiring in the next 30 days",
+  hasEngagement90: "received messages in the last 90 days",
+  logSends90: "messages received (90 days)",
   openRate90: "message open rate (90 days)",
   clicks90: "message clicks (90 days)",
   reviewSentiment: "review sentiment",
+  reviewCount: "reviews written",
+  lowestRatingGap: "stars short of 5 in their lowest rating",
   logExpectedPurchases: "expected orders in the coming period (BG/NBD)",
 };
 
@@ -108,16 +130,13 @@ export function churnFeatures(
   const refunded = before(c.refunds, cutoff).reduce((s, r) => s + r.amount, 0);
   const ledger = before(c.loyalty, cutoff).sort((a, b) => a.day - b.day);
   const balance = ledger.length ? Math.max(0, ledger[ledger.length - 1]!.balance) : 0;
-  const tier = before(c.tierChanges, cutoff)
-    .filter((t) => t.day >= cutoff - 180)
-    .reduce((s, t) => s + t.direction, 0);
-  const expiring = (c.expiring ?? [])
-    .filter((e) => e.day >= cutoff && e.day < cutoff + 30)
-    .reduce((s, e) => s + e.points, 0);
+  const tierMoves = before(c.tierChanges, cutoff).filter((t) => t.day >= cutoff - 180);
   const recent = before(c.engagement, cutoff).filter((e) => e.day >= cutoff - 90);
-  const sends = recent.filter((e) => e.kind === "send").length;
-  const opens = recent.filter((e) => e.kind === "open").length;
+  const sends = recent.reduce((s, e) => s + e.sends, 0);
+  const opens = recent.reduce((s, e) => s + e.opens, 0);
   const reviews = before(c.reviews, cutoff);
+  const scored = reviews.flatMap((r) => (r.sentiment === null ? [] : [r.sentiment]));
+  const ratings = reviews.flatMap((r) => (r.rating === undefined ? [] : [r.rating]));
   return [
     recency,
     Math.log1p(orders.length),
@@ -129,13 +148,28 @@ export function churnFeatures(
     spend > 0 ? Math.min(1, refunded / spend) : 0,
     Math.log1p(balance),
     ledger.filter((e) => e.redemption).length,
-    tier,
-    Math.log1p(Math.max(0, expiring)),
+    tierMoves.reduce((s, t) => s + t.direction, 0),
+    tierMoves.filter((t) => t.direction < 0).length,
+    Math.log1p(expiringWithin30(c, cutoff)),
+    sends > 0 ? 1 : 0,
+    Math.log1p(sends),
     sends > 0 ? Math.min(1, opens / sends) : 0,
-    recent.filter((e) => e.kind === "click").length,
-    reviews.length ? reviews.reduce((s, r) => s + r.sentiment, 0) / reviews.length : 0,
+    recent.reduce((s, e) => s + e.clicks, 0),
+    scored.length ? scored.reduce((s, v) => s + v, 0) / scored.length : 0,
+    reviews.length,
+    ratings.length ? 5 - Math.min(...ratings) : 0,
     Math.log1p(clv?.expected ?? 0),
   ];
+}
+
+/** Points the ledger, as it stood at `cutoff`, would expire in [cutoff, cutoff + 30 days). */
+export function expiringWithin30(c: ChurnCustomer, cutoff: number): number {
+  if (!c.points || c.points.expiry.policy === "none") return 0;
+  const at = cutoff * DAY_MS;
+  const seen = c.points.ledger.filter((e) => e.occurredAt.getTime() < at);
+  return upcomingExpiries(seen, c.points.expiry, new Date(at))
+    .filter((u) => u.expiresAt.getTime() >= at && u.expiresAt.getTime() < at + 30 * DAY_MS)
+    .reduce((s, u) => s + Math.max(0, u.points), 0);
 }
 
 /** 1 when the customer places no order in [cutoff, cutoff + horizon). */

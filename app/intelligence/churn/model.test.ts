@@ -32,7 +32,10 @@ describe("churn model", () => {
       "logPointsBalance",
       "redemptions",
       "tierMovement",
+      "tierDowngrades180",
       "logPointsExpiring30",
+      "hasEngagement90",
+      "logSends90",
       "openRate90",
       "clicks90",
     ]);

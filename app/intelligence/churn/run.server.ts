@@ -3,7 +3,7 @@ import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { Reward } from "~/loyalty/program-rewards";
 import { currentProgram } from "~/loyalty/services/program.server";
 import { auc } from "./evaluate";
-import { churnLabel, type ChurnCustomer } from "./features";
+import { churnLabel, expiringWithin30, type ChurnCustomer } from "./features";
 import { loadChurnInputs, DAY_MS, type BuyerFacts } from "./inputs.server";
 import { recommendIntervention, type RewardOption } from "./intervention";
 import type { ChurnEvaluation, Driver } from "./model";
@@ -48,9 +48,14 @@ export async function runChurnRun(
     where: { id: runId },
     data: { status: "running", startedAt: new Date(), currencyCode, horizonDays: HORIZON_DAYS },
   });
-  await progress("Reading orders and points", 0.05);
+  await progress("Reading orders, points, reviews and engagement", 0.05);
   const asOf = options.now;
-  const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor);
+  const program = await currentProgram(db, run.shop);
+  const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor, {
+    // The earliest cutoff (two horizons back) looks 90 days further back.
+    lookbackDays: 2 * HORIZON_DAYS + 90,
+    expiry: program.expiry,
+  });
   await progress("Fitting and checking the model", 0.3);
   const now = asOf.getTime() / DAY_MS;
   const result = runChurn(customers, now, HORIZON_DAYS);
@@ -69,7 +74,7 @@ export async function runChurnRun(
     return { status: "notEnoughData", members: 0 };
   }
   await progress("Choosing interventions", 0.8);
-  const program = await currentProgram(db, run.shop);
+  const byId = new Map(customers.map((c) => [c.id, c]));
   const rewards: RewardOption[] = program.rewards.map((r) => ({
     id: r.id,
     name: r.name,
@@ -86,7 +91,7 @@ export async function runChurnRun(
         atRisk: m.atRisk,
         valueAtStake: valueAtStakeMinor === null ? null : valueAtStakeMinor / perMajor,
         pointsBalance: f.pointsBalance,
-        pointsExpiringSoon: 0,
+        pointsExpiringSoon: byId.has(m.id) ? expiringWithin30(byId.get(m.id)!, now) : 0,
         rewards,
       },
       { pointValue },

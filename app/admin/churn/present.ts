@@ -45,6 +45,8 @@ export function driverText(d: StoredDriver, currency: string): string {
       return `${plural(Math.expm1(v), "message")} received in 90 days`;
     case "openRate90":
       return `opened ${pct(v)} of messages (90 days)`;
+    case "openRateChange":
+      return `open rate ${v < 0 ? "down" : "up"} ${Math.round(Math.abs(v) * 100)} points on the 180 days before`;
     case "clicks90":
       return `${plural(v, "message click")} in 90 days`;
     case "reviewSentiment":

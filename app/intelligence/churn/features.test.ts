@@ -93,6 +93,7 @@ describe("churn features as of a cutoff", () => {
     expect(f(x, "hasEngagement90")).toBe(1);
     expect(f(x, "logSends90")).toBeCloseTo(Math.log1p(2), 12);
     expect(f(x, "openRate90")).toBe(1);
+    expect(f(x, "openRateChange")).toBe(1); // the send on day 20 (in [−150, 30)) was not opened
     expect(f(x, "clicks90")).toBe(1);
     // Reviews before 120: sentiment over the scored two, all three counted, lowest rating 2.
     expect(f(x, "reviewSentiment")).toBeCloseTo(0.25, 12);

@@ -52,6 +52,7 @@ export const FEATURES = [
   "hasEngagement90",
   "logSends90",
   "openRate90",
+  "openRateChange",
   "clicks90",
   "reviewSentiment",
   "reviewCount",
@@ -78,6 +79,7 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   hasEngagement90: "received messages in the last 90 days",
   logSends90: "messages received (90 days)",
   openRate90: "message open rate (90 days)",
+  openRateChange: "open rate in the last 90 days against the 180 days before",
   clicks90: "message clicks (90 days)",
   reviewSentiment: "review sentiment",
   reviewCount: "reviews written",
@@ -131,9 +133,14 @@ export function churnFeatures(
   const ledger = before(c.loyalty, cutoff).sort((a, b) => a.day - b.day);
   const balance = ledger.length ? Math.max(0, ledger[ledger.length - 1]!.balance) : 0;
   const tierMoves = before(c.tierChanges, cutoff).filter((t) => t.day >= cutoff - 180);
-  const recent = before(c.engagement, cutoff).filter((e) => e.day >= cutoff - 90);
+  const seen = before(c.engagement, cutoff);
+  const recent = seen.filter((e) => e.day >= cutoff - 90);
+  const previous = seen.filter((e) => e.day < cutoff - 90 && e.day >= cutoff - 270);
   const sends = recent.reduce((s, e) => s + e.sends, 0);
   const opens = recent.reduce((s, e) => s + e.opens, 0);
+  const earlierSends = previous.reduce((s, e) => s + e.sends, 0);
+  const openRate = sends > 0 ? Math.min(1, opens / sends) : 0;
+  const earlierRate = earlierSends > 0 ? Math.min(1, previous.reduce((s, e) => s + e.opens, 0) / earlierSends) : 0;
   const reviews = before(c.reviews, cutoff);
   const scored = reviews.flatMap((r) => (r.sentiment === null ? [] : [r.sentiment]));
   const ratings = reviews.flatMap((r) => (r.rating === undefined ? [] : [r.rating]));
@@ -153,7 +160,8 @@ export function churnFeatures(
     Math.log1p(expiringWithin30(c, cutoff)),
     sends > 0 ? 1 : 0,
     Math.log1p(sends),
-    sends > 0 ? Math.min(1, opens / sends) : 0,
+    openRate,
+    sends > 0 && earlierSends > 0 ? openRate - earlierRate : 0,
     recent.reduce((s, e) => s + e.clicks, 0),
     scored.length ? scored.reduce((s, v) => s + v, 0) / scored.length : 0,
     reviews.length,

@@ -37,6 +37,7 @@ describe("churn model", () => {
       "hasEngagement90",
       "logSends90",
       "openRate90",
+      "openRateChange",
       "clicks90",
     ]);
     for (const name of model.absent) expect(model.coef[FEATURES.indexOf(name)]).toBe(0);

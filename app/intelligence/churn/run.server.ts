@@ -52,8 +52,8 @@ export async function runChurnRun(
   const asOf = options.now;
   const program = await currentProgram(db, run.shop);
   const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor, {
-    // The earliest cutoff (two horizons back) looks 90 days further back.
-    lookbackDays: 2 * HORIZON_DAYS + 90,
+    // The earliest cutoff (two horizons back) compares open rates over the 270 days before it.
+    lookbackDays: 2 * HORIZON_DAYS + 270,
     expiry: program.expiry,
   });
   await progress("Fitting and checking the model", 0.3);

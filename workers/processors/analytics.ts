@@ -3,8 +3,9 @@ import type { PrismaClient } from "~/db.server";
 import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { computeSegments } from "~/intelligence/segments/compute.server";
-import { markScoringFailed, runScoring } from "~/intelligence/scoring/run.server";
+import { markScoringFailed } from "~/intelligence/scoring/run.server";
 import { requestScoringRun } from "~/intelligence/scoring/start.server";
+import { runScoringInThread } from "~/intelligence/scoring/thread.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 
 const SHOP_PAGE = 1_000;
@@ -22,7 +23,7 @@ export function analyticsProcessor(db: PrismaClient) {
       case "score-shop": {
         const { runId } = parseJobData<typeof QUEUE.analytics, "score-shop">(QUEUE.analytics, job.name, job.data);
         try {
-          return await runScoring(db, runId, {
+          return await runScoringInThread(runId, {
             now: new Date(),
             onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
           });

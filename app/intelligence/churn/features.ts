@@ -94,15 +94,34 @@ const before = <T extends { day: number }>(list: readonly T[] | undefined, cutof
 export function medianGap(customers: readonly ChurnCustomer[], cutoff: number): number {
   const gaps: number[] = [];
   for (const c of customers) {
-    const days = before(c.orders, cutoff).map((o) => o.day);
-    if (days.length < 2) continue;
-    days.sort((a, b) => a - b);
-    gaps.push((days[days.length - 1]! - days[0]!) / (days.length - 1));
+    const o = orderStats(c.orders, cutoff);
+    if (o.count >= 2) gaps.push((o.last - o.first) / (o.count - 1));
   }
   if (!gaps.length) return 1;
   gaps.sort((a, b) => a - b);
   const mid = gaps.length >> 1;
   return gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
+}
+
+type OrderStats = { count: number; first: number; last: number; secondLast: number; spend: number; recent: number };
+
+/**
+ * One pass over the orders before `cutoff` (in any order): count, first and last two days,
+ * spend and orders in the 90 days before it. The gaps the features need follow from these:
+ * the mean gap is (last − first)/(count − 1), the earlier gaps' mean (secondLast − first)/(count − 2).
+ */
+function orderStats(orders: ChurnCustomer["orders"], cutoff: number): OrderStats {
+  const o: OrderStats = { count: 0, first: Infinity, last: -Infinity, secondLast: -Infinity, spend: 0, recent: 0 };
+  for (const { day, amount } of orders) {
+    if (!(day < cutoff)) continue;
+    o.count++;
+    o.spend += amount;
+    if (day >= cutoff - 90) o.recent++;
+    if (day < o.first) o.first = day;
+    if (day >= o.last) [o.secondLast, o.last] = [o.last, day];
+    else if (day > o.secondLast) o.secondLast = day;
+  }
+  return o;
 }
 
 /**
@@ -115,23 +134,23 @@ export function churnFeatures(
   typicalGap: number,
   clv: ClvFeatures | undefined,
 ): number[] | null {
-  const orders = before(c.orders, cutoff).sort((a, b) => a.day - b.day);
-  if (!orders.length) return null;
-  const days = orders.map((o) => o.day);
-  const first = days[0]!;
-  const last = days[days.length - 1]!;
+  const o = orderStats(c.orders, cutoff);
+  if (!o.count) return null;
+  const { first, last, spend } = o;
   const recency = cutoff - last;
-  const spend = orders.reduce((s, o) => s + o.amount, 0);
-  const gaps = days.slice(1).map((d, i) => d - days[i]!);
-  const meanGap = gaps.length ? (last - first) / gaps.length : typicalGap;
-  const earlier = gaps.slice(0, -1);
+  const meanGap = o.count >= 2 ? (last - first) / (o.count - 1) : typicalGap;
   const gapTrend =
-    earlier.length > 0
-      ? Math.log((gaps[gaps.length - 1]! + 1) / (earlier.reduce((s, g) => s + g, 0) / earlier.length + 1))
-      : 0;
+    o.count >= 3 ? Math.log((last - o.secondLast + 1) / ((o.secondLast - first) / (o.count - 2) + 1)) : 0;
   const refunded = before(c.refunds, cutoff).reduce((s, r) => s + r.amount, 0);
-  const ledger = before(c.loyalty, cutoff).sort((a, b) => a.day - b.day);
-  const balance = ledger.length ? Math.max(0, ledger[ledger.length - 1]!.balance) : 0;
+  // The balance after the latest entry before the cutoff (entries of the same instant: the later listed).
+  let latest = -Infinity;
+  let balance = 0;
+  let redemptions = 0;
+  for (const e of c.loyalty ?? []) {
+    if (!(e.day < cutoff)) continue;
+    if (e.redemption) redemptions++;
+    if (e.day >= latest) [latest, balance] = [e.day, Math.max(0, e.balance)];
+  }
   const tierMoves = before(c.tierChanges, cutoff).filter((t) => t.day >= cutoff - 180);
   const seen = before(c.engagement, cutoff);
   const recent = seen.filter((e) => e.day >= cutoff - 90);
@@ -146,15 +165,15 @@ export function churnFeatures(
   const ratings = reviews.flatMap((r) => (r.rating === undefined ? [] : [r.rating]));
   return [
     recency,
-    Math.log1p(orders.length),
+    Math.log1p(o.count),
     cutoff - first,
-    Math.log1p(Math.max(0, spend / orders.length)),
-    days.filter((d) => d >= cutoff - 90).length,
+    Math.log1p(Math.max(0, spend / o.count)),
+    o.recent,
     recency / Math.max(meanGap, 1),
     gapTrend,
     spend > 0 ? Math.min(1, refunded / spend) : 0,
     Math.log1p(balance),
-    ledger.filter((e) => e.redemption).length,
+    redemptions,
     tierMoves.reduce((s, t) => s + t.direction, 0),
     tierMoves.filter((t) => t.direction < 0).length,
     Math.log1p(expiringWithin30(c, cutoff)),

@@ -27,8 +27,10 @@ export function runChurn(
 ): ChurnRun {
   const holdoutFit = fitChurnModel(buildDataset(customers, now - 2 * horizon, horizon), options);
   if (!holdoutFit.ok) return holdoutFit;
-  const evaluation = evaluateChurn(holdoutFit.model, buildDataset(customers, now - horizon, horizon));
-  const deployed = fitChurnModel(buildDataset(customers, now - horizon, horizon), options);
+  // The test rows of the evaluation are the training rows of the deployed model: built once.
+  const latest = buildDataset(customers, now - horizon, horizon);
+  const evaluation = evaluateChurn(holdoutFit.model, latest);
+  const deployed = fitChurnModel(latest, options);
   if (!deployed.ok) return deployed;
   const model = deployed.model;
   // Labels are unknown as of now; buildDataset's label column is ignored here.

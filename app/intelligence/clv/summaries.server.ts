@@ -53,17 +53,20 @@ const SUMMARIES_SQL = `
   d AS (
     SELECT c, min(at) AS at, sum(net) AS net FROM o WHERE net > 0
     GROUP BY c, (at AT TIME ZONE 'UTC' AT TIME ZONE $5::text)::date
-  ),
-  f AS (SELECT c, min(at) AS first FROM d GROUP BY c HAVING min(at) < $3::timestamp)
-  SELECT d.c AS "customerId",
-         (count(*) FILTER (WHERE d.at < $3::timestamp) - 1)::int AS x,
-         round(extract(epoch FROM max(d.at) FILTER (WHERE d.at < $3::timestamp) - f.first) / 3600)::float8 / 24 AS tx,
-         round(extract(epoch FROM $3::timestamp - f.first) / 3600)::float8 / 24 AS "T",
-         COALESCE(avg(d.net) FILTER (WHERE d.at < $3::timestamp AND d.at > f.first), 0)::float8 AS "spendMinor",
-         (count(*) FILTER (WHERE d.at >= $3::timestamp))::int AS holdout
-  FROM d JOIN f USING (c)
-  GROUP BY d.c, f.first
-  ORDER BY d.c`;
+  )
+  -- One pass over the purchase days: the first day is min(at), and its value the second
+  -- element of the smallest (time, value) pair, so the mean of the repeat days needs no join.
+  SELECT c AS "customerId",
+         (count(*) FILTER (WHERE at < $3::timestamp) - 1)::int AS x,
+         round(extract(epoch FROM max(at) FILTER (WHERE at < $3::timestamp) - min(at)) / 3600)::float8 / 24 AS tx,
+         round(extract(epoch FROM $3::timestamp - min(at)) / 3600)::float8 / 24 AS "T",
+         COALESCE((sum(net) FILTER (WHERE at < $3::timestamp) - (min(ARRAY[extract(epoch FROM at)::float8, net::float8]))[2])
+                  / NULLIF(count(*) FILTER (WHERE at < $3::timestamp) - 1, 0), 0)::float8 AS "spendMinor",
+         (count(*) FILTER (WHERE at >= $3::timestamp))::int AS holdout
+  FROM d
+  GROUP BY c
+  HAVING min(at) < $3::timestamp
+  ORDER BY c`;
 
 /** Every buyer's summary in the window (see the file's comment). */
 export async function memberSummaries(db: Db, w: SummaryWindow): Promise<MemberSummary[]> {

@@ -133,7 +133,7 @@ describe("loadChurnInputs", () => {
     expect(c.tierChanges!.map((t) => t.direction).sort()).toEqual([-1, 1]);
     // Days counted back from asOf: the send and the open 30 days and a bit back share the day
     // [asOf − 31, asOf − 30); the click is in the next.
-    expect(c.engagement!.sort((a, b) => a.day - b.day)).toEqual([
+    expect([...c.engagement!].sort((a, b) => a.day - b.day)).toEqual([
       { day: dayOf(AS_OF) - 31, sends: 1, opens: 1, clicks: 0 },
       { day: dayOf(AS_OF) - 30, sends: 0, opens: 0, clicks: 1 },
     ]);

@@ -29,7 +29,7 @@ export async function writeScoringShop(
   const rng = new Rng(seed);
   // Tuned so that 100,000 customers place about 1,000,000 orders in two years.
   const r = 2.2;
-  const alpha = 45;
+  const alpha = 42;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   let orderId = 0;
   try {

@@ -30,10 +30,10 @@ const member: ChurnCustomer = {
     { day: 160, amount: 50 },
   ],
   loyalty: [
-    { day: 11, balance: 40 },
-    { day: 45, balance: 10, redemption: true },
-    { day: 101, balance: 90 },
-    { day: 130, balance: 0, redemption: true },
+    { day: 11, balance: 40, redemptions: 0 },
+    { day: 45, balance: 10, redemptions: 1 },
+    { day: 101, balance: 90, redemptions: 1 },
+    { day: 130, balance: 0, redemptions: 2 },
   ],
   tierChanges: [
     { day: 20, direction: 1 },

@@ -17,8 +17,11 @@ export type ChurnCustomer = {
   /** Orders: day placed and net amount (major units). */
   orders: readonly { day: number; amount: number }[];
   refunds?: readonly { day: number; amount: number }[];
-  /** Loyalty ledger: balance after each entry, redemptions flagged. Absent when not a member. */
-  loyalty?: readonly { day: number; balance: number; redemption?: boolean }[];
+  /**
+   * The points balance over time: after an entry (or as of a moment) on `day`, the balance and
+   * the rewards redeemed so far. Absent when not a member.
+   */
+  loyalty?: readonly { day: number; balance: number; redemptions: number }[];
   /** Tier changes: +1 up, −1 down. */
   tierChanges?: readonly { day: number; direction: 1 | -1 }[];
   /**
@@ -142,14 +145,13 @@ export function churnFeatures(
   const gapTrend =
     o.count >= 3 ? Math.log((last - o.secondLast + 1) / ((o.secondLast - first) / (o.count - 2) + 1)) : 0;
   const refunded = before(c.refunds, cutoff).reduce((s, r) => s + r.amount, 0);
-  // The balance after the latest entry before the cutoff (entries of the same instant: the later listed).
+  // The state after the latest entry before the cutoff (entries of the same instant: the later listed).
   let latest = -Infinity;
   let balance = 0;
   let redemptions = 0;
   for (const e of c.loyalty ?? []) {
-    if (!(e.day < cutoff)) continue;
-    if (e.redemption) redemptions++;
-    if (e.day >= latest) [latest, balance] = [e.day, Math.max(0, e.balance)];
+    if (!(e.day < cutoff) || e.day < latest) continue;
+    [latest, balance, redemptions] = [e.day, Math.max(0, e.balance), e.redemptions];
   }
   const tierMoves = before(c.tierChanges, cutoff).filter((t) => t.day >= cutoff - 180);
   const seen = before(c.engagement, cutoff);

@@ -114,6 +114,7 @@ describe("loadChurnInputs", () => {
     await seed(SHOP);
     await seed(OTHER);
     const { customers } = await loadChurnInputs(db, SHOP, "USD", AS_OF, 100, {
+      cutoffs: [AS_OF, daysBefore(15), daysBefore(50)],
       lookbackDays: 270,
       expiry: { policy: "fixedAge", days: 120, noticeDays: 30 },
     });
@@ -123,10 +124,11 @@ describe("loadChurnInputs", () => {
     expect(c.orders.map((o) => o.amount)).toEqual([40, 60]);
     near(c.orders[0]!.day, dayOf(daysBefore(100)));
     expect(c.refunds).toEqual([{ day: dayOf(daysBefore(90)), amount: 10 }]);
-    expect(c.loyalty!.map((e) => [e.balance, e.redemption])).toEqual([
-      [40, false],
-      [100, false],
-      [70, true],
+    // The ledger's state at each cutoff, dated by the latest entry before it.
+    expect(c.loyalty).toEqual([
+      { day: dayOf(daysBefore(100)), balance: 40, redemptions: 0 },
+      { day: dayOf(daysBefore(20)), balance: 100, redemptions: 0 },
+      { day: dayOf(daysBefore(10)), balance: 70, redemptions: 1 },
     ]);
     expect(c.points!.ledger.map((e) => e.key)).toEqual(["e1", "e2", "r1"]);
     expect(c.points!.ledger[2]).toMatchObject({ kind: "redeem", bucket: "available", points: -30 });
@@ -149,6 +151,7 @@ describe("loadChurnInputs", () => {
     await db.engagementEvent.deleteMany({});
     await db.productReview.deleteMany({});
     const { customers } = await loadChurnInputs(db, SHOP, "USD", AS_OF, 100, {
+      cutoffs: [AS_OF],
       lookbackDays: 270,
       expiry: { policy: "none" },
     });

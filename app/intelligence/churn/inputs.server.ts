@@ -8,7 +8,9 @@ import type { ChurnCustomer } from "./features";
 // it is read); days are epoch days (fractional), amounts major units:
 // - orders: counted orders (paid or refunded after payment, not test, not cancelled) in the
 //   shop's currency, at their total; refunds processed before `asOf`;
-// - loyalty: the available-bucket ledger as a running balance, redemptions flagged; tier moves
+// - loyalty: the available-points balance and the rewards redeemed so far, as of each of the
+//   pipeline's cutoffs (one aggregate per customer, dated by the latest entry before the cutoff:
+//   exactly what the features read at those cutoffs, and never anything after them); tier moves
 //   from the `tierChanged` loyalty events (upgrade +1, downgrade −1; a reassignment after a
 //   program change is no movement of the member's); with an expiry rule, the member's whole
 //   ledger, from which features.ts projects the points expiring after each cutoff;
@@ -18,7 +20,8 @@ import type { ChurnCustomer } from "./features";
 // - per buyer, for the value at stake and the intervention: the 12-month CLV of the latest
 //   lifetime-value fit, the net spend of the last 365 days, the member's spendable points.
 // One row per customer and source (arrays aggregated in SQL): a shop of 100,000 buyers with
-// 1,000,000 orders returns 100,000 rows, not a million.
+// 1,000,000 orders returns 100,000 rows, not a million; nothing is sorted in SQL that the
+// features do not need sorted (orders are sorted per customer here, cheaply).
 
 type Db = PrismaClient | Prisma.TransactionClient;
 export const DAY_MS = 86_400_000;
@@ -30,6 +33,8 @@ export type BuyerFacts = {
 };
 
 export type ChurnInputOptions = {
+  /** The moments the features are computed at (the pipeline's cutoffs, at most `asOf`). */
+  cutoffs: readonly Date[];
   /** How far back engagement is read (the earliest cutoff's window). */
   lookbackDays: number;
   /** The program's expiry rule (policy "none": no ledger is read for expiries). */
@@ -38,8 +43,7 @@ export type ChurnInputOptions = {
 
 const ORDERS_SQL = `
   SELECT o."customerId"::text AS c,
-         array_agg(extract(epoch FROM ${PLACED_AT_SQL})::float8 ORDER BY ${PLACED_AT_SQL}) AS at,
-         array_agg(o."totalMinor"::float8 ORDER BY ${PLACED_AT_SQL}) AS total
+         array_agg(extract(epoch FROM ${PLACED_AT_SQL})::float8) AS at, array_agg(o."totalMinor"::float8) AS total
   FROM "Order" o
   WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL}
     AND o."currencyCode" = $2 AND ${PLACED_AT_SQL} < $3::timestamp
@@ -54,17 +58,18 @@ const REFUNDS_SQL = `
     AND o."currencyCode" = $2 AND COALESCE(r."processedAt", r."shopifyCreatedAt") < $3::timestamp
   GROUP BY o."customerId"`;
 
-const LEDGER_SQL = `
-  SELECT c::text AS c, array_agg(at ORDER BY at, id) AS at, array_agg(balance ORDER BY at, id) AS balance,
-         array_agg(redemption ORDER BY at, id) AS redemption
-  FROM (
-    SELECT "customerId" AS c, "id" AS id, extract(epoch FROM "occurredAt")::float8 AS at,
-           (sum("points") OVER (PARTITION BY "customerId" ORDER BY "occurredAt", "id"))::float8 AS balance,
-           ("kind" = 'redeem') AS redemption
-    FROM "LedgerEntry"
-    WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" < $2::timestamp
-  ) e
-  GROUP BY c`;
+/** Per customer, for each cutoff ($2…): the latest entry's time, the balance and the redemptions before it. */
+const ledgerSql = (cutoffs: number) => {
+  const each = (f: (n: number) => string) => Array.from({ length: cutoffs }, (_, i) => f(i + 2)).join(", ");
+  return `
+  SELECT "customerId"::text AS c,
+         ARRAY[${each((n) => `extract(epoch FROM max("occurredAt") FILTER (WHERE "occurredAt" < $${n}::timestamp))::float8`)}] AS at,
+         ARRAY[${each((n) => `COALESCE(sum("points") FILTER (WHERE "occurredAt" < $${n}::timestamp), 0)::float8`)}] AS balance,
+         ARRAY[${each((n) => `(count(*) FILTER (WHERE "kind" = 'redeem' AND "occurredAt" < $${n}::timestamp))::int`)}] AS redemptions
+  FROM "LedgerEntry"
+  WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" < $${cutoffs + 1}::timestamp
+  GROUP BY "customerId"`;
+};
 
 const POINTS_LEDGER_SQL = `
   SELECT "customerId"::text AS c, "key", "kind"::text AS kind, "points", "bucket"::text AS bucket,
@@ -81,15 +86,19 @@ const TIER_SQL = `
     AND "occurredAt" < $2::timestamp AND "payload"->>'change' IN ('upgrade', 'downgrade')`;
 
 const ENGAGEMENT_SQL = `
-  SELECT "customerId"::text AS c,
-         floor(extract(epoch FROM $2::timestamp - "occurredAt") / 86400)::int AS back,
-         (count(*) FILTER (WHERE "type" = 'send'))::int AS sends,
-         (count(*) FILTER (WHERE "type" = 'open'))::int AS opens,
-         (count(*) FILTER (WHERE "type" = 'click'))::int AS clicks
-  FROM "EngagementEvent"
-  WHERE "shop" = $1 AND "customerId" IS NOT NULL AND "occurredAt" < $2::timestamp
-    AND "occurredAt" >= $2::timestamp - make_interval(days => $3::int)
-  GROUP BY 1, 2`;
+  SELECT c::text AS c, array_agg(back) AS back, array_agg(sends) AS sends, array_agg(opens) AS opens,
+         array_agg(clicks) AS clicks
+  FROM (
+    SELECT "customerId" AS c, floor(extract(epoch FROM $2::timestamp - "occurredAt") / 86400)::int AS back,
+           (count(*) FILTER (WHERE "type" = 'send'))::int AS sends,
+           (count(*) FILTER (WHERE "type" = 'open'))::int AS opens,
+           (count(*) FILTER (WHERE "type" = 'click'))::int AS clicks
+    FROM "EngagementEvent"
+    WHERE "shop" = $1 AND "customerId" IS NOT NULL AND "occurredAt" < $2::timestamp
+      AND "occurredAt" >= $2::timestamp - make_interval(days => $3::int)
+    GROUP BY 1, 2
+  ) d
+  GROUP BY c`;
 
 const REVIEWS_SQL = `
   SELECT "customerId"::text AS c, extract(epoch FROM "reviewedAt")::float8 AS at, "sentiment", "rating"
@@ -118,7 +127,7 @@ type Mutable = {
   id: string;
   orders: { day: number; amount: number }[];
   refunds: { day: number; amount: number }[];
-  loyalty?: { day: number; balance: number; redemption?: boolean }[];
+  loyalty?: { day: number; balance: number; redemptions: number }[];
   tierChanges?: { day: number; direction: 1 | -1 }[];
   points?: { ledger: LedgerEntry[]; expiry: ExpiryConfig };
   reviews?: { day: number; sentiment: number | null; rating?: number }[];
@@ -140,22 +149,23 @@ export async function loadChurnInputs(
   for (const o of await db.$queryRawUnsafe<Series[]>(ORDERS_SQL, shop, currencyCode, asOf))
     byId.set(o.c, {
       id: o.c,
-      orders: o.at.map((at, i) => ({ day: day(at), amount: o.total[i]! / perMajor })),
+      orders: o.at.map((at, i) => ({ day: day(at), amount: o.total[i]! / perMajor })).sort((a, b) => a.day - b.day),
       refunds: [],
     });
   for (const r of await db.$queryRawUnsafe<Series[]>(REFUNDS_SQL, shop, currencyCode, asOf)) {
     const c = byId.get(r.c);
     if (c) c.refunds = r.at.map((at, i) => ({ day: day(at), amount: r.total[i]! / perMajor }));
   }
-  const ledger = await db.$queryRawUnsafe<{ c: string; at: number[]; balance: number[]; redemption: boolean[] }[]>(
-    LEDGER_SQL,
-    shop,
-    asOf,
-  );
+  const cutoffs = [...options.cutoffs].sort((a, b) => a.getTime() - b.getTime());
+  const ledger = await db.$queryRawUnsafe<
+    { c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]
+  >(ledgerSql(cutoffs.length), shop, ...cutoffs);
   for (const e of ledger) {
     const c = byId.get(e.c);
     if (c)
-      c.loyalty = e.at.map((at, i) => ({ day: day(at), balance: e.balance[i]!, redemption: e.redemption[i]! }));
+      c.loyalty = e.at.flatMap((at, i) =>
+        at === null ? [] : [{ day: day(at), balance: e.balance[i]!, redemptions: e.redemptions[i]! }],
+      );
   }
   if (options.expiry.policy !== "none") await loadPointsLedgers(db, shop, asOf, options.expiry, byId);
   for (const t of await db.$queryRawUnsafe<{ c: string; at: number; direction: number }[]>(TIER_SQL, shop, asOf)) {
@@ -164,12 +174,18 @@ export async function loadChurnInputs(
   }
   const asOfDay = asOf.getTime() / DAY_MS;
   const engagement = await db.$queryRawUnsafe<
-    { c: string; back: number; sends: number; opens: number; clicks: number }[]
+    { c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]
   >(ENGAGEMENT_SQL, shop, asOf, options.lookbackDays);
   for (const e of engagement) {
     const c = byId.get(e.c);
     // The day `back` whole days before asOf spans [asOf − back − 1, asOf − back): dated by its start.
-    if (c) (c.engagement ??= []).push({ day: asOfDay - e.back - 1, sends: e.sends, opens: e.opens, clicks: e.clicks });
+    if (c)
+      c.engagement = e.back.map((back, i) => ({
+        day: asOfDay - back - 1,
+        sends: e.sends[i]!,
+        opens: e.opens[i]!,
+        clicks: e.clicks[i]!,
+      }));
   }
   const reviews = await db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
     REVIEWS_SQL,

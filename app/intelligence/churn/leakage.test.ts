@@ -20,7 +20,7 @@ const customer = fc.record({
   orders,
   refunds: fc.array(fc.record({ day, amount: fc.double({ min: 0, max: 100, noNaN: true }) }), { maxLength: 3 }),
   loyalty: fc.array(
-    fc.record({ day, balance: fc.integer({ min: -50, max: 5_000 }), redemption: fc.boolean() }),
+    fc.record({ day, balance: fc.integer({ min: -50, max: 5_000 }), redemptions: fc.nat(20) }),
     { maxLength: 8 },
   ),
   tierChanges: fc.array(fc.record({ day, direction: fc.constantFrom(1 as const, -1 as const) }), { maxLength: 4 }),

@@ -19,6 +19,9 @@ export type ChurnRun =
   | { ok: true; horizon: number; evaluation: ChurnEvaluation; model: ChurnModel; members: MemberRisk[] }
   | { ok: false; problem: string; reason: string };
 
+/** The cutoffs `runChurn` computes features at: training, test (= deployed training), scoring. */
+export const churnCutoffs = (now: number, horizon: number) => [now - 2 * horizon, now - horizon, now];
+
 export function runChurn(
   customers: readonly ChurnCustomer[],
   now: number,

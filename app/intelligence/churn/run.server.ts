@@ -7,7 +7,7 @@ import { churnLabel, expiringWithin30, type ChurnCustomer } from "./features";
 import { loadChurnInputs, DAY_MS, type BuyerFacts } from "./inputs.server";
 import { recommendIntervention, type RewardOption } from "./intervention";
 import type { ChurnEvaluation, Driver } from "./model";
-import { runChurn } from "./pipeline";
+import { churnCutoffs, runChurn } from "./pipeline";
 
 // One churn-risk run of a shop, as the worker runs it: inputs from the mirror and the
 // loyalty tables, runChurn (holdout evaluation, refit, today's scores), then every buyer's
@@ -60,6 +60,7 @@ export async function runChurnRun(
   const asOf = options.now;
   const program = await currentProgram(db, run.shop);
   const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor, {
+    cutoffs: churnCutoffs(asOf.getTime() / DAY_MS, HORIZON_DAYS).map((d) => new Date(d * DAY_MS)),
     // The earliest cutoff (two horizons back) compares open rates over the 270 days before it.
     lookbackDays: 2 * HORIZON_DAYS + 270,
     expiry: program.expiry,

@@ -44,10 +44,20 @@ export function bgnbdFeatures(
   const out = new Map<string, ClvFeatures>();
   const fit = fitBgNbd(summaries.map((r) => r.s));
   if (!fit.ok) return out;
-  for (const { id, s } of summaries)
-    out.set(id, {
-      pAlive: probabilityAlive(fit.params, s),
-      expected: conditionalExpectedPurchases(fit.params, horizon, s),
-    });
+  // Customers share whole-day summaries: each distinct (x, t_x, T) is evaluated once (₂F₁ series).
+  const byKey = new Map<string, ClvFeatures>();
+  for (const { id, s } of summaries) {
+    const key = `${s.x} ${s.tx} ${s.T}`;
+    let value = byKey.get(key);
+    if (!value)
+      byKey.set(
+        key,
+        (value = {
+          pAlive: probabilityAlive(fit.params, s),
+          expected: conditionalExpectedPurchases(fit.params, horizon, s),
+        }),
+      );
+    out.set(id, value);
+  }
   return out;
 }

@@ -123,6 +123,7 @@ const FACTS_SQL = `
   LEFT JOIN "Member" m ON m."shop" = $1 AND m."customerId" = b.c AND m."status" = 'active'`;
 
 type Series = { c: string; at: number[]; total: number[] };
+type PointsRow = Omit<LedgerEntry, "kind" | "bucket"> & { c: string; kind: string; bucket: string };
 type Mutable = {
   id: string;
   orders: { day: number; amount: number }[];
@@ -145,21 +146,43 @@ export async function loadChurnInputs(
   perMajor: number,
   options: ChurnInputOptions,
 ): Promise<{ customers: ChurnCustomer[]; facts: Map<string, BuyerFacts> }> {
+  const cutoffs = [...options.cutoffs].sort((a, b) => a.getTime() - b.getTime());
+  // The sources are independent: asked at once, over the pool's connections.
+  const [orders, refunds, ledger, points, tiers, engagement, reviews, factRows] = await Promise.all([
+    db.$queryRawUnsafe<Series[]>(ORDERS_SQL, shop, currencyCode, asOf),
+    db.$queryRawUnsafe<Series[]>(REFUNDS_SQL, shop, currencyCode, asOf),
+    db.$queryRawUnsafe<{ c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]>(
+      ledgerSql(cutoffs.length),
+      shop,
+      ...cutoffs,
+    ),
+    options.expiry.policy === "none" ? [] : db.$queryRawUnsafe<PointsRow[]>(POINTS_LEDGER_SQL, shop, asOf),
+    db.$queryRawUnsafe<{ c: string; at: number; direction: number }[]>(TIER_SQL, shop, asOf),
+    db.$queryRawUnsafe<{ c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]>(
+      ENGAGEMENT_SQL,
+      shop,
+      asOf,
+      options.lookbackDays,
+    ),
+    db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(REVIEWS_SQL, shop, asOf),
+    db.$queryRawUnsafe<{ c: string; clv: number | null; spend: number; points: number | null }[]>(
+      FACTS_SQL,
+      shop,
+      currencyCode,
+      asOf,
+    ),
+  ]);
   const byId = new Map<string, Mutable>();
-  for (const o of await db.$queryRawUnsafe<Series[]>(ORDERS_SQL, shop, currencyCode, asOf))
+  for (const o of orders)
     byId.set(o.c, {
       id: o.c,
       orders: o.at.map((at, i) => ({ day: day(at), amount: o.total[i]! / perMajor })).sort((a, b) => a.day - b.day),
       refunds: [],
     });
-  for (const r of await db.$queryRawUnsafe<Series[]>(REFUNDS_SQL, shop, currencyCode, asOf)) {
+  for (const r of refunds) {
     const c = byId.get(r.c);
     if (c) c.refunds = r.at.map((at, i) => ({ day: day(at), amount: r.total[i]! / perMajor }));
   }
-  const cutoffs = [...options.cutoffs].sort((a, b) => a.getTime() - b.getTime());
-  const ledger = await db.$queryRawUnsafe<
-    { c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]
-  >(ledgerSql(cutoffs.length), shop, ...cutoffs);
   for (const e of ledger) {
     const c = byId.get(e.c);
     if (c)
@@ -167,15 +190,20 @@ export async function loadChurnInputs(
         at === null ? [] : [{ day: day(at), balance: e.balance[i]!, redemptions: e.redemptions[i]! }],
       );
   }
-  if (options.expiry.policy !== "none") await loadPointsLedgers(db, shop, asOf, options.expiry, byId);
-  for (const t of await db.$queryRawUnsafe<{ c: string; at: number; direction: number }[]>(TIER_SQL, shop, asOf)) {
+  for (const { c: id, ...e } of points) {
+    const c = byId.get(id);
+    if (c && options.expiry.policy !== "none")
+      (c.points ??= { ledger: [], expiry: options.expiry }).ledger.push({
+        ...e,
+        kind: e.kind as LedgerEntry["kind"],
+        bucket: e.bucket as LedgerEntry["bucket"],
+      });
+  }
+  for (const t of tiers) {
     const c = byId.get(t.c);
     if (c) (c.tierChanges ??= []).push({ day: day(t.at), direction: t.direction > 0 ? 1 : -1 });
   }
   const asOfDay = asOf.getTime() / DAY_MS;
-  const engagement = await db.$queryRawUnsafe<
-    { c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]
-  >(ENGAGEMENT_SQL, shop, asOf, options.lookbackDays);
   for (const e of engagement) {
     const c = byId.get(e.c);
     // The day `back` whole days before asOf spans [asOf − back − 1, asOf − back): dated by its start.
@@ -187,43 +215,12 @@ export async function loadChurnInputs(
         clicks: e.clicks[i]!,
       }));
   }
-  const reviews = await db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
-    REVIEWS_SQL,
-    shop,
-    asOf,
-  );
   for (const r of reviews) {
     const c = byId.get(r.c);
     if (c) (c.reviews ??= []).push({ day: day(r.at), sentiment: r.sentiment, rating: r.rating });
   }
   const facts = new Map<string, BuyerFacts>();
-  const rows = await db.$queryRawUnsafe<
-    { c: string; clv: number | null; spend: number; points: number | null }[]
-  >(FACTS_SQL, shop, currencyCode, asOf);
-  for (const f of rows)
+  for (const f of factRows)
     facts.set(f.c, { clv12mMinor: f.clv, recentSpendMinor: f.spend, pointsBalance: f.points });
   return { customers: [...byId.values()], facts };
-}
-
-async function loadPointsLedgers(
-  db: Db,
-  shop: string,
-  asOf: Date,
-  expiry: ExpiryConfig,
-  byId: Map<string, Mutable>,
-): Promise<void> {
-  const rows = await db.$queryRawUnsafe<(Omit<LedgerEntry, "kind" | "bucket"> & { c: string; kind: string; bucket: string })[]>(
-    POINTS_LEDGER_SQL,
-    shop,
-    asOf,
-  );
-  for (const { c: id, ...e } of rows) {
-    const c = byId.get(id);
-    if (c)
-      (c.points ??= { ledger: [], expiry }).ledger.push({
-        ...e,
-        kind: e.kind as LedgerEntry["kind"],
-        bucket: e.bucket as LedgerEntry["bucket"],
-      });
-  }
 }

@@ -78,7 +78,7 @@ describe("churn model on a simulator shop (time holdout)", () => {
     // Measured (seed 11): 0.671 with engagement against 0.666 without (open rate and its change carry it).
     expect(withEngagement).toBeGreaterThan(figures.model);
     expect(withEngagement).toBeLessThan(figures.oracleNoOrder);
-  });
+  }, 60_000);
 
   it("is calibrated on the later cutoff: every decile's mean prediction within 0.08 of its observed rate", () => {
     for (const bin of evaluation.calibration)

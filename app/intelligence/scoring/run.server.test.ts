@@ -109,7 +109,7 @@ describe("runScoring", () => {
     expect(await db.memberLifetimeValue.findFirstOrThrow({ where: { shop: SHOP, customerId: fitBefore.customerId } })).toMatchObject({
       fitId: fitBefore.fitId,
     });
-  });
+  }, 180_000);
 
   it("a retried run skips the stages already done; a finished run is left alone", async () => {
     await db.shop.create({ data: { domain: SHOP } });

@@ -44,6 +44,8 @@ export interface ScoringStage {
   run(context: StageContext): Promise<StageOutcome>;
 }
 
+const count = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}`;
+
 const segments: ScoringStage = {
   key: "segments",
   label: "Segments and clusters",
@@ -53,7 +55,7 @@ const segments: ScoringStage = {
     // computeSegments records its own failure (the previous segments stay) and rethrows.
     const result = await computeSegments(db, id, { now, onProgress: (percent) => onProgress(percent / 100) });
     if (result.skipped) return { status: "skipped", runId: id, detail: "another segment run finished it" };
-    return { status: "done", runId: id, detail: `${result.members} members, ${result.buyers} buyers` };
+    return { status: "done", runId: id, detail: `${count(result.members, "members")}, ${count(result.buyers, "buyers")}` };
   },
 };
 
@@ -65,7 +67,7 @@ const lifetimeValue: ScoringStage = {
     const fit = await db.lifetimeValueFit.create({ data: { shop, trigger, createdAt: now } });
     try {
       const outcome = await runLifetimeValueFit(db, fit.id, { now, onProgress });
-      if (outcome.status === "fitted") return { status: "done", runId: fit.id, detail: `${outcome.members} buyers` };
+      if (outcome.status === "fitted") return { status: "done", runId: fit.id, detail: count(outcome.members, "buyers valued") };
       const stored = await db.lifetimeValueFit.findUnique({ where: { id: fit.id }, select: { reason: true } });
       return { status: "notEnoughData", runId: fit.id, detail: stored?.reason ?? outcome.status };
     } catch (error) {
@@ -83,7 +85,7 @@ const churn: ScoringStage = {
     const run = await db.churnRun.create({ data: { shop, trigger, createdAt: now } });
     try {
       const outcome = await runChurnRun(db, run.id, { now, onProgress });
-      if (outcome.status === "computed") return { status: "done", runId: run.id, detail: `${outcome.members} buyers` };
+      if (outcome.status === "computed") return { status: "done", runId: run.id, detail: count(outcome.members, "buyers scored") };
       const stored = await db.churnRun.findUnique({ where: { id: run.id }, select: { reason: true } });
       return { status: "notEnoughData", runId: run.id, detail: stored?.reason ?? outcome.status };
     } catch (error) {

@@ -49,9 +49,11 @@ if (failed) process.exit(1);
 
 /** Line 1: both fits on a million synthetic customers; true when it failed or missed its target. */
 function benchFit(): boolean {
-
   const generationStarted = performance.now();
-  const customers = syntheticCustomers(count, { seed: Number(values.seed), exactTimes: values["exact-times"] });
+  const customers = syntheticCustomers(count, {
+    seed: Number(values.seed),
+    exactTimes: values["exact-times"],
+  });
   console.log(
     `generated ${count.toLocaleString("en-US")} customers in ${((performance.now() - generationStarted) / 1000).toFixed(1)} s (not timed: SQL's job)`,
   );
@@ -146,11 +148,15 @@ async function benchScoring(): Promise<boolean> {
     const seconds = (performance.now() - started) / 1000;
     delay.disable();
     for (const stage of outcome.stages as StoredStage[])
-      console.log(`  ${stage.label.padEnd(22)} ${stage.status.padEnd(13)} ${String(stage.seconds ?? "—").padStart(6)} s  ${stage.detail ?? ""}`);
+      console.log(
+        `  ${stage.label.padEnd(22)} ${stage.status.padEnd(13)} ${String(stage.seconds ?? "—").padStart(6)} s  ${stage.detail ?? ""}`,
+      );
     const churn = await db.churnRun.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } });
     const evaluation = churn?.evaluation as { auc?: number; recencyAuc?: number } | null;
     if (evaluation?.auc)
-      console.log(`  churn holdout AUC ${evaluation.auc.toFixed(3)} (recency alone ${evaluation.recencyAuc?.toFixed(3)})`);
+      console.log(
+        `  churn holdout AUC ${evaluation.auc.toFixed(3)} (recency alone ${evaluation.recencyAuc?.toFixed(3)})`,
+      );
     console.log(
       `  longest stall of the calling event loop while scoring${values["in-process"] ? " (in process)" : " (on a worker thread)"} ${(delay.max / 1e6).toFixed(0)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms)`,
     );

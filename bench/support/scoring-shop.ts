@@ -33,7 +33,10 @@ export async function writeScoringShop(
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   let orderId = 0;
   try {
-    await pool.query(`INSERT INTO "Shop" ("domain", "currencyCode", "ianaTimezone", "updatedAt") VALUES ($1, 'USD', 'UTC', now())`, [shop]);
+    await pool.query(
+      `INSERT INTO "Shop" ("domain", "currencyCode", "ianaTimezone", "updatedAt") VALUES ($1, 'USD', 'UTC', now())`,
+      [shop],
+    );
     for (let from = 1; from <= counts.customers; from += CHUNK) {
       const to = Math.min(counts.customers, from + CHUNK - 1);
       const customers: string[] = [];

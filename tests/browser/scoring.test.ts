@@ -51,7 +51,13 @@ describe("the scoring page", () => {
         stage: "Lifetime value",
         progress: 0.42,
         stages: [
-          { key: "segments", label: "Segments and clusters", status: "done", detail: "1,500 members, 1,277 buyers", seconds: 2.4 },
+          {
+            key: "segments",
+            label: "Segments and clusters",
+            status: "done",
+            detail: "1,500 members, 1,277 buyers",
+            seconds: 2.4,
+          },
           { key: "lifetimeValue", label: "Lifetime value", status: "running" },
           { key: "churn", label: "Churn risk", status: "pending" },
         ],

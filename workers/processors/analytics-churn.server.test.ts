@@ -61,8 +61,8 @@ describe("analytics processor: churn", () => {
   });
 
   it("refuses a malformed payload without retrying", async () => {
-    await expect(
-      analyticsProcessor(db)(job("compute-churn", { runId: "nope" })),
-    ).rejects.toThrow(/Invalid payload/);
+    await expect(analyticsProcessor(db)(job("compute-churn", { runId: "nope" }))).rejects.toThrow(
+      /Invalid payload/,
+    );
   });
 });

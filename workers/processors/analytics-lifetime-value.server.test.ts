@@ -58,8 +58,8 @@ describe("analytics processor", () => {
   });
 
   it("refuses a malformed payload without retrying", async () => {
-    await expect(
-      analyticsProcessor(db)(job("fit-lifetime-value", { fitId: "nope" })),
-    ).rejects.toThrow(/Invalid payload/);
+    await expect(analyticsProcessor(db)(job("fit-lifetime-value", { fitId: "nope" }))).rejects.toThrow(
+      /Invalid payload/,
+    );
   });
 });

@@ -55,15 +55,24 @@ describe("analytics processor: full scoring", () => {
         .map((j) => j.id)
         .sort(),
     ).toEqual(runs.map((r) => r.id).sort());
-    expect(await requestScoringRun(db, A, "merchant")).toMatchObject({ created: false, run: { id: runs[0]!.id } });
+    expect(await requestScoringRun(db, A, "merchant")).toMatchObject({
+      created: false,
+      run: { id: runs[0]!.id },
+    });
   });
 
   it("is scheduled nightly by cron pattern; the per-model nightly schedules are removed", async () => {
     const analytics = queue(QUEUE.analytics);
     // A scheduler left in Redis by an earlier release (its job name is no longer a job type).
-    await (analytics as unknown as Queue).upsertJobScheduler("schedule-churn", { pattern: "45 3 * * *", tz: "UTC" });
+    await (analytics as unknown as Queue).upsertJobScheduler("schedule-churn", {
+      pattern: "45 3 * * *",
+      tz: "UTC",
+    });
     await upsertSchedules((name) => queue(name) as never);
-    expect(await analytics.getJobScheduler("schedule-scoring")).toMatchObject({ pattern: SCORING_PATTERN, tz: "UTC" });
+    expect(await analytics.getJobScheduler("schedule-scoring")).toMatchObject({
+      pattern: SCORING_PATTERN,
+      tz: "UTC",
+    });
     for (const retired of RETIRED_SCHEDULES) expect(await analytics.getJobScheduler(retired.id)).toBeFalsy();
   });
 

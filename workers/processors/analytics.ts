@@ -21,7 +21,11 @@ export function analyticsProcessor(db: PrismaClient) {
         parseJobData(QUEUE.analytics, job.name, job.data);
         return { shops: await forEachShop(db, (domain) => requestScoringRun(db, domain, "schedule")) };
       case "score-shop": {
-        const { runId } = parseJobData<typeof QUEUE.analytics, "score-shop">(QUEUE.analytics, job.name, job.data);
+        const { runId } = parseJobData<typeof QUEUE.analytics, "score-shop">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
         try {
           return await runScoringInThread(runId, {
             now: new Date(),
@@ -29,7 +33,11 @@ export function analyticsProcessor(db: PrismaClient) {
           });
         } catch (error) {
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
-            await markScoringFailed(db, runId, "The scoring stopped on an error; every model keeps its previous results.");
+            await markScoringFailed(
+              db,
+              runId,
+              "The scoring stopped on an error; every model keeps its previous results.",
+            );
           throw error;
         }
       }

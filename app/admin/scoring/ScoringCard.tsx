@@ -30,17 +30,24 @@ export function ScoringCard(props: {
           <Text as="h2" variant="headingMd">
             {lastScoredAt ? `Scored ${formatDateTime(lastScoredAt, timeZone)}` : "Not scored yet"}
           </Text>
-          <Button variant="primary" onClick={props.onScore} loading={props.submitting} disabled={Boolean(active)}>
+          <Button
+            variant="primary"
+            onClick={props.onScore}
+            loading={props.submitting}
+            disabled={Boolean(active)}
+          >
             Score now
           </Button>
         </InlineStack>
         <Text as="p" tone="subdued">
-          Every night the app recomputes segments and clusters, lifetime values and churn risk, in that order. Each
-          Insights page can also recompute its own model.
+          Every night the app recomputes segments and clusters, lifetime values and churn risk, in that order.
+          Each Insights page can also recompute its own model.
         </Text>
         {active && (
           <BlockStack gap="100">
-            <Text as="p">{run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}</Text>
+            <Text as="p">
+              {run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}
+            </Text>
             <ProgressBar progress={Math.round(run.progress * 100)} size="small" />
           </BlockStack>
         )}

@@ -34,7 +34,10 @@ describe("/app/insights/scoring", () => {
     await db.shop.create({ data: { domain: SHOP } });
     expect(await load()).toMatchObject({ run: null, lastScoredAt: null });
     expect(await submit({ intent: "nonsense" })).toMatchObject({ status: 400, body: { ok: false } });
-    expect(await submit({ intent: "recompute" })).toMatchObject({ status: 202, body: { ok: true, created: true } });
+    expect(await submit({ intent: "recompute" })).toMatchObject({
+      status: 202,
+      body: { ok: true, created: true },
+    });
     expect(await submit({ intent: "recompute" })).toMatchObject({ status: 200, body: { created: false } });
     const runs = await db.scoringRun.findMany();
     expect(runs).toHaveLength(1);

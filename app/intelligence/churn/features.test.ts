@@ -5,7 +5,12 @@ import { summaryAt } from "./clv-features";
 import { buildDataset, churnFeatures, churnLabel, FEATURES, medianGap, type ChurnCustomer } from "./features";
 
 const at = (day: number) => new Date(day * 86_400_000);
-const entry = (key: string, day: number, points: number, kind: LedgerEntry["kind"] = "earn"): LedgerEntry => ({
+const entry = (
+  key: string,
+  day: number,
+  points: number,
+  kind: LedgerEntry["kind"] = "earn",
+): LedgerEntry => ({
   key,
   kind,
   points,
@@ -119,7 +124,13 @@ describe("churn features as of a cutoff", () => {
     expect(f(y, "gapTrend")).toBe(0);
     expect(f(y, "tierMovement")).toBe(0);
     // No engagement, reviews or points: the flags say so, the values are 0.
-    for (const name of ["hasEngagement90", "openRate90", "reviewCount", "lowestRatingGap", "logPointsExpiring30"] as const)
+    for (const name of [
+      "hasEngagement90",
+      "openRate90",
+      "reviewCount",
+      "lowestRatingGap",
+      "logPointsExpiring30",
+    ] as const)
       expect(f(y, name)).toBe(0);
     expect(f(y, "logExpectedPurchases")).toBe(0);
     expect(

@@ -106,7 +106,14 @@ export function medianGap(customers: readonly ChurnCustomer[], cutoff: number): 
   return gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
 }
 
-type OrderStats = { count: number; first: number; last: number; secondLast: number; spend: number; recent: number };
+type OrderStats = {
+  count: number;
+  first: number;
+  last: number;
+  secondLast: number;
+  spend: number;
+  recent: number;
+};
 
 /**
  * One pass over the orders before `cutoff` (in any order): count, first and last two days,
@@ -114,7 +121,14 @@ type OrderStats = { count: number; first: number; last: number; secondLast: numb
  * the mean gap is (last − first)/(count − 1), the earlier gaps' mean (secondLast − first)/(count − 2).
  */
 function orderStats(orders: ChurnCustomer["orders"], cutoff: number): OrderStats {
-  const o: OrderStats = { count: 0, first: Infinity, last: -Infinity, secondLast: -Infinity, spend: 0, recent: 0 };
+  const o: OrderStats = {
+    count: 0,
+    first: Infinity,
+    last: -Infinity,
+    secondLast: -Infinity,
+    spend: 0,
+    recent: 0,
+  };
   for (const { day, amount } of orders) {
     if (!(day < cutoff)) continue;
     o.count++;
@@ -161,7 +175,8 @@ export function churnFeatures(
   const opens = recent.reduce((s, e) => s + e.opens, 0);
   const earlierSends = previous.reduce((s, e) => s + e.sends, 0);
   const openRate = sends > 0 ? Math.min(1, opens / sends) : 0;
-  const earlierRate = earlierSends > 0 ? Math.min(1, previous.reduce((s, e) => s + e.opens, 0) / earlierSends) : 0;
+  const earlierRate =
+    earlierSends > 0 ? Math.min(1, previous.reduce((s, e) => s + e.opens, 0) / earlierSends) : 0;
   const reviews = before(c.reviews, cutoff);
   const scored = reviews.flatMap((r) => (r.sentiment === null ? [] : [r.sentiment]));
   const ratings = reviews.flatMap((r) => (r.rating === undefined ? [] : [r.rating]));

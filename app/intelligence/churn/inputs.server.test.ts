@@ -32,7 +32,11 @@ async function seed(shop: string) {
     processedAt: at,
   });
   await db.order.createMany({
-    data: [order(10, daysBefore(100), 4_000), order(11, daysBefore(20), 6_000), order(12, daysBefore(-1), 9_900)],
+    data: [
+      order(10, daysBefore(100), 4_000),
+      order(11, daysBefore(20), 6_000),
+      order(12, daysBefore(-1), 9_900),
+    ],
   });
   await db.refund.createMany({
     data: [
@@ -104,7 +108,11 @@ async function seed(shop: string) {
     importId: IMPORT,
   });
   await db.productReview.createMany({
-    data: [review("v1", daysBefore(60), 2, -0.6), review("v2", daysBefore(3), 4, null), review("v3", daysBefore(-1), 1, -1)],
+    data: [
+      review("v1", daysBefore(60), 2, -0.6),
+      review("v2", daysBefore(3), 4, null),
+      review("v3", daysBefore(-1), 1, -1),
+    ],
   });
 }
 

@@ -164,7 +164,11 @@ export async function loadChurnInputs(
       asOf,
       options.lookbackDays,
     ),
-    db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(REVIEWS_SQL, shop, asOf),
+    db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
+      REVIEWS_SQL,
+      shop,
+      asOf,
+    ),
     db.$queryRawUnsafe<{ c: string; clv: number | null; spend: number; points: number | null }[]>(
       FACTS_SQL,
       shop,
@@ -176,7 +180,9 @@ export async function loadChurnInputs(
   for (const o of orders)
     byId.set(o.c, {
       id: o.c,
-      orders: o.at.map((at, i) => ({ day: day(at), amount: o.total[i]! / perMajor })).sort((a, b) => a.day - b.day),
+      orders: o.at
+        .map((at, i) => ({ day: day(at), amount: o.total[i]! / perMajor }))
+        .sort((a, b) => a.day - b.day),
       refunds: [],
     });
   for (const r of refunds) {

@@ -18,12 +18,16 @@ const orders = fc.array(fc.record({ day, amount: fc.double({ min: 1, max: 500, n
 });
 const customer = fc.record({
   orders,
-  refunds: fc.array(fc.record({ day, amount: fc.double({ min: 0, max: 100, noNaN: true }) }), { maxLength: 3 }),
+  refunds: fc.array(fc.record({ day, amount: fc.double({ min: 0, max: 100, noNaN: true }) }), {
+    maxLength: 3,
+  }),
   loyalty: fc.array(
     fc.record({ day, balance: fc.integer({ min: -50, max: 5_000 }), redemptions: fc.nat(20) }),
     { maxLength: 8 },
   ),
-  tierChanges: fc.array(fc.record({ day, direction: fc.constantFrom(1 as const, -1 as const) }), { maxLength: 4 }),
+  tierChanges: fc.array(fc.record({ day, direction: fc.constantFrom(1 as const, -1 as const) }), {
+    maxLength: 4,
+  }),
   ledger: fc.array(fc.record({ day, points: fc.integer({ min: -300, max: 600 }).filter((p) => p !== 0) }), {
     maxLength: 10,
   }),

@@ -36,7 +36,13 @@ function packRows(Z: readonly (readonly number[])[], p: number): Float64Array {
   return packed;
 }
 
-function objective(Z: Float64Array, p: number, y: readonly number[], w: Float64Array, lambda: number): number {
+function objective(
+  Z: Float64Array,
+  p: number,
+  y: readonly number[],
+  w: Float64Array,
+  lambda: number,
+): number {
   let f = 0;
   for (let i = 0, n = y.length; i < n; i++) {
     const eta = linearAt(w, Z, i * p, p);
@@ -152,7 +158,8 @@ export function fitLogistic(
     const size = Math.max(...step.map((s) => Math.abs(t * s)));
     w = next;
     f = fNext;
-    if (size < tol) return { ok: true, intercept: w[0]!, coef: Array.from(w.subarray(1)), iterations: it, objective: f };
+    if (size < tol)
+      return { ok: true, intercept: w[0]!, coef: Array.from(w.subarray(1)), iterations: it, objective: f };
   }
   return { ok: false, problem: "not-converged", reason: `no convergence in ${maxIterations} Newton steps` };
 }

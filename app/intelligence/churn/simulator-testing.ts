@@ -34,7 +34,11 @@ export function churnCustomers(shop: GeneratedShop): ChurnCustomer[] {
   for (const r of shop.refunds)
     get(r.customerId).refunds.push({ day: day(shop, r.createdAt), amount: r.totalMinor / 100 });
   for (const r of shop.reviews)
-    get(r.customerId).reviews.push({ day: day(shop, r.createdAt), sentiment: (r.rating - 3) / 2, rating: r.rating });
+    get(r.customerId).reviews.push({
+      day: day(shop, r.createdAt),
+      sentiment: (r.rating - 3) / 2,
+      rating: r.rating,
+    });
   return [...byId].map(([id, c]) => ({ id: String(id), ...c }));
 }
 

@@ -102,13 +102,44 @@ export async function summariesWithCalibration(
   w: Omit<SummaryWindow, "cutoff">,
   calibrationCutoff: Date,
 ): Promise<{ current: MemberSummary[]; calibration: MemberSummary[] }> {
-  type Row = MemberSummary & { inCalibration: boolean; c_x: number; c_tx: number; c_T: number; c_spendMinor: number; c_holdout: number };
-  const rows = await db.$queryRawUnsafe<Row[]>(BOTH_SQL, w.shop, w.currencyCode, w.end, w.end, w.timeZone, calibrationCutoff);
+  type Row = MemberSummary & {
+    inCalibration: boolean;
+    c_x: number;
+    c_tx: number;
+    c_T: number;
+    c_spendMinor: number;
+    c_holdout: number;
+  };
+  const rows = await db.$queryRawUnsafe<Row[]>(
+    BOTH_SQL,
+    w.shop,
+    w.currencyCode,
+    w.end,
+    w.end,
+    w.timeZone,
+    calibrationCutoff,
+  );
   return {
-    current: rows.map((r) => ({ customerId: r.customerId, x: r.x, tx: r.tx, T: r.T, spendMinor: r.spendMinor, holdout: r.holdout })),
+    current: rows.map((r) => ({
+      customerId: r.customerId,
+      x: r.x,
+      tx: r.tx,
+      T: r.T,
+      spendMinor: r.spendMinor,
+      holdout: r.holdout,
+    })),
     calibration: rows.flatMap((r) =>
       r.inCalibration
-        ? [{ customerId: r.customerId, x: r.c_x, tx: r.c_tx, T: r.c_T, spendMinor: r.c_spendMinor, holdout: r.c_holdout }]
+        ? [
+            {
+              customerId: r.customerId,
+              x: r.c_x,
+              tx: r.c_tx,
+              T: r.c_T,
+              spendMinor: r.c_spendMinor,
+              holdout: r.c_holdout,
+            },
+          ]
         : [],
     ),
   };

@@ -106,7 +106,11 @@ describe("runScoring", () => {
     const fits = await db.lifetimeValueFit.findMany({ where: { shop: SHOP }, orderBy: { createdAt: "asc" } });
     expect(fits.map((f) => f.status)).toEqual(["fitted", "failed"]);
     expect(await counts()).toEqual(before);
-    expect(await db.memberLifetimeValue.findFirstOrThrow({ where: { shop: SHOP, customerId: fitBefore.customerId } })).toMatchObject({
+    expect(
+      await db.memberLifetimeValue.findFirstOrThrow({
+        where: { shop: SHOP, customerId: fitBefore.customerId },
+      }),
+    ).toMatchObject({
       fitId: fitBefore.fitId,
     });
   }, 180_000);

@@ -25,7 +25,11 @@ const json = (v: unknown) => v as Prisma.InputJsonValue;
 export async function runScoring(
   db: PrismaClient,
   runId: string,
-  options: { now: Date; onProgress?: (progress: number) => Promise<unknown>; stages?: readonly ScoringStage[] },
+  options: {
+    now: Date;
+    onProgress?: (progress: number) => Promise<unknown>;
+    stages?: readonly ScoringStage[];
+  },
 ): Promise<ScoringOutcome> {
   const run = await db.scoringRun.findUnique({ where: { id: runId } });
   if (!run || (run.status !== "queued" && run.status !== "running")) return { status: "skipped", stages: [] };
@@ -60,7 +64,13 @@ export async function runScoring(
       await options.onProgress?.(progress);
     };
     try {
-      const outcome = await stage.run({ db, shop: run.shop, now: options.now, trigger: run.trigger, onProgress });
+      const outcome = await stage.run({
+        db,
+        shop: run.shop,
+        now: options.now,
+        trigger: run.trigger,
+        onProgress,
+      });
       stored[i] = { key: stage.key, label: stage.label, ...outcome, seconds: seconds(started) };
     } catch (error) {
       logger().error({ err: error, shop: run.shop, stage: stage.key, runId }, "Scoring stage failed");

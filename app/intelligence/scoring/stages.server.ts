@@ -55,7 +55,11 @@ const segments: ScoringStage = {
     // computeSegments records its own failure (the previous segments stay) and rethrows.
     const result = await computeSegments(db, id, { now, onProgress: (percent) => onProgress(percent / 100) });
     if (result.skipped) return { status: "skipped", runId: id, detail: "another segment run finished it" };
-    return { status: "done", runId: id, detail: `${count(result.members, "members")}, ${count(result.buyers, "buyers")}` };
+    return {
+      status: "done",
+      runId: id,
+      detail: `${count(result.members, "members")}, ${count(result.buyers, "buyers")}`,
+    };
   },
 };
 
@@ -67,11 +71,19 @@ const lifetimeValue: ScoringStage = {
     const fit = await db.lifetimeValueFit.create({ data: { shop, trigger, createdAt: now } });
     try {
       const outcome = await runLifetimeValueFit(db, fit.id, { now, onProgress });
-      if (outcome.status === "fitted") return { status: "done", runId: fit.id, detail: count(outcome.members, "buyers valued") };
-      const stored = await db.lifetimeValueFit.findUnique({ where: { id: fit.id }, select: { reason: true } });
+      if (outcome.status === "fitted")
+        return { status: "done", runId: fit.id, detail: count(outcome.members, "buyers valued") };
+      const stored = await db.lifetimeValueFit.findUnique({
+        where: { id: fit.id },
+        select: { reason: true },
+      });
       return { status: "notEnoughData", runId: fit.id, detail: stored?.reason ?? outcome.status };
     } catch (error) {
-      await markFitFailed(db, fit.id, "The computation stopped on an error; the previous values stay in use.");
+      await markFitFailed(
+        db,
+        fit.id,
+        "The computation stopped on an error; the previous values stay in use.",
+      );
       throw error;
     }
   },
@@ -85,11 +97,16 @@ const churn: ScoringStage = {
     const run = await db.churnRun.create({ data: { shop, trigger, createdAt: now } });
     try {
       const outcome = await runChurnRun(db, run.id, { now, onProgress });
-      if (outcome.status === "computed") return { status: "done", runId: run.id, detail: count(outcome.members, "buyers scored") };
+      if (outcome.status === "computed")
+        return { status: "done", runId: run.id, detail: count(outcome.members, "buyers scored") };
       const stored = await db.churnRun.findUnique({ where: { id: run.id }, select: { reason: true } });
       return { status: "notEnoughData", runId: run.id, detail: stored?.reason ?? outcome.status };
     } catch (error) {
-      await markChurnFailed(db, run.id, "The computation stopped on an error; the previous risks stay in use.");
+      await markChurnFailed(
+        db,
+        run.id,
+        "The computation stopped on an error; the previous risks stay in use.",
+      );
       throw error;
     }
   },

@@ -71,7 +71,9 @@ describe("clusters", () => {
     expect(result.k).toBe(3);
     expect(result.labels).toHaveLength(12_000);
     for (const group of ["g0", "g1", "g2"])
-      expect(new Set(result.labels.filter((l) => l.customerId.startsWith(group)).map((l) => l.cluster)).size).toBe(1);
+      expect(
+        new Set(result.labels.filter((l) => l.customerId.startsWith(group)).map((l) => l.cluster)).size,
+      ).toBe(1);
     expect(result.clusters.map((c) => c.size)).toEqual([4_000, 4_000, 4_000]);
   });
 

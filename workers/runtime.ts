@@ -61,7 +61,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     loyalty: loyaltyProcessor(db, queues.loyalty),
     backfill: backfillProcessor(db),
     "shopify-sync": shopifySyncProcessor(db, queues.shopifySync, options.shopifyAdmin ?? adminGraphqlFor),
-    analytics: analyticsProcessor(db, queues.analytics),
+    analytics: analyticsProcessor(db),
     ...options.processors,
   };
   // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.

@@ -72,16 +72,14 @@ export const JOBS = {
     "schedule-shopify-sync": z.object({}).strict(),
   },
   analytics: {
-    // Nightly: one lifetime-value fit per installed shop (app/intelligence/clv/start.server.ts).
-    "schedule-lifetime-value": z.object({}).strict(),
-    // One shop's BG/NBD + Gamma-Gamma fit and member values; job id = fit id.
+    // Nightly: one full scoring per installed shop (app/intelligence/scoring/start.server.ts).
+    "schedule-scoring": z.object({}).strict(),
+    // One shop's full scoring: segments, lifetime value, churn, in order; job id = run id.
+    "score-shop": z.object({ runId: z.uuid() }).strict(),
+    // One shop's lifetime-value fit (the Insights page's Recompute, the demo); job id = fit id.
     "fit-lifetime-value": z.object({ fitId: z.uuid() }).strict(),
-    // Nightly: starts a segment run for every installed shop (app/intelligence/segments).
-    "schedule-segments": z.object({}).strict(),
     // One shop's RFM scores, segments and clusters; job id = run id (the run row holds the shop).
     "compute-segments": z.object({ runId: z.uuid() }).strict(),
-    // Nightly: one churn-risk run per installed shop (app/intelligence/churn/start.server.ts).
-    "schedule-churn": z.object({}).strict(),
     // One shop's churn evaluation, risks, drivers and interventions; job id = run id.
     "compute-churn": z.object({ runId: z.uuid() }).strict(),
     // Nightly: one sentiment run per installed shop (app/intelligence/sentiment/start.server.ts).

@@ -18,32 +18,32 @@ export const SHOPIFY_SYNC_EVERY_MS = 60_000;
 // Retention is counted in days; hourly keeps each run's deletes small.
 export const PRUNE_INBOX_EVERY_MS = 60 * 60_000;
 
-// Segments describe behaviour over months: recomputed nightly (and on demand from the page).
-export const SCHEDULE_SEGMENTS_EVERY_MS = 24 * 60 * 60_000;
+// Every shop is scored nightly at 03:15 UTC, after the day's orders are in: segments,
+// lifetime value and churn risk in one run, in that order (app/intelligence/scoring). Each
+// Insights page can still recompute its own model at any time.
+export const SCORING_PATTERN = "15 3 * * *";
+/** Schedules that once ran the models one by one, now one scoring run: removed from Redis at upsert. */
+export const RETIRED_SCHEDULES = [
+  { queue: QUEUE.analytics, id: "schedule-lifetime-value" },
+  { queue: QUEUE.analytics, id: "schedule-segments" },
+  { queue: QUEUE.analytics, id: "schedule-churn" },
+] as const;
 
-// Lifetime values are refitted nightly (03:15 UTC, after the day's orders are in); the
-// Insights page can ask for a fit at any time.
-export const LIFETIME_VALUE_PATTERN = "15 3 * * *";
-// Churn risk nightly at 03:45 UTC, after the lifetime-value fit (its CLV is the value at stake).
-export const CHURN_PATTERN = "45 3 * * *";
-
-// Review sentiment nightly at 03:30 UTC, before the churn run that reads it; imports ask
-// for a run themselves, so this catches reviews that arrived any other way.
-export const SENTIMENT_PATTERN = "30 3 * * *";
+// Review sentiment nightly at 03:00 UTC, before the scoring run whose churn model reads it;
+// imports ask for a run themselves, so this catches reviews that arrived any other way.
+export const SENTIMENT_PATTERN = "0 3 * * *";
 
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
 
 /** Every schedule: its queue, its id (= the name of the job it adds) and its interval or cron pattern. */
 export const SCHEDULES = [
-  { queue: QUEUE.analytics, id: "schedule-lifetime-value", pattern: LIFETIME_VALUE_PATTERN },
+  { queue: QUEUE.analytics, id: "schedule-scoring", pattern: SCORING_PATTERN },
   { queue: QUEUE.shopifySync, id: "schedule-shopify-sync", every: SHOPIFY_SYNC_EVERY_MS },
   { queue: QUEUE.loyalty, id: "schedule-loyalty", every: SCHEDULED_LOYALTY_EVERY_MS },
   { queue: QUEUE.maintenance, id: "sweep-inbox", every: SWEEP_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "prune-inbox", every: PRUNE_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
-  { queue: QUEUE.analytics, id: "schedule-segments", every: SCHEDULE_SEGMENTS_EVERY_MS },
-  { queue: QUEUE.analytics, id: "schedule-churn", pattern: CHURN_PATTERN },
   { queue: QUEUE.analytics, id: "schedule-sentiment", pattern: SENTIMENT_PATTERN },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
@@ -60,6 +60,7 @@ export async function upsertSchedules(queueOf: QueueOf): Promise<void> {
       { name: schedule.id, data: {}, opts: SCHEDULED_JOB_OPTIONS },
     );
   }
+  for (const retired of RETIRED_SCHEDULES) await queueOf(retired.queue).removeJobScheduler(retired.id);
 }
 
 /** The ids of the schedules Redis does not hold (empty when all are registered). */

@@ -40,6 +40,7 @@ export default function App() {
         <Link to="/app/insights/lifetime-value">Lifetime value</Link>
         <Link to="/app/insights/churn">Churn risk</Link>
         <Link to="/app/insights/reviews">Review sentiment</Link>
+        <Link to="/app/insights/scoring">Scoring</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/widget">Storefront widget</Link>
         <Link to="/app/imports">Reviews &amp; engagement</Link>

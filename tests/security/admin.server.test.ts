@@ -68,6 +68,7 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   "routes/app.insights.lifetime-value": async () => ({ intent: "recompute" }),
   "routes/app.insights.churn": async () => ({ intent: "recompute" }),
   "routes/app.insights.reviews": async () => ({ intent: "recompute" }),
+  "routes/app.insights.scoring": async () => ({ intent: "recompute" }),
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

@@ -38,7 +38,7 @@ const job = (name: string, data: unknown, progress: number[] = []) =>
 
 describe("analytics processor: sentiment", () => {
   it("the nightly tick asks for one run per installed shop; an import's request joins it", async () => {
-    const run = analyticsProcessor(db, queue(QUEUE.analytics));
+    const run = analyticsProcessor(db);
     expect(await run(job("schedule-sentiment", {}))).toEqual({ shops: 2 });
     await run(job("schedule-sentiment", {}));
     const runs = await db.sentimentRun.findMany({ orderBy: { shop: "asc" } });
@@ -59,7 +59,7 @@ describe("analytics processor: sentiment", () => {
     });
   });
 
-  it("is scheduled nightly before the churn run", async () => {
+  it("is scheduled nightly before the scoring run that reads it", async () => {
     await upsertSchedules((name) => queue(name) as never);
     expect(await queue(QUEUE.analytics).getJobScheduler("schedule-sentiment")).toMatchObject({
       pattern: SENTIMENT_PATTERN,
@@ -85,10 +85,7 @@ describe("analytics processor: sentiment", () => {
     });
     const { run } = await requestSentimentScoring(A, "import", db);
     const progress: number[] = [];
-    const result = await analyticsProcessor(
-      db,
-      queue(QUEUE.analytics),
-    )(job("score-sentiment", { runId: run.id }, progress));
+    const result = await analyticsProcessor(db)(job("score-sentiment", { runId: run.id }, progress));
     expect(result).toEqual({ status: "computed", scored: 2 });
     expect(progress.at(-1)).toBeGreaterThan(90);
     const reviews = await db.productReview.findMany({ where: { shop: A }, orderBy: { externalId: "asc" } });
@@ -104,8 +101,8 @@ describe("analytics processor: sentiment", () => {
   });
 
   it("refuses a malformed payload without retrying", async () => {
-    await expect(
-      analyticsProcessor(db, queue(QUEUE.analytics))(job("score-sentiment", { runId: "nope" })),
-    ).rejects.toThrow(/Invalid payload/);
+    await expect(analyticsProcessor(db)(job("score-sentiment", { runId: "nope" }))).rejects.toThrow(
+      /Invalid payload/,
+    );
   });
 });

@@ -1,27 +1,49 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
 import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
-import { requestChurnRun } from "~/intelligence/churn/start.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
-import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
-import { computeSegments, startSegmentRun } from "~/intelligence/segments/compute.server";
+import { computeSegments } from "~/intelligence/segments/compute.server";
+import { markScoringFailed } from "~/intelligence/scoring/run.server";
+import { requestScoringRun } from "~/intelligence/scoring/start.server";
+import { runScoringInThread } from "~/intelligence/scoring/thread.server";
 import { markSentimentFailed, runSentimentRun } from "~/intelligence/sentiment/run.server";
 import { requestSentimentScoring } from "~/intelligence/sentiment/start.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
-import type { TypedQueue } from "~/jobs/queue.server";
 import { openAi } from "~/openai.server";
 
 const SHOP_PAGE = 1_000;
 
-// The intelligence models' jobs: nightly fan-outs over the installed shops, and one shop's
-// lifetime-value fit, segment run, churn run or sentiment run (each keyed by its row's id, so a repeat adds nothing).
+// The intelligence models' jobs: the nightly fan-outs (full scorings, review sentiment) over
+// the installed shops, one shop's full scoring, and one shop's lifetime-value fit, segment
+// run, churn run or sentiment run on demand (each keyed by its row's id, so a repeat adds nothing).
 
-export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeof QUEUE.analytics>) {
+export function analyticsProcessor(db: PrismaClient) {
   return async (job: Job) => {
     switch (job.name) {
-      case "schedule-lifetime-value":
+      case "schedule-scoring":
         parseJobData(QUEUE.analytics, job.name, job.data);
-        return { shops: await forEachShop(db, (domain) => requestLifetimeValueFit(db, domain, "schedule")) };
+        return { shops: await forEachShop(db, (domain) => requestScoringRun(db, domain, "schedule")) };
+      case "score-shop": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "score-shop">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runScoringInThread(runId, {
+            now: new Date(),
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markScoringFailed(
+              db,
+              runId,
+              "The scoring stopped on an error; every model keeps its previous results.",
+            );
+          throw error;
+        }
+      }
       case "fit-lifetime-value": {
         const { fitId } = parseJobData<typeof QUEUE.analytics, "fit-lifetime-value">(
           QUEUE.analytics,
@@ -44,9 +66,6 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
           throw error;
         }
       }
-      case "schedule-segments":
-        parseJobData(QUEUE.analytics, job.name, job.data);
-        return { shops: await startNightlyRuns(db, analytics, new Date()) };
       case "compute-segments": {
         const { runId } = parseJobData<typeof QUEUE.analytics, "compute-segments">(
           QUEUE.analytics,
@@ -55,9 +74,6 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
         );
         return computeSegments(db, runId, { now: new Date(), onProgress: (p) => job.updateProgress(p) });
       }
-      case "schedule-churn":
-        parseJobData(QUEUE.analytics, job.name, job.data);
-        return { shops: await forEachShop(db, (domain) => requestChurnRun(db, domain, "schedule")) };
       case "compute-churn": {
         const { runId } = parseJobData<typeof QUEUE.analytics, "compute-churn">(
           QUEUE.analytics,
@@ -127,18 +143,4 @@ async function forEachShop(db: PrismaClient, each: (domain: string) => Promise<u
     total += shops.length;
     after = shops[shops.length - 1]!.domain;
   }
-}
-
-/** A segment run per installed shop; a shop whose run is still going keeps it (job id = run id). */
-export async function startNightlyRuns(
-  db: PrismaClient,
-  analytics: TypedQueue<typeof QUEUE.analytics>,
-  now: Date,
-): Promise<number> {
-  const runs: { id: string }[] = [];
-  const total = await forEachShop(db, async (domain) => runs.push(await startSegmentRun(db, domain, now)));
-  await analytics.addBulk(
-    runs.map(({ id }) => ({ name: "compute-segments" as const, data: { runId: id }, opts: { jobId: id } })),
-  );
-  return total;
 }

@@ -35,14 +35,26 @@ export function driverText(d: StoredDriver, currency: string): string {
       return `${plural(v, "reward")} redeemed`;
     case "tierMovement":
       return v < 0 ? `dropped ${plural(-v, "tier")} in 180 days` : `${plural(v, "tier move")} in 180 days`;
+    case "tierDowngrades180":
+      return `${plural(v, "tier downgrade")} in 180 days`;
     case "logPointsExpiring30":
       return `${plural(Math.expm1(v), "point")} expiring within 30 days`;
+    case "hasEngagement90":
+      return v > 0 ? "received messages in the last 90 days" : "no messages received in 90 days";
+    case "logSends90":
+      return `${plural(Math.expm1(v), "message")} received in 90 days`;
     case "openRate90":
       return `opened ${pct(v)} of messages (90 days)`;
+    case "openRateChange":
+      return `open rate ${v < 0 ? "down" : "up"} ${Math.round(Math.abs(v) * 100)} points on the 180 days before`;
     case "clicks90":
       return `${plural(v, "message click")} in 90 days`;
     case "reviewSentiment":
       return `review sentiment ${v.toFixed(2)} (−1 to 1)`;
+    case "reviewCount":
+      return `${plural(v, "review")} written`;
+    case "lowestRatingGap":
+      return `lowest review ${plural(5 - v, "star")}`;
     case "logExpectedPurchases":
       return `${Math.expm1(v).toFixed(2)} orders expected in the next 90 days`;
     default:

@@ -10,13 +10,24 @@ export type ClvFeatures = { pAlive: number; expected: number };
 
 /** Purchase-day summary (x, t_x, T) as of the cutoff, or null without an order before it. */
 export function summaryAt(c: ChurnCustomer, cutoff: number): CustomerSummary | null {
-  const days = [...new Set(c.orders.filter((o) => o.day < cutoff).map((o) => Math.floor(o.day)))].sort(
-    (a, b) => a - b,
-  );
-  if (!days.length) return null;
-  const first = days[0]!;
-  const x = days.length - 1;
-  return { x, tx: x > 0 ? days[x]! - first : 0, T: cutoff - first };
+  // Distinct whole days before the cutoff: one scan when the orders come sorted (as SQL gives
+  // them), a set otherwise.
+  let distinct = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  let sorted = true;
+  for (const o of c.orders) {
+    if (!(o.day < cutoff)) continue;
+    const d = Math.floor(o.day);
+    if (d < last) sorted = false;
+    if (d !== last) distinct++;
+    if (d < first) first = d;
+    if (d > last) last = d;
+  }
+  if (distinct === 0) return null;
+  if (!sorted) distinct = new Set(c.orders.filter((o) => o.day < cutoff).map((o) => Math.floor(o.day))).size;
+  const x = distinct - 1;
+  return { x, tx: x > 0 ? last - first : 0, T: cutoff - first };
 }
 
 /** Per customer id, P(alive) and E[purchases in the next `horizon` days]; an empty map if the fit fails. */
@@ -33,10 +44,20 @@ export function bgnbdFeatures(
   const out = new Map<string, ClvFeatures>();
   const fit = fitBgNbd(summaries.map((r) => r.s));
   if (!fit.ok) return out;
-  for (const { id, s } of summaries)
-    out.set(id, {
-      pAlive: probabilityAlive(fit.params, s),
-      expected: conditionalExpectedPurchases(fit.params, horizon, s),
-    });
+  // Customers share whole-day summaries: each distinct (x, t_x, T) is evaluated once (₂F₁ series).
+  const byKey = new Map<string, ClvFeatures>();
+  for (const { id, s } of summaries) {
+    const key = `${s.x} ${s.tx} ${s.T}`;
+    let value = byKey.get(key);
+    if (!value)
+      byKey.set(
+        key,
+        (value = {
+          pAlive: probabilityAlive(fit.params, s),
+          expected: conditionalExpectedPurchases(fit.params, horizon, s),
+        }),
+      );
+    out.set(id, value);
+  }
   return out;
 }

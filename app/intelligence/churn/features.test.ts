@@ -1,7 +1,23 @@
 import { describe, expect, it } from "vitest";
 
+import type { LedgerEntry } from "../../loyalty/ledger";
 import { summaryAt } from "./clv-features";
 import { buildDataset, churnFeatures, churnLabel, FEATURES, medianGap, type ChurnCustomer } from "./features";
+
+const at = (day: number) => new Date(day * 86_400_000);
+const entry = (
+  key: string,
+  day: number,
+  points: number,
+  kind: LedgerEntry["kind"] = "earn",
+): LedgerEntry => ({
+  key,
+  kind,
+  points,
+  bucket: "available",
+  occurredAt: at(day),
+  programVersion: 1,
+});
 
 const f = (x: number[] | null, name: (typeof FEATURES)[number]) => x![FEATURES.indexOf(name)]!;
 
@@ -19,31 +35,42 @@ const member: ChurnCustomer = {
     { day: 160, amount: 50 },
   ],
   loyalty: [
-    { day: 11, balance: 40 },
-    { day: 45, balance: 10, redemption: true },
-    { day: 101, balance: 90 },
-    { day: 130, balance: 0, redemption: true },
+    { day: 11, balance: 40, redemptions: 0 },
+    { day: 45, balance: 10, redemptions: 1 },
+    { day: 101, balance: 90, redemptions: 1 },
+    { day: 130, balance: 0, redemptions: 2 },
   ],
   tierChanges: [
     { day: 20, direction: 1 },
     { day: 110, direction: -1 },
   ],
-  expiring: [
-    { day: 125, points: 30 },
-    { day: 149, points: 5 },
-    { day: 150, points: 1000 },
-  ],
+  // Lots expire 60 days after they became available: as of day 120, the lot of day 65 (20 left
+  // after the redemption on day 80 took 30 of it) lapses on 125, the lot of day 89 on 149, the
+  // lot of day 90 on 150 (outside [120, 150)); the lot of day 121 is not seen at the cutoff.
+  points: {
+    expiry: { policy: "fixedAge", days: 60, noticeDays: 30 },
+    ledger: [
+      entry("a", 65, 50),
+      entry("b", 80, -30, "redeem"),
+      entry("c", 89, 5),
+      entry("d", 90, 1000),
+      entry("e", 121, 400),
+      entry("f", 122, -1000, "redeem"),
+    ],
+  },
   reviews: [
-    { day: 50, sentiment: 1 },
-    { day: 105, sentiment: -0.5 },
+    { day: 50, sentiment: 1, rating: 5 },
+    { day: 105, sentiment: -0.5, rating: 2 },
+    { day: 110, sentiment: null, rating: 4 },
+    { day: 130, sentiment: -1, rating: 1 },
   ],
   engagement: [
-    { day: 20, kind: "send" },
-    { day: 40, kind: "send" },
-    { day: 41, kind: "open" },
-    { day: 60, kind: "send" },
-    { day: 70, kind: "click" },
-    { day: 119, kind: "open" },
+    { day: 20, sends: 1, opens: 0, clicks: 0 },
+    { day: 40, sends: 1, opens: 1, clicks: 0 },
+    { day: 60, sends: 1, opens: 0, clicks: 0 },
+    { day: 70, sends: 0, opens: 0, clicks: 1 },
+    { day: 119, sends: 0, opens: 1, clicks: 0 },
+    { day: 120, sends: 5, opens: 0, clicks: 3 },
   ],
 };
 
@@ -65,10 +92,18 @@ describe("churn features as of a cutoff", () => {
     expect(f(x, "logPointsBalance")).toBeCloseTo(Math.log1p(90), 12);
     expect(f(x, "redemptions")).toBe(1);
     expect(f(x, "tierMovement")).toBe(0); // up on day 20, down on 110: both within 180 days
-    expect(f(x, "logPointsExpiring30")).toBeCloseTo(Math.log1p(35), 12);
-    expect(f(x, "openRate90")).toBe(1); // in [30, 120): sends on 40 and 60, opens on 41 and 119
+    expect(f(x, "tierDowngrades180")).toBe(1);
+    expect(f(x, "logPointsExpiring30")).toBeCloseTo(Math.log1p(25), 12); // 20 on day 125, 5 on 149
+    // In [30, 120): sends on 40 and 60, opens on 40 and 119, a click on 70; day 120 is unseen.
+    expect(f(x, "hasEngagement90")).toBe(1);
+    expect(f(x, "logSends90")).toBeCloseTo(Math.log1p(2), 12);
+    expect(f(x, "openRate90")).toBe(1);
+    expect(f(x, "openRateChange")).toBe(1); // the send on day 20 (in [−150, 30)) was not opened
     expect(f(x, "clicks90")).toBe(1);
+    // Reviews before 120: sentiment over the scored two, all three counted, lowest rating 2.
     expect(f(x, "reviewSentiment")).toBeCloseTo(0.25, 12);
+    expect(f(x, "reviewCount")).toBe(3);
+    expect(f(x, "lowestRatingGap")).toBe(3);
     expect(f(x, "logExpectedPurchases")).toBeCloseTo(Math.log1p(1.5), 12);
   });
 
@@ -88,6 +123,15 @@ describe("churn features as of a cutoff", () => {
     expect(f(y, "recencyOverGap")).toBe(2);
     expect(f(y, "gapTrend")).toBe(0);
     expect(f(y, "tierMovement")).toBe(0);
+    // No engagement, reviews or points: the flags say so, the values are 0.
+    for (const name of [
+      "hasEngagement90",
+      "openRate90",
+      "reviewCount",
+      "lowestRatingGap",
+      "logPointsExpiring30",
+    ] as const)
+      expect(f(y, name)).toBe(0);
     expect(f(y, "logExpectedPurchases")).toBe(0);
     expect(
       medianGap(

@@ -3,24 +3,39 @@
 // comes from the `horizon` days after it. BG/NBD's expected purchases over the horizon, fitted
 // on the same customers as of the cutoff, is one of the features (clv-features.ts); its P(alive)
 // is not (README: no AUC gain, and misleading drivers — it is 1 for every one-order buyer). Days are any
-// consistent day count (fractional is fine).
+// consistent day count (fractional is fine); a points ledger (`points`) is dated in epoch days
+// (day d is the instant d × 86,400,000 ms), as the service's are.
+import type { LedgerEntry } from "../../loyalty/ledger";
+import { upcomingExpiries } from "../../loyalty/expiry";
+import type { ExpiryConfig } from "../../loyalty/program";
 import { bgnbdFeatures, type ClvFeatures } from "./clv-features";
+
+const DAY_MS = 86_400_000;
 
 export type ChurnCustomer = {
   id: string;
   /** Orders: day placed and net amount (major units). */
   orders: readonly { day: number; amount: number }[];
   refunds?: readonly { day: number; amount: number }[];
-  /** Loyalty ledger: balance after each entry, redemptions flagged. Absent when not a member. */
-  loyalty?: readonly { day: number; balance: number; redemption?: boolean }[];
+  /**
+   * The points balance over time: after an entry (or as of a moment) on `day`, the balance and
+   * the rewards redeemed so far. Absent when not a member.
+   */
+  loyalty?: readonly { day: number; balance: number; redemptions: number }[];
   /** Tier changes: +1 up, −1 down. */
   tierChanges?: readonly { day: number; direction: 1 | -1 }[];
-  /** Points scheduled to expire on `day` (known in advance). */
-  expiring?: readonly { day: number; points: number }[];
-  /** Review sentiment in [−1, 1] (a scorer's output, or (rating − 3) / 2). */
-  reviews?: readonly { day: number; sentiment: number }[];
-  /** Email/SMS engagement events. */
-  engagement?: readonly { day: number; kind: "send" | "open" | "click" }[];
+  /**
+   * The member's points ledger and the program's expiry rule: the points expiring in the 30 days
+   * after a cutoff are projected from the lots as they stood at the cutoff (app/loyalty/expiry).
+   */
+  points?: { ledger: readonly LedgerEntry[]; expiry: ExpiryConfig };
+  /** Reviews: sentiment in [−1, 1] (null until scored) and the star rating (1–5). */
+  reviews?: readonly { day: number; sentiment: number | null; rating?: number }[];
+  /**
+   * Email/SMS engagement as counts per period starting on `day` (a whole-day bucket): a bucket
+   * counts as before a cutoff when it starts before it, so buckets must not straddle cutoffs.
+   */
+  engagement?: readonly { day: number; sends: number; opens: number; clicks: number }[];
 };
 
 export const FEATURES = [
@@ -35,10 +50,16 @@ export const FEATURES = [
   "logPointsBalance",
   "redemptions",
   "tierMovement",
+  "tierDowngrades180",
   "logPointsExpiring30",
+  "hasEngagement90",
+  "logSends90",
   "openRate90",
+  "openRateChange",
   "clicks90",
   "reviewSentiment",
+  "reviewCount",
+  "lowestRatingGap",
   "logExpectedPurchases",
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -56,10 +77,16 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   logPointsBalance: "points balance",
   redemptions: "rewards redeemed",
   tierMovement: "tier moves in the last 180 days",
+  tierDowngrades180: "tier downgrades in the last 180 days",
   logPointsExpiring30: "points expiring in the next 30 days",
+  hasEngagement90: "received messages in the last 90 days",
+  logSends90: "messages received (90 days)",
   openRate90: "message open rate (90 days)",
+  openRateChange: "open rate in the last 90 days against the 180 days before",
   clicks90: "message clicks (90 days)",
   reviewSentiment: "review sentiment",
+  reviewCount: "reviews written",
+  lowestRatingGap: "stars short of 5 in their lowest rating",
   logExpectedPurchases: "expected orders in the coming period (BG/NBD)",
 };
 
@@ -70,15 +97,48 @@ const before = <T extends { day: number }>(list: readonly T[] | undefined, cutof
 export function medianGap(customers: readonly ChurnCustomer[], cutoff: number): number {
   const gaps: number[] = [];
   for (const c of customers) {
-    const days = before(c.orders, cutoff).map((o) => o.day);
-    if (days.length < 2) continue;
-    days.sort((a, b) => a - b);
-    gaps.push((days[days.length - 1]! - days[0]!) / (days.length - 1));
+    const o = orderStats(c.orders, cutoff);
+    if (o.count >= 2) gaps.push((o.last - o.first) / (o.count - 1));
   }
   if (!gaps.length) return 1;
   gaps.sort((a, b) => a - b);
   const mid = gaps.length >> 1;
   return gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
+}
+
+type OrderStats = {
+  count: number;
+  first: number;
+  last: number;
+  secondLast: number;
+  spend: number;
+  recent: number;
+};
+
+/**
+ * One pass over the orders before `cutoff` (in any order): count, first and last two days,
+ * spend and orders in the 90 days before it. The gaps the features need follow from these:
+ * the mean gap is (last − first)/(count − 1), the earlier gaps' mean (secondLast − first)/(count − 2).
+ */
+function orderStats(orders: ChurnCustomer["orders"], cutoff: number): OrderStats {
+  const o: OrderStats = {
+    count: 0,
+    first: Infinity,
+    last: -Infinity,
+    secondLast: -Infinity,
+    spend: 0,
+    recent: 0,
+  };
+  for (const { day, amount } of orders) {
+    if (!(day < cutoff)) continue;
+    o.count++;
+    o.spend += amount;
+    if (day >= cutoff - 90) o.recent++;
+    if (day < o.first) o.first = day;
+    if (day >= o.last) [o.secondLast, o.last] = [o.last, day];
+    else if (day > o.secondLast) o.secondLast = day;
+  }
+  return o;
 }
 
 /**
@@ -91,51 +151,69 @@ export function churnFeatures(
   typicalGap: number,
   clv: ClvFeatures | undefined,
 ): number[] | null {
-  const orders = before(c.orders, cutoff).sort((a, b) => a.day - b.day);
-  if (!orders.length) return null;
-  const days = orders.map((o) => o.day);
-  const first = days[0]!;
-  const last = days[days.length - 1]!;
+  const o = orderStats(c.orders, cutoff);
+  if (!o.count) return null;
+  const { first, last, spend } = o;
   const recency = cutoff - last;
-  const spend = orders.reduce((s, o) => s + o.amount, 0);
-  const gaps = days.slice(1).map((d, i) => d - days[i]!);
-  const meanGap = gaps.length ? (last - first) / gaps.length : typicalGap;
-  const earlier = gaps.slice(0, -1);
+  const meanGap = o.count >= 2 ? (last - first) / (o.count - 1) : typicalGap;
   const gapTrend =
-    earlier.length > 0
-      ? Math.log((gaps[gaps.length - 1]! + 1) / (earlier.reduce((s, g) => s + g, 0) / earlier.length + 1))
-      : 0;
+    o.count >= 3 ? Math.log((last - o.secondLast + 1) / ((o.secondLast - first) / (o.count - 2) + 1)) : 0;
   const refunded = before(c.refunds, cutoff).reduce((s, r) => s + r.amount, 0);
-  const ledger = before(c.loyalty, cutoff).sort((a, b) => a.day - b.day);
-  const balance = ledger.length ? Math.max(0, ledger[ledger.length - 1]!.balance) : 0;
-  const tier = before(c.tierChanges, cutoff)
-    .filter((t) => t.day >= cutoff - 180)
-    .reduce((s, t) => s + t.direction, 0);
-  const expiring = (c.expiring ?? [])
-    .filter((e) => e.day >= cutoff && e.day < cutoff + 30)
-    .reduce((s, e) => s + e.points, 0);
-  const recent = before(c.engagement, cutoff).filter((e) => e.day >= cutoff - 90);
-  const sends = recent.filter((e) => e.kind === "send").length;
-  const opens = recent.filter((e) => e.kind === "open").length;
+  // The state after the latest entry before the cutoff (entries of the same instant: the later listed).
+  let latest = -Infinity;
+  let balance = 0;
+  let redemptions = 0;
+  for (const e of c.loyalty ?? []) {
+    if (!(e.day < cutoff) || e.day < latest) continue;
+    [latest, balance, redemptions] = [e.day, Math.max(0, e.balance), e.redemptions];
+  }
+  const tierMoves = before(c.tierChanges, cutoff).filter((t) => t.day >= cutoff - 180);
+  const seen = before(c.engagement, cutoff);
+  const recent = seen.filter((e) => e.day >= cutoff - 90);
+  const previous = seen.filter((e) => e.day < cutoff - 90 && e.day >= cutoff - 270);
+  const sends = recent.reduce((s, e) => s + e.sends, 0);
+  const opens = recent.reduce((s, e) => s + e.opens, 0);
+  const earlierSends = previous.reduce((s, e) => s + e.sends, 0);
+  const openRate = sends > 0 ? Math.min(1, opens / sends) : 0;
+  const earlierRate =
+    earlierSends > 0 ? Math.min(1, previous.reduce((s, e) => s + e.opens, 0) / earlierSends) : 0;
   const reviews = before(c.reviews, cutoff);
+  const scored = reviews.flatMap((r) => (r.sentiment === null ? [] : [r.sentiment]));
+  const ratings = reviews.flatMap((r) => (r.rating === undefined ? [] : [r.rating]));
   return [
     recency,
-    Math.log1p(orders.length),
+    Math.log1p(o.count),
     cutoff - first,
-    Math.log1p(Math.max(0, spend / orders.length)),
-    days.filter((d) => d >= cutoff - 90).length,
+    Math.log1p(Math.max(0, spend / o.count)),
+    o.recent,
     recency / Math.max(meanGap, 1),
     gapTrend,
     spend > 0 ? Math.min(1, refunded / spend) : 0,
     Math.log1p(balance),
-    ledger.filter((e) => e.redemption).length,
-    tier,
-    Math.log1p(Math.max(0, expiring)),
-    sends > 0 ? Math.min(1, opens / sends) : 0,
-    recent.filter((e) => e.kind === "click").length,
-    reviews.length ? reviews.reduce((s, r) => s + r.sentiment, 0) / reviews.length : 0,
+    redemptions,
+    tierMoves.reduce((s, t) => s + t.direction, 0),
+    tierMoves.filter((t) => t.direction < 0).length,
+    Math.log1p(expiringWithin30(c, cutoff)),
+    sends > 0 ? 1 : 0,
+    Math.log1p(sends),
+    openRate,
+    sends > 0 && earlierSends > 0 ? openRate - earlierRate : 0,
+    recent.reduce((s, e) => s + e.clicks, 0),
+    scored.length ? scored.reduce((s, v) => s + v, 0) / scored.length : 0,
+    reviews.length,
+    ratings.length ? 5 - Math.min(...ratings) : 0,
     Math.log1p(clv?.expected ?? 0),
   ];
+}
+
+/** Points the ledger, as it stood at `cutoff`, would expire in [cutoff, cutoff + 30 days). */
+export function expiringWithin30(c: ChurnCustomer, cutoff: number): number {
+  if (!c.points || c.points.expiry.policy === "none") return 0;
+  const at = cutoff * DAY_MS;
+  const seen = c.points.ledger.filter((e) => e.occurredAt.getTime() < at);
+  return upcomingExpiries(seen, c.points.expiry, new Date(at))
+    .filter((u) => u.expiresAt.getTime() >= at && u.expiresAt.getTime() < at + 30 * DAY_MS)
+    .reduce((s, u) => s + Math.max(0, u.points), 0);
 }
 
 /** 1 when the customer places no order in [cutoff, cutoff + horizon). */

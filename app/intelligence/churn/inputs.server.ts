@@ -1,15 +1,27 @@
 import type { Prisma, PrismaClient } from "~/db.server";
 import { COUNTED_ORDER_SQL, PLACED_AT_SQL } from "~/experiments/metrics";
+import type { LedgerEntry } from "~/loyalty/ledger";
+import type { ExpiryConfig } from "~/loyalty/program";
 import type { ChurnCustomer } from "./features";
 
-// The churn model's inputs for one shop, read in PostgreSQL from the mirror and the loyalty
-// tables (README "Input"); days are epoch days (fractional), amounts major units:
+// The churn model's inputs for one shop, read in PostgreSQL as of `asOf` (nothing at or after
+// it is read); days are epoch days (fractional), amounts major units:
 // - orders: counted orders (paid or refunded after payment, not test, not cancelled) in the
-//   shop's currency placed before `asOf`, at their total; refunds processed before `asOf`;
-// - loyalty: the available-bucket ledger as a running balance, redemptions flagged (members only);
+//   shop's currency, at their total; refunds processed before `asOf`;
+// - loyalty: the available-points balance and the rewards redeemed so far, as of each of the
+//   pipeline's cutoffs (one aggregate per customer, dated by the latest entry before the cutoff:
+//   exactly what the features read at those cutoffs, and never anything after them); tier moves
+//   from the `tierChanged` loyalty events (upgrade +1, downgrade −1; a reassignment after a
+//   program change is no movement of the member's); with an expiry rule, the member's whole
+//   ledger, from which features.ts projects the points expiring after each cutoff;
+// - engagement: sends, opens and clicks per customer per day counted back from `asOf` (so a day
+//   never straddles a cutoff a whole number of days earlier), over the last `lookbackDays`;
+// - reviews: each review's sentiment (null until the scorer has read it) and rating;
 // - per buyer, for the value at stake and the intervention: the 12-month CLV of the latest
 //   lifetime-value fit, the net spend of the last 365 days, the member's spendable points.
-// Not read (no source yet): tier history, scheduled expiries, reviews, message engagement.
+// One row per customer and source (arrays aggregated in SQL): a shop of 100,000 buyers with
+// 1,000,000 orders returns 100,000 rows, not a million; nothing is sorted in SQL that the
+// features do not need sorted (orders are sorted per customer here, cheaply).
 
 type Db = PrismaClient | Prisma.TransactionClient;
 export const DAY_MS = 86_400_000;
@@ -20,35 +32,86 @@ export type BuyerFacts = {
   pointsBalance: number | null;
 };
 
+export type ChurnInputOptions = {
+  /** The moments the features are computed at (the pipeline's cutoffs, at most `asOf`). */
+  cutoffs: readonly Date[];
+  /** How far back engagement is read (the earliest cutoff's window). */
+  lookbackDays: number;
+  /** The program's expiry rule (policy "none": no ledger is read for expiries). */
+  expiry: ExpiryConfig;
+};
+
 const ORDERS_SQL = `
-  SELECT o."customerId"::text AS c, extract(epoch FROM ${PLACED_AT_SQL})::float8 AS at,
-         o."totalMinor"::float8 AS total
+  SELECT o."customerId"::text AS c,
+         array_agg(extract(epoch FROM ${PLACED_AT_SQL})::float8) AS at, array_agg(o."totalMinor"::float8) AS total
   FROM "Order" o
   WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL}
-    AND o."currencyCode" = $2 AND ${PLACED_AT_SQL} < $3::timestamp`;
+    AND o."currencyCode" = $2 AND ${PLACED_AT_SQL} < $3::timestamp
+  GROUP BY o."customerId"`;
 
 const REFUNDS_SQL = `
   SELECT o."customerId"::text AS c,
-         extract(epoch FROM COALESCE(r."processedAt", r."shopifyCreatedAt"))::float8 AS at,
-         r."totalMinor"::float8 AS total
+         array_agg(extract(epoch FROM COALESCE(r."processedAt", r."shopifyCreatedAt"))::float8) AS at,
+         array_agg(r."totalMinor"::float8) AS total
   FROM "Refund" r JOIN "Order" o ON o."id" = r."orderId" AND o."shop" = r."shop"
   WHERE r."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL}
-    AND o."currencyCode" = $2 AND COALESCE(r."processedAt", r."shopifyCreatedAt") < $3::timestamp`;
+    AND o."currencyCode" = $2 AND COALESCE(r."processedAt", r."shopifyCreatedAt") < $3::timestamp
+  GROUP BY o."customerId"`;
 
-const LEDGER_SQL = `
-  SELECT "customerId"::text AS c, extract(epoch FROM "occurredAt")::float8 AS at,
-         (sum("points") OVER (PARTITION BY "customerId" ORDER BY "occurredAt", "id"))::float8 AS balance,
-         ("kind" = 'redeem') AS redemption
+/** Per customer, for each cutoff ($2…): the latest entry's time, the balance and the redemptions before it. */
+const ledgerSql = (cutoffs: number) => {
+  const each = (f: (n: number) => string) => Array.from({ length: cutoffs }, (_, i) => f(i + 2)).join(", ");
+  return `
+  SELECT "customerId"::text AS c,
+         ARRAY[${each((n) => `extract(epoch FROM max("occurredAt") FILTER (WHERE "occurredAt" < $${n}::timestamp))::float8`)}] AS at,
+         ARRAY[${each((n) => `COALESCE(sum("points") FILTER (WHERE "occurredAt" < $${n}::timestamp), 0)::float8`)}] AS balance,
+         ARRAY[${each((n) => `(count(*) FILTER (WHERE "kind" = 'redeem' AND "occurredAt" < $${n}::timestamp))::int`)}] AS redemptions
   FROM "LedgerEntry"
-  WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" < $2::timestamp`;
+  WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" < $${cutoffs + 1}::timestamp
+  GROUP BY "customerId"`;
+};
+
+const POINTS_LEDGER_SQL = `
+  SELECT "customerId"::text AS c, "key", "kind"::text AS kind, "points", "bucket"::text AS bucket,
+         "occurredAt", "availableAt", "lotKey", "writtenOff", "programVersion"
+  FROM "LedgerEntry"
+  WHERE "shop" = $1 AND "occurredAt" < $2::timestamp
+  ORDER BY "customerId", "occurredAt", "id"`;
+
+const TIER_SQL = `
+  SELECT "customerId"::text AS c, extract(epoch FROM "occurredAt")::float8 AS at,
+         CASE "payload"->>'change' WHEN 'upgrade' THEN 1 ELSE -1 END AS direction
+  FROM "LoyaltyEvent"
+  WHERE "shop" = $1 AND "type" = 'tierChanged' AND "customerId" IS NOT NULL
+    AND "occurredAt" < $2::timestamp AND "payload"->>'change' IN ('upgrade', 'downgrade')`;
+
+const ENGAGEMENT_SQL = `
+  SELECT c::text AS c, array_agg(back) AS back, array_agg(sends) AS sends, array_agg(opens) AS opens,
+         array_agg(clicks) AS clicks
+  FROM (
+    SELECT "customerId" AS c, floor(extract(epoch FROM $2::timestamp - "occurredAt") / 86400)::int AS back,
+           (count(*) FILTER (WHERE "type" = 'send'))::int AS sends,
+           (count(*) FILTER (WHERE "type" = 'open'))::int AS opens,
+           (count(*) FILTER (WHERE "type" = 'click'))::int AS clicks
+    FROM "EngagementEvent"
+    WHERE "shop" = $1 AND "customerId" IS NOT NULL AND "occurredAt" < $2::timestamp
+      AND "occurredAt" >= $2::timestamp - make_interval(days => $3::int)
+    GROUP BY 1, 2
+  ) d
+  GROUP BY c`;
+
+const REVIEWS_SQL = `
+  SELECT "customerId"::text AS c, extract(epoch FROM "reviewedAt")::float8 AS at, "sentiment", "rating"
+  FROM "ProductReview"
+  WHERE "shop" = $1 AND "customerId" IS NOT NULL AND "redactedAt" IS NULL AND "reviewedAt" < $2::timestamp`;
 
 const FACTS_SQL = `
   WITH b AS (SELECT DISTINCT o."customerId" AS c FROM "Order" o
              WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL} AND o."currencyCode" = $2),
+  rf AS (SELECT "orderId", sum("totalMinor") AS refunded FROM "Refund" WHERE "shop" = $1 GROUP BY "orderId"),
   s AS (
-    SELECT o."customerId" AS c, sum(o."totalMinor" - COALESCE(
-             (SELECT sum(r."totalMinor") FROM "Refund" r WHERE r."shop" = o."shop" AND r."orderId" = o."id"), 0)) AS spend
-    FROM "Order" o
+    SELECT o."customerId" AS c, sum(o."totalMinor" - COALESCE(rf.refunded, 0)) AS spend
+    FROM "Order" o LEFT JOIN rf ON rf."orderId" = o."id"
     WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL} AND o."currencyCode" = $2
       AND ${PLACED_AT_SQL} < $3::timestamp AND ${PLACED_AT_SQL} >= $3::timestamp - interval '365 days'
     GROUP BY o."customerId"
@@ -59,7 +122,20 @@ const FACTS_SQL = `
   LEFT JOIN "MemberLifetimeValue" v ON v."shop" = $1 AND v."customerId" = b.c
   LEFT JOIN "Member" m ON m."shop" = $1 AND m."customerId" = b.c AND m."status" = 'active'`;
 
-type Row = { c: string; at: number; total: number };
+type Series = { c: string; at: number[]; total: number[] };
+type PointsRow = Omit<LedgerEntry, "kind" | "bucket"> & { c: string; kind: string; bucket: string };
+type Mutable = {
+  id: string;
+  orders: { day: number; amount: number }[];
+  refunds: { day: number; amount: number }[];
+  loyalty?: { day: number; balance: number; redemptions: number }[];
+  tierChanges?: { day: number; direction: 1 | -1 }[];
+  points?: { ledger: LedgerEntry[]; expiry: ExpiryConfig };
+  reviews?: { day: number; sentiment: number | null; rating?: number }[];
+  engagement?: { day: number; sends: number; opens: number; clicks: number }[];
+};
+
+const day = (epochSeconds: number) => (epochSeconds * 1000) / DAY_MS;
 
 /** Every buyer's events as of `asOf` (see the file's comment) and their facts for the list. */
 export async function loadChurnInputs(
@@ -68,38 +144,89 @@ export async function loadChurnInputs(
   currencyCode: string,
   asOf: Date,
   perMajor: number,
+  options: ChurnInputOptions,
 ): Promise<{ customers: ChurnCustomer[]; facts: Map<string, BuyerFacts> }> {
-  const day = (epochSeconds: number) => (epochSeconds * 1000) / DAY_MS;
-  const byId = new Map<string, ChurnCustomer & { orders: ChurnCustomer["orders"][number][] }>();
-  const customer = (id: string) => {
-    let c = byId.get(id);
-    if (!c) byId.set(id, (c = { id, orders: [], refunds: [] }));
-    return c;
-  };
-  for (const o of await db.$queryRawUnsafe<Row[]>(ORDERS_SQL, shop, currencyCode, asOf))
-    customer(o.c).orders.push({ day: day(o.at), amount: o.total / perMajor });
-  for (const r of await db.$queryRawUnsafe<Row[]>(REFUNDS_SQL, shop, currencyCode, asOf)) {
+  const cutoffs = [...options.cutoffs].sort((a, b) => a.getTime() - b.getTime());
+  // The sources are independent: asked at once, over the pool's connections.
+  const [orders, refunds, ledger, points, tiers, engagement, reviews, factRows] = await Promise.all([
+    db.$queryRawUnsafe<Series[]>(ORDERS_SQL, shop, currencyCode, asOf),
+    db.$queryRawUnsafe<Series[]>(REFUNDS_SQL, shop, currencyCode, asOf),
+    db.$queryRawUnsafe<{ c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]>(
+      ledgerSql(cutoffs.length),
+      shop,
+      ...cutoffs,
+    ),
+    options.expiry.policy === "none" ? [] : db.$queryRawUnsafe<PointsRow[]>(POINTS_LEDGER_SQL, shop, asOf),
+    db.$queryRawUnsafe<{ c: string; at: number; direction: number }[]>(TIER_SQL, shop, asOf),
+    db.$queryRawUnsafe<{ c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]>(
+      ENGAGEMENT_SQL,
+      shop,
+      asOf,
+      options.lookbackDays,
+    ),
+    db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
+      REVIEWS_SQL,
+      shop,
+      asOf,
+    ),
+    db.$queryRawUnsafe<{ c: string; clv: number | null; spend: number; points: number | null }[]>(
+      FACTS_SQL,
+      shop,
+      currencyCode,
+      asOf,
+    ),
+  ]);
+  const byId = new Map<string, Mutable>();
+  for (const o of orders)
+    byId.set(o.c, {
+      id: o.c,
+      orders: o.at
+        .map((at, i) => ({ day: day(at), amount: o.total[i]! / perMajor }))
+        .sort((a, b) => a.day - b.day),
+      refunds: [],
+    });
+  for (const r of refunds) {
     const c = byId.get(r.c);
-    if (c)
-      (c.refunds as { day: number; amount: number }[]).push({ day: day(r.at), amount: r.total / perMajor });
+    if (c) c.refunds = r.at.map((at, i) => ({ day: day(at), amount: r.total[i]! / perMajor }));
   }
-  const ledger = await db.$queryRawUnsafe<{ c: string; at: number; balance: number; redemption: boolean }[]>(
-    LEDGER_SQL,
-    shop,
-    asOf,
-  );
   for (const e of ledger) {
     const c = byId.get(e.c);
-    if (!c) continue;
-    const list = (c.loyalty ?? []) as { day: number; balance: number; redemption?: boolean }[];
-    list.push({ day: day(e.at), balance: e.balance, redemption: e.redemption });
-    c.loyalty = list;
+    if (c)
+      c.loyalty = e.at.flatMap((at, i) =>
+        at === null ? [] : [{ day: day(at), balance: e.balance[i]!, redemptions: e.redemptions[i]! }],
+      );
+  }
+  for (const { c: id, ...e } of points) {
+    const c = byId.get(id);
+    if (c && options.expiry.policy !== "none")
+      (c.points ??= { ledger: [], expiry: options.expiry }).ledger.push({
+        ...e,
+        kind: e.kind as LedgerEntry["kind"],
+        bucket: e.bucket as LedgerEntry["bucket"],
+      });
+  }
+  for (const t of tiers) {
+    const c = byId.get(t.c);
+    if (c) (c.tierChanges ??= []).push({ day: day(t.at), direction: t.direction > 0 ? 1 : -1 });
+  }
+  const asOfDay = asOf.getTime() / DAY_MS;
+  for (const e of engagement) {
+    const c = byId.get(e.c);
+    // The day `back` whole days before asOf spans [asOf − back − 1, asOf − back): dated by its start.
+    if (c)
+      c.engagement = e.back.map((back, i) => ({
+        day: asOfDay - back - 1,
+        sends: e.sends[i]!,
+        opens: e.opens[i]!,
+        clicks: e.clicks[i]!,
+      }));
+  }
+  for (const r of reviews) {
+    const c = byId.get(r.c);
+    if (c) (c.reviews ??= []).push({ day: day(r.at), sentiment: r.sentiment, rating: r.rating });
   }
   const facts = new Map<string, BuyerFacts>();
-  const rows = await db.$queryRawUnsafe<
-    { c: string; clv: number | null; spend: number; points: number | null }[]
-  >(FACTS_SQL, shop, currencyCode, asOf);
-  for (const f of rows)
+  for (const f of factRows)
     facts.set(f.c, { clv12mMinor: f.clv, recentSpendMinor: f.spend, pointsBalance: f.points });
   return { customers: [...byId.values()], facts };
 }

@@ -29,15 +29,34 @@ export type LogisticFit =
 const sigmoid = (t: number) => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
 const log1pExp = (t: number) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
 
-function objective(Z: readonly number[][], y: readonly number[], w: number[], lambda: number): number {
+/** Rows as one row-major Float64Array (n × p): the Newton loop's inner products stay on typed memory. */
+function packRows(Z: readonly (readonly number[])[], p: number): Float64Array {
+  const packed = new Float64Array(Z.length * p);
+  Z.forEach((z, i) => packed.set(z, i * p));
+  return packed;
+}
+
+function objective(
+  Z: Float64Array,
+  p: number,
+  y: readonly number[],
+  w: Float64Array,
+  lambda: number,
+): number {
   let f = 0;
-  for (let i = 0; i < Z.length; i++) {
-    const eta = linear(w, Z[i]!);
+  for (let i = 0, n = y.length; i < n; i++) {
+    const eta = linearAt(w, Z, i * p, p);
     f += y[i] ? log1pExp(-eta) : log1pExp(eta);
   }
   for (let j = 1; j < w.length; j++) f += (lambda / 2) * w[j]! ** 2;
   return f;
 }
+
+const linearAt = (w: Float64Array, Z: Float64Array, at: number, p: number) => {
+  let eta = w[0]!;
+  for (let j = 0; j < p; j++) eta += w[j + 1]! * Z[at + j]!;
+  return eta;
+};
 
 const linear = (w: readonly number[], z: readonly number[]) => {
   let eta = w[0]!;
@@ -91,43 +110,56 @@ export function fitLogistic(
   if (!(lambda > 0))
     return { ok: false, problem: "invalid-input", reason: `λ must be positive (got ${lambda})` };
   const m = p + 1;
-  const w = new Array<number>(m).fill(0);
-  let f = objective(Z, y, w, lambda);
+  const X = packRows(Z, p);
+  let w = new Float64Array(m);
+  let f = objective(X, p, y, w, lambda);
+  const g = new Float64Array(m);
+  const H = new Float64Array(m * m);
+  const vz = new Float64Array(p);
   for (let it = 1; it <= maxIterations; it++) {
-    const g = new Array<number>(m).fill(0);
-    const H = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+    g.fill(0);
+    H.fill(0);
     for (let i = 0; i < n; i++) {
-      const z = Z[i]!;
-      const mu = sigmoid(linear(w, z));
+      const at = i * p;
+      const mu = sigmoid(linearAt(w, X, at, p));
       const r = mu - y[i]!;
       const v = mu * (1 - mu);
       g[0]! += r;
-      H[0]![0]! += v;
+      H[0]! += v;
       for (let a = 0; a < p; a++) {
-        g[a + 1]! += r * z[a]!;
-        H[a + 1]![0]! += v * z[a]!;
-        for (let b = 0; b <= a; b++) H[a + 1]![b + 1]! += v * z[a]! * z[b]!;
+        const za = X[at + a]!;
+        g[a + 1]! += r * za;
+        vz[a] = v * za;
+        H[(a + 1) * m]! += vz[a]!;
+      }
+      // Lower triangle only (mirrored below): row a+1, columns 1..a+1.
+      for (let a = 0; a < p; a++) {
+        const row = (a + 1) * m + 1;
+        const va = vz[a]!;
+        for (let b = 0; b <= a; b++) H[row + b]! += va * X[at + b]!;
       }
     }
+    const Hm: number[][] = Array.from({ length: m }, (_, a) => Array.from(H.subarray(a * m, a * m + m)));
     for (let a = 1; a < m; a++) {
       g[a]! += lambda * w[a]!;
-      H[a]![a]! += lambda;
-      for (let b = 0; b < a; b++) H[b]![a] = H[a]![b]!;
+      Hm[a]![a]! += lambda;
+      for (let b = 0; b < a; b++) Hm[b]![a] = Hm[a]![b]!;
     }
-    const step = choleskySolve(H, g);
+    const step = choleskySolve(Hm, Array.from(g));
     if (!step) return { ok: false, problem: "not-converged", reason: "the Hessian is not positive definite" };
     let t = 1;
     let next = w.map((v, j) => v - step[j]!);
-    let fNext = objective(Z, y, next, lambda);
+    let fNext = objective(X, p, y, next, lambda);
     while (fNext > f + 1e-12 * Math.abs(f) && t > 1e-8) {
       t /= 2;
       next = w.map((v, j) => v - t * step[j]!);
-      fNext = objective(Z, y, next, lambda);
+      fNext = objective(X, p, y, next, lambda);
     }
     const size = Math.max(...step.map((s) => Math.abs(t * s)));
-    for (let j = 0; j < m; j++) w[j] = next[j]!;
+    w = next;
     f = fNext;
-    if (size < tol) return { ok: true, intercept: w[0]!, coef: w.slice(1), iterations: it, objective: f };
+    if (size < tol)
+      return { ok: true, intercept: w[0]!, coef: Array.from(w.subarray(1)), iterations: it, objective: f };
   }
   return { ok: false, problem: "not-converged", reason: `no convergence in ${maxIterations} Newton steps` };
 }

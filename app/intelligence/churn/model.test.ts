@@ -32,8 +32,12 @@ describe("churn model", () => {
       "logPointsBalance",
       "redemptions",
       "tierMovement",
+      "tierDowngrades180",
       "logPointsExpiring30",
+      "hasEngagement90",
+      "logSends90",
       "openRate90",
+      "openRateChange",
       "clicks90",
     ]);
     for (const name of model.absent) expect(model.coef[FEATURES.indexOf(name)]).toBe(0);

@@ -19,6 +19,9 @@ export type ChurnRun =
   | { ok: true; horizon: number; evaluation: ChurnEvaluation; model: ChurnModel; members: MemberRisk[] }
   | { ok: false; problem: string; reason: string };
 
+/** The cutoffs `runChurn` computes features at: training, test (= deployed training), scoring. */
+export const churnCutoffs = (now: number, horizon: number) => [now - 2 * horizon, now - horizon, now];
+
 export function runChurn(
   customers: readonly ChurnCustomer[],
   now: number,
@@ -27,8 +30,10 @@ export function runChurn(
 ): ChurnRun {
   const holdoutFit = fitChurnModel(buildDataset(customers, now - 2 * horizon, horizon), options);
   if (!holdoutFit.ok) return holdoutFit;
-  const evaluation = evaluateChurn(holdoutFit.model, buildDataset(customers, now - horizon, horizon));
-  const deployed = fitChurnModel(buildDataset(customers, now - horizon, horizon), options);
+  // The test rows of the evaluation are the training rows of the deployed model: built once.
+  const latest = buildDataset(customers, now - horizon, horizon);
+  const evaluation = evaluateChurn(holdoutFit.model, latest);
+  const deployed = fitChurnModel(latest, options);
   if (!deployed.ok) return deployed;
   const model = deployed.model;
   // Labels are unknown as of now; buildDataset's label column is ignored here.

@@ -3,11 +3,11 @@ import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { Reward } from "~/loyalty/program-rewards";
 import { currentProgram } from "~/loyalty/services/program.server";
 import { auc } from "./evaluate";
-import { churnLabel, type ChurnCustomer } from "./features";
+import { churnLabel, expiringWithin30, type ChurnCustomer } from "./features";
 import { loadChurnInputs, DAY_MS, type BuyerFacts } from "./inputs.server";
 import { recommendIntervention, type RewardOption } from "./intervention";
 import type { ChurnEvaluation, Driver } from "./model";
-import { runChurn } from "./pipeline";
+import { churnCutoffs, runChurn } from "./pipeline";
 
 // One churn-risk run of a shop, as the worker runs it: inputs from the mirror and the
 // loyalty tables, runChurn (holdout evaluation, refit, today's scores), then every buyer's
@@ -15,7 +15,7 @@ import { runChurn } from "./pipeline";
 // transaction. Too little data is recorded with its reason and leaves the previous risks.
 
 export const HORIZON_DAYS = 90;
-const CHUNK = 5_000;
+const CHUNK = 20_000;
 
 export type StoredEvaluation = ChurnEvaluation & {
   /** AUC of "days since the last order" alone on the same test rows. */
@@ -28,6 +28,14 @@ export type StoredEvaluation = ChurnEvaluation & {
 export type ChurnOutcome = { status: "computed" | "notEnoughData" | "skipped"; members: number };
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+// Columns as arrays, one statement per chunk (100,000 rows in a few round trips).
+const INSERT_SQL = `
+  INSERT INTO "MemberChurnRisk" ("shop", "customerId", "runId", "risk", "atRisk", "drivers", "valueAtStakeMinor",
+    "valueSource", "intervention", "computedAt")
+  SELECT $1, v.c, $2::uuid, v.risk, v.at_risk, v.drivers, v.stake, v.source, v.intervention, $3::timestamp
+  FROM unnest($4::bigint[], $5::float8[], $6::boolean[], $7::jsonb[], $8::float8[], $9::text[], $10::jsonb[])
+    AS v(c, risk, at_risk, drivers, stake, source, intervention)`;
 
 /** Runs churn run `runId` (queued or interrupted); a finished run is left as it is. */
 export async function runChurnRun(
@@ -48,9 +56,15 @@ export async function runChurnRun(
     where: { id: runId },
     data: { status: "running", startedAt: new Date(), currencyCode, horizonDays: HORIZON_DAYS },
   });
-  await progress("Reading orders and points", 0.05);
+  await progress("Reading orders, points, reviews and engagement", 0.05);
   const asOf = options.now;
-  const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor);
+  const program = await currentProgram(db, run.shop);
+  const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor, {
+    cutoffs: churnCutoffs(asOf.getTime() / DAY_MS, HORIZON_DAYS).map((d) => new Date(d * DAY_MS)),
+    // The earliest cutoff (two horizons back) compares open rates over the 270 days before it.
+    lookbackDays: 2 * HORIZON_DAYS + 270,
+    expiry: program.expiry,
+  });
   await progress("Fitting and checking the model", 0.3);
   const now = asOf.getTime() / DAY_MS;
   const result = runChurn(customers, now, HORIZON_DAYS);
@@ -69,7 +83,7 @@ export async function runChurnRun(
     return { status: "notEnoughData", members: 0 };
   }
   await progress("Choosing interventions", 0.8);
-  const program = await currentProgram(db, run.shop);
+  const byId = new Map(customers.map((c) => [c.id, c]));
   const rewards: RewardOption[] = program.rewards.map((r) => ({
     id: r.id,
     name: r.name,
@@ -86,7 +100,7 @@ export async function runChurnRun(
         atRisk: m.atRisk,
         valueAtStake: valueAtStakeMinor === null ? null : valueAtStakeMinor / perMajor,
         pointsBalance: f.pointsBalance,
-        pointsExpiringSoon: 0,
+        pointsExpiringSoon: byId.has(m.id) ? expiringWithin30(byId.get(m.id)!, now) : 0,
         rewards,
       },
       { pointValue },
@@ -104,21 +118,22 @@ export async function runChurnRun(
   await db.$transaction(
     async (tx) => {
       await tx.memberChurnRisk.deleteMany({ where: { shop: run.shop } });
-      for (let i = 0; i < rows.length; i += CHUNK)
-        await tx.memberChurnRisk.createMany({
-          data: rows.slice(i, i + CHUNK).map((r) => ({
-            shop: run.shop,
-            customerId: BigInt(r.id),
-            runId,
-            risk: r.risk,
-            atRisk: r.atRisk,
-            drivers: json(r.drivers.map(driverJson)),
-            valueAtStakeMinor: r.valueAtStakeMinor,
-            valueSource: r.valueSource,
-            intervention: json(r.intervention),
-            computedAt,
-          })),
-        });
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const part = rows.slice(i, i + CHUNK);
+        await tx.$executeRawUnsafe(
+          INSERT_SQL,
+          run.shop,
+          runId,
+          computedAt,
+          part.map((r) => r.id),
+          part.map((r) => r.risk),
+          part.map((r) => r.atRisk),
+          part.map((r) => JSON.stringify(r.drivers.map(driverJson))),
+          part.map((r) => r.valueAtStakeMinor),
+          part.map((r) => r.valueSource),
+          part.map((r) => JSON.stringify(r.intervention)),
+        );
+      }
       await tx.churnRun.update({
         where: { id: runId },
         data: {

@@ -4,7 +4,8 @@
 // base history and only aggregate email counts (measured at the end of history, which would
 // leak the label), so loyalty and engagement features are absent here.
 import type { CustomerTruth, GeneratedShop } from "../../../simulator/index";
-import { cumulativeAt, DAY_MS, probabilityAlive } from "../../../simulator/index";
+import { cumulativeAt, DAY_MS, probabilityAlive, Rng } from "../../../simulator/index";
+import { binomial } from "../../../simulator/random/samplers";
 import type { ChurnCustomer } from "./features";
 
 const day = (shop: GeneratedShop, iso: string | null | undefined) =>
@@ -20,7 +21,7 @@ export function churnCustomers(shop: GeneratedShop): ChurnCustomer[] {
     {
       orders: { day: number; amount: number }[];
       refunds: { day: number; amount: number }[];
-      reviews: { day: number; sentiment: number }[];
+      reviews: { day: number; sentiment: number | null; rating: number }[];
     }
   >();
   const get = (id: number) => {
@@ -33,7 +34,11 @@ export function churnCustomers(shop: GeneratedShop): ChurnCustomer[] {
   for (const r of shop.refunds)
     get(r.customerId).refunds.push({ day: day(shop, r.createdAt), amount: r.totalMinor / 100 });
   for (const r of shop.reviews)
-    get(r.customerId).reviews.push({ day: day(shop, r.createdAt), sentiment: (r.rating - 3) / 2 });
+    get(r.customerId).reviews.push({
+      day: day(shop, r.createdAt),
+      sentiment: (r.rating - 3) / 2,
+      rating: r.rating,
+    });
   return [...byId].map(([id, c]) => ({ id: String(id), ...c }));
 }
 
@@ -61,4 +66,34 @@ export function oracleScores(
   );
   const window = cumulativeAt(calendar, cutoff + horizon) - cumulativeAt(calendar, cutoff);
   return { dead: 1 - alive, noOrder: 1 - alive * (1 - Math.exp(-truth.lambdaPerYear * window)) };
+}
+
+/**
+ * Email engagement per customer and day, drawn the way the simulator draws its end-of-history
+ * totals (simulator/behaviour/history.ts, emailEngagement): every campaign send from the
+ * customer's sign-up on, opened with the customer's latent open rate (times the after-dropout
+ * factor once they have dropped out), clicked with their click-given-open rate. What the
+ * engagement import will deliver for simulator shops; until then the tests draw it here.
+ */
+export function simulatedEngagement(
+  shop: GeneratedShop,
+  seed: number,
+): Map<string, { day: number; sends: number; opens: number; clicks: number }[]> {
+  const rng = new Rng(seed, 7);
+  const { campaignsBefore, historyDays } = shop.calendar;
+  const factor = shop.params.email.openFactorAfterDropout;
+  const out = new Map<string, { day: number; sends: number; opens: number; clicks: number }[]>();
+  shop.customers.forEach((c, i) => {
+    if (!c.profile.emailConsent) return;
+    const dropout = shop.histories[i]!.dropoutDay ?? Infinity;
+    const days: { day: number; sends: number; opens: number; clicks: number }[] = [];
+    for (let d = Math.ceil(c.acquiredDay); d < historyDays; d++) {
+      const sends = campaignsBefore[d + 1]! - campaignsBefore[d]!;
+      if (sends === 0) continue;
+      const opens = binomial(rng, sends, d < dropout ? c.latent.openRate : c.latent.openRate * factor);
+      days.push({ day: d, sends, opens, clicks: binomial(rng, opens, c.latent.clickGivenOpen) });
+    }
+    out.set(String(c.id), days);
+  });
+  return out;
 }

@@ -5,7 +5,7 @@ import { bgnbdFeatures } from "./clv-features";
 import { auc } from "./evaluate";
 import { buildDataset, FEATURES } from "./features";
 import { evaluateChurn, fitChurnModel } from "./model";
-import { churnCustomers, oracleScores } from "./simulator-testing";
+import { churnCustomers, oracleScores, simulatedEngagement } from "./simulator-testing";
 
 // A 20,000-customer simulator shop, 18 months of history. Time split with a 90-day horizon:
 // train on features as of end − 180 days (label: no order in the 90 days after), test on
@@ -64,6 +64,21 @@ describe("churn model on a simulator shop (time holdout)", () => {
     expect(figures.model).toBeGreaterThan(figures.bgnbdExpected - 0.01);
     expect(figures.model).toBeLessThan(figures.oracleNoOrder);
   });
+
+  it("measures what email engagement adds (drawn per send from the simulator's latent open rates)", () => {
+    const engagement = simulatedEngagement(shop, 11);
+    const engaged = customers.map((c) => ({ ...c, engagement: engagement.get(c.id) ?? [] }));
+    const fitted = fitChurnModel(buildDataset(engaged, end - 2 * HORIZON, HORIZON));
+    if (!fitted.ok) throw new Error(fitted.reason);
+    const withEngagement = evaluateChurn(fitted.model, buildDataset(engaged, end - HORIZON, HORIZON)).auc!;
+    console.log(
+      `churn holdout with email engagement: AUC ${withEngagement.toFixed(3)} (without ${figures.model.toFixed(3)}; ` +
+        `recency ${figures.recency.toFixed(3)}, oracle ${figures.oracleNoOrder.toFixed(3)}); absent: ${fitted.model.absent.join(", ")}`,
+    );
+    // Measured (seed 11): 0.671 with engagement against 0.666 without (open rate and its change carry it).
+    expect(withEngagement).toBeGreaterThan(figures.model);
+    expect(withEngagement).toBeLessThan(figures.oracleNoOrder);
+  }, 60_000);
 
   it("is calibrated on the later cutoff: every decile's mean prediction within 0.08 of its observed rate", () => {
     for (const bin of evaluation.calibration)

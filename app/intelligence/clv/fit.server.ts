@@ -4,7 +4,13 @@ import type { BgNbdFitOptions } from "./bgnbd";
 import { evaluateHoldout, holdoutPeriod, type HoldoutEvaluation } from "./holdout";
 import { fitLifetimeValue } from "./lifetime-value";
 import { replaceMemberValues, scoreMembers } from "./store.server";
-import { firstPurchaseAt, memberSummaries, type SummaryWindow } from "./summaries.server";
+import {
+  firstPurchaseAt,
+  memberSummaries,
+  summariesWithCalibration,
+  type MemberSummary,
+  type SummaryWindow,
+} from "./summaries.server";
 
 // One lifetime-value fit of a shop, as the worker runs it (app/intelligence/clv/README.md,
 // "Wiring"): summaries from the mirror, BG/NBD and Gamma-Gamma, the holdout check, then
@@ -63,7 +69,14 @@ export async function runLifetimeValueFit(
     cutoff: asOf,
     end: asOf,
   };
-  const summaries = await memberSummaries(db, window);
+  // The holdout check's calibration summaries come from the same pass over the orders.
+  const first = await firstPurchaseAt(db, window.shop, window.currencyCode);
+  const historyDays = first ? (asOf.getTime() - first.getTime()) / DAY_MS : 0;
+  const period = holdoutPeriod(historyDays);
+  const read = period
+    ? await summariesWithCalibration(db, window, new Date(asOf.getTime() - period.holdoutDays * DAY_MS))
+    : { current: await memberSummaries(db, window), calibration: [] };
+  const summaries = read.current;
   const perMajor = minorUnitsPerMajor(currencyCode);
   await progress("Fitting the models", 0.3);
   const fits = fitLifetimeValue(
@@ -90,7 +103,7 @@ export async function runLifetimeValueFit(
   }
   const spend = fits.ok ? fits.spend : null;
   await progress("Checking the model on held-out history", 0.5);
-  const evaluation = await evaluate(db, window);
+  const evaluation = evaluate(period, historyDays, read.calibration);
   await progress("Scoring members", 0.75);
   const rows = scoreMembers(purchases.params, spend?.ok ? spend.params : null, summaries, perMajor);
   await db.$transaction(
@@ -121,17 +134,16 @@ export async function runLifetimeValueFit(
 }
 
 /** The holdout check on the shop's history (holdout.ts), or why there is none. */
-async function evaluate(db: PrismaClient, window: SummaryWindow): Promise<HoldoutEvaluation> {
-  const first = await firstPurchaseAt(db, window.shop, window.currencyCode);
-  const historyDays = first ? (window.end.getTime() - first.getTime()) / DAY_MS : 0;
-  const period = holdoutPeriod(historyDays);
+function evaluate(
+  period: ReturnType<typeof holdoutPeriod>,
+  historyDays: number,
+  calibration: readonly MemberSummary[],
+): HoldoutEvaluation {
   if (!period)
     return {
       ok: false,
       reason: `The check needs at least 12 weeks of order history (three quarters to fit, the last quarter to compare); there are ${Math.floor(historyDays)} days.`,
     };
-  const cutoff = new Date(window.end.getTime() - period.holdoutDays * DAY_MS);
-  const calibration = await memberSummaries(db, { ...window, cutoff });
   return evaluateHoldout(calibration, period, { ...FIT_OPTIONS, minHistory: 0 });
 }
 

@@ -64,6 +64,19 @@ describe("clusters", () => {
     expect(result.clusters.map((c) => c.size).sort()).toEqual([30, 30, 30]);
   });
 
+  it("above the fit sample, fits centroids on a sample and places every buyer at its nearest", () => {
+    const many = shop(4_000); // 12,000 buyers > FIT_SAMPLE
+    const result = clusterMembers(many);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.k).toBe(3);
+    expect(result.labels).toHaveLength(12_000);
+    for (const group of ["g0", "g1", "g2"])
+      expect(
+        new Set(result.labels.filter((l) => l.customerId.startsWith(group)).map((l) => l.cluster)).size,
+      ).toBe(1);
+    expect(result.clusters.map((c) => c.size)).toEqual([4_000, 4_000, 4_000]);
+  });
+
   it("is deterministic (seeded k-means++)", () => {
     expect(clusterMembers(shop(25))).toEqual(clusterMembers(shop(25)));
   });

@@ -1,0 +1,116 @@
+import type { PrismaClient } from "~/db.server";
+import { markChurnFailed, runChurnRun } from "../churn/run.server";
+import { markFitFailed, runLifetimeValueFit } from "../clv/fit.server";
+import { computeSegments, startSegmentRun } from "../segments/compute.server";
+
+// The stages of "score the shop", in the order they run. Each is the model's own run (the
+// same function its Recompute button's job calls), started with a row of its own, so the
+// model's page shows the result, its reason and its time as after an on-demand run. A stage
+// that cannot replace its results (too little data, no convergence, an error) leaves the
+// previous ones in place — the model's run guarantees that — and the next stage still runs.
+//
+// Order: segments (features, RFM quintiles, named segments, k-means clusters: one pass over
+// the members' aggregates) → lifetime value (BG/NBD + Gamma-Gamma) → churn risk (which reads
+// the lifetime values just stored as each member's value at stake). Reward recommendations
+// (branch reward-recs) join after churn: one more ScoringStage in SCORING_STAGES.
+
+export type StageStatus = "done" | "notEnoughData" | "failed" | "skipped";
+
+export type StageOutcome = {
+  status: StageStatus;
+  /** The model's own run row (SegmentRun, LifetimeValueFit, ChurnRun, …). */
+  runId: string;
+  /** For the merchant: the model's reason when it stored nothing, or what it stored. */
+  detail?: string;
+};
+
+export type StageContext = {
+  db: PrismaClient;
+  shop: string;
+  /** The instant the run scores as of (every stage the same). */
+  now: Date;
+  trigger: string;
+  /** Progress within the stage, 0..1. */
+  onProgress: (fraction: number) => Promise<void>;
+};
+
+export interface ScoringStage {
+  /** Stable key, stored on the run. */
+  key: string;
+  /** What the progress bar says while it runs. */
+  label: string;
+  /** Its share of the progress bar (measured cost on the benchmark shop). */
+  weight: number;
+  run(context: StageContext): Promise<StageOutcome>;
+}
+
+const count = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}`;
+
+const segments: ScoringStage = {
+  key: "segments",
+  label: "Segments and clusters",
+  weight: 2,
+  async run({ db, shop, now, onProgress }) {
+    const { id } = await startSegmentRun(db, shop, now);
+    // computeSegments records its own failure (the previous segments stay) and rethrows.
+    const result = await computeSegments(db, id, { now, onProgress: (percent) => onProgress(percent / 100) });
+    if (result.skipped) return { status: "skipped", runId: id, detail: "another segment run finished it" };
+    return {
+      status: "done",
+      runId: id,
+      detail: `${count(result.members, "members")}, ${count(result.buyers, "buyers")}`,
+    };
+  },
+};
+
+const lifetimeValue: ScoringStage = {
+  key: "lifetimeValue",
+  label: "Lifetime value",
+  weight: 3,
+  async run({ db, shop, now, trigger, onProgress }) {
+    const fit = await db.lifetimeValueFit.create({ data: { shop, trigger, createdAt: now } });
+    try {
+      const outcome = await runLifetimeValueFit(db, fit.id, { now, onProgress });
+      if (outcome.status === "fitted")
+        return { status: "done", runId: fit.id, detail: count(outcome.members, "buyers valued") };
+      const stored = await db.lifetimeValueFit.findUnique({
+        where: { id: fit.id },
+        select: { reason: true },
+      });
+      return { status: "notEnoughData", runId: fit.id, detail: stored?.reason ?? outcome.status };
+    } catch (error) {
+      await markFitFailed(
+        db,
+        fit.id,
+        "The computation stopped on an error; the previous values stay in use.",
+      );
+      throw error;
+    }
+  },
+};
+
+const churn: ScoringStage = {
+  key: "churn",
+  label: "Churn risk",
+  weight: 5,
+  async run({ db, shop, now, trigger, onProgress }) {
+    const run = await db.churnRun.create({ data: { shop, trigger, createdAt: now } });
+    try {
+      const outcome = await runChurnRun(db, run.id, { now, onProgress });
+      if (outcome.status === "computed")
+        return { status: "done", runId: run.id, detail: count(outcome.members, "buyers scored") };
+      const stored = await db.churnRun.findUnique({ where: { id: run.id }, select: { reason: true } });
+      return { status: "notEnoughData", runId: run.id, detail: stored?.reason ?? outcome.status };
+    } catch (error) {
+      await markChurnFailed(
+        db,
+        run.id,
+        "The computation stopped on an error; the previous risks stay in use.",
+      );
+      throw error;
+    }
+  },
+};
+
+/** Every stage of a full scoring, in order. */
+export const SCORING_STAGES: readonly ScoringStage[] = [segments, lifetimeValue, churn];

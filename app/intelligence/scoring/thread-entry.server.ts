@@ -1,0 +1,21 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { prisma } from "~/db.server";
+import { runScoring } from "./run.server";
+import type { ThreadMessage } from "./thread.server";
+
+// The scoring thread (thread.server.ts): one run with this thread's own database client.
+
+const { runId, now } = workerData as { runId: string; now: string };
+const post = (message: ThreadMessage) => parentPort!.postMessage(message);
+const db = prisma();
+try {
+  const outcome = await runScoring(db, runId, {
+    now: new Date(now),
+    onProgress: async (progress) => post({ kind: "progress", progress }),
+  });
+  post({ kind: "done", outcome });
+} catch (error) {
+  post({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
+} finally {
+  await db.$disconnect();
+}

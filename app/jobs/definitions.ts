@@ -82,6 +82,10 @@ export const JOBS = {
     "schedule-churn": z.object({}).strict(),
     // One shop's churn evaluation, risks, drivers and interventions; job id = run id.
     "compute-churn": z.object({ runId: z.uuid() }).strict(),
+    // Weekly: one weekly-picks run per installed shop (app/intelligence/picks/start.server.ts).
+    "schedule-weekly-picks": z.object({}).strict(),
+    // One shop's forecast, backtest and promotion picks; job id = run id.
+    "compute-weekly-picks": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -4,6 +4,8 @@ import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { requestChurnRun } from "~/intelligence/churn/start.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
+import { markPicksFailed, runWeeklyPicks } from "~/intelligence/picks/run.server";
+import { requestWeeklyPicks } from "~/intelligence/picks/start.server";
 import { computeSegments, startSegmentRun } from "~/intelligence/segments/compute.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
@@ -73,6 +75,26 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
               runId,
               "The computation stopped on an error; the previous risks stay in use.",
             );
+          throw error;
+        }
+      }
+      case "schedule-weekly-picks":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return { shops: await forEachShop(db, (domain) => requestWeeklyPicks(db, domain, "schedule")) };
+      case "compute-weekly-picks": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "compute-weekly-picks">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runWeeklyPicks(db, runId, {
+            now: new Date(),
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markPicksFailed(db, runId, "The computation stopped on an error; the previous picks stay shown.");
           throw error;
         }
       }

@@ -39,6 +39,7 @@ export default function App() {
         <Link to="/app/insights/segments">Segments</Link>
         <Link to="/app/insights/lifetime-value">Lifetime value</Link>
         <Link to="/app/insights/churn">Churn risk</Link>
+        <Link to="/app/insights/weekly-picks">Weekly picks</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/widget">Storefront widget</Link>
         <Link to="/app/migration">Migrate from another app</Link>

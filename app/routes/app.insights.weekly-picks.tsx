@@ -7,6 +7,7 @@ import { formatDateTime } from "~/admin/components/time";
 import { BacktestCard, NotEnoughCard, PicksCard, StatusCard } from "~/admin/weekly-picks/PicksCards";
 import { loadWeeklyPicksPage, weeklyPicksAction, type PicksAnswer } from "~/admin/weekly-picks/page.server";
 import { prisma } from "~/db.server";
+import { launchStart } from "~/intelligence/picks/launch-start";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
 
@@ -46,7 +47,7 @@ export default function WeeklyPicksPage() {
   const money = (v: number) => formatMoney(Math.round(v), page.currency);
   const picks = result?.picks ?? [];
   const sum = (f: (p: (typeof picks)[number]) => number) => picks.reduce((t, p) => t + f(p), 0);
-  const start = result && new Date(Math.max(Date.parse(result.forecastFrom), Math.ceil(Date.now() / 86_400_000) * 86_400_000));
+  const start = result && launchStart(new Date(result.forecastFrom), new Date());
   return (
     <Page title="Weekly picks" subtitle="Bonus points on the products where they pay for themselves next week">
       <Layout>

@@ -96,7 +96,8 @@ export function PicksCard(props: {
   launching: boolean;
   onLaunch: () => void;
 }) {
-  const { result, currency } = props.page;
+  const { currency } = props.page;
+  const { result } = props;
   const money = (v: number) => formatMoney(Math.round(v), currency);
   const s = result.settings;
   const [selected, setSelected] = useState(result.picks[0]?.id ?? "");
@@ -155,7 +156,7 @@ export function PicksCard(props: {
           {result.model.promotion.source === "history"
             ? "(measured on your past campaigns)"
             : `(no past product campaign to measure it on yet: the prior ${s.multiplier}^0.2, the response of purchases to points that the simulator's shoppers follow)`}
-          . The bonus costs {decimal(s.multiplier - 1, 1)} extra point{s.multiplier === 2 ? "" : "s"} per{" "}
+          . The bonus costs {s.multiplier - 1} extra point{s.multiplier === 2 ? "" : "s"} per{" "}
           {currency} on every unit sold in the week, each point worth {money(s.pointValueMinor)}
           {s.pointValueKnown ? "" : " (no reward gives points a value yet)"}, {percent(s.figures.redemptionRate)}{" "}
           of points redeemed ({s.figures.redemptionSource === "shop" ? "your members' rate" : "an assumed rate until members redeem"}).
@@ -212,9 +213,10 @@ export function BacktestCard({ result }: { result: Result }) {
           <KpiTile label="Weeks of history" value={String(result.weeks)} />
         </InlineGrid>
         <Text as="p" tone="subdued">
-          The forecast pools every product: a trend, each product&apos;s recent level,{" "}
-          {result.model.seasonal ? "the time of year, " : "(the time of year once there are 60 weeks of history) "}
-          the price it sells at{result.model.promotion.source === "history" ? " and past campaigns" : ""}.
+          The forecast pools every product: a trend, each product&apos;s recent level, the price it sells at
+          {result.model.seasonal ? ", the time of year" : ""}
+          {result.model.promotion.source === "history" ? " and past campaigns" : ""}.
+          {result.model.seasonal ? "" : " It learns the time of year once there are 60 weeks of history."}
         </Text>
       </BlockStack>
     </Card>

@@ -19,7 +19,7 @@ export function chartWeeks(pick: StoredPick, forecastFrom: string) {
       withBonus: null,
     })),
     {
-      label: `${weekLabel.format(new Date(start))} (next)`,
+      label: "Next week",
       sold: null,
       forecast: pick.baselineUnits,
       withBonus: pick.promotedUnits,

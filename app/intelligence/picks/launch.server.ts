@@ -1,13 +1,14 @@
 import type { PrismaClient } from "~/db.server";
 import type { Campaign } from "~/loyalty/program-earning";
 import { currentProgramVersion, ProgramVersionConflict, saveProgram } from "~/loyalty/services/program.server";
+import { launchStart } from "./launch-start";
 import type { ProductPick } from "./picks";
 import type { StoredSettings } from "./run.server";
 
 // Launching a run's picks: one new program version whose earning campaigns gain a
-// multiplier campaign on the picked products for the 7 days the forecast covered (from
-// the later of the forecast's start and the next UTC midnight, so it never starts in the
-// past). The merchant confirms the estimated bonus cost first (a 409 with the figures
+// multiplier campaign on the picked products for 7 days from the later of the forecast's
+// start and the next full hour (a campaign never starts in the past; the forecast week is
+// the 7 days from the start of the day the picks were computed, UTC). The merchant confirms the estimated bonus cost first (a 409 with the figures
 // until `confirmed`); a run launches once.
 
 const DAY_MS = 86_400_000;
@@ -48,8 +49,7 @@ export async function launchPicks(
   if (!picks.length)
     return { ok: false, status: 422, message: "No product is worth a bonus this week: nothing to launch." };
   const settings = run.settings as unknown as StoredSettings;
-  const nextMidnight = Math.ceil(options.now.getTime() / DAY_MS) * DAY_MS;
-  const start = Math.max(run.forecastFrom?.getTime() ?? 0, nextMidnight);
+  const start = launchStart(run.forecastFrom, options.now).getTime();
   const estimate: LaunchEstimate = {
     products: picks.length,
     bonusCostMinor: Math.round(picks.reduce((s, p) => s + p.bonusCostMinor, 0)),

@@ -203,7 +203,10 @@ describe("backfill", () => {
       status: "active",
     });
     // Variants: price, stock on hand (ProductVariant.inventoryQuantity) and InventoryItem.unitCost.
-    const variants = await db.productVariant.findMany({ where: { shop: SHOP, productId: ids.mug }, orderBy: { id: "asc" } });
+    const variants = await db.productVariant.findMany({
+      where: { shop: SHOP, productId: ids.mug },
+      orderBy: { id: "asc" },
+    });
     expect(variants.map((v) => [v.sku, v.priceMinor, v.inventoryQuantity, v.unitCostMinor])).toEqual([
       ["MUG-1", 1250n, 7, 425n],
       [null, 1500n, null, null],

@@ -341,7 +341,8 @@ export function parseLine(object: unknown, lineNumber: number, shopCurrency: str
       };
     }
     case "ProductVariant": {
-      const amount = (v: unknown) => (typeof v === "string" || typeof v === "number" ? minorOf(v, shopCurrency) : null);
+      const amount = (v: unknown) =>
+        typeof v === "string" || typeof v === "number" ? minorOf(v, shopCurrency) : null;
       const cost = (o.inventoryItem as { unitCost?: { amount?: unknown } | null } | null)?.unitCost;
       const quantity = o.inventoryQuantity;
       return {

@@ -138,7 +138,12 @@ export async function loadJsonl(
           throw new JsonlFormatError(lineNumber, "is not valid JSON");
         }
         const parsed = parseLine(object, lineNumber, target.shopCurrency);
-        if (parsed && parsed.type !== "LineItem" && parsed.type !== "ProductVariant" && batch.roots >= batchRoots) {
+        if (
+          parsed &&
+          parsed.type !== "LineItem" &&
+          parsed.type !== "ProductVariant" &&
+          batch.roots >= batchRoots
+        ) {
           await flush(batch);
           batch = new Batch();
         }

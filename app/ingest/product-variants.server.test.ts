@@ -39,10 +39,16 @@ describe("product webhooks mirror variants", () => {
     const newer = {
       ...payload,
       updated_at: "2025-10-02T00:00:00Z",
-      variants: payload.variants.map((v, i) => (i === 0 ? { ...v, price: "11.00", inventory_quantity: 3 } : v)),
+      variants: payload.variants.map((v, i) =>
+        i === 0 ? { ...v, price: "11.00", inventory_quantity: 3 } : v,
+      ),
     };
     expect(await w.deliver({ topic: "products/update", payload: newer })).toBe("processed");
-    const older = { ...payload, updated_at: "2025-09-01T00:00:00Z", variants: [{ ...payload.variants[0]!, price: "1.00" }] };
+    const older = {
+      ...payload,
+      updated_at: "2025-09-01T00:00:00Z",
+      variants: [{ ...payload.variants[0]!, price: "1.00" }],
+    };
     expect(await w.deliver({ topic: "products/update", payload: older })).toBe("processed");
     const rows = await db.productVariant.findMany({ where: { shop: SHOP }, orderBy: { id: "asc" } });
     expect(rows.map((v) => [v.productId, v.priceMinor, v.inventoryQuantity, v.unitCostMinor])).toEqual([

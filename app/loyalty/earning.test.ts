@@ -130,8 +130,17 @@ describe("pointsForOrder", () => {
         ],
       },
     });
-    const lines = [line({ id: "a", productId: "p1" }), line({ id: "b", productId: "p2" }), line({ id: "c", productId: null })];
-    const r = pointsForOrder(order({ lines, shippingMinor: 500 }), { tierId: "gold", previousOrderCount: 1 }, p, NOW);
+    const lines = [
+      line({ id: "a", productId: "p1" }),
+      line({ id: "b", productId: "p2" }),
+      line({ id: "c", productId: null }),
+    ];
+    const r = pointsForOrder(
+      order({ lines, shippingMinor: 500 }),
+      { tierId: "gold", previousOrderCount: 1 },
+      p,
+      NOW,
+    );
     // a: 10 × 1.5 (gold) × 3 = 45; b: the whole-order 2× beats its 1.5× → 30; c: 30; shipping 5 × 1.5 × 2 = 15.
     expect(r.orderPoints).toBe(120);
     expect(r.breakdown).toContainEqual({
@@ -143,7 +152,13 @@ describe("pointsForOrder", () => {
       campaignId: "picks",
       campaignMultiplier: 3,
     });
-    expect(r.breakdown).toContainEqual({ kind: "line", lineId: "b", amountMinor: 1000, productMultiplier: 1, exactPoints: 30 });
+    expect(r.breakdown).toContainEqual({
+      kind: "line",
+      lineId: "b",
+      amountMinor: 1000,
+      productMultiplier: 1,
+      exactPoints: 30,
+    });
     // The fixed points need a line of their product: p2 is there, p9 is not.
     expect(r.bonuses).toEqual([{ cause: "campaign", campaignId: "fixed", points: 5 }]);
     // An excluded line does not carry a scoped fixed bonus.

@@ -49,7 +49,10 @@ export default function WeeklyPicksPage() {
   const sum = (f: (p: (typeof picks)[number]) => number) => picks.reduce((t, p) => t + f(p), 0);
   const start = result && launchStart(new Date(result.forecastFrom), new Date());
   return (
-    <Page title="Weekly picks" subtitle="Bonus points on the products where they pay for themselves next week">
+    <Page
+      title="Weekly picks"
+      subtitle="Bonus points on the products where they pay for themselves next week"
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -93,13 +96,19 @@ export default function WeeklyPicksPage() {
             <BlockStack gap="200">
               <Text as="p">
                 {result.settings.multiplier}× points on {picks.length} products for 7 days from{" "}
-                {start ? formatDateTime(start.toISOString(), page.timeZone) : ""}, saved as a new program version.
+                {start ? formatDateTime(start.toISOString(), page.timeZone) : ""}, saved as a new program
+                version.
               </Text>
               <Text as="p">
-                Estimated bonus cost {money(sum((p) => p.bonusCostMinor))} against {money(sum((p) => p.incrementalMarginMinor))}{" "}
-                of extra margin: {money(sum((p) => p.netMinor))} net.
+                Estimated bonus cost {money(sum((p) => p.bonusCostMinor))} against{" "}
+                {money(sum((p) => p.incrementalMarginMinor))} of extra margin: {money(sum((p) => p.netMinor))}{" "}
+                net.
               </Text>
-              {launchAnswer && !launchAnswer.ok && <Text as="p" tone="critical">{launchAnswer.error}</Text>}
+              {launchAnswer && !launchAnswer.ok && (
+                <Text as="p" tone="critical">
+                  {launchAnswer.error}
+                </Text>
+              )}
             </BlockStack>
           </Modal.Section>
         </Modal>

@@ -67,7 +67,14 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   "routes/app.insights.churn": async () => ({ intent: "recompute" }),
   // A launch of shop A's own computed picks (a new run each time, so each launch is valid).
   "routes/app.insights.weekly-picks": async () => {
-    const pick = { id: "1", title: "Mug", baselineUnits: 4, promotedUnits: 4.6, bonusCostMinor: 50, netMinor: 100 };
+    const pick = {
+      id: "1",
+      title: "Mug",
+      baselineUnits: 4,
+      promotedUnits: 4.6,
+      bonusCostMinor: 50,
+      netMinor: 100,
+    };
     const run = await db.weeklyPicksRun.create({
       data: {
         shop: SHOP_A,

@@ -54,7 +54,10 @@ describe("analytics processor: weekly picks", () => {
         .map((j) => j.id)
         .sort(),
     ).toEqual(runs.map((r) => r.id).sort());
-    expect(await requestWeeklyPicks(db, A, "merchant")).toMatchObject({ created: false, run: { id: runs[0]!.id } });
+    expect(await requestWeeklyPicks(db, A, "merchant")).toMatchObject({
+      created: false,
+      run: { id: runs[0]!.id },
+    });
   });
 
   it("is scheduled weekly by cron pattern", async () => {

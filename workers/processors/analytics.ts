@@ -94,7 +94,11 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
           });
         } catch (error) {
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
-            await markPicksFailed(db, runId, "The computation stopped on an error; the previous picks stay shown.");
+            await markPicksFailed(
+              db,
+              runId,
+              "The computation stopped on an error; the previous picks stay shown.",
+            );
           throw error;
         }
       }

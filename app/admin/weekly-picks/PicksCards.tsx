@@ -61,19 +61,25 @@ export function StatusCard(props: {
                 autoComplete="off"
               />
             </div>
-            <Button onClick={() => props.onRecompute(top)} loading={props.submitting} disabled={Boolean(active)}>
+            <Button
+              onClick={() => props.onRecompute(top)}
+              loading={props.submitting}
+              disabled={Boolean(active)}
+            >
               Recompute
             </Button>
           </InlineStack>
         </InlineStack>
         <Text as="p" tone="subdued">
-          Products worth bonus points next week: each one&apos;s units are forecast from its sales history, and
-          a product is picked when the extra margin the bonus is expected to bring, within the stock on hand,
-          is more than the bonus points will cost. Recomputed every Monday.
+          Products worth bonus points next week: each one&apos;s units are forecast from its sales history,
+          and a product is picked when the extra margin the bonus is expected to bring, within the stock on
+          hand, is more than the bonus points will cost. Recomputed every Monday.
         </Text>
         {active && (
           <BlockStack gap="100">
-            <Text as="p">{run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}</Text>
+            <Text as="p">
+              {run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}
+            </Text>
             <ProgressBar progress={Math.round(run.progress * 100)} size="small" />
           </BlockStack>
         )}
@@ -156,10 +162,14 @@ export function PicksCard(props: {
           {result.model.promotion.source === "history"
             ? "(measured on your past campaigns)"
             : `(no past product campaign to measure it on yet: the prior ${s.multiplier}^0.2, the response of purchases to points that the simulator's shoppers follow)`}
-          . The bonus costs {s.multiplier - 1} extra point{s.multiplier === 2 ? "" : "s"} per{" "}
-          {currency} on every unit sold in the week, each point worth {money(s.pointValueMinor)}
-          {s.pointValueKnown ? "" : " (no reward gives points a value yet)"}, {percent(s.figures.redemptionRate)}{" "}
-          of points redeemed ({s.figures.redemptionSource === "shop" ? "your members' rate" : "an assumed rate until members redeem"}).
+          . The bonus costs {s.multiplier - 1} extra point{s.multiplier === 2 ? "" : "s"} per {currency} on
+          every unit sold in the week, each point worth {money(s.pointValueMinor)}
+          {s.pointValueKnown ? "" : " (no reward gives points a value yet)"},{" "}
+          {percent(s.figures.redemptionRate)} of points redeemed (
+          {s.figures.redemptionSource === "shop"
+            ? "your members' rate"
+            : "an assumed rate until members redeem"}
+          ).
           {result.picks.some((p) => p.marginSource === "assumed") &&
             ` * No unit cost in Shopify: margin assumed at ${percent(s.figures.marginRate)}.`}
         </Text>
@@ -194,9 +204,9 @@ export function BacktestCard({ result }: { result: Result }) {
           How well it forecasts
         </Text>
         <Text as="p" tone="subdued">
-          Each of the last {b.origins} weeks forecast from the weeks before it only, for {result.products} products
-          ({b.actualUnits.toLocaleString("en-US")} units sold in those weeks). WAPE is the total forecast error as a
-          share of units sold: lower is better.
+          Each of the last {b.origins} weeks forecast from the weeks before it only, for {result.products}{" "}
+          products ({b.actualUnits.toLocaleString("en-US")} units sold in those weeks). WAPE is the total
+          forecast error as a share of units sold: lower is better.
         </Text>
         <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
           <KpiTile label="WAPE (this forecast)" value={w(b.wape)} />
@@ -209,7 +219,11 @@ export function BacktestCard({ result }: { result: Result }) {
                 : `This forecast: ${versus(b.wapeSeasonalOrigins!, b.seasonalNaiveWape)}`
             }
           />
-          <KpiTile label="WAPE (last week again)" value={w(b.naiveWape)} note={`This forecast: ${versus(b.wape, b.naiveWape)}`} />
+          <KpiTile
+            label="WAPE (last week again)"
+            value={w(b.naiveWape)}
+            note={`This forecast: ${versus(b.wape, b.naiveWape)}`}
+          />
           <KpiTile label="Weeks of history" value={String(result.weeks)} />
         </InlineGrid>
         <Text as="p" tone="subdued">
@@ -231,9 +245,9 @@ export function NotEnoughCard() {
           What the picks need
         </Text>
         <Text as="p">
-          At least {MIN_WEEKS + 4} weeks of orders (8 to learn from and 4 to check the forecast on) and at least two
-          products that sold. With a year of history the forecast also learns the season and is compared with the
-          same week last year.
+          At least {MIN_WEEKS + 4} weeks of orders (8 to learn from and 4 to check the forecast on) and at
+          least two products that sold. With a year of history the forecast also learns the season and is
+          compared with the same week last year.
         </Text>
       </BlockStack>
     </Card>

@@ -85,14 +85,18 @@ export async function weeklyPicksAction(
   const intent = form.get("intent");
   if (intent === "launch") {
     const parsed = launchForm.safeParse(Object.fromEntries(form));
-    if (!parsed.success) return { status: 400, body: { ok: false, error: "The request was not understood." } };
+    if (!parsed.success)
+      return { status: 400, body: { ok: false, error: "The request was not understood." } };
     const outcome = await launchPicks(db, shop, parsed.data.runId, {
       staffId: options.staffId,
       confirmed: parsed.data.confirm === "yes",
       now: options.now ?? new Date(),
     });
     if (!outcome.ok)
-      return { status: outcome.status, body: { ok: false, error: outcome.message, estimate: outcome.estimate } };
+      return {
+        status: outcome.status,
+        body: { ok: false, error: outcome.message, estimate: outcome.estimate },
+      };
     return {
       status: 200,
       body: { ok: true, intent: "launch", version: outcome.version, campaignName: outcome.campaign.name },

@@ -50,13 +50,22 @@ describe("/app/insights/weekly-picks", () => {
     expect(await submit({ intent: "recompute" })).toMatchObject({ status: 200, body: { created: false } });
     const runs = await db.weeklyPicksRun.findMany();
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ shop: SHOP, trigger: "merchant", status: "queued", settings: { top: 3 } });
+    expect(runs[0]).toMatchObject({
+      shop: SHOP,
+      trigger: "merchant",
+      status: "queued",
+      settings: { top: 3 },
+    });
     expect(await queue(QUEUE.analytics).getJob(runs[0]!.id)).toBeDefined();
     expect((await load(OTHER)).run).toBeNull();
   });
 
   it("shows a computed shop's picks and launches them once confirmed", async () => {
-    const { end } = await mirrorSimulatorCatalogue(db, SHOP, { seed: 9, customers: 1_500, historyMonths: 12 });
+    const { end } = await mirrorSimulatorCatalogue(db, SHOP, {
+      seed: 9,
+      customers: 1_500,
+      historyMonths: 12,
+    });
     const run = await db.weeklyPicksRun.create({ data: { shop: SHOP, trigger: "merchant" } });
     expect((await runWeeklyPicks(db, run.id, { now: end })).status).toBe("computed");
     const page = await load();
@@ -68,11 +77,15 @@ describe("/app/insights/weekly-picks", () => {
 
     // The other shop cannot launch this shop's run.
     await db.shop.create({ data: { domain: OTHER } });
-    expect(await submit({ intent: "launch", runId: run.id, confirm: "yes" }, OTHER)).toMatchObject({ status: 404 });
+    expect(await submit({ intent: "launch", runId: run.id, confirm: "yes" }, OTHER)).toMatchObject({
+      status: 404,
+    });
     expect(await submit({ intent: "launch", runId: "not-a-uuid" })).toMatchObject({ status: 400 });
     const unconfirmed = await submit({ intent: "launch", runId: run.id });
     expect(unconfirmed).toMatchObject({ status: 409, body: { ok: false } });
-    expect((unconfirmed.body as { estimate: { products: number } }).estimate.products).toBe(page.result!.picks.length);
+    expect((unconfirmed.body as { estimate: { products: number } }).estimate.products).toBe(
+      page.result!.picks.length,
+    );
     const before = (await currentProgramVersion(db, SHOP)).version;
     expect(await submit({ intent: "launch", runId: run.id, confirm: "yes" })).toMatchObject({
       status: 200,

@@ -65,7 +65,14 @@ interface Design {
 }
 
 /** Covariates of product p in week t (t may be the week ahead, `weeks` long after the first). */
-function covariates(h: WeeklyHistory, d: Design, p: number, t: number, origin: number, overrides?: { price?: number | null; promo?: number }): number[] {
+function covariates(
+  h: WeeklyHistory,
+  d: Design,
+  p: number,
+  t: number,
+  origin: number,
+  overrides?: { price?: number | null; promo?: number },
+): number[] {
   const product = h.products[p]!;
   const x = [(t - origin) / 52, level(product.units, t)];
   if (d.seasonal) {
@@ -96,7 +103,11 @@ export function fitForecast(h: WeeklyHistory, origin: number): ModelResult {
   );
   let promoted = 0;
   for (const p of h.products) for (let t = LEVEL_WEEKS; t < origin; t++) promoted += p.promo[t] ? 1 : 0;
-  const d: Design = { seasonal: origin >= SEASONAL_MIN_WEEKS, promo: promoted >= MIN_PROMO_WEEKS, usualPrice };
+  const d: Design = {
+    seasonal: origin >= SEASONAL_MIN_WEEKS,
+    promo: promoted >= MIN_PROMO_WEEKS,
+    usualPrice,
+  };
   const group: number[] = [];
   const x: number[][] = [];
   const y: number[] = [];

@@ -44,7 +44,12 @@ export async function loadSoldLines(
       AND COALESCE(o."processedAt", o."shopifyCreatedAt") < ${asOf}
       AND li->>'productId' IS NOT NULL AND COALESCE((li->>'giftCard')::boolean, false) = false
     GROUP BY 1, 2`;
-  return rows.map((r) => ({ productId: r.productId, at: r.day, quantity: Number(r.units), netMinor: r.netMinor }));
+  return rows.map((r) => ({
+    productId: r.productId,
+    at: r.day,
+    quantity: Number(r.units),
+    netMinor: r.netMinor,
+  }));
 }
 
 export async function loadCatalog(
@@ -54,7 +59,14 @@ export async function loadCatalog(
   lines: readonly SoldLine[],
 ): Promise<CatalogProduct[]> {
   const rows = await db.$queryRaw<
-    { id: bigint; title: string; price: number | null; cost: number | null; stock: bigint | null; tracked: bigint }[]
+    {
+      id: bigint;
+      title: string;
+      price: number | null;
+      cost: number | null;
+      stock: bigint | null;
+      tracked: bigint;
+    }[]
   >`
     SELECT p."id", p."title",
       avg(v."priceMinor")::float8 AS price,
@@ -89,7 +101,11 @@ export async function loadCatalog(
 }
 
 /** Every bonus campaign in any version of the program (a campaign edited later counts as its last form). */
-export async function loadPastCampaigns(db: PrismaClient, shop: string, live: Program): Promise<PastCampaign[]> {
+export async function loadPastCampaigns(
+  db: PrismaClient,
+  shop: string,
+  live: Program,
+): Promise<PastCampaign[]> {
   const versions = await programVersionsUpTo(db, shop, live.version);
   const byId = new Map<string, PastCampaign>();
   for (const v of versions)
@@ -102,7 +118,11 @@ export async function loadPastCampaigns(db: PrismaClient, shop: string, live: Pr
   return [...byId.values()];
 }
 
-export async function loadShopFigures(db: PrismaClient, shop: string, catalog: readonly CatalogProduct[]): Promise<ShopFigures> {
+export async function loadShopFigures(
+  db: PrismaClient,
+  shop: string,
+  catalog: readonly CatalogProduct[],
+): Promise<ShopFigures> {
   const totals = await db.member.aggregate({
     where: { shop },
     _sum: { lifetimePoints: true, redeemedPoints: true },

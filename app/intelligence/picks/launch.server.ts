@@ -1,6 +1,10 @@
 import type { PrismaClient } from "~/db.server";
 import type { Campaign } from "~/loyalty/program-earning";
-import { currentProgramVersion, ProgramVersionConflict, saveProgram } from "~/loyalty/services/program.server";
+import {
+  currentProgramVersion,
+  ProgramVersionConflict,
+  saveProgram,
+} from "~/loyalty/services/program.server";
 import { launchStart } from "./launch-start";
 import type { ProductPick } from "./picks";
 import type { StoredSettings } from "./run.server";

@@ -12,9 +12,16 @@ export async function mirrorSimulatorCatalogue(
   input: { seed: number; customers: number; historyMonths?: number },
 ): Promise<{ shop: GeneratedShop; end: Date }> {
   const shop = generateShop(input);
-  await db.shop.create({ data: { domain, currencyCode: shop.params.currency, ianaTimezone: "America/New_York" } });
+  await db.shop.create({
+    data: { domain, currencyCode: shop.params.currency, ianaTimezone: "America/New_York" },
+  });
   await db.product.createMany({
-    data: shop.catalog.products.map((p) => ({ shop: domain, id: BigInt(p.id), title: p.title, status: "active" })),
+    data: shop.catalog.products.map((p) => ({
+      shop: domain,
+      id: BigInt(p.id),
+      title: p.title,
+      status: "active",
+    })),
   });
   await db.productVariant.createMany({
     data: shop.catalog.products.flatMap((p) =>
@@ -63,6 +70,7 @@ export async function mirrorSimulatorCatalogue(
       }),
     };
   });
-  for (let i = 0; i < orders.length; i += 5_000) await db.order.createMany({ data: orders.slice(i, i + 5_000) });
+  for (let i = 0; i < orders.length; i += 5_000)
+    await db.order.createMany({ data: orders.slice(i, i + 5_000) });
   return { shop, end: new Date(shop.calendar.startMs + shop.calendar.historyDays * DAY_MS) };
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { rateComponents } from "../../../simulator/index";
 import { responseSchema } from "../../../simulator/scenario/schema";
-import { bonusLift, choosePicks, evaluateCandidate, PRIOR_ELASTICITY, type Candidate, type PickSettings } from "./picks";
+import {
+  bonusLift,
+  choosePicks,
+  evaluateCandidate,
+  PRIOR_ELASTICITY,
+  type Candidate,
+  type PickSettings,
+} from "./picks";
 
 // The economics of one pick by hand, the inventory cap, the ranking, and the prior lift
 // against the simulator's own response to a higher reward rate.
@@ -94,7 +101,9 @@ describe("the prior lift", () => {
       seasonality: 1,
     });
     for (const m of [1.5, 2, 3]) {
-      const truth = rateComponents(config, state, exposure(m)).earnRate / rateComponents(config, state, exposure(1)).earnRate;
+      const truth =
+        rateComponents(config, state, exposure(m)).earnRate /
+        rateComponents(config, state, exposure(1)).earnRate;
       expect(bonusLift({ multiplier: m, estimatedLift: null })).toBeCloseTo(truth, 12);
     }
   });

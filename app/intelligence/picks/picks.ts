@@ -86,7 +86,10 @@ export function evaluateCandidate(c: Candidate, s: PickSettings): ProductPick {
 }
 
 /** Every candidate evaluated, and the top N with a positive net (ties: more baseline units, then id). */
-export function choosePicks(candidates: readonly Candidate[], s: PickSettings): { picks: ProductPick[]; evaluated: number } {
+export function choosePicks(
+  candidates: readonly Candidate[],
+  s: PickSettings,
+): { picks: ProductPick[]; evaluated: number } {
   const all = candidates.map((c) => evaluateCandidate(c, s));
   const picks = all
     .filter((p) => p.netMinor > 0)

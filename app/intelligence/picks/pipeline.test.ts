@@ -22,10 +22,21 @@ const products = [
 const input = (days: number, ids = ["1", "2"]): PicksInput => ({
   asOf,
   products,
-  campaigns: [{ startsAt: new Date(asOf.getTime() - 14 * DAY), endsAt: new Date(asOf.getTime() - 7 * DAY), productIds: ["2"] }],
+  campaigns: [
+    {
+      startsAt: new Date(asOf.getTime() - 14 * DAY),
+      endsAt: new Date(asOf.getTime() - 7 * DAY),
+      productIds: ["2"],
+    },
+  ],
   settings,
   lines: Array.from({ length: days }, (_, d) =>
-    ids.map((productId) => ({ productId, at: new Date(asOf.getTime() - (d + 0.5) * DAY), quantity: 1 + (d % 3), netMinor: 1_000 })),
+    ids.map((productId) => ({
+      productId,
+      at: new Date(asOf.getTime() - (d + 0.5) * DAY),
+      quantity: 1 + (d % 3),
+      netMinor: 1_000,
+    })),
   ).flat(),
 });
 

@@ -1,5 +1,11 @@
 import { backtest, type Backtest } from "./backtest";
-import { fitForecast, forecastWeek, promotionCoefficient, type ProductWeeks, type WeeklyHistory } from "./forecast";
+import {
+  fitForecast,
+  forecastWeek,
+  promotionCoefficient,
+  type ProductWeeks,
+  type WeeklyHistory,
+} from "./forecast";
 import { bonusLift, choosePicks, type PickSettings, type ProductPick } from "./picks";
 
 // The weekly picks of a shop from plain data: order lines bucketed into the weeks before
@@ -76,7 +82,7 @@ export function weeklyHistory(input: PicksInput): { history: WeeklyHistory; sold
   const weekStart = (w: number) => new Date(start + w * WEEK_MS);
   const yearPosition = Array.from({ length: weeks + 1 }, (_, w) => {
     const d = weekStart(w);
-    return ((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) / 365.25;
+    return (d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS / 365.25;
   });
   const keep = input.products.map((_, p) => units[p]!.some((u) => u > 0));
   const products: ProductWeeks[] = [];

@@ -49,7 +49,13 @@ function etas(rows: PoissonRows, b0: number, a: readonly number[], beta: readonl
   return eta;
 }
 
-function objective(rows: PoissonRows, b0: number, a: readonly number[], beta: readonly number[], o: PoissonOptions) {
+function objective(
+  rows: PoissonRows,
+  b0: number,
+  a: readonly number[],
+  beta: readonly number[],
+  o: PoissonOptions,
+) {
   const eta = etas(rows, b0, a, beta);
   let f = 0;
   for (let i = 0; i < eta.length; i++) f += Math.exp(eta[i]!) - rows.y[i]! * eta[i]!;
@@ -64,7 +70,10 @@ export function fitPoisson(rows: PoissonRows, options: PoissonOptions): PoissonF
   const G = rows.groups;
   if (n === 0 || G === 0 || options.lambdaGroup <= 0 || options.lambdaCoef < 0)
     return { ok: false, problem: "invalid-input", reason: "no rows, no groups or a non-positive penalty" };
-  if (rows.y.some((v) => !(v >= 0)) || rows.x.some((r) => r.length !== p || r.some((v) => !Number.isFinite(v))))
+  if (
+    rows.y.some((v) => !(v >= 0)) ||
+    rows.x.some((r) => r.length !== p || r.some((v) => !Number.isFinite(v)))
+  )
     return { ok: false, problem: "invalid-input", reason: "counts must be ≥ 0 and covariates finite" };
   const maxIterations = options.maxIterations ?? 100;
   const tol = options.tol ?? 1e-10;

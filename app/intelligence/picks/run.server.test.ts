@@ -25,7 +25,11 @@ beforeEach(async () => {
 
 describe("runWeeklyPicks and launchPicks", () => {
   it("computes, stores and launches the picks of a simulator shop", async () => {
-    const { end } = await mirrorSimulatorCatalogue(db, SHOP, { seed: 5, customers: 3_000, historyMonths: 18 });
+    const { end } = await mirrorSimulatorCatalogue(db, SHOP, {
+      seed: 5,
+      customers: 3_000,
+      historyMonths: 18,
+    });
     await seedProgram(db, SHOP, {
       earning: { pointsPerCurrencyUnit: 1 },
       rewards: [
@@ -37,10 +41,15 @@ describe("runWeeklyPicks and launchPicks", () => {
         },
       ],
     });
-    const run = await db.weeklyPicksRun.create({ data: { shop: SHOP, trigger: "merchant", settings: { top: 4 } } });
+    const run = await db.weeklyPicksRun.create({
+      data: { shop: SHOP, trigger: "merchant", settings: { top: 4 } },
+    });
     const progress: number[] = [];
     const started = Date.now();
-    const outcome = await runWeeklyPicks(db, run.id, { now: end, onProgress: async (p) => void progress.push(p) });
+    const outcome = await runWeeklyPicks(db, run.id, {
+      now: end,
+      onProgress: async (p) => void progress.push(p),
+    });
     console.info("weekly picks run took", Date.now() - started, "ms");
     expect(outcome).toEqual({ status: "computed", picks: 4 });
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -86,7 +95,10 @@ describe("runWeeklyPicks and launchPicks", () => {
     // The campaign doubles a picked product's line and leaves others alone.
     const placedAt = new Date(end.getTime() + 86_400_000);
     const earned = pointsForOrder(
-      order({ placedAt, lines: [line({ id: "a", productId: picks[0]!.id }), line({ id: "b", productId: "1" })] }),
+      order({
+        placedAt,
+        lines: [line({ id: "a", productId: picks[0]!.id }), line({ id: "b", productId: "1" })],
+      }),
       { tierId: null, previousOrderCount: 1 },
       after.program,
       placedAt,
@@ -101,7 +113,9 @@ describe("runWeeklyPicks and launchPicks", () => {
       status: 409,
     });
     // Another shop cannot launch this shop's run.
-    expect(await launchPicks(db, "other.myshopify.com", run.id, { staffId: null, confirmed: true, now: end })).toMatchObject({
+    expect(
+      await launchPicks(db, "other.myshopify.com", run.id, { staffId: null, confirmed: true, now: end }),
+    ).toMatchObject({
       ok: false,
       status: 404,
     });

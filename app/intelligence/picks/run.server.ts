@@ -110,7 +110,12 @@ export async function runWeeklyPicks(
       weeks: result.weeks,
       products: result.products,
       backtest: json(result.backtest),
-      model: json({ ...result.model, promotion: result.promotion, forecastUnits: result.forecastUnits, evaluated: result.evaluated }),
+      model: json({
+        ...result.model,
+        promotion: result.promotion,
+        forecastUnits: result.forecastUnits,
+        evaluated: result.evaluated,
+      }),
       settings: json(settings),
       picks: json(result.picks),
       stage: null,

@@ -19,9 +19,11 @@ export async function requestWeeklyPicks(
   const now = options.now ?? new Date();
   const top =
     options.top ??
-    ((await db.weeklyPicksRun.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } }))?.settings as
-      | { top?: number }
-      | null)?.top;
+    (
+      (await db.weeklyPicksRun.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } }))?.settings as {
+        top?: number;
+      } | null
+    )?.top;
   const { row, created } = await requestRun({
     findActive: (since) =>
       db.weeklyPicksRun.findFirst({
@@ -29,7 +31,9 @@ export async function requestWeeklyPicks(
         orderBy: { createdAt: "desc" },
       }),
     create: () =>
-      db.weeklyPicksRun.create({ data: { shop, trigger, createdAt: now, ...(top ? { settings: { top } } : {}) } }),
+      db.weeklyPicksRun.create({
+        data: { shop, trigger, createdAt: now, ...(top ? { settings: { top } } : {}) },
+      }),
     enqueue: enqueueWeeklyPicks,
     now,
   });

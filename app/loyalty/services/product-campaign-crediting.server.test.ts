@@ -95,7 +95,8 @@ beforeEach(async () => {
 
 async function expectScopedCredit(shop: string, customerId: bigint, orderIds: [string, string]) {
   const entries = await db.ledgerEntry.findMany({ where: { shop, customerId }, orderBy: { key: "asc" } });
-  const of = (orderId: string, kind: string) => entries.filter((e) => String(e.orderId) === orderId && e.kind === kind);
+  const of = (orderId: string, kind: string) =>
+    entries.filter((e) => String(e.orderId) === orderId && e.kind === kind);
   expect(of(orderIds[0], "earn").map((e) => e.points)).toEqual([70]);
   expect(of(orderIds[0], "bonus").map((e) => e.points)).toEqual([7]);
   expect(of(orderIds[1], "earn").map((e) => e.points)).toEqual([10]);
@@ -139,9 +140,20 @@ describe("product-scoped campaigns on every crediting path", () => {
     await seedProgram(db, BACKFILL_SHOP, PROGRAM);
     emulator.store.addProducts(BACKFILL_SHOP, products);
     const [customer] = emulator.store.addCustomers(BACKFILL_SHOP, [{ email: "buyer@example.com" }]);
-    const placed = emulator.store.addOrders(BACKFILL_SHOP, orders(customer!.legacyId, "2025-06-02T10:00:00Z"));
-    const { run } = await createBackfillRun(db, BACKFILL_SHOP, { historyEarnsPoints: true, trigger: "merchant" });
-    const done = await runBackfill(run.id, { db, graphql, now: () => NOW, poll: { intervalMs: 5, maxIntervalMs: 20 } });
+    const placed = emulator.store.addOrders(
+      BACKFILL_SHOP,
+      orders(customer!.legacyId, "2025-06-02T10:00:00Z"),
+    );
+    const { run } = await createBackfillRun(db, BACKFILL_SHOP, {
+      historyEarnsPoints: true,
+      trigger: "merchant",
+    });
+    const done = await runBackfill(run.id, {
+      db,
+      graphql,
+      now: () => NOW,
+      poll: { intervalMs: 5, maxIntervalMs: 20 },
+    });
     expect(done).toMatchObject({ status: "completed", ordersLoaded: 2 });
     await expectScopedCredit(
       BACKFILL_SHOP,

@@ -10,9 +10,8 @@ import type { ProductPick } from "./picks";
 import type { StoredSettings } from "./run.server";
 
 // Launching a run's picks: one new program version whose earning campaigns gain a
-// multiplier campaign on the picked products for 7 days from the later of the forecast's
-// start and the next full hour (a campaign never starts in the past; the forecast week is
-// the 7 days from the start of the day the picks were computed, UTC). The merchant confirms the estimated bonus cost first (a 409 with the figures
+// multiplier campaign on the picked products for 7 days from the forecast week's start, or
+// the next UTC midnight once that has passed (launch-start.ts). The merchant confirms the estimated bonus cost first (a 409 with the figures
 // until `confirmed`); a run launches once.
 
 const DAY_MS = 86_400_000;

@@ -71,7 +71,15 @@ function seedShop(emulator: Emulator) {
         vendor: "Bench",
         tags: i % 10 === 0 ? ["featured"] : [],
         status: "ACTIVE",
-        variants: [{ title: "Default Title", sku: `SKU-${i}`, price: `${5 + (i % 60)}.${(i * 37) % 100}` }],
+        variants: [
+          {
+            title: "Default Title",
+            sku: `SKU-${i}`,
+            price: `${5 + (i % 60)}.${(i * 37) % 100}`,
+            inventoryQuantity: null,
+            unitCost: null,
+          },
+        ],
       },
       ids,
       created,

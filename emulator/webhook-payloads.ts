@@ -84,6 +84,9 @@ export function productPayload(product: ProductRecord, currency: string) {
       sku: v.sku,
       price: formatDecimal(v.priceMinor, currency),
       position: i + 1,
+      inventory_item_id: v.legacyId,
+      inventory_quantity: v.inventoryQuantity ?? 0,
+      inventory_management: v.inventoryQuantity === null ? null : "shopify",
     })),
   };
 }

@@ -70,6 +70,7 @@ try {
   const { requestLifetimeValueFit } = await import("../app/intelligence/clv/start.server");
   const { requestSegmentRun } = await import("../app/intelligence/segments/jobs.server");
   const { requestChurnRun } = await import("../app/intelligence/churn/start.server");
+  const { requestWeeklyPicks } = await import("../app/intelligence/picks/start.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
   const { createEmulator } = await import("../emulator/server");
   const { emulatorConfig, DEFAULT_SCOPES } = await import("../emulator/config");
@@ -265,6 +266,20 @@ try {
         run.status === "computed"
           ? `Churn risk: ${run.atRisk} of ${run.customers} customers at risk.`
           : `Churn risk not computed (${run.status}): ${run.reason}`,
+      );
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  // Weekly promotion picks (otherwise computed on Mondays).
+  const { run: picksRun } = await requestWeeklyPicks(db, domain, "demo");
+  for (let i = 0; i < 300; i++) {
+    const run = await db.weeklyPicksRun.findUnique({ where: { id: picksRun.id } });
+    if (run && run.status !== "queued" && run.status !== "running") {
+      say(
+        run.status === "computed"
+          ? `Weekly picks: ${(run.picks as unknown[]).length} products picked from ${run.products} that sold.`
+          : `Weekly picks not computed (${run.status}): ${run.reason}`,
       );
       break;
     }

@@ -52,7 +52,14 @@ beforeEach(async () => {
     { email: "cara@example.com", tags: ["wholesale"] },
   ]);
   const [mug] = emulator.store.addProducts(SHOP, [
-    { title: "Mug", tags: ["ceramics"], variants: [{ price: "12.50" }] },
+    {
+      title: "Mug",
+      tags: ["ceramics"],
+      variants: [
+        { price: "12.50", inventoryQuantity: 7, unitCost: "4.25", sku: "MUG-1" },
+        { title: "Large", price: "15.00" },
+      ],
+    },
   ]);
   emulator.store.addOrders(SHOP, [
     {
@@ -195,6 +202,15 @@ describe("backfill", () => {
       tags: ["ceramics"],
       status: "active",
     });
+    // Variants: price, stock on hand (ProductVariant.inventoryQuantity) and InventoryItem.unitCost.
+    const variants = await db.productVariant.findMany({
+      where: { shop: SHOP, productId: ids.mug },
+      orderBy: { id: "asc" },
+    });
+    expect(variants.map((v) => [v.sku, v.priceMinor, v.inventoryQuantity, v.unitCostMinor])).toEqual([
+      ["MUG-1", 1250n, 7, 425n],
+      [null, 1500n, null, null],
+    ]);
 
     const anaOrders = (
       await db.order.findMany({ where: { shop: SHOP, customerId: ids.ana }, orderBy: { id: "asc" } })

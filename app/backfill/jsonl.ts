@@ -18,7 +18,9 @@ const MONEY = "shopMoney { amount currencyCode }";
 export const BULK_QUERIES: Record<BackfillResource, string> = {
   products: `{
   products {
-    edges { node { id title handle productType vendor tags status updatedAt } }
+    edges { node { id title handle productType vendor tags status updatedAt
+      variants { edges { node { id title sku price inventoryQuantity inventoryItem { unitCost { amount currencyCode } } } } }
+    } }
   }
 }`,
   customers: `{
@@ -159,11 +161,23 @@ export interface ProductRow {
   shopifyUpdatedAt: string | null;
 }
 
+/** A product's variant: what the weekly picks read (price, stock on hand, unit cost). */
+export interface VariantRow {
+  id: string;
+  productId: string;
+  title: string | null;
+  sku: string | null;
+  priceMinor: number | null;
+  inventoryQuantity: number | null;
+  unitCostMinor: number | null;
+}
+
 export type ParsedLine =
   | { type: "Customer"; row: CustomerRow }
   | { type: "Order"; row: OrderRow }
   | { type: "Product"; row: ProductRow }
-  | { type: "LineItem"; parentId: string; row: MirrorLineItem };
+  | { type: "LineItem"; parentId: string; row: MirrorLineItem }
+  | { type: "ProductVariant"; row: VariantRow };
 
 type Obj = Record<string, unknown>;
 
@@ -323,6 +337,24 @@ export function parseLine(object: unknown, lineNumber: number, shopCurrency: str
           tags: strings(o.tags),
           status: typeof o.status === "string" ? o.status.toLowerCase() : null,
           shopifyUpdatedAt: time(o.updatedAt),
+        },
+      };
+    }
+    case "ProductVariant": {
+      const amount = (v: unknown) =>
+        typeof v === "string" || typeof v === "number" ? minorOf(v, shopCurrency) : null;
+      const cost = (o.inventoryItem as { unitCost?: { amount?: unknown } | null } | null)?.unitCost;
+      const quantity = o.inventoryQuantity;
+      return {
+        type,
+        row: {
+          id,
+          productId: idOf(o.__parentId, "Product", lineNumber, "__parentId"),
+          title: str(o.title),
+          sku: str(o.sku),
+          priceMinor: amount(o.price),
+          inventoryQuantity: typeof quantity === "number" && Number.isInteger(quantity) ? quantity : null,
+          unitCostMinor: amount(cost?.amount),
         },
       };
     }

@@ -7,6 +7,7 @@ import {
   type CustomerRow,
   type OrderRow,
   type ProductRow,
+  type VariantRow,
 } from "./jsonl";
 import {
   arrayLiteral,
@@ -57,6 +58,7 @@ class Batch {
   readonly customers = new Map<string, CustomerRow>();
   readonly orders = new Map<string, OrderRow>();
   readonly products = new Map<string, ProductRow>();
+  readonly variants = new Map<string, VariantRow>();
   /** Children whose parent was written by an earlier batch (ungrouped JSONL). */
   readonly late: { childId: string; parentId: string; kind: string; data: MirrorLineItem }[] = [];
   lineItems = 0;
@@ -136,7 +138,12 @@ export async function loadJsonl(
           throw new JsonlFormatError(lineNumber, "is not valid JSON");
         }
         const parsed = parseLine(object, lineNumber, target.shopCurrency);
-        if (parsed && parsed.type !== "LineItem" && batch.roots >= batchRoots) {
+        if (
+          parsed &&
+          parsed.type !== "LineItem" &&
+          parsed.type !== "ProductVariant" &&
+          batch.roots >= batchRoots
+        ) {
           await flush(batch);
           batch = new Batch();
         }
@@ -151,6 +158,9 @@ export async function loadJsonl(
             break;
           case "Order":
             batch.orders.set(parsed.row.id, parsed.row);
+            break;
+          case "ProductVariant":
+            batch.variants.set(parsed.row.id, parsed.row);
             break;
           case "LineItem": {
             const order = batch.orders.get(parsed.parentId);
@@ -187,6 +197,7 @@ async function writeBatch(
     await tx.exec(`SET LOCAL synchronous_commit = off`);
     if (batch.customers.size) await upsertCustomers(tx, target.shop, [...batch.customers.values()], now);
     if (batch.products.size) await upsertProducts(tx, target.shop, [...batch.products.values()], now);
+    if (batch.variants.size) await upsertVariants(tx, target.shop, [...batch.variants.values()], now);
     if (batch.orders.size) await upsertOrders(tx, target.shop, [...batch.orders.values()], now);
     if (batch.late.length) await stageChildren(tx, target.runId, batch.late);
     // Commit in file order: the batch before this one first (its failure aborts this one).
@@ -294,6 +305,22 @@ async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Dat
        "vendor" = EXCLUDED."vendor", "tags" = EXCLUDED."tags", "status" = EXCLUDED."status",
        "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
      WHERE "Product"."shopifyUpdatedAt" IS NULL OR "Product"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,
+    [shop, now.toISOString(), rowsJson(rows)],
+  );
+}
+
+async function upsertVariants(tx: Tx, shop: string, rows: VariantRow[], now: Date) {
+  await tx.exec(
+    `INSERT INTO "ProductVariant" ("shop", "id", "productId", "title", "sku", "priceMinor", "inventoryQuantity",
+       "unitCostMinor", "syncedAt")
+     SELECT $1, t."id", t."productId", t."title", t."sku", t."priceMinor", t."inventoryQuantity", t."unitCostMinor",
+       $2::timestamptz AT TIME ZONE 'UTC'
+     FROM json_to_recordset($3::json) AS t("id" bigint, "productId" bigint, "title" text, "sku" text,
+       "priceMinor" bigint, "inventoryQuantity" integer, "unitCostMinor" bigint)
+     ON CONFLICT ("shop", "id") DO UPDATE SET
+       "productId" = EXCLUDED."productId", "title" = EXCLUDED."title", "sku" = EXCLUDED."sku",
+       "priceMinor" = EXCLUDED."priceMinor", "inventoryQuantity" = EXCLUDED."inventoryQuantity",
+       "unitCostMinor" = EXCLUDED."unitCostMinor", "syncedAt" = EXCLUDED."syncedAt"`,
     [shop, now.toISOString(), rowsJson(rows)],
   );
 }

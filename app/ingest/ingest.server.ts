@@ -20,12 +20,13 @@ import {
   upsertCustomer,
   upsertOrder,
   upsertProduct,
+  upsertVariants,
 } from "./mirror.server";
 import type { OrderPayload } from "./order-payload";
 import { resourceId } from "./payload-common";
 import type { ProductPayload } from "./product-payload";
 import type { RefundPayload } from "./refund-payload";
-import { customerMirror, orderMirror, productMirror, refundMirror } from "./to-mirror";
+import { customerMirror, orderMirror, productMirror, refundMirror, variantMirrors } from "./to-mirror";
 
 // What each webhook topic does, inside the inbox transaction: mirror the payload
 // (conditionally: stale deliveries change nothing), then let the loyalty services settle
@@ -138,5 +139,8 @@ export async function deleteCustomer(
 }
 
 export async function ingestProduct(tx: Tx, shop: string, payload: ProductPayload, now: Date): Promise<void> {
-  await upsertProduct(tx, shop, productMirror(payload), now);
+  const applied = await upsertProduct(tx, shop, productMirror(payload), now);
+  if (!applied || !payload.variants.length) return;
+  const row = await tx.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
+  await upsertVariants(tx, shop, variantMirrors(payload, row?.currencyCode ?? "USD"), now);
 }

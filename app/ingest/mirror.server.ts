@@ -1,5 +1,5 @@
 import { Prisma } from "~/db.server";
-import type { CustomerMirror, OrderMirror, ProductMirror, RefundMirror } from "./to-mirror";
+import type { CustomerMirror, OrderMirror, ProductMirror, RefundMirror, VariantMirror } from "./to-mirror";
 
 // Writes to the mirror. Shopify delivers webhooks at least once and in any order, so
 // each upsert is conditional in one SQL statement: a payload older than the stored row
@@ -141,4 +141,18 @@ export async function upsertProduct(tx: Tx, shop: string, p: ProductMirror, now:
     WHERE "Product"."shopifyUpdatedAt" IS NULL OR "Product"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
     RETURNING "id"`;
   return rows.length > 0;
+}
+
+/** A product's variants from its webhook (applied only with a product payload that was). Unit costs stay. */
+export async function upsertVariants(tx: Tx, shop: string, variants: readonly VariantMirror[], now: Date) {
+  for (const v of variants)
+    await tx.$executeRaw`
+      INSERT INTO "ProductVariant" ("shop", "id", "productId", "title", "sku", "priceMinor", "inventoryQuantity",
+        "syncedAt")
+      VALUES (${shop}, ${v.id}, ${v.productId}, ${v.title}, ${v.sku}, ${v.priceMinor}, ${v.inventoryQuantity},
+        ${ts(now)}::timestamp)
+      ON CONFLICT ("shop", "id") DO UPDATE SET
+        "productId" = EXCLUDED."productId", "title" = EXCLUDED."title", "sku" = EXCLUDED."sku",
+        "priceMinor" = EXCLUDED."priceMinor", "inventoryQuantity" = EXCLUDED."inventoryQuantity",
+        "syncedAt" = EXCLUDED."syncedAt"`;
 }

@@ -1,8 +1,21 @@
 import { z } from "zod";
-import { graphqlId, instant, numericId, tagList } from "./payload-common";
+import { decimal, graphqlId, instant, numericId, tagList } from "./payload-common";
 
 // products/create and products/update (the REST product, API 2025-10). Collections are
 // not in the payload; collectionIds are left as the backfill or a later sync set them.
+// Variants carry price and stock on hand (null inventory_management: not tracked); the
+// unit cost is not in the REST product, so the bulk backfill's value stands.
+
+export const productVariantPayload = z
+  .object({
+    id: numericId,
+    title: z.string().nullish(),
+    sku: z.string().nullish(),
+    price: decimal.nullish(),
+    inventory_quantity: z.int32().nullish(),
+    inventory_management: z.string().nullish(),
+  })
+  .loose();
 
 export const productPayload = z
   .object({
@@ -15,6 +28,7 @@ export const productPayload = z
     status: z.string().nullish(),
     tags: tagList,
     updated_at: instant,
+    variants: z.array(productVariantPayload).default([]),
   })
   .loose();
 

@@ -1,7 +1,7 @@
 import type { MirrorLineItem, MirrorRefundLine } from "~/mirror/format";
 import type { CustomerPayload } from "./customer-payload";
 import type { EmbeddedCustomerPayload, OrderPayload } from "./order-payload";
-import { resourceId, shopMinor } from "./payload-common";
+import { resourceId, shopMinor, toMinor } from "./payload-common";
 import type { ProductPayload } from "./product-payload";
 import type { RefundPayload } from "./refund-payload";
 
@@ -198,6 +198,27 @@ export function refundMirror(
     processedAt: p.processed_at ?? p.created_at ?? null,
     shopifyCreatedAt: p.created_at ?? null,
   };
+}
+
+export interface VariantMirror {
+  id: bigint;
+  productId: bigint;
+  title: string | null;
+  sku: string | null;
+  priceMinor: bigint | null;
+  inventoryQuantity: number | null;
+}
+
+export function variantMirrors(p: ProductPayload, currency: string): VariantMirror[] {
+  const productId = resourceId(p.id, p.admin_graphql_api_id);
+  return p.variants.map((v) => ({
+    id: BigInt(v.id),
+    productId,
+    title: blankToNull(v.title),
+    sku: blankToNull(v.sku),
+    priceMinor: v.price == null ? null : BigInt(toMinor(v.price, currency)),
+    inventoryQuantity: v.inventory_management ? (v.inventory_quantity ?? null) : null,
+  }));
 }
 
 export function productMirror(p: ProductPayload): ProductMirror {

@@ -86,6 +86,10 @@ export const JOBS = {
     "schedule-sentiment": z.object({}).strict(),
     // One shop's unscored reviews scored (and, with OpenAI, the recent reviews summarised); job id = run id.
     "score-sentiment": z.object({ runId: z.uuid() }).strict(),
+    // Weekly: one weekly-picks run per installed shop (app/intelligence/picks/start.server.ts).
+    "schedule-weekly-picks": z.object({}).strict(),
+    // One shop's forecast, backtest and promotion picks; job id = run id.
+    "compute-weekly-picks": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

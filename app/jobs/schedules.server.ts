@@ -32,6 +32,8 @@ export const RETIRED_SCHEDULES = [
 // Review sentiment nightly at 03:00 UTC, before the scoring run whose churn model reads it;
 // imports ask for a run themselves, so this catches reviews that arrived any other way.
 export const SENTIMENT_PATTERN = "0 3 * * *";
+// Weekly picks on Mondays at 04:15 UTC: a week of sales is in, and the merchant has the week ahead.
+export const WEEKLY_PICKS_PATTERN = "15 4 * * 1";
 
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
@@ -45,6 +47,7 @@ export const SCHEDULES = [
   { queue: QUEUE.maintenance, id: "prune-inbox", every: PRUNE_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-sentiment", pattern: SENTIMENT_PATTERN },
+  { queue: QUEUE.analytics, id: "schedule-weekly-picks", pattern: WEEKLY_PICKS_PATTERN },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
 >;

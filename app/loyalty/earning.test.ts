@@ -115,6 +115,57 @@ describe("pointsForOrder", () => {
     expect(r.breakdown).toContainEqual({ kind: "tierMultiplier", tierId: "gold", multiplier: 1.5 });
   });
 
+  it("applies a product-scoped campaign to its products' lines only, never to shipping", () => {
+    const window = { startsAt: "2025-05-01T00:00:00Z", endsAt: "2025-07-01T00:00:00Z" };
+    const p = program({
+      tiers,
+      earning: {
+        includeShipping: true,
+        campaigns: [
+          { id: "all", name: "All", kind: "multiplier", multiplier: 2, ...window },
+          { id: "picks", name: "Picks", kind: "multiplier", multiplier: 3, productIds: ["p1"], ...window },
+          { id: "weak", name: "Weak", kind: "multiplier", multiplier: 1.5, productIds: ["p2"], ...window },
+          { id: "fixed", name: "Fixed", kind: "fixed", points: 5, productIds: ["p2"], ...window },
+          { id: "none", name: "None", kind: "fixed", points: 9, productIds: ["p9"], ...window },
+        ],
+      },
+    });
+    const lines = [
+      line({ id: "a", productId: "p1" }),
+      line({ id: "b", productId: "p2" }),
+      line({ id: "c", productId: null }),
+    ];
+    const r = pointsForOrder(
+      order({ lines, shippingMinor: 500 }),
+      { tierId: "gold", previousOrderCount: 1 },
+      p,
+      NOW,
+    );
+    // a: 10 × 1.5 (gold) × 3 = 45; b: the whole-order 2× beats its 1.5× → 30; c: 30; shipping 5 × 1.5 × 2 = 15.
+    expect(r.orderPoints).toBe(120);
+    expect(r.breakdown).toContainEqual({
+      kind: "line",
+      lineId: "a",
+      amountMinor: 1000,
+      productMultiplier: 1,
+      exactPoints: 45,
+      campaignId: "picks",
+      campaignMultiplier: 3,
+    });
+    expect(r.breakdown).toContainEqual({
+      kind: "line",
+      lineId: "b",
+      amountMinor: 1000,
+      productMultiplier: 1,
+      exactPoints: 30,
+    });
+    // The fixed points need a line of their product: p2 is there, p9 is not.
+    expect(r.bonuses).toEqual([{ cause: "campaign", campaignId: "fixed", points: 5 }]);
+    // An excluded line does not carry a scoped fixed bonus.
+    const excluded = program({ earning: { ...p.earning, exclusions: { productIds: ["p2"] } } });
+    expect(pointsForOrder(order({ lines }), member, excluded, NOW).bonuses).toEqual([]);
+  });
+
   it("judges campaigns by when the order was placed, half-open at the end", () => {
     const campaigns = [
       {

@@ -35,7 +35,16 @@ export type EarningBonus =
   { cause: "firstOrder"; points: number } | { cause: "campaign"; campaignId: string; points: number };
 
 export type BreakdownItem =
-  | { kind: "line"; lineId: string; amountMinor: number; productMultiplier: number; exactPoints: number }
+  | {
+      kind: "line";
+      lineId: string;
+      amountMinor: number;
+      productMultiplier: number;
+      exactPoints: number;
+      /** A product-scoped campaign that raised this line above the order's campaign multiplier. */
+      campaignId?: string;
+      campaignMultiplier?: number;
+    }
   | {
       kind: "lineExcluded";
       lineId: string;
@@ -84,12 +93,18 @@ export function activeCampaigns(campaigns: readonly Campaign[], at: Date): Campa
   return campaigns.filter((c) => Date.parse(c.startsAt) <= t && t < Date.parse(c.endsAt));
 }
 
+const scoped = (c: Campaign) => c.productIds !== undefined;
+const covers = (c: Campaign, productId: string | null) =>
+  !scoped(c) || (productId !== null && c.productIds!.includes(productId));
+
 /**
  * Points for one order. How multipliers combine, and why:
  * - per line, only the highest matching product/collection/tag multiplier applies (stacking
  *   three 2× rules into 8× is never what a merchant meant);
  * - that is multiplied by the member's tier multiplier and by the highest active campaign
  *   multiplier, which apply to everything that earns (lines, and shipping/tax if counted);
+ *   a product-scoped campaign counts only on its products' lines (the line takes the highest
+ *   campaign multiplier that covers it), never on shipping or tax;
  * - exclusions beat multipliers; rounding happens once, on the order total;
  * - fixed bonuses (first order, fixed campaigns) are whole points added after rounding.
  */
@@ -122,7 +137,7 @@ export function pointsForOrder(
     breakdown.push({ kind: "tierMultiplier", tierId: tier.id, multiplier: tierMultiplier });
   const campaigns = activeCampaigns(earning.campaigns, order.placedAt);
   const topCampaign = campaigns
-    .flatMap((c) => (c.kind === "multiplier" ? [c] : []))
+    .flatMap((c) => (c.kind === "multiplier" && !scoped(c) ? [c] : []))
     .reduce<{ id: string; multiplier: number } | null>(
       (best, c) => (best && best.multiplier >= c.multiplier ? best : c),
       null,
@@ -134,6 +149,14 @@ export function pointsForOrder(
       multiplier: topCampaign.multiplier,
     });
   const orderMultiplier = tierMultiplier * (topCampaign?.multiplier ?? 1);
+  const productCampaigns = campaigns.flatMap((c) => (c.kind === "multiplier" && scoped(c) ? [c] : []));
+  const lineCampaign = (productId: string | null) =>
+    productCampaigns.reduce<{ id: string; multiplier: number } | null>(
+      (best, c) =>
+        covers(c, productId) && c.multiplier > (best?.multiplier ?? topCampaign?.multiplier ?? 1) ? c : best,
+      null,
+    );
+  const earningProducts = new Set<string | null>();
 
   const components: EarningComponent[] = [];
   for (const line of order.lines) {
@@ -142,13 +165,17 @@ export function pointsForOrder(
       breakdown.push({ kind: "lineExcluded", lineId: line.id, reason: decision.excluded });
       continue;
     }
-    const exactPoints = snap(decision.amountMinor * perMinor * decision.multiplier * orderMultiplier);
+    earningProducts.add(line.productId);
+    const campaign = lineCampaign(line.productId);
+    const multiplier = campaign ? tierMultiplier * campaign.multiplier : orderMultiplier;
+    const exactPoints = snap(decision.amountMinor * perMinor * decision.multiplier * multiplier);
     breakdown.push({
       kind: "line",
       lineId: line.id,
       amountMinor: decision.amountMinor,
       productMultiplier: decision.multiplier,
       exactPoints,
+      ...(campaign ? { campaignId: campaign.id, campaignMultiplier: campaign.multiplier } : {}),
     });
     components.push({ key: `line:${line.id}`, amountMinor: decision.amountMinor, exactPoints });
   }
@@ -173,7 +200,8 @@ export function pointsForOrder(
     if (member.previousOrderCount === 0 && earning.bonuses.firstOrder > 0)
       bonuses.push({ cause: "firstOrder", points: earning.bonuses.firstOrder });
     for (const c of campaigns)
-      if (c.kind === "fixed") bonuses.push({ cause: "campaign", campaignId: c.id, points: c.points });
+      if (c.kind === "fixed" && (!scoped(c) || [...earningProducts].some((id) => covers(c, id))))
+        bonuses.push({ cause: "campaign", campaignId: c.id, points: c.points });
   }
   for (const bonus of bonuses) breakdown.push({ kind: "bonus", ...bonus });
   const points = orderPoints + bonuses.reduce((sum, b) => sum + b.points, 0);

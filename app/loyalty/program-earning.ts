@@ -35,9 +35,19 @@ const campaignBase = {
   name: z.string().trim().min(1, { error: "Give the campaign a name." }).max(80),
   startsAt: isoInstant,
   endsAt: isoInstant,
+  // Absent: the whole order. Given: only lines of these products (Shopify numeric ids) earn
+  // the multiplier, and the fixed points go to orders with such a line (the weekly picks).
+  productIds: z
+    .array(idSchema)
+    .min(1, { error: "Choose at least one product, or leave the campaign on whole orders." })
+    .max(250, { error: "At most 250 products." })
+    .optional(),
 };
 
-/** Bonus campaigns run in [startsAt, endsAt): a multiplier on order points, or fixed points per order. */
+/**
+ * Bonus campaigns run in [startsAt, endsAt): a multiplier on order points, or fixed points per
+ * order; with `productIds`, on those products' lines only.
+ */
 export const campaignSchema = z
   .discriminatedUnion("kind", [
     z.object({

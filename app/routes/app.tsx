@@ -41,6 +41,7 @@ export default function App() {
         <Link to="/app/insights/churn">Churn risk</Link>
         <Link to="/app/insights/reviews">Review sentiment</Link>
         <Link to="/app/insights/scoring">Scoring</Link>
+        <Link to="/app/insights/weekly-picks">Weekly picks</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/widget">Storefront widget</Link>
         <Link to="/app/imports">Reviews &amp; engagement</Link>

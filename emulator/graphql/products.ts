@@ -1,6 +1,6 @@
 import { formatDecimal } from "../resources/money";
 import type { ProductRecord, VariantRecord } from "../resources/records";
-import { legacyIdOf } from "../resources/records";
+import { gid, legacyIdOf } from "../resources/records";
 import type { ShopState } from "../store";
 import { connectionTypes, PAGINATION_ARGS } from "./common";
 import { paginate, sortRecords, type PageArgs } from "./connection";
@@ -54,7 +54,14 @@ export const productsModule: GraphqlModule = {
       displayName: String!
       sku: String
       price: Decimal!
+      inventoryQuantity: Int
+      inventoryItem: InventoryItem!
       product: Product!
+    }
+    type InventoryItem {
+      id: ID!
+      tracked: Boolean!
+      unitCost: MoneyV2
     }
     ${connectionTypes("ProductVariant")}
 
@@ -110,6 +117,19 @@ export const productsModule: GraphqlModule = {
       displayName: (v: VariantWithProduct) => `${v.product.title} - ${v.title}`,
       price: (v: VariantWithProduct, _: unknown, ctx: GraphqlContext) =>
         formatDecimal(v.priceMinor, ctx.shop.shop.currencyCode),
+      // One inventory item per variant; the emulator numbers it as its variant.
+      inventoryItem: (v: VariantWithProduct) => ({ variant: v }),
+    },
+    InventoryItem: {
+      id: (i: { variant: VariantWithProduct }) => gid("InventoryItem", i.variant.legacyId),
+      tracked: (i: { variant: VariantWithProduct }) => i.variant.inventoryQuantity !== null,
+      unitCost: (i: { variant: VariantWithProduct }, _: unknown, ctx: GraphqlContext) =>
+        i.variant.unitCostMinor === null
+          ? null
+          : {
+              amount: formatDecimal(i.variant.unitCostMinor, ctx.shop.shop.currencyCode),
+              currencyCode: ctx.shop.shop.currencyCode,
+            },
     },
   },
 };

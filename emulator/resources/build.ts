@@ -72,6 +72,8 @@ export function buildProduct(
         title: variant.title,
         sku: variant.sku ?? null,
         priceMinor: toMinorUnits(variant.price, currency),
+        inventoryQuantity: variant.inventoryQuantity,
+        unitCostMinor: variant.unitCost === null ? null : toMinorUnits(variant.unitCost, currency),
       };
     }),
   };

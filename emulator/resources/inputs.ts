@@ -110,6 +110,10 @@ export const productInput = z.object({
         title: z.string().default("Default Title"),
         sku: nullableText,
         price: decimal,
+        /** Units on hand (ProductVariant.inventoryQuantity); null: not tracked. */
+        inventoryQuantity: z.number().int().nullable().default(null),
+        /** InventoryItem.unitCost in the shop's currency; null: never set. */
+        unitCost: decimal.nullable().default(null),
       }),
     )
     .min(1),

@@ -108,6 +108,8 @@ export type VariantRecord = {
   title: string;
   sku: string | null;
   priceMinor: number;
+  inventoryQuantity: number | null;
+  unitCostMinor: number | null;
 };
 
 export type ProductRecord = {

@@ -167,7 +167,7 @@ export function slug(text: string): string {
     .replace(/^-|-$/g, "");
 }
 
-/** The emulator's product input (descriptions, costs and inventory stay simulator-side). */
+/** The emulator's product input (descriptions stay simulator-side). */
 export function productInput(product: SimProduct): ProductInput {
   return {
     id: product.id,
@@ -184,6 +184,8 @@ export function productInput(product: SimProduct): ProductInput {
       title: v.title,
       sku: v.sku,
       price: (v.priceMinor / 100).toFixed(2),
+      inventoryQuantity: v.inventory,
+      unitCost: (v.unitCostMinor / 100).toFixed(2),
     })),
   };
 }

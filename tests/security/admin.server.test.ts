@@ -69,6 +69,29 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   "routes/app.insights.churn": async () => ({ intent: "recompute" }),
   "routes/app.insights.reviews": async () => ({ intent: "recompute" }),
   "routes/app.insights.scoring": async () => ({ intent: "recompute" }),
+  // A launch of shop A's own computed picks (a new run each time, so each launch is valid).
+  "routes/app.insights.weekly-picks": async () => {
+    const pick = {
+      id: "1",
+      title: "Mug",
+      baselineUnits: 4,
+      promotedUnits: 4.6,
+      bonusCostMinor: 50,
+      netMinor: 100,
+    };
+    const run = await db.weeklyPicksRun.create({
+      data: {
+        shop: SHOP_A,
+        trigger: "test",
+        status: "computed",
+        currencyCode: "USD",
+        forecastFrom: new Date(),
+        settings: { top: 5, multiplier: 2 },
+        picks: [{ ...pick, incrementalMarginMinor: 150 }],
+      },
+    });
+    return { intent: "launch", runId: run.id, confirm: "yes" };
+  },
   "routes/app.members.$customerId.review": async () => ({ orderId: "1", decision: "release" }),
   "routes/app.experiments._index": async () => {
     // Valid each time: shop A's previous holdout (from the last attack) is ended first.

@@ -2,6 +2,8 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
 import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
+import { markPicksFailed, runWeeklyPicks } from "~/intelligence/picks/run.server";
+import { requestWeeklyPicks } from "~/intelligence/picks/start.server";
 import { computeSegments } from "~/intelligence/segments/compute.server";
 import { markScoringFailed } from "~/intelligence/scoring/run.server";
 import { requestScoringRun } from "~/intelligence/scoring/start.server";
@@ -13,9 +15,9 @@ import { openAi } from "~/openai.server";
 
 const SHOP_PAGE = 1_000;
 
-// The intelligence models' jobs: the nightly fan-outs (full scorings, review sentiment) over
+// The intelligence models' jobs: the scheduled fan-outs (nightly scorings and review sentiment, weekly picks) over
 // the installed shops, one shop's full scoring, and one shop's lifetime-value fit, segment
-// run, churn run or sentiment run on demand (each keyed by its row's id, so a repeat adds nothing).
+// run, churn run, sentiment run or weekly picks on demand (each keyed by its row's id, so a repeat adds nothing).
 
 export function analyticsProcessor(db: PrismaClient) {
   return async (job: Job) => {
@@ -116,6 +118,30 @@ export function analyticsProcessor(db: PrismaClient) {
               db,
               runId,
               "The scoring stopped on an error; the scores written before it stay.",
+            );
+          throw error;
+        }
+      }
+      case "schedule-weekly-picks":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return { shops: await forEachShop(db, (domain) => requestWeeklyPicks(db, domain, "schedule")) };
+      case "compute-weekly-picks": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "compute-weekly-picks">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runWeeklyPicks(db, runId, {
+            now: new Date(),
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markPicksFailed(
+              db,
+              runId,
+              "The computation stopped on an error; the previous picks stay shown.",
             );
           throw error;
         }

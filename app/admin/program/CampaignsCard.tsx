@@ -79,6 +79,12 @@ export function CampaignsCard({ draft, edit, errors }: { draft: ProgramDraft; ed
                   />
                 )}
               </InlineGrid>
+              {c.productIds && (
+                <Text as="p" tone="subdued">
+                  On {c.productIds.length} product{c.productIds.length === 1 ? "" : "s"} only (launched from
+                  Weekly picks).
+                </Text>
+              )}
               <InlineGrid columns={{ xs: 1, md: 3 }} gap="300" alignItems="end">
                 <Field
                   label="Starts (UTC)"

@@ -46,6 +46,8 @@ const campaignDraft = z.object({
   points: text,
   startsOn: text,
   endsOn: text,
+  // Carried through unedited: a campaign on some products (launched from Weekly picks).
+  productIds: z.array(z.string().max(40)).max(250).optional(),
 });
 
 export const programDraftSchema = z.object({
@@ -146,6 +148,7 @@ export function toDraft(program: Program): ProgramDraft {
         points: c.kind === "fixed" ? String(c.points) : "100",
         startsOn: isoDay(c.startsAt),
         endsOn: isoDay(c.endsAt),
+        ...(c.productIds ? { productIds: c.productIds } : {}),
       })),
     },
     expiry: {
@@ -231,6 +234,7 @@ export function fromDraft(draft: ProgramDraft): ProgramInput {
           : { points: parseNumber(c.points) }),
         startsAt: dayStart(c.startsOn),
         endsAt: dayStart(c.endsOn),
+        ...(c.productIds ? { productIds: c.productIds } : {}),
       })),
     },
     expiry:

@@ -82,6 +82,10 @@ export const JOBS = {
     "schedule-churn": z.object({}).strict(),
     // One shop's churn evaluation, risks, drivers and interventions; job id = run id.
     "compute-churn": z.object({ runId: z.uuid() }).strict(),
+    // Nightly: one product-recommendation run per installed shop (app/intelligence/recommendations/start.server.ts).
+    "schedule-recommendations": z.object({}).strict(),
+    // One shop's product vectors, neighbours and holdout evaluation; job id = run id.
+    "compute-recommendations": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -4,6 +4,8 @@ import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { requestChurnRun } from "~/intelligence/churn/start.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
+import { markRecommendationFailed, runRecommendationRun } from "~/intelligence/recommendations/run.server";
+import { requestRecommendationRun } from "~/intelligence/recommendations/start.server";
 import { computeSegments, startSegmentRun } from "~/intelligence/segments/compute.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
@@ -72,6 +74,29 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
               db,
               runId,
               "The computation stopped on an error; the previous risks stay in use.",
+            );
+          throw error;
+        }
+      }
+      case "schedule-recommendations":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return { shops: await forEachShop(db, (domain) => requestRecommendationRun(db, domain, "schedule")) };
+      case "compute-recommendations": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "compute-recommendations">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runRecommendationRun(db, runId, {
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markRecommendationFailed(
+              db,
+              runId,
+              "The computation stopped on an error; the previous recommendations stay in use.",
             );
           throw error;
         }

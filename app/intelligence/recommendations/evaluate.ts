@@ -1,6 +1,6 @@
 import { CF_DEFAULTS } from "./cf";
 import { buildNeighbours, contentNeighbours, MODEL_DEFAULTS, type ContentVectors, type ModelOptions } from "./model";
-import { popularity, recommendProducts, type NeighbourLink } from "./recommend";
+import { popularity, RECOMMEND_DEFAULTS, recommendProducts, type NeighbourLink } from "./recommend";
 
 // Time-holdout evaluation: fit on purchases before `cutoff`, recommend k products to every
 // customer who bought before it, and score them against the products that customer bought
@@ -103,7 +103,7 @@ export function evaluateHoldout(
       const recs = recommendProducts(user.history, lookups[m], popular, {
         k: maxK,
         weights: model.weights,
-        popularityWeight: m === "popularity" ? 0 : options.popularityWeight,
+        popularityWeight: m === "popularity" ? 0 : (options.popularityWeight ?? RECOMMEND_DEFAULTS.popularityWeight),
       });
       ks.forEach((k, j) => {
         const hits = recs.slice(0, k).filter((r) => user.relevant.has(r.productId)).length;

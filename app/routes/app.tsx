@@ -39,10 +39,12 @@ export default function App() {
         <Link to="/app/insights/segments">Segments</Link>
         <Link to="/app/insights/lifetime-value">Lifetime value</Link>
         <Link to="/app/insights/churn">Churn risk</Link>
+        <Link to="/app/insights/recommendations">Recommendations</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/widget">Storefront widget</Link>
         <Link to="/app/migration">Migrate from another app</Link>
         <Link to="/app/privacy">Privacy requests</Link>
+        <Link to="/app/settings/api-keys">API keys</Link>
         <Link to="/app/status">Status</Link>
       </NavMenu>
       <Outlet />

@@ -98,7 +98,7 @@ export const productInput = z.object({
     .regex(/^[a-z0-9-]+$/)
     .optional(),
   // Shopify's descriptionHtml; `description` is its text (tags stripped).
-  descriptionHtml: z.string().default(""),
+  descriptionHtml: z.string().optional(),
   productType: z.string().default(""),
   vendor: z.string().default(""),
   tags: z.array(z.string()).default([]),

@@ -89,6 +89,12 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   }),
   "routes/app.experiments.$experimentId": async () => ({ intent: "launch" }),
   "routes/app.insights.segments": async () => ({ intent: "recompute" }),
+  "routes/app.insights.recommendations": async () => ({ intent: "recompute" }),
+  "routes/app.settings.api-keys": async () => ({
+    intent: "create",
+    name: "security suite",
+    scopes: "recommendations:read",
+  }),
 };
 
 /** A program section's save of shop A's live version, unchanged. */

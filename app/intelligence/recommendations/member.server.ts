@@ -64,7 +64,7 @@ export async function productRecommendationsFor(
       coPurchases: l.coPurchases,
     });
   }
-  const recs = recommendProducts(history, (id) => byProduct.get(id) ?? [], (run.popular ?? []) as PopularProduct[], {
+  const recs = recommendProducts(history, (id) => byProduct.get(id) ?? [], (run.popular ?? []) as unknown as PopularProduct[], {
     k: Math.min(options.limit ?? 10, MAX_RECOMMENDATIONS),
     excludePurchased: options.excludePurchased ?? true,
   });

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 
 import { fitLifetimeValue, memberValue } from "../app/intelligence/clv/lifetime-value";
 import { DEFAULT_PURCHASES, DEFAULT_SPEND, syntheticCustomers } from "./support/clv-customers";
+import { benchProductRecommendations } from "./support/product-recommendations";
 
 const TARGET_S = 10;
 
@@ -88,4 +89,5 @@ if (purchases.ok && spend.ok) {
 console.log(
   `bg-nbd + gamma-gamma fit, ${count.toLocaleString("en-US")} customers: ${seconds.toFixed(2)} s (target <= ${TARGET_S} s)`,
 );
-if (!purchases.ok || !spend.ok || seconds > TARGET_S) process.exit(1);
+const recommendationsOk = await benchProductRecommendations();
+if (!purchases.ok || !spend.ok || seconds > TARGET_S || !recommendationsOk) process.exit(1);

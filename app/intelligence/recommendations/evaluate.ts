@@ -1,6 +1,6 @@
 import { CF_DEFAULTS } from "./cf";
 import { buildNeighbours, contentNeighbours, MODEL_DEFAULTS, type ContentVectors, type ModelOptions } from "./model";
-import { popularity, RECOMMEND_DEFAULTS, recommendProducts, type NeighbourLink } from "./recommend";
+import { popularity, popularityIndex, POPULAR_KEPT, RECOMMEND_DEFAULTS, recommendProducts, type NeighbourLink } from "./recommend";
 
 // Time-holdout evaluation: fit on purchases before `cutoff`, recommend k products to every
 // customer who bought before it, and score them against the products that customer bought
@@ -79,7 +79,8 @@ export function evaluateHoldout(
       reason: `not enough repeat buyers to evaluate: it needs at least ${MIN_TEST_CUSTOMERS} customers who bought before the test window and something new in it; there are ${users.length}.`,
     };
   const baskets = [...train.values()].map((s) => [...s]);
-  const popular = popularity(baskets, productIds.length);
+  // As in production: the run keeps the POPULAR_KEPT best sellers (their prior and the fill).
+  const popular = popularityIndex(popularity(baskets, POPULAR_KEPT));
   const maxK = Math.max(...ks);
   const lists = contentNeighbours(content, model.candidates);
   const variant = (weights: ModelOptions["weights"]) => {

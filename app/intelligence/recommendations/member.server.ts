@@ -1,6 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import { loadMemberHistory } from "./inputs.server";
-import { recommendProducts, type NeighbourLink, type PopularProduct, type Reason } from "./recommend";
+import { popularityIndex, recommendProducts, type NeighbourLink, type PopularProduct, type Reason } from "./recommend";
 
 // A member's product recommendations as the API, the member page and the Insights preview
 // show them: from the latest computed run's neighbours and best sellers and the member's
@@ -64,7 +64,7 @@ export async function productRecommendationsFor(
       coPurchases: l.coPurchases,
     });
   }
-  const recs = recommendProducts(history, (id) => byProduct.get(id) ?? [], (run.popular ?? []) as unknown as PopularProduct[], {
+  const recs = recommendProducts(history, (id) => byProduct.get(id) ?? [], popularityIndex((run.popular ?? []) as unknown as PopularProduct[]), {
     k: Math.min(options.limit ?? 10, MAX_RECOMMENDATIONS),
     excludePurchased: options.excludePurchased ?? true,
   });

@@ -55,28 +55,50 @@ export const RECOMMEND_DEFAULTS: RecommendOptions = {
 /** Numeric order of decimal ids held as strings. */
 export const idOrder = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
+/** Best sellers in order, with a lookup of each one's buyers (built once, used for every member). */
+export interface PopularityIndex {
+  ranked: readonly PopularProduct[];
+  buyers: ReadonlyMap<string, number>;
+}
+
+export function popularityIndex(ranked: readonly PopularProduct[]): PopularityIndex {
+  return { ranked, buyers: new Map(ranked.map((p) => [p.productId, p.buyers])) };
+}
+
 export function recommendProducts(
   history: readonly string[],
   neighboursOf: (productId: string) => readonly NeighbourLink[],
-  popular: readonly PopularProduct[],
+  popular: PopularityIndex,
   options: Partial<RecommendOptions> = {},
 ): ProductRecommendation[] {
   const o = { ...RECOMMEND_DEFAULTS, ...options };
   const bought = new Set(history);
   const candidates = new Map<string, { score: number; from: { link: NeighbourLink; source: string }[] }>();
-  const top = popular[0]?.buyers ?? 0;
-  if (bought.size > 0 && top > 0 && o.popularityWeight > 0)
-    for (const p of popular)
-      if (!(o.excludePurchased && bought.has(p.productId)))
-        candidates.set(p.productId, { score: (o.popularityWeight * p.buyers) / top, from: [] });
+  const top = popular.ranked[0]?.buyers ?? 0;
+  const withPrior = bought.size > 0 && top > 0 && o.popularityWeight > 0;
+  const prior = (id: string) => {
+    const buyers = withPrior ? popular.buyers.get(id) : undefined;
+    return buyers === undefined ? 0 : (o.popularityWeight * buyers) / top;
+  };
   for (const source of [...bought].sort(idOrder))
     for (const link of neighboursOf(source)) {
       if (link.productId === source || (o.excludePurchased && bought.has(link.productId))) continue;
       let c = candidates.get(link.productId);
-      if (!c) candidates.set(link.productId, (c = { score: 0, from: [] }));
+      if (!c) candidates.set(link.productId, (c = { score: prior(link.productId), from: [] }));
       c.score += link.score;
       c.from.push({ link, source });
     }
+  // Products with the prior alone: only the k best sellers not bought can reach the top k
+  // (any further one scores less than k candidates already there).
+  if (withPrior) {
+    let added = 0;
+    for (const { productId } of popular.ranked) {
+      if (added >= o.k) break;
+      if (o.excludePurchased && bought.has(productId)) continue;
+      added++;
+      if (!candidates.has(productId)) candidates.set(productId, { score: prior(productId), from: [] });
+    }
+  }
   const ranked = [...candidates.entries()]
     .sort((a, b) => b[1].score - a[1].score || idOrder(a[0], b[0]))
     .slice(0, o.k)
@@ -91,7 +113,7 @@ export function recommendProducts(
         : [{ kind: "popular" as const }],
     }));
   const taken = new Set(ranked.map((r) => r.productId));
-  for (const { productId } of popular) {
+  for (const { productId } of popular.ranked) {
     if (ranked.length >= o.k) break;
     if (taken.has(productId) || (o.excludePurchased && bought.has(productId))) continue;
     taken.add(productId);
@@ -105,6 +127,9 @@ function reasonOf(link: NeighbourLink, source: string, weights: BlendWeights): R
     ? { kind: "boughtTogether", productId: source, coPurchases: link.coPurchases }
     : { kind: "similar", productId: source };
 }
+
+/** Best sellers a run keeps: the prior and the cold-start fill read these. */
+export const POPULAR_KEPT = 500;
 
 /** Products by distinct buyers, most first (ties: smaller id), for cold-start members. */
 export function popularity(baskets: readonly (readonly string[])[], limit: number): { productId: string; buyers: number }[] {

@@ -5,7 +5,7 @@ import { contentHash, contentText } from "./content-hash";
 import { denseNeighbours, sparseDot, sparseNeighbours } from "./content";
 import { evaluateHoldout, holdoutCutoff } from "./evaluate";
 import { buildNeighbours } from "./model";
-import { idOrder, popularity, recommendProducts, type NeighbourLink } from "./recommend";
+import { idOrder, popularity, popularityIndex, recommendProducts, type NeighbourLink } from "./recommend";
 import { productTokens, tfidf, tokenize } from "./tfidf";
 import { TopN } from "./top";
 
@@ -95,7 +95,7 @@ describe("member recommendations", () => {
     "11": [link("20", 0.2, 0.05, 0.8, 2), link("10", 0.9, 1, 0.5, 9)],
   };
   const of = (id: string) => neighbours[id] ?? [];
-  const popular = [{ productId: "40", buyers: 10 }, { productId: "20", buyers: 5 }, { productId: "50", buyers: 2 }];
+  const popular = popularityIndex([{ productId: "40", buyers: 10 }, { productId: "20", buyers: 5 }, { productId: "50", buyers: 2 }]);
 
   it("sums links over the bought products, adds the popularity prior, leaves out what was bought", () => {
     const recs = recommendProducts(["10", "11"], of, popular, { k: 3, popularityWeight: 0.5 });
@@ -113,14 +113,14 @@ describe("member recommendations", () => {
   });
 
   it("keeps bought products when asked, and a member with no history gets the best sellers", () => {
-    const recs = recommendProducts(["11"], of, [], { k: 5, excludePurchased: false, popularityWeight: 0 });
+    const recs = recommendProducts(["11"], of, popularityIndex([]), { k: 5, excludePurchased: false, popularityWeight: 0 });
     expect(recs.map((r) => r.productId)).toEqual(["10", "20"]);
     expect(recommendProducts([], of, popular, { k: 2 }).map((r) => r.productId)).toEqual(["40", "20"]);
   });
 
   it("is deterministic: ties go to the smaller id (numerically)", () => {
     const tie = { "1": [link("9", 0.5, 0.5, 0, 2), link("10", 0.5, 0.5, 0, 2)] } as Record<string, NeighbourLink[]>;
-    expect(recommendProducts(["1"], (id) => tie[id] ?? [], [], { popularityWeight: 0 }).map((r) => r.productId)).toEqual(["9", "10"]);
+    expect(recommendProducts(["1"], (id) => tie[id] ?? [], popularityIndex([]), { popularityWeight: 0 }).map((r) => r.productId)).toEqual(["9", "10"]);
     expect(["10", "9", "100", "11"].sort(idOrder)).toEqual(["9", "10", "11", "100"]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateHoldout } from "./evaluate";
 import { buildNeighbours } from "./model";
-import { popularity, recommendProducts, type NeighbourLink } from "./recommend";
+import { popularity, popularityIndex, recommendProducts, type NeighbourLink } from "./recommend";
 import expected from "./reference/expected.json";
 import fixture from "./reference/fixture.json";
 import { productTokens, tfidf } from "./tfidf";
@@ -50,7 +50,11 @@ describe("recommendations against the Python reference", () => {
     expect(popular.slice(0, 10)).toEqual(expected.popular);
     const byId = new Map(ids.map((id, i) => [id, built.neighbours[i]!]));
     for (const [customer, list] of Object.entries(expected.memberRecs)) {
-      const recs = recommendProducts([...byCustomer.get(customer)!], (id) => byId.get(id) ?? ([] as NeighbourLink[]), popular);
+      const recs = recommendProducts(
+        [...byCustomer.get(customer)!],
+        (id) => byId.get(id) ?? ([] as NeighbourLink[]),
+        popularityIndex(popular),
+      );
       expect(recs.map((r) => r.productId), customer).toEqual(list);
     }
   });

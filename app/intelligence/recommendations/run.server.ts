@@ -3,7 +3,7 @@ import { openAi, type OpenAiClient } from "~/openai.server";
 import { evaluateHoldout, holdoutCutoff, type HoldoutEvaluation } from "./evaluate";
 import { loadCatalog, loadPurchases } from "./inputs.server";
 import { buildNeighbours, contentNeighbours, MODEL_DEFAULTS } from "./model";
-import { popularity } from "./recommend";
+import { popularity, POPULAR_KEPT } from "./recommend";
 import { contentVectors } from "./vectors.server";
 
 // One product-recommendation run of a shop, as the worker runs it: the catalogue and the
@@ -13,7 +13,6 @@ import { contentVectors } from "./vectors.server";
 // recorded with its reason and leaves the previous neighbours in use.
 
 const WRITE_CHUNK = 5_000;
-export const POPULAR_KEPT = 200;
 
 export type StoredEvaluation = HoldoutEvaluation & { note: string | null };
 

@@ -34,34 +34,45 @@ export function normalised(v: Float32Array | Float64Array): Float64Array {
 }
 
 export function sparseNeighbours(vectors: readonly SparseVector[], n: number, minScore = 1e-9): Scored[][] {
-  const postings = new Map<number, { doc: number[]; value: number[] }>();
+  // Postings as flat typed arrays (term t's documents are doc[start[t] .. start[t + 1])).
+  let terms = 0;
+  let entries = 0;
+  for (const v of vectors) {
+    entries += v.indices.length;
+    for (const t of v.indices) if (t + 1 > terms) terms = t + 1;
+  }
+  const start = new Int32Array(terms + 1);
+  for (const v of vectors) for (const t of v.indices) start[t + 1]!++;
+  for (let t = 0; t < terms; t++) start[t + 1]! += start[t]!;
+  const fill = start.slice(0, terms);
+  const doc = new Int32Array(entries);
+  const value = new Float64Array(entries);
   vectors.forEach((v, d) => {
     for (let k = 0; k < v.indices.length; k++) {
-      const term = v.indices[k]!;
-      let p = postings.get(term);
-      if (!p) postings.set(term, (p = { doc: [], value: [] }));
-      p.doc.push(d);
-      p.value.push(v.values[k]!);
+      const at = fill[v.indices[k]!]!++;
+      doc[at] = d;
+      value[at] = v.values[k]!;
     }
   });
   const acc = new Float64Array(vectors.length);
-  const touched: number[] = [];
+  const touched = new Int32Array(vectors.length);
   return vectors.map((v, d) => {
+    let count = 0;
     for (let k = 0; k < v.indices.length; k++) {
-      const p = postings.get(v.indices[k]!)!;
+      const t = v.indices[k]!;
       const w = v.values[k]!;
-      for (let m = 0; m < p.doc.length; m++) {
-        const other = p.doc[m]!;
-        if (acc[other] === 0) touched.push(other);
-        acc[other]! += w * p.value[m]!;
+      for (let m = start[t]!, end = start[t + 1]!; m < end; m++) {
+        const other = doc[m]!;
+        if (acc[other] === 0) touched[count++] = other;
+        acc[other]! += w * value[m]!;
       }
     }
     const top = new TopN(n);
-    for (const other of touched) {
+    for (let m = 0; m < count; m++) {
+      const other = touched[m]!;
       if (other !== d && acc[other]! > minScore) top.offer(other, acc[other]!);
       acc[other] = 0;
     }
-    touched.length = 0;
     return top.sorted();
   });
 }

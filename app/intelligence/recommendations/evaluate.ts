@@ -1,5 +1,5 @@
-import { CF_DEFAULTS } from "./cf";
-import { buildNeighbours, contentNeighbours, MODEL_DEFAULTS, type ContentVectors, type ModelOptions } from "./model";
+import { CF_DEFAULTS, itemItemCf } from "./cf";
+import { basketIndices, blendLinks, contentNeighbours, MODEL_DEFAULTS, MIN_PRODUCTS, type ContentVectors, type ModelOptions } from "./model";
 import { popularity, popularityIndex, POPULAR_KEPT, RECOMMEND_DEFAULTS, recommendProducts, type NeighbourLink } from "./recommend";
 
 // Time-holdout evaluation: fit on purchases before `cutoff`, recommend k products to every
@@ -73,6 +73,7 @@ export function evaluateHoldout(
     const later = [...(test.get(customer) ?? [])].filter((p) => !bought.has(p));
     if (later.length) users.push({ history: [...bought], relevant: new Set(later) });
   }
+  if (productIds.length < MIN_PRODUCTS) return { ok: false, reason: `not enough products to evaluate: it needs at least ${MIN_PRODUCTS}.` };
   if (users.length < MIN_TEST_CUSTOMERS)
     return {
       ok: false,
@@ -83,10 +84,10 @@ export function evaluateHoldout(
   const popular = popularityIndex(popularity(baskets, POPULAR_KEPT));
   const maxK = Math.max(...ks);
   const lists = contentNeighbours(content, model.candidates);
+  const cf = itemItemCf(basketIndices(productIds, baskets), productIds.length, model.cf);
   const variant = (weights: ModelOptions["weights"]) => {
-    const built = buildNeighbours(productIds, content, baskets, { ...model, weights }, lists);
-    if (!built.ok) return () => [] as NeighbourLink[];
-    const byId = new Map(productIds.map((id, i) => [id, built.neighbours[i]!]));
+    const links = blendLinks(productIds, content, cf, lists, { ...model, weights });
+    const byId = new Map(productIds.map((id, i) => [id, links[i]!]));
     return (id: string) => byId.get(id) ?? [];
   };
   const lookups = {

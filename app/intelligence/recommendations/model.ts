@@ -1,5 +1,5 @@
 import { BLEND_DEFAULTS, blendNeighbours, type BlendWeights } from "./blend";
-import { CF_DEFAULTS, itemItemCf, type CfOptions } from "./cf";
+import { CF_DEFAULTS, itemItemCf, type CfNeighbour, type CfOptions } from "./cf";
 import { denseDot, denseNeighbours, sparseDot, sparseNeighbours } from "./content";
 import { idOrder, type NeighbourLink } from "./recommend";
 import type { SparseVector } from "./tfidf";
@@ -77,18 +77,27 @@ export function buildNeighbours(
   for (let i = 1; i < productIds.length; i++)
     if (idOrder(productIds[i - 1]!, productIds[i]!) >= 0) throw new Error("productIds must be ascending");
   const cf = itemItemCf(basketIndices(productIds, baskets), productIds.length, { ...CF_DEFAULTS, ...o.cf });
+  return { ok: true, neighbours: blendLinks(productIds, content, cf, contentLists, o) };
+}
+
+/** Blended neighbour lists from CF lists already computed (the evaluation blends one CF three ways). */
+export function blendLinks(
+  productIds: readonly string[],
+  content: ContentVectors,
+  cf: CfNeighbour[][],
+  contentLists: Scored[][] | undefined,
+  options: Partial<ModelOptions> = {},
+): NeighbourLink[][] {
+  const o = { ...MODEL_DEFAULTS, ...options };
   const lists = o.weights.content > 0 ? (contentLists ?? contentNeighbours(content, o.candidates)) : [];
   const blended = blendNeighbours(cf, lists, contentSimilarity(content), o.n, o.weights);
-  return {
-    ok: true,
-    neighbours: blended.map((row) =>
-      row.map((nb) => ({
-        productId: productIds[nb.index]!,
-        score: nb.score,
-        cfScore: nb.cfScore,
-        contentScore: nb.contentScore,
-        coPurchases: nb.coPurchases,
-      })),
-    ),
-  };
+  return blended.map((row) =>
+    row.map((nb) => ({
+      productId: productIds[nb.index]!,
+      score: nb.score,
+      cfScore: nb.cfScore,
+      contentScore: nb.contentScore,
+      coPurchases: nb.coPurchases,
+    })),
+  );
 }

@@ -151,7 +151,8 @@ export function EvaluationCard({ page }: { page: RecommendationsPage }) {
           <>
             <Text as="p" tone="subdued">
               Trained on orders before the last {Math.round(lastDays(e.cutoffDay, page.result!.computedAt))} days
-              and checked on the {e.testCustomers.toLocaleString("en-US")} customers who then bought something new:
+              and checked on the {e.testCustomers.toLocaleString("en-US")} customers who then bought something new
+              {e.returningCustomers > e.testCustomers ? ` (an even sample of ${e.returningCustomers.toLocaleString("en-US")})` : ""}:
               precision@k is the share of the k recommended products they went on to buy, recall@k the share of
               what they bought that was among the k.
             </Text>

@@ -1,6 +1,7 @@
 import { CF_DEFAULTS, itemItemCf } from "./cf";
 import { basketIndices, blendLinks, contentNeighbours, MODEL_DEFAULTS, MIN_PRODUCTS, type ContentVectors, type ModelOptions } from "./model";
-import { popularity, popularityIndex, POPULAR_KEPT, RECOMMEND_DEFAULTS, recommendProducts, type NeighbourLink } from "./recommend";
+import { idOrder, popularity, popularityIndex, POPULAR_KEPT, RECOMMEND_DEFAULTS, recommendProducts, type NeighbourLink } from "./recommend";
+import type { Scored } from "./top";
 
 // Time-holdout evaluation: fit on purchases before `cutoff`, recommend k products to every
 // customer who bought before it, and score them against the products that customer bought
@@ -30,13 +31,17 @@ export type HoldoutEvaluation =
       ok: true;
       cutoffDay: number;
       trainCustomers: number;
+      /** Customers evaluated (of `returningCustomers`, at most MAX_TEST_CUSTOMERS). */
       testCustomers: number;
+      returningCustomers: number;
       products: number;
       methods: Record<Method, AtK[]>;
     }
   | { ok: false; reason: string };
 
 export const MIN_TEST_CUSTOMERS = 20;
+/** Above this many returning customers an even sample (in id order) is evaluated: the figures are stable well before, and it bounds the run. */
+export const MAX_TEST_CUSTOMERS = 5_000;
 
 /** The last `days` (at most a quarter of the history's span) are the test window. */
 export function holdoutCutoff(purchaseDays: readonly number[], days = 90): number | null {
@@ -56,7 +61,15 @@ export function evaluateHoldout(
   content: ContentVectors,
   purchases: readonly PurchaseEvent[],
   cutoffDay: number,
-  options: { ks?: number[]; model?: Partial<ModelOptions>; popularityWeight?: number } = {},
+  options: {
+    ks?: number[];
+    model?: Partial<ModelOptions>;
+    popularityWeight?: number;
+    /** Content candidate lists already computed for `content`. */
+    contentLists?: Scored[][];
+    /** Customers evaluated at most (an even sample in id order above it). */
+    maxCustomers?: number;
+  } = {},
 ): HoldoutEvaluation {
   const ks = options.ks ?? [5, 10];
   const model = { ...MODEL_DEFAULTS, ...options.model, cf: { ...CF_DEFAULTS, ...options.model?.cf } };
@@ -68,10 +81,17 @@ export function evaluateHoldout(
     if (!set) into.set(p.customerId, (set = new Set()));
     set.add(p.productId);
   }
-  const users: { history: string[]; relevant: Set<string> }[] = [];
+  let users: { customer: string; history: string[]; relevant: Set<string> }[] = [];
   for (const [customer, bought] of train) {
     const later = [...(test.get(customer) ?? [])].filter((p) => !bought.has(p));
-    if (later.length) users.push({ history: [...bought], relevant: new Set(later) });
+    if (later.length) users.push({ customer, history: [...bought], relevant: new Set(later) });
+  }
+  const returningCustomers = users.length;
+  const cap = options.maxCustomers ?? MAX_TEST_CUSTOMERS;
+  if (users.length > cap) {
+    const step = users.length / cap;
+    const sorted = users.sort((a, b) => idOrder(a.customer, b.customer));
+    users = Array.from({ length: cap }, (_, i) => sorted[Math.floor(i * step)]!);
   }
   if (productIds.length < MIN_PRODUCTS) return { ok: false, reason: `not enough products to evaluate: it needs at least ${MIN_PRODUCTS}.` };
   if (users.length < MIN_TEST_CUSTOMERS)
@@ -83,7 +103,7 @@ export function evaluateHoldout(
   // As in production: the run keeps the POPULAR_KEPT best sellers (their prior and the fill).
   const popular = popularityIndex(popularity(baskets, POPULAR_KEPT));
   const maxK = Math.max(...ks);
-  const lists = contentNeighbours(content, model.candidates);
+  const lists = options.contentLists ?? contentNeighbours(content, model.candidates);
   const cf = itemItemCf(basketIndices(productIds, baskets), productIds.length, model.cf);
   const variant = (weights: ModelOptions["weights"]) => {
     const links = blendLinks(productIds, content, cf, lists, { ...model, weights });
@@ -105,6 +125,7 @@ export function evaluateHoldout(
       const recs = recommendProducts(user.history, lookups[m], popular, {
         k: maxK,
         weights: model.weights,
+        reasons: 0,
         popularityWeight: m === "popularity" ? 0 : (options.popularityWeight ?? RECOMMEND_DEFAULTS.popularityWeight),
       });
       ks.forEach((k, j) => {
@@ -130,6 +151,7 @@ export function evaluateHoldout(
     cutoffDay,
     trainCustomers: train.size,
     testCustomers: users.length,
+    returningCustomers,
     products: productIds.length,
     methods,
   };

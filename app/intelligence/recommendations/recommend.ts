@@ -86,7 +86,7 @@ export function recommendProducts(
       let c = candidates.get(link.productId);
       if (!c) candidates.set(link.productId, (c = { score: prior(link.productId), from: [] }));
       c.score += link.score;
-      c.from.push({ link, source });
+      if (o.reasons > 0) c.from.push({ link, source });
     }
   // Products with the prior alone: only the k best sellers not bought can reach the top k
   // (any further one scores less than k candidates already there).

@@ -57,7 +57,7 @@ export async function runRecommendationRun(
   const evaluation: StoredEvaluation =
     cutoff === null
       ? { ok: false, reason: "not enough order history to evaluate: it needs orders on more than one day.", note: vectors.note }
-      : { ...evaluateHoldout(ids, vectors.content, purchases, cutoff), note: vectors.note };
+      : { ...evaluateHoldout(ids, vectors.content, purchases, cutoff, { contentLists: lists }), note: vectors.note };
   await progress("Saving", 0.9);
   const rows = built.neighbours.flatMap((row, i) =>
     row.map((nb, rank) => ({

@@ -150,8 +150,7 @@ export function EvaluationCard({ page }: { page: RecommendationsPage }) {
         ) : (
           <>
             <Text as="p" tone="subdued">
-              Trained on orders before the last {Math.round(lastDays(e.cutoffDay, page.result!.computedAt))} days
-              and checked on the {e.testCustomers.toLocaleString("en-US")} customers who then bought something new
+              Trained on the orders before the last {Math.round(e.testDays)} days of history and checked on the {e.testCustomers.toLocaleString("en-US")} customers who then bought something new
               {e.returningCustomers > e.testCustomers ? ` (an even sample of ${e.returningCustomers.toLocaleString("en-US")})` : ""}:
               precision@k is the share of the k recommended products they went on to buy, recall@k the share of
               what they bought that was among the k.
@@ -174,9 +173,4 @@ export function EvaluationCard({ page }: { page: RecommendationsPage }) {
       </BlockStack>
     </Card>
   );
-}
-
-/** Days between the holdout cutoff (days since the epoch) and the computation. */
-function lastDays(cutoffDay: number, computedAt: string): number {
-  return Math.max(1, Date.parse(computedAt) / 86_400_000 - cutoffDay);
 }

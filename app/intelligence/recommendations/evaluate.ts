@@ -30,6 +30,8 @@ export type HoldoutEvaluation =
   | {
       ok: true;
       cutoffDay: number;
+      /** Days from the cutoff to the last purchase: the test window. */
+      testDays: number;
       trainCustomers: number;
       /** Customers evaluated (of `returningCustomers`, at most MAX_TEST_CUSTOMERS). */
       testCustomers: number;
@@ -149,6 +151,7 @@ export function evaluateHoldout(
   return {
     ok: true,
     cutoffDay,
+    testDays: purchases.reduce((last, p) => Math.max(last, p.day), cutoffDay) - cutoffDay,
     trainCustomers: train.size,
     testCustomers: users.length,
     returningCustomers,

@@ -4,10 +4,7 @@ import { idOrder } from "./recommend";
 import type { ProductText } from "./tfidf";
 
 // What the recommender reads from the mirror: the shop's products (archived and draft ones
-// are not recommended) in ascending id order, and every counted order line of a known
-// customer as a purchase in days since the epoch.
-
-export const DAY_MS = 86_400_000;
+// are not recommended) in ascending id order, and the counted order lines of known customers.
 
 export type CatalogProduct = ProductText & { id: string };
 
@@ -27,17 +24,19 @@ export async function loadCatalog(db: PrismaClient, shop: string): Promise<Catal
     .sort((a, b) => idOrder(a.id, b.id));
 }
 
+/**
+ * Each customer's first purchase of each product (later ones change neither the baskets nor
+ * the holdout's "bought for the first time after the cutoff"), in days since the epoch; ids as
+ * text and days as numbers, so a million lines cost no BigInt or Date each.
+ */
 export async function loadPurchases(db: PrismaClient, shop: string): Promise<PurchaseEvent[]> {
-  const rows = await db.$queryRaw<{ customerId: bigint; productId: string; at: Date }[]>`
-    SELECT o."customerId", l->>'productId' AS "productId", COALESCE(o."processedAt", o."shopifyCreatedAt") AS at
+  return db.$queryRaw<PurchaseEvent[]>`
+    SELECT o."customerId"::text AS "customerId", l->>'productId' AS "productId",
+      extract(epoch FROM min(COALESCE(o."processedAt", o."shopifyCreatedAt")))::float8 / 86400 AS day
     FROM "Order" o, jsonb_array_elements(o."lineItems") AS l
     WHERE o."shop" = ${shop} AND o."customerId" IS NOT NULL AND o."cancelledAt" IS NULL AND NOT o."test"
-      AND l->>'productId' IS NOT NULL AND COALESCE(o."processedAt", o."shopifyCreatedAt") IS NOT NULL`;
-  return rows.map((r) => ({
-    customerId: r.customerId.toString(),
-    productId: r.productId,
-    day: r.at.getTime() / DAY_MS,
-  }));
+      AND l->>'productId' IS NOT NULL AND COALESCE(o."processedAt", o."shopifyCreatedAt") IS NOT NULL
+    GROUP BY 1, 2`;
 }
 
 /** The distinct products a customer bought (counted orders), ascending. */

@@ -1,5 +1,5 @@
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { formatDateTime } from "~/admin/components/time";
 import type { ApiKeysAnswer, ApiKeysPage } from "./page.server";
 
@@ -13,6 +13,11 @@ export function CreateKeyCard(props: {
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<string[]>(props.page.scopes.map((s) => s.value));
   const answer = props.answer;
+  const createdId = answer?.ok ? answer.created?.id : undefined;
+  // A new key: the form starts over for the next one.
+  useEffect(() => {
+    if (createdId) setName("");
+  }, [createdId]);
   const fieldErrors = answer && !answer.ok ? answer.fieldErrors : undefined;
   const create = () => {
     const form = new FormData();

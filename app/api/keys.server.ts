@@ -69,6 +69,9 @@ export async function authenticateKey(
   if (!key) return unauthorized;
   const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) } });
   if (!row || row.revokedAt) return unauthorized;
+  // An uninstalled shop's keys stop working with it (shop/redact deletes them later).
+  const shop = await db.shop.findUnique({ where: { domain: row.shop }, select: { status: true } });
+  if (shop?.status !== "installed") return unauthorized;
   if (!row.scopes.includes(scope))
     return { ok: false, status: 403, code: "forbidden", message: `This key does not have the ${scope} scope.` };
   // lastUsedAt to the minute: one write a minute per key, not one per request.

@@ -108,6 +108,11 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
     expect((await call("101", `Bearer ${keyA}`)).status).toBe(401);
   });
 
+  it("401 once the shop uninstalled the app", async () => {
+    await db.shop.update({ where: { domain: A }, data: { status: "uninstalled", uninstalledAt: new Date() } });
+    expect((await call("101", `Bearer ${keyA}`)).status).toBe(401);
+  });
+
   it("403 for a key without the scope", async () => {
     const row = await db.apiKey.findFirstOrThrow({ where: { shop: A } });
     await db.apiKey.update({ where: { id: row.id }, data: { scopes: [] } });

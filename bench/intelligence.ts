@@ -1,4 +1,4 @@
-// `bench:intelligence`, two target lines (the product-recommendations line is its own engineer's):
+// `bench:intelligence`, three target lines:
 // 1. BG/NBD and Gamma-Gamma fitted by maximum
 // likelihood on 1,000,000 synthetic customers drawn from known parameters (days, an 18-month
 // window; bench/support/clv-customers.ts), timed from the plain per-customer summaries that
@@ -14,8 +14,10 @@
 // to end from the database: a scratch database gets the shop (bench/support/scoring-shop.ts,
 // COPY and set-based SQL, not timed), then one ScoringRun runs exactly as the worker runs it,
 // timed from its first read to its last write; the worker's event-loop delay is measured meanwhile.
+// 3. Product recommendations for 10,000 products (bench/support/product-recommendations.ts):
+// vectors, neighbours and every member's list, end to end from the database.
 //   npm run bench:intelligence [-- --customers 1000000 --seed 20261206 --exact-times
-//                                  --scoring-customers 100000 --scoring-orders 1000000 --only fit|scoring]
+//                                  --scoring-customers 100000 --scoring-orders 1000000 --only fit|scoring|recommendations]
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
@@ -24,6 +26,7 @@ import { createPrisma } from "../app/db.server";
 import { runScoring, type StoredStage } from "../app/intelligence/scoring/run.server";
 import { runScoringInThread } from "../app/intelligence/scoring/thread.server";
 import { DEFAULT_PURCHASES, DEFAULT_SPEND, syntheticCustomers } from "./support/clv-customers";
+import { benchProductRecommendations } from "./support/product-recommendations";
 import { writeScoringShop } from "./support/scoring-shop";
 import { appEnv, scratchDatabase } from "./support/services";
 
@@ -43,8 +46,10 @@ const { values } = parseArgs({
 });
 const count = Number(values.customers);
 let failed = false;
-if (values.only !== "scoring") failed = benchFit() || failed;
-if (values.only !== "fit") failed = (await benchScoring()) || failed;
+const runs = (line: string) => !values.only || values.only === line;
+if (runs("fit")) failed = benchFit() || failed;
+if (runs("scoring")) failed = (await benchScoring()) || failed;
+if (runs("recommendations")) failed = !(await benchProductRecommendations()) || failed;
 if (failed) process.exit(1);
 
 /** Line 1: both fits on a million synthetic customers; true when it failed or missed its target. */

@@ -67,7 +67,7 @@ export function productPayload(product: ProductRecord, currency: string) {
     id: product.legacyId,
     admin_graphql_api_id: product.id,
     title: product.title,
-    body_html: "",
+    body_html: product.descriptionHtml,
     vendor: product.vendor,
     product_type: product.productType,
     created_at: product.createdAt,

@@ -69,6 +69,7 @@ try {
   const { enqueueStatsRefresh } = await import("../app/stats/jobs.server");
   const { requestLifetimeValueFit } = await import("../app/intelligence/clv/start.server");
   const { requestSegmentRun } = await import("../app/intelligence/segments/jobs.server");
+  const { requestRecommendationRun } = await import("../app/intelligence/recommendations/start.server");
   const { requestChurnRun } = await import("../app/intelligence/churn/start.server");
   const { requestWeeklyPicks } = await import("../app/intelligence/picks/start.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
@@ -280,6 +281,21 @@ try {
         run.status === "computed"
           ? `Weekly picks: ${(run.picks as unknown[]).length} products picked from ${run.products} that sold.`
           : `Weekly picks not computed (${run.status}): ${run.reason}`,
+      );
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+
+  // Product recommendations (Insights › Recommendations, the member page, the API): now.
+  const { run: recsRun } = await requestRecommendationRun(db, domain, "demo");
+  for (let i = 0; i < 300; i++) {
+    const run = await db.recommendationRun.findUnique({ where: { id: recsRun.id } });
+    if (run && run.status !== "queued" && run.status !== "running") {
+      say(
+        run.status === "computed"
+          ? `Product recommendations: neighbours of ${run.products} products (${run.source}).`
+          : `Product recommendations not computed (${run.status}): ${run.reason}`,
       );
       break;
     }

@@ -18,7 +18,7 @@ const MONEY = "shopMoney { amount currencyCode }";
 export const BULK_QUERIES: Record<BackfillResource, string> = {
   products: `{
   products {
-    edges { node { id title handle productType vendor tags status updatedAt
+    edges { node { id title handle description productType vendor tags status updatedAt
       variants { edges { node { id title sku price inventoryQuantity inventoryItem { unitCost { amount currencyCode } } } } }
     } }
   }
@@ -154,6 +154,7 @@ export interface ProductRow {
   id: string;
   title: string;
   handle: string | null;
+  description: string | null;
   productType: string | null;
   vendor: string | null;
   tags: string[];
@@ -332,6 +333,7 @@ export function parseLine(object: unknown, lineNumber: number, shopCurrency: str
           id,
           title: o.title,
           handle: str(o.handle),
+          description: str(o.description),
           productType: str(o.productType),
           vendor: str(o.vendor),
           tags: strings(o.tags),

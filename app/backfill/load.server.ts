@@ -294,14 +294,15 @@ async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: D
 
 async function upsertProducts(tx: Tx, shop: string, rows: ProductRow[], now: Date) {
   await tx.exec(
-    `INSERT INTO "Product" ("shop", "id", "title", "handle", "productType", "vendor", "tags", "status",
+    `INSERT INTO "Product" ("shop", "id", "title", "handle", "description", "productType", "vendor", "tags", "status",
        "shopifyUpdatedAt", "syncedAt")
-     SELECT $1, t."id", t."title", t."handle", t."productType", t."vendor", COALESCE(t."tags", '{}'), t."status",
+     SELECT $1, t."id", t."title", t."handle", t."description", t."productType", t."vendor", COALESCE(t."tags", '{}'), t."status",
        t."shopifyUpdatedAt" AT TIME ZONE 'UTC', $2::timestamptz AT TIME ZONE 'UTC'
-     FROM json_to_recordset($3::json) AS t("id" bigint, "title" text, "handle" text, "productType" text,
+     FROM json_to_recordset($3::json) AS t("id" bigint, "title" text, "handle" text, "description" text, "productType" text,
        "vendor" text, "tags" text[], "status" text, "shopifyUpdatedAt" timestamptz)
      ON CONFLICT ("shop", "id") DO UPDATE SET
-       "title" = EXCLUDED."title", "handle" = EXCLUDED."handle", "productType" = EXCLUDED."productType",
+       "title" = EXCLUDED."title", "handle" = EXCLUDED."handle", "description" = EXCLUDED."description",
+       "productType" = EXCLUDED."productType",
        "vendor" = EXCLUDED."vendor", "tags" = EXCLUDED."tags", "status" = EXCLUDED."status",
        "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
      WHERE "Product"."shopifyUpdatedAt" IS NULL OR "Product"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`,

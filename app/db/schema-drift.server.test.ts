@@ -40,7 +40,9 @@ function expectedFromSchema(dmmf: Awaited<ReturnType<typeof prismaInternals.getD
               ? "json"
               : native === "Date"
                 ? "date"
-                : (SCALAR_TO_PG[field.type] ?? field.type);
+                : native === "Real"
+                  ? "real"
+                  : (SCALAR_TO_PG[field.type] ?? field.type);
       if (field.isList) type += "[]";
       columns.push({
         table,
@@ -137,6 +139,7 @@ function udtName(udt: string): string {
       timestamp: "timestamp without time zone",
       uuid: "uuid",
       float8: "double precision",
+      float4: "real",
       numeric: "numeric",
     }[udt] ?? udt
   );

@@ -130,12 +130,13 @@ export async function insertRefund(tx: Tx, shop: string, r: RefundMirror, now: D
 
 export async function upsertProduct(tx: Tx, shop: string, p: ProductMirror, now: Date): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: bigint }[]>`
-    INSERT INTO "Product" ("shop", "id", "title", "handle", "productType", "vendor", "tags", "status",
+    INSERT INTO "Product" ("shop", "id", "title", "handle", "description", "productType", "vendor", "tags", "status",
       "shopifyUpdatedAt", "syncedAt")
-    VALUES (${shop}, ${p.id}, ${p.title}, ${p.handle}, ${p.productType}, ${p.vendor}, ${p.tags}::text[],
+    VALUES (${shop}, ${p.id}, ${p.title}, ${p.handle}, ${p.description}, ${p.productType}, ${p.vendor}, ${p.tags}::text[],
       ${p.status}, ${ts(p.shopifyUpdatedAt)}::timestamp, ${ts(now)}::timestamp)
     ON CONFLICT ("shop", "id") DO UPDATE SET
-      "title" = EXCLUDED."title", "handle" = EXCLUDED."handle", "productType" = EXCLUDED."productType",
+      "title" = EXCLUDED."title", "handle" = EXCLUDED."handle", "description" = EXCLUDED."description",
+      "productType" = EXCLUDED."productType",
       "vendor" = EXCLUDED."vendor", "tags" = EXCLUDED."tags", "status" = EXCLUDED."status",
       "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"
     WHERE "Product"."shopifyUpdatedAt" IS NULL OR "Product"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"

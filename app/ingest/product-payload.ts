@@ -23,6 +23,7 @@ export const productPayload = z
     admin_graphql_api_id: graphqlId.nullish(),
     title: z.string(),
     handle: z.string().nullish(),
+    body_html: z.string().nullish(),
     product_type: z.string().nullish(),
     vendor: z.string().nullish(),
     status: z.string().nullish(),

@@ -65,6 +65,7 @@ export interface ProductMirror {
   id: bigint;
   title: string;
   handle: string | null;
+  description: string | null;
   productType: string | null;
   vendor: string | null;
   tags: string[];
@@ -221,11 +222,26 @@ export function variantMirrors(p: ProductPayload, currency: string): VariantMirr
   }));
 }
 
+/** The text of an HTML description, as Admin GraphQL's Product.description gives it. */
+export function htmlText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 export function productMirror(p: ProductPayload): ProductMirror {
   return {
     id: resourceId(p.id, p.admin_graphql_api_id),
     title: p.title,
     handle: blankToNull(p.handle),
+    description: blankToNull(htmlText(p.body_html ?? "")),
     productType: blankToNull(p.product_type),
     vendor: blankToNull(p.vendor),
     tags: p.tags,

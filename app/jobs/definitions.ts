@@ -90,6 +90,10 @@ export const JOBS = {
     "schedule-weekly-picks": z.object({}).strict(),
     // One shop's forecast, backtest and promotion picks; job id = run id.
     "compute-weekly-picks": z.object({ runId: z.uuid() }).strict(),
+    // Nightly: one product-recommendation run per installed shop (app/intelligence/recommendations/start.server.ts).
+    "schedule-recommendations": z.object({}).strict(),
+    // One shop's product vectors, neighbours and holdout evaluation; job id = run id.
+    "compute-recommendations": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -34,6 +34,8 @@ export const RETIRED_SCHEDULES = [
 export const SENTIMENT_PATTERN = "0 3 * * *";
 // Weekly picks on Mondays at 04:15 UTC: a week of sales is in, and the merchant has the week ahead.
 export const WEEKLY_PICKS_PATTERN = "15 4 * * 1";
+// Product recommendations nightly at 04:00 UTC, after the scoring run (the day's orders and product edits are in).
+export const RECOMMENDATIONS_PATTERN = "0 4 * * *";
 
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
@@ -48,6 +50,7 @@ export const SCHEDULES = [
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-sentiment", pattern: SENTIMENT_PATTERN },
   { queue: QUEUE.analytics, id: "schedule-weekly-picks", pattern: WEEKLY_PICKS_PATTERN },
+  { queue: QUEUE.analytics, id: "schedule-recommendations", pattern: RECOMMENDATIONS_PATTERN },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
 >;

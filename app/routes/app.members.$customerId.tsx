@@ -9,6 +9,8 @@ import { loadMemberExperiments } from "~/admin/members/experiments.server";
 import { HeldOrdersCard } from "~/admin/members/HeldOrdersCard";
 import { LedgerCard } from "~/admin/members/LedgerCard";
 import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
+import { RecommendedProductsCard } from "~/admin/recommendations/RecommendedProductsCard";
+import { productRecommendationsFor } from "~/intelligence/recommendations/member.server";
 import { ValueCard } from "~/admin/members/ValueCard";
 import { loadMemberValue } from "~/admin/members/value.server";
 import { prisma } from "~/db.server";
@@ -40,12 +42,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
   ]);
   if (!detail) throw new Response("Member not found", { status: 404 });
-  const [experiments, value] = await Promise.all([
+  const [experiments, value, recommendations] = await Promise.all([
     loadMemberExperiments(db, session.shop, customerId, now),
     loadMemberValue(db, session.shop, customerId),
+    productRecommendationsFor(db, session.shop, customerId, { limit: 5 }),
   ]);
   // A fresh id per rendered form: the adjustment's idempotency key.
-  return { ...detail, experiments, value, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
+  return { ...detail, experiments, value, recommendations, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -95,6 +98,7 @@ export default function MemberPage() {
             <BalanceCard member={member} />
             <CustomerCard member={member} timeZone={timeZone} />
             <HeldOrdersCard customerId={member.customerId} timeZone={timeZone} />
+            <RecommendedProductsCard recommendations={detail.recommendations} timeZone={timeZone} />
             <LedgerCard
               ledger={detail.ledger}
               timeZone={timeZone}

@@ -42,11 +42,13 @@ export default function App() {
         <Link to="/app/insights/reviews">Review sentiment</Link>
         <Link to="/app/insights/scoring">Scoring</Link>
         <Link to="/app/insights/weekly-picks">Weekly picks</Link>
+        <Link to="/app/insights/recommendations">Recommendations</Link>
         <Link to="/app/perks">Tier perks</Link>
         <Link to="/app/widget">Storefront widget</Link>
         <Link to="/app/imports">Reviews &amp; engagement</Link>
         <Link to="/app/migration">Migrate from another app</Link>
         <Link to="/app/privacy">Privacy requests</Link>
+        <Link to="/app/settings/api-keys">API keys</Link>
         <Link to="/app/status">Status</Link>
       </NavMenu>
       <Outlet />

@@ -9,6 +9,7 @@ export const commonModule: GraphqlModule = {
     scalar Decimal
     scalar UnsignedInt64
     scalar URL
+    scalar HTML
     "Shopify's CurrencyCode enum, kept open so any ISO 4217 code a shop uses passes through."
     scalar CurrencyCode
 

@@ -9,6 +9,20 @@ import { searchFilter, type SearchFields } from "./search-query";
 
 // Product, ProductVariant, products(...) and product(id).
 
+/** Product.description: Shopify's descriptionHtml with its tags stripped and spaces collapsed. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 const SORT_KEYS: Record<string, (p: ProductRecord) => string | number> = {
   ID: (p) => p.legacyId,
   CREATED_AT: (p) => p.createdAt,
@@ -70,6 +84,8 @@ export const productsModule: GraphqlModule = {
       legacyResourceId: UnsignedInt64!
       title: String!
       handle: String!
+      description: String!
+      descriptionHtml: HTML!
       productType: String!
       vendor: String!
       tags: [String!]!
@@ -106,6 +122,7 @@ export const productsModule: GraphqlModule = {
     },
     Product: {
       legacyResourceId: (p: ProductRecord) => String(p.legacyId),
+      description: (p: ProductRecord) => htmlToText(p.descriptionHtml),
       variants: (p: ProductRecord, args: PageArgs) =>
         paginate(
           p.variants.map((v) => ({ ...v, product: p })),

@@ -58,6 +58,7 @@ export function buildProduct(
     id: gid("Product", legacyId),
     title: input.title,
     handle: input.handle ?? slug(input.title),
+    descriptionHtml: input.descriptionHtml ?? "",
     productType: input.productType,
     vendor: input.vendor,
     tags: input.tags,

@@ -97,6 +97,8 @@ export const productInput = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/)
     .optional(),
+  // Shopify's descriptionHtml; `description` is its text (tags stripped).
+  descriptionHtml: z.string().optional(),
   productType: z.string().default(""),
   vendor: z.string().default(""),
   tags: z.array(z.string()).default([]),

@@ -117,6 +117,7 @@ export type ProductRecord = {
   id: string;
   title: string;
   handle: string;
+  descriptionHtml: string;
   productType: string;
   vendor: string;
   tags: string[];

@@ -167,12 +167,13 @@ export function slug(text: string): string {
     .replace(/^-|-$/g, "");
 }
 
-/** The emulator's product input (descriptions stay simulator-side). */
+/** The emulator's product input: title, description, and variants with price, inventory and cost. */
 export function productInput(product: SimProduct): ProductInput {
   return {
     id: product.id,
     title: product.title,
     handle: product.handle,
+    descriptionHtml: `<p>${product.description}</p>`,
     productType: product.productType,
     vendor: product.vendor,
     tags: product.tags,

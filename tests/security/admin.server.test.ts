@@ -122,6 +122,12 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     name: "Renamed by shop A",
     conditions: "minPoints=1",
   }),
+  "routes/app.insights.recommendations": async () => ({ intent: "recompute" }),
+  "routes/app.settings.api-keys": async () => ({
+    intent: "create",
+    name: "security suite",
+    scopes: "recommendations:read",
+  }),
 };
 
 /** A program section's save of shop A's live version, unchanged. */

@@ -4,6 +4,8 @@ import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { markPicksFailed, runWeeklyPicks } from "~/intelligence/picks/run.server";
 import { requestWeeklyPicks } from "~/intelligence/picks/start.server";
+import { markRecommendationFailed, runRecommendationRun } from "~/intelligence/recommendations/run.server";
+import { requestRecommendationRun } from "~/intelligence/recommendations/start.server";
 import { computeSegments } from "~/intelligence/segments/compute.server";
 import { markScoringFailed } from "~/intelligence/scoring/run.server";
 import { requestScoringRun } from "~/intelligence/scoring/start.server";
@@ -15,9 +17,9 @@ import { openAi } from "~/openai.server";
 
 const SHOP_PAGE = 1_000;
 
-// The intelligence models' jobs: the scheduled fan-outs (nightly scorings and review sentiment, weekly picks) over
+// The intelligence models' jobs: the scheduled fan-outs (nightly scorings, review sentiment and product recommendations; weekly picks) over
 // the installed shops, one shop's full scoring, and one shop's lifetime-value fit, segment
-// run, churn run, sentiment run or weekly picks on demand (each keyed by its row's id, so a repeat adds nothing).
+// run, churn run, sentiment run, product recommendations or weekly picks on demand (each keyed by its row's id, so a repeat adds nothing).
 
 export function analyticsProcessor(db: PrismaClient) {
   return async (job: Job) => {
@@ -142,6 +144,29 @@ export function analyticsProcessor(db: PrismaClient) {
               db,
               runId,
               "The computation stopped on an error; the previous picks stay shown.",
+            );
+          throw error;
+        }
+      }
+      case "schedule-recommendations":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return { shops: await forEachShop(db, (domain) => requestRecommendationRun(db, domain, "schedule")) };
+      case "compute-recommendations": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "compute-recommendations">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runRecommendationRun(db, runId, {
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markRecommendationFailed(
+              db,
+              runId,
+              "The computation stopped on an error; the previous recommendations stay in use.",
             );
           throw error;
         }

@@ -35,8 +35,16 @@ export async function createApiKey(
 }
 
 /** true when the shop's key was active and is now revoked. */
-export async function revokeApiKey(db: PrismaClient, shop: string, id: string, now = new Date()): Promise<boolean> {
-  const { count } = await db.apiKey.updateMany({ where: { id, shop, revokedAt: null }, data: { revokedAt: now } });
+export async function revokeApiKey(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  now = new Date(),
+): Promise<boolean> {
+  const { count } = await db.apiKey.updateMany({
+    where: { id, shop, revokedAt: null },
+    data: { revokedAt: now },
+  });
   return count === 1;
 }
 
@@ -44,7 +52,15 @@ export function listApiKeys(db: PrismaClient, shop: string) {
   return db.apiKey.findMany({
     where: { shop },
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      scopes: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+    },
   });
 }
 
@@ -73,7 +89,12 @@ export async function authenticateKey(
   const shop = await db.shop.findUnique({ where: { domain: row.shop }, select: { status: true } });
   if (shop?.status !== "installed") return unauthorized;
   if (!row.scopes.includes(scope))
-    return { ok: false, status: 403, code: "forbidden", message: `This key does not have the ${scope} scope.` };
+    return {
+      ok: false,
+      status: 403,
+      code: "forbidden",
+      message: `This key does not have the ${scope} scope.`,
+    };
   // lastUsedAt to the minute: one write a minute per key, not one per request.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000)
     await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });

@@ -16,7 +16,15 @@ describe("API key shape", () => {
     const key = `lo_${"a".repeat(SECRET_LENGTH)}`;
     expect(bearerKey(`Bearer ${key}`)).toBe(key);
     expect(bearerKey(`bearer   ${key}`)).toBe(key);
-    for (const bad of [null, "", key, `Basic ${key}`, `Bearer ${key}x`, `Bearer lo_${"a".repeat(39)}`, `Bearer ${key} extra`])
+    for (const bad of [
+      null,
+      "",
+      key,
+      `Basic ${key}`,
+      `Bearer ${key}x`,
+      `Bearer lo_${"a".repeat(39)}`,
+      `Bearer ${key} extra`,
+    ])
       expect(bearerKey(bad)).toBeNull();
   });
 });

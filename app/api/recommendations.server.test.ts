@@ -33,19 +33,43 @@ async function seed() {
   });
   await db.order.create({
     data: {
-      shop: A, id: 9001n, customerId: 101n, name: "#1", currencyCode: "USD", subtotalMinor: 1000n, totalMinor: 1000n,
-      lineItems: [{ legacyId: "1", productId: "1", quantity: 1 }], processedAt: new Date("2026-11-01T00:00:00Z"),
+      shop: A,
+      id: 9001n,
+      customerId: 101n,
+      name: "#1",
+      currencyCode: "USD",
+      subtotalMinor: 1000n,
+      totalMinor: 1000n,
+      lineItems: [{ legacyId: "1", productId: "1", quantity: 1 }],
+      processedAt: new Date("2026-11-01T00:00:00Z"),
     },
   });
   const run = await db.recommendationRun.create({
     data: {
-      shop: A, trigger: "test", status: "computed", source: "tfidf", products: 3,
-      popular: [{ productId: "3", buyers: 4 }, { productId: "1", buyers: 2 }],
+      shop: A,
+      trigger: "test",
+      status: "computed",
+      source: "tfidf",
+      products: 3,
+      popular: [
+        { productId: "3", buyers: 4 },
+        { productId: "1", buyers: 2 },
+      ],
       computedAt: new Date("2026-12-01T04:15:00Z"),
     },
   });
   await db.productNeighbour.create({
-    data: { shop: A, productId: 1n, rank: 0, neighbourId: 2n, score: 0.5, cfScore: 0.5, contentScore: 0.5, coPurchases: 3, runId: run.id },
+    data: {
+      shop: A,
+      productId: 1n,
+      rank: 0,
+      neighbourId: 2n,
+      score: 0.5,
+      cfScore: 0.5,
+      contentScore: 0.5,
+      coPurchases: 3,
+      runId: run.id,
+    },
   });
 }
 
@@ -80,9 +104,22 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
           productId: "2",
           title: "Linen trousers",
           score: 0.5,
-          reasons: [{ kind: "boughtTogether", productId: "1", coPurchases: 3, title: "Linen shirt", text: "Bought together with Linen shirt (3 customers)" }],
+          reasons: [
+            {
+              kind: "boughtTogether",
+              productId: "1",
+              coPurchases: 3,
+              title: "Linen shirt",
+              text: "Bought together with Linen shirt (3 customers)",
+            },
+          ],
         },
-        { productId: "3", title: "Steel pan", score: 0.5, reasons: [{ kind: "popular", text: "A best seller in the shop" }] },
+        {
+          productId: "3",
+          title: "Steel pan",
+          score: 0.5,
+          reasons: [{ kind: "popular", text: "A best seller in the shop" }],
+        },
       ],
     });
     const limited = await (await call("101", `Bearer ${keyA}`, "?limit=1")).json();
@@ -109,7 +146,10 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
   });
 
   it("401 once the shop uninstalled the app", async () => {
-    await db.shop.update({ where: { domain: A }, data: { status: "uninstalled", uninstalledAt: new Date() } });
+    await db.shop.update({
+      where: { domain: A },
+      data: { status: "uninstalled", uninstalledAt: new Date() },
+    });
     expect((await call("101", `Bearer ${keyA}`)).status).toBe(401);
   });
 
@@ -119,14 +159,19 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
     expect((await call("101", `Bearer ${keyA}`)).status).toBe(403);
   });
 
-  it.each(["abc", "0", "-1", "1.5", "gid://shopify/Customer/101", "99999999999999999999", "9223372036854775808"])(
-    "400 for customer id %s",
-    async (id) => {
-      const res = await call(id, `Bearer ${keyA}`);
-      expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe("invalid_customer_id");
-    },
-  );
+  it.each([
+    "abc",
+    "0",
+    "-1",
+    "1.5",
+    "gid://shopify/Customer/101",
+    "99999999999999999999",
+    "9223372036854775808",
+  ])("400 for customer id %s", async (id) => {
+    const res = await call(id, `Bearer ${keyA}`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe("invalid_customer_id");
+  });
 
   it.each(["0", "51", "x", "2.5"])("400 for limit %s", async (limit) => {
     expect((await call("101", `Bearer ${keyA}`, `?limit=${limit}`)).status).toBe(400);
@@ -144,7 +189,10 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
     const created = await createApiKey(db, B, { name: "b", scopes: ["recommendations:read"] });
     if ("error" in created) throw new Error(created.error);
     expect(await (await call("201", `Bearer ${created.key}`)).json()).toEqual({
-      customerId: "201", computedAt: null, source: null, products: [],
+      customerId: "201",
+      computedAt: null,
+      source: null,
+      products: [],
     });
   });
 
@@ -165,20 +213,60 @@ describe("Settings › API keys actions", () => {
   };
 
   it("creates a key shown once and stored only as its sha256 with a display prefix", async () => {
-    const answer = await apiKeysAction(db, B, form([["intent", "create"], ["name", " Storefront "], ["scopes", "recommendations:read"]]));
+    const answer = await apiKeysAction(
+      db,
+      B,
+      form([
+        ["intent", "create"],
+        ["name", " Storefront "],
+        ["scopes", "recommendations:read"],
+      ]),
+    );
     expect(answer.status).toBe(201);
     if (!answer.body.ok || !answer.body.created) throw new Error("not created");
     const { key, id } = answer.body.created;
     const row = await db.apiKey.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ shop: B, name: "Storefront", prefix: key.slice(0, 11), hash: hashKey(key), scopes: ["recommendations:read"] });
+    expect(row).toMatchObject({
+      shop: B,
+      name: "Storefront",
+      prefix: key.slice(0, 11),
+      hash: hashKey(key),
+      scopes: ["recommendations:read"],
+    });
     expect(JSON.stringify(row)).not.toContain(key);
   });
 
   it.each([
-    [[["intent", "create"], ["name", ""], ["scopes", "recommendations:read"]], 422],
-    [[["intent", "create"], ["name", "x"]], 422],
-    [[["intent", "create"], ["name", "x"], ["scopes", "orders:write"]], 422],
-    [[["intent", "revoke"], ["id", "nope"]], 400],
+    [
+      [
+        ["intent", "create"],
+        ["name", ""],
+        ["scopes", "recommendations:read"],
+      ],
+      422,
+    ],
+    [
+      [
+        ["intent", "create"],
+        ["name", "x"],
+      ],
+      422,
+    ],
+    [
+      [
+        ["intent", "create"],
+        ["name", "x"],
+        ["scopes", "orders:write"],
+      ],
+      422,
+    ],
+    [
+      [
+        ["intent", "revoke"],
+        ["id", "nope"],
+      ],
+      400,
+    ],
     [[["intent", "explode"]], 400],
   ] as [[string, string][], number][])("refuses %j with %i and writes nothing", async (entries, status) => {
     const before = await db.apiKey.count();
@@ -188,15 +276,46 @@ describe("Settings › API keys actions", () => {
 
   it("revokes the shop's own key; another shop's key id is not found", async () => {
     const row = await db.apiKey.findFirstOrThrow({ where: { shop: A } });
-    expect((await apiKeysAction(db, B, form([["intent", "revoke"], ["id", row.id]]))).status).toBe(404);
+    expect(
+      (
+        await apiKeysAction(
+          db,
+          B,
+          form([
+            ["intent", "revoke"],
+            ["id", row.id],
+          ]),
+        )
+      ).status,
+    ).toBe(404);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).toBeNull();
-    expect((await apiKeysAction(db, A, form([["intent", "revoke"], ["id", row.id]]))).status).toBe(200);
+    expect(
+      (
+        await apiKeysAction(
+          db,
+          A,
+          form([
+            ["intent", "revoke"],
+            ["id", row.id],
+          ]),
+        )
+      ).status,
+    ).toBe(200);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).not.toBeNull();
   });
 
   it("refuses a 21st active key", async () => {
-    for (let i = 0; i < 19; i++) await createApiKey(db, A, { name: `k${i}`, scopes: ["recommendations:read"] });
-    const answer = await apiKeysAction(db, A, form([["intent", "create"], ["name", "one more"], ["scopes", "recommendations:read"]]));
+    for (let i = 0; i < 19; i++)
+      await createApiKey(db, A, { name: `k${i}`, scopes: ["recommendations:read"] });
+    const answer = await apiKeysAction(
+      db,
+      A,
+      form([
+        ["intent", "create"],
+        ["name", "one more"],
+        ["scopes", "recommendations:read"],
+      ]),
+    );
     expect(answer.status).toBe(409);
   });
 });

@@ -20,8 +20,16 @@ export interface ApiDeps {
 const CUSTOMER_ID = /^[1-9]\d{0,18}$/;
 const MAX_ID = 9_223_372_036_854_775_807n;
 
-export function apiError(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-  return Response.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+export function apiError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  return Response.json(
+    { error: { code, message } },
+    { status, headers: { "Cache-Control": "no-store", ...headers } },
+  );
 }
 
 export async function recommendationsResponse(
@@ -31,7 +39,12 @@ export async function recommendationsResponse(
 ): Promise<Response> {
   const auth = await authenticateKey(deps.db, request.headers.get("authorization"), "recommendations:read");
   if (!auth.ok)
-    return apiError(auth.status, auth.code, auth.message, auth.status === 401 ? { "WWW-Authenticate": "Bearer" } : {});
+    return apiError(
+      auth.status,
+      auth.code,
+      auth.message,
+      auth.status === 401 ? { "WWW-Authenticate": "Bearer" } : {},
+    );
   if (deps.redis) {
     try {
       const decision = await hitRateLimit(deps.redis, `ratelimit:api:${auth.keyId}`, API_RATE_LIMIT);

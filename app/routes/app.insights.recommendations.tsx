@@ -7,7 +7,12 @@ import {
   recomputeRecommendationsFromForm,
   type RecomputeAnswer,
 } from "~/admin/recommendations/page.server";
-import { EvaluationCard, MemberPickerCard, MemberPreview, StatusCard } from "~/admin/recommendations/PreviewCards";
+import {
+  EvaluationCard,
+  MemberPickerCard,
+  MemberPreview,
+  StatusCard,
+} from "~/admin/recommendations/PreviewCards";
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";

@@ -29,7 +29,12 @@ export default function ApiKeysPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <CreateKeyCard page={page} answer={fetcher.data} submitting={fetcher.state !== "idle"} submit={submit} />
+            <CreateKeyCard
+              page={page}
+              answer={fetcher.data}
+              submitting={fetcher.state !== "idle"}
+              submit={submit}
+            />
             <KeysCard page={page} submitting={fetcher.state !== "idle"} submit={submit} />
           </BlockStack>
         </Layout.Section>

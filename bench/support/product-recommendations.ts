@@ -9,8 +9,17 @@ import os from "node:os";
 import pg from "pg";
 import { createPrisma } from "../../app/db.server";
 import { productRecommendationsFor } from "../../app/intelligence/recommendations/member.server";
-import { basketsOf, runRecommendationRun, type StoredEvaluation } from "../../app/intelligence/recommendations/run.server";
-import { popularityIndex, recommendProducts, type NeighbourLink, type PopularProduct } from "../../app/intelligence/recommendations/recommend";
+import {
+  basketsOf,
+  runRecommendationRun,
+  type StoredEvaluation,
+} from "../../app/intelligence/recommendations/run.server";
+import {
+  popularityIndex,
+  recommendProducts,
+  type NeighbourLink,
+  type PopularProduct,
+} from "../../app/intelligence/recommendations/recommend";
 import { loadPurchases } from "../../app/intelligence/recommendations/inputs.server";
 import { Rng } from "../../simulator/random/rng";
 import { scratchDatabase } from "./services";
@@ -20,12 +29,26 @@ const SHOP = "bench-recs.myshopify.com";
 const DAY_MS = 86_400_000;
 
 const CATEGORIES = 40;
-const NOUNS = "shirt jacket scarf hat boots sneakers mug bowl lamp candle pillow blanket pan knife bottle backpack wallet belt watch ring necklace soap serum brush towel chair stool vase frame rug notebook pen tent stove lantern leash collar toy puzzle kite racket".split(" ");
-const MATERIALS = "linen cotton wool leather canvas ceramic oak walnut steel copper brass glass bamboo silk cashmere denim suede marble stone clay".split(" ");
-const ADJECTIVES = "classic modern vintage rustic minimal bold soft sturdy light compact everyday travel heritage coastal alpine urban".split(" ");
-const FEATURES = "reinforced seams|a water-resistant finish|hand-finished edges|a recycled lining|adjustable straps|a non-slip base|a lifetime warranty|organic dyes|a magnetic clasp|double stitching|a brushed texture|a matte glaze".split("|");
+const NOUNS =
+  "shirt jacket scarf hat boots sneakers mug bowl lamp candle pillow blanket pan knife bottle backpack wallet belt watch ring necklace soap serum brush towel chair stool vase frame rug notebook pen tent stove lantern leash collar toy puzzle kite racket".split(
+    " ",
+  );
+const MATERIALS =
+  "linen cotton wool leather canvas ceramic oak walnut steel copper brass glass bamboo silk cashmere denim suede marble stone clay".split(
+    " ",
+  );
+const ADJECTIVES =
+  "classic modern vintage rustic minimal bold soft sturdy light compact everyday travel heritage coastal alpine urban".split(
+    " ",
+  );
+const FEATURES =
+  "reinforced seams|a water-resistant finish|hand-finished edges|a recycled lining|adjustable straps|a non-slip base|a lifetime warranty|organic dyes|a magnetic clasp|double stitching|a brushed texture|a matte glaze".split(
+    "|",
+  );
 
-export async function benchProductRecommendations(options: { products?: number; customers?: number } = {}): Promise<boolean> {
+export async function benchProductRecommendations(
+  options: { products?: number; customers?: number } = {},
+): Promise<boolean> {
   const products = options.products ?? 10_000;
   const customers = options.customers ?? 50_000;
   const database = await scratchDatabase("recs");
@@ -63,7 +86,9 @@ export async function benchProductRecommendations(options: { products?: number; 
       lookups.push(performance.now() - t);
     }
     lookups.sort((a, b) => a - b);
-    console.log(`  one member's list as the API reads it: median ${lookups[25]!.toFixed(1)} ms (not part of the target)`);
+    console.log(
+      `  one member's list as the API reads it: median ${lookups[25]!.toFixed(1)} ms (not part of the target)`,
+    );
     // On a shared machine the wall clock includes waiting for a core: the process's own CPU
     // time (PostgreSQL's work not included) and the load average say how much.
     console.log(
@@ -88,12 +113,21 @@ async function everyMembersRecommendations(db: ReturnType<typeof createPrisma>):
         array_agg("score" ORDER BY "rank") AS s, array_agg("cfScore" ORDER BY "rank") AS c,
         array_agg("contentScore" ORDER BY "rank") AS t, array_agg("coPurchases" ORDER BY "rank") AS k
       FROM "ProductNeighbour" WHERE "shop" = ${SHOP} GROUP BY "productId"`,
-    db.recommendationRun.findFirstOrThrow({ where: { shop: SHOP, status: "computed" }, orderBy: { createdAt: "desc" } }),
+    db.recommendationRun.findFirstOrThrow({
+      where: { shop: SHOP, status: "computed" },
+      orderBy: { createdAt: "desc" },
+    }),
   ]);
   const byProduct = new Map<string, NeighbourLink[]>(
     rows.map((r) => [
       r.p,
-      r.n.map((productId, i) => ({ productId, score: r.s[i]!, cfScore: r.c[i]!, contentScore: r.t[i]!, coPurchases: r.k[i]! })),
+      r.n.map((productId, i) => ({
+        productId,
+        score: r.s[i]!,
+        cfScore: r.c[i]!,
+        contentScore: r.t[i]!,
+        coPurchases: r.k[i]!,
+      })),
     ]),
   );
   const popular = popularityIndex(run.popular as unknown as PopularProduct[]);
@@ -104,7 +138,11 @@ async function everyMembersRecommendations(db: ReturnType<typeof createPrisma>):
   return count;
 }
 
-async function seed(url: string, products: number, customers: number): Promise<{ orders: number; lines: number }> {
+async function seed(
+  url: string,
+  products: number,
+  customers: number,
+): Promise<{ orders: number; lines: number }> {
   const rng = Rng.forLabel(20261207, "bench-recs");
   const client = new pg.Client({ connectionString: url });
   await client.connect();

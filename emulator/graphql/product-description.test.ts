@@ -27,23 +27,41 @@ describe("product descriptions", () => {
     const [shirt] = emulator.store.addProducts(SHOP, [
       { title: "Shirt", descriptionHtml: HTML, variants: [{ price: "30" }] },
     ]);
-    const { body } = await adminQuery(emulator, token, `{ product(id: "${shirt!.id}") { description descriptionHtml } }`);
-    expect(body.data).toEqual({ product: { description: "Soft linen & cotton. Machine washable", descriptionHtml: HTML } });
+    const { body } = await adminQuery(
+      emulator,
+      token,
+      `{ product(id: "${shirt!.id}") { description descriptionHtml } }`,
+    );
+    expect(body.data).toEqual({
+      product: { description: "Soft linen & cotton. Machine washable", descriptionHtml: HTML },
+    });
 
-    const fromWebhook = productMirror(productSchema.parse(JSON.parse(JSON.stringify(productPayload(shirt!, "USD")))));
+    const fromWebhook = productMirror(
+      productSchema.parse(JSON.parse(JSON.stringify(productPayload(shirt!, "USD")))),
+    );
     expect(fromWebhook.description).toBe("Soft linen & cotton. Machine washable");
-    const fromBulk = parseLine({ id: shirt!.id, title: "Shirt", description: "Soft linen & cotton. Machine washable" }, 1, "USD");
-    expect(fromBulk).toMatchObject({ type: "Product", row: { description: "Soft linen & cotton. Machine washable" } });
+    const fromBulk = parseLine(
+      { id: shirt!.id, title: "Shirt", description: "Soft linen & cotton. Machine washable" },
+      1,
+      "USD",
+    );
+    expect(fromBulk).toMatchObject({
+      type: "Product",
+      row: { description: "Soft linen & cotton. Machine washable" },
+    });
   });
 
   it("a product without a description mirrors null", () => {
     emulator.store.createShop({ domain: SHOP });
     const [mug] = emulator.store.addProducts(SHOP, [{ title: "Mug", variants: [{ price: "5" }] }]);
     expect(mug!.descriptionHtml).toBe("");
-    expect(productMirror(productSchema.parse(JSON.parse(JSON.stringify(productPayload(mug!, "USD"))))).description).toBeNull();
+    expect(
+      productMirror(productSchema.parse(JSON.parse(JSON.stringify(productPayload(mug!, "USD"))))).description,
+    ).toBeNull();
   });
 
   it("the app's and the emulator's HTML-to-text agree", () => {
-    for (const html of [HTML, "", "plain", "<br/>a&lt;b&gt;c&quot;d&#39;e"]) expect(htmlText(html)).toBe(htmlToText(html));
+    for (const html of [HTML, "", "plain", "<br/>a&lt;b&gt;c&quot;d&#39;e"])
+      expect(htmlText(html)).toBe(htmlToText(html));
   });
 });

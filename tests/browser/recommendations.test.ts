@@ -18,14 +18,20 @@ beforeAll(async () => {
   admin = await startEmbeddedAdmin(
     { domain: SHOP, name: "Field & Harbor Goods", currencyCode: "USD", ianaTimezone: "America/New_York" },
     async (db) => {
-      const { shop } = await mirrorSimulatorShopWithProducts(db, SHOP, { seed: 7, customers: 1_500, historyMonths: 12 });
+      const { shop } = await mirrorSimulatorShopWithProducts(db, SHOP, {
+        seed: 7,
+        customers: 1_500,
+        historyMonths: 12,
+      });
       const counts = new Map<string, number>();
-      for (const o of shop.orders) counts.set(String(o.customerId), (counts.get(String(o.customerId)) ?? 0) + 1);
+      for (const o of shop.orders)
+        counts.set(String(o.customerId), (counts.get(String(o.customerId)) ?? 0) + 1);
       const loyal = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
       email = shop.customerInputs.find((c) => String(c.id) === loyal)!.email!;
       await db.member.create({ data: { shop: SHOP, customerId: BigInt(loyal) } });
       const run = await db.recommendationRun.create({ data: { shop: SHOP, trigger: "demo" } });
-      if ((await runRecommendationRun(db, run.id, { openAi: null })).status !== "computed") throw new Error("recs");
+      if ((await runRecommendationRun(db, run.id, { openAi: null })).status !== "computed")
+        throw new Error("recs");
     },
   );
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -39,12 +45,21 @@ describe("product recommendations in the admin", () => {
     const { page, frame } = admin;
     await admin.openNav("Recommendations");
     await frame.getByRole("heading", { name: "Recommendations", level: 1 }).waitFor();
-    await frame.getByText(/^Computed /).first().waitFor();
+    await frame
+      .getByText(/^Computed /)
+      .first()
+      .waitFor();
     await frame.getByLabel("Email or name").fill(email);
     await frame.getByRole("button", { name: "Search" }).click();
-    await frame.getByRole("link", { name: new RegExp(email.replace(/[.+]/g, "\\$&")) }).first().click();
+    await frame
+      .getByRole("link", { name: new RegExp(email.replace(/[.+]/g, "\\$&")) })
+      .first()
+      .click();
     await frame.getByRole("heading", { name: "Recommended products" }).waitFor();
-    await frame.getByText(/Bought together with|Similar to/).first().waitFor();
+    await frame
+      .getByText(/Bought together with|Similar to/)
+      .first()
+      .waitFor();
     const rows = await frame.getByRole("table").first().locator("tbody tr").allInnerTexts();
     expect(rows.map((r) => r.split("\t")[0])).toEqual([
       "Blend (in use)",
@@ -67,7 +82,10 @@ describe("product recommendations in the admin", () => {
     await frame.locator("h2 a").first().click();
     await frame.getByRole("heading", { name, level: 1 }).waitFor();
     await frame.getByRole("heading", { name: "Recommended products" }).scrollIntoViewIfNeeded();
-    await frame.getByText(/Bought together with|Similar to/).first().waitFor();
+    await frame
+      .getByText(/Bought together with|Similar to/)
+      .first()
+      .waitFor();
     await page.waitForTimeout(500);
     await page.screenshot({ path: `${SCREENSHOTS}/member-recommended-products.png`, fullPage: true });
     expect(admin.pageErrors).toEqual([]);

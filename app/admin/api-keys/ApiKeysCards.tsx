@@ -1,4 +1,14 @@
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  DataTable,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { formatDateTime } from "~/admin/components/time";
 import type { ApiKeysAnswer, ApiKeysPage } from "./page.server";
@@ -33,8 +43,9 @@ export function CreateKeyCard(props: {
           Create a key
         </Text>
         <Text as="p" tone="subdued">
-          Other systems (your storefront, an email tool) call the Loyalty Optimizer API with a key in the header{" "}
-          <code>Authorization: Bearer &lt;key&gt;</code>, e.g. <code>GET /api/v1/recommendations/&lt;customer id&gt;</code>.
+          Other systems (your storefront, an email tool) call the Loyalty Optimizer API with a key in the
+          header <code>Authorization: Bearer &lt;key&gt;</code>, e.g.{" "}
+          <code>GET /api/v1/recommendations/&lt;customer id&gt;</code>.
         </Text>
         {answer?.ok && answer.created && (
           <Banner tone="success" title={`Key “${answer.created.name}” created`}>
@@ -64,7 +75,11 @@ export function CreateKeyCard(props: {
               onChange={(on) => setScopes(on ? [...scopes, s.value] : scopes.filter((x) => x !== s.value))}
             />
           ))}
-          {fieldErrors?.scopes && <Text as="p" tone="critical">{fieldErrors.scopes}</Text>}
+          {fieldErrors?.scopes && (
+            <Text as="p" tone="critical">
+              {fieldErrors.scopes}
+            </Text>
+          )}
         </BlockStack>
         <div>
           <Button variant="primary" onClick={create} loading={props.submitting}>
@@ -76,7 +91,11 @@ export function CreateKeyCard(props: {
   );
 }
 
-export function KeysCard(props: { page: ApiKeysPage; submitting: boolean; submit: (form: FormData) => void }) {
+export function KeysCard(props: {
+  page: ApiKeysPage;
+  submitting: boolean;
+  submit: (form: FormData) => void;
+}) {
   const { keys, timeZone } = props.page;
   const revoke = (id: string) => {
     const form = new FormData();
@@ -107,7 +126,13 @@ export function KeysCard(props: { page: ApiKeysPage; submitting: boolean; submit
               k.revokedAt ? (
                 <Badge key="r">{`Revoked ${formatDateTime(k.revokedAt, timeZone)}`}</Badge>
               ) : (
-                <Button key="b" tone="critical" variant="plain" onClick={() => revoke(k.id)} disabled={props.submitting}>
+                <Button
+                  key="b"
+                  tone="critical"
+                  variant="plain"
+                  onClick={() => revoke(k.id)}
+                  disabled={props.submitting}
+                >
                   Revoke
                 </Button>
               ),

@@ -43,7 +43,11 @@ export async function apiKeysAction(
 ): Promise<{ status: number; body: ApiKeysAnswer }> {
   const intent = form.get("intent");
   if (intent === "create") {
-    const parsed = createForm.safeParse({ intent, name: form.get("name") ?? "", scopes: form.getAll("scopes") });
+    const parsed = createForm.safeParse({
+      intent,
+      name: form.get("name") ?? "",
+      scopes: form.getAll("scopes"),
+    });
     if (!parsed.success) {
       const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
       return { status: 422, body: { ok: false, error: "Check the form.", fieldErrors } };
@@ -56,12 +60,17 @@ export async function apiKeysAction(
       };
     return {
       status: 201,
-      body: { ok: true, created: { id: created.row.id, name: created.row.name, key: created.key }, revoked: false },
+      body: {
+        ok: true,
+        created: { id: created.row.id, name: created.row.name, key: created.key },
+        revoked: false,
+      },
     };
   }
   if (intent === "revoke") {
     const parsed = revokeForm.safeParse({ intent, id: form.get("id") });
-    if (!parsed.success) return { status: 400, body: { ok: false, error: "The request was not understood." } };
+    if (!parsed.success)
+      return { status: 400, body: { ok: false, error: "The request was not understood." } };
     // Another shop's key (or an unknown id) answers as not found: nothing about it leaks.
     const revoked = await revokeApiKey(db, shop, parsed.data.id);
     if (!revoked) return { status: 404, body: { ok: false, error: "No active key with that id." } };

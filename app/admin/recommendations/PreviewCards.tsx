@@ -1,5 +1,15 @@
 import { Form, Link } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, InlineStack, ProgressBar, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  InlineStack,
+  ProgressBar,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { lazy, useState } from "react";
 import { formatDateTime } from "~/admin/components/time";
 import { ClientOnly } from "~/admin/lifetime-value/ClientOnly";
@@ -55,14 +65,18 @@ export function StatusCard(props: {
         </Text>
         {active && (
           <BlockStack gap="100">
-            <Text as="p">{run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}</Text>
+            <Text as="p">
+              {run.status === "queued" ? "Waiting for a worker…" : `${run.stage ?? "Working"}…`}
+            </Text>
             <ProgressBar progress={Math.round(run.progress * 100)} size="small" />
           </BlockStack>
         )}
         {run && !active && run.status !== "computed" && (
           <Banner tone={run.status === "notEnoughData" ? "info" : "warning"} title={STATUS_TEXT[run.status]}>
             <p>{run.reason && capital(run.reason)}</p>
-            {result && <p>The recommendations below are from {formatDateTime(result.computedAt, timeZone)}.</p>}
+            {result && (
+              <p>The recommendations below are from {formatDateTime(result.computedAt, timeZone)}.</p>
+            )}
           </Banner>
         )}
         {result?.evaluation?.note && <Banner tone="warning">{result.evaluation.note}</Banner>}
@@ -120,15 +134,18 @@ export function MemberPickerCard({ page }: { page: RecommendationsPage }) {
 export function MemberPreview({ page }: { page: RecommendationsPage }) {
   const member = page.member;
   if (!member) return null;
-  if (!member.found)
-    return <Banner tone="warning">This shop has no customer {member.customerId}.</Banner>;
+  if (!member.found) return <Banner tone="warning">This shop has no customer {member.customerId}.</Banner>;
   return (
     <BlockStack gap="300">
       <Text as="h2" variant="headingLg">
         <Link to={`/app/members/${member.customerId}`}>{member.name}</Link>
         {member.email && member.email !== member.name ? ` · ${member.email}` : ""}
       </Text>
-      <RecommendedProductsCard recommendations={member.products} timeZone={page.timeZone} linkToPreview={false} />
+      <RecommendedProductsCard
+        recommendations={member.products}
+        timeZone={page.timeZone}
+        linkToPreview={false}
+      />
     </BlockStack>
   );
 }
@@ -150,14 +167,20 @@ export function EvaluationCard({ page }: { page: RecommendationsPage }) {
         ) : (
           <>
             <Text as="p" tone="subdued">
-              Trained on the orders before the last {Math.round(e.testDays)} days of history and checked on the {e.testCustomers.toLocaleString("en-US")} customers who then bought something new
-              {e.returningCustomers > e.testCustomers ? ` (an even sample of ${e.returningCustomers.toLocaleString("en-US")})` : ""}:
-              precision@k is the share of the k recommended products they went on to buy, recall@k the share of
-              what they bought that was among the k.
+              Trained on the orders before the last {Math.round(e.testDays)} days of history and checked on
+              the {e.testCustomers.toLocaleString("en-US")} customers who then bought something new
+              {e.returningCustomers > e.testCustomers
+                ? ` (an even sample of ${e.returningCustomers.toLocaleString("en-US")})`
+                : ""}
+              : precision@k is the share of the k recommended products they went on to buy, recall@k the share
+              of what they bought that was among the k.
             </Text>
             <ClientOnly height={260}>
               <EvaluationChart
-                rows={(Object.keys(METHOD_LABELS) as Method[]).map((m) => ({ label: METHOD_LABELS[m], values: e.methods[m] }))}
+                rows={(Object.keys(METHOD_LABELS) as Method[]).map((m) => ({
+                  label: METHOD_LABELS[m],
+                  values: e.methods[m],
+                }))}
               />
             </ClientOnly>
             <DataTable

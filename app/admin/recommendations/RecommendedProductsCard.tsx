@@ -57,7 +57,9 @@ export function RecommendedProductsCard({
             {linkToPreview && (
               <>
                 {" · "}
-                <Link to={`/app/insights/recommendations?customerId=${recs.customerId}`}>preview and evaluation</Link>
+                <Link to={`/app/insights/recommendations?customerId=${recs.customerId}`}>
+                  preview and evaluation
+                </Link>
               </>
             )}
           </Text>

@@ -61,7 +61,12 @@ async function chosenMember(db: PrismaClient, shop: string, customerId: bigint) 
   };
 }
 
-function option(c: { id: bigint; firstName: string | null; lastName: string | null; email: string | null }): MemberOption {
+function option(c: {
+  id: bigint;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}): MemberOption {
   return {
     customerId: c.id.toString(),
     name: [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || `Customer ${c.id}`,
@@ -71,7 +76,9 @@ function option(c: { id: bigint; firstName: string | null; lastName: string | nu
 
 export async function searchMembers(db: PrismaClient, shop: string, q: string): Promise<MemberOption[]> {
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await db.$queryRaw<{ id: bigint; firstName: string | null; lastName: string | null; email: string | null }[]>`
+  const rows = await db.$queryRaw<
+    { id: bigint; firstName: string | null; lastName: string | null; email: string | null }[]
+  >`
     SELECT c."id", c."firstName", c."lastName", c."email"
     FROM "Customer" c
     WHERE c."shop" = ${shop} AND c."redactedAt" IS NULL

@@ -1,6 +1,22 @@
 import { CF_DEFAULTS, itemItemCf } from "./cf";
-import { basketIndices, blendLinks, contentNeighbours, MODEL_DEFAULTS, MIN_PRODUCTS, type ContentVectors, type ModelOptions } from "./model";
-import { idOrder, popularity, popularityIndex, POPULAR_KEPT, RECOMMEND_DEFAULTS, recommendProducts, type NeighbourLink } from "./recommend";
+import {
+  basketIndices,
+  blendLinks,
+  contentNeighbours,
+  MODEL_DEFAULTS,
+  MIN_PRODUCTS,
+  type ContentVectors,
+  type ModelOptions,
+} from "./model";
+import {
+  idOrder,
+  popularity,
+  popularityIndex,
+  POPULAR_KEPT,
+  RECOMMEND_DEFAULTS,
+  recommendProducts,
+  type NeighbourLink,
+} from "./recommend";
 import type { Scored } from "./top";
 
 // Time-holdout evaluation: fit on purchases before `cutoff`, recommend k products to every
@@ -95,7 +111,8 @@ export function evaluateHoldout(
     const sorted = users.sort((a, b) => idOrder(a.customer, b.customer));
     users = Array.from({ length: cap }, (_, i) => sorted[Math.floor(i * step)]!);
   }
-  if (productIds.length < MIN_PRODUCTS) return { ok: false, reason: `not enough products to evaluate: it needs at least ${MIN_PRODUCTS}.` };
+  if (productIds.length < MIN_PRODUCTS)
+    return { ok: false, reason: `not enough products to evaluate: it needs at least ${MIN_PRODUCTS}.` };
   if (users.length < MIN_TEST_CUSTOMERS)
     return {
       ok: false,
@@ -118,17 +135,17 @@ export function evaluateHoldout(
     content: variant({ cf: 0, content: 1 }),
     popularity: () => [] as NeighbourLink[],
   };
-  const methods = Object.fromEntries(METHODS.map((m) => [m, ks.map((k) => ({ k, precision: 0, recall: 0 }))])) as Record<
-    Method,
-    AtK[]
-  >;
+  const methods = Object.fromEntries(
+    METHODS.map((m) => [m, ks.map((k) => ({ k, precision: 0, recall: 0 }))]),
+  ) as Record<Method, AtK[]>;
   for (const user of users) {
     for (const m of ["blend", "cf", "content", "popularity"] as const) {
       const recs = recommendProducts(user.history, lookups[m], popular, {
         k: maxK,
         weights: model.weights,
         reasons: 0,
-        popularityWeight: m === "popularity" ? 0 : (options.popularityWeight ?? RECOMMEND_DEFAULTS.popularityWeight),
+        popularityWeight:
+          m === "popularity" ? 0 : (options.popularityWeight ?? RECOMMEND_DEFAULTS.popularityWeight),
       });
       ks.forEach((k, j) => {
         const hits = recs.slice(0, k).filter((r) => user.relevant.has(r.productId)).length;

@@ -10,7 +10,10 @@ export type CatalogProduct = ProductText & { id: string };
 
 export async function loadCatalog(db: PrismaClient, shop: string): Promise<CatalogProduct[]> {
   const rows = await db.product.findMany({
-    where: { shop, OR: [{ status: null }, { status: { notIn: ["archived", "draft", "ARCHIVED", "DRAFT"] } }] },
+    where: {
+      shop,
+      OR: [{ status: null }, { status: { notIn: ["archived", "draft", "ARCHIVED", "DRAFT"] } }],
+    },
     select: { id: true, title: true, description: true, productType: true, tags: true },
   });
   return rows
@@ -40,7 +43,11 @@ export async function loadPurchases(db: PrismaClient, shop: string): Promise<Pur
 }
 
 /** The distinct products a customer bought (counted orders), ascending. */
-export async function loadMemberHistory(db: PrismaClient, shop: string, customerId: bigint): Promise<string[]> {
+export async function loadMemberHistory(
+  db: PrismaClient,
+  shop: string,
+  customerId: bigint,
+): Promise<string[]> {
   const rows = await db.$queryRaw<{ productId: string }[]>`
     SELECT DISTINCT l->>'productId' AS "productId"
     FROM "Order" o, jsonb_array_elements(o."lineItems") AS l

@@ -1,6 +1,12 @@
 import type { PrismaClient } from "~/db.server";
 import { loadMemberHistory } from "./inputs.server";
-import { popularityIndex, recommendProducts, type NeighbourLink, type PopularProduct, type Reason } from "./recommend";
+import {
+  popularityIndex,
+  recommendProducts,
+  type NeighbourLink,
+  type PopularProduct,
+  type Reason,
+} from "./recommend";
 
 // A member's product recommendations as the API, the member page and the Insights preview
 // show them: from the latest computed run's neighbours and best sellers and the member's
@@ -64,11 +70,18 @@ export async function productRecommendationsFor(
       coPurchases: l.coPurchases,
     });
   }
-  const recs = recommendProducts(history, (id) => byProduct.get(id) ?? [], popularityIndex((run.popular ?? []) as unknown as PopularProduct[]), {
-    k: Math.min(options.limit ?? 10, MAX_RECOMMENDATIONS),
-    excludePurchased: options.excludePurchased ?? true,
-  });
-  const mentioned = new Set(recs.flatMap((r) => [r.productId, ...r.reasons.flatMap((x) => ("productId" in x ? [x.productId] : []))]));
+  const recs = recommendProducts(
+    history,
+    (id) => byProduct.get(id) ?? [],
+    popularityIndex((run.popular ?? []) as unknown as PopularProduct[]),
+    {
+      k: Math.min(options.limit ?? 10, MAX_RECOMMENDATIONS),
+      excludePurchased: options.excludePurchased ?? true,
+    },
+  );
+  const mentioned = new Set(
+    recs.flatMap((r) => [r.productId, ...r.reasons.flatMap((x) => ("productId" in x ? [x.productId] : []))]),
+  );
   const titles = new Map(
     (
       await db.product.findMany({

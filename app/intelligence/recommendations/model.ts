@@ -9,8 +9,7 @@ import type { Scored } from "./top";
 // from its customers' baskets, blended into the top `n` neighbours of every product.
 
 export type ContentVectors =
-  | { kind: "sparse"; vectors: readonly SparseVector[] }
-  | { kind: "dense"; vectors: readonly Float64Array[] };
+  { kind: "sparse"; vectors: readonly SparseVector[] } | { kind: "dense"; vectors: readonly Float64Array[] };
 
 export interface ModelOptions {
   /** Neighbours kept per product. */
@@ -26,8 +25,7 @@ export const MODEL_DEFAULTS: ModelOptions = { n: 20, candidates: 50, weights: BL
 export const MIN_PRODUCTS = 2;
 
 export type ModelResult =
-  | { ok: true; neighbours: NeighbourLink[][] }
-  | { ok: false; problem: "tooFewProducts"; reason: string };
+  { ok: true; neighbours: NeighbourLink[][] } | { ok: false; problem: "tooFewProducts"; reason: string };
 
 /** The content neighbour lists (computed once, reused by the evaluation's variants). */
 export function contentNeighbours(content: ContentVectors, candidates: number): Scored[][] {
@@ -43,7 +41,10 @@ export function contentSimilarity(content: ContentVectors): (a: number, b: numbe
 }
 
 /** Each customer's distinct products as indices into `productIds` (unknown products dropped). */
-export function basketIndices(productIds: readonly string[], baskets: readonly (readonly string[])[]): number[][] {
+export function basketIndices(
+  productIds: readonly string[],
+  baskets: readonly (readonly string[])[],
+): number[][] {
   const index = new Map(productIds.map((id, i) => [id, i]));
   return baskets.map((b) => {
     const out = new Set<number>();

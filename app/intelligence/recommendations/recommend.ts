@@ -132,7 +132,10 @@ function reasonOf(link: NeighbourLink, source: string, weights: BlendWeights): R
 export const POPULAR_KEPT = 500;
 
 /** Products by distinct buyers, most first (ties: smaller id), for cold-start members. */
-export function popularity(baskets: readonly (readonly string[])[], limit: number): { productId: string; buyers: number }[] {
+export function popularity(
+  baskets: readonly (readonly string[])[],
+  limit: number,
+): { productId: string; buyers: number }[] {
   const counts = new Map<string, number>();
   for (const basket of baskets) for (const p of new Set(basket)) counts.set(p, (counts.get(p) ?? 0) + 1);
   return [...counts.entries()]

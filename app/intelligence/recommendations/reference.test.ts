@@ -16,7 +16,8 @@ const model = tfidf(fixture.products.map(productTokens));
 const content = { kind: "sparse" as const, vectors: model.vectors };
 const train = fixture.purchases.filter((p) => p.day < fixture.cutoff);
 const byCustomer = new Map<string, Set<string>>();
-for (const p of train) byCustomer.set(p.customerId, (byCustomer.get(p.customerId) ?? new Set()).add(p.productId));
+for (const p of train)
+  byCustomer.set(p.customerId, (byCustomer.get(p.customerId) ?? new Set()).add(p.productId));
 const baskets = [...byCustomer.values()].map((s) => [...s]);
 
 describe("recommendations against the Python reference", () => {
@@ -55,7 +56,10 @@ describe("recommendations against the Python reference", () => {
         (id) => byId.get(id) ?? ([] as NeighbourLink[]),
         popularityIndex(popular),
       );
-      expect(recs.map((r) => r.productId), customer).toEqual(list);
+      expect(
+        recs.map((r) => r.productId),
+        customer,
+      ).toEqual(list);
     }
   });
 

@@ -40,15 +40,26 @@ describe("runRecommendationRun", () => {
     const { shop } = await mirrorSimulatorShopWithProducts(db, SHOP, { seed: 7, customers: 1_500 });
     const run = await newRun();
     const progress: number[] = [];
-    const outcome = await runRecommendationRun(db, run.id, { openAi: null, onProgress: async (p) => void progress.push(p) });
+    const outcome = await runRecommendationRun(db, run.id, {
+      openAi: null,
+      onProgress: async (p) => void progress.push(p),
+    });
     expect(outcome).toEqual({ status: "computed", products: 240 });
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const stored = await db.recommendationRun.findUniqueOrThrow({ where: { id: run.id } });
-    expect(stored).toMatchObject({ status: "computed", source: "tfidf", products: 240, embedded: 0, progress: 1 });
+    expect(stored).toMatchObject({
+      status: "computed",
+      source: "tfidf",
+      products: 240,
+      embedded: 0,
+      progress: 1,
+    });
     const evaluation = stored.evaluation as StoredEvaluation;
     if (!evaluation.ok) throw new Error(evaluation.reason);
     expect(evaluation.testCustomers).toBeGreaterThan(200);
-    expect(evaluation.methods.blend[0]!.precision).toBeGreaterThan(3 * evaluation.methods.random[0]!.precision);
+    expect(evaluation.methods.blend[0]!.precision).toBeGreaterThan(
+      3 * evaluation.methods.random[0]!.precision,
+    );
     expect(await db.productVector.count({ where: { shop: SHOP, source: "tfidf" } })).toBe(240);
     const neighbours = await db.productNeighbour.count({ where: { shop: SHOP } });
     expect(neighbours).toBeGreaterThan(240 * 15);
@@ -59,7 +70,9 @@ describe("runRecommendationRun", () => {
     expect(recs!.products).toHaveLength(5);
     expect(recs!.computedAt).toBe(stored.computedAt!.toISOString());
     const bought = new Set(
-      shop.orders.filter((o) => o.customerId === buyer).flatMap((o) => o.lineItems.map((l) => String(l.productId))),
+      shop.orders
+        .filter((o) => o.customerId === buyer)
+        .flatMap((o) => o.lineItems.map((l) => String(l.productId))),
     );
     for (const p of recs!.products) {
       expect(bought.has(p.productId)).toBe(false);
@@ -91,8 +104,13 @@ describe("runRecommendationRun", () => {
     });
     const vectors = await db.productVector.findMany({ where: { shop: SHOP, source: "openai" } });
     expect(vectors).toHaveLength(240);
-    expect(vectors.every((v) => v.dims === EMBEDDING_DIMENSIONS && v.values.length === EMBEDDING_DIMENSIONS)).toBe(true);
-    expect(embedCalls().at(-1)!.body).toMatchObject({ model: "text-embedding-3-small", dimensions: EMBEDDING_DIMENSIONS });
+    expect(
+      vectors.every((v) => v.dims === EMBEDDING_DIMENSIONS && v.values.length === EMBEDDING_DIMENSIONS),
+    ).toBe(true);
+    expect(embedCalls().at(-1)!.body).toMatchObject({
+      model: "text-embedding-3-small",
+      dimensions: EMBEDDING_DIMENSIONS,
+    });
 
     const second = await newRun();
     await runRecommendationRun(db, second.id, { openAi: client() });
@@ -118,7 +136,9 @@ describe("runRecommendationRun", () => {
     await runRecommendationRun(db, run.id, { openAi: client("sk-wrong-key-000000000000") });
     const stored = await db.recommendationRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(stored).toMatchObject({ status: "computed", source: "tfidf" });
-    expect((stored.evaluation as StoredEvaluation).note).toMatch(/^OpenAI embeddings failed \(.*401.*\); TF-IDF was used\.$/);
+    expect((stored.evaluation as StoredEvaluation).note).toMatch(
+      /^OpenAI embeddings failed \(.*401.*\); TF-IDF was used\.$/,
+    );
     expect(JSON.stringify(stored)).not.toContain("sk-wrong-key");
   });
 
@@ -142,6 +162,9 @@ describe("runRecommendationRun", () => {
     });
     expect(await db.productNeighbour.count({ where: { shop: SHOP } })).toBe(2);
     // A finished run is not run again.
-    expect(await runRecommendationRun(db, second.id, { openAi: null })).toEqual({ status: "skipped", products: 0 });
+    expect(await runRecommendationRun(db, second.id, { openAi: null })).toEqual({
+      status: "skipped",
+      products: 0,
+    });
   });
 });

@@ -26,13 +26,17 @@ export async function runRecommendationRun(
   options: { onProgress?: (progress: number) => Promise<unknown>; openAi?: OpenAiClient | null } = {},
 ): Promise<RecommendationOutcome> {
   const run = await db.recommendationRun.findUnique({ where: { id: runId } });
-  if (!run || (run.status !== "queued" && run.status !== "running")) return { status: "skipped", products: 0 };
+  if (!run || (run.status !== "queued" && run.status !== "running"))
+    return { status: "skipped", products: 0 };
   const shop = run.shop;
   const progress = async (stage: string, value: number) => {
     await db.recommendationRun.update({ where: { id: runId }, data: { stage, progress: value } });
     await options.onProgress?.(value);
   };
-  await db.recommendationRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date() } });
+  await db.recommendationRun.update({
+    where: { id: runId },
+    data: { status: "running", startedAt: new Date() },
+  });
   await progress("Reading products and orders", 0.05);
   const [catalog, purchases] = await Promise.all([loadCatalog(db, shop), loadPurchases(db, shop)]);
   const ids = catalog.map((p) => p.id);
@@ -48,7 +52,14 @@ export async function runRecommendationRun(
   if (!built.ok) {
     await db.recommendationRun.update({
       where: { id: runId },
-      data: { status: "notEnoughData", reason: built.reason, products: ids.length, stage: null, progress: 1, computedAt: new Date() },
+      data: {
+        status: "notEnoughData",
+        reason: built.reason,
+        products: ids.length,
+        stage: null,
+        progress: 1,
+        computedAt: new Date(),
+      },
     });
     return { status: "notEnoughData", products: 0 };
   }
@@ -56,8 +67,15 @@ export async function runRecommendationRun(
   const cutoff = holdoutCutoff(purchases.map((p) => p.day));
   const evaluation: StoredEvaluation =
     cutoff === null
-      ? { ok: false, reason: "not enough order history to evaluate: it needs orders on more than one day.", note: vectors.note }
-      : { ...evaluateHoldout(ids, vectors.content, purchases, cutoff, { contentLists: lists }), note: vectors.note };
+      ? {
+          ok: false,
+          reason: "not enough order history to evaluate: it needs orders on more than one day.",
+          note: vectors.note,
+        }
+      : {
+          ...evaluateHoldout(ids, vectors.content, purchases, cutoff, { contentLists: lists }),
+          note: vectors.note,
+        };
   await progress("Saving", 0.9);
   const rows = built.neighbours.flatMap((row, i) =>
     row.map((nb, rank) => ({
@@ -117,7 +135,11 @@ export function basketsOf(purchases: readonly { customerId: string; productId: s
 }
 
 /** Records that run `runId` stopped on an error (the worker's last attempt). */
-export async function markRecommendationFailed(db: PrismaClient, runId: string, message: string): Promise<void> {
+export async function markRecommendationFailed(
+  db: PrismaClient,
+  runId: string,
+  message: string,
+): Promise<void> {
   await db.recommendationRun.updateMany({
     where: { id: runId, status: { in: ["queued", "running"] } },
     data: { status: "failed", reason: message, stage: null, computedAt: new Date() },

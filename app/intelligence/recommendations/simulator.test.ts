@@ -38,7 +38,14 @@ describe("product recommendations on a simulator shop (time holdout)", () => {
   });
 
   it("prints the figures", () => {
-    const row = (m: Method) => e.methods[m].map((a) => `P@${a.k} ${a.precision.toFixed(4)} R@${a.k} ${a.recall.toFixed(4)}`).join("  ");
-    console.info(["blend", "cf", "content", "popularity", "random"].map((m) => `${m.padEnd(10)} ${row(m as Method)}`).join("\n"));
+    const row = (m: Method) =>
+      e.methods[m]
+        .map((a) => `P@${a.k} ${a.precision.toFixed(4)} R@${a.k} ${a.recall.toFixed(4)}`)
+        .join("  ");
+    console.info(
+      ["blend", "cf", "content", "popularity", "random"]
+        .map((m) => `${m.padEnd(10)} ${row(m as Method)}`)
+        .join("\n"),
+    );
   });
 });

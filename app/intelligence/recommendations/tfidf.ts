@@ -36,9 +36,7 @@ export function tokenize(text: string): string[] {
 
 /** The words of a product: title twice (it names the thing), description, type, tags. */
 export function productTokens(p: ProductText): string[] {
-  return tokenize(
-    [p.title, p.title, p.description ?? "", p.productType ?? "", p.tags.join(" ")].join(" "),
-  );
+  return tokenize([p.title, p.title, p.description ?? "", p.productType ?? "", p.tags.join(" ")].join(" "));
 }
 
 export interface TfidfModel {

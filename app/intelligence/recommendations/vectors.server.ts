@@ -41,13 +41,20 @@ export async function contentVectors(
     } catch (error) {
       if (!(error instanceof OpenAiError)) throw error;
       logger().warn({ shop, err: error.message }, "Embeddings failed; TF-IDF vectors used instead");
-      return { ...(await tfidfVectors(db, shop, catalog)), note: `OpenAI embeddings failed (${error.message}); TF-IDF was used.` };
+      return {
+        ...(await tfidfVectors(db, shop, catalog)),
+        note: `OpenAI embeddings failed (${error.message}); TF-IDF was used.`,
+      };
     }
   }
   return tfidfVectors(db, shop, catalog);
 }
 
-async function tfidfVectors(db: PrismaClient, shop: string, catalog: readonly CatalogProduct[]): Promise<ContentResult> {
+async function tfidfVectors(
+  db: PrismaClient,
+  shop: string,
+  catalog: readonly CatalogProduct[],
+): Promise<ContentResult> {
   const model = tfidf(catalog.map(productTokens));
   const rows = catalog.map((p, i) => ({
     productId: p.id,
@@ -60,11 +67,18 @@ async function tfidfVectors(db: PrismaClient, shop: string, catalog: readonly Ca
   await db.$transaction(
     async (tx) => {
       await tx.productVector.deleteMany({ where: { shop, source: "tfidf" } });
-      for (let i = 0; i < rows.length; i += WRITE_CHUNK) await insertVectors(tx, shop, "tfidf", rows.slice(i, i + WRITE_CHUNK));
+      for (let i = 0; i < rows.length; i += WRITE_CHUNK)
+        await insertVectors(tx, shop, "tfidf", rows.slice(i, i + WRITE_CHUNK));
     },
     { timeout: 120_000 },
   );
-  return { content: { kind: "sparse", vectors: model.vectors }, source: "tfidf", model: TFIDF_MODEL, embedded: 0, note: null };
+  return {
+    content: { kind: "sparse", vectors: model.vectors },
+    source: "tfidf",
+    model: TFIDF_MODEL,
+    embedded: 0,
+    note: null,
+  };
 }
 
 async function openAiVectors(
@@ -99,7 +113,14 @@ async function openAiVectors(
     );
     const rows = chunk.map(({ p, i }, k) => {
       vectors[i] = normalised(embedded[k]!);
-      return { productId: p.id, model, dims: EMBEDDING_DIMENSIONS, contentHash: hashes[i]!, indices: [], values: [...embedded[k]!] };
+      return {
+        productId: p.id,
+        model,
+        dims: EMBEDDING_DIMENSIONS,
+        contentHash: hashes[i]!,
+        indices: [],
+        values: [...embedded[k]!],
+      };
     });
     await db.$transaction(async (tx) => {
       await tx.productVector.deleteMany({
@@ -121,7 +142,14 @@ async function openAiVectors(
   };
 }
 
-type VectorRow = { productId: string; model: string; dims: number; contentHash: string; indices: number[]; values: number[] };
+type VectorRow = {
+  productId: string;
+  model: string;
+  dims: number;
+  contentHash: string;
+  indices: number[];
+  values: number[];
+};
 
 async function insertVectors(
   tx: Pick<PrismaClient, "$executeRawUnsafe">,

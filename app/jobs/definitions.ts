@@ -82,6 +82,10 @@ export const JOBS = {
     "schedule-churn": z.object({}).strict(),
     // One shop's churn evaluation, risks, drivers and interventions; job id = run id.
     "compute-churn": z.object({ runId: z.uuid() }).strict(),
+    // Nightly: one reward-recommendation run per installed shop (app/intelligence/rewards/start.server.ts).
+    "schedule-reward-recommendations": z.object({}).strict(),
+    // One shop's reward model, evaluation and each member's recommended reward; job id = run id.
+    "compute-reward-recommendations": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

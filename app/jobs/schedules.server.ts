@@ -26,6 +26,9 @@ export const SCHEDULE_SEGMENTS_EVERY_MS = 24 * 60 * 60_000;
 export const LIFETIME_VALUE_PATTERN = "15 3 * * *";
 // Churn risk nightly at 03:45 UTC, after the lifetime-value fit (its CLV is the value at stake).
 export const CHURN_PATTERN = "45 3 * * *";
+// Reward recommendations at 03:30 UTC: after the lifetime-value fit, before the churn run
+// (its interventions name the recommended reward).
+export const REWARD_RECOMMENDATIONS_PATTERN = "30 3 * * *";
 
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
@@ -39,6 +42,7 @@ export const SCHEDULES = [
   { queue: QUEUE.maintenance, id: "prune-inbox", every: PRUNE_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-segments", every: SCHEDULE_SEGMENTS_EVERY_MS },
+  { queue: QUEUE.analytics, id: "schedule-reward-recommendations", pattern: REWARD_RECOMMENDATIONS_PATTERN },
   { queue: QUEUE.analytics, id: "schedule-churn", pattern: CHURN_PATTERN },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })

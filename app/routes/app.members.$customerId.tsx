@@ -9,9 +9,11 @@ import { loadMemberExperiments } from "~/admin/members/experiments.server";
 import { HeldOrdersCard } from "~/admin/members/HeldOrdersCard";
 import { LedgerCard } from "~/admin/members/LedgerCard";
 import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
+import { RewardCard } from "~/admin/members/RewardCard";
 import { ValueCard } from "~/admin/members/ValueCard";
 import { loadMemberValue } from "~/admin/members/value.server";
 import { prisma } from "~/db.server";
+import { rewardRecommendationsFor } from "~/intelligence/rewards/read.server";
 import { readForm } from "~/request-body.server";
 import { AdjustmentRefused, adjustPoints } from "~/loyalty/services/adjustments.server";
 import { parseShopifyId } from "~/ingest/payload-common";
@@ -40,12 +42,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
   ]);
   if (!detail) throw new Response("Member not found", { status: 404 });
-  const [experiments, value] = await Promise.all([
+  const [experiments, value, reward] = await Promise.all([
     loadMemberExperiments(db, session.shop, customerId, now),
     loadMemberValue(db, session.shop, customerId),
+    rewardRecommendationsFor(session.shop, customerId, db),
   ]);
   // A fresh id per rendered form: the adjustment's idempotency key.
-  return { ...detail, experiments, value, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
+  return { ...detail, experiments, value, reward, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -106,6 +109,7 @@ export default function MemberPage() {
           <BlockStack gap="400">
             <TierCard member={member} program={program} timeZone={timeZone} />
             <ValueCard value={detail.value} timeZone={timeZone} />
+            <RewardCard recommendation={detail.reward} timeZone={timeZone} />
             <ExperimentsCard experiments={detail.experiments} timeZone={timeZone} />
             <AdjustmentCard
               key={detail.adjustmentId}

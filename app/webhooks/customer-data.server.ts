@@ -43,8 +43,17 @@ async function subjectCustomerIds(tx: Tx, s: CustomerSubject): Promise<bigint[]>
 export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   const shop = subject.shop;
   const customerIds = await subjectCustomerIds(tx, subject);
-  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents, lifetimeValues, churnRisks] =
-    await Promise.all([
+  const [
+    customers,
+    orders,
+    members,
+    ledgerEntries,
+    redemptions,
+    loyaltyEvents,
+    lifetimeValues,
+    churnRisks,
+    rewardRecommendations,
+  ] = await Promise.all([
       tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
       tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
       tx.member.findMany({
@@ -59,6 +68,7 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
       tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
       tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
       tx.memberChurnRisk.findMany({ where: { shop, customerId: { in: customerIds } } }),
+      tx.memberRewardRecommendation.findMany({ where: { shop, customerId: { in: customerIds } } }),
     ]);
   const refunds = await tx.refund.findMany({
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
@@ -74,6 +84,7 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     loyaltyEvents,
     lifetimeValues,
     churnRisks,
+    rewardRecommendations,
   }) as Prisma.InputJsonObject;
 }
 
@@ -257,6 +268,7 @@ async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
   // Predicted value and churn of a person: a score about them, not the shop's books.
   await tx.memberLifetimeValue.deleteMany({ where: { shop, customerId } });
   await tx.memberChurnRisk.deleteMany({ where: { shop, customerId } });
+  await tx.memberRewardRecommendation.deleteMany({ where: { shop, customerId } });
   return {
     members: members.count,
     ledgerEntries: ledgerEntries.count,

@@ -4,6 +4,8 @@ import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { requestChurnRun } from "~/intelligence/churn/start.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
+import { markRewardRunFailed, runRewardRecommendationRun } from "~/intelligence/rewards/run.server";
+import { requestRewardRecommendationRun } from "~/intelligence/rewards/start.server";
 import { computeSegments, startSegmentRun } from "~/intelligence/segments/compute.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import type { TypedQueue } from "~/jobs/queue.server";
@@ -72,6 +74,32 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
               db,
               runId,
               "The computation stopped on an error; the previous risks stay in use.",
+            );
+          throw error;
+        }
+      }
+      case "schedule-reward-recommendations":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return {
+          shops: await forEachShop(db, (domain) => requestRewardRecommendationRun(db, domain, "schedule")),
+        };
+      case "compute-reward-recommendations": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "compute-reward-recommendations">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runRewardRecommendationRun(db, runId, {
+            now: new Date(),
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markRewardRunFailed(
+              db,
+              runId,
+              "The computation stopped on an error; the previous recommendations stay in use.",
             );
           throw error;
         }

@@ -42,7 +42,7 @@ export function rewardMembers(shop: GeneratedShop): RewardMember[] {
     const m = get(String(o.customerId));
     const t = day(o.processedAt ?? o.createdAt);
     const subtotal = o.lineItems.reduce((s, l) => s + Number(l.unitPrice) * l.quantity, 0);
-    const discount = o.discountCodes.reduce((s, d) => s + Number(d.amount), 0);
+    const discount = (o.discountCodes ?? []).reduce((s, d) => s + Number(d.amount), 0);
     m.orders.push({ day: t, subtotal });
     const points = Math.floor(Math.round((subtotal - discount) * 100) / 100 * config.pointsPerUnit);
     if (points > 0 && !refunded.has(String(o.id))) {

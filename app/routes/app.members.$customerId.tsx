@@ -48,7 +48,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     rewardRecommendationsFor(session.shop, customerId, db),
   ]);
   // A fresh id per rendered form: the adjustment's idempotency key.
-  return { ...detail, experiments, value, reward, timeZone: shop?.ianaTimezone ?? null, adjustmentId: randomUUID() };
+  return {
+    ...detail,
+    experiments,
+    value,
+    reward,
+    timeZone: shop?.ianaTimezone ?? null,
+    adjustmentId: randomUUID(),
+  };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {

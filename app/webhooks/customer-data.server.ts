@@ -54,22 +54,22 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     churnRisks,
     rewardRecommendations,
   ] = await Promise.all([
-      tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
-      tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
-      tx.member.findMany({
-        where: { shop, customerId: { in: customerIds } },
-        orderBy: { customerId: "asc" },
-      }),
-      tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-      tx.redemption.findMany({
-        where: { shop, customerId: { in: customerIds } },
-        orderBy: { createdAt: "asc" },
-      }),
-      tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-      tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
-      tx.memberChurnRisk.findMany({ where: { shop, customerId: { in: customerIds } } }),
-      tx.memberRewardRecommendation.findMany({ where: { shop, customerId: { in: customerIds } } }),
-    ]);
+    tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
+    tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
+    tx.member.findMany({
+      where: { shop, customerId: { in: customerIds } },
+      orderBy: { customerId: "asc" },
+    }),
+    tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+    tx.redemption.findMany({
+      where: { shop, customerId: { in: customerIds } },
+      orderBy: { createdAt: "asc" },
+    }),
+    tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+    tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    tx.memberChurnRisk.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    tx.memberRewardRecommendation.findMany({ where: { shop, customerId: { in: customerIds } } }),
+  ]);
   const refunds = await tx.refund.findMany({
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
     orderBy: { id: "asc" },

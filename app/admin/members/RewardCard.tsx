@@ -63,7 +63,9 @@ export function RewardCard({
           <KpiTile
             size="small"
             label="Points gap"
-            value={best.pointsGap === 0 ? "Can redeem now" : `${best.pointsGap.toLocaleString("en-US")} to go`}
+            value={
+              best.pointsGap === 0 ? "Can redeem now" : `${best.pointsGap.toLocaleString("en-US")} to go`
+            }
           />
         </InlineGrid>
         <BlockStack gap="100">

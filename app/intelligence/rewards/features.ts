@@ -77,7 +77,8 @@ export function expectedGain(member: RewardMember, from: number, days: number): 
   for (const p of member.pending ?? [])
     if (p.since < from && p.day >= from && p.day < from + days) scheduled += p.points;
   let earnedLastYear = 0;
-  for (const p of member.points) if (p.delta > 0 && p.day < from && p.day >= from - 365) earnedLastYear += p.delta;
+  for (const p of member.points)
+    if (p.delta > 0 && p.day < from && p.day >= from - 365) earnedLastYear += p.delta;
   return scheduled + (earnedLastYear / 365) * days;
 }
 

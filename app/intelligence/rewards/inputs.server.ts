@@ -9,7 +9,8 @@ import type { RewardMember } from "./features";
 //   before `from` as one opening entry (features look back at most a year before the earliest cutoff);
 // - pending: pending-bucket credits known before `asOf` that become spendable after `from`;
 // - redemptions: issued, used or expired ones (failed ones gave the points back), day and reward.
-// Days are epoch days; subtotals major units. Also the shop's median order subtotal over the
+// Arrays are in no particular order (the model does not need one). Days are epoch days;
+// subtotals major units. Also the shop's median order subtotal over the
 // last year (the basket of a member without orders) and its average shipping charged.
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -20,8 +21,8 @@ const MEMBERS_SQL = `
     SELECT "customerId" AS c FROM "Member" WHERE "shop" = $1 AND "status" = 'active'
   ), o AS (
     SELECT o."customerId" AS c,
-           array_agg(extract(epoch FROM ${PLACED_AT_SQL})::float8 / 86400 ORDER BY ${PLACED_AT_SQL}) AS days,
-           array_agg(o."subtotalMinor"::float8 ORDER BY ${PLACED_AT_SQL}) AS subtotals
+           array_agg(extract(epoch FROM ${PLACED_AT_SQL})::float8 / 86400) AS days,
+           array_agg(o."subtotalMinor"::float8) AS subtotals
     FROM "Order" o
     WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL}
       AND o."currencyCode" = $2 AND ${PLACED_AT_SQL} < $3::timestamp
@@ -95,7 +96,12 @@ export async function loadRewardInputs(
 ): Promise<RewardInputs> {
   const [rows, economics] = await Promise.all([
     db.$queryRawUnsafe<Row[]>(MEMBERS_SQL, shop, currencyCode, asOf, from),
-    db.$queryRawUnsafe<{ median: number | null; shipping: number | null }[]>(SHOP_SQL, shop, currencyCode, asOf),
+    db.$queryRawUnsafe<{ median: number | null; shipping: number | null }[]>(
+      SHOP_SQL,
+      shop,
+      currencyCode,
+      asOf,
+    ),
   ]);
   const fromDay = from.getTime() / DAY_MS;
   const members = rows.map((r): RewardMember => {

@@ -40,20 +40,31 @@ export async function writeLoyaltyShop(
   const ledger: [string, string, string, number, string, string, string | null][] = [];
   const redemptions: [string, string, string][] = [];
   for (const m of members) {
-    for (const o of m.orders) orders.push([String(orders.length + 1), m.id, Math.round(o.subtotal * 100), iso(o.day)]);
+    for (const o of m.orders)
+      orders.push([String(orders.length + 1), m.id, Math.round(o.subtotal * 100), iso(o.day)]);
     for (const p of m.points)
-      ledger.push([m.id, `k${ledger.length}`, p.delta > 0 ? "release" : "redeem", p.delta, "available", iso(p.day), null]);
+      ledger.push([
+        m.id,
+        `k${ledger.length}`,
+        p.delta > 0 ? "release" : "redeem",
+        p.delta,
+        "available",
+        iso(p.day),
+        null,
+      ]);
     for (const p of m.pending ?? [])
       ledger.push([m.id, `k${ledger.length}`, "earn", p.points, "pending", iso(p.since), iso(p.day)]);
     for (const r of m.redemptions) redemptions.push([m.id, r.rewardId, iso(r.day)]);
   }
   const column = <T>(rows: readonly T[][], j: number) => rows.map((r) => r[j]);
-  await inChunks(members.map((m) => [m.id]), (rows) =>
-    db.$executeRawUnsafe(
-      `INSERT INTO "Member" ("shop", "customerId", "updatedAt") SELECT $1, c, now() FROM unnest($2::bigint[]) AS c`,
-      domain,
-      column(rows, 0),
-    ),
+  await inChunks(
+    members.map((m) => [m.id]),
+    (rows) =>
+      db.$executeRawUnsafe(
+        `INSERT INTO "Member" ("shop", "customerId", "updatedAt") SELECT $1, c, now() FROM unnest($2::bigint[]) AS c`,
+        domain,
+        column(rows, 0),
+      ),
   );
   await inChunks(orders, (rows) =>
     db.$executeRawUnsafe(

@@ -4,7 +4,13 @@
 // reward, so each reward gets its own base rate, shrunk towards the shop's by the penalty, and a
 // reward nobody has redeemed yet is still scored from the shared features. The fit is
 // ../churn/logistic.ts (Newton/IRLS, checked against numpy there and in reference/ here).
-import { fitLogistic, fitStandardiser, predictLogistic, standardise, type Standardiser } from "../churn/logistic";
+import {
+  fitLogistic,
+  fitStandardiser,
+  predictLogistic,
+  standardise,
+  type Standardiser,
+} from "../churn/logistic";
 import { FEATURE_LABELS, FEATURES, type FeatureName, type RewardDataset } from "./features";
 
 export type RewardModel = {
@@ -85,7 +91,12 @@ export function explain(model: RewardModel, x: readonly number[], k = 3): Driver
   }));
   let own = 0;
   for (let j = FEATURES.length; j < x.length; j++) own += model.coef[j]! * z[j]!;
-  drivers.push({ feature: "reward", label: "how often members redeem this reward", value: 1, contribution: own });
+  drivers.push({
+    feature: "reward",
+    label: "how often members redeem this reward",
+    value: 1,
+    contribution: own,
+  });
   return drivers
     .filter((d) => d.contribution > 0)
     .sort((a, b) => b.contribution - a.contribution)

@@ -8,13 +8,7 @@
 // the reason (a shop's first weeks).
 import { auc } from "../churn/evaluate";
 import { balanceAt, buildDataset, memberRows, type RewardMember, type RewardOffer } from "./features";
-import {
-  cheapestAffordable,
-  affordabilityRank,
-  popularity,
-  precisionAt1,
-  type HitRate,
-} from "./evaluate";
+import { cheapestAffordable, affordabilityRank, popularity, precisionAt1, type HitRate } from "./evaluate";
 import {
   explain,
   fitRewardModel,
@@ -146,18 +140,16 @@ export function byAffordability(
 ): MemberRecommendation {
   const balance = balanceAt(m, at);
   const mean = meanOrder(m, at);
-  const ranked = affordabilityRank(rewards, balance).map(
-    (r): RewardScore => ({
-      rewardId: r.id,
-      rewardName: r.name,
-      pointsCost: r.pointsCost,
-      pointsGap: Math.max(0, r.pointsCost - balance),
-      probability: null,
-      marginImpact: marginImpact(r, mean, value).marginImpact,
-      expectedValue: null,
-      drivers: [],
-    }),
-  );
+  const ranked = affordabilityRank(rewards, balance).map((r): RewardScore => ({
+    rewardId: r.id,
+    rewardName: r.name,
+    pointsCost: r.pointsCost,
+    pointsGap: Math.max(0, r.pointsCost - balance),
+    probability: null,
+    marginImpact: marginImpact(r, mean, value).marginImpact,
+    expectedValue: null,
+    drivers: [],
+  }));
   return { id: m.id, balance, ranked };
 }
 

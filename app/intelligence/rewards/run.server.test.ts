@@ -75,7 +75,10 @@ describe("runRewardRecommendationRun", () => {
     );
     if (!pure.ok) throw new Error(pure.reason);
     const rows = new Map(
-      (await db.memberRewardRecommendation.findMany({ where: { shop: SHOP } })).map((r) => [String(r.customerId), r]),
+      (await db.memberRewardRecommendation.findMany({ where: { shop: SHOP } })).map((r) => [
+        String(r.customerId),
+        r,
+      ]),
     );
     let same = 0;
     for (const m of pure.members) {
@@ -131,7 +134,9 @@ describe("runRewardRecommendationRun", () => {
     expect(json!.recommended.expectedValueMinor).toBeNull();
     expect(json!.recommended.drivers).toEqual([]);
     // A member who can afford $15 off is pointed at it, the most valuable reward they can afford.
-    const rich = await db.memberRewardRecommendation.findFirst({ where: { shop: SHOP, pointsGap: 0, pointsCost: 500 } });
+    const rich = await db.memberRewardRecommendation.findFirst({
+      where: { shop: SHOP, pointsGap: 0, pointsCost: 500 },
+    });
     if (rich) expect(rich.rewardName).toBe("$15 off");
   }, 120_000);
 

@@ -14,7 +14,11 @@ import { DEFAULT_GROSS_MARGIN } from "./value";
 export const HORIZON_DAYS = 90;
 const CHUNK = 20_000;
 
-export type RewardRunOutcome = { status: "computed" | "noRewards" | "skipped"; members: number; method?: string };
+export type RewardRunOutcome = {
+  status: "computed" | "noRewards" | "skipped";
+  members: number;
+  method?: string;
+};
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
@@ -62,7 +66,15 @@ export async function runRewardRecommendationRun(
       db.memberRewardRecommendation.deleteMany({ where: { shop: run.shop } }),
       db.rewardRecommendationRun.update({
         where: { id: runId },
-        data: { status: "computed", method: null, reason: result.reason, members: 0, stage: null, progress: 1, computedAt: new Date() },
+        data: {
+          status: "computed",
+          method: null,
+          reason: result.reason,
+          members: 0,
+          stage: null,
+          progress: 1,
+          computedAt: new Date(),
+        },
       }),
     ]);
     return { status: "noRewards", members: 0 };
@@ -76,7 +88,8 @@ export async function runRewardRecommendationRun(
   await db.$transaction(
     async (tx) => {
       await tx.memberRewardRecommendation.deleteMany({ where: { shop: run.shop } });
-      for (let i = 0; i < rows.length; i += CHUNK) await insertRows(tx, run.shop, runId, result.method, computedAt, rows.slice(i, i + CHUNK));
+      for (let i = 0; i < rows.length; i += CHUNK)
+        await insertRows(tx, run.shop, runId, result.method, computedAt, rows.slice(i, i + CHUNK));
       await tx.rewardRecommendationRun.update({
         where: { id: runId },
         data: {
@@ -84,7 +97,8 @@ export async function runRewardRecommendationRun(
           method: result.method,
           reason: result.method === "affordability" ? result.reason : null,
           members: rows.length,
-          evaluation: result.method === "model" ? json({ ...result.evaluation, grossMargin }) : json({ grossMargin }),
+          evaluation:
+            result.method === "model" ? json({ ...result.evaluation, grossMargin }) : json({ grossMargin }),
           model:
             result.method === "model"
               ? json({
@@ -133,7 +147,12 @@ function memberRow(m: MemberRecommendation, perMajor: number) {
     marginImpactMinor: top.marginImpactMinor,
     expectedValueMinor: top.expectedValueMinor,
     drivers: JSON.stringify(
-      best.drivers.map((d) => ({ feature: d.feature, label: d.label, value: d.value, contribution: d.contribution })),
+      best.drivers.map((d) => ({
+        feature: d.feature,
+        label: d.label,
+        value: d.value,
+        contribution: d.contribution,
+      })),
     ),
     ranked: JSON.stringify(m.ranked.map((s) => stored(s, perMajor))),
   };

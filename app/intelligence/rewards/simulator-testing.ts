@@ -44,7 +44,7 @@ export function rewardMembers(shop: GeneratedShop): RewardMember[] {
     const subtotal = o.lineItems.reduce((s, l) => s + Number(l.unitPrice) * l.quantity, 0);
     const discount = (o.discountCodes ?? []).reduce((s, d) => s + Number(d.amount), 0);
     m.orders.push({ day: t, subtotal });
-    const points = Math.floor(Math.round((subtotal - discount) * 100) / 100 * config.pointsPerUnit);
+    const points = Math.floor((Math.round((subtotal - discount) * 100) / 100) * config.pointsPerUnit);
     if (points > 0 && !refunded.has(String(o.id))) {
       const opens = t + config.pendingDays + 1;
       (m.points as { day: number; delta: number }[]).push({ day: opens, delta: points });

@@ -6,7 +6,7 @@ import { rewardMembers } from "../../app/intelligence/rewards/simulator-testing"
 import { generateShop } from "../../simulator/index";
 import { startEmbeddedAdmin, type EmbeddedAdmin } from "./support/embedded-admin";
 
-// A member's page with the "Recommended reward" card, on a 3,000-customer simulator shop with
+// A member's page with the "Recommended reward" card, on a 2,000-customer simulator shop with
 // a past loyalty program whose recommendations the service computed: the reward, the chance to
 // redeem, the expected value and why; then the affordability rule's label and reason.
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   admin = await startEmbeddedAdmin(
     { domain: SHOP, name: "Field & Harbor Goods", currencyCode: "USD", ianaTimezone: "America/New_York" },
     async (db) => {
-      const shop = generateShop({ seed: 31, customers: 3_000, pastLoyalty: {} });
+      const shop = generateShop({ seed: 31, customers: 2_000, pastLoyalty: {} });
       const members = rewardMembers(shop);
       await writeLoyaltyShop(db, SHOP, shop, members);
       const ids = new Set(members.map((m) => m.id));
@@ -48,30 +48,35 @@ beforeAll(async () => {
     },
   );
   mkdirSync(SCREENSHOTS, { recursive: true });
-}, 300_000);
+}, 900_000);
 afterAll(async () => {
   await admin?.close();
 });
 
+/** Members → search for the id (the list matches a customer id exactly) → their page. */
 const openMember = async (id: string) => {
-  await admin.frame.locator("body").evaluate((_, customerId) => {
-    window.location.href = `/app/members/${customerId}${window.location.search}`;
-  }, id);
-  await admin.frame.getByRole("heading", { name: "Recommended reward", level: 2 }).waitFor();
+  const { frame } = admin;
+  await admin.openNav("Members");
+  await frame.getByRole("heading", { name: "Members", level: 1 }).waitFor();
+  await frame.getByRole("button", { name: "Search and filter results" }).click();
+  await frame.getByPlaceholder("Search by name or email").fill(id);
+  await expect
+    .poll(async () => frame.locator("tbody tr [data-primary-link]").count(), { timeout: 30_000 })
+    .toBe(1);
+  await frame.locator("tbody tr [data-primary-link]").first().click();
+  await frame.getByRole("heading", { name: "Recommended reward", level: 2 }).waitFor();
 };
 
 describe("the member page's recommended reward", () => {
   it("shows the reward, the chance to redeem, the expected value, the points gap and why", async () => {
     const { page, frame } = admin;
-    await admin.openNav("Members");
-    await frame.getByRole("heading", { name: "Members", level: 1 }).waitFor();
     await openMember(showcase);
     await frame.getByText("Model", { exact: true }).waitFor();
     expect(await frame.locator("[data-recommended-reward]").innerText()).toMatch(/^\$\d+ off$/);
     expect(await frame.locator('[data-kpi="Chance to redeem, 90 days"]').innerText()).toMatch(/^\d+%$/);
     expect(await frame.locator('[data-kpi="Expected value"]').innerText()).toMatch(/^-?\$[\d,.]+$/);
     expect(await frame.locator('[data-kpi="Points gap"]').innerText()).toMatch(/to go$/);
-    await frame.getByRole("heading", { name: "Why", level: 3 }).waitFor();
+    await frame.getByRole("heading", { name: "Why", level: 3 }).first().waitFor();
     await frame.getByRole("heading", { name: "Recommended reward", level: 2 }).scrollIntoViewIfNeeded();
     await page.waitForTimeout(800);
     await page.screenshot({ path: `${SCREENSHOTS}/member-recommended-reward.png`, fullPage: true });

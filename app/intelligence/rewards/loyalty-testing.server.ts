@@ -90,6 +90,16 @@ export async function writeLoyaltyShop(
       ...[0, 1, 2, 3, 4, 5, 6].map((j) => column(rows, j)),
     ),
   );
+  // The balances the member pages show are a cache of the ledger (DESIGN.md): rebuilt from it.
+  await db.$executeRawUnsafe(
+    `UPDATE "Member" m SET "availablePoints" = GREATEST(0, l.points), "redeemedPoints" = l.redeemed
+     FROM (SELECT "customerId", sum("points")::int AS points,
+                  COALESCE(-sum("points") FILTER (WHERE "kind" = 'redeem'), 0)::int AS redeemed
+           FROM "LedgerEntry" WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" <= now()
+           GROUP BY "customerId") l
+     WHERE m."shop" = $1 AND m."customerId" = l."customerId"`,
+    domain,
+  );
   await inChunks(redemptions, (rows) =>
     db.$executeRawUnsafe(
       `INSERT INTO "Redemption" ("id", "shop", "customerId", "rewardId", "reward", "pointsCost", "programVersion",

@@ -113,7 +113,7 @@ describe("runRewardRecommendationRun", () => {
       ),
     );
     expect(await rewardRecommendationsFor(SHOP, rich.id, db)).toBeNull();
-  }, 240_000);
+  }, 600_000);
 
   it("too few redemptions: the affordability rule for everyone, labelled, with the reason", async () => {
     const shop = generateShop({ seed: 5, customers: 300, pastLoyalty: {} });
@@ -138,7 +138,7 @@ describe("runRewardRecommendationRun", () => {
       where: { shop: SHOP, pointsGap: 0, pointsCost: 500 },
     });
     if (rich) expect(rich.rewardName).toBe("$15 off");
-  }, 120_000);
+  }, 300_000);
 
   it("a run already computed is left alone", async () => {
     const run = await db.rewardRecommendationRun.create({

@@ -47,13 +47,13 @@ export type FeatureName = (typeof FEATURES)[number];
 export const FEATURE_LABELS: Record<FeatureName, string> = {
   affordable: "can afford it now",
   gapShare: "points still missing",
-  reachShare: "points expected within the horizon against its cost",
+  reachShare: "points on their way (pending and usual earning) against its cost",
   betterAffordable: "a bigger reward is also affordable",
   fitsOrders: "their orders usually meet its minimum",
   pastThisReward: "redeemed this reward before",
   pastRedemptions: "rewards redeemed before",
   redemptionRate: "redemptions per order",
-  logRecency: "days since last order",
+  logRecency: "time since their last order",
   ordersLast365: "orders in the last year",
   logValue: "reward value",
 };

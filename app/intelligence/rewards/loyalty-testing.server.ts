@@ -90,15 +90,19 @@ export async function writeLoyaltyShop(
       ...[0, 1, 2, 3, 4, 5, 6].map((j) => column(rows, j)),
     ),
   );
-  // The balances the member pages show are a cache of the ledger (DESIGN.md): rebuilt from it.
+  // The balances the member pages show are a cache of the ledger (DESIGN.md): rebuilt from it as
+  // of the end of history (the simulator's "now").
   await db.$executeRawUnsafe(
-    `UPDATE "Member" m SET "availablePoints" = GREATEST(0, l.points), "redeemedPoints" = l.redeemed
-     FROM (SELECT "customerId", sum("points")::int AS points,
-                  COALESCE(-sum("points") FILTER (WHERE "kind" = 'redeem'), 0)::int AS redeemed
-           FROM "LedgerEntry" WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" <= now()
-           GROUP BY "customerId") l
+    `UPDATE "Member" m SET "availablePoints" = GREATEST(0, l.points), "redeemedPoints" = l.redeemed,
+       "pendingPoints" = l.pending
+     FROM (SELECT "customerId",
+                  COALESCE(sum("points") FILTER (WHERE "bucket" = 'available' AND "occurredAt" < $2::timestamp), 0)::int AS points,
+                  COALESCE(-sum("points") FILTER (WHERE "kind" = 'redeem'), 0)::int AS redeemed,
+                  COALESCE(sum("points") FILTER (WHERE "bucket" = 'pending' AND "availableAt" >= $2::timestamp), 0)::int AS pending
+           FROM "LedgerEntry" WHERE "shop" = $1 GROUP BY "customerId") l
      WHERE m."shop" = $1 AND m."customerId" = l."customerId"`,
     domain,
+    iso(shop.calendar.historyDays),
   );
   await inChunks(redemptions, (rows) =>
     db.$executeRawUnsafe(

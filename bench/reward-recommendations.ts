@@ -14,13 +14,17 @@ import { scratchDatabase } from "./support/services";
 
 const { values } = parseArgs({
   // --orders 1m: frequent, loyal buyers (λ mean 11.7/year, dropout mean 3%), ~10 orders each.
-  options: { customers: { type: "string", default: "100000" }, orders: { type: "string", default: "default" } },
+  options: {
+    customers: { type: "string", default: "100000" },
+    orders: { type: "string", default: "default" },
+  },
 });
 const SHOP = "bench-rewards.myshopify.com";
 const database = await scratchDatabase("rewards");
 const db = createPrisma(database.url);
 try {
-  const heavy = values.orders === "1m" ? { purchase: { r: 1.4, alpha: 0.12 }, dropout: { a: 1.3, b: 40 } } : {};
+  const heavy =
+    values.orders === "1m" ? { purchase: { r: 1.4, alpha: 0.12 }, dropout: { a: 1.3, b: 40 } } : {};
   const shop = generateShop({ seed: 41, customers: Number(values.customers), pastLoyalty: {}, ...heavy });
   const members = rewardMembers(shop);
   await writeLoyaltyShop(db, SHOP, shop, members);

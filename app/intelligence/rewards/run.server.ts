@@ -146,21 +146,19 @@ function memberRow(m: MemberRecommendation, perMajor: number) {
     probability: top.probability,
     marginImpactMinor: top.marginImpactMinor,
     expectedValueMinor: top.expectedValueMinor,
-    drivers: JSON.stringify(
-      best.drivers.map((d) => ({
-        feature: d.feature,
-        label: d.label,
-        value: d.value,
-        contribution: d.contribution,
-      })),
-    ),
-    ranked: JSON.stringify(m.ranked.map((s) => stored(s, perMajor))),
+    drivers: best.drivers.map((d) => ({
+      feature: d.feature,
+      label: d.label,
+      value: d.value,
+      contribution: d.contribution,
+    })),
+    ranked: m.ranked.map((s) => stored(s, perMajor)),
   };
 }
 
 type Row = NonNullable<ReturnType<typeof memberRow>> & { customerId: string };
 
-/** One INSERT per chunk from column arrays (createMany's per-row parameters are slow at 100k rows). */
+/** One INSERT per chunk from one JSON document (createMany's or arrays' per-value parameters are slow at 100k rows). */
 function insertRows(
   tx: Prisma.TransactionClient,
   shop: string,
@@ -169,27 +167,19 @@ function insertRows(
   computedAt: Date,
   rows: readonly Row[],
 ) {
-  const col = <K extends keyof Row>(k: K) => rows.map((r) => r[k]);
   return tx.$executeRawUnsafe(
     `INSERT INTO "MemberRewardRecommendation" ("shop", "customerId", "runId", "method", "rewardId", "rewardName",
        "pointsCost", "pointsGap", "probability", "expectedValueMinor", "marginImpactMinor", "drivers", "ranked", "computedAt")
-     SELECT $1, t.c, $2::uuid, $3, t.rid, t.rname, t.cost, t.gap, t.p, t.ev, t.mi, t.d::jsonb, t.r::jsonb, $4::timestamp
-     FROM unnest($5::bigint[], $6::text[], $7::text[], $8::int[], $9::int[], $10::float8[], $11::float8[],
-                 $12::float8[], $13::text[], $14::text[]) AS t(c, rid, rname, cost, gap, p, ev, mi, d, r)`,
+     SELECT $1, t."customerId", $2::uuid, $3, t."rewardId", t."rewardName", t."pointsCost", t."pointsGap",
+       t."probability", t."expectedValueMinor", t."marginImpactMinor", t."drivers", t."ranked", $4::timestamp
+     FROM json_to_recordset($5::json) AS t("customerId" bigint, "rewardId" text, "rewardName" text,
+       "pointsCost" int, "pointsGap" int, "probability" float8, "expectedValueMinor" float8,
+       "marginImpactMinor" float8, "drivers" jsonb, "ranked" jsonb)`,
     shop,
     runId,
     method,
     computedAt.toISOString(),
-    col("customerId"),
-    col("rewardId"),
-    col("rewardName"),
-    col("pointsCost"),
-    col("pointsGap"),
-    col("probability"),
-    col("expectedValueMinor"),
-    col("marginImpactMinor"),
-    col("drivers"),
-    col("ranked"),
+    JSON.stringify(rows),
   );
 }
 

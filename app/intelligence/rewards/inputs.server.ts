@@ -9,7 +9,8 @@ import type { RewardMember } from "./features";
 //   before `from` as one opening entry (features look back at most a year before the earliest cutoff);
 // - pending: pending-bucket credits known before `asOf` that become spendable after `from`;
 // - redemptions: issued, used or expired ones (failed ones gave the points back), day and reward.
-// Lists are in no particular order (the model does not need one). Days are epoch days;
+// Lists are in no particular order (the model does not need one). Times are whole minutes,
+// turned into epoch days;
 // subtotals major units. Also the shop's median order subtotal over the
 // last year (the basket of a member without orders) and its average shipping charged.
 
@@ -20,7 +21,7 @@ const MEMBERS_SQL = `
     SELECT "customerId" AS c FROM "Member" WHERE "shop" = $1 AND "status" = 'active'
   ), o AS (
     SELECT o."customerId" AS c,
-           string_agg((extract(epoch FROM ${PLACED_AT_SQL})::float8 / 86400)::text, ',') AS days,
+           string_agg(floor(extract(epoch FROM ${PLACED_AT_SQL}) / 60)::bigint::text, ',') AS days,
            string_agg(o."subtotalMinor"::text, ',') AS subtotals
     FROM "Order" o
     WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL}
@@ -29,15 +30,15 @@ const MEMBERS_SQL = `
   ), a AS (
     SELECT "customerId" AS c,
            COALESCE(sum("points") FILTER (WHERE "occurredAt" < $4::timestamp), 0)::float8 AS opening,
-           string_agg((extract(epoch FROM "occurredAt")::float8 / 86400)::text, ',') FILTER (WHERE "occurredAt" >= $4::timestamp) AS days,
+           string_agg(floor(extract(epoch FROM "occurredAt") / 60)::bigint::text, ',') FILTER (WHERE "occurredAt" >= $4::timestamp) AS days,
            string_agg("points"::text, ',') FILTER (WHERE "occurredAt" >= $4::timestamp) AS deltas
     FROM "LedgerEntry"
     WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" < $3::timestamp
     GROUP BY "customerId"
   ), p AS (
     SELECT "customerId" AS c,
-           string_agg((extract(epoch FROM "occurredAt")::float8 / 86400)::text, ',') AS since,
-           string_agg((extract(epoch FROM "availableAt")::float8 / 86400)::text, ',') AS days,
+           string_agg(floor(extract(epoch FROM "occurredAt") / 60)::bigint::text, ',') AS since,
+           string_agg(floor(extract(epoch FROM "availableAt") / 60)::bigint::text, ',') AS days,
            string_agg("points"::text, ',') AS points
     FROM "LedgerEntry"
     WHERE "shop" = $1 AND "bucket" = 'pending' AND "points" > 0 AND "availableAt" IS NOT NULL
@@ -45,7 +46,7 @@ const MEMBERS_SQL = `
     GROUP BY "customerId"
   ), r AS (
     SELECT "customerId" AS c,
-           string_agg((extract(epoch FROM "createdAt")::float8 / 86400)::text, ',') AS days,
+           string_agg(floor(extract(epoch FROM "createdAt") / 60)::bigint::text, ',') AS days,
            array_agg("rewardId") AS rewards
     FROM "Redemption"
     WHERE "shop" = $1 AND "status" IN ('issued', 'used', 'expired') AND "createdAt" < $3::timestamp
@@ -80,6 +81,8 @@ type Row = {
 };
 
 const numbers = (list: string | null): number[] => (list ? list.split(",").map(Number) : []);
+/** Times travel as whole minutes since the epoch (shorter to format and parse than float days). */
+const days = (list: string | null): number[] => numbers(list).map((minutes) => minutes / 1440);
 
 export type RewardInputs = {
   members: RewardMember[];
@@ -115,16 +118,16 @@ export async function loadRewardInputs(
   );
   const fromDay = from.getTime() / DAY_MS;
   const members = rows.map((r): RewardMember => {
-    const orderDays = numbers(r.orderDays);
+    const orderDays = days(r.orderDays);
     const subtotals = numbers(r.subtotals);
-    const pointDays = numbers(r.pointDays);
+    const pointDays = days(r.pointDays);
     const deltas = numbers(r.deltas);
     const points = [{ day: fromDay - 1e-6, delta: r.opening ?? 0 }];
     for (let i = 0; i < pointDays.length; i++) points.push({ day: pointDays[i]!, delta: deltas[i]! });
-    const since = numbers(r.pendingSince);
-    const pendingDays = numbers(r.pendingDays);
+    const since = days(r.pendingSince);
+    const pendingDays = days(r.pendingDays);
     const pendingPoints = numbers(r.pendingPoints);
-    const redemptionDays = numbers(r.redemptionDays);
+    const redemptionDays = days(r.redemptionDays);
     const rewards = r.rewards ?? [];
     return {
       id: r.id,

@@ -72,6 +72,7 @@ try {
   const { requestRecommendationRun } = await import("../app/intelligence/recommendations/start.server");
   const { requestChurnRun } = await import("../app/intelligence/churn/start.server");
   const { requestWeeklyPicks } = await import("../app/intelligence/picks/start.server");
+  const { requestRewardRecommendationRun } = await import("../app/intelligence/rewards/start.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
   const { createEmulator } = await import("../emulator/server");
   const { emulatorConfig, DEFAULT_SCOPES } = await import("../emulator/config");
@@ -253,6 +254,20 @@ try {
         run.status === "completed"
           ? `Segments: ${run.memberCount} members scored (${run.buyerCount} buyers).`
           : `Segments not computed: ${run.error ?? run.status}`,
+      );
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  // Reward recommendations before churn risk (its interventions name the recommended reward).
+  const { run: rewardRun } = await requestRewardRecommendationRun(db, domain, "demo");
+  for (let i = 0; i < 300; i++) {
+    const run = await db.rewardRecommendationRun.findUnique({ where: { id: rewardRun.id } });
+    if (run && run.status !== "queued" && run.status !== "running") {
+      say(
+        run.status === "computed"
+          ? `Reward recommendations: ${run.members} members (${run.method === "model" ? "model" : `affordability rule: ${run.reason}`}).`
+          : `Reward recommendations not computed (${run.status}): ${run.reason}`,
       );
       break;
     }

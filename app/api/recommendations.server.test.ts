@@ -121,6 +121,7 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
           reasons: [{ kind: "popular", text: "A best seller in the shop" }],
         },
       ],
+      rewards: null,
     });
     const limited = await (await call("101", `Bearer ${keyA}`, "?limit=1")).json();
     expect(limited.products).toHaveLength(1);
@@ -185,6 +186,53 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
     }
   });
 
+  it("answers the member's recommended reward beside the products, ranked to the limit", async () => {
+    const run = await db.rewardRecommendationRun.create({
+      data: { shop: A, trigger: "test", status: "computed", method: "model", currencyCode: "USD" },
+    });
+    const choice = (rewardId: string, probability: number) => ({
+      rewardId,
+      rewardName: rewardId,
+      pointsCost: 500,
+      pointsGap: 0,
+      probability,
+      marginImpactMinor: 1200,
+      expectedValueMinor: probability * 1200,
+    });
+    await db.memberRewardRecommendation.create({
+      data: {
+        shop: A,
+        customerId: 101n,
+        runId: run.id,
+        method: "model",
+        rewardId: "fifteen-off",
+        rewardName: "fifteen-off",
+        pointsCost: 500,
+        pointsGap: 0,
+        probability: 0.4,
+        expectedValueMinor: 480,
+        marginImpactMinor: 1200,
+        drivers: [{ label: "Can afford it now", contribution: 1.2 }],
+        ranked: [choice("fifteen-off", 0.4), choice("five-off", 0.2)],
+        computedAt: new Date("2026-12-01T04:00:00Z"),
+      },
+    });
+    const body = await (await call("101", `Bearer ${keyA}`, "?limit=1")).json();
+    expect(body.products).toHaveLength(1);
+    expect(body.rewards).toEqual({
+      method: "model",
+      reason: null,
+      horizonDays: 90,
+      currency: "USD",
+      computedAt: "2026-12-01T04:00:00.000Z",
+      recommended: {
+        ...choice("fifteen-off", 0.4),
+        drivers: [{ label: "Can afford it now", contribution: 1.2 }],
+      },
+      ranked: [choice("fifteen-off", 0.4)],
+    });
+  });
+
   it("a member of a shop never computed gets an empty list and no time", async () => {
     const created = await createApiKey(db, B, { name: "b", scopes: ["recommendations:read"] });
     if ("error" in created) throw new Error(created.error);
@@ -193,6 +241,7 @@ describe("GET /api/v1/recommendations/{customerId}", () => {
       computedAt: null,
       source: null,
       products: [],
+      rewards: null,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "~/db.server";
 import { productRecommendationsFor } from "~/intelligence/recommendations/member.server";
+import { rewardRecommendationsFor } from "~/intelligence/rewards/read.server";
 import { logger } from "~/logger.server";
 import { hitRateLimit, type RateLimit } from "~/storefront/rate-limit.server";
 import { authenticateKey } from "./keys.server";
@@ -8,7 +9,9 @@ import { authenticateKey } from "./keys.server";
 // GET /api/v1/recommendations/{customerId}: a member's recommendations for the key's shop.
 // 401 without a valid key, 403 without the scope, 400 for a malformed id or limit, 404 for
 // a customer the shop does not have, 429 over the key's rate. The body has one member per
-// kind of recommendation (`products` now; `rewards` joins beside it), each with its items.
+// kind of recommendation: `products` (app/intelligence/recommendations) and `rewards`
+// (app/intelligence/rewards: the recommended reward and every reward ranked; null when the
+// customer is not a member or no reward run has scored them yet).
 
 export const API_RATE_LIMIT: RateLimit = { limit: 120, windowMs: 60_000 };
 
@@ -64,7 +67,10 @@ export async function recommendationsResponse(
   const limit = limitParam === null ? 10 : Number(limitParam);
   if (!Number.isInteger(limit) || limit < 1 || limit > 50)
     return apiError(400, "invalid_limit", "limit must be a whole number from 1 to 50.");
-  const recs = await productRecommendationsFor(deps.db, auth.shop, BigInt(id), { limit });
+  const [recs, rewards] = await Promise.all([
+    productRecommendationsFor(deps.db, auth.shop, BigInt(id), { limit }),
+    rewardRecommendationsFor(auth.shop, BigInt(id), deps.db),
+  ]);
   if (!recs) return apiError(404, "customer_not_found", `This shop has no customer ${id}.`);
   return Response.json(
     {
@@ -77,6 +83,15 @@ export async function recommendationsResponse(
         reasons: p.reasons.map(({ text, ...reason }) => ({ ...reason, text })),
       })),
       source: recs.source,
+      rewards: rewards && {
+        method: rewards.method,
+        reason: rewards.reason,
+        horizonDays: rewards.horizonDays,
+        currency: rewards.currency,
+        computedAt: rewards.computedAt,
+        recommended: rewards.recommended,
+        ranked: rewards.ranked.slice(0, limit),
+      },
     },
     { headers: { "Cache-Control": "no-store" } },
   );

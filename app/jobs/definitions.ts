@@ -94,6 +94,8 @@ export const JOBS = {
     "schedule-recommendations": z.object({}).strict(),
     // One shop's product vectors, neighbours and holdout evaluation; job id = run id.
     "compute-recommendations": z.object({ runId: z.uuid() }).strict(),
+    // One shop's reward model, evaluation and each member's recommended reward; job id = run id.
+    "compute-reward-recommendations": z.object({ runId: z.uuid() }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -11,9 +11,11 @@ import { LedgerCard } from "~/admin/members/LedgerCard";
 import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
 import { RecommendedProductsCard } from "~/admin/recommendations/RecommendedProductsCard";
 import { productRecommendationsFor } from "~/intelligence/recommendations/member.server";
+import { RewardCard } from "~/admin/members/RewardCard";
 import { ValueCard } from "~/admin/members/ValueCard";
 import { loadMemberValue } from "~/admin/members/value.server";
 import { prisma } from "~/db.server";
+import { rewardRecommendationsFor } from "~/intelligence/rewards/read.server";
 import { readForm } from "~/request-body.server";
 import { AdjustmentRefused, adjustPoints } from "~/loyalty/services/adjustments.server";
 import { parseShopifyId } from "~/ingest/payload-common";
@@ -42,10 +44,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
   ]);
   if (!detail) throw new Response("Member not found", { status: 404 });
-  const [experiments, value, recommendations] = await Promise.all([
+  const [experiments, value, recommendations, reward] = await Promise.all([
     loadMemberExperiments(db, session.shop, customerId, now),
     loadMemberValue(db, session.shop, customerId),
     productRecommendationsFor(db, session.shop, customerId, { limit: 5 }),
+    rewardRecommendationsFor(session.shop, customerId, db),
   ]);
   // A fresh id per rendered form: the adjustment's idempotency key.
   return {
@@ -53,6 +56,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     experiments,
     value,
     recommendations,
+    reward,
     timeZone: shop?.ianaTimezone ?? null,
     adjustmentId: randomUUID(),
   };
@@ -117,6 +121,7 @@ export default function MemberPage() {
           <BlockStack gap="400">
             <TierCard member={member} program={program} timeZone={timeZone} />
             <ValueCard value={detail.value} timeZone={timeZone} />
+            <RewardCard recommendation={detail.reward} timeZone={timeZone} />
             <ExperimentsCard experiments={detail.experiments} timeZone={timeZone} />
             <AdjustmentCard
               key={detail.adjustmentId}

@@ -44,23 +44,33 @@ async function subjectCustomerIds(tx: Tx, s: CustomerSubject): Promise<bigint[]>
 export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   const shop = subject.shop;
   const customerIds = await subjectCustomerIds(tx, subject);
-  const [customers, orders, members, ledgerEntries, redemptions, loyaltyEvents, lifetimeValues, churnRisks] =
-    await Promise.all([
-      tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
-      tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
-      tx.member.findMany({
-        where: { shop, customerId: { in: customerIds } },
-        orderBy: { customerId: "asc" },
-      }),
-      tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-      tx.redemption.findMany({
-        where: { shop, customerId: { in: customerIds } },
-        orderBy: { createdAt: "asc" },
-      }),
-      tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
-      tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
-      tx.memberChurnRisk.findMany({ where: { shop, customerId: { in: customerIds } } }),
-    ]);
+  const [
+    customers,
+    orders,
+    members,
+    ledgerEntries,
+    redemptions,
+    loyaltyEvents,
+    lifetimeValues,
+    churnRisks,
+    rewardRecommendations,
+  ] = await Promise.all([
+    tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
+    tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
+    tx.member.findMany({
+      where: { shop, customerId: { in: customerIds } },
+      orderBy: { customerId: "asc" },
+    }),
+    tx.ledgerEntry.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+    tx.redemption.findMany({
+      where: { shop, customerId: { in: customerIds } },
+      orderBy: { createdAt: "asc" },
+    }),
+    tx.loyaltyEvent.findMany({ where: { shop, customerId: { in: customerIds } }, orderBy: { id: "asc" } }),
+    tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    tx.memberChurnRisk.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    tx.memberRewardRecommendation.findMany({ where: { shop, customerId: { in: customerIds } } }),
+  ]);
   const refunds = await tx.refund.findMany({
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
     orderBy: { id: "asc" },
@@ -93,6 +103,7 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     churnRisks,
     productReviews,
     engagementEvents,
+    rewardRecommendations,
   }) as Prisma.InputJsonObject;
 }
 
@@ -338,6 +349,7 @@ async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
   // Predicted value and churn of a person: a score about them, not the shop's books.
   await tx.memberLifetimeValue.deleteMany({ where: { shop, customerId } });
   await tx.memberChurnRisk.deleteMany({ where: { shop, customerId } });
+  await tx.memberRewardRecommendation.deleteMany({ where: { shop, customerId } });
   return {
     members: members.count,
     ledgerEntries: ledgerEntries.count,

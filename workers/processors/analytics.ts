@@ -6,6 +6,7 @@ import { markPicksFailed, runWeeklyPicks } from "~/intelligence/picks/run.server
 import { requestWeeklyPicks } from "~/intelligence/picks/start.server";
 import { markRecommendationFailed, runRecommendationRun } from "~/intelligence/recommendations/run.server";
 import { requestRecommendationRun } from "~/intelligence/recommendations/start.server";
+import { markRewardRunFailed, runRewardRecommendationRun } from "~/intelligence/rewards/run.server";
 import { computeSegments } from "~/intelligence/segments/compute.server";
 import { markScoringFailed } from "~/intelligence/scoring/run.server";
 import { requestScoringRun } from "~/intelligence/scoring/start.server";
@@ -19,7 +20,7 @@ const SHOP_PAGE = 1_000;
 
 // The intelligence models' jobs: the scheduled fan-outs (nightly scorings, review sentiment and product recommendations; weekly picks) over
 // the installed shops, one shop's full scoring, and one shop's lifetime-value fit, segment
-// run, churn run, sentiment run, product recommendations or weekly picks on demand (each keyed by its row's id, so a repeat adds nothing).
+// run, churn run, reward recommendations, sentiment run, product recommendations or weekly picks on demand (each keyed by its row's id, so a repeat adds nothing).
 
 export function analyticsProcessor(db: PrismaClient) {
   return async (job: Job) => {
@@ -164,6 +165,27 @@ export function analyticsProcessor(db: PrismaClient) {
         } catch (error) {
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
             await markRecommendationFailed(
+              db,
+              runId,
+              "The computation stopped on an error; the previous recommendations stay in use.",
+            );
+          throw error;
+        }
+      }
+      case "compute-reward-recommendations": {
+        const { runId } = parseJobData<typeof QUEUE.analytics, "compute-reward-recommendations">(
+          QUEUE.analytics,
+          job.name,
+          job.data,
+        );
+        try {
+          return await runRewardRecommendationRun(db, runId, {
+            now: new Date(),
+            onProgress: (progress) => job.updateProgress(Math.round(progress * 100)),
+          });
+        } catch (error) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await markRewardRunFailed(
               db,
               runId,
               "The computation stopped on an error; the previous recommendations stay in use.",

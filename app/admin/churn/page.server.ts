@@ -3,6 +3,7 @@ import { recomputeFromForm, type Recomputed } from "~/admin/components/recompute
 import type { Intervention } from "~/intelligence/churn/intervention";
 import type { StoredEvaluation } from "~/intelligence/churn/run.server";
 import { requestChurnRun } from "~/intelligence/churn/start.server";
+import { requestRewardRecommendationRun } from "~/intelligence/rewards/start.server";
 
 // The churn-risk page's loader and action parts (/app/insights/churn): the results in use
 // (the latest computed run), the latest run (progress or why it stopped), the at-risk list
@@ -92,6 +93,8 @@ export type RecomputeAnswer = Recomputed<{ runId: string; created: boolean }>;
 /** The Recompute button (../components/recompute.server.ts). */
 export function recomputeChurnFromForm(db: PrismaClient, shop: string, form: FormData) {
   return recomputeFromForm(form, shop, "a churn run", async () => {
+    // The reward recommendations first: the churn run's interventions name their picks.
+    await requestRewardRecommendationRun(db, shop, "merchant");
     const { run, created } = await requestChurnRun(db, shop, "merchant");
     return { runId: run.id, created };
   });

@@ -40,6 +40,37 @@ describe("recommended intervention", () => {
     expect(recommendIntervention({ ...base, pointsBalance: 224 }, opts).kind).toBe("bonus");
   });
 
+  it("the reward model's pick when it is affordable or almost; the rules otherwise", () => {
+    // 620 points afford $5 off (the rules' pick) and free shipping; the model picked free shipping.
+    expect(
+      recommendIntervention({ ...base, pointsBalance: 620, recommendedRewardId: "ship" }, opts),
+    ).toMatchObject({
+      kind: "redeem-reminder",
+      rewardId: "ship",
+    });
+    // 800 of 1,000 points: within 25% of the model's pick, so the gap is gifted for it.
+    expect(
+      recommendIntervention({ ...base, pointsBalance: 800, recommendedRewardId: "ten" }, opts),
+    ).toMatchObject({
+      kind: "almost-reward",
+      rewardId: "ten",
+      bonusPoints: 200,
+    });
+    // 600 of 1,000 is too far from the pick: the rules remind them of $5 off.
+    expect(
+      recommendIntervention({ ...base, pointsBalance: 600, recommendedRewardId: "ten" }, opts),
+    ).toMatchObject({
+      kind: "redeem-reminder",
+      rewardId: "five",
+    });
+    // An inactive pick is ignored.
+    expect(
+      recommendIntervention({ ...base, pointsBalance: 620, recommendedRewardId: "old" }, opts),
+    ).toMatchObject({
+      rewardId: "five",
+    });
+  });
+
   it("expiring points before a bonus", () => {
     expect(
       recommendIntervention({ ...base, pointsBalance: 100, pointsExpiringSoon: 40 }, opts),

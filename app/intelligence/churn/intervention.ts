@@ -5,7 +5,9 @@
 //   3. points about to expire → an expiry reminder;
 //   4. enough value at stake → a bonus-points offer worth `bonusShare` of it;
 //   5. otherwise a win-back message (no points cost).
-// Members not flagged at risk get nothing.
+// Members not flagged at risk get nothing. When the reward model (../rewards) has picked a
+// reward for the member, steps 1 and 2 use that reward (the one they are most likely to redeem,
+// weighed by its margin) if it is affordable or almost; otherwise the rules pick as above.
 
 export type RewardOption = { id: string; name: string; pointsCost: number; active: boolean };
 
@@ -18,6 +20,8 @@ export type InterventionInput = {
   /** Points expiring in the next 30 days. */
   pointsExpiringSoon: number;
   rewards: readonly RewardOption[];
+  /** The reward model's recommended reward for the member, when it has one. */
+  recommendedRewardId?: string | null;
 };
 
 export type InterventionOptions = {
@@ -43,6 +47,24 @@ export function recommendIntervention(m: InterventionInput, o: InterventionOptio
   const balance = m.pointsBalance;
   const active = m.rewards.filter((r) => r.active).sort((a, b) => a.pointsCost - b.pointsCost);
   if (balance !== null) {
+    const pick = active.find((r) => r.id === m.recommendedRewardId);
+    if (pick && pick.pointsCost <= balance)
+      return {
+        kind: "redeem-reminder",
+        rewardId: pick.id,
+        rewardName: pick.name,
+        message: `Remind them they can redeem “${pick.name}” now (${pick.pointsCost} of their ${balance} points), the reward they are most likely to use.`,
+      };
+    if (pick && pick.pointsCost - balance <= nearShare * pick.pointsCost) {
+      const gap = pick.pointsCost - balance;
+      return {
+        kind: "almost-reward",
+        rewardId: pick.id,
+        rewardName: pick.name,
+        bonusPoints: gap,
+        message: `Gift ${gap} bonus points so they can redeem “${pick.name}” (${balance} of ${pick.pointsCost} points), the reward they are most likely to use.`,
+      };
+    }
     const affordable = active.filter((r) => r.pointsCost <= balance);
     const best = affordable[affordable.length - 1];
     if (best)

@@ -91,6 +91,15 @@ export async function runChurnRun(
     active: r.active,
   }));
   const pointValue = fixedPointValue(program.rewards) / perMajor;
+  // The reward model's picks (app/intelligence/rewards), from its latest run.
+  const picks = new Map(
+    (
+      await db.memberRewardRecommendation.findMany({
+        where: { shop: run.shop, method: "model" },
+        select: { customerId: true, rewardId: true },
+      })
+    ).map((p) => [String(p.customerId), p.rewardId]),
+  );
   const rows = result.members.map((m) => {
     const f: BuyerFacts = facts.get(m.id) ?? { clv12mMinor: null, recentSpendMinor: 0, pointsBalance: null };
     const fromClv = f.clv12mMinor !== null;
@@ -102,6 +111,7 @@ export async function runChurnRun(
         pointsBalance: f.pointsBalance,
         pointsExpiringSoon: byId.has(m.id) ? expiringWithin30(byId.get(m.id)!, now) : 0,
         rewards,
+        recommendedRewardId: picks.get(m.id) ?? null,
       },
       { pointValue },
     );

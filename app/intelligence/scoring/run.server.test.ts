@@ -3,6 +3,8 @@ import { prisma } from "~/db.server";
 import { mirrorSimulatorShop } from "~/intelligence/clv/mirror-testing.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
 import { runScoring, type StoredStage } from "./run.server";
+import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
+import { demoProgram } from "../../../simulator/history";
 import { SCORING_STAGES, type ScoringStage } from "./stages.server";
 
 // "Score the shop" on a 1,500-customer simulator shop in the real database: the stages run in
@@ -51,6 +53,10 @@ describe("runScoring", () => {
       })),
     });
 
+    // The demo's program, so the reward stage has rewards to recommend.
+    const { version } = await currentProgramVersion(db, SHOP);
+    await saveProgram(db, SHOP, demoProgram("USD"), { basedOn: version, createdBy: "test", note: "test" });
+
     const first = await newRun();
     const order: string[] = [];
     const progress: number[] = [];
@@ -59,7 +65,7 @@ describe("runScoring", () => {
       stages: instrumented(order),
       onProgress: async (p) => void progress.push(p),
     });
-    expect(order).toEqual(["segments", "lifetimeValue", "churn"]);
+    expect(order).toEqual(["segments", "lifetimeValue", "rewards", "churn"]);
     expect(outcome.status).toBe("completed");
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.length).toBeGreaterThan(6);
@@ -68,8 +74,10 @@ describe("runScoring", () => {
     expect(stages.map((s) => [s.key, s.status])).toEqual([
       ["segments", "done"],
       ["lifetimeValue", "done"],
+      ["rewards", "done"],
       ["churn", "done"],
     ]);
+    expect(await db.memberRewardRecommendation.count({ where: { shop: SHOP } })).toBeGreaterThan(500);
     const counts = async () => ({
       segments: await db.memberSegment.count({ where: { shop: SHOP } }),
       values: await db.memberLifetimeValue.count({ where: { shop: SHOP } }),
@@ -89,12 +97,13 @@ describe("runScoring", () => {
       now: new Date(end.getTime() + 86_400_000),
       stages: instrumented(secondOrder, "lifetimeValue"),
     });
-    expect(secondOrder).toEqual(["segments", "lifetimeValue", "churn"]);
+    expect(secondOrder).toEqual(["segments", "lifetimeValue", "rewards", "churn"]);
     expect(failed.status).toBe("partial");
     const reported = await stagesOf(second.id);
     expect(reported.map((s) => [s.key, s.status])).toEqual([
       ["segments", "done"],
       ["lifetimeValue", "failed"],
+      ["rewards", "done"],
       ["churn", "done"],
     ]);
     expect(reported[1]!.detail).toMatch(/previous results stay in use/);
@@ -127,8 +136,13 @@ describe("runScoring", () => {
     });
     const order: string[] = [];
     const outcome = await runScoring(db, run.id, { now: new Date(), stages: instrumented(order) });
-    expect(order).toEqual(["lifetimeValue", "churn"]);
-    expect(outcome.stages.map((s) => s.status)).toEqual(["done", "notEnoughData", "notEnoughData"]);
+    expect(order).toEqual(["lifetimeValue", "rewards", "churn"]);
+    expect(outcome.stages.map((s) => s.status)).toEqual([
+      "done",
+      "notEnoughData",
+      "notEnoughData",
+      "notEnoughData",
+    ]);
     expect(await runScoring(db, run.id, { now: new Date() })).toEqual({ status: "skipped", stages: [] });
   });
 });

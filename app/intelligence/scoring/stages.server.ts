@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import { markChurnFailed, runChurnRun } from "../churn/run.server";
 import { markFitFailed, runLifetimeValueFit } from "../clv/fit.server";
+import { markRewardRunFailed, runRewardRecommendationRun } from "../rewards/run.server";
 import { computeSegments, startSegmentRun } from "../segments/compute.server";
 
 // The stages of "score the shop", in the order they run. Each is the model's own run (the
@@ -10,9 +11,9 @@ import { computeSegments, startSegmentRun } from "../segments/compute.server";
 // previous ones in place — the model's run guarantees that — and the next stage still runs.
 //
 // Order: segments (features, RFM quintiles, named segments, k-means clusters: one pass over
-// the members' aggregates) → lifetime value (BG/NBD + Gamma-Gamma) → churn risk (which reads
-// the lifetime values just stored as each member's value at stake). Reward recommendations
-// (branch reward-recs) join after churn: one more ScoringStage in SCORING_STAGES.
+// the members' aggregates) → lifetime value (BG/NBD + Gamma-Gamma) → reward recommendations
+// (each member's reward by expected value) → churn risk (which reads the lifetime values just
+// stored as each member's value at stake, and names the recommended reward as intervention).
 
 export type StageStatus = "done" | "notEnoughData" | "failed" | "skipped";
 
@@ -89,6 +90,34 @@ const lifetimeValue: ScoringStage = {
   },
 };
 
+const rewards: ScoringStage = {
+  key: "rewards",
+  label: "Reward recommendations",
+  weight: 3,
+  async run({ db, shop, now, trigger, onProgress }) {
+    const run = await db.rewardRecommendationRun.create({ data: { shop, trigger, createdAt: now } });
+    try {
+      const outcome = await runRewardRecommendationRun(db, run.id, { now, onProgress });
+      if (outcome.status === "computed")
+        return {
+          status: "done",
+          runId: run.id,
+          detail: `${count(outcome.members, "members")}${outcome.method === "model" ? "" : " (affordability rule)"}`,
+        };
+      if (outcome.status === "skipped")
+        return { status: "skipped", runId: run.id, detail: "another run finished it" };
+      return { status: "notEnoughData", runId: run.id, detail: "The program has no rewards to recommend." };
+    } catch (error) {
+      await markRewardRunFailed(
+        db,
+        run.id,
+        "The computation stopped on an error; the previous recommendations stay in use.",
+      );
+      throw error;
+    }
+  },
+};
+
 const churn: ScoringStage = {
   key: "churn",
   label: "Churn risk",
@@ -113,4 +142,4 @@ const churn: ScoringStage = {
 };
 
 /** Every stage of a full scoring, in order. */
-export const SCORING_STAGES: readonly ScoringStage[] = [segments, lifetimeValue, churn];
+export const SCORING_STAGES: readonly ScoringStage[] = [segments, lifetimeValue, rewards, churn];

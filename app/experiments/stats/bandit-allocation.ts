@@ -21,6 +21,8 @@ export interface BanditSettings {
   maxChange: number;
   /** Members per arm (on average) before the posterior moves traffic. */
   minMembersPerArm: number;
+  /** Periods are merged into strata with at least this many members of every arm (bandit-posterior.ts). */
+  minStratumMembers: number;
 }
 
 export const DEFAULT_BANDIT_SETTINGS: BanditSettings = {
@@ -28,6 +30,7 @@ export const DEFAULT_BANDIT_SETTINGS: BanditSettings = {
   minShare: 0.05,
   maxChange: 0.2,
   minMembersPerArm: 100,
+  minStratumMembers: 100,
 };
 
 export interface ArmSummary extends WeightedArm {
@@ -60,6 +63,8 @@ export interface BanditInput {
   prior?: BanditPrior;
   /** Seeds the Monte Carlo of Beta posteriors: the period index keeps an update reproducible. */
   seed?: number;
+  /** Monte Carlo draws for Beta posteriors (bandit-best.ts's default otherwise). */
+  draws?: number;
 }
 
 export const equalShares = (arms: number) => new Array<number>(arms).fill(1 / arms);
@@ -115,12 +120,13 @@ export function banditUpdate(input: BanditInput): BanditUpdate {
   const arms = current.length;
   if (input.periodIndex < settings.burnInPeriods)
     return done("burn-in", equalShares(arms), `burn-in: equal shares until period ${settings.burnInPeriods}`);
-  const result = armPosteriors(input.periods, input.kind, input.prior);
+  const result = armPosteriors(input.periods, input.kind, input.prior, settings.minStratumMembers);
   if (!result.ok) return done("waiting-for-data", [...current], `allocation kept: ${result.reason}`);
   const members = result.arms.reduce((s, a) => s + a.n, 0);
   const best = bestArms(result.posteriors, {
     higherIsBetter: input.higherIsBetter,
     seed: input.seed ?? input.periodIndex + 1,
+    draws: input.draws,
   });
   const posterior = {
     arms: result.arms.map((a, i) => ({

@@ -1,7 +1,8 @@
-import type { Prisma, PrismaClient } from "~/db.server";
+import { Prisma, type PrismaClient } from "~/db.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { BUCKETS, freeRange } from "./assignment";
 import {
+  banditSettings,
   experimentInputSchema,
   fieldErrors,
   holdoutInputSchema,
@@ -71,6 +72,7 @@ function columns(d: ExperimentDefinition) {
     grossMarginBps: Math.round(d.grossMarginPercent * 100),
     startsAt: d.startsAt,
     endsAt: d.endsAt,
+    bandit: banditSettings(d.bandit) ?? Prisma.DbNull,
   };
 }
 

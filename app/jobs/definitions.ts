@@ -82,6 +82,9 @@ export const JOBS = {
     "schedule-churn": z.object({}).strict(),
     // One shop's churn evaluation, risks, drivers and interventions; job id = run id.
     "compute-churn": z.object({ runId: z.uuid() }).strict(),
+    // Every few minutes: each running bandit whose next period is due gets its allocation
+    // (app/experiments/bandit.server.ts; idempotent per experiment and period).
+    "update-bandits": z.object({}).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

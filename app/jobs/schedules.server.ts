@@ -27,6 +27,10 @@ export const LIFETIME_VALUE_PATTERN = "15 3 * * *";
 // Churn risk nightly at 03:45 UTC, after the lifetime-value fit (its CLV is the value at stake).
 export const CHURN_PATTERN = "45 3 * * *";
 
+// Bandits update at their own cadence (hourly by default, counted from launch); checking every
+// five minutes bounds how late a period's allocation is written.
+export const UPDATE_BANDITS_EVERY_MS = 5 * 60_000;
+
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
 
@@ -40,6 +44,7 @@ export const SCHEDULES = [
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-segments", every: SCHEDULE_SEGMENTS_EVERY_MS },
   { queue: QUEUE.analytics, id: "schedule-churn", pattern: CHURN_PATTERN },
+  { queue: QUEUE.analytics, id: "update-bandits", every: UPDATE_BANDITS_EVERY_MS },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
 >;

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
+import { updateBandits } from "~/experiments/bandit.server";
 import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { requestChurnRun } from "~/intelligence/churn/start.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
@@ -52,6 +53,9 @@ export function analyticsProcessor(db: PrismaClient, analytics: TypedQueue<typeo
         );
         return computeSegments(db, runId, { now: new Date(), onProgress: (p) => job.updateProgress(p) });
       }
+      case "update-bandits":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return updateBandits(db, new Date());
       case "schedule-churn":
         parseJobData(QUEUE.analytics, job.name, job.data);
         return { shops: await forEachShop(db, (domain) => requestChurnRun(db, domain, "schedule")) };

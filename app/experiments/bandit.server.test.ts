@@ -8,6 +8,7 @@ import { createExperiment } from "./experiments.server";
 import { sweepExposures } from "./exposure-sweep.server";
 import { launchExperiment } from "./lifecycle.server";
 import { METRICS } from "./metrics";
+import { experimentReport } from "./report.server";
 import { assigner, forgetRunning, loadRunning } from "./running.server";
 
 // The bandit's allocation job on the real database: one allocation per period however often
@@ -197,5 +198,10 @@ describe("sticky assignment under a changed allocation", () => {
       later,
     );
     expect(periods.map((p) => p[0]!.n + p[1]!.n)).toEqual([600, 400]);
+    // The report reads the allocation history and checks the sample ratio against it.
+    const report = await experimentReport(db, SHOP, id, { asOf: later });
+    expect(report!.bandit!.allocations.map((a) => a.weights)).toEqual([{ control: 0.05, double: 0.95 }]);
+    expect(report!.bandit!.expectedShares.control).toBeCloseTo((300 + 400 * 0.05) / 1000, 10);
+    expect(report!.analysis.srm.warning).toBe(false);
   });
 });

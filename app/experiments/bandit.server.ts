@@ -37,9 +37,10 @@ export const periodAt = (launchedAt: Date, cadenceMinutes: number, now: Date) =>
 
 /**
  * The primary metric's sufficient statistics per allocation period (`periods[p][a]`, variants
- * in order): members grouped by the allocation in force at their exposure.
+ * in order; period 0 is launch, p ≥ 1 the p-th stored allocation): members grouped by the
+ * allocation in force at their exposure.
  */
-export async function periodStatistics(
+async function periodBuckets(
   db: PrismaClient,
   shop: string,
   experiment: { id: string; key: string; grossMarginBps: number },
@@ -68,7 +69,14 @@ export async function periodStatistics(
     if (a < 0) continue;
     periods[r.period]![a] = { n: r.n, sum: r.s, sumSquares: r.ss };
   }
-  return periods.filter((p) => p.some((a) => a.n > 0));
+  return periods;
+}
+
+/** The periods with members (what the posterior reads). */
+export async function periodStatistics(
+  ...args: Parameters<typeof periodBuckets>
+): Promise<MeanStats[][]> {
+  return (await periodBuckets(...args)).filter((p) => p.some((a) => a.n > 0));
 }
 
 export type BanditOutcome =
@@ -173,4 +181,55 @@ export function banditAllocations(db: PrismaClient, shop: string, experimentId: 
     orderBy: { period: "asc" },
     select: { period: true, effectiveFrom: true, weights: true, phase: true, reason: true, posterior: true },
   });
+}
+
+export interface BanditReport {
+  /** Each allocation, oldest first, weights in variant order (shares). */
+  allocations: { period: number; effectiveFrom: Date; weights: Record<string, number>; phase: string; reason: string; posterior: unknown }[];
+  /** The share of members each arm should have had under the allocations in force at their exposure (for SRM). */
+  expectedShares: Record<string, number>;
+}
+
+/**
+ * The bandit part of an experiment's report: its allocation history and, for the sample-ratio
+ * check, each arm's expected share Σ_p N_p w_{p,a} / N (a fixed-split SRM would flag every
+ * bandit, whose arms' shares move by design). Null for a fixed split.
+ */
+export async function banditReport(
+  db: PrismaClient,
+  shop: string,
+  e: { id: string; key: string; grossMarginBps: number; bandit: unknown; primaryMetric: string | null },
+  variantKeys: readonly string[],
+  asOf: Date,
+): Promise<BanditReport | null> {
+  if (e.bandit === null || e.bandit === undefined || !e.primaryMetric) return null;
+  const metric = METRICS[e.primaryMetric as keyof typeof METRICS];
+  if (metric.kind !== "mean") return null;
+  const rows = await banditAllocations(db, shop, e.id);
+  const share = (weights: unknown, key: string) =>
+    ((weights as { key: string; bps: number }[]).find((w) => w.key === key)?.bps ?? 0) / 10_000;
+  const inForce = rows.filter((a) => a.period > 0);
+  const counts = await periodBuckets(db, shop, e, variantKeys, metric, inForce.map((a) => a.effectiveFrom), asOf);
+  const expected = variantKeys.map(() => 0);
+  let total = 0;
+  counts.forEach((period, p) => {
+    const n = period.reduce((s, a) => s + a.n, 0);
+    total += n;
+    variantKeys.forEach((key, a) => {
+      expected[a]! += n * (p === 0 ? 1 / variantKeys.length : share(inForce[p - 1]!.weights, key));
+    });
+  });
+  return {
+    allocations: rows.map((a) => ({
+      period: a.period,
+      effectiveFrom: a.effectiveFrom,
+      weights: Object.fromEntries(variantKeys.map((k) => [k, share(a.weights, k)])),
+      phase: a.phase,
+      reason: a.reason,
+      posterior: a.posterior,
+    })),
+    expectedShares: Object.fromEntries(
+      variantKeys.map((k, a) => [k, total > 0 ? expected[a]! / total : 1 / variantKeys.length]),
+    ),
+  };
 }

@@ -81,10 +81,10 @@ function monteCarlo(posteriors: readonly ArmPosterior[], sign: number, draws: nu
     posteriors.forEach((p, i) => {
       const value = sign * (p.kind === "beta" ? random.beta(p.alpha, p.beta) : p.mean + p.sd * random.normal());
       sample[i] = value;
-      sums[i] += value;
+      sums[i]! += value;
       if (value > sample[best]!) best = i;
     });
-    wins[best]++;
+    wins[best]!++;
     sumMax += sample[best]!;
   }
   return {

@@ -1,5 +1,12 @@
 import { bestArms } from "./bandit-best";
-import { armPosteriors, type ArmPosterior, type BanditPrior, type RewardKind, type WeightedArm } from "./bandit-posterior";
+import {
+  armPosteriors,
+  type ArmPosterior,
+  type BanditPrior,
+  type PeriodWeighting,
+  type RewardKind,
+  type WeightedArm,
+} from "./bandit-posterior";
 import type { MeanStats } from "./estimates";
 
 // The next allocation of a bandit (Thompson sampling in batches, ADR 0029-bandits): the
@@ -21,8 +28,10 @@ export interface BanditSettings {
   maxChange: number;
   /** Members per arm (on average) before the posterior moves traffic. */
   minMembersPerArm: number;
-  /** Periods are merged into strata with at least this many members of every arm (bandit-posterior.ts). */
+  /** Periods are merged into strata with at least this many members of every arm (0: none; bandit-posterior.ts). */
   minStratumMembers: number;
+  /** How periods are weighted (bandit-posterior.ts `PeriodWeighting`). */
+  periodWeighting: PeriodWeighting;
 }
 
 export const DEFAULT_BANDIT_SETTINGS: BanditSettings = {
@@ -30,7 +39,8 @@ export const DEFAULT_BANDIT_SETTINGS: BanditSettings = {
   minShare: 0.05,
   maxChange: 0.2,
   minMembersPerArm: 100,
-  minStratumMembers: 100,
+  minStratumMembers: 0,
+  periodWeighting: "precision",
 };
 
 export interface ArmSummary extends WeightedArm {
@@ -120,7 +130,13 @@ export function banditUpdate(input: BanditInput): BanditUpdate {
   const arms = current.length;
   if (input.periodIndex < settings.burnInPeriods)
     return done("burn-in", equalShares(arms), `burn-in: equal shares until period ${settings.burnInPeriods}`);
-  const result = armPosteriors(input.periods, input.kind, input.prior, settings.minStratumMembers);
+  const result = armPosteriors(
+    input.periods,
+    input.kind,
+    input.prior,
+    settings.minStratumMembers,
+    settings.periodWeighting,
+  );
   if (!result.ok) return done("waiting-for-data", [...current], `allocation kept: ${result.reason}`);
   const members = result.arms.reduce((s, a) => s + a.n, 0);
   const best = bestArms(result.posteriors, {

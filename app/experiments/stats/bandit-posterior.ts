@@ -1,11 +1,12 @@
 import type { MeanStats } from "./estimates";
 
 // Each arm's posterior on the primary metric from per-period sufficient statistics, weighted
-// by period as GrowthBook's bandits do (gbstats `bayesian/bandits.py`, `weight_by_period`;
-// ADR 0029-bandits): while a bandit moves traffic, an arm that got most of its members in a
-// good week would look better than one that got them in a bad week. So each arm's mean is
-// the period-stratified mean
-//     ȳ_a = Σ_p w_p ȳ_{p,a},   w_p = N_p / N   (N_p: members of every arm exposed in period p),
+// by period as GrowthBook's bandits do (gbstats `bayesian/bandits_previous.py`,
+// `weight_by_period`; ADR 0029-bandits): while a bandit moves traffic, an arm that got most of
+// its members in a good week would look better than one that got them in a bad week. So each
+// arm's mean is the period-stratified mean
+//     ȳ_a = Σ_p w_p ȳ_{p,a},   w_p = N_p / N   (GrowthBook: N_p members of every arm in period p;
+//                                              by default here the harmonic size, see PeriodWeighting),
 // the same period weights for every arm, which is what keeps the comparison unbiased when
 // the periods' baselines differ and the allocation changes between them. Its variance is
 //     Var(ȳ_a) = s²_a Σ_p w_p² / n_{p,a} = s²_a / n_eff,a,
@@ -19,6 +20,15 @@ import type { MeanStats } from "./estimates";
 // Beta(1 + conversions, 1 + non-conversions) under a uniform prior.
 
 export type RewardKind = "mean" | "binary";
+
+/**
+ * How periods are weighted: `population` w_p = N_p / N (GrowthBook's), or `precision`
+ * w_p ∝ 1/Σ_a 1/n_{p,a} (the harmonic size of the period's arms, as Mantel–Haenszel weights a
+ * stratum). Both are common to every arm, so neither lets a period's baseline favour an arm;
+ * `precision` gives little weight to a period in which some arm had few members, which is what
+ * keeps an arm held at its floor from keeping a wide posterior (ADR 0029-bandits, measured).
+ */
+export type PeriodWeighting = "population" | "precision";
 
 export type BanditPrior = { kind: "flat" } | { kind: "normal"; mean: number; variance: number };
 
@@ -45,9 +55,16 @@ export type PosteriorResult =
 export function periodWeightedArms(
   periods: readonly (readonly MeanStats[])[],
   kind: RewardKind,
+  weighting: PeriodWeighting = "precision",
 ): { arms: (WeightedArm | { reason: string })[]; periodWeights: number[]; notes: string[] } {
   const armCount = periods[0]?.length ?? 0;
-  const periodTotals = periods.map((p) => p.reduce((s, a) => s + a.n, 0));
+  const periodTotals = periods.map((p) =>
+    weighting === "population"
+      ? p.reduce((s, a) => s + a.n, 0)
+      : p.every((a) => a.n > 0)
+        ? 1 / p.reduce((s, a) => s + 1 / a.n, 0)
+        : 0,
+  );
   const total = periodTotals.reduce((s, n) => s + n, 0);
   const periodWeights = periodTotals.map((n) => (total > 0 ? n / total : 0));
   const notes: string[] = [];
@@ -122,6 +139,7 @@ export function armPosteriors(
   kind: RewardKind,
   prior: BanditPrior = { kind: "flat" },
   minStratumMembers = 0,
+  weighting: PeriodWeighting = "precision",
 ): PosteriorResult {
   if (!periods.length || !periods[0]!.length) return { ok: false, reason: "no periods with data yet" };
   if (periods.some((p) => p.length !== periods[0]!.length))
@@ -129,7 +147,7 @@ export function armPosteriors(
   if (prior.kind === "normal" && !(prior.variance > 0))
     return { ok: false, reason: "the prior's variance must be positive" };
   const strata = minStratumMembers > 0 ? mergePeriods(periods, minStratumMembers) : periods;
-  const { arms, periodWeights, notes } = periodWeightedArms(strata, kind);
+  const { arms, periodWeights, notes } = periodWeightedArms(strata, kind, weighting);
   const posteriors: ArmPosterior[] = [];
   const weighted: WeightedArm[] = [];
   for (const [index, arm] of arms.entries()) {

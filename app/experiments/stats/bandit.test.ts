@@ -10,7 +10,7 @@ import {
   type BanditInput,
 } from "./bandit-allocation";
 import { bestArms } from "./bandit-best";
-import { armPosteriors, type BanditPrior, type RewardKind } from "./bandit-posterior";
+import { armPosteriors, type BanditPrior, type PeriodWeighting, type RewardKind } from "./bandit-posterior";
 import type { MeanStats } from "./estimates";
 import { SeededRandom } from "./random";
 import fixtures from "./reference/bandit-fixtures.json";
@@ -23,12 +23,17 @@ function close(actual: number, expected: number, tolerance = 1e-6) {
 }
 
 type Scenario = (typeof fixtures.scenarios)[number];
+const WEIGHTINGS: PeriodWeighting[] = ["population", "precision"];
+const cases = (kind?: string) =>
+  fixtures.scenarios
+    .filter((f) => !kind || f.kind === kind)
+    .flatMap((f) => WEIGHTINGS.map((weighting) => ({ ...f, weighting, expected: f.expected[weighting] })));
 
-const posteriorsOf = (f: Scenario) =>
-  armPosteriors(f.periods, f.kind as RewardKind, (f.prior ?? undefined) as BanditPrior | undefined);
+const posteriorsOf = (f: Scenario & { weighting: PeriodWeighting }) =>
+  armPosteriors(f.periods, f.kind as RewardKind, (f.prior ?? undefined) as BanditPrior | undefined, 0, f.weighting);
 
 describe("period-weighted posteriors against reference/bandit.py", () => {
-  it.each(fixtures.scenarios)("$name", (f) => {
+  it.each(cases())("$name ($weighting weights)", (f) => {
     const result = posteriorsOf(f);
     if (!result.ok) throw new Error(result.reason);
     result.periodWeights.forEach((w, p) => close(w, f.expected.periodWeights[p]!, 1e-12));
@@ -48,7 +53,7 @@ describe("period-weighted posteriors against reference/bandit.py", () => {
 });
 
 describe("probability of being best and expected loss against scipy's quadrature", () => {
-  it.each(fixtures.scenarios.filter((f) => f.kind === "mean"))("$name (quadrature, 1e-6)", (f) => {
+  it.each(cases("mean"))("$name ($weighting weights; quadrature, 1e-6)", (f) => {
     const result = posteriorsOf(f);
     if (!result.ok) throw new Error(result.reason);
     const best = bestArms(result.posteriors, { higherIsBetter: f.higherIsBetter });
@@ -57,7 +62,7 @@ describe("probability of being best and expected loss against scipy's quadrature
     best.expectedLoss.forEach((l, a) => close(l, f.expected.expectedLoss[a]!, 1e-6));
   });
 
-  it.each(fixtures.scenarios.filter((f) => f.kind === "binary"))("$name (Monte Carlo, within 4 s.e.)", (f) => {
+  it.each(cases("binary"))("$name ($weighting weights; Monte Carlo, within 4 s.e.)", (f) => {
     const result = posteriorsOf(f);
     if (!result.ok) throw new Error(result.reason);
     const draws = 200_000;
@@ -176,15 +181,25 @@ describe("the next allocation", () => {
   });
 });
 
+describe("strata", () => {
+  it("merges consecutive periods until every arm has enough members; a short tail joins the last", async () => {
+    const { mergePeriods } = await import("./bandit-posterior");
+    const p = (a: number, b: number) => [stats(a, 1), stats(b, 1)];
+    const merged = mergePeriods([p(50, 5), p(50, 5), p(50, 30), p(10, 1)], 30);
+    expect(merged.map((m) => m.map((a) => a.n))).toEqual([[160, 41]]);
+    expect(mergePeriods([p(40, 40), p(40, 40)], 30).map((m) => m.map((a) => a.n))).toEqual([[40, 40], [40, 40]]);
+  });
+});
+
 describe("period weighting under an allocation shift", () => {
   // Two arms with the same truth; the baseline doubles in the second period while the
   // allocation moves from 50/50 to 90/10. Pooling all members favours the arm that got more
   // of the good period (Simpson); the period-weighted means stay unbiased.
-  it("the pooled difference is biased, the period-weighted one is not (and matches the reference)", () => {
+  it("the pooled difference is biased, the period-weighted ones (either weighting) are not, as in the reference", () => {
     const random = new SeededRandom(11);
     const replications = 2000;
     let pooled = 0;
-    const differences: number[] = [];
+    const differences: Record<PeriodWeighting, number[]> = { population: [], precision: [] };
     for (let r = 0; r < replications; r++) {
       const periods = ([[0.05, [0.5, 0.5]], [0.1, [0.9, 0.1]]] as const).map(([level, weights]) => {
         const arms: MeanStats[] = [0, 1].map(() => ({ n: 0, sum: 0, sumSquares: 0 }));
@@ -199,15 +214,21 @@ describe("period weighting under an allocation shift", () => {
       });
       const total = (a: number) => periods.reduce((s, p) => ({ n: s.n + p[a]!.n, sum: s.sum + p[a]!.sum }), { n: 0, sum: 0 });
       pooled += total(0).sum / total(0).n - total(1).sum / total(1).n;
-      const result = armPosteriors(periods, "binary");
-      if (!result.ok) throw new Error(result.reason);
-      differences.push(result.arms[0]!.mean - result.arms[1]!.mean);
+      for (const weighting of WEIGHTINGS) {
+        const result = armPosteriors(periods, "binary", undefined, 0, weighting);
+        if (!result.ok) throw new Error(result.reason);
+        differences[weighting].push(result.arms[0]!.mean - result.arms[1]!.mean);
+      }
     }
-    const mean = differences.reduce((s, d) => s + d, 0) / replications;
-    const se = Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (replications - 1) / replications);
-    expect(Math.abs(mean)).toBeLessThan(3 * se);
+    for (const weighting of WEIGHTINGS) {
+      const d = differences[weighting];
+      const mean = d.reduce((s, x) => s + x, 0) / replications;
+      const se = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (replications - 1) / replications);
+      expect(Math.abs(mean)).toBeLessThan(3 * se);
+    }
     expect(pooled / replications).toBeGreaterThan(0.02);
     expect(Math.abs(pooled / replications - fixtures.shiftBias.pooledDifference)).toBeLessThan(0.002);
     expect(Math.abs(fixtures.shiftBias.weightedDifference)).toBeLessThan(3 * fixtures.shiftBias.weightedSe);
+    expect(Math.abs(fixtures.shiftBias.precisionDifference)).toBeLessThan(3 * fixtures.shiftBias.precisionSe);
   });
 });

@@ -5,7 +5,8 @@ Run: python3 app/experiments/stats/reference/bandit.py
 Each scenario draws raw per-member data period by period (numpy, seeded) under a changing
 allocation and a drifting baseline, reduces it to the per-period sufficient statistics the
 TypeScript receives, and computes from the RAW values (not the sums): the period-stratified
-mean of each arm (GrowthBook's period weights N_p / N), the within-period variance pooled
+mean of each arm (GrowthBook's period weights N_p / N, and the precision weights the app uses
+by default), the within-period variance pooled
 over periods, Kish's effective sample size, the posterior, and P(best) and expected loss by
 scipy's adaptive quadrature (scipy.integrate.quad over scipy.stats densities), for normal and
 Beta posteriors. It also measures, by simulation, the bias of the pooled and period-weighted
@@ -31,10 +32,15 @@ def draw(kind, n, level):
     return rng.gamma(2.0, level / 2.0, n)  # skewed revenue-like values with mean `level`
 
 
-def weighted(raw_periods, kind):
-    """raw_periods[p][a]: numpy arrays of member values."""
+def weighted(raw_periods, kind, weighting="precision"):
+    """raw_periods[p][a]: numpy arrays of member values. Weights: GrowthBook's N_p / N
+    ("population") or the harmonic size 1 / sum_a 1/n_pa ("precision"), normalised."""
     arms = len(raw_periods[0])
-    totals = np.array([sum(len(x) for x in period) for period in raw_periods], dtype=float)
+    if weighting == "population":
+        totals = np.array([sum(len(x) for x in period) for period in raw_periods], dtype=float)
+    else:
+        totals = np.array([1 / sum(1 / len(x) for x in period) if all(len(x) for x in period) else 0.0
+                           for period in raw_periods])
     w = totals / totals.sum()
     out = []
     for a in range(arms):
@@ -97,28 +103,31 @@ def scenario(name, kind, levels_by_period, weights_by_period, sizes, higher=True
     for levels, weights, size in zip(levels_by_period, weights_by_period, sizes):
         counts = rng.multinomial(size, weights)
         raw.append([draw(kind, int(n), lvl) for n, lvl in zip(counts, levels)])
-    arms, w = weighted(raw, kind)
-    dists, posts = zip(*(posterior(a, kind, prior) for a in arms))
-    probs, loss = best(list(dists), higher)
+    expected = {}
+    for weighting in ("population", "precision"):
+        arms, w = weighted(raw, kind, weighting)
+        dists, posts = zip(*(posterior(a, kind, prior) for a in arms))
+        probs, loss = best(list(dists), higher)
+        expected[weighting] = {
+            "periodWeights": w.tolist(),
+            "arms": arms,
+            "posteriors": list(posts),
+            "probabilityBest": probs,
+            "expectedLoss": loss,
+        }
     return {
         "name": name,
         "kind": kind,
         "higherIsBetter": higher,
         "prior": None if prior is None else {"kind": "normal", "mean": prior[0], "variance": prior[1]},
         "periods": [[mean_stats(x) for x in period] for period in raw],
-        "expected": {
-            "periodWeights": w.tolist(),
-            "arms": arms,
-            "posteriors": list(posts),
-            "probabilityBest": probs,
-            "expectedLoss": loss,
-        },
+        "expected": expected,
     }
 
 
 def shift_bias(replications=4000):
     """Two equal arms; the baseline doubles in period 2 while the allocation moves 50/50 -> 90/10."""
-    pooled, weighted_ = [], []
+    pooled, weighted_, precision_ = [], [], []
     for _ in range(replications):
         raw = []
         for level, weights in ((0.05, (0.5, 0.5)), (0.10, (0.9, 0.1))):
@@ -126,10 +135,14 @@ def shift_bias(replications=4000):
             raw.append([(rng.random(int(n)) < level).astype(float) for n in counts])
         a = [np.concatenate([p[i] for p in raw]).mean() for i in range(2)]
         pooled.append(a[0] - a[1])
-        arms, _ = weighted(raw, "binary")
+        arms, _ = weighted(raw, "binary", "population")
         weighted_.append(arms[0]["mean"] - arms[1]["mean"])
+        arms, _ = weighted(raw, "binary", "precision")
+        precision_.append(arms[0]["mean"] - arms[1]["mean"])
     return {"pooledDifference": float(np.mean(pooled)), "weightedDifference": float(np.mean(weighted_)),
-            "weightedSe": float(np.std(weighted_) / np.sqrt(replications))}
+            "weightedSe": float(np.std(weighted_) / np.sqrt(replications)),
+            "precisionDifference": float(np.mean(precision_)),
+            "precisionSe": float(np.std(precision_) / np.sqrt(replications))}
 
 
 fixtures = {

@@ -50,7 +50,7 @@ export const BANDIT_SCENARIOS: BanditScenario[] = [
 ];
 
 /** The settings the validation runs the product policy with (stated in the output). */
-export const VALIDATION_SETTINGS: BanditSettings = { burnInPeriods: 3, minShare: 0.01, maxChange: 0.3, minMembersPerArm: 100, minStratumMembers: 0, periodWeighting: "precision" };
+export const VALIDATION_SETTINGS: BanditSettings = { burnInPeriods: 3, minShare: 0.01, maxChange: 0.3, minMembersPerArm: 100, minStratumMembers: 100, periodWeighting: "precision" };
 
 class Rewards {
   private streams: SeededRandom[];

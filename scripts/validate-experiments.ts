@@ -279,7 +279,7 @@ if (section("bandits")) {
   const s = VALIDATION_SETTINGS;
   console.log(
     `bandits: ${replications} replications per scenario; the app's policy with burn-in ${s.burnInPeriods} periods, ` +
-      `minimum share ${s.minShare}, maximum change ${s.maxChange}, ${s.periodWeighting} period weights`,
+      `minimum share ${s.minShare}, maximum change ${s.maxChange}, ${s.periodWeighting} period weights over strata of ≥ ${s.minStratumMembers} members per arm`,
   );
   const regret = (r: { mean: number; se: number }) => `${r.mean.toFixed(1)} ± ${r.se.toFixed(1)}`;
   for (const scenario of BANDIT_SCENARIOS) {

@@ -39,7 +39,7 @@ export const DEFAULT_BANDIT_SETTINGS: BanditSettings = {
   minShare: 0.05,
   maxChange: 0.2,
   minMembersPerArm: 100,
-  minStratumMembers: 0,
+  minStratumMembers: 100,
   periodWeighting: "precision",
 };
 

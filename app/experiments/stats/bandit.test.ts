@@ -22,14 +22,13 @@ function close(actual: number, expected: number, tolerance = 1e-6) {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected)));
 }
 
-type Scenario = (typeof fixtures.scenarios)[number];
 const WEIGHTINGS: PeriodWeighting[] = ["population", "precision"];
 const cases = (kind?: string) =>
   fixtures.scenarios
     .filter((f) => !kind || f.kind === kind)
     .flatMap((f) => WEIGHTINGS.map((weighting) => ({ ...f, weighting, expected: f.expected[weighting] })));
 
-const posteriorsOf = (f: Scenario & { weighting: PeriodWeighting }) =>
+const posteriorsOf = (f: { periods: MeanStats[][]; kind: string; prior: unknown; weighting: PeriodWeighting }) =>
   armPosteriors(f.periods, f.kind as RewardKind, (f.prior ?? undefined) as BanditPrior | undefined, 0, f.weighting);
 
 describe("period-weighted posteriors against reference/bandit.py", () => {

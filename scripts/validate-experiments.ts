@@ -25,6 +25,7 @@ import {
   revenueMoments,
 } from "./experiment-outcomes";
 import { Rng } from "../simulator/random/rng";
+import { BANDIT_SCENARIOS, runScenario, VALIDATION_SETTINGS } from "./bandit-validation";
 import { knownEffectPopulation, populationTruth, splitExperiment } from "./simulator-population";
 
 const { values } = parseArgs({
@@ -32,6 +33,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "4000" },
     "simulator-runs": { type: "string", default: "2000" },
     seed: { type: "string", default: "20261206" },
+    "bandit-replications": { type: "string", default: "100" },
+    only: { type: "string" },
   },
 });
 let runs = Number(values.runs);
@@ -106,8 +109,10 @@ function experiment(outcomes: MemberOutcomes, perArm: number, effect: number) {
 const covers = (lift: Lift | null | undefined, truth: number) =>
   !!lift && lift.lower <= truth && truth <= lift.upper;
 
+const section = (name: string) => !values.only || values.only === name;
+
 // 1. A/A at a fixed horizon.
-{
+if (section("statistics")) {
   const outcomes = new MemberOutcomes(seed);
   let positives = 0;
   for (let run = 0; run < runs; run++) if (experiment(outcomes, 2000, 0).welch?.rejects) positives++;
@@ -115,7 +120,7 @@ const covers = (lift: Lift | null | undefined, truth: number) =>
 }
 
 // 2. A/A with a look every day for 28 days: naive Welch at every look against the sequential method.
-{
+if (section("statistics")) {
   const outcomes = new MemberOutcomes(seed + 1);
   const days = 28;
   const dailyPerArm = 100;
@@ -146,6 +151,7 @@ const covers = (lift: Lift | null | undefined, truth: number) =>
 // 3. Coverage and 4. power on a known effect: the lever raises the purchase rate by 15%, so
 // revenue per member rises by exactly 15%.
 {
+  if (section("statistics")) {
   const effect = 0.15;
   const perArm = 4000;
   const outcomes = new MemberOutcomes(seed + 2);
@@ -182,6 +188,7 @@ const covers = (lift: Lift | null | undefined, truth: number) =>
   console.log(
     `  (theoretical power of a 15% lift with ${perArm} members per arm, from the model's exact moments)`,
   );
+  }
 }
 
 // 5. and 6. The same checks on the simulator's ground truth: a generated shop's buyers each
@@ -211,7 +218,7 @@ const covers = (lift: Lift | null | undefined, truth: number) =>
 // variance and +0.4 points of power (it grows with the draw's share of the population). Arm
 // sizes varying with the hash (±√n) and the t against z critical value move it by far less.
 const SIMULATOR_DRAW = 2_000;
-{
+if (section("statistics")) {
   const started5 = performance.now();
   const population = knownEffectPopulation();
   const truth = populationTruth(population);
@@ -261,6 +268,41 @@ const SIMULATOR_DRAW = 2_000;
       `${Math.round(nTreatment)} of ${SIMULATOR_DRAW} drawn from ${truth.buyers} buyers, with the covariance of a ` +
       `buyer drawn into both arms; ${percent(naive)} without it; ${((performance.now() - started5) / 1000).toFixed(1)} s)`,
   );
+}
+
+// 7. Bandits (issue 16): cumulative regret of the app's Thompson sampler against ε-greedy and
+// UCB1 (same seeds: common random numbers), and within 25% of an oracle Thompson sampler
+// (scripts/bandit-validation.ts says what each policy knows). A line passes on the mean
+// regrets; each figure carries its standard error over the replications.
+if (section("bandits")) {
+  const replications = Number(values["bandit-replications"]);
+  const s = VALIDATION_SETTINGS;
+  console.log(
+    `bandits: ${replications} replications per scenario; the app's policy with burn-in ${s.burnInPeriods} periods, ` +
+      `minimum share ${s.minShare}, maximum change ${s.maxChange}, ${s.periodWeighting} period weights over strata of ≥ ${s.minStratumMembers} members per arm`,
+  );
+  const regret = (r: { mean: number; se: number }) => `${r.mean.toFixed(1)} ± ${r.se.toFixed(1)}`;
+  for (const scenario of BANDIT_SCENARIOS) {
+    const began = performance.now();
+    const r = runScenario(scenario, replications, seed + 7);
+    const line = (name: string, pass: boolean, text: string) => {
+      console.log(`${name}: ${text} ${pass ? "PASS" : "FAIL"}`);
+      if (!pass) failures++;
+    };
+    const label = `bandit-${scenario.name}`;
+    line(`${label}-regret-vs-epsilon-greedy`, r.thompson.mean < r.epsilonGreedy.mean,
+      `Thompson ${regret(r.thompson)} (target < ε-greedy ${regret(r.epsilonGreedy)})`);
+    line(`${label}-regret-vs-ucb1`, r.thompson.mean < r.ucb1.mean,
+      `Thompson ${regret(r.thompson)} (target < UCB1 ${regret(r.ucb1)})`);
+    const ratio = r.thompson.mean / r.oracle.mean;
+    line(`${label}-regret-vs-oracle`, ratio <= 1.25,
+      `${ratio.toFixed(2)} × the oracle's ${regret(r.oracle)} (target <= 1.25)`);
+    console.log(
+      `  ${scenario.means.length} arms, true means ${scenario.means.join(", ")}` +
+        `${scenario.kind === "mean" ? ` (σ ${scenario.sd})` : ""}, ${scenario.periods} periods of ${scenario.perPeriod} members; ` +
+        `${((performance.now() - began) / 1000).toFixed(1)} s`,
+    );
+  }
 }
 
 console.log(

@@ -24,6 +24,19 @@ export interface AssignableVariant {
   override: Record<string, unknown>;
 }
 
+/**
+ * What a bandit's assignment reads besides the hash (ADR 0038-bandits): the allocations in
+ * force over time, and what sticks a member to an arm once assigned.
+ */
+export interface BanditAssignment {
+  /** Allocations after launch, ascending: from `from` (epoch ms) on, `weights` in variant order. */
+  allocations: readonly { from: number; weights: readonly number[] }[];
+  /** Members already assigned (their exposure is recorded): the variant key they got. */
+  recorded: ReadonlyMap<bigint, string>;
+  /** Members not yet recorded, with when they joined (epoch ms). */
+  joined: ReadonlyMap<bigint, number>;
+}
+
 export interface AssignableExperiment {
   id: string;
   key: string;
@@ -44,6 +57,8 @@ export interface AssignableExperiment {
   /** The exposure sweep's watermark: every audience member who existed then is exposed. */
   exposedThrough?: Date | null;
   variants: readonly AssignableVariant[];
+  /** Present when the experiment runs as a bandit. */
+  bandit?: BanditAssignment | null;
 }
 
 export interface Arm {
@@ -97,8 +112,44 @@ export function variantAt<V extends { weight: number }>(variants: readonly V[], 
   return variants[variants.length - 1]!;
 }
 
-const arm = (shop: string, e: AssignableExperiment, customerId: bigint) => {
-  const variant = variantAt(e.variants, bucketOf(shop, e.salt, customerId));
+/** The allocation in force at `at` (epoch ms), or null before the first update (equal shares). */
+export function allocationAt(
+  allocations: BanditAssignment["allocations"],
+  at: number,
+): readonly number[] | null {
+  let found: readonly number[] | null = null;
+  for (const a of allocations) {
+    if (a.from > at) break;
+    found = a.weights;
+  }
+  return found;
+}
+
+/**
+ * A bandit's variant for a customer: the one recorded at their assignment, else the bucket
+ * walked over the allocation in force when they were assigned: their exposure instant,
+ * max(launch, schedule start, join), which every surface computes alike. A member who joined
+ * after the running set was loaded is not in `joined` and is being assigned now (`at`).
+ */
+function banditVariant(e: AssignableExperiment, bandit: BanditAssignment, customerId: bigint, bucket: number, at: number) {
+  const recorded = bandit.recorded.get(customerId);
+  const kept = recorded === undefined ? undefined : e.variants.find((v) => v.key === recorded);
+  if (kept) return kept;
+  const instant = Math.max(
+    bandit.joined.get(customerId) ?? at,
+    e.launchedAt?.getTime() ?? -Infinity,
+    e.startsAt?.getTime() ?? -Infinity,
+  );
+  const weights = allocationAt(bandit.allocations, instant);
+  return variantAt(
+    e.variants.map((v, i) => ({ v, weight: weights ? (weights[i] ?? 0) : 1 })),
+    bucket,
+  ).v;
+}
+
+const arm = (shop: string, e: AssignableExperiment, customerId: bigint, at: number) => {
+  const bucket = bucketOf(shop, e.salt, customerId);
+  const variant = e.bandit ? banditVariant(e, e.bandit, customerId, bucket, at) : variantAt(e.variants, bucket);
   return {
     variant,
     arm: {
@@ -119,11 +170,13 @@ export function assignCustomer(
   experiments: readonly AssignableExperiment[],
   customerId: bigint,
   inAudience: (experiment: AssignableExperiment, customerId: bigint) => boolean,
+  /** The instant of the question (epoch ms): a bandit's unrecorded newcomer is assigned under the allocation then. */
+  at: number = Infinity,
 ): MemberAssignment {
   const arms: Arm[] = [];
   const holdout = experiments.find((e) => e.kind === "holdout");
   if (holdout && inAudience(holdout, customerId)) {
-    const held = arm(shop, holdout, customerId);
+    const held = arm(shop, holdout, customerId, at);
     arms.push(held.arm);
     if (held.variant.control) return { heldOut: true, arms, overrides: [] };
   }
@@ -137,7 +190,7 @@ export function assignCustomer(
       layerBuckets.set(e.lever, bucket);
     }
     if (bucket < e.layerStart || bucket >= e.layerEnd || !inAudience(e, customerId)) continue;
-    const assigned = arm(shop, e, customerId);
+    const assigned = arm(shop, e, customerId, at);
     arms.push(assigned.arm);
     if (Object.keys(assigned.variant.override).length)
       overrides.push({ variantKey: assigned.arm.variantKey, patch: assigned.variant.override });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defaultTrigger, EXPOSURE_TRIGGERS, LEVER_KEYS, LEVERS, triggerAllowed } from "./levers";
 import { METRIC_KEYS } from "./metric-keys";
+import { METRICS } from "./metrics";
 
 // What a merchant (or the simulator) submits to create or edit a draft experiment. Zod
 // turns every malformed field into a field error (422); the service adds what needs the
@@ -41,6 +42,35 @@ export const guardrailSchema = z.object({
   threshold: z.number().min(0, { error: "Cannot be negative." }).max(1, { error: "At most 100%." }),
 });
 
+/**
+ * A bandit's settings (ADR 0038-bandits): the merchant's percents, stored as shares. The
+ * defaults are stats/bandit-allocation.ts's: a day of hourly periods at equal shares, 5% per
+ * arm at least, 20 points of change per update at most.
+ */
+export const banditInputSchema = z.object({
+  /** Minutes between allocation updates (hourly by default). */
+  cadenceMinutes: z
+    .int({ error: "Enter whole minutes." })
+    .min(15, { error: "At least every 15 minutes." })
+    .max(7 * 24 * 60, { error: "At least once a week." })
+    .default(60),
+  /** Periods at equal shares before the data move traffic. */
+  burnInPeriods: z
+    .int({ error: "Enter a whole number of periods." })
+    .min(0, { error: "Cannot be negative." })
+    .max(24 * 14, { error: "At most two weeks of hourly periods." })
+    .default(24),
+  minSharePercent: z.number().min(0, { error: "Cannot be negative." }).max(50, { error: "At most 50%." }).default(5),
+  maxChangePercent: z
+    .number()
+    .min(1, { error: "At least 1 point per update." })
+    .max(100, { error: "At most 100 points." })
+    .default(20),
+  minMembersPerArm: z.int({ error: "Enter a whole number." }).min(10, { error: "At least 10." }).max(100_000).default(100),
+});
+
+export type BanditInput = z.input<typeof banditInputSchema>;
+
 export const experimentInputSchema = z
   .object({
     key: slug,
@@ -66,6 +96,8 @@ export const experimentInputSchema = z
       .array(variantInputSchema)
       .min(2, { error: "An experiment needs at least two variants." })
       .max(6, { error: "At most six variants." }),
+    /** Run as a multi-armed bandit instead of a fixed split (null: fixed split). */
+    bandit: banditInputSchema.nullable().default(null),
   })
   .superRefine((input, ctx) => {
     const total = input.variants.reduce((sum, v) => sum + v.weight, 0);
@@ -98,6 +130,7 @@ export const experimentInputSchema = z
     });
     if (input.startsAt && input.endsAt && input.endsAt <= input.startsAt)
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "The experiment must end after it starts." });
+    if (input.bandit) banditIssues(input, ctx);
     if (input.exposureTrigger && !triggerAllowed(input.lever, input.exposureTrigger))
       ctx.addIssue({
         code: "custom",
@@ -111,6 +144,52 @@ export const experimentInputSchema = z
     ...input,
     exposureTrigger: input.exposureTrigger ?? defaultTrigger(input.lever),
   }));
+
+/** What a bandit needs of the rest of the definition: a mean primary metric, exposure at assignment, room for the floor. */
+function banditIssues(
+  input: {
+    primaryMetric: string | null;
+    exposureTrigger?: string;
+    variants: unknown[];
+    bandit: z.output<typeof banditInputSchema> | null;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const bandit = input.bandit!;
+  const metric = input.primaryMetric ? METRICS[input.primaryMetric as keyof typeof METRICS] : null;
+  if (!metric)
+    ctx.addIssue({ code: "custom", path: ["primaryMetric"], message: "A bandit needs a primary metric to optimise." });
+  else if (metric.kind !== "mean")
+    ctx.addIssue({
+      code: "custom",
+      path: ["primaryMetric"],
+      message: `A bandit optimises a per-member metric; ${metric.name.toLowerCase()} is a ratio.`,
+    });
+  if (input.exposureTrigger && input.exposureTrigger !== "assignment")
+    ctx.addIssue({
+      code: "custom",
+      path: ["exposureTrigger"],
+      message: "A bandit exposes members at assignment, so each allocation is recorded as members join.",
+    });
+  if ((bandit.minSharePercent * input.variants.length) > 100)
+    ctx.addIssue({
+      code: "custom",
+      path: ["bandit", "minSharePercent"],
+      message: `${input.variants.length} variants cannot each keep ${bandit.minSharePercent}%.`,
+    });
+}
+
+/** The stored settings of a bandit (shares, not percents), or null for a fixed split. */
+export function banditSettings(input: z.output<typeof banditInputSchema> | null) {
+  if (!input) return null;
+  return {
+    cadenceMinutes: input.cadenceMinutes,
+    burnInPeriods: input.burnInPeriods,
+    minShare: input.minSharePercent / 100,
+    maxChange: input.maxChangePercent / 100,
+    minMembersPerArm: input.minMembersPerArm,
+  };
+}
 
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;

@@ -1,8 +1,9 @@
-import type { Prisma, PrismaClient } from "~/db.server";
+import { Prisma, type PrismaClient } from "~/db.server";
 import { savedConditions } from "~/intelligence/segments/audience.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { BUCKETS, freeRange } from "./assignment";
 import {
+  banditSettings,
   experimentInputSchema,
   fieldErrors,
   holdoutInputSchema,
@@ -77,6 +78,7 @@ function columns(d: ExperimentDefinition) {
     grossMarginBps: Math.round(d.grossMarginPercent * 100),
     startsAt: d.startsAt,
     endsAt: d.endsAt,
+    bandit: banditSettings(d.bandit) ?? Prisma.DbNull,
   };
 }
 

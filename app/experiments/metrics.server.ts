@@ -58,7 +58,7 @@ export const MEMBER_FACTS_SQL = `
     GROUP BY x."customerId"
   ),
   m AS (
-    SELECT x."variantKey" AS variant, date_trunc('day', x."exposedAt") AS day, x."covariate" AS cov,
+    SELECT x."variantKey" AS variant, date_trunc('day', x."exposedAt") AS day, x."exposedAt" AS at, x."covariate" AS cov,
            COALESCE(o.rev, 0)::float8 AS rev, COALESCE(o.ord, 0)::float8 AS ord,
            COALESCE(o.ord60, 0)::float8 AS ord60, COALESCE(rd.cost, 0)::float8 AS cost,
            COALESCE(rd.red, 0)::float8 AS red, COALESCE(l.pts, 0)::float8 AS pts, $4::float8 AS gm

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { qualifiedKey } from "./assignment";
+import { banditReport, type BanditReport } from "./bandit.server";
 import { getExperiment, type ExperimentWithVariants } from "./experiments.server";
 import { incrementalValue, type IncrementalValue } from "./incremental-value";
 import { METRICS } from "./metrics";
@@ -31,6 +32,8 @@ export interface ExperimentReport {
   series: { days: Date[]; points: SeriesPoint[] };
   grossMarginPercent: number;
   metrics: { key: MetricKey; name: string; higherIsBetter: boolean; unit: string }[];
+  /** A bandit's allocation history and expected shares (null for a fixed split). */
+  bandit: BanditReport | null;
 }
 
 function arms(experiment: ExperimentWithVariants) {
@@ -58,6 +61,7 @@ export async function experimentReport(
   const keys = ordered.map((v) => qualifiedKey(experiment.key, v.key));
   const rows = await aggregateExperiment(db, shop, experiment.id, asOf, experiment.grossMarginBps);
   const { total, cumulative } = sumsByVariant(rows, keys);
+  const bandit = await banditReport(db, shop, experiment, ordered.map((v) => v.key), asOf);
   const plan = {
     primary: experiment.primaryMetric as MetricKey | null,
     secondary: experiment.secondaryMetrics as MetricKey[],
@@ -67,7 +71,8 @@ export async function experimentReport(
   const analysis = analyseExperiment(
     {
       variants: ordered.map((v) => v.key),
-      weights: ordered.map((v) => v.weight),
+      // A bandit's arms are checked against the shares its allocations gave them.
+      weights: bandit ? ordered.map((v) => bandit.expectedShares[v.key]! * 100) : ordered.map((v) => v.weight),
       exposed: total.map((s) => s.n ?? 0),
       metrics: metricInputs(plan, total),
       reachedPlannedEnd:
@@ -105,6 +110,7 @@ export async function experimentReport(
       higherIsBetter: m.higherIsBetter,
       unit: m.unit,
     })),
+    bandit,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   byLayer,
   type AssignableExperiment,
   type Audience,
+  type BanditAssignment,
   type MemberAssignment,
 } from "./assignment";
 
@@ -67,6 +68,7 @@ type RunningRow = {
   launchedAt: number | null;
   exposedThrough: number | null;
   exposureTrigger: ExposureTrigger;
+  bandit: Record<string, unknown> | null;
   variants: { key: string; weight: number; control: boolean; override: Record<string, unknown> }[];
 };
 
@@ -75,7 +77,7 @@ const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 const RUNNING_COLUMNS = `e."id", e."key", e."kind"::text AS "kind", e."lever", e."salt", e."audience", e."layerStart",
   e."layerEnd", ${epochMs("startsAt")}, ${epochMs("endsAt")}, ${epochMs("launchedAt")},
-  ${epochMs("exposedThrough")}, e."exposureTrigger",
+  ${epochMs("exposedThrough")}, e."exposureTrigger", e."bandit",
   (SELECT json_agg(json_build_object('key', v."key", 'weight', v."weight", 'control', v."control",
                                      'override', v."override") ORDER BY v."position")
    FROM "ExperimentVariant" v WHERE v."experimentId" = e."id") AS "variants"`;
@@ -95,7 +97,59 @@ const toAssignable = (r: RunningRow): AssignableExperiment => ({
   exposureTrigger: r.exposureTrigger,
   exposedThrough: toDate(r.exposedThrough),
   variants: r.variants ?? [],
+  // Filled in by `withBandits`.
+  ...(r.bandit ? { bandit: { allocations: [], recorded: new Map(), joined: new Map() } } : {}),
 });
+
+/**
+ * What a bandit's assignment reads (ADR 0038-bandits): its allocations after launch, the
+ * variant of every member already assigned (their exposure), and when the others joined.
+ * Loaded with the running set, so a process sees allocations and assignments as one snapshot.
+ */
+async function banditAssignment(shop: string, e: AssignableExperiment): Promise<BanditAssignment> {
+  const [allocations, recorded, joined] = await Promise.all([
+    pool().query<{ from: number; weights: { key: string; bps: number }[] }>(
+      `SELECT (extract(epoch FROM "effectiveFrom") * 1000)::float8 AS "from", "weights"
+       FROM "ExperimentAllocation" WHERE "shop" = $1 AND "experimentId" = $2::uuid AND "period" > 0
+       ORDER BY "effectiveFrom", "period"`,
+      [shop, e.id],
+    ),
+    pool().query<{ customerId: string; variantKey: string }>(
+      `SELECT "customerId"::text AS "customerId", "variantKey" FROM "ExperimentExposure"
+       WHERE "shop" = $1 AND "experimentId" = $2::uuid`,
+      [shop, e.id],
+    ),
+    pool().query<{ customerId: string; joinedAt: number }>(
+      `SELECT m."customerId"::text AS "customerId", (extract(epoch FROM ${MEMBER_JOINED_AT_SQL}) * 1000)::float8 AS "joinedAt"
+       FROM "Member" m WHERE m."shop" = $1 AND NOT EXISTS (SELECT 1 FROM "ExperimentExposure" x
+         WHERE x."experimentId" = $2::uuid AND x."customerId" = m."customerId")`,
+      [shop, e.id],
+    ),
+  ]);
+  const prefix = `${e.key}:`;
+  return {
+    allocations: allocations.rows.map((a) => ({
+      from: a.from,
+      weights: e.variants.map((v) => a.weights.find((w) => w.key === v.key)?.bps ?? 0),
+    })),
+    recorded: new Map(
+      recorded.rows.map((r) => [
+        BigInt(r.customerId),
+        r.variantKey.startsWith(prefix) ? r.variantKey.slice(prefix.length) : r.variantKey,
+      ]),
+    ),
+    joined: new Map(joined.rows.map((r) => [BigInt(r.customerId), r.joinedAt])),
+  };
+}
+
+async function withBandits(shop: string, experiments: AssignableExperiment[]) {
+  await Promise.all(
+    experiments.map(async (e) => {
+      if (e.bandit) e.bandit = await banditAssignment(shop, e);
+    }),
+  );
+  return experiments;
+}
 
 async function audiencesOf(shop: string, experiments: readonly AssignableExperiment[]) {
   const audiences = new Map<string, Set<bigint>>();
@@ -112,7 +166,7 @@ export async function loadRunning(shop: string): Promise<RunningSet> {
     `SELECT ${RUNNING_COLUMNS} FROM "Experiment" e WHERE e."shop" = $1 AND e."status" = 'running'`,
     [shop],
   );
-  const experiments = rows.map(toAssignable).sort(byLayer);
+  const experiments = await withBandits(shop, rows.map(toAssignable).sort(byLayer));
   return { experiments, audiences: await audiencesOf(shop, experiments) };
 }
 
@@ -151,6 +205,7 @@ export async function experimentHistory(shop: string): Promise<ExperimentHistory
       ),
     }))
     .sort(byLayer);
+  await withBandits(shop, experiments);
   return { experiments, audiences: await audiencesOf(shop, experiments) };
 }
 
@@ -207,7 +262,10 @@ export function assigner(shop: string, set: RunningSet, at: Date): (customerId: 
   let last: { id: bigint; assignment: MemberAssignment } | null = null;
   return (customerId) => {
     if (last?.id !== customerId)
-      last = { id: customerId, assignment: assignCustomer(shop, set.experiments, customerId, inForce) };
+      last = {
+        id: customerId,
+        assignment: assignCustomer(shop, set.experiments, customerId, inForce, at.getTime()),
+      };
     return last.assignment;
   };
 }

@@ -96,6 +96,9 @@ export const JOBS = {
     "compute-recommendations": z.object({ runId: z.uuid() }).strict(),
     // One shop's reward model, evaluation and each member's recommended reward; job id = run id.
     "compute-reward-recommendations": z.object({ runId: z.uuid() }).strict(),
+    // Every few minutes: each running bandit whose next period is due gets its allocation
+    // (app/experiments/bandit.server.ts; idempotent per experiment and period).
+    "update-bandits": z.object({}).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

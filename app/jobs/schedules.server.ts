@@ -37,6 +37,10 @@ export const WEEKLY_PICKS_PATTERN = "15 4 * * 1";
 // Product recommendations nightly at 04:00 UTC, after the scoring run (the day's orders and product edits are in).
 export const RECOMMENDATIONS_PATTERN = "0 4 * * *";
 
+// Bandits update at their own cadence (hourly by default, counted from launch); checking every
+// five minutes bounds how late a period's allocation is written.
+export const UPDATE_BANDITS_EVERY_MS = 5 * 60_000;
+
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
 
@@ -51,6 +55,7 @@ export const SCHEDULES = [
   { queue: QUEUE.analytics, id: "schedule-sentiment", pattern: SENTIMENT_PATTERN },
   { queue: QUEUE.analytics, id: "schedule-weekly-picks", pattern: WEEKLY_PICKS_PATTERN },
   { queue: QUEUE.analytics, id: "schedule-recommendations", pattern: RECOMMENDATIONS_PATTERN },
+  { queue: QUEUE.analytics, id: "update-bandits", every: UPDATE_BANDITS_EVERY_MS },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
 >;

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
+import { updateBandits } from "~/experiments/bandit.server";
 import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { markPicksFailed, runWeeklyPicks } from "~/intelligence/picks/run.server";
@@ -193,6 +194,9 @@ export function analyticsProcessor(db: PrismaClient) {
           throw error;
         }
       }
+      case "update-bandits":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return updateBandits(db, new Date());
       default:
         parseJobData(QUEUE.analytics, job.name, job.data);
         throw new UnrecoverableError(`analytics job "${job.name}" has a schema but no processor`);

@@ -1,7 +1,7 @@
 """Reference values for app/intelligence/picks (reference.test.ts compares to 1e-6).
 
 Independent of the TypeScript: the design matrix of the pooled weekly Poisson model is built
-again here from its definition (ADR 0029-weekly-picks-forecast) and the penalised objective
+again here from its definition (ADR 0034-weekly-picks-forecast) and the penalised objective
   sum_i [exp(eta_i) - y_i eta_i] + lg/2 sum_g a_g^2 + lx/2 sum_j b_j^2,
   eta_i = b0 + a_{g(i)} + x_i . b
 is minimised by scipy.optimize.minimize (trust-exact, analytic gradient and full dense Hessian

@@ -37,8 +37,22 @@ export interface BanditScenario {
   perPeriod: number;
 }
 
-const normalScenario = (name: string, means: number[]): BanditScenario => ({ name, kind: "mean", means, sd: 1, periods: 168, perPeriod: 100 });
-const bernoulliScenario = (name: string, means: number[]): BanditScenario => ({ name, kind: "binary", means, sd: 1, periods: 168, perPeriod: 100 });
+const normalScenario = (name: string, means: number[]): BanditScenario => ({
+  name,
+  kind: "mean",
+  means,
+  sd: 1,
+  periods: 168,
+  perPeriod: 100,
+});
+const bernoulliScenario = (name: string, means: number[]): BanditScenario => ({
+  name,
+  kind: "binary",
+  means,
+  sd: 1,
+  periods: 168,
+  perPeriod: 100,
+});
 
 export const BANDIT_SCENARIOS: BanditScenario[] = [
   bernoulliScenario("bernoulli-2-arms", [0.1, 0.13]),
@@ -50,7 +64,14 @@ export const BANDIT_SCENARIOS: BanditScenario[] = [
 ];
 
 /** The settings the validation runs the product policy with (stated in the output). */
-export const VALIDATION_SETTINGS: BanditSettings = { burnInPeriods: 3, minShare: 0.01, maxChange: 0.3, minMembersPerArm: 100, minStratumMembers: 100, periodWeighting: "precision" };
+export const VALIDATION_SETTINGS: BanditSettings = {
+  burnInPeriods: 3,
+  minShare: 0.01,
+  maxChange: 0.3,
+  minMembersPerArm: 100,
+  minStratumMembers: 100,
+  periodWeighting: "precision",
+};
 
 class Rewards {
   private streams: SeededRandom[];
@@ -63,19 +84,36 @@ class Rewards {
   pull(arm: number): number {
     const random = this.streams[arm]!;
     const mean = this.scenario.means[arm]!;
-    return this.scenario.kind === "binary" ? (random.uniform() < mean ? 1 : 0) : mean + this.scenario.sd * random.normal();
+    return this.scenario.kind === "binary"
+      ? random.uniform() < mean
+        ? 1
+        : 0
+      : mean + this.scenario.sd * random.normal();
   }
 }
 
 type Policy = (scenario: BanditScenario, rewards: Rewards, random: SeededRandom) => number;
 
-const regretOf = (scenario: BanditScenario, arm: number) => Math.max(...scenario.means) - scenario.means[arm]!;
+const regretOf = (scenario: BanditScenario, arm: number) =>
+  Math.max(...scenario.means) - scenario.means[arm]!;
 
-type Allocate = (scenario: BanditScenario, periods: MeanStats[][], current: number[], periodIndex: number) => number[];
+type Allocate = (
+  scenario: BanditScenario,
+  periods: MeanStats[][],
+  current: number[],
+  periodIndex: number,
+) => number[];
 
 /** The app's update, exactly as the job calls it. */
 const productAllocate: Allocate = (scenario, periods, current, periodIndex) =>
-  banditUpdate({ periods, kind: scenario.kind, current, periodIndex, settings: VALIDATION_SETTINGS, draws: 1_000 }).weights;
+  banditUpdate({
+    periods,
+    kind: scenario.kind,
+    current,
+    periodIndex,
+    settings: VALIDATION_SETTINGS,
+    draws: 1_000,
+  }).weights;
 
 /**
  * The oracle: the same cadence and the same guardrails (burn-in, minimum share, maximum
@@ -86,7 +124,9 @@ const productAllocate: Allocate = (scenario, periods, current, periodIndex) =>
 const oracleAllocate: Allocate = (scenario, periods, current, periodIndex) => {
   const settings = VALIDATION_SETTINGS;
   if (periodIndex < settings.burnInPeriods) return equalShares(current.length);
-  const pooled = current.map((_, a) => periods.reduce((s, p) => ({ n: s.n + p[a]!.n, sum: s.sum + p[a]!.sum }), { n: 0, sum: 0 }));
+  const pooled = current.map((_, a) =>
+    periods.reduce((s, p) => ({ n: s.n + p[a]!.n, sum: s.sum + p[a]!.sum }), { n: 0, sum: 0 }),
+  );
   if (pooled.some((a) => a.n === 0)) return current;
   const posteriors: ArmPosterior[] = pooled.map((a) =>
     scenario.kind === "binary"
@@ -98,27 +138,29 @@ const oracleAllocate: Allocate = (scenario, periods, current, periodIndex) => {
 };
 
 /** A policy that sets shares per period; members are assigned at random by the shares. */
-const allocating = (allocate: Allocate): Policy => (scenario, rewards, random) => {
-  const arms = scenario.means.length;
-  const periods: MeanStats[][] = [];
-  let weights = equalShares(arms);
-  let regret = 0;
-  for (let p = 0; p < scenario.periods; p++) {
-    if (p > 0) weights = allocate(scenario, periods, weights, p);
-    const period = Array.from({ length: arms }, () => ({ n: 0, sum: 0, sumSquares: 0 }));
-    for (let i = 0; i < scenario.perPeriod; i++) {
-      const arm = random.categorical(weights);
-      const y = rewards.pull(arm);
-      const s = period[arm]!;
-      s.n++;
-      s.sum += y;
-      s.sumSquares += y * y;
-      regret += regretOf(scenario, arm);
+const allocating =
+  (allocate: Allocate): Policy =>
+  (scenario, rewards, random) => {
+    const arms = scenario.means.length;
+    const periods: MeanStats[][] = [];
+    let weights = equalShares(arms);
+    let regret = 0;
+    for (let p = 0; p < scenario.periods; p++) {
+      if (p > 0) weights = allocate(scenario, periods, weights, p);
+      const period = Array.from({ length: arms }, () => ({ n: 0, sum: 0, sumSquares: 0 }));
+      for (let i = 0; i < scenario.perPeriod; i++) {
+        const arm = random.categorical(weights);
+        const y = rewards.pull(arm);
+        const s = period[arm]!;
+        s.n++;
+        s.sum += y;
+        s.sumSquares += y * y;
+        regret += regretOf(scenario, arm);
+      }
+      periods.push(period);
     }
-    periods.push(period);
-  }
-  return regret;
-};
+    return regret;
+  };
 
 /**
  * Shared loop of the baselines at the product's cadence: what a policy knows (each arm's
@@ -158,14 +200,19 @@ const argmax = (values: number[]) => values.reduce((best, v, i) => (v > values[b
 /** ε-greedy: the arm with the best mean so far, or with probability ε a uniformly random arm. */
 const epsilonGreedy = (epsilon: number): Policy =>
   batched((counts, sums, _pending, _t, random) =>
-    random.uniform() < epsilon ? Math.floor(random.uniform() * counts.length) : argmax(sums.map((s, i) => s / counts[i]!)),
+    random.uniform() < epsilon
+      ? Math.floor(random.uniform() * counts.length)
+      : argmax(sums.map((s, i) => s / counts[i]!)),
   );
 
 /** UCB1 (Auer et al. 2002) with the members already sent this period counted in n (batched UCB). */
 const ucb1: Policy = (scenario, rewards, random) =>
   batched((counts, sums, pending, t) =>
     argmax(
-      sums.map((s, i) => s / counts[i]! + scenario.sd * Math.sqrt((2 * Math.log(t + 1)) / (counts[i]! + pending[i]!))),
+      sums.map(
+        (s, i) =>
+          s / counts[i]! + scenario.sd * Math.sqrt((2 * Math.log(t + 1)) / (counts[i]! + pending[i]!)),
+      ),
     ),
   )(scenario, rewards, random);
 
@@ -179,13 +226,23 @@ export const POLICIES = {
 export type PolicyName = keyof typeof POLICIES;
 
 /** Mean cumulative regret of each policy over `replications`, same seeds for every policy. */
-export function runScenario(scenario: BanditScenario, replications: number, seed: number): Record<PolicyName, { mean: number; se: number }> {
+export function runScenario(
+  scenario: BanditScenario,
+  replications: number,
+  seed: number,
+): Record<PolicyName, { mean: number; se: number }> {
   const out = {} as Record<PolicyName, { mean: number; se: number }>;
   for (const [name, policy] of Object.entries(POLICIES) as [PolicyName, Policy][]) {
     const values: number[] = [];
     for (let r = 0; r < replications; r++) {
       const replicationSeed = seed + r * 1_000_003;
-      values.push(policy(scenario, new Rewards(scenario, replicationSeed), new SeededRandom(replicationSeed ^ 0x5bd1e995)));
+      values.push(
+        policy(
+          scenario,
+          new Rewards(scenario, replicationSeed),
+          new SeededRandom(replicationSeed ^ 0x5bd1e995),
+        ),
+      );
     }
     const mean = values.reduce((s, v) => s + v, 0) / replications;
     const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, replications - 1);

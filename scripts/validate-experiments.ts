@@ -152,42 +152,42 @@ if (section("statistics")) {
 // revenue per member rises by exactly 15%.
 {
   if (section("statistics")) {
-  const effect = 0.15;
-  const perArm = 4000;
-  const outcomes = new MemberOutcomes(seed + 2);
-  let covered = 0;
-  let cupedCovered = 0;
-  let rejected = 0;
-  let reduction = 0;
-  for (let run = 0; run < runs; run++) {
-    const result = experiment(outcomes, perArm, effect);
-    if (covers(result.welch?.relative, effect)) covered++;
-    if (covers(result.cuped?.relative, effect)) cupedCovered++;
-    if (result.welch?.positive) rejected++;
-    reduction += result.varianceReduction;
-  }
-  report("ci-coverage-known-effect", covered / runs, "within", 0.95, 0.015);
-  report("cuped-ci-coverage-known-effect", cupedCovered / runs, "within", 0.95, 0.015);
-  console.log(
-    `  CUPED on the 30 days before exposure removed ${percent(reduction / runs)} of the variance on average`,
-  );
-  const control = revenueMoments(WINDOW_DAYS);
-  const treatment = revenueMoments(WINDOW_DAYS, effect);
-  const theory = powerFromMoments(
-    {
-      controlMean: control.mean,
-      controlVariance: control.variance,
-      treatmentMean: treatment.mean,
-      treatmentVariance: treatment.variance,
-      nControl: perArm,
-      nTreatment: perArm,
-    },
-    { alpha: ALPHA },
-  );
-  report("power-known-effect", rejected / runs, "within", theory, 0.03);
-  console.log(
-    `  (theoretical power of a 15% lift with ${perArm} members per arm, from the model's exact moments)`,
-  );
+    const effect = 0.15;
+    const perArm = 4000;
+    const outcomes = new MemberOutcomes(seed + 2);
+    let covered = 0;
+    let cupedCovered = 0;
+    let rejected = 0;
+    let reduction = 0;
+    for (let run = 0; run < runs; run++) {
+      const result = experiment(outcomes, perArm, effect);
+      if (covers(result.welch?.relative, effect)) covered++;
+      if (covers(result.cuped?.relative, effect)) cupedCovered++;
+      if (result.welch?.positive) rejected++;
+      reduction += result.varianceReduction;
+    }
+    report("ci-coverage-known-effect", covered / runs, "within", 0.95, 0.015);
+    report("cuped-ci-coverage-known-effect", cupedCovered / runs, "within", 0.95, 0.015);
+    console.log(
+      `  CUPED on the 30 days before exposure removed ${percent(reduction / runs)} of the variance on average`,
+    );
+    const control = revenueMoments(WINDOW_DAYS);
+    const treatment = revenueMoments(WINDOW_DAYS, effect);
+    const theory = powerFromMoments(
+      {
+        controlMean: control.mean,
+        controlVariance: control.variance,
+        treatmentMean: treatment.mean,
+        treatmentVariance: treatment.variance,
+        nControl: perArm,
+        nTreatment: perArm,
+      },
+      { alpha: ALPHA },
+    );
+    report("power-known-effect", rejected / runs, "within", theory, 0.03);
+    console.log(
+      `  (theoretical power of a 15% lift with ${perArm} members per arm, from the model's exact moments)`,
+    );
   }
 }
 
@@ -290,13 +290,22 @@ if (section("bandits")) {
       if (!pass) failures++;
     };
     const label = `bandit-${scenario.name}`;
-    line(`${label}-regret-vs-epsilon-greedy`, r.thompson.mean < r.epsilonGreedy.mean,
-      `Thompson ${regret(r.thompson)} (target < ε-greedy ${regret(r.epsilonGreedy)})`);
-    line(`${label}-regret-vs-ucb1`, r.thompson.mean < r.ucb1.mean,
-      `Thompson ${regret(r.thompson)} (target < UCB1 ${regret(r.ucb1)})`);
+    line(
+      `${label}-regret-vs-epsilon-greedy`,
+      r.thompson.mean < r.epsilonGreedy.mean,
+      `Thompson ${regret(r.thompson)} (target < ε-greedy ${regret(r.epsilonGreedy)})`,
+    );
+    line(
+      `${label}-regret-vs-ucb1`,
+      r.thompson.mean < r.ucb1.mean,
+      `Thompson ${regret(r.thompson)} (target < UCB1 ${regret(r.ucb1)})`,
+    );
     const ratio = r.thompson.mean / r.oracle.mean;
-    line(`${label}-regret-vs-oracle`, ratio <= 1.25,
-      `${ratio.toFixed(2)} × the oracle's ${regret(r.oracle)} (target <= 1.25)`);
+    line(
+      `${label}-regret-vs-oracle`,
+      ratio <= 1.25,
+      `${ratio.toFixed(2)} × the oracle's ${regret(r.oracle)} (target <= 1.25)`,
+    );
     console.log(
       `  ${scenario.means.length} arms, true means ${scenario.means.join(", ")}` +
         `${scenario.kind === "mean" ? ` (σ ${scenario.sd})` : ""}, ${scenario.periods} periods of ${scenario.perPeriod} members; ` +

@@ -131,7 +131,13 @@ export function allocationAt(
  * max(launch, schedule start, join), which every surface computes alike. A member who joined
  * after the running set was loaded is not in `joined` and is being assigned now (`at`).
  */
-function banditVariant(e: AssignableExperiment, bandit: BanditAssignment, customerId: bigint, bucket: number, at: number) {
+function banditVariant(
+  e: AssignableExperiment,
+  bandit: BanditAssignment,
+  customerId: bigint,
+  bucket: number,
+  at: number,
+) {
   const recorded = bandit.recorded.get(customerId);
   const kept = recorded === undefined ? undefined : e.variants.find((v) => v.key === recorded);
   if (kept) return kept;
@@ -149,7 +155,9 @@ function banditVariant(e: AssignableExperiment, bandit: BanditAssignment, custom
 
 const arm = (shop: string, e: AssignableExperiment, customerId: bigint, at: number) => {
   const bucket = bucketOf(shop, e.salt, customerId);
-  const variant = e.bandit ? banditVariant(e, e.bandit, customerId, bucket, at) : variantAt(e.variants, bucket);
+  const variant = e.bandit
+    ? banditVariant(e, e.bandit, customerId, bucket, at)
+    : variantAt(e.variants, bucket);
   return {
     variant,
     arm: {

@@ -104,7 +104,9 @@ describe("the allocation job", () => {
     expect(await updateBandit(db, SHOP, id, at(0.5))).toMatchObject({ status: "not-due", period: 0 });
     const first = await updateBandit(db, SHOP, id, at(1.2), { statistics: decisive });
     expect(first).toMatchObject({ status: "written", period: 1 });
-    const again = await Promise.all([0, 1, 2].map(() => updateBandits(db, at(1.9), { statistics: decisive })));
+    const again = await Promise.all(
+      [0, 1, 2].map(() => updateBandits(db, at(1.9), { statistics: decisive })),
+    );
     expect(again.map((r) => r.written)).toEqual([0, 0, 0]);
     const rows = await db.experimentAllocation.findMany({ where: { experimentId: id } });
     expect(rows).toHaveLength(1);
@@ -117,14 +119,20 @@ describe("the allocation job", () => {
       ],
       effectiveFrom: new Date(at(1.2).getTime() + ALLOCATION_GRACE_MS),
     });
-    expect((rows[0]!.posterior as { arms: { probabilityBest: number }[] }).arms[1]!.probabilityBest).toBeGreaterThan(0.99);
+    expect(
+      (rows[0]!.posterior as { arms: { probabilityBest: number }[] }).arms[1]!.probabilityBest,
+    ).toBeGreaterThan(0.99);
   });
 
   it("keeps the burn-in at equal shares and writes it as such", async () => {
     await members(20, at(-24));
     const id = await launchedBandit({ burnInPeriods: 3 });
     const result = await updateBandit(db, SHOP, id, at(2), { statistics: decisive });
-    expect(result).toMatchObject({ status: "written", period: 2, update: { phase: "burn-in", weightsBps: [5000, 5000] } });
+    expect(result).toMatchObject({
+      status: "written",
+      period: 2,
+      update: { phase: "burn-in", weightsBps: [5000, 5000] },
+    });
   });
 
   it("leaves the previous allocation in force when an update fails, and retries the period", async () => {
@@ -140,7 +148,10 @@ describe("the allocation job", () => {
     await members(400, at(2.5), 1_000);
     forgetRunning(SHOP);
     const set = await loadRunning(SHOP);
-    const arms = Array.from({ length: 400 }, (_, i) => assigner(SHOP, set, at(2.5))(BigInt(1_000 + i)).arms[0]!.variantKey);
+    const arms = Array.from(
+      { length: 400 },
+      (_, i) => assigner(SHOP, set, at(2.5))(BigInt(1_000 + i)).arms[0]!.variantKey,
+    );
     const doubled = arms.filter((k) => k === "earn-bandit:double").length / arms.length;
     expect(doubled).toBeGreaterThan(0.9);
     expect(await updateBandits(db, at(2.2), { statistics: decisive })).toEqual({ written: 1, failed: 0 });
@@ -176,13 +187,19 @@ describe("sticky assignment under a changed allocation", () => {
     const later = at(3);
     for (const [c, key] of before) expect(assigner(SHOP, set1, later)(c).arms[0]!.variantKey).toBe(key);
     for (const [c, key] of early) expect(assigner(SHOP, set1, later)(c).arms[0]!.variantKey).toBe(key);
-    const newcomers = Array.from({ length: 400 }, (_, i) => assigner(SHOP, set1, later)(BigInt(10_000 + i)).arms[0]!.variantKey);
+    const newcomers = Array.from(
+      { length: 400 },
+      (_, i) => assigner(SHOP, set1, later)(BigInt(10_000 + i)).arms[0]!.variantKey,
+    );
     expect(newcomers.filter((k) => k.endsWith(":double")).length / 400).toBeGreaterThan(0.9);
     expect([...before.values()].filter((k) => k.endsWith(":double")).length / 400).toBeLessThan(0.6);
     // The sweep records every one of them with the arm the assigner gave.
     await sweepExposures(db, SHOP, later);
     const recorded = new Map(
-      (await db.experimentExposure.findMany({ where: { experimentId: id } })).map((x) => [x.customerId, x.variantKey]),
+      (await db.experimentExposure.findMany({ where: { experimentId: id } })).map((x) => [
+        x.customerId,
+        x.variantKey,
+      ]),
     );
     for (const [c, key] of [...before, ...early]) expect(recorded.get(c)).toBe(key);
     newcomers.forEach((key, i) => expect(recorded.get(BigInt(10_000 + i))).toBe(key));

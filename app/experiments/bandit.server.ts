@@ -49,7 +49,9 @@ async function periodBuckets(
   starts: readonly Date[],
   asOf: Date,
 ): Promise<MeanStats[][]> {
-  const rows = await db.$queryRawUnsafe<{ variant: string; period: number; n: number; s: number; ss: number }[]>(
+  const rows = await db.$queryRawUnsafe<
+    { variant: string; period: number; n: number; s: number; ss: number }[]
+  >(
     `${MEMBER_FACTS_SQL}
      SELECT variant, width_bucket(extract(epoch FROM at)::float8, $5::float8[])::int AS period,
             count(*)::float8 AS n, sum(${metric.value})::float8 AS s,
@@ -73,9 +75,7 @@ async function periodBuckets(
 }
 
 /** The periods with members (what the posterior reads). */
-export async function periodStatistics(
-  ...args: Parameters<typeof periodBuckets>
-): Promise<MeanStats[][]> {
+export async function periodStatistics(...args: Parameters<typeof periodBuckets>): Promise<MeanStats[][]> {
   return (await periodBuckets(...args)).filter((p) => p.some((a) => a.n > 0));
 }
 
@@ -117,7 +117,9 @@ export async function updateBandit(
   const keys = e.variants.map((v) => v.key);
   const last = existing.at(-1);
   const current = last
-    ? keys.map((k) => ((last.weights as { key: string; bps: number }[]).find((w) => w.key === k)?.bps ?? 0) / 10_000)
+    ? keys.map(
+        (k) => ((last.weights as { key: string; bps: number }[]).find((w) => w.key === k)?.bps ?? 0) / 10_000,
+      )
     : equalShares(keys.length);
   const periods = await (deps.statistics ?? periodStatistics)(
     db,
@@ -168,7 +170,10 @@ export async function updateBandits(db: PrismaClient, now: Date, deps: BanditDep
       if ((await updateBandit(db, b.shop, b.id, now, deps)).status === "written") result.written++;
     } catch (error) {
       result.failed++;
-      logger().warn({ shop: b.shop, experimentId: b.id, err: error }, "Bandit allocation not updated; the previous one stays in force");
+      logger().warn(
+        { shop: b.shop, experimentId: b.id, err: error },
+        "Bandit allocation not updated; the previous one stays in force",
+      );
     }
   }
   return result;
@@ -185,7 +190,14 @@ export function banditAllocations(db: PrismaClient, shop: string, experimentId: 
 
 export interface BanditReport {
   /** Each allocation, oldest first, weights in variant order (shares). */
-  allocations: { period: number; effectiveFrom: Date; weights: Record<string, number>; phase: string; reason: string; posterior: unknown }[];
+  allocations: {
+    period: number;
+    effectiveFrom: Date;
+    weights: Record<string, number>;
+    phase: string;
+    reason: string;
+    posterior: unknown;
+  }[];
   /** The share of members each arm should have had under the allocations in force at their exposure (for SRM). */
   expectedShares: Record<string, number>;
 }
@@ -209,7 +221,15 @@ export async function banditReport(
   const share = (weights: unknown, key: string) =>
     ((weights as { key: string; bps: number }[]).find((w) => w.key === key)?.bps ?? 0) / 10_000;
   const inForce = rows.filter((a) => a.period > 0);
-  const counts = await periodBuckets(db, shop, e, variantKeys, metric, inForce.map((a) => a.effectiveFrom), asOf);
+  const counts = await periodBuckets(
+    db,
+    shop,
+    e,
+    variantKeys,
+    metric,
+    inForce.map((a) => a.effectiveFrom),
+    asOf,
+  );
   const expected = variantKeys.map(() => 0);
   let total = 0;
   counts.forEach((period, p) => {

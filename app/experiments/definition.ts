@@ -60,13 +60,21 @@ export const banditInputSchema = z.object({
     .min(0, { error: "Cannot be negative." })
     .max(24 * 14, { error: "At most two weeks of hourly periods." })
     .default(24),
-  minSharePercent: z.number().min(0, { error: "Cannot be negative." }).max(50, { error: "At most 50%." }).default(5),
+  minSharePercent: z
+    .number()
+    .min(0, { error: "Cannot be negative." })
+    .max(50, { error: "At most 50%." })
+    .default(5),
   maxChangePercent: z
     .number()
     .min(1, { error: "At least 1 point per update." })
     .max(100, { error: "At most 100 points." })
     .default(20),
-  minMembersPerArm: z.int({ error: "Enter a whole number." }).min(10, { error: "At least 10." }).max(100_000).default(100),
+  minMembersPerArm: z
+    .int({ error: "Enter a whole number." })
+    .min(10, { error: "At least 10." })
+    .max(100_000)
+    .default(100),
 });
 
 export type BanditInput = z.input<typeof banditInputSchema>;
@@ -158,7 +166,11 @@ function banditIssues(
   const bandit = input.bandit!;
   const metric = input.primaryMetric ? METRICS[input.primaryMetric as keyof typeof METRICS] : null;
   if (!metric)
-    ctx.addIssue({ code: "custom", path: ["primaryMetric"], message: "A bandit needs a primary metric to optimise." });
+    ctx.addIssue({
+      code: "custom",
+      path: ["primaryMetric"],
+      message: "A bandit needs a primary metric to optimise.",
+    });
   else if (metric.kind !== "mean")
     ctx.addIssue({
       code: "custom",
@@ -171,7 +183,7 @@ function banditIssues(
       path: ["exposureTrigger"],
       message: "A bandit exposes members at assignment, so each allocation is recorded as members join.",
     });
-  if ((bandit.minSharePercent * input.variants.length) > 100)
+  if (bandit.minSharePercent * input.variants.length > 100)
     ctx.addIssue({
       code: "custom",
       path: ["bandit", "minSharePercent"],

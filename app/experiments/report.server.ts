@@ -61,7 +61,13 @@ export async function experimentReport(
   const keys = ordered.map((v) => qualifiedKey(experiment.key, v.key));
   const rows = await aggregateExperiment(db, shop, experiment.id, asOf, experiment.grossMarginBps);
   const { total, cumulative } = sumsByVariant(rows, keys);
-  const bandit = await banditReport(db, shop, experiment, ordered.map((v) => v.key), asOf);
+  const bandit = await banditReport(
+    db,
+    shop,
+    experiment,
+    ordered.map((v) => v.key),
+    asOf,
+  );
   const plan = {
     primary: experiment.primaryMetric as MetricKey | null,
     secondary: experiment.secondaryMetrics as MetricKey[],
@@ -72,7 +78,9 @@ export async function experimentReport(
     {
       variants: ordered.map((v) => v.key),
       // A bandit's arms are checked against the shares its allocations gave them.
-      weights: bandit ? ordered.map((v) => bandit.expectedShares[v.key]! * 100) : ordered.map((v) => v.weight),
+      weights: bandit
+        ? ordered.map((v) => bandit.expectedShares[v.key]! * 100)
+        : ordered.map((v) => v.weight),
       exposed: total.map((s) => s.n ?? 0),
       metrics: metricInputs(plan, total),
       reachedPlannedEnd:

@@ -98,7 +98,11 @@ export function withMinimumShare(target: readonly number[], minShare: number): n
 }
 
 /** A step from `current` toward `target`, shortened so that no share moves more than `maxChange`. */
-export function limitChange(current: readonly number[], target: readonly number[], maxChange: number): number[] {
+export function limitChange(
+  current: readonly number[],
+  target: readonly number[],
+  maxChange: number,
+): number[] {
   const largest = Math.max(...target.map((t, i) => Math.abs(t - current[i]!)));
   const step = largest > maxChange ? maxChange / largest : 1;
   return target.map((t, i) => current[i]! + step * (t - current[i]!));
@@ -119,7 +123,12 @@ export function toBasisPoints(weights: readonly number[]): number[] {
   return floors;
 }
 
-const done = (phase: BanditUpdate["phase"], weights: number[], reason: string, posterior: BanditUpdate["posterior"] = null): BanditUpdate => {
+const done = (
+  phase: BanditUpdate["phase"],
+  weights: number[],
+  reason: string,
+  posterior: BanditUpdate["posterior"] = null,
+): BanditUpdate => {
   const weightsBps = toBasisPoints(weights);
   return { phase, weights: weightsBps.map((b) => b / 10_000), weightsBps, reason, posterior };
 };
@@ -164,5 +173,10 @@ export function banditUpdate(input: BanditInput): BanditUpdate {
     );
   const target = withMinimumShare(best.probabilities, settings.minShare);
   const weights = limitChange(current, target, settings.maxChange);
-  return done("thompson", weights, "Thompson sampling: shares follow each arm's probability of being best", posterior);
+  return done(
+    "thompson",
+    weights,
+    "Thompson sampling: shares follow each arm's probability of being best",
+    posterior,
+  );
 }

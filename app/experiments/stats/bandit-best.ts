@@ -40,13 +40,24 @@ function quadrature(posteriors: readonly { mean: number; sd: number }[], sign: n
     const others = arms.filter((_, j) => j !== i);
     if (arm.sd === 0) {
       let p = 1;
-      for (const o of others) p *= o.sd === 0 ? (arm.mean > o.mean ? 1 : arm.mean < o.mean ? 0 : 0.5) : normalCdf((arm.mean - o.mean) / o.sd);
+      for (const o of others)
+        p *=
+          o.sd === 0
+            ? arm.mean > o.mean
+              ? 1
+              : arm.mean < o.mean
+                ? 0
+                : 0.5
+            : normalCdf((arm.mean - o.mean) / o.sd);
       probabilities.push(p);
       expectedMax += arm.mean * p;
       return;
     }
     const narrowest = Math.min(...others.map((o) => (o.sd > 0 ? o.sd : arm.sd)));
-    const steps = Math.min(MAX_STEPS, 2 * Math.ceil(Z_RANGE / Math.min(BASE_STEP, (BASE_STEP * narrowest) / arm.sd)));
+    const steps = Math.min(
+      MAX_STEPS,
+      2 * Math.ceil(Z_RANGE / Math.min(BASE_STEP, (BASE_STEP * narrowest) / arm.sd)),
+    );
     const h = (2 * Z_RANGE) / steps;
     let p = 0;
     let x = 0;
@@ -70,7 +81,12 @@ function quadrature(posteriors: readonly { mean: number; sd: number }[], sign: n
   };
 }
 
-function monteCarlo(posteriors: readonly ArmPosterior[], sign: number, draws: number, seed: number): BestArms {
+function monteCarlo(
+  posteriors: readonly ArmPosterior[],
+  sign: number,
+  draws: number,
+  seed: number,
+): BestArms {
   const random = new SeededRandom(seed);
   const wins = new Array<number>(posteriors.length).fill(0);
   const sums = new Array<number>(posteriors.length).fill(0);
@@ -79,7 +95,8 @@ function monteCarlo(posteriors: readonly ArmPosterior[], sign: number, draws: nu
   for (let d = 0; d < draws; d++) {
     let best = 0;
     posteriors.forEach((p, i) => {
-      const value = sign * (p.kind === "beta" ? random.beta(p.alpha, p.beta) : p.mean + p.sd * random.normal());
+      const value =
+        sign * (p.kind === "beta" ? random.beta(p.alpha, p.beta) : p.mean + p.sd * random.normal());
       sample[i] = value;
       sums[i]! += value;
       if (value > sample[best]!) best = i;

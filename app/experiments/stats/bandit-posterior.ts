@@ -88,7 +88,8 @@ export function periodWeightedArms(
       within += stats.sumSquares - (stats.sum * stats.sum) / stats.n;
     });
     if (n === 0) return { reason: "no members in this arm yet" };
-    if (weightIn < 1 - 1e-12) notes.push(`arm ${a + 1} has no members in some periods; its other periods are reweighted`);
+    if (weightIn < 1 - 1e-12)
+      notes.push(`arm ${a + 1} has no members in some periods; its other periods are reweighted`);
     const mean = weighted / weightIn;
     const effectiveN = weightIn ** 2 / inverseEffective;
     if (kind === "binary") {

@@ -28,8 +28,19 @@ const cases = (kind?: string) =>
     .filter((f) => !kind || f.kind === kind)
     .flatMap((f) => WEIGHTINGS.map((weighting) => ({ ...f, weighting, expected: f.expected[weighting] })));
 
-const posteriorsOf = (f: { periods: MeanStats[][]; kind: string; prior: unknown; weighting: PeriodWeighting }) =>
-  armPosteriors(f.periods, f.kind as RewardKind, (f.prior ?? undefined) as BanditPrior | undefined, 0, f.weighting);
+const posteriorsOf = (f: {
+  periods: MeanStats[][];
+  kind: string;
+  prior: unknown;
+  weighting: PeriodWeighting;
+}) =>
+  armPosteriors(
+    f.periods,
+    f.kind as RewardKind,
+    (f.prior ?? undefined) as BanditPrior | undefined,
+    0,
+    f.weighting,
+  );
 
 describe("period-weighted posteriors against reference/bandit.py", () => {
   it.each(cases())("$name ($weighting weights)", (f) => {
@@ -71,7 +82,9 @@ describe("probability of being best and expected loss against scipy's quadrature
       const q = f.expected.probabilityBest[a]!;
       expect(Math.abs(p - q)).toBeLessThanOrEqual(4 * Math.sqrt((q * (1 - q)) / draws) + 1e-9);
     });
-    best.expectedLoss.forEach((l, a) => expect(Math.abs(l - f.expected.expectedLoss[a]!)).toBeLessThanOrEqual(2e-4));
+    best.expectedLoss.forEach((l, a) =>
+      expect(Math.abs(l - f.expected.expectedLoss[a]!)).toBeLessThanOrEqual(2e-4),
+    );
   });
 
   it("agrees with Monte Carlo on normal posteriors, and is deterministic under a seed", () => {
@@ -91,13 +104,23 @@ describe("probability of being best and expected loss against scipy's quadrature
   it("probabilities sum to 1 and expected losses are never negative (property)", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ mean: fc.double({ min: -5, max: 5, noNaN: true }), sd: fc.double({ min: 0.1, max: 3, noNaN: true }) }), {
-          minLength: 2,
-          maxLength: 5,
-        }),
+        fc.array(
+          fc.record({
+            mean: fc.double({ min: -5, max: 5, noNaN: true }),
+            sd: fc.double({ min: 0.1, max: 3, noNaN: true }),
+          }),
+          {
+            minLength: 2,
+            maxLength: 5,
+          },
+        ),
         (arms) => {
           const best = bestArms(arms.map((a) => ({ kind: "normal" as const, ...a })));
-          close(best.probabilities.reduce((s, p) => s + p, 0), 1, 1e-12);
+          close(
+            best.probabilities.reduce((s, p) => s + p, 0),
+            1,
+            1e-12,
+          );
           best.expectedLoss.forEach((l) => expect(l).toBeGreaterThanOrEqual(0));
         },
       ),
@@ -106,7 +129,11 @@ describe("probability of being best and expected loss against scipy's quadrature
   });
 });
 
-const stats = (n: number, mean: number): MeanStats => ({ n, sum: n * mean, sumSquares: n * (mean * mean + 1) });
+const stats = (n: number, mean: number): MeanStats => ({
+  n,
+  sum: n * mean,
+  sumSquares: n * (mean * mean + 1),
+});
 
 describe("the next allocation", () => {
   const input = (over: Partial<BanditInput> = {}): BanditInput => ({
@@ -126,7 +153,9 @@ describe("the next allocation", () => {
   });
 
   it("keeps the allocation in force until there are enough members, saying how many", () => {
-    const update = banditUpdate(input({ periods: [[stats(50, 10), stats(50, 11), stats(50, 9)]], current: [0.2, 0.5, 0.3] }));
+    const update = banditUpdate(
+      input({ periods: [[stats(50, 10), stats(50, 11), stats(50, 9)]], current: [0.2, 0.5, 0.3] }),
+    );
     expect(update.phase).toBe("waiting-for-data");
     expect(update.weights).toEqual([0.2, 0.5, 0.3]);
     expect(update.reason).toContain("300 needed");
@@ -155,14 +184,31 @@ describe("the next allocation", () => {
       });
     fc.assert(
       fc.property(
-        fc.integer({ min: 2, max: 5 }).chain((n) => fc.tuple(simplex(n), simplex(n), fc.double({ min: 0, max: 1 / n, noNaN: true }), fc.double({ min: 0.01, max: 1, noNaN: true }))),
+        fc
+          .integer({ min: 2, max: 5 })
+          .chain((n) =>
+            fc.tuple(
+              simplex(n),
+              simplex(n),
+              fc.double({ min: 0, max: 1 / n, noNaN: true }),
+              fc.double({ min: 0.01, max: 1, noNaN: true }),
+            ),
+          ),
         ([target, start, minShare, maxChange]) => {
           const current = withMinimumShare(start, minShare);
           const lifted = withMinimumShare(target, minShare);
-          close(lifted.reduce((s, w) => s + w, 0), 1, 1e-12);
+          close(
+            lifted.reduce((s, w) => s + w, 0),
+            1,
+            1e-12,
+          );
           lifted.forEach((w) => expect(w).toBeGreaterThanOrEqual(minShare - 1e-12));
           const next = limitChange(current, lifted, maxChange);
-          close(next.reduce((s, w) => s + w, 0), 1, 1e-12);
+          close(
+            next.reduce((s, w) => s + w, 0),
+            1,
+            1e-12,
+          );
           next.forEach((w, i) => {
             expect(w).toBeGreaterThanOrEqual(minShare - 1e-12);
             expect(Math.abs(w - current[i]!)).toBeLessThanOrEqual(maxChange + 1e-12);
@@ -175,7 +221,12 @@ describe("the next allocation", () => {
   });
 
   it("gives the same update for the same period (seeded Monte Carlo for Beta posteriors)", () => {
-    const binary = input({ kind: "binary", periods: [[stats(400, 0.05), stats(400, 0.06), stats(400, 0.04)]].map((p) => p.map((s) => ({ ...s, sumSquares: s.sum }))) });
+    const binary = input({
+      kind: "binary",
+      periods: [[stats(400, 0.05), stats(400, 0.06), stats(400, 0.04)]].map((p) =>
+        p.map((s) => ({ ...s, sumSquares: s.sum })),
+      ),
+    });
     expect(banditUpdate(binary)).toEqual(banditUpdate(binary));
   });
 });
@@ -186,7 +237,10 @@ describe("strata", () => {
     const p = (a: number, b: number) => [stats(a, 1), stats(b, 1)];
     const merged = mergePeriods([p(50, 5), p(50, 5), p(50, 30), p(10, 1)], 30);
     expect(merged.map((m) => m.map((a) => a.n))).toEqual([[160, 41]]);
-    expect(mergePeriods([p(40, 40), p(40, 40)], 30).map((m) => m.map((a) => a.n))).toEqual([[40, 40], [40, 40]]);
+    expect(mergePeriods([p(40, 40), p(40, 40)], 30).map((m) => m.map((a) => a.n))).toEqual([
+      [40, 40],
+      [40, 40],
+    ]);
   });
 });
 
@@ -200,7 +254,12 @@ describe("period weighting under an allocation shift", () => {
     let pooled = 0;
     const differences: Record<PeriodWeighting, number[]> = { population: [], precision: [] };
     for (let r = 0; r < replications; r++) {
-      const periods = ([[0.05, [0.5, 0.5]], [0.1, [0.9, 0.1]]] as const).map(([level, weights]) => {
+      const periods = (
+        [
+          [0.05, [0.5, 0.5]],
+          [0.1, [0.9, 0.1]],
+        ] as const
+      ).map(([level, weights]) => {
         const arms: MeanStats[] = [0, 1].map(() => ({ n: 0, sum: 0, sumSquares: 0 }));
         for (let i = 0; i < 2000; i++) {
           const arm = arms[random.categorical(weights)]!;
@@ -211,7 +270,8 @@ describe("period weighting under an allocation shift", () => {
         }
         return arms;
       });
-      const total = (a: number) => periods.reduce((s, p) => ({ n: s.n + p[a]!.n, sum: s.sum + p[a]!.sum }), { n: 0, sum: 0 });
+      const total = (a: number) =>
+        periods.reduce((s, p) => ({ n: s.n + p[a]!.n, sum: s.sum + p[a]!.sum }), { n: 0, sum: 0 });
       pooled += total(0).sum / total(0).n - total(1).sum / total(1).n;
       for (const weighting of WEIGHTINGS) {
         const result = armPosteriors(periods, "binary", undefined, 0, weighting);

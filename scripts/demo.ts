@@ -8,6 +8,7 @@
 // Each run starts the demo shop afresh (the app's shop redaction erases the previous one),
 // so re-running is safe. Ctrl-C stops everything.
 import { parseArgs } from "node:util";
+import type { StoredStage } from "../app/intelligence/scoring/run.server";
 import { buildIsCurrent, ensureBuild } from "./build";
 import { ensureServices } from "./services";
 import { loadLocalEnv, prepareDatabase, SERVICE_ARGS, Supervisor } from "./processes";
@@ -67,12 +68,9 @@ try {
   const { createPrisma } = await import("../app/db.server");
   const { enqueueBackfill } = await import("../app/backfill/start.server");
   const { enqueueStatsRefresh } = await import("../app/stats/jobs.server");
-  const { requestLifetimeValueFit } = await import("../app/intelligence/clv/start.server");
-  const { requestSegmentRun } = await import("../app/intelligence/segments/jobs.server");
+  const { requestScoringRun } = await import("../app/intelligence/scoring/start.server");
   const { requestRecommendationRun } = await import("../app/intelligence/recommendations/start.server");
-  const { requestChurnRun } = await import("../app/intelligence/churn/start.server");
   const { requestWeeklyPicks } = await import("../app/intelligence/picks/start.server");
-  const { requestRewardRecommendationRun } = await import("../app/intelligence/rewards/start.server");
   const { closeQueues } = await import("../app/jobs/queue.server");
   const { createEmulator } = await import("../emulator/server");
   const { emulatorConfig, DEFAULT_SCOPES } = await import("../emulator/config");
@@ -231,91 +229,40 @@ try {
   }
   say(`Dashboard statistics refreshed.`);
 
-  // Lifetime values and segments (the Insights pages) are otherwise computed nightly: now.
-  const segmentRun = await requestSegmentRun(db, domain);
-  const { fit } = await requestLifetimeValueFit(db, domain, "demo");
-  say(`Lifetime value: the worker fits BG/NBD and Gamma-Gamma on the imported history ...`);
-  for (let i = 0; i < 300; i++) {
-    const row = await db.lifetimeValueFit.findUnique({ where: { id: fit.id } });
-    if (row && row.status !== "queued" && row.status !== "running") {
-      say(
-        row.status === "fitted"
-          ? `Lifetime value: ${row.customers} customers valued (${row.repeatBuyers} repeat buyers).`
-          : `Lifetime value not computed (${row.status}): ${row.reason}`,
-      );
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  for (let i = 0; i < 300; i++) {
-    const run = await db.segmentRun.findUnique({ where: { id: segmentRun } });
-    if (run && run.status !== "running") {
-      say(
-        run.status === "completed"
-          ? `Segments: ${run.memberCount} members scored (${run.buyerCount} buyers).`
-          : `Segments not computed: ${run.error ?? run.status}`,
-      );
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  // Reward recommendations before churn risk (its interventions name the recommended reward).
-  const { run: rewardRun } = await requestRewardRecommendationRun(db, domain, "demo");
-  for (let i = 0; i < 300; i++) {
-    const run = await db.rewardRecommendationRun.findUnique({ where: { id: rewardRun.id } });
-    if (run && run.status !== "queued" && run.status !== "running") {
-      say(
-        run.status === "computed"
-          ? `Reward recommendations: ${run.members} members (${run.method === "model" ? "model" : `affordability rule: ${run.reason}`}).`
-          : `Reward recommendations not computed (${run.status}): ${run.reason}`,
-      );
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  // Churn risk after the lifetime values (its value at stake is their 12-month CLV).
-  const { run: churnRun } = await requestChurnRun(db, domain, "demo");
-  for (let i = 0; i < 300; i++) {
-    const run = await db.churnRun.findUnique({ where: { id: churnRun.id } });
-    if (run && run.status !== "queued" && run.status !== "running") {
-      say(
-        run.status === "computed"
-          ? `Churn risk: ${run.atRisk} of ${run.customers} customers at risk.`
-          : `Churn risk not computed (${run.status}): ${run.reason}`,
-      );
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  // Weekly promotion picks (otherwise computed on Mondays).
+  // The models behind the Insights pages are otherwise computed on their schedules: now. One
+  // scoring run (segments, lifetime value, reward recommendations, churn risk, in that order,
+  // as every night), and beside it the weekly picks and the product recommendations.
+  const { run: scoring } = await requestScoringRun(db, domain, "demo");
   const { run: picksRun } = await requestWeeklyPicks(db, domain, "demo");
-  for (let i = 0; i < 300; i++) {
-    const run = await db.weeklyPicksRun.findUnique({ where: { id: picksRun.id } });
-    if (run && run.status !== "queued" && run.status !== "running") {
-      say(
-        run.status === "computed"
-          ? `Weekly picks: ${(run.picks as unknown[]).length} products picked from ${run.products} that sold.`
-          : `Weekly picks not computed (${run.status}): ${run.reason}`,
-      );
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-
-  // Product recommendations (Insights › Recommendations, the member page, the API): now.
   const { run: recsRun } = await requestRecommendationRun(db, domain, "demo");
-  for (let i = 0; i < 300; i++) {
-    const run = await db.recommendationRun.findUnique({ where: { id: recsRun.id } });
-    if (run && run.status !== "queued" && run.status !== "running") {
-      say(
-        run.status === "computed"
-          ? `Product recommendations: neighbours of ${run.products} products (${run.source}).`
-          : `Product recommendations not computed (${run.status}): ${run.reason}`,
-      );
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+  say(`Scoring: the worker computes segments, lifetime value, reward recommendations and churn risk ...`);
+  const scored = await finished(() => db.scoringRun.findUnique({ where: { id: scoring.id } }));
+  for (const stage of (scored?.stages ?? []) as StoredStage[])
+    say(
+      `  ${stage.label}: ${stage.status === "done" ? stage.detail : `${stage.status} (${stage.detail ?? "no detail"})`}`,
+    );
+  // The reviews import asked for their sentiment run; it has had time to finish.
+  const sentiment = await finished(() =>
+    db.sentimentRun.findFirst({ where: { shop: domain }, orderBy: { createdAt: "desc" } }),
+  );
+  if (sentiment)
+    say(
+      sentiment.status === "computed"
+        ? `Review sentiment: ${sentiment.scored} reviews scored.`
+        : `Review sentiment not computed (${sentiment.status}): ${sentiment.reason}`,
+    );
+  const picks = await finished(() => db.weeklyPicksRun.findUnique({ where: { id: picksRun.id } }));
+  say(
+    picks?.status === "computed"
+      ? `Weekly picks: ${(picks.picks as unknown[]).length} products picked from ${picks.products} that sold.`
+      : `Weekly picks not computed (${picks?.status}): ${picks?.reason}`,
+  );
+  const recs = await finished(() => db.recommendationRun.findUnique({ where: { id: recsRun.id } }));
+  say(
+    recs?.status === "computed"
+      ? `Product recommendations: neighbours of ${recs.products} products (${recs.source}).`
+      : `Product recommendations not computed (${recs?.status}): ${recs?.reason}`,
+  );
 
   if (!args["no-live"]) {
     const live = new LiveSimulation({
@@ -369,6 +316,19 @@ async function waitForInbox(
     await new Promise((r) => setTimeout(r, 1_000));
   }
   throw new Error("The worker did not process the history refunds within 10 minutes.");
+}
+
+/** The run once it is no longer queued or running (polled each second, up to ten minutes). */
+async function finished<Run extends { status: string }>(
+  read: () => Promise<Run | null>,
+): Promise<Run | null> {
+  for (let i = 0; i < 600; i++) {
+    if (supervisor.isStopping) return null;
+    const run = await read();
+    if (run && run.status !== "queued" && run.status !== "running") return run;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new Error("A model run did not finish within 10 minutes; the worker's log says why.");
 }
 
 async function waitForApp(url: string) {

@@ -43,7 +43,7 @@ export default function RecommendationsPage() {
   }, [active, revalidator]);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
-    <Page title="Recommendations" subtitle="What each member is likely to buy next, and why">
+    <Page title="Recommendations" subtitle="What each member is likely to buy and redeem next, and why">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -5,6 +5,7 @@ import {
   Button,
   Card,
   DataTable,
+  InlineGrid,
   InlineStack,
   ProgressBar,
   Text,
@@ -13,6 +14,7 @@ import {
 import { lazy, useState } from "react";
 import { formatDateTime } from "~/admin/components/time";
 import { ClientOnly } from "~/admin/lifetime-value/ClientOnly";
+import { RewardCard } from "~/admin/members/RewardCard";
 import type { Method } from "~/intelligence/recommendations/evaluate";
 import type { RecommendationsPage } from "./page.server";
 import { RecommendedProductsCard } from "./RecommendedProductsCard";
@@ -141,11 +143,14 @@ export function MemberPreview({ page }: { page: RecommendationsPage }) {
         <Link to={`/app/members/${member.customerId}`}>{member.name}</Link>
         {member.email && member.email !== member.name ? ` · ${member.email}` : ""}
       </Text>
-      <RecommendedProductsCard
-        recommendations={member.products}
-        timeZone={page.timeZone}
-        linkToPreview={false}
-      />
+      <InlineGrid columns={{ xs: 1, md: ["twoThirds", "oneThird"] }} gap="400">
+        <RecommendedProductsCard
+          recommendations={member.products}
+          timeZone={page.timeZone}
+          linkToPreview={false}
+        />
+        <RewardCard recommendation={member.reward} timeZone={page.timeZone} />
+      </InlineGrid>
     </BlockStack>
   );
 }

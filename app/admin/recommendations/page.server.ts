@@ -2,12 +2,14 @@ import type { PrismaClient } from "~/db.server";
 import { recomputeFromForm, type Recomputed } from "~/admin/components/recompute.server";
 import { parseShopifyId } from "~/ingest/payload-common";
 import { productRecommendationsFor } from "~/intelligence/recommendations/member.server";
+import { rewardRecommendationsFor } from "~/intelligence/rewards/read.server";
 import type { StoredEvaluation } from "~/intelligence/recommendations/run.server";
 import { requestRecommendationRun } from "~/intelligence/recommendations/start.server";
 
 // Insights › Recommendations (/app/insights/recommendations): the latest run (progress or
 // why it stopped), the evaluation in use, a member search (email or name) and the chosen
-// member's recommendations with their reasons. Reads prepared tables only.
+// member's recommendations with their reasons: products, and the reward they are most likely
+// to redeem (app/intelligence/rewards). Reads prepared tables only.
 
 const SEARCH_ROWS = 10;
 
@@ -54,11 +56,11 @@ async function chosenMember(db: PrismaClient, shop: string, customerId: bigint) 
     select: { id: true, firstName: true, lastName: true, email: true },
   });
   if (!customer) return { found: false as const, customerId: customerId.toString() };
-  return {
-    found: true as const,
-    ...option(customer),
-    products: await productRecommendationsFor(db, shop, customerId, { limit: 10 }),
-  };
+  const [products, reward] = await Promise.all([
+    productRecommendationsFor(db, shop, customerId, { limit: 10 }),
+    rewardRecommendationsFor(shop, customerId, db),
+  ]);
+  return { found: true as const, ...option(customer), products, reward };
 }
 
 function option(c: {

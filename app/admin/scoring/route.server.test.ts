@@ -51,6 +51,7 @@ describe("/app/insights/scoring", () => {
     expect(page.run?.stages.map((s) => [s.key, s.status])).toEqual([
       ["segments", "done"],
       ["lifetimeValue", "notEnoughData"],
+      ["rewards", "notEnoughData"],
       ["churn", "notEnoughData"],
     ]);
   });

@@ -85,7 +85,9 @@ describe("the demo's holdout and experiment", () => {
     // The bandit's daily allocations, by the app's update at each day's start (burn-in 3 days).
     const started = performance.now();
     const written = await replayBanditUpdates(db, DOMAIN, banditId, NOW);
-    console.info(`bandit replay: ${written} periods in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.info(
+      `bandit replay: ${written} periods in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     expect(written).toBeGreaterThanOrEqual(DEMO_EXPERIMENT_DAYS - 1);
     const allocations = await db.experimentAllocation.findMany({
       where: { shop: DOMAIN, experimentId: banditId },

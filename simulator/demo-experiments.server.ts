@@ -83,7 +83,12 @@ export async function startDemoExperiments(
   orThrow("launchExperiment", await launchExperiment(db, shop, created.id, options));
   const bandit = orThrow(
     "createExperiment (bandit)",
-    await createExperiment(db, shop, demoBanditInput((await currentProgramVersion(db, shop)).program), SIMULATOR_STAFF_ID),
+    await createExperiment(
+      db,
+      shop,
+      demoBanditInput((await currentProgramVersion(db, shop)).program),
+      SIMULATOR_STAFF_ID,
+    ),
   );
   orThrow("launchExperiment (bandit)", await launchExperiment(db, shop, bandit.id, options));
   return { launchedAt, banditId: bandit.id };
@@ -116,7 +121,13 @@ export function demoBanditInput(program: Program) {
       { key: "minus-25", name: "Rewards 25% closer", weight: 33, override: cheaper(0.75) },
       { key: "minus-40", name: "Rewards 40% closer", weight: 33, override: cheaper(0.6) },
     ],
-    bandit: { cadenceMinutes: 1440, burnInPeriods: 3, minSharePercent: 5, maxChangePercent: 20, minMembersPerArm: 50 },
+    bandit: {
+      cadenceMinutes: 1440,
+      burnInPeriods: 3,
+      minSharePercent: 5,
+      maxChangePercent: 20,
+      minMembersPerArm: 50,
+    },
   };
 }
 

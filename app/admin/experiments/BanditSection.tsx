@@ -124,22 +124,27 @@ export function BanditSection({ view }: { view: BanditView }) {
           </Text>
           <div data-testid="bandit-arms">
             <DataTable
-              columnContentTypes={["text", "numeric", "numeric", "numeric", "text", "numeric", "numeric"]}
+              columnContentTypes={["text", "numeric", "text", "numeric", "numeric"]}
               headings={[
                 "Arm",
-                "Members",
                 "Share now",
-                "Estimate",
-                "95% interval",
+                "Estimate (95% interval)",
                 "Chance of being best",
                 "Expected loss",
               ]}
               rows={view.arms.map((a) => [
                 a.variant,
-                a.members,
                 a.weight,
-                a.mean,
-                a.interval,
+                a.raw ? (
+                  <BlockStack gap="0">
+                    <Text as="span">{a.mean}</Text>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {a.interval}
+                    </Text>
+                  </BlockStack>
+                ) : (
+                  "—"
+                ),
                 a.probabilityBest,
                 a.expectedLoss,
               ])}

@@ -193,12 +193,12 @@ try {
       `${done.membersEnrolled} members, ${done.pointsCredited} points credited.`,
   );
 
-  // The bandit's daily allocations since launch, each by the app's update at the start of
-  // its day from the history up to then (new members get the allocation in force when they joined).
+  // The bandit's allocations since launch (every three days), each by the app's update at the
+  // start of its period from the history up to then (new members get the allocation in force when they joined).
   const banditStarted = performance.now();
   const periods = await replayBanditUpdates(db, domain, banditId, new Date());
   say(
-    `Reward-thresholds bandit: ${periods} daily allocation updates replayed over the history ` +
+    `Reward-thresholds bandit: ${periods} allocation updates (every three days) replayed over the history ` +
       `(${((performance.now() - banditStarted) / 1000).toFixed(1)} s).`,
   );
 

@@ -97,7 +97,10 @@ export async function startDemoExperiments(
 /**
  * The demo's bandit: the reward costs (what a member must collect before a reward) as they
  * are, 25% and 40% lower, on half of the rewards lever's layer (the earn-rate experiment is on
- * another lever, so they overlap independently), updated daily after a three-day burn-in.
+ * another lever, so they overlap independently), updated every three days after a six-day
+ * burn-in: 20 updates over the 60 days. Replayed after the backfill they took 21.8 s at 4,000
+ * customers (daily updates: 47 s, each update slower as the history since launch grows);
+ * not measured at the demo's 20,000.
  */
 export function demoBanditInput(program: Program) {
   const cheaper = (factor: number) => ({
@@ -122,8 +125,8 @@ export function demoBanditInput(program: Program) {
       { key: "minus-40", name: "Rewards 40% closer", weight: 33, override: cheaper(0.6) },
     ],
     bandit: {
-      cadenceMinutes: 1440,
-      burnInPeriods: 3,
+      cadenceMinutes: 3 * 1440,
+      burnInPeriods: 2,
       minSharePercent: 5,
       maxChangePercent: 20,
       minMembersPerArm: 50,

@@ -82,8 +82,13 @@ try {
     await import("../simulator/history-app.server");
   const { LiveSimulation } = await import("../simulator/live");
   const { responseSchema } = await import("../simulator/scenario/schema");
-  const { DEMO_EXPERIMENT_DAYS, recordHistoryExposures, respondToArms, startDemoExperiments } =
-    await import("../simulator/demo-experiments.server");
+  const {
+    DEMO_EXPERIMENT_DAYS,
+    recordHistoryExposures,
+    replayBanditUpdates,
+    respondToArms,
+    startDemoExperiments,
+  } = await import("../simulator/demo-experiments.server");
   const { startDemoStorefront } = await import("./demo-storefront");
   const { deliverHistoryImports } = await import("../simulator/history-imports.server");
 
@@ -121,9 +126,9 @@ try {
   // Started before the backfill so that its replay credits orders since launch under the
   // program the app assigns each member (the held-out earn nothing and are shadowed) and
   // the report has 60 days to show.
-  const { launchedAt } = await startDemoExperiments(db, domain, 1, new Date(historyEnd));
+  const { launchedAt, banditId } = await startDemoExperiments(db, domain, 1, new Date(historyEnd));
   say(
-    `Started the program holdout and the "double points" experiment on ${launchedAt.toISOString().slice(0, 10)} ` +
+    `Started the program holdout, the "double points" experiment and the reward-thresholds bandit on ${launchedAt.toISOString().slice(0, 10)} ` +
       `(${DEMO_EXPERIMENT_DAYS} days of history under them).`,
   );
   // The generated history is the baseline model; since launch, each customer buys as the
@@ -184,6 +189,15 @@ try {
   say(
     `Backfill completed: ${done.ordersLoaded} orders, ${done.customersLoaded} customers; ` +
       `${done.membersEnrolled} members, ${done.pointsCredited} points credited.`,
+  );
+
+  // The bandit's allocations since launch (every three days), each by the app's update at the
+  // start of its period from the history up to then (new members get the allocation in force when they joined).
+  const banditStarted = performance.now();
+  const periods = await replayBanditUpdates(db, domain, banditId, new Date());
+  say(
+    `Reward-thresholds bandit: ${periods} allocation updates (every three days) replayed over the history ` +
+      `(${((performance.now() - banditStarted) / 1000).toFixed(1)} s).`,
   );
 
   const exposures = await recordHistoryExposures(db, domain, new Date());

@@ -11,6 +11,7 @@ import { installApp, startTestEmulator } from "../emulator/testing";
 import {
   DEMO_EXPERIMENT_DAYS,
   recordHistoryExposures,
+  replayBanditUpdates,
   respondToArms,
   startDemoExperiments,
 } from "./demo-experiments.server";
@@ -30,7 +31,8 @@ const NOW = new Date();
 const HISTORY_END = `${NOW.toISOString().slice(0, 10)}T00:00:00Z`;
 const generated = generateShop({
   seed: 9,
-  customers: 600,
+  // DEMO_E2E_CUSTOMERS: a larger shop, to time the bandit replay (4,000: see the report).
+  customers: Number(process.env.DEMO_E2E_CUSTOMERS ?? 600),
   historyMonths: 4,
   historyEnd: HISTORY_END,
   domain: DOMAIN,
@@ -49,7 +51,7 @@ afterAll(async () => {
 describe("the demo's holdout and experiment", () => {
   it("run for 60 days of the imported history, with exposures in every arm", async () => {
     await prepareShop(db, generated);
-    const { launchedAt } = await startDemoExperiments(db, DOMAIN, 1, new Date(HISTORY_END));
+    const { launchedAt, banditId } = await startDemoExperiments(db, DOMAIN, 1, new Date(HISTORY_END));
     expect(launchedAt.getTime()).toBe(Date.parse(HISTORY_END) - DEMO_EXPERIMENT_DAYS * DAY_MS);
 
     // Since launch the history follows the response model: each arm keeps its orders in
@@ -57,9 +59,16 @@ describe("the demo's holdout and experiment", () => {
     // of them, and no order before launch is touched.
     const before = generated.orders.map((o) => String(o.id));
     const thinned = await respondToArms(db, generated, launchedAt, responseSchema.parse({}));
-    const arms = ["holdout", "control", "double-points:double"].map((arm) => thinned[arm] ?? 0);
+    // Arms are the combinations of the two experiments' variants (the earn rate and the
+    // bandit's reward costs, on different levers, overlap): 1 holdout + 2 × (1 + 3).
+    const combinations = ["double-points:control", "double-points:double"].flatMap((d) => [
+      d,
+      ...["control", "minus-25", "minus-40"].map((r) => `${d}+reward-thresholds:${r}`),
+    ]);
+    const arms = ["holdout", "control", ...combinations].map((arm) => thinned[arm] ?? 0);
     expect(Math.min(...arms)).toBe(0);
     expect(Math.max(...arms)).toBeGreaterThan(0);
+    expect(thinned["holdout"]).toBeGreaterThan(0);
     const kept = new Set(generated.orders.map((o) => String(o.id)));
     const gone = generated.orders.length === before.length ? [] : before.filter((id) => !kept.has(id));
     expect(gone.length).toBe(Object.values(thinned).reduce((s, n) => s + n, 0));
@@ -73,6 +82,27 @@ describe("the demo's holdout and experiment", () => {
       poll: { intervalMs: 20, maxIntervalMs: 100 },
     });
     expect(done.status).toBe("completed");
+
+    // The bandit's allocations every three days, by the app's update at each period's start (burn-in 2 periods).
+    const started = performance.now();
+    const written = await replayBanditUpdates(db, DOMAIN, banditId, NOW);
+    console.info(
+      `bandit replay: ${written} periods in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    expect(written).toBeGreaterThanOrEqual(DEMO_EXPERIMENT_DAYS / 3 - 1);
+    const allocations = await db.experimentAllocation.findMany({
+      where: { shop: DOMAIN, experimentId: banditId },
+      orderBy: { period: "asc" },
+    });
+    expect(allocations.slice(0, 1).map((a) => a.phase)).toEqual(["burn-in"]);
+    expect(allocations.some((a) => a.phase === "thompson")).toBe(true);
+    for (const a of allocations) {
+      const bps = (a.weights as { key: string; bps: number }[]).map((w) => w.bps);
+      expect(bps.reduce((x, y) => x + y, 0)).toBe(10_000);
+      expect(Math.min(...bps)).toBeGreaterThanOrEqual(500);
+    }
+    // Replaying again writes nothing twice.
+    expect(await replayBanditUpdates(db, DOMAIN, banditId, NOW)).toBe(0);
 
     const counts = await recordHistoryExposures(db, DOMAIN, NOW);
     for (const arm of [
@@ -91,6 +121,7 @@ describe("the demo's holdout and experiment", () => {
     expect(experiments.map((e) => [e.key, e.status]).sort()).toEqual([
       ["double-points", "running"],
       ["holdout-1", "running"],
+      ["reward-thresholds", "running"],
     ]);
     for (const e of experiments) {
       expect(e.launchedAt).toEqual(launchedAt);
@@ -119,6 +150,13 @@ describe("the demo's holdout and experiment", () => {
       if (join > launchedAt) joinedLater += 1;
       expect([x.trigger, x.exposedAt]).toEqual(["assignment", join > launchedAt ? join : launchedAt]);
       if (x.experimentId === holdoutId) continue;
+      if (x.experimentId === banditId) {
+        // Sticky: the member's resolved program carries the arm their exposure recorded.
+        // (a control names no variant: it changes nothing)
+        const arm = resolve(x.customerId).variants.find((v) => v.startsWith("reward-thresholds:"));
+        expect(arm ?? "reward-thresholds:control").toBe(x.variantKey);
+        continue;
+      }
       expect(resolve(x.customerId).program.earning.pointsPerCurrencyUnit).toBe(
         x.variantKey === "double-points:double" ? 2 : 1,
       );

@@ -25,6 +25,7 @@ import { useEffect, useState } from "react";
 import { experimentIdFrom } from "~/admin/experiments/context.server";
 import { lifecycleFromForm, loadExperimentDetail } from "~/admin/experiments/detail.server";
 import { formatDays, STATUS_BADGES } from "~/admin/experiments/present";
+import { BanditSection } from "~/admin/experiments/BanditSection";
 import { ReportSection } from "~/admin/experiments/ReportSection";
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
@@ -190,6 +191,7 @@ export default function ExperimentPage() {
                 </p>
               </Banner>
             )}
+            {report.available && report.bandit && <BanditSection view={report.bandit} />}
             {report.available ? (
               <ReportSection view={report.view} series={report.series} />
             ) : (
@@ -213,10 +215,15 @@ export default function ExperimentPage() {
                 </Text>
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-                  headings={["Variant", "Weight", "Exposed members", "Expected by weight"]}
+                  headings={[
+                    "Variant",
+                    e.isBandit ? "Share now" : "Weight",
+                    "Exposed members",
+                    e.isBandit ? "Expected by allocation" : "Expected by weight",
+                  ]}
                   rows={variants.map((v) => [
                     `${v.name}${v.control ? " (control)" : ""}`,
-                    `${v.weight}%`,
+                    v.share,
                     v.exposed.toLocaleString("en-US"),
                     v.expected.toLocaleString("en-US"),
                   ])}
@@ -242,6 +249,7 @@ export default function ExperimentPage() {
                 <List>
                   <List.Item>Audience: {e.audience}</List.Item>
                   {isTest && <List.Item>Traffic: {e.trafficPercent}% of the lever's members</List.Item>}
+                  {e.isBandit && <List.Item>Allocation: bandit (moves traffic to the better arm)</List.Item>}
                   <List.Item>Primary metric: {e.primaryMetric}</List.Item>
                   {e.secondaryMetrics.length > 0 && (
                     <List.Item>Secondary: {e.secondaryMetrics.join(", ")}</List.Item>
@@ -267,7 +275,8 @@ export default function ExperimentPage() {
                 {variants.map((v) => (
                   <BlockStack gap="050" key={v.key}>
                     <Text as="p" fontWeight="semibold">
-                      {v.name} · {v.weight}%{v.control ? " · control" : ""}
+                      {v.name} · {v.share}
+                      {v.control ? " · control" : ""}
                     </Text>
                     <Text as="p" tone="subdued">
                       {v.change}

@@ -18,6 +18,9 @@ import type { MetricKey } from "~/experiments/metric-keys";
 import type { Program } from "~/loyalty/program";
 import { MESSAGE_KIND_KEYS, MESSAGE_KINDS, type MessageKind } from "~/loyalty/program-messages";
 import {
+  BANDIT_DEFAULTS,
+  CADENCE_OPTIONS,
+  spanText,
   prefilledDraft,
   type Prefill,
   liveFields,
@@ -42,7 +45,7 @@ import { VariantPreviewCard } from "./VariantPreviewCard";
 const STEP_LABELS: Record<Step, string> = {
   lever: "1. Lever",
   variants: "2. Variants",
-  audience: "3. Audience",
+  audience: "3. Audience & split",
   metrics: "4. Metrics",
   power: "5. Power",
   review: "6. Review",
@@ -208,68 +211,71 @@ export function CreateFlow(props: CreateProps) {
       </BlockStack>
     ),
     audience: () => (
-      <Card>
-        <BlockStack gap="300">
-          <ChoiceList
-            title="Who takes part"
-            choices={[
-              { label: "All members", value: "all" },
-              { label: "New members (joined after launch)", value: "newMembers" },
-              { label: "Members of a tier", value: "tier", disabled: !program.tiers.levels.length },
-              { label: "Customers with a tag", value: "tags" },
-              { label: "A saved segment", value: "segment", disabled: !props.segments.length },
-            ]}
-            selected={[draft.audienceKind]}
-            onChange={([v]) =>
-              edit((d) => void (d.audienceKind = (v ?? "all") as ExperimentDraft["audienceKind"]))
-            }
-            error={errors.audience}
-          />
-          {draft.audienceKind === "tier" && (
-            <Select
-              label="Tier"
-              options={program.tiers.levels.map((l) => ({ label: l.name, value: l.id }))}
-              value={draft.audienceTierId}
-              onChange={(v) => edit((d) => void (d.audienceTierId = v))}
-              error={errors["audience.tierId"]}
+      <BlockStack gap="400">
+        <Card>
+          <BlockStack gap="300">
+            <ChoiceList
+              title="Who takes part"
+              choices={[
+                { label: "All members", value: "all" },
+                { label: "New members (joined after launch)", value: "newMembers" },
+                { label: "Members of a tier", value: "tier", disabled: !program.tiers.levels.length },
+                { label: "Customers with a tag", value: "tags" },
+                { label: "A saved segment", value: "segment", disabled: !props.segments.length },
+              ]}
+              selected={[draft.audienceKind]}
+              onChange={([v]) =>
+                edit((d) => void (d.audienceKind = (v ?? "all") as ExperimentDraft["audienceKind"]))
+              }
+              error={errors.audience}
             />
-          )}
-          {draft.audienceKind === "tags" && (
+            {draft.audienceKind === "tier" && (
+              <Select
+                label="Tier"
+                options={program.tiers.levels.map((l) => ({ label: l.name, value: l.id }))}
+                value={draft.audienceTierId}
+                onChange={(v) => edit((d) => void (d.audienceTierId = v))}
+                error={errors["audience.tierId"]}
+              />
+            )}
+            {draft.audienceKind === "tags" && (
+              <TextField
+                label="Customer tags"
+                autoComplete="off"
+                value={draft.audienceTags}
+                onChange={(v) => edit((d) => void (d.audienceTags = v))}
+                helpText="Separate tags with commas; a customer with any of them takes part."
+                error={errors["audience.tags"]}
+              />
+            )}
+            {draft.audienceKind === "segment" && (
+              <Select
+                label="Saved segment"
+                placeholder="Choose a segment"
+                options={props.segments.map((s) => ({
+                  label: `${s.name} (${count.format(s.matching)} members now)`,
+                  value: s.id,
+                }))}
+                value={draft.audienceSegmentId}
+                onChange={(v) => edit((d) => void (d.audienceSegmentId = v))}
+                error={errors["audience.segmentId"]}
+                helpText="Members in the segment when the experiment launches take part, and stay in it if their scores later move them out; members who enter the segment afterwards do not join, since the experiment itself may have moved them."
+              />
+            )}
             <TextField
-              label="Customer tags"
+              label="Traffic"
+              type="number"
+              suffix="%"
               autoComplete="off"
-              value={draft.audienceTags}
-              onChange={(v) => edit((d) => void (d.audienceTags = v))}
-              helpText="Separate tags with commas; a customer with any of them takes part."
-              error={errors["audience.tags"]}
+              value={draft.trafficPercent}
+              onChange={(v) => edit((d) => void (d.trafficPercent = v))}
+              error={errors.trafficPercent}
+              helpText="Share of the lever's members in this experiment; the rest is left for other experiments on the same lever, which never overlap."
             />
-          )}
-          {draft.audienceKind === "segment" && (
-            <Select
-              label="Saved segment"
-              placeholder="Choose a segment"
-              options={props.segments.map((s) => ({
-                label: `${s.name} (${count.format(s.matching)} members now)`,
-                value: s.id,
-              }))}
-              value={draft.audienceSegmentId}
-              onChange={(v) => edit((d) => void (d.audienceSegmentId = v))}
-              error={errors["audience.segmentId"]}
-              helpText="Members in the segment when the experiment launches take part, and stay in it if their scores later move them out; members who enter the segment afterwards do not join, since the experiment itself may have moved them."
-            />
-          )}
-          <TextField
-            label="Traffic"
-            type="number"
-            suffix="%"
-            autoComplete="off"
-            value={draft.trafficPercent}
-            onChange={(v) => edit((d) => void (d.trafficPercent = v))}
-            error={errors.trafficPercent}
-            helpText="Share of the lever's members in this experiment; the rest is left for other experiments on the same lever, which never overlap."
-          />
-        </BlockStack>
-      </Card>
+          </BlockStack>
+        </Card>
+        <AllocationCard draft={draft} errors={errors} edit={edit} />
+      </BlockStack>
     ),
     metrics: () => (
       <Card>
@@ -393,5 +399,102 @@ export function CreateFlow(props: CreateProps) {
         </BlockStack>
       </Layout.Section>
     </Layout>
+  );
+}
+
+/** Fixed split or bandit, with the bandit's settings (422s from definition.ts on their fields). */
+function AllocationCard(props: {
+  draft: ExperimentDraft;
+  errors: Record<string, string>;
+  edit: (change: (d: ExperimentDraft) => void) => void;
+}) {
+  const { draft, errors, edit } = props;
+  const bandit = draft.bandit;
+  const cadence = Number(bandit.cadenceMinutes) || 60;
+  const burnIn = Number(bandit.burnInPeriods);
+  const set = (field: keyof ExperimentDraft["bandit"]) => (value: string) =>
+    edit((d) => void (d.bandit[field] = value));
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <div data-testid="allocation-choice">
+          <ChoiceList
+            title="How traffic is split between the variants"
+            choices={[
+              {
+                label: "Fixed split",
+                value: "fixed",
+                helpText:
+                  "Each variant keeps its weight until you stop the experiment. The clearest read of the result.",
+              },
+              {
+                label: "Bandit (moves traffic to the better arm)",
+                value: "bandit",
+                helpText:
+                  "Starts at equal shares, then regularly gives more new members to the variant that is doing best on the primary metric, so fewer members get a losing variant while it learns.",
+              },
+            ]}
+            selected={[draft.allocation]}
+            onChange={([v]) => edit((d) => void (d.allocation = v === "bandit" ? "bandit" : "fixed"))}
+            error={errors.bandit}
+          />
+        </div>
+        {draft.allocation === "bandit" && (
+          <BlockStack gap="300">
+            <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
+              <Select
+                label="Update the split"
+                options={CADENCE_OPTIONS}
+                value={bandit.cadenceMinutes}
+                onChange={set("cadenceMinutes")}
+                error={errors["bandit.cadenceMinutes"]}
+                helpText="How often the bandit looks at the results and changes the shares."
+              />
+              <TextField
+                label="Burn-in"
+                type="number"
+                suffix="updates"
+                autoComplete="off"
+                value={bandit.burnInPeriods}
+                onChange={set("burnInPeriods")}
+                error={errors["bandit.burnInPeriods"]}
+                helpText={`Updates at equal shares before the results may move traffic${
+                  Number.isFinite(burnIn) && burnIn > 0 ? ` (${spanText(burnIn * cadence)})` : ""
+                }, so an early lucky streak cannot decide.`}
+              />
+              <TextField
+                label="Minimum share per variant"
+                type="number"
+                suffix="%"
+                autoComplete="off"
+                value={bandit.minSharePercent}
+                onChange={set("minSharePercent")}
+                error={errors["bandit.minSharePercent"]}
+                helpText="Every variant keeps at least this share, so a losing one is still measured in case things change."
+              />
+              <TextField
+                label="Largest change per update"
+                type="number"
+                suffix="points"
+                autoComplete="off"
+                value={bandit.maxChangePercent}
+                onChange={set("maxChangePercent")}
+                error={errors["bandit.maxChangePercent"]}
+                helpText="No variant's share moves by more than this many percentage points in one update."
+              />
+            </InlineGrid>
+            <InlineStack>
+              <Button variant="plain" onClick={() => edit((d) => void (d.bandit = { ...BANDIT_DEFAULTS }))}>
+                Reset to the defaults
+              </Button>
+            </InlineStack>
+            <Text as="p" variant="bodySm" tone="subdued">
+              A bandit needs a per-member primary metric (net revenue, orders, conversion, …; not average
+              order value) and ignores the variants' weights. Members keep the variant they were first given.
+            </Text>
+          </BlockStack>
+        )}
+      </BlockStack>
+    </Card>
   );
 }

@@ -2,7 +2,7 @@ import { BlockStack, Button, Card, DataTable, InlineStack, Text } from "@shopify
 import type { MetricKey } from "~/experiments/metric-keys";
 import type { Program } from "~/loyalty/program";
 import { describeOverride } from "./describe";
-import { overrideOf, type ExperimentDraft } from "./form";
+import { describeBandit, overrideOf, type ExperimentDraft } from "./form";
 
 // The create flow's last step: the experiment in words (each variant's change against the
 // live program), and the buttons that save it as a draft or create and launch it.
@@ -17,6 +17,8 @@ export function ReviewCard(props: {
   submit: (intent: "draft" | "launch", draft: ExperimentDraft) => void;
 }) {
   const { draft, program } = props;
+  const metricLabel = props.metrics.find((m) => m.key === draft.primaryMetric)?.label ?? "the primary metric";
+  const bandit = describeBandit(draft, metricLabel);
   return (
     <Card>
       <BlockStack gap="300">
@@ -26,10 +28,10 @@ export function ReviewCard(props: {
         {draft.hypothesis && <Text as="p">{draft.hypothesis}</Text>}
         <DataTable
           columnContentTypes={["text", "numeric", "text"]}
-          headings={["Variant", "Weight", "Change"]}
+          headings={["Variant", bandit ? "Start" : "Weight", "Change"]}
           rows={draft.variants.map((v) => [
             `${v.name}${v.control ? " (control)" : ""}`,
-            `${v.weight}%`,
+            bandit ? `${Math.floor(1000 / draft.variants.length) / 10}%` : `${v.weight}%`,
             v.control
               ? "The live program"
               : describeOverride(overrideOf(draft.lever, program, v.fields), program),
@@ -39,6 +41,14 @@ export function ReviewCard(props: {
           Audience: {audienceText(draft, program, props.segmentName)} · traffic {draft.trafficPercent}% ·
           primary metric {props.metrics.find((m) => m.key === draft.primaryMetric)?.label}
         </Text>
+        <div data-testid="review-allocation">
+          <Text as="p">
+            <Text as="span" fontWeight="semibold">
+              {bandit ? "Bandit: " : "Fixed split: "}
+            </Text>
+            {bandit ?? "each variant keeps its weight for the whole experiment."}
+          </Text>
+        </div>
         {draft.guardrails.length > 0 && (
           <Text as="p">
             Guardrails:{" "}

@@ -67,6 +67,8 @@ export function VariantCard(props: {
             value={v.weight}
             onChange={(x) => props.edit((d) => void (d.weight = x))}
             error={errors[`${prefix}weight`]}
+            disabled={props.draft.allocation === "bandit"}
+            helpText={props.draft.allocation === "bandit" ? "Set by the bandit" : undefined}
           />
         </InlineGrid>
         <Checkbox label="Control (keeps the live program)" checked={v.control} onChange={props.markControl} />

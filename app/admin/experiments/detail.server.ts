@@ -47,9 +47,14 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
   const countOf = (key: string) =>
     exposures.find((x) => x.variantKey === qualifiedKey(e.key, key))?._count._all ?? 0;
   const exposed = e.variants.reduce((sum, v) => sum + countOf(v.key), 0);
+  const report = await loadReport(db, shop, e, exposed, now, context);
+  // A bandit's arms are checked against the shares its allocations gave them, not the stored weights.
+  const bandit = report.available ? report.bandit : null;
+  const weightOf = (v: { key: string; weight: number }) =>
+    bandit ? (bandit.expectedShares[v.key] ?? 0) * 100 : v.weight;
   const srm = sampleRatioMismatch(
     e.variants.map((v) => countOf(v.key)),
-    e.variants.map((v) => v.weight),
+    e.variants.map(weightOf),
   );
   const when = (d: Date | null) => (d ? formatDateTime(d.toISOString(), context.timeZone) : null);
   const guardrails = (e.guardrails as { metric: string; threshold: number }[]) ?? [];
@@ -84,11 +89,14 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       shippedVersion: e.shippedVersion,
       grantedAt: when(e.grantedAt),
       shadowPoints: shadow._sum.points ?? 0,
+      isBandit: e.bandit !== null && e.bandit !== undefined,
     },
     variants: e.variants.map((v, i) => ({
       key: v.key,
       name: v.name,
       weight: v.weight,
+      /** A bandit's share in force now (percent), else the fixed weight. */
+      share: bandit ? (bandit.arms.find((a) => a.key === v.key)?.weight ?? "—") : `${v.weight}%`,
       control: v.control,
       change: v.control
         ? "The live program"
@@ -98,10 +106,12 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
     })),
     exposure: {
       total: exposed,
-      rule: exposureRule(e.exposureTrigger),
+      rule: bandit
+        ? `${exposureRule(e.exposureTrigger)} "Expected" is what the bandit's allocations in force at each member's exposure give each arm.`
+        : exposureRule(e.exposureTrigger),
       srm: { warning: srm.warning, pValue: srm.pValue, reason: srm.reason ?? null },
     },
-    report: await loadReport(db, shop, e, exposed, now, context),
+    report,
     audit: await auditLines(db, shop, audit, when),
   };
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { experimentInputSchema } from "~/experiments/definition";
 import { programSchema } from "~/loyalty/program";
-import { initialDraft, liveFields, overrideOf, prefilledDraft, slugify, stepOfError, toInput } from "./form";
+import {
+  describeBandit,
+  initialDraft,
+  liveFields,
+  overrideOf,
+  prefilledDraft,
+  slugify,
+  stepOfError,
+  toInput,
+} from "./form";
 
 // The create flow's fields become the domain's input: only what differs from the live
 // program goes into an override, as whole arrays where the program holds arrays (the
@@ -180,5 +189,46 @@ describe("a draft prefilled from the program pages", () => {
     url.searchParams.set("lever", "everything");
     expect(prefillFrom(url)).toBeNull();
     expect(prefillFrom(new URL("http://app/app/experiments/new"))).toBeNull();
+  });
+});
+
+describe("the bandit choice", () => {
+  it("sends no bandit for a fixed split, and the settings as typed with equal weights for a bandit", () => {
+    const draft = initialDraft(program);
+    expect(toInput(draft, program).bandit).toBeNull();
+    draft.allocation = "bandit";
+    draft.variants.push({ ...structuredClone(draft.variants[1]!), key: "c", name: "C" });
+    draft.variants[0]!.weight = "90";
+    const input = toInput(draft, program);
+    expect(input.bandit).toEqual({
+      cadenceMinutes: 60,
+      burnInPeriods: 24,
+      minSharePercent: 5,
+      maxChangePercent: 20,
+    });
+    expect(input.variants.map((v) => v.weight)).toEqual([34, 33, 33]);
+    expect(experimentInputSchema.safeParse({ ...input, key: "k", name: "n" }).success).toBe(true);
+    draft.bandit.minSharePercent = "lots";
+    expect(toInput(draft, program).bandit?.minSharePercent).toBe("lots");
+  });
+
+  it("puts the bandit's field errors on the audience & split step", () => {
+    expect(stepOfError("bandit.minSharePercent")).toBe("audience");
+    expect(stepOfError("bandit")).toBe("audience");
+  });
+
+  it("says what the bandit will do in the review", () => {
+    const draft = initialDraft(program);
+    expect(describeBandit(draft, "Net revenue")).toBeNull();
+    draft.allocation = "bandit";
+    expect(describeBandit(draft, "Net revenue per member")).toBe(
+      "For the first 24 updates (1 day) every variant gets an equal share (50% each). After that, every hour " +
+        "the bandit gives new members to each variant in proportion to its chance of being best on net revenue " +
+        "per member, never less than 5% per variant and moving no share by more than 20 points in one update. " +
+        "Members keep the variant they were first given. The variants' weights are not used.",
+    );
+    draft.bandit.burnInPeriods = "0";
+    draft.bandit.cadenceMinutes = "1440";
+    expect(describeBandit(draft, "Orders")).toMatch(/^From the first update, every day the bandit/);
   });
 });

@@ -60,7 +60,65 @@ export type ExperimentDraft = {
   /** The message the messages lever's fields edit and its preview renders. */
   messageKind: MessageKind;
   variants: VariantDraft[];
+  /** A fixed split by the variants' weights, or a bandit that moves traffic to the better arm. */
+  allocation: "fixed" | "bandit";
+  /** The bandit's settings as typed (experiments/definition.ts `banditInputSchema` judges them). */
+  bandit: BanditDraft;
 };
+
+export type BanditDraft = {
+  cadenceMinutes: string;
+  burnInPeriods: string;
+  minSharePercent: string;
+  maxChangePercent: string;
+};
+
+/** definition.ts's defaults: hourly updates, a day of burn-in, 5% per arm, 20 points per update. */
+export const BANDIT_DEFAULTS: BanditDraft = {
+  cadenceMinutes: "60",
+  burnInPeriods: "24",
+  minSharePercent: "5",
+  maxChangePercent: "20",
+};
+
+/** The update cadences the create flow offers (definition.ts allows 15 minutes to a week). */
+export const CADENCE_OPTIONS = [
+  { label: "Every 15 minutes", value: "15" },
+  { label: "Every hour", value: "60" },
+  { label: "Every 6 hours", value: "360" },
+  { label: "Every day", value: "1440" },
+  { label: "Every week", value: "10080" },
+];
+
+/** A span of minutes in words: "1 day", "6 hours", "45 minutes". */
+export function spanText(minutes: number): string {
+  const unit = (n: number, word: string) =>
+    `${n.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${word}${n === 1 ? "" : "s"}`;
+  if (minutes >= 1440 && minutes % 1440 === 0) return unit(minutes / 1440, "day");
+  if (minutes >= 60 && minutes % 60 === 0) return unit(minutes / 60, "hour");
+  return unit(minutes, "minute");
+}
+
+/** What the bandit will do, in words, for the review step (null for a fixed split). */
+export function describeBandit(draft: ExperimentDraft, metricLabel: string): string | null {
+  if (draft.allocation !== "bandit") return null;
+  const cadence = Number(draft.bandit.cadenceMinutes) || 60;
+  const burnIn = Number(draft.bandit.burnInPeriods);
+  const arms = draft.variants.length;
+  const every =
+    CADENCE_OPTIONS.find((o) => o.value === String(cadence))?.label.toLowerCase() ??
+    `every ${spanText(cadence)}`;
+  const start =
+    Number.isFinite(burnIn) && burnIn > 0
+      ? `For the first ${burnIn} update${burnIn === 1 ? "" : "s"} (${spanText(burnIn * cadence)}) every variant gets an equal share (${Math.floor(1000 / arms) / 10}% each). After that, `
+      : `From the first update, `;
+  return (
+    `${start}${every} the bandit gives new members to each variant in proportion to its chance of being best on ` +
+    `${metricLabel.toLowerCase()}, never less than ${draft.bandit.minSharePercent}% per variant and moving no share by more ` +
+    `than ${draft.bandit.maxChangePercent} points in one update. Members keep the variant they were first given. ` +
+    `The variants' weights are not used.`
+  );
+}
 
 const text = (n: number) => String(n);
 
@@ -107,6 +165,8 @@ export function initialDraft(program: Program, lever: Lever = "earnRate"): Exper
     guardrails: [{ metric: "netRevenue", thresholdPercent: "5" }],
     grossMarginPercent: "40",
     messageKind: "pointsEarned",
+    allocation: "fixed",
+    bandit: { ...BANDIT_DEFAULTS },
     variants: [
       { key: "control", name: "Control", weight: "50", control: true, fields },
       { key: "treatment", name: "Treatment", weight: "50", control: false, fields: structuredClone(fields) },
@@ -262,14 +322,32 @@ export function toInput(draft: ExperimentDraft, program: Program): ExperimentInp
       };
     }),
     grossMarginPercent: wholeOr(draft.grossMarginPercent) as number,
-    variants: draft.variants.map((v) => ({
+    variants: draft.variants.map((v, i) => ({
       key: v.key,
       name: v.name,
-      weight: wholeOr(v.weight) as number,
+      // A bandit ignores the weights (it starts at equal shares): equal whole percents summing to 100.
+      weight: (draft.allocation === "bandit"
+        ? equalPercent(draft.variants.length, i)
+        : wholeOr(v.weight)) as number,
       control: v.control,
       override: v.control ? {} : overrideOf(draft.lever, program, v.fields),
     })),
+    bandit:
+      draft.allocation === "bandit"
+        ? {
+            cadenceMinutes: numberOr(draft.bandit.cadenceMinutes) as number,
+            burnInPeriods: numberOr(draft.bandit.burnInPeriods) as number,
+            minSharePercent: numberOr(draft.bandit.minSharePercent) as number,
+            maxChangePercent: numberOr(draft.bandit.maxChangePercent) as number,
+          }
+        : null,
   };
+}
+
+/** The i-th of `n` whole percents summing to 100 (the first ones take the remainder). */
+function equalPercent(n: number, i: number): number {
+  const base = Math.floor(100 / n);
+  return base + (i < 100 - base * n ? 1 : 0);
 }
 
 /** A key from a name: "Double points!" → "double-points". */
@@ -289,7 +367,14 @@ export function slugify(name: string): string {
  */
 export function stepOfError(path: string): Step {
   if (path.startsWith("variants")) return "variants";
-  if (path === "audience" || path.startsWith("audience.") || path === "trafficPercent") return "audience";
+  if (
+    path === "audience" ||
+    path.startsWith("audience.") ||
+    path === "trafficPercent" ||
+    path === "bandit" ||
+    path.startsWith("bandit.")
+  )
+    return "audience";
   if (
     path === "primaryMetric" ||
     path.startsWith("secondaryMetrics") ||

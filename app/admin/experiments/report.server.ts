@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/db.server";
 import type { ExperimentWithVariants } from "~/experiments/experiments.server";
 import { experimentReport } from "~/experiments/report.server";
+import { presentBandit, type BanditView } from "./bandit-present";
 import { formatLift } from "./present";
 import { presentAnalysis, presentSeries, type LiftSeries, type ReportView } from "./report-present";
 
@@ -15,6 +16,8 @@ export type ReportState =
       view: ReportView;
       series: LiftSeries[];
       primaryLift: { text: string; reason?: string };
+      /** A bandit's allocation and posteriors (null for a fixed split). */
+      bandit: BanditView | null;
     }
   | { available: false; reason: string };
 
@@ -50,7 +53,23 @@ export async function loadReport(
     report.series.points,
     report.series.days.map((d) => dayLabel.format(d)),
   ).map((s) => ({ ...s, variant: names.get(s.variant) ?? s.variant }));
-  return { available: true, view, series, primaryLift: primaryLiftOf(report.analysis) };
+  const primary = report.metrics.find((m) => m.key === e.primaryMetric);
+  const bandit =
+    report.bandit && primary
+      ? presentBandit({
+          report: report.bandit,
+          bandit: e.bandit,
+          launchedAt: e.launchedAt,
+          status: e.status,
+          now,
+          variants: report.variants,
+          positionKeys: e.variants.map((v) => v.key),
+          metric: primary,
+          currency: context.currency,
+          timeZone: context.timeZone,
+        })
+      : null;
+  return { available: true, view, series, primaryLift: primaryLiftOf(report.analysis), bandit };
 }
 
 /** The primary metric's lift at a glance: the best treatment's relative lift and interval, or "—" and why. */

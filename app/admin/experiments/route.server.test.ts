@@ -13,6 +13,9 @@ import {
   storeSessionWithoutShopify,
 } from "~tests/support/admin.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
+import { updateBandit } from "~/experiments/bandit.server";
+import { createExperiment } from "~/experiments/experiments.server";
+import { launchExperiment } from "~/experiments/lifecycle.server";
 import type { loadExperimentDetail } from "./detail.server";
 import { initialDraft, toInput, type ExperimentDraft } from "./form";
 import type { loadExperimentsList } from "./list.server";
@@ -252,6 +255,66 @@ describe("/app/experiments", () => {
     expect(await db.experiment.count()).toBe(0);
   });
 
+  it("creates a bandit from the form: settings stored as shares, equal weights whatever was typed", async () => {
+    const created = await create((d) => {
+      d.allocation = "bandit";
+      d.variants[1]!.weight = "70";
+      d.bandit.cadenceMinutes = "1440";
+    });
+    expect(created.status).toBe(200);
+    const saved = await db.experiment.findFirstOrThrow({
+      where: { shop: SHOP, id: created.body.id },
+      include: { variants: { orderBy: { position: "asc" } } },
+    });
+    expect(saved.bandit).toEqual({
+      cadenceMinutes: 1440,
+      burnInPeriods: 24,
+      minShare: 0.05,
+      maxChange: 0.2,
+      minMembersPerArm: 100,
+    });
+    expect(saved.variants.map((v) => v.weight)).toEqual([50, 50]);
+    const fixed = await create((d) => (d.key = "fixed-split"));
+    expect(
+      (await db.experiment.findFirstOrThrow({ where: { shop: SHOP, id: fixed.body.id } })).bandit,
+    ).toBeNull();
+  });
+
+  it("answers a bandit's bad settings with 422s on the bandit's fields, and writes nothing", async () => {
+    const refused = await create((d) => {
+      d.allocation = "bandit";
+      d.bandit = { cadenceMinutes: "5", burnInPeriods: "-1", minSharePercent: "60", maxChangePercent: "0" };
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.fieldErrors).toEqual({
+      "bandit.cadenceMinutes": "At least every 15 minutes.",
+      "bandit.burnInPeriods": "Cannot be negative.",
+      "bandit.minSharePercent": "At most 50%.",
+      "bandit.maxChangePercent": "At least 1 point per update.",
+    });
+    const floor = await create((d) => {
+      d.allocation = "bandit";
+      d.variants.push({ ...structuredClone(d.variants[1]!), key: "triple", name: "Triple" });
+      d.variants[2]!.fields.pointsPerCurrencyUnit = "3";
+      d.bandit.minSharePercent = "40";
+    });
+    expect(floor.status).toBe(422);
+    expect(floor.body.fieldErrors["bandit.minSharePercent"]).toBe("3 variants cannot each keep 40%.");
+    const ratio = await create((d) => {
+      d.allocation = "bandit";
+      d.primaryMetric = "aov";
+    });
+    expect(ratio.status).toBe(422);
+    expect(ratio.body.fieldErrors.primaryMetric).toMatch(/per-member metric/);
+    const typed = await create((d) => {
+      d.allocation = "bandit";
+      d.bandit.minSharePercent = "five";
+    });
+    expect(typed.status).toBe(422);
+    expect(Object.keys(typed.body.fieldErrors)).toEqual(["bandit.minSharePercent"]);
+    expect(await db.experiment.count()).toBe(0);
+  });
+
   it("refuses an unreadable form with 400 and an oversized one with 413", async () => {
     const bad = await run(
       newAction(routeArgs(adminRequest(SHOP, "/app/experiments/new", { intent: "launch", experiment: "{" }))),
@@ -381,6 +444,86 @@ describe("/app/experiments/$experimentId", () => {
     expect(page.report.series[0]!.points).toHaveLength(3);
     const list = (await listLoader(routeArgs(adminRequest(SHOP, "/app/experiments")))) as ListPage;
     expect(list.experiments[0]!.lift.text).toBe(primary.variants[0]!.lift);
+  });
+
+  it("reports a bandit: allocation over time, each arm's posterior, P(best), expected loss, phase, next update", async () => {
+    const members = 120;
+    await db.member.createMany({
+      data: Array.from({ length: members }, (_, i) => ({
+        shop: SHOP,
+        customerId: BigInt(i + 1),
+        createdAt: new Date(NOW.getTime() - 30 * DAY),
+      })),
+    });
+    const created = await createExperiment(db, SHOP, {
+      key: "reward-bandit",
+      name: "Reward bandit",
+      lever: "earnRate",
+      primaryMetric: "netRevenue",
+      variants: [
+        { key: "control", name: "One point", weight: 50, control: true },
+        {
+          key: "double",
+          name: "Two points",
+          weight: 50,
+          override: { earning: { pointsPerCurrencyUnit: 2 } },
+        },
+      ],
+      bandit: { cadenceMinutes: 1440, burnInPeriods: 2, minMembersPerArm: 10 },
+    });
+    if (!created.ok) throw new Error(created.message);
+    const id = created.value.id;
+    const launchedAt = new Date(NOW.getTime() - 6 * DAY - 3600_000);
+    expect((await launchExperiment(db, SHOP, id, { now: launchedAt })).ok).toBe(true);
+    const exposures = await db.experimentExposure.findMany({ where: { shop: SHOP, experimentId: id } });
+    expect(exposures).toHaveLength(members);
+    // Two points per dollar earns more: each of its members buys 80 dollars, the others 50, a day after launch.
+    await db.order.createMany({
+      data: exposures.map((x, i) => ({
+        shop: SHOP,
+        id: BigInt(i + 1),
+        customerId: x.customerId,
+        name: `#${3000 + i}`,
+        currencyCode: "USD",
+        subtotalMinor: 0n,
+        totalMinor: BigInt((x.variantKey.endsWith(":double") ? 8000 : 5000) + (i % 5) * 500),
+        financialStatus: "paid",
+        shopifyCreatedAt: new Date(launchedAt.getTime() + DAY / 2),
+      })),
+    });
+    for (let p = 1; p <= 6; p++)
+      await updateBandit(db, SHOP, id, new Date(launchedAt.getTime() + p * DAY + 60_000));
+
+    const page = await detail(id);
+    if (!page.report.available) throw new Error(page.report.reason);
+    const bandit = page.report.bandit!;
+    expect(bandit).not.toBeNull();
+    // Launch at equal shares, then six daily allocations: period 1 in the burn-in (periods < 2), then Thompson sampling.
+    expect(bandit.history).toHaveLength(7);
+    expect(bandit.history[0]!.shares).toEqual({ control: 0.5, double: 0.5 });
+    expect(bandit.history[1]!.shares).toEqual({ control: 0.5, double: 0.5 });
+    expect(bandit.history[2]!.shares.double).toBeCloseTo(0.7, 6); // at most 20 points per update
+    expect(bandit.history[6]!.shares).toEqual({ control: 0.05, double: 0.95 }); // the floor
+    expect(bandit.history[1]!.label).toMatch(/E[SD]T$/); // the shop's time zone, named
+    expect(bandit.phase.label).toBe("Moving traffic");
+    expect(bandit.nextUpdate).toMatch(/E[SD]T$/);
+    const [control, double] = bandit.arms;
+    expect(control!.variant).toBe("One point");
+    expect(double!.weight).toBe("95%");
+    expect(double!.probabilityBest).toBe("> 99.9%");
+    expect(control!.expectedLoss).toMatch(/^\$\d/);
+    expect(double!.mean).toMatch(/^\$\d{2}\.\d{2}$/);
+    expect(double!.interval).toMatch(/^\$[\d.]+ to \$[\d.]+$/);
+    expect(double!.raw!.lower).toBeLessThan(double!.raw!.mean);
+    // Everyone was exposed at launch at equal shares: no sample-ratio warning against the allocations.
+    expect(bandit.expectedShares).toEqual({ control: 0.5, double: 0.5 });
+    expect(page.exposure.srm.warning).toBe(false);
+    expect(page.variants.map((v) => v.share)).toEqual(["5%", "95%"]);
+    expect(page.experiment.isBandit).toBe(true);
+    // A fixed split has no bandit section.
+    const { body } = await create((d) => (d.key = "fixed"), "launch");
+    const fixed = await detail(body.id);
+    expect(fixed.report.available ? fixed.report.bandit : null).toBeNull();
   });
 
   it("ends the holdout and grants its shadow points once, from the holdout's page", async () => {

@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "~/db.server";
 import { COUNTED_ORDER_SQL, PLACED_AT_SQL } from "~/experiments/metrics";
 import type { LedgerEntry } from "~/loyalty/ledger";
 import type { ExpiryConfig } from "~/loyalty/program";
+import { timed } from "../scoring/timing";
 import type { ChurnCustomer } from "./features";
 
 // The churn model's inputs for one shop, read in PostgreSQL as of `asOf` (nothing at or after
@@ -148,28 +149,34 @@ export async function loadChurnInputs(
 ): Promise<{ customers: ChurnCustomer[]; facts: Map<string, BuyerFacts> }> {
   const cutoffs = [...options.cutoffs].sort((a, b) => a.getTime() - b.getTime());
   // The sources are independent: asked at once, over the pool's connections.
+  const q = <T>(label: string, sql: string, ...values: unknown[]) =>
+    timed(`churn read: ${label}`, () => db.$queryRawUnsafe<T>(sql, ...values));
   const [orders, refunds, ledger, points, tiers, engagement, reviews, factRows] = await Promise.all([
-    db.$queryRawUnsafe<Series[]>(ORDERS_SQL, shop, currencyCode, asOf),
-    db.$queryRawUnsafe<Series[]>(REFUNDS_SQL, shop, currencyCode, asOf),
-    db.$queryRawUnsafe<{ c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]>(
+    q<Series[]>("orders", ORDERS_SQL, shop, currencyCode, asOf),
+    q<Series[]>("refunds", REFUNDS_SQL, shop, currencyCode, asOf),
+    q<{ c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]>(
+      "ledger",
       ledgerSql(cutoffs.length),
       shop,
       ...cutoffs,
     ),
-    options.expiry.policy === "none" ? [] : db.$queryRawUnsafe<PointsRow[]>(POINTS_LEDGER_SQL, shop, asOf),
-    db.$queryRawUnsafe<{ c: string; at: number; direction: number }[]>(TIER_SQL, shop, asOf),
-    db.$queryRawUnsafe<{ c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]>(
+    options.expiry.policy === "none" ? [] : q<PointsRow[]>("points ledger", POINTS_LEDGER_SQL, shop, asOf),
+    q<{ c: string; at: number; direction: number }[]>("tiers", TIER_SQL, shop, asOf),
+    q<{ c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]>(
+      "engagement",
       ENGAGEMENT_SQL,
       shop,
       asOf,
       options.lookbackDays,
     ),
-    db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
+    q<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
+      "reviews",
       REVIEWS_SQL,
       shop,
       asOf,
     ),
-    db.$queryRawUnsafe<{ c: string; clv: number | null; spend: number; points: number | null }[]>(
+    q<{ c: string; clv: number | null; spend: number; points: number | null }[]>(
+      "facts",
       FACTS_SQL,
       shop,
       currencyCode,

@@ -88,6 +88,7 @@ describe("analytics processor: full scoring", () => {
     expect((stored.stages as { key: string; status: string }[]).map((s) => [s.key, s.status])).toEqual([
       ["segments", "done"],
       ["lifetimeValue", "notEnoughData"],
+      ["rewards", "notEnoughData"],
       ["churn", "notEnoughData"],
     ]);
   });

@@ -34,7 +34,7 @@ describe("analytics processor", () => {
       members: 0,
       buyers: 0,
     });
-    expect(progress).toEqual([30, 70, 100]);
+    expect(progress).toEqual([30, 70, 80, 100]);
     expect(await db.segmentRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
       status: "completed",
       summary: expect.objectContaining({

@@ -29,6 +29,7 @@ import { fitLifetimeValue, memberValue } from "../app/intelligence/clv/lifetime-
 import { createPrisma } from "../app/db.server";
 import { runScoring, type StoredStage } from "../app/intelligence/scoring/run.server";
 import { runScoringInThread } from "../app/intelligence/scoring/thread.server";
+import { enableTimings } from "../app/intelligence/scoring/timing";
 import { DEFAULT_PURCHASES, DEFAULT_SPEND, syntheticCustomers } from "./support/clv-customers";
 import { benchProductRecommendations } from "./support/product-recommendations";
 import { SCORING_SHOP_END, writeScoringShop, type ScoringShop } from "./support/scoring-shop";
@@ -167,6 +168,8 @@ async function benchScoring(): Promise<boolean> {
     Object.assign(process.env, appEnv(database.url, "redis://127.0.0.1:9", 3999), { LOG_LEVEL: "warn" });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    // SCORING_TIMINGS=1: each step's seconds on stderr (the thread reads it from the environment).
+    if (values["in-process"]) enableTimings(process.env.SCORING_TIMINGS === "1");
     const started = performance.now();
     // As the worker runs it (a thread of its own); --in-process to see what the thread spares the event loop.
     const outcome = values["in-process"]

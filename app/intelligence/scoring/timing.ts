@@ -1,8 +1,15 @@
-// Step timers for profiling a scoring run: with SCORING_TIMINGS=1 in the environment each
-// timed step prints its seconds on stderr (the benchmark's way to see where the time goes);
-// otherwise nothing is measured or printed.
+// Step timers for profiling a scoring run: once `enableTimings()` has been called in the
+// thread (the scoring thread does when SCORING_TIMINGS=1, app/env.server.ts) each timed step
+// prints its seconds on stderr — the benchmark's way to see where the time goes; otherwise
+// nothing is measured or printed. A module flag, so the pure models need no settings.
 
-const enabled = () => process.env.SCORING_TIMINGS === "1";
+let on = false;
+const enabled = () => on;
+
+/** Timed steps print their seconds from now on (in this thread). */
+export function enableTimings(value = true): void {
+  on = value;
+}
 
 /** Runs `fn`, printing `label` and its seconds when SCORING_TIMINGS=1. */
 export async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {

@@ -24,6 +24,8 @@ const schema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORT: z.coerce.number().int().positive().default(3000),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().max(256).default(8),
+    // 1: a scoring run prints each step's seconds on stderr (app/intelligence/scoring/timing.ts).
+    SCORING_TIMINGS: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
     // Shopify redelivers a webhook for up to 48 hours; a row must outlive that to dedupe it.
     WEBHOOK_RETENTION_DAYS: z.coerce
       .number()

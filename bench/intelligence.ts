@@ -17,7 +17,11 @@
 // 3. Product recommendations for 10,000 products (bench/support/product-recommendations.ts):
 // vectors, neighbours and every member's list, end to end from the database.
 //   npm run bench:intelligence [-- --customers 1000000 --seed 20261206 --exact-times
-//                                  --scoring-customers 100000 --scoring-orders 1000000 --only fit|scoring|recommendations]
+//                                  --scoring-customers 100000 --scoring-orders 1000000 --only fit|scoring|recommendations
+//                                  --keep]
+// --keep: the scoring shop's database (loyalty_bench_scoring_kept) is left in place and reused
+// by the next --keep run when it holds the same shop and counts, so only the scoring (the timed
+// part, still every stage end to end from the database) runs again.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
@@ -25,10 +29,13 @@ import { fitLifetimeValue, memberValue } from "../app/intelligence/clv/lifetime-
 import { createPrisma } from "../app/db.server";
 import { runScoring, type StoredStage } from "../app/intelligence/scoring/run.server";
 import { runScoringInThread } from "../app/intelligence/scoring/thread.server";
+import { enableTimings } from "../app/intelligence/scoring/timing";
 import { DEFAULT_PURCHASES, DEFAULT_SPEND, syntheticCustomers } from "./support/clv-customers";
 import { benchProductRecommendations } from "./support/product-recommendations";
-import { writeScoringShop } from "./support/scoring-shop";
+import { SCORING_SHOP_END, writeScoringShop, type ScoringShop } from "./support/scoring-shop";
 import { appEnv, scratchDatabase } from "./support/services";
+import { currentProgramVersion, saveProgram } from "../app/loyalty/services/program.server";
+import { demoProgram } from "../simulator/history";
 
 const TARGET_S = 10;
 const SCORING_TARGET_S = 30;
@@ -42,6 +49,7 @@ const { values } = parseArgs({
     "scoring-orders": { type: "string", default: "1000000" },
     only: { type: "string" },
     "in-process": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
   },
 });
 const count = Number(values.customers);
@@ -129,22 +137,39 @@ function benchFit(): boolean {
 /** Line 2: full scoring from the database; true when a stage did not store or the target was missed. */
 async function benchScoring(): Promise<boolean> {
   const shop = "bench-scoring.myshopify.com";
-  const database = await scratchDatabase("scoring");
-  const db = createPrisma(database.url);
+  const counts = { customers: Number(values["scoring-customers"]), orders: Number(values["scoring-orders"]) };
+  let database = await scratchDatabase("scoring", { keep: values.keep });
+  let db = createPrisma(database.url);
+  const kept = database.existed ? await keptScoringShop(db, shop, counts) : undefined;
+  if (database.existed && !kept) {
+    // A kept shop of other counts: start from a fresh database.
+    await db.$disconnect();
+    await database.drop();
+    database = await scratchDatabase("scoring", { keep: values.keep });
+    db = createPrisma(database.url);
+  }
   try {
-    const seeding = performance.now();
-    const data = await writeScoringShop(database.url, shop, {
-      customers: Number(values["scoring-customers"]),
-      orders: Number(values["scoring-orders"]),
-    });
-    console.log(
-      `wrote ${data.customers.toLocaleString("en-US")} customers (all members) and ${data.orders.toLocaleString("en-US")} orders with refunds, ledger, tier moves, engagement and reviews in ${((performance.now() - seeding) / 1000).toFixed(1)} s (not timed)`,
-    );
+    let data: ScoringShop;
+    if (kept) {
+      data = kept;
+      console.log(
+        `reusing the kept shop: ${data.customers.toLocaleString("en-US")} customers and ${data.orders.toLocaleString("en-US")} orders (--keep)`,
+      );
+    } else {
+      const seeding = performance.now();
+      data = await writeScoringShop(database.url, shop, counts);
+      console.log(
+        `wrote ${data.customers.toLocaleString("en-US")} customers (all members) and ${data.orders.toLocaleString("en-US")} orders with refunds, ledger, tier moves, engagement and reviews in ${((performance.now() - seeding) / 1000).toFixed(1)} s (not timed)`,
+      );
+    }
+    await withRewards(db, shop);
     const run = await db.scoringRun.create({ data: { shop, trigger: "bench" } });
     // The scoring thread reads its settings as the worker does; only the database matters here.
     Object.assign(process.env, appEnv(database.url, "redis://127.0.0.1:9", 3999), { LOG_LEVEL: "warn" });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    // SCORING_TIMINGS=1: each step's seconds on stderr (the thread reads it from the environment).
+    if (values["in-process"]) enableTimings(process.env.SCORING_TIMINGS === "1");
     const started = performance.now();
     // As the worker runs it (a thread of its own); --in-process to see what the thread spares the event loop.
     const outcome = values["in-process"]
@@ -166,11 +191,47 @@ async function benchScoring(): Promise<boolean> {
       `  longest stall of the calling event loop while scoring${values["in-process"] ? " (in process)" : " (on a worker thread)"} ${(delay.max / 1e6).toFixed(0)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms)`,
     );
     console.log(
-      `full scoring (segments, clusters, lifetime value, churn) from the database, ${data.customers.toLocaleString("en-US")} customers / ${data.orders.toLocaleString("en-US")} orders: ${seconds.toFixed(2)} s (target <= ${SCORING_TARGET_S} s)`,
+      `full scoring (segments, clusters, lifetime value, reward recommendations, churn) from the database, ${data.customers.toLocaleString("en-US")} customers / ${data.orders.toLocaleString("en-US")} orders: ${seconds.toFixed(2)} s (target <= ${SCORING_TARGET_S} s)`,
     );
     return outcome.status !== "completed" || seconds > SCORING_TARGET_S;
   } finally {
     await db.$disconnect();
     await database.stop();
   }
+}
+
+/** The shop an earlier --keep run wrote, when it has the counts asked for (orders: the target, reached or not). */
+async function keptScoringShop(
+  db: ReturnType<typeof createPrisma>,
+  shop: string,
+  counts: { customers: number; orders: number },
+): Promise<ScoringShop | undefined> {
+  const [customers, orders] = await Promise.all([
+    db.customer.count({ where: { shop } }),
+    db.order.count({ where: { shop } }),
+  ]);
+  if (customers !== counts.customers || orders === 0 || orders > counts.orders) return undefined;
+  return { customers, orders, end: SCORING_SHOP_END };
+}
+
+/**
+ * The demo program's three rewards and a Redemption row for each redeem ledger entry (one
+ * member in ten, the rewards in turn), so the reward-recommendation stage fits its model as in
+ * a live shop instead of stopping at "no rewards". Idempotent (a kept shop gets it once); not timed.
+ */
+async function withRewards(db: ReturnType<typeof createPrisma>, shop: string) {
+  const { version, program } = await currentProgramVersion(db, shop);
+  if (!program.rewards.length)
+    await saveProgram(db, shop, demoProgram("USD"), { basedOn: version, createdBy: "bench", note: "bench" });
+  await db.$executeRawUnsafe(
+    `INSERT INTO "Redemption" ("id", "shop", "customerId", "rewardId", "reward", "pointsCost", "programVersion",
+       "status", "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), $1, l."customerId",
+            (ARRAY['free-shipping', 'five-off', 'fifteen-off'])[1 + (l."customerId" / 10) % 3], '{}', 0, 1, 'used',
+            l."occurredAt", l."occurredAt"
+     FROM "LedgerEntry" l
+     WHERE l."shop" = $1 AND l."kind" = 'redeem'
+       AND NOT EXISTS (SELECT 1 FROM "Redemption" r WHERE r."shop" = $1)`,
+    shop,
+  );
 }

@@ -17,6 +17,9 @@ const CHUNK = 100_000;
 
 export type ScoringShop = { customers: number; orders: number; end: Date };
 
+/** The instant the shop's history ends (and the scoring scores as of). */
+export const SCORING_SHOP_END = new Date(Date.UTC(2026, 11, 1));
+
 /** Draws and writes the shop; `orders` is a target, reached by the customers' draws in turn. */
 export async function writeScoringShop(
   url: string,
@@ -24,7 +27,7 @@ export async function writeScoringShop(
   counts: { customers: number; orders: number },
   seed = 20261207,
 ): Promise<ScoringShop> {
-  const end = new Date(Date.UTC(2026, 11, 1));
+  const end = SCORING_SHOP_END;
   const start = end.getTime() - HISTORY_DAYS * DAY_MS;
   const rng = new Rng(seed);
   // Tuned so that 100,000 customers place about 1,000,000 orders in two years.

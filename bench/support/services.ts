@@ -24,18 +24,30 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A migrated database named after the benchmark and this process; dropped by stop(). */
-export async function scratchDatabase(bench: string): Promise<Service> {
-  const name = `loyalty_bench_${bench}_${process.pid}`;
+/**
+ * A migrated database named after the benchmark and this process; dropped by stop(). With
+ * `keep`, a database named after the benchmark alone that outlives the process (stop() leaves
+ * it; `existed` says whether an earlier run left one), so a benchmark can time its part again
+ * without writing its data again.
+ */
+export async function scratchDatabase(
+  bench: string,
+  { keep = false } = {},
+): Promise<Service & { existed: boolean; drop: () => Promise<void> }> {
+  const name = keep ? `loyalty_bench_${bench}_kept` : `loyalty_bench_${bench}_${process.pid}`;
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  const existed =
+    keep &&
+    (await admin(
+      async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1,
+    ));
+  if (!keep) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   await ensureDatabase(url.href);
   await migrate(url.href);
-  return {
-    url: url.href,
-    stop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
-  };
+  const drop = () =>
+    admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
+  return { url: url.href, existed, drop, stop: keep ? async () => {} : drop };
 }
 
 /** A private redis-server on a free port, without persistence. */

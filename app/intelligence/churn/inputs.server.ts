@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "~/db.server";
 import { COUNTED_ORDER_SQL, PLACED_AT_SQL } from "~/experiments/metrics";
 import type { LedgerEntry } from "~/loyalty/ledger";
 import type { ExpiryConfig } from "~/loyalty/program";
+import { timed } from "../scoring/timing";
 import type { ChurnCustomer } from "./features";
 
 // The churn model's inputs for one shop, read in PostgreSQL as of `asOf` (nothing at or after
@@ -105,22 +106,23 @@ const REVIEWS_SQL = `
   FROM "ProductReview"
   WHERE "shop" = $1 AND "customerId" IS NOT NULL AND "redactedAt" IS NULL AND "reviewedAt" < $2::timestamp`;
 
+// One pass over the buyers' orders: every buyer (a counted order in the currency, at any time)
+// with the net spend of their orders of the last 365 days (NULL, read as 0, without any).
 const FACTS_SQL = `
-  WITH b AS (SELECT DISTINCT o."customerId" AS c FROM "Order" o
-             WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL} AND o."currencyCode" = $2),
-  rf AS (SELECT "orderId", sum("totalMinor") AS refunded FROM "Refund" WHERE "shop" = $1 GROUP BY "orderId"),
+  WITH rf AS (SELECT "orderId", sum("totalMinor") AS refunded FROM "Refund" WHERE "shop" = $1 GROUP BY "orderId"),
   s AS (
-    SELECT o."customerId" AS c, sum(o."totalMinor" - COALESCE(rf.refunded, 0)) AS spend
+    SELECT o."customerId" AS c,
+           sum(o."totalMinor" - COALESCE(rf.refunded, 0)) FILTER (
+             WHERE ${PLACED_AT_SQL} < $3::timestamp AND ${PLACED_AT_SQL} >= $3::timestamp - interval '365 days') AS spend
     FROM "Order" o LEFT JOIN rf ON rf."orderId" = o."id"
     WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL} AND o."currencyCode" = $2
-      AND ${PLACED_AT_SQL} < $3::timestamp AND ${PLACED_AT_SQL} >= $3::timestamp - interval '365 days'
     GROUP BY o."customerId"
   )
-  SELECT b.c::text AS c, v."clv12mMinor" AS clv, GREATEST(COALESCE(s.spend, 0), 0)::float8 AS spend,
+  SELECT s.c::text AS c, v."clv12mMinor" AS clv, GREATEST(COALESCE(s.spend, 0), 0)::float8 AS spend,
          m."availablePoints" AS points
-  FROM b LEFT JOIN s USING (c)
-  LEFT JOIN "MemberLifetimeValue" v ON v."shop" = $1 AND v."customerId" = b.c
-  LEFT JOIN "Member" m ON m."shop" = $1 AND m."customerId" = b.c AND m."status" = 'active'`;
+  FROM s
+  LEFT JOIN "MemberLifetimeValue" v ON v."shop" = $1 AND v."customerId" = s.c
+  LEFT JOIN "Member" m ON m."shop" = $1 AND m."customerId" = s.c AND m."status" = 'active'`;
 
 type Series = { c: string; at: number[]; total: number[] };
 type PointsRow = Omit<LedgerEntry, "kind" | "bucket"> & { c: string; kind: string; bucket: string };
@@ -148,28 +150,34 @@ export async function loadChurnInputs(
 ): Promise<{ customers: ChurnCustomer[]; facts: Map<string, BuyerFacts> }> {
   const cutoffs = [...options.cutoffs].sort((a, b) => a.getTime() - b.getTime());
   // The sources are independent: asked at once, over the pool's connections.
+  const q = <T>(label: string, sql: string, ...values: unknown[]) =>
+    timed(`churn read: ${label}`, () => db.$queryRawUnsafe<T>(sql, ...values));
   const [orders, refunds, ledger, points, tiers, engagement, reviews, factRows] = await Promise.all([
-    db.$queryRawUnsafe<Series[]>(ORDERS_SQL, shop, currencyCode, asOf),
-    db.$queryRawUnsafe<Series[]>(REFUNDS_SQL, shop, currencyCode, asOf),
-    db.$queryRawUnsafe<{ c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]>(
+    q<Series[]>("orders", ORDERS_SQL, shop, currencyCode, asOf),
+    q<Series[]>("refunds", REFUNDS_SQL, shop, currencyCode, asOf),
+    q<{ c: string; at: (number | null)[]; balance: number[]; redemptions: number[] }[]>(
+      "ledger",
       ledgerSql(cutoffs.length),
       shop,
       ...cutoffs,
     ),
-    options.expiry.policy === "none" ? [] : db.$queryRawUnsafe<PointsRow[]>(POINTS_LEDGER_SQL, shop, asOf),
-    db.$queryRawUnsafe<{ c: string; at: number; direction: number }[]>(TIER_SQL, shop, asOf),
-    db.$queryRawUnsafe<{ c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]>(
+    options.expiry.policy === "none" ? [] : q<PointsRow[]>("points ledger", POINTS_LEDGER_SQL, shop, asOf),
+    q<{ c: string; at: number; direction: number }[]>("tiers", TIER_SQL, shop, asOf),
+    q<{ c: string; back: number[]; sends: number[]; opens: number[]; clicks: number[] }[]>(
+      "engagement",
       ENGAGEMENT_SQL,
       shop,
       asOf,
       options.lookbackDays,
     ),
-    db.$queryRawUnsafe<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
+    q<{ c: string; at: number; sentiment: number | null; rating: number }[]>(
+      "reviews",
       REVIEWS_SQL,
       shop,
       asOf,
     ),
-    db.$queryRawUnsafe<{ c: string; clv: number | null; spend: number; points: number | null }[]>(
+    q<{ c: string; clv: number | null; spend: number; points: number | null }[]>(
+      "facts",
       FACTS_SQL,
       shop,
       currencyCode,

@@ -2,6 +2,7 @@
 //   evaluate: train on features as of now − 2N (labels from the N days after), test on now − N;
 //   deploy:   refit on now − N (the latest fully labelled cutoff) and score features as of now.
 // The deployed model's threshold is the one chosen on its own training rows.
+import { timedSync } from "../scoring/timing";
 import { buildDataset, type ChurnCustomer } from "./features";
 import {
   evaluateChurn,
@@ -28,19 +29,24 @@ export function runChurn(
   horizon = 90,
   options: ChurnOptions = {},
 ): ChurnRun {
-  const holdoutFit = fitChurnModel(buildDataset(customers, now - 2 * horizon, horizon), options);
+  const train = timedSync("churn dataset (training)", () =>
+    buildDataset(customers, now - 2 * horizon, horizon),
+  );
+  const holdoutFit = timedSync("churn fit (holdout)", () => fitChurnModel(train, options));
   if (!holdoutFit.ok) return holdoutFit;
   // The test rows of the evaluation are the training rows of the deployed model: built once.
-  const latest = buildDataset(customers, now - horizon, horizon);
-  const evaluation = evaluateChurn(holdoutFit.model, latest);
-  const deployed = fitChurnModel(latest, options);
+  const latest = timedSync("churn dataset (latest)", () => buildDataset(customers, now - horizon, horizon));
+  const evaluation = timedSync("churn evaluation", () => evaluateChurn(holdoutFit.model, latest));
+  const deployed = timedSync("churn fit (deployed)", () => fitChurnModel(latest, options));
   if (!deployed.ok) return deployed;
   const model = deployed.model;
   // Labels are unknown as of now; buildDataset's label column is ignored here.
-  const current = buildDataset(customers, now, horizon);
-  const members = current.X.map((x, i) => {
-    const { risk, drivers } = scoreChurn(model, x);
-    return { id: current.ids[i]!, risk, atRisk: risk >= model.threshold, drivers };
-  });
+  const current = timedSync("churn dataset (current)", () => buildDataset(customers, now, horizon));
+  const members = timedSync("churn scores", () =>
+    current.X.map((x, i) => {
+      const { risk, drivers } = scoreChurn(model, x);
+      return { id: current.ids[i]!, risk, atRisk: risk >= model.threshold, drivers };
+    }),
+  );
   return { ok: true, horizon, evaluation, model, members };
 }

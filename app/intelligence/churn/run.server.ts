@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "~/db.server";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { Reward } from "~/loyalty/program-rewards";
 import { currentProgram } from "~/loyalty/services/program.server";
+import { timed, timedSync } from "../scoring/timing";
 import { auc } from "./evaluate";
 import { churnLabel, expiringWithin30, type ChurnCustomer } from "./features";
 import { loadChurnInputs, DAY_MS, type BuyerFacts } from "./inputs.server";
@@ -29,12 +30,14 @@ export type ChurnOutcome = { status: "computed" | "notEnoughData" | "skipped"; m
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
-// Columns as arrays, one statement per chunk (100,000 rows in a few round trips).
+// Columns as arrays, one statement per chunk (100,000 rows in a few round trips). The JSON
+// columns travel as text[] and are cast per row: a jsonb[] parameter cost the driver adapter
+// more than the insert itself (ADR 0033).
 const INSERT_SQL = `
   INSERT INTO "MemberChurnRisk" ("shop", "customerId", "runId", "risk", "atRisk", "drivers", "valueAtStakeMinor",
     "valueSource", "intervention", "computedAt")
-  SELECT $1, v.c, $2::uuid, v.risk, v.at_risk, v.drivers, v.stake, v.source, v.intervention, $3::timestamp
-  FROM unnest($4::bigint[], $5::float8[], $6::boolean[], $7::jsonb[], $8::float8[], $9::text[], $10::jsonb[])
+  SELECT $1, v.c, $2::uuid, v.risk, v.at_risk, v.drivers::jsonb, v.stake, v.source, v.intervention::jsonb, $3::timestamp
+  FROM unnest($4::bigint[], $5::float8[], $6::boolean[], $7::text[], $8::float8[], $9::text[], $10::text[])
     AS v(c, risk, at_risk, drivers, stake, source, intervention)`;
 
 /** Runs churn run `runId` (queued or interrupted); a finished run is left as it is. */
@@ -59,15 +62,17 @@ export async function runChurnRun(
   await progress("Reading orders, points, reviews and engagement", 0.05);
   const asOf = options.now;
   const program = await currentProgram(db, run.shop);
-  const { customers, facts } = await loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor, {
-    cutoffs: churnCutoffs(asOf.getTime() / DAY_MS, HORIZON_DAYS).map((d) => new Date(d * DAY_MS)),
-    // The earliest cutoff (two horizons back) compares open rates over the 270 days before it.
-    lookbackDays: 2 * HORIZON_DAYS + 270,
-    expiry: program.expiry,
-  });
+  const { customers, facts } = await timed("churn read (all)", () =>
+    loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor, {
+      cutoffs: churnCutoffs(asOf.getTime() / DAY_MS, HORIZON_DAYS).map((d) => new Date(d * DAY_MS)),
+      // The earliest cutoff (two horizons back) compares open rates over the 270 days before it.
+      lookbackDays: 2 * HORIZON_DAYS + 270,
+      expiry: program.expiry,
+    }),
+  );
   await progress("Fitting and checking the model", 0.3);
   const now = asOf.getTime() / DAY_MS;
-  const result = runChurn(customers, now, HORIZON_DAYS);
+  const result = timedSync("churn model (all)", () => runChurn(customers, now, HORIZON_DAYS));
   if (!result.ok) {
     await db.churnRun.update({
       where: { id: runId },
@@ -100,65 +105,75 @@ export async function runChurnRun(
       })
     ).map((p) => [String(p.customerId), p.rewardId]),
   );
-  const rows = result.members.map((m) => {
-    const f: BuyerFacts = facts.get(m.id) ?? { clv12mMinor: null, recentSpendMinor: 0, pointsBalance: null };
-    const fromClv = f.clv12mMinor !== null;
-    const valueAtStakeMinor = fromClv ? f.clv12mMinor : f.recentSpendMinor;
-    const intervention = recommendIntervention(
-      {
-        atRisk: m.atRisk,
-        valueAtStake: valueAtStakeMinor === null ? null : valueAtStakeMinor / perMajor,
-        pointsBalance: f.pointsBalance,
-        pointsExpiringSoon: byId.has(m.id) ? expiringWithin30(byId.get(m.id)!, now) : 0,
-        rewards,
-        recommendedRewardId: picks.get(m.id) ?? null,
-      },
-      { pointValue },
-    );
-    return { ...m, valueAtStakeMinor, valueSource: fromClv ? "clv" : "recentSpend", intervention };
-  });
+  const rows = timedSync("churn interventions", () =>
+    result.members.map((m) => {
+      const f: BuyerFacts = facts.get(m.id) ?? {
+        clv12mMinor: null,
+        recentSpendMinor: 0,
+        pointsBalance: null,
+      };
+      const fromClv = f.clv12mMinor !== null;
+      const valueAtStakeMinor = fromClv ? f.clv12mMinor : f.recentSpendMinor;
+      const intervention = recommendIntervention(
+        {
+          atRisk: m.atRisk,
+          valueAtStake: valueAtStakeMinor === null ? null : valueAtStakeMinor / perMajor,
+          pointsBalance: f.pointsBalance,
+          pointsExpiringSoon: byId.has(m.id) ? expiringWithin30(byId.get(m.id)!, now) : 0,
+          rewards,
+          recommendedRewardId: picks.get(m.id) ?? null,
+        },
+        { pointValue },
+      );
+      return { ...m, valueAtStakeMinor, valueSource: fromClv ? "clv" : "recentSpend", intervention };
+    }),
+  );
   const evaluation: StoredEvaluation = {
     ...result.evaluation,
-    recencyAuc: recencyBaseline(customers, now - HORIZON_DAYS, HORIZON_DAYS),
+    recencyAuc: timedSync("churn recency baseline", () =>
+      recencyBaseline(customers, now - HORIZON_DAYS, HORIZON_DAYS),
+    ),
     threshold: result.model.threshold,
     absent: result.model.absent,
     trainRows: result.model.trainRows,
   };
   const computedAt = new Date();
-  await db.$transaction(
-    async (tx) => {
-      await tx.memberChurnRisk.deleteMany({ where: { shop: run.shop } });
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        const part = rows.slice(i, i + CHUNK);
-        await tx.$executeRawUnsafe(
-          INSERT_SQL,
-          run.shop,
-          runId,
-          computedAt,
-          part.map((r) => r.id),
-          part.map((r) => r.risk),
-          part.map((r) => r.atRisk),
-          part.map((r) => JSON.stringify(r.drivers.map(driverJson))),
-          part.map((r) => r.valueAtStakeMinor),
-          part.map((r) => r.valueSource),
-          part.map((r) => JSON.stringify(r.intervention)),
-        );
-      }
-      await tx.churnRun.update({
-        where: { id: runId },
-        data: {
-          status: "computed",
-          customers: rows.length,
-          atRisk: rows.filter((r) => r.atRisk).length,
-          evaluation: json(evaluation),
-          reason: null,
-          stage: null,
-          progress: 1,
-          computedAt,
-        },
-      });
-    },
-    { timeout: 120_000 },
+  await timed("churn write", () =>
+    db.$transaction(
+      async (tx) => {
+        await tx.memberChurnRisk.deleteMany({ where: { shop: run.shop } });
+        for (let i = 0; i < rows.length; i += CHUNK) {
+          const part = rows.slice(i, i + CHUNK);
+          await tx.$executeRawUnsafe(
+            INSERT_SQL,
+            run.shop,
+            runId,
+            computedAt,
+            part.map((r) => r.id),
+            part.map((r) => r.risk),
+            part.map((r) => r.atRisk),
+            part.map((r) => JSON.stringify(r.drivers.map(driverJson))),
+            part.map((r) => r.valueAtStakeMinor),
+            part.map((r) => r.valueSource),
+            part.map((r) => JSON.stringify(r.intervention)),
+          );
+        }
+        await tx.churnRun.update({
+          where: { id: runId },
+          data: {
+            status: "computed",
+            customers: rows.length,
+            atRisk: rows.filter((r) => r.atRisk).length,
+            evaluation: json(evaluation),
+            reason: null,
+            stage: null,
+            progress: 1,
+            computedAt,
+          },
+        });
+      },
+      { timeout: 120_000 },
+    ),
   );
   return { status: "computed", members: rows.length };
 }

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "~/db.server";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { BgNbdFitOptions } from "./bgnbd";
+import { timed, timedSync } from "../scoring/timing";
 import { evaluateHoldout, holdoutPeriod, type HoldoutEvaluation } from "./holdout";
 import { fitLifetimeValue } from "./lifetime-value";
 import { replaceMemberValues, scoreMembers } from "./store.server";
@@ -70,18 +71,24 @@ export async function runLifetimeValueFit(
     end: asOf,
   };
   // The holdout check's calibration summaries come from the same pass over the orders.
-  const first = await firstPurchaseAt(db, window.shop, window.currencyCode);
+  const first = await timed("clv first purchase", () =>
+    firstPurchaseAt(db, window.shop, window.currencyCode),
+  );
   const historyDays = first ? (asOf.getTime() - first.getTime()) / DAY_MS : 0;
   const period = holdoutPeriod(historyDays);
-  const read = period
-    ? await summariesWithCalibration(db, window, new Date(asOf.getTime() - period.holdoutDays * DAY_MS))
-    : { current: await memberSummaries(db, window), calibration: [] };
+  const read = await timed("clv summaries", async () =>
+    period
+      ? await summariesWithCalibration(db, window, new Date(asOf.getTime() - period.holdoutDays * DAY_MS))
+      : { current: await memberSummaries(db, window), calibration: [] },
+  );
   const summaries = read.current;
   const perMajor = minorUnitsPerMajor(currencyCode);
   await progress("Fitting the models", 0.3);
-  const fits = fitLifetimeValue(
-    summaries.map((s) => ({ x: s.x, tx: s.tx, T: s.T, spend: s.spendMinor / perMajor })),
-    FIT_OPTIONS,
+  const fits = timedSync("clv fit", () =>
+    fitLifetimeValue(
+      summaries.map((s) => ({ x: s.x, tx: s.tx, T: s.T, spend: s.spendMinor / perMajor })),
+      FIT_OPTIONS,
+    ),
   );
   const purchases = fits.ok ? fits.purchases : fits;
   const counts = {
@@ -103,32 +110,36 @@ export async function runLifetimeValueFit(
   }
   const spend = fits.ok ? fits.spend : null;
   await progress("Checking the model on held-out history", 0.5);
-  const evaluation = evaluate(period, historyDays, read.calibration);
+  const evaluation = timedSync("clv holdout check", () => evaluate(period, historyDays, read.calibration));
   await progress("Scoring members", 0.75);
-  const rows = scoreMembers(purchases.params, spend?.ok ? spend.params : null, summaries, perMajor);
-  await db.$transaction(
-    async (tx) => {
-      await replaceMemberValues(tx, fit.shop, fitId, rows, asOf);
-      await tx.lifetimeValueFit.update({
-        where: { id: fitId },
-        data: {
-          status: "fitted",
-          ...counts,
-          purchaseParams: json(purchases.params),
-          purchaseErrors: json(purchases.standardErrors),
-          purchaseLogLik: purchases.logLikelihood,
-          spendParams: spend?.ok ? json(spend.params) : undefined,
-          spendErrors: spend?.ok ? json(spend.standardErrors) : undefined,
-          spendLogLik: spend?.ok ? spend.logLikelihood : null,
-          spendReason: spend && !spend.ok ? spend.reason : null,
-          evaluation: json(evaluation),
-          stage: null,
-          progress: 1,
-          finishedAt: new Date(),
-        },
-      });
-    },
-    { timeout: 120_000 },
+  const rows = timedSync("clv score", () =>
+    scoreMembers(purchases.params, spend?.ok ? spend.params : null, summaries, perMajor),
+  );
+  await timed("clv write", () =>
+    db.$transaction(
+      async (tx) => {
+        await replaceMemberValues(tx, fit.shop, fitId, rows, asOf);
+        await tx.lifetimeValueFit.update({
+          where: { id: fitId },
+          data: {
+            status: "fitted",
+            ...counts,
+            purchaseParams: json(purchases.params),
+            purchaseErrors: json(purchases.standardErrors),
+            purchaseLogLik: purchases.logLikelihood,
+            spendParams: spend?.ok ? json(spend.params) : undefined,
+            spendErrors: spend?.ok ? json(spend.standardErrors) : undefined,
+            spendLogLik: spend?.ok ? spend.logLikelihood : null,
+            spendReason: spend && !spend.ok ? spend.reason : null,
+            evaluation: json(evaluation),
+            stage: null,
+            progress: 1,
+            finishedAt: new Date(),
+          },
+        });
+      },
+      { timeout: 120_000 },
+    ),
   );
   return { status: "fitted", members: rows.length };
 }

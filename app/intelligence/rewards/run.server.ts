@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "~/db.server";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import { currentProgram } from "~/loyalty/services/program.server";
+import { timed, timedSync } from "../scoring/timing";
 import { loadRewardInputs, DAY_MS } from "./inputs.server";
 import { rewardOffers } from "./offers";
 import { runRewardRecommendations, type MemberRecommendation, type RewardScore } from "./pipeline";
@@ -45,7 +46,7 @@ export async function runRewardRecommendationRun(
   const now = options.now;
   const from = new Date(now.getTime() - (2 * HORIZON_DAYS + 365) * DAY_MS);
   const [inputs, program, grossMargin] = await Promise.all([
-    loadRewardInputs(db, run.shop, currencyCode, now, from, perMajor),
+    timed("rewards read", () => loadRewardInputs(db, run.shop, currencyCode, now, from, perMajor)),
     currentProgram(db, run.shop),
     shopGrossMargin(db, run.shop),
   ]);
@@ -57,9 +58,11 @@ export async function runRewardRecommendationRun(
     now,
   );
   await progress("Fitting, checking and scoring", 0.3);
-  const result = runRewardRecommendations(inputs.members, offers, now.getTime() / DAY_MS, HORIZON_DAYS, {
-    value: { grossMargin, shopMedianOrder: inputs.shopMedianOrder ?? 0 },
-  });
+  const result = timedSync("rewards model", () =>
+    runRewardRecommendations(inputs.members, offers, now.getTime() / DAY_MS, HORIZON_DAYS, {
+      value: { grossMargin, shopMedianOrder: inputs.shopMedianOrder ?? 0 },
+    }),
+  );
   if (!result.ok) {
     // No rewards to recommend: the previous recommendations no longer name live rewards.
     await db.$transaction([
@@ -85,38 +88,40 @@ export async function runRewardRecommendationRun(
     const row = memberRow(m, perMajor);
     return row ? [{ customerId: m.id, ...row }] : [];
   });
-  await db.$transaction(
-    async (tx) => {
-      await tx.memberRewardRecommendation.deleteMany({ where: { shop: run.shop } });
-      for (let i = 0; i < rows.length; i += CHUNK)
-        await insertRows(tx, run.shop, runId, result.method, computedAt, rows.slice(i, i + CHUNK));
-      await tx.rewardRecommendationRun.update({
-        where: { id: runId },
-        data: {
-          status: "computed",
-          method: result.method,
-          reason: result.method === "affordability" ? result.reason : null,
-          members: rows.length,
-          evaluation:
-            result.method === "model" ? json({ ...result.evaluation, grossMargin }) : json({ grossMargin }),
-          model:
-            result.method === "model"
-              ? json({
-                  columns: result.model.columns,
-                  intercept: result.model.intercept,
-                  coef: result.model.coef,
-                  trainRows: result.model.trainRows,
-                  trainRedemptions: result.model.trainRedemptions,
-                  lambda: result.model.lambda,
-                })
-              : undefined,
-          stage: null,
-          progress: 1,
-          computedAt,
-        },
-      });
-    },
-    { timeout: 120_000 },
+  await timed("rewards write", () =>
+    db.$transaction(
+      async (tx) => {
+        await tx.memberRewardRecommendation.deleteMany({ where: { shop: run.shop } });
+        for (let i = 0; i < rows.length; i += CHUNK)
+          await insertRows(tx, run.shop, runId, result.method, computedAt, rows.slice(i, i + CHUNK));
+        await tx.rewardRecommendationRun.update({
+          where: { id: runId },
+          data: {
+            status: "computed",
+            method: result.method,
+            reason: result.method === "affordability" ? result.reason : null,
+            members: rows.length,
+            evaluation:
+              result.method === "model" ? json({ ...result.evaluation, grossMargin }) : json({ grossMargin }),
+            model:
+              result.method === "model"
+                ? json({
+                    columns: result.model.columns,
+                    intercept: result.model.intercept,
+                    coef: result.model.coef,
+                    trainRows: result.model.trainRows,
+                    trainRedemptions: result.model.trainRedemptions,
+                    lambda: result.model.lambda,
+                  })
+                : undefined,
+            stage: null,
+            progress: 1,
+            computedAt,
+          },
+        });
+      },
+      { timeout: 120_000 },
+    ),
   );
   return { status: "computed", members: rows.length, method: result.method };
 }

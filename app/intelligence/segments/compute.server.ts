@@ -1,5 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import { openAi, type OpenAiClient } from "~/openai.server";
+import { timed, timedSync } from "../scoring/timing";
 import { memberFeatures, type MemberAggregate } from "./features";
 import { writePersonas } from "./persona-writer.server";
 import { summariseSegments, type MemberSegmentRow, type SegmentSummary } from "./summary";
@@ -95,7 +96,7 @@ export async function computeSegments(db: PrismaClient, runId: string, options: 
   try {
     const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
     const asOf = options.now;
-    const aggregates = await loadAggregates(db, shop, asOf);
+    const aggregates = await timed("segments read", () => loadAggregates(db, shop, asOf));
     await progress(30);
     const features = aggregates.map((a) => memberFeatures(a, asOf.getTime()));
     const previous = await db.segmentRun.findFirst({
@@ -106,10 +107,8 @@ export async function computeSegments(db: PrismaClient, runId: string, options: 
     // A previous run that had too little data has no segments to compare with: no trend.
     const before = previous?.summary as Pick<SegmentSummary, "segments" | "notEnoughData"> | null | undefined;
     const previousSummary = before && !before.notEnoughData ? before : null;
-    const { summary, rows } = summariseSegments(
-      features,
-      shopRow?.currencyCode ?? "USD",
-      previousSummary ?? null,
+    const { summary, rows } = timedSync("segments model", () =>
+      summariseSegments(features, shopRow?.currencyCode ?? "USD", previousSummary ?? null),
     );
     await progress(70);
     if (summary.clusters.ok)
@@ -119,7 +118,7 @@ export async function computeSegments(db: PrismaClient, runId: string, options: 
         { shop, currency: summary.currency, buyerCount: summary.buyerCount },
       );
     await progress(80);
-    await storeRows(db, shop, rows, asOf);
+    await timed("segments write", () => storeRows(db, shop, rows, asOf));
     await db.segmentRun.update({
       where: { id: runId },
       data: {

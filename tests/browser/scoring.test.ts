@@ -2,6 +2,8 @@ import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mirrorSimulatorShop } from "../../app/intelligence/clv/mirror-testing.server";
 import { runScoring } from "../../app/intelligence/scoring/run.server";
+import { currentProgramVersion, saveProgram } from "../../app/loyalty/services/program.server";
+import { demoProgram } from "../../simulator/history";
 import { startEmbeddedAdmin, type EmbeddedAdmin } from "./support/embedded-admin";
 
 // The scoring page as a merchant meets it: a 1,500-customer simulator shop scored in full
@@ -19,6 +21,9 @@ beforeAll(async () => {
       await db.shop.update({ where: { domain: SHOP }, data: { name: "Field & Harbor Goods" } });
       const customers = await db.customer.findMany({ where: { shop: SHOP }, select: { id: true } });
       await db.member.createMany({ data: customers.map((c) => ({ shop: SHOP, customerId: c.id })) });
+      // The demo's program, so the reward stage has rewards to recommend.
+      const { version } = await currentProgramVersion(db, SHOP);
+      await saveProgram(db, SHOP, demoProgram("USD"), { basedOn: version, createdBy: "test", note: "test" });
       const run = await db.scoringRun.create({ data: { shop: SHOP, trigger: "schedule" } });
       if ((await runScoring(db, run.id, { now: end })).status !== "completed") throw new Error("scoring");
     },
@@ -35,7 +40,7 @@ describe("the scoring page", () => {
     await admin.openNav("Scoring");
     await frame.getByRole("heading", { name: "Scoring", level: 1 }).waitFor();
     await frame.getByText(/^Scored /).waitFor();
-    expect(await frame.getByText("Updated").count()).toBe(3);
+    expect(await frame.getByText("Updated").count()).toBe(4);
     await page.waitForTimeout(500);
     await page.screenshot({ path: `${SCREENSHOTS}/scoring.png`, fullPage: true });
     expect(admin.pageErrors).toEqual([]);

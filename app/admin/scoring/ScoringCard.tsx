@@ -40,7 +40,7 @@ export function ScoringCard(props: {
           </Button>
         </InlineStack>
         <Text as="p" tone="subdued">
-          Every night the app recomputes segments and clusters, lifetime values and churn risk, in that order.
+          Every night the app recomputes segments and clusters, lifetime values, reward recommendations and churn risk, in that order.
           Each Insights page can also recompute its own model.
         </Text>
         {active && (

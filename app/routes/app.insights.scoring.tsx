@@ -34,7 +34,10 @@ export default function ScoringPage() {
   }, [active, revalidator]);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
-    <Page title="Scoring" subtitle="Segments, lifetime value, reward recommendations and churn risk, brought up to date together">
+    <Page
+      title="Scoring"
+      subtitle="Segments, lifetime value, reward recommendations and churn risk, brought up to date together"
+    >
       <Layout>
         <Layout.Section>
           <ScoringCard

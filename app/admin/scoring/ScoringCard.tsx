@@ -40,8 +40,8 @@ export function ScoringCard(props: {
           </Button>
         </InlineStack>
         <Text as="p" tone="subdued">
-          Every night the app recomputes segments and clusters, lifetime values, reward recommendations and churn risk, in that order.
-          Each Insights page can also recompute its own model.
+          Every night the app recomputes segments and clusters, lifetime values, reward recommendations and
+          churn risk, in that order. Each Insights page can also recompute its own model.
         </Text>
         {active && (
           <BlockStack gap="100">

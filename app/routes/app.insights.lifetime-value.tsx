@@ -1,7 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
-import { useEffect } from "react";
 import { EvaluationCard, ParametersCard } from "~/admin/lifetime-value/ModelCards";
 import {
   loadLifetimeValuePage,
@@ -13,6 +12,7 @@ import { DistributionCard, SummaryCard, TopMembersCard } from "~/admin/lifetime-
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
+import { useRevalidateWhile } from "~/admin/components/revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Lifetime value · Loyalty Optimizer" }];
 
@@ -30,14 +30,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function LifetimeValuePage() {
   const page = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
-  const revalidator = useRevalidator();
   const active = page.run?.status === "queued" || page.run?.status === "running";
   // While a computation runs, the page follows its progress.
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2_000);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
+  useRevalidateWhile(active);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
     <Page

@@ -1,7 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
-import { useEffect } from "react";
 import {
   loadRecommendationsPage,
   recomputeRecommendationsFromForm,
@@ -16,6 +15,7 @@ import {
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
+import { useRevalidateWhile } from "~/admin/components/revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Recommendations · Loyalty Optimizer" }];
 
@@ -33,14 +33,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function RecommendationsPage() {
   const page = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
-  const revalidator = useRevalidator();
   const active = page.run?.status === "queued" || page.run?.status === "running";
   // While a computation runs, the page follows its progress.
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2_000);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
+  useRevalidateWhile(active);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
     <Page title="Recommendations" subtitle="What each member is likely to buy and redeem next, and why">

@@ -5,10 +5,9 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { BlockStack, InlineGrid, Layout, Page } from "@shopify/polaris";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { useEffect } from "react";
 import {
   loadReviewSentimentPage,
   recomputeSentimentFromForm,
@@ -27,6 +26,7 @@ import {
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
+import { useRevalidateWhile } from "~/admin/components/revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Review sentiment · Loyalty Optimizer" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
@@ -45,14 +45,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function ReviewSentimentPage() {
   const page = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
-  const revalidator = useRevalidator();
   const active = page.run?.status === "queued" || page.run?.status === "running";
   // While a computation runs, the page follows its progress.
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2_000);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
+  useRevalidateWhile(active);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
     <Page title="Review sentiment" subtitle="What customers say in their reviews, over time and by product">

@@ -1,12 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Layout, Page } from "@shopify/polaris";
-import { useEffect } from "react";
 import { loadScoringPage, scoreNowFromForm, type ScoreNowAnswer } from "~/admin/scoring/page.server";
 import { ScoringCard } from "~/admin/scoring/ScoringCard";
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
+import { useRevalidateWhile } from "~/admin/components/revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Scoring · Loyalty Optimizer" }];
 
@@ -24,14 +24,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function ScoringPage() {
   const page = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
-  const revalidator = useRevalidator();
   const active = page.run?.status === "queued" || page.run?.status === "running";
   // While a scoring runs, the page follows its progress.
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2_000);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
+  useRevalidateWhile(active);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
     <Page

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { BlockStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { formatMoney } from "~/admin/members/present";
@@ -10,6 +10,7 @@ import { prisma } from "~/db.server";
 import { launchStart } from "~/intelligence/picks/launch-start";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
+import { useRevalidateWhile } from "~/admin/components/revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Weekly picks · Loyalty Optimizer" }];
 
@@ -30,14 +31,9 @@ export default function WeeklyPicksPage() {
   const page = useLoaderData<typeof loader>();
   const recompute = useFetcher<typeof action>();
   const launch = useFetcher<typeof action>();
-  const revalidator = useRevalidator();
   const [confirming, setConfirming] = useState(false);
   const active = page.run?.status === "queued" || page.run?.status === "running";
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2_000);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
+  useRevalidateWhile(active);
   const result = page.result;
   const recomputeError = recompute.data && !recompute.data.ok ? recompute.data : null;
   const launchAnswer = launch.data;

@@ -1,4 +1,4 @@
-import { useFetcher, useNavigate, useRevalidator } from "@remix-run/react";
+import { useFetcher, useNavigate } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -16,6 +16,7 @@ import { EndpointCard } from "./EndpointCard";
 import { HistoryCard, IssuesCard } from "./HistoryCard";
 import type { ImportsActionResult, loadImportsPage } from "./imports-page.server";
 import { PreviewCard } from "./PreviewCard";
+import { useRevalidateWhile } from "~/admin/components/revalidate-while";
 
 // Reviews from the merchant's review app and email/SMS engagement from their email tool:
 // a CSV upload previewed before it is written, the imports so far with what they could
@@ -38,17 +39,12 @@ const HELP = {
 export function ImportsScreen({ page }: { page: ImportsPageData }) {
   const fetcher = useFetcher<ImportsActionResult>();
   const navigate = useNavigate();
-  const revalidator = useRevalidator();
   const [file, setFile] = useState<File | null>(null);
   const result = fetcher.data;
   const running = page.imports.some((i) => i.status === "running");
   const busy = fetcher.state !== "idle";
 
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), POLL_MS);
-    return () => clearInterval(timer);
-  }, [running, revalidator]);
+  useRevalidateWhile(running, POLL_MS);
   useEffect(() => setFile(null), [page.kind]);
 
   const send = (intent: "preview" | "import", chosen: File) => {

@@ -1,10 +1,10 @@
-import type { Job } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { requestLifetimeValueFit } from "~/intelligence/clv/start.server";
 import { closeQueues } from "~/jobs/queue.server";
 import { redis } from "~/redis.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
+import { fakeJob as job } from "~tests/support/jobs";
 import { analyticsProcessor } from "./analytics";
 
 const db = prisma();
@@ -22,15 +22,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await closeQueues();
 });
-
-const job = (name: string, data: unknown, progress: number[] = []) =>
-  ({
-    name,
-    data,
-    attemptsMade: 0,
-    opts: { attempts: 3 },
-    updateProgress: async (p: number) => void progress.push(p),
-  }) as unknown as Job;
 
 describe("analytics processor", () => {
   it("runs a fit with progress and records a shop without enough history with what it needs", async () => {

@@ -1,4 +1,3 @@
-import type { Job } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { requestRewardRecommendationRun } from "~/intelligence/rewards/start.server";
@@ -8,6 +7,7 @@ import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.s
 import { redis } from "~/redis.server";
 import { demoProgram } from "../../simulator/history";
 import { resetDatabase } from "~tests/support/webhooks.server";
+import { fakeJob as job } from "~tests/support/jobs";
 import { analyticsProcessor } from "./analytics";
 
 // The reward-recommendation job on the analytics queue (nightly it is a stage of the scoring
@@ -29,15 +29,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await closeQueues();
 });
-
-const job = (name: string, data: unknown, progress: number[] = []) =>
-  ({
-    name,
-    data,
-    attemptsMade: 0,
-    opts: { attempts: 3 },
-    updateProgress: async (p: number) => void progress.push(p),
-  }) as unknown as Job;
 
 describe("analytics processor: reward recommendations", () => {
   it("asking twice while a run waits gives the one run and the one job", async () => {

@@ -1,4 +1,4 @@
-import type { Job, Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { requestScoringRun } from "~/intelligence/scoring/start.server";
@@ -7,6 +7,7 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { RETIRED_SCHEDULES, SCORING_PATTERN, upsertSchedules } from "~/jobs/schedules.server";
 import { redis } from "~/redis.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
+import { fakeJob } from "~tests/support/jobs";
 import { analyticsProcessor } from "./analytics";
 
 // Full scoring on the analytics queue: the nightly fan-out (one run per installed shop,
@@ -29,14 +30,7 @@ afterAll(async () => {
   await closeQueues();
 });
 
-const job = (name: string, data: unknown, progress: number[] = []) =>
-  ({
-    name,
-    data,
-    attemptsMade: 0,
-    opts: { attempts: 2 },
-    updateProgress: async (p: number) => void progress.push(p),
-  }) as unknown as Job;
+const job = (name: string, data: unknown, progress: number[] = []) => fakeJob(name, data, progress, 2);
 
 describe("analytics processor: full scoring", () => {
   it("the nightly tick asks for one run per installed shop, once however often it is delivered", async () => {

@@ -1,4 +1,3 @@
-import type { Job } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { requestSentimentScoring } from "~/intelligence/sentiment/start.server";
@@ -7,6 +6,7 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { SENTIMENT_PATTERN, upsertSchedules } from "~/jobs/schedules.server";
 import { redis } from "~/redis.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
+import { fakeJob as job } from "~tests/support/jobs";
 import { analyticsProcessor } from "./analytics";
 
 // The sentiment jobs on the analytics queue: the nightly fan-out (one run per installed shop,
@@ -26,15 +26,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await closeQueues();
 });
-
-const job = (name: string, data: unknown, progress: number[] = []) =>
-  ({
-    name,
-    data,
-    attemptsMade: 0,
-    opts: { attempts: 3 },
-    updateProgress: async (p: number) => void progress.push(p),
-  }) as unknown as Job;
 
 describe("analytics processor: sentiment", () => {
   it("the nightly tick asks for one run per installed shop; an import's request joins it", async () => {

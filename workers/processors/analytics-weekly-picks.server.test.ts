@@ -1,4 +1,3 @@
-import type { Job } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { requestWeeklyPicks } from "~/intelligence/picks/start.server";
@@ -7,6 +6,7 @@ import { closeQueues, queue } from "~/jobs/queue.server";
 import { WEEKLY_PICKS_PATTERN, upsertSchedules } from "~/jobs/schedules.server";
 import { redis } from "~/redis.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
+import { fakeJob as job } from "~tests/support/jobs";
 import { analyticsProcessor } from "./analytics";
 
 // The weekly-picks jobs on the analytics queue: the weekly fan-out (one run per installed
@@ -27,15 +27,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await closeQueues();
 });
-
-const job = (name: string, data: unknown, progress: number[] = []) =>
-  ({
-    name,
-    data,
-    attemptsMade: 0,
-    opts: { attempts: 3 },
-    updateProgress: async (p: number) => void progress.push(p),
-  }) as unknown as Job;
 
 describe("analytics processor: weekly picks", () => {
   it("the weekly tick asks for one run per installed shop, once however often it is delivered", async () => {

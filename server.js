@@ -42,8 +42,13 @@ const server = http.createServer((req, res) => {
   });
 });
 
-server.listen(settings.port, () =>
-  console.log(`[server] listening on port ${settings.port} (${settings.mode})`),
+// WEB_REUSE_PORT=1: several web processes on one machine bind the same port (SO_REUSEPORT)
+// and the kernel spreads new connections over them; each process is whole on its own
+// (docs/scaling.md), so one can be restarted while the others answer.
+server.listen({ port: settings.port, reusePort: settings.reusePort }, () =>
+  console.log(
+    `[server] listening on port ${settings.port} (${settings.mode}${settings.reusePort ? ", shared port" : ""})`,
+  ),
 );
 for (const signal of ["SIGTERM", "SIGINT"])
   process.once(signal, () => {

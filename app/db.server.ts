@@ -10,12 +10,21 @@ declare global {
   var __prisma: PrismaClient | undefined;
 }
 
+const urls = new WeakMap<PrismaClient, string>();
+
 export function createPrisma(databaseUrl: string, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max }) });
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max }) });
+  urls.set(client, databaseUrl);
+  return client;
+}
+
+/** The database a client made by `createPrisma` talks to (for node-postgres work beside it: COPY). */
+export function databaseUrlOf(db: PrismaClient): string | undefined {
+  return urls.get(db);
 }
 
 export function prisma(): PrismaClient {
-  globalThis.__prisma ??= createPrisma(env().DATABASE_URL);
+  globalThis.__prisma ??= createPrisma(env().DATABASE_URL, env().DATABASE_POOL_MAX);
   return globalThis.__prisma;
 }
 

@@ -24,6 +24,15 @@ const schema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORT: z.coerce.number().int().positive().default(3000),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().max(256).default(8),
+    // Connections of the process's Prisma pool (the node-postgres pools beside it are fixed
+    // and small: docs/scaling.md counts a process's connections).
+    DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+    // 1: the web server binds its port with SO_REUSEPORT, so several web processes on one
+    // machine share one port and the kernel spreads connections over them (docs/scaling.md).
+    WEB_REUSE_PORT: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
+    // Per-shop fairness of the webhooks queue and the backfill's yielding to it
+    // (docs/decisions/0059-tenant-fair-queues.md); "off" only for bench:tenants' contrast.
+    TENANT_FAIRNESS: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
     // 1: a scoring run prints each step's seconds on stderr (app/intelligence/scoring/timing.ts).
     SCORING_TIMINGS: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
     // Shopify redelivers a webhook for up to 48 hours; a row must outlive that to dedupe it.
@@ -33,10 +42,23 @@ const schema = z
       .min(3, "must be at least 3 days (Shopify retries a delivery for 48 hours)")
       .max(3650)
       .default(14),
+    // Campaign providers' API origins (app/campaigns/providers.server.ts); the emulator's in tests and the demo.
+    TWILIO_API_BASE_URL: url("Twilio's REST API, or the emulator's /twilio").default(
+      "https://api.twilio.com",
+    ),
+    KLAVIYO_API_BASE_URL: url("Klaviyo's API, or the emulator's /klaviyo").default("https://a.klaviyo.com"),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: url("an OpenAI-compatible API").optional(),
     OPENAI_CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
     OPENAI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+    // USD per million tokens "input/output" for OPENAI_CHAT_MODEL, when app/campaigns/writer/prices.ts lacks it.
+    OPENAI_CHAT_PRICE: z
+      .string()
+      .regex(
+        /^\s*\d+(\.\d+)?\s*\/\s*\d+(\.\d+)?\s*$/,
+        "must be input/output USD per million tokens, e.g. 0.15/0.60",
+      )
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_API_ORIGIN) {

@@ -17,6 +17,8 @@ describe("parseEnv", () => {
     expect(env.WEBHOOK_RETENTION_DAYS).toBe(14);
     expect(env.SCOPES).toContain("read_orders");
     expect(env.SHOPIFY_API_ORIGIN).toBeUndefined();
+    expect(env.DATABASE_POOL_MAX).toBe(10);
+    expect(env.WEB_REUSE_PORT).toBe("0");
   });
 
   it.each([
@@ -25,6 +27,8 @@ describe("parseEnv", () => {
     ["SHOPIFY_APP_URL", "not a url", /SHOPIFY_APP_URL is invalid/],
     ["PORT", "-1", /PORT is invalid/],
     ["WEBHOOK_RETENTION_DAYS", "1", /WEBHOOK_RETENTION_DAYS is invalid: must be at least 3 days/],
+    ["DATABASE_POOL_MAX", "1", /DATABASE_POOL_MAX is invalid/],
+    ["WEB_REUSE_PORT", "yes", /WEB_REUSE_PORT is invalid: must be 0 or 1/],
   ])("names %s when it is wrong", (name, value, message) => {
     expect(() => parseEnv({ ...valid, [name]: value })).toThrow(message);
     expect(() => parseEnv({ ...valid, [name]: value })).toThrow(EnvError);

@@ -23,6 +23,9 @@ const SCRUBS: Array<[RegExp, string]> = [
   [/\beyJ[\w-]*\.[\w-]*\.[\w-]*/g, "[session token]"],
   [/\bshp[a-z]{2}_[A-Za-z0-9]+/g, "[access token]"],
   [/\bsk-[A-Za-z0-9_-]{16,}/g, "[api key]"],
+  // Klaviyo private keys, and the Authorization headers of Klaviyo and Twilio requests.
+  [/\bpk_[A-Za-z0-9]{20,}/g, "[api key]"],
+  [/\b(Klaviyo-API-Key|Basic)\s+[A-Za-z0-9+/=_-]{8,}/g, "$1 [redacted]"],
 ];
 
 /** `text` with every credential the logger knows how to spot replaced by its kind. */
@@ -79,6 +82,13 @@ function build() {
         "*.refreshToken",
         "secret",
         "*.secret",
+        "password",
+        "*.password",
+        "*.pass",
+        "authToken",
+        "*.authToken",
+        "apiKey",
+        "*.apiKey",
         "authorization",
         "*.authorization",
         "headers.authorization",

@@ -2,8 +2,12 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
 // The real logger, in a child process at level info (tests run silent), writing JSON lines.
+// The child reads no .env: in production mode a developer's (the demo writes one, pointing at
+// the emulator, which production refuses) would stop it.
+const PRODUCTION = `process.loadEnvFile = () => {};
+  Object.assign(process.env, { NODE_ENV: "production", LOG_LEVEL: "info" });`;
 function linesOf(script: string): Array<Record<string, unknown>> {
-  const settings = `Object.assign(process.env, { NODE_ENV: "production", LOG_LEVEL: "info" });`;
+  const settings = PRODUCTION;
   const child = spawnSync(
     process.execPath,
     ["--import", "tsx", "--input-type=module", "-e", `${settings}\n${script}`],
@@ -59,6 +63,22 @@ describe("logger scrubbing", () => {
   });
 });
 
+describe("campaign provider secrets", () => {
+  it("keeps Klaviyo keys, Twilio tokens and basic-auth headers out of every line", () => {
+    const basic = Buffer.from("AC0123456789abcdef0123456789abcdef:twilio-token-9876").toString("base64");
+    const lines = linesOf(`
+      const { logger } = await import("./app/logger.server.ts");
+      logger().warn({ request: { headers: { Authorization: "Basic ${basic}" } } }, "twilio");
+      logger().warn({ twilio: { authToken: "twilio-token-9876" }, klaviyo: { apiKey: "pk_abcdefghijklmnopqrstuv" } }, "settings");
+      logger().error("Klaviyo answered 401 for Klaviyo-API-Key pk_abcdefghijklmnopqrstuv");
+    `);
+    const text = JSON.stringify(lines);
+    for (const leak of [basic, "twilio-token-9876", "pk_abcdefghijklmnopqrstuv"])
+      expect(text).not.toContain(leak);
+    expect(lines[2]!.msg).toBe("Klaviyo answered 401 for Klaviyo-API-Key [api key]");
+  });
+});
+
 describe("scrubConsole", () => {
   it("scrubs what libraries write to the console themselves", () => {
     const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2ln";
@@ -69,7 +89,7 @@ describe("scrubConsole", () => {
         "tsx",
         "--input-type=module",
         "-e",
-        `Object.assign(process.env, { NODE_ENV: "production", LOG_LEVEL: "info" });
+        `${PRODUCTION}
          const { scrubConsole } = await import("./app/logger.server.ts");
          scrubConsole();
          scrubConsole(); // twice is once

@@ -7,8 +7,9 @@ import { env } from "./env.server";
 // callers fall back on null or on an `OpenAiError` (timeouts, rate limits, bad output).
 // Tests and the demo point OPENAI_BASE_URL at the emulator's stub (emulator/openai/).
 //
-// Two calls cover what the app asks of a model: a JSON answer that must match a zod
-// schema (structured outputs), and embeddings of texts.
+// Three calls cover what the app asks of a model: a JSON answer that must match a zod
+// schema (structured outputs), embeddings of texts, and moderation of texts the app is
+// about to show or send to people.
 
 export class OpenAiError extends Error {
   override name = "OpenAiError";
@@ -31,6 +32,19 @@ export interface OpenAiClient {
   json<T>(request: JsonRequest<T>): Promise<T>;
   /** One unit-length-or-not vector per text, in order; throws OpenAiError. */
   embed(texts: readonly string[], options?: { dimensions?: number }): Promise<Float32Array[]>;
+  /** The moderation endpoint's verdict per text, in order; throws OpenAiError. */
+  moderate(texts: readonly string[], options?: CallOptions): Promise<ModerationVerdict[]>;
+}
+
+export type ModerationVerdict = { flagged: boolean; categories: string[] };
+
+export type TokenUsage = { promptTokens: number; completionTokens: number };
+
+export interface CallOptions {
+  /** This call's own timeout in ms (the client's otherwise). */
+  timeoutMs?: number;
+  /** This call's own retries of 429/5xx (the client's otherwise). */
+  maxRetries?: number;
 }
 
 export interface JsonRequest<T> {
@@ -41,6 +55,10 @@ export interface JsonRequest<T> {
   user: string;
   temperature?: number;
   maxTokens?: number;
+  /** Told the tokens the API billed, whenever it answered (also when the answer is then refused). */
+  onUsage?: (usage: TokenUsage) => void;
+  timeoutMs?: number;
+  maxRetries?: number;
 }
 
 const EMBEDDING_BATCH = 256;
@@ -74,20 +92,28 @@ export function createOpenAiClient(settings: OpenAiSettings): OpenAiClient {
 
     async json<T>(request: JsonRequest<T>): Promise<T> {
       const completion = await call("chat completion", () =>
-        sdk.chat.completions.create({
-          model: settings.chatModel,
-          temperature: request.temperature ?? 0.2,
-          max_completion_tokens: request.maxTokens ?? 800,
-          messages: [
-            { role: "system", content: request.system },
-            { role: "user", content: request.user },
-          ],
-          response_format: {
-            type: "json_schema",
-            json_schema: { name: request.name, strict: true, schema: strictJsonSchema(request.schema) },
+        sdk.chat.completions.create(
+          {
+            model: settings.chatModel,
+            temperature: request.temperature ?? 0.2,
+            max_completion_tokens: request.maxTokens ?? 800,
+            messages: [
+              { role: "system", content: request.system },
+              { role: "user", content: request.user },
+            ],
+            response_format: {
+              type: "json_schema",
+              json_schema: { name: request.name, strict: true, schema: strictJsonSchema(request.schema) },
+            },
           },
-        }),
+          callOptions(request),
+        ),
       );
+      if (completion.usage)
+        request.onUsage?.({
+          promptTokens: completion.usage.prompt_tokens,
+          completionTokens: completion.usage.completion_tokens,
+        });
       const choice = completion.choices[0];
       if (!choice) throw new OpenAiError("the chat completion had no choices");
       if (choice.message.refusal) throw new OpenAiError(`the model refused: ${choice.message.refusal}`);
@@ -124,8 +150,33 @@ export function createOpenAiClient(settings: OpenAiSettings): OpenAiClient {
       }
       return out;
     },
+
+    async moderate(texts, options = {}): Promise<ModerationVerdict[]> {
+      if (texts.length === 0) return [];
+      const response = await call("moderation", () =>
+        sdk.moderations.create(
+          { model: "omni-moderation-latest", input: texts.map((t) => t.trim() || " ") },
+          callOptions(options),
+        ),
+      );
+      if (response.results.length !== texts.length)
+        throw new OpenAiError(
+          `moderation answered ${response.results.length} results for ${texts.length} texts`,
+        );
+      return response.results.map((r) => ({
+        flagged: r.flagged,
+        categories: Object.entries(r.categories)
+          .filter(([, on]) => on)
+          .map(([name]) => name),
+      }));
+    },
   };
 }
+
+const callOptions = (options: CallOptions) => ({
+  ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+  ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+});
 
 async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
   try {

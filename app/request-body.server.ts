@@ -16,6 +16,10 @@ export const BODY_LIMITS = {
   importApi: 5 * 1024 * 1024,
   /** The public login form: one shop domain. */
   loginForm: 16 * 1024,
+  /** Twilio's form posts (an inbound SMS is at most 1,600 characters, plus a few ids). */
+  twilioWebhook: 64 * 1024,
+  /** Bounce and complaint reports: at most 500 short JSON objects. */
+  campaignFeedback: 256 * 1024,
 } as const;
 
 export class PayloadTooLarge extends Error {

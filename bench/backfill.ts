@@ -6,19 +6,13 @@
 // with UNNEST upserts, then the ledger replay credits history under the program's rules.
 // The clock runs from starting the run to the run completing (the emulator's export is
 // inside it, as Shopify's would be). Target: <= 120 s.
-// The emulator and its store live in a worker thread: a million orders held in the app's
-// own heap would make every garbage collection of the app walk them (several times the
-// app's real CPU), which production, where the store is Shopify's, never pays. The
+// The emulator and its store live in a worker thread (support/backfill-shop.ts); the
 // process CPU printed covers both threads.
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import pg from "pg";
 import { parseArgs } from "node:util";
-import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { gid, shopifyDateTime, type CustomerRecord, type OrderRecord } from "../emulator/resources/records";
-import { buildProduct } from "../emulator/resources/build";
-import type { Emulator } from "../emulator/server";
-import { installApp, startTestEmulator } from "../emulator/testing";
+import { backfillEmulator } from "./support/backfill-shop";
 import { describeHostSpeed, hostSpeed } from "./support/calibrate";
 import { scratchDatabase } from "./support/services";
 
@@ -39,133 +33,6 @@ const PRODUCTS = Number(args.products);
 const HISTORY_EARNS = args["history-earns"] !== "false";
 const SHOP = "bench-backfill.myshopify.com";
 const TARGET_S = 120;
-const NOW = Date.parse("2026-11-01T00:00:00Z");
-
-/** mulberry32: a small seeded generator, so every run builds the same shop. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Fills the emulator's store directly with records shaped as its builders make them (the
- * control API validates each order, which would spend a minute on set-up alone).
- */
-function seedShop(emulator: Emulator) {
-  const rand = random(20261123);
-  const state = emulator.store.requireShop(SHOP);
-  let nextId = 10_000_000;
-  const ids = { next: () => ++nextId, claim: () => undefined };
-  const created = shopifyDateTime(NOW - 3 * 365 * 86_400_000);
-  for (let i = 0; i < PRODUCTS; i += 1) {
-    const product = buildProduct(
-      {
-        title: `Product ${i}`,
-        productType: i % 4 === 0 ? "Tea" : "Ceramics",
-        vendor: "Bench",
-        tags: i % 10 === 0 ? ["featured"] : [],
-        status: "ACTIVE",
-        variants: [
-          {
-            title: "Default Title",
-            sku: `SKU-${i}`,
-            price: `${5 + (i % 60)}.${(i * 37) % 100}`,
-            inventoryQuantity: null,
-            unitCost: null,
-          },
-        ],
-      },
-      ids,
-      created,
-      "USD",
-    );
-    state.products.set(product.legacyId, product);
-  }
-  const products = [...state.products.values()];
-  const customers: CustomerRecord[] = [];
-  for (let i = 0; i < CUSTOMERS; i += 1) {
-    const legacyId = ids.next();
-    const customer: CustomerRecord = {
-      legacyId,
-      id: gid("Customer", legacyId),
-      email: `member${i}@bench.example`,
-      phone: null,
-      firstName: "Bench",
-      lastName: `Member ${i}`,
-      tags: i % 50 === 0 ? ["vip"] : [],
-      state: "ENABLED",
-      verifiedEmail: true,
-      emailMarketingState: i % 3 === 0 ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
-      createdAt: created,
-      updatedAt: created,
-    };
-    state.customers.set(legacyId, customer);
-    customers.push(customer);
-  }
-  const span = 3 * 365 * 86_400_000;
-  for (let i = 0; i < ORDERS; i += 1) {
-    const legacyId = ids.next();
-    const customer = customers[Math.floor(rand() * customers.length)]!;
-    const placed = shopifyDateTime(NOW - span + Math.floor(rand() * span));
-    const lineCount = 1 + Math.floor(rand() * 3);
-    const lineItems = Array.from({ length: lineCount }, () => {
-      const product = products[Math.floor(rand() * products.length)]!;
-      const lineId = ids.next();
-      return {
-        legacyId: lineId,
-        id: gid("LineItem", lineId),
-        title: product.title,
-        quantity: 1 + Math.floor(rand() * 2),
-        sku: product.variants[0]!.sku,
-        productId: product.id,
-        variantId: product.variants[0]!.id,
-        variantTitle: null,
-        unitPriceMinor: product.variants[0]!.priceMinor,
-        discountMinor: 0,
-      };
-    });
-    const roll = rand();
-    const discounted = roll < 0.15;
-    if (discounted) {
-      // 10% off, allocated to the lines in proportion (as the emulator's builder does).
-      for (const line of lineItems)
-        line.discountMinor = Math.floor((line.unitPriceMinor * line.quantity) / 10);
-    }
-    const order: OrderRecord = {
-      legacyId,
-      id: gid("Order", legacyId),
-      name: `#${1000 + i}`,
-      email: customer.email,
-      customerId: customer.id,
-      createdAt: placed,
-      processedAt: placed,
-      updatedAt: placed,
-      cancelledAt: roll > 0.97 ? placed : null,
-      financialStatus: roll > 0.99 ? "PENDING" : roll > 0.98 ? "REFUNDED" : "PAID",
-      fulfillmentStatus: "FULFILLED",
-      currencyCode: "USD",
-      discountCodes: discounted
-        ? [{ code: "TEN", amountMinor: lineItems.reduce((sum, l) => sum + l.discountMinor, 0) }]
-        : [],
-      lineItems,
-      shippingMinor: 499,
-      taxMinor: 210,
-      tags: [],
-      test: false,
-      sourceName: "web",
-    };
-    state.orders.set(legacyId, order);
-    let set = state.ordersByCustomer.get(customer.id);
-    if (!set) state.ordersByCustomer.set(customer.id, (set = new Set()));
-    set.add(legacyId);
-  }
-}
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -267,7 +134,9 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
 async function main() {
   const database = await scratchDatabase("backfill");
   const speedBefore = await hostSpeed(database.url);
-  const emulator = await emulatorThread();
+  const emulator = await backfillEmulator([
+    { domain: SHOP, orders: ORDERS, customers: CUSTOMERS, products: PRODUCTS },
+  ]);
   Object.assign(process.env, {
     NODE_ENV: "test",
     SHOPIFY_API_KEY: "bench-api-key",
@@ -286,7 +155,7 @@ async function main() {
       `seeded ${ORDERS.toLocaleString("en-US")} orders, ${CUSTOMERS.toLocaleString("en-US")} customers, ` +
         `${PRODUCTS} products in ${(emulator.seededMs / 1000).toFixed(1)} s (emulator thread)`,
     );
-    const token = emulator.token;
+    const token = emulator.tokens[SHOP]!;
     const graphql = (query: string, options?: { variables?: Record<string, unknown> }) =>
       fetch(`${emulator.url}/admin/api/2025-10/graphql.json`, {
         method: "POST",
@@ -398,41 +267,7 @@ async function main() {
   }
 }
 
-type EmulatorReady = { url: string; token: string; seededMs: number };
-
-/** Starts the emulator thread (this file, off the main thread) and waits for its shop. */
-async function emulatorThread(): Promise<EmulatorReady & { close(): Promise<void> }> {
-  const worker = new Worker(new URL(import.meta.url), { argv: process.argv.slice(2) });
-  const ready = await new Promise<EmulatorReady>((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the emulator thread exited with ${code}`)));
-  });
-  return {
-    ...ready,
-    close: async () => {
-      worker.postMessage("close");
-      await new Promise((resolve) => worker.once("exit", resolve));
-    },
-  };
-}
-
-async function emulatorMain() {
-  const emulator = await startTestEmulator({
-    throttle: { maximumAvailable: 2000, restoreRate: 100, singleQueryMaxCost: 1000 },
-  });
-  emulator.store.createShop({ domain: SHOP, currencyCode: "USD" });
-  const seeded = performance.now();
-  seedShop(emulator);
-  const seededMs = performance.now() - seeded;
-  const token = await installApp(emulator, SHOP);
-  parentPort!.once("message", () => {
-    void emulator.close().then(() => process.exit(0));
-  });
-  parentPort!.postMessage({ url: emulator.url, token, seededMs } satisfies EmulatorReady);
-}
-
-(isMainThread ? main() : emulatorMain()).catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

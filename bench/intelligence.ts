@@ -22,6 +22,8 @@
 // --keep: the scoring shop's database (loyalty_bench_scoring_kept) is left in place and reused
 // by the next --keep run when it holds the same shop and counts, so only the scoring (the timed
 // part, still every stage end to end from the database) runs again.
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
@@ -152,8 +154,15 @@ async function benchScoring(): Promise<boolean> {
     let data: ScoringShop;
     if (kept) {
       data = kept;
+      // Each run replaces 100,000 rows in each of these tables; the machine's PostgreSQL runs
+      // without autovacuum, so a kept shop's tables would carry every earlier run's dead rows
+      // (1.2 GB of them in the reward table after eight runs), slowing each later run's delete,
+      // COPY and reads. Compacted first (not timed), every run starts as the first one did.
+      await db.$executeRawUnsafe(
+        `VACUUM (FULL, ANALYZE) "MemberSegment", "MemberLifetimeValue", "MemberRewardRecommendation", "MemberChurnRisk"`,
+      );
       console.log(
-        `reusing the kept shop: ${data.customers.toLocaleString("en-US")} customers and ${data.orders.toLocaleString("en-US")} orders (--keep)`,
+        `reusing the kept shop: ${data.customers.toLocaleString("en-US")} customers and ${data.orders.toLocaleString("en-US")} orders (--keep; the result tables compacted, not timed)`,
       );
     } else {
       const seeding = performance.now();
@@ -168,6 +177,8 @@ async function benchScoring(): Promise<boolean> {
     Object.assign(process.env, appEnv(database.url, "redis://127.0.0.1:9", 3999), { LOG_LEVEL: "warn" });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    const load = loadavg()[0]!;
+    const cpu = cpuMeter(db);
     // SCORING_TIMINGS=1: each step's seconds on stderr (the thread reads it from the environment).
     if (values["in-process"]) enableTimings(process.env.SCORING_TIMINGS === "1");
     const started = performance.now();
@@ -177,6 +188,7 @@ async function benchScoring(): Promise<boolean> {
       : await runScoringInThread(run.id, { now: data.end });
     const seconds = (performance.now() - started) / 1000;
     delay.disable();
+    const used = await cpu.stop();
     for (const stage of outcome.stages as StoredStage[])
       console.log(
         `  ${stage.label.padEnd(22)} ${stage.status.padEnd(13)} ${String(stage.seconds ?? "—").padStart(6)} s  ${stage.detail ?? ""}`,
@@ -190,6 +202,10 @@ async function benchScoring(): Promise<boolean> {
     console.log(
       `  longest stall of the calling event loop while scoring${values["in-process"] ? " (in process)" : " (on a worker thread)"} ${(delay.max / 1e6).toFixed(0)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms)`,
     );
+    // Wall time on the shared 2-core machine depends on the others' load; CPU seconds much less.
+    console.log(
+      `  load average ${load.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}; CPU seconds: this process (the scoring threads; this bench's own thread, sampling and waiting, ${used.mainThread.toFixed(1)} of it) ${used.node.toFixed(1)}, PostgreSQL backends of the database ${used.postgres.toFixed(1)} (sampled every 200 ms; a backend's last 200 ms may be missed)`,
+    );
     console.log(
       `full scoring (segments, clusters, lifetime value, reward recommendations, churn) from the database, ${data.customers.toLocaleString("en-US")} customers / ${data.orders.toLocaleString("en-US")} orders: ${seconds.toFixed(2)} s (target <= ${SCORING_TARGET_S} s)`,
     );
@@ -198,6 +214,63 @@ async function benchScoring(): Promise<boolean> {
     await db.$disconnect();
     await database.stop();
   }
+}
+
+/**
+ * CPU seconds while the scoring runs: this process's (the thread's, the main thread idles) and
+ * those of the PostgreSQL backends serving the database, read from /proc (same machine) every
+ * 200 ms, since a backend's counters go when its connection closes.
+ */
+function cpuMeter(db: ReturnType<typeof createPrisma>) {
+  const node = process.cpuUsage();
+  const main = process.threadCpuUsage();
+  const ticks = new Map<number, number>();
+  const start = new Map<number, number>();
+  const hz = 100; // USER_HZ on Linux
+  const backendTicks = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  };
+  let sampling = true;
+  let first = true;
+  const sample = async () => {
+    const rows = await db.$queryRawUnsafe<{ pid: number }[]>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    for (const { pid } of rows) {
+      const t = backendTicks(pid);
+      if (t === null) continue;
+      // Backends open before the run count from the first sample; later ones from their start.
+      if (!start.has(pid)) start.set(pid, first ? t : 0);
+      ticks.set(pid, Math.max(ticks.get(pid) ?? 0, t));
+    }
+    first = false;
+  };
+  const loop = (async () => {
+    while (sampling) {
+      await sample().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    async stop() {
+      sampling = false;
+      await loop;
+      const used = process.cpuUsage(node);
+      const own = process.threadCpuUsage(main);
+      let postgres = 0;
+      for (const [pid, t] of ticks) postgres += t - start.get(pid)!;
+      return {
+        node: (used.user + used.system) / 1e6,
+        mainThread: (own.user + own.system) / 1e6,
+        postgres: postgres / hz,
+      };
+    },
+  };
 }
 
 /** The shop an earlier --keep run wrote, when it has the counts asked for (orders: the target, reached or not). */

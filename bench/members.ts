@@ -11,6 +11,8 @@ import { streamMembersCsv } from "../app/admin/members/member-export.server";
 import { listMembers } from "../app/admin/members/members.server";
 import { createPrisma } from "../app/db.server";
 import { closePgPools } from "../app/db/pg-pools.server";
+import { cursorAt } from "./support/member-cursors";
+import { seedMembersShop } from "./support/members-shop";
 import { scratchDatabase } from "./support/services";
 
 const PAGE_TARGET_MS = 250;
@@ -25,54 +27,11 @@ const VIEWS = [
   "tier=gold&ordersMin=3",
   "nextTierWithin=50&sort=tierValue",
   "query=smith",
-  "query=smith&sort=spent&page=3",
-  "page=400",
+  "query=smith&sort=spent",
 ];
 
 const { values } = parseArgs({ options: { members: { type: "string", default: "20000" } } });
 const members = Number(values.members);
-
-async function seed(c: pg.Client) {
-  await c.query(`SELECT setseed(0.14)`);
-  await c.query(
-    `INSERT INTO "Customer" ("shop", "id", "firstName", "lastName", "email")
-     SELECT $1, g, (ARRAY['Ada','Grace','Alan','Zoë','Ravi','Mia'])[1 + g % 6],
-       (ARRAY['Smith','Lovelace','Hopper','Turing','Okafor','Nguyen','Garcia'])[1 + (g / 7) % 7],
-       'customer' || g || '@example.com'
-     FROM generate_series(1, $2) g`,
-    [SHOP, members],
-  );
-  await c.query(
-    `INSERT INTO "Member" ("shop", "customerId", "availablePoints", "lifetimePoints", "tierId", "tierValue",
-       "nextTierId", "tierRemaining", "enrolledAt", "updatedAt")
-     SELECT $1, g, (random() * 2000)::int, (random() * 5000)::int,
-       (ARRAY[NULL, 'silver', 'gold'])[1 + g % 3], (random() * 150000)::bigint,
-       (ARRAY['silver', 'gold', NULL])[1 + g % 3], (random() * 60000)::bigint,
-       now() - (random() * 700 || ' days')::interval, now()
-     FROM generate_series(1, $2) g`,
-    [SHOP, members],
-  );
-  const started = performance.now();
-  // One statement for every order: the statement-level trigger logs their customers once.
-  await c.query(
-    `INSERT INTO "Order" ("shop", "id", "customerId", "name", "currencyCode", "subtotalMinor", "totalMinor", "processedAt")
-     SELECT $1, o, 1 + (o * 7919) % ($2 * 85 / 100), '#' || o, 'USD', t, t, now() - (random() * 700 || ' days')::interval
-     FROM (SELECT o, (1000 + random() * 20000)::bigint AS t FROM generate_series(1, $2 * 3) o) s`,
-    [SHOP, members],
-  );
-  const ordersMs = performance.now() - started;
-  await c.query(
-    `INSERT INTO "Refund" ("shop", "id", "orderId", "totalMinor")
-     SELECT $1, o, o, 500 FROM generate_series(1, $2 * 3, 20) o`,
-    [SHOP, members],
-  );
-  await c.query(`ANALYZE`);
-  const drained = performance.now();
-  const stats = await c.query(`SELECT drain_customer_order_stats($1) AS n`, [SHOP]);
-  console.log(
-    `seeded ${members.toLocaleString("en-US")} members and ${(members * 3).toLocaleString("en-US")} orders in one statement (${(ordersMs / 1000).toFixed(1)} s with the trigger); the first drain refreshed ${stats.rows[0].n.toLocaleString("en-US")} customers in ${((performance.now() - drained) / 1000).toFixed(1)} s`,
-  );
-}
 
 const database = await scratchDatabase("members");
 const client = new pg.Client({ connectionString: database.url });
@@ -80,9 +39,11 @@ await client.connect();
 const db = createPrisma(database.url, 2);
 let failed = false;
 try {
-  await seed(client);
+  await seedMembersShop(client, SHOP, members);
   const context = { currency: "USD", tierBasis: "spend" as const, now: new Date() };
-  for (const view of VIEWS) {
+  // A page 10,000 members in (page 401), as following "next" reaches it.
+  const deep = `after=${await cursorAt(db, SHOP, "", Math.min(10_000, members - 1), context)}`;
+  for (const view of [...VIEWS, deep]) {
     const params = parseListParams(new URLSearchParams(view));
     const times: number[] = [];
     let total = 0;

@@ -9,8 +9,17 @@ import { buildAdminSchema } from "./graphql/schema";
 import { LeakyBuckets } from "./graphql/throttle";
 import { BodyTooLargeError, sendJson } from "./http";
 import { ACCESS_TOKEN_PATH, handleAccessToken } from "./oauth/endpoint";
+import { startMailbox, type Mailbox } from "./mail/mailbox";
+import { handleMail } from "./mail/view";
+import {
+  handleKlaviyo,
+  handleKlaviyoControl,
+  klaviyoStubState,
+  type KlaviyoStubState,
+} from "./klaviyo/handler";
 import { handleOpenAi, openAiStubState, type OpenAiStubState } from "./openai/handler";
 import { EmulatorStore } from "./store";
+import { handleTwilio, handleTwilioControl, twilioStubState, type TwilioStubState } from "./twilio/handler";
 import { sendWebhook, type WebhookDelivery, type WebhookResult } from "./webhooks";
 
 // The emulator's HTTP server: Shopify's OAuth and Admin GraphQL endpoints, the control
@@ -21,6 +30,12 @@ export type Emulator = {
   store: EmulatorStore;
   /** The OpenAI stub served under /openai/v1 (OPENAI_BASE_URL=<url>/openai/v1). */
   openAi: OpenAiStubState;
+  /** The mail catcher (an SMTP server) when started with `mail`, served as "Sent messages" at /mail. */
+  mail: Mailbox | null;
+  /** The Twilio Messages API under /twilio (TWILIO_API_BASE_URL=<url>/twilio): accounts, sink, faults. */
+  twilio: TwilioStubState;
+  /** Klaviyo's Create Event under /klaviyo (KLAVIYO_API_BASE_URL=<url>/klaviyo): events received, faults. */
+  klaviyo: KlaviyoStubState;
   /** Origin the emulator listens on, e.g. http://127.0.0.1:4100 (set SHOPIFY_API_ORIGIN to it). */
   url: string;
   close(): Promise<void>;
@@ -28,11 +43,17 @@ export type Emulator = {
 };
 
 const OPENAI_PREFIX = "/openai";
+const TWILIO_PREFIX = "/twilio";
+const KLAVIYO_PREFIX = "/klaviyo";
 const ADMIN_FRAME_PREFIXES = ["/admin-frame", "/store/", "/app-bridge.js", "/session-token"];
 
 export async function createEmulator(
   config: EmulatorConfig,
-  options: { onError?: (error: unknown) => void } = {},
+  options: {
+    onError?: (error: unknown) => void;
+    /** Start the mail catcher on this SMTP port (0: any free port). */
+    mail?: { port: number };
+  } = {},
 ): Promise<Emulator> {
   const onError = options.onError ?? ((error: unknown) => console.error("emulator request failed", error));
   const store = new EmulatorStore(config.now);
@@ -40,6 +61,9 @@ export async function createEmulator(
   const admin = buildAdminSchema();
   const buckets = new LeakyBuckets(config.throttle, config.now);
   const openAi = openAiStubState();
+  const mail = options.mail ? await startMailbox({ port: options.mail.port, host: config.host }) : null;
+  const twilio = twilioStubState();
+  const klaviyo = klaviyoStubState();
   const deliver = (delivery: WebhookDelivery) =>
     sendWebhook(
       {
@@ -64,6 +88,19 @@ export async function createEmulator(
       (await handleOpenAi(req, res, path.slice(OPENAI_PREFIX.length), openAi))
     )
       return;
+    if (handleMail(req, res, requestUrl, mail, () => twilio.messages)) return;
+    if (
+      path.startsWith(TWILIO_PREFIX) &&
+      (await handleTwilio(req, res, path.slice(TWILIO_PREFIX.length), twilio, config.now))
+    )
+      return;
+    if (
+      path.startsWith(KLAVIYO_PREFIX) &&
+      (await handleKlaviyo(req, res, path.slice(KLAVIYO_PREFIX.length), klaviyo))
+    )
+      return;
+    if (await handleTwilioControl(req, res, path, twilio)) return;
+    if (await handleKlaviyoControl(req, res, path, klaviyo)) return;
     if (path.startsWith(BULK_RESULTS_PATH)) return handleBulkResult(req, res, store, path);
     if (path.startsWith("/_emulator/"))
       return handleControl(req, res, requestUrl, { store, sendWebhook: deliver });
@@ -98,13 +135,18 @@ export async function createEmulator(
     server,
     store,
     openAi,
+    mail,
+    twilio,
+    klaviyo,
     url,
     sendWebhook: deliver,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         bulkOperations(store).dispose();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await mail?.close();
+    },
   };
 }

@@ -47,7 +47,32 @@ export function customerPayload(customer: CustomerRecord, currency: string) {
     email_marketing_consent: customer.email
       ? consent(customer.emailMarketingState, customer.updatedAt)
       : null,
-    sms_marketing_consent: null,
+    sms_marketing_consent: customer.phone ? smsConsent(customer) : null,
+  };
+}
+
+function smsConsent(customer: CustomerRecord) {
+  return {
+    state: customer.smsMarketingState.toLowerCase(),
+    opt_in_level: "single_opt_in",
+    consent_updated_at: customer.updatedAt,
+    consent_collected_from: "OTHER",
+  };
+}
+
+/** customers_marketing_consent/update: a customer's SMS marketing consent changed. */
+export function customerSmsConsentPayload(customer: CustomerRecord) {
+  return { id: customer.legacyId, phone: customer.phone, sms_marketing_consent: smsConsent(customer) };
+}
+
+/** customers_email_marketing_consent/update: a customer's email marketing consent changed. */
+export function customerEmailConsentPayload(customer: CustomerRecord) {
+  return {
+    customer_id: customer.legacyId,
+    email_address: customer.email,
+    email_marketing_consent: customer.email
+      ? consent(customer.emailMarketingState, customer.updatedAt)
+      : null,
   };
 }
 

@@ -60,7 +60,7 @@ const SIMULATOR_CORE = /^simulator\/(random|model|catalog|customers|behaviour|tr
 export function isPure(file) {
   if (isTestCode(file) || /\.server\.[jt]sx?$/.test(file)) return false;
   if (/^app\/loyalty\/[^/]+\.tsx?$/.test(file)) return true; // the rules; services live in loyalty/services/
-  if (/^app\/(mirror|experiments|intelligence|migration|ingest\/imports)\//.test(file)) return true;
+  if (/^app\/(mirror|experiments|intelligence|migration|ingest\/imports|campaigns)\//.test(file)) return true;
   if (file === "simulator/scenario/load.ts") return false; // reads the scenario file
   return SIMULATOR_CORE.test(file) || file === "simulator/shop.ts" || file === "simulator/sim.ts";
 }

@@ -70,7 +70,7 @@ export const VALIDATION_SETTINGS: BanditSettings = {
   maxChange: 0.3,
   minMembersPerArm: 100,
   minStratumMembers: 100,
-  periodWeighting: "precision",
+  periodWeighting: "fixed-effects",
 };
 
 class Rewards {

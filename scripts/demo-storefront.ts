@@ -57,6 +57,7 @@ export async function startDemoStorefront(options: {
   return startStorefront({
     appUrl: options.appUrl,
     shop,
+    shopName: state.shop.name,
     secret: options.secret,
     customer: null,
     host: "127.0.0.1",

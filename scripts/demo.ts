@@ -43,6 +43,10 @@ function positiveInt(name: string, raw: string | undefined, min = 1): number {
 loadLocalEnv();
 const { env } = await import("../app/env.server");
 const settings = env();
+// The mail catcher's SMTP port (the emulator's "Sent messages"); EMULATOR_SMTP_PORT overrides.
+const DEMO_SMTP_PORT = Number(process.env.EMULATOR_SMTP_PORT ?? 2525);
+if (!Number.isInteger(DEMO_SMTP_PORT) || DEMO_SMTP_PORT < 1 || DEMO_SMTP_PORT > 65535)
+  fail(`EMULATOR_SMTP_PORT must be a port number, got ${process.env.EMULATOR_SMTP_PORT}.`);
 if (!settings.SHOPIFY_API_ORIGIN)
   fail("npm run demo drives the Shopify emulator: set SHOPIFY_API_ORIGIN in .env (see .env.example).");
 
@@ -84,12 +88,15 @@ try {
   const { responseSchema } = await import("../simulator/scenario/schema");
   const {
     DEMO_EXPERIMENT_DAYS,
+    finishThresholdSearch,
     recordHistoryExposures,
     replayBanditUpdates,
     respondToArms,
     startDemoExperiments,
+    startDemoThresholdSearch,
   } = await import("../simulator/demo-experiments.server");
   const { startDemoStorefront } = await import("./demo-storefront");
+  const { DEMO_TWILIO, startDemoCampaigns } = await import("../simulator/demo-campaigns.server");
   const { deliverHistoryImports } = await import("../simulator/history-imports.server");
 
   const db = createPrisma(settings.DATABASE_URL, 4);
@@ -127,8 +134,9 @@ try {
   // program the app assigns each member (the held-out earn nothing and are shadowed) and
   // the report has 60 days to show.
   const { launchedAt, banditId } = await startDemoExperiments(db, domain, 1, new Date(historyEnd));
+  const searchId = await startDemoThresholdSearch(db, generated, launchedAt);
   say(
-    `Started the program holdout, the "double points" experiment and the reward-thresholds bandit on ${launchedAt.toISOString().slice(0, 10)} ` +
+    `Started the program holdout, the "double points" experiment, the reward-thresholds bandit and a reward-cost search on ${launchedAt.toISOString().slice(0, 10)} ` +
       `(${DEMO_EXPERIMENT_DAYS} days of history under them).`,
   );
   // The generated history is the baseline model; since launch, each customer buys as the
@@ -151,6 +159,8 @@ try {
       defaultShop: domain,
       scopes: process.env.SCOPES ?? DEFAULT_SCOPES,
     }),
+    // The demo shop's email goes to the emulator's mail catcher ("Sent messages" at /mail).
+    { mail: { port: DEMO_SMTP_PORT } },
   );
   supervisor.onStop(() => emulator.close());
   const loaded = loadShopIntoStore(emulator.store, generated, (p) => {
@@ -162,7 +172,12 @@ try {
 
   // The app and worker log every request and job at info; the demo's own progress lines
   // would drown in them, so they report warnings and errors only unless asked.
-  const childEnv: Record<string, string> = args.verbose ? {} : { LOG_LEVEL: "warn" };
+  const childEnv: Record<string, string> = {
+    ...(args.verbose ? {} : { LOG_LEVEL: "warn" }),
+    // Texts go to the emulator's Twilio stand-in (the demo shop's SMS account is registered there).
+    TWILIO_API_BASE_URL: `${emulator.url}/twilio`,
+  };
+  emulator.twilio.accounts.set(DEMO_TWILIO.accountSid, DEMO_TWILIO.authToken);
   // A crashed worker comes back (with backoff) and the inbox sweeper catches up.
   supervisor.start("worker", SERVICE_ARGS.worker, childEnv, { restart: true });
   supervisor.start("web", SERVICE_ARGS.webBuilt, childEnv);
@@ -198,6 +213,13 @@ try {
   say(
     `Reward-thresholds bandit: ${periods} allocation updates (every three days) replayed over the history ` +
       `(${((performance.now() - banditStarted) / 1000).toFixed(1)} s).`,
+  );
+
+  const searchStarted = performance.now();
+  const searchPeriods = await finishThresholdSearch(db, domain, searchId, new Date());
+  say(
+    `Reward-cost search: ${searchPeriods} weekly updates replayed, then stopped with its recommendation ` +
+      `(${((performance.now() - searchStarted) / 1000).toFixed(1)} s).`,
   );
 
   const exposures = await recordHistoryExposures(db, domain, new Date());
@@ -278,6 +300,25 @@ try {
       : `Product recommendations not computed (${recs?.status}): ${recs?.reason}`,
   );
 
+  // Switched on now, so the history sends nothing and the live simulation's orders do.
+  const campaigns = await startDemoCampaigns(
+    db,
+    domain,
+    { host: emulatorUrl.hostname, port: emulator.mail!.port },
+    generated.shop.name ?? domain,
+  );
+  say(
+    `Campaigns on: ${campaigns.join(", ")} — email through SMTP to the emulator's mail catcher, ` +
+      `texts to its Twilio stand-in, and the widget inbox.`,
+  );
+  say(
+    (
+      await (
+        await import("../simulator/demo-campaign-test.server")
+      ).startDemoCampaignTest(db, domain, generated, emulator, new Date(historyEnd))
+    ).line,
+  );
+
   if (!args["no-live"]) {
     const live = new LiveSimulation({
       emulator,
@@ -289,6 +330,24 @@ try {
       seed: SEED,
       log: (line) => console.log(`[live]    ${line}`),
       readAppState: () => readAppState(db, domain, new Date()),
+      // The customers read the app's email in the mail catcher (opening and clicking it), its
+      // texts at the Twilio stand-in, and their widget inbox through the proxy when they visit.
+      messages: () =>
+        emulator.mail!.caught().map((m) => ({
+          id: m.id,
+          to: m.to,
+          subject: m.mail.subject ?? "",
+          html: typeof m.mail.html === "string" ? m.mail.html : null,
+        })),
+      texts: () =>
+        emulator.twilio.messages.map((m, i) => ({
+          id: i + 1,
+          to: [m.to],
+          subject: "",
+          html: null,
+          text: m.body,
+        })),
+      inbox: true,
     });
     supervisor.onStop(() => live.stop());
     live.start();
@@ -310,6 +369,7 @@ try {
   Loyalty Optimizer demo is running (${elapsed().trim()} to set up).
   Open the Shopify admin (emulated):  ${emulator.url}/admin-frame
   Open the storefront (emulated):     ${storefront.url}/  (the bar on top views it as a guest or a member)
+  Sent messages (mail catcher):       ${emulator.url}/mail  (SMTP on port ${emulator.mail!.port})
   Shop:                               ${domain} (${CUSTOMERS.toLocaleString("en-US")} customers, ${MONTHS} months)
   Ctrl-C stops everything.
 `);

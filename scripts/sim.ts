@@ -1,10 +1,18 @@
-// npm run sim -- --scenario <file.json> [--days N] [--seed S] [--out report.json] [--no-truth] [--rules-only]
+// npm run sim -- --scenario <file.json> [--days N] [--seed S] [--out report.json] [--no-truth] [--rules-only] [--no-auto-apply]
 // Runs a scenario headlessly through the app: its variants become the app's program holdout
 // and an experiment (created and launched by the experiments service in the local database),
 // the app's assignment and program resolution decide what each buyer gets, they live the
 // simulated days under it, and the app's statistics measure the lift, printed next to the
 // simulator's true lift. `--rules-only` skips the database: buyers are split by the
-// simulator's own hash and only the app's pure loyalty rules apply (the older report).
+// simulator's own hash and only the app's pure loyalty rules apply (the older report). A
+// scenario with `bandit` runs the experiment as a bandit instead (simulator/app-bandit.server.ts):
+// members join over time, the app's allocation updates run at the scenario's cadence on the
+// sim's clock, and the report shows the allocation path, the arm the app ships and the true best.
+// The app's auto-apply is on for it (evaluated after each update; the run ends when it ships or
+// pauses) unless `--no-auto-apply`.
+// A scenario with `campaign` runs a campaign A/B instead (simulator/app-campaign.server.ts): a
+// measured broadcast sent by the app into a local mail catcher, read and answered by the
+// customers, measured by the app's campaign report against the true lift.
 // Formats: simulator/README.md, "Headless runs".
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -20,6 +28,7 @@ const { values: args } = parseArgs({
     out: { type: "string" },
     "no-truth": { type: "boolean", default: false },
     "rules-only": { type: "boolean", default: false },
+    "no-auto-apply": { type: "boolean", default: false },
   },
 });
 
@@ -65,6 +74,44 @@ if (args["rules-only"]) {
     );
   }
   if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
+} else if (scenario.campaign) {
+  // A campaign A/B (simulator/app-campaign.server.ts): the app sends real mail to a local mail
+  // catcher, texts to the emulator's Twilio stand-in and messages to the widget inbox; the
+  // customers read them (the inbox through the app proxy) and buy; the app's campaign report's
+  // lift per variant is printed next to the true lift, for each of the scenario's campaigns.
+  loadLocalEnv();
+  await prepareDatabase();
+  const { prisma } = await import("../app/db.server");
+  const { runCampaignsThroughApp, campaignReportLines } = await import("../simulator/app-campaign.server");
+  const db = prisma();
+  try {
+    const report = await runCampaignsThroughApp(db, scenario, { days, seed });
+    for (const line of report.flatMap(campaignReportLines)) console.log(line);
+    if (args.out)
+      writeFileSync(
+        args.out,
+        JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2),
+      );
+  } finally {
+    await disconnect(db);
+  }
+} else if (scenario.bandit) {
+  loadLocalEnv();
+  await prepareDatabase();
+  const { prisma } = await import("../app/db.server");
+  const { runBanditThroughApp } = await import("../simulator/app-bandit.server");
+  const { banditReportLines } = await import("../simulator/bandit-report");
+  const db = prisma();
+  try {
+    // Auto-apply on unless --no-auto-apply (issue 16 item 4): evaluated with the sim's clock after each allocation
+    // update, as the job does; the run ends when it ships the winner or pauses on a breach.
+    const report = await runBanditThroughApp(db, scenario, { days, seed, autoApply: !args["no-auto-apply"] });
+    for (const line of banditReportLines(report)) console.log(line);
+    if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
+    process.exitCode = report.agree ? 0 : 1;
+  } finally {
+    await disconnect(db);
+  }
 } else {
   loadLocalEnv();
   await prepareDatabase();
@@ -100,12 +147,15 @@ if (args["rules-only"]) {
     console.log(`True lift: ${report.truthMethod}.`);
     if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
   } finally {
-    // A launch may have enqueued the metafield sync: close the queues and their shared
-    // connection, or Redis keeps the process alive.
-    const { closeQueues } = await import("../app/jobs/queue.server");
-    await closeQueues();
-    globalThis.__redis?.disconnect();
-    await db.$disconnect();
+    await disconnect(db);
   }
 }
 if (args.out) console.log(`Report written to ${args.out}`);
+
+/** A launch may have enqueued the metafield sync: close the queues and their shared connection, or Redis keeps the process alive. */
+async function disconnect(db: { $disconnect(): Promise<void> }) {
+  const { closeQueues } = await import("../app/jobs/queue.server");
+  await closeQueues();
+  globalThis.__redis?.disconnect();
+  await db.$disconnect();
+}

@@ -31,6 +31,8 @@ export interface StorefrontHarness {
 export interface HarnessOptions {
   appUrl: string;
   shop: string;
+  /** The store's name in the page's title and header (a theme prints `shop.name`). */
+  shopName?: string;
   secret: string;
   /** Who is signed in when no `?customer=` cookie says otherwise. */
   customer: StorefrontCustomer | null;
@@ -65,11 +67,12 @@ async function page(options: HarnessOptions, customer: StorefrontCustomer | null
         .map((v) => `<a href="/?customer=${v.customer}">${escapeHtml(v.label)}</a>`)
         .join(" · ")}</nav>`
     : "";
+  const shopName = escapeHtml(options.shopName ?? "Northwind Outfitters");
   return `<!doctype html>
 <html lang="${locale}">
 <head>
   <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Northwind Outfitters</title>
+  <title>${shopName}</title>
   ${styles.map((href) => `<link rel="stylesheet" href="${href}">`).join("\n  ")}
   ${scripts.map((src) => `<script src="${src}" async></script>`).join("\n  ")}
   <style>
@@ -85,7 +88,7 @@ async function page(options: HarnessOptions, customer: StorefrontCustomer | null
 </head>
 <body>
   ${bar}
-  <header>Northwind Outfitters${customer ? ` — ${escapeHtml(customer.first_name ?? `customer ${customer.id}`)}` : ""}</header>
+  <header>${shopName}${customer ? ` — ${escapeHtml(customer.first_name ?? `customer ${customer.id}`)}` : ""}</header>
   <main>
     <h1>${customer ? "Your account" : "Welcome"}</h1>
     <div class="blocks">${card.html}${rewards.html}</div>

@@ -3,7 +3,7 @@
 // Each check prints `<name>: <measured> (target <op> <target>)`; rates over R experiments carry
 // binomial noise of sqrt(p(1 − p)/R), stated under each line, and a check passes when the
 // measurement is within 2 of those standard errors of its target. Exits 1 if any check fails.
-//   npm run validate:experiments [-- --runs 4000 --seed 20261206]
+//   npm run validate:experiments [-- --runs 4000 --seed 20261206 --only statistics|bandits|auto-apply]
 import { parseArgs } from "node:util";
 
 import { cupedEstimates } from "../app/experiments/stats/cuped";
@@ -26,7 +26,27 @@ import {
 } from "./experiment-outcomes";
 import { Rng } from "../simulator/random/rng";
 import { BANDIT_SCENARIOS, runScenario, VALIDATION_SETTINGS } from "./bandit-validation";
+import { earnRateCandidates } from "../app/experiments/earn-rate-optimizer";
+import { earnRateCurveScenario, earnRatePopulation } from "./earn-rate-population";
+import { EARN_RATE_RUN, pairedDifference, runEarnRate, type PolicySummary } from "./earn-rate-validation";
+import { successRate, THRESHOLD_SCENARIOS, thresholdPopulation } from "./threshold-validation";
+import { CONTEXTUAL_SCENARIOS, NOT_WORSE_RATIO, runContextualScenario } from "./contextual-bandit-validation";
+import {
+  AUTO_APPLY_BANDIT,
+  AUTO_APPLY_SCENARIOS,
+  COST_LIMIT,
+  runAutoApplyScenario,
+} from "./auto-apply-validation";
 import { knownEffectPopulation, populationTruth, splitExperiment } from "./simulator-population";
+import {
+  banditPick,
+  fixedSplitPicks,
+  longTermPopulation,
+  READ_DAYS,
+  trueBest,
+  type Objective,
+} from "./long-term-validation";
+import { loadScenario } from "../simulator/scenario/load";
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +54,9 @@ const { values } = parseArgs({
     "simulator-runs": { type: "string", default: "2000" },
     seed: { type: "string", default: "20261206" },
     "bandit-replications": { type: "string", default: "100" },
+    "threshold-replications": { type: "string", default: "100" },
+    "long-term-replications": { type: "string", default: "40" },
+    "auto-apply-replications": { type: "string", default: "100" },
     only: { type: "string" },
   },
 });
@@ -279,7 +302,11 @@ if (section("bandits")) {
   const s = VALIDATION_SETTINGS;
   console.log(
     `bandits: ${replications} replications per scenario; the app's policy with burn-in ${s.burnInPeriods} periods, ` +
-      `minimum share ${s.minShare}, maximum change ${s.maxChange}, ${s.periodWeighting} period weights over strata of ≥ ${s.minStratumMembers} members per arm`,
+      `minimum share ${s.minShare}, maximum change ${s.maxChange}, ` +
+      (s.periodWeighting === "fixed-effects"
+        ? "a regression with period fixed effects"
+        : `${s.periodWeighting} period weights`) +
+      ` over strata of ≥ ${s.minStratumMembers} members per arm`,
   );
   const regret = (r: { mean: number; se: number }) => `${r.mean.toFixed(1)} ± ${r.se.toFixed(1)}`;
   for (const scenario of BANDIT_SCENARIOS) {
@@ -310,6 +337,258 @@ if (section("bandits")) {
       `  ${scenario.means.length} arms, true means ${scenario.means.join(", ")}` +
         `${scenario.kind === "mean" ? ` (σ ${scenario.sd})` : ""}, ${scenario.periods} periods of ${scenario.perPeriod} members; ` +
         `${((performance.now() - began) / 1000).toFixed(1)} s`,
+    );
+  }
+}
+
+// 7b. Contextual bandits (issue 16 item 2; scripts/contextual-bandit-validation.ts): regret
+// against each member's own segment's best arm, the pooled sampler vs the same sampler with
+// per-segment allocations shrunk toward the pooled order, same seeds. Also alone with
+// `--only contextual-bandits`.
+if (section("bandits") || values.only === "contextual-bandits") {
+  const replications = Number(values["bandit-replications"]);
+  const regret = (r: { mean: number; se: number }) => `${r.mean.toFixed(1)} ± ${r.se.toFixed(1)}`;
+  for (const scenario of CONTEXTUAL_SCENARIOS) {
+    const began = performance.now();
+    const r = runContextualScenario(scenario, VALIDATION_SETTINGS, replications, seed + 11);
+    const pass =
+      scenario.target === "below"
+        ? r.contextual.mean < r.pooled.mean
+        : r.contextual.mean <= NOT_WORSE_RATIO * r.pooled.mean;
+    const target = scenario.target === "below" ? "target < pooled" : `target <= ${NOT_WORSE_RATIO} × pooled`;
+    console.log(
+      `contextual-bandit-${scenario.name}: contextual ${regret(r.contextual)} against pooled ${regret(r.pooled)} ` +
+        `(${target}; paired difference ${regret(r.difference)}) ${pass ? "PASS" : "FAIL"}`,
+    );
+    if (!pass) failures++;
+    console.log(
+      `  segments ${scenario.shares.join("/")}, true means ${scenario.means.map((m) => m.join("/")).join("; ")}, ` +
+        `${scenario.periods} periods of ${scenario.perPeriod} members; ${((performance.now() - began) / 1000).toFixed(1)} s`,
+    );
+  }
+}
+
+// 8. The earn-rate optimizer (issue 16, item 6; ADR 0041): on the simulator
+// scenario earn-rate-curve (a true best rate inside the range), the Gaussian-process Thompson
+// sampler the app runs recommends a rate within one grid step of the true best in ≥ 90% of
+// the replications; against the plain independent-arm bandit (same seeds, paired), its regret
+// is not worse beyond noise (the paired difference below 2 of its standard errors) and it
+// names the exact best rate at least as often (the reason it was chosen: ADR
+// 0041; a lower regret was the first target and it is not met, see there);
+// successive halving is shown for comparison (scripts/earn-rate-validation.ts). Two
+// grids: the scenario's nine rates (0.5 to 8 points per $1 in steps of √2) and the six rates
+// the app itself spreads over that range around a live rate of 1 (earn-rate-optimizer.ts).
+if (section("earn-rate")) {
+  const replications = Number(values["bandit-replications"]);
+  const scenario = earnRateCurveScenario();
+  const grids: { name: string; rates?: number[] }[] = [
+    { name: "scenario-grid" },
+    { name: "app-grid", rates: earnRateCandidates(0.5, 8, 1, 6).rates },
+  ];
+  const regret = (r: PolicySummary) => `${r.regret.mean.toFixed(0)} ± ${r.regret.se.toFixed(0)}`;
+  const share = (x: number) => `${(x * 100).toFixed(0)}%`;
+  for (const grid of grids) {
+    const began = performance.now();
+    const population = earnRatePopulation(scenario, grid.rates);
+    const truth = population.means.indexOf(Math.max(...population.means));
+    const r = runEarnRate(population, replications, seed + 8);
+    const gp = r.gp!;
+    const independent = r.independent!;
+    const line = (name: string, pass: boolean, text: string) => {
+      console.log(`${name}: ${text} ${pass ? "PASS" : "FAIL"}`);
+      if (!pass) failures++;
+    };
+    const se = Math.sqrt((gp.withinOneStep * (1 - gp.withinOneStep)) / replications);
+    line(
+      `earn-rate-${grid.name}-gp-within-one-step`,
+      gp.withinOneStep >= 0.9 - 2 * se,
+      `${share(gp.withinOneStep)} (target >= 90%; exact rate ${share(gp.exact)}; ±${(se * 100).toFixed(1)} points 1 s.e.)`,
+    );
+    const difference = pairedDifference(gp.regrets, independent.regrets);
+    line(
+      `earn-rate-${grid.name}-gp-regret-vs-independent`,
+      difference.mean < 2 * difference.se,
+      `GP ${regret(gp)} against independent arms ${regret(independent)}: paired difference ` +
+        `${difference.mean.toFixed(0)} ± ${difference.se.toFixed(0)} (target < 2 s.e., not worse beyond noise)`,
+    );
+    line(
+      `earn-rate-${grid.name}-gp-exact-vs-independent`,
+      gp.exact >= independent.exact,
+      `GP names the exact best rate in ${share(gp.exact)} (target >= independent arms' ${share(independent.exact)}; ` +
+        `within one step ${share(independent.withinOneStep)})`,
+    );
+    for (const name of ["halving", "halvingFloor"] as const)
+      console.log(
+        `  ${name === "halving" ? "successive halving" : "successive halving with the 1% floor"}: regret ${regret(r[name]!)}, ` +
+          `within one step ${share(r[name]!.withinOneStep)}, exact ${share(r[name]!.exact)}`,
+      );
+    console.log(
+      `  rates ${population.rates.join(", ")}; true net margin per member $${population.means.map((m) => m.toFixed(2)).join(", ")} ` +
+        `(best ${population.rates[truth]}); ${EARN_RATE_RUN.periods} periods of ${EARN_RATE_RUN.perPeriod} members, ` +
+        `${replications} replications, regret in $; ${((performance.now() - began) / 1000).toFixed(1)} s`,
+    );
+  }
+}
+
+// 9. The threshold optimizer (issue 16 item 5): on scenarios whose true best reward cost is
+// known, the share of searches that recommend it at the end of the scenario's horizon
+// (scripts/threshold-validation.ts says how the members and their responses are drawn).
+if (section("thresholds")) {
+  runs = Number(values["threshold-replications"]);
+  for (const name of THRESHOLD_SCENARIOS) {
+    const began = performance.now();
+    const population = thresholdPopulation(name);
+    const built = (performance.now() - began) / 1000;
+    const { rate, picks } = successRate(population, runs, seed + 8);
+    const { optimizer, variants, truth } = population.scenario;
+    report(`threshold-${name.replace(/^threshold-/, "")}-finds-true-best`, rate, ">=", 0.9);
+    const sorted = [...population.means].sort((a, b) => b - a);
+    console.log(
+      `  candidates ${variants.map((v) => v.key).join(", ")}; true net margin per member over ${truth.horizonDays} days ` +
+        `${population.means.map((m) => `$${m.toFixed(2)}`).join(", ")} (best ${variants[population.best]!.key}, ` +
+        `$${(sorted[0]! - sorted[1]!).toFixed(2)} above the next) from ${population.outcomes[0]!.length} buyers; ` +
+        `horizon ${optimizer!.periods} periods of ${optimizer!.membersPerPeriod} members; picks ${picks.join("/")} ` +
+        `(last: no posterior); ${built.toFixed(1)} s population, ${((performance.now() - began) / 1000 - built).toFixed(1)} s searches`,
+    );
+  }
+}
+
+// 10. The long-term objective (issue 16 item 3): on simulator/scenarios/long-term-bribe.json a
+// 14-day deep discount wins 14-day net revenue and loses 180-day margin (the simulator's
+// ground truth). Over replications, experiments and bandits on `longTermValue` must pick the
+// 180-day winner (share ≥ 90%) and those on 14-day net revenue must not (share ≤ 10%).
+// scripts/long-term-validation.ts says what each run reads.
+if (section("long-term")) {
+  const began = performance.now();
+  const replications = Number(values["long-term-replications"]);
+  const scenario = loadScenario("simulator/scenarios/long-term-bribe.json");
+  const population = longTermPopulation(scenario);
+  const best = trueBest(population);
+  const rng = new Rng(seed + 8);
+  const f = population.fit.params;
+  console.log(
+    `long-term: ${population.ids.length} buyers live 180 days under ${population.arms.join(" and ")}; ` +
+      population.truth
+        .map(
+          (t) =>
+            `${t.arm}: 14-day net revenue $${t.netRevenue14.toFixed(2)}, 180-day margin $${t.margin180.toFixed(2)} per member`,
+        )
+        .join("; ") +
+      `; 180-day winner ${population.arms[best]}. Lifetime-value model fitted on the history (${population.fit.customers} buyers): ` +
+      `r ${f.r!.toFixed(3)}, α ${f.alpha!.toFixed(2)}, a ${f.a!.toFixed(3)}, b ${f.b!.toFixed(3)}, p ${f.p!.toFixed(2)}, q ${f.q!.toFixed(2)}, γ ${f.gamma!.toFixed(2)}`,
+  );
+  const mean = (xs: Float64Array) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  for (const read of [1, 3, 7])
+    console.log(
+      `  read ${READ_DAYS[read]} days after exposure, per member: ` +
+        population.arms
+          .map(
+            (arm, a) =>
+              `${arm} net margin $${mean(population.margin[a]![read]!).toFixed(2)}, long-term value $${mean(population.long[a]![read]!).toFixed(2)}`,
+          )
+          .join("; "),
+    );
+  const line = (name: string, share: number, op: ">=" | "<=", target: number, detail: string) => {
+    const pass = op === ">=" ? share >= target : share <= target;
+    console.log(
+      `${name}: ${percent(share)} (target ${op} ${percent(target)}) ${pass ? "PASS" : "FAIL"}  ${detail}`,
+    );
+    if (!pass) failures++;
+  };
+  const READ = 3; // 28 days after exposure
+  const SIZE = 8_000;
+  const hits: Record<Objective, number> = { short: 0, margin: 0, long: 0 };
+  for (let r = 0; r < replications; r++) {
+    const picks = fixedSplitPicks(population, `long-term-${r}`, rng, SIZE, READ);
+    for (const o of ["short", "margin", "long"] as const) if (picks[o] === best) hits[o]++;
+  }
+  const fixed = `(${replications} fixed-split experiments of ${SIZE} members, read ${READ_DAYS[READ]} days after exposure; net margin alone: ${percent(hits.margin / replications)})`;
+  line("long-term-fixed-split-picks-180-day-winner", hits.long / replications, ">=", 0.9, fixed);
+  line("short-term-fixed-split-picks-180-day-winner", hits.short / replications, "<=", 0.1, fixed);
+  const WEEKS = 8;
+  const PER_WEEK = 1_000;
+  for (const objective of ["long", "short"] as const) {
+    let picked = 0;
+    let share = 0;
+    for (let r = 0; r < replications; r++) {
+      const b = banditPick(population, objective, `long-term-bandit-${objective}-${r}`, rng, PER_WEEK, WEEKS);
+      if (b.pick === best) picked++;
+      share += b.shares[best]! / replications;
+    }
+    line(
+      `${objective === "long" ? "long-term" : "short-term"}-bandit-picks-180-day-winner`,
+      picked / replications,
+      objective === "long" ? ">=" : "<=",
+      objective === "long" ? 0.9 : 0.1,
+      `(${replications} weekly bandits, ${WEEKS} cohorts of ${PER_WEEK}; mean share of members given the winner ${percent(share)})`,
+    );
+  }
+  // The surrogate's known failure, printed without a target: a mild discount pulls purchases
+  // forward without costing much margin, and the model reads them as a better customer.
+  const mild = longTermPopulation(loadScenario("simulator/scenarios/long-term-mild-bribe.json"));
+  const mildBest = trueBest(mild);
+  console.log(
+    `long-term-mild-bribe (no target, ADR 0043 "Limits"): ` +
+      mild.truth
+        .map(
+          (t) =>
+            `${t.arm}: 14-day net revenue $${t.netRevenue14.toFixed(2)}, 180-day margin $${t.margin180.toFixed(2)}`,
+        )
+        .join("; ") +
+      `; 180-day winner ${mild.arms[mildBest]}`,
+  );
+  for (const read of [1, 3, 7]) {
+    const picked: Record<Objective, number> = { short: 0, margin: 0, long: 0 };
+    for (let r = 0; r < replications; r++) {
+      const picks = fixedSplitPicks(mild, `long-term-mild-${read}-${r}`, rng, SIZE, read);
+      for (const o of ["short", "margin", "long"] as const) if (picks[o] === mildBest) picked[o]++;
+    }
+    console.log(
+      `  read ${READ_DAYS[read]} days: long-term value ` +
+        mild.arms.map((arm, a) => `${arm} $${mean(mild.long[a]![read]!).toFixed(2)}`).join(" / ") +
+        `, picks the 180-day winner in ${percent(picked.long / replications)} (net margin alone ${percent(picked.margin / replications)}, 14-day net revenue ${percent(picked.short / replications)})`,
+    );
+  }
+  console.log(`  ${((performance.now() - began) / 1000).toFixed(1)} s`);
+}
+
+// 11. Auto-apply (issue 16): over replications of a bandit run by the app's update, guardrails
+// and auto-apply rule (scripts/auto-apply-validation.ts), the arm with the best revenue but a
+// reward cost past its limit is never shipped (0 of N), and where it stays within the limit it
+// is shipped (the share is reported, with a floor of 80%).
+if (section("auto-apply")) {
+  const replications = Number(values["auto-apply-replications"]);
+  console.log(
+    `auto-apply: ${replications} replications per scenario, 3 arms, 168 hourly periods of 100 members, the default rule ` +
+      `(P(best) ≥ 95% held 24 hours, ≥ 100 members per arm), reward cost limit +${COST_LIMIT * 100}%; ` +
+      `bandit burn-in ${AUTO_APPLY_BANDIT.burnInPeriods} periods, floor ${AUTO_APPLY_BANDIT.minShare * 100}%`,
+  );
+  for (const scenario of AUTO_APPLY_SCENARIOS) {
+    const began = performance.now();
+    const r = runAutoApplyScenario(scenario, replications, seed + 8);
+    const costLift = scenario.cost[2]! / scenario.cost[0]! - 1;
+    const breaching = costLift > COST_LIMIT;
+    const shippedText = Object.entries(r.shipped)
+      .map(([arm, n]) => `${arm} ${n}`)
+      .join(", ");
+    let pass: boolean;
+    if (breaching) {
+      pass = r.shipped.c === 0;
+      console.log(
+        `auto-apply-${scenario.name}-ships-breaching-arm: ${r.shipped.c} of ${replications} (target 0) ${pass ? "PASS" : "FAIL"}`,
+      );
+    } else {
+      const share = r.shipped.c! / replications;
+      pass = share >= 0.8;
+      console.log(
+        `auto-apply-${scenario.name}-ships-best-safe-arm: ${percent(share)} of ${replications} (target >= 80.00%) ${pass ? "PASS" : "FAIL"}`,
+      );
+    }
+    if (!pass) failures++;
+    console.log(
+      `  arm C: revenue ${scenario.revenue[2]} against ${scenario.revenue[0]}, reward cost ${costLift >= 0 ? "+" : ""}${(costLift * 100).toFixed(0)}% ` +
+        `(limit +${COST_LIMIT * 100}%); shipped: ${shippedText}; paused on a breach or SRM: ${r.paused}; neither by the end: ${r.none}; ` +
+        `median period of the ship or pause ${r.medianPeriod ?? "—"}; ${((performance.now() - began) / 1000).toFixed(1)} s`,
     );
   }
 }

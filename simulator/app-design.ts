@@ -69,6 +69,11 @@ function leverAndOverride(
   return out;
 }
 
+/** The scenario's bandit settings as the app's experiment input takes them (without the arrivals). */
+function banditOf({ arrivalDays: _arrivals, ...settings }: NonNullable<Scenario["bandit"]>) {
+  return settings;
+}
+
 export function appDesign(scenario: Scenario, currency: string): AppDesign {
   const n = scenario.variants.length;
   const holdoutVariant = scenario.variants.find((v) => v.holdout) ?? null;
@@ -126,6 +131,7 @@ export function appDesign(scenario: Scenario, currency: string): AppDesign {
         lever,
         primaryMetric: "netRevenue",
         secondaryMetrics: ["orders"],
+        ...(scenario.bandit ? { bandit: banditOf(scenario.bandit) } : {}),
         variants: ordered.map((v, i) => ({
           key: slug(v.key),
           name: v.description || v.key,

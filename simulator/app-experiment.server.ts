@@ -99,21 +99,10 @@ export async function runScenarioThroughApp(
   const scenario: Scenario =
     options.seed === undefined ? input : { ...input, shop: { ...input.shop, seed: options.seed } };
   const days = options.days ?? scenario.truth.horizonDays;
-  const definition = defineShop({ ...scenario.shop, horizonDays: Math.max(scenario.shop.horizonDays, days) });
+  const { definition, members, buyers } = scenarioMembers(scenario, days);
   const { params, calendar } = definition;
   const seed = params.seed;
   const domain = options.shop ?? `sim-${scenario.name}.myshopify.com`;
-
-  const members: SimMember[] = [];
-  let buyers = 0;
-  for (const batch of customerBatches(definition)) {
-    batch.customers.forEach((c, i) => {
-      if (!c.latent.buyer) return;
-      buyers += 1;
-      if (members.length < scenario.truth.maxCustomers)
-        members.push({ index: c.index, id: String(c.id), state: customerState(c, batch.histories[i]!) });
-    });
-  }
 
   const design = appDesign(scenario, params.currency);
   const start = new Date(calendar.endMs);
@@ -213,11 +202,28 @@ export async function runScenarioThroughApp(
   };
 }
 
+/** The scenario's shop over `days` and its buyers (the first `truth.maxCustomers`) as members to simulate. */
+export function scenarioMembers(scenario: Scenario, days: number) {
+  const definition = defineShop({ ...scenario.shop, horizonDays: Math.max(scenario.shop.horizonDays, days) });
+  const members: SimMember[] = [];
+  let buyers = 0;
+  for (const batch of customerBatches(definition)) {
+    batch.customers.forEach((c, i) => {
+      if (!c.latent.buyer) return;
+      buyers += 1;
+      if (members.length < scenario.truth.maxCustomers)
+        members.push({ index: c.index, id: String(c.id), state: customerState(c, batch.histories[i]!) });
+    });
+  }
+  return { definition, members, buyers };
+}
+
 /**
  * Erases the shop, saves the control's program as live, writes the members (joined the day
- * before launch), starts the holdout and launches the experiment.
+ * before launch; a bandit run writes none here: its members join later), starts the holdout
+ * and launches the experiment.
  */
-async function createInApp(
+export async function createInApp(
   db: PrismaClient,
   shop: string,
   design: AppDesign,

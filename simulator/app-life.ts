@@ -14,6 +14,7 @@ import { evaluateTier, type QualifyingEvent, type TierStanding } from "../app/lo
 import { DAY_MS, type Calendar } from "./model/calendar";
 import type { Rng } from "./random/rng";
 import type { CustomerState, ProgramExposure, Respond } from "./scenario/respond";
+import type { MessageChannel } from "./scenario/schema";
 
 export interface LifeContext {
   calendar: Calendar;
@@ -60,11 +61,37 @@ function exposureRewards(program: Program): ProgramExposure["rewards"] {
  * `member` lives `ctx.days` days under `program`; `heldOut` gets no program at all (no
  * points, rewards, tiers or messages). `message` is the scenario's message schedule, if any.
  */
+/** A simulated order as the app's order mirror holds it (paid, placed at `at`). */
+export function simulatedOrderRow(
+  order: { at: Date; revenueMinor: number; discountMinor: number },
+  row: { shop: string; id: bigint; customerId: bigint; name: string; currencyCode: string },
+) {
+  return {
+    ...row,
+    subtotalMinor: BigInt(order.revenueMinor),
+    totalMinor: BigInt(order.revenueMinor - order.discountMinor),
+    totalDiscountsMinor: BigInt(order.discountMinor),
+    financialStatus: "paid",
+    processedAt: order.at,
+    shopifyCreatedAt: order.at,
+  };
+}
+
 export function liveUnderProgram(
   ctx: LifeContext,
   member: SimMember,
   program: Program,
-  options: { heldOut: boolean; message?: { variant: string; everyDays: number } | null },
+  options: {
+    heldOut: boolean;
+    /** On its channel (default email): when it is read depends on the channel (scenario `channels`). */
+    message?: { variant: string; everyDays: number; channel?: MessageChannel } | null;
+    /** The first day lived (a member who joins later); 0 by default. */
+    fromDay?: number;
+    /** Each order as it is placed (the bandit run writes them to the app's mirror). */
+    onOrder?: (order: { at: Date; revenueMinor: number; discountMinor: number }) => void;
+    /** The customer's decision on a message the day it arrives (the campaign run reads it through the app). */
+    onMessageRead?: (read: { day: number; at: Date; opened: boolean; clicked: boolean }) => void;
+  },
 ): MemberLife {
   const { calendar, days, seed, respond, rng } = ctx;
   const { heldOut } = options;
@@ -89,7 +116,13 @@ export function liveUnderProgram(
   let ordersEarned = 0;
   const used = new Map<string, number>();
   const schedule = heldOut ? null : (options.message ?? null);
-  const message = { variant: schedule?.variant ?? "", daysSinceSent: 0, opened: null as boolean | null };
+  const message = {
+    variant: schedule?.variant ?? "",
+    channel: schedule?.channel ?? "email",
+    daysSinceSent: 0,
+    opened: null as boolean | null,
+    daysSinceRead: null as number | null,
+  };
   const exposure: ProgramExposure = {
     member: !heldOut,
     pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
@@ -99,19 +132,27 @@ export function liveUnderProgram(
     message: null,
     seasonality: 1,
   };
-  for (let day = 0; day < days && state.alive; day++) {
+  for (let day = options.fromDay ?? 0; day < days && state.alive; day++) {
     const now = new Date(calendar.endMs + day * DAY_MS + 12 * 3_600_000);
     exposure.seasonality = calendar.intensity[Math.min(calendar.days - 1, calendar.historyDays + day)]!;
     if (schedule) {
       if (day % schedule.everyDays === 0) {
         message.daysSinceSent = 0;
         message.opened = null;
+        message.daysSinceRead = null;
         exposure.message = message;
-      } else message.daysSinceSent++;
+      } else {
+        message.daysSinceSent++;
+        if (message.daysSinceRead !== null) message.daysSinceRead++;
+      }
     }
     rng.reseed((seed + Math.imul(day + 1, 0x9e3779b1)) | 0, member.index);
     const r = respond(state, exposure, rng);
-    if (r.openedMessage !== null) message.opened = r.openedMessage;
+    if (r.openedMessage !== null) {
+      message.opened = r.openedMessage;
+      if (r.openedMessage) message.daysSinceRead = 0;
+      options.onMessageRead?.({ day, at: now, opened: r.openedMessage, clicked: r.clickedMessage ?? false });
+    }
     if (r.droppedOut) state.alive = false;
     if (!r.purchased) continue;
     out.firstOrderDay ??= day;
@@ -138,6 +179,7 @@ export function liveUnderProgram(
     }
     const net = r.orderValueMinor - discount;
     out.netRevenueMinor += net;
+    options.onOrder?.({ at: now, revenueMinor: r.orderValueMinor, discountMinor: discount });
     if (heldOut) continue;
     const order: EarningOrder = {
       id: `${member.id}-${day}`,

@@ -5,7 +5,9 @@
 // (every member at launch, or when they became the shop's customer if later). The history
 // since launch is thinned to follow each arm's response (`respondToArms`).
 import { createExperiment, startHoldout } from "../app/experiments/experiments.server";
-import { launchExperiment } from "../app/experiments/lifecycle.server";
+import { launchExperiment, stopExperiment } from "../app/experiments/lifecycle.server";
+import { proposeCandidates, thresholdFormatter } from "../app/experiments/optimizer";
+import { optimizerExperimentInput } from "../app/experiments/optimizer.server";
 import { sweepExposures } from "../app/experiments/exposure-sweep.server";
 import { periodAt, storedBandit, updateBandit } from "../app/experiments/bandit.server";
 import { currentProgramVersion } from "../app/loyalty/services/program.server";
@@ -239,4 +241,93 @@ export async function respondToArms(
   generated.refunds = generated.refunds.filter((r) => !dropped.has(String(r.orderId)));
   generated.reviews = generated.reviews.filter((r) => !dropped.has(String(r.orderId)));
   return counts;
+}
+
+/** The demo's threshold search: weekly updates (8 over the 60 days), the other half of the rewards layer. */
+export const DEMO_SEARCH_CADENCE_MINUTES = 7 * 1440;
+
+/**
+ * The demo's reward-threshold optimization (ADR 0042): the live reward with the
+ * most value per point (the one the response model's reward rate follows), searched from half
+ * to twice its cost over four candidates placed by the optimizer's own rule on the generated
+ * history's points per customer (their order subtotals in the 365 days before launch
+ * at the live earn rate: the backfill has not run yet, so the app's ledger is empty), launched
+ * with the other experiments so the history responds to its arms. `finishThresholdSearch`
+ * stops it once its allocations are replayed: the report then shows the curve and recommends.
+ */
+export async function startDemoThresholdSearch(
+  db: PrismaClient,
+  generated: GeneratedShop,
+  launchedAt: Date,
+): Promise<string> {
+  const shop = generated.params.domain;
+  const live = (await currentProgramVersion(db, shop)).program;
+  const reward = live.rewards
+    .filter((r) => r.active && r.value.kind === "fixedAmount")
+    .sort((a, b) => valuePerPoint(b) - valuePerPoint(a))[0];
+  if (!reward) throw new Error("The demo program has no fixed-amount reward to optimise.");
+  const since = launchedAt.getTime() - 365 * DAY_MS;
+  const earned = new Map<string, number>();
+  for (const order of generated.orders) {
+    const at = Date.parse(order.createdAt ?? "");
+    if (order.customerId == null || at < since || at >= launchedAt.getTime()) continue;
+    const subtotal = order.lineItems.reduce((sum, l) => sum + Number(l.unitPrice) * l.quantity, 0);
+    const key = String(order.customerId);
+    earned.set(key, (earned.get(key) ?? 0) + subtotal * live.earning.pointsPerCurrencyUnit);
+  }
+  const values = [...earned.values()].map(Math.round);
+  const min = Math.max(10, Math.round(reward.pointsCost / 2));
+  const max = reward.pointsCost * 2;
+  const proposal = proposeCandidates(values, min, max, 4);
+  const format = thresholdFormatter("points", live.currency);
+  const input = optimizerExperimentInput(
+    live,
+    {
+      request: {
+        kind: "rewardCost",
+        targetId: reward.id,
+        min,
+        max,
+        count: 4,
+        objective: "netMargin",
+        trafficPercent: 50,
+        cadenceMinutes: DEMO_SEARCH_CADENCE_MINUTES,
+      },
+      target: { name: reward.name, current: reward.pointsCost, lower: 1, upper: max, unit: "points" },
+      candidates: proposal.candidates.map((value) => ({ value, label: format(value), reachedBy: 0 })),
+      rule: proposal.rule,
+      membersInRange: proposal.membersInRange,
+      members: values.length,
+      distribution: "points each customer earned over the year before launch",
+      warnings: [],
+    },
+    "demo",
+  );
+  const created = orThrow(
+    "createExperiment (threshold search)",
+    await createExperiment(db, shop, input, SIMULATOR_STAFF_ID),
+  );
+  orThrow(
+    "launchExperiment (threshold search)",
+    await launchExperiment(db, shop, created.id, { staffId: SIMULATOR_STAFF_ID, now: launchedAt }),
+  );
+  return created.id;
+}
+
+const valuePerPoint = (r: Program["rewards"][number]) =>
+  r.value.kind === "fixedAmount" ? r.value.amount.amountMinor / r.pointsCost : 0;
+
+/** Replays the search's weekly allocations, then stops it: a finished search with its recommendation. */
+export async function finishThresholdSearch(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  now: Date,
+): Promise<number> {
+  const periods = await replayBanditUpdates(db, shop, id, now);
+  orThrow(
+    "stopExperiment (threshold search)",
+    await stopExperiment(db, shop, id, { staffId: SIMULATOR_STAFF_ID, now }),
+  );
+  return periods;
 }

@@ -5,7 +5,10 @@
 // them: each simulated day starts from the app's member state (balance, tier, program), the
 // scenario's `respond` decides who buys, and a buyer who wants a reward asks the app's proxy
 // status route what it can redeem, redeems through the proxy redeem route (signed like
-// Shopify) and puts the code the app created on the order.
+// Shopify) and puts the code the app created on the order. They read the app's messages where
+// the app put them: email in the mail catcher and texts at the Twilio stand-in (the day they
+// arrive), and the widget inbox, fetched through the proxy like the widget does when a member
+// visits the store (the scenario's `channels`).
 //
 // A simulated day is a round of decisions; its events are played out in real time at
 // `ordersPerMinute`, and orders carry the real clock's time (the app lives in real time).
@@ -18,9 +21,23 @@ import type { Program } from "../app/loyalty/program";
 import { signedProxyQuery } from "../app/storefront/proxy-signature";
 import { customerInput, type SimCustomer } from "./customers/customers";
 import { minorText } from "./behaviour/history";
+import {
+  MailReader,
+  messageLinks,
+  textLink,
+  type MessageSource,
+  type ReceivedMessage,
+} from "./behaviour/mail-reader";
 import { Rng } from "./random/rng";
 import { customerState } from "./scenario/ground-truth";
-import { responder, type CustomerState, type ProgramExposure } from "./scenario/respond";
+import {
+  channelEffect,
+  readsMessage,
+  responder,
+  visitProbability,
+  type CustomerState,
+  type ProgramExposure,
+} from "./scenario/respond";
 import { responseSchema, type ResponseConfig } from "./scenario/schema";
 import { customerBatches, defineShop, type GeneratedShop } from "./shop";
 
@@ -61,6 +78,27 @@ export interface LiveOptions {
   seed?: number;
   log?: (line: string) => void;
   fetch?: typeof fetch;
+  /**
+   * The app's delivered email (the emulator's mail catcher): each simulated day, customers
+   * read what arrived for them, may open it (loading its images: the app's open pixel) and
+   * click (following its first link to the app), and an opened message lifts their buying as
+   * the scenario's message response says.
+   */
+  messages?: MessageSource;
+  /**
+   * The texts the app sent (the emulator's Twilio stand-in, `to` the number, `text` the body):
+   * read the day they arrive as the scenario's `channels.sms` says; a click follows the
+   * text's link to the app (its click redirect).
+   */
+  texts?: MessageSource;
+  /**
+   * Read the widget inbox: a member who visits the store (`channels.inbox`) has the widget
+   * fetch their inbox through the app proxy, reads the newest unread message as the scenario
+   * says and marks it read there.
+   */
+  inbox?: boolean;
+  /** Which of the scenario's message variants a delivered message is (default: `default`). */
+  messageVariantOf?: (message: ReceivedMessage) => string;
 }
 
 export interface LiveStats {
@@ -75,6 +113,14 @@ export interface LiveStats {
   redeemRefusals: number;
   /** Rewards wanted that the app's status did not offer for this cart (balance, minimum, availability). */
   redemptionsNotOffered: number;
+  /** Delivered messages read by their customer, opened, and clicked (every channel). */
+  messagesReceived: number;
+  messagesOpened: number;
+  messagesClicked: number;
+  /** Of those, texts; and widget inbox fetches on store visits, and inbox messages read. */
+  textsReceived: number;
+  inboxVisits: number;
+  inboxRead: number;
 }
 
 interface LiveCustomer {
@@ -85,11 +131,22 @@ interface LiveCustomer {
   program: Program | null;
   /** Codes the app issued to this customer, waiting for an order. */
   codes: Array<{ code: string; rewardId: string }>;
+  /** The latest message the app delivered to them, from the day it arrived (or, in the inbox, was read). */
+  message: {
+    variant: string;
+    channel: "email" | "sms" | "inbox";
+    day: number;
+    opened: boolean | null;
+    message: ReceivedMessage;
+  } | null;
 }
 
 type LiveEvent = () => Promise<void>;
 
 const EXTRA_CUSTOMERS = 2_000;
+/** A person's mail client (not a privacy proxy's prefetch): what the app should count as a human open. */
+const READER_UA =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
 export class LiveSimulation {
   readonly stats: LiveStats = {
@@ -102,6 +159,12 @@ export class LiveSimulation {
     webhookFailures: 0,
     redeemRefusals: 0,
     redemptionsNotOffered: 0,
+    messagesReceived: 0,
+    messagesOpened: 0,
+    messagesClicked: 0,
+    textsReceived: 0,
+    inboxVisits: 0,
+    inboxRead: 0,
   };
   private readonly customers: LiveCustomer[] = [];
   private readonly waiting: SimCustomer[] = [];
@@ -121,6 +184,9 @@ export class LiveSimulation {
   private running: Promise<void> | null = null;
   private refundSeq = 0;
   private signupsPrepared = false;
+  private readonly mail: MailReader | null;
+  private readonly texts: MailReader | null;
+  private readonly response: ResponseConfig;
   /** Why the latest redemption did not happen (proxy answer), for the log. */
   lastRefusal: string | null = null;
 
@@ -128,7 +194,8 @@ export class LiveSimulation {
     const { generated } = options;
     this.domain = generated.shop.domain;
     this.currency = generated.params.currency;
-    this.respond = responder(options.response ?? responseSchema.parse({}));
+    this.response = options.response ?? responseSchema.parse({});
+    this.respond = responder(this.response);
     this.rng = new Rng(options.seed ?? generated.params.seed, 0x11fe);
     generated.customers.forEach((sim, i) => {
       const record = options.emulator.store.findShop(this.domain)?.customers.get(sim.id) ?? null;
@@ -138,8 +205,11 @@ export class LiveSimulation {
         record,
         program: null,
         codes: [],
+        message: null,
       });
     });
+    this.mail = options.messages ? new MailReader(options.messages) : null;
+    this.texts = options.texts ? new MailReader(options.texts) : null;
     this.variants = generated.catalog.products.flatMap((p) =>
       p.variants.map((v) => ({
         id: v.id,
@@ -186,6 +256,10 @@ export class LiveSimulation {
       this.log(
         `day ${s.days}: ${s.orders} orders, ${s.signups} sign-ups, ${s.redemptions} rewards redeemed ` +
           `(${s.codesUsed} codes used, ${s.redeemRefusals} refused), ${s.refunds} refunds so far` +
+          (this.mail || this.texts
+            ? `, ${s.messagesReceived} messages received (${s.textsReceived} texts; ${s.messagesOpened} opened, ${s.messagesClicked} clicked)`
+            : "") +
+          (this.options.inbox ? `, ${s.inboxRead} inbox messages read in ${s.inboxVisits} visits` : "") +
           (this.lastRefusal ? `; last refusal: ${this.lastRefusal}` : ""),
       );
       if (this.queue.length === 0) await sleep(1_000);
@@ -225,11 +299,13 @@ export class LiveSimulation {
         record: null,
         program: null,
         codes: [],
+        message: null,
       };
       live.state.alive = sim.latent.buyer;
       this.customers.push(live);
       this.queue.push(() => this.signUp(live, sim.latent.buyer ? 5_000 + this.rng.int(6_000) : 0));
     }
+    this.readMail();
     for (const customer of this.customers) {
       if (!customer.state.alive || !customer.record) continue;
       const program = app.programOf(String(customer.sim.id));
@@ -247,10 +323,17 @@ export class LiveSimulation {
         tierMultiplier: tier?.benefits.earnMultiplier ?? 1,
         rewards: active ? rewards : [],
         nextTierThresholdMinor: next?.threshold ?? null,
-        message: null,
+        message: customer.message && {
+          variant: customer.message.variant,
+          channel: customer.message.channel,
+          daysSinceSent: this.stats.days - customer.message.day,
+          opened: customer.message.opened,
+        },
         seasonality: 1,
       };
+      if (this.options.inbox && active) this.maybeVisit(customer);
       const r = this.respond(customer.state, exposure, this.rng);
+      if (r.openedMessage !== null && customer.message) this.react(customer.message, r);
       if (r.droppedOut) customer.state.alive = false;
       if (!r.purchased) continue;
       const value = r.orderValueMinor;
@@ -264,6 +347,107 @@ export class LiveSimulation {
     for (let i = this.queue.length - 1; i > 0; i--) {
       const j = this.rng.int(i + 1);
       [this.queue[i], this.queue[j]] = [this.queue[j]!, this.queue[i]!];
+    }
+  }
+
+  /** Hands each message delivered since yesterday to its customer (the latest one counts). */
+  private readMail() {
+    if (!this.mail && !this.texts) return;
+    const byAddress = new Map<string, LiveCustomer>();
+    for (const c of this.customers) {
+      if (c.record?.email) byAddress.set(c.record.email.toLowerCase(), c);
+      if (c.record?.phone) byAddress.set(c.record.phone.replace(/[\s().-]/g, ""), c);
+    }
+    const fresh = [
+      ...(this.mail?.next() ?? []),
+      ...(this.texts?.next() ?? []).map((m) => ({ ...m, channel: "sms" as const })),
+    ];
+    for (const message of fresh) {
+      const customer = message.to.map((a) => byAddress.get(a.toLowerCase())).find(Boolean);
+      if (!customer) continue;
+      this.stats.messagesReceived += 1;
+      if (message.channel === "sms") this.stats.textsReceived += 1;
+      const variant = this.options.messageVariantOf?.(message) ?? "default";
+      const channel = message.channel ?? "email";
+      customer.message = { variant, channel, day: this.stats.days, opened: null, message };
+    }
+  }
+
+  /**
+   * A member who visits the store today has the widget fetch their inbox (through the proxy);
+   * they read the newest unread message as the scenario says and mark it read there. A read
+   * message lifts their buying from the next day, as an opened email does.
+   */
+  private maybeVisit(customer: LiveCustomer) {
+    const inbox = channelEffect(this.response, "inbox");
+    if (!this.rng.chance(visitProbability(inbox, customer.state, 1))) return;
+    const decide = this.rng.float();
+    const day = this.stats.days;
+    this.queue.push(async () => {
+      this.stats.inboxVisits += 1;
+      const answer = await this.proxy("GET", "inbox", customer);
+      if (!answer.ok) return void (await answer.body?.cancel());
+      const body = (await answer.json()) as {
+        messages?: Array<{
+          id: string;
+          title: string;
+          body: string;
+          read: boolean;
+          cta: { url: string } | null;
+        }>;
+      };
+      const unread = body.messages?.find((m) => !m.read);
+      if (!unread) return;
+      const message: ReceivedMessage = {
+        id: 0,
+        to: [],
+        subject: unread.title,
+        html: null,
+        channel: "inbox",
+        text: unread.body,
+      };
+      const variant = this.options.messageVariantOf?.(message) ?? "default";
+      const read = readsMessage(
+        this.response,
+        customer.state,
+        { variant, channel: "inbox" },
+        new Rng(Math.floor(decide * 2 ** 31)),
+      );
+      if (!read.opened) return;
+      const marked = await this.proxy("POST", "inbox", customer, { read: unread.id });
+      await marked.body?.cancel();
+      if (!marked.ok) return;
+      this.stats.inboxRead += 1;
+      this.stats.messagesOpened += 1;
+      customer.message = { variant, channel: "inbox", day, opened: true, message };
+    });
+  }
+
+  /** An opened message loads its images (the app's pixel); a click follows its link to the app. */
+  private react(
+    delivered: NonNullable<LiveCustomer["message"]>,
+    r: { openedMessage: boolean | null; clickedMessage: boolean | null },
+  ) {
+    delivered.opened = r.openedMessage;
+    if (!r.openedMessage) return;
+    this.stats.messagesOpened += 1;
+    const origin = new URL(this.options.appUrl).origin;
+    const links =
+      delivered.channel === "sms"
+        ? { images: [], click: textLink(delivered.message.text, origin) }
+        : messageLinks(delivered.message.html, origin);
+    const doFetch = this.options.fetch ?? fetch;
+    const visit = (url: string) =>
+      doFetch(url, { redirect: "manual", headers: { "User-Agent": READER_UA } })
+        .then((res) => res.body?.cancel())
+        .catch(() => undefined);
+    this.queue.push(async () => {
+      for (const url of links.images) await visit(url);
+    });
+    if (r.clickedMessage && links.click) {
+      this.stats.messagesClicked += 1;
+      const click = links.click;
+      this.queue.push(() => visit(click));
     }
   }
 
@@ -325,7 +509,12 @@ export class LiveSimulation {
     this.lastRefusal = reason;
   }
 
-  private proxy(method: "GET" | "POST", path: "status" | "redeem", customer: LiveCustomer, body?: unknown) {
+  private proxy(
+    method: "GET" | "POST",
+    path: "status" | "redeem" | "inbox",
+    customer: LiveCustomer,
+    body?: unknown,
+  ) {
     const query = signedProxyQuery({
       shop: this.domain,
       customerId: String(customer.sim.id),

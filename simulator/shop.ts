@@ -10,6 +10,7 @@ import {
   minorText,
 } from "./behaviour/history";
 import type { SimRedemption } from "./behaviour/past-loyalty";
+import { preferredShoppingHour } from "./behaviour/shopping-hour";
 import { generateCatalog, productInput, type Catalog } from "./catalog/catalog";
 import {
   customerInput,
@@ -115,7 +116,9 @@ export function* customerBatches(definition: ShopDefinition, batchSize = 100): G
       batch.customerInputs.push(
         customerInput(customer, isoAt(calendar, calendar.startMs + Math.floor(lastActivity * DAY_MS))),
       );
-      batch.truths.push(customerTruth(calendar, catalog, customer, history));
+      const truth = customerTruth(calendar, catalog, customer, history);
+      const preferredHour = preferredShoppingHour(params, calendar, customer);
+      batch.truths.push(preferredHour === null ? truth : { ...truth, preferredHour });
     }
     counters.orderSeq = sink.orderSeq;
     counters.refundSeq = sink.refundSeq;

@@ -1,6 +1,7 @@
-import { Worker, type Job, type Queue } from "bullmq";
+import { DelayedError, Worker, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "~/db.server";
+import { env } from "~/env.server";
 import { QUEUE, QUEUE_NAMES, type QueueName } from "~/jobs/definitions";
 import { startHeartbeat } from "~/jobs/heartbeat.server";
 import { createQueue, warnOnEvictionPolicy } from "~/jobs/queue.server";
@@ -10,12 +11,14 @@ import { isRedisUnreachable } from "~/redis.server";
 import { adminGraphqlFor } from "~/shopify/admin-client.server";
 import { analyticsProcessor } from "./processors/analytics";
 import { backfillProcessor } from "./processors/backfill";
+import { RealtimeLag, yieldToWebhooks } from "./backfill-yield";
+import { campaignsProcessor, type CampaignsProcessorOptions } from "./processors/campaigns";
 import { loyaltyProcessor } from "./processors/loyalty";
 import { maintenanceProcessor } from "./processors/maintenance";
 import { shopifySyncProcessor, type AdminFor } from "./processors/shopify-sync";
 import { webhooksProcessor } from "./processors/webhooks";
 
-type Processor = (job: Job) => Promise<unknown>;
+type Processor = (job: Job, token?: string) => Promise<unknown>;
 
 export type WorkerRuntimeOptions = {
   connection: Redis;
@@ -29,6 +32,8 @@ export type WorkerRuntimeOptions = {
   keepSchedulesEveryMs?: number;
   /** Age at which the sweeper re-enqueues an unfinished inbox row (default SWEEP_AFTER_MINUTES). */
   sweepAfterMinutes?: number;
+  /** Delivery job options and providers of the campaigns queue (tests: a short backoff). */
+  campaigns?: CampaignsProcessorOptions;
 };
 
 export type WorkerRuntime = { workers: Worker[]; stop: () => Promise<void> };
@@ -46,6 +51,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     backfill: createQueue(QUEUE.backfill, connection),
     shopifySync: createQueue(QUEUE.shopifySync, connection),
     analytics: createQueue(QUEUE.analytics, connection),
+    campaigns: createQueue(QUEUE.campaigns, connection),
   };
   const queueOf = (name: QueueName) => Object.values(queues).find((q) => q.name === name) as unknown as Queue;
   await upsertSchedules(queueOf);
@@ -53,15 +59,29 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     queues.maintenance.add("sweep-inbox", { catchUp: true }, { removeOnComplete: 100, removeOnFail: 100 }),
   );
 
+  const fair = env().TENANT_FAIRNESS === "on";
+  const lag = new RealtimeLag();
   const processors: Record<QueueName, Processor> = {
     webhooks: webhooksProcessor(db),
     maintenance: maintenanceProcessor(db, queues.webhooks, queues.backfill, {
       sweepAfterMinutes: options.sweepAfterMinutes,
     }),
     loyalty: loyaltyProcessor(db, queues.loyalty),
-    backfill: backfillProcessor(db),
+    // Per-shop fairness: a backfill waits while real-time webhook work is behind.
+    backfill: backfillProcessor(db, {
+      yieldToRealtime: fair
+        ? yieldToWebhooks(queues.webhooks, { threshold: concurrency, lag: (now) => lag.recent(now) })
+        : undefined,
+    }),
     "shopify-sync": shopifySyncProcessor(db, queues.shopifySync, options.shopifyAdmin ?? adminGraphqlFor),
     analytics: analyticsProcessor(db),
+    campaigns: campaignsProcessor(
+      db,
+      queues.campaigns,
+      connection,
+      options.shopifyAdmin ?? adminGraphqlFor,
+      options.campaigns,
+    ),
     ...options.processors,
   };
   // Housekeeping needs no parallelism; everything else scales with WORKER_CONCURRENCY.
@@ -81,6 +101,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       connection,
       concurrency: concurrencyOf(name),
     });
+    if (name === QUEUE.webhooks && fair) worker.on("completed", (job) => lag.observe(job));
     worker.on("error", (err) => {
       if (!isRedisUnreachable(err)) log.error({ err, queue: name }, "Worker error");
     });
@@ -104,18 +125,20 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
 }
 
 function logged(queue: string, processor: Processor): Processor {
-  return (job) =>
+  return (job, token) =>
     withLogContext({ queue, jobId: job.id ?? "", job: job.name }, async () => {
       const log = logger();
       const started = performance.now();
       try {
-        const result = await processor(job);
+        const result = await processor(job, token);
         log.info(
           { ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1, result },
           "Job completed",
         );
         return result;
       } catch (err) {
+        // A job that moved itself to later (quiet hours, a rate limit) did not fail.
+        if (err instanceof DelayedError) throw err;
         log.warn(
           { err, ms: Math.round(performance.now() - started), attempt: job.attemptsMade + 1 },
           "Job failed",

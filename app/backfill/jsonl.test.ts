@@ -86,3 +86,42 @@ describe("money", () => {
       ).toThrow();
   });
 });
+
+describe("customer lines", () => {
+  it("reads email and SMS marketing consent from the bulk export", () => {
+    const line = (email: string | null, sms: string | null) =>
+      parseLine(
+        {
+          id: "gid://shopify/Customer/7",
+          phone: "+15550102030",
+          emailMarketingConsent: email ? { marketingState: email } : null,
+          smsMarketingConsent: sms ? { marketingState: sms } : null,
+        },
+        1,
+        "USD",
+      );
+    expect(line("SUBSCRIBED", "SUBSCRIBED")).toMatchObject({ row: { emailConsent: true, smsConsent: true } });
+    expect(line("SUBSCRIBED", "UNSUBSCRIBED")).toMatchObject({
+      row: { emailConsent: true, smsConsent: false },
+    });
+    expect(line(null, null)).toMatchObject({ row: { emailConsent: false, smsConsent: false } });
+  });
+
+  it("keeps when each consent was decided, and no date for a missing or unreadable one", () => {
+    const parsed = parseLine(
+      {
+        id: "gid://shopify/Customer/7",
+        emailMarketingConsent: {
+          marketingState: "UNSUBSCRIBED",
+          consentUpdatedAt: "2026-03-01T09:30:00-05:00",
+        },
+        smsMarketingConsent: { marketingState: "SUBSCRIBED", consentUpdatedAt: "yesterday-ish" },
+      },
+      1,
+      "USD",
+    );
+    expect(parsed).toMatchObject({
+      row: { emailConsentAt: "2026-03-01T14:30:00.000Z", smsConsent: true, smsConsentAt: null },
+    });
+  });
+});

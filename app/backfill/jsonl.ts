@@ -1,5 +1,6 @@
 import { toMinor } from "~/ingest/payload-common";
 import type { MirrorLineItem } from "~/mirror/format";
+import { consentOf } from "~/ingest/consent";
 
 // Bulk operation JSONL lines as mirror rows. Each line is one object; a node of a nested
 // connection (an order's line item) carries `__parentId` and follows its parent. The
@@ -27,7 +28,8 @@ export const BULK_QUERIES: Record<BackfillResource, string> = {
   customers {
     edges { node {
       id email phone firstName lastName tags state createdAt updatedAt
-      emailMarketingConsent { marketingState }
+      emailMarketingConsent { marketingState consentUpdatedAt }
+      smsMarketingConsent { marketingState consentUpdatedAt }
       numberOfOrders
       amountSpent { amount currencyCode }
     } }
@@ -120,6 +122,10 @@ export interface CustomerRow {
   tags: string[];
   state: string | null;
   emailConsent: boolean;
+  smsConsent: boolean;
+  /** ISO instants of each consent's decision (`consentUpdatedAt`). */
+  emailConsentAt: string | null;
+  smsConsentAt: string | null;
   ordersCount: number;
   amountSpentMinor: number;
   currencyCode: string | null;
@@ -245,6 +251,8 @@ export function parseLine(object: unknown, lineNumber: number, shopCurrency: str
     case "Customer": {
       const spent = o.amountSpent as { amount?: unknown; currencyCode?: unknown } | null | undefined;
       const currency = typeof spent?.currencyCode === "string" ? spent.currencyCode : null;
+      const email = consentOf(o.emailMarketingConsent);
+      const sms = consentOf(o.smsMarketingConsent);
       return {
         type,
         row: {
@@ -255,8 +263,10 @@ export function parseLine(object: unknown, lineNumber: number, shopCurrency: str
           lastName: str(o.lastName),
           tags: strings(o.tags),
           state: typeof o.state === "string" ? o.state.toLowerCase() : null,
-          emailConsent:
-            (o.emailMarketingConsent as { marketingState?: unknown } | null)?.marketingState === "SUBSCRIBED",
+          emailConsent: email.subscribed,
+          smsConsent: sms.subscribed,
+          emailConsentAt: email.at?.toISOString() ?? null,
+          smsConsentAt: sms.at?.toISOString() ?? null,
           ordersCount: Number(o.numberOfOrders ?? 0) || 0,
           amountSpentMinor:
             spent && (typeof spent.amount === "string" || typeof spent.amount === "number")

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { consentSetSql } from "~/ingest/consent";
 import type { MirrorLineItem } from "~/mirror/format";
 import {
   JsonlFormatError,
@@ -83,6 +84,8 @@ export async function loadJsonl(
     depth?: number;
     now?: () => Date;
     onFlush?: (counts: LoadCounts) => void | Promise<void>;
+    /** Awaited before each batch is written (the backfill yields to real-time work here). */
+    beforeBatch?: () => Promise<void>;
   } = {},
 ): Promise<LoadCounts> {
   const batchRoots = options.batchRoots ?? LOAD_BATCH_ROOTS;
@@ -98,6 +101,7 @@ export async function loadJsonl(
 
   const flush = async (full: Batch) => {
     while (pending.length >= depth) await pending.shift();
+    await options.beforeBatch?.();
     const from = cursor;
     cursor += full.lines;
     const commit = writeBatch(db, target, full, from, cursor, now(), lastCommit).then(async () => {
@@ -244,11 +248,11 @@ const rowsJson = (rows: readonly object[]) => JSON.stringify(rows);
 // JSON document of the same rows, and line items are parsed once, as jsonb.
 const CUSTOMER_STAGE = `CREATE TEMP TABLE IF NOT EXISTS "backfill_customer_stage" (
   "id" bigint, "email" text, "phone" text, "firstName" text, "lastName" text, "tags" text[], "state" text,
-  "emailConsent" boolean, "ordersCount" int, "amountSpentMinor" bigint, "currencyCode" text,
+  "emailConsent" boolean, "smsConsent" boolean, "emailConsentAt" timestamp, "smsConsentAt" timestamp, "ordersCount" int, "amountSpentMinor" bigint, "currencyCode" text,
   "shopifyCreatedAt" timestamp, "shopifyUpdatedAt" timestamp
 ) ON COMMIT DELETE ROWS`;
-const CUSTOMER_COLUMNS = `"id", "email", "phone", "firstName", "lastName", "tags", "state", "emailConsent", "ordersCount",
-  "amountSpentMinor", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt"`;
+const CUSTOMER_COLUMNS = `"id", "email", "phone", "firstName", "lastName", "tags", "state", "emailConsent", "smsConsent",
+  "emailConsentAt", "smsConsentAt", "ordersCount", "amountSpentMinor", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt"`;
 
 async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: Date) {
   const lines = rows.map((r) =>
@@ -261,6 +265,9 @@ async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: D
       copyField(arrayLiteral(r.tags)),
       copyField(r.state),
       r.emailConsent,
+      r.smsConsent,
+      copyField(utcTimestamp(r.emailConsentAt)),
+      copyField(utcTimestamp(r.smsConsentAt)),
       r.ordersCount,
       r.amountSpentMinor,
       copyField(r.currencyCode),
@@ -282,7 +289,9 @@ async function upsertCustomers(tx: Tx, shop: string, rows: CustomerRow[], now: D
      ON CONFLICT ("shop", "id") DO UPDATE SET
        "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "firstName" = EXCLUDED."firstName",
        "lastName" = EXCLUDED."lastName", "tags" = EXCLUDED."tags", "state" = EXCLUDED."state",
-       "emailConsent" = EXCLUDED."emailConsent", "ordersCount" = EXCLUDED."ordersCount",
+       ${consentSetSql("email")},
+       ${consentSetSql("sms")},
+       "ordersCount" = EXCLUDED."ordersCount",
        "amountSpentMinor" = EXCLUDED."amountSpentMinor", "currencyCode" = EXCLUDED."currencyCode",
        "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
        "syncedAt" = EXCLUDED."syncedAt"

@@ -48,6 +48,11 @@ export interface BackfillDeps {
   creditHooks?: CreditHooks;
   /** Runs once the run completes (the dashboard aggregates need a full refresh). */
   afterCompleted?: (shop: string) => Promise<void>;
+  /**
+   * Awaited before each load and credit batch: the worker's waits while real-time webhook
+   * work is backed up (bounded, so the run always advances; workers/backfill-yield.ts).
+   */
+  yieldToRealtime?: () => Promise<void>;
 }
 
 const ACTIVE = ["queued", "running"] as const;
@@ -125,7 +130,7 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
           pool,
           { runId, shop: run.shop, shopCurrency, resource, linesLoaded: Number(run.linesLoaded) },
           jsonlBatches(run.fileUrl, { skipLines: Number(run.linesLoaded), fetch: deps.fetch }),
-          { now, batchRoots: deps.loadBatchRoots },
+          { now, batchRoots: deps.loadBatchRoots, beforeBatch: deps.yieldToRealtime },
         );
         log.info(
           { resource, slice: run.slice, ...counts, ms: Math.round(performance.now() - started) },
@@ -170,6 +175,7 @@ export async function runBackfill(runId: string, deps: BackfillDeps): Promise<Ba
         const ids = await nextCustomerIds(db, run.shop, cursor, deps.creditBatchCustomers);
         if (ids.length === 0) break;
         while (pending.length >= CREDIT_PIPELINE_DEPTH) await pending.shift();
+        await deps.yieldToRealtime?.();
         const batch = creditBatch(
           pool,
           { ...target, cursor },

@@ -10,8 +10,11 @@ export interface SqlTx {
   /** Runs a statement; returns the affected row count. */
   exec(sql: string, params?: unknown[]): Promise<number>;
   rows<T>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** `COPY … FROM STDIN` (text format) with `data` as the whole input; returns the rows copied. */
-  copyFrom(sql: string, data: string): Promise<number>;
+  /**
+   * `COPY … FROM STDIN` (text format) with `data` as the whole input (or its UTF-8 bytes, in
+   * pieces, sent in order); returns the rows copied.
+   */
+  copyFrom(sql: string, data: string | readonly Buffer[]): Promise<number>;
 }
 
 /** One small pool per database URL per process (the backfill keeps two batches in flight). */
@@ -52,16 +55,17 @@ interface CopyConnection {
 // node-postgres speaks the COPY sub-protocol but ships no writer for it (that is the
 // pg-copy-streams package): a Query whose copy-in handler sends the prepared input as
 // CopyData and ends it. The server answers as for any statement (CommandComplete "COPY n").
-function copyFrom(client: pg.PoolClient, sql: string, data: string): Promise<number> {
+function copyFrom(client: pg.PoolClient, sql: string, data: string | readonly Buffer[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const query = new pg.Query(sql) as pg.Query & {
       handleCopyInResponse(connection: CopyConnection): void;
       callback: (error: Error | null, result?: pg.QueryResult) => void;
     };
-    const buffer = Buffer.from(data, "utf8");
+    const buffers = typeof data === "string" ? [Buffer.from(data, "utf8")] : data;
     query.handleCopyInResponse = (connection) => {
-      for (let at = 0; at < buffer.length; at += COPY_CHUNK)
-        connection.sendCopyFromChunk(buffer.subarray(at, at + COPY_CHUNK));
+      for (const buffer of buffers)
+        for (let at = 0; at < buffer.length; at += COPY_CHUNK)
+          connection.sendCopyFromChunk(buffer.subarray(at, at + COPY_CHUNK));
       connection.endCopyFrom();
     };
     query.callback = (error, result) => (error ? reject(error) : resolve(result?.rowCount ?? 0));

@@ -29,18 +29,35 @@ export interface AssignableVariant {
  * force over time, and what sticks a member to an arm once assigned.
  */
 export interface BanditAssignment {
-  /** Allocations after launch, ascending: from `from` (epoch ms) on, `weights` in variant order. */
-  allocations: readonly { from: number; weights: readonly number[] }[];
+  /**
+   * Allocations after launch, ascending: from `from` (epoch ms) on, `weights` in variant order;
+   * a contextual bandit's also carry the segments' own weights of the same period.
+   */
+  allocations: readonly {
+    from: number;
+    weights: readonly number[];
+    segments?: ReadonlyMap<string, readonly number[]>;
+  }[];
   /** Members already assigned (their exposure is recorded): the variant key they got. */
   recorded: ReadonlyMap<bigint, string>;
   /** Members not yet recorded, with when they joined (epoch ms). */
   joined: ReadonlyMap<bigint, number>;
+  /** Present for a contextual bandit (ADR 0044). */
+  context?: BanditContextLookup | null;
+}
+
+/** A contextual bandit's member contexts, read when the running set loads (bandit-context.server.ts). */
+export interface BanditContextLookup {
+  /** The context of each member in `joined` (null: unknown, the pooled allocation). */
+  of: ReadonlyMap<bigint, string | null>;
+  /** The context of a member newer than the loaded set. */
+  newcomer: string | null;
 }
 
 export interface AssignableExperiment {
   id: string;
   key: string;
-  kind: "holdout" | "test";
+  kind: "holdout" | "test" | "campaign";
   lever: string | null;
   salt: string;
   audience: Audience;
@@ -67,6 +84,8 @@ export interface Arm {
   /** The variant's key qualified by its experiment ("<experiment>:<variant>"), as entries record it. */
   variantKey: string;
   control: boolean;
+  /** A contextual bandit's context of the member at assignment (what the exposure records). */
+  context?: string | null;
 }
 
 export interface MemberAssignment {
@@ -125,6 +144,25 @@ export function allocationAt(
   return found;
 }
 
+/** The allocation in force at `at` for a member in `context`: the segment's own that period, else the pooled one. */
+export function contextualAllocationAt(
+  allocations: BanditAssignment["allocations"],
+  at: number,
+  context: string | null,
+): readonly number[] | null {
+  let found: BanditAssignment["allocations"][number] | null = null;
+  for (const a of allocations) {
+    if (a.from > at) break;
+    found = a;
+  }
+  if (!found) return null;
+  return (context !== null && found.segments?.get(context)) || found.weights;
+}
+
+/** The context a contextual bandit assigns a not-yet-recorded member in. */
+const contextOf = (lookup: BanditContextLookup, bandit: BanditAssignment, customerId: bigint) =>
+  bandit.joined.has(customerId) ? (lookup.of.get(customerId) ?? null) : lookup.newcomer;
+
 /**
  * A bandit's variant for a customer: the one recorded at their assignment, else the bucket
  * walked over the allocation in force when they were assigned: their exposure instant,
@@ -140,24 +178,28 @@ function banditVariant(
 ) {
   const recorded = bandit.recorded.get(customerId);
   const kept = recorded === undefined ? undefined : e.variants.find((v) => v.key === recorded);
-  if (kept) return kept;
+  if (kept) return { variant: kept };
   const instant = Math.max(
     bandit.joined.get(customerId) ?? at,
     e.launchedAt?.getTime() ?? -Infinity,
     e.startsAt?.getTime() ?? -Infinity,
   );
-  const weights = allocationAt(bandit.allocations, instant);
-  return variantAt(
+  const context = bandit.context ? contextOf(bandit.context, bandit, customerId) : undefined;
+  const weights = bandit.context
+    ? contextualAllocationAt(bandit.allocations, instant, context ?? null)
+    : allocationAt(bandit.allocations, instant);
+  const variant = variantAt(
     e.variants.map((v, i) => ({ v, weight: weights ? (weights[i] ?? 0) : 1 })),
     bucket,
   ).v;
+  return { variant, context };
 }
 
 const arm = (shop: string, e: AssignableExperiment, customerId: bigint, at: number) => {
   const bucket = bucketOf(shop, e.salt, customerId);
-  const variant = e.bandit
+  const { variant, context } = e.bandit
     ? banditVariant(e, e.bandit, customerId, bucket, at)
-    : variantAt(e.variants, bucket);
+    : { variant: variantAt(e.variants, bucket), context: undefined };
   return {
     variant,
     arm: {
@@ -165,6 +207,7 @@ const arm = (shop: string, e: AssignableExperiment, customerId: bigint, at: numb
       experimentKey: e.key,
       variantKey: qualifiedKey(e.key, variant.key),
       control: variant.control,
+      ...(context !== undefined ? { context } : {}),
     },
   };
 };

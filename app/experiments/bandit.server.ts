@@ -7,9 +7,18 @@ import {
   type BanditSettings,
   type BanditUpdate,
 } from "./stats/bandit-allocation";
+import { gpScorer } from "./stats/bandit-gp";
 import type { MeanStats } from "./stats/estimates";
+import type { EarnRateOptimizer } from "./earn-rate-optimizer";
+import {
+  contextualExpectedShares,
+  segmentAllocationRows,
+  segmentStatistics,
+  type ContextSettings,
+} from "./contextual-bandit.server";
 import { sweepExposures } from "./exposure-sweep.server";
-import { METRICS, type MetricDefinition } from "./metrics";
+import { NO_SURROGATE, requireSurrogateChanges, type SurrogateChanges } from "./long-term.server";
+import { METRICS, needsSurrogate, type MetricDefinition } from "./metrics";
 import { MEMBER_FACTS_SQL } from "./metrics.server";
 import { forgetRunning, RUNNING_TTL_MS } from "./running.server";
 
@@ -23,8 +32,18 @@ import { forgetRunning, RUNNING_TTL_MS } from "./running.server";
 
 export const ALLOCATION_GRACE_MS = 2 * RUNNING_TTL_MS;
 
-export interface StoredBandit extends BanditSettings {
+export interface StoredBandit extends BanditSettings, ContextSettings {
   cadenceMinutes: number;
+  /** A one-dimensional optimizer's candidates (earn-rate-optimizer.ts); absent for a plain bandit. */
+  optimizer?: EarnRateOptimizer | { kind: string };
+}
+
+/** How an optimizer's arms are scored: a GP over the earn rates; undefined (independent arms) otherwise. */
+export function optimizerScorer(settings: StoredBandit) {
+  const o = settings.optimizer;
+  if (o?.kind !== "earnRate") return undefined;
+  const { candidates } = o as EarnRateOptimizer;
+  return gpScorer(candidates, { min: Math.min(...candidates), max: Math.max(...candidates) });
 }
 
 export function storedBandit(json: unknown): StoredBandit {
@@ -38,7 +57,8 @@ export const periodAt = (launchedAt: Date, cadenceMinutes: number, now: Date) =>
 /**
  * The primary metric's sufficient statistics per allocation period (`periods[p][a]`, variants
  * in order; period 0 is launch, p ≥ 1 the p-th stored allocation): members grouped by the
- * allocation in force at their exposure.
+ * allocation in force at their exposure. The long-term value's surrogate is loaded unless
+ * given (`surrogate`; the report, which reads only the counts, passes none).
  */
 async function periodBuckets(
   db: PrismaClient,
@@ -48,12 +68,16 @@ async function periodBuckets(
   metric: MetricDefinition & { kind: "mean" },
   starts: readonly Date[],
   asOf: Date,
+  surrogate?: SurrogateChanges,
 ): Promise<MeanStats[][]> {
+  const lt = needsSurrogate([metric])
+    ? (surrogate ?? (await requireSurrogateChanges(db, shop, experiment.id, asOf)))
+    : NO_SURROGATE;
   const rows = await db.$queryRawUnsafe<
     { variant: string; period: number; n: number; s: number; ss: number }[]
   >(
     `${MEMBER_FACTS_SQL}
-     SELECT variant, width_bucket(extract(epoch FROM at)::float8, $5::float8[])::int AS period,
+     SELECT variant, width_bucket(extract(epoch FROM at)::float8, $7::float8[])::int AS period,
             count(*)::float8 AS n, sum(${metric.value})::float8 AS s,
             sum((${metric.value})::float8 * (${metric.value}))::float8 AS ss
      FROM m GROUP BY 1, 2`,
@@ -61,6 +85,8 @@ async function periodBuckets(
     experiment.id,
     asOf,
     experiment.grossMarginBps / 10_000,
+    lt.customerIds,
+    lt.changes,
     starts.map((d) => d.getTime() / 1000),
   );
   const periods = Array.from({ length: starts.length + 1 }, () =>
@@ -87,6 +113,8 @@ export type BanditOutcome =
 export interface BanditDeps {
   /** The statistics loader (tests make it fail). */
   statistics?: typeof periodStatistics;
+  /** A contextual bandit's per-segment loader (contextual-bandit.server.ts). */
+  segmentStatistics?: typeof segmentStatistics;
 }
 
 /** Writes the allocation of the period `now` falls in, once (see the top of the file). */
@@ -138,14 +166,35 @@ export async function updateBandit(
     settings,
     higherIsBetter: metric.higherIsBetter,
     seed: period + 1,
+    scorer: optimizerScorer(settings),
   });
-  const written = await db.experimentAllocation.createMany({
+  const effectiveFrom = new Date(now.getTime() + ALLOCATION_GRACE_MS);
+  // A contextual bandit's segment allocations are written with the pooled one, in one transaction.
+  const segmentRows = settings.context
+    ? (
+        await segmentAllocationRows(db, shop, {
+          experiment: e,
+          variantKeys: keys,
+          metric,
+          starts: existing.filter((a) => a.period > 0).map((a) => a.effectiveFrom),
+          previousPeriod: last?.period ?? null,
+          pooled: update,
+          pooledCurrent: current,
+          settings,
+          period,
+          effectiveFrom,
+          now,
+          statistics: deps.segmentStatistics,
+        })
+      ).rows
+    : [];
+  const pooledRow = db.experimentAllocation.createMany({
     data: [
       {
         shop,
         experimentId,
         period,
-        effectiveFrom: new Date(now.getTime() + ALLOCATION_GRACE_MS),
+        effectiveFrom,
         weights: keys.map((key, i) => ({ key, bps: update.weightsBps[i]! })),
         phase: update.phase,
         reason: update.reason,
@@ -154,6 +203,14 @@ export async function updateBandit(
     ],
     skipDuplicates: true,
   });
+  const written = segmentRows.length
+    ? (
+        await db.$transaction([
+          pooledRow,
+          db.experimentSegmentAllocation.createMany({ data: segmentRows, skipDuplicates: true }),
+        ])
+      )[0]
+    : await pooledRow;
   forgetRunning(shop);
   return written.count ? { status: "written", period, update } : { status: "exists", period };
 }
@@ -221,6 +278,7 @@ export async function banditReport(
   const share = (weights: unknown, key: string) =>
     ((weights as { key: string; bps: number }[]).find((w) => w.key === key)?.bps ?? 0) / 10_000;
   const inForce = rows.filter((a) => a.period > 0);
+  // Counts only: the metric's sums are not read, so no surrogate is needed.
   const counts = await periodBuckets(
     db,
     shop,
@@ -229,6 +287,7 @@ export async function banditReport(
     metric,
     inForce.map((a) => a.effectiveFrom),
     asOf,
+    NO_SURROGATE,
   );
   const expected = variantKeys.map(() => 0);
   let total = 0;
@@ -239,6 +298,10 @@ export async function banditReport(
       expected[a]! += n * (p === 0 ? 1 / variantKeys.length : share(inForce[p - 1]!.weights, key));
     });
   });
+  // A contextual bandit assigned by segment: its expected shares follow the segments' allocations.
+  const contextual = storedBandit(e.bandit).context
+    ? await contextualExpectedShares(db, shop, e.id, variantKeys, inForce, asOf)
+    : null;
   return {
     allocations: rows.map((a) => ({
       period: a.period,
@@ -248,8 +311,10 @@ export async function banditReport(
       reason: a.reason,
       posterior: a.posterior,
     })),
-    expectedShares: Object.fromEntries(
-      variantKeys.map((k, a) => [k, total > 0 ? expected[a]! / total : 1 / variantKeys.length]),
-    ),
+    expectedShares:
+      contextual ??
+      Object.fromEntries(
+        variantKeys.map((k, a) => [k, total > 0 ? expected[a]! / total : 1 / variantKeys.length]),
+      ),
   };
 }

@@ -1,7 +1,9 @@
+import { BANDIT_CONTEXTS } from "./contexts";
 import { z } from "zod";
 import { defaultTrigger, EXPOSURE_TRIGGERS, LEVER_KEYS, LEVERS, triggerAllowed } from "./levers";
 import { METRIC_KEYS } from "./metric-keys";
 import { METRICS } from "./metrics";
+import { optimizerSettingsSchema } from "./optimizer";
 
 // What a merchant (or the simulator) submits to create or edit a draft experiment. Zod
 // turns every malformed field into a field error (422); the service adds what needs the
@@ -75,6 +77,10 @@ export const banditInputSchema = z.object({
     .min(10, { error: "At least 10." })
     .max(100_000)
     .default(100),
+  /** A threshold optimizer's search (optimizer.ts), set by its service, kept with the settings. */
+  optimizer: optimizerSettingsSchema.optional(),
+  /** Contextual allocation (ADR 0044): a segment whose own allocation its members get; null: one for everyone. */
+  context: z.enum(BANDIT_CONTEXTS, { error: "Choose what to allocate by." }).nullable().default(null),
 });
 
 export type BanditInput = z.input<typeof banditInputSchema>;
@@ -200,6 +206,8 @@ export function banditSettings(input: z.output<typeof banditInputSchema> | null)
     minShare: input.minSharePercent / 100,
     maxChange: input.maxChangePercent / 100,
     minMembersPerArm: input.minMembersPerArm,
+    ...(input.optimizer ? { optimizer: input.optimizer } : {}),
+    ...(input.context ? { context: input.context } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import {
 import { overrideErrors } from "./levers";
 import { sweepAfterLaunch } from "./exposure-sweep.server";
 import { forgetRunning } from "./running.server";
+import { loadSurrogateModel } from "./long-term.server";
 
 // Creating and editing experiments: every way a definition can be wrong becomes a 422 with
 // field errors and writes nothing. The lifecycle (launch, pause, stop, ship) is in
@@ -38,7 +39,12 @@ export async function getExperiment(db: PrismaClient | Prisma.TransactionClient,
 
 /** The shop's experiments (the holdout included), newest first. */
 export async function listExperiments(db: PrismaClient, shop: string): Promise<ExperimentWithVariants[]> {
-  return db.experiment.findMany({ where: { shop }, include: withVariants, orderBy: { createdAt: "desc" } });
+  // A campaign's experiment is read on its campaign's report (app/campaigns/measure).
+  return db.experiment.findMany({
+    where: { shop, kind: { not: "campaign" } },
+    include: withVariants,
+    orderBy: { createdAt: "desc" },
+  });
 }
 
 /** Parses a definition and checks each variant's override against the live program. */
@@ -61,6 +67,10 @@ async function validDefinition(
       errors[`variants.${i}.override.${path}`] = message;
   });
   if (Object.keys(errors).length) return unprocessable("A variant does not make a valid program.", errors);
+  if (parsed.data.primaryMetric === "longTermValue") {
+    const model = await loadSurrogateModel(db, shop);
+    if (!model.ok) return unprocessable(model.reason, { primaryMetric: model.reason });
+  }
   return { ok: true, value: parsed.data };
 }
 
@@ -120,6 +130,8 @@ export async function createExperiment(
   shop: string,
   input: unknown,
   staffId: string | null = null,
+  /** An optimizer's description, stored in the bandit's settings (earn-rate-optimizer.server.ts builds it). */
+  extras: { optimizer?: Prisma.InputJsonObject } = {},
 ): Promise<Outcome<ExperimentWithVariants>> {
   const valid = await validDefinition(db, shop, input);
   if (!valid.ok) return valid;
@@ -135,6 +147,9 @@ export async function createExperiment(
         salt: `${d.key}-${crypto.randomUUID().slice(0, 8)}`,
         createdBy: staffId,
         ...columns(d),
+        ...(extras.optimizer && d.bandit
+          ? { bandit: { ...banditSettings(d.bandit)!, optimizer: extras.optimizer } }
+          : {}),
         variants: { create: variantRows(d) },
       },
       include: withVariants,

@@ -3,6 +3,7 @@ import { QUEUE } from "~/jobs/definitions";
 import { enqueue, enqueueMetafieldSync } from "~/jobs/producers.server";
 import { logger } from "~/logger.server";
 import type { AssignableExperiment } from "./assignment";
+import { recordContexts } from "./bandit-context.server";
 import { insertExposures, type ExposureRow } from "./exposure.server";
 import { assigner, loadRunning, MEMBER_JOINED_AT_SQL } from "./running.server";
 
@@ -69,13 +70,16 @@ export async function sweepExposures(db: PrismaClient, shop: string, now: Date):
       );
       const last = page.at(-1)?.customerId;
       const rows: ExposureRow[] = [];
+      const contexts: { customerId: bigint; context: string | null }[] = [];
       for (const m of page) {
         if (m.joinedAt > now) continue;
         const at = m.joinedAt > start ? m.joinedAt : start;
         const arm = assigner(shop, set, at)(m.customerId).arms.find((a) => a.experimentId === e.id);
         if (arm) rows.push({ experimentId: e.id, customerId: m.customerId, variantKey: arm.variantKey, at });
+        if (arm?.context !== undefined) contexts.push({ customerId: m.customerId, context: arm.context });
       }
       await insertExposures(exec, shop, rows, "assignment");
+      await recordContexts(exec, shop, e.id, contexts);
       result.exposed += rows.length;
       const resync = rows.filter((r) => resyncArms.has(r.variantKey)).map((r) => r.customerId);
       if (resync.length)
@@ -90,8 +94,14 @@ export async function sweepExposures(db: PrismaClient, shop: string, now: Date):
       data: { exposedThrough: now },
     });
   }
+  // A launch in a large shop writes its exposures at once: until autovacuum analyzes the
+  // table, the report aggregation that follows would plan with the statistics of the table
+  // as it was (row estimates off by the whole launch). A sampled ANALYZE takes about a second.
+  if (result.exposed >= ANALYZE_AFTER_EXPOSURES) await db.$executeRawUnsafe(`ANALYZE "ExperimentExposure"`);
   return result;
 }
+
+const ANALYZE_AFTER_EXPOSURES = 50_000;
 
 /** The sweep job of one shop; repeated requests while one waits add nothing. */
 export function exposureSweepJob(shop: string) {

@@ -27,7 +27,7 @@ export interface MemberExperiments {
   arms: {
     experimentId: string;
     experimentName: string;
-    kind: "holdout" | "test";
+    kind: "holdout" | "test" | "campaign";
     variantKey: string;
     variantName: string;
     control: boolean;

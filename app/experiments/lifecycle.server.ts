@@ -14,6 +14,7 @@ import {
   type Outcome,
 } from "./experiments.server";
 import { metafieldArms, sweepAfterLaunch, tolerateRedis } from "./exposure-sweep.server";
+import { loadSurrogateModel } from "./long-term.server";
 import { forgetRunning } from "./running.server";
 import { enqueueMetafieldSync } from "~/jobs/producers.server";
 
@@ -25,7 +26,12 @@ import { enqueueMetafieldSync } from "~/jobs/producers.server";
 // it have their metafields (what the checkout's discount function reads) marked and the
 // sync job enqueued; Shopify is never called from the request.
 
-type Options = { staffId?: string | null; now?: Date };
+type Options = {
+  staffId?: string | null;
+  now?: Date;
+  /** Recorded with the step's audit entry (the optimizer's rule and statistics, auto-apply.server.ts). */
+  details?: Record<string, unknown>;
+};
 
 const changesPerks = (e: { kind: string; lever: string | null }) =>
   e.kind === "holdout" || e.lever === "tiers";
@@ -82,7 +88,7 @@ async function transition(
       where: { id, shop, status: { in: from } },
       data: { ...data.value, status: to },
     });
-    await audit(tx, shop, id, verb[to]!, options.staffId ?? null, undefined, options.now);
+    await audit(tx, shop, id, verb[to]!, options.staffId ?? null, options.details, options.now);
     await markMetafields(tx, e);
     changed = true;
     return { ok: true, value: (await getExperiment(tx, shop, id))! };
@@ -104,7 +110,8 @@ const verb: Record<ExperimentStatus, string> = {
 };
 
 /**
- * Starts a draft (or resumes a paused experiment). 422 without a primary metric, or when
+ * Starts a draft (or resumes a paused experiment). 422 without a primary metric, with the
+ * long-term value as primary metric while the shop has no lifetime-value model, or when
  * the running experiments on its lever leave too little of the layer's traffic.
  */
 export function launchExperiment(db: PrismaClient, shop: string, id: string, options: Options = {}) {
@@ -113,6 +120,10 @@ export function launchExperiment(db: PrismaClient, shop: string, id: string, opt
       return unprocessable("Choose a primary metric before launching.", {
         primaryMetric: "Choose a primary metric.",
       });
+    if (e.primaryMetric === "longTermValue") {
+      const model = await loadSurrogateModel(tx, shop);
+      if (!model.ok) return unprocessable(model.reason, { primaryMetric: model.reason });
+    }
     if (e.status === "paused" || e.kind === "holdout") return { ok: true, value: {} };
     const range = await layerRange(tx, shop, e.lever!, e.id, e.trafficBps);
     if (!range)

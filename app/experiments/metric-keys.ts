@@ -10,6 +10,7 @@ export const METRIC_KEYS = [
   "rewardCost",
   "pointsLiability",
   "netMargin",
+  "longTermValue",
 ] as const;
 
 export type MetricKey = (typeof METRIC_KEYS)[number];

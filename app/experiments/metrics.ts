@@ -33,9 +33,11 @@ export const ORDER_NET_REVENUE_SQL = `
  * `rev` net revenue, `ord` orders, `ord60` orders within 60 days of exposure, `cost` reward
  * cost (discounts actually given by redeemed rewards, at their value), `red` redemptions,
  * `pts` points credited net (the liability the member added), `gm` the margin share,
- * `cov` net revenue in the 90 days before exposure (CUPED).
+ * `cov` net revenue in the 90 days before exposure (CUPED), `dclv` the change in predicted
+ * lifetime value from exposure to the analysis instant (long-term.ts; 0 unless the caller
+ * computed it, which metrics.server.ts does whenever `longTermValue` is asked for).
  */
-export type MemberFact = "rev" | "ord" | "ord60" | "cost" | "red" | "pts" | "gm" | "cov";
+export type MemberFact = "rev" | "ord" | "ord60" | "cost" | "red" | "pts" | "gm" | "cov" | "dclv";
 
 export type MetricDefinition =
   | {
@@ -141,7 +143,25 @@ export const METRICS: Record<MetricKey, MetricDefinition> = {
     higherIsBetter: true,
     unit: "money",
   },
+  // The long-term objective (ADR 0043): the net margin since exposure plus
+  // the change in the member's predicted lifetime value (the shop's current BG/NBD +
+  // Gamma-Gamma fit applied to their history at exposure and now), valued at the same gross
+  // margin. A surrogate index: what the member made so far plus what the model now expects of
+  // them beyond what it expected at exposure.
+  longTermValue: {
+    key: "longTermValue",
+    name: "Long-term value: net margin + change in predicted lifetime value",
+    kind: "mean",
+    value: "((rev + dclv) * gm - cost)",
+    cuped: true,
+    higherIsBetter: true,
+    unit: "money",
+  },
 };
+
+/** Metrics that read the lifetime-value surrogate (the shop needs a fitted lifetime-value model). */
+export const needsSurrogate = (metrics: readonly { key: MetricKey }[]) =>
+  metrics.some((m) => m.key === "longTermValue");
 
 /** The SELECT list of sufficient statistics for `metrics` over the member rows, with stable aliases. */
 export function sufficientStatisticsSql(metrics: readonly MetricDefinition[]): string {

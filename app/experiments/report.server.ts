@@ -3,6 +3,7 @@ import { currentProgramVersion } from "~/loyalty/services/program.server";
 import { qualifiedKey } from "./assignment";
 import { banditReport, type BanditReport } from "./bandit.server";
 import { getExperiment, type ExperimentWithVariants } from "./experiments.server";
+import { experimentAggregate, experimentRows, type ExperimentRows } from "./aggregates.server";
 import { incrementalValue, type IncrementalValue } from "./incremental-value";
 import { METRICS } from "./metrics";
 import { aggregateExperiment } from "./metrics.server";
@@ -17,23 +18,44 @@ import {
 
 // What the report page and the dashboard's incremental-value card show: the SQL aggregation
 // (metrics.server.ts) analysed by the pure statistics (stats/). Sequential intervals, so a
-// merchant may look every day.
+// merchant may look every day. The admin pages read the stored aggregate
+// (aggregates.server.ts: `figures: "stored"`), the same rows computed by a job, dated by
+// `asOf`; everything else (auto-apply, decisions, tests) aggregates live.
 
 const DAY_MS = 86_400_000;
 
+/** Live: aggregated now from the order tables. Stored: the experiment's aggregate (aggregates.server.ts). */
+export type Figures = "live" | "stored";
+
+/** When a report's figures were computed, for the page to say (null for live figures). */
+export type Freshness = { computedAt: Date; stale: boolean } | null;
+
 export interface ExperimentReport {
   experiment: ExperimentWithVariants;
+  /** The instant the figures are as of: the request's for live figures, the refresh's for stored ones. */
   asOf: Date;
+  freshness: Freshness;
   daysRunning: number;
   /** Control first, as the analysis lists arms. */
   variants: { key: string; name: string; weight: number; control: boolean; exposed: number }[];
   analysis: ExperimentAnalysis;
+  /**
+   * Each arm's sufficient statistics over every exposure day (`n`, `<metric>_s`, …), in
+   * `variants` order: for callers that show raw totals beside the analysis without
+   * aggregating again (the campaign report).
+   */
+  totals: Record<string, number>[];
   /** The primary metric's cumulative lift by exposure day (the chart). */
   series: { days: Date[]; points: SeriesPoint[] };
   grossMarginPercent: number;
   metrics: { key: MetricKey; name: string; higherIsBetter: boolean; unit: string }[];
   /** A bandit's allocation history and expected shares (null for a fixed split). */
   bandit: BanditReport | null;
+  /**
+   * Why the long-term value is missing from the analysis (the shop has no usable lifetime-value
+   * model), when the experiment names it; null otherwise.
+   */
+  longTermNotice: string | null;
 }
 
 function arms(experiment: ExperimentWithVariants) {
@@ -52,14 +74,18 @@ export async function experimentReport(
   db: PrismaClient,
   shop: string,
   experimentId: string,
-  options: { asOf?: Date } = {},
+  options: { asOf?: Date; figures?: Figures; experiment?: ExperimentWithVariants } = {},
 ): Promise<ExperimentReport | null> {
-  const experiment = await getExperiment(db, shop, experimentId);
-  if (!experiment) return null;
-  const asOf = options.asOf ?? new Date();
+  const experiment = options.experiment ?? (await getExperiment(db, shop, experimentId));
+  if (!experiment || experiment.shop !== shop || experiment.id !== experimentId) return null;
+  const { rows, longTerm, longTermReason, asOf, freshness } = await figuresOf(db, shop, experiment, options);
   const ordered = arms(experiment);
   const keys = ordered.map((v) => qualifiedKey(experiment.key, v.key));
-  const rows = await aggregateExperiment(db, shop, experiment.id, asOf, experiment.grossMarginBps);
+  const plan = {
+    primary: experiment.primaryMetric as MetricKey | null,
+    secondary: experiment.secondaryMetrics as MetricKey[],
+    guardrails: experiment.guardrails as { metric: MetricKey; threshold: number }[],
+  };
   const { total, cumulative } = sumsByVariant(rows, keys);
   const bandit = await banditReport(
     db,
@@ -68,11 +94,13 @@ export async function experimentReport(
     ordered.map((v) => v.key),
     asOf,
   );
-  const plan = {
-    primary: experiment.primaryMetric as MetricKey | null,
-    secondary: experiment.secondaryMetrics as MetricKey[],
-    guardrails: experiment.guardrails as { metric: MetricKey; threshold: number }[],
-  };
+  // The long-term value is computed when the shop has a lifetime-value model; otherwise the
+  // report says so (longTermNotice) instead of counting the change in lifetime value as zero.
+  if (!longTerm) {
+    if (plan.primary === "longTermValue") plan.primary = null;
+    plan.secondary = plan.secondary.filter((k) => k !== "longTermValue");
+    plan.guardrails = plan.guardrails.filter((g) => g.metric !== "longTermValue");
+  }
   const options_ = { method: "sequential" as const };
   const analysis = analyseExperiment(
     {
@@ -101,6 +129,7 @@ export async function experimentReport(
   return {
     experiment,
     asOf,
+    freshness,
     daysRunning: daysRunning(experiment, asOf),
     variants: ordered.map((v, i) => ({
       key: v.key,
@@ -110,6 +139,7 @@ export async function experimentReport(
       exposed: total[i]?.n ?? 0,
     })),
     analysis,
+    totals: total,
     series: { days: cumulative.map((c) => c.day), points },
     grossMarginPercent: experiment.grossMarginBps / 100,
     metrics: Object.values(METRICS).map((m) => ({
@@ -119,11 +149,29 @@ export async function experimentReport(
       unit: m.unit,
     })),
     bandit,
+    longTermNotice: longTermReason,
   };
+}
+
+/** The experiment's rows, live as of the request or stored as of their refresh. */
+async function figuresOf(
+  db: PrismaClient,
+  shop: string,
+  experiment: ExperimentWithVariants,
+  options: { asOf?: Date; figures?: Figures },
+): Promise<ExperimentRows & { asOf: Date; freshness: Freshness }> {
+  const now = options.asOf ?? new Date();
+  if (options.figures !== "stored")
+    return { ...(await experimentRows(db, shop, experiment, now)), asOf: now, freshness: null };
+  const stored = await experimentAggregate(db, shop, experiment, now);
+  return { ...stored, freshness: { computedAt: stored.computedAt, stale: stored.stale } };
 }
 
 export interface HoldoutReport extends IncrementalValue {
   holdoutId: string;
+  /** The instant the figures are as of, and when they were computed (stored figures). */
+  asOf: Date;
+  freshness: Freshness;
   status: string;
   sharePercent: number;
   grossMarginPercent: number;
@@ -134,7 +182,7 @@ export interface HoldoutReport extends IncrementalValue {
 export async function holdoutReport(
   db: PrismaClient,
   shop: string,
-  options: { asOf?: Date } = {},
+  options: { asOf?: Date; figures?: Figures; currency?: string } = {},
 ): Promise<HoldoutReport | null> {
   const holdout = await db.experiment.findFirst({
     where: { shop, kind: "holdout", status: { not: "draft" } },
@@ -142,19 +190,31 @@ export async function holdoutReport(
     include: { variants: { orderBy: { position: "asc" } } },
   });
   if (!holdout) return null;
-  const asOf = options.asOf ?? new Date();
   const ordered = arms(holdout);
   const metrics = [METRICS.netRevenue, METRICS.netMargin, METRICS.rewardCost];
-  const rows = await aggregateExperiment(db, shop, holdout.id, asOf, holdout.grossMarginBps, metrics);
+  const now = options.asOf ?? new Date();
+  // The value reads net revenue, net margin and reward cost: live, only theirs; stored, the
+  // experiment's aggregate of every metric, whose columns for these three are the same sums.
+  const [{ rows, asOf, freshness }, currency] = await Promise.all([
+    options.figures === "stored"
+      ? figuresOf(db, shop, holdout, options)
+      : aggregateExperiment(db, shop, holdout.id, now, holdout.grossMarginBps, metrics).then((rows) => ({
+          rows,
+          asOf: now,
+          freshness: null,
+        })),
+    options.currency ?? currentProgramVersion(db, shop).then((v) => v.program.currency),
+  ]);
   const { total } = sumsByVariant(
     rows,
     ordered.map((v) => qualifiedKey(holdout.key, v.key)),
   );
-  const { program } = await currentProgramVersion(db, shop);
   const days = daysRunning(holdout, asOf);
   return {
-    ...incrementalValue(total, holdout.grossMarginBps, days, program.currency),
+    ...incrementalValue(total, holdout.grossMarginBps, days, currency),
     holdoutId: holdout.id,
+    asOf,
+    freshness,
     status: holdout.status,
     sharePercent: ordered.find((v) => v.control)?.weight ?? 0,
     grossMarginPercent: holdout.grossMarginBps / 100,

@@ -4,6 +4,14 @@ import { readConditions, type Audience as SegmentConditions } from "~/intelligen
 import { audienceMembersSql } from "~/intelligence/segments/audience.server";
 import { env } from "~/env.server";
 import type { VariantOverride } from "~/loyalty/member-program";
+import {
+  entryTier,
+  memberContextSql,
+  newcomerContext,
+  segmentAllocations,
+  segmentWeightsOf,
+} from "./bandit-context.server";
+import { isBanditContext, type BanditContext } from "./contexts";
 import { inForceIntervals, type PastExperiment } from "./history";
 import type { ExposureTrigger } from "./levers";
 import {
@@ -25,6 +33,9 @@ import {
 // exposure sweep records them), at joining for later members. A member who climbs into the
 // tier or gains the tag afterwards is not admitted: climbing depends on the arm. Until the
 // first sweep has run (a few seconds after launch), the criterion as it stands decides.
+// A campaign's experiment (kind `campaign`) is not here: it changes no program, and the
+// campaigns room assigns its arms with the same hash when a message is due
+// (app/campaigns/measure/arms.ts).
 
 export const RUNNING_TTL_MS = 5_000;
 
@@ -82,7 +93,10 @@ const RUNNING_COLUMNS = `e."id", e."key", e."kind"::text AS "kind", e."lever", e
                                      'override', v."override") ORDER BY v."position")
    FROM "ExperimentVariant" v WHERE v."experimentId" = e."id") AS "variants"`;
 
-const toAssignable = (r: RunningRow): AssignableExperiment => ({
+/** A running experiment as loaded: a contextual bandit also names its context. */
+type LoadedExperiment = AssignableExperiment & { banditContext?: BanditContext };
+
+const toAssignable = (r: RunningRow): LoadedExperiment => ({
   id: r.id,
   key: r.key,
   kind: r.kind,
@@ -99,6 +113,7 @@ const toAssignable = (r: RunningRow): AssignableExperiment => ({
   variants: r.variants ?? [],
   // Filled in by `withBandits`.
   ...(r.bandit ? { bandit: { allocations: [], recorded: new Map(), joined: new Map() } } : {}),
+  ...(r.bandit && isBanditContext(r.bandit.context) ? { banditContext: r.bandit.context } : {}),
 });
 
 /**
@@ -106,10 +121,13 @@ const toAssignable = (r: RunningRow): AssignableExperiment => ({
  * variant of every member already assigned (their exposure), and when the others joined.
  * Loaded with the running set, so a process sees allocations and assignments as one snapshot.
  */
-async function banditAssignment(shop: string, e: AssignableExperiment): Promise<BanditAssignment> {
-  const [allocations, recorded, joined] = await Promise.all([
-    pool().query<{ from: number; weights: { key: string; bps: number }[] }>(
-      `SELECT (extract(epoch FROM "effectiveFrom") * 1000)::float8 AS "from", "weights"
+async function banditAssignment(shop: string, e: LoadedExperiment): Promise<BanditAssignment> {
+  const context = e.banditContext;
+  const start = Math.max(e.launchedAt?.getTime() ?? 0, e.startsAt?.getTime() ?? 0);
+  const newcomer = context ? newcomerContext(context, await entryTier(pool(), shop)) : null;
+  const [allocations, recorded, joined, contextual] = await Promise.all([
+    pool().query<{ from: number; period: number; weights: { key: string; bps: number }[] }>(
+      `SELECT (extract(epoch FROM "effectiveFrom") * 1000)::float8 AS "from", "period", "weights"
        FROM "ExperimentAllocation" WHERE "shop" = $1 AND "experimentId" = $2::uuid AND "period" > 0
        ORDER BY "effectiveFrom", "period"`,
       [shop, e.id],
@@ -119,18 +137,21 @@ async function banditAssignment(shop: string, e: AssignableExperiment): Promise<
        WHERE "shop" = $1 AND "experimentId" = $2::uuid`,
       [shop, e.id],
     ),
-    pool().query<{ customerId: string; joinedAt: number }>(
+    pool().query<{ customerId: string; joinedAt: number; context?: string | null }>(
       `SELECT m."customerId"::text AS "customerId", (extract(epoch FROM ${MEMBER_JOINED_AT_SQL}) * 1000)::float8 AS "joinedAt"
+              ${context ? `, ${memberContextSql(context, "$3::timestamp(3)", "$4::text")} AS "context"` : ""}
        FROM "Member" m WHERE m."shop" = $1 AND NOT EXISTS (SELECT 1 FROM "ExperimentExposure" x
          WHERE x."experimentId" = $2::uuid AND x."customerId" = m."customerId")`,
-      [shop, e.id],
+      context ? [shop, e.id, new Date(start).toISOString(), newcomer] : [shop, e.id],
     ),
+    context ? segmentAllocations(pool(), shop, e.id) : null,
   ]);
   const prefix = `${e.key}:`;
   return {
     allocations: allocations.rows.map((a) => ({
       from: a.from,
       weights: e.variants.map((v) => a.weights.find((w) => w.key === v.key)?.bps ?? 0),
+      ...(contextual ? { segments: segmentWeightsOf(contextual, a.period, e.variants) } : {}),
     })),
     recorded: new Map(
       recorded.rows.map((r) => [
@@ -139,10 +160,18 @@ async function banditAssignment(shop: string, e: AssignableExperiment): Promise<
       ]),
     ),
     joined: new Map(joined.rows.map((r) => [BigInt(r.customerId), r.joinedAt])),
+    ...(contextual
+      ? {
+          context: {
+            of: new Map(joined.rows.map((r) => [BigInt(r.customerId), r.context ?? null])),
+            newcomer,
+          },
+        }
+      : {}),
   };
 }
 
-async function withBandits(shop: string, experiments: AssignableExperiment[]) {
+async function withBandits<E extends LoadedExperiment>(shop: string, experiments: E[]) {
   await Promise.all(
     experiments.map(async (e) => {
       if (e.bandit) e.bandit = await banditAssignment(shop, e);
@@ -163,7 +192,7 @@ async function audiencesOf(shop: string, experiments: readonly AssignableExperim
 /** The running set as it is now, past the cache (the exposure sweep must see a launch at once). */
 export async function loadRunning(shop: string): Promise<RunningSet> {
   const { rows } = await pool().query<RunningRow>(
-    `SELECT ${RUNNING_COLUMNS} FROM "Experiment" e WHERE e."shop" = $1 AND e."status" = 'running'`,
+    `SELECT ${RUNNING_COLUMNS} FROM "Experiment" e WHERE e."shop" = $1 AND e."status" = 'running' AND e."kind" <> 'campaign'`,
     [shop],
   );
   const experiments = await withBandits(shop, rows.map(toAssignable).sort(byLayer));
@@ -185,7 +214,7 @@ export async function experimentHistory(shop: string): Promise<ExperimentHistory
   const [{ rows }, marks] = await Promise.all([
     pool().query<RunningRow & { stoppedAt: number | null }>(
       `SELECT ${RUNNING_COLUMNS}, ${epochMs("stoppedAt")}
-       FROM "Experiment" e WHERE e."shop" = $1 AND e."launchedAt" IS NOT NULL`,
+       FROM "Experiment" e WHERE e."shop" = $1 AND e."launchedAt" IS NOT NULL AND e."kind" <> 'campaign'`,
       [shop],
     ),
     pool().query<{ experimentId: string; action: string; at: number }>(

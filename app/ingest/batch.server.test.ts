@@ -1,10 +1,12 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { databaseUrlOf } from "~/db.server";
 import { rebuildMemberBalances } from "~/loyalty/services/ledger.server";
 import { processWebhookEvent } from "~/webhooks/process.server";
 import { recordDelivery, resetDatabase } from "~tests/support/webhooks.server";
 import { processWebhookJob } from "~/webhooks/batch-dispatch.server";
-import { batchPool, closeBatchPools, processOrderBatch } from "./batch.server";
+import { batchPool, closeBatchPools, processOrderBatch, shopBatchLockKey } from "./batch.server";
 import { createWorld, NOW, type Delivery } from "~tests/support/test-world.server";
+import { emailLockKey } from "./mirror.server";
 
 // The batch path (batch.server.ts) must leave exactly the state the per-row path leaves
 // for the same deliveries: the same deliveries go into two shops, one processed row by
@@ -347,5 +349,78 @@ describe("order batch", () => {
       await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS batch_test_refuse ON "LedgerEntry"`);
       await db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS batch_test_refuse()`);
     }
+  });
+  it("a shop's batches in two worker processes run one after another, the later rows after the earlier", async () => {
+    // Worker A's batch holds Ana's and Ben's first orders and waits for Ana's ingest lock
+    // (another transaction holds it); worker B's batch holds Ben's second order. Had B gone
+    // ahead, Ben's first order would be placed before his latest earn when A got there, and
+    // A would leave it to the per-row path (a correction): the slow path of every row that
+    // two workers' batches took out of turn.
+    const [ana, ben] = w.store.addCustomers(PER_ROW, [
+      { email: "ana@example.com", firstName: "Ana", updatedAt: t(-600) },
+      { email: "ben@example.com", firstName: "Ben", updatedAt: t(-600) },
+    ]);
+    const line = { title: "Item", quantity: 1, unitPrice: "20" };
+    const [a1, b1, b2] = w.store.addOrders(PER_ROW, [
+      { customerId: ana!.id, financialStatus: "PAID", createdAt: t(0), updatedAt: t(1), lineItems: [line] },
+      { customerId: ben!.id, financialStatus: "PAID", createdAt: t(2), updatedAt: t(3), lineItems: [line] },
+      { customerId: ben!.id, financialStatus: "PAID", createdAt: t(4), updatedAt: t(5), lineItems: [line] },
+    ]);
+    const now = () => NOW;
+    const setup = [ana, ben].map((c) => ({ ...w.customer(c!), topic: "customers/create" }));
+    for (const id of await record(BATCHED, setup)) await processWebhookEvent(db, id, { now });
+    const [rowA1, rowB1, rowB2] = await record(BATCHED, [
+      w.order("orders/paid", a1!, {}, { customer: ana }),
+      w.order("orders/paid", b1!, {}, { customer: ben }),
+      w.order("orders/paid", b2!, {}, { customer: ben }),
+    ]);
+
+    const url = databaseUrlOf(db)!;
+    const workerA = batchPool(url);
+    const workerB = batchPool(`${url}${url.includes("?") ? "&" : "?"}application_name=worker-b`);
+    const holder = await workerA.connect();
+    const settled = (p: Promise<unknown>) => {
+      let done = false;
+      void p.then(
+        () => (done = true),
+        () => (done = true),
+      );
+      return () => done;
+    };
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        emailLockKey(BATCHED, "ana@example.com"),
+      ]);
+      const first = processOrderBatch(workerA, BATCHED, rowA1!, NOW, { limit: 2 });
+      await new Promise((r) => setTimeout(r, 300));
+      const second = processOrderBatch(workerB, BATCHED, rowB2!, NOW, { limit: 1 });
+      const secondDone = settled(second);
+      // B waits for A (the shop's batch lock), not for Ben's email lock: it has claimed nothing yet.
+      const waitingForBatch = async () =>
+        Number(
+          (
+            await db.$queryRaw<{ n: bigint }[]>`
+              SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                AND objid = (hashtextextended(${shopBatchLockKey(BATCHED)}, 0) & 4294967295)::bigint::oid`
+          )[0]!.n,
+        );
+      for (let i = 0; i < 100 && !secondDone() && (await waitingForBatch()) === 0; i += 1)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(secondDone()).toBe(false);
+      expect(await waitingForBatch()).toBe(1);
+      await holder.query("COMMIT");
+      const [a, b] = await Promise.all([first, second]);
+      expect([...a.processed].sort()).toEqual([rowA1, rowB1].sort());
+      expect([...a.deferred]).toEqual([]);
+      expect([...b.processed]).toEqual([rowB2]);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      holder.release();
+    }
+    expect(await db.ledgerEntry.count({ where: { shop: BATCHED, kind: "correction" } })).toBe(0);
+    const members = await db.member.findMany({ where: { shop: BATCHED }, select: { customerId: true } });
+    for (const m of members)
+      expect(await rebuildMemberBalances(db, BATCHED, m.customerId, { fix: false })).toEqual([]);
   });
 });

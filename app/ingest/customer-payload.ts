@@ -30,3 +30,13 @@ export const customerDeletePayload = z
 
 export type CustomerPayload = z.infer<typeof customerPayload>;
 export type CustomerDeletePayload = z.infer<typeof customerDeletePayload>;
+
+// customers_marketing_consent/update (SMS consent, keyed by `id`) and
+// customers_email_marketing_consent/update (keyed by `customer_id`): the consent alone.
+export const customerSmsConsentPayload = z
+  .object({ id: numericId, phone: z.string().nullish(), sms_marketing_consent: consent })
+  .loose();
+
+export const customerEmailConsentPayload = z
+  .object({ customer_id: numericId, email_address: z.string().nullish(), email_marketing_consent: consent })
+  .loose();

@@ -1,4 +1,5 @@
 import { Prisma } from "~/db.server";
+import { consentSetSql } from "./consent";
 import type { CustomerMirror, OrderMirror, ProductMirror, RefundMirror, VariantMirror } from "./to-mirror";
 
 // Writes to the mirror. Shopify delivers webhooks at least once and in any order, so
@@ -8,6 +9,9 @@ import type { CustomerMirror, OrderMirror, ProductMirror, RefundMirror, VariantM
 // are never refilled. Each function says whether the payload was applied.
 
 type Tx = Prisma.TransactionClient;
+
+// A consent decided before the stored one keeps the stored one, whatever the payload's age.
+const CONSENT_SET = Prisma.raw(`${consentSetSql("email")},\n      ${consentSetSql("sms")}`);
 
 /**
  * Serialises ingest work on the same cause across concurrent transactions: an order and
@@ -31,14 +35,16 @@ const ts = (d: Date | null) => (d ? d.toISOString() : null);
 export async function upsertCustomer(tx: Tx, shop: string, c: CustomerMirror, now: Date): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: bigint }[]>`
     INSERT INTO "Customer" ("shop", "id", "email", "phone", "firstName", "lastName", "tags", "state",
-      "emailConsent", "smsConsent", "currencyCode", "shopifyCreatedAt", "shopifyUpdatedAt", "syncedAt")
+      "emailConsent", "smsConsent", "emailConsentAt", "smsConsentAt", "currencyCode", "shopifyCreatedAt",
+      "shopifyUpdatedAt", "syncedAt")
     VALUES (${shop}, ${c.id}, ${c.email}, ${c.phone}, ${c.firstName}, ${c.lastName}, ${c.tags}::text[],
-      ${c.state}, ${c.emailConsent}, ${c.smsConsent}, ${c.currencyCode},
+      ${c.state}, ${c.emailConsent}, ${c.smsConsent}, ${ts(c.emailConsentAt)}::timestamp,
+      ${ts(c.smsConsentAt)}::timestamp, ${c.currencyCode},
       ${ts(c.shopifyCreatedAt)}::timestamp, ${ts(c.shopifyUpdatedAt)}::timestamp, ${ts(now)}::timestamp)
     ON CONFLICT ("shop", "id") DO UPDATE SET
       "email" = EXCLUDED."email", "phone" = EXCLUDED."phone", "firstName" = EXCLUDED."firstName",
       "lastName" = EXCLUDED."lastName", "tags" = EXCLUDED."tags", "state" = EXCLUDED."state",
-      "emailConsent" = EXCLUDED."emailConsent", "smsConsent" = EXCLUDED."smsConsent",
+      ${CONSENT_SET},
       "currencyCode" = COALESCE(EXCLUDED."currencyCode", "Customer"."currencyCode"),
       "shopifyCreatedAt" = COALESCE(EXCLUDED."shopifyCreatedAt", "Customer"."shopifyCreatedAt"),
       "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "syncedAt" = EXCLUDED."syncedAt"

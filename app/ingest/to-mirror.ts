@@ -1,4 +1,5 @@
 import type { MirrorLineItem, MirrorRefundLine } from "~/mirror/format";
+import { consentOf } from "./consent";
 import type { CustomerPayload } from "./customer-payload";
 import type { EmbeddedCustomerPayload, OrderPayload } from "./order-payload";
 import { resourceId, shopMinor, toMinor } from "./payload-common";
@@ -18,6 +19,9 @@ export interface CustomerMirror {
   state: string | null;
   emailConsent: boolean;
   smsConsent: boolean;
+  /** When Shopify says each consent was decided (`consent_updated_at`), when it says. */
+  emailConsentAt: Date | null;
+  smsConsentAt: Date | null;
   currencyCode: string | null;
   shopifyCreatedAt: Date | null;
   shopifyUpdatedAt: Date | null;
@@ -74,11 +78,9 @@ export interface ProductMirror {
 }
 
 const blankToNull = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null);
-const SUBSCRIBED = new Set(["subscribed", "SUBSCRIBED"]);
-
 export function customerMirror(p: CustomerPayload | EmbeddedCustomerPayload): CustomerMirror {
-  const consent = (c: unknown) =>
-    typeof c === "object" && c !== null && SUBSCRIBED.has(String((c as { state?: unknown }).state));
+  const email = consentOf(p.email_marketing_consent);
+  const sms = consentOf(p.sms_marketing_consent);
   return {
     id: resourceId(p.id, p.admin_graphql_api_id),
     email: blankToNull(p.email),
@@ -87,8 +89,10 @@ export function customerMirror(p: CustomerPayload | EmbeddedCustomerPayload): Cu
     lastName: blankToNull(p.last_name),
     tags: p.tags,
     state: p.state ?? null,
-    emailConsent: consent(p.email_marketing_consent),
-    smsConsent: consent(p.sms_marketing_consent),
+    emailConsent: email.subscribed,
+    smsConsent: sms.subscribed,
+    emailConsentAt: email.at,
+    smsConsentAt: sms.at,
     currencyCode: p.currency ?? null,
     shopifyCreatedAt: p.created_at ?? null,
     shopifyUpdatedAt: p.updated_at ?? null,

@@ -15,6 +15,7 @@ export const QUEUE = {
   backfill: "backfill",
   shopifySync: "shopify-sync",
   analytics: "analytics",
+  campaigns: "campaigns",
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -38,6 +39,11 @@ export const JOBS = {
     // `full` recomputes every day (after a backfill).
     "refresh-loyalty-stats": z
       .object({ shop: z.string().min(1).optional(), full: z.boolean().optional() })
+      .strict(),
+    // Experiment report aggregates (app/experiments/aggregates.server.ts): every running
+    // experiment's that is due, or one shop's, or one experiment's (on demand; job id per experiment).
+    "refresh-experiment-aggregates": z
+      .object({ shop: z.string().min(1).optional(), experimentId: z.uuid().optional() })
       .strict(),
   },
   loyalty: {
@@ -99,6 +105,41 @@ export const JOBS = {
     // Every few minutes: each running bandit whose next period is due gets its allocation
     // (app/experiments/bandit.server.ts; idempotent per experiment and period).
     "update-bandits": z.object({}).strict(),
+    // Hourly: each running experiment with auto-apply on is evaluated and, when the rule names a
+    // winner, shipped, or paused on a guardrail breach (app/experiments/auto-apply.server.ts;
+    // idempotent: each step is conditional on the status it expects). Bandits are also
+    // evaluated right after their update.
+    "evaluate-auto-apply": z.object({}).strict(),
+  },
+  campaigns: {
+    // Every minute: each installed shop with a trigger campaign on gets a scan, and sends
+    // whose delivery job was lost are enqueued again (app/campaigns).
+    "schedule-campaigns": z.object({}).strict(),
+    // One shop's new loyalty events → queued CampaignSends → one delivery job each.
+    "scan-campaign-triggers": z.object({ shop: z.string().min(1) }).strict(),
+    // Every 15 minutes: each installed shop with a state-read trigger on (birthday, downgrade
+    // warning, win-back, almost there) gets a scheduled scan (app/campaigns/scheduled-scan.server.ts).
+    "schedule-scheduled-triggers": z.object({}).strict(),
+    "scan-scheduled-triggers": z.object({ shop: z.string().min(1) }).strict(),
+    // A broadcast's run: its sends in batches, then their delivery jobs; a no-op once finished
+    // or cancelled (app/campaigns/broadcasts.server.ts). Deduplicated by "broadcast_<run id>".
+    "run-broadcast": z.object({ runId: z.uuid() }).strict(),
+    // One CampaignSend delivered at most once; job id = "send_<id>".
+    "deliver-campaign-send": z.object({ sendId: z.uuid() }).strict(),
+    // Nightly: each installed shop with a campaign on gets its members' best hour and channel
+    // recomputed (app/campaigns/send-time, one refresh-send-times per shop).
+    "schedule-send-times": z.object({}).strict(),
+    "refresh-send-times": z.object({ shop: z.string().min(1) }).strict(),
+    // Daily: each shop with widget inbox messages past their expiry gets a purge of them, in
+    // batches (app/campaigns/inbox-purge.server.ts).
+    "schedule-inbox-purge": z.object({}).strict(),
+    "purge-inbox-messages": z.object({ shop: z.string().min(1) }).strict(),
+    // An unsubscribe written back to Shopify (customerEmailMarketingConsentUpdate).
+    "sync-email-consent": z
+      .object({ shop: z.string().min(1), customerId: z.string().regex(/^\d+$/) })
+      .strict(),
+    // An SMS STOP written back to Shopify (customerSmsMarketingConsentUpdate, UNSUBSCRIBED).
+    "sync-sms-consent": z.object({ shop: z.string().min(1), customerId: z.string().regex(/^\d+$/) }).strict(),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { JobsOptions } from "bullmq";
+import { env } from "../env.server";
 import { PRODUCER_COMMAND_TIMEOUT_MS } from "../redis.server";
+import { ShopShares } from "./fairness";
 import { MAX_WEBHOOK_GROUP, QUEUE, type JobData, type JobName, type QueueName } from "./definitions";
 import { queue, type TypedQueue } from "./queue.server";
 
@@ -59,26 +61,72 @@ export async function enqueueWebhook(eventId: string): Promise<void> {
   await enqueue(QUEUE.webhooks, "process-webhook", { eventId }, { jobId: eventId });
 }
 
+/** An inbox row to enqueue, with its shop when the caller knows it (for per-shop fairness). */
+export type WebhookRow = string | { eventId: string; shop: string };
+
 /**
  * enqueueWebhook for many rows in one Redis round trip (the webhook route batches
- * concurrent deliveries): rows that arrived together become one process-webhooks job
- * (a job's own cost in the worker and Redis is a fifth to a quarter of crediting an order).
+ * concurrent deliveries): rows that arrived together become one process-webhooks job per
+ * shop (a job's own cost in the worker and Redis is a fifth to a quarter of crediting an
+ * order), each with its shop's fairness priority (app/jobs/fairness.ts).
  */
-export async function enqueueWebhooks(eventIds: readonly string[]): Promise<void> {
-  await inTime(() => queue(QUEUE.webhooks).addBulk(webhookJobs(eventIds)));
+export async function enqueueWebhooks(rows: readonly WebhookRow[]): Promise<void> {
+  await inTime(() => queue(QUEUE.webhooks).addBulk(fairWebhookJobs(rows)));
 }
 
+/** Unset or "on": heavy shops' jobs wait behind the others'; "off" (benchmarks' contrast): one FIFO. */
+export const fairnessEnabled = () => env().TENANT_FAIRNESS === "on";
+
+const shares = new ShopShares();
+
+/**
+ * The jobs for rows recorded together (webhookJobs): the rows of shops that are not heavy
+ * share jobs as before; each heavy shop's rows get jobs of their own with the priority its
+ * recent share of the rows earns. Rows without a shop (the sweeper's, tests') count as not
+ * heavy, as do all rows with fairness off.
+ */
+export function fairWebhookJobs(
+  rows: readonly WebhookRow[],
+  { enabled = fairnessEnabled(), now = Date.now(), tally = shares } = {},
+): WebhookJob[] {
+  const byShop = new Map<string, string[]>();
+  for (const row of rows) {
+    const [shop, eventId] = typeof row === "string" ? ["", row] : [row.shop, row.eventId];
+    const ids = byShop.get(shop);
+    if (ids) ids.push(eventId);
+    else byShop.set(shop, [eventId]);
+  }
+  const priorities = new Map<string, number>();
+  for (const [shop, ids] of byShop)
+    priorities.set(shop, enabled && shop ? tally.add(shop, ids.length, now) : 0);
+  const light: string[] = [];
+  const heavy: WebhookJob[] = [];
+  for (const row of rows) {
+    const [shop, eventId] = typeof row === "string" ? ["", row] : [row.shop, row.eventId];
+    if (priorities.get(shop) === 0) light.push(eventId);
+  }
+  for (const [shop, ids] of byShop) {
+    const priority = priorities.get(shop)!;
+    if (priority > 0)
+      heavy.push(...webhookJobs(ids).map((job) => ({ ...job, opts: { ...job.opts, priority } })));
+  }
+  return [...(light.length ? webhookJobs(light) : []), ...heavy];
+}
+
+type WebhookJobOpts = { jobId: string; priority?: number };
+export type WebhookJob =
+  | { name: "process-webhook"; data: { eventId: string }; opts: WebhookJobOpts }
+  | { name: "process-webhooks"; data: { eventIds: string[] }; opts: WebhookJobOpts };
+
 /** The jobs for rows recorded together: one per row alone, else one per MAX_WEBHOOK_GROUP rows. */
-export function webhookJobs(eventIds: readonly string[]) {
+export function webhookJobs(eventIds: readonly string[]): WebhookJob[] {
   if (eventIds.length === 1)
-    return [
-      { name: "process-webhook" as const, data: { eventId: eventIds[0]! }, opts: { jobId: eventIds[0]! } },
-    ];
-  const jobs = [];
+    return [{ name: "process-webhook", data: { eventId: eventIds[0]! }, opts: { jobId: eventIds[0]! } }];
+  const jobs: WebhookJob[] = [];
   for (let i = 0; i < eventIds.length; i += MAX_WEBHOOK_GROUP) {
     const group = eventIds.slice(i, i + MAX_WEBHOOK_GROUP);
     jobs.push({
-      name: "process-webhooks" as const,
+      name: "process-webhooks",
       data: { eventIds: group },
       opts: { jobId: groupJobId(group) },
     });

@@ -11,6 +11,9 @@ import { SCHEDULED_JOB_OPTIONS } from "./options";
 // under a live connection), so the inbox sweeper cannot silently stop (issue 11 #1).
 export const SWEEP_INBOX_EVERY_MS = 60_000;
 export const REFRESH_LOYALTY_STATS_EVERY_MS = 60_000;
+// Experiment report aggregates: each running experiment's is recomputed this often (a million
+// members' aggregation takes seconds; the report pages date what they show).
+export const REFRESH_EXPERIMENT_AGGREGATES_EVERY_MS = 5 * 60_000;
 // Releases and lapses are dated by the ledger rules, so hourly only bounds how soon they show.
 export const SCHEDULED_LOYALTY_EVERY_MS = 60 * 60_000;
 // Metafields of members missed by the debounced per-shop sync, interrupted redemptions, lapsed codes.
@@ -41,6 +44,19 @@ export const RECOMMENDATIONS_PATTERN = "0 4 * * *";
 // five minutes bounds how late a period's allocation is written.
 export const UPDATE_BANDITS_EVERY_MS = 5 * 60_000;
 
+// Auto-apply reads data that move by the hour; bandits are also evaluated after each update.
+export const EVALUATE_AUTO_APPLY_EVERY_MS = 60 * 60_000;
+// Campaign triggers are read from the loyalty events every minute (app/campaigns/scan.server.ts).
+export const SCHEDULE_CAMPAIGNS_EVERY_MS = 60_000;
+// Members' best send hour and channel nightly at 04:30 UTC, after the day's orders are in.
+export const SEND_TIMES_PATTERN = "30 4 * * *";
+// Triggers read from the members' state (birthdays, grace periods, churn flags, balances) move
+// by the hour or the day; a quarter-hour bounds how late one fires.
+export const SCHEDULE_SCHEDULED_TRIGGERS_EVERY_MS = 15 * 60_000;
+
+// Expired widget inbox messages daily at 05:00 UTC (the proxy already hides them; this frees the rows).
+export const INBOX_PURGE_PATTERN = "0 5 * * *";
+
 /** How often a running worker makes sure the schedules are still in Redis. */
 export const KEEP_SCHEDULES_EVERY_MS = 60_000;
 
@@ -52,10 +68,24 @@ export const SCHEDULES = [
   { queue: QUEUE.maintenance, id: "sweep-inbox", every: SWEEP_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "prune-inbox", every: PRUNE_INBOX_EVERY_MS },
   { queue: QUEUE.maintenance, id: "refresh-loyalty-stats", every: REFRESH_LOYALTY_STATS_EVERY_MS },
+  {
+    queue: QUEUE.maintenance,
+    id: "refresh-experiment-aggregates",
+    every: REFRESH_EXPERIMENT_AGGREGATES_EVERY_MS,
+  },
   { queue: QUEUE.analytics, id: "schedule-sentiment", pattern: SENTIMENT_PATTERN },
   { queue: QUEUE.analytics, id: "schedule-weekly-picks", pattern: WEEKLY_PICKS_PATTERN },
   { queue: QUEUE.analytics, id: "schedule-recommendations", pattern: RECOMMENDATIONS_PATTERN },
   { queue: QUEUE.analytics, id: "update-bandits", every: UPDATE_BANDITS_EVERY_MS },
+  { queue: QUEUE.analytics, id: "evaluate-auto-apply", every: EVALUATE_AUTO_APPLY_EVERY_MS },
+  { queue: QUEUE.campaigns, id: "schedule-campaigns", every: SCHEDULE_CAMPAIGNS_EVERY_MS },
+  { queue: QUEUE.campaigns, id: "schedule-send-times", pattern: SEND_TIMES_PATTERN },
+  {
+    queue: QUEUE.campaigns,
+    id: "schedule-scheduled-triggers",
+    every: SCHEDULE_SCHEDULED_TRIGGERS_EVERY_MS,
+  },
+  { queue: QUEUE.campaigns, id: "schedule-inbox-purge", pattern: INBOX_PURGE_PATTERN },
 ] as const satisfies ReadonlyArray<
   { queue: QueueName; id: string } & ({ every: number } | { pattern: string })
 >;

@@ -272,3 +272,28 @@ export function nextEvaluationAt(schedule: TiersConfig["reevaluation"], now: Dat
   if (schedule === "weekly") return new Date(Date.UTC(y, m, d + ((8 - now.getUTCDay()) % 7 || 7)));
   return new Date(Date.UTC(y, m, d + 1));
 }
+
+/**
+ * With no new activity, when the member's value falls below the tier they hold at `now`: the
+ * `belowSince` `tierStanding` will record then (an order leaving a rolling window, a refund
+ * already counted, a new calendar year), looked for up to `until`. The member's own fall when
+ * it has happened already; null while the tier holds through `until`. A program without a
+ * grace period drops the member at the instant itself, which is returned then.
+ */
+export function fallsBelowAt(
+  history: readonly QualifyingEvent[],
+  tiers: TiersConfig,
+  now: Date,
+  until: Date,
+  previous: TierStanding = { tierId: null, belowSince: null },
+): Date | null {
+  const current = tierStanding(history, tiers, now, previous);
+  if (current.belowSince) return current.belowSince;
+  if (current.tierId === null) return null;
+  for (const t of changeInstants(history, tiers, now.getTime(), until.getTime())) {
+    const later = tierStanding(history, tiers, new Date(t), { ...previous, tierId: current.tierId });
+    if (later.belowSince) return later.belowSince;
+    if (later.tierId !== current.tierId) return new Date(t);
+  }
+  return null;
+}

@@ -10,6 +10,7 @@ import { OnboardingCard } from "~/admin/dashboard/OnboardingCard";
 import { dashboardAction, loadDashboardPage } from "~/admin/dashboard/page.server";
 import { PeriodBar } from "~/admin/dashboard/PeriodBar";
 import { ProgramValueCard } from "~/admin/dashboard/ProgramValueCard";
+import { RecommendationsCard } from "~/admin/dashboard/RecommendationsCard";
 import { prisma } from "../db.server";
 import { env } from "../env.server";
 import { readForm } from "../request-body.server";
@@ -41,11 +42,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function DashboardPage() {
-  const { incremental, onboarding, business, importing } = useLoaderData<typeof loader>();
+  const { incremental, recommendations, onboarding, business, importing } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard">
       <BlockStack gap="400">
         <IncrementalValueCard card={incremental} />
+        <RecommendationsCard recommendations={recommendations} />
         {importing && (
           <Banner tone="info" title={`Importing your store's history: ${importing.progress}%`}>
             <p>

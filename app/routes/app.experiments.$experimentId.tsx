@@ -26,10 +26,16 @@ import { experimentIdFrom } from "~/admin/experiments/context.server";
 import { lifecycleFromForm, loadExperimentDetail } from "~/admin/experiments/detail.server";
 import { formatDays, STATUS_BADGES } from "~/admin/experiments/present";
 import { BanditSection } from "~/admin/experiments/BanditSection";
+import { OptimizerSection } from "~/admin/experiments/OptimizerSection";
+import { SegmentsCard } from "~/admin/experiments/SegmentsCard";
+import { AutoApplyCard } from "~/admin/experiments/AutoApplyCard";
+import { autoApplyFromForm, isAutoApplyIntent } from "~/admin/experiments/auto-apply.server";
 import { ReportSection } from "~/admin/experiments/ReportSection";
+import { ResponseCurveCard } from "~/admin/experiments/ResponseCurveCard";
 import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
+import { FiguresFreshness } from "~/admin/experiments/FiguresFreshness";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
@@ -52,7 +58,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, sessionToken } = await authenticate.admin(request);
   // The body is read within its cap before anything else, whatever the URL names.
   const form = await readForm(request);
-  const answer = await lifecycleFromForm(
+  const answer = await (isAutoApplyIntent(form) ? autoApplyFromForm : lifecycleFromForm)(
     prisma(),
     session.shop,
     idFrom(params.experimentId),
@@ -89,6 +95,8 @@ export default function ExperimentPage() {
   let primary: { content: string; onAction: () => void; loading?: boolean; disabled?: boolean } | undefined;
   if (e.status === "draft") primary = { content: "Launch", onAction: () => run("launch") };
   if (e.status === "paused") primary = { content: "Resume", onAction: () => run("resume") };
+  if (e.status !== "draft")
+    actions.push({ content: "Refresh report", onAction: () => run("refresh-report") });
   if (e.status === "running") actions.push({ content: "Pause", onAction: () => run("pause") });
   if (e.status === "running" || e.status === "paused")
     actions.push({
@@ -169,7 +177,27 @@ export default function ExperimentPage() {
             </Banner>
           </Layout.Section>
         )}
-        {e.shippedVariant && (
+        {page.autoApply.state.tone === "critical" && (
+          <Layout.Section>
+            <Banner tone="critical" title={page.autoApply.state.title}>
+              {page.autoApply.state.lines.map((line) => (
+                <p key={line}>{line}</p>
+              ))}
+            </Banner>
+          </Layout.Section>
+        )}
+        {page.autoApply.revert && (
+          <Layout.Section>
+            <Banner
+              tone="success"
+              title={`The optimizer shipped ${page.autoApply.revert.variant} as program version ${page.autoApply.revert.version}`}
+              action={{ content: "Revert", onAction: () => run("revert"), loading: busy }}
+            >
+              <p>{page.autoApply.state.lines[0]}</p>
+            </Banner>
+          </Layout.Section>
+        )}
+        {e.shippedVariant && !page.autoApply.revert && (
           <Layout.Section>
             <Banner tone={reverted ? "info" : "success"}>
               <p>
@@ -182,6 +210,7 @@ export default function ExperimentPage() {
         )}
         <Layout.Section>
           <BlockStack gap="400">
+            {page.figures && <FiguresFreshness figures={page.figures} />}
             {exposure.srm.warning && !report.available && (
               <Banner tone="critical" title="Sample ratio mismatch">
                 <p>
@@ -191,7 +220,36 @@ export default function ExperimentPage() {
                 </p>
               </Banner>
             )}
+            {report.available && report.responseCurve && (
+              <ResponseCurveCard view={report.responseCurve} currency={page.currency} />
+            )}
+            {report.available && report.optimizer && (
+              <OptimizerSection
+                view={report.optimizer}
+                canApply={isTest && ["running", "paused", "stopped"].includes(e.status)}
+                onApply={(key) => {
+                  setShipVariant(key);
+                  setConfirm({
+                    intent: "ship",
+                    title: "Apply the recommended threshold?",
+                    body: "Applying ends the search and saves the live program with this threshold as a new program version. You can revert it afterwards.",
+                    button: "Apply",
+                  });
+                }}
+              />
+            )}
+            {report.available && report.longTermNotice && (
+              <Banner tone="warning" title="Long-term value is not computed">
+                <p>{report.longTermNotice}</p>
+              </Banner>
+            )}
+            {report.available && report.longTermExplanation && (
+              <Banner tone="info" title="The primary metric is long-term value">
+                <p>{report.longTermExplanation}</p>
+              </Banner>
+            )}
             {report.available && report.bandit && <BanditSection view={report.bandit} />}
+            {report.available && report.segments && <SegmentsCard view={report.segments} />}
             {report.available ? (
               <ReportSection view={report.view} series={report.series} />
             ) : (
@@ -208,6 +266,7 @@ export default function ExperimentPage() {
                 </BlockStack>
               </Card>
             )}
+            {isTest && <AutoApplyCard view={page.autoApply} />}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { ExperimentsTable } from "~/admin/experiments/ExperimentsTable";
 import { HoldoutCard } from "~/admin/experiments/HoldoutCard";
@@ -42,10 +42,26 @@ export default function ExperimentsPage() {
       title="Experiments"
       subtitle={`Planned on your ${page.traffic.members.toLocaleString("en-US")} members and the ${page.traffic.dailyJoined.toFixed(1)} a day who joined over the last ${page.traffic.joinDays} days.`}
       primaryAction={{ content: "Create experiment", url: "/app/experiments/new" }}
+      secondaryActions={[
+        { content: "Optimise a threshold", url: "/app/experiments/optimize" },
+        { content: "Tune earn rate", url: "/app/experiments/tune-earn-rate" },
+      ]}
     >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {page.autoApplyNotices.map((n) => (
+              <Banner
+                key={`${n.experimentId}-${n.tone}`}
+                tone={n.tone}
+                title={
+                  n.tone === "success" ? "Auto-apply shipped a winner" : "Auto-apply paused an experiment"
+                }
+                action={{ content: "Open the report", url: `/app/experiments/${n.experimentId}` }}
+              >
+                <p>{n.text}</p>
+              </Banner>
+            ))}
             {page.experiments.length ? (
               <Card padding="0">
                 <ExperimentsTable rows={page.experiments} />

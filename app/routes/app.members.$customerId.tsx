@@ -12,6 +12,8 @@ import { RedemptionsCard } from "~/admin/members/RedemptionsCard";
 import { RecommendedProductsCard } from "~/admin/recommendations/RecommendedProductsCard";
 import { productRecommendationsFor } from "~/intelligence/recommendations/member.server";
 import { RewardCard } from "~/admin/members/RewardCard";
+import { SendTimeCard } from "~/admin/members/SendTimeCard";
+import { memberSendTimeView } from "~/campaigns/send-time/refresh.server";
 import { ValueCard } from "~/admin/members/ValueCard";
 import { loadMemberValue } from "~/admin/members/value.server";
 import { prisma } from "~/db.server";
@@ -44,11 +46,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     db.shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
   ]);
   if (!detail) throw new Response("Member not found", { status: 404 });
-  const [experiments, value, recommendations, reward] = await Promise.all([
+  const [experiments, value, recommendations, reward, sendTime] = await Promise.all([
     loadMemberExperiments(db, session.shop, customerId, now),
     loadMemberValue(db, session.shop, customerId),
     productRecommendationsFor(db, session.shop, customerId, { limit: 5 }),
     rewardRecommendationsFor(session.shop, customerId, db),
+    memberSendTimeView(db, session.shop, customerId),
   ]);
   // A fresh id per rendered form: the adjustment's idempotency key.
   return {
@@ -57,6 +60,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     value,
     recommendations,
     reward,
+    sendTime,
     timeZone: shop?.ianaTimezone ?? null,
     adjustmentId: randomUUID(),
   };
@@ -123,6 +127,7 @@ export default function MemberPage() {
             <ValueCard value={detail.value} timeZone={timeZone} />
             <RewardCard recommendation={detail.reward} timeZone={timeZone} />
             <ExperimentsCard experiments={detail.experiments} timeZone={timeZone} />
+            <SendTimeCard sendTime={detail.sendTime} timeZone={timeZone} />
             <AdjustmentCard
               key={detail.adjustmentId}
               adjustmentId={detail.adjustmentId}

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
-import { BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { BulkAdjustmentsCard } from "~/admin/members/BulkAdjustmentsCard";
 import { BulkAdjustModal } from "~/admin/members/BulkAdjustModal";
@@ -68,6 +68,14 @@ export default function MembersPage() {
         <Layout.Section>
           {hasMembers ? (
             <BlockStack gap="400">
+              {page.cursorRejected && (
+                <Banner tone="warning" title="That page of the list could not be opened">
+                  <Text as="p">
+                    The link's place in the list could not be read (it may have been cut or edited), so the
+                    list starts from its first page.
+                  </Text>
+                </Banner>
+              )}
               <Card padding="0">
                 <MembersTable
                   page={page}

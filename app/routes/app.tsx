@@ -35,6 +35,7 @@ export default function App() {
         <Link to="/app/rewards">Rewards</Link>
         <Link to="/app/tiers">Tiers</Link>
         <Link to="/app/members">Members</Link>
+        <Link to="/app/campaigns">Campaigns</Link>
         <Link to="/app/experiments">Experiments</Link>
         <Link to="/app/insights/segments">Segments</Link>
         <Link to="/app/insights/lifetime-value">Lifetime value</Link>

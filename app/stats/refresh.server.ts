@@ -1,4 +1,6 @@
 import { Prisma, type PrismaClient } from "~/db.server";
+import { refreshMemberFacts } from "./member-facts.server";
+import { refreshBusinessFigures } from "./stored-figures.server";
 
 // Refreshes a shop's prepared dashboard aggregates with set-based SQL: one INSERT … SELECT
 // … GROUP BY … ON CONFLICT DO UPDATE over the days that changed, and one snapshot of
@@ -26,6 +28,18 @@ export interface RefreshResult {
 type Tx = Prisma.TransactionClient;
 
 export async function refreshLoyaltyStats(
+  db: PrismaClient,
+  shop: string,
+  options: RefreshOptions,
+): Promise<RefreshResult> {
+  const result = await refreshAggregates(db, shop, options);
+  // Read every member or every order of a period: every 5 or 15 minutes, not every minute.
+  await refreshBusinessFigures(db, shop, result.timeZone, options.now, { force: options.full });
+  await refreshMemberFacts(db, shop, options.now, { force: options.full });
+  return result;
+}
+
+async function refreshAggregates(
   db: PrismaClient,
   shop: string,
   options: RefreshOptions,

@@ -27,7 +27,15 @@ export async function loadMemberStatus(
     memberProgram(db, shop, customerId, now),
     db.member.findUnique({
       where: { shop_customerId: { shop, customerId } },
-      select: { status: true, availablePoints: true, pendingPoints: true, tierId: true, tierValue: true },
+      select: {
+        status: true,
+        availablePoints: true,
+        pendingPoints: true,
+        tierId: true,
+        tierValue: true,
+        birthdayMonth: true,
+        birthdayDay: true,
+      },
     }),
     db.$queryRaw<Array<Omit<StatusActivityRow, "kind"> & { kind: LedgerKind }>>`
       SELECT e."key", e."kind"::text AS "kind", e."points", e."bucket"::text AS "bucket",

@@ -38,7 +38,15 @@ const entry = (i: number, kind: StatusActivityRow["kind"] = "earn"): StatusActiv
 const input = (overrides: Partial<MemberStatusInput> = {}): MemberStatusInput => ({
   currency: "EUR",
   program: PROGRAM,
-  member: { status: "active", availablePoints: 120, pendingPoints: 0, tierId: null, tierValue: 2500 },
+  member: {
+    status: "active",
+    availablePoints: 120,
+    pendingPoints: 0,
+    tierId: null,
+    tierValue: 2500,
+    birthdayMonth: null,
+    birthdayDay: null,
+  },
   activity: [],
   redemptionsByReward: new Map(),
   now: NOW,
@@ -79,6 +87,13 @@ describe("memberStatus", () => {
     expect(status.member && status.activity.map((a) => a.id)).toEqual(
       Array.from({ length: 10 }, (_, i) => `k${i + 1}`),
     );
+  });
+
+  it("gives the member's birthday as month and day, or null until they give it", () => {
+    const none = memberStatus(input());
+    expect(none.member && none.birthday).toBeNull();
+    const given = memberStatus(input({ member: { ...input().member!, birthdayMonth: 2, birthdayDay: 29 } }));
+    expect(given.member && given.birthday).toEqual({ month: 2, day: 29 });
   });
 
   it.each([

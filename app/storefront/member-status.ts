@@ -22,6 +22,9 @@ export interface StatusMemberRow {
   pendingPoints: number;
   tierId: string | null;
   tierValue: number;
+  /** Month and day the member gave (POST /birthday); both null until then. */
+  birthdayMonth: number | null;
+  birthdayDay: number | null;
 }
 
 export interface StatusActivityRow {
@@ -84,6 +87,7 @@ export type MemberStatus =
       earn: WaysToEarn;
       copy: WidgetCopy;
       activity: StatusActivity[];
+      birthday: { month: number; day: number } | null;
     }
   | { member: false; reason: "notEnrolled" | "excluded" | "noProgram"; currency: string };
 
@@ -129,6 +133,10 @@ export function memberStatus(input: MemberStatusInput): MemberStatus {
         occurredAt: entry.occurredAt.toISOString(),
         ...(entry.orderName ? { orderName: entry.orderName } : {}),
       })),
+    birthday:
+      member.birthdayMonth != null && member.birthdayDay != null
+        ? { month: member.birthdayMonth, day: member.birthdayDay }
+        : null,
   };
 }
 

@@ -22,7 +22,8 @@ export type ProxyErrorCode =
   | "rate_limited"
   | "code_unavailable"
   | "code_pending"
-  | "shop_unavailable";
+  | "shop_unavailable"
+  | "message_not_found";
 
 export function proxyJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...PROXY_HEADERS, ...headers } });

@@ -6,6 +6,7 @@ import { appendEntries, lockMember } from "~/loyalty/services/ledger.server";
 import type { ProgramInput } from "~/loyalty/program";
 import { seedMember, seedProgram } from "~tests/support/loyalty-world.server";
 import { redis } from "~/redis.server";
+import { action as birthdayAction } from "~/routes/proxy.birthday";
 import { action as redeemAction, loader as redeemLoader } from "~/routes/proxy.redeem";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { routeShopifyTo } from "~/shopify/emulator-origin.server";
@@ -248,6 +249,21 @@ describe("GET status", () => {
     });
     expect(body.activity[1]).toMatchObject({ kind: "bonus", points: 1250, bucket: "available" });
     expect(body.activity[1].orderName).toBeUndefined();
+  });
+
+  it("tells the widget whether the member has given a birthday, and which", async () => {
+    expect((await (await status()).json()).birthday).toBeNull();
+    const saved = await birthdayAction(
+      args(
+        new Request(proxyUrl("birthday"), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ month: 11, day: 3 }),
+        }),
+      ),
+    );
+    expect(saved.status).toBe(200);
+    expect((await (await status()).json()).birthday).toEqual({ month: 11, day: 3 });
   });
 
   it("marks a reward whose per-member limit is used up as not affordable", async () => {

@@ -1,15 +1,18 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "~/db.server";
+import { clientAddress } from "~/campaigns/measure/tracking.server";
 import { logger } from "~/logger.server";
 import { BODY_LIMITS, PayloadTooLarge, readText } from "~/request-body.server";
+import { inboxFromStorefront, markReadFromStorefront } from "./inbox.server";
 import { loadJoinOffer, loadMemberStatus } from "./member-status.server";
 import { authenticateProxy, ProxyRefused, type AppProxyAuthenticate } from "./proxy-auth.server";
 import { proxyError, proxyJson } from "./proxy-response";
+import { saveBirthdayFromStorefront } from "./birthday.server";
 import { redeemFromStorefront } from "./redeem.server";
 import { recordWidgetSeen } from "./widget-seen.server";
 import type { RateLimit } from "./rate-limit.server";
 
-// The app proxy endpoints (routes/proxy.status.ts, routes/proxy.redeem.ts) as plain
+// The app proxy endpoints (routes/proxy.status.ts, proxy.redeem.ts, proxy.inbox.ts) as plain
 // functions of a Request and their dependencies, so tests and the benchmark call exactly
 // what the routes call.
 
@@ -49,13 +52,8 @@ export function proxyRedeem(request: Request, deps: ProxyDeps): Promise<Response
     const now = deps.now?.() ?? new Date();
     const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
     if (who.customerId === null) return loginRequired();
-    let body: string;
-    try {
-      body = await readText(request, BODY_LIMITS.proxy);
-    } catch (error) {
-      if (!(error instanceof PayloadTooLarge)) throw error;
-      return proxyError(413, "invalid_request", error.message, { fields: {} });
-    }
+    const body = await proxyBody(request);
+    if (body instanceof Response) return body;
     if (!who.graphql) {
       logger().warn({ shop: who.shop }, "App proxy redemption for a shop without an offline session");
       return proxyError(503, "shop_unavailable", "The loyalty app is not connected to this store right now.");
@@ -67,6 +65,46 @@ export function proxyRedeem(request: Request, deps: ProxyDeps): Promise<Response
       body,
     );
   });
+}
+
+export function proxyInbox(request: Request, deps: ProxyDeps): Promise<Response> {
+  return guarded(async () => {
+    const now = deps.now?.() ?? new Date();
+    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    if (who.customerId === null) return loginRequired();
+    const inbox = {
+      db: deps.db,
+      redis: deps.redis,
+      now,
+      rateLimit: deps.rateLimit,
+      reader: { userAgent: request.headers.get("user-agent"), ip: clientAddress(request) },
+    };
+    if (request.method !== "POST") return inboxFromStorefront(inbox, who.shop, who.customerId);
+    const body = await proxyBody(request);
+    if (body instanceof Response) return body;
+    return markReadFromStorefront(inbox, who.shop, who.customerId, body);
+  });
+}
+
+export function proxyBirthday(request: Request, deps: ProxyDeps): Promise<Response> {
+  return guarded(async () => {
+    const now = deps.now?.() ?? new Date();
+    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    if (who.customerId === null) return loginRequired();
+    const body = await proxyBody(request);
+    if (body instanceof Response) return body;
+    return saveBirthdayFromStorefront(deps.db, who.shop, who.customerId, body, now);
+  });
+}
+
+/** The request's body as text, or the 413 answer when it is over the proxy's limit. */
+async function proxyBody(request: Request): Promise<string | Response> {
+  try {
+    return await readText(request, BODY_LIMITS.proxy);
+  } catch (error) {
+    if (!(error instanceof PayloadTooLarge)) throw error;
+    return proxyError(413, "invalid_request", error.message, { fields: {} });
+  }
 }
 
 /** Any method the endpoint does not serve. */

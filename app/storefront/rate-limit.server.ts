@@ -29,3 +29,9 @@ export const STOREFRONT_REDEEM_LIMIT: RateLimit = { limit: 5, windowMs: 60_000 }
 
 export const redeemRateKey = (shop: string, customerId: bigint) =>
   `ratelimit:proxy-redeem:${shop}:${customerId}`;
+
+/** Inbox reads and mark-reads from the storefront: at most 60 a minute per customer of a shop. */
+export const STOREFRONT_INBOX_LIMIT: RateLimit = { limit: 60, windowMs: 60_000 };
+
+export const inboxRateKey = (shop: string, customerId: bigint) =>
+  `ratelimit:proxy-inbox:${shop}:${customerId}`;

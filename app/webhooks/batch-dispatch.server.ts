@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { PrismaClient } from "~/db.server";
 import { logger } from "~/logger.server";
 import { processWebhookEvent, type ProcessOptions, type ProcessOutcome } from "./process.server";
+import { BatchSlots } from "./batch-slots";
 import { BATCH_TOPICS, batchPool, processOrderBatch, type BatchResult } from "~/ingest/batch.server";
 
 // The webhooks job: one inbox row id. Order deliveries go through a batch that claims the
@@ -39,7 +40,8 @@ export async function processWebhookJob(
 ): Promise<ProcessOutcome> {
   const pool = options.pool ?? batchPool();
   let row: { shop: string; topic: string; status: string } | undefined;
-  let slot = false;
+  /** The shop whose batch slot this job holds. */
+  let slot: string | undefined;
   let attempts = 0;
   try {
     // A batch in this process holds the row: wait for it rather than for the row lock.
@@ -64,41 +66,31 @@ export async function processWebhookJob(
       if (row.status === "processed") return "already-processed";
       if (row.status !== "received" || !BATCH_TOPICS.has(row.topic))
         return await processWebhookEvent(db, eventId, options);
-      if (!slot) {
-        await acquireSlot();
-        slot = true;
+      if (slot === undefined) {
+        await slots.acquire(row.shop);
+        slot = row.shop;
         continue;
       }
       const outcome = await runBatch(db, pool, row, eventId, options);
       if (outcome !== "not-claimed") return outcome;
       // Another batch took the row between the look and the claim: wait for that one instead.
-      releaseSlot();
-      slot = false;
+      slots.release(slot);
+      slot = undefined;
       if (attempts++ > 0) return await processWebhookEvent(db, eventId, options);
     }
   } finally {
-    if (slot) releaseSlot();
+    if (slot !== undefined) slots.release(slot);
   }
 }
 
-/** Batches running at once in this process. */
-const MAX_BATCHES = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function acquireSlot() {
-  if (running < MAX_BATCHES) {
-    running++;
-    return;
-  }
-  await new Promise<void>((resolve) => waiting.push(resolve));
-}
-
-function releaseSlot() {
-  const next = waiting.shift();
-  if (next) next();
-  else running--;
-}
+/**
+ * Batches at once in this process: one of a shop (its batches take turns under the shop's
+ * advisory lock in every process anyway, `runBatch`; a second would hold a pool connection
+ * waiting on it), four in all (the batch pool's connections).
+ */
+export const MAX_BATCHES_PER_SHOP = 1;
+export const MAX_BATCHES = 4;
+const slots = new BatchSlots(MAX_BATCHES_PER_SHOP, MAX_BATCHES);
 
 async function runBatch(
   db: PrismaClient,

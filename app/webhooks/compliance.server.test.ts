@@ -178,6 +178,33 @@ describe("customers/data_request", () => {
         programVersion: 1,
       },
     });
+    // A widget inbox message to each of them: hers is exported with when she read it.
+    const campaign = await db.campaign.create({
+      data: { shop: SHOP, name: "Up", kind: "trigger", trigger: "tierUpgrade", subject: "s", body: "b" },
+    });
+    for (const customerId of [1001n, 1002n]) {
+      const send = await db.campaignSend.create({
+        data: {
+          shop: SHOP,
+          campaignId: campaign.id,
+          customerId,
+          occurrence: "o",
+          channel: "inbox",
+          status: "sent",
+        },
+      });
+      await db.inboxMessage.create({
+        data: {
+          shop: SHOP,
+          customerId,
+          sendId: send.id,
+          title: `Welcome to Gold, ${customerId}`,
+          body: "Thank you.",
+          readAt: customerId === 1001n ? new Date("2025-10-02T08:00:00Z") : null,
+          expiresAt: new Date("2099-01-01T00:00:00Z"),
+        },
+      });
+    }
     await deliverAndProcess(SHOP, "customers/data_request", {
       shop_domain: SHOP,
       customer: janeCustomer,
@@ -210,6 +237,13 @@ describe("customers/data_request", () => {
     };
     expect(loyalty.members).toEqual([expect.objectContaining({ customerId: "1001", availablePoints: 10 })]);
     expect(loyalty.ledgerEntries).toEqual([expect.objectContaining({ kind: "bonus", points: 10 })]);
+    expect((exported!.data as { inboxMessages: unknown[] }).inboxMessages).toEqual([
+      expect.objectContaining({
+        customerId: "1001",
+        title: "Welcome to Gold, 1001",
+        readAt: "2025-10-02T08:00:00.000Z",
+      }),
+    ]);
     expect(JSON.stringify(data)).not.toContain(BOB.email);
   });
 });

@@ -54,6 +54,7 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     lifetimeValues,
     churnRisks,
     rewardRecommendations,
+    sendTimes,
   ] = await Promise.all([
     tx.customer.findMany({ where: customerWhere(subject), orderBy: { id: "asc" } }),
     tx.order.findMany({ where: orderWhere(subject), orderBy: { id: "asc" } }),
@@ -70,6 +71,8 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     tx.memberLifetimeValue.findMany({ where: { shop, customerId: { in: customerIds } } }),
     tx.memberChurnRisk.findMany({ where: { shop, customerId: { in: customerIds } } }),
     tx.memberRewardRecommendation.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    // The best hour and channel to message them (app/campaigns/send-time).
+    tx.memberSendTime.findMany({ where: { shop, customerId: { in: customerIds } } }),
   ]);
   const refunds = await tx.refund.findMany({
     where: { shop, orderId: { in: orders.map((o) => o.id) } },
@@ -81,7 +84,14 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
   const phones = [subject.phone, ...customers.map((c) => c.phone)].flatMap((p) =>
     p ? [normalisePhone(p)] : [],
   );
-  const [productReviews, engagementEvents] = await Promise.all([
+  const [
+    productReviews,
+    engagementEvents,
+    campaignSends,
+    campaignSuppressions,
+    inboxMessages,
+    campaignInboundSms,
+  ] = await Promise.all([
     tx.productReview.findMany({
       where: reviewWhere(shop, customerIds, emails),
       orderBy: { reviewedAt: "asc" },
@@ -89,6 +99,29 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     tx.engagementEvent.findMany({
       where: engagementWhere(shop, customerIds, [...emails, ...phones]),
       orderBy: { occurredAt: "asc" },
+    }),
+    // The campaigns' message log (with its opens and clicks) and the addresses and numbers
+    // that asked for no more messages.
+    tx.campaignSend.findMany({
+      where: { shop, customerId: { in: customerIds } },
+      orderBy: { queuedAt: "asc" },
+      include: {
+        events: {
+          select: { kind: true, url: true, at: true, agentClass: true, bot: true, botReason: true },
+          orderBy: { at: "asc" },
+        },
+      },
+    }),
+    tx.campaignSuppression.findMany({ where: { shop, address: { in: [...emails, ...phones] } } }),
+    // The widget inbox: the messages as the member saw them, and when they read them.
+    tx.inboxMessage.findMany({
+      where: { shop, customerId: { in: customerIds } },
+      orderBy: { createdAt: "asc" },
+    }),
+    // The STOP / START texts they sent.
+    tx.campaignInboundSms.findMany({
+      where: { shop, OR: [{ customerId: { in: customerIds } }, { phone: { in: phones } }] },
+      orderBy: { receivedAt: "asc" },
     }),
   ]);
   return toJson({
@@ -104,6 +137,11 @@ export async function collectCustomerData(tx: Tx, subject: CustomerSubject) {
     productReviews,
     engagementEvents,
     rewardRecommendations,
+    campaignSends,
+    campaignSuppressions,
+    inboxMessages,
+    sendTimes,
+    campaignInboundSms,
   }) as Prisma.InputJsonObject;
 }
 
@@ -193,6 +231,18 @@ export async function redactCustomerData(tx: Tx, subject: CustomerSubject, now: 
       where: { shop, content: { contains: email, mode: "insensitive" } },
     });
   await redactImportedData(tx, subject, scope, now);
+  // The message log holds the address and the words sent to the person; the suppression
+  // list their address and number, the inbound log the STOPs they texted (the redacted
+  // customer has no address or number left to message).
+  // The widget inbox first: its rows hang off the sends (and hold the words the member read).
+  await tx.inboxMessage.deleteMany({ where: { shop, customerId: { in: scope.customerIds } } });
+  await tx.campaignSend.deleteMany({ where: { shop, customerId: { in: scope.customerIds } } });
+  await tx.campaignSuppression.deleteMany({
+    where: { shop, address: { in: [...scope.emails.map((e) => e.toLowerCase()), ...scope.phones] } },
+  });
+  await tx.campaignInboundSms.deleteMany({
+    where: { shop, OR: [{ customerId: { in: scope.customerIds } }, { phone: { in: scope.phones } }] },
+  });
   await rememberRedacted(tx, shop, scope, now);
   return { personalValues: scope.personalValues };
 }
@@ -268,8 +318,12 @@ async function subjectScope(tx: Tx, subject: CustomerSubject) {
   const customerIds = new Set(customers.map((c) => c.id));
   if (subject.customerId !== null) customerIds.add(subject.customerId);
   const emails = [subject.email, ...customers.map((c) => c.email), ...orders.map((o) => o.email)];
+  const phones = [subject.phone, ...customers.map((c) => c.phone)].flatMap((p) =>
+    p?.trim() ? [normalisePhone(p)] : [],
+  );
   return {
     customerIds: [...customerIds],
+    phones: [...new Set(phones)],
     orders,
     orderIds,
     emails: [...new Set(emails.flatMap((e) => (e?.trim() ? [e.trim().toLowerCase()] : [])))],
@@ -350,6 +404,8 @@ async function redactLoyaltyData(tx: Tx, shop: string, customerIds: bigint[]) {
   await tx.memberLifetimeValue.deleteMany({ where: { shop, customerId } });
   await tx.memberChurnRisk.deleteMany({ where: { shop, customerId } });
   await tx.memberRewardRecommendation.deleteMany({ where: { shop, customerId } });
+  // When they shop and which channel they answer: a profile of the person.
+  await tx.memberSendTime.deleteMany({ where: { shop, customerId } });
   return {
     members: members.count,
     ledgerEntries: ledgerEntries.count,

@@ -32,13 +32,19 @@ const record = coalesce(async (deliveries: Delivery[]) => {
   }
 }, IN_FLIGHT);
 
-const enqueue = coalesce(async (eventIds: string[]) => {
-  await enqueueWebhooks(eventIds);
-  return eventIds.map(() => undefined);
+const enqueue = coalesce(async (rows: { eventId: string; shop: string }[]) => {
+  await enqueueWebhooks(rows);
+  return rows.map(() => undefined);
 }, IN_FLIGHT);
 
 export function intakeDeps(): ReceiveDeps {
-  return { db: prisma(), record, enqueue, secret: env().SHOPIFY_API_SECRET, now: () => new Date() };
+  return {
+    db: prisma(),
+    record,
+    enqueue: (eventId, shop) => enqueue({ eventId, shop }),
+    secret: env().SHOPIFY_API_SECRET,
+    now: () => new Date(),
+  };
 }
 
 const MAX_BODY_BYTES = BODY_LIMITS.webhook;

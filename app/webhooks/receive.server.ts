@@ -18,7 +18,8 @@ import { isPermanentDataError, sqlState } from "./permanent-error";
 
 export type ReceiveDeps = {
   db: PrismaClient;
-  enqueue: (eventId: string) => Promise<void>;
+  /** `shop` lets the producer keep one shop's burst from delaying the others (app/jobs/fairness.ts). */
+  enqueue: (eventId: string, shop: string) => Promise<void>;
   secret: string;
   now: () => Date;
   /** Writes the inbox row; the route batches concurrent deliveries (defaults to one INSERT per delivery). */
@@ -102,7 +103,7 @@ export async function receiveWebhook(
   // again in case the first enqueue was lost (the job id makes this a no-op otherwise).
   if (entry.status === "received") {
     try {
-      await deps.enqueue(entry.id);
+      await deps.enqueue(entry.id, headers.shop);
     } catch (error) {
       // The event is safe in the inbox; the sweeper enqueues it within minutes.
       log.error({ err: error, ...context }, "Webhook recorded but enqueue failed; the sweeper will retry");

@@ -1,3 +1,4 @@
+import { normalisePhone } from "~/ingest/imports/engagement";
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { customersRedact } from "./handlers/customers-redact.server";
@@ -270,6 +271,46 @@ async function seedHistory() {
     await deliver("refunds/create", refundPayload(HIS, 7004, 9004, HIS.refundNote, "2025-10-02T08:00:00Z")),
     await deliver("customers/data_request", { customer: redactRequest.customer, orders_requested: [9003] }),
   ]);
+  // A campaign email to each, logged, and their unsubscribes.
+  const campaign = await db.campaign.create({
+    data: { shop: SHOP, name: "Upgrade", kind: "trigger", trigger: "tierUpgrade", subject: "s", body: "b" },
+  });
+  for (const p of [HER, HIS]) {
+    const send = await db.campaignSend.create({
+      data: {
+        shop: SHOP,
+        campaignId: campaign.id,
+        customerId: BigInt(p.id),
+        occurrence: `upgrade-${p.id}`,
+        channel: "email",
+        status: "sent",
+        toAddress: p.email.toLowerCase(),
+        subject: `${p.first}, you are now Gold`,
+      },
+    });
+    await db.campaignSuppression.create({
+      data: { shop: SHOP, channel: "email", address: p.email.toLowerCase(), reason: "unsubscribed" },
+    });
+    // ... and the same words in the widget inbox (an email campaign's fallback).
+    await db.inboxMessage.create({
+      data: {
+        shop: SHOP,
+        customerId: BigInt(p.id),
+        sendId: send.id,
+        title: `${p.first}, you are now Gold`,
+        body: `Thank you, ${p.first}.`,
+        expiresAt: new Date("2099-01-01T00:00:00Z"),
+      },
+    });
+    // And a STOP texted from their number.
+    const phone = normalisePhone(p.phone);
+    await db.campaignSuppression.create({
+      data: { shop: SHOP, channel: "sms", address: phone, reason: "unsubscribed" },
+    });
+    await db.campaignInboundSms.create({
+      data: { shop: SHOP, messageSid: `SM-${p.id}`, phone, customerId: BigInt(p.id), keyword: "stop" },
+    });
+  }
   // Her review (her words about the gift) and her email and SMS engagement, imported.
   for (const p of [HER, HIS]) {
     await importItems(

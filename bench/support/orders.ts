@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { Delivery } from "../../app/webhooks/inbox.server";
 import { EmulatorStore } from "../../emulator/store";
 import { customerPayload, orderPayload, productPayload } from "../../emulator/webhook-payloads";
 import type { CustomerRecord, OrderRecord, ProductRecord } from "../../emulator/resources/records";
@@ -81,4 +83,21 @@ export function percentile(samples: Float64Array | number[], p: number): number 
   const sorted = Float64Array.from(samples).sort();
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** A webhook as the intake records it (a received delivery of `topic` for `shop`, unsigned). */
+export function delivery(shop: string, topic: string, body: string, at: Date): Delivery {
+  return {
+    headers: {
+      topic,
+      hmac: "",
+      shop,
+      webhookId: randomUUID(),
+      eventId: randomUUID(),
+      apiVersion: "2025-10",
+      triggeredAt: at,
+    },
+    rawJson: body,
+    receivedAt: at,
+  };
 }

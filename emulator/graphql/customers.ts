@@ -47,9 +47,17 @@ export const customersModule: GraphqlModule = {
     enum CustomerState { DECLINED DISABLED ENABLED INVITED }
     enum CustomerEmailMarketingState { INVALID NOT_SUBSCRIBED PENDING REDACTED SUBSCRIBED UNSUBSCRIBED }
 
-    type CustomerEmailMarketingConsentState { marketingState: CustomerEmailMarketingState! }
+    type CustomerEmailMarketingConsentState {
+      marketingState: CustomerEmailMarketingState!
+      consentUpdatedAt: DateTime
+    }
     type CustomerEmailAddress { emailAddress: String! marketingState: CustomerEmailMarketingState! }
-    type CustomerPhoneNumber { phoneNumber: String! }
+    type CustomerPhoneNumber { phoneNumber: String! marketingState: CustomerSmsMarketingState! }
+    enum CustomerSmsMarketingState { NOT_SUBSCRIBED PENDING REDACTED SUBSCRIBED UNSUBSCRIBED }
+    type CustomerSmsMarketingConsentState {
+      marketingState: CustomerSmsMarketingState!
+      consentUpdatedAt: DateTime
+    }
 
     type Customer {
       id: ID!
@@ -67,6 +75,7 @@ export const customersModule: GraphqlModule = {
       numberOfOrders: UnsignedInt64!
       amountSpent: MoneyV2!
       emailMarketingConsent: CustomerEmailMarketingConsentState
+      smsMarketingConsent: CustomerSmsMarketingConsentState
       createdAt: DateTime!
       updatedAt: DateTime!
     }
@@ -105,13 +114,18 @@ export const customersModule: GraphqlModule = {
         gid("Customer", c.legacyId),
       defaultEmailAddress: (c: CustomerRecord) =>
         c.email ? { emailAddress: c.email, marketingState: c.emailMarketingState } : null,
-      defaultPhoneNumber: (c: CustomerRecord) => (c.phone ? { phoneNumber: c.phone } : null),
+      defaultPhoneNumber: (c: CustomerRecord) =>
+        c.phone ? { phoneNumber: c.phone, marketingState: c.smsMarketingState } : null,
+      // The emulator dates a consent by the customer's last update (the consent mutations and
+      // the webhook payloads do the same).
+      smsMarketingConsent: (c: CustomerRecord) =>
+        c.phone ? { marketingState: c.smsMarketingState, consentUpdatedAt: c.updatedAt } : null,
       numberOfOrders: (c: CustomerRecord, _: unknown, ctx: GraphqlContext) =>
         String(orderStats(c, ctx).count),
       amountSpent: (c: CustomerRecord, _: unknown, ctx: GraphqlContext) =>
         moneyBag(orderStats(c, ctx).spent, ctx.shop.shop.currencyCode).shopMoney,
       emailMarketingConsent: (c: CustomerRecord) =>
-        c.email ? { marketingState: c.emailMarketingState } : null,
+        c.email ? { marketingState: c.emailMarketingState, consentUpdatedAt: c.updatedAt } : null,
     },
   },
 };

@@ -2,6 +2,7 @@ import { buildSchema, defaultFieldResolver, type GraphQLFieldResolver, type Grap
 import { bulkModule } from "./bulk";
 import { registerSchemaResolvers } from "./bulk-export";
 import { commonModule } from "./common";
+import { customerConsentModule } from "./customer-consent";
 import { customersModule } from "./customers";
 import { discountAutomaticModule } from "./discount-automatic";
 import { discountsModule } from "./discounts";
@@ -17,6 +18,7 @@ export const MODULES: GraphqlModule[] = [
   commonModule,
   shopModule,
   customersModule,
+  customerConsentModule,
   ordersModule,
   productsModule,
   bulkModule,

@@ -115,3 +115,35 @@ export function valueFor(schema: JsonSchema, prompt: string, name = "answer"): u
 export function tokenCount(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
+
+export const MODERATION_CATEGORIES = [
+  "harassment",
+  "harassment/threatening",
+  "hate",
+  "hate/threatening",
+  "illicit",
+  "illicit/violent",
+  "self-harm",
+  "self-harm/intent",
+  "self-harm/instructions",
+  "sexual",
+  "sexual/minors",
+  "violence",
+  "violence/graphic",
+] as const;
+
+// A few unmistakable words per category: enough for tests and the demo to see a flag,
+// deterministic, and never set off by ordinary shop copy.
+const FLAG_WORDS: Record<string, string[]> = {
+  harassment: ["idiot", "stupid", "loser"],
+  violence: ["kill", "murder", "shoot"],
+  hate: ["vermin"],
+};
+
+/** The moderation categories `text` is flagged in (none for ordinary text). */
+export function moderationOf(text: string): string[] {
+  const seen = new Set(words(text));
+  return Object.entries(FLAG_WORDS)
+    .filter(([, list]) => list.some((w) => seen.has(w)))
+    .map(([category]) => category);
+}

@@ -1,25 +1,38 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseJsonObject, readBody, sendJson } from "../http";
-import { hashedEmbedding, toBase64, tokenCount, valueFor } from "./answers";
+import {
+  hashedEmbedding,
+  MODERATION_CATEGORIES,
+  moderationOf,
+  toBase64,
+  tokenCount,
+  valueFor,
+} from "./answers";
 
-// A local stand-in for the two OpenAI endpoints the app calls, as documented:
-// POST /v1/chat/completions (with structured outputs) and POST /v1/embeddings. It checks
-// the bearer key, validates the request, answers in OpenAI's shapes (errors too), and
-// keeps the requests it received so tests can assert what was sent. Tests can script the
-// next answers (a content string, or an HTTP error such as 429) to drive retries and
-// fallbacks; unscripted requests get deterministic answers (answers.ts).
+// A local stand-in for the three OpenAI endpoints the app calls, as documented:
+// POST /v1/chat/completions (with structured outputs), POST /v1/embeddings and
+// POST /v1/moderations. It checks the bearer key, validates the request, answers in
+// OpenAI's shapes (errors too), and keeps the requests it received so tests can assert
+// what was sent. Tests can script the next answers (a content string, possibly late, or an
+// HTTP error such as 429; a moderation verdict) to drive retries, timeouts and fallbacks;
+// unscripted requests get deterministic answers (answers.ts).
 
-export type ScriptedReply = { content: string } | { status: number; message: string; type?: string };
+export type ScriptedReply =
+  { content: string; delayMs?: number } | { status: number; message: string; type?: string };
+
+export type ScriptedModeration = { flagged: boolean; categories?: string[] };
 
 export interface OpenAiStubState {
   /** When set, the only key accepted; otherwise any non-empty bearer key is. */
   apiKey?: string;
   requests: Array<{ path: string; body: Record<string, unknown> }>;
   replies: ScriptedReply[];
+  /** Verdicts for the next moderation requests (one per request, applied to each input). */
+  moderations: ScriptedModeration[];
 }
 
 export function openAiStubState(apiKey?: string): OpenAiStubState {
-  return { apiKey, requests: [], replies: [] };
+  return { apiKey, requests: [], replies: [], moderations: [] };
 }
 
 const DIMENSIONS: Record<string, number> = {
@@ -64,13 +77,18 @@ export async function handleOpenAi(
   state.requests.push({ path, body });
   if (state.requests.length > 500) state.requests.splice(0, state.requests.length - 500);
 
-  if (path === "/v1/chat/completions") chat(res, body, state);
+  if (path === "/v1/chat/completions") await chat(res, body, state);
   else if (path === "/v1/embeddings") embeddings(res, body);
+  else if (path === "/v1/moderations") moderations(res, body, state);
   else error(res, 404, `Invalid URL (POST ${path})`);
   return true;
 }
 
-function chat(res: ServerResponse, body: Record<string, unknown>, state: OpenAiStubState): void {
+async function chat(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  state: OpenAiStubState,
+): Promise<void> {
   const model = body.model;
   const messages = body.messages;
   if (typeof model !== "string" || !model) return error(res, 400, "you must provide a model parameter");
@@ -92,6 +110,9 @@ function chat(res: ServerResponse, body: Record<string, unknown>, state: OpenAiS
   if (scripted && "status" in scripted)
     return error(res, scripted.status, scripted.message, scripted.type ?? "server_error");
 
+  if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
+  // A client that timed out has gone; there is no one to answer.
+  if (res.destroyed) return;
   let content: string;
   if (scripted) content = scripted.content;
   else {
@@ -149,5 +170,30 @@ function embeddings(res: ServerResponse, body: Record<string, unknown>): void {
     }),
     model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}
+
+function moderations(res: ServerResponse, body: Record<string, unknown>, state: OpenAiStubState): void {
+  const input = typeof body.input === "string" ? [body.input] : body.input;
+  if (!Array.isArray(input) || input.length === 0 || !input.every((t) => typeof t === "string"))
+    return error(res, 400, "'input' must be a string or a non-empty array of strings");
+  const scripted = state.moderations.shift();
+  sendJson(res, 200, {
+    id: `modr-stub-${Date.now().toString(36)}`,
+    model: typeof body.model === "string" ? body.model : "omni-moderation-latest",
+    results: (input as string[]).map((text) => {
+      const flaggedIn = scripted
+        ? scripted.flagged
+          ? (scripted.categories ?? ["harassment"])
+          : []
+        : moderationOf(text);
+      return {
+        flagged: flaggedIn.length > 0,
+        categories: Object.fromEntries(MODERATION_CATEGORIES.map((c) => [c, flaggedIn.includes(c)])),
+        category_scores: Object.fromEntries(
+          MODERATION_CATEGORIES.map((c) => [c, flaggedIn.includes(c) ? 0.97 : 0.0001]),
+        ),
+      };
+    }),
   });
 }

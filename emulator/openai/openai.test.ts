@@ -66,4 +66,20 @@ describe("OpenAI stub in the emulator", () => {
       choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant" } }],
     });
   });
+
+  it("moderates texts deterministically, and as scripted", async () => {
+    const answer = async () =>
+      (await (
+        await post("/moderations", {
+          model: "omni-moderation-latest",
+          input: ["Thanks for your order", "I will kill you"],
+        })
+      ).json()) as { results: Array<{ flagged: boolean; categories: Record<string, boolean> }> };
+    const { results } = await answer();
+    expect(results.map((r) => r.flagged)).toEqual([false, true]);
+    expect(results[1]!.categories).toMatchObject({ violence: true, harassment: false });
+    emulator.openAi.moderations.push({ flagged: true, categories: ["hate"] });
+    expect((await answer()).results.map((r) => r.categories.hate)).toEqual([true, true]);
+    expect((await post("/moderations", { input: [] })).status).toBe(400);
+  });
 });

@@ -1,7 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BodyTooLargeError, sendJson } from "../http";
-import { handleOpenAi, openAiStubState, type OpenAiStubState, type ScriptedReply } from "./handler";
+import {
+  handleOpenAi,
+  openAiStubState,
+  type OpenAiStubState,
+  type ScriptedModeration,
+  type ScriptedReply,
+} from "./handler";
 
 // The OpenAI stub on its own port, for tests: `baseURL` is what OPENAI_BASE_URL (or
 // createOpenAiClient's baseURL) takes. The emulator also serves it under /openai/v1.
@@ -12,6 +18,8 @@ export interface OpenAiStub {
   state: OpenAiStubState;
   /** Queue answers for the next chat completions, in order. */
   script(...replies: ScriptedReply[]): void;
+  /** Queue verdicts for the next moderation requests, in order. */
+  scriptModeration(...verdicts: ScriptedModeration[]): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +44,7 @@ export async function startOpenAiStub(options: { apiKey?: string } = {}): Promis
     baseURL: `http://127.0.0.1:${port}/v1`,
     state,
     script: (...replies) => state.replies.push(...replies),
+    scriptModeration: (...verdicts) => state.moderations.push(...verdicts),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -40,6 +40,7 @@ export function buildCustomer(
     state: input.state,
     verifiedEmail: input.verifiedEmail,
     emailMarketingState: input.emailMarketingState,
+    smsMarketingState: input.smsMarketingState,
     createdAt,
     updatedAt: time(input.updatedAt, createdAt),
   };

@@ -52,6 +52,7 @@ export const customerInput = z.object({
   state: z.enum(CUSTOMER_STATES).default("ENABLED"),
   verifiedEmail: z.boolean().default(true),
   emailMarketingState: z.enum(MARKETING_STATES).default("NOT_SUBSCRIBED"),
+  smsMarketingState: z.enum(MARKETING_STATES).exclude(["INVALID"]).default("NOT_SUBSCRIBED"),
   createdAt: dateTime.optional(),
   updatedAt: dateTime.optional(),
 });

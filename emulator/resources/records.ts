@@ -42,6 +42,8 @@ export type CustomerRecord = {
   state: (typeof CUSTOMER_STATES)[number];
   verifiedEmail: boolean;
   emailMarketingState: (typeof MARKETING_STATES)[number];
+  /** Shopify's CustomerSmsMarketingState (no INVALID); meaningful only with a phone. */
+  smsMarketingState: Exclude<(typeof MARKETING_STATES)[number], "INVALID">;
   createdAt: string;
   updatedAt: string;
 };

@@ -9,6 +9,7 @@ import type { Rng } from "../random/rng";
 import { binomial, categorical, exponential, gamma, normal, poisson } from "../random/samplers";
 import { PastLoyalty, type SimRedemption } from "./past-loyalty";
 import { reviewText } from "./review-text";
+import { ShoppingHour } from "./shopping-hour";
 
 export const ORDER_ID_BASE = 5_900_000_000_000;
 export const REFUND_ID_BASE = 1_020_000_000_000;
@@ -107,12 +108,15 @@ export function simulateHistory(
   };
   const past = ctx.params.pastLoyalty;
   const loyalty = past ? new PastLoyalty(past, ctx.params.seed, c.id) : null;
+  const clock = ctx.params.shoppingHour
+    ? new ShoppingHour(calendar, ctx.params.seed, c, ctx.params.shoppingHour)
+    : null;
   if (c.latent.buyer) {
     const lambda = c.latent.lambdaPerYear;
     let t = c.acquiredDay;
     for (let first = true; ; first = false) {
       const dropsOut = !first && rng.chance(c.latent.dropoutP);
-      placeOrder(ctx, c, rng, sink, history, t, first, dropsOut, loyalty);
+      placeOrder(ctx, c, rng, sink, history, t, first, dropsOut, loyalty, clock);
       if (dropsOut) break;
       const next = timeAtCumulative(
         calendar,
@@ -137,10 +141,12 @@ function placeOrder(
   first: boolean,
   dropsOut: boolean,
   loyalty: PastLoyalty | null,
+  clock: ShoppingHour | null,
 ): void {
   const { calendar, catalog, params } = ctx;
   const day = Math.floor(t);
-  const createdMs = calendar.startMs + day * DAY_MS + timeOfDayMs(calendar, t - day);
+  const createdMs =
+    calendar.startMs + day * DAY_MS + (clock ? clock.timeOfDayMs(t - day) : timeOfDayMs(calendar, t - day));
   const createdAt = isoAt(calendar, createdMs);
 
   // Basket: a Gamma-Gamma order value split over lines from preferred categories.

@@ -227,6 +227,7 @@ export function customerInput(customer: SimCustomer, updatedAt: string): Custome
     state: customer.latent.buyer ? "ENABLED" : "DISABLED",
     verifiedEmail: true,
     emailMarketingState: customer.profile.emailConsent ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
+    smsMarketingState: customer.profile.smsConsent ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
     createdAt: customer.signupAt,
     updatedAt,
   };

@@ -55,6 +55,15 @@ export const shopParamsSchema = z.strictObject({
    * their orders and pay some later orders with a reward code (`codePrefix` and 8
    * characters), which the app's backfill imports as past redemptions. Off unless given.
    */
+  /**
+   * Customers with a preferred shopping hour: each has one (drawn from the shop's intraday
+   * curve), and a `share` of their orders fall near it (normal, `spreadHours` wide); the rest
+   * follow the shop's curve. Drawn on its own stream, so only order clock times change.
+   * Off unless given (existing scenarios keep their orders).
+   */
+  shoppingHour: z
+    .strictObject({ share: probability.default(0.6), spreadHours: positive.default(1.5) })
+    .optional(),
   pastLoyalty: z
     .strictObject({
       codePrefix: z

@@ -1,7 +1,13 @@
 import type { Segment } from "../model/params";
 import type { Rng } from "../random/rng";
 import { gamma } from "../random/samplers";
-import { DEFAULT_SEGMENT_RESPONSE, type MessageResponse, type ResponseConfig } from "./schema";
+import {
+  DEFAULT_SEGMENT_RESPONSE,
+  type ChannelResponse,
+  type MessageChannel,
+  type MessageResponse,
+  type ResponseConfig,
+} from "./schema";
 
 // How one simulated customer reacts, one day at a time, to what the program does for them.
 // Pure: the scenario's response config, the customer's state and exposure, and an Rng in;
@@ -34,10 +40,25 @@ export interface ProgramExposure {
   rewards: ReadonlyArray<{ id: string; pointsCost: number; valueMinor: number }>;
   /** The spend threshold of the next tier, or null at the top (or without tiers). */
   nextTierThresholdMinor: number | null;
-  /** The latest message, with whether the customer opened it (null until they decided). */
-  message: { variant: string; daysSinceSent: number; opened: boolean | null } | null;
+  /**
+   * The latest message, with whether the customer opened it (null until they decided), on its
+   * channel (default email) and, once read, the days since (the lift runs from the read; an
+   * email or a text is read the day it arrives or never, an inbox message on a visit).
+   */
+  message: {
+    variant: string;
+    daysSinceSent: number;
+    opened: boolean | null;
+    channel?: MessageChannel;
+    daysSinceRead?: number | null;
+  } | null;
   /** The calendar's purchase-intensity multiplier for the day (1 = an average day). */
   seasonality: number;
+  /**
+   * A variant's deep-discount promotion (schema `promotion`): while `active`, the purchase rate
+   * is × (1 + purchaseLift); from exposure on, dropout is × dropoutMultiplier. Absent: none.
+   */
+  promotion?: { active: boolean; purchaseLift: number; dropoutMultiplier: number } | null;
 }
 
 export interface RateComponents {
@@ -124,7 +145,9 @@ export function rateComponents(
   const m = exposure.message;
   if (m && opened) {
     const effect = messageEffect(config, m.variant);
-    if (m.daysSinceSent < effect.liftDays) message = Math.max(0.1, 1 + effect.purchaseLift * seg.message);
+    // Read today when the exposure did not know it yet.
+    const sinceRead = m.opened === null ? 0 : (m.daysSinceRead ?? m.daysSinceSent);
+    if (sinceRead < effect.liftDays) message = Math.max(0.1, 1 + effect.purchaseLift * seg.message);
   }
   const total = membership * earnRate * rewardGoal * tierGoal * message;
   return { membership, earnRate, rewardGoal, tierGoal, message, holdout: 1, total, rewardRate: rate };
@@ -132,6 +155,48 @@ export function rateComponents(
 
 export function messageEffect(config: ResponseConfig, variant: string): MessageResponse {
   return config.messages.variants[variant] ?? config.messages.default;
+}
+
+export function channelEffect(config: ResponseConfig, channel: MessageChannel = "email"): ChannelResponse {
+  return config.channels[channel];
+}
+
+/**
+ * P(a store visit on the day) for a channel read on visits: `visitsPerOrder` times the
+ * customer's expected purchases that day (from their latent rate), never for one who left.
+ */
+export function visitProbability(
+  channel: ChannelResponse,
+  state: Pick<CustomerState, "alive" | "lambdaPerYear">,
+  seasonality: number,
+): number {
+  if (!state.alive) return 0;
+  return 1 - Math.exp(-(state.lambdaPerYear / 365) * seasonality * channel.visitsPerOrder);
+}
+
+/**
+ * Whether the customer reads (and then clicks) a message they have in front of them: the
+ * channel's read rate (or their own open rate) × the variant's open multiplier, less for one
+ * who dropped out; clicks at their click-through × the variant's × the channel's multiplier.
+ */
+export function readsMessage(
+  config: ResponseConfig,
+  state: Pick<CustomerState, "alive" | "openRate" | "clickGivenOpen">,
+  message: { variant: string; channel?: MessageChannel },
+  rng: Rng,
+): { opened: boolean; clicked: boolean } {
+  const effect = messageEffect(config, message.variant);
+  const channel = channelEffect(config, message.channel);
+  // A customer who has dropped out still opens some mail, but less (as in the history).
+  const openRate = Math.min(
+    1,
+    (channel.readRate ?? state.openRate) * effect.openMultiplier * (state.alive ? 1 : 0.35),
+  );
+  const opened = rng.chance(openRate);
+  const clicked =
+    opened &&
+    rng.chance(Math.min(1, state.clickGivenOpen * effect.clickMultiplier * channel.clickMultiplier));
+  return { opened, clicked };
 }
 
 /** P(redeem a reward worth `valueMinor` at a purchase) for the segment. */
@@ -155,17 +220,29 @@ export function responder(config: ResponseConfig): Respond {
     };
     const m = exposure.message;
     let opened = m?.opened ?? null;
-    if (m && m.daysSinceSent === 0 && m.opened === null && exposure.member) {
-      const effect = messageEffect(config, m.variant);
-      // A customer who has dropped out still opens some mail, but less (as in the history).
-      const openRate = Math.min(1, state.openRate * effect.openMultiplier * (state.alive ? 1 : 0.35));
-      opened = rng.chance(openRate);
-      out.openedMessage = opened;
-      out.clickedMessage = opened && rng.chance(Math.min(1, state.clickGivenOpen * effect.clickMultiplier));
+    if (m && m.opened === null && exposure.member) {
+      const channel = channelEffect(config, m.channel);
+      // An email or a text is in front of the customer the day it arrives; an inbox message
+      // whenever they visit the store while it is kept (unread until they do).
+      const inFront =
+        channel.readsOn === "arrival"
+          ? m.daysSinceSent === 0
+          : m.daysSinceSent < channel.keptDays &&
+            rng.chance(visitProbability(channel, state, exposure.seasonality));
+      if (inFront) {
+        const read = readsMessage(config, state, m, rng);
+        if (read.opened || channel.readsOn === "arrival") {
+          opened = read.opened;
+          out.openedMessage = read.opened;
+          out.clickedMessage = read.clicked;
+        }
+      }
     }
     if (!state.alive) return out;
     const components = rateComponents(config, state, exposure, opened);
-    out.rate = (state.lambdaPerYear / 365) * exposure.seasonality * components.total;
+    const promo = exposure.member ? exposure.promotion : null;
+    const promoted = promo?.active ? 1 + promo.purchaseLift : 1;
+    out.rate = (state.lambdaPerYear / 365) * exposure.seasonality * components.total * promoted;
     if (!rng.chance(1 - Math.exp(-out.rate))) return out;
     out.purchased = true;
     out.orderValueMinor = Math.round(gamma(rng, state.spendShape, 1 / state.spendRate) * 100);
@@ -181,7 +258,9 @@ export function responder(config: ResponseConfig): Respond {
       if (best && rng.chance(redemptionProbability(config, state.segment, best.valueMinor)))
         out.redeemedRewardId = best.id;
     }
-    const dropout = exposure.member ? state.dropoutP * config.membership.dropoutMultiplier : state.dropoutP;
+    const dropout =
+      (exposure.member ? state.dropoutP * config.membership.dropoutMultiplier : state.dropoutP) *
+      (promo?.dropoutMultiplier ?? 1);
     out.droppedOut = rng.chance(Math.min(1, dropout));
     return out;
   };

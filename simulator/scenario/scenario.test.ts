@@ -47,7 +47,11 @@ const response = (input: Partial<ScenarioInput> = {}) => parseScenario({ ...mini
 describe("scenario files", () => {
   it.each(readdirSync(SCENARIOS).filter((f) => f.endsWith(".json")))("%s is valid", (file) => {
     const scenario = loadScenario(join(SCENARIOS, file));
-    expect(scenario.variants.length).toBeGreaterThanOrEqual(2);
+    // Something to compare: program variants, or a campaign's holdout and message variants.
+    for (const arms of scenario.campaign
+      ? scenario.campaign.map((c) => c.variants.length + (c.holdoutPercent > 0 ? 1 : 0))
+      : [scenario.variants.length])
+      expect(arms).toBeGreaterThanOrEqual(2);
   });
 
   it("names every bad field with its path", () => {
@@ -86,6 +90,29 @@ describe("scenario files", () => {
         variants: [{ key: "a", program: { tiers: [{ name: "Gold", thresholdMinor: 500 }] } }],
       }),
     ).toThrow(/variants\.0\.program\.tiers: The first tier starts at 0/);
+  });
+
+  it("takes the app's bandit settings plus the members' arrival, and refuses a bandit it cannot run", () => {
+    const bandit = { cadenceMinutes: 1440, arrivalDays: 30 };
+    const program = [{ key: "a" }, { key: "b", program: { pointsPerCurrencyUnit: 2 } }];
+    expect(parseScenario({ name: "x", variants: program, bandit }).bandit).toMatchObject({
+      cadenceMinutes: 1440,
+      burnInPeriods: 24,
+      minSharePercent: 5,
+      arrivalDays: 30,
+    });
+    expect(() => parseScenario({ ...minimal, bandit })).toThrow(/bandit: A bandit scenario has no holdout/);
+    expect(() =>
+      parseScenario({
+        name: "x",
+        variants: program,
+        bandit: { arrivalDays: 120 },
+        truth: { horizonDays: 90 },
+      }),
+    ).toThrow(/bandit\.arrivalDays: Members must join within the horizon/);
+    expect(() =>
+      parseScenario({ name: "x", variants: program, bandit: { arrivalDays: 9, cadenceMinutes: 5 } }),
+    ).toThrow(/bandit\.cadenceMinutes: At least every 15 minutes/);
   });
 
   it("reports unreadable files as a scenario error", () => {
@@ -244,6 +271,63 @@ describe("ground truth", () => {
     expect(Math.abs(effect.ordersLift)).toBeLessThan(0.02);
     expect(Math.abs(effect.netRevenueDiffPerCustomerMinor)).toBeLessThan(
       4 * effect.netRevenueDiffStandardError + 1,
+    );
+  });
+});
+
+describe("a campaign section", () => {
+  const variant = (key: string, subject: string, weight = 40) => ({
+    key,
+    name: key,
+    weight,
+    subject,
+    body: "Hi {firstName}, a message long enough: https://shop.example/x",
+  });
+  it("needs a true response per variant, distinct subjects and weights making 100 with the holdout", () => {
+    const attempt = () =>
+      parseScenario(
+        {
+          ...minimal,
+          response: { messages: { variants: { a: { purchaseLift: 0.1 } } } },
+          campaign: { holdoutPercent: 20, variants: [variant("a", "Same"), variant("b", "Same", 30)] },
+        },
+        "bad.json",
+      );
+    expect(attempt).toThrow(/campaign\.variants\.1\.key: No true response for message variant "b"/);
+    expect(attempt).toThrow(/campaign\.variants\.1\.subject: Each variant needs its own subject/);
+    expect(attempt).toThrow(
+      /campaign\.variants: The holdout and the variants' weights must make 100, not 90/,
+    );
+  });
+  it("accepts a well-formed A/B", () => {
+    const s = parseScenario({
+      ...minimal,
+      response: { messages: { variants: { a: {}, b: {} } } },
+      campaign: { holdoutPercent: 20, variants: [variant("a", "A"), variant("b", "B")] },
+    });
+    expect(s.campaign?.[0]?.grossMarginPercent).toBe(40);
+    expect(s.campaign?.[0]?.channel).toBe("email");
+  });
+  it("tells SMS variants apart by their text, and names a listed campaign's bad field by its index", () => {
+    const sms = (key: string, subject: string) => ({ ...variant(key, subject), channel: "sms" as const });
+    const attempt = () =>
+      parseScenario({
+        ...minimal,
+        response: { messages: { variants: { a: {}, b: {} } } },
+        campaign: [
+          { holdoutPercent: 20, variants: [variant("a", "A"), variant("b", "B")] },
+          { channel: "sms", holdoutPercent: 20, variants: [sms("a", "Same"), sms("b", "Same")] },
+        ],
+      });
+    expect(attempt).toThrow(/campaign\.1\.variants\.1\.body: Each variant needs its own body/);
+  });
+  it("gives each channel its own reading defaults", () => {
+    const r = response();
+    expect(r.channels.email).toMatchObject({ readRate: null, readsOn: "arrival" });
+    expect(r.channels.sms).toMatchObject({ readRate: 0.9, readsOn: "arrival" });
+    expect(r.channels.inbox).toMatchObject({ readsOn: "visit", keptDays: 30 });
+    expect(response({ response: { channels: { sms: { clickMultiplier: 1 } } } }).channels.sms.readRate).toBe(
+      0.9,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { banditInputSchema } from "../../app/experiments/definition";
 import { SEGMENTS, shopParamsSchema } from "../model/params";
 
 // A scenario states how simulated customers respond to the loyalty program's levers, and which
@@ -34,6 +35,32 @@ const messageResponseSchema = z.strictObject({
   purchaseLift: z.number().min(-0.9).max(5).default(0.1),
   liftDays: z.int().min(1).max(90).default(14),
 });
+
+/** The channels a campaign message reaches a customer on (the app's email, SMS and widget inbox). */
+export const MESSAGE_CHANNELS = ["email", "sms", "inbox"] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+
+/**
+ * How customers read a channel's messages, before the variant's own multipliers. `readRate`
+ * null: the customer's own (email) open rate. `readsOn` "arrival": read or not the day it
+ * arrives; "visit": read only on a day the member visits the store (the widget inbox), a visit
+ * being as likely as `visitsPerOrder` times the customer's purchase rate, and a message kept for
+ * `keptDays`.
+ */
+const channelResponse = (defaults: {
+  readRate: number | null;
+  clickMultiplier: number;
+  readsOn: "arrival" | "visit";
+}) =>
+  z
+    .strictObject({
+      readRate: probability.nullable().default(defaults.readRate),
+      clickMultiplier: multiplier.default(defaults.clickMultiplier),
+      readsOn: z.enum(["arrival", "visit"]).default(defaults.readsOn),
+      visitsPerOrder: z.number().min(0.1).max(100).default(4),
+      keptDays: z.int().min(1).max(90).default(30),
+    })
+    .prefault({});
 
 export const responseSchema = z.strictObject({
   membership: z
@@ -85,6 +112,17 @@ export const responseSchema = z.strictObject({
       variants: z.record(z.string().min(1), messageResponseSchema).default({}),
     })
     .prefault({}),
+  /**
+   * Per channel: email is read at the customer's own open rate; a text is read by most who get
+   * it (a phone buzzes) but clicked less; the inbox is read only when the member visits the store.
+   */
+  channels: z
+    .strictObject({
+      email: channelResponse({ readRate: null, clickMultiplier: 1, readsOn: "arrival" }),
+      sms: channelResponse({ readRate: 0.9, clickMultiplier: 0.6, readsOn: "arrival" }),
+      inbox: channelResponse({ readRate: 0.7, clickMultiplier: 1, readsOn: "visit" }),
+    })
+    .prefault({}),
   /** Held-out customers keep their latent behaviour times this multiplier (1 = unaffected). */
   holdout: z.strictObject({ frequencyMultiplier: multiplier.default(1) }).prefault({}),
   segments: z
@@ -121,6 +159,41 @@ const programVariantSchema = z.strictObject({
     }),
 });
 
+/**
+ * A campaign A/B run through the app (`npm run sim`, app-campaign.server.ts): a measured
+ * broadcast to every member. A list of campaigns runs each in its own shop.
+ */
+const campaignSchema = z.strictObject({
+  name: z.string().trim().min(1).default("Campaign A/B"),
+  /** The campaign's channel: email (SMTP), sms (Twilio) or the widget inbox. */
+  channel: z.enum(MESSAGE_CHANNELS).default("email"),
+  /** Share of the audience held out (sent nothing), 0–50. */
+  holdoutPercent: z.int().min(0).max(50),
+  /** Gross margin the app's report values revenue at (percent). */
+  grossMarginPercent: z.number().min(1).max(100).default(40),
+  /**
+   * The message variants the app sends. Each key names the customers' true response in
+   * `response.messages.variants`. The simulated reader knows which message it got from what it
+   * reads, nothing else: an email's or an inbox message's subject (its title), a text's body;
+   * those must differ between variants. `channel` (default: the campaign's) is passed to the
+   * app as the variant's channel; the app decides whether a variant may differ from its campaign.
+   */
+  variants: z
+    .array(
+      z.strictObject({
+        key: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+        name: z.string().trim().min(1),
+        weight: z.number().min(1).max(100),
+        channel: z.enum(MESSAGE_CHANNELS).optional(),
+        subject: z.string().trim().min(1).max(150),
+        body: z.string().trim().min(20).max(5000),
+      }),
+    )
+    .min(1)
+    .max(5),
+});
+export type CampaignSection = z.output<typeof campaignSchema>;
+
 export const variantSchema = z.strictObject({
   key: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "Use lowercase letters, digits and dashes." }),
   description: z.string().default(""),
@@ -129,6 +202,22 @@ export const variantSchema = z.strictObject({
   program: programVariantSchema.prefault({}),
   message: z
     .strictObject({ variant: z.string().min(1), everyDays: z.int().min(1).max(365).default(30) })
+    .nullable()
+    .default(null),
+  /**
+   * A deep-discount offer from exposure on (the "bribe" of scenarios/long-term-bribe.json):
+   * every order in the first `days` days is discounted by `discountShare` of its value (a reward
+   * cost), the purchase rate is × (1 + `purchaseLift`) meanwhile, and from exposure on the
+   * dropout probability after each purchase is × `dropoutMultiplier` (customers bought with
+   * discounts lapse sooner). Members only.
+   */
+  promotion: z
+    .strictObject({
+      discountShare: z.number().min(0).max(0.9),
+      days: z.int().min(1).max(365),
+      purchaseLift: z.number().min(0).max(10).default(0),
+      dropoutMultiplier: z.number().min(0.1).max(5).default(1),
+    })
     .nullable()
     .default(null),
 });
@@ -150,6 +239,34 @@ export const scenarioSchema = z
         maxCustomers: z.int().min(100).max(1_000_000).default(20_000),
       })
       .prefault({}),
+    /**
+     * A threshold search (the app's optimizer, ADR 0042): the variants are its
+     * candidates, run as a bandit on net margin for `periods` allocation periods of
+     * `membersPerPeriod` new members each (the scenario's horizon), each member's outcome over
+     * `truth.horizonDays`.
+     */
+    optimizer: z
+      .strictObject({
+        target: z.string().min(1),
+        periods: z.int().min(2).max(1000),
+        membersPerPeriod: z.int().min(10).max(100_000),
+        grossMarginPercent: z.number().min(0).max(100).default(40),
+      })
+      .optional(),
+    /** Campaign A/Bs through the app (one, or a list each run in its own shop). */
+    campaign: z
+      .union([campaignSchema, z.array(campaignSchema).min(1).max(4)])
+      .transform((c) => (Array.isArray(c) ? c : [c]))
+      .optional(),
+    /**
+     * Run the experiment as a bandit (`npm run sim`, app-bandit.server.ts): the app's bandit
+     * settings, and the days over which the members join (evenly), so the allocation has
+     * new members to move.
+     */
+    bandit: banditInputSchema
+      .extend({ arrivalDays: z.int().min(1, { error: "At least 1 day." }).max(730) })
+      .strict()
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const keys = new Set<string>();
@@ -161,6 +278,12 @@ export const scenarioSchema = z
           path: ["variants", i, "key"],
         });
       keys.add(v.key);
+      if (v.promotion && v.holdout)
+        ctx.addIssue({
+          code: "custom",
+          message: "A holdout receives no promotion.",
+          path: ["variants", i, "promotion"],
+        });
       if (v.message && v.holdout)
         ctx.addIssue({
           code: "custom",
@@ -168,6 +291,46 @@ export const scenarioSchema = z
           path: ["variants", i, "message"],
         });
     });
+    (s.campaign ?? []).forEach((campaign, c) => {
+      const at = (...path: Array<string | number>) =>
+        s.campaign!.length > 1 ? ["campaign", c, ...path] : ["campaign", ...path];
+      const read = new Set<string>();
+      campaign.variants.forEach((v, i) => {
+        if (!s.response.messages.variants[v.key])
+          ctx.addIssue({
+            code: "custom",
+            message: `No true response for message variant "${v.key}" in response.messages.variants.`,
+            path: at("variants", i, "key"),
+          });
+        const field = (v.channel ?? campaign.channel) === "sms" ? "body" : "subject";
+        if (read.has(v[field]))
+          ctx.addIssue({
+            code: "custom",
+            message: `Each variant needs its own ${field}: the reader tells them apart by it.`,
+            path: at("variants", i, field),
+          });
+        read.add(v[field]);
+      });
+      const total = campaign.holdoutPercent + campaign.variants.reduce((t, v) => t + v.weight, 0);
+      if (Math.abs(total - 100) > 1e-9)
+        ctx.addIssue({
+          code: "custom",
+          message: `The holdout and the variants' weights must make 100, not ${total}.`,
+          path: at("variants"),
+        });
+    });
+    if (s.bandit && s.variants.some((v) => v.holdout))
+      ctx.addIssue({
+        code: "custom",
+        message: "A bandit scenario has no holdout: the bandit moves traffic between program variants.",
+        path: ["bandit"],
+      });
+    if (s.bandit && s.bandit.arrivalDays > s.truth.horizonDays)
+      ctx.addIssue({
+        code: "custom",
+        message: "Members must join within the horizon (arrivalDays ≤ truth.horizonDays).",
+        path: ["bandit", "arrivalDays"],
+      });
     if (s.baseline !== undefined && !keys.has(s.baseline))
       ctx.addIssue({
         code: "custom",
@@ -181,6 +344,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ResponseConfig = z.output<typeof responseSchema>;
 export type SegmentResponse = z.output<typeof segmentResponseSchema>;
 export type MessageResponse = z.output<typeof messageResponseSchema>;
+export type ChannelResponse = ResponseConfig["channels"][MessageChannel];
 export type Variant = z.output<typeof variantSchema>;
 export type VariantProgram = z.output<typeof programVariantSchema>;
 

@@ -9,6 +9,8 @@ import { expectedPurchasesIfAlive, probabilityAlive } from "./alive";
 export interface CustomerTruth {
   customerId: number;
   segment: Segment;
+  /** The preferred shopping hour (UTC), only in shops with params.shoppingHour. */
+  preferredHour?: number;
   /** false for sign-ups who never order (they have no future value by construction). */
   buyer: boolean;
   /** The realised state: has not dropped out. */

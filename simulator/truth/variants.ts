@@ -147,7 +147,11 @@ function ratio(a: number, b: number): number | null {
   return b > 0 ? a / b - 1 : null;
 }
 
-/** One customer's horizon under one variant; `dayRng(d)` gives the stream for day d. */
+/**
+ * One customer's horizon under one variant; `dayRng(d)` gives the stream for day d. `onOrder`
+ * sees each order (day, merchandise value, discount: reward and promotion), for the long-term
+ * validation's timelines.
+ */
 export function liveHorizon(
   variant: Variant,
   member: PopulationMember,
@@ -155,6 +159,7 @@ export function liveHorizon(
   horizonDays: number,
   dayRng: (day: number) => Rng,
   respond: ReturnType<typeof responder>,
+  onOrder?: (day: number, valueMinor: number, discountMinor: number) => void,
 ): VariantOutcome {
   const out = emptyOutcome();
   const { program } = variant;
@@ -174,9 +179,17 @@ export function liveHorizon(
     nextTierThresholdMinor: program.tiers[1]?.thresholdMinor ?? null,
     message: null,
     seasonality: 1,
+    promotion: variant.promotion
+      ? {
+          active: true,
+          purchaseLift: variant.promotion.purchaseLift,
+          dropoutMultiplier: variant.promotion.dropoutMultiplier,
+        }
+      : null,
   };
   for (let day = 0; day < horizonDays && state.alive; day++) {
     exposure.seasonality = calendar.intensity[Math.min(calendar.days - 1, calendar.historyDays + day)]!;
+    if (exposure.promotion) exposure.promotion.active = day < variant.promotion!.days;
     if (variant.message && !variant.holdout) {
       if (day % variant.message.everyDays === 0) {
         message.daysSinceSent = 0;
@@ -197,6 +210,13 @@ export function liveHorizon(
       out.redemptions++;
       out.rewardCostMinor += discount;
     }
+    if (exposure.promotion?.active && exposure.member) {
+      // The promotion's discount on what is left to pay after any reward.
+      const promoted = Math.round((r.orderValueMinor - discount) * variant.promotion!.discountShare);
+      discount += promoted;
+      out.rewardCostMinor += promoted;
+    }
+    onOrder?.(day, r.orderValueMinor, discount);
     out.netRevenueMinor += r.orderValueMinor - discount;
     if (exposure.member) {
       state.pointsBalance += Math.floor(

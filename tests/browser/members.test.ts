@@ -11,6 +11,8 @@ import { startEmbeddedAdmin, type EmbeddedAdmin } from "./support/embedded-admin
 const SHOP = "members-browser.myshopify.com";
 const SCREENSHOTS = "test-results/screenshots";
 let admin: EmbeddedAdmin;
+// A navigation on this shared host can take longer than expect.poll's default second.
+const SETTLED = { timeout: 15_000 };
 
 const PEOPLE = [
   ["Ada", "Lovelace", 4, 18_500],
@@ -106,7 +108,7 @@ describe("the members list", () => {
       expect(await frame.getByRole("columnheader", { name: heading }).count()).toBeGreaterThan(0);
     // Grace: one order of $420 → Silver, $80.00 to Gold; Ada: 4 orders of $185 → $740.00, top tier.
     const grace = frame.getByRole("row", { name: /Grace Hopper/ });
-    await expect.poll(() => grace.innerText()).toContain("$420.00");
+    await expect.poll(() => grace.innerText(), SETTLED).toContain("$420.00");
     expect(await grace.innerText()).toContain("$80.00 to Gold");
     expect(await frame.getByRole("row", { name: /Ada Lovelace/ }).innerText()).toContain("Top tier");
     expect(await grace.getByRole("link", { name: "Customer in Shopify" }).getAttribute("href")).toBe(
@@ -115,7 +117,7 @@ describe("the members list", () => {
 
     await frame.getByRole("tab", { name: "Top spenders" }).click();
     await expect
-      .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts())
+      .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts(), SETTLED)
       .toEqual(["Ada Lovelace", "Ravi Shankar", "Zoë Okafor", "Grace Hopper", "Mia Nguyen", "Alan Turing"]);
     await page.screenshot({ path: `${SCREENSHOTS}/members-list.png`, fullPage: true });
 
@@ -123,13 +125,13 @@ describe("the members list", () => {
     await frame.locator(".Polaris-Filters-FilterPill__ToggleButton", { hasText: "Last order" }).click();
     await frame.getByText("In the last 90 days", { exact: true }).click();
     await expect
-      .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts())
+      .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts(), SETTLED)
       .toEqual(["Ada Lovelace", "Grace Hopper"]);
     // A money range: spent at least $500 among them.
     await frame.locator(".Polaris-Filters-FilterPill__ToggleButton", { hasText: "Total spent" }).click();
     await frame.getByLabel("Total spent from").fill("500");
     await expect
-      .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts())
+      .poll(async () => frame.locator("tbody tr [data-primary-link]").allInnerTexts(), SETTLED)
       .toEqual(["Ada Lovelace"]);
     await page.screenshot({ path: `${SCREENSHOTS}/members-filtered.png`, fullPage: true });
 
@@ -193,6 +195,56 @@ describe("the members list", () => {
     // The bulk adjustment in Grace's history names who made it.
     expect(await frame.getByText("“Café reopening gift” by Alex Morgan").count()).toBe(1);
     await page.screenshot({ path: `${SCREENSHOTS}/member-tier.png`, fullPage: true });
+    expect(admin.pageErrors).toEqual([]);
+  });
+
+  it("pages a long list with next and previous, and opens a cut page link at the first page", async () => {
+    const { frame, page, openNav, db } = admin;
+    // 40 more members with fewer points than the six: the list by points is 46 long.
+    const paged = Array.from({ length: 40 }, (_, i) => BigInt(100 + i));
+    await db.customer.createMany({
+      data: paged.map((id, i) => ({
+        shop: SHOP,
+        id,
+        firstName: "Paged",
+        lastName: `Member ${String(i + 1).padStart(2, "0")}`,
+      })),
+    });
+    await db.member.createMany({
+      data: paged.map((customerId, i) => ({ shop: SHOP, customerId, availablePoints: 40 - i })),
+    });
+    await openNav("Members");
+    const names = () => frame.locator("tbody tr [data-primary-link]").allInnerTexts();
+    await expect.poll(async () => (await names()).length, SETTLED).toBe(25);
+    const first = await names();
+    expect(first.at(-1)).toBe("Paged Member 19");
+    await frame.getByText("46 members", { exact: true }).waitFor();
+    expect(await frame.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
+
+    await frame.getByRole("button", { name: "Next" }).click();
+    await expect.poll(names, SETTLED).toEqual(Array.from({ length: 21 }, (_, i) => `Paged Member ${i + 20}`));
+    const appFrame = page.frames().find((f) => new URL(f.url()).pathname === "/app/members")!;
+    expect(new URL(appFrame.url()).searchParams.get("after")).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(await frame.getByRole("button", { name: "Next" }).isDisabled()).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}/members-next-page.png`, fullPage: true });
+
+    await frame.getByRole("button", { name: "Previous" }).click();
+    await expect.poll(names, SETTLED).toEqual(first);
+
+    // A page link cut short (a cursor that no longer decodes) opens the first page and says so.
+    const src = new URL((await page.locator("#app-frame").getAttribute("src"))!);
+    src.pathname = "/app/members";
+    src.searchParams.set(
+      "after",
+      new URL(appFrame.url()).searchParams.get("before")?.slice(0, 12) ?? "eyJwb2ludHMi",
+    );
+    await page
+      .locator("#app-frame")
+      .evaluate((iframe, url) => ((iframe as HTMLIFrameElement).src = url), src.href);
+    await frame.getByText("That page of the list could not be opened").waitFor();
+    await expect.poll(names, SETTLED).toEqual(first);
+    await frame.getByRole("tab", { name: "All" }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/members-cut-link.png`, fullPage: true });
     expect(admin.pageErrors).toEqual([]);
   });
 });

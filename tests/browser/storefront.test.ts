@@ -3,6 +3,8 @@ import { Session } from "@shopify/shopify-api";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "../../app/db.server";
+import { saveCampaign } from "../../app/campaigns/campaigns.server";
+import { deliverSend } from "../../app/campaigns/deliver.server";
 import { lockMember } from "../../app/loyalty/services/ledger.server";
 import { currentProgramVersion } from "../../app/loyalty/services/program.server";
 import { seedMember, seedProgram } from "../support/loyalty-world.server";
@@ -75,6 +77,32 @@ async function seed(db: ReturnType<typeof createPrisma>, emulator: Emulator) {
     await refreshTier(tx, member!, program, new Date());
   });
   emulator.store.addCustomers(SHOP, [{ id: CUSTOMER, email: "mia@example.com", firstName: "Mia" }]);
+  // A tier-upgrade message on the inbox channel, delivered as the campaign worker delivers it.
+  await db.customer.create({
+    data: { shop: SHOP, id: BigInt(CUSTOMER), firstName: "Mia", email: "mia@example.com" },
+  });
+  const saved = await saveCampaign(db, SHOP, {
+    name: "Tier upgrade",
+    kind: "trigger",
+    trigger: "tierUpgrade",
+    channel: "inbox",
+    subject: "{firstName}, welcome to {tierName}",
+    body: "You now get 5% off every order.\n\nYou have {balance} points: {pointsToNextReward} more for {nearestReward}.",
+    ctaLabel: "Shop the new arrivals",
+    ctaUrl: "/collections/all",
+    enabled: true,
+  });
+  if (!saved.ok) throw new Error(JSON.stringify(saved));
+  const send = await db.campaignSend.create({
+    data: {
+      shop: SHOP,
+      campaignId: saved.campaign.id,
+      customerId: BigInt(CUSTOMER),
+      occurrence: "upgrade",
+      channel: "inbox",
+    },
+  });
+  expect(await deliverSend(db, send.id, { finalAttempt: true })).toMatchObject({ status: "sent" });
   const session = new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false });
   session.accessToken = await installApp(emulator, SHOP);
   session.scope = DEFAULT_SCOPES;
@@ -154,7 +182,10 @@ describe("the storefront loyalty widget", () => {
       .poll(() => card.locator(".lw-balance__value").textContent(), { timeout: 30_000 })
       .toBe("1,250");
     await expect.poll(() => card.innerText()).toContain("Silver");
-    expect(storefront!.proxied[0]).toEqual({ method: "GET", path: "/apps/loyalty/status", status: 200 });
+    expect(storefront!.proxied).toContainEqual({ method: "GET", path: "/apps/loyalty/status", status: 200 });
+    // The member's inbox is read on page load for the launcher's badge.
+    await expect.poll(() => page.locator("[data-lw-launcher] .lw-badge").isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: /^Rewards\s*,\s*1 unread message$/ }).count()).toBe(1);
     // Loaded as Shopify injects a theme app extension's script: async, in <head>, so it
     // can run before the body exists (it starts on DOMContentLoaded).
     expect(
@@ -197,6 +228,38 @@ describe("the storefront loyalty widget", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/widget-open.png` });
   });
 
+  it("shows the inbox: a message opens by keyboard, is marked read, and the badge goes", async () => {
+    const panel = page.getByRole("dialog");
+    const inbox = panel.getByRole("region", { name: /Messages/ });
+    await expect.poll(() => inbox.innerText()).toContain("Mia, welcome to Silver");
+    expect(await inbox.innerText()).toContain("(1 unread message)");
+    const toggle = inbox.getByRole("button", { name: /Mia, welcome to Silver/ });
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(await toggle.innerText()).toContain("New");
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("true");
+    const body = panel.locator(`#${await toggle.getAttribute("aria-controls")}`);
+    expect(await body.isVisible()).toBe(true);
+    expect(await body.innerText()).toContain("You now get 5% off every order.");
+    const cta = body.getByRole("link", { name: "Shop the new arrivals" });
+    expect(await cta.getAttribute("href")).toBe("/collections/all");
+    // Focus stays on the rebuilt toggle; the message is read in the database, the badge is gone.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-controls"))).toMatch(
+      /^lw-msg-/,
+    );
+    await expect
+      .poll(async () => (await db!.inboxMessage.findFirstOrThrow({ where: { shop: SHOP } })).readAt)
+      .toBeInstanceOf(Date);
+    // The harness records the answer after the app has written it: wait for it, not race it.
+    await expect
+      .poll(() => storefront!.proxied)
+      .toContainEqual({ method: "POST", path: "/apps/loyalty/inbox", status: 200 });
+    expect(await page.locator("[data-lw-launcher] .lw-badge").isVisible()).toBe(false);
+    expect(await inbox.innerText()).not.toContain("unread");
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-inbox.png` });
+  });
+
   it("redeems a reward and shows its code, which exists in Shopify for this customer", async () => {
     const panel = page.getByRole("dialog");
     await panel.getByRole("button", { name: /\$5 off/ }).click();
@@ -211,6 +274,65 @@ describe("the storefront loyalty widget", () => {
     expect(redemption).toMatchObject({ code: shown, status: "issued", pointsCost: 500 });
     expect(storefront!.proxied).toContainEqual({ method: "POST", path: "/apps/loyalty/redeem", status: 201 });
     await page.screenshot({ path: `${SCREENSHOTS}/widget-redeemed.png` });
+  });
+
+  it("adds the member's birthday by keyboard: month and day, saved, announced and shown", async () => {
+    const panel = page.getByRole("dialog");
+    const section = panel.getByRole("region", { name: "Your birthday" });
+    const add = section.getByRole("button", { name: "Add your birthday" });
+    await add.focus();
+    await page.keyboard.press("Enter");
+    const month = section.getByRole("combobox", { name: "Month" });
+    const day = section.getByRole("combobox", { name: "Day" });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("lw-bday-month");
+    // Saving with nothing chosen says what is missing, in the live region, and sends nothing.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => section.innerText()).toContain("Choose a month and a day.");
+    await expect.poll(() => page.locator("[data-lw-live]").textContent()).toBe("Choose a month and a day.");
+    expect(await month.getAttribute("aria-invalid")).toBe("true");
+    expect(await month.getAttribute("aria-describedby")).toBe("lw-bday-error");
+    // February offers 29 days; the selects answer to typing, as any native select does.
+    await month.focus();
+    await page.keyboard.type("Feb");
+    expect(await month.inputValue()).toBe("2");
+    expect(await day.locator("option").count()).toBe(30);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("lw-bday-day");
+    await page.keyboard.type("29");
+    expect(await day.inputValue()).toBe("29");
+    // A choice clears the error.
+    expect(await section.innerText()).not.toContain("Choose a month and a day.");
+    expect(await month.getAttribute("aria-invalid")).toBeNull();
+    await panel.screenshot({ path: `${SCREENSHOTS}/widget-birthday-form.png` });
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => page.locator("[data-lw-live]").textContent())
+      .toBe("Birthday saved: February 29.");
+    expect(storefront!.proxied).toContainEqual({
+      method: "POST",
+      path: "/apps/loyalty/birthday",
+      status: 200,
+    });
+    const member = await db!.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: SHOP, customerId: BigInt(CUSTOMER) } },
+    });
+    expect(member).toMatchObject({ birthdayMonth: 2, birthdayDay: 29, birthdaySetAt: expect.any(Date) });
+    // The birthday as the shopper reads it, with a way to change it; focus is on that button.
+    expect(await section.innerText()).toContain("February 29");
+    const change = section.getByRole("button", { name: "Change your birthday, February 29" });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-lw-key"))).toBe("bday-open");
+    await change.scrollIntoViewIfNeeded();
+    await panel.screenshot({ path: `${SCREENSHOTS}/widget-birthday.png` });
+    // Changing it opens the form with the saved date chosen; Cancel keeps it.
+    await page.keyboard.press("Enter");
+    await expect.poll(() => month.inputValue()).toBe("2");
+    expect(await day.inputValue()).toBe("29");
+    await section.getByRole("button", { name: "Cancel" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => section.innerText()).toContain("February 29");
   });
 
   it("closes with Escape and returns focus to the launcher, with no layout shift and no script errors", async () => {

@@ -129,6 +129,8 @@ describe("pure modules import no database, queue, Shopify, OpenAI or node built-
     ["app/mirror/format.ts", "node:fs"],
     ["app/experiments/stats/normal.ts", "pg"],
     ["app/intelligence/clv.ts", "openai"],
+    ["app/campaigns/template.ts", "~/db.server"],
+    ["app/campaigns/triggers.ts", "node:crypto"],
     ["simulator/random/rng.ts", "node:crypto"],
     ["simulator/scenario/ground-truth.ts", "node:fs"],
     ["simulator/sim.ts", "~/loyalty/services/program.server"],

@@ -19,7 +19,7 @@ import {
   urlOf,
   useTwoShops,
 } from "./suite.server";
-import { adminToken, B, hostParam, SHOP_A, SHOP_B } from "./two-shops.server";
+import { A_REWARD, adminToken, B, hostParam, SHOP_A, SHOP_B } from "./two-shops.server";
 
 // Every embedded admin loader and action (routes under /app) against the Shopify
 // library's session-token authentication: the exact answers it gives a document request
@@ -46,6 +46,12 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
   "routes/app.rewards": () => sectionForm("rewards"),
   "routes/app.tiers": () => sectionForm("tiers"),
   "routes/app.perks": async () => ({ discountClass: "PRODUCT", excludedProductTags: "" }),
+  "routes/app.campaigns": async () => ({
+    intent: "save-settings",
+    fromEmail: "rewards@example.com",
+    smtpHost: "127.0.0.1",
+    smtpPort: "2525",
+  }),
   "routes/app.widget": async () => ({ intent: "save", appearance: JSON.stringify(DEFAULT_APPEARANCE) }),
   "routes/app.migration": async () => {
     // A dry run of shop A's own upload (a file field cannot travel in this form).
@@ -115,6 +121,18 @@ const CROSS_SHOP_FORMS: Record<string, () => Promise<Record<string, string>>> = 
     }),
   }),
   "routes/app.experiments.$experimentId": async () => ({ intent: "launch" }),
+  "routes/app.experiments.tune-earn-rate": async () => ({ min: "0.5", max: "4", count: "4" }),
+  // A preview of shop A's own reward (writes nothing; the launch is the same service).
+  "routes/app.experiments.optimize": async () => ({
+    intent: "preview",
+    kind: "rewardCost",
+    targetId: A_REWARD,
+    min: "50",
+    max: "400",
+    count: "4",
+    objective: "netMargin",
+    trafficPercent: "100",
+  }),
   "routes/app.insights.segments": async () => ({ intent: "recompute" }),
   // Shop B's segment in the URL: renaming it from shop A's session must answer 404.
   "routes/app.insights.saved-segments.$segmentId": async () => ({

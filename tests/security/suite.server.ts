@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from "vitest";
+import { feedbackToken } from "~/campaigns/feedback.server";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { redis } from "~/redis.server";
@@ -9,7 +10,7 @@ import { startTestEmulator } from "../../emulator/testing";
 import type { Answer, Method } from "./answers";
 import { appRoutes, type AppRoute } from "./route-table";
 import { snapshot } from "./snapshot.server";
-import { B, B_MARKER, hostParam, seedTwoShops } from "./two-shops.server";
+import { B, B_MARKER, hostParam, seedTwoShops, SHOP_B } from "./two-shops.server";
 
 // The security suite's common ground. Every route of the app, taken from the route table
 // Remix builds (route-table.ts), is classified here and attacked by the battery of its
@@ -34,6 +35,18 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   "routes/readyz":
     "readiness for load balancers: services, worker heartbeats and schedules, nothing about any shop",
   "routes/auth.login": "the shop-domain form that starts Shopify's install; it reads none of our data",
+  "routes/unsubscribe":
+    "campaign emails' one-click unsubscribe: acts only on a token signed by the app for one shop, customer and address",
+  "routes/twilio.inbound":
+    "Twilio's inbound-SMS webhook (STOP/START): acts only on a request signed with the named shop's Twilio auth token (401 otherwise)",
+  "routes/twilio.status":
+    "Twilio's delivery status callback: acts only on a request signed with the named shop's Twilio auth token (401 otherwise)",
+  "routes/campaigns.feedback.$token":
+    "bounce and complaint reports: acts only for the shop whose app-signed token is in the URL (401 otherwise)",
+  "routes/o.$token":
+    "campaign emails' open pixel: always the same 1x1 GIF; records an open only for a token the app signed for one send",
+  "routes/c.$token":
+    "campaign emails' click redirect: redirects only to the URL the app signed with the send's id (400 otherwise, never an open redirect)",
   "routes/auth.$":
     "the library's auth pages (session-token bounce, exit-iframe); any other path authenticates as admin",
 };
@@ -68,6 +81,9 @@ export const B_PARAMS: Record<string, string> = {
   id: B.exportId,
   experimentId: B.experimentId,
   segmentId: B.savedSegmentId,
+  campaignId: B.campaignId,
+  // A feedback URL naming shop B, signed with another secret (as an attacker could make it).
+  token: feedbackToken(SHOP_B, "not-the-app-secret"),
   "*": "session-token",
 };
 

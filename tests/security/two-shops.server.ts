@@ -25,6 +25,7 @@ export const B = {
   exportId: randomUUID(),
   experimentId: randomUUID(),
   savedSegmentId: randomUUID(),
+  campaignId: randomUUID(),
   redemptionClientKey: randomUUID(),
   code: "BSECRET-CODE-0001",
 } as const;
@@ -107,6 +108,17 @@ export async function seedTwoShops(db: PrismaClient, emulator: Emulator) {
           },
         ],
       },
+    },
+  });
+  await db.campaign.create({
+    data: {
+      id: B.campaignId,
+      shop: SHOP_B,
+      name: "Bsecret campaign",
+      kind: "trigger",
+      trigger: "tierUpgrade",
+      subject: "Bsecret subject",
+      body: "bsecret message",
     },
   });
   await db.savedSegment.create({

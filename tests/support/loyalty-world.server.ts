@@ -31,7 +31,8 @@ export async function seedMember(
   points: number,
   at = new Date("2025-06-01T00:00:00Z"),
 ) {
-  await db.member.create({ data: { shop, customerId, enrolledAt: at } });
+  // A member the app enrolled meanwhile (an install backfill running beside the test) is kept.
+  await db.member.createMany({ data: [{ shop, customerId, enrolledAt: at }], skipDuplicates: true });
   if (points === 0) return;
   await db.$transaction(async (tx) => {
     const member = await lockMember(tx, shop, customerId);

@@ -85,5 +85,6 @@ describe("analytics processor: full scoring", () => {
       ["rewards", "notEnoughData"],
       ["churn", "notEnoughData"],
     ]);
-  });
+    // Three threads start (the run's and two stage threads, each loading the app through tsx).
+  }, 90_000);
 });

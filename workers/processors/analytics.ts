@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
 import { updateBandits } from "~/experiments/bandit.server";
+import { evaluateAutoApplies } from "~/experiments/auto-apply.server";
 import { markChurnFailed, runChurnRun } from "~/intelligence/churn/run.server";
 import { markFitFailed, runLifetimeValueFit } from "~/intelligence/clv/fit.server";
 import { markPicksFailed, runWeeklyPicks } from "~/intelligence/picks/run.server";
@@ -194,9 +195,15 @@ export function analyticsProcessor(db: PrismaClient) {
           throw error;
         }
       }
-      case "update-bandits":
+      case "update-bandits": {
         parseJobData(QUEUE.analytics, job.name, job.data);
-        return updateBandits(db, new Date());
+        const now = new Date();
+        const updated = await updateBandits(db, now);
+        return { ...updated, autoApply: await evaluateAutoApplies(db, now, { afterBanditUpdate: true }) };
+      }
+      case "evaluate-auto-apply":
+        parseJobData(QUEUE.analytics, job.name, job.data);
+        return evaluateAutoApplies(db, new Date());
       default:
         parseJobData(QUEUE.analytics, job.name, job.data);
         throw new UnrecoverableError(`analytics job "${job.name}" has a schema but no processor`);

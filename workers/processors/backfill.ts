@@ -8,7 +8,12 @@ import { runMigration } from "~/migration/run.server";
 import { runDataImport } from "~/ingest/imports/imports.server";
 import { enqueueStatsRefresh } from "~/stats/jobs.server";
 
-export function backfillProcessor(db: PrismaClient) {
+export type BackfillProcessorOptions = {
+  /** Awaited before each batch of a run (workers/backfill-yield.ts); none: never waits. */
+  yieldToRealtime?: () => Promise<void>;
+};
+
+export function backfillProcessor(db: PrismaClient, options: BackfillProcessorOptions = {}) {
   return async (job: Job) => {
     if (job.name === "run-migration") {
       const { importId } = parseJobData<typeof QUEUE.backfill, "run-migration">(
@@ -32,7 +37,7 @@ export function backfillProcessor(db: PrismaClient) {
     const { runId } = parseJobData<typeof QUEUE.backfill, "run-backfill">(QUEUE.backfill, job.name, job.data);
     // attemptsMade counts the attempts that already failed.
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const run = await runBackfillJob(db, runId, { finalAttempt });
+    const run = await runBackfillJob(db, runId, { finalAttempt, yieldToRealtime: options.yieldToRealtime });
     return {
       status: run.status,
       customers: run.customersLoaded,
@@ -47,7 +52,7 @@ export function backfillProcessor(db: PrismaClient) {
 async function runBackfillJob(
   db: PrismaClient,
   runId: string,
-  options: { finalAttempt: boolean },
+  options: { finalAttempt: boolean; yieldToRealtime?: () => Promise<void> },
 ): Promise<BackfillRun> {
   const run = await db.backfillRun.findUnique({ where: { id: runId } });
   if (!run) throw new Error(`Backfill run ${runId} does not exist`);
@@ -56,6 +61,7 @@ async function runBackfillJob(
       db,
       graphql: await adminGraphqlFor(run.shop),
       afterCompleted: (shop) => enqueueStatsRefresh(shop, { full: true }),
+      yieldToRealtime: options.yieldToRealtime,
     });
   } catch (error) {
     await recordBackfillError(db, runId, error, options.finalAttempt);

@@ -3,6 +3,7 @@ import type { PrismaClient } from "~/db.server";
 import { env } from "~/env.server";
 import { parseJobData, QUEUE, type JobData } from "~/jobs/definitions";
 import { sweepBackfills } from "~/backfill/sweep.server";
+import { refreshExperimentAggregates } from "~/experiments/aggregates.server";
 import { requeueBackfill, requeueWebhook } from "~/jobs/producers.server";
 import type { TypedQueue } from "~/jobs/queue.server";
 import { refreshAllOrderStats } from "~/stats/order-stats.server";
@@ -52,6 +53,13 @@ export function maintenanceProcessor(
         // A job's return value is stored as JSON: the ledger cursor (BigInt) goes as a string.
         const result = await refreshLoyaltyStats(db, shop, { now, full });
         return { ...result, lastLedgerId: String(result.lastLedgerId) };
+      }
+      case "refresh-experiment-aggregates": {
+        const { shop, experimentId } = data as JobData<
+          typeof QUEUE.maintenance,
+          "refresh-experiment-aggregates"
+        >;
+        return refreshExperimentAggregates(db, { now: new Date(), shop, experimentId });
       }
       default:
         // parseJobData already rejects names without a schema; this keeps the two in step.

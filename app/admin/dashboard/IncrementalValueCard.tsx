@@ -123,6 +123,13 @@ export function IncrementalValueCard({ card }: { card: IncrementalCard }) {
             </div>
           </>
         )}
+        {card.figures && (
+          <div data-testid="incremental-freshness">
+            <Text as="p" tone="subdued">
+              {card.figures.text}
+            </Text>
+          </div>
+        )}
         <Link url={`/app/experiments/${holdout.id}`}>The holdout's full report</Link>
       </BlockStack>
     </Card>

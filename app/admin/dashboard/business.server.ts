@@ -1,6 +1,6 @@
 import type { PrismaClient } from "~/db.server";
-import { currentProgramVersion } from "~/loyalty/services/program.server";
-import { cachedBusinessFigures } from "~/stats/business.server";
+import { currentProgramVersion, type ProgramVersionInfo } from "~/loyalty/services/program.server";
+import { storedBusinessFigures } from "~/stats/stored-figures.server";
 import { localDay, liabilityMinor, pointValue } from "~/stats/kpis";
 import { outstandingByDay, redemptionRateBetween, type DailyNet } from "~/stats/liability";
 import { periodEnding, type PeriodDays } from "~/stats/periods";
@@ -8,21 +8,28 @@ import { shopTimeZone } from "~/stats/refresh.server";
 import { presentBusiness } from "./business-present";
 
 // The loyalty manager's figures for one period against the one before: the business
-// numbers straight from the mirror (app/stats/business.server.ts), points and liability
+// numbers from the mirror (app/stats/business.server.ts) as the stats refresh stored them
+// (stored-figures.server.ts), points and liability
 // from the prepared daily aggregates, all in the shop's zone and currency.
 
-export async function loadBusinessDashboard(db: PrismaClient, shop: string, now: Date, days: PeriodDays) {
+export async function loadBusinessDashboard(
+  db: PrismaClient,
+  shop: string,
+  now: Date,
+  days: PeriodDays,
+  live: Promise<ProgramVersionInfo> = currentProgramVersion(db, shop),
+) {
   const [shopRow, timeZone, { program }, snapshot] = await Promise.all([
     db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true, ianaTimezone: true } }),
     shopTimeZone(db, shop),
-    currentProgramVersion(db, shop),
+    live,
     db.loyaltyStatsSnapshot.findUnique({ where: { shop } }),
   ]);
   const currency = shopRow?.currencyCode ?? program.currency;
   const period = periodEnding(localDay(now, timeZone), days);
   const [{ figures, at }, rows] = await Promise.all([
-    // A refresh of the aggregates (every minute, and after an import) also renews the memo.
-    cachedBusinessFigures(db, shop, { period, timeZone, currency, now, version: snapshot?.refreshedAt }),
+    // Stored by the stats refresh every 5 minutes (app/stats/stored-figures.server.ts), dated on the page.
+    storedBusinessFigures(db, shop, { period, timeZone, currency, now }),
     db.loyaltyStatsDaily.findMany({
       where: {
         shop,

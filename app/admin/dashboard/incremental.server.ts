@@ -1,4 +1,5 @@
 import type { PrismaClient } from "~/db.server";
+import type { ProgramVersionInfo } from "~/loyalty/services/program.server";
 import { shopContext } from "~/admin/experiments/context.server";
 import {
   HOLDOUT_HORIZON_DAYS,
@@ -12,6 +13,8 @@ import { shopTraffic } from "~/admin/experiments/traffic.server";
 import { holdoutReport } from "~/experiments/report.server";
 import { simulatedStoreNotice } from "~/experiments/simulated";
 import type { IncrementalValue } from "~/experiments/incremental-value";
+import { REFRESH_EXPERIMENT_AGGREGATES_EVERY_MS } from "~/experiments/aggregates.server";
+import { presentFreshness, type FiguresFreshness } from "~/admin/experiments/freshness";
 
 // The dashboard's first card: the program's incremental value against the holdout
 // (`holdoutReport`: the running holdout, else the latest). Without a holdout, the invitation
@@ -38,6 +41,8 @@ export type IncrementalCard =
       };
       /** Set when the simulator made the holdout: its numbers come from the simulated store. */
       notice: string | null;
+      /** When the figures are as of (the holdout's stored aggregate). */
+      figures: FiguresFreshness | null;
       reason?: string;
       value?: Omit<IncrementalValue, "ok" | "reason" | "members">;
     };
@@ -46,11 +51,11 @@ export async function loadIncrementalCard(
   db: PrismaClient,
   shop: string,
   now: Date,
+  live?: Promise<ProgramVersionInfo>,
 ): Promise<IncrementalCard> {
-  const [context, report] = await Promise.all([
-    shopContext(db, shop),
-    holdoutReport(db, shop, { asOf: now }),
-  ]);
+  const context = await shopContext(db, shop, live);
+  // The stored aggregate (dated on the card): the holdout spans every member of the shop.
+  const report = await holdoutReport(db, shop, { asOf: now, figures: "stored", currency: context.currency });
   if (!report) {
     const traffic = await shopTraffic(db, shop, now);
     const problem = trafficProblem(traffic);
@@ -71,6 +76,13 @@ export async function loadIncrementalCard(
     select: { createdBy: true },
   });
   const notice = row ? simulatedStoreNotice(row) : null;
+  const figures = report.freshness
+    ? presentFreshness(
+        { asOf: report.asOf, stale: report.freshness.stale },
+        REFRESH_EXPERIMENT_AGGREGATES_EVERY_MS / 60_000,
+        context.timeZone,
+      )
+    : null;
   const holdout = {
     id: report.holdoutId,
     sharePercent: report.sharePercent,
@@ -80,12 +92,20 @@ export async function loadIncrementalCard(
     ended: report.status !== "running" && report.status !== "paused",
   };
   if (!report.ok)
-    return { state: "measuring", currency: context.currency, holdout, notice, reason: report.sentence };
+    return {
+      state: "measuring",
+      currency: context.currency,
+      holdout,
+      notice,
+      figures,
+      reason: report.sentence,
+    };
   return {
     state: "report",
     currency: context.currency,
     holdout,
     notice,
+    figures,
     value: {
       perMember: report.perMember,
       total: report.total,

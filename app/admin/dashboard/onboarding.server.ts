@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import type { Program } from "~/loyalty/program";
-import { currentProgramVersion } from "~/loyalty/services/program.server";
+import { currentProgramVersion, type ProgramVersionInfo } from "~/loyalty/services/program.server";
 import { storedTierPerks } from "~/shopify/perk-discount.server";
 import { WIDGET_SEEN_SETTING } from "~/storefront/widget-seen.server";
 
@@ -34,11 +34,16 @@ const settingsSchema = z
 const hasPerks = (program: Program) =>
   program.tiers.levels.some((l) => l.benefits.perkPercent > 0 || l.benefits.freeShipping);
 
-export async function loadOnboarding(db: PrismaClient, shop: string, apiKey: string) {
+export async function loadOnboarding(
+  db: PrismaClient,
+  shop: string,
+  apiKey: string,
+  liveProgram: Promise<ProgramVersionInfo> = currentProgramVersion(db, shop),
+) {
   const [shopRow, edited, live, perks] = await Promise.all([
     db.shop.findUnique({ where: { domain: shop }, select: { settings: true } }),
     db.programVersion.findFirst({ where: { shop, version: { gt: 1 } }, select: { version: true } }),
-    currentProgramVersion(db, shop),
+    liveProgram,
     storedTierPerks(db, shop),
   ]);
   const settings = settingsSchema.parse(shopRow?.settings ?? {});

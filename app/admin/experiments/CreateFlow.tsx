@@ -13,6 +13,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useMemo, useState } from "react";
+import { BANDIT_CONTEXT_LABELS, BANDIT_CONTEXTS, isBanditContext } from "~/experiments/contexts";
 import type { Lever } from "~/experiments/levers";
 import type { MetricKey } from "~/experiments/metric-keys";
 import type { Program } from "~/loyalty/program";
@@ -32,6 +33,7 @@ import {
 } from "./form";
 import type { ShopTraffic } from "./plan";
 import { PowerCard } from "./PowerCard";
+import { LONG_TERM_EXPLANATION } from "./present";
 import { ReviewCard } from "./ReviewCard";
 import { previewVariants } from "./preview";
 import { VariantCard } from "./VariantCard";
@@ -286,7 +288,11 @@ export function CreateFlow(props: CreateProps) {
             value={draft.primaryMetric}
             onChange={(v) => edit((d) => void (d.primaryMetric = v as MetricKey))}
             error={errors.primaryMetric}
-            helpText="The decision to ship is made on this metric."
+            helpText={
+              draft.primaryMetric === "longTermValue"
+                ? `The decision to ship is made on this metric. ${LONG_TERM_EXPLANATION}`
+                : "The decision to ship is made on this metric."
+            }
           />
           <ChoiceList
             allowMultiple
@@ -339,7 +345,7 @@ export function CreateFlow(props: CreateProps) {
             value={draft.grossMarginPercent}
             onChange={(v) => edit((d) => void (d.grossMarginPercent = v))}
             error={errors.grossMarginPercent}
-            helpText="Used for net incremental margin where product costs are unknown."
+            helpText="Used for net incremental margin and long-term value where product costs are unknown."
           />
         </BlockStack>
       </Card>
@@ -483,6 +489,23 @@ function AllocationCard(props: {
                 helpText="No variant's share moves by more than this many percentage points in one update."
               />
             </InlineGrid>
+            <div data-testid="bandit-context">
+              <Select
+                label="Allocate by segment"
+                options={[
+                  { label: "No: one split for everyone", value: "" },
+                  ...BANDIT_CONTEXTS.map((c) => ({ label: BANDIT_CONTEXT_LABELS[c].label, value: c })),
+                ]}
+                value={bandit.context ?? ""}
+                onChange={set("context")}
+                error={errors["bandit.context"]}
+                helpText={
+                  isBanditContext(bandit.context)
+                    ? `${BANDIT_CONTEXT_LABELS[bandit.context].helpText} A segment gets its own split once it has enough members; its results are pulled toward the overall ones, more so the smaller it is.`
+                    : "Optionally let the best variant differ by segment: each segment with enough members gets its own split."
+                }
+              />
+            </div>
             <InlineStack>
               <Button variant="plain" onClick={() => edit((d) => void (d.bandit = { ...BANDIT_DEFAULTS }))}>
                 Reset to the defaults

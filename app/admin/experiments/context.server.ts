@@ -1,17 +1,20 @@
 import type { PrismaClient } from "~/db.server";
-import { currentProgramVersion } from "~/loyalty/services/program.server";
+import { currentProgramVersion, type ProgramVersionInfo } from "~/loyalty/services/program.server";
 
-/** The shop's name and time zone, the program's currency and live program: what every experiments screen formats with. */
-export async function shopContext(db: PrismaClient, shop: string) {
-  const [row, live] = await Promise.all([
+/**
+ * The shop's name and time zone, the program's currency and live program: what every
+ * experiments screen formats with. `live`: the live program when the page already reads it.
+ */
+export async function shopContext(db: PrismaClient, shop: string, live?: Promise<ProgramVersionInfo>) {
+  const [row, program] = await Promise.all([
     db.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true, name: true } }),
-    currentProgramVersion(db, shop),
+    live ?? currentProgramVersion(db, shop),
   ]);
   return {
     timeZone: row?.ianaTimezone ?? null,
     shopName: row?.name?.trim() || shop.replace(/\.myshopify\.com$/, ""),
-    currency: live.program.currency,
-    live,
+    currency: program.program.currency,
+    live: program,
   };
 }
 

@@ -4,6 +4,11 @@ import { staffLabel } from "~/admin/components/staff";
 import { staffNames } from "~/shopify/staff.server";
 import { qualifiedKey } from "~/experiments/assignment";
 import { getExperiment, type Outcome } from "~/experiments/experiments.server";
+import {
+  experimentAggregate,
+  REFRESH_EXPERIMENT_AGGREGATES_EVERY_MS,
+  requestAggregateRefresh,
+} from "~/experiments/aggregates.server";
 import { grantHoldoutPoints } from "~/experiments/holdout.server";
 import { simulatedStoreNotice } from "~/experiments/simulated";
 import {
@@ -20,6 +25,9 @@ import { daysRunning, exposureRule, leverLabel, metricLabel } from "./present";
 import { loadReport } from "./report.server";
 import { describeOverride } from "./describe";
 import { unreadableForm } from "../form-answers";
+import { presentFreshness } from "./freshness";
+import { loadAutoApply } from "./auto-apply.server";
+import { programAtVersion } from "~/loyalty/services/program.server";
 
 // One experiment's page: its definition, lifecycle state, exposure per variant with the
 // sample-ratio check, and the report; and its lifecycle actions, each conditional on the
@@ -28,14 +36,12 @@ import { unreadableForm } from "../form-answers";
 export async function loadExperimentDetail(db: PrismaClient, shop: string, id: string, now: Date) {
   const e = await getExperiment(db, shop, id);
   if (!e) return null;
-  const [context, exposures, audit, shadow] = await Promise.all([
+  // Exposure per variant as of the stored aggregate the report reads (aggregates.server.ts):
+  // counting a million exposures live would cost the page more than its whole budget, and
+  // the sample-ratio check then reads the same members as the report. A draft has none.
+  const [context, stored, audit, shadow] = await Promise.all([
     shopContext(db, shop),
-    db.experimentExposure.groupBy({
-      by: ["variantKey"],
-      where: { shop, experimentId: e.id },
-      _count: { _all: true },
-      _min: { exposedAt: true },
-    }),
+    e.status === "draft" ? null : experimentAggregate(db, shop, e, now),
     db.experimentAudit.findMany({ where: { shop, experimentId: e.id }, orderBy: { at: "desc" }, take: 20 }),
     db.holdoutShadowEntry.aggregate({
       where: { shop, experimentId: e.id },
@@ -44,8 +50,9 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
     }),
   ]);
   // Exposures name the variant as entries do: "<experiment key>:<variant key>".
-  const countOf = (key: string) =>
-    exposures.find((x) => x.variantKey === qualifiedKey(e.key, key))?._count._all ?? 0;
+  const exposures = new Map<string, number>();
+  for (const r of stored?.rows ?? []) exposures.set(r.variant, (exposures.get(r.variant) ?? 0) + (r.n ?? 0));
+  const countOf = (key: string) => exposures.get(qualifiedKey(e.key, key)) ?? 0;
   const exposed = e.variants.reduce((sum, v) => sum + countOf(v.key), 0);
   const report = await loadReport(db, shop, e, exposed, now, context);
   // A bandit's arms are checked against the shares its allocations gave them, not the stored weights.
@@ -58,6 +65,16 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
   );
   const when = (d: Date | null) => (d ? formatDateTime(d.toISOString(), context.timeZone) : null);
   const guardrails = (e.guardrails as { metric: string; threshold: number }[]) ?? [];
+  // Once shipped, the live program already holds the change: describe it against the one before.
+  const base =
+    (e.shippedVersion !== null ? await programAtVersion(db, shop, e.shippedVersion - 1) : null) ??
+    context.live.program;
+  const changes = e.variants.map((v) => ({
+    key: v.key,
+    name: v.name,
+    control: v.control,
+    change: v.control ? "The live program" : describeOverride(v.override as Record<string, unknown>, base),
+  }));
   return {
     timeZone: context.timeZone,
     currency: context.currency,
@@ -98,9 +115,7 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       /** A bandit's share in force now (percent), else the fixed weight. */
       share: bandit ? (bandit.arms.find((a) => a.key === v.key)?.weight ?? "—") : `${v.weight}%`,
       control: v.control,
-      change: v.control
-        ? "The live program"
-        : describeOverride(v.override as Record<string, unknown>, context.live.program),
+      change: changes[i]!.change,
       exposed: countOf(v.key),
       expected: Math.round(srm.expected[i] ?? 0),
     })),
@@ -112,7 +127,13 @@ export async function loadExperimentDetail(db: PrismaClient, shop: string, id: s
       srm: { warning: srm.warning, pValue: srm.pValue, reason: srm.reason ?? null },
     },
     report,
+    /** When the exposure counts and the report's figures are as of (null for a draft). */
+    figures: stored
+      ? presentFreshness(stored, REFRESH_EXPERIMENT_AGGREGATES_EVERY_MS / 60_000, context.timeZone)
+      : null,
     audit: await auditLines(db, shop, audit, when),
+    /** The auto-apply card (ADR 0045). */
+    autoApply: await loadAutoApply(db, shop, e, changes, (d) => when(d)!),
   };
 }
 
@@ -144,13 +165,13 @@ function audienceText(
 }
 
 const lifecycleForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.enum(["launch", "pause", "resume", "stop", "revert", "grant"]) }),
+  z.object({ intent: z.enum(["launch", "pause", "resume", "stop", "revert", "grant", "refresh-report"]) }),
   z.object({ intent: z.literal("ship"), variant: z.string().min(1).max(80) }),
 ]);
 
 export type LifecycleAnswer =
   | { ok: true; intent: string; message: string }
-  | { ok: false; status: 400 | 404 | 409 | 422; message: string; fieldErrors: Record<string, string> };
+  | { ok: false; status: 400 | 404 | 409 | 422 | 503; message: string; fieldErrors: Record<string, string> };
 
 const DONE: Record<string, string> = {
   launch: "Experiment launched",
@@ -160,6 +181,7 @@ const DONE: Record<string, string> = {
   ship: "Variant shipped as a new program version",
   revert: "Ship reverted: the previous program is live again",
   grant: "Held-out customers were granted their points",
+  "refresh-report": "The report is being recomputed: reload the page in a minute",
 };
 
 /** Runs one lifecycle step from the page's form. */
@@ -175,6 +197,7 @@ export async function lifecycleFromForm(
   if (!parsed.success) return unreadableForm();
   const options = { staffId, now };
   const f = parsed.data;
+  if (f.intent === "refresh-report") return refreshReport(db, shop, id);
   let outcome: Outcome<unknown>;
   if (f.intent === "launch" || f.intent === "resume") outcome = await launchExperiment(db, shop, id, options);
   else if (f.intent === "pause") outcome = await pauseExperiment(db, shop, id, options);
@@ -183,6 +206,22 @@ export async function lifecycleFromForm(
   else if (f.intent === "grant") outcome = await grantHoldoutPoints(db, shop, id, options);
   else outcome = await revertShip(db, shop, id, options);
   return outcome.ok ? { ok: true, intent: f.intent, message: DONE[f.intent]! } : outcome;
+}
+
+/** "Refresh report": queues the experiment's aggregate (aggregates.server.ts); 503 when the queue is away. */
+async function refreshReport(db: PrismaClient, shop: string, id: string): Promise<LifecycleAnswer> {
+  const e = await db.experiment.findFirst({ where: { shop, id }, select: { status: true } });
+  if (!e) return { ok: false, status: 404, message: "Experiment not found", fieldErrors: {} };
+  if (e.status === "draft")
+    return { ok: false, status: 409, message: "A draft has no report to refresh.", fieldErrors: {} };
+  if (!(await requestAggregateRefresh(shop, id)))
+    return {
+      ok: false,
+      status: 503,
+      message: "The refresh could not be queued right now. Try again in a minute.",
+      fieldErrors: {},
+    };
+  return { ok: true, intent: "refresh-report", message: DONE["refresh-report"]! };
 }
 
 /** The audit trail with staff named (app/shopify/staff.server.ts), not numbered. */

@@ -212,6 +212,16 @@ describe("the bandit choice", () => {
     expect(toInput(draft, program).bandit?.minSharePercent).toBe("lots");
   });
 
+  it("sends the segment context when one is chosen, and the review says what it does", () => {
+    const draft = initialDraft(program);
+    draft.allocation = "bandit";
+    draft.bandit.context = "newVsReturning";
+    expect(toInput(draft, program).bandit?.context).toBe("newVsReturning");
+    expect(describeBandit(draft, "Orders")).toMatch(
+      /Each new vs returning segment with enough members gets its own split/,
+    );
+  });
+
   it("puts the bandit's field errors on the audience & split step", () => {
     expect(stepOfError("bandit.minSharePercent")).toBe("audience");
     expect(stepOfError("bandit")).toBe("audience");

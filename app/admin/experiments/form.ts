@@ -1,3 +1,4 @@
+import { BANDIT_CONTEXT_LABELS, isBanditContext, type BanditContext } from "~/experiments/contexts";
 import type { ExperimentInput } from "~/experiments/definition";
 import type { Lever } from "~/experiments/levers";
 import type { MetricKey } from "~/experiments/metric-keys";
@@ -71,6 +72,8 @@ export type BanditDraft = {
   burnInPeriods: string;
   minSharePercent: string;
   maxChangePercent: string;
+  /** Contextual allocation (experiments/contexts.ts): "" for one allocation for everyone. */
+  context?: string;
 };
 
 /** definition.ts's defaults: hourly updates, a day of burn-in, 5% per arm, 20 points per update. */
@@ -79,6 +82,7 @@ export const BANDIT_DEFAULTS: BanditDraft = {
   burnInPeriods: "24",
   minSharePercent: "5",
   maxChangePercent: "20",
+  context: "",
 };
 
 /** The update cadences the create flow offers (definition.ts allows 15 minutes to a week). */
@@ -116,7 +120,11 @@ export function describeBandit(draft: ExperimentDraft, metricLabel: string): str
     `${start}${every} the bandit gives new members to each variant in proportion to its chance of being best on ` +
     `${metricLabel.toLowerCase()}, never less than ${draft.bandit.minSharePercent}% per variant and moving no share by more ` +
     `than ${draft.bandit.maxChangePercent} points in one update. Members keep the variant they were first given. ` +
-    `The variants' weights are not used.`
+    `The variants' weights are not used.` +
+    (isBanditContext(draft.bandit.context)
+      ? ` Each ${BANDIT_CONTEXT_LABELS[draft.bandit.context].label.toLowerCase()} segment with enough members gets its own split, ` +
+        `its results pulled toward the overall ones; smaller segments follow the overall split.`
+      : "")
   );
 }
 
@@ -339,6 +347,8 @@ export function toInput(draft: ExperimentDraft, program: Program): ExperimentInp
             burnInPeriods: numberOr(draft.bandit.burnInPeriods) as number,
             minSharePercent: numberOr(draft.bandit.minSharePercent) as number,
             maxChangePercent: numberOr(draft.bandit.maxChangePercent) as number,
+            // Passed as typed: definition.ts answers 422 on a context it does not know.
+            ...(draft.bandit.context ? { context: draft.bandit.context as BanditContext } : {}),
           }
         : null,
   };

@@ -15,6 +15,7 @@ import { daysRunning, leverLabel, metricLabel } from "./present";
 import { primaryLifts } from "./report.server";
 import { shopTraffic } from "./traffic.server";
 import { unreadableForm } from "../form-answers";
+import { autoApplyNotices } from "./auto-apply.server";
 
 // The experiments list: every experiment with its status, lever, days running and primary
 // lift at a glance (from the report when there is one, "—" with the reason before), the
@@ -55,6 +56,8 @@ export async function loadExperimentsList(db: PrismaClient, shop: string, now: D
   return {
     timeZone: context.timeZone,
     currency: context.currency,
+    /** What auto-apply shipped or paused (ADR 0045). */
+    autoApplyNotices: await autoApplyNotices(db, shop, experiments),
     experiments: rows.filter((r) => r !== holdoutRow),
     holdout: holdoutRow
       ? { ...holdoutRow, sharePercent: holdoutRow.variants.find((v) => v.control)?.weight ?? 0 }

@@ -25,7 +25,16 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   rewardCost: "Reward cost per member",
   pointsLiability: "Points liability per member",
   netMargin: "Net incremental margin per member",
+  longTermValue: "Long-term value: net margin + change in predicted lifetime value",
 };
+
+/** What the long-term objective measures, in the create flow and on the report. */
+export const LONG_TERM_EXPLANATION =
+  "Per member: the net margin made since exposure, plus how much the shop's lifetime-value model " +
+  "(the Lifetime value page) raised or lowered its 12-month prediction for them since exposure, at the same " +
+  "gross margin. It counts what a change did to customers' future buying, not only to this month's " +
+  "orders, so a deep discount that pulls purchases forward does not look like a win. It needs a fitted " +
+  "lifetime-value model, and trusts it: the model's prediction, not observed months, stands for the future.";
 
 export function leverLabel(lever: string | null): string {
   if (!lever) return "Whole program (holdout)";

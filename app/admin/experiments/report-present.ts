@@ -20,6 +20,7 @@ export const METRIC_UNITS: Record<string, MetricUnit> = {
   rewardCost: "money",
   pointsLiability: "points",
   netMargin: "money",
+  longTermValue: "money",
 };
 
 export function formatMetricValue(value: number, unit: MetricUnit, currency: string): string {

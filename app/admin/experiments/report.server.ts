@@ -1,8 +1,15 @@
 import type { PrismaClient } from "~/db.server";
 import type { ExperimentWithVariants } from "~/experiments/experiments.server";
-import { experimentReport } from "~/experiments/report.server";
+import { experimentReport, type ExperimentReport } from "~/experiments/report.server";
+import { currentProgramVersion } from "~/loyalty/services/program.server";
+import { storedOptimizer } from "~/experiments/optimizer";
 import { presentBandit, type BanditView } from "./bandit-present";
-import { formatLift } from "./present";
+import { presentOptimizer, type OptimizerView } from "./optimizer-present";
+import { presentResponseCurve, type ResponseCurveView } from "./response-curve";
+import { formatLift, LONG_TERM_EXPLANATION } from "./present";
+import { contextNames } from "~/experiments/bandit-context.server";
+import { latestSegmentAllocations } from "~/experiments/contextual-bandit.server";
+import { presentSegments, type SegmentsView } from "./segments-present";
 import { presentAnalysis, presentSeries, type LiftSeries, type ReportView } from "./report-present";
 
 // Where the report pages get an experiment's analysis: the experiments domain's
@@ -18,6 +25,16 @@ export type ReportState =
       primaryLift: { text: string; reason?: string };
       /** A bandit's allocation and posteriors (null for a fixed split). */
       bandit: BanditView | null;
+      /** The earn-rate optimizer's Gaussian-process response curve (null otherwise, or before its first posterior). */
+      responseCurve: ResponseCurveView | null;
+      /** A threshold optimizer's response curve and recommendation (null otherwise). */
+      optimizer: OptimizerView | null;
+      /** Why the long-term value is missing (no lifetime-value model), when the experiment names it. */
+      longTermNotice: string | null;
+      /** What the long-term value measures, when it is the primary metric and computed. */
+      longTermExplanation: string | null;
+      /** A contextual bandit's best arm per segment (null otherwise). */
+      segments: SegmentsView | null;
     }
   | { available: false; reason: string };
 
@@ -38,10 +55,14 @@ export async function loadReport(
   exposed: number,
   now: Date,
   context: { currency: string; timeZone: string | null },
+  /** The stored report when the page has read it already (the campaign report), so it is read once. */
+  prepared?: ExperimentReport,
 ): Promise<ReportState> {
   const why = notYet(e, exposed);
   if (why) return { available: false, reason: why };
-  const report = await experimentReport(db, shop, e.id, { asOf: now });
+  // The stored aggregate, dated: a million members' orders are not read on each view.
+  const report =
+    prepared ?? (await experimentReport(db, shop, e.id, { asOf: now, figures: "stored", experiment: e }));
   if (!report) return { available: false, reason: "No such experiment." };
   const view = presentAnalysis(report.analysis, {
     variants: report.variants.map((v) => ({ key: v.key, name: v.name })),
@@ -69,7 +90,71 @@ export async function loadReport(
           timeZone: context.timeZone,
         })
       : null;
-  return { available: true, view, series, primaryLift: primaryLiftOf(report.analysis), bandit };
+  const responseCurve =
+    report.bandit && primary
+      ? presentResponseCurve({
+          bandit: e.bandit,
+          report: report.bandit,
+          variants: report.variants,
+          positionKeys: e.variants.map((v) => v.key),
+          metricName: primary.name,
+          currency: context.currency,
+          timeZone: context.timeZone,
+        })
+      : null;
+  const settings = storedOptimizer(e.bandit);
+  let optimizer: OptimizerView | null = null;
+  if (settings && bandit && report.bandit) {
+    // The target's name and unit as the live program has them now.
+    const live = (await currentProgramVersion(db, shop)).program;
+    const reward =
+      settings.kind === "rewardCost" ? live.rewards.find((r) => r.id === settings.rewardId) : null;
+    const tier =
+      settings.kind === "tierThreshold" ? live.tiers.levels.find((l) => l.id === settings.tierId) : null;
+    const basis = live.tiers.basis;
+    optimizer = presentOptimizer({
+      settings,
+      report: report.bandit,
+      view: bandit,
+      positionKeys: e.variants.map((v) => v.key),
+      targetName:
+        reward?.name ?? tier?.name ?? (settings.kind === "rewardCost" ? settings.rewardId : settings.tierId),
+      targetUnit:
+        settings.kind === "rewardCost" || basis === "points"
+          ? "points"
+          : basis === "spend"
+            ? "money"
+            : "orders",
+      currency: context.currency,
+      status: e.status,
+    });
+  }
+  const segmentRows = bandit ? await latestSegmentAllocations(db, shop, e.id) : [];
+  const segments =
+    primary && segmentRows.length
+      ? presentSegments({
+          rows: segmentRows,
+          bandit: e.bandit,
+          variants: e.variants.map((v) => ({ key: v.key, name: v.name })),
+          metric: primary,
+          currency: context.currency,
+          timeZone: context.timeZone,
+          names: await contextNames(db, shop),
+        })
+      : null;
+  return {
+    available: true,
+    view,
+    series,
+    primaryLift: primaryLiftOf(report.analysis),
+    bandit,
+    responseCurve,
+    optimizer,
+    longTermNotice: report.longTermNotice,
+    longTermExplanation:
+      e.primaryMetric === "longTermValue" && !report.longTermNotice ? LONG_TERM_EXPLANATION : null,
+    segments,
+  };
 }
 
 /** The primary metric's lift at a glance: the best treatment's relative lift and interval, or "—" and why. */

@@ -1,5 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { QUEUE } from "~/jobs/definitions";
+import { queue } from "~/jobs/queue.server";
+import { aggregateRefreshId } from "~/experiments/aggregates.server";
 import { currentProgramVersion, saveProgram } from "~/loyalty/services/program.server";
 import { action as listAction, loader as listLoader } from "~/routes/app.experiments._index";
 import { EVERYONE, storedConditions } from "~/intelligence/segments/audience";
@@ -372,6 +375,24 @@ describe("/app/experiments/$experimentId", () => {
       shippedVersion: before + 1,
     });
     expect(page.audit.map((a) => a.action)).toContain("revert");
+  });
+
+  it("dates the report's figures and recomputes them on demand; a draft has none to refresh", async () => {
+    const draft = await create();
+    expect((await detail(draft.body.id)).figures).toBeNull();
+    expect(await step(draft.body.id, { intent: "refresh-report" })).toMatchObject({ status: 409 });
+    const { body } = await create((d) => (d.key = "dated"), "launch");
+    const page = await detail(body.id);
+    expect(page.figures!.stale).toBe(false);
+    expect(page.figures!.text).toMatch(/^Figures as of .+ E[SD]T, recomputed every 5 minutes\.$/);
+    const answer = await step(body.id, { intent: "refresh-report" });
+    expect(answer).toMatchObject({ status: 200, body: { ok: true, intent: "refresh-report" } });
+    const q = queue(QUEUE.maintenance);
+    const jobId = await q.getDeduplicationJobId(aggregateRefreshId(body.id));
+    const queued = jobId ? await q.getJob(jobId) : undefined;
+    expect(queued?.name).toBe("refresh-experiment-aggregates");
+    await queued?.remove();
+    await q.removeDeduplicationKey(aggregateRefreshId(body.id));
   });
 
   it("counts exposure per variant against the weights", async () => {

@@ -2,6 +2,7 @@ import { Banner, BlockStack, Modal, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { parseBulkForm } from "./bulk-form";
 import type { BulkSelection } from "./MembersTable";
+import { formatMemberCount } from "./present";
 import type { BulkAnswer } from "./list-page.server";
 
 /**
@@ -33,7 +34,7 @@ export function BulkAdjustModal(props: {
   const [touched, setTouched] = useState(false);
   const local = touched && !parsed.ok ? parsed.fieldErrors : {};
   const server = answer && !answer.ok ? answer.fieldErrors : {};
-  const who = `${count.toLocaleString("en-US")} ${count === 1 ? "member" : "members"}`;
+  const who = formatMemberCount(count, selection.kind === "filter" && selection.estimated);
   return (
     <Modal
       open

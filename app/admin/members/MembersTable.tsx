@@ -15,11 +15,21 @@ import { useEffect, useState } from "react";
 import { listParamsToSearch, NO_FILTERS, type MemberListParams, type MemberSort } from "./list-params";
 import { memberFilters } from "./MemberFilters";
 import type { MemberPage, MemberRow } from "./members.server";
-import { formatDay, formatMoney, formatPoints, formatTierValue, MEMBER_STATUS_LABELS } from "./present";
+import {
+  formatDay,
+  formatMemberCount,
+  formatMoney,
+  formatPoints,
+  formatTierValue,
+  MEMBER_STATUS_LABELS,
+} from "./present";
 import { shopifyAdminUrl } from "./admin-links";
 
 type Tier = { id: string; name: string; threshold: number };
-export type BulkSelection = { kind: "ids"; ids: string[] } | { kind: "filter"; count: number };
+/** A new search, filter, sort or view starts at the top of the list. */
+const FIRST_PAGE = { after: null, before: null };
+export type BulkSelection =
+  { kind: "ids"; ids: string[] } | { kind: "filter"; count: number; estimated: boolean };
 
 // Column index → sort key (null: not sortable). Keep in step with the headings below.
 const SORTABLE: Array<MemberSort | null> = [
@@ -72,10 +82,11 @@ export function MembersTable(props: {
   const program = { tiers: { basis: props.tierBasis }, currency } as Parameters<typeof formatTierValue>[1];
   const [query, setQuery] = useState(params.query);
   // A link or reload with a search or filters opens with them showing.
-  const filtered = listParamsToSearch({ ...params, sort: undefined, direction: undefined, page: 1 }) !== "";
+  const filtered =
+    listParamsToSearch({ ...params, sort: undefined, direction: undefined, ...FIRST_PAGE }) !== "";
   const [mode, setMode] = useState(filtered ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
   const go = (change: Partial<MemberListParams>) =>
-    navigate(listParamsToSearch({ ...params, page: 1, ...change }));
+    navigate(listParamsToSearch({ ...params, ...FIRST_PAGE, ...change }));
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(page.rows.map((r) => ({ id: r.customerId })));
   useEffect(() => clearSelection(), [page]);
@@ -97,7 +108,8 @@ export function MembersTable(props: {
   });
   const tierName = (id: string | null) => (id ? (tiers.find((t) => t.id === id)?.name ?? id) : "No tier");
   const viewIndex = VIEWS.findIndex(
-    (v) => listParamsToSearch({ ...NO_FILTERS, ...v.params }) === listParamsToSearch({ ...params, page: 1 }),
+    (v) =>
+      listParamsToSearch({ ...NO_FILTERS, ...v.params }) === listParamsToSearch({ ...params, ...FIRST_PAGE }),
   );
   const onSort: IndexTableProps["onSort"] = (index, direction) => {
     const sort = SORTABLE[index];
@@ -142,11 +154,11 @@ export function MembersTable(props: {
         hasMoreItems={page.total > page.rows.length}
         promotedBulkActions={[
           {
-            content: `Adjust points for ${selectedCount.toLocaleString("en-US")} ${selectedCount === 1 ? "member" : "members"}`,
+            content: `Adjust points for ${formatMemberCount(selectedCount, allResourcesSelected && page.totalEstimated)}`,
             onAction: () =>
               props.onAdjust(
                 allResourcesSelected
-                  ? { kind: "filter", count: page.total }
+                  ? { kind: "filter", count: page.total, estimated: page.totalEstimated }
                   : { kind: "ids", ids: selectedResources },
               ),
           },
@@ -170,12 +182,13 @@ export function MembersTable(props: {
           { title: "Points", alignment: "end" },
           { title: "Joined" },
         ]}
+        // As Shopify's own lists: the next and previous pages, each a cursor in the URL.
         pagination={{
-          hasPrevious: page.page > 1,
-          hasNext: page.page < page.pageCount,
-          onPrevious: () => navigate(listParamsToSearch({ ...params, page: page.page - 1 })),
-          onNext: () => navigate(listParamsToSearch({ ...params, page: page.page + 1 })),
-          label: `Page ${page.page} of ${page.pageCount} · ${page.total.toLocaleString("en-US")} ${page.total === 1 ? "member" : "members"}`,
+          hasPrevious: page.previous !== null,
+          hasNext: page.next !== null,
+          onPrevious: () => navigate(listParamsToSearch({ ...params, after: null, before: page.previous })),
+          onNext: () => navigate(listParamsToSearch({ ...params, after: page.next, before: null })),
+          label: formatMemberCount(page.total, page.totalEstimated),
         }}
       >
         {page.rows.map((m, index) => (

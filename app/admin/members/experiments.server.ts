@@ -10,7 +10,7 @@ export type MemberExperimentsView = {
   arms: {
     experimentId: string;
     experimentName: string;
-    kind: "holdout" | "test";
+    kind: "holdout" | "test" | "campaign";
     variantName: string;
     control: boolean;
     exposedAt: string | null;

@@ -1,10 +1,12 @@
 import { z } from "zod";
 
-// The members list's URL: search, filters, sort and page live in the query string, so a
+// The members list's URL: search, filters, sort and position live in the query string, so a
 // view can be bookmarked, shared, reloaded and exported as it is. Anything malformed falls
-// back to defaults rather than failing the page. Money bounds are in major units as the
-// merchant types them ("49.99"); the service converts them to minor units of the shop's
-// currency.
+// back to defaults rather than failing the page. The position is a cursor (`after` or
+// `before` a row, list-cursor.server.ts), opaque here: the list decodes it, and one it
+// cannot read starts the list from its first page and says so. Money bounds are in major
+// units as the merchant types them ("49.99"); the service converts them to minor units of
+// the shop's currency.
 
 export const MEMBER_SORTS = [
   "points",
@@ -68,6 +70,16 @@ export const RANGE_FILTERS = {
 } as const;
 export type RangeFilter = keyof typeof RANGE_FILTERS;
 
+/** A page number from 1 to 100,000; anything else is 1. */
+const pageNumber = z.coerce.number().int().min(1).max(100_000).catch(1);
+
+/** A cursor as the URL carries it; cut at a length no cursor reaches, so a mangled one still fails to decode. */
+const cursorText = z
+  .string()
+  .transform((v) => v.slice(0, 200))
+  .nullable()
+  .catch(null);
+
 const listParamsSchema = z.object({
   query: searchText(100),
   tier: searchText(64),
@@ -85,12 +97,13 @@ const listParamsSchema = z.object({
   nextTierWithin: bound(false),
   sort: z.enum(MEMBER_SORTS).catch("points"),
   direction: z.enum(["asc", "desc"]).catch("desc"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  after: cursorText,
+  before: cursorText,
 });
 
 export type MemberListParams = z.output<typeof listParamsSchema>;
 /** The filters alone: what an export or a bulk action "on all matching" applies. */
-export type MemberFilter = Omit<MemberListParams, "sort" | "direction" | "page">;
+export type MemberFilter = Omit<MemberListParams, "sort" | "direction" | "after" | "before">;
 
 const FILTER_KEYS = [
   "query",
@@ -110,19 +123,21 @@ const FILTER_KEYS = [
 
 export function parseListParams(search: URLSearchParams): MemberListParams {
   const raw: Record<string, unknown> = {};
-  for (const key of [...FILTER_KEYS, "sort", "direction", "page"]) raw[key] = search.get(key) ?? undefined;
+  for (const key of [...FILTER_KEYS, "sort", "direction"]) raw[key] = search.get(key) ?? undefined;
   return listParamsSchema.parse({
     ...raw,
     query: search.get("query") ?? "",
     tier: search.get("tier") ?? "",
     status: search.get("status") || null,
     lastOrder: search.get("lastOrder") || null,
+    after: search.get("after") || null,
+    before: search.get("before") || null,
   });
 }
 
 /** The member page's `ledgerPage`: a page number from 1 to 100,000, anything else is 1. */
 export function parseLedgerPage(search: URLSearchParams): number {
-  return listParamsSchema.shape.page.parse(search.get("ledgerPage") ?? undefined);
+  return pageNumber.parse(search.get("ledgerPage") ?? undefined);
 }
 
 /** The query string for params, leaving defaults out so URLs stay short. */
@@ -134,7 +149,9 @@ export function listParamsToSearch(params: Partial<MemberListParams>): string {
   }
   if (params.sort && params.sort !== "points") search.set("sort", params.sort);
   if (params.direction && params.direction !== "desc") search.set("direction", params.direction);
-  if (params.page && params.page > 1) search.set("page", String(params.page));
+  // One position at most: a page is either after a row or before one.
+  if (params.after) search.set("after", params.after);
+  else if (params.before) search.set("before", params.before);
   const text = search.toString();
   return text ? `?${text}` : "";
 }

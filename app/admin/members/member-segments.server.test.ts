@@ -120,6 +120,21 @@ describe("order statistics", () => {
     await db.order.deleteMany({ where: { shop: SHOP, customerId: 3n, cancelledAt: null, test: false } });
     expect((await list("")).rows.find((r) => r.customerId === "3")).toMatchObject({ ordersCount: 0 });
   });
+  it("keep a row of zeros for every member, and none for a customer who is not one", async () => {
+    await db.member.create({ data: { shop: SHOP, customerId: 5n } });
+    await db.order.updateMany({ where: { shop: SHOP, customerId: 4n }, data: { cancelledAt: NOW } });
+    await order(SHOP, 6n, 5_000, daysAgo(3));
+    await refreshAllOrderStats(db);
+    const stats = async (customerId: bigint) =>
+      db.customerOrderStats.findUnique({ where: { shop_customerId: { shop: SHOP, customerId } } });
+    expect(await stats(5n)).toMatchObject({ ordersCount: 0, spentMinor: 0n, lastOrderAt: null });
+    expect(await stats(4n)).toMatchObject({ ordersCount: 0, spentMinor: 0n, lastOrderId: null });
+    expect(await stats(6n)).toMatchObject({ ordersCount: 1 });
+    await db.order.updateMany({ where: { shop: SHOP, customerId: 6n }, data: { cancelledAt: NOW } });
+    await refreshAllOrderStats(db);
+    expect(await stats(6n)).toBeNull();
+    expect(await ids("lastOrder=never")).toEqual(["3", "4", "5"]);
+  });
 });
 
 describe("the stale log", () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { programSchema } from "~/loyalty/program";
-import { correctionNote, formatMoney, formatPoints, ledgerKindLabel, tierProgressView } from "./present";
+import {
+  correctionNote,
+  formatMemberCount,
+  formatMoney,
+  formatPoints,
+  ledgerKindLabel,
+  tierProgressView,
+} from "./present";
 
 const tiers = (basis: "spend" | "points" | "orders") =>
   programSchema.parse({
@@ -75,5 +82,12 @@ describe("members presentation", () => {
     // A tier the merchant has since removed keeps its id.
     expect(correctionNote({ tierId: "vip" }, tiers)).toBe("Earns at vip, the tier held when it was placed");
     expect(correctionNote(null, tiers)).toBeNull();
+  });
+
+  it("counts members exactly, or says a large total is an estimate", () => {
+    expect(formatMemberCount(1, false)).toBe("1 member");
+    expect(formatMemberCount(9_876, false)).toBe("9,876 members");
+    expect(formatMemberCount(996_955, true)).toBe("about 1.0M members");
+    expect(formatMemberCount(148_300, true)).toBe("about 150K members");
   });
 });

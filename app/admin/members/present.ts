@@ -138,3 +138,18 @@ export function tierProgressView(
     text: `${formatTierValue(remaining, program)} more to ${next.name} (${formatTierValue(value, program)} of ${formatTierValue(next.threshold, program)}).`,
   };
 }
+
+/**
+ * "1,234 members" when counted; "about 1.0M members" when the list estimated its total
+ * (too many members match to count them for every page, ADR 0052).
+ */
+export function formatMemberCount(total: number, estimated: boolean): string {
+  const noun = total === 1 ? "member" : "members";
+  if (!estimated) return `${total.toLocaleString("en-US")} ${noun}`;
+  const rounded = new Intl.NumberFormat("en-US", {
+    notation: "compact",
+    minimumSignificantDigits: 2,
+    maximumSignificantDigits: 2,
+  }).format(total);
+  return `about ${rounded} ${noun}`;
+}

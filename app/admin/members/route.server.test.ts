@@ -13,6 +13,7 @@ import {
   storeOfflineSession,
 } from "~tests/support/admin.server";
 import { resetDatabase } from "~tests/support/webhooks.server";
+import { encodeCursor } from "./list-cursor.server";
 import type { Emulator } from "../../../emulator/server";
 
 // /app/members and /app/members/:id through their routes, authenticated by session token:
@@ -77,6 +78,32 @@ describe("/app/members", () => {
     expect(entries.map((e) => [e.shop, e.customerId, e.points, e.staffId])).toEqual([
       [SHOP, 1n, 100, STAFF_ID],
     ]);
+  });
+
+  it("reads a page link it cannot read as the first page, and a cursor moves the page only", async () => {
+    const mangled = await listLoader(routeArgs(adminRequest(SHOP, "/app/members?after=eyJub3QiOiJ")));
+    expect(mangled.page).toMatchObject({ cursorRejected: true, previous: null, next: null });
+    expect(mangled.page.rows.map((r) => r.customerId)).toEqual(["1"]);
+    // A cursor past Ada (fewer points than hers): the page is empty with the way back...
+    const past = encodeCursor({ sort: "points", key: "1", id: 1n });
+    const end = await listLoader(routeArgs(adminRequest(SHOP, `/app/members?after=${past}`)));
+    expect(end.page).toMatchObject({ rows: [], cursorRejected: false, next: null });
+    expect(end.page.previous).not.toBeNull();
+    // ...but the export and the bulk adjustment "on all matching" take the filter, not the page.
+    const csv = await exportLoader(routeArgs(adminRequest(SHOP, `/app/members/export?after=${past}`)));
+    expect((await csv.text()).trim().split("\r\n")).toHaveLength(2);
+    const bulk = await listAction(
+      routeArgs(
+        adminRequest(SHOP, "/app/members", {
+          points: "10",
+          reason: "Every match",
+          bulkId: randomUUID(),
+          selection: "filter",
+          filter: `?after=${past}`,
+        }),
+      ),
+    ).then(answer);
+    expect(bulk).toMatchObject({ status: 200, body: { ok: true, bulk: { total: 1, applied: 1 } } });
   });
 
   it("exports the shop's members as a CSV attachment", async () => {

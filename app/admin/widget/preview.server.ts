@@ -38,6 +38,8 @@ export function exampleStatus(program: Program, now: Date) {
       pendingPoints: 120,
       tierId: tier?.id ?? null,
       tierValue: next ? Math.round(next.threshold * 0.55) : 0,
+      birthdayMonth: null,
+      birthdayDay: null,
     },
     activity: [
       {
@@ -98,9 +100,10 @@ export async function previewDocument(
     blockId: "preview",
   });
   const answer = proxyAnswer(view, program, now);
-  // The preview must not take focus from the form the merchant is typing in.
+  // The preview must not take focus from the form the merchant is typing in. The member's
+  // inbox is empty here (the status answer is no inbox: the panel would not render).
   const stub = `HTMLElement.prototype.focus = function () {};
-window.fetch = async () => new Response(${inlineJson(JSON.stringify(answer.body))}, { status: ${answer.status}, headers: { "Content-Type": "application/json" } });
+window.fetch = async (url) => /\\/inbox$/.test(url) ? new Response('{"unread":0,"messages":[]}', { headers: { "Content-Type": "application/json" } }) : new Response(${inlineJson(JSON.stringify(answer.body))}, { status: ${answer.status}, headers: { "Content-Type": "application/json" } });
 document.addEventListener("DOMContentLoaded", () => setTimeout(() => document.querySelector("[data-lw-launcher]").click(), 0));`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,4 +1,4 @@
-import { bestArms } from "./bandit-best";
+import { bestArms, correlatedBestArms } from "./bandit-best";
 import {
   armPosteriors,
   type ArmPosterior,
@@ -40,7 +40,7 @@ export const DEFAULT_BANDIT_SETTINGS: BanditSettings = {
   maxChange: 0.2,
   minMembersPerArm: 100,
   minStratumMembers: 100,
-  periodWeighting: "precision",
+  periodWeighting: "fixed-effects",
 };
 
 export interface ArmSummary extends WeightedArm {
@@ -48,6 +48,42 @@ export interface ArmSummary extends WeightedArm {
   probabilityBest: number;
   expectedLoss: number;
 }
+
+/**
+ * Scores the arms from their period-weighted posteriors: P(best) and expected loss, and the
+ * posteriors the report shows. The default treats arms as independent (bandit-best.ts); a
+ * lever with ordered candidates may smooth them (bandit-gp.ts). Null: the model could not be
+ * fitted, and the allocation in force stays.
+ */
+export type ArmScorer = (input: {
+  arms: readonly WeightedArm[];
+  posteriors: readonly ArmPosterior[];
+  /** The arms' joint covariance when their posteriors are correlated (period effects). */
+  covariance?: readonly number[][];
+  higherIsBetter: boolean | undefined;
+  seed: number;
+  draws: number | undefined;
+}) => {
+  posteriors: ArmPosterior[];
+  probabilities: number[];
+  expectedLoss: number[];
+  method: string;
+  /** A smoothed response curve over the lever's range, when the scorer has one. */
+  curve?: { x: number; mean: number; sd: number }[];
+} | null;
+
+/** Each arm's own posterior, jointly when period effects correlate them. */
+const independentArms: ArmScorer = ({ posteriors, covariance, higherIsBetter, seed, draws }) => {
+  const options = { higherIsBetter, seed, draws };
+  const best = covariance
+    ? correlatedBestArms(
+        posteriors.map((p) => p.mean),
+        covariance,
+        options,
+      )
+    : bestArms(posteriors, options);
+  return { posteriors: [...posteriors], ...best };
+};
 
 export interface BanditUpdate {
   phase: "burn-in" | "waiting-for-data" | "thompson";
@@ -57,7 +93,15 @@ export interface BanditUpdate {
   weightsBps: number[];
   reason: string;
   /** The posterior that produced the weights (null in the burn-in or without data). */
-  posterior: { arms: ArmSummary[]; periodWeights: number[]; notes: string[]; method: string } | null;
+  posterior: {
+    arms: ArmSummary[];
+    /** The arms' joint covariance (period effects: the arms' posteriors are correlated). */
+    covariance?: number[][];
+    periodWeights: number[];
+    notes: string[];
+    method: string;
+    curve?: { x: number; mean: number; sd: number }[];
+  } | null;
 }
 
 export interface BanditInput {
@@ -75,6 +119,8 @@ export interface BanditInput {
   seed?: number;
   /** Monte Carlo draws for Beta posteriors (bandit-best.ts's default otherwise). */
   draws?: number;
+  /** How arms are scored (independent posteriors by default). */
+  scorer?: ArmScorer;
 }
 
 export const equalShares = (arms: number) => new Array<number>(arms).fill(1 / arms);
@@ -148,21 +194,28 @@ export function banditUpdate(input: BanditInput): BanditUpdate {
   );
   if (!result.ok) return done("waiting-for-data", [...current], `allocation kept: ${result.reason}`);
   const members = result.arms.reduce((s, a) => s + a.n, 0);
-  const best = bestArms(result.posteriors, {
+  const best = (input.scorer ?? independentArms)({
+    arms: result.arms,
+    posteriors: result.posteriors,
+    covariance: result.covariance,
     higherIsBetter: input.higherIsBetter,
     seed: input.seed ?? input.periodIndex + 1,
     draws: input.draws,
   });
+  if (!best)
+    return done("waiting-for-data", [...current], "allocation kept: the response curve could not be fitted");
   const posterior = {
     arms: result.arms.map((a, i) => ({
       ...a,
-      posterior: result.posteriors[i]!,
+      posterior: best.posteriors[i]!,
       probabilityBest: best.probabilities[i]!,
       expectedLoss: best.expectedLoss[i]!,
     })),
+    ...(result.covariance ? { covariance: result.covariance } : {}),
     periodWeights: result.periodWeights,
     notes: result.notes,
     method: best.method,
+    ...(best.curve ? { curve: best.curve } : {}),
   };
   if (members < settings.minMembersPerArm * arms)
     return done(

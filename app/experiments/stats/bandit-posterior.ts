@@ -1,3 +1,4 @@
+import { periodEffectsPosterior } from "./bandit-regression";
 import type { MeanStats } from "./estimates";
 
 // Each arm's posterior on the primary metric from per-period sufficient statistics, weighted
@@ -27,8 +28,20 @@ export type RewardKind = "mean" | "binary";
  * stratum). Both are common to every arm, so neither lets a period's baseline favour an arm;
  * `precision` gives little weight to a period in which some arm had few members, which is what
  * keeps an arm held at its floor from keeping a wide posterior (ADR 0038-bandits, measured).
+ * `fixed-effects` (the default) is not a common weight but a regression with a baseline per
+ * period (bandit-regression.ts): each period informs every contrast by the members it has in
+ * the two arms compared, so an arm at its floor no longer thins the others' periods.
  */
-export type PeriodWeighting = "population" | "precision";
+export type PeriodWeighting = "population" | "precision" | "fixed-effects";
+
+/**
+ * The common period weights for estimates made arm by arm (a contextual segment's cells, a
+ * guardrail's comparison): the bandit's own when it uses common weights, precision weights
+ * when its posterior is the period-effects regression, which has no per-arm form.
+ */
+export function commonWeighting(w: PeriodWeighting): "population" | "precision" {
+  return w === "fixed-effects" ? "precision" : w;
+}
 
 export type BanditPrior = { kind: "flat" } | { kind: "normal"; mean: number; variance: number };
 
@@ -48,14 +61,22 @@ export interface WeightedArm {
 }
 
 export type PosteriorResult =
-  | { ok: true; arms: WeightedArm[]; posteriors: ArmPosterior[]; periodWeights: number[]; notes: string[] }
+  | {
+      ok: true;
+      arms: WeightedArm[];
+      posteriors: ArmPosterior[];
+      /** The arms' joint covariance when their posteriors are correlated (`fixed-effects`). */
+      covariance?: number[][];
+      periodWeights: number[];
+      notes: string[];
+    }
   | { ok: false; reason: string };
 
 /** `periods[p][a]`: the sufficient statistics of arm a's members exposed in period p. */
 export function periodWeightedArms(
   periods: readonly (readonly MeanStats[])[],
   kind: RewardKind,
-  weighting: PeriodWeighting = "precision",
+  weighting: Exclude<PeriodWeighting, "fixed-effects"> = "precision",
 ): { arms: (WeightedArm | { reason: string })[]; periodWeights: number[]; notes: string[] } {
   const armCount = periods[0]?.length ?? 0;
   const periodTotals = periods.map((p) =>
@@ -140,7 +161,7 @@ export function armPosteriors(
   kind: RewardKind,
   prior: BanditPrior = { kind: "flat" },
   minStratumMembers = 0,
-  weighting: PeriodWeighting = "precision",
+  weighting: PeriodWeighting = "fixed-effects",
 ): PosteriorResult {
   if (!periods.length || !periods[0]!.length) return { ok: false, reason: "no periods with data yet" };
   if (periods.some((p) => p.length !== periods[0]!.length))
@@ -148,6 +169,7 @@ export function armPosteriors(
   if (prior.kind === "normal" && !(prior.variance > 0))
     return { ok: false, reason: "the prior's variance must be positive" };
   const strata = minStratumMembers > 0 ? mergePeriods(periods, minStratumMembers) : periods;
+  if (weighting === "fixed-effects") return periodEffectsPosterior(strata, kind, prior);
   const { arms, periodWeights, notes } = periodWeightedArms(strata, kind, weighting);
   const posteriors: ArmPosterior[] = [];
   const weighted: WeightedArm[] = [];

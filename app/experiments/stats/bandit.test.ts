@@ -9,7 +9,7 @@ import {
   withMinimumShare,
   type BanditInput,
 } from "./bandit-allocation";
-import { bestArms } from "./bandit-best";
+import { bestArms, correlatedBestArms } from "./bandit-best";
 import { armPosteriors, type BanditPrior, type PeriodWeighting, type RewardKind } from "./bandit-posterior";
 import type { MeanStats } from "./estimates";
 import { SeededRandom } from "./random";
@@ -22,7 +22,7 @@ function close(actual: number, expected: number, tolerance = 1e-6) {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected)));
 }
 
-const WEIGHTINGS: PeriodWeighting[] = ["population", "precision"];
+const WEIGHTINGS: PeriodWeighting[] = ["population", "precision", "fixed-effects"];
 const cases = (kind?: string) =>
   fixtures.scenarios
     .filter((f) => !kind || f.kind === kind)
@@ -59,11 +59,16 @@ describe("period-weighted posteriors against reference/bandit.py", () => {
       for (const [key, value] of Object.entries(expected))
         if (typeof value === "number") close((p as unknown as Record<string, number>)[key]!, value, 1e-9);
     });
+    const covariance = (f.expected as { covariance?: number[][] }).covariance;
+    expect(Boolean(result.covariance)).toBe(f.weighting === "fixed-effects");
+    covariance?.forEach((row, i) => row.forEach((c, j) => close(result.covariance![i]![j]!, c, 1e-9)));
   });
 });
 
+const independent = (kind?: string) => cases(kind).filter((f) => f.weighting !== "fixed-effects");
+
 describe("probability of being best and expected loss against scipy's quadrature", () => {
-  it.each(cases("mean"))("$name ($weighting weights; quadrature, 1e-6)", (f) => {
+  it.each(independent("mean"))("$name ($weighting weights; quadrature, 1e-6)", (f) => {
     const result = posteriorsOf(f);
     if (!result.ok) throw new Error(result.reason);
     const best = bestArms(result.posteriors, { higherIsBetter: f.higherIsBetter });
@@ -72,7 +77,7 @@ describe("probability of being best and expected loss against scipy's quadrature
     best.expectedLoss.forEach((l, a) => close(l, f.expected.expectedLoss[a]!, 1e-6));
   });
 
-  it.each(cases("binary"))("$name ($weighting weights; Monte Carlo, within 4 s.e.)", (f) => {
+  it.each(independent("binary"))("$name ($weighting weights; Monte Carlo, within 4 s.e.)", (f) => {
     const result = posteriorsOf(f);
     if (!result.ok) throw new Error(result.reason);
     const draws = 200_000;
@@ -86,6 +91,32 @@ describe("probability of being best and expected loss against scipy's quadrature
       expect(Math.abs(l - f.expected.expectedLoss[a]!)).toBeLessThanOrEqual(2e-4),
     );
   });
+
+  it.each(cases().filter((f) => f.weighting === "fixed-effects"))(
+    "$name (period effects: correlated arms; scipy's multivariate normal CDF, within 4 s.e.)",
+    (f) => {
+      const result = posteriorsOf(f);
+      if (!result.ok) throw new Error(result.reason);
+      const draws = 200_000;
+      const best = correlatedBestArms(
+        result.posteriors.map((p) => p.mean),
+        result.covariance!,
+        { higherIsBetter: f.higherIsBetter, draws, seed: 7 },
+      );
+      const expected = f.expected as typeof f.expected & { expectedLossSe: number[] };
+      best.probabilities.forEach((p, a) => {
+        const q = expected.probabilityBest[a]!;
+        // Two arms: exact (Φ of the difference); more: Monte Carlo.
+        const tolerance = result.posteriors.length === 2 ? 1e-9 : 4 * Math.sqrt((q * (1 - q)) / draws);
+        expect(Math.abs(p - q)).toBeLessThanOrEqual(tolerance + 1e-9);
+      });
+      // The reference's loss is Monte Carlo over 4,000,000 draws: its s.e., scaled to ours, both.
+      best.expectedLoss.forEach((l, a) => {
+        const se = expected.expectedLossSe[a]! * Math.sqrt(1 + 4_000_000 / draws);
+        expect(Math.abs(l - expected.expectedLoss[a]!)).toBeLessThanOrEqual(4 * se + 1e-9);
+      });
+    },
+  );
 
   it("agrees with Monte Carlo on normal posteriors, and is deterministic under a seed", () => {
     const posteriors = [
@@ -220,7 +251,7 @@ describe("the next allocation", () => {
     );
   });
 
-  it("gives the same update for the same period (seeded Monte Carlo for Beta posteriors)", () => {
+  it("gives the same update for the same period (seeded Monte Carlo)", () => {
     const binary = input({
       kind: "binary",
       periods: [[stats(400, 0.05), stats(400, 0.06), stats(400, 0.04)]].map((p) =>
@@ -244,15 +275,64 @@ describe("strata", () => {
   });
 });
 
+describe("period effects: an arm at its floor does not thin the others' periods", () => {
+  // Three arms: a first period at equal shares, then many periods in which arm 1 has one member
+  // and arms 2 and 3 share the rest. Common precision weights give every late period the
+  // harmonic size of ~1 member, so arms 2 and 3 keep the first period's width; the regression
+  // compares them within each period with all their members, as pooling would.
+  const periods: MeanStats[][] = [[stats(100, 1), stats(100, 1.1), stats(100, 1.2)]];
+  for (let p = 0; p < 40; p++) periods.push([stats(1, 1), stats(100, 1.1), stats(100, 1.2)]);
+  const sdOfContrast = (weighting: PeriodWeighting) => {
+    const result = armPosteriors(periods, "mean", undefined, 0, weighting);
+    if (!result.ok) throw new Error(result.reason);
+    if (result.covariance) {
+      const c = result.covariance;
+      return Math.sqrt(c[1]![1]! + c[2]![2]! - 2 * c[1]![2]!);
+    }
+    return Math.hypot(result.posteriors[1]!.sd, result.posteriors[2]!.sd);
+  };
+
+  it("gives the contrast of the two arms in contention the pooled precision; common weights do not", () => {
+    const pooled = Math.sqrt(2 / 4100); // σ = 1 in every arm, 4,100 members in each
+    expect(sdOfContrast("fixed-effects") / pooled).toBeLessThan(1.01);
+    expect(sdOfContrast("precision") / pooled).toBeGreaterThan(2);
+  });
+
+  it("with one period is the conjugate normal of each arm, independent", () => {
+    const one = armPosteriors([[stats(400, 10), stats(300, 11)]], "mean");
+    if (!one.ok) throw new Error(one.reason);
+    one.posteriors.forEach((p, a) => close(p.mean, [10, 11][a]!, 1e-12));
+    // stats() gives each arm a sample variance of n/(n − 1).
+    close(one.covariance![0]![0]!, 1 / 399, 1e-9);
+    close(one.covariance![1]![1]!, 1 / 299, 1e-9);
+    close(one.covariance![0]![1]!, 0, 1e-12);
+  });
+
+  it("says so when an arm has not shared a period with the others", () => {
+    const apart = armPosteriors(
+      [
+        [stats(50, 1), stats(50, 2), stats(0, 0)],
+        [stats(0, 0), stats(0, 0), stats(50, 3)],
+      ],
+      "mean",
+    );
+    expect(apart).toEqual({ ok: false, reason: "some arm has not yet shared a period with the others" });
+  });
+});
+
 describe("period weighting under an allocation shift", () => {
   // Two arms with the same truth; the baseline doubles in the second period while the
   // allocation moves from 50/50 to 90/10. Pooling all members favours the arm that got more
   // of the good period (Simpson); the period-weighted means stay unbiased.
-  it("the pooled difference is biased, the period-weighted ones (either weighting) are not, as in the reference", () => {
+  it("the pooled difference is biased, the period-weighted and period-effects ones are not, as in the reference", () => {
     const random = new SeededRandom(11);
     const replications = 2000;
     let pooled = 0;
-    const differences: Record<PeriodWeighting, number[]> = { population: [], precision: [] };
+    const differences: Record<PeriodWeighting, number[]> = {
+      population: [],
+      precision: [],
+      "fixed-effects": [],
+    };
     for (let r = 0; r < replications; r++) {
       const periods = (
         [
@@ -289,5 +369,8 @@ describe("period weighting under an allocation shift", () => {
     expect(Math.abs(pooled / replications - fixtures.shiftBias.pooledDifference)).toBeLessThan(0.002);
     expect(Math.abs(fixtures.shiftBias.weightedDifference)).toBeLessThan(3 * fixtures.shiftBias.weightedSe);
     expect(Math.abs(fixtures.shiftBias.precisionDifference)).toBeLessThan(3 * fixtures.shiftBias.precisionSe);
+    expect(Math.abs(fixtures.shiftBias.fixedEffectsDifference)).toBeLessThan(
+      3 * fixtures.shiftBias.fixedEffectsSe,
+    );
   });
 });

@@ -65,9 +65,9 @@ function describe(metric: string, r: Read, method: string): string {
   return `${change} ${metric} by ${amount(Math.abs(r.lift.estimate), r.scale)} (interval ${amount(r.lift.lower, r.scale)} to ${amount(r.lift.upper, r.scale)}, ${method})`;
 }
 
-type GuardrailState = { state: "safe" | "breached" | "unresolved"; text: string };
+export type GuardrailState = { state: "safe" | "breached" | "unresolved"; text: string };
 
-function guardrailState(g: Guardrail): GuardrailState {
+export function guardrailState(g: Guardrail): GuardrailState {
   const r = read(g.comparison, g.higherIsBetter);
   if (!r || r.scale !== "relative") {
     const why = g.comparison.ok ? "its relative change is undefined" : g.comparison.reason;

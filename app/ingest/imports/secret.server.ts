@@ -22,13 +22,21 @@ const PREFIX = "lsk_";
 
 type Db = Pick<PrismaClient, "importSecret">;
 
-function key(appSecret: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", appSecret, "loyalty-optimizer", "import-secret:v1", 32));
+/** What a sealed secret is for: each purpose has its own key, so one secret never opens as another. */
+export type SecretPurpose =
+  "import-secret:v1" | "smtp-password:v1" | "klaviyo-api-key:v1" | "twilio-auth-token:v1";
+
+function key(appSecret: string, purpose: SecretPurpose): Buffer {
+  return Buffer.from(hkdfSync("sha256", appSecret, "loyalty-optimizer", purpose, 32));
 }
 
-export function sealSecret(secret: string, appSecret = env().SHOPIFY_API_SECRET): string {
+export function sealSecret(
+  secret: string,
+  appSecret = env().SHOPIFY_API_SECRET,
+  purpose: SecretPurpose = "import-secret:v1",
+): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(appSecret), iv);
+  const cipher = createCipheriv("aes-256-gcm", key(appSecret, purpose), iv);
   const sealed = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
   return [
     "v1",
@@ -38,11 +46,15 @@ export function sealSecret(secret: string, appSecret = env().SHOPIFY_API_SECRET)
   ].join(".");
 }
 
-export function openSecret(ciphertext: string, appSecret = env().SHOPIFY_API_SECRET): string | null {
+export function openSecret(
+  ciphertext: string,
+  appSecret = env().SHOPIFY_API_SECRET,
+  purpose: SecretPurpose = "import-secret:v1",
+): string | null {
   const [version, iv, tag, sealed] = ciphertext.split(".");
   if (version !== "v1" || !iv || !tag || !sealed) return null;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key(appSecret), Buffer.from(iv, "base64"));
+    const decipher = createDecipheriv("aes-256-gcm", key(appSecret, purpose), Buffer.from(iv, "base64"));
     decipher.setAuthTag(Buffer.from(tag, "base64"));
     return Buffer.concat([decipher.update(Buffer.from(sealed, "base64")), decipher.final()]).toString("utf8");
   } catch {

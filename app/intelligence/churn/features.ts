@@ -90,9 +90,6 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   logExpectedPurchases: "expected orders in the coming period (BG/NBD)",
 };
 
-const before = <T extends { day: number }>(list: readonly T[] | undefined, cutoff: number) =>
-  (list ?? []).filter((e) => e.day < cutoff);
-
 /** Median gap between consecutive orders over customers with ≥ 2 orders (imputation for one-order customers). */
 export function medianGap(customers: readonly ChurnCustomer[], cutoff: number): number {
   const gaps: number[] = [];
@@ -158,7 +155,10 @@ export function churnFeatures(
   const meanGap = o.count >= 2 ? (last - first) / (o.count - 1) : typicalGap;
   const gapTrend =
     o.count >= 3 ? Math.log((last - o.secondLast + 1) / ((o.secondLast - first) / (o.count - 2) + 1)) : 0;
-  const refunded = before(c.refunds, cutoff).reduce((s, r) => s + r.amount, 0);
+  // One loop per list, summing in list order as filter-then-reduce would (the same floats),
+  // without the intermediate arrays: this runs for every customer at three cutoffs.
+  let refunded = 0;
+  for (const r of c.refunds ?? []) if (r.day < cutoff) refunded += r.amount;
   // The state after the latest entry before the cutoff (entries of the same instant: the later listed).
   let latest = -Infinity;
   let balance = 0;
@@ -167,19 +167,49 @@ export function churnFeatures(
     if (!(e.day < cutoff) || e.day < latest) continue;
     [latest, balance, redemptions] = [e.day, Math.max(0, e.balance), e.redemptions];
   }
-  const tierMoves = before(c.tierChanges, cutoff).filter((t) => t.day >= cutoff - 180);
-  const seen = before(c.engagement, cutoff);
-  const recent = seen.filter((e) => e.day >= cutoff - 90);
-  const previous = seen.filter((e) => e.day < cutoff - 90 && e.day >= cutoff - 270);
-  const sends = recent.reduce((s, e) => s + e.sends, 0);
-  const opens = recent.reduce((s, e) => s + e.opens, 0);
-  const earlierSends = previous.reduce((s, e) => s + e.sends, 0);
+  let tierMovement = 0;
+  let tierDowngrades = 0;
+  for (const t of c.tierChanges ?? [])
+    if (t.day < cutoff && t.day >= cutoff - 180) {
+      tierMovement += t.direction;
+      if (t.direction < 0) tierDowngrades++;
+    }
+  // The last 90 days, and the 180 days before them.
+  let sends = 0;
+  let opens = 0;
+  let clicks = 0;
+  let earlierSends = 0;
+  let earlierOpens = 0;
+  for (const e of c.engagement ?? []) {
+    if (!(e.day < cutoff)) continue;
+    if (e.day >= cutoff - 90) {
+      sends += e.sends;
+      opens += e.opens;
+      clicks += e.clicks;
+    } else if (e.day >= cutoff - 270) {
+      earlierSends += e.sends;
+      earlierOpens += e.opens;
+    }
+  }
   const openRate = sends > 0 ? Math.min(1, opens / sends) : 0;
-  const earlierRate =
-    earlierSends > 0 ? Math.min(1, previous.reduce((s, e) => s + e.opens, 0) / earlierSends) : 0;
-  const reviews = before(c.reviews, cutoff);
-  const scored = reviews.flatMap((r) => (r.sentiment === null ? [] : [r.sentiment]));
-  const ratings = reviews.flatMap((r) => (r.rating === undefined ? [] : [r.rating]));
+  const earlierRate = earlierSends > 0 ? Math.min(1, earlierOpens / earlierSends) : 0;
+  let reviewCount = 0;
+  let sentimentSum = 0;
+  let scored = 0;
+  let rated = 0;
+  let lowestRating = Infinity;
+  for (const r of c.reviews ?? []) {
+    if (!(r.day < cutoff)) continue;
+    reviewCount++;
+    if (r.sentiment !== null) {
+      sentimentSum += r.sentiment;
+      scored++;
+    }
+    if (r.rating !== undefined) {
+      rated++;
+      lowestRating = Math.min(lowestRating, r.rating);
+    }
+  }
   return [
     recency,
     Math.log1p(o.count),
@@ -191,17 +221,17 @@ export function churnFeatures(
     spend > 0 ? Math.min(1, refunded / spend) : 0,
     Math.log1p(balance),
     redemptions,
-    tierMoves.reduce((s, t) => s + t.direction, 0),
-    tierMoves.filter((t) => t.direction < 0).length,
+    tierMovement,
+    tierDowngrades,
     Math.log1p(expiringWithin30(c, cutoff)),
     sends > 0 ? 1 : 0,
     Math.log1p(sends),
     openRate,
     sends > 0 && earlierSends > 0 ? openRate - earlierRate : 0,
-    recent.reduce((s, e) => s + e.clicks, 0),
-    scored.length ? scored.reduce((s, v) => s + v, 0) / scored.length : 0,
-    reviews.length,
-    ratings.length ? 5 - Math.min(...ratings) : 0,
+    clicks,
+    scored ? sentimentSum / scored : 0,
+    reviewCount,
+    rated ? 5 - lowestRating : 0,
     Math.log1p(clv?.expected ?? 0),
   ];
 }

@@ -12,7 +12,17 @@ import {
   youdenThreshold,
 } from "./evaluate";
 import { FEATURE_LABELS, FEATURES, type ChurnDataset, type FeatureName } from "./features";
-import { fitLogistic, fitStandardiser, predictLogistic, standardise, type Standardiser } from "./logistic";
+import {
+  fitPackedLogistic,
+  fitStandardiser,
+  predictLogistic,
+  predictPacked,
+  predictRaw,
+  standardise,
+  standardiseRows,
+  topPositive,
+  type Standardiser,
+} from "./logistic";
 
 export type ChurnModel = {
   standardiser: Standardiser;
@@ -48,11 +58,11 @@ export function fitChurnModel(train: ChurnDataset, options: ChurnOptions = {}): 
       reason: `the churn model needs at least ${minPerClass} customers who came back and ${minPerClass} who did not within ${train.horizon} days; there are ${n - churned} and ${churned}`,
     };
   const standardiser = fitStandardiser(train.X);
-  const Z = train.X.map((x) => standardise(standardiser, x));
-  const fit = fitLogistic(Z, train.y, lambda);
+  const Z = standardiseRows(standardiser, train.X);
+  const fit = fitPackedLogistic(Z, train.y, lambda);
   if (!fit.ok) return fit;
   const threshold = youdenThreshold(
-    Z.map((z, i) => ({ score: predictLogistic(fit, z), positive: train.y[i] === 1 })),
+    train.y.map((y, i) => ({ score: predictPacked(fit, Z, i), positive: y === 1 })),
   ).threshold;
   return {
     ok: true,
@@ -79,7 +89,7 @@ export function scoreChurn(
 ): { risk: number; drivers: Driver[] } {
   const z = standardise(model.standardiser, x);
   const risk = predictLogistic(model, z);
-  return { risk, drivers: explain(model, x, drivers) };
+  return { risk, drivers: topDrivers(model, x, z, drivers) };
 }
 
 /**
@@ -87,16 +97,18 @@ export function scoreChurn(
  * β_j × (x_j − mean_j) / sd_j. The top `k` positive contributions, largest first.
  */
 export function explain(model: ChurnModel, x: readonly number[], k = 3): Driver[] {
-  const z = standardise(model.standardiser, x);
-  return FEATURES.map((feature, j) => ({
-    feature,
-    label: FEATURE_LABELS[feature],
+  return topDrivers(model, x, standardise(model.standardiser, x), k);
+}
+
+function topDrivers(model: ChurnModel, x: readonly number[], z: readonly number[], k: number): Driver[] {
+  const contributions = new Float64Array(FEATURES.length);
+  for (let j = 0; j < FEATURES.length; j++) contributions[j] = model.coef[j]! * z[j]!;
+  return topPositive(contributions, k).map((j) => ({
+    feature: FEATURES[j]!,
+    label: FEATURE_LABELS[FEATURES[j]!],
     value: x[j]!,
-    contribution: model.coef[j]! * z[j]!,
-  }))
-    .filter((d) => d.contribution > 0)
-    .sort((a, b) => b.contribution - a.contribution)
-    .slice(0, k);
+    contribution: contributions[j]!,
+  }));
 }
 
 export type ChurnEvaluation = {
@@ -111,7 +123,7 @@ export type ChurnEvaluation = {
 /** Evaluate on a (later) labelled dataset. */
 export function evaluateChurn(model: ChurnModel, test: ChurnDataset): ChurnEvaluation {
   const rows = test.X.map((x, i) => ({
-    score: predictLogistic(model, standardise(model.standardiser, x)),
+    score: predictRaw(model, model.standardiser, x),
     positive: test.y[i] === 1,
   }));
   return evaluateScores(rows, model.threshold);

@@ -1,11 +1,12 @@
-import type { Prisma, PrismaClient } from "~/db.server";
+import type { PrismaClient } from "~/db.server";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { Reward } from "~/loyalty/program-rewards";
 import { currentProgram } from "~/loyalty/services/program.server";
+import { jsonParam, replaceShopRows, timestampParam } from "../copy-rows.server";
 import { timed, timedSync } from "../scoring/timing";
 import { auc } from "./evaluate";
 import { churnLabel, expiringWithin30, type ChurnCustomer } from "./features";
-import { loadChurnInputs, DAY_MS, type BuyerFacts } from "./inputs.server";
+import { loadBuyerFacts, loadChurnInputs, DAY_MS, type BuyerFacts } from "./inputs.server";
 import { recommendIntervention, type RewardOption } from "./intervention";
 import type { ChurnEvaluation, Driver } from "./model";
 import { churnCutoffs, runChurn } from "./pipeline";
@@ -16,7 +17,6 @@ import { churnCutoffs, runChurn } from "./pipeline";
 // transaction. Too little data is recorded with its reason and leaves the previous risks.
 
 export const HORIZON_DAYS = 90;
-const CHUNK = 20_000;
 
 export type StoredEvaluation = ChurnEvaluation & {
   /** AUC of "days since the last order" alone on the same test rows. */
@@ -28,23 +28,33 @@ export type StoredEvaluation = ChurnEvaluation & {
 
 export type ChurnOutcome = { status: "computed" | "notEnoughData" | "skipped"; members: number };
 
-const json = (v: unknown) => v as Prisma.InputJsonValue;
-
-// Columns as arrays, one statement per chunk (100,000 rows in a few round trips). The JSON
-// columns travel as text[] and are cast per row: a jsonb[] parameter cost the driver adapter
-// more than the insert itself (ADR 0033).
-const INSERT_SQL = `
-  INSERT INTO "MemberChurnRisk" ("shop", "customerId", "runId", "risk", "atRisk", "drivers", "valueAtStakeMinor",
-    "valueSource", "intervention", "computedAt")
-  SELECT $1, v.c, $2::uuid, v.risk, v.at_risk, v.drivers::jsonb, v.stake, v.source, v.intervention::jsonb, $3::timestamp
-  FROM unnest($4::bigint[], $5::float8[], $6::boolean[], $7::text[], $8::float8[], $9::text[], $10::text[])
-    AS v(c, risk, at_risk, drivers, stake, source, intervention)`;
+// By COPY (../copy-rows.server.ts), with the run's row in the same transaction: 100,000 rows
+// as INSERT parameters cost the driver more than the insert itself (ADR 0033).
+const COLUMNS = [
+  "customerId",
+  "runId",
+  "risk",
+  "atRisk",
+  "drivers",
+  "valueAtStakeMinor",
+  "valueSource",
+  "intervention",
+  "computedAt",
+] as const;
 
 /** Runs churn run `runId` (queued or interrupted); a finished run is left as it is. */
 export async function runChurnRun(
   db: PrismaClient,
   runId: string,
-  options: { now: Date; onProgress?: (progress: number) => Promise<unknown> },
+  options: {
+    now: Date;
+    onProgress?: (progress: number) => Promise<unknown>;
+    /**
+     * In a full scoring, settles once the lifetime values and reward recommendations of the
+     * same run are stored: the value at stake and the intervention are read after it.
+     */
+    upstream?: Promise<unknown>;
+  },
 ): Promise<ChurnOutcome> {
   const run = await db.churnRun.findUnique({ where: { id: runId } });
   if (!run || (run.status !== "queued" && run.status !== "running")) return { status: "skipped", members: 0 };
@@ -62,12 +72,17 @@ export async function runChurnRun(
   await progress("Reading orders, points, reviews and engagement", 0.05);
   const asOf = options.now;
   const program = await currentProgram(db, run.shop);
-  const { customers, facts } = await timed("churn read (all)", () =>
+  const {
+    customers,
+    facts: readFacts,
+    recentSpend,
+  } = await timed("churn read (all)", () =>
     loadChurnInputs(db, run.shop, currencyCode, asOf, perMajor, {
       cutoffs: churnCutoffs(asOf.getTime() / DAY_MS, HORIZON_DAYS).map((d) => new Date(d * DAY_MS)),
       // The earliest cutoff (two horizons back) compares open rates over the 270 days before it.
       lookbackDays: 2 * HORIZON_DAYS + 270,
       expiry: program.expiry,
+      withoutFacts: options.upstream !== undefined,
     }),
   );
   await progress("Fitting and checking the model", 0.3);
@@ -96,15 +111,17 @@ export async function runChurnRun(
     active: r.active,
   }));
   const pointValue = fixedPointValue(program.rewards) / perMajor;
-  // The reward model's picks (app/intelligence/rewards), from its latest run.
-  const picks = new Map(
-    (
-      await db.memberRewardRecommendation.findMany({
-        where: { shop: run.shop, method: "model" },
-        select: { customerId: true, rewardId: true },
-      })
-    ).map((p) => [String(p.customerId), p.rewardId]),
-  );
+  // In a full scoring, the lifetime values and the reward model's picks of the same run.
+  await options.upstream;
+  const [facts, picked] = await Promise.all([
+    options.upstream ? loadBuyerFacts(db, run.shop, recentSpend) : readFacts,
+    // The reward model's picks (app/intelligence/rewards), from its latest run.
+    db.memberRewardRecommendation.findMany({
+      where: { shop: run.shop, method: "model" },
+      select: { customerId: true, rewardId: true },
+    }),
+  ]);
+  const picks = new Map(picked.map((p) => [String(p.customerId), p.rewardId]));
   const rows = timedSync("churn interventions", () =>
     result.members.map((m) => {
       const f: BuyerFacts = facts.get(m.id) ?? {
@@ -139,40 +156,36 @@ export async function runChurnRun(
   };
   const computedAt = new Date();
   await timed("churn write", () =>
-    db.$transaction(
-      async (tx) => {
-        await tx.memberChurnRisk.deleteMany({ where: { shop: run.shop } });
-        for (let i = 0; i < rows.length; i += CHUNK) {
-          const part = rows.slice(i, i + CHUNK);
-          await tx.$executeRawUnsafe(
-            INSERT_SQL,
-            run.shop,
+    replaceShopRows(
+      db,
+      run.shop,
+      "MemberChurnRisk",
+      COLUMNS,
+      rows,
+      (r) => [
+        r.id,
+        runId,
+        r.risk,
+        r.atRisk,
+        JSON.stringify(r.drivers.map(driverJson)),
+        r.valueAtStakeMinor,
+        r.valueSource,
+        JSON.stringify(r.intervention),
+        computedAt,
+      ],
+      (tx) =>
+        tx.exec(
+          `UPDATE "ChurnRun" SET "status" = 'computed', "customers" = $2, "atRisk" = $3, "evaluation" = $4::jsonb,
+             "reason" = NULL, "stage" = NULL, "progress" = 1, "computedAt" = $5::timestamp
+           WHERE "id" = $1::uuid`,
+          [
             runId,
-            computedAt,
-            part.map((r) => r.id),
-            part.map((r) => r.risk),
-            part.map((r) => r.atRisk),
-            part.map((r) => JSON.stringify(r.drivers.map(driverJson))),
-            part.map((r) => r.valueAtStakeMinor),
-            part.map((r) => r.valueSource),
-            part.map((r) => JSON.stringify(r.intervention)),
-          );
-        }
-        await tx.churnRun.update({
-          where: { id: runId },
-          data: {
-            status: "computed",
-            customers: rows.length,
-            atRisk: rows.filter((r) => r.atRisk).length,
-            evaluation: json(evaluation),
-            reason: null,
-            stage: null,
-            progress: 1,
-            computedAt,
-          },
-        });
-      },
-      { timeout: 120_000 },
+            rows.length,
+            rows.filter((r) => r.atRisk).length,
+            jsonParam(evaluation),
+            timestampParam(computedAt),
+          ],
+        ),
     ),
   );
   return { status: "computed", members: rows.length };

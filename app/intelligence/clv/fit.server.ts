@@ -1,9 +1,10 @@
-import type { Prisma, PrismaClient } from "~/db.server";
+import type { PrismaClient } from "~/db.server";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import type { BgNbdFitOptions } from "./bgnbd";
 import { timed, timedSync } from "../scoring/timing";
 import { evaluateHoldout, holdoutPeriod, type HoldoutEvaluation } from "./holdout";
 import { fitLifetimeValue } from "./lifetime-value";
+import { jsonParam, timestampParam } from "../copy-rows.server";
 import { replaceMemberValues, scoreMembers } from "./store.server";
 import {
   firstPurchaseAt,
@@ -34,8 +35,6 @@ export type FitOutcome = {
   status: "fitted" | "notEnoughData" | "notConverged" | "failed" | "skipped";
   members: number;
 };
-
-const json = (v: unknown) => v as Prisma.InputJsonValue;
 
 /** Runs fit `fitId` (queued or interrupted while running); a finished fit is left as it is. */
 export async function runLifetimeValueFit(
@@ -116,29 +115,29 @@ export async function runLifetimeValueFit(
     scoreMembers(purchases.params, spend?.ok ? spend.params : null, summaries, perMajor),
   );
   await timed("clv write", () =>
-    db.$transaction(
-      async (tx) => {
-        await replaceMemberValues(tx, fit.shop, fitId, rows, asOf);
-        await tx.lifetimeValueFit.update({
-          where: { id: fitId },
-          data: {
-            status: "fitted",
-            ...counts,
-            purchaseParams: json(purchases.params),
-            purchaseErrors: json(purchases.standardErrors),
-            purchaseLogLik: purchases.logLikelihood,
-            spendParams: spend?.ok ? json(spend.params) : undefined,
-            spendErrors: spend?.ok ? json(spend.standardErrors) : undefined,
-            spendLogLik: spend?.ok ? spend.logLikelihood : null,
-            spendReason: spend && !spend.ok ? spend.reason : null,
-            evaluation: json(evaluation),
-            stage: null,
-            progress: 1,
-            finishedAt: new Date(),
-          },
-        });
-      },
-      { timeout: 120_000 },
+    replaceMemberValues(db, fit.shop, fitId, rows, asOf, (tx) =>
+      tx.exec(
+        `UPDATE "LifetimeValueFit" SET "status" = 'fitted', "customers" = $2, "repeatBuyers" = $3,
+           "purchaseParams" = $4::jsonb, "purchaseErrors" = $5::jsonb, "purchaseLogLik" = $6,
+           "spendParams" = COALESCE($7::jsonb, "spendParams"), "spendErrors" = COALESCE($8::jsonb, "spendErrors"),
+           "spendLogLik" = $9, "spendReason" = $10, "evaluation" = $11::jsonb, "stage" = NULL, "progress" = 1,
+           "finishedAt" = $12::timestamp
+         WHERE "id" = $1::uuid`,
+        [
+          fitId,
+          counts.customers,
+          counts.repeatBuyers,
+          jsonParam(purchases.params),
+          jsonParam(purchases.standardErrors),
+          purchases.logLikelihood,
+          spend?.ok ? jsonParam(spend.params) : null,
+          spend?.ok ? jsonParam(spend.standardErrors) : null,
+          spend?.ok ? spend.logLikelihood : null,
+          spend && !spend.ok ? spend.reason : null,
+          jsonParam(evaluation),
+          timestampParam(new Date()),
+        ],
+      ),
     ),
   );
   return { status: "fitted", members: rows.length };

@@ -1,16 +1,18 @@
-import type { Prisma } from "~/db.server";
+import type { SqlTx } from "~/backfill/sql.server";
+import type { PrismaClient } from "~/db.server";
+import { replaceShopRows } from "../copy-rows.server";
 import type { BgNbdParams } from "./bgnbd";
 import { conditionalExpectedPurchases } from "./bgnbd";
 import type { GammaGammaParams } from "./gamma-gamma";
 import { memberValue } from "./lifetime-value";
 import type { MemberSummary } from "./summaries.server";
 
-// Members' values from a fitted model, written over the previous fit's in one transaction:
-// readers see either the old model's values or the new one's, never a mix.
+// Members' values from a fitted model, written over the previous fit's in one transaction
+// (by COPY, ../copy-rows.server.ts): readers see either the old model's values or the new
+// one's, never a mix.
 
 /** Days per month in the discounting (the `lifetimes` convention for daily data). */
 export const DAYS_PER_MONTH = 30;
-const CHUNK = 5_000;
 
 export type MemberValueRow = {
   customerId: bigint;
@@ -48,39 +50,51 @@ export function scoreMembers(
   });
 }
 
-const INSERT_SQL = `
-  INSERT INTO "MemberLifetimeValue" ("shop", "customerId", "fitId", "repeatPurchases", "recencyDays",
-    "ageDays", "pAlive", "expectedPurchases90d", "expectedPurchases12m", "expectedSpendMinor",
-    "clv12mMinor", "computedAt")
-  SELECT $1, v.c, $2::uuid, v.x, v.tx, v.t, v.p, v.e90, v.e12, v.s, v.clv, $3::timestamp
-  FROM unnest($4::bigint[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[],
-              $10::float8[], $11::float8[], $12::float8[]) AS v(c, x, tx, t, p, e90, e12, s, clv)`;
+const COLUMNS = [
+  "customerId",
+  "fitId",
+  "repeatPurchases",
+  "recencyDays",
+  "ageDays",
+  "pAlive",
+  "expectedPurchases90d",
+  "expectedPurchases12m",
+  "expectedSpendMinor",
+  "clv12mMinor",
+  "computedAt",
+] as const;
 
-/** Replaces the shop's member values with `rows` (from fit `fitId`). */
-export async function replaceMemberValues(
-  tx: Prisma.TransactionClient,
+/**
+ * Replaces the shop's member values with `rows` (from fit `fitId`), by COPY; `finish` (the
+ * fit's row) commits with them.
+ */
+export function replaceMemberValues(
+  db: PrismaClient,
   shop: string,
   fitId: string,
   rows: readonly MemberValueRow[],
   computedAt: Date,
+  finish: (tx: SqlTx) => Promise<unknown>,
 ): Promise<void> {
-  await tx.memberLifetimeValue.deleteMany({ where: { shop } });
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
-    await tx.$executeRawUnsafe(
-      INSERT_SQL,
-      shop,
+  return replaceShopRows(
+    db,
+    shop,
+    "MemberLifetimeValue",
+    COLUMNS,
+    rows,
+    (r) => [
+      r.customerId,
       fitId,
+      r.repeatPurchases,
+      r.recencyDays,
+      r.ageDays,
+      r.pAlive,
+      r.expectedPurchases90d,
+      r.expectedPurchases12m,
+      r.expectedSpendMinor,
+      r.clv12mMinor,
       computedAt,
-      part.map((r) => r.customerId.toString()),
-      part.map((r) => r.repeatPurchases),
-      part.map((r) => r.recencyDays),
-      part.map((r) => r.ageDays),
-      part.map((r) => r.pAlive),
-      part.map((r) => r.expectedPurchases90d),
-      part.map((r) => r.expectedPurchases12m),
-      part.map((r) => r.expectedSpendMinor),
-      part.map((r) => r.clv12mMinor),
-    );
-  }
+    ],
+    finish,
+  );
 }

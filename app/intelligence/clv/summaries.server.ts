@@ -43,7 +43,7 @@ const summaryColumns = (n: number, prefix = "") => `
          (count(*) FILTER (WHERE at < $${n}::timestamp) - 1)::int AS "${prefix}x",
          round(extract(epoch FROM max(at) FILTER (WHERE at < $${n}::timestamp) - min(at)) / 3600)::float8 / 24 AS "${prefix}tx",
          round(extract(epoch FROM $${n}::timestamp - min(at)) / 3600)::float8 / 24 AS "${prefix}T",
-         COALESCE((sum(net) FILTER (WHERE at < $${n}::timestamp) - (min(ARRAY[extract(epoch FROM at)::float8, net::float8]))[2])
+         COALESCE((sum(net) FILTER (WHERE at < $${n}::timestamp) - (min(ARRAY[date_part('epoch', at), net::float8]))[2])
                   / NULLIF(count(*) FILTER (WHERE at < $${n}::timestamp) - 1, 0), 0)::float8 AS "${prefix}spendMinor",
          (count(*) FILTER (WHERE at >= $${n}::timestamp))::int AS "${prefix}holdout"`;
 

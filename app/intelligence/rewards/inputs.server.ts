@@ -21,7 +21,7 @@ const MEMBERS_SQL = `
     SELECT "customerId" AS c FROM "Member" WHERE "shop" = $1 AND "status" = 'active'
   ), o AS (
     SELECT o."customerId" AS c,
-           string_agg(floor(extract(epoch FROM ${PLACED_AT_SQL}) / 60)::bigint::text, ',') AS days,
+           string_agg(floor(date_part('epoch', ${PLACED_AT_SQL}) / 60)::bigint::text, ',') AS days,
            string_agg(o."subtotalMinor"::text, ',') AS subtotals
     FROM "Order" o
     WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND ${COUNTED_ORDER_SQL}
@@ -30,15 +30,15 @@ const MEMBERS_SQL = `
   ), a AS (
     SELECT "customerId" AS c,
            COALESCE(sum("points") FILTER (WHERE "occurredAt" < $4::timestamp), 0)::float8 AS opening,
-           string_agg(floor(extract(epoch FROM "occurredAt") / 60)::bigint::text, ',') FILTER (WHERE "occurredAt" >= $4::timestamp) AS days,
+           string_agg(floor(date_part('epoch', "occurredAt") / 60)::bigint::text, ',') FILTER (WHERE "occurredAt" >= $4::timestamp) AS days,
            string_agg("points"::text, ',') FILTER (WHERE "occurredAt" >= $4::timestamp) AS deltas
     FROM "LedgerEntry"
     WHERE "shop" = $1 AND "bucket" = 'available' AND "occurredAt" < $3::timestamp
     GROUP BY "customerId"
   ), p AS (
     SELECT "customerId" AS c,
-           string_agg(floor(extract(epoch FROM "occurredAt") / 60)::bigint::text, ',') AS since,
-           string_agg(floor(extract(epoch FROM "availableAt") / 60)::bigint::text, ',') AS days,
+           string_agg(floor(date_part('epoch', "occurredAt") / 60)::bigint::text, ',') AS since,
+           string_agg(floor(date_part('epoch', "availableAt") / 60)::bigint::text, ',') AS days,
            string_agg("points"::text, ',') AS points
     FROM "LedgerEntry"
     WHERE "shop" = $1 AND "bucket" = 'pending' AND "points" > 0 AND "availableAt" IS NOT NULL
@@ -46,7 +46,7 @@ const MEMBERS_SQL = `
     GROUP BY "customerId"
   ), r AS (
     SELECT "customerId" AS c,
-           string_agg(floor(extract(epoch FROM "createdAt") / 60)::bigint::text, ',') AS days,
+           string_agg(floor(date_part('epoch', "createdAt") / 60)::bigint::text, ',') AS days,
            array_agg("rewardId") AS rewards
     FROM "Redemption"
     WHERE "shop" = $1 AND "status" IN ('issued', 'used', 'expired') AND "createdAt" < $3::timestamp
@@ -108,7 +108,7 @@ export async function loadRewardInputs(
       await tx.$executeRawUnsafe("SET LOCAL enable_nestloop = off");
       return tx.$queryRawUnsafe<Row[]>(MEMBERS_SQL, shop, currencyCode, asOf, from);
     },
-    { timeout: 300_000 },
+    { timeout: 300_000, maxWait: 60_000 },
   );
   const economics = await db.$queryRawUnsafe<{ median: number | null; shipping: number | null }[]>(
     SHOP_SQL,

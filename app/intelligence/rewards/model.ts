@@ -5,10 +5,12 @@
 // reward nobody has redeemed yet is still scored from the shared features. The fit is
 // ../churn/logistic.ts (Newton/IRLS, checked against numpy there and in reference/ here).
 import {
-  fitLogistic,
+  fitPackedLogistic,
   fitStandardiser,
-  predictLogistic,
+  predictRaw,
   standardise,
+  standardiseRows,
+  topPositive,
   type Standardiser,
 } from "../churn/logistic";
 import { FEATURE_LABELS, FEATURES, type FeatureName, type RewardDataset } from "./features";
@@ -53,8 +55,7 @@ export function fitRewardModel(all: RewardDataset, options: RewardModelOptions =
       reason: `not enough redemptions yet: the reward model learns from at least ${minRedemptions} redemptions in a ${train.horizon}-day window; there are ${positives}`,
     };
   const standardiser = fitStandardiser(train.X);
-  const Z = train.X.map((x) => standardise(standardiser, x));
-  const fit = fitLogistic(Z, train.y, lambda);
+  const fit = fitPackedLogistic(standardiseRows(standardiser, train.X), train.y, lambda);
   if (!fit.ok) return fit;
   return {
     ok: true,
@@ -71,7 +72,7 @@ export function fitRewardModel(all: RewardDataset, options: RewardModelOptions =
 }
 
 export function predictRedemption(model: RewardModel, x: readonly number[]): number {
-  return predictLogistic(model, standardise(model.standardiser, x));
+  return predictRaw(model, model.standardiser, x);
 }
 
 export type Driver = { feature: FeatureName | "reward"; label: string; value: number; contribution: number };
@@ -83,24 +84,18 @@ export type Driver = { feature: FeatureName | "reward"; label: string; value: nu
  */
 export function explain(model: RewardModel, x: readonly number[], k = 3): Driver[] {
   const z = standardise(model.standardiser, x);
-  const drivers: Driver[] = FEATURES.map((feature, j) => ({
-    feature,
-    label: FEATURE_LABELS[feature],
-    value: x[j]!,
-    contribution: model.coef[j]! * z[j]!,
-  }));
+  // FEATURES' contributions, then the indicators' together (index FEATURES.length).
+  const contributions = new Float64Array(FEATURES.length + 1);
+  for (let j = 0; j < FEATURES.length; j++) contributions[j] = model.coef[j]! * z[j]!;
   let own = 0;
   for (let j = FEATURES.length; j < x.length; j++) own += model.coef[j]! * z[j]!;
-  drivers.push({
-    feature: "reward",
-    label: "how often members redeem this reward",
-    value: 1,
-    contribution: own,
+  contributions[FEATURES.length] = own;
+  return topPositive(contributions, k).map((j): Driver => {
+    const feature = FEATURES[j];
+    return feature
+      ? { feature, label: FEATURE_LABELS[feature], value: x[j]!, contribution: contributions[j]! }
+      : { feature: "reward", label: "how often members redeem this reward", value: 1, contribution: own };
   });
-  return drivers
-    .filter((d) => d.contribution > 0)
-    .sort((a, b) => b.contribution - a.contribution)
-    .slice(0, k);
 }
 
 /** FNV-1a of the id, as a uniform number in [0, 1). */

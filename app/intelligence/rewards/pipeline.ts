@@ -7,7 +7,14 @@
 // Too few redemptions to fit: every member gets the affordability rule, labelled as such, with
 // the reason (a shop's first weeks).
 import { auc } from "../churn/evaluate";
-import { balanceAt, buildDataset, memberRows, type RewardMember, type RewardOffer } from "./features";
+import {
+  balanceAt,
+  buildDataset,
+  memberRows,
+  type RewardDataset,
+  type RewardMember,
+  type RewardOffer,
+} from "./features";
 import { cheapestAffordable, affordabilityRank, popularity, precisionAt1, type HitRate } from "./evaluate";
 import {
   explain,
@@ -77,7 +84,9 @@ export function runRewardRecommendations(
   const trainAt = now - 2 * horizon;
   const testAt = now - horizon;
   const holdout = fitRewardModel(buildDataset(members, rewards, trainAt, horizon), options);
-  const deployed = fitRewardModel(buildDataset(members, rewards, testAt, horizon), options);
+  // The evaluation's test rows are the deployed model's training rows: built once.
+  const latest = buildDataset(members, rewards, testAt, horizon);
+  const deployed = fitRewardModel(latest, options);
   if (!deployed.ok)
     return {
       ok: true,
@@ -87,7 +96,7 @@ export function runRewardRecommendations(
       members: members.map((m) => byAffordability(m, rewards, now, options.value)),
     };
   const evaluation = holdout.ok
-    ? evaluateModel(holdout.model, members, rewards, trainAt, testAt, horizon, options.value)
+    ? evaluateModel(holdout.model, members, rewards, latest, trainAt, options.value)
     : { reason: holdout.reason };
   return {
     ok: true,
@@ -153,16 +162,16 @@ export function byAffordability(
   return { id: m.id, balance, ranked };
 }
 
+/** The holdout model on `test` (the rows as of the test cutoff, labelled by the horizon after it). */
 function evaluateModel(
   model: RewardModel,
   members: readonly RewardMember[],
   rewards: readonly RewardOffer[],
+  test: RewardDataset,
   trainAt: number,
-  testAt: number,
-  horizon: number,
   value: ValueOptions,
 ): RewardEvaluation {
-  const test = buildDataset(members, rewards, testAt, horizon);
+  const { cutoff: testAt, horizon } = test;
   const rows = test.X.map((x, i) => ({ score: predictRedemption(model, x), positive: test.y[i] === 1 }));
   const byProbability = (m: RewardMember) => {
     const r = byModel(model, m, rewards, testAt, horizon, value).ranked;

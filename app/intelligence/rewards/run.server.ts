@@ -1,6 +1,7 @@
-import type { Prisma, PrismaClient } from "~/db.server";
+import type { PrismaClient } from "~/db.server";
 import { minorUnitsPerMajor } from "~/loyalty/money";
 import { currentProgram } from "~/loyalty/services/program.server";
+import { jsonParam, replaceShopRows, timestampParam } from "../copy-rows.server";
 import { timed, timedSync } from "../scoring/timing";
 import { loadRewardInputs, DAY_MS } from "./inputs.server";
 import { rewardOffers } from "./offers";
@@ -13,15 +14,12 @@ import { DEFAULT_GROSS_MARGIN } from "./value";
 // written over the previous run's in one transaction.
 
 export const HORIZON_DAYS = 90;
-const CHUNK = 20_000;
 
 export type RewardRunOutcome = {
   status: "computed" | "noRewards" | "skipped";
   members: number;
   method?: string;
 };
-
-const json = (v: unknown) => v as Prisma.InputJsonValue;
 
 /** Runs reward-recommendation run `runId` (queued or interrupted); a finished run is left as it is. */
 export async function runRewardRecommendationRun(
@@ -84,43 +82,58 @@ export async function runRewardRecommendationRun(
   }
   await progress("Saving recommendations", 0.8);
   const computedAt = new Date();
-  const rows = result.members.flatMap((m) => {
-    const row = memberRow(m, perMajor);
-    return row ? [{ customerId: m.id, ...row }] : [];
-  });
+  // Each member's stored row is made as its COPY line is written, so it dies young (ADR 0033).
+  const rows = result.members.filter((m) => m.ranked.length > 0);
   await timed("rewards write", () =>
-    db.$transaction(
-      async (tx) => {
-        await tx.memberRewardRecommendation.deleteMany({ where: { shop: run.shop } });
-        for (let i = 0; i < rows.length; i += CHUNK)
-          await insertRows(tx, run.shop, runId, result.method, computedAt, rows.slice(i, i + CHUNK));
-        await tx.rewardRecommendationRun.update({
-          where: { id: runId },
-          data: {
-            status: "computed",
-            method: result.method,
-            reason: result.method === "affordability" ? result.reason : null,
-            members: rows.length,
-            evaluation:
-              result.method === "model" ? json({ ...result.evaluation, grossMargin }) : json({ grossMargin }),
-            model:
-              result.method === "model"
-                ? json({
-                    columns: result.model.columns,
-                    intercept: result.model.intercept,
-                    coef: result.model.coef,
-                    trainRows: result.model.trainRows,
-                    trainRedemptions: result.model.trainRedemptions,
-                    lambda: result.model.lambda,
-                  })
-                : undefined,
-            stage: null,
-            progress: 1,
-            computedAt,
-          },
-        });
+    replaceShopRows(
+      db,
+      run.shop,
+      "MemberRewardRecommendation",
+      COLUMNS,
+      rows,
+      (m) => {
+        const r = memberRow(m, perMajor)!;
+        return [
+          m.id,
+          runId,
+          result.method,
+          r.rewardId,
+          r.rewardName,
+          r.pointsCost,
+          r.pointsGap,
+          r.probability,
+          r.expectedValueMinor,
+          r.marginImpactMinor,
+          JSON.stringify(r.drivers),
+          JSON.stringify(r.ranked),
+          computedAt,
+        ];
       },
-      { timeout: 120_000 },
+      (tx) =>
+        tx.exec(
+          `UPDATE "RewardRecommendationRun" SET "status" = 'computed', "method" = $2, "reason" = $3, "members" = $4,
+             "evaluation" = $5::jsonb, "model" = COALESCE($6::jsonb, "model"), "stage" = NULL, "progress" = 1,
+             "computedAt" = $7::timestamp
+           WHERE "id" = $1::uuid`,
+          [
+            runId,
+            result.method,
+            result.method === "affordability" ? result.reason : null,
+            rows.length,
+            jsonParam(result.method === "model" ? { ...result.evaluation, grossMargin } : { grossMargin }),
+            result.method === "model"
+              ? jsonParam({
+                  columns: result.model.columns,
+                  intercept: result.model.intercept,
+                  coef: result.model.coef,
+                  trainRows: result.model.trainRows,
+                  trainRedemptions: result.model.trainRedemptions,
+                  lambda: result.model.lambda,
+                })
+              : null,
+            timestampParam(computedAt),
+          ],
+        ),
     ),
   );
   return { status: "computed", members: rows.length, method: result.method };
@@ -161,32 +174,23 @@ function memberRow(m: MemberRecommendation, perMajor: number) {
   };
 }
 
-type Row = NonNullable<ReturnType<typeof memberRow>> & { customerId: string };
-
-/** One INSERT per chunk from one JSON document (createMany's or arrays' per-value parameters are slow at 100k rows). */
-function insertRows(
-  tx: Prisma.TransactionClient,
-  shop: string,
-  runId: string,
-  method: string,
-  computedAt: Date,
-  rows: readonly Row[],
-) {
-  return tx.$executeRawUnsafe(
-    `INSERT INTO "MemberRewardRecommendation" ("shop", "customerId", "runId", "method", "rewardId", "rewardName",
-       "pointsCost", "pointsGap", "probability", "expectedValueMinor", "marginImpactMinor", "drivers", "ranked", "computedAt")
-     SELECT $1, t."customerId", $2::uuid, $3, t."rewardId", t."rewardName", t."pointsCost", t."pointsGap",
-       t."probability", t."expectedValueMinor", t."marginImpactMinor", t."drivers", t."ranked", $4::timestamp
-     FROM json_to_recordset($5::json) AS t("customerId" bigint, "rewardId" text, "rewardName" text,
-       "pointsCost" int, "pointsGap" int, "probability" float8, "expectedValueMinor" float8,
-       "marginImpactMinor" float8, "drivers" jsonb, "ranked" jsonb)`,
-    shop,
-    runId,
-    method,
-    computedAt.toISOString(),
-    JSON.stringify(rows),
-  );
-}
+// By COPY (../copy-rows.server.ts), with the run's row in the same transaction: the rows as
+// one JSON document (or per-value parameters) cost the server and the driver several times more.
+const COLUMNS = [
+  "customerId",
+  "runId",
+  "method",
+  "rewardId",
+  "rewardName",
+  "pointsCost",
+  "pointsGap",
+  "probability",
+  "expectedValueMinor",
+  "marginImpactMinor",
+  "drivers",
+  "ranked",
+  "computedAt",
+] as const;
 
 /** The gross margin the shop's latest experiment assumed (the merchant's own figure), else 40%. */
 async function shopGrossMargin(db: PrismaClient, shop: string): Promise<number> {

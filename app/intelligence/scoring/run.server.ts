@@ -1,12 +1,19 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Prisma, PrismaClient } from "~/db.server";
 import { logger } from "~/logger.server";
-import { SCORING_STAGES, type ScoringStage, type StageStatus } from "./stages.server";
+import {
+  SCORING_STAGES,
+  type ScoringStage,
+  type StageContext,
+  type StageOutcome,
+  type StageStatus,
+} from "./stages.server";
 
-// Runs one "score the shop" run: the stages in order (stages.server.ts), one progress bar
+// Runs one "score the shop" run: the stages (stages.server.ts) started in order and run side
+// by side, each waiting for the stages whose results it reads (ADR 0033), one progress bar
 // across them weighted by each stage's cost, each stage's outcome stored on the run as it
 // finishes. A stage that fails is reported and the run goes on (its model keeps its previous
-// results); a retried job skips the stages already done. Between stages the worker's event
+// results); a retried job skips the stages already done. Before each stage the worker's event
 // loop gets a turn (BullMQ's lock renewal, other jobs' progress): ADR 0032-scoring-event-loop.
 
 export type StoredStage = {
@@ -29,6 +36,8 @@ export async function runScoring(
     now: Date;
     onProgress?: (progress: number) => Promise<unknown>;
     stages?: readonly ScoringStage[];
+    /** How a stage runs: in this thread by default; the scoring thread gives some their own. */
+    runStage?: (stage: ScoringStage, context: StageContext) => Promise<StageOutcome>;
   },
 ): Promise<ScoringOutcome> {
   const run = await db.scoringRun.findUnique({ where: { id: runId } });
@@ -40,37 +49,54 @@ export async function runScoring(
     return before?.status === "done" ? before : { key: s.key, label: s.label, status: "pending" };
   });
   const total = stageList.reduce((sum, s) => sum + s.weight, 0);
-  let done = 0;
   const save = (data: Prisma.ScoringRunUpdateInput) =>
     db.scoringRun.update({ where: { id: runId }, data: { ...data, stages: json(stored) } });
   await save({ status: "running", startedAt: run.startedAt ?? new Date() });
 
-  for (const [i, stage] of stageList.entries()) {
-    if (stored[i]!.status === "done") {
-      done += stage.weight;
-      continue;
-    }
-    stored[i] = { key: stage.key, label: stage.label, status: "running" };
-    await save({ stage: stage.label, progress: done / total });
-    await yieldToLoop();
-    const started = performance.now();
-    let last = -1;
-    const onProgress = async (fraction: number) => {
-      const progress = (done + stage.weight * Math.min(1, Math.max(0, fraction))) / total;
-      // One write per percent: stages report often, the bar moves by whole percents.
-      if (Math.floor(progress * 100) === last) return;
-      last = Math.floor(progress * 100);
-      await db.scoringRun.update({ where: { id: runId }, data: { progress } });
+  // Each stage's share done (0..1); the bar is their weighted sum, so it only moves forward
+  // while stages run side by side. Writes go one after another, in the order computed.
+  const fractions = stored.map((s): number => (s.status === "done" ? 1 : 0));
+  const progressNow = () => stageList.reduce((sum, s, i) => sum + s.weight * fractions[i]!, 0) / total;
+  let lastPercent = Math.floor(progressNow() * 100);
+  let writes: Promise<unknown> = Promise.resolve();
+  const report = (progress: number, data: Prisma.ScoringRunUpdateInput = {}) => {
+    writes = writes.then(async () => {
+      await db.scoringRun.update({ where: { id: runId }, data: { ...data, progress } });
       await options.onProgress?.(progress);
+    });
+    return writes;
+  };
+  const running = new Set<number>();
+  const label = () =>
+    [...running]
+      .sort((a, b) => a - b)
+      .map((i) => stageList[i]!.label)
+      .join(", ") || null;
+
+  // The stages start in order and run side by side, each waiting only for the stages whose
+  // stored results it reads (`after`): their database work overlaps the others' computing.
+  const finished = new Map<string, Promise<void>>();
+  const runStage = async (i: number, stage: ScoringStage) => {
+    if (stored[i]!.status === "done") return;
+    await yieldToLoop();
+    const upstream = Promise.all((stage.after ?? []).flatMap((key) => finished.get(key) ?? [])).then(
+      () => undefined,
+    );
+    stored[i] = { key: stage.key, label: stage.label, status: "running" };
+    running.add(i);
+    await report(progressNow(), { stage: label(), stages: json(stored) });
+    const started = performance.now();
+    const onProgress = async (fraction: number) => {
+      fractions[i] = Math.max(fractions[i]!, Math.min(1, Math.max(0, fraction)));
+      const progress = progressNow();
+      // One write per percent: stages report often, the bar moves by whole percents.
+      if (Math.floor(progress * 100) <= lastPercent) return;
+      lastPercent = Math.floor(progress * 100);
+      await report(progress);
     };
     try {
-      const outcome = await stage.run({
-        db,
-        shop: run.shop,
-        now: options.now,
-        trigger: run.trigger,
-        onProgress,
-      });
+      const context = { db, shop: run.shop, now: options.now, trigger: run.trigger, onProgress, upstream };
+      const outcome = await (options.runStage ? options.runStage(stage, context) : stage.run(context));
       stored[i] = { key: stage.key, label: stage.label, ...outcome, seconds: seconds(started) };
     } catch (error) {
       logger().error({ err: error, shop: run.shop, stage: stage.key, runId }, "Scoring stage failed");
@@ -82,10 +108,13 @@ export async function runScoring(
         seconds: seconds(started),
       };
     }
-    done += stage.weight;
-    await save({ progress: done / total });
-    await options.onProgress?.(done / total);
-  }
+    fractions[i] = 1;
+    running.delete(i);
+    await report(progressNow(), { stage: label(), stages: json(stored) });
+  };
+  for (const [i, stage] of stageList.entries()) finished.set(stage.key, runStage(i, stage));
+  await Promise.all(finished.values());
+  await writes;
   const status = stored.every((s) => s.status === "done" || s.status === "skipped") ? "completed" : "partial";
   await save({ status, stage: null, progress: 1, finishedAt: new Date() });
   return { status, stages: stored };

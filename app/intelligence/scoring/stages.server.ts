@@ -1,8 +1,4 @@
 import type { PrismaClient } from "~/db.server";
-import { markChurnFailed, runChurnRun } from "../churn/run.server";
-import { markFitFailed, runLifetimeValueFit } from "../clv/fit.server";
-import { markRewardRunFailed, runRewardRecommendationRun } from "../rewards/run.server";
-import { computeSegments, startSegmentRun } from "../segments/compute.server";
 
 // The stages of "score the shop", in the order they run. Each is the model's own run (the
 // same function its Recompute button's job calls), started with a row of its own, so the
@@ -14,6 +10,12 @@ import { computeSegments, startSegmentRun } from "../segments/compute.server";
 // the members' aggregates) → lifetime value (BG/NBD + Gamma-Gamma) → reward recommendations
 // (each member's reward by expected value) → churn risk (which reads the lifetime values just
 // stored as each member's value at stake, and names the recommended reward as intervention).
+// They start in that order and run side by side (ADR 0033): only churn's value at stake and
+// intervention wait for the lifetime values and the rewards (`after`).
+//
+// Each stage imports its model when it runs: in a full scoring the stages run on threads that
+// each load the app (thread.server.ts), and a thread that loads only its own stages' models
+// starts faster (ADR 0033, sixth pass).
 
 export type StageStatus = "done" | "notEnoughData" | "failed" | "skipped";
 
@@ -33,6 +35,8 @@ export type StageContext = {
   trigger: string;
   /** Progress within the stage, 0..1. */
   onProgress: (fraction: number) => Promise<void>;
+  /** Settles when the stages in the stage's `after` have finished (whatever their outcome). */
+  upstream: Promise<void>;
 };
 
 export interface ScoringStage {
@@ -42,6 +46,16 @@ export interface ScoringStage {
   label: string;
   /** Its share of the progress bar (measured cost on the benchmark shop). */
   weight: number;
+  /**
+   * Keys of the stages whose stored results this one reads: it may start beside them and
+   * awaits `upstream` before reading those results.
+   */
+  after?: readonly string[];
+  /**
+   * In the worker's scoring, the stage thread it runs on (stages naming the same one share it);
+   * none: the scoring thread itself, as for a stage with `after` (it awaits the others there).
+   */
+  thread?: string;
   run(context: StageContext): Promise<StageOutcome>;
 }
 
@@ -51,7 +65,9 @@ const segments: ScoringStage = {
   key: "segments",
   label: "Segments and clusters",
   weight: 2,
+  thread: "segments and lifetime value",
   async run({ db, shop, now, onProgress }) {
+    const { computeSegments, startSegmentRun } = await import("../segments/compute.server");
     const { id } = await startSegmentRun(db, shop, now);
     // computeSegments records its own failure (the previous segments stay) and rethrows.
     const result = await computeSegments(db, id, { now, onProgress: (percent) => onProgress(percent / 100) });
@@ -68,7 +84,9 @@ const lifetimeValue: ScoringStage = {
   key: "lifetimeValue",
   label: "Lifetime value",
   weight: 3,
+  thread: "segments and lifetime value",
   async run({ db, shop, now, trigger, onProgress }) {
+    const { markFitFailed, runLifetimeValueFit } = await import("../clv/fit.server");
     const fit = await db.lifetimeValueFit.create({ data: { shop, trigger, createdAt: now } });
     try {
       const outcome = await runLifetimeValueFit(db, fit.id, { now, onProgress });
@@ -94,7 +112,9 @@ const rewards: ScoringStage = {
   key: "rewards",
   label: "Reward recommendations",
   weight: 3,
+  thread: "rewards",
   async run({ db, shop, now, trigger, onProgress }) {
+    const { markRewardRunFailed, runRewardRecommendationRun } = await import("../rewards/run.server");
     const run = await db.rewardRecommendationRun.create({ data: { shop, trigger, createdAt: now } });
     try {
       const outcome = await runRewardRecommendationRun(db, run.id, { now, onProgress });
@@ -122,10 +142,14 @@ const churn: ScoringStage = {
   key: "churn",
   label: "Churn risk",
   weight: 5,
-  async run({ db, shop, now, trigger, onProgress }) {
+  // The value at stake is the lifetime value just stored, the intervention the reward just
+  // recommended: read once those stages have finished; the rest of the stage runs beside them.
+  after: ["lifetimeValue", "rewards"],
+  async run({ db, shop, now, trigger, onProgress, upstream }) {
+    const { markChurnFailed, runChurnRun } = await import("../churn/run.server");
     const run = await db.churnRun.create({ data: { shop, trigger, createdAt: now } });
     try {
-      const outcome = await runChurnRun(db, run.id, { now, onProgress });
+      const outcome = await runChurnRun(db, run.id, { now, onProgress, upstream });
       if (outcome.status === "computed")
         return { status: "done", runId: run.id, detail: count(outcome.members, "buyers scored") };
       const stored = await db.churnRun.findUnique({ where: { id: run.id }, select: { reason: true } });

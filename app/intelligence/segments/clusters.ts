@@ -67,8 +67,11 @@ function evenSample(n: number, size: number): number[] {
   return Array.from({ length: size }, (_, i) => Math.floor((i * n) / size));
 }
 
-function distinctRows(rows: readonly number[][]): number {
-  return new Set(rows.map((row) => row.join(","))).size;
+/** Distinct rows, counted up to `cap` (the largest k needs no more). */
+function distinctRows(rows: readonly number[][], cap: number): number {
+  const seen = new Set<string>();
+  for (const row of rows) if (seen.add(row.join(",")).size >= cap) break;
+  return seen.size;
 }
 
 export function clusterMembers(members: readonly MemberFeatures[]): Clustering {
@@ -80,7 +83,7 @@ export function clusterMembers(members: readonly MemberFeatures[]): Clustering {
     };
   const raw = buyers.map((m) => CLUSTER_FEATURES.map((f) => m[f] ?? 0));
   const data = standardise(raw);
-  const maxK = Math.min(K_RANGE.max, distinctRows(data) - 1);
+  const maxK = Math.min(K_RANGE.max, distinctRows(data, K_RANGE.max + 1) - 1);
   if (maxK < K_RANGE.min)
     return { ok: false, reason: "The members' behaviour is too uniform to split into groups yet." };
   const fitRows = evenSample(data.length, FIT_SAMPLE);

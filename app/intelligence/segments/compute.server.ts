@@ -1,5 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import { openAi, type OpenAiClient } from "~/openai.server";
+import { replaceShopRows } from "../copy-rows.server";
 import { timed, timedSync } from "../scoring/timing";
 import { memberFeatures, type MemberAggregate } from "./features";
 import { writePersonas } from "./persona-writer.server";
@@ -11,7 +12,6 @@ import { summariseSegments, type MemberSegmentRow, type SegmentSummary } from ".
 
 /** A run still "running" after this long died with its worker: a new one may start. */
 export const STALE_RUN_MS = 30 * 60_000;
-const INSERT_CHUNK = 20_000;
 /** Runs kept per shop (a month of nightly runs): enough for trends, bounded in size. */
 export const RUNS_KEPT = 30;
 
@@ -149,39 +149,33 @@ export async function computeSegments(db: PrismaClient, runId: string, options: 
   }
 }
 
-const INSERT_SQL = `
-  INSERT INTO "MemberSegment" ("shop", "customerId", "segment", "recencyScore", "frequencyScore", "monetaryScore",
-    "cluster", "recencyDays", "frequency", "monetaryMinor", "computedAt")
-  SELECT $1, v.c, v.segment, v.r, v.f, v.m, v.cluster, v.days, v.frequency, v.money, $2::timestamp
-  FROM unnest($3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[],
-              $11::bigint[]) AS v(c, segment, r, f, m, cluster, days, frequency, money)`;
+const COLUMNS = [
+  "customerId",
+  "segment",
+  "recencyScore",
+  "frequencyScore",
+  "monetaryScore",
+  "cluster",
+  "recencyDays",
+  "frequency",
+  "monetaryMinor",
+  "computedAt",
+] as const;
 
-// One statement per chunk with the columns as arrays: 100,000 rows go in a few round trips
-// instead of Prisma's createMany per-row parameters.
-async function storeRows(db: PrismaClient, shop: string, rows: MemberSegmentRow[], computedAt: Date) {
-  await db.$transaction(
-    async (tx) => {
-      await tx.memberSegment.deleteMany({ where: { shop } });
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const part = rows.slice(i, i + INSERT_CHUNK);
-        await tx.$executeRawUnsafe(
-          INSERT_SQL,
-          shop,
-          computedAt,
-          part.map((r) => r.customerId),
-          part.map((r) => r.segment),
-          part.map((r) => r.scores.recency),
-          part.map((r) => r.scores.frequency),
-          part.map((r) => r.scores.monetary),
-          part.map((r) => r.cluster),
-          part.map((r) => r.recencyDays),
-          part.map((r) => r.frequency),
-          part.map((r) => String(r.monetaryMinor)),
-        );
-      }
-    },
-    { timeout: 120_000 },
-  );
+// By COPY (../copy-rows.server.ts): 100,000 rows in one statement's worth of text.
+function storeRows(db: PrismaClient, shop: string, rows: MemberSegmentRow[], computedAt: Date) {
+  return replaceShopRows(db, shop, "MemberSegment", COLUMNS, rows, (r) => [
+    r.customerId,
+    r.segment,
+    r.scores.recency,
+    r.scores.frequency,
+    r.scores.monetary,
+    r.cluster,
+    r.recencyDays,
+    r.frequency,
+    r.monetaryMinor,
+    computedAt,
+  ]);
 }
 
 /** The latest completed run and the one in progress, if any, for the admin page. */

@@ -28,7 +28,7 @@ const refundLines = z.array(z.object({ subtotalMinor: z.number() }).loose());
  */
 export async function qualifyingHistory(
   tx: Tx,
-  member: Member,
+  member: Pick<Member, "shop" | "customerId">,
   program: Program,
 ): Promise<QualifyingEvent[]> {
   const { shop, customerId } = member;

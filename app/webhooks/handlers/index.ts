@@ -1,6 +1,7 @@
 import type { WebhookHandler } from "../handler";
 import { appScopesUpdate } from "./app-scopes-update.server";
 import { appUninstalled } from "./app-uninstalled.server";
+import { customerEmailConsentUpdate, customerSmsConsentUpdate } from "./customer-consent.server";
 import { customersDataRequest } from "./customers-data-request.server";
 import { customersRedact } from "./customers-redact.server";
 import { customersDelete, customerWebhook } from "./customers.server";
@@ -28,6 +29,8 @@ export const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
   "customers/create": customerWebhook,
   "customers/update": customerWebhook,
   "customers/delete": customersDelete,
+  "customers_marketing_consent/update": customerSmsConsentUpdate,
+  "customers_email_marketing_consent/update": customerEmailConsentUpdate,
   "products/create": productWebhook,
   "products/update": productWebhook,
 };

@@ -2,7 +2,8 @@
  * Loyalty widget: one script for the launcher panel (app embed) and the app blocks. Member
  * data is fetched once per page from the app proxy (PROXY_CONTRACT.md) and shared by every
  * view; a guest's panel fetches the program it sells (ways to earn, rewards, tiers) when it
- * is opened, and its way in (join, sign in) is Liquid's. Budget: 10 KB gzipped.
+ * is opened, and its way in (join, sign in) is Liquid's. A member's inbox (campaign messages)
+ * is read on page load for the launcher's badge. Budget: 10 KB gzipped.
  *
  * Shopify injects a theme app extension's script as <script async> in <head>: it may run
  * before the body exists, so it starts once the document is parsed.
@@ -409,6 +410,283 @@
         : h("p", { class: "lw-muted" }, t("rewards_empty"));
     }
 
+    // ---- the inbox: campaigns' messages to this member (GET/POST /inbox), read on page load
+    // for the launcher's badge; a message opens as a disclosure and is marked read then ----
+    const inbox = { data: null, open: {} };
+    const setInbox = (p) =>
+      p
+        .then(
+          (b) => (inbox.data = b),
+          () => {},
+        )
+        .finally(render);
+    const loadInbox = () => setInbox(api("/inbox"));
+    const markRead = (read) =>
+      setInbox(
+        api("/inbox", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ read }),
+        }),
+      );
+    // Links come from the merchant's campaign; only https and store paths are ever followed.
+    const safeUrl = (u) => /^(https:\/\/|\/(?![/\\]))/.test(u);
+
+    function openMessage(m) {
+      inbox.open[m.id] = !inbox.open[m.id];
+      if (inbox.open[m.id] && !m.read) {
+        m.read = true;
+        inbox.data.unread = Math.max(0, inbox.data.unread - 1);
+        markRead(m.id);
+      }
+      render();
+    }
+
+    function messageItem(m) {
+      const open = !!inbox.open[m.id];
+      const id = "lw-msg-" + m.id;
+      return h(
+        "li",
+        { class: "lw-msg" + (m.read ? "" : " lw-msg--new") },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "lw-msg__toggle",
+            "aria-expanded": String(open),
+            "aria-controls": id,
+            "data-lw-key": "msg-" + m.id,
+            onclick: () => openMessage(m),
+          },
+          h("span", { class: "lw-msg__title" }, m.title),
+          !m.read && h("span", { class: "lw-msg__new" }, t("inbox_new")),
+          h("time", { class: "lw-muted", datetime: m.createdAt }, date(m.createdAt)),
+        ),
+        h(
+          "div",
+          { class: "lw-msg__body", id, hidden: !open },
+          h("p", null, m.body),
+          m.cta &&
+            safeUrl(m.cta.url) &&
+            h("a", { class: "lw-button lw-button--small", href: m.cta.url }, m.cta.label),
+        ),
+      );
+    }
+
+    function inboxFragment() {
+      const box = inbox.data;
+      if (!box || !box.messages.length) return null;
+      return h(
+        "section",
+        { class: "lw-inbox", "aria-labelledby": "lw-inbox-h" },
+        h(
+          "div",
+          { class: "lw-inbox__head" },
+          h(
+            "h3",
+            { class: "lw-heading", id: "lw-inbox-h", tabindex: "-1", "data-lw-key": "inbox" },
+            t("inbox_heading"),
+            box.unread > 0 &&
+              h("span", { class: "lw-muted" }, " (" + count("inbox_unread", box.unread) + ")"),
+          ),
+          box.unread > 0 &&
+            h(
+              "button",
+              {
+                type: "button",
+                class: "lw-link",
+                onclick: () => {
+                  box.messages.forEach((m) => (m.read = true));
+                  box.unread = 0;
+                  markRead("all");
+                  render();
+                  d.getElementById("lw-inbox-h").focus();
+                  announce(t("inbox_all_read"));
+                },
+              },
+              t("inbox_mark_all"),
+            ),
+        ),
+        list("lw-inbox__list", box.messages.map(messageItem)),
+      );
+    }
+
+    // ---- the birthday: month and day (no year) for the birthday bonus and email, POST
+    // /birthday; offered while status.birthday is null, and changeable afterwards ----
+    const bday = { editing: false, month: "", day: "", busy: false, error: null };
+    const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    // Year 2000 has 29 February; UTC keeps the day whatever the shopper's zone.
+    const monthDay = (m, day, opts) =>
+      new Intl.DateTimeFormat(lang, { timeZone: "UTC", ...opts }).format(Date.UTC(2000, m - 1, day));
+    const birthdayText = (b) => monthDay(b.month, b.day, { month: "long", day: "numeric" });
+    const focusKey = (key) => {
+      const el = d.querySelector(`[data-lw-key="${key}"]`);
+      if (el) el.focus();
+    };
+    const editBirthday = (on) => {
+      const b = store.status.birthday;
+      Object.assign(bday, { editing: on, error: null, month: b ? b.month : "", day: b ? b.day : "" });
+      render();
+      focusKey(on ? "bday-month" : "bday-open");
+    };
+
+    // A choice clears the last error in place, without rebuilding the selects.
+    const edited = () => {
+      if (!bday.error) return;
+      bday.error = null;
+      d.getElementById("lw-bday-error").remove();
+      d.querySelectorAll(".lw-field select").forEach((el) => {
+        el.removeAttribute("aria-invalid");
+        el.removeAttribute("aria-describedby");
+      });
+    };
+
+    async function saveBirthday(e) {
+      e.preventDefault();
+      if (bday.busy) return;
+      const month = Number(bday.month);
+      const day = Number(bday.day);
+      bday.error = month && day ? null : t("birthday_missing");
+      if (!bday.error) {
+        bday.busy = true;
+        render();
+        try {
+          const body = await api("/birthday", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ month, day }),
+          });
+          if (!body || !body.birthday) throw {}; // not the contract's answer (the admin's preview)
+          store.status.birthday = body.birthday;
+          bday.editing = false;
+        } catch (error) {
+          const code = error && error.code;
+          bday.error = code && T["error_" + code] ? t("error_" + code) : t("error_generic");
+        }
+        bday.busy = false;
+      }
+      render();
+      if (bday.error) announce(bday.error);
+      else {
+        focusKey("bday-open");
+        announce(t("birthday_saved", { date: birthdayText(store.status.birthday) }));
+      }
+    }
+
+    function select(key, label, value, options, onchange) {
+      return h(
+        "div",
+        { class: "lw-field" },
+        h("label", { for: "lw-" + key }, label),
+        h(
+          "select",
+          {
+            id: "lw-" + key,
+            "data-lw-key": key,
+            "aria-invalid": bday.error && !value ? "true" : null,
+            "aria-describedby": bday.error ? "lw-bday-error" : null,
+            onchange,
+          },
+          h("option", { value: "" }, t("birthday_choose")),
+          options.map(([v, text]) => h("option", { value: v, selected: String(v) === String(value) }, text)),
+        ),
+      );
+    }
+
+    function birthdayFragment(s) {
+      if (!("birthday" in s)) return null; // an app that does not answer it yet
+      const b = s.birthday;
+      const head = h("h3", { class: "lw-heading", id: "lw-bday-h" }, t("birthday_heading"));
+      if (!bday.editing)
+        return h(
+          "section",
+          { class: "lw-bday", "aria-labelledby": "lw-bday-h" },
+          head,
+          h(
+            "div",
+            { class: "lw-bday__row" },
+            b && h("p", null, birthdayText(b)),
+            h(
+              "button",
+              {
+                type: "button",
+                class: b ? "lw-link" : "lw-button lw-button--small",
+                "data-lw-key": "bday-open",
+                "aria-label": b ? t("birthday_change_label", { date: birthdayText(b) }) : null,
+                onclick: () => editBirthday(true),
+              },
+              b ? t("birthday_change") : t("birthday_add"),
+            ),
+          ),
+        );
+      const max = bday.month ? DAYS[bday.month - 1] : 31;
+      const days = [];
+      for (let i = 1; i <= max; i++) days.push([i, nf.format(i)]);
+      const months = DAYS.map((_, i) => [i + 1, monthDay(i + 1, 1, { month: "long" })]);
+      return h(
+        "section",
+        { class: "lw-bday", "aria-labelledby": "lw-bday-h" },
+        head,
+        h(
+          "form",
+          {
+            class: "lw-bday__form",
+            novalidate: true,
+            "aria-labelledby": "lw-bday-h",
+            onsubmit: saveBirthday,
+          },
+          // The notice rule only matters where the program pays a birthday bonus.
+          s.earn && s.earn.birthday > 0 && h("p", { class: "lw-muted" }, t("birthday_note")),
+          h(
+            "div",
+            { class: "lw-bday__row" },
+            select("bday-month", t("birthday_month"), bday.month, months, (e) => {
+              bday.month = Number(e.target.value) || "";
+              // The day list follows the month in place (a rebuilt select would lose the
+              // shopper's typeahead); a day the month lacks (31 April) is dropped.
+              const sel = d.getElementById("lw-bday-day");
+              const n = bday.month ? DAYS[bday.month - 1] : 31;
+              while (sel.options.length - 1 > n) sel.lastChild.remove();
+              for (let i = sel.options.length; i <= n; i++)
+                sel.append(h("option", { value: i }, nf.format(i)));
+              bday.day = Number(sel.value) || "";
+              edited();
+            }),
+            select("bday-day", t("birthday_day"), bday.day, days, (e) => {
+              bday.day = Number(e.target.value) || "";
+              edited();
+            }),
+          ),
+          bday.error && h("p", { class: "lw-error", id: "lw-bday-error" }, bday.error),
+          h(
+            "div",
+            { class: "lw-bday__row" },
+            h(
+              "button",
+              {
+                type: "submit",
+                class: "lw-button lw-button--small",
+                "data-lw-key": "bday-save",
+                "aria-busy": bday.busy ? "true" : null,
+                "aria-disabled": bday.busy ? "true" : null,
+              },
+              bday.busy ? t("birthday_saving") : t("birthday_save"),
+            ),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "lw-link",
+                "data-lw-key": "bday-cancel",
+                onclick: () => editBirthday(false),
+              },
+              t("birthday_cancel"),
+            ),
+          ),
+        ),
+      );
+    }
+
     // ---- views ----
     function mountPanel(rootEl) {
       const launcher = rootEl.querySelector("[data-lw-launcher]");
@@ -418,7 +696,7 @@
       const title = panel.querySelector("[data-lw-title]");
 
       const focusables = () =>
-        [...panel.querySelectorAll('a[href],button,input,[tabindex]:not([tabindex="-1"])')].filter(
+        [...panel.querySelectorAll('a[href],button,input,select,[tabindex]:not([tabindex="-1"])')].filter(
           (n) => !n.closest("[hidden]") && n.getClientRects().length,
         );
       const open = () => {
@@ -456,6 +734,17 @@
       });
       if (!body) return mountGuest(rootEl);
       const name = body.getAttribute("data-lw-name");
+      // The launcher's badge: how many messages wait, read out as part of its name.
+      const badge = h("span", { class: "lw-badge", hidden: true });
+      launcher.append(badge);
+      views.add(() => {
+        const n = inbox.data ? inbox.data.unread : 0;
+        badge.hidden = !n;
+        badge.replaceChildren(
+          h("span", { "aria-hidden": "true" }, nf.format(n)),
+          h("span", { class: "lw-sr-only" }, ", " + count("inbox_unread", n)),
+        );
+      });
 
       views.add(() => {
         if (panel.hidden && !store.status) return;
@@ -476,6 +765,7 @@
                     ? t("greeting", { name })
                     : t("greeting_anon"),
               ),
+              inboxFragment(),
               h(
                 "p",
                 { class: "lw-balance" },
@@ -491,6 +781,7 @@
               heading("rewards_heading"),
               rewardsList("panel", 50),
               s.earn && earnList(s.earn, s.currency),
+              birthdayFragment(s),
               heading("activity_heading"),
               s.activity.length
                 ? list(
@@ -600,6 +891,8 @@
     lists.forEach(mountRewards);
     // Blocks show member data on page load; the panel alone waits until it is opened.
     if (cards.length || lists.length) load();
+    // After the status request: the badge matters less than the points on the page.
+    if (d.querySelector("[data-lw-embed] [data-lw-member]")) loadInbox();
 
     window.LoyaltyWidget = { refresh: () => ((store.loading = null), load()) };
   }

@@ -29,6 +29,7 @@ export interface EmbeddedAdmin {
 export async function startEmbeddedAdmin(
   shop: Shop,
   seed: (db: ReturnType<typeof createPrisma>, owned: { databaseUrl: string }) => Promise<void>,
+  options: { appEnv?: (emulator: Emulator) => Record<string, string> } = {},
 ): Promise<EmbeddedAdmin> {
   ensureBuild();
   const started: Array<() => Promise<unknown>> = [];
@@ -59,6 +60,7 @@ export async function startEmbeddedAdmin(
       SHOPIFY_API_ORIGIN: emulator.url,
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
+      ...options.appEnv?.(emulator),
     });
     started.push(() => app.stop());
     const browser: Browser = await launchChromium();

@@ -9,7 +9,9 @@ mean of each arm (GrowthBook's period weights N_p / N, and the precision weights
 by default), the within-period variance pooled
 over periods, Kish's effective sample size, the posterior, and P(best) and expected loss by
 scipy's adaptive quadrature (scipy.integrate.quad over scipy.stats densities), for normal and
-Beta posteriors. It also measures, by simulation, the bias of the pooled and period-weighted
+Beta posteriors; and the period-effects regression the app uses by default (a weighted least
+squares fit with a dummy column per period and per arm on the raw values, its least-squares
+means and their covariance; P(best) by scipy's multivariate normal CDF). It also measures, by simulation, the bias of the pooled and period-weighted
 means under an allocation shift (the reason for period weighting).
 """
 import json
@@ -73,6 +75,77 @@ def posterior(arm, kind, prior):
     return stats.norm(m, s), {"kind": "normal", "mean": m, "sd": s}
 
 
+def fixed_effects(raw_periods, kind, prior):
+    """The period-effects model y = alpha_p + theta_a + e, Var(e) = sigma2_a, fitted by weighted
+    least squares on the RAW member values with a full dummy design (one column per period,
+    one per arm after the first), sigma2_a treated as known: the pooled within-period variance
+    (mean metric) or p~(1 - p~), p~ = (1 + conversions) / (2 + n) (0/1 metric). Each arm's mean is
+    its least-squares mean sum_p (N_p / N) alpha_p + theta_a; its covariance L (X'WX)^-1 L'."""
+    arms = len(raw_periods[0])
+    periods = len(raw_periods)
+    sigma2 = []
+    for a in range(arms):
+        xs = [period[a] for period in raw_periods if len(period[a]) > 0]
+        allx = np.concatenate(xs)
+        if kind == "binary":
+            p = (1 + allx.sum()) / (2 + len(allx))
+            sigma2.append(p * (1 - p))
+        else:
+            sigma2.append(sum(((x - x.mean()) ** 2).sum() for x in xs) / (len(allx) - len(xs)))
+    rows, ys, ws = [], [], []
+    for p, period in enumerate(raw_periods):
+        for a, x in enumerate(period):
+            for value in x:
+                row = np.zeros(periods + arms - 1)
+                row[p] = 1
+                if a > 0:
+                    row[periods + a - 1] = 1
+                rows.append(row)
+                ys.append(value)
+                ws.append(1 / sigma2[a])
+    X, y, w = np.array(rows), np.array(ys), np.array(ws)
+    xtwx = X.T @ (X * w[:, None])
+    cov_beta = np.linalg.inv(xtwx)
+    beta = cov_beta @ (X.T @ (w * y))
+    sizes = np.array([sum(len(x) for x in period) for period in raw_periods], dtype=float)
+    pi = sizes / sizes.sum()
+    L = np.zeros((arms, periods + arms - 1))
+    L[:, :periods] = pi
+    for a in range(1, arms):
+        L[a, periods + a - 1] = 1
+    mean = L @ beta
+    cov = L @ cov_beta @ L.T
+    n = [int(sum(len(period[a]) for period in raw_periods)) for a in range(arms)]
+    out_arms = [{"n": n[a], "mean": float(mean[a]), "variance": float(sigma2[a]),
+                 "effectiveN": float(sigma2[a] / cov[a, a])} for a in range(arms)]
+    if prior is not None:
+        precision = np.linalg.inv(cov) + np.eye(arms) / prior[1]
+        cov = np.linalg.inv(precision)
+        mean = cov @ (np.linalg.solve(L @ cov_beta @ L.T, mean) + prior[0] / prior[1])
+    return out_arms, pi, mean, cov
+
+
+def correlated_best(mean, cov, higher, draws=4_000_000):
+    """P(best) by Genz's multivariate normal CDF of the differences (scipy), expected loss by
+    numpy Monte Carlo (its standard error is returned with it)."""
+    sign = 1 if higher else -1
+    k = len(mean)
+    probs = []
+    for i in range(k):
+        D = np.zeros((k - 1, k))
+        for r, j in enumerate(j for j in range(k) if j != i):
+            D[r, i], D[r, j] = sign, -sign
+        mvn = stats.multivariate_normal(mean=-(D @ mean), cov=D @ cov @ D.T, maxpts=10_000_000,
+                                        abseps=1e-10, releps=1e-10, seed=7)
+        probs.append(float(mvn.cdf(np.zeros(k - 1))) if k > 2
+                     else float(stats.norm.cdf((D @ mean)[0] / np.sqrt((D @ cov @ D.T)[0, 0]))))
+    samples = rng.multivariate_normal(mean, cov, size=draws) * sign
+    top = samples.max(axis=1)
+    loss = [float(top.mean() - sign * mean[a]) for a in range(k)]
+    loss_se = [float((top - samples[:, a]).std() / np.sqrt(draws)) for a in range(k)]
+    return probs, loss, loss_se
+
+
 def best(dists, higher):
     sign = 1 if higher else -1
     k = len(dists)
@@ -115,6 +188,17 @@ def scenario(name, kind, levels_by_period, weights_by_period, sizes, higher=True
             "probabilityBest": probs,
             "expectedLoss": loss,
         }
+    arms, w, mean, cov = fixed_effects(raw, kind, prior)
+    probs, loss, loss_se = correlated_best(mean, cov, higher)
+    expected["fixed-effects"] = {
+        "periodWeights": w.tolist(),
+        "arms": arms,
+        "posteriors": [{"kind": "normal", "mean": float(m), "sd": float(np.sqrt(cov[a, a]))} for a, m in enumerate(mean)],
+        "covariance": cov.tolist(),
+        "probabilityBest": probs,
+        "expectedLoss": loss,
+        "expectedLossSe": loss_se,
+    }
     return {
         "name": name,
         "kind": kind,
@@ -127,7 +211,7 @@ def scenario(name, kind, levels_by_period, weights_by_period, sizes, higher=True
 
 def shift_bias(replications=4000):
     """Two equal arms; the baseline doubles in period 2 while the allocation moves 50/50 -> 90/10."""
-    pooled, weighted_, precision_ = [], [], []
+    pooled, weighted_, precision_, effects_ = [], [], [], []
     for _ in range(replications):
         raw = []
         for level, weights in ((0.05, (0.5, 0.5)), (0.10, (0.9, 0.1))):
@@ -139,10 +223,15 @@ def shift_bias(replications=4000):
         weighted_.append(arms[0]["mean"] - arms[1]["mean"])
         arms, _ = weighted(raw, "binary", "precision")
         precision_.append(arms[0]["mean"] - arms[1]["mean"])
+        if len(effects_) < 400:  # the raw-data regression is slow; 400 replications suffice
+            arms, _, _, _ = fixed_effects(raw, "binary", None)
+            effects_.append(arms[0]["mean"] - arms[1]["mean"])
     return {"pooledDifference": float(np.mean(pooled)), "weightedDifference": float(np.mean(weighted_)),
             "weightedSe": float(np.std(weighted_) / np.sqrt(replications)),
             "precisionDifference": float(np.mean(precision_)),
-            "precisionSe": float(np.std(precision_) / np.sqrt(replications))}
+            "precisionSe": float(np.std(precision_) / np.sqrt(replications)),
+            "fixedEffectsDifference": float(np.mean(effects_)),
+            "fixedEffectsSe": float(np.std(effects_) / np.sqrt(len(effects_)))}
 
 
 fixtures = {

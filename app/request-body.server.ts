@@ -1,3 +1,5 @@
+import { isStorableText } from "~/db/storable-text";
+
 // One place that reads request bodies, each with a cap checked before and while reading:
 // a declared Content-Length over the cap is refused unread, and a body without one (or
 // lying about it) is cut off at the first chunk past the cap. Nothing is parsed until the
@@ -77,11 +79,22 @@ export async function readForm(
 ): Promise<FormData> {
   const body = await readBodyOr413(request, limitBytes);
   const contentType = request.headers.get("Content-Type") ?? "application/x-www-form-urlencoded";
+  let form: FormData;
   try {
-    return await new Response(body, { headers: { "Content-Type": contentType } }).formData();
+    form = await new Response(body, { headers: { "Content-Type": contentType } }).formData();
   } catch {
     throw Response.json({ message: "The request body is not a form." }, { status: 400 });
   }
+  // NUL is never meant and PostgreSQL refuses it in any text: refused here, for every form,
+  // rather than as a failed write wherever the field lands.
+  for (const [name, value] of form) {
+    if (typeof value === "string" && !isStorableText(value))
+      throw Response.json(
+        { message: `The field “${name}” holds the character U+0000, which can't be saved.` },
+        { status: 422 },
+      );
+  }
+  return form;
 }
 
 /**

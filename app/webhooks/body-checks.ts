@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { UNSTORABLE_CHARS } from "~/db/storable-text";
 
 // Checks on a verified webhook body before it goes into the inbox's jsonb column. A body
 // PostgreSQL can never store (too deep, \u0000, an unpaired surrogate) must not be
@@ -40,7 +41,6 @@ export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
 // Only escapes can put NUL or a lone surrogate into parsed JSON: raw control characters
 // are invalid JSON, and decoded UTF-8 is always well formed.
 const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
-const UNSTORABLE_CHARS = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export type StorableBody = { rawJson: string; problem: string | null };
 

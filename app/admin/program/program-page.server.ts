@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
+import { isStorableText, UNSTORABLE_MESSAGE } from "~/db/storable-text";
 import { programFieldErrors, programSchema, type Program } from "~/loyalty/program";
 import { costRiseToConfirm, programCost, type CostChange } from "~/loyalty/program-cost";
 import type { SaveIssue } from "~/loyalty/program-rewards";
@@ -63,7 +64,7 @@ export type SaveOutcome =
 
 const submissionSchema = z.object({
   basedOn: z.coerce.number().int().min(1),
-  note: z.string().trim().max(200).optional(),
+  note: z.string().trim().max(200).refine(isStorableText, UNSTORABLE_MESSAGE).optional(),
   section: z.string().max(500_000),
   confirmCost: z.enum(["yes"]).optional(),
 });

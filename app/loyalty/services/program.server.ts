@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "~/db.server";
+import { isStorableText, UNSTORABLE_MESSAGE, unstorablePaths } from "~/db/storable-text";
 import { defaultProgram, programSchema, type Program, type ProgramInput } from "../program";
 import { rewardConflicts, type SaveIssue } from "../program-rewards";
 
@@ -178,6 +179,11 @@ export async function saveProgram(
     const issues = [
       ...rewardConflicts(program.rewards).map((i) => ({ ...i, path: ["rewards", ...i.path] })),
       ...(options.check?.(program) ?? []),
+      // Text the jsonb column (or the note's text column) would refuse: a 422, not a 500.
+      ...unstorablePaths(program).map((path) => ({ path, message: UNSTORABLE_MESSAGE })),
+      ...(options.note && !isStorableText(options.note)
+        ? [{ path: ["note"], message: UNSTORABLE_MESSAGE }]
+        : []),
     ];
     if (issues.length) throw new z.ZodError(issues.map((i) => ({ code: "custom", input: undefined, ...i })));
     const row = await tx.programVersion.create({

@@ -176,14 +176,9 @@ function rememberSpend(key: string, xmin: string, spend: number) {
   spendCache.set(key, { xmin, spend });
 }
 
-export async function upsertOrders(
-  c: Client,
-  shop: string,
-  orders: readonly (OrderMirror & { customerId: bigint })[],
-  now: Date,
-) {
-  const spend = new Map(orders.map((order) => [order.id, spendOf(order)]));
-  const data = orders.map((o) => ({
+/** The mirror as the order statements' JSON parameter carries it (`ORDER_RECORD` reads it back). */
+function orderRecords(orders: readonly (OrderMirror & { customerId: bigint })[]) {
+  return orders.map((o) => ({
     id: o.id.toString(),
     customerId: o.customerId.toString(),
     name: o.name,
@@ -209,24 +204,38 @@ export async function upsertOrders(
     shopifyCreatedAt: iso(o.shopifyCreatedAt),
     shopifyUpdatedAt: iso(o.shopifyUpdatedAt),
   }));
+}
+
+/** The columns of `orderRecords` as stored (the JSON arrays and nulls as the columns hold them). */
+const ORDER_VALUES = `v."customerId", v."name", v."email", v."currencyCode", v."subtotalMinor",
+      v."totalMinor", v."totalDiscountsMinor", v."totalShippingMinor", v."totalTaxMinor", v."financialStatus",
+      ARRAY(SELECT jsonb_array_elements_text(v."discountCodes")), v."lineItems",
+      NULLIF(v."shippingAddress", 'null'::jsonb), NULLIF(v."billingAddress", 'null'::jsonb),
+      v."processedAt", v."cancelledAt", v."cancelReason", ARRAY(SELECT jsonb_array_elements_text(v."tags")),
+      v."test", v."sourceName", v."companyId", v."shopifyCreatedAt", v."shopifyUpdatedAt"`;
+const ORDER_RECORD = `jsonb_to_recordset($2::jsonb) AS v("id" bigint, "customerId" bigint, "name" text, "email" text,
+      "currencyCode" text, "subtotalMinor" bigint, "totalMinor" bigint, "totalDiscountsMinor" bigint,
+      "totalShippingMinor" bigint, "totalTaxMinor" bigint, "financialStatus" text, "discountCodes" jsonb,
+      "lineItems" jsonb, "shippingAddress" jsonb, "billingAddress" jsonb, "processedAt" timestamp,
+      "cancelledAt" timestamp, "cancelReason" text, "tags" jsonb, "test" boolean, "sourceName" text,
+      "companyId" bigint, "shopifyCreatedAt" timestamp, "shopifyUpdatedAt" timestamp)`;
+
+export async function upsertOrders(
+  c: Client,
+  shop: string,
+  orders: readonly (OrderMirror & { customerId: bigint })[],
+  now: Date,
+) {
+  const spend = new Map(orders.map((order) => [order.id, spendOf(order)]));
+  const data = orderRecords(orders);
   const written = await c.query(
     `INSERT INTO "Order" ("shop", "id", "customerId", "name", "email", "currencyCode", "subtotalMinor",
       "totalMinor", "totalDiscountsMinor", "totalShippingMinor", "totalTaxMinor", "financialStatus",
       "discountCodes", "lineItems", "shippingAddress", "billingAddress", "processedAt", "cancelledAt",
       "cancelReason", "tags", "test", "sourceName", "companyId", "shopifyCreatedAt", "shopifyUpdatedAt",
       "syncedAt")
-    SELECT $1, v."id", v."customerId", v."name", v."email", v."currencyCode", v."subtotalMinor",
-      v."totalMinor", v."totalDiscountsMinor", v."totalShippingMinor", v."totalTaxMinor", v."financialStatus",
-      ARRAY(SELECT jsonb_array_elements_text(v."discountCodes")), v."lineItems",
-      NULLIF(v."shippingAddress", 'null'::jsonb), NULLIF(v."billingAddress", 'null'::jsonb),
-      v."processedAt", v."cancelledAt", v."cancelReason", ARRAY(SELECT jsonb_array_elements_text(v."tags")),
-      v."test", v."sourceName", v."companyId", v."shopifyCreatedAt", v."shopifyUpdatedAt", $3::timestamp
-    FROM jsonb_to_recordset($2::jsonb) AS v("id" bigint, "customerId" bigint, "name" text, "email" text,
-      "currencyCode" text, "subtotalMinor" bigint, "totalMinor" bigint, "totalDiscountsMinor" bigint,
-      "totalShippingMinor" bigint, "totalTaxMinor" bigint, "financialStatus" text, "discountCodes" jsonb,
-      "lineItems" jsonb, "shippingAddress" jsonb, "billingAddress" jsonb, "processedAt" timestamp,
-      "cancelledAt" timestamp, "cancelReason" text, "tags" jsonb, "test" boolean, "sourceName" text,
-      "companyId" bigint, "shopifyCreatedAt" timestamp, "shopifyUpdatedAt" timestamp)
+    SELECT $1, v."id", ${ORDER_VALUES}, $3::timestamp
+    FROM ${ORDER_RECORD}
     ${ORDER_UPSERT_CONFLICT}
     RETURNING "id", xmin::text AS xmin`,
     [shop, JSON.stringify(data), iso(now)],
@@ -234,6 +243,31 @@ export async function upsertOrders(
   // This transaction's versions: if it rolls back, no committed row ever carries its xmin.
   for (const row of written.rows as { id: bigint; xmin: string }[])
     rememberSpend(`${shop}:${row.id}`, row.xmin, spend.get(row.id)!);
+}
+
+/**
+ * The orders whose stored copy already says exactly what `orders` say, column for column
+ * (jsonb compared as values): a delivery of one of them would write the same row again.
+ */
+export async function storedAlready(
+  c: Client,
+  shop: string,
+  orders: readonly (OrderMirror & { customerId: bigint })[],
+): Promise<Set<bigint>> {
+  if (orders.length === 0) return new Set();
+  const same = await rows<{ id: bigint }>(
+    c,
+    `SELECT o."id" FROM ${ORDER_RECORD}
+       JOIN "Order" o ON o."shop" = $1 AND o."id" = v."id"
+     WHERE (o."customerId", o."name", o."email", o."currencyCode", o."subtotalMinor", o."totalMinor",
+            o."totalDiscountsMinor", o."totalShippingMinor", o."totalTaxMinor", o."financialStatus",
+            o."discountCodes", o."lineItems", o."shippingAddress", o."billingAddress", o."processedAt",
+            o."cancelledAt", o."cancelReason", o."tags", o."test", o."sourceName", o."companyId",
+            o."shopifyCreatedAt", o."shopifyUpdatedAt")
+       IS NOT DISTINCT FROM (${ORDER_VALUES})`,
+    [shop, JSON.stringify(orderRecords(orders))],
+  );
+  return new Set(same.map((r) => r.id));
 }
 
 export async function insertEntries(c: Client, shop: string, entries: NewEntry[]) {

@@ -232,10 +232,11 @@ describe("order batch", () => {
     const batched = await record(BATCHED, batch);
     const perRow = await record(PER_ROW, batch);
     const result = await processOrderBatch(batchPool(), BATCHED, batched[0]!, NOW);
-    // The plain orders went set-based; duplicates, refunds, guests and newcomers were left.
-    const fast = [0, 1, 2, 5];
+    // The plain orders went set-based, and the exact duplicate of Ana's first (an echo) with
+    // them; a changed second delivery, refunds, guests and newcomers were left.
+    const fast = [0, 1, 2, 5, 4];
     expect([...result.processed].sort()).toEqual(fast.map((i) => batched[i]!).sort());
-    expect([...result.deferred].sort()).toEqual([3, 4, 7, 8, 9, 10].map((i) => batched[i]!).sort());
+    expect([...result.deferred].sort()).toEqual([3, 7, 8, 9, 10].map((i) => batched[i]!).sort());
     // The rest, one by one in delivery order (the refund's topic is never batched).
     for (const [i, id] of batched.entries())
       if (!fast.includes(i)) expect(await processWebhookEvent(db, id, { now })).toBe("processed");
@@ -260,6 +261,43 @@ describe("order batch", () => {
     const ledger = (expected as { ledger: { key: string; points: number }[] }).ledger;
     expect(ledger.find((e) => /order:\d+:earn$/.test(e.key) && e.points === 80)).toBeDefined();
     expect(ledger.some((e) => e.key.includes(":refund:"))).toBe(true);
+  });
+
+  it("marks a delivery repeating a credited order processed with no write, and leaves a changed one", async () => {
+    const { setup, round2 } = scenario();
+    const now = () => NOW;
+    for (const shop of [PER_ROW, BATCHED])
+      for (const id of await record(shop, setup)) await processWebhookEvent(db, id, { now });
+    // Ana's order arrives as orders/create, is credited by a batch, then orders/paid repeats it.
+    const [created] = await record(BATCHED, [round2[0]!]);
+    expect((await processOrderBatch(batchPool(), BATCHED, created!, NOW)).processed.has(created!)).toBe(true);
+    const before = await snapshot(BATCHED);
+    const paid = { ...round2[0]!, topic: "orders/paid" };
+    // The same order with its keys in another order (Shopify's topics serialise alike, but need not).
+    const reordered = {
+      ...paid,
+      payload: Object.fromEntries(Object.entries(paid.payload as object).reverse()),
+    };
+    const echoes = await record(BATCHED, [paid, reordered]);
+    const echo = await processOrderBatch(batchPool(), BATCHED, echoes[0]!, new Date(NOW.getTime() + 60_000));
+    expect([...echo.processed].sort()).toEqual([...echoes].sort());
+    const after = await snapshot(BATCHED);
+    type Snap = { inbox: unknown; orders: unknown; ledger: unknown; members: unknown; events: unknown };
+    const { inbox: _i, ...rest } = after as Snap;
+    const { inbox: _j, ...restBefore } = before as Snap;
+    expect(rest).toEqual(restBefore);
+
+    // An update that changes the order (a new total) is no echo: the per-row path corrects it.
+    const payload = round2[0]!.payload as { total_price: string; subtotal_price: string; updated_at: string };
+    const changed = {
+      ...round2[0]!,
+      topic: "orders/updated",
+      payload: { ...payload, total_price: "70.00", subtotal_price: "70.00", updated_at: t(90) },
+    };
+    const [update] = await record(BATCHED, [changed]);
+    const third = await processOrderBatch(batchPool(), BATCHED, update!, NOW);
+    expect([...third.deferred]).toEqual([update]);
+    expect(third.processed.size).toBe(0);
   });
 
   it("processes every job's row exactly once through the worker's entry point, replays included", async () => {

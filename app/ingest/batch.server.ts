@@ -17,6 +17,7 @@ import {
   loadHistory,
   markProcessed,
   rows,
+  storedAlready,
   updateMembers,
   upsertOrders,
   type Client,
@@ -43,10 +44,14 @@ import { orderMirror, type OrderMirror } from "./to-mirror";
 // already knows (not deleted or redacted) whose member is active and would stay so, with
 // no discount codes, no company, no refunds or cancellation, no ledger entries and no
 // mirrored refunds yet, and whose stored copy (if any) is not newer and has the same
-// customer. Every other row — and a second delivery of an order already in the batch —
-// is left untouched and locked only until this transaction ends; its own job then runs
-// the per-row path (`processWebhookEvent`). Because the fast rows are applied exactly as
-// the per-row path would apply them one after another, the result equals processing the
+// customer. Echoes are taken too: a delivery saying exactly what an earlier one already
+// said — orders/paid after orders/create with the same order, in this batch or credited
+// by an earlier one — changes nothing on the per-row path (the same mirror row, a settle
+// that finds its entries written), so the batch marks it processed and writes nothing for
+// it (not even the mirror's syncedAt, which nothing reads). Every other row is left
+// untouched and locked only until this transaction ends; its own job then runs the
+// per-row path (`processWebhookEvent`). Because the fast rows are applied exactly as the
+// per-row path would apply them one after another, the result equals processing the
 // batch's fast rows in sequence and then the others: an order of processing the per-row
 // workers could have produced themselves.
 
@@ -165,11 +170,15 @@ async function applyBatch(
   const claimed = await claimRows(c, shop, first, options);
   options.onClaim?.(claimed.map((r) => r.id));
   const deferred = new Set<string>();
-  const candidates = plainRows(claimed, deferred);
+  const { candidates, repeats } = plainRows(claimed, deferred);
   await lockLikeIngest(c, shop, candidates);
   const loaded = await loadBatch(c, shop, candidates, now);
-  const fast = takeFastRows(candidates, loaded, now, deferred);
-  if (fast.length === 0 || !loaded.programs) return { processed: new Set(), deferred };
+  const { fast, credited } = takeFastRows(candidates, loaded, now, deferred);
+  const echoes = await takeEchoes(c, shop, { fast, credited, repeats }, deferred);
+  if (fast.length === 0 || !loaded.programs) {
+    if (echoes.length) await markProcessed(c, echoes, now);
+    return { processed: new Set(echoes), deferred };
+  }
 
   const facts = await loadFacts(c, shop, fast, loaded);
   // The mirror, set-based, with upsertOrder's rule (a stored copy newer than the payload stands).
@@ -194,7 +203,7 @@ async function applyBatch(
     [...facts.states.values()].filter((s) => s.changed).map((s) => s.row),
   );
   await insertEvents(c, shop, settled.events);
-  const processed = fast.map((f) => f.row.id);
+  const processed = [...fast.map((f) => f.row.id), ...echoes];
   await markProcessed(c, processed, now);
   return { processed: new Set(processed), deferred };
 }
@@ -230,10 +239,18 @@ async function claimRows(
   );
 }
 
-/** What each row says; the plain ones are candidates for the fast path (one delivery per order). */
-function plainRows(claimed: readonly ClaimedRow[], deferred: Set<string>): FastRow[] {
+/**
+ * What each row says; the plain ones are candidates for the fast path, the first delivery
+ * of each order. A later plain delivery of an order whose first was plain is a repeat: an
+ * echo when it says the same (`takeEchoes`), the per-row path's otherwise.
+ */
+function plainRows(
+  claimed: readonly ClaimedRow[],
+  deferred: Set<string>,
+): { candidates: FastRow[]; repeats: { first: FastRow; row: FastRow }[] } {
   const candidates: FastRow[] = [];
-  const seenOrders = new Set<bigint>();
+  const repeats: { first: FastRow; row: FastRow }[] = [];
+  const firsts = new Map<bigint, FastRow | null>();
   for (const row of claimed) {
     const parsed = orderPayload.safeParse(row.payload);
     if (!parsed.success) {
@@ -247,13 +264,16 @@ function plainRows(claimed: readonly ClaimedRow[], deferred: Set<string>): FastR
       order.discountCodes.length === 0 &&
       order.companyId === null &&
       parsed.data.refunds.length === 0 &&
-      order.cancelledAt === null &&
-      !seenOrders.has(order.id);
-    seenOrders.add(order.id);
-    if (!plain) deferred.add(row.id);
-    else candidates.push({ row, payload: parsed.data, order: order as FastRow["order"] });
+      order.cancelledAt === null;
+    const candidate = plain ? { row, payload: parsed.data, order: order as FastRow["order"] } : null;
+    const first = firsts.get(order.id);
+    if (first === undefined) firsts.set(order.id, candidate);
+    if (!candidate) deferred.add(row.id);
+    else if (first === undefined) candidates.push(candidate);
+    else if (first === null) deferred.add(row.id);
+    else repeats.push({ first, row: candidate });
   }
-  return candidates;
+  return { candidates, repeats };
 }
 
 /** The per-row path's advisory locks, taken as it takes them: orders first, then emails. */
@@ -285,6 +305,8 @@ interface Loaded {
   stored: Map<bigint, { customerId: bigint | null; updatedAt: Date | null }>;
   /** Orders already credited (every entry of an order hangs on its earn) or with mirrored refunds: the per-row path's work. */
   busy: Set<bigint>;
+  /** Of those, the ones credited without mirrored refunds: a delivery repeating the stored copy is an echo. */
+  creditedOnly: Set<bigint>;
   members: Map<bigint, MemberRow>;
   staffEmails: string[];
   /** Each member's latest credited order (placement, then id) and how many they have. */
@@ -306,7 +328,7 @@ async function loadBatch(
     () =>
       candidates.length
         ? rows<{
-            kind: "customer" | "order" | "busy";
+            kind: "customer" | "order" | "credited" | "refunded";
             id: bigint;
             customerId: bigint | null;
             email: string | null;
@@ -325,11 +347,13 @@ async function loadBatch(
                   o."shopifyUpdatedAt"
            FROM "Order" o WHERE o."shop" = $1 AND o."id" = ANY($3::bigint[])
            UNION ALL
-           SELECT DISTINCT 'busy'::text, b."orderId", NULL::bigint, NULL::text, NULL::text[], NULL::boolean,
+           SELECT 'credited'::text, "orderId", NULL::bigint, NULL::text, NULL::text[], NULL::boolean,
                   NULL::boolean, NULL::timestamp
-           FROM (SELECT "orderId" FROM "LedgerEntry" WHERE "shop" = $1 AND "key" = ANY($4::text[])
-                 UNION ALL
-                 SELECT "orderId" FROM "Refund" WHERE "shop" = $1 AND "orderId" = ANY($3::bigint[])) AS b`,
+           FROM "LedgerEntry" WHERE "shop" = $1 AND "key" = ANY($4::text[])
+           UNION ALL
+           SELECT DISTINCT 'refunded'::text, "orderId", NULL::bigint, NULL::text, NULL::text[], NULL::boolean,
+                  NULL::boolean, NULL::timestamp
+           FROM "Refund" WHERE "shop" = $1 AND "orderId" = ANY($3::bigint[])`,
             [
               shop,
               customerIds.map(String),
@@ -372,11 +396,14 @@ async function loadBatch(
           )
         : [],
   ]);
+  const refunded = new Set(facts.filter((f) => f.kind === "refunded").map((f) => f.id));
+  const credited = new Set(facts.filter((f) => f.kind === "credited").map((f) => f.id));
   return {
     programs,
     customers: new Map(facts.filter((f) => f.kind === "customer").map((f) => [f.id, f])),
     stored: new Map(facts.filter((f) => f.kind === "order").map((f) => [f.id, f])),
-    busy: new Set(facts.filter((f) => f.kind === "busy").map((f) => f.id)),
+    busy: new Set([...credited, ...refunded]),
+    creditedOnly: new Set([...credited].filter((id) => !refunded.has(id))),
     members: new Map(members.map((m) => [m.customerId, m])),
     staffEmails: staff.map((s) => s.email.trim().toLowerCase()),
     latestEarn: new Map(earns.map((e) => [e.customerId, { at: e.occurredAt, id: e.orderId ?? 0n }])),
@@ -395,7 +422,7 @@ function takeFastRows(
   loaded: Loaded,
   now: Date,
   deferred: Set<string>,
-): FastRow[] {
+): { fast: FastRow[]; credited: FastRow[] } {
   const { programs, latestEarn } = loaded;
   const inPlacementOrder = (f: FastRow) => {
     if (!f.order.shopifyCreatedAt && !f.order.processedAt) return false;
@@ -411,25 +438,78 @@ function takeFastRows(
     return true;
   };
   const fast: FastRow[] = [];
+  const credited: FastRow[] = [];
   for (const f of candidates) {
     const customer = loaded.customers.get(f.order.customerId);
     const member = loaded.members.get(f.order.customerId);
     const prior = loaded.stored.get(f.order.id);
-    const ok =
+    const settled =
       programs !== null &&
       customer !== undefined &&
       !customer.gone &&
       member !== undefined &&
-      stillActive(member, customer, loaded.staffEmails, programs(f.order.customerId).program) &&
+      stillActive(member, customer, loaded.staffEmails, programs(f.order.customerId).program);
+    const ok =
+      settled &&
       !loaded.busy.has(f.order.id) &&
       (!prior ||
         ((prior.customerId === null || prior.customerId === f.order.customerId) &&
           (prior.updatedAt === null || prior.updatedAt.getTime() <= f.order.shopifyUpdatedAt.getTime()))) &&
       inPlacementOrder(f);
     if (ok) fast.push(f);
+    // Credited before, member as it was: an echo if the stored copy says the same (`takeEchoes`).
+    else if (settled && loaded.creditedOnly.has(f.order.id)) credited.push(f);
     else deferred.add(f.row.id);
   }
-  return fast;
+  return { fast, credited };
+}
+
+/**
+ * The deliveries that repeat what is already settled, to mark processed with no write:
+ * a credited order's delivery identical to its stored copy, and a later delivery in this
+ * batch identical to the order's first when that one is applied or an echo itself. The
+ * others are deferred to the per-row path.
+ */
+async function takeEchoes(
+  c: Client,
+  shop: string,
+  rows: {
+    fast: readonly FastRow[];
+    credited: readonly FastRow[];
+    repeats: readonly { first: FastRow; row: FastRow }[];
+  },
+  deferred: Set<string>,
+): Promise<string[]> {
+  const same = await storedAlready(
+    c,
+    shop,
+    rows.credited.map((f) => f.order),
+  );
+  const echoes = new Set<FastRow>();
+  for (const f of rows.credited) {
+    if (same.has(f.order.id)) echoes.add(f);
+    else deferred.add(f.row.id);
+  }
+  const applied = new Set(rows.fast);
+  for (const { first, row } of rows.repeats) {
+    const settled = applied.has(first) || echoes.has(first);
+    if (settled && sameMirror(first.order, row.order)) echoes.add(row);
+    else deferred.add(row.row.id);
+  }
+  return [...echoes].map((f) => f.row.id);
+}
+
+/** Two mirrors of one order saying the same, whatever the order of their payloads' keys. */
+export function sameMirror(a: OrderMirror, b: OrderMirror): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return `${v}n`;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  });
 }
 
 /** Everything the rules read, before the mirror changes: products, the members' tier history, keys taken. */

@@ -1,4 +1,5 @@
-// npm run soak [-- --minutes 30 --shops 20 --orders-per-minute 600 --customers 400 --interval 10]
+// npm run soak [-- --minutes 30 --shops 20 --orders-per-minute 600 --customers 400 --interval 10
+//                  --profile <dir>]
 // The soak (issue 18, item 4): the demo's live simulation at 10× its default rate (600 orders a
 // minute per shop, against the demo's 60) in each of 20 shops at once, for `--minutes`, against
 // the production build and a worker on a scratch database and a private Redis. Every
@@ -7,9 +8,12 @@
 // connections, the webhook inbox's backlog and the webhook-to-ledger latency of the orders
 // processed in the interval; at the end it prints each series' trend (the first third of the
 // run against the last, and the least-squares slope) and fails (exit 1) when memory, queue
-// depth, backlog or latency grow. A short run (`--minutes 2`) checks the machinery; the
-// figures that count come from 30 minutes.
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// depth, backlog or latency grow. Each process's CPU (and PostgreSQL's, all its backends) is
+// reported beside them, to show where the machine's two cores went. A short run
+// (`--minutes 2`) checks the machinery; the figures that count come from 30 minutes.
+// `--profile <dir>` writes the web and worker processes' CPU profiles there (.cpuprofile,
+// on exit: open them in Chrome's DevTools).
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -34,6 +38,7 @@ const { values: args } = parseArgs({
     customers: { type: "string", default: "400" },
     months: { type: "string", default: "3" },
     interval: { type: "string", default: "10" },
+    profile: { type: "string" },
   },
 });
 function positive(name: string, raw: string | undefined): number {
@@ -97,7 +102,11 @@ const emulator = await createEmulator(
 );
 env.SHOPIFY_API_ORIGIN = emulator.url;
 
-const preload = ["--import", "./scripts/soak/runtime-metrics.mjs"];
+const preload = [
+  "--import",
+  "./scripts/soak/runtime-metrics.mjs",
+  ...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : []),
+];
 const worker = spawnNode(
   [...preload, "--import", "tsx", "workers/main.ts"],
   { ...env, RUNTIME_METRICS_ROLE: "worker" },
@@ -166,6 +175,8 @@ try {
   };
   let runtimeOffset = 0;
   let lastOrders = 0;
+  let driverCpu = process.cpuUsage();
+  let postgresCpu = postgresCpuSeconds();
   const t0 = Date.now();
   const end = t0 + MINUTES * 60_000;
   let previous = new Date(t0);
@@ -198,6 +209,13 @@ try {
     }
     add("orders per minute (all shops)", at, ((orders - lastOrders) * 60) / INTERVAL_S);
     lastOrders = orders;
+    const driver = process.cpuUsage(driverCpu);
+    driverCpu = process.cpuUsage();
+    add("soak driver CPU (%)", at, (driver.user + driver.system) / 1e4 / INTERVAL_S);
+    const pgNow = postgresCpuSeconds();
+    if (pgNow !== null && postgresCpu !== null)
+      add("postgres CPU (%)", at, ((pgNow - postgresCpu) * 100) / INTERVAL_S);
+    postgresCpu = pgNow;
     // The processes' own lines since the last sample.
     const text = readFileSync(metricsFile, "utf8");
     const fresh = text.slice(runtimeOffset);
@@ -209,11 +227,13 @@ try {
         rssMb: number;
         heapUsedMb: number;
         lagP99Ms: number;
+        cpuPct?: number;
       };
       const when = Date.parse(m.at);
       add(`${m.role} RSS (MB)`, when, m.rssMb);
       add(`${m.role} heap used (MB)`, when, m.heapUsedMb);
       add(`${m.role} event-loop delay p99 (ms)`, when, m.lagP99Ms);
+      if (m.cpuPct !== undefined) add(`${m.role} CPU (%)`, when, m.cpuPct);
     }
     const elapsedMin = ((at - t0) / 60_000).toFixed(1);
     say(
@@ -234,7 +254,7 @@ try {
     { match: /queue depth|inbox backlog/, relative: 0.5, absolute: 50, checked: true },
     { match: /webhook→ledger|event-loop/, relative: 0.5, absolute: 50, checked: true },
     { match: /connections/, relative: 0.25, absolute: 4, checked: true },
-    { match: /orders per minute/, relative: 1, absolute: 1e9, checked: false },
+    { match: /orders per minute|CPU/, relative: 1, absolute: 1e9, checked: false },
   ];
   const failures: string[] = [];
   console.log(
@@ -290,3 +310,28 @@ try {
   await database.stop();
 }
 process.exit(exitCode);
+
+/** CPU seconds of every PostgreSQL process on this host (Linux /proc), or null where it cannot be read. */
+function postgresCpuSeconds(): number | null {
+  try {
+    const ticks = 100; // USER_HZ on Linux
+    let total = 0;
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue; // gone meanwhile
+      }
+      const close = stat.lastIndexOf(")");
+      if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+      const fields = stat.slice(close + 2).split(" ");
+      // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}

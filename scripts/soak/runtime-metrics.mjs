@@ -1,10 +1,10 @@
 // Preloaded into the app's and the worker's processes by `npm run soak`
 // (node --import ./scripts/soak/runtime-metrics.mjs …): every RUNTIME_METRICS_INTERVAL_MS
 // (default 10 s) it appends one JSON line to RUNTIME_METRICS_FILE with the process's memory
-// and its event-loop delay over the interval (p50, p99, max in ms), then starts the next
-// interval. Nothing in the app imports it; without RUNTIME_METRICS_FILE it does nothing.
+// its event-loop delay over the interval (p50, p99, max in ms) and its CPU over the interval
+// (percent of one core), then starts the next interval. Nothing in the app imports it; without RUNTIME_METRICS_FILE it does nothing.
 import { appendFileSync } from "node:fs";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 
 const file = process.env.RUNTIME_METRICS_FILE;
 if (file) {
@@ -13,8 +13,15 @@ if (file) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
+  let cpu = process.cpuUsage();
+  let cpuAt = performance.now();
   const timer = setInterval(() => {
     const memory = process.memoryUsage();
+    const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    const cpuPct = Math.round(((used.user + used.system) / 1000 / (now - cpuAt)) * 1000) / 10;
+    cpu = process.cpuUsage();
+    cpuAt = now;
     const line = {
       role,
       pid: process.pid,
@@ -24,6 +31,7 @@ if (file) {
       lagP50Ms: ms(delay.percentile(50)),
       lagP99Ms: ms(delay.percentile(99)),
       lagMaxMs: ms(delay.max),
+      cpuPct,
     };
     delay.reset();
     try {

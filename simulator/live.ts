@@ -235,23 +235,39 @@ export class LiveSimulation {
     await this.running;
   }
 
-  /** Runs one simulated day: decisions from the app's state, then every event at the set rate. */
-  async runDay(): Promise<void> {
+  /**
+   * Runs one simulated day: decisions from the app's state, then every event at the set
+   * rate. Events keep to a clock (the next is due one gap after the last was due), so the
+   * time an event and the day's reading take is not added to the gaps: at 600 a minute the
+   * app sees 600 a minute. Behind by more than a second, the clock restarts from now rather
+   * than sending the missed events in a burst.
+   */
+  async runDay(): Promise<number> {
     this.prepareSignups();
     const state = await this.options.readAppState();
     this.planDay(state);
     const gapMs = 60_000 / (this.options.ordersPerMinute ?? 60);
+    let events = 0;
     while (this.queue.length > 0 && !this.stopped) {
       const event = this.queue.shift()!;
+      events += 1;
+      const now = performance.now();
+      this.dueAt = this.dueAt === null || now - this.dueAt > 1_000 ? now : this.dueAt;
       await event();
-      if (gapMs > 0) await sleep(gapMs);
+      this.dueAt += gapMs;
+      const wait = this.dueAt - performance.now();
+      if (wait > 0) await sleep(wait);
     }
     this.stats.days += 1;
+    return events;
   }
+
+  /** When the next event is due (performance.now()), once the first has run. */
+  private dueAt: number | null = null;
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      await this.runDay();
+      const events = await this.runDay();
       const s = this.stats;
       this.log(
         `day ${s.days}: ${s.orders} orders, ${s.signups} sign-ups, ${s.redemptions} rewards redeemed ` +
@@ -262,7 +278,8 @@ export class LiveSimulation {
           (this.options.inbox ? `, ${s.inboxRead} inbox messages read in ${s.inboxVisits} visits` : "") +
           (this.lastRefusal ? `; last refusal: ${this.lastRefusal}` : ""),
       );
-      if (this.queue.length === 0) await sleep(1_000);
+      // A day when nobody did anything: pause rather than spin through empty days.
+      if (events === 0) await sleep(1_000);
     }
   }
 

@@ -13,6 +13,7 @@ import {
   cmpBig,
   inTurn,
   insertEntries,
+  iso,
   insertEvents,
   loadHistory,
   markProcessed,
@@ -114,6 +115,8 @@ export interface BatchResult {
   processed: Set<string>;
   /** Rows claimed but left for the per-row path. */
   deferred: Set<string>;
+  /** When the newest row the batch claimed was received (null: it claimed none). */
+  newest: Date | null;
 }
 
 /**
@@ -126,6 +129,13 @@ export interface BatchOptions {
   limit?: number;
   /** Rows never to claim (ids of batches that failed). */
   exclude?: ReadonlySet<string>;
+  /**
+   * Claim other rows only when received after this instant (the newest row an earlier batch
+   * of the caller looked at): rows an earlier batch left for the per-row path wait for their
+   * own jobs instead of being read again by every batch after it. A job's own row is claimed
+   * whenever it is free.
+   */
+  after?: Date;
   /** Told which rows the transaction holds, as soon as it holds them. */
   onClaim?: (ids: string[]) => void;
 }
@@ -169,6 +179,7 @@ async function applyBatch(
   await c.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [shopBatchLockKey(shop)]);
   const claimed = await claimRows(c, shop, first, options);
   options.onClaim?.(claimed.map((r) => r.id));
+  const newest = claimed.at(-1)?.receivedAt ?? null;
   const deferred = new Set<string>();
   const { candidates, repeats } = plainRows(claimed, deferred);
   await lockLikeIngest(c, shop, candidates);
@@ -177,7 +188,7 @@ async function applyBatch(
   const echoes = await takeEchoes(c, shop, { fast, credited, repeats }, deferred);
   if (fast.length === 0 || !loaded.programs) {
     if (echoes.length) await markProcessed(c, echoes, now);
-    return { processed: new Set(echoes), deferred };
+    return { processed: new Set(echoes), deferred, newest };
   }
 
   const facts = await loadFacts(c, shop, fast, loaded);
@@ -205,7 +216,7 @@ async function applyBatch(
   await insertEvents(c, shop, settled.events);
   const processed = [...fast.map((f) => f.row.id), ...echoes];
   await markProcessed(c, processed, now);
-  return { processed: new Set(processed), deferred };
+  return { processed: new Set(processed), deferred, newest };
 }
 
 /** The advisory lock a shop's order batches take in turn (transaction-scoped: safe behind PgBouncer). */
@@ -230,9 +241,9 @@ async function claimRows(
   const others = await rows<ClaimedRow>(
     c,
     `${select} WHERE "status" = 'received' AND "shop" = $2 AND "topic" = ANY($3::text[]) AND "id" <> $1::uuid
-       AND NOT ("id" = ANY($5::uuid[]))
+       AND NOT ("id" = ANY($5::uuid[])) AND ($6::timestamp IS NULL OR "receivedAt" > $6::timestamp)
      ORDER BY "receivedAt" LIMIT $4 FOR UPDATE SKIP LOCKED`,
-    [first, shop, TOPICS, Math.max(0, limit - own.length), exclude],
+    [first, shop, TOPICS, Math.max(0, limit - own.length), exclude, iso(options.after)],
   );
   return [...own, ...others].sort(
     (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),

@@ -16,6 +16,13 @@ const inFlight = new Map<string, Promise<BatchResult | null>>();
 /** Rows of batches that failed: processed one by one from now on, so one bad row cannot sink batch after batch. */
 const suspects = new Set<string>();
 const MAX_SUSPECTS = 50_000;
+/**
+ * Per shop, when the newest row a batch of this process claimed was received: the next
+ * batch claims other rows only after it, so rows left for the per-row path (a customer the
+ * mirror does not know yet, a changed repeat) are read again by their own jobs only, not
+ * by every later batch of the shop while they wait.
+ */
+const claimedUpTo = new Map<string, Date>();
 /** Rows committed as processed by batches in this process (processed is final): their jobs need no query. */
 let recentlyProcessed = new Set<string>();
 let previouslyProcessed = new Set<string>();
@@ -108,6 +115,7 @@ async function runBatch(
     result = await processOrderBatch(pool, row.shop, eventId, now, {
       limit: options.batchLimit,
       exclude: suspects,
+      after: claimedUpTo.get(row.shop),
       onClaim: (ids) => {
         for (const id of ids) {
           claimed.push(id);
@@ -124,6 +132,8 @@ async function runBatch(
     for (const id of claimed) suspects.add(id);
   } finally {
     if (result) rememberProcessed(result.processed);
+    const upTo = claimedUpTo.get(row.shop);
+    if (result?.newest && (!upTo || result.newest > upTo)) claimedUpTo.set(row.shop, result.newest);
     for (const id of claimed) inFlight.delete(id);
     settle(result);
   }

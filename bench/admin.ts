@@ -231,8 +231,8 @@ type PageLoad = (route: Loader, path: string) => () => Promise<unknown>;
 // Deep pages and narrow filters of the members list (keyset pages, ADR 0052): page 40 as
 // the merchant reaches it (following "next" from the first page), pages 90% of the way
 // into the list either way, "never ordered" (the view, by spend and by last order, and
-// deep) and filters that match a handful of members. Then EXPLAIN ANALYZE of a page's statement at growing depths against the
-// same page by OFFSET.
+// deep), filters that match a handful of members and the search box. Then EXPLAIN ANALYZE of
+// a page's statement at growing depths against the same page by OFFSET.
 async function deepPages(page: PageLoad): Promise<boolean[]> {
   const out: boolean[] = [];
   let path = "/app/members";
@@ -258,6 +258,10 @@ async function deepPages(page: PageLoad): Promise<boolean[]> {
     ["average order over $200, by joined", "averageOrderMin=200&sort=joined", 0],
     ["gold with 9+ orders (none)", "tier=gold&ordersMin=9", 0],
     ["within $1 of the next tier, by joined", "nextTierWithin=1&sort=joined", 0],
+    // The search box: part of an email (one customer), a full name (1 in 42), a customer id.
+    ["search part of an email", "query=customer123456%40", 0],
+    ["search a name", "query=grace%20hopper", 0],
+    ["search a customer id", "query=777777", 0],
   ];
   for (const [label, view, depth] of views) {
     const base = `/app/members?${view}`;

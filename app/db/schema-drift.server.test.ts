@@ -171,5 +171,12 @@ describe("migrations match schema.prisma", () => {
   });
 });
 
-/** Indexes on an expression, which schema.prisma cannot state (ADR 0052: the members list's "joined" sort). */
-const EXPRESSION_INDEXES = ["Member_shop_joinedAt_customerId_idx"];
+/**
+ * Indexes on an expression, which schema.prisma cannot state: the members list's "joined" sort
+ * (ADR 0052) and the customer search's trigrams (app/admin/members/customer-search.server.ts).
+ */
+const EXPRESSION_INDEXES = [
+  "Customer_email_trgm_idx",
+  "Customer_name_trgm_idx",
+  "Member_shop_joinedAt_customerId_idx",
+];

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "~/db.server";
 import { recomputeFromForm, type Recomputed } from "~/admin/components/recompute.server";
+import { customerMatches } from "~/admin/members/customer-search.server";
 import { parseShopifyId } from "~/ingest/payload-common";
 import { productRecommendationsFor } from "~/intelligence/recommendations/member.server";
 import { rewardRecommendationsFor } from "~/intelligence/rewards/read.server";
@@ -77,14 +78,13 @@ function option(c: {
 }
 
 export async function searchMembers(db: PrismaClient, shop: string, q: string): Promise<MemberOption[]> {
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db.$queryRaw<
     { id: bigint; firstName: string | null; lastName: string | null; email: string | null }[]
   >`
     SELECT c."id", c."firstName", c."lastName", c."email"
     FROM "Customer" c
     WHERE c."shop" = ${shop} AND c."redactedAt" IS NULL
-      AND (c."email" ILIKE ${pattern} OR concat_ws(' ', c."firstName", c."lastName") ILIKE ${pattern})
+      AND ${customerMatches("c", q)}
     ORDER BY c."email" NULLS LAST, c."id" LIMIT ${SEARCH_ROWS}`;
   return rows.map(option);
 }

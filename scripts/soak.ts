@@ -33,6 +33,7 @@ import {
   spawnNode,
   stopChild,
 } from "../bench/support/services";
+import { cpuMsOr0 } from "../bench/support/scale";
 import { trendOf, type Sample, type Trend } from "./soak/trend";
 
 const { values: args } = parseArgs({
@@ -324,21 +325,16 @@ process.exit(exitCode);
 /** CPU seconds of each PostgreSQL process on this host, by pid (Linux /proc), or null where it cannot be read. */
 function postgresCpuSeconds(): Map<string, number> | null {
   try {
-    const ticks = 100; // USER_HZ on Linux
     const total = new Map<string, number>();
     for (const pid of readdirSync("/proc")) {
       if (!/^\d+$/.test(pid)) continue;
-      let stat: string;
+      let name: string;
       try {
-        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        name = readFileSync(`/proc/${pid}/comm`, "utf8");
       } catch {
         continue; // gone meanwhile
       }
-      const close = stat.lastIndexOf(")");
-      if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
-      const fields = stat.slice(close + 2).split(" ");
-      // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
-      total.set(pid, (Number(fields[11]) + Number(fields[12])) / ticks);
+      if (name.startsWith("postgres")) total.set(pid, cpuMsOr0(Number(pid)) / 1000);
     }
     return total;
   } catch {

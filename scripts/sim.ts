@@ -1,4 +1,5 @@
 // npm run sim -- --scenario <file.json> [--days N] [--seed S] [--out report.json] [--no-truth] [--rules-only] [--no-auto-apply]
+//                [--replications N]
 // Runs a scenario headlessly through the app: its variants become the app's program holdout
 // and an experiment (created and launched by the experiments service in the local database),
 // the app's assignment and program resolution decide what each buyer gets, they live the
@@ -13,6 +14,10 @@
 // A scenario with `campaign` runs a campaign A/B instead (simulator/app-campaign.server.ts): a
 // measured broadcast sent by the app into a local mail catcher, read and answered by the
 // customers, measured by the app's campaign report against the true lift.
+// `--replications N` (an experiment scenario through the app) repeats the run N times on the same
+// customers, each with the fresh random split the app's new salts give it, and prints how often
+// each interval held the true lift against its nominal 95% (simulator/interval-coverage.ts);
+// it exits 1 when a comparison's coverage is more than two binomial standard errors below.
 // Formats: simulator/README.md, "Headless runs".
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -29,6 +34,7 @@ const { values: args } = parseArgs({
     "no-truth": { type: "boolean", default: false },
     "rules-only": { type: "boolean", default: false },
     "no-auto-apply": { type: "boolean", default: false },
+    replications: { type: "string" },
   },
 });
 
@@ -56,6 +62,11 @@ try {
 }
 const days = integer("days", args.days, 1);
 const seed = integer("seed", args.seed, 0);
+const replications = integer("replications", args.replications, 1);
+if (replications !== undefined && (args["rules-only"] || scenario.campaign || scenario.bandit))
+  fail(
+    "--replications repeats an experiment scenario through the app: not with --rules-only, a bandit or a campaign.",
+  );
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`;
 
@@ -119,6 +130,11 @@ if (args["rules-only"]) {
   const { runScenarioThroughApp } = await import("../simulator/app-experiment.server");
   const db = prisma();
   try {
+    if (replications !== undefined) {
+      await printCoverage(db, runScenarioThroughApp, replications);
+      await disconnect(db);
+      process.exit(process.exitCode ?? 0);
+    }
     const report = await runScenarioThroughApp(db, scenario, { days, seed });
     const { design } = report;
     console.log(
@@ -151,6 +167,38 @@ if (args["rules-only"]) {
   }
 }
 if (args.out) console.log(`Report written to ${args.out}`);
+
+/** Runs the scenario `runs` times and prints each comparison's coverage of its true lift. */
+async function printCoverage(
+  db: import("../app/db.server").PrismaClient,
+  run: typeof import("../simulator/app-experiment.server").runScenarioThroughApp,
+  runs: number,
+) {
+  const { intervalCoverage } = await import("../simulator/interval-coverage");
+  const reports = [];
+  for (let i = 0; i < runs; i++) {
+    const report = await run(db, scenario!, { days, seed });
+    const misses = report.lifts.filter((l) => l.truthInsideInterval === false).length;
+    console.log(
+      `  run ${String(i + 1).padStart(String(runs).length)}: ${misses} of ${report.lifts.length} intervals missed the truth (${(report.elapsedMs / 1000).toFixed(1)} s)`,
+    );
+    reports.push({ lifts: report.lifts });
+  }
+  const summary = intervalCoverage(reports);
+  console.log(
+    `Coverage of the true lift over ${runs} runs, each a fresh random split (target ≥ ${pct(summary.level)} less two binomial standard errors):`,
+  );
+  for (const c of summary.comparisons)
+    console.log(
+      `  ${c.report.padEnd(10)} ${c.variant.padEnd(22)} ${c.metric.padEnd(10)} ${`${c.inside}/${c.runs}`.padStart(9)} ` +
+        `${pct(c.share).padStart(6)} (± ${pct(c.standardError)})  ${c.met ? "met" : "MISSED"}`,
+    );
+  console.log(
+    `Runs by intervals missed: ${summary.missesPerRun.map((n, k) => `${k}: ${n}`).join(", ")} ` +
+      "(comparisons against one control miss together when that control is off by chance).",
+  );
+  if (summary.comparisons.some((c) => !c.met)) process.exitCode = 1;
+}
 
 /** A launch may have enqueued the metafield sync: close the queues and their shared connection, or Redis keeps the process alive. */
 async function disconnect(db: { $disconnect(): Promise<void> }) {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { seedRandomUuids } from "../tests/support/seeded-uuids";
 import { runCampaignsThroughApp, subjectMatcher, type AppCampaignReport } from "./app-campaign.server";
 import { templateMatcher } from "./campaign-readers.server";
 import { parseScenario } from "./scenario/schema";
@@ -14,6 +15,9 @@ import { parseScenario } from "./scenario/schema";
 
 const db = prisma();
 afterAll(() => db.$disconnect());
+// One fixed random split per campaign (the app salts each afresh): the truth-inside-interval
+// assertions below hold or fail for good, not at the intervals' error rate.
+seedRandomUuids();
 const SHOP = "sim-campaign-test.myshopify.com";
 
 const scenario = parseScenario({

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { seedRandomUuids } from "../tests/support/seeded-uuids";
 import { memberPrograms } from "~/loyalty/services/member-program.server";
 import { runScenarioThroughApp } from "./app-experiment.server";
 import { parseScenario } from "./scenario/schema";
@@ -10,6 +11,13 @@ import { parseScenario } from "./scenario/schema";
 
 const db = prisma();
 afterAll(() => db.$disconnect());
+
+// The app salts each experiment with a random UUID, so every run is a fresh random split and
+// any one run's intervals miss their truth at the intervals' rate (5% each; comparisons against
+// the one holdout miss together). Seeded UUIDs make this file one fixed split, the same in
+// every run (over 400 splits of this scenario each of the four held it in 95–96.5% of them;
+// `npm run sim -- --scenario … --replications N` measures it, simulator/README.md).
+seedRandomUuids();
 
 const rewards = [
   { id: "five-off", pointsCost: 100, valueMinor: 500 },
@@ -109,10 +117,9 @@ describe("a scenario run through the app's experiments", async () => {
       "scenario:triple-points",
     ]);
     for (const l of primary) expect(l.trueLift).not.toBeNull();
-    // Four 95% intervals from one random split (the app salts each experiment afresh): one may
-    // miss its truth by chance, about one run in six; two would be about one in a hundred.
+    // Four 95% intervals from one fixed split: each holds its truth in 95% of splits.
     const outside = primary.filter((l) => !l.truthInsideInterval);
-    expect(outside.length, JSON.stringify(outside)).toBeLessThanOrEqual(1);
+    expect(outside, JSON.stringify(outside)).toEqual([]);
     // The truth sees the scenario's levers: more points, more orders.
     const orders = report.lifts.find(
       (l) => l.metric === "orders" && l.variant === "triple-points" && l.report === "scenario",

@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureBuild } from "../scripts/build";
 import { seedMembersShop } from "./support/members-shop";
-import { scratchDatabase, scratchRedis } from "./support/services";
+import { benchNodeEnv, scratchDatabase, scratchRedis } from "./support/services";
 
 const TARGET_MS = 300;
 const SHOP = "bench-admin.myshopify.com";
@@ -48,7 +48,7 @@ const database = await scratchDatabase(values.keep ? `admin_${members}_${ledger}
 const redis = await scratchRedis();
 // The app reads its settings when first asked: these point it at the scratch services.
 Object.assign(process.env, {
-  NODE_ENV: "production",
+  NODE_ENV: benchNodeEnv(),
   SHOPIFY_API_KEY: "bench-api-key",
   SHOPIFY_API_SECRET: "bench-api-secret",
   SHOPIFY_APP_URL: "http://127.0.0.1:3999",
@@ -290,7 +290,10 @@ await client.connect();
 let failed = false;
 try {
   if (database.existed) console.log(`reusing ${SHOP} in the kept database`);
-  else await seed(client);
+  else {
+    await seed(client);
+    if (values.keep) await database.markComplete();
+  }
   const exposed = await client.query(`SELECT 1 FROM "ExperimentExposure" WHERE shop = $1 LIMIT 1`, [SHOP]);
   if (!exposed.rowCount) await exposeEveryMember(client, new Date());
   await refreshStored();

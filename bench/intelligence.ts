@@ -167,6 +167,7 @@ async function benchScoring(): Promise<boolean> {
     } else {
       const seeding = performance.now();
       data = await writeScoringShop(database.url, shop, counts);
+      if (values.keep) await database.markComplete();
       console.log(
         `wrote ${data.customers.toLocaleString("en-US")} customers (all members) and ${data.orders.toLocaleString("en-US")} orders with refunds, ledger, tier moves, engagement and reviews in ${((performance.now() - seeding) / 1000).toFixed(1)} s (not timed)`,
       );

@@ -27,28 +27,40 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 /**
  * A migrated database named after the benchmark and this process; dropped by stop(). With
  * `keep`, a database named after the benchmark alone that outlives the process (stop() leaves
- * it; `existed` says whether an earlier run left one), so a benchmark can time its part again
- * without writing its data again.
+ * it), so a benchmark can time its part again without writing its data again: `existed` says
+ * an earlier run left one whose data it finished writing (`markComplete()`, a comment on the
+ * database); one left half-written by an interrupted run is dropped and made afresh.
  */
 export async function scratchDatabase(
   bench: string,
   { keep = false } = {},
-): Promise<Service & { existed: boolean; drop: () => Promise<void> }> {
+): Promise<Service & { existed: boolean; drop: () => Promise<void>; markComplete: () => Promise<void> }> {
   const name = keep ? `loyalty_bench_${bench}_kept` : `loyalty_bench_${bench}_${process.pid}`;
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
   const existed =
     keep &&
     (await admin(
-      async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT 1 FROM pg_database d WHERE d.datname = $1 AND shobj_description(d.oid, 'pg_database') = '${COMPLETE}'`,
+            [name],
+          )
+        ).rowCount === 1,
     ));
-  if (!keep) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  if (!existed) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   await ensureDatabase(url.href);
   await migrate(url.href);
   const drop = () =>
     admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
-  return { url: url.href, existed, drop, stop: keep ? async () => {} : drop };
+  const markComplete = () =>
+    admin(async (c) => void (await c.query(`COMMENT ON DATABASE "${name}" IS '${COMPLETE}'`)));
+  return { url: url.href, existed, drop, markComplete, stop: keep ? async () => {} : drop };
 }
+
+/** The comment a kept database carries once its benchmark finished writing its data. */
+const COMPLETE = "bench data complete";
 
 /** A private redis-server on a free port, without persistence. */
 export const scratchRedis = startPrivateRedis;
@@ -71,10 +83,8 @@ export function spawnNode(args: string[], env: Record<string, string>, logFile: 
  * modes run the same code and log the same JSON lines.
  */
 export function appEnv(database: string, redis: string, port: number): Record<string, string> {
-  const emulatorInDotenv =
-    existsSync(".env") && /^\s*SHOPIFY_API_ORIGIN\s*=/m.test(readFileSync(".env", "utf8"));
   return {
-    NODE_ENV: emulatorInDotenv ? "test" : "production",
+    NODE_ENV: benchNodeEnv(),
     SHOPIFY_API_KEY: "bench-api-key",
     SHOPIFY_API_SECRET: BENCH_SECRET,
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
@@ -82,6 +92,13 @@ export function appEnv(database: string, redis: string, port: number): Record<st
     REDIS_URL: redis,
     PORT: String(port),
   };
+}
+
+/** Production, unless the local .env points at the Shopify emulator (`npm run demo` or `sim` writes it), which production refuses. */
+export function benchNodeEnv(): "production" | "test" {
+  const emulatorInDotenv =
+    existsSync(".env") && /^\s*SHOPIFY_API_ORIGIN\s*=/m.test(readFileSync(".env", "utf8"));
+  return emulatorInDotenv ? "test" : "production";
 }
 
 export const BENCH_SECRET = "bench-api-secret";

@@ -273,24 +273,32 @@ async function readPage(
 
 /**
  * How many members match: exact up to EXACT_COUNT_LIMIT, above it the planner's estimate
- * (counting a million rows costs more than the page), which the page says is one.
+ * (counting a million rows costs more than the page), which the page says is one. An exact
+ * count comes with the matching members' ids, which the page then reads from.
  */
 async function countMembers(
   db: PrismaClient,
   where: Prisma.Sql,
-): Promise<{ total: number; estimated: boolean }> {
+): Promise<{ total: number; estimated: boolean; ids?: bigint[] }> {
   const [plan] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>`
     EXPLAIN (FORMAT JSON) SELECT 1 FROM ${MEMBER_FROM} WHERE ${where}`;
   const estimate = Math.round(plan?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0);
   if (estimate <= EXACT_COUNT_LIMIT) {
-    const [row] = await db.$queryRaw<{ n: bigint }[]>`
-      SELECT count(*) AS n FROM (SELECT 1 FROM ${MEMBER_FROM} WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) x`;
-    const n = Number(row?.n ?? 0);
-    if (n <= EXACT_COUNT_LIMIT) return { total: n, estimated: false };
+    const rows = await db.$queryRaw<{ customerId: bigint }[]>`
+      SELECT m."customerId" FROM ${MEMBER_FROM} WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}`;
+    const n = rows.length;
+    if (n <= EXACT_COUNT_LIMIT) return { total: n, estimated: false, ids: rows.map((r) => r.customerId) };
     return { total: Math.max(estimate, n), estimated: true };
   }
   return { total: estimate, estimated: true };
 }
+
+// Why the page reads from the counted ids. A filter's matches are estimated from the
+// column's statistics, which see the tail of a distribution coarsely: "average order over
+// $200" matched 243 of 1,000,000 members where the planner expected thousands, so it walked
+// the joined index in order for the first page's 27 matches and read nearly every member
+// (1.8 s). The ids in hand are an exact count the planner can trust (an array's length), so
+// with them the page is those members fetched by key and sorted: tens of milliseconds.
 
 /** The page's position from the URL: a cursor of the list's sort, or none (the first page). */
 type Position = { after: MemberCursor } | { before: MemberCursor } | null;
@@ -312,10 +320,14 @@ export async function listMembers(
   await refreshOrderStats(db, shop);
   const where = memberWhere(shop, params, context);
   const at = position(params);
-  const [count, page] = await Promise.all([
-    countMembers(db, where),
-    readPage(db, shop, params, where, at.position),
-  ]);
+  const count = await countMembers(db, where);
+  const page = await readPage(
+    db,
+    shop,
+    params,
+    count.ids ? Prisma.sql`${where} AND m."customerId" = ANY(${count.ids}::bigint[])` : where,
+    at.position,
+  );
   let { total, estimated } = count;
   // The first page with nothing after it is the whole list: then the total is known
   // whatever the estimate said.

@@ -5,11 +5,12 @@
 // with line items) polled to completion, their JSONL streamed over HTTP into the mirror
 // with UNNEST upserts, then the ledger replay credits history under the program's rules.
 // The clock runs from starting the run to the run completing (the emulator's export is
-// inside it, as Shopify's would be). Target: <= 120 s.
+// inside it, as Shopify's would be). Target: <= 60 s (issue 18's, twice the first target's
+// speed of 120 s); exits 1 when missed.
 // The emulator and its store live in a worker thread (support/backfill-shop.ts); the
 // process CPU printed covers both threads.
 import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import pg from "pg";
 import { parseArgs } from "node:util";
 import { backfillEmulator } from "./support/backfill-shop";
@@ -32,7 +33,7 @@ const CUSTOMERS = Number(args.customers ?? Math.max(1, Math.round(ORDERS / 5)));
 const PRODUCTS = Number(args.products);
 const HISTORY_EARNS = args["history-earns"] !== "false";
 const SHOP = "bench-backfill.myshopify.com";
-const TARGET_S = 120;
+const TARGET_S = 60;
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -67,6 +68,7 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
   let phaseStarted = { wall: performance.now(), cpu: process.cpuUsage(), pg: 0 };
   const rows: string[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let startedPg = 0;
   const pgCpu = () => [...backendCpu.values()].reduce((a, b) => a + b, 0);
   const poll = async () => {
     if (lost) return;
@@ -94,6 +96,8 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
   return {
     async start() {
       await client.connect();
+      await poll();
+      startedPg = pgCpu();
       const tick = () => {
         timer = setTimeout(() => void poll().then(tick, () => (lost = true)), sample ? 250 : 1000);
       };
@@ -114,6 +118,8 @@ function phaseMeter(databaseUrl: string, sample: boolean) {
       phase = next;
       phaseStarted = { wall: performance.now(), cpu: process.cpuUsage(), pg: pgNow };
     },
+    /** CPU seconds of the scratch database's backends since the meter started. */
+    postgresCpuSeconds: () => pgCpu() - startedPg,
     async stop() {
       clearTimeout(timer);
       await client.end().catch(() => undefined);
@@ -200,6 +206,7 @@ async function main() {
     const meter = phaseMeter(database.url, args.sample);
     await meter.start();
     const cpuBefore = process.cpuUsage();
+    const emulatorCpuBefore = await emulator.cpuSeconds();
     const started = performance.now();
     const marks: string[] = [];
     let lastPhase = "";
@@ -234,6 +241,7 @@ async function main() {
       clearInterval(phaseTimer);
     }
     const seconds = (performance.now() - started) / 1000;
+    const emulatorCpu = (await emulator.cpuSeconds()) - emulatorCpuBefore;
     await meter.mark("done");
     console.log(await meter.stop());
     const cpu = process.cpuUsage(cpuBefore);
@@ -255,11 +263,23 @@ async function main() {
       `CPU of this process (emulator export + app): ${cpuSeconds.toFixed(1)} s, ` +
         `${((cpuSeconds * 1e6) / ORDERS).toFixed(0)} µs per order; machine load average ${load}`,
     );
+    // What the wall time cannot go below on this machine: the app's CPU and its database's,
+    // spread perfectly over every core (the emulator's export is Shopify's work, elsewhere in production).
+    const appCpu = cpuSeconds - emulatorCpu;
+    const pgCpu = meter.postgresCpuSeconds();
+    const cores = availableParallelism();
+    console.log(
+      `CPU in all: app ${appCpu.toFixed(1)} s + PostgreSQL ${pgCpu.toFixed(1)} s + emulator thread (Shopify's export) ` +
+        `${emulatorCpu.toFixed(1)} s = ${(appCpu + pgCpu + emulatorCpu).toFixed(1)} s over ${seconds.toFixed(1)} s ` +
+        `(${((appCpu + pgCpu + emulatorCpu) / seconds).toFixed(2)} of ${cores} cores); the app and PostgreSQL alone ` +
+        `need at least ${((appCpu + pgCpu) / cores).toFixed(1)} s on ${cores} cores`,
+    );
     console.log(describeHostSpeed("before", speedBefore));
     console.log(describeHostSpeed("after", await hostSpeed(database.url)));
     if (done.status !== "completed" || orders !== ORDERS)
       throw new Error("the backfill did not load every order");
     console.log(`backfill: ${seconds.toFixed(1)} s (target <= ${TARGET_S} s)`);
+    if (seconds > TARGET_S) process.exitCode = 1;
   } finally {
     await db.$disconnect();
     await emulator.close();

@@ -165,10 +165,13 @@ export type EmulatorReady = {
   seededMs: number;
 };
 
-/** Starts the emulator thread with `shops` seeded and installed; close() ends it. */
+/**
+ * Starts the emulator thread with `shops` seeded and installed; close() ends it. cpuSeconds()
+ * is the CPU the thread has used so far (Shopify's side of a backfill: building the exports).
+ */
 export async function backfillEmulator(
   shops: BackfillShop[],
-): Promise<EmulatorReady & { close(): Promise<void> }> {
+): Promise<EmulatorReady & { close(): Promise<void>; cpuSeconds(): Promise<number> }> {
   const worker = new Worker(new URL(import.meta.url), { workerData: { backfillShops: shops } });
   const ready = await new Promise<EmulatorReady>((resolve, reject) => {
     worker.once("message", resolve);
@@ -177,6 +180,11 @@ export async function backfillEmulator(
   });
   return {
     ...ready,
+    cpuSeconds: async () => {
+      const answer = new Promise<number>((resolve) => worker.once("message", resolve));
+      worker.postMessage("cpu");
+      return answer;
+    },
     close: async () => {
       worker.postMessage("close");
       await new Promise((resolve) => worker.once("exit", resolve));
@@ -199,7 +207,12 @@ async function emulatorMain(shops: BackfillShop[]) {
   const seededMs = performance.now() - seeded;
   const tokens: Record<string, string> = {};
   for (const shop of shops) tokens[shop.domain] = await installApp(emulator, shop.domain);
-  parentPort!.once("message", () => {
+  parentPort!.on("message", (message) => {
+    if (message === "cpu") {
+      const { user, system } = process.threadCpuUsage();
+      parentPort!.postMessage((user + system) / 1e6);
+      return;
+    }
     void emulator.close().then(() => process.exit(0));
   });
   parentPort!.postMessage({ url: emulator.url, tokens, seededMs } satisfies EmulatorReady);

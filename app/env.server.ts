@@ -24,6 +24,9 @@ const schema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORT: z.coerce.number().int().positive().default(3000),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().max(256).default(8),
+    // The worker process's nice value: on a machine it shares with the web process, a higher
+    // one lets storefront and admin requests take a core first (docs/scaling.md, ADR 0061).
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
     // Connections of the process's Prisma pool (the node-postgres pools beside it are fixed
     // and small: docs/scaling.md counts a process's connections).
     DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),

@@ -19,6 +19,8 @@ describe("parseEnv", () => {
     expect(env.SHOPIFY_API_ORIGIN).toBeUndefined();
     expect(env.DATABASE_POOL_MAX).toBe(10);
     expect(env.WEB_REUSE_PORT).toBe("0");
+    expect(env.WORKER_NICE).toBe(0);
+    expect(parseEnv({ ...valid, WORKER_NICE: "10" }).WORKER_NICE).toBe(10);
   });
 
   it.each([
@@ -29,6 +31,8 @@ describe("parseEnv", () => {
     ["WEBHOOK_RETENTION_DAYS", "1", /WEBHOOK_RETENTION_DAYS is invalid: must be at least 3 days/],
     ["DATABASE_POOL_MAX", "1", /DATABASE_POOL_MAX is invalid/],
     ["WEB_REUSE_PORT", "yes", /WEB_REUSE_PORT is invalid: must be 0 or 1/],
+    ["WORKER_NICE", "20", /WORKER_NICE is invalid/],
+    ["WORKER_NICE", "-5", /WORKER_NICE is invalid/],
   ])("names %s when it is wrong", (name, value, message) => {
     expect(() => parseEnv({ ...valid, [name]: value })).toThrow(message);
     expect(() => parseEnv({ ...valid, [name]: value })).toThrow(EnvError);

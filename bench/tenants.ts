@@ -25,7 +25,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { loadavg, setPriority, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
@@ -55,7 +55,7 @@ const { values: args } = parseArgs({
     /** Customers of each quiet shop (shop 2 has 25 times as many). */
     customers: { type: "string", default: "10" },
     contrast: { type: "boolean", default: false },
-    /** The worker process's nice value (0–19): on one machine, the web process's CPU comes first. */
+    /** The worker's WORKER_NICE (0–19): on one machine, the web process's CPU comes first. */
     "worker-nice": { type: "string", default: "0" },
   },
 });
@@ -321,8 +321,11 @@ async function main() {
     const processEnv = { ...env, LOG_LEVEL: "info", TENANT_FAIRNESS: fairness };
     app = await startApp(processEnv, logs.app);
     const mark = readFileSync(logs.worker, { flag: "a+" }).length;
-    worker = spawnNode(["--import", "tsx", "workers/main.ts"], processEnv, logs.worker);
-    if (WORKER_NICE > 0) setPriority(worker.pid!, WORKER_NICE);
+    worker = spawnNode(
+      ["--import", "tsx", "workers/main.ts"],
+      { ...processEnv, WORKER_NICE: String(WORKER_NICE) },
+      logs.worker,
+    );
     const ready = Date.now() + 60_000;
     while (!readFileSync(logs.worker, "utf8").slice(mark).includes("Workers started")) {
       if (worker.exitCode !== null || Date.now() > ready)

@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { prisma } from "~/db.server";
 import { env, EnvError } from "~/env.server";
 import { logger, scrubConsole } from "~/logger.server";
@@ -11,6 +12,11 @@ async function main() {
   const config = env();
   scrubConsole();
   const log = logger();
+  if (config.WORKER_NICE > 0) {
+    // Lowering one's own priority needs no privilege.
+    setPriority(config.WORKER_NICE);
+    log.info({ nice: config.WORKER_NICE }, "Worker CPU priority lowered");
+  }
   const connection = createRedis(config.REDIS_URL);
   const db = prisma();
   // Signal handlers go in before start-up finishes: a SIGTERM that arrives while workers

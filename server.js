@@ -42,6 +42,13 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// Idle keep-alive connections stay open longer than a load balancer's idle timeout (AWS ALB
+// 60 s by default): with Node's default 5 s the server could close a connection just as the
+// balancer or a client sends the next request on it, which fails as a reset (a 502 at the
+// balancer, an unacknowledged webhook that Shopify retries). headersTimeout must exceed it.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
 // WEB_REUSE_PORT=1: several web processes on one machine bind the same port (SO_REUSEPORT)
 // and the kernel spreads new connections over them; each process is whole on its own
 // (docs/scaling.md), so one can be restarted while the others answer.

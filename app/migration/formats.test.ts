@@ -64,6 +64,16 @@ describe("rows", () => {
     });
   });
 
+  it("refuses a file holding NUL, naming its row, as PostgreSQL would refuse the text", () => {
+    expect(parseCsv("email,points\na@b.co,1\nc@d.co,2\u0000\n")).toEqual({
+      error:
+        "Row 3 holds a character that can't be stored (U+0000, NUL); remove it and upload the file again.",
+    });
+    expect(parseCsv("em\u0000ail,points\na@b.co,1\n")).toMatchObject({
+      error: expect.stringMatching(/^Row 1 /),
+    });
+  });
+
   it("says what is wrong with each row", () => {
     const file = parseCsv(
       "email,points,lifetime\nA@B.co,10,20\n,5,\nnot-an-email,5,\nx@y.co,ten,\nz@y.co,-3,\na@b.co,1,\n",

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { isStorableText } from "~/db/storable-text";
 import type { ColumnMapping, MigrationField } from "./formats";
 
 // A CSV export read into rows, and each row checked. Rows are numbered as a spreadsheet
@@ -26,6 +27,12 @@ export function parseCsv(text: string): ParsedFile | { error: string } {
   if (data.length === 0) return { error: "The file has a header but no customer rows." };
   if (data.length > MAX_ROWS)
     return { error: `The file has ${data.length} rows; split it into files of at most ${MAX_ROWS}.` };
+  // PostgreSQL stores no NUL (U+0000): a file holding one is refused by row, before anything is written.
+  const unstorable = [headers, ...data].findIndex((cells) => cells.some((cell) => !isStorableText(cell)));
+  if (unstorable >= 0)
+    return {
+      error: `Row ${unstorable + 1} holds a character that can't be stored (U+0000, NUL); remove it and upload the file again.`,
+    };
   return { headers: headers.map((h) => h.trim()), rows: data.map((cells, i) => ({ line: i + 2, cells })) };
 }
 

@@ -136,6 +136,21 @@ describe("what it answers", () => {
     expect(await db.dataImport.count({ where: { shop: SHOP, source: "api", status: "completed" } })).toBe(2);
   });
 
+  it("refuses a body holding NUL or an unpaired surrogate with 422 naming where, and writes nothing", async () => {
+    for (const [bad, where] of [
+      [review({ body: "Keeps coffee\u0000 hot" }), "reviews.0.body"],
+      [review({ title: "Lovely \uD83D" }), "reviews.0.title"],
+    ] as const) {
+      const answer = await post(JSON.stringify({ reviews: [bad] }));
+      expect(answer.status).toBe(422);
+      expect(((await answer.json()) as { error: string }).error).toBe(
+        `${where}: Can't hold the character U+0000 or an unpaired surrogate.`,
+      );
+    }
+    expect(await db.productReview.count()).toBe(0);
+    expect(await db.dataImport.count()).toBe(0);
+  });
+
   it("stores the valid rows and answers 422 with the bad ones by number", async () => {
     const body = JSON.stringify({
       reviews: [review(), review({ id: "r2", rating: 0 }), review({ id: "r3", date: "soon" })],

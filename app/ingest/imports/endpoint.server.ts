@@ -1,3 +1,4 @@
+import { UNSTORABLE_MESSAGE, unstorablePaths } from "~/db/storable-text";
 import { z } from "zod";
 import type { PrismaClient } from "~/db.server";
 import { BODY_LIMITS, PayloadTooLarge, readBody } from "~/request-body.server";
@@ -55,6 +56,12 @@ export async function handleImportRequest(
   } catch {
     return answer(400, { error: "The body is not JSON." });
   }
+  // PostgreSQL stores no NUL and jsonb no unpaired surrogate: refused whole, before any row is written.
+  const unstorable = unstorablePaths(json)[0];
+  if (unstorable)
+    return answer(422, {
+      error: `${unstorable.length ? unstorable.join(".") : "The body"}: ${UNSTORABLE_MESSAGE}`,
+    });
   const parsed = bodySchema(key).safeParse(json);
   if (!parsed.success)
     return answer(400, {

@@ -44,7 +44,16 @@ export async function startPrivateRedis(options: { port?: number } = {}): Promis
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}/0`;
-  const stop = () => stopChild(child);
+  // A process that ends without stopping it (an error before its try/finally, process.exit)
+  // takes its redis-server along rather than leaving it listening.
+  const orphanGuard = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  process.once("exit", orphanGuard);
+  const stop = () => {
+    process.removeListener("exit", orphanGuard);
+    return stopChild(child);
+  };
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on("error", () => undefined); // refused until the server listens
   try {

@@ -1,7 +1,6 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { Banner, BlockStack, Link, Page } from "@shopify/polaris";
 import { ComparisonCard } from "~/admin/dashboard/ComparisonCard";
 import { CostCard } from "~/admin/dashboard/CostCard";
@@ -15,8 +14,6 @@ import { prisma } from "../db.server";
 import { env } from "../env.server";
 import { readForm } from "../request-body.server";
 import { authenticate, recordShopInstall } from "../shopify.server";
-
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Optimizer" }];
 

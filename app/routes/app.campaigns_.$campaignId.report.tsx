@@ -1,13 +1,10 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { Layout, Page } from "@shopify/polaris";
 import { CampaignReport } from "~/admin/campaigns/CampaignReport";
 import { loadCampaignReportPage } from "~/admin/campaigns/report.server";
 import { prisma } from "~/db.server";
 import { authenticate } from "~/shopify.server";
-
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 export const meta: MetaFunction = () => [{ title: "Campaign report · Loyalty Optimizer" }];
 

@@ -1,12 +1,5 @@
-import {
-  data,
-  type ActionFunctionArgs,
-  type LinksFunction,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -36,8 +29,6 @@ import { prisma } from "~/db.server";
 import { readForm } from "~/request-body.server";
 import { authenticate } from "~/shopify.server";
 import { FiguresFreshness } from "~/admin/experiments/FiguresFreshness";
-
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 export const meta: MetaFunction = () => [{ title: "Experiment · Loyalty Optimizer" }];
 

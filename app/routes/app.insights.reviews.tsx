@@ -1,13 +1,6 @@
-import {
-  data,
-  type ActionFunctionArgs,
-  type LinksFunction,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { BlockStack, InlineGrid, Layout, Page } from "@shopify/polaris";
-import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import {
   loadReviewSentimentPage,
   recomputeSentimentFromForm,
@@ -29,8 +22,6 @@ import { authenticate } from "~/shopify.server";
 import { useRevalidateWhile } from "~/admin/components/revalidate-while";
 
 export const meta: MetaFunction = () => [{ title: "Review sentiment · Loyalty Optimizer" }];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return loadReviewSentimentPage(prisma(), session.shop);

@@ -2,6 +2,7 @@ import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { env } from "../env.server";
@@ -10,7 +11,12 @@ import { emulatorAppBridgeUrl } from "../shopify/emulator-frame.server";
 import { exchangeForUser, rawSessionToken, rememberStaff } from "../shopify/staff.server";
 import { prisma } from "../db.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+// Polaris for every admin page, and polaris-viz's for the charts on many of them (a chart's
+// legend, tooltips and axes draw unstyled without it), once here rather than per page.
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: polarisVizStyles },
+];
 
 // Every page under /app is embedded in Shopify admin. In emulator mode App Bridge comes
 // from the emulator's stand-in, which hands out the emulator's session tokens; otherwise

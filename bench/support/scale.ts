@@ -68,11 +68,15 @@ export function scaleLine(
   n: number,
   one: number,
   many: number,
+  /** How the processes were held (bench/support/cpu-limit.ts), when they were. */
+  held?: string,
 ) {
   const ratio = many / one;
   const target = n * SCALE_TARGET;
   return {
     ok: ratio >= target,
-    line: `${what} ${n} ${units} / 1 ${unit}: ${ratio.toFixed(2)}× (target >= ${target.toFixed(1)}×)`,
+    line:
+      `${what} ${n} ${units} / 1 ${unit}${held ? `, ${held}` : ""}: ` +
+      `${ratio.toFixed(2)}× (target >= ${target.toFixed(1)}×)`,
   };
 }

@@ -461,4 +461,41 @@ describe("order batch", () => {
     for (const m of members)
       expect(await rebuildMemberBalances(db, BATCHED, m.customerId, { fix: false })).toEqual([]);
   });
+
+  it("a batch told not to wait for the shop's turn claims nothing while another batch has it", async () => {
+    const [ana] = w.store.addCustomers(PER_ROW, [
+      { email: "ana@example.com", firstName: "Ana", updatedAt: t(-600) },
+    ]);
+    const [a1] = w.store.addOrders(PER_ROW, [
+      {
+        customerId: ana!.id,
+        financialStatus: "PAID",
+        createdAt: t(0),
+        updatedAt: t(1),
+        lineItems: [{ title: "Item", quantity: 1, unitPrice: "20" }],
+      },
+    ]);
+    const now = () => NOW;
+    for (const id of await record(BATCHED, [{ ...w.customer(ana!), topic: "customers/create" }]))
+      await processWebhookEvent(db, id, { now });
+    const [row] = await record(BATCHED, [w.order("orders/paid", a1!, {}, { customer: ana })]);
+    const pool = batchPool(databaseUrlOf(db)!);
+    const holder = await pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        shopBatchLockKey(BATCHED),
+      ]);
+      const busy = await processOrderBatch(pool, BATCHED, row!, NOW, { turn: "try" });
+      expect(busy).toEqual({ processed: new Set(), deferred: new Set(), newest: null, busy: true });
+      expect((await db.webhookEvent.findUniqueOrThrow({ where: { id: row! } })).status).toBe("received");
+      await holder.query("COMMIT");
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      holder.release();
+    }
+    const done = await processOrderBatch(pool, BATCHED, row!, NOW, { turn: "try" });
+    expect(done.busy).toBeUndefined();
+    expect([...done.processed]).toEqual([row]);
+  });
 });

@@ -117,6 +117,8 @@ export interface BatchResult {
   deferred: Set<string>;
   /** When the newest row the batch claimed was received (null: it claimed none). */
   newest: Date | null;
+  /** Another transaction had the shop's turn and the batch was told not to wait for it (`turn: "try"`): nothing claimed. */
+  busy?: true;
 }
 
 /**
@@ -138,6 +140,12 @@ export interface BatchOptions {
   after?: Date;
   /** Told which rows the transaction holds, as soon as it holds them. */
   onClaim?: (ids: string[]) => void;
+  /**
+   * "wait" (the default) waits for the shop's turn while another batch of the shop runs;
+   * "try" returns at once with `busy` instead, so a worker process can use the time for
+   * other shops (app/webhooks/batch-dispatch.server.ts).
+   */
+  turn?: "wait" | "try";
 }
 
 export async function processOrderBatch(
@@ -176,7 +184,13 @@ async function applyBatch(
   // batch holding their row); this lock makes it so across processes. Taken before the
   // claim, so the next batch claims the rows after this one's. Other shops' batches run
   // beside it; scale-out multiplies shops, not one shop's order stream (docs/scaling.md).
-  await c.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [shopBatchLockKey(shop)]);
+  if (options.turn === "try") {
+    const { rows: turn } = await c.query<{ ok: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok`,
+      [shopBatchLockKey(shop)],
+    );
+    if (!turn[0]!.ok) return { processed: new Set(), deferred: new Set(), newest: null, busy: true };
+  } else await c.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [shopBatchLockKey(shop)]);
   const claimed = await claimRows(c, shop, first, options);
   options.onClaim?.(claimed.map((r) => r.id));
   const newest = claimed.at(-1)?.receivedAt ?? null;

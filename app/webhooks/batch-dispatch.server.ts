@@ -38,6 +38,23 @@ function rememberProcessed(ids: Iterable<string>) {
   }
 }
 
+/**
+ * Learns in one query which of a job's rows are processed already (by a batch of another
+ * worker process, most often: batches claim up to BATCH_LIMIT rows ahead of the jobs), so
+ * their rows finish without a look-up each. Processed is final, so remembering it is safe.
+ */
+export async function learnProcessed(eventIds: readonly string[], pool: pg.Pool = batchPool()) {
+  const unknown = eventIds.filter(
+    (id) => !recentlyProcessed.has(id) && !previouslyProcessed.has(id) && !inFlight.has(id),
+  );
+  if (unknown.length < 2) return;
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($1::uuid[]) AND "status" = 'processed'`,
+    [unknown],
+  );
+  rememberProcessed(rows.map((r) => r.id));
+}
+
 export type BatchProcessOptions = ProcessOptions & { pool?: pg.Pool; batchLimit?: number };
 
 export async function processWebhookJob(
@@ -50,6 +67,7 @@ export async function processWebhookJob(
   /** The shop whose batch slot this job holds. */
   let slot: string | undefined;
   let attempts = 0;
+  let busyTries = 0;
   try {
     // A batch in this process holds the row: wait for it rather than for the row lock.
     // Otherwise wait for a batch slot (a few large batches beat many small ones that
@@ -79,6 +97,15 @@ export async function processWebhookJob(
         continue;
       }
       const outcome = await runBatch(db, pool, row, eventId, options);
+      if (outcome === "busy") {
+        // Another worker process's batch has the shop's turn, and may take this row. Wait a
+        // little, keeping the shop's slot but not a share of this process's batches (other
+        // shops' batches run meanwhile), then look at the row again (ADR 0062).
+        slots.park();
+        await new Promise((r) => setTimeout(r, turnBackoff(busyTries++)));
+        await slots.unpark(slot);
+        continue;
+      }
       if (outcome !== "not-claimed") return outcome;
       // Another batch took the row between the look and the claim: wait for that one instead.
       slots.release(slot);
@@ -96,6 +123,15 @@ export async function processWebhookJob(
  * waiting on it), four in all (the batch pool's connections).
  */
 export const MAX_BATCHES_PER_SHOP = 1;
+
+/**
+ * Milliseconds a batch waits before trying the shop's turn again after finding another
+ * process's batch holding it: 20, 40, 80, then 150 (batches of 1,000 rows take 0.2–2 s).
+ * Jittered so the processes waiting on one shop do not try in step.
+ */
+export function turnBackoff(tries: number, random: () => number = Math.random): number {
+  return Math.min(150, 20 * 2 ** tries) * (0.75 + random() / 2);
+}
 export const MAX_BATCHES = 4;
 const slots = new BatchSlots(MAX_BATCHES_PER_SHOP, MAX_BATCHES);
 
@@ -105,7 +141,7 @@ async function runBatch(
   row: { shop: string },
   eventId: string,
   options: BatchProcessOptions,
-): Promise<ProcessOutcome | "not-claimed"> {
+): Promise<ProcessOutcome | "not-claimed" | "busy"> {
   const now = (options.now ?? (() => new Date()))();
   let settle!: (result: BatchResult | null) => void;
   const done = new Promise<BatchResult | null>((resolve) => (settle = resolve));
@@ -116,6 +152,7 @@ async function runBatch(
       limit: options.batchLimit,
       exclude: suspects,
       after: claimedUpTo.get(row.shop),
+      turn: "try",
       onClaim: (ids) => {
         for (const id of ids) {
           claimed.push(id);
@@ -137,6 +174,7 @@ async function runBatch(
     for (const id of claimed) inFlight.delete(id);
     settle(result);
   }
+  if (result?.busy) return "busy";
   if (result?.processed.has(eventId)) return "processed";
   if (result && !claimed.includes(eventId)) return "not-claimed";
   // Left for the per-row path, or the batch failed.

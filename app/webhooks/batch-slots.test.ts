@@ -36,4 +36,42 @@ describe("BatchSlots", () => {
     expect(started).toBe(3);
     expect(slots.busy).toBe(2);
   });
+
+  it("lets other shops use a parked batch's share of the total, while its shop stays at its cap", async () => {
+    const slots = new BatchSlots(1, 2);
+    const started: string[] = [];
+    const start = (shop: string) => void slots.acquire(shop).then(() => started.push(shop));
+    start("a");
+    start("b");
+    start("a");
+    start("c");
+    await tick();
+    expect(started).toEqual(["a", "b"]);
+    // a's batch waits for another process's batch of its shop: c runs meanwhile, a's second does not.
+    slots.park();
+    await tick();
+    expect(started).toEqual(["a", "b", "c"]);
+    let resumed = false;
+    void slots.unpark("a").then(() => (resumed = true));
+    await tick();
+    expect(resumed).toBe(false);
+    slots.release("b");
+    await tick();
+    // The parked batch gets b's share before a's second batch (its shop is still at its cap).
+    expect(resumed).toBe(true);
+    expect(started).toEqual(["a", "b", "c"]);
+    slots.release("a");
+    await tick();
+    expect(started).toEqual(["a", "b", "c", "a"]);
+    expect(slots.busy).toBe(2);
+  });
+
+  it("gives a parked batch its share back at once when one is free", async () => {
+    const slots = new BatchSlots(1, 4);
+    await slots.acquire("a");
+    slots.park();
+    expect(slots.busy).toBe(0);
+    await slots.unpark("a");
+    expect(slots.busy).toBe(1);
+  });
 });

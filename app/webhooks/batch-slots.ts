@@ -3,12 +3,16 @@
 // `total` in all (the batch pool's connections). Batches of different shops take no common
 // lock, so many small shops run side by side, and one shop's flash sale never holds more
 // than `perShop` of the slots (docs/decisions/0059-tenant-fair-queues.md). Waiters are
-// served in arrival order, skipping those whose shop is at its cap.
+// served in arrival order, skipping those whose shop is at its cap. A batch waiting for
+// another worker process's batch of its shop parks: it keeps its shop's slot (this process
+// still runs one batch of the shop at a time) and gives its share of the total to other
+// shops meanwhile (ADR 0062).
 
 export class BatchSlots {
   private running = 0;
   private readonly byShop = new Map<string, number>();
-  private readonly waiting: { shop: string; resolve: () => void }[] = [];
+  /** `parked`: holds its shop's slot already and waits for a share of the total only. */
+  private readonly waiting: { shop: string; parked: boolean; resolve: () => void }[] = [];
 
   constructor(
     readonly perShop: number,
@@ -33,7 +37,7 @@ export class BatchSlots {
       this.take(shop);
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push({ shop, resolve }));
+    await new Promise<void>((resolve) => this.waiting.push({ shop, parked: false, resolve }));
   }
 
   release(shop: string) {
@@ -41,14 +45,37 @@ export class BatchSlots {
     const left = (this.byShop.get(shop) ?? 1) - 1;
     if (left > 0) this.byShop.set(shop, left);
     else this.byShop.delete(shop);
+    this.serve();
+  }
+
+  /** Gives the slot's share of the total to others while keeping the shop's; `unpark` takes a share back. */
+  park() {
+    this.running--;
+    this.serve();
+  }
+
+  /**
+   * Resolves once the parked slot has a share of the total again. A free share now wrongs no
+   * waiter: after every release and park the waiters that could run have been started.
+   */
+  async unpark(shop: string): Promise<void> {
+    if (this.running < this.total) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push({ shop, parked: true, resolve }));
+  }
+
+  private serve() {
     for (let i = 0; i < this.waiting.length && this.running < this.total;) {
       const next = this.waiting[i]!;
-      if (!this.free(next.shop)) {
+      if (!next.parked && !this.free(next.shop)) {
         i++;
         continue;
       }
       this.waiting.splice(i, 1);
-      this.take(next.shop);
+      if (next.parked) this.running++;
+      else this.take(next.shop);
       next.resolve();
     }
   }

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 import type { PrismaClient } from "~/db.server";
-import { processWebhookJob } from "~/webhooks/batch-dispatch.server";
+import { learnProcessed, processWebhookJob } from "~/webhooks/batch-dispatch.server";
 import { parseJobData, QUEUE } from "~/jobs/definitions";
 import { eachLimited } from "~/jobs/each-limited";
 import type { ProcessOutcome } from "~/webhooks/process.server";
@@ -19,6 +19,7 @@ export function webhooksProcessor(db: PrismaClient) {
         job.name,
         job.data,
       );
+      await learnProcessed(eventIds);
       return {
         outcomes: await processGroup(eventIds, (eventId) => processWebhookJob(db, eventId, { finalAttempt })),
       };

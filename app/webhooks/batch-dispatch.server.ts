@@ -123,6 +123,8 @@ export async function processWebhookJob(
  * waiting on it), four in all (the batch pool's connections).
  */
 export const MAX_BATCHES_PER_SHOP = 1;
+export const MAX_BATCHES = 4;
+const slots = new BatchSlots(MAX_BATCHES_PER_SHOP, MAX_BATCHES);
 
 /**
  * Milliseconds a batch waits before trying the shop's turn again after finding another
@@ -132,8 +134,6 @@ export const MAX_BATCHES_PER_SHOP = 1;
 export function turnBackoff(tries: number, random: () => number = Math.random): number {
   return Math.min(150, 20 * 2 ** tries) * (0.75 + random() / 2);
 }
-export const MAX_BATCHES = 4;
-const slots = new BatchSlots(MAX_BATCHES_PER_SHOP, MAX_BATCHES);
 
 async function runBatch(
   db: PrismaClient,

@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
   },
 });
 const limiter = cpuLimitOption(args["cpu-limit"]);
+/** "held to 0.25 of a core each (…)" when --cpu-limit is given. */
+const held = limiter ? describeCpuLimit(limiter.cores) : undefined;
 const WEB = Number(args.web);
 if (!Number.isInteger(WEB) || WEB < 1 || WEB > 16) {
   console.error("--web must be a whole number from 1 to 16");
@@ -208,9 +210,7 @@ function describePhase(p: PhaseResult): string[] {
   const { run, seconds } = p;
   const statuses = [...run.statuses].map(([s, n]) => `${s || "error"}×${n}`).join(", ");
   const appMs = p.appCpuMs.reduce((a, b) => a + b, 0);
-  const name =
-    `${p.web} web process${p.web > 1 ? "es on one port" : ""}` +
-    (limiter ? ` (${describeCpuLimit(limiter.cores)})` : "");
+  const name = `${p.web} web process${p.web > 1 ? "es on one port" : ""}` + (held ? ` (${held})` : "");
   return [
     `${name}: ${run.ok + run.failed} deliveries in ${seconds.toFixed(1)} s (${statuses}): ` +
       `${Math.round(run.ok / seconds)} webhooks/s; latency p50 ${percentile(run.latencies, 50).toFixed(1)} ms, ` +
@@ -296,7 +296,7 @@ async function main() {
     if (limiter)
       console.log(
         `intake: ${Math.round(rate)} webhooks/s, p99 ${p99.toFixed(1)} ms, web processes ` +
-          `${describeCpuLimit(limiter.cores)}: a scale-out run; the speed targets ` +
+          `${held}: a scale-out run; the speed targets ` +
           `(>= ${TARGET_RATE} webhooks/s, p99 < ${TARGET_P99_MS} ms) are measured without --cpu-limit`,
       );
     else {
@@ -311,14 +311,7 @@ async function main() {
         `intake with ${WEB} web processes on one port: ${Math.round(manyRate)} webhooks/s, ` +
           `p99 ${percentile(many.run.latencies, 99).toFixed(1)} ms`,
       );
-      const scale = scaleLine(
-        "intake",
-        ["web process", "web processes"],
-        WEB,
-        rate,
-        manyRate,
-        limiter ? describeCpuLimit(limiter.cores) : undefined,
-      );
+      const scale = scaleLine("intake", ["web process", "web processes"], WEB, rate, manyRate, held);
       console.log(scale.line);
       if (!scale.ok) process.exitCode = 1;
     }

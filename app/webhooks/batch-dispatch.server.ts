@@ -28,6 +28,8 @@ let recentlyProcessed = new Set<string>();
 let previouslyProcessed = new Set<string>();
 const RECENT_GENERATION = 100_000;
 
+const knownProcessed = (id: string) => recentlyProcessed.has(id) || previouslyProcessed.has(id);
+
 function rememberProcessed(ids: Iterable<string>) {
   for (const id of ids) {
     if (recentlyProcessed.size >= RECENT_GENERATION) {
@@ -44,9 +46,7 @@ function rememberProcessed(ids: Iterable<string>) {
  * their rows finish without a look-up each. Processed is final, so remembering it is safe.
  */
 export async function learnProcessed(eventIds: readonly string[], pool: pg.Pool = batchPool()) {
-  const unknown = eventIds.filter(
-    (id) => !recentlyProcessed.has(id) && !previouslyProcessed.has(id) && !inFlight.has(id),
-  );
+  const unknown = eventIds.filter((id) => !knownProcessed(id) && !inFlight.has(id));
   if (unknown.length < 2) return;
   const { rows } = await pool.query<{ id: string }>(
     `SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($1::uuid[]) AND "status" = 'processed'`,
@@ -73,7 +73,7 @@ export async function processWebhookJob(
     // Otherwise wait for a batch slot (a few large batches beat many small ones that
     // queue on each other's locks), then look again: the batch before may have taken it.
     for (;;) {
-      if (recentlyProcessed.has(eventId) || previouslyProcessed.has(eventId)) return "already-processed";
+      if (knownProcessed(eventId)) return "already-processed";
       const pending = inFlight.get(eventId);
       if (pending) {
         const result = await pending;

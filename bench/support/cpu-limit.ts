@@ -5,8 +5,9 @@ import { CORES } from "./scale";
 // Holding each of a benchmark's app processes to a fixed share of a core, as if each ran on a
 // machine of its own with that much CPU, so a scale-out ratio can be measured on a host with
 // fewer idle cores than the processes need (ADR 0062). The kernel's CPU controller does it: a
-// control group per process with a quota of `cores` × 10 ms of CPU every 10 ms (short periods: a throttled process stalls for at most a few milliseconds, not tens) (cgroup v2's
-// cpu.max, v1's cpu.cfs_quota_us). PostgreSQL, Redis and the load generator stay outside,
+// control group per process with a quota of `cores` × 10 ms of CPU every 10 ms (cgroup v2's
+// cpu.max, v1's cpu.cfs_quota_us; short periods, so a throttled process stalls for a few
+// milliseconds at a time, not tens). PostgreSQL, Redis and the load generator stay outside,
 // sharing the host as a managed database and cache would be shared. Needs Linux, root and a
 // mounted CPU controller; `cpuLimiter` says which is missing otherwise.
 

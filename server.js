@@ -4,7 +4,9 @@
 // loaders included, and one access line through the app's logger), and POST /webhooks is
 // answered directly by the app's intake (app/webhooks/intake.server.ts), skipping Express
 // and the Fetch API round trip that Remix makes for every request. Webhooks are most of
-// this app's traffic (docs/decisions/0007-webhook-fast-path.md).
+// this app's traffic (docs/decisions/0007-webhook-fast-path.md); the storefront's app proxy
+// requests (/proxy/status and the rest) are the next, and skip them the same way
+// (app/storefront/proxy-node.server.ts, docs/decisions/0063-storefront-fast-path.md).
 import http from "node:http";
 import { createRequestHandler } from "@remix-run/express";
 import { installGlobals } from "@remix-run/node";
@@ -30,16 +32,21 @@ app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable
 app.use(express.static("public", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: settings.mode }));
 
-const { handleWithRequestContext, handleWebhookNode } = build.entry.module;
+const { handleWithRequestContext, handleWebhookNode, handleProxyNode, proxyEndpointOf } = build.entry.module;
 let draining = false;
 const server = http.createServer((req, res) => {
   // Shutting down: answer what is in flight, and tell keep-alive clients to reconnect
   // elsewhere, so a busy connection cannot hold the old process open.
   if (draining) res.setHeader("Connection", "close");
   const webhook = req.method === "POST" && req.url === "/webhooks";
-  handleWithRequestContext(req, res, () => (webhook ? handleWebhookNode(req, res) : app(req, res)), {
-    accessLog: !webhook,
-  });
+  // The storefront's app proxy endpoints skip Express and Remix too (ADR 0063).
+  const proxy = webhook ? null : proxyEndpointOf(req.url);
+  const handle = webhook
+    ? () => handleWebhookNode(req, res)
+    : proxy
+      ? () => handleProxyNode(req, res, proxy)
+      : () => app(req, res);
+  handleWithRequestContext(req, res, handle, { accessLog: !webhook });
 });
 
 // Idle keep-alive connections stay open longer than a load balancer's idle timeout (AWS ALB

@@ -20,6 +20,7 @@ scrubConsole();
 // For the production server (server.js): its settings, and POST /webhooks outside Remix.
 export { serverSettings } from "./server-settings.server";
 export { handleWebhookNode } from "./webhooks/intake.server";
+export { handleProxyNode, proxyEndpointOf } from "./storefront/proxy-node.server";
 export { handleWithRequestContext } from "./request-context.server";
 
 // The request id: the servers set it on the request before Remix sees it (and log each

@@ -184,7 +184,23 @@ try {
     );
   const statuses = new Map<number, number>();
   const samples: number[] = [];
+  // The server's cost of a request beside its time: this process's CPU (the bench's own loop
+  // is a small part of it) and the statements it sent (committed transactions; PostgreSQL
+  // publishes them within a second, hence the pauses around the timed requests).
+  const committed = async () =>
+    (
+      await db.$queryRaw<[{ n: bigint }]>`
+        SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`
+    )[0].n;
+  const settle = () => new Promise((r) => setTimeout(r, 1_100));
+  let cpuBefore = process.cpuUsage();
+  let committedBefore = 0n;
   for (let i = 0; i < WARMUP + REQUESTS; i++) {
+    if (i === WARMUP) {
+      await settle();
+      committedBefore = await committed();
+      cpuBefore = process.cpuUsage();
+    }
     const req = request(nextMember());
     const t0 = performance.now();
     const response = await loader({ request: req, params: {}, context: {} });
@@ -195,12 +211,20 @@ try {
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     }
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  await settle();
+  // Less the look-up that read the count before.
+  const statements = Number((await committed()) - committedBefore - 1n) / REQUESTS;
   if ((statuses.get(200) ?? 0) === 0)
     throw new Error(`no successful status answers: ${JSON.stringify([...statuses])}`);
   const p = (q: number) => percentile(samples, q).toFixed(1);
   console.log(
     `${REQUESTS} status requests (${[...statuses].map(([s, n]) => `${n}× ${s}`).join(", ")}) over ${MEMBERS} members: ` +
       `p50 ${p(50)} ms, p99 ${p(99)} ms, max ${Math.max(...samples).toFixed(1)} ms`,
+  );
+  console.log(
+    `  ${((cpu.user + cpu.system) / 1000 / REQUESTS).toFixed(2)} ms of CPU a request in this process, ` +
+      `${statements.toFixed(2)} statements a request`,
   );
   const p95 = percentile(samples, 95);
   console.log(`proxy: ${p95.toFixed(1)} ms p95 (target < ${TARGET_P95_MS} ms)`);

@@ -1,14 +1,38 @@
 import type { PrismaClient } from "~/db.server";
 import { recordExposures } from "~/experiments/exposure.server";
 import type { LedgerKind } from "~/loyalty/ledger";
-import { memberProgram } from "~/loyalty/services/member-program.server";
-import { currentProgramVersion } from "~/loyalty/services/program.server";
-import { ACTIVITY_LIMIT, memberStatus, type MemberStatus, type StatusActivityRow } from "./member-status";
+import { memberProgramsOf } from "~/loyalty/services/member-program.server";
+import { currentProgramVersion, latestVersionColumns, liveVersion } from "~/loyalty/services/program.server";
+import { ACTIVITY_LIMIT, memberStatus, type MemberStatus, type StatusMemberRow } from "./member-status";
 import { programSummary } from "./program-summary";
 
-// GET /apps/loyalty/status for one customer: four indexed reads run side by side (the
-// member's program, their cached balances and tier, the newest ledger entries with their
-// order names, redemptions that count against limits), then the pure presenter.
+// GET /apps/loyalty/status for one customer: one statement reads what the answer needs (the
+// live program's version, the member's cached balances and tier, the newest ledger entries
+// with their order names, redemptions that count against limits), then the pure presenter.
+// One round trip rather than five: the storefront is the app's busiest path, and on a
+// machine shared with a backfill each round trip waits for a core (ADR 0063).
+
+type StatusRow = {
+  version: number | null;
+  versionCreatedAt: Date | null;
+  status: StatusMemberRow["status"] | null;
+  availablePoints: number | null;
+  pendingPoints: number | null;
+  tierId: string | null;
+  tierValue: bigint | null;
+  birthdayMonth: number | null;
+  birthdayDay: number | null;
+  /** Newest first; `at` in epoch milliseconds (timestamp(3) holds whole milliseconds). */
+  activity: Array<{
+    key: string;
+    kind: LedgerKind;
+    points: number;
+    bucket: "available" | "pending";
+    at: number;
+    orderName: string | null;
+  }>;
+  redemptions: Array<{ rewardId: string; n: number }>;
+};
 
 export async function loadMemberStatus(
   db: PrismaClient,
@@ -16,49 +40,67 @@ export async function loadMemberStatus(
   customerId: bigint,
   now: Date,
 ): Promise<MemberStatus> {
-  // Exposure: the first logged-in storefront view, the same in every arm (the holdout's too).
-  await recordExposures(
-    (sql, params) => db.$executeRawUnsafe(sql, ...params),
-    shop,
-    [{ customerId, at: now }],
-    "storefront",
-  );
-  const [{ program, heldOut }, member, activity, limited] = await Promise.all([
-    memberProgram(db, shop, customerId, now),
-    db.member.findUnique({
-      where: { shop_customerId: { shop, customerId } },
-      select: {
-        status: true,
-        availablePoints: true,
-        pendingPoints: true,
-        tierId: true,
-        tierValue: true,
-        birthdayMonth: true,
-        birthdayDay: true,
-      },
-    }),
-    db.$queryRaw<Array<Omit<StatusActivityRow, "kind"> & { kind: LedgerKind }>>`
-      SELECT e."key", e."kind"::text AS "kind", e."points", e."bucket"::text AS "bucket",
-             e."occurredAt", o."name" AS "orderName"
-      FROM "LedgerEntry" e
-      LEFT JOIN "Order" o ON o."shop" = e."shop" AND o."id" = e."orderId"
-      WHERE e."shop" = ${shop} AND e."customerId" = ${customerId} AND e."kind" <> 'release'
-      ORDER BY e."occurredAt" DESC, e."id" DESC
-      LIMIT ${ACTIVITY_LIMIT}`,
-    db.redemption.groupBy({
-      by: ["rewardId"],
-      where: { shop, customerId, status: { not: "failed" }, returnedAt: null },
-      _count: { _all: true },
-    }),
+  const read = db.$queryRaw<StatusRow[]>`
+      SELECT ${latestVersionColumns(shop)},
+        m."status"::text AS "status", m."availablePoints", m."pendingPoints", m."tierId", m."tierValue",
+        m."birthdayMonth", m."birthdayDay",
+        (SELECT COALESCE(json_agg(a ORDER BY a."at" DESC, a."id" DESC), '[]'::json) FROM (
+           SELECT e."id", e."key", e."kind"::text AS "kind", e."points", e."bucket"::text AS "bucket",
+                  (extract(epoch FROM e."occurredAt") * 1000)::float8 AS "at", o."name" AS "orderName"
+           FROM "LedgerEntry" e
+           LEFT JOIN "Order" o ON o."shop" = e."shop" AND o."id" = e."orderId"
+           WHERE e."shop" = ${shop} AND e."customerId" = ${customerId} AND e."kind" <> 'release'
+           ORDER BY e."occurredAt" DESC, e."id" DESC
+           LIMIT ${ACTIVITY_LIMIT}) a) AS "activity",
+        (SELECT COALESCE(json_agg(r), '[]'::json) FROM (
+           SELECT "rewardId", count(*)::int AS "n" FROM "Redemption"
+           WHERE "shop" = ${shop} AND "customerId" = ${customerId} AND "status" <> 'failed' AND "returnedAt" IS NULL
+           GROUP BY "rewardId") r) AS "redemptions"
+      FROM (SELECT 1) AS one
+      LEFT JOIN "Member" m ON m."shop" = ${shop} AND m."customerId" = ${customerId}`;
+  const [[row], resolve] = await Promise.all([
+    read,
+    // The program resolution's other input (the running experiments) is loaded meanwhile.
+    memberProgramsOf(
+      read.then(([latest]) => liveVersion(db, shop, latest!)),
+      shop,
+      now,
+    ),
+    // Exposure: the first logged-in storefront view, the same in every arm (the holdout's too).
+    recordExposures(
+      (sql, params) => db.$executeRawUnsafe(sql, ...params),
+      shop,
+      [{ customerId, at: now }],
+      "storefront",
+    ),
   ]);
-  // The program holdout sees nothing of the program (its exposure is still recorded by the route).
+  const { program, heldOut } = resolve(customerId);
+  // The program holdout sees nothing of the program (its exposure is still recorded above).
   if (heldOut) return { member: false, reason: "noProgram", currency: program.currency };
   return memberStatus({
     currency: program.currency,
     program,
-    member: member && { ...member, tierValue: Number(member.tierValue) },
-    activity,
-    redemptionsByReward: new Map(limited.map((r) => [r.rewardId, r._count._all])),
+    member:
+      row!.status === null
+        ? null
+        : {
+            status: row!.status,
+            availablePoints: row!.availablePoints!,
+            pendingPoints: row!.pendingPoints!,
+            tierId: row!.tierId,
+            tierValue: Number(row!.tierValue),
+            birthdayMonth: row!.birthdayMonth,
+            birthdayDay: row!.birthdayDay,
+          },
+    activity: row!.activity.map(({ key, kind, points, bucket, at, orderName }) => ({
+      key,
+      kind,
+      points,
+      bucket,
+      occurredAt: new Date(at),
+      orderName,
+    })),
+    redemptionsByReward: new Map(row!.redemptions.map((r) => [r.rewardId, r.n])),
     now,
   });
 }

@@ -107,6 +107,34 @@ async function proxyBody(request: Request): Promise<string | Response> {
   }
 }
 
+export type ProxyHandler = (request: Request, deps: ProxyDeps) => Response | Promise<Response>;
+
+/**
+ * The app proxy's endpoints under /proxy/, as the route modules (routes/proxy.*.ts) and the
+ * production server's direct path (proxy-node.server.ts) both serve them: `loader` answers
+ * GET and HEAD, `action` every other method.
+ */
+export type ProxyEndpoint = "status" | "redeem" | "inbox" | "birthday";
+
+export const PROXY_ENDPOINTS: Record<ProxyEndpoint, { loader: ProxyHandler; action: ProxyHandler }> = {
+  status: { loader: proxyStatus, action: () => methodNotAllowed("GET") },
+  redeem: {
+    loader: () => methodNotAllowed("POST"),
+    action: (request, deps) =>
+      request.method === "POST" ? proxyRedeem(request, deps) : methodNotAllowed("POST"),
+  },
+  inbox: {
+    loader: proxyInbox,
+    action: (request, deps) =>
+      request.method === "POST" ? proxyInbox(request, deps) : methodNotAllowed("GET, POST"),
+  },
+  birthday: {
+    loader: () => methodNotAllowed("POST"),
+    action: (request, deps) =>
+      request.method === "POST" ? proxyBirthday(request, deps) : methodNotAllowed("POST"),
+  },
+};
+
 /** Any method the endpoint does not serve. */
 export function methodNotAllowed(allow: string): Response {
   return proxyError(405, "invalid_request", `Use ${allow}.`, { fields: {} }, { Allow: allow });

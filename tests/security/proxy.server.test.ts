@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "~/env.server";
+import { handleProxyNode, proxyEndpointOf } from "~/storefront/proxy-node.server";
 import { signedProxyQuery } from "~/storefront/proxy-signature";
 import { callRoute, type Answer, type Method } from "./answers";
 import type { AppRoute } from "./route-table";
@@ -9,9 +12,35 @@ import { A_MEMBER, A_REWARD, adminToken, B, SHOP_A, SHOP_B } from "./two-shops.s
 
 // Every app proxy route (/proxy/*, the storefront through Shopify's app proxy) against
 // broken, stale, foreign and tampered signatures, and shop A's genuine signature naming
-// shop B's customer, reward and redemption key.
+// shop B's customer, reward and redemption key: through the route modules (as Remix calls
+// them) and through the production server's direct path over HTTP (ADR 0063), which must
+// answer the same.
 
 useTwoShops();
+
+let direct: Server;
+let directUrl: string;
+beforeAll(async () => {
+  direct = createServer((req, res) => {
+    const endpoint = proxyEndpointOf(req.url);
+    if (endpoint) return handleProxyNode(req, res, endpoint);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => direct.listen(0, "127.0.0.1", resolve));
+  directUrl = `http://127.0.0.1:${(direct.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => direct.close(resolve)));
+
+/** The request sent to the direct path over HTTP, answered as the client sees it. */
+async function callDirect(request: Request): Promise<Answer> {
+  const url = new URL(request.url);
+  const response = await fetch(`${directUrl}${url.pathname}${url.search}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.method === "GET" ? undefined : await request.text(),
+  });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
 
 const SECRET = env().SHOPIFY_API_SECRET;
 
@@ -64,10 +93,16 @@ async function expectProxyRefusal(answer: Answer, served: boolean) {
   expect(answer.headers.get("Cache-Control")).toBe("private, no-store");
 }
 
-describe.each(casesOf("proxy"))("proxy %s", (_name, { route, method }) => {
+const cases = casesOf("proxy").flatMap(([name, handler]) =>
+  (["route", "direct"] as const).map((via) => [`${name} (${via})`, { ...handler, via }] as const),
+);
+
+describe.each(cases)("proxy %s", (_name, { route, method, via }) => {
   const params = paramsOf(route);
-  const call = (query: URLSearchParams, init?: Parameters<typeof proxyRequest>[3]) =>
-    callRoute(route, method, proxyRequest(route, method, query, init), params);
+  const call = (query: URLSearchParams, init?: Parameters<typeof proxyRequest>[3]) => {
+    const request = proxyRequest(route, method, query, init);
+    return via === "route" ? callRoute(route, method, request, params) : callDirect(request);
+  };
   // A method the route does not serve answers 405 before looking at the signature.
   let served: boolean;
   beforeAll(async () => {

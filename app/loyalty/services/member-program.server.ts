@@ -8,7 +8,12 @@ import {
   type ShopPrograms,
 } from "../member-program";
 import { loadAssignment, loadAssignmentHistory } from "./assignment.server";
-import { currentProgramVersion, currentProgramVersionPg, programVersionsUpTo } from "./program.server";
+import {
+  currentProgramVersion,
+  currentProgramVersionPg,
+  programVersionsUpTo,
+  type ProgramVersionInfo,
+} from "./program.server";
 
 // "Which program does this member get": the one answer every surface uses — earning on
 // every crediting path, refunds, tiers, redemption, expiry, the storefront, metafields,
@@ -27,6 +32,16 @@ export async function memberPrograms(
   at: Date,
 ): Promise<(customerId: bigint) => MemberProgram> {
   const [live, assignment] = await Promise.all([currentProgramVersion(db, shop), loadAssignment(shop, at)]);
+  return programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
+}
+
+/** The same from the live version as the caller reads it (`liveVersion`), the assignment loaded meanwhile. */
+export async function memberProgramsOf(
+  reading: Promise<ProgramVersionInfo>,
+  shop: string,
+  at: Date,
+): Promise<(customerId: bigint) => MemberProgram> {
+  const [live, assignment] = await Promise.all([reading, loadAssignment(shop, at)]);
   return programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
 }
 

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { z } from "zod";
-import type { Prisma, PrismaClient } from "~/db.server";
+import { Prisma, type PrismaClient } from "~/db.server";
 import { isStorableText, UNSTORABLE_MESSAGE, unstorablePaths } from "~/db/storable-text";
 import { defaultProgram, programSchema, type Program, type ProgramInput } from "../program";
 import { rewardConflicts, type SaveIssue } from "../program-rewards";
@@ -110,6 +110,26 @@ export async function currentProgramVersionPg(
     [shop, latest.version],
   );
   return remember(shop, toInfo(full.rows[0]!));
+}
+
+/**
+ * The live version's number and write time as two columns of a larger statement (`version`,
+ * `versionCreatedAt`), for a hot path that reads its other rows in the same round trip (the
+ * storefront's member status); `liveVersion` turns them into the version, parsed once per
+ * process.
+ */
+export const latestVersionColumns = (shop: string) => Prisma.sql`
+  (SELECT "version" FROM "ProgramVersion" WHERE "shop" = ${shop} ORDER BY "version" DESC LIMIT 1) AS "version",
+  (SELECT "createdAt" FROM "ProgramVersion" WHERE "shop" = ${shop} ORDER BY "version" DESC LIMIT 1) AS "versionCreatedAt"`;
+
+/** The live version from `latestVersionColumns`' two columns (null: none yet, so the defaults are written). */
+export function liveVersion(
+  db: Db,
+  shop: string,
+  latest: { version: number | null; versionCreatedAt: Date | null },
+): Promise<ProgramVersionInfo> {
+  if (latest.version === null || latest.versionCreatedAt === null) return currentProgramVersion(db, shop);
+  return versionInfo(db, shop, { version: latest.version, createdAt: latest.versionCreatedAt });
 }
 
 /** A specific version, as entries written under it saw it. */

@@ -143,6 +143,7 @@ export function inboxRequest(
     db,
     redis: redis(),
     appProxy: simulationAppProxy(input.secret),
+    secret: input.secret,
     now: () => input.at,
   });
 }

@@ -1,14 +1,18 @@
+import { timingSafeEqual } from "node:crypto";
 import { parseShopifyId } from "~/ingest/payload-common";
 import type { AdminGraphql } from "~/shopify/graphql.server";
 import { proxyError } from "./proxy-response";
+import { proxySignature } from "./proxy-signature";
 
 // Every app proxy request is signed by Shopify: the query (shop, logged_in_customer_id,
-// path_prefix, timestamp) with an HMAC in `signature`. The library
-// (`authenticate.public.appProxy`) checks the HMAC, and also rejects a timestamp more than
-// 90 s off and a repeated hmac/shop/signature/timestamp — but answers those with a bare 400.
-// We check the timestamp and repeats first, against our own clock and for EVERY parameter
-// (a repeated logged_in_customer_id is signed as "1,2" and would otherwise pass), so each
-// refusal is the contract's 401 `invalid_signature` with a message saying why.
+// path_prefix, timestamp) with an HMAC in `signature`. We check the timestamp and repeats
+// first, against our own clock and for EVERY parameter (a repeated logged_in_customer_id is
+// signed as "1,2" and would otherwise pass), then the HMAC itself, computed as the library's
+// `validateHmac` computes it (proxy-signature.ts), so each refusal is the contract's 401
+// `invalid_signature` with a message saying why. The library (`authenticate.public.appProxy`)
+// is asked only by an endpoint that calls the Admin API (redeem): it checks the HMAC again
+// and reads the shop's offline session, a database read every storefront view would
+// otherwise pay for nothing (ADR 0063).
 
 export const PROXY_TIMESTAMP_TOLERANCE_SECONDS = 90;
 
@@ -62,17 +66,27 @@ export function proxyQueryProblem(params: URLSearchParams, now: Date): string | 
  */
 export async function authenticateProxy(
   request: Request,
-  deps: { appProxy: AppProxyAuthenticate; now: Date },
+  deps: {
+    appProxy: AppProxyAuthenticate;
+    now: Date;
+    /** The app's API secret, which Shopify signs with. */
+    secret: string;
+    /** The endpoint calls the Admin API: load the shop's offline session for `graphql`. */
+    admin?: boolean;
+  },
 ): Promise<ProxyIdentity> {
   const params = new URL(request.url).searchParams;
   const problem = proxyQueryProblem(params, deps.now);
   if (problem) throw refuse(problem);
-  let context: AppProxyContext;
-  try {
-    context = await deps.appProxy(request);
-  } catch (error) {
-    if (error instanceof Response) throw refuse("the signature does not match the query.");
-    throw error;
+  if (!signatureMatches(params, deps.secret)) throw refuse("the signature does not match the query.");
+  let context: AppProxyContext = {};
+  if (deps.admin) {
+    try {
+      context = await deps.appProxy(request);
+    } catch (error) {
+      if (error instanceof Response) throw refuse("the signature does not match the query.");
+      throw error;
+    }
   }
   const customer = params.get("logged_in_customer_id") ?? "";
   // An id beyond bigint could never be a stored customer; a query with it would fail.
@@ -89,4 +103,11 @@ export async function authenticateProxy(
     customerId,
     graphql: context.admin ? context.admin.graphql : null,
   };
+}
+
+/** The query's `signature` is the HMAC of the rest with the app's secret (compared in constant time). */
+function signatureMatches(params: URLSearchParams, secret: string): boolean {
+  const given = Buffer.from(params.get("signature") ?? "", "utf8");
+  const expected = Buffer.from(proxySignature(params, secret), "utf8");
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,14 +1,15 @@
 import { createHmac } from "node:crypto";
 
-// Shopify's app proxy signature, for the storefront harness, tests and the benchmark that
-// stand in for Shopify: every query parameter except `signature`, sorted by name, written
-// as `name=value` (repeated values joined by commas) with no separator, HMAC-SHA256 hex
-// with the app's secret.
+// Shopify's app proxy signature: every query parameter except `signature` (and `hmac`, as the
+// Shopify library leaves it out), sorted by name as the library sorts them, written as
+// `name=value` (repeated values joined by commas) with no separator, HMAC-SHA256 hex with
+// the app's secret. The proxy checks requests with it (proxy-auth.server.ts); the storefront
+// harness, tests and benchmarks that stand in for Shopify sign with it.
 
 export function proxySignature(params: URLSearchParams, secret: string): string {
   const values = new Map<string, string[]>();
   for (const [key, value] of params) {
-    if (key === "signature") continue;
+    if (key === "signature" || key === "hmac") continue;
     values.set(key, [...(values.get(key) ?? []), value]);
   }
   const message = [...values.entries()]

@@ -19,7 +19,10 @@ import type { RateLimit } from "./rate-limit.server";
 export interface ProxyDeps {
   db: PrismaClient;
   redis: Redis;
+  /** The Shopify library's app proxy authentication: the Admin API client, for redeem. */
   appProxy: AppProxyAuthenticate;
+  /** The app's API secret, which Shopify signs proxy requests with. */
+  secret: string;
   now?: () => Date;
   rateLimit?: RateLimit;
 }
@@ -39,7 +42,7 @@ async function guarded(run: () => Promise<Response>): Promise<Response> {
 export function proxyStatus(request: Request, deps: ProxyDeps): Promise<Response> {
   return guarded(async () => {
     const now = deps.now?.() ?? new Date();
-    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    const who = await authenticateProxy(request, { ...deps, now });
     await recordWidgetSeen(deps.db, who.shop, now);
     // Guests get what the join call to action can promise, with the contract's 401.
     if (who.customerId === null) return loginRequired({ join: await loadJoinOffer(deps.db, who.shop, now) });
@@ -50,7 +53,7 @@ export function proxyStatus(request: Request, deps: ProxyDeps): Promise<Response
 export function proxyRedeem(request: Request, deps: ProxyDeps): Promise<Response> {
   return guarded(async () => {
     const now = deps.now?.() ?? new Date();
-    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    const who = await authenticateProxy(request, { ...deps, now, admin: true });
     if (who.customerId === null) return loginRequired();
     const body = await proxyBody(request);
     if (body instanceof Response) return body;
@@ -70,7 +73,7 @@ export function proxyRedeem(request: Request, deps: ProxyDeps): Promise<Response
 export function proxyInbox(request: Request, deps: ProxyDeps): Promise<Response> {
   return guarded(async () => {
     const now = deps.now?.() ?? new Date();
-    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    const who = await authenticateProxy(request, { ...deps, now });
     if (who.customerId === null) return loginRequired();
     const inbox = {
       db: deps.db,
@@ -89,7 +92,7 @@ export function proxyInbox(request: Request, deps: ProxyDeps): Promise<Response>
 export function proxyBirthday(request: Request, deps: ProxyDeps): Promise<Response> {
   return guarded(async () => {
     const now = deps.now?.() ?? new Date();
-    const who = await authenticateProxy(request, { appProxy: deps.appProxy, now });
+    const who = await authenticateProxy(request, { ...deps, now });
     if (who.customerId === null) return loginRequired();
     const body = await proxyBody(request);
     if (body instanceof Response) return body;

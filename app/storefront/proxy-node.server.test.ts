@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { env } from "~/env.server";
 import { BODY_LIMITS } from "~/request-body.server";
-import { handleProxyNode, proxyEndpointOf } from "./proxy-node.server";
+import { useDirectProxy } from "~tests/support/direct-proxy.server";
+import { proxyEndpointOf } from "./proxy-node.server";
 import { signedProxyQuery } from "./proxy-signature";
 
 // The production server's direct path for the app proxy (ADR 0063), over a real HTTP
@@ -11,19 +10,7 @@ import { signedProxyQuery } from "./proxy-signature";
 // case as the route modules do is tests/security/proxy.server.test.ts's ("direct").
 
 const SHOP = "proxy-node.myshopify.com";
-let server: Server;
-let url: string;
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const endpoint = proxyEndpointOf(req.url);
-    if (endpoint) return handleProxyNode(req, res, endpoint);
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+const direct = useDirectProxy();
 
 const signed = () => signedProxyQuery({ shop: SHOP, customerId: "4242", secret: env().SHOPIFY_API_SECRET });
 
@@ -48,16 +35,16 @@ describe("proxyEndpointOf", () => {
 
 describe("handleProxyNode", () => {
   it("answers a method the endpoint does not serve with 405 and Allow, before the signature", async () => {
-    const post = await fetch(`${url}/proxy/status`, { method: "POST", body: "{}" });
+    const post = await fetch(`${direct.origin()}/proxy/status`, { method: "POST", body: "{}" });
     expect(post.status).toBe(405);
     expect(post.headers.get("Allow")).toBe("GET");
-    const get = await fetch(`${url}/proxy/redeem`);
+    const get = await fetch(`${direct.origin()}/proxy/redeem`);
     expect(get.status).toBe(405);
     expect(get.headers.get("Allow")).toBe("POST");
   });
 
   it("refuses an unsigned request with the contract's JSON, never cached", async () => {
-    const answer = await fetch(`${url}/proxy/status?shop=${SHOP}`);
+    const answer = await fetch(`${direct.origin()}/proxy/status?shop=${SHOP}`);
     expect(answer.status).toBe(401);
     expect(answer.headers.get("Cache-Control")).toBe("private, no-store");
     expect(answer.headers.get("Content-Length")).toBe(
@@ -67,19 +54,22 @@ describe("handleProxyNode", () => {
   });
 
   it("answers HEAD as GET, without a body", async () => {
-    const head = await fetch(`${url}/proxy/status?shop=${SHOP}`, { method: "HEAD" });
+    const head = await fetch(`${direct.origin()}/proxy/status?shop=${SHOP}`, { method: "HEAD" });
     expect(head.status).toBe(401);
     expect(await head.text()).toBe("");
   });
 
   it("refuses a body over the proxy's cap with 413, declared or streamed", async () => {
     const big = JSON.stringify({ month: 5, day: 4, pad: "x".repeat(BODY_LIMITS.proxy) });
-    const declared = await fetch(`${url}/proxy/birthday?${signed()}`, { method: "POST", body: big });
+    const declared = await fetch(`${direct.origin()}/proxy/birthday?${signed()}`, {
+      method: "POST",
+      body: big,
+    });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ error: { code: "invalid_request" } });
     // Chunked, with no declared length: the first bytes over the cap decide.
     const stream = new Blob([big]).stream();
-    const streamed = await fetch(`${url}/proxy/birthday?${signed()}`, {
+    const streamed = await fetch(`${direct.origin()}/proxy/birthday?${signed()}`, {
       method: "POST",
       body: stream,
       duplex: "half",
@@ -89,7 +79,7 @@ describe("handleProxyNode", () => {
 
   it("passes a body within the cap to the endpoint", async () => {
     // Not a member of the shop: the body is read and judged (a valid date), then the member is looked up.
-    const answer = await fetch(`${url}/proxy/birthday?${signed()}`, {
+    const answer = await fetch(`${direct.origin()}/proxy/birthday?${signed()}`, {
       method: "POST",
       body: JSON.stringify({ month: 13, day: 40 }),
     });

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "~/env.server";
-import { handleProxyNode, proxyEndpointOf } from "~/storefront/proxy-node.server";
 import { signedProxyQuery } from "~/storefront/proxy-signature";
+import { useDirectProxy } from "~tests/support/direct-proxy.server";
 import { callRoute, type Answer, type Method } from "./answers";
 import type { AppRoute } from "./route-table";
 import { casesOf, paramsOf, request, unchanged, urlOf, useTwoShops } from "./suite.server";
@@ -18,23 +16,12 @@ import { A_MEMBER, A_REWARD, adminToken, B, SHOP_A, SHOP_B } from "./two-shops.s
 
 useTwoShops();
 
-let direct: Server;
-let directUrl: string;
-beforeAll(async () => {
-  direct = createServer((req, res) => {
-    const endpoint = proxyEndpointOf(req.url);
-    if (endpoint) return handleProxyNode(req, res, endpoint);
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => direct.listen(0, "127.0.0.1", resolve));
-  directUrl = `http://127.0.0.1:${(direct.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise((resolve) => direct.close(resolve)));
+const direct = useDirectProxy();
 
 /** The request sent to the direct path over HTTP, answered as the client sees it. */
 async function callDirect(request: Request): Promise<Answer> {
   const url = new URL(request.url);
-  const response = await fetch(`${directUrl}${url.pathname}${url.search}`, {
+  const response = await fetch(`${direct.origin()}${url.pathname}${url.search}`, {
     method: request.method,
     headers: request.headers,
     body: request.method === "GET" ? undefined : await request.text(),

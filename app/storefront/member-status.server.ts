@@ -58,7 +58,7 @@ export async function loadMemberStatus(
            GROUP BY "rewardId") r) AS "redemptions"
       FROM (SELECT 1) AS one
       LEFT JOIN "Member" m ON m."shop" = ${shop} AND m."customerId" = ${customerId}`;
-  const [[row], resolve] = await Promise.all([
+  const [[found], resolve] = await Promise.all([
     read,
     // The program resolution's other input (the running experiments) is loaded meanwhile.
     memberProgramsOf(
@@ -74,6 +74,8 @@ export async function loadMemberStatus(
       "storefront",
     ),
   ]);
+  // Always one row: the member's columns are null when there is no member.
+  const row = found!;
   const { program, heldOut } = resolve(customerId);
   // The program holdout sees nothing of the program (its exposure is still recorded above).
   if (heldOut) return { member: false, reason: "noProgram", currency: program.currency };
@@ -81,18 +83,18 @@ export async function loadMemberStatus(
     currency: program.currency,
     program,
     member:
-      row!.status === null
+      row.status === null
         ? null
         : {
-            status: row!.status,
-            availablePoints: row!.availablePoints!,
-            pendingPoints: row!.pendingPoints!,
-            tierId: row!.tierId,
-            tierValue: Number(row!.tierValue),
-            birthdayMonth: row!.birthdayMonth,
-            birthdayDay: row!.birthdayDay,
+            status: row.status,
+            availablePoints: row.availablePoints!,
+            pendingPoints: row.pendingPoints!,
+            tierId: row.tierId,
+            tierValue: Number(row.tierValue),
+            birthdayMonth: row.birthdayMonth,
+            birthdayDay: row.birthdayDay,
           },
-    activity: row!.activity.map(({ key, kind, points, bucket, at, orderName }) => ({
+    activity: row.activity.map(({ key, kind, points, bucket, at, orderName }) => ({
       key,
       kind,
       points,
@@ -100,7 +102,7 @@ export async function loadMemberStatus(
       occurredAt: new Date(at),
       orderName,
     })),
-    redemptionsByReward: new Map(row!.redemptions.map((r) => [r.rewardId, r.n])),
+    redemptionsByReward: new Map(row.redemptions.map((r) => [r.rewardId, r.n])),
     now,
   });
 }

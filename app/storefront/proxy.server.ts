@@ -112,13 +112,13 @@ async function proxyBody(request: Request): Promise<string | Response> {
 
 export type ProxyHandler = (request: Request, deps: ProxyDeps) => Response | Promise<Response>;
 
+export type ProxyEndpoint = "status" | "redeem" | "inbox" | "birthday";
+
 /**
  * The app proxy's endpoints under /proxy/, as the route modules (routes/proxy.*.ts) and the
  * production server's direct path (proxy-node.server.ts) both serve them: `loader` answers
  * GET and HEAD, `action` every other method.
  */
-export type ProxyEndpoint = "status" | "redeem" | "inbox" | "birthday";
-
 export const PROXY_ENDPOINTS: Record<ProxyEndpoint, { loader: ProxyHandler; action: ProxyHandler }> = {
   status: { loader: proxyStatus, action: () => methodNotAllowed("GET") },
   redeem: {

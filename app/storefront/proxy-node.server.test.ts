@@ -78,7 +78,7 @@ describe("handleProxyNode", () => {
   });
 
   it("passes a body within the cap to the endpoint", async () => {
-    // Not a member of the shop: the body is read and judged (a valid date), then the member is looked up.
+    // Month 13, day 40: the endpoint read the body and judged it (before looking for the member).
     const answer = await fetch(`${direct.origin()}/proxy/birthday?${signed()}`, {
       method: "POST",
       body: JSON.stringify({ month: 13, day: 40 }),

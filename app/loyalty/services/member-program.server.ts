@@ -26,16 +26,18 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export type { MemberProgram, ShopPrograms } from "../member-program";
 
 /** Resolves any number of `shop`'s members against one read of the live program. */
-export async function memberPrograms(
+export function memberPrograms(
   db: Db,
   shop: string,
   at: Date,
 ): Promise<(customerId: bigint) => MemberProgram> {
-  const [live, assignment] = await Promise.all([currentProgramVersion(db, shop), loadAssignment(shop, at)]);
-  return programResolver(live, assignment.overridesFor, assignment.heldOut, assignment.heldOutSince);
+  return memberProgramsOf(currentProgramVersion(db, shop), shop, at);
 }
 
-/** The same from the live version as the caller reads it (`liveVersion`), the assignment loaded meanwhile. */
+/**
+ * The same from the live version as the caller reads it (`currentProgramVersion`, or
+ * `liveVersion` from a larger statement), the assignment loaded meanwhile.
+ */
 export async function memberProgramsOf(
   reading: Promise<ProgramVersionInfo>,
   shop: string,
